@@ -2,7 +2,7 @@
 # The modules of iommu-audit, in dependency order. A module whose sources are absent is skipped.
 
 # Shared by every stage: error codes, diagnostics, bounded byte readers.
-ia_module(core       SOURCES src/ia_err.c src/diag.c)
+ia_module(core       SOURCES src/ia_err.c src/diag.c src/fsroot.c)
 
 # Pure decoders: (buffer, length) in, structs and diagnostics out; no I/O.
 ia_module(decode_acpi   SOURCES src/decode/acpi.c                 DEPS core)
@@ -16,3 +16,13 @@ ia_module(decode_fdt    SOURCES src/decode/fdt.c                  DEPS core fdt_
 
 # The group model: topology, ACS, DMA aliases and the kernel's pci_device_group().
 ia_module(model      SOURCES rules/topology.c rules/quirks.c      DEPS core)
+
+# The fact database and the collectors (the only code that reads the host, through fsroot and libpci).
+ia_module(db         SOURCES src/db.c                             DEPS core PkgConfig::SQLITE)
+ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
+                     DEPS db decode_pcicfg decode_sysfs PkgConfig::LIBPCI ZLIB::ZLIB)
+
+# The audit (facts loaded for rules) and the renderers.
+ia_module(audit      SOURCES src/audit.c                          DEPS db)
+ia_module(snapshot   SOURCES src/snapshot.c                       DEPS core PkgConfig::LIBARCHIVE)
+ia_module(reports    SOURCES reports/json.c reports/text.c        DEPS audit decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI)

@@ -1,2 +1,313 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-int main(void) { return 0; }
+// The iommu-audit command line: parse options, run the stages, pick a renderer, set the exit status.
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "collectors/collect.h"
+#include "db.h"
+#include "ia_err.h"
+#include "reports/report.h"
+#include "snapshot.h"
+
+/* Exit statuses of ../shared/docs/contract.md. */
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };
+
+enum fmt { FMT_TEXT, FMT_JSON };
+enum failon { FAIL_ERROR, FAIL_WARNING, FAIL_NEVER };
+
+struct opts {
+	const char *cmd;
+	const char *root, *snapshot, *output, *db, *from_db, *policy;
+	enum fmt format;
+	enum failon fail_on;
+	bool predicted, names;
+	struct ia_collect_opts collect;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage:\n"
+	      "  iommu-audit [audit] [--root DIR|--snapshot FILE.tar.gz|--from-db FILE] [--format text|json]\n"
+	      "                      [--output FILE] [--db FILE] [--fail-on error|warning|never]\n"
+	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|DIR\n"
+	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
+	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted]\n"
+	      "  iommu-audit schema                 print the fact database schema\n"
+	      "  iommu-audit --version | --help\n"
+	      "options that replace parts of the root:\n"
+	      "  --lspci-dump FILE   read PCI config spaces from an `lspci -xxxx` dump (libpci dump method)\n"
+	      "  --acpidump FILE     read ACPI tables from acpidump text output\n"
+	      "  --dtb FILE          read the device tree from a flattened blob\n"
+	      "  --pci-ids FILE      pci.ids for device names; --no-names to skip names\n"
+	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage; 3 nothing readable\n", f);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_SNAPSHOT = 256, O_FAILON, O_FROMDB, O_POLICY, O_PREDICTED, O_LSPCI, O_ACPIDUMP, O_DTB,
+	       O_PCIIDS, O_NONAMES, O_VERSION };
+	static const struct option lo[] = {
+		{ "root", required_argument, NULL, 'r' }, { "snapshot", required_argument, NULL, O_SNAPSHOT },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, 'd' }, { "from-db", required_argument, NULL, O_FROMDB },
+		{ "policy", required_argument, NULL, O_POLICY }, { "fail-on", required_argument, NULL, O_FAILON },
+		{ "predicted", no_argument, NULL, O_PREDICTED }, { "lspci-dump", required_argument, NULL, O_LSPCI },
+		{ "acpidump", required_argument, NULL, O_ACPIDUMP }, { "dtb", required_argument, NULL, O_DTB },
+		{ "pci-ids", required_argument, NULL, O_PCIIDS }, { "no-names", no_argument, NULL, O_NONAMES },
+		{ "version", no_argument, NULL, O_VERSION }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->cmd = "audit";
+	o->names = true;
+	if (argc > 1 && argv[1][0] != '-') {
+		o->cmd = argv[1];
+		argv++;
+		argc--;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:f:o:d:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->root = optarg; break;
+		case O_SNAPSHOT: o->snapshot = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "text")) o->format = FMT_TEXT;
+			else if (!strcmp(optarg, "json")) o->format = FMT_JSON;
+			else {
+				fprintf(stderr, "iommu-audit: --format %s: expected text or json\n", optarg);
+				return -1;
+			}
+			break;
+		case 'o': o->output = optarg; break;
+		case 'd': o->db = optarg; break;
+		case O_FROMDB: o->from_db = optarg; break;
+		case O_POLICY: o->policy = optarg; break;
+		case O_FAILON:
+			if (!strcmp(optarg, "error")) o->fail_on = FAIL_ERROR;
+			else if (!strcmp(optarg, "warning")) o->fail_on = FAIL_WARNING;
+			else if (!strcmp(optarg, "never")) o->fail_on = FAIL_NEVER;
+			else {
+				fprintf(stderr, "iommu-audit: --fail-on %s: expected error, warning or never\n", optarg);
+				return -1;
+			}
+			break;
+		case O_PREDICTED: o->predicted = true; break;
+		case O_LSPCI: o->collect.pci_dump = optarg; break;
+		case O_ACPIDUMP: o->collect.acpidump = optarg; break;
+		case O_DTB: o->collect.dtb = optarg; break;
+		case O_PCIIDS: o->collect.pci_ids = optarg; break;
+		case O_NONAMES: o->names = false; break;
+		case O_VERSION: o->cmd = "version"; break;
+		case 'h': o->cmd = "help"; break;
+		default: return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "iommu-audit: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1) {
+		fprintf(stderr, "iommu-audit: give at most one of --root, --snapshot and --from-db\n");
+		return -1;
+	}
+	if (o->policy) {
+		fprintf(stderr, "iommu-audit: --policy is not supported by this version\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int write_run_row(sqlite3 *db, const char *root, bool live, const char *source)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	if (ia_db_prepare(db, "INSERT INTO run VALUES (1,?,?,?,?,?)", &st))
+		return -IA_E_SQLITE;
+	sqlite3_bind_text(st, 1, IA_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, root, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, live);
+	sqlite3_bind_text(st, 4, when, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, source, -1, SQLITE_TRANSIENT);
+	int rc = ia_db_step_done(st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Collect the facts of the chosen root into @db (a new database). Returns an exit status or -1 to go on. */
+static int collect_into(const struct opts *o, sqlite3 **dbp)
+{
+	struct ia_fsroot root;
+	struct ia_diags dg = {0};
+	char *unpacked = NULL;
+	const char *path = o->root ? o->root : "/";
+	const char *err;
+	int rc, status = -1;
+
+	if (o->snapshot) {
+		rc = ia_snapshot_unpack(o->snapshot, &unpacked, &dg);
+		if (rc < 0) {
+			fprintf(stderr, "iommu-audit: %s: %s\n", o->snapshot, ia_strerror(rc));
+			for (size_t i = 0; i < dg.n; i++)
+				fprintf(stderr, "  %s\n", dg.v[i].msg);
+			ia_diags_free(&dg);
+			return EXIT_UNREADABLE;
+		}
+		path = unpacked;
+	}
+	rc = ia_fsroot_open(&root, path);
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: cannot open root %s: %s\n", path, ia_strerror(rc));
+		status = EXIT_UNREADABLE;
+		goto out;
+	}
+	rc = ia_db_open(dbp, o->db, true, &err);
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db ? o->db : "(memory)", err ? err : ia_strerror(rc));
+		status = EXIT_USAGE;
+		ia_fsroot_close(&root);
+		goto out;
+	}
+	char source[4200];
+	snprintf(source, sizeof(source), "%s%s", o->collect.pci_dump ? "dump:" : "sysfs",
+		 o->collect.pci_dump ? o->collect.pci_dump : "");
+	write_run_row(*dbp, o->snapshot ? o->snapshot : path, root.live, source);
+	struct ia_ctx ctx = { .root = &root, .db = *dbp, .opts = &o->collect };
+	rc = ia_collect_all(&ctx);
+	ia_fsroot_close(&root);
+	if (rc == -ENODATA) {
+		fprintf(stderr, "iommu-audit: nothing could be read under %s\n", o->snapshot ? o->snapshot : path);
+		status = EXIT_UNREADABLE;
+	} else if (rc < 0) {
+		fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
+		status = EXIT_UNREADABLE;
+	}
+out:
+	ia_diags_free(&dg);
+	if (unpacked) {
+		ia_snapshot_remove(unpacked);
+		free(unpacked);
+	}
+	return status;
+}
+
+static int cmd_snapshot(const struct opts *o)
+{
+	struct ia_fsroot root;
+	struct ia_diags dg = {0};
+	int rc;
+
+	if (!o->output) {
+		fprintf(stderr, "iommu-audit snapshot: --output FILE.tar.gz|DIR is required\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = ia_fsroot_open(&root, o->root ? o->root : "/")) < 0) {
+		fprintf(stderr, "iommu-audit: cannot open root: %s\n", ia_strerror(rc));
+		return EXIT_UNREADABLE;
+	}
+	rc = ia_snapshot_capture(&root, o->output, &dg);
+	ia_fsroot_close(&root);
+	for (size_t i = 0; i < dg.n; i++)
+		fprintf(stderr, "iommu-audit: %s: %s\n", dg.v[i].where, dg.v[i].msg);
+	ia_diags_free(&dg);
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit snapshot: %s: %s\n", o->output, ia_strerror(rc));
+		return rc == -EEXIST ? EXIT_USAGE : EXIT_UNREADABLE;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	sqlite3 *db = NULL;
+	struct ia_audit a = {0};
+	int status;
+
+	if (parse_args(argc, argv, &o) < 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(o.cmd, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(o.cmd, "version")) {
+		printf("iommu-audit %s\n", IA_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(o.cmd, "schema")) {
+		fputs(ia_db_schema_sql(), stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(o.cmd, "snapshot"))
+		return cmd_snapshot(&o);
+	if (strcmp(o.cmd, "audit") && strcmp(o.cmd, "collect") && strcmp(o.cmd, "groups")) {
+		fprintf(stderr, "iommu-audit: unknown or unsupported command \"%s\"\n", o.cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(o.cmd, "collect") && !o.db) {
+		fprintf(stderr, "iommu-audit collect: --db FILE is required\n");
+		return EXIT_USAGE;
+	}
+	if (o.from_db) {
+		const char *err;
+		if (ia_db_open(&db, o.from_db, false, &err) < 0) {
+			fprintf(stderr, "iommu-audit: %s: %s\n", o.from_db, err);
+			return EXIT_UNREADABLE;
+		}
+	} else if ((status = collect_into(&o, &db)) >= 0) {
+		ia_db_close(db);
+		return status;
+	}
+	if (!strcmp(o.cmd, "collect")) {
+		ia_db_close(db);
+		return EXIT_OK;
+	}
+	if (ia_audit_load(db, &a) < 0) {
+		fprintf(stderr, "iommu-audit: cannot load the facts: %s\n", sqlite3_errmsg(db));
+		ia_db_close(db);
+		return EXIT_UNREADABLE;
+	}
+	ia_db_close(db);
+
+	FILE *out = stdout;
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		fprintf(stderr, "iommu-audit: %s: %s\n", o.output, strerror(errno));
+		ia_audit_free(&a);
+		return EXIT_USAGE;
+	}
+	struct ia_report_opts ro = { .names = o.names, .pci_ids = o.collect.pci_ids,
+				     .color = isatty(fileno(out)) && !getenv("NO_COLOR") };
+	int rc;
+	if (!strcmp(o.cmd, "groups"))
+		rc = ia_report_groups(&a, &ro, o.predicted, out);
+	else if (o.format == FMT_JSON)
+		rc = ia_report_json(&a, out);
+	else
+		rc = ia_report_text(&a, &ro, out);
+	if (out != stdout && fclose(out) != 0)
+		rc = -EIO;
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: writing the report failed: %s\n", ia_strerror(rc));
+		ia_audit_free(&a);
+		return EXIT_UNREADABLE;
+	}
+	size_t errors = ia_audit_count(&a, IA_LEVEL_ERROR), warnings = ia_audit_count(&a, IA_LEVEL_WARNING);
+	status = (o.fail_on == FAIL_ERROR && errors) || (o.fail_on == FAIL_WARNING && (errors || warnings))
+		 ? EXIT_FINDINGS : EXIT_OK;
+	ia_audit_free(&a);
+	return status;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The collector interface: one descriptor per collector, run in table order over one root into one database. */
+#ifndef IA_COLLECT_H
+#define IA_COLLECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "fsroot.h"
+
+/** Inputs that replace parts of the root (all optional). */
+struct ia_collect_opts {
+	const char *pci_dump;    /* an `lspci -x...` hex dump read through libpci's dump method */
+	const char *acpidump;    /* acpidump text output instead of sys/firmware/acpi/tables */
+	const char *dtb;         /* a flattened device tree instead of sys/firmware/fdt */
+	const char *pci_ids;     /* pci.ids file for names (default: libpci's) */
+};
+
+/** What every collector receives. */
+struct ia_ctx {
+	const struct ia_fsroot *root;
+	sqlite3 *db;
+	const struct ia_collect_opts *opts;
+	const char *collector;   /* name of the running collector (set by ia_collect_all) */
+	size_t facts;            /* rows of facts written (for "nothing could be read": exit 3) */
+	size_t errors;           /* collection errors recorded */
+};
+
+/** One collector: its name, what it reads (for --help and the docs), and its entry point. */
+struct ia_collector {
+	const char *name;
+	const char *reads;
+	/* Return 0, or a negative error that stops only this collector (recorded by the caller). */
+	int (*collect)(struct ia_ctx *ctx);
+};
+
+/** The collectors, in the order they run (collectors/collectors.c). */
+extern const struct ia_collector *const ia_collectors[];
+extern const size_t ia_n_collectors;
+
+/**
+ * ia_collect_all() - run every collector in one transaction.
+ * Return: 0 when at least one fact was collected; -ENODATA when nothing at all could be read
+ * (the CLI's exit 3); -IA_E_SQLITE when the database refused the transaction.
+ */
+int ia_collect_all(struct ia_ctx *ctx);
+
+/**
+ * ia_ctx_error() - record a collection error for the running collector (printf-style message).
+ * @subject: path, BDF or table; @code: -errno or -IA_E_*; @offset: -1 if not meaningful;
+ * @hides: what the missing data hides from the audit, or NULL.
+ */
+void ia_ctx_error(struct ia_ctx *ctx, const char *subject, int code, long long offset,
+		  const char *hides, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+#endif

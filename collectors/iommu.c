@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// IOMMU collector: groups and reserved regions, IOMMU units, VFIO/iommufd parameters, /dev/vfio, PCI drivers.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "db.h"
+#include "decode/sysfs_attr.h"
+#include "ia_err.h"
+
+static void iommu_groups(struct ia_ctx *ctx)
+{
+	char **names = NULL;
+	size_t n = 0;
+	sqlite3_stmt *g = NULL, *gd = NULL, *rr = NULL;
+	int rc = ia_fsroot_list(ctx->root, "sys/kernel/iommu_groups", &names, &n);
+
+	if (rc < 0) {
+		/* Absent when no IOMMU driver registered: a fact, not an error. */
+		if (rc != -ENOENT)
+			ia_ctx_error(ctx, "sys/kernel/iommu_groups", rc, -1, "the kernel's IOMMU groups",
+				     "cannot list IOMMU groups: %s", ia_strerror(rc));
+		return;
+	}
+	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_group VALUES (?,?,?,?)", &g) ||
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_group_device VALUES (?,?)", &gd) ||
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO reserved_region VALUES (?,?,?,?)", &rr))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], buf[256], *txt = NULL;
+		uint64_t id;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s", names[i]);
+		if (ia_parse_u64(names[i], strlen(names[i]), 10, &id) < 0 || id > INT32_MAX) {
+			ia_ctx_error(ctx, rel, -IA_E_FORMAT, -1, NULL, "group directory name is not a number");
+			continue;
+		}
+		int dfd = ia_fsroot_opendir(ctx->root, rel);
+		if (dfd < 0) {
+			ia_ctx_error(ctx, rel, dfd, -1, "this group's type, devices and reserved regions",
+				     "cannot open group: %s", ia_strerror(dfd));
+			continue;
+		}
+		sqlite3_bind_int64(g, 1, (int64_t)id);
+		long l = ia_fsdir_read_small(dfd, "type", buf, sizeof(buf));
+		if (l >= 0) {
+			buf[strcspn(buf, "\n")] = '\0';
+			sqlite3_bind_text(g, 2, buf, -1, SQLITE_TRANSIENT);
+		} else if (l != -ENOENT) {
+			ia_ctx_error(ctx, rel, (int)l, -1, "the group's default domain type",
+				     "cannot read type: %s", ia_strerror((int)l));
+		}
+		char nm[256];
+		l = ia_fsdir_read_small(dfd, "name", nm, sizeof(nm));
+		if (l >= 0) {
+			nm[strcspn(nm, "\n")] = '\0';
+			sqlite3_bind_text(g, 3, nm, -1, SQLITE_TRANSIENT);
+		}
+		char rrel[600];
+		snprintf(rrel, sizeof(rrel), "%s/reserved_regions", rel);
+		int rrc = ia_fsroot_read(ctx->root, rrel, 1u << 20, &txt, &len);
+		struct ia_resv_region *rv = NULL;
+		size_t nr = 0;
+		bool rr_ok = false;
+		if (rrc < 0) {
+			ia_ctx_error(ctx, rrel, rrc, -1,
+				     "firmware 1:1 (direct) regions of this group: its verdict stays unknown",
+				     "cannot read reserved_regions: %s", ia_strerror(rrc));
+		} else {
+			struct ia_diags dg = {0};
+			rr_ok = ia_parse_reserved_regions(txt, len, &rv, &nr, &dg) == 0;
+			for (size_t k = 0; k < dg.n; k++)
+				ia_ctx_error(ctx, rrel, dg.v[k].code, dg.v[k].offset,
+					     "firmware 1:1 (direct) regions of this group", "%s", dg.v[k].msg);
+			ia_diags_free(&dg);
+		}
+		sqlite3_bind_int(g, 4, rr_ok);
+		if (ia_db_step_done(g) == 0)
+			ctx->facts++;
+		for (size_t k = 0; k < nr; k++) {
+			sqlite3_bind_int64(rr, 1, (int64_t)id);
+			sqlite3_bind_int64(rr, 2, (int64_t)rv[k].start);
+			sqlite3_bind_int64(rr, 3, (int64_t)rv[k].end);
+			sqlite3_bind_text(rr, 4, ia_resv_type_name(rv[k].type), -1, SQLITE_STATIC);
+			ia_db_step_done(rr);
+		}
+		free(rv);
+		free(txt);
+		close(dfd);
+
+		char drel[600], **devs = NULL;
+		size_t nd = 0;
+		snprintf(drel, sizeof(drel), "%s/devices", rel);
+		rc = ia_fsroot_list(ctx->root, drel, &devs, &nd);
+		if (rc < 0)
+			ia_ctx_error(ctx, drel, rc, -1, "this group's members",
+				     "cannot list group devices: %s", ia_strerror(rc));
+		for (size_t k = 0; k < nd; k++) {
+			sqlite3_bind_int64(gd, 1, (int64_t)id);
+			sqlite3_bind_text(gd, 2, devs[k], -1, SQLITE_TRANSIENT);
+			ia_db_step_done(gd);
+		}
+		ia_fsroot_list_free(devs, nd);
+	}
+out:
+	sqlite3_finalize(g);
+	sqlite3_finalize(gd);
+	sqlite3_finalize(rr);
+	ia_fsroot_list_free(names, n);
+}
+
+static bool iommu_read_hex(struct ia_ctx *ctx, const char *rel, uint64_t *v)
+{
+	char buf[128];
+	long l = ia_fsroot_read_small(ctx->root, rel, buf, sizeof(buf));
+
+	if (l < 0) {
+		if (l != -ENOENT)
+			ia_ctx_error(ctx, rel, (int)l, -1, NULL, "cannot read: %s", ia_strerror((int)l));
+		return false;
+	}
+	if (ia_parse_u64(buf, (size_t)l, 16, v) < 0) {
+		ia_ctx_error(ctx, rel, -IA_E_FORMAT, -1, NULL, "\"%.40s\" is not a hex number", buf);
+		return false;
+	}
+	return true;
+}
+
+/* One sys/class/iommu unit: kind from its name and attribute directories; VT-d/AMD registers decoded
+ * with the bit positions of kernel-rules.md Appendix B.2/B.3. */
+static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, const char *name)
+{
+	char rel[512], buf[128];
+	uint64_t cap = 0, ecap = 0, addr = 0, efr = 0, efr2 = 0;
+	bool has_cap = false, has_ecap = false, has_addr = false, has_efr = false, has_efr2 = false;
+	const char *kind = "other";
+
+	snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu", name);
+	if (ia_fsroot_exists(ctx->root, rel)) {
+		kind = "vt-d";
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu/cap", name);
+		has_cap = iommu_read_hex(ctx, rel, &cap);
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu/ecap", name);
+		has_ecap = iommu_read_hex(ctx, rel, &ecap);
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu/address", name);
+		has_addr = iommu_read_hex(ctx, rel, &addr);
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu/version", name);
+		if (ia_fsroot_read_small(ctx->root, rel, buf, sizeof(buf)) > 0) {
+			buf[strcspn(buf, "\n")] = '\0';
+			sqlite3_bind_text(u, 4, buf, -1, SQLITE_TRANSIENT);
+		}
+	} else {
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/amd-iommu", name);
+		if (ia_fsroot_exists(ctx->root, rel)) {
+			kind = "amd-vi";
+			snprintf(rel, sizeof(rel), "sys/class/iommu/%s/amd-iommu/cap", name);
+			has_cap = iommu_read_hex(ctx, rel, &cap);
+			snprintf(rel, sizeof(rel), "sys/class/iommu/%s/amd-iommu/features", name);
+			long l = ia_fsroot_read_small(ctx->root, rel, buf, sizeof(buf));
+			if (l > 0) {
+				if (ia_parse_pair_u64(buf, (size_t)l, ':', 16, true, &efr, &efr2, &has_efr2) == 0)
+					has_efr = true;
+				else
+					ia_ctx_error(ctx, rel, -IA_E_FORMAT, -1, "AMD IOMMU features (PPR, GT, XT)",
+						     "\"%.40s\" is not EFR[:EFR2] in hex", buf);
+			}
+		} else if (!strncmp(name, "smmu3.", 6)) {
+			kind = "smmu-v3";
+		} else if (!strncmp(name, "smmu.", 5)) {
+			kind = "smmu";
+		}
+	}
+	sqlite3_bind_text(u, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 2, kind, -1, SQLITE_STATIC);
+	ia_db_bind_opt_int(u, 3, has_addr, (int64_t)addr);
+	ia_db_bind_opt_int(u, 5, has_cap, (int64_t)cap);
+	ia_db_bind_opt_int(u, 6, has_ecap, (int64_t)ecap);
+	ia_db_bind_opt_int(u, 7, has_efr, (int64_t)efr);
+	ia_db_bind_opt_int(u, 8, has_efr2, (int64_t)efr2);
+	static const int ecap_bits[] = { 3, 4, 6, 2, 29, 40, 43, 48 };
+	for (int i = 0; i < 8; i++)
+		ia_db_bind_opt_int(u, 9 + i, has_ecap, (int64_t)((ecap >> ecap_bits[i]) & 1));
+	ia_db_bind_opt_int(u, 17, has_cap && !strcmp(kind, "vt-d"), (int64_t)((cap >> 7) & 1));
+	static const int efr_bits[] = { 1, 4, 2, 7 };
+	for (int i = 0; i < 4; i++)
+		ia_db_bind_opt_int(u, 18 + i, has_efr, (int64_t)((efr >> efr_bits[i]) & 1));
+	ia_db_bind_opt_int(u, 22, has_efr, (int64_t)((efr >> 32) & 0x1f));
+	ia_db_bind_opt_int(u, 23, has_efr, (int64_t)((efr >> 50) & 1));
+	ia_db_bind_opt_int(u, 24, has_efr, (int64_t)((efr >> 63) & 1));
+	if (ia_db_step_done(u) == 0)
+		ctx->facts++;
+
+	char **devs = NULL;
+	size_t nd = 0;
+	snprintf(rel, sizeof(rel), "sys/class/iommu/%s/devices", name);
+	if (ia_fsroot_list(ctx->root, rel, &devs, &nd) == 0)
+		for (size_t k = 0; k < nd; k++) {
+			sqlite3_bind_text(ud, 1, name, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ud, 2, devs[k], -1, SQLITE_TRANSIENT);
+			ia_db_step_done(ud);
+		}
+	ia_fsroot_list_free(devs, nd);
+}
+
+static void iommu_units(struct ia_ctx *ctx)
+{
+	char **names = NULL;
+	size_t n = 0;
+	sqlite3_stmt *u = NULL, *ud = NULL;
+	int rc = ia_fsroot_list(ctx->root, "sys/class/iommu", &names, &n);
+
+	if (rc < 0) {
+		if (rc != -ENOENT)
+			ia_ctx_error(ctx, "sys/class/iommu", rc, -1, "the kernel's IOMMU units",
+				     "cannot list IOMMU units: %s", ia_strerror(rc));
+		return;
+	}
+	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_unit VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &u) == 0 &&
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_unit_device VALUES (?,?)", &ud) == 0)
+		for (size_t i = 0; i < n; i++)
+			iommu_unit(ctx, u, ud, names[i]);
+	sqlite3_finalize(u);
+	sqlite3_finalize(ud);
+	ia_fsroot_list_free(names, n);
+}
+
+/* Module parameters that decide VFIO and no-IOMMU behaviour (kernel-rules.md §5.3, §6). */
+static void iommu_module_params(struct ia_ctx *ctx)
+{
+	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "iommufd" };
+	sqlite3_stmt *st;
+
+	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO module_param VALUES (?,?,?)", &st))
+		return;
+	for (size_t m = 0; m < sizeof(mods) / sizeof(*mods); m++) {
+		char rel[256], **names = NULL;
+		size_t n = 0;
+		snprintf(rel, sizeof(rel), "sys/module/%s/parameters", mods[m]);
+		int rc = ia_fsroot_list(ctx->root, rel, &names, &n);
+		if (rc < 0) {
+			if (rc != -ENOENT)
+				ia_ctx_error(ctx, rel, rc, -1, "VFIO module parameters",
+					     "cannot list: %s", ia_strerror(rc));
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char prel[512], buf[256];
+			snprintf(prel, sizeof(prel), "%s/%s", rel, names[i]);
+			long l = ia_fsroot_read_small(ctx->root, prel, buf, sizeof(buf));
+			sqlite3_bind_text(st, 1, mods[m], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, names[i], -1, SQLITE_TRANSIENT);
+			if (l >= 0) {
+				buf[strcspn(buf, "\n")] = '\0';
+				sqlite3_bind_text(st, 3, buf, -1, SQLITE_TRANSIENT);
+			} else {
+				ia_ctx_error(ctx, prel, (int)l, -1, NULL, "cannot read: %s", ia_strerror((int)l));
+			}
+			if (ia_db_step_done(st) == 0)
+				ctx->facts++;
+		}
+		ia_fsroot_list_free(names, n);
+	}
+	sqlite3_finalize(st);
+}
+
+static void iommu_list_into(struct ia_ctx *ctx, const char *dir, const char *prefix, const char *sql)
+{
+	char **names = NULL;
+	size_t n = 0;
+	sqlite3_stmt *st;
+	int rc = ia_fsroot_list(ctx->root, dir, &names, &n);
+
+	if (rc < 0) {
+		if (rc != -ENOENT)
+			ia_ctx_error(ctx, dir, rc, -1, NULL, "cannot list: %s", ia_strerror(rc));
+		return;
+	}
+	if (ia_db_prepare(ctx->db, sql, &st) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			char nm[512];
+			snprintf(nm, sizeof(nm), "%s%s", prefix, names[i]);
+			sqlite3_bind_text(st, 1, nm, -1, SQLITE_TRANSIENT);
+			if (ia_db_step_done(st) == 0)
+				ctx->facts++;
+		}
+		sqlite3_finalize(st);
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+static int iommu_collect(struct ia_ctx *ctx)
+{
+	iommu_groups(ctx);
+	iommu_units(ctx);
+	iommu_module_params(ctx);
+	iommu_list_into(ctx, "sys/bus/pci/drivers", "", "INSERT OR IGNORE INTO pci_driver VALUES (?)");
+	iommu_list_into(ctx, "dev/vfio", "", "INSERT OR IGNORE INTO vfio_node VALUES (?)");
+	iommu_list_into(ctx, "dev/vfio/devices", "devices/", "INSERT OR IGNORE INTO vfio_node VALUES (?)");
+	return 0;
+}
+
+const struct ia_collector ia_collector_iommu = {
+	.name = "iommu",
+	.reads = "sys/kernel/iommu_groups, sys/class/iommu, sys/module/{vfio,vfio_iommu_type1,vfio_pci,iommufd}/parameters, dev/vfio, sys/bus/pci/drivers",
+	.collect = iommu_collect,
+};

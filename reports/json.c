@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The JSON report of ../shared/docs/contract.md, built with jansson.
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "decode/pcicfg.h"
+#include "report.h"
+#include <string.h>
+
+static json_t *json_tri(enum ia_tri t)
+{
+	return t == IA_UNKNOWN ? json_null() : json_boolean(t == IA_YES);
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *json_hex(unsigned long long v, int width)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "0x%0*llx", width, v);
+	return json_string(b);
+}
+
+static json_t *json_host(const struct ia_audit *a)
+{
+	json_t *h = json_object();
+
+	json_object_set_new(h, "root", json_str_or_null(a->root));
+	json_object_set_new(h, "live", json_boolean(a->live));
+	json_object_set_new(h, "kernel", json_str_or_null(a->kernel_release));
+	json_object_set_new(h, "cmdline", json_str_or_null(a->cmdline));
+	json_object_set_new(h, "arch", json_str_or_null(a->arch));
+	return h;
+}
+
+static json_t *json_platform(const struct ia_audit *a)
+{
+	json_t *p = json_object(), *iommu = json_object(), *units = json_array();
+
+	/* Firmware descriptions are decoded by the firmware collectors; none are recorded yet. */
+	json_object_set_new(iommu, "firmware", json_array());
+	/* The kernel activated an IOMMU when it registered units or formed groups. */
+	json_object_set_new(iommu, "kernel_active",
+			    json_boolean(a->n_units > 0 || a->n_groups > 0));
+	for (size_t i = 0; i < a->n_units; i++) {
+		const struct ia_unit *u = &a->units[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "name", json_string(u->name));
+		json_object_set_new(j, "kind", json_string(u->kind));
+		json_object_set_new(j, "source", json_string("sysfs"));
+		json_object_set_new(j, "segment", json_null());
+		json_object_set_new(j, "base", u->has_address ? json_hex(u->address, 1) : json_null());
+		json_object_set_new(j, "include_pci_all", json_null());
+		json_object_set_new(j, "devices", json_array());
+		json_array_append_new(units, j);
+	}
+	/* Fill each unit's translated devices from the devices' iommu links. */
+	for (size_t d = 0; d < a->n_devs; d++)
+		for (size_t i = 0; a->devs[d].iommu_unit && i < a->n_units; i++)
+			if (!strcmp(a->devs[d].iommu_unit, a->units[i].name))
+				json_array_append_new(json_object_get(json_array_get(units, i), "devices"),
+						      json_string(a->devs[d].bdf));
+	json_object_set_new(iommu, "units", units);
+	json_object_set_new(p, "iommu", iommu);
+	json_object_set_new(p, "firmware_regions", json_array());
+	json_object_set_new(p, "msi_controllers", json_array());
+	json_t *ii = json_object();
+	json_object_set_new(ii, "state", json_string("unknown"));
+	json_object_set_new(ii, "reason", json_string("interrupt isolation is not evaluated by this version"));
+	json_object_set_new(ii, "unsafe_interrupts_allowed", json_null());
+	json_object_set_new(p, "interrupt_isolation", ii);
+	json_t *ni = json_object();
+	json_object_set_new(ni, "state", json_string("unknown"));
+	json_object_set_new(ni, "reason", json_string("no-IOMMU mode is not evaluated by this version"));
+	json_object_set_new(p, "noiommu", ni);
+	return p;
+}
+
+static json_t *json_devices(const struct ia_audit *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "bdf", json_string(d->bdf));
+		json_object_set_new(j, "vendor", d->has_ids ? json_hex(d->vendor, 4) : json_null());
+		json_object_set_new(j, "device", d->has_ids ? json_hex(d->device, 4) : json_null());
+		json_object_set_new(j, "class", d->has_class ? json_hex(d->class_code, 6) : json_null());
+		json_object_set_new(j, "driver", json_str_or_null(d->driver));
+		json_object_set_new(j, "iommu_group", d->has_group ? json_integer(d->group) : json_null());
+		json_object_set_new(j, "predicted_group",
+				    d->predicted_group >= 0 ? json_integer(d->predicted_group) : json_null());
+		json_object_set_new(j, "config_bytes", json_integer((json_int_t)d->config_bytes));
+		json_object_set_new(j, "config_size", d->config_size ? json_integer((json_int_t)d->config_size) : json_null());
+		json_object_set_new(j, "is_pcie", json_tri(d->is_pcie));
+		json_object_set_new(j, "pcie_type", d->is_pcie == IA_YES ? json_string(ia_pcie_type_name(d->pcie_type)) : json_null());
+		json_t *acs = json_object();
+		json_object_set_new(acs, "present", json_tri(d->has_acs));
+		json_object_set_new(acs, "cap", d->has_acs == IA_YES ? json_hex(d->acs_cap, 4) : json_null());
+		json_object_set_new(acs, "ctrl", d->has_acs == IA_YES ? json_hex(d->acs_ctrl, 4) : json_null());
+		json_object_set_new(j, "acs", acs);
+		json_object_set_new(j, "ats", json_tri(d->has_ats));
+		json_object_set_new(j, "pri", json_tri(d->has_pri));
+		json_object_set_new(j, "pasid", json_tri(d->has_pasid));
+		json_object_set_new(j, "sriov", json_tri(d->has_sriov));
+		json_object_set_new(j, "physfn", json_str_or_null(d->physfn));
+		json_object_set_new(j, "parent", json_str_or_null(d->parent));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+static json_t *json_groups(const struct ia_audit *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->n_groups; i++) {
+		const struct ia_group *g = &a->groups[i];
+		json_t *j = json_object(), *devs = json_array();
+		json_object_set_new(j, "id", json_integer(g->id));
+		for (size_t k = 0; k < g->n_devices; k++)
+			json_array_append_new(devs, json_string(g->devices[k]));
+		json_object_set_new(j, "devices", devs);
+		json_object_set_new(j, "type", json_str_or_null(g->type));
+		json_object_set_new(j, "dma_ownership_viable", json_tri(g->dma_ownership_viable));
+		json_object_set_new(j, "userspace_assignable", json_tri(g->userspace_assignable));
+		json_object_set_new(j, "blockers", json_array());
+		json_object_set_new(j, "exceptions", json_array());
+		json_object_set_new(j, "sva", json_array());
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+static json_t *json_predicted(const struct ia_audit *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->n_predicted; i++) {
+		const struct ia_pgroup *p = &a->predicted[i];
+		json_t *j = json_object(), *devs = json_array();
+		for (size_t k = 0; k < p->n; k++)
+			json_array_append_new(devs, json_string(a->devs[p->members[k]].bdf));
+		json_object_set_new(j, "devices", devs);
+		json_object_set_new(j, "basis", json_str_or_null(p->basis));
+		json_object_set_new(j, "uncertain", json_boolean(p->uncertain));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+static json_t *json_findings(const struct ia_audit *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->n_findings; i++) {
+		const struct ia_finding *f = &a->findings[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "rule", json_string(f->rule));
+		json_object_set_new(j, "level", json_string(ia_level_name(f->level)));
+		json_object_set_new(j, "subject", json_string(f->subject));
+		json_object_set_new(j, "message", json_string(f->message));
+		json_object_set_new(j, "advice", json_str_or_null(f->advice));
+		json_object_set_new(j, "evidence", json_str_or_null(f->evidence));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+int ia_report_json(const struct ia_audit *a, FILE *out)
+{
+	json_t *r = json_object(), *tool = json_object(), *sum = json_object();
+	int rc;
+
+	if (!r || !tool || !sum)
+		return -ENOMEM;
+	json_object_set_new(r, "schema", json_string("iommu-audit/1"));
+	json_object_set_new(tool, "name", json_string("iommu-audit"));
+	json_object_set_new(tool, "version", json_string(IA_VERSION));
+	json_object_set_new(r, "tool", tool);
+	json_object_set_new(r, "host", json_host(a));
+	json_object_set_new(r, "platform", json_platform(a));
+	json_object_set_new(r, "devices", json_devices(a));
+	json_object_set_new(r, "groups", json_groups(a));
+	json_object_set_new(r, "predicted_groups", json_predicted(a));
+	json_object_set_new(r, "findings", json_findings(a));
+	size_t ne = ia_audit_count(a, IA_LEVEL_ERROR);
+	json_object_set_new(sum, "error", json_integer((json_int_t)ne));
+	json_object_set_new(sum, "warning", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_WARNING)));
+	json_object_set_new(sum, "info", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_INFO)));
+	json_object_set_new(sum, "devices", json_integer((json_int_t)a->n_devs));
+	json_object_set_new(sum, "groups", json_integer((json_int_t)a->n_groups));
+	json_object_set_new(sum, "verdict", json_string(ne ? "fail" : "pass"));
+	json_object_set_new(r, "summary", sum);
+	rc = json_dumpf(r, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -EIO;
+	json_decref(r);
+	return rc;
+}

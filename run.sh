@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Set up, build and run iommu-audit on a fresh Debian machine:
+#   ./run.sh audit [iommu-audit options]   build, then audit the machine this runs on
+#   ./run.sh test                          build with warnings as errors, then run the whole test suite
+# Missing Debian packages are installed with apt-get when running as root; otherwise the exact
+# apt-get line is printed and the script stops.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake ninja-build pkg-config libpci-dev pciutils pci.ids libsqlite3-dev
+          libfdt-dev device-tree-compiler acpica-tools libjansson-dev libarchive-dev zlib1g-dev
+          libcmocka-dev)
+
+ensure_packages() {
+	local missing=()
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "iommu-audit needs these Debian packages; install them as root with:" >&2
+		echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+		exit 2
+	fi
+	echo "installing: ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq "${missing[@]}" >&2
+}
+
+cmd=${1:-}
+[ -n "$cmd" ] && shift
+case "$cmd" in
+audit)
+	ensure_packages
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DIA_TESTS=OFF >/dev/null
+	cmake --build build/release >&2
+	exec build/release/iommu-audit "$@"
+	;;
+test)
+	ensure_packages
+	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_WERROR=ON -DIA_TESTS=ON >/dev/null
+	cmake --build build/test
+	cd build/test && ctest --output-on-failure -j2 "$@"
+	;;
+*)
+	echo "usage: $0 audit [iommu-audit options] | $0 test [ctest options]" >&2
+	exit 2
+	;;
+esac

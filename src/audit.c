@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Load the facts of one audit from the database into arrays, and keep its findings.
+#include "audit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "ia_err.h"
+
+const char *ia_level_name(enum ia_level l)
+{
+	return l == IA_LEVEL_ERROR ? "error" : l == IA_LEVEL_WARNING ? "warning" : "info";
+}
+
+static char *audit_dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static bool audit_int_col(sqlite3_stmt *st, int col, int64_t *v)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		*v = 0;
+		return false;
+	}
+	*v = sqlite3_column_int64(st, col);
+	return true;
+}
+
+static enum ia_tri audit_tri_col(sqlite3_stmt *st, int col)
+{
+	int64_t v;
+
+	return audit_int_col(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
+}
+
+int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level level,
+			 const char *subject, const char *message, const char *advice,
+			 const char *evidence)
+{
+	struct ia_finding *f;
+
+	if (a->n_findings == a->cap_findings) {
+		size_t nc = a->cap_findings ? a->cap_findings * 2 : 32;
+		struct ia_finding *nv = realloc(a->findings, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		a->findings = nv;
+		a->cap_findings = nc;
+	}
+	f = &a->findings[a->n_findings];
+	f->rule = strdup(rule);
+	f->level = level;
+	f->subject = strdup(subject ? subject : "host");
+	f->message = strdup(message);
+	f->advice = advice ? strdup(advice) : NULL;
+	f->evidence = evidence ? strdup(evidence) : NULL;
+	if (!f->rule || !f->subject || !f->message) {
+		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
+		return -ENOMEM;
+	}
+	a->n_findings++;
+	return 0;
+}
+
+size_t ia_audit_count(const struct ia_audit *a, enum ia_level level)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n_findings; i++)
+		n += a->findings[i].level == level;
+	return n;
+}
+
+static int audit_cmp_bdf(const void *k, const void *e)
+{
+	return strcmp((const char *)k, ((const struct ia_dev *)e)->bdf);
+}
+
+struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf)
+{
+	return a->n_devs ? bsearch(bdf, a->devs, a->n_devs, sizeof(*a->devs), audit_cmp_bdf) : NULL;
+}
+
+static int audit_load_host(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	if (ia_db_prepare(db, "SELECT root, live, tool_version FROM run WHERE id = 1", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a->root = audit_dup_col(st, 0);
+		a->live = sqlite3_column_int(st, 1);
+		a->tool_version = audit_dup_col(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
+			      " iommu_groups_dir FROM host WHERE id = 1", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a->kernel_release = audit_dup_col(st, 0);
+		if (audit_int_col(st, 1, &v)) {
+			a->kernel_major = (int)v;
+			a->has_kernel_version = audit_int_col(st, 2, &v);
+			a->kernel_minor = (int)v;
+		}
+		a->cmdline = audit_dup_col(st, 3);
+		a->arch = audit_dup_col(st, 4);
+		a->iommu_groups_dir = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+	size_t cap = 0;
+
+	if (ia_db_prepare(db,
+		"SELECT bdf, domain, bus, dev, fn, vendor, device, subsys_vendor, subsys_device, class,"
+		" revision, header_type, multifunction, is_pcie, pcie_type, secondary_bus,"
+		" subordinate_bus, config_bytes, config_size, has_acs, acs_offset, acs_cap, acs_ctrl,"
+		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
+		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
+		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6)"
+		" FROM pci_function f ORDER BY bdf", &st))
+		return -IA_E_SQLITE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (a->n_devs == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct ia_dev *nv = realloc(a->devs, nc * sizeof(*nv));
+			if (!nv) {
+				sqlite3_finalize(st);
+				return -ENOMEM;
+			}
+			a->devs = nv;
+			cap = nc;
+		}
+		struct ia_dev *d = &a->devs[a->n_devs++];
+		memset(d, 0, sizeof(*d));
+		snprintf(d->bdf, sizeof(d->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
+		d->domain = (uint16_t)sqlite3_column_int(st, 1);
+		d->bus = (uint8_t)sqlite3_column_int(st, 2);
+		d->dev = (uint8_t)sqlite3_column_int(st, 3);
+		d->fn = (uint8_t)sqlite3_column_int(st, 4);
+		int64_t ven, dev;
+		d->has_ids = audit_int_col(st, 5, &ven) & audit_int_col(st, 6, &dev);
+		d->vendor = (uint16_t)ven;
+		d->device = (uint16_t)dev;
+		int64_t sv, sd;
+		d->has_subsys = audit_int_col(st, 7, &sv) & audit_int_col(st, 8, &sd);
+		d->subsys_vendor = (uint16_t)sv;
+		d->subsys_device = (uint16_t)sd;
+		d->has_class = audit_int_col(st, 9, &v);
+		d->class_code = (uint32_t)v;
+		d->has_revision = audit_int_col(st, 10, &v);
+		d->revision = (uint8_t)v;
+		d->has_hdr = audit_int_col(st, 11, &v);
+		d->hdr_type = (uint8_t)v;
+		d->multifunction = audit_tri_col(st, 12);
+		d->is_pcie = audit_tri_col(st, 13);
+		if (audit_int_col(st, 14, &v))
+			d->pcie_type = (uint8_t)v;
+		int64_t sec, sub;
+		d->has_bus_range = audit_int_col(st, 15, &sec) & audit_int_col(st, 16, &sub);
+		d->secondary_bus = (uint8_t)sec;
+		d->subordinate_bus = (uint8_t)sub;
+		d->config_bytes = (size_t)sqlite3_column_int64(st, 17);
+		d->config_size = audit_int_col(st, 18, &v) ? (size_t)v : 0;
+		d->has_acs = audit_tri_col(st, 19);
+		if (audit_int_col(st, 20, &v)) d->acs_offset = (uint16_t)v;
+		if (audit_int_col(st, 21, &v)) d->acs_cap = (uint16_t)v;
+		if (audit_int_col(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
+		if (audit_int_col(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
+		if (audit_int_col(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
+		d->has_ats = audit_tri_col(st, 25);
+		d->has_pri = audit_tri_col(st, 26);
+		d->has_pasid = audit_tri_col(st, 27);
+		d->has_sriov = audit_tri_col(st, 28);
+		d->is_vf = sqlite3_column_int(st, 29);
+		d->physfn = audit_dup_col(st, 30);
+		d->parent = audit_dup_col(st, 31);
+		d->driver = audit_dup_col(st, 32);
+		d->driver_override = audit_dup_col(st, 33);
+		d->has_group = audit_int_col(st, 34, &v);
+		d->group = (int)v;
+		d->iommu_unit = audit_dup_col(st, 35);
+		d->n_mem_bars = (size_t)sqlite3_column_int64(st, 36);
+		d->predicted_group = -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st, *dv;
+	size_t cap = 0;
+
+	if (ia_db_prepare(db, "SELECT id, type, name, reserved_regions_read,"
+			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct'),"
+			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct-relaxable')"
+			      " FROM iommu_group g ORDER BY id", &st))
+		return -IA_E_SQLITE;
+	if (ia_db_prepare(db, "SELECT device FROM iommu_group_device WHERE group_id = ? ORDER BY device", &dv)) {
+		sqlite3_finalize(st);
+		return -IA_E_SQLITE;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (a->n_groups == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct ia_group *nv = realloc(a->groups, nc * sizeof(*nv));
+			if (!nv)
+				break;
+			a->groups = nv;
+			cap = nc;
+		}
+		struct ia_group *g = &a->groups[a->n_groups++];
+		memset(g, 0, sizeof(*g));
+		g->id = sqlite3_column_int(st, 0);
+		g->type = audit_dup_col(st, 1);
+		g->name = audit_dup_col(st, 2);
+		g->resv_read = sqlite3_column_int(st, 3);
+		g->n_direct = (size_t)sqlite3_column_int64(st, 4);
+		g->n_relaxable = (size_t)sqlite3_column_int64(st, 5);
+		g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
+		sqlite3_bind_int(dv, 1, g->id);
+		size_t dcap = 0;
+		while (sqlite3_step(dv) == SQLITE_ROW) {
+			if (g->n_devices == dcap) {
+				dcap = dcap ? dcap * 2 : 4;
+				char **nd = realloc(g->devices, dcap * sizeof(*nd));
+				if (!nd)
+					break;
+				g->devices = nd;
+			}
+			g->devices[g->n_devices++] = audit_dup_col(dv, 0);
+		}
+		sqlite3_reset(dv);
+	}
+	sqlite3_finalize(dv);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int audit_load_units(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+	size_t cap = 0;
+
+	if (ia_db_prepare(db, "SELECT name, kind, address, ecap_ir,"
+			      " (SELECT count(*) FROM iommu_unit_device d WHERE d.unit = u.name)"
+			      " FROM iommu_unit u ORDER BY name", &st))
+		return -IA_E_SQLITE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (a->n_units == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct ia_unit *nv = realloc(a->units, nc * sizeof(*nv));
+			if (!nv)
+				break;
+			a->units = nv;
+			cap = nc;
+		}
+		struct ia_unit *u = &a->units[a->n_units++];
+		memset(u, 0, sizeof(*u));
+		u->name = audit_dup_col(st, 0);
+		u->kind = audit_dup_col(st, 1);
+		u->has_address = audit_int_col(st, 2, &v);
+		u->address = (uint64_t)v;
+		u->ir = audit_tri_col(st, 3);
+		u->n_devices = (size_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st;
+
+	if (ia_db_prepare(db, "SELECT collector, subject, code, offset, message, hides"
+			      " FROM collection_error ORDER BY id", &st))
+		return -IA_E_SQLITE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *subject = (const char *)sqlite3_column_text(st, 1);
+		const char *msg = (const char *)sqlite3_column_text(st, 4);
+		const char *hides = (const char *)sqlite3_column_text(st, 5);
+		char ev[256], adv[512];
+		int64_t off;
+		bool has_off = audit_int_col(st, 3, &off);
+
+		snprintf(ev, sizeof(ev), "collector %s, %s%s%lld", sqlite3_column_text(st, 0),
+			 ia_strerror(sqlite3_column_int(st, 2)), has_off ? ", offset " : "",
+			 has_off ? (long long)off : 0LL);
+		if (!has_off)
+			snprintf(ev, sizeof(ev), "collector %s, %s", sqlite3_column_text(st, 0),
+				 ia_strerror(sqlite3_column_int(st, 2)));
+		snprintf(adv, sizeof(adv), "%s%s%s", hides ? "This hides " : "", hides ? hides : "",
+			 hides ? "; run as root on the host, or capture it with `iommu-audit snapshot` as root." : "");
+		ia_audit_add_finding(a, "collect.unreadable", IA_LEVEL_WARNING, subject, msg,
+				     hides ? adv : NULL, ev);
+		a->n_collection_errors++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ia_audit_load(sqlite3 *db, struct ia_audit *a)
+{
+	int rc;
+
+	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a)) ||
+	    (rc = audit_load_groups(db, a)) || (rc = audit_load_units(db, a)) ||
+	    (rc = audit_load_errors(db, a)))
+		return rc;
+	return 0;
+}
+
+void ia_audit_free(struct ia_audit *a)
+{
+	if (!a)
+		return;
+	free(a->root); free(a->tool_version); free(a->kernel_release); free(a->cmdline); free(a->arch);
+	for (size_t i = 0; i < a->n_devs; i++) {
+		struct ia_dev *d = &a->devs[i];
+		free(d->physfn); free(d->parent); free(d->driver); free(d->driver_override); free(d->iommu_unit);
+	}
+	free(a->devs);
+	for (size_t i = 0; i < a->n_groups; i++) {
+		for (size_t k = 0; k < a->groups[i].n_devices; k++)
+			free(a->groups[i].devices[k]);
+		free(a->groups[i].devices); free(a->groups[i].type); free(a->groups[i].name);
+	}
+	free(a->groups);
+	for (size_t i = 0; i < a->n_units; i++) {
+		free(a->units[i].name); free(a->units[i].kind);
+	}
+	free(a->units);
+	for (size_t i = 0; i < a->n_predicted; i++) {
+		free(a->predicted[i].members); free(a->predicted[i].basis);
+	}
+	free(a->predicted);
+	for (size_t i = 0; i < a->n_findings; i++) {
+		struct ia_finding *f = &a->findings[i];
+		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
+	}
+	free(a->findings);
+	memset(a, 0, sizeof(*a));
+}

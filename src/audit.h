@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The audit: facts loaded once from the database into arrays that rules read and reports render. */
+#ifndef IA_AUDIT_H
+#define IA_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "tri.h"
+
+enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
+const char *ia_level_name(enum ia_level l);
+
+/** A finding: what a rule (or collection) concluded about one subject. */
+struct ia_finding {
+	char *rule;       /* stable id ("collect.unreadable", "group.not-viable", ...) */
+	enum ia_level level;
+	char *subject;    /* BDF, "group N", a table signature or a path */
+	char *message;    /* one sentence: what is wrong */
+	char *advice;     /* what to do (may be NULL) */
+	char *evidence;   /* the facts it rests on (may be NULL) */
+};
+
+/** One PCI function as the audit sees it (NULL-able facts have a has_ flag). */
+struct ia_dev {
+	char bdf[16];
+	uint16_t domain; uint8_t bus, dev, fn;
+	bool has_ids; uint16_t vendor, device;
+	bool has_subsys; uint16_t subsys_vendor, subsys_device;
+	bool has_class; uint32_t class_code;
+	bool has_revision; uint8_t revision;
+	bool has_hdr; uint8_t hdr_type;
+	enum ia_tri multifunction;
+	enum ia_tri is_pcie; uint8_t pcie_type;
+	bool has_bus_range; uint8_t secondary_bus, subordinate_bus;
+	size_t config_bytes, config_size;
+	enum ia_tri has_acs; uint16_t acs_offset, acs_cap, acs_ctrl; uint32_t acs_cap_dw, acs_ctrl_dw;
+	enum ia_tri has_ats, has_pri, has_pasid, has_sriov;
+	bool is_vf; char *physfn;
+	char *parent;            /* upstream bridge BDF (sysfs parent) or NULL */
+	char *driver;            /* bound driver or NULL */
+	char *driver_override;
+	bool has_group; int group;
+	char *iommu_unit;
+	int predicted_group;     /* index into ia_audit.predicted, or -1 before prediction */
+	size_t n_mem_bars;       /* memory BARs with a size (devices with no MMIO have 0) */
+};
+
+/** A kernel IOMMU group. */
+struct ia_group {
+	int id;
+	char *type, *name;
+	char **devices; size_t n_devices;   /* as linked under devices/ (BDFs for PCI) */
+	bool resv_read;
+	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
+	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
+	enum ia_tri userspace_assignable;
+};
+
+/** A predicted group (the tool's reimplementation of the kernel's pci_device_group()). */
+struct ia_pgroup {
+	size_t *members; size_t n;          /* indexes into ia_audit.devs */
+	char *basis;
+	bool uncertain;
+};
+
+struct ia_unit {
+	char *name, *kind;
+	bool has_address; uint64_t address;
+	size_t n_devices;
+	enum ia_tri ir;                     /* VT-d ecap.IR */
+};
+
+struct ia_audit {
+	/* host */
+	char *root; bool live; char *tool_version;
+	char *kernel_release; int kernel_major, kernel_minor; bool has_kernel_version;
+	char *cmdline, *arch;
+	bool iommu_groups_dir;
+	/* facts */
+	struct ia_dev *devs; size_t n_devs;
+	struct ia_group *groups; size_t n_groups;
+	struct ia_unit *units; size_t n_units;
+	struct ia_pgroup *predicted; size_t n_predicted;
+	bool have_predicted;
+	/* conclusions */
+	struct ia_finding *findings; size_t n_findings, cap_findings;
+	size_t n_collection_errors;
+};
+
+/**
+ * ia_audit_load() - read the facts of @db into @a (zeroed by the caller).
+ * Collection errors become findings of rule "collect.unreadable" (level warning) so every
+ * report says what could not be read and what that hides.
+ * Return: 0; -IA_E_SQLITE; -ENOMEM.
+ */
+int ia_audit_load(sqlite3 *db, struct ia_audit *a);
+
+/** ia_audit_free() - release everything (accepts a zeroed audit). */
+void ia_audit_free(struct ia_audit *a);
+
+/** ia_audit_add_finding() - append a finding (strings are copied; NULL allowed for advice/evidence). */
+int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level level,
+			 const char *subject, const char *message, const char *advice,
+			 const char *evidence);
+
+/** ia_audit_find_dev() - the device with @bdf, or NULL (binary search; devs are sorted). */
+struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
+
+/** ia_audit_count() - findings at @level. */
+size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);
+
+#endif

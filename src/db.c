@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Open and create the fact database (schema.sql), with typed bind helpers and the collection-error table.
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ia_err.h"
+#include "schema_sql.h"
+
+const char *ia_db_schema_sql(void)
+{
+	return ia_schema_sql;
+}
+
+int ia_db_exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -IA_E_SQLITE;
+}
+
+int ia_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -IA_E_SQLITE;
+}
+
+int ia_db_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -IA_E_SQLITE;
+}
+
+void ia_db_bind_opt_int(sqlite3_stmt *st, int idx, bool has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void ia_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static int db_user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *st;
+	int rc = -IA_E_SQLITE;
+
+	if (ia_db_prepare(db, "PRAGMA user_version", &st))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
+{
+	sqlite3 *db = NULL;
+	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	int v = 0, rc;
+
+	*out = NULL;
+	*err = NULL;
+	if (sqlite3_open_v2(path ? path : ":memory:", &db, flags, NULL) != SQLITE_OK) {
+		*err = db ? sqlite3_errmsg(db) : "out of memory";
+		sqlite3_close(db);
+		return -IA_E_SQLITE;
+	}
+	if (db_user_version(db, &v)) {
+		*err = "not an SQLite database";
+		sqlite3_close(db);
+		return -IA_E_SQLITE;
+	}
+	if (create) {
+		if (v != 0) {
+			*err = "the database already holds facts; give a new file";
+			sqlite3_close(db);
+			return -EEXIST;
+		}
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", IA_DB_SCHEMA_VERSION);
+		if ((rc = ia_db_exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF")) ||
+		    (rc = ia_db_exec(db, ia_schema_sql)) || (rc = ia_db_exec(db, pragma))) {
+			*err = sqlite3_errmsg(db);
+			sqlite3_close(db);
+			return rc;
+		}
+	} else if (v != IA_DB_SCHEMA_VERSION) {
+		*err = "the database was written by an incompatible iommu-audit schema version";
+		sqlite3_close(db);
+		return -IA_E_UNSUPPORTED;
+	}
+	*out = db;
+	return 0;
+}
+
+void ia_db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int code,
+		int64_t offset, const char *message, const char *hides)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ia_db_prepare(db, "INSERT INTO collection_error(collector, subject, code, offset, message, hides)"
+			      " VALUES (?,?,?,?,?,?)", &st))
+		return -IA_E_SQLITE;
+	ia_db_bind_text(st, 1, collector);
+	ia_db_bind_text(st, 2, subject);
+	sqlite3_bind_int(st, 3, code);
+	ia_db_bind_opt_int(st, 4, offset >= 0, offset);
+	ia_db_bind_text(st, 5, message);
+	ia_db_bind_text(st, 6, hides);
+	rc = ia_db_step_done(st);
+	sqlite3_finalize(st);
+	return rc;
+}

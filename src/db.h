@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The fact database: open, schema and version, transactions, prepared statements, collection errors. */
+#ifndef IA_DB_H
+#define IA_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
+#define IA_DB_SCHEMA_VERSION 1
+
+/**
+ * ia_db_open() - open or create a fact database.
+ * @path: a file, or NULL for a private in-memory database.
+ * @create: true to (re)create the schema in an empty database (an existing file with tables
+ *          is refused with -EEXIST so no audit silently mixes two hosts); false to open an
+ *          existing database read-only and check its schema version.
+ * Return: 0; -EEXIST; -IA_E_SQLITE (message in *@err, a static or sqlite3 string valid until
+ * the next call); -IA_E_UNSUPPORTED when the version differs from IA_DB_SCHEMA_VERSION.
+ */
+int ia_db_open(sqlite3 **db, const char *path, bool create, const char **err);
+
+/** ia_db_close() - close (accepts NULL). */
+void ia_db_close(sqlite3 *db);
+
+/** ia_db_exec() - run SQL without results. 0 or -IA_E_SQLITE. */
+int ia_db_exec(sqlite3 *db, const char *sql);
+
+/** ia_db_prepare() - prepare one statement. 0 or -IA_E_SQLITE. */
+int ia_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st);
+
+/** ia_db_step_done() - step a write statement to completion and reset it. 0 or -IA_E_SQLITE. */
+int ia_db_step_done(sqlite3_stmt *st);
+
+/* Bind helpers: the _opt forms bind NULL when @has is false. */
+void ia_db_bind_opt_int(sqlite3_stmt *st, int idx, bool has, int64_t v);
+void ia_db_bind_text(sqlite3_stmt *st, int idx, const char *s); /* NULL binds NULL */
+
+/**
+ * ia_db_error() - record one collection error (table collection_error).
+ * @collector: "pci", "iommu", ...; @subject: path, BDF or table; @code: -errno or -IA_E_*;
+ * @offset: byte offset or -1; @hides: what the missing data hides from the audit (or NULL).
+ * Return: 0 or -IA_E_SQLITE.
+ */
+int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int code,
+		int64_t offset, const char *message, const char *hides);
+
+/** ia_db_schema_sql() - the schema text (schema.sql), for documentation and `iommu-audit schema`. */
+const char *ia_db_schema_sql(void);
+
+#endif

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Strict parsers for sysfs/procfs attribute text: numbers, booleans, resource, reserved_regions, cmdline.
+#include "decode/sysfs_attr.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia_err.h"
+
+static size_t attr_trim_nl(const char *s, size_t len)
+{
+	if (len && s[len - 1] == '\n')
+		len--;
+	return len;
+}
+
+int ia_parse_u64(const char *s, size_t len, int base, uint64_t *out)
+{
+	char tmp[64];
+	char *end;
+	unsigned long long v;
+
+	len = attr_trim_nl(s, len);
+	if (len == 0 || len >= sizeof(tmp))
+		return -IA_E_FORMAT;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	if (!isxdigit((unsigned char)tmp[0]))
+		return -IA_E_FORMAT; /* no sign, no leading space */
+	errno = 0;
+	v = strtoull(tmp, &end, base);
+	if (errno == ERANGE)
+		return -IA_E_RANGE;
+	if (end == tmp || *end != '\0')
+		return -IA_E_FORMAT;
+	*out = v;
+	return 0;
+}
+
+int ia_parse_bool(const char *s, size_t len, bool *out)
+{
+	len = attr_trim_nl(s, len);
+	if (len != 1)
+		return -IA_E_FORMAT;
+	switch (s[0]) {
+	case 'Y': case 'y': case '1': *out = true; return 0;
+	case 'N': case 'n': case '0': *out = false; return 0;
+	default: return -IA_E_FORMAT;
+	}
+}
+
+int ia_parse_pair_u64(const char *s, size_t len, char sep, int base, bool second_optional,
+		      uint64_t *first, uint64_t *second, bool *has_second)
+{
+	const char *p;
+	uint64_t a, b = 0;
+	int r;
+
+	len = attr_trim_nl(s, len);
+	p = memchr(s, sep, len);
+	if (!p) {
+		if (!second_optional)
+			return -IA_E_FORMAT;
+		if ((r = ia_parse_u64(s, len, base, &a)) < 0)
+			return r;
+		*first = a;
+		if (has_second)
+			*has_second = false;
+		return 0;
+	}
+	if ((r = ia_parse_u64(s, (size_t)(p - s), base, &a)) < 0 ||
+	    (r = ia_parse_u64(p + 1, len - (size_t)(p - s) - 1, base, &b)) < 0)
+		return r;
+	*first = a;
+	if (second)
+		*second = b;
+	if (has_second)
+		*has_second = true;
+	return 0;
+}
+
+/* Split the next line; returns its length, advances *pos past the newline. */
+static size_t attr_next_line(const char *s, size_t len, size_t *pos, const char **line)
+{
+	size_t start = *pos, e = start;
+
+	while (e < len && s[e] != '\n')
+		e++;
+	*line = s + start;
+	*pos = e < len ? e + 1 : e;
+	return e - start;
+}
+
+/* Parse up to @max whitespace-separated fields of a line into pointers/lengths. */
+static size_t attr_fields(const char *l, size_t n, const char **f, size_t *fl, size_t max)
+{
+	size_t k = 0, i = 0;
+
+	while (i < n) {
+		while (i < n && (l[i] == ' ' || l[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		size_t st = i;
+		while (i < n && l[i] != ' ' && l[i] != '\t')
+			i++;
+		if (k == max)
+			return max + 1;
+		f[k] = l + st;
+		fl[k++] = i - st;
+	}
+	return k;
+}
+
+int ia_parse_resource(const char *s, size_t len, struct ia_pci_resource *out, size_t *n,
+		      struct ia_diags *diags)
+{
+	size_t pos = 0, lineno = 0;
+
+	*n = 0;
+	while (pos < len) {
+		const char *l, *f[3];
+		size_t fl[3];
+		size_t ll = attr_next_line(s, len, &pos, &l);
+
+		lineno++;
+		if (ll == 0)
+			continue;
+		if (*n == IA_PCI_MAX_RESOURCES) {
+			ia_diag_add(diags, -IA_E_RANGE, "resource", (int64_t)(l - s),
+				    "more than %d lines", IA_PCI_MAX_RESOURCES);
+			return -IA_E_RANGE;
+		}
+		struct ia_pci_resource r;
+		if (attr_fields(l, ll, f, fl, 3) != 3 || ia_parse_u64(f[0], fl[0], 16, &r.start) ||
+		    ia_parse_u64(f[1], fl[1], 16, &r.end) || ia_parse_u64(f[2], fl[2], 16, &r.flags)) {
+			ia_diag_add(diags, -IA_E_FORMAT, "resource", (int64_t)(l - s),
+				    "line %zu is not three hex numbers", lineno);
+			return -IA_E_FORMAT;
+		}
+		out[(*n)++] = r;
+	}
+	return 0;
+}
+
+static const char *const attr_resv_names[] = {
+	[IA_RESV_DIRECT] = "direct", [IA_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
+	[IA_RESV_RESERVED] = "reserved", [IA_RESV_MSI] = "msi",
+};
+
+const char *ia_resv_type_name(enum ia_resv_type t)
+{
+	return (unsigned)t < sizeof(attr_resv_names) / sizeof(attr_resv_names[0]) ?
+		attr_resv_names[t] : "unknown";
+}
+
+int ia_parse_reserved_regions(const char *s, size_t len, struct ia_resv_region **out, size_t *n,
+			      struct ia_diags *diags)
+{
+	size_t pos = 0, lineno = 0, cap = 0;
+	struct ia_resv_region *v = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (pos < len) {
+		const char *l, *f[3];
+		size_t fl[3];
+		size_t ll = attr_next_line(s, len, &pos, &l);
+		struct ia_resv_region r;
+		size_t t;
+
+		lineno++;
+		if (ll == 0)
+			continue;
+		if (attr_fields(l, ll, f, fl, 3) != 3 || ia_parse_u64(f[0], fl[0], 16, &r.start) ||
+		    ia_parse_u64(f[1], fl[1], 16, &r.end)) {
+			ia_diag_add(diags, -IA_E_FORMAT, "reserved_regions", (int64_t)(l - s),
+				    "line %zu is not \"start end type\"", lineno);
+			rc = -IA_E_FORMAT;
+			break;
+		}
+		for (t = 0; t < sizeof(attr_resv_names) / sizeof(attr_resv_names[0]); t++)
+			if (strlen(attr_resv_names[t]) == fl[2] && !memcmp(attr_resv_names[t], f[2], fl[2]))
+				break;
+		if (t == sizeof(attr_resv_names) / sizeof(attr_resv_names[0])) {
+			ia_diag_add(diags, -IA_E_FORMAT, "reserved_regions", (int64_t)(l - s),
+				    "line %zu has unknown region type \"%.*s\"", lineno,
+				    (int)(fl[2] > 32 ? 32 : fl[2]), f[2]);
+			rc = -IA_E_FORMAT;
+			break;
+		}
+		if (r.end < r.start) {
+			ia_diag_add(diags, -IA_E_RANGE, "reserved_regions", (int64_t)(l - s),
+				    "line %zu ends before it starts", lineno);
+			rc = -IA_E_RANGE;
+			break;
+		}
+		r.type = (enum ia_resv_type)t;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct ia_resv_region *nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[(*n)++] = r;
+	}
+	*out = v;
+	return rc;
+}
+
+void ia_cmdline_free(struct ia_cmdline_token *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++) {
+		free(t[i].key);
+		free(t[i].value);
+	}
+	free(t);
+}
+
+int ia_parse_cmdline(const char *s, size_t len, struct ia_cmdline_token **out, size_t *n)
+{
+	struct ia_cmdline_token *v = NULL;
+	size_t cap = 0, i = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (i < len) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i >= len || s[i] == '\0')
+			break;
+		/* One token: quotes group spaces and are dropped, as next_arg() does. */
+		char *tok = malloc(len - i + 1);
+		size_t tl = 0;
+		bool inq = false;
+		if (!tok)
+			goto nomem;
+		while (i < len && s[i] != '\0' && (inq || !isspace((unsigned char)s[i]))) {
+			if (s[i] == '"')
+				inq = !inq;
+			else
+				tok[tl++] = s[i];
+			i++;
+		}
+		tok[tl] = '\0';
+		if (!strcmp(tok, "--")) {
+			free(tok);
+			break;
+		}
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct ia_cmdline_token *nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				free(tok);
+				goto nomem;
+			}
+			v = nv;
+			cap = nc;
+		}
+		char *eq = strchr(tok, '=');
+		v[*n].value = NULL;
+		if (eq) {
+			*eq = '\0';
+			v[*n].value = strdup(eq + 1);
+			if (!v[*n].value) {
+				free(tok);
+				goto nomem;
+			}
+		}
+		v[*n].key = tok;
+		(*n)++;
+	}
+	*out = v;
+	return 0;
+nomem:
+	ia_cmdline_free(v, *n);
+	*n = 0;
+	return -ENOMEM;
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Root-confined reads: openat2(RESOLVE_IN_ROOT) where the kernel has it, an equivalent walk otherwise.
+#include "fsroot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ia_err.h"
+
+#define FSROOT_MAX_LINKS 40
+#define FSROOT_PATH_MAX 4096
+
+int ia_fsroot_open(struct ia_fsroot *r, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r->path = strdup(path);
+	if (!r->path) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r->fd = fd;
+	char rp[FSROOT_PATH_MAX];
+	r->live = realpath(path, rp) && !strcmp(rp, "/");
+	int t = (int)syscall(SYS_openat2, fd, ".", &how, sizeof(how));
+	if (t >= 0) {
+		r->have_openat2 = true;
+		close(t);
+	}
+	return 0;
+}
+
+void ia_fsroot_close(struct ia_fsroot *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0 && r->path)
+		close(r->fd);
+	free(r->path);
+	r->path = NULL;
+	r->fd = -1;
+}
+
+/*
+ * Resolve @rel inside the root into a canonical relative path (no links, no "." or ".."),
+ * following links with RESOLVE_IN_ROOT semantics. @out has FSROOT_PATH_MAX bytes.
+ */
+static int fsroot_walk(const struct ia_fsroot *r, const char *rel, char *out)
+{
+	char todo[FSROOT_PATH_MAX * 2];
+	size_t olen = 0;
+	int links = 0;
+
+	if (strlen(rel) >= FSROOT_PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(todo, rel);
+	out[0] = '\0';
+	char *p = todo;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *e = strchr(p, '/');
+		size_t cl = e ? (size_t)(e - p) : strlen(p);
+		if (cl == 1 && p[0] == '.') {
+			p += cl;
+			continue;
+		}
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			char *s = strrchr(out, '/');
+			olen = s ? (size_t)(s - out) : 0;
+			out[olen] = '\0';
+			p += cl;
+			continue;
+		}
+		if (olen + 1 + cl >= FSROOT_PATH_MAX)
+			return -ENAMETOOLONG;
+		size_t prev = olen;
+		if (olen)
+			out[olen++] = '/';
+		memcpy(out + olen, p, cl);
+		olen += cl;
+		out[olen] = '\0';
+		p += cl;
+
+		char lt[FSROOT_PATH_MAX];
+		ssize_t n = readlinkat(r->fd, out, lt, sizeof(lt) - 1);
+		if (n < 0) {
+			if (errno == EINVAL)
+				continue; /* not a link */
+			return -errno;
+		}
+		if (++links > FSROOT_MAX_LINKS)
+			return -ELOOP;
+		lt[n] = '\0';
+		/* Replace the component by the link text: absolute restarts at the root. */
+		olen = lt[0] == '/' ? 0 : prev;
+		out[olen] = '\0';
+		size_t rest = strlen(p);
+		if ((size_t)n + 1 + rest >= sizeof(todo))
+			return -ENAMETOOLONG;
+		char tmp[FSROOT_PATH_MAX * 2];
+		memcpy(tmp, lt, (size_t)n);
+		tmp[n] = '/';
+		memcpy(tmp + n + 1, p, rest + 1);
+		memcpy(todo, tmp, (size_t)n + 2 + rest);
+		p = todo;
+	}
+	return (int)olen;
+}
+
+long ia_fsroot_canonical(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
+{
+	char buf[FSROOT_PATH_MAX];
+	int n = fsroot_walk(r, rel, buf);
+	struct stat st;
+
+	if (n < 0)
+		return n;
+	if (n > 0 && fstatat(r->fd, buf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if ((size_t)n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, buf, (size_t)n + 1);
+	return n;
+}
+
+int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
+{
+	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
+		return -EINVAL;
+	flags |= O_CLOEXEC;
+	if (!(flags & O_PATH))
+		flags |= O_NOCTTY; /* openat2 refuses O_PATH with other flags */
+	if (r->have_openat2) {
+		struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT };
+		int fd = (int)syscall(SYS_openat2, r->fd, rel[0] ? rel : ".", &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+	}
+	char canon[FSROOT_PATH_MAX];
+	int n = fsroot_walk(r, rel, canon);
+	if (n < 0)
+		return n;
+	int fd = openat(r->fd, n ? canon : ".", flags | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf, size_t cap,
+			   size_t *size)
+{
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	size_t got = 0;
+
+	if (fd < 0)
+		return fd;
+	if (size) {
+		struct stat st;
+		*size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+	}
+	while (got < cap) {
+		ssize_t n = pread(fd, (char *)buf + got, cap - got, (off_t)got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (got == 0) {
+				int e = errno;
+				close(fd);
+				return -e;
+			}
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	return (long)got;
+}
+
+int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char **out, size_t *len)
+{
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	size_t cap = 4096, n = 0;
+	char *b;
+
+	if (fd < 0)
+		return fd;
+	if (max > IA_FSROOT_MAX_FILE)
+		max = IA_FSROOT_MAX_FILE;
+	b = malloc(cap + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max + 1) {
+				free(b);
+				close(fd);
+				return -IA_E_TOOBIG;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			char *nb = realloc(b, cap + 1);
+			if (!nb) {
+				free(b);
+				close(fd);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		ssize_t k = read(fd, b + n, cap - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(b);
+			close(fd);
+			return -e;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	if (n > max) {
+		free(b);
+		return -IA_E_TOOBIG;
+	}
+	b[n] = '\0';
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap)
+{
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	size_t n = 0;
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, cap - 1 - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n == cap - 1) {
+			char extra;
+			ssize_t more = read(fd, &extra, 1);
+			close(fd);
+			return more > 0 ? -IA_E_TOOBIG : (long)(buf[n] = '\0', n);
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (long)n;
+}
+
+long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
+{
+	char dir[FSROOT_PATH_MAX], canon[FSROOT_PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	const char *base = slash ? slash + 1 : rel;
+	size_t dl = slash ? (size_t)(slash - rel) : 0;
+
+	if (dl >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, dl);
+	dir[dl] = '\0';
+	int n = fsroot_walk(r, dir, canon); /* resolve the directory, not the link itself */
+	if (n < 0)
+		return n;
+	if ((size_t)n + 1 + strlen(base) >= sizeof(canon))
+		return -ENAMETOOLONG;
+	if (n)
+		canon[n++] = '/';
+	strcpy(canon + n, base);
+	ssize_t k = readlinkat(r->fd, canon, out, cap - 1);
+	if (k < 0)
+		return -errno;
+	if ((size_t)k >= cap - 1)
+		return -ENAMETOOLONG;
+	out[k] = '\0';
+	return (long)k;
+}
+
+long ia_fsroot_link_basename(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
+{
+	char t[FSROOT_PATH_MAX];
+	long n = ia_fsroot_readlink(r, rel, t, sizeof(t));
+
+	if (n < 0)
+		return n;
+	while (n > 1 && t[n - 1] == '/')
+		t[--n] = '\0';
+	const char *b = strrchr(t, '/');
+	b = b ? b + 1 : t;
+	size_t bl = strlen(b);
+	if (bl >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, b, bl + 1);
+	return (long)bl;
+}
+
+static int fsroot_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ia_fsroot_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int ia_fsroot_list(const struct ia_fsroot *r, const char *rel, char ***names, size_t *count)
+{
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY | O_DIRECTORY);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	while ((errno = 0, e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			char **nv = realloc(v, nc * sizeof(*nv));
+			if (!nv)
+				goto nomem;
+			v = nv;
+			cap = nc;
+		}
+		if (!(v[n] = strdup(e->d_name)))
+			goto nomem;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), fsroot_cmp);
+	*names = v;
+	*count = n;
+	return 0;
+nomem:
+	closedir(d);
+	ia_fsroot_list_free(v, n);
+	return -ENOMEM;
+}
+
+int ia_fsroot_stat(const struct ia_fsroot *r, const char *rel, struct stat *st)
+{
+	int fd = ia_fsroot_openat(r, rel, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	int rc = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+bool ia_fsroot_exists(const struct ia_fsroot *r, const char *rel)
+{
+	struct stat st;
+
+	return ia_fsroot_stat(r, rel, &st) == 0;
+}
+
+int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel)
+{
+	return ia_fsroot_openat(r, rel, O_PATH | O_DIRECTORY);
+}
+
+long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap)
+{
+	int fd;
+	size_t n = 0;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, cap - 1 - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n == cap - 1) {
+			char extra;
+			ssize_t more = read(fd, &extra, 1);
+			if (more > 0) {
+				close(fd);
+				return -IA_E_TOOBIG;
+			}
+			break;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (long)n;
+}
+
+long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap)
+{
+	char t[FSROOT_PATH_MAX];
+	ssize_t n;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	n = readlinkat(dirfd, name, t, sizeof(t) - 1);
+	if (n < 0)
+		return -errno;
+	t[n] = '\0';
+	while (n > 1 && t[n - 1] == '/')
+		t[--n] = '\0';
+	const char *b = strrchr(t, '/');
+	b = b ? b + 1 : t;
+	size_t bl = strlen(b);
+	if (bl >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, b, bl + 1);
+	return (long)bl;
+}

@@ -1,0 +1,203 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
+-- The iommu-audit fact database: what the collectors saw, one row per fact, NULL where unreadable.
+-- PRAGMA user_version holds the schema version (IA_DB_SCHEMA_VERSION in src/db.h).
+
+CREATE TABLE run (
+  id INTEGER PRIMARY KEY,            -- always 1: one audit per database
+  tool_version TEXT NOT NULL,        -- iommu-audit version that collected
+  root TEXT NOT NULL,                -- the root given (--root), or the snapshot file name
+  live INTEGER NOT NULL,             -- 1 when the root was the running host's "/"
+  collected_at TEXT NOT NULL,        -- UTC time of collection, ISO 8601
+  pci_source TEXT NOT NULL           -- "sysfs" (libpci through <root>/sys/bus/pci) or "dump:<file>"
+) STRICT;
+
+CREATE TABLE host (
+  id INTEGER PRIMARY KEY,            -- always 1
+  kernel_release TEXT,               -- from proc/version ("6.12.117+deb12-amd64"); NULL if unreadable
+  kernel_version TEXT,               -- the whole proc/version line
+  kernel_major INTEGER,              -- parsed from kernel_release
+  kernel_minor INTEGER,              -- parsed from kernel_release
+  kernel_patch INTEGER,              -- parsed from kernel_release (NULL when absent)
+  cmdline TEXT,                      -- proc/cmdline, trailing newline removed
+  arch TEXT,                         -- "x86_64", "aarch64", ... from proc/version or the tree
+  iommu_groups_dir INTEGER NOT NULL, -- 1 when sys/kernel/iommu_groups exists
+  kernel_config_source TEXT          -- "boot/config-<release>" or "proc/config.gz"; NULL if none
+) STRICT;
+
+CREATE TABLE cmdline_param (
+  seq INTEGER PRIMARY KEY,           -- position on the command line
+  key TEXT NOT NULL,                 -- parameter name ("intel_iommu", "pci")
+  value TEXT,                        -- text after the first '='; NULL for a bare flag
+  relevant INTEGER NOT NULL          -- 1 for parameters that change IOMMU, ACS, VFIO or IR behaviour
+) STRICT;
+
+CREATE TABLE kernel_config (
+  option TEXT PRIMARY KEY,           -- CONFIG_ name
+  value TEXT NOT NULL                -- "y", "m", a number or a quoted string
+) STRICT;
+
+CREATE TABLE module_param (
+  module TEXT NOT NULL,              -- vfio, vfio_iommu_type1, vfio_pci, iommufd
+  name TEXT NOT NULL,                -- parameter file name
+  value TEXT,                        -- contents, trailing newline removed; NULL if unreadable
+  PRIMARY KEY (module, name)
+) STRICT;
+
+CREATE TABLE loaded_module (
+  name TEXT PRIMARY KEY              -- a module listed in proc/modules
+) STRICT;
+
+CREATE TABLE pci_driver (
+  name TEXT PRIMARY KEY              -- a directory under sys/bus/pci/drivers
+) STRICT;
+
+CREATE TABLE vfio_node (
+  name TEXT PRIMARY KEY              -- an entry of dev/vfio ("vfio", "7", "noiommu-0", "devices/vfio0")
+) STRICT;
+
+CREATE TABLE interrupt_chip (
+  irq TEXT PRIMARY KEY,              -- first column of proc/interrupts ("24", "NMI")
+  chip TEXT,                         -- interrupt chip name ("IR-PCI-MSIX-0000:00:01.0", "ITS-MSI")
+  remapped INTEGER NOT NULL,         -- 1 when the chip name starts with "IR-" (x86 remapped)
+  isolating_parent TEXT              -- "IR", "ITS", "GICv2m", "MBI" or NULL: the MSI parent named by the prefix
+) STRICT;
+
+CREATE TABLE pci_function (
+  bdf TEXT PRIMARY KEY,              -- DDDD:BB:DD.F
+  domain INTEGER NOT NULL,           -- PCI segment
+  bus INTEGER NOT NULL,
+  dev INTEGER NOT NULL,
+  fn INTEGER NOT NULL,
+  sysfs_path TEXT,                   -- canonical device directory under the root (sys/devices/pci0000:00/...)
+  parent_bdf TEXT,                   -- upstream bridge (the sysfs parent device), NULL on a root bus
+  vendor INTEGER,                    -- from the sysfs attribute (a VF's config reads 0xffff), else config
+  device INTEGER,
+  subsys_vendor INTEGER,
+  subsys_device INTEGER,
+  class INTEGER,                     -- 24-bit class code
+  revision INTEGER,
+  header_type INTEGER,               -- config 0x0e bits 6:0; NULL when unreadable
+  multifunction INTEGER,             -- the kernel's view: header bit 7 or function > 0; 0 for VFs
+  is_pcie INTEGER,                   -- 1/0; NULL when the capability list was unreadable
+  pcie_type INTEGER,                 -- PCIe port type (flags bits 7:4) when is_pcie = 1
+  secondary_bus INTEGER,             -- bridges only
+  subordinate_bus INTEGER,           -- bridges only
+  config_bytes INTEGER NOT NULL,     -- config bytes that were readable (0..4096)
+  config_size INTEGER,               -- size of the sysfs config file (256 or 4096) when known
+  caps_complete INTEGER,             -- 1 when both capability lists were walked to their end
+  devcap2 INTEGER,                   -- PCIe Device Capabilities 2; NULL when absent or unreadable
+  eetlp_prefix INTEGER,              -- DevCap2 bit 21 End-End TLP Prefix Supported
+  has_acs INTEGER,                   -- 1/0; NULL when extended config space was unreadable
+  acs_offset INTEGER,
+  acs_cap INTEGER,                   -- ACS Capability register (cap+4)
+  acs_ctrl INTEGER,                  -- ACS Control register (cap+6)
+  acs_cap_dw INTEGER,                -- cap+4 as a dword (Intel SPT PCH quirk layout)
+  acs_ctrl_dw INTEGER,               -- cap+8 as a dword (Intel SPT PCH quirk layout)
+  has_ats INTEGER, ats_cap INTEGER, ats_ctrl INTEGER,               -- ATS ext cap 0x0f
+  has_pri INTEGER, pri_ctrl INTEGER, pri_status INTEGER,           -- PRI ext cap 0x13
+  has_pasid INTEGER, pasid_cap INTEGER, pasid_ctrl INTEGER,        -- PASID ext cap 0x1b
+  has_ari INTEGER,                                                  -- ARI ext cap 0x0e
+  has_sriov INTEGER, sriov_ctrl INTEGER, sriov_total_vfs INTEGER, sriov_num_vfs INTEGER,
+  sriov_vf_offset INTEGER, sriov_vf_stride INTEGER, sriov_vf_device INTEGER, -- SR-IOV ext cap 0x10
+  is_vf INTEGER NOT NULL,            -- 1 when a physfn link exists
+  physfn_bdf TEXT,                   -- the PF of a VF
+  sysfs_numvfs INTEGER,              -- sriov_numvfs attribute
+  sysfs_totalvfs INTEGER,            -- sriov_totalvfs attribute
+  driver TEXT,                       -- bound driver (basename of the driver link); NULL when unbound
+  driver_override TEXT,              -- driver_override; NULL when "(null)" or absent
+  iommu_group INTEGER,               -- the kernel's group (iommu_group link); NULL when none
+  iommu_unit TEXT,                   -- basename of the iommu link (dmar0, ivhd0, smmu3.0x...)
+  numa_node INTEGER,                 -- NULL for -1 or absent
+  irq INTEGER,
+  enabled INTEGER,                   -- the enable attribute
+  removable TEXT,                    -- removable/fixed/unknown when present
+  firmware_node TEXT                 -- basename of the firmware_node link (ACPI or DT node)
+) STRICT;
+
+CREATE TABLE pci_capability (
+  bdf TEXT NOT NULL REFERENCES pci_function(bdf),
+  extended INTEGER NOT NULL,         -- 1 for the extended list (>= 0x100)
+  cap_id INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  version INTEGER,                   -- extended capabilities only
+  PRIMARY KEY (bdf, extended, offset)
+) STRICT;
+
+CREATE TABLE pci_bar (
+  bdf TEXT NOT NULL REFERENCES pci_function(bdf),
+  idx INTEGER NOT NULL,              -- line of the resource file: 0-5 BARs, 6 ROM, 7-12 SR-IOV BARs, 13-16 bridge windows
+  kind TEXT NOT NULL,                -- "mem", "io"
+  start INTEGER NOT NULL,
+  size INTEGER NOT NULL,             -- bytes
+  flags INTEGER NOT NULL,            -- IORESOURCE_* bits
+  prefetch INTEGER NOT NULL,
+  mem64 INTEGER NOT NULL,
+  PRIMARY KEY (bdf, idx)
+) STRICT;
+
+CREATE TABLE iommu_group (
+  id INTEGER PRIMARY KEY,            -- group number (not contiguous, not stable across boots)
+  type TEXT,                         -- default domain type (DMA, DMA-FQ, identity, blocked, unmanaged); NULL if unreadable
+  name TEXT,                         -- the optional name attribute ("vfio-noiommu")
+  reserved_regions_read INTEGER NOT NULL -- 1 when reserved_regions was read and parsed
+) STRICT;
+
+CREATE TABLE iommu_group_device (
+  group_id INTEGER NOT NULL REFERENCES iommu_group(id),
+  device TEXT NOT NULL,              -- device name as linked (a BDF for PCI, else a platform name)
+  PRIMARY KEY (group_id, device)
+) STRICT;
+
+CREATE TABLE reserved_region (
+  group_id INTEGER NOT NULL REFERENCES iommu_group(id),
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,              -- inclusive
+  type TEXT NOT NULL,                -- direct, direct-relaxable, reserved, msi
+  PRIMARY KEY (group_id, start, type)
+) STRICT;
+
+CREATE TABLE iommu_unit (
+  name TEXT PRIMARY KEY,             -- sys/class/iommu entry (dmar0, ivhd0, smmu3.0x...)
+  kind TEXT NOT NULL,                -- vt-d, amd-vi, smmu-v3, smmu, other
+  address INTEGER,                   -- VT-d register base (intel-iommu/address)
+  version TEXT,                      -- VT-d major:minor
+  cap INTEGER,                       -- VT-d cap register, or AMD IOMMU PCI capability header
+  ecap INTEGER,                      -- VT-d ecap register
+  efr INTEGER,                       -- AMD extended feature register
+  efr2 INTEGER,                      -- AMD EFR2 (6.x "EFR:EFR2" format)
+  ecap_ir INTEGER,                   -- VT-d ecap bit 3 interrupt remapping
+  ecap_eim INTEGER,                  -- VT-d ecap bit 4 x2APIC
+  ecap_pt INTEGER,                   -- VT-d ecap bit 6 pass-through
+  ecap_dt INTEGER,                   -- VT-d ecap bit 2 device TLB (ATS)
+  ecap_prs INTEGER,                  -- VT-d ecap bit 29 page requests
+  ecap_pasid INTEGER,                -- VT-d ecap bit 40
+  ecap_smts INTEGER,                 -- VT-d ecap bit 43 scalable mode
+  ecap_smpwc INTEGER,                -- VT-d ecap bit 48 scalable-mode page-walk coherency
+  cap_cm INTEGER,                    -- VT-d cap bit 7 caching mode (a virtual IOMMU)
+  efr_ppr INTEGER,                   -- AMD EFR bit 1 PPRSup
+  efr_gt INTEGER,                    -- AMD EFR bit 4 GTSup
+  efr_xt INTEGER,                    -- AMD EFR bit 2 XTSup
+  efr_ga INTEGER,                    -- AMD EFR bit 7 GASup
+  efr_pasmax INTEGER,                -- AMD EFR bits 36:32
+  efr_eph INTEGER,                   -- AMD EFR bit 50 EPHSup
+  efr_snp INTEGER                    -- AMD EFR bit 63 SNPSup
+) STRICT;
+
+CREATE TABLE iommu_unit_device (
+  unit TEXT NOT NULL REFERENCES iommu_unit(name),
+  device TEXT NOT NULL,              -- device name linked under the unit's devices/ directory
+  PRIMARY KEY (unit, device)
+) STRICT;
+
+CREATE TABLE collection_error (
+  id INTEGER PRIMARY KEY,
+  collector TEXT NOT NULL,           -- pci, iommu, kernel, acpi, dt, snapshot
+  subject TEXT NOT NULL,             -- the path, BDF or table it concerns
+  code INTEGER NOT NULL,             -- negative errno or -IA_E_* (src/ia_err.h)
+  offset INTEGER,                    -- byte offset inside the subject, when meaningful
+  message TEXT NOT NULL,             -- what could not be read and why
+  hides TEXT                         -- what the missing data hides from the audit
+) STRICT;
+
+CREATE INDEX pci_function_parent ON pci_function(parent_bdf);
+CREATE INDEX pci_function_group ON pci_function(iommu_group);

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Unpack capture archives safely (libarchive), and capture a host's audit inputs into a tree or archive.
+#define _XOPEN_SOURCE 700
+#include "snapshot.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ia_err.h"
+
+/* True when @name (a relative member path) has no absolute start and no ".." component. */
+static bool snap_name_safe(const char *name)
+{
+	if (name[0] == '/')
+		return false;
+	for (const char *p = name; *p;) {
+		size_t l = strcspn(p, "/");
+		if (l == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		p += l;
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+/* True when link @target, placed at member @name, stays inside the tree (lexically). */
+static bool snap_link_safe(const char *name, const char *target)
+{
+	int depth = 0;
+
+	if (target[0] == '/')
+		return false;
+	for (const char *p = name; *p;) { /* depth of the link's directory */
+		size_t l = strcspn(p, "/");
+		if (p[l] == '\0')
+			break;
+		if (!(l == 1 && p[0] == '.') && l)
+			depth++;
+		p += l + 1;
+	}
+	for (const char *p = target; *p;) {
+		size_t l = strcspn(p, "/");
+		if (l == 2 && p[0] == '.' && p[1] == '.')
+			depth--;
+		else if (l && !(l == 1 && p[0] == '.'))
+			depth++;
+		if (depth < 0)
+			return false;
+		p += l;
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+static int snap_rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+void ia_snapshot_remove(const char *dir)
+{
+	if (dir && strstr(dir, "/iommu-audit-"))
+		nftw(dir, snap_rm_cb, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags)
+{
+	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive_entry *e;
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	unsigned long long total = 0;
+	size_t entries = 0;
+	int rc = 0, r;
+
+	*dir_out = NULL;
+	snprintf(dir, sizeof(dir), "%s/iommu-audit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!a || !w || !mkdtemp(dir)) {
+		archive_read_free(a);
+		archive_write_free(w);
+		return -errno ? -errno : -ENOMEM;
+	}
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	/* Member names were checked above and are joined to our own (absolute) directory; libarchive
+	 * still refuses to write through a symlink or over an existing file. */
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+				       ARCHIVE_EXTRACT_NO_OVERWRITE);
+	if (archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", archive_error_string(a));
+		rc = -IA_E_ARCHIVE;
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		mode_t type = archive_entry_filetype(e);
+		char full[8192];
+
+		if (++entries > IA_SNAPSHOT_MAX_ENTRIES) {
+			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %u members", IA_SNAPSHOT_MAX_ENTRIES);
+			rc = -IA_E_TOOBIG;
+			break;
+		}
+		if (!name || !snap_name_safe(name)) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+				    "member \"%s\" has an absolute name or a \"..\" component", name ? name : "");
+			rc = -IA_E_ARCHIVE;
+			break;
+		}
+		if (archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+				    "member \"%s\" is a hard link, device or FIFO", name);
+			rc = -IA_E_ARCHIVE;
+			break;
+		}
+		if (type == AE_IFLNK && !snap_link_safe(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "/")) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+				    "link \"%s\" -> \"%s\" leads outside the capture", name, archive_entry_symlink(e));
+			rc = -IA_E_ARCHIVE;
+			break;
+		}
+		total += (unsigned long long)archive_entry_size(e);
+		if (total > IA_SNAPSHOT_MAX_BYTES) {
+			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "unpacks to more than %llu bytes",
+				    IA_SNAPSHOT_MAX_BYTES);
+			rc = -IA_E_TOOBIG;
+			break;
+		}
+		snprintf(full, sizeof(full), "%s/%s", dir, name);
+		archive_entry_set_pathname(e, full);
+		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		if (archive_write_header(w, e) != ARCHIVE_OK) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
+				    archive_error_string(w));
+			rc = -IA_E_ARCHIVE;
+			break;
+		}
+		if (type == AE_IFREG) {
+			const void *buf;
+			size_t len;
+			int64_t off;
+			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
+					break;
+			if (r != ARCHIVE_EOF) {
+				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
+					    name, archive_error_string(a));
+				rc = -IA_E_ARCHIVE;
+				break;
+			}
+		}
+		archive_write_finish_entry(w);
+	}
+	if (rc == 0 && r != ARCHIVE_EOF) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", archive_error_string(a));
+		rc = -IA_E_ARCHIVE;
+	}
+out:
+	archive_read_free(a);
+	archive_write_free(w);
+	if (rc < 0) {
+		ia_snapshot_remove(dir);
+		return rc;
+	}
+	*dir_out = strdup(dir);
+	return *dir_out ? 0 : -ENOMEM;
+}
+
+/* ---- capture ---- */
+
+struct snap_sink {
+	struct archive *ar;     /* archive output, or NULL for a directory */
+	int dirfd;              /* directory output */
+	time_t now;
+	struct ia_diags *diags;
+	const struct ia_fsroot *root;
+	size_t files;
+};
+
+static int snap_mkdirs(struct snap_sink *s, const char *rel)
+{
+	char p[4096];
+
+	if (s->ar)
+		return 0; /* tar readers create parents */
+	snprintf(p, sizeof(p), "%s", rel);
+	for (char *q = strchr(p, '/'); q; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		if (mkdirat(s->dirfd, p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*q = '/';
+	}
+	return 0;
+}
+
+static void snap_put_file(struct snap_sink *s, const char *rel, const void *data, size_t len)
+{
+	if (s->ar) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, rel);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)len);
+		archive_entry_set_mtime(e, s->now, 0);
+		archive_write_header(s->ar, e);
+		archive_write_data(s->ar, data, len);
+		archive_entry_free(e);
+	} else {
+		snap_mkdirs(s, rel);
+		int fd = openat(s->dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len))
+			ia_diag_add(s->diags, -errno, rel, -1, "cannot write: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	s->files++;
+}
+
+static void snap_put_link(struct snap_sink *s, const char *rel, const char *target)
+{
+	if (s->ar) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, rel);
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_perm(e, 0777);
+		archive_entry_set_symlink(e, target);
+		archive_entry_set_mtime(e, s->now, 0);
+		archive_write_header(s->ar, e);
+		archive_entry_free(e);
+	} else {
+		snap_mkdirs(s, rel);
+		if (symlinkat(target, s->dirfd, rel) < 0 && errno != EEXIST)
+			ia_diag_add(s->diags, -errno, rel, -1, "cannot link: %s", strerror(errno));
+	}
+}
+
+/* Copy one file of the root if present (absent is fine: captures hold what exists). */
+static void snap_copy(struct snap_sink *s, const char *rel, size_t max)
+{
+	char *buf;
+	size_t len;
+	int rc = ia_fsroot_read(s->root, rel, max, &buf, &len);
+
+	if (rc == 0) {
+		snap_put_file(s, rel, buf, len);
+		free(buf);
+	} else if (rc != -ENOENT) {
+		ia_diag_add(s->diags, rc, rel, -1, "not captured: %s", ia_strerror(rc));
+	}
+}
+
+/* Copy a symlink of the root as its link text, if it is one. */
+static bool snap_copy_link(struct snap_sink *s, const char *rel)
+{
+	char t[4096];
+
+	if (ia_fsroot_readlink(s->root, rel, t, sizeof(t)) < 0)
+		return false;
+	snap_put_link(s, rel, t);
+	return true;
+}
+
+static void snap_copy_dir_files(struct snap_sink *s, const char *dir, size_t max)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, dir, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[4096];
+		snprintf(rel, sizeof(rel), "%s/%s", dir, names[i]);
+		if (!snap_copy_link(s, rel))
+			snap_copy(s, rel, max);
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+static const char *const snap_pci_attrs[] = {
+	"config", "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision",
+	"resource", "irq", "numa_node", "enable", "driver_override", "sriov_totalvfs", "sriov_numvfs",
+	"removable", "reset_method", "msi_bus", "local_cpulist", "modalias",
+};
+static const char *const snap_pci_links[] = { "driver", "iommu_group", "iommu", "physfn", "firmware_node" };
+
+static void snap_pci(struct snap_sink *s)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, "sys/bus/pci/devices", &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], canon[4096], a[4608];
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", names[i]);
+		snap_copy_link(s, rel);
+		if (ia_fsroot_canonical(s->root, rel, canon, sizeof(canon)) < 0) {
+			ia_diag_add(s->diags, -ENOENT, rel, -1, "device vanished during the capture");
+			continue;
+		}
+		/* The host bridge's firmware_node lets replays see the ACPI companion. */
+		char *slash = strchr(canon + strlen("sys/devices/"), '/');
+		if (slash) {
+			char hb[4096];
+			snprintf(hb, sizeof(hb), "%.*s/firmware_node", (int)(slash - canon), canon);
+			snap_copy_link(s, hb);
+		}
+		for (size_t k = 0; k < sizeof(snap_pci_attrs) / sizeof(*snap_pci_attrs); k++) {
+			snprintf(a, sizeof(a), "%s/%s", canon, snap_pci_attrs[k]);
+			snap_copy(s, a, 1u << 16);
+		}
+		for (size_t k = 0; k < sizeof(snap_pci_links) / sizeof(*snap_pci_links); k++) {
+			snprintf(a, sizeof(a), "%s/%s", canon, snap_pci_links[k]);
+			snap_copy_link(s, a);
+		}
+		char **ents = NULL;
+		size_t ne = 0;
+		if (ia_fsroot_list(s->root, canon, &ents, &ne) == 0)
+			for (size_t k = 0; k < ne; k++)
+				if (!strncmp(ents[k], "virtfn", 6)) {
+					snprintf(a, sizeof(a), "%s/%s", canon, ents[k]);
+					snap_copy_link(s, a);
+				}
+		ia_fsroot_list_free(ents, ne);
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+static void snap_groups(struct snap_sink *s)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, "sys/kernel/iommu_groups", &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512];
+		static const char *const files[] = { "type", "reserved_regions", "name" };
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s/%s", names[i], files[k]);
+			snap_copy(s, rel, 1u << 20);
+		}
+		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s/devices", names[i]);
+		snap_copy_dir_files(s, rel, 0);
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+static void snap_iommu_units(struct snap_sink *s)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, "sys/class/iommu", &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], canon[4096], d[4608];
+		snprintf(rel, sizeof(rel), "sys/class/iommu/%s", names[i]);
+		snap_copy_link(s, rel);
+		if (ia_fsroot_canonical(s->root, rel, canon, sizeof(canon)) < 0)
+			continue;
+		static const char *const sub[] = { "intel-iommu", "amd-iommu", "devices" };
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(d, sizeof(d), "%s/%s", canon, sub[k]);
+			snap_copy_dir_files(s, d, 1u << 16);
+		}
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_dirs)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, dir, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512];
+		snprintf(rel, sizeof(rel), "%s/%s%s", dir, names[i], as_dirs ? "/" : "");
+		if (as_dirs) {
+			if (s->ar) {
+				struct archive_entry *e = archive_entry_new();
+				archive_entry_set_pathname(e, rel);
+				archive_entry_set_filetype(e, AE_IFDIR);
+				archive_entry_set_perm(e, 0755);
+				archive_entry_set_mtime(e, s->now, 0);
+				archive_write_header(s->ar, e);
+				archive_entry_free(e);
+			} else {
+				snap_mkdirs(s, rel);
+			}
+		} else {
+			struct stat st;
+			if (ia_fsroot_stat(s->root, rel, &st) == 0 && S_ISDIR(st.st_mode))
+				continue;
+			snap_put_file(s, rel, "", 0);
+		}
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags)
+{
+	struct snap_sink s = { .dirfd = -1, .now = time(NULL), .diags = diags, .root = root };
+	size_t ol = strlen(output);
+	bool archive = (ol > 7 && !strcmp(output + ol - 7, ".tar.gz")) || (ol > 4 && !strcmp(output + ol - 4, ".tgz"));
+	int rc = 0;
+
+	if (access(output, F_OK) == 0)
+		return -EEXIST;
+	if (archive) {
+		s.ar = archive_write_new();
+		archive_write_add_filter_gzip(s.ar);
+		archive_write_set_format_pax_restricted(s.ar);
+		if (archive_write_open_filename(s.ar, output) != ARCHIVE_OK) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
+			archive_write_free(s.ar);
+			return -IA_E_ARCHIVE;
+		}
+	} else {
+		if (mkdir(output, 0755) < 0)
+			return -errno;
+		s.dirfd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (s.dirfd < 0)
+			return -errno;
+	}
+	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/interrupts", "proc/modules", "proc/config.gz" };
+	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
+		snap_copy(&s, proc[i], 32u << 20);
+	char *ver = NULL;
+	size_t vl;
+	if (ia_fsroot_read(root, "proc/version", 4096, &ver, &vl) == 0) {
+		char rel[256], cfg[300];
+		if (sscanf(ver, "Linux version %255s", rel) == 1) {
+			snprintf(cfg, sizeof(cfg), "boot/config-%s", rel);
+			snap_copy(&s, cfg, 32u << 20);
+		}
+		free(ver);
+	}
+	snap_pci(&s);
+	snap_groups(&s);
+	snap_iommu_units(&s);
+	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "APIC", "MCFG", "VIOT" };
+	for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/%s", tables[i]);
+		snap_copy(&s, rel, 16u << 20);
+	}
+	snap_copy(&s, "sys/firmware/fdt", 64u << 20);
+	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "iommufd" };
+	for (size_t i = 0; i < sizeof(mods) / sizeof(*mods); i++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "sys/module/%s/parameters", mods[i]);
+		snap_copy_dir_files(&s, rel, 4096);
+	}
+	snap_names_as_empty(&s, "sys/bus/pci/drivers", true);
+	snap_names_as_empty(&s, "dev/vfio", false);
+	snap_names_as_empty(&s, "dev/vfio/devices", false);
+	if (s.ar) {
+		if (archive_write_close(s.ar) != ARCHIVE_OK) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
+			rc = -IA_E_ARCHIVE;
+		}
+		archive_write_free(s.ar);
+	} else {
+		close(s.dirfd);
+	}
+	return rc;
+}

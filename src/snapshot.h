@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Captured host trees: unpack a .tar.gz safely for replay, and capture a root into a directory or .tar.gz. */
+#ifndef IA_SNAPSHOT_H
+#define IA_SNAPSHOT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "fsroot.h"
+
+/* Limits on what an archive may unpack to (issue: hostile captures). */
+#define IA_SNAPSHOT_MAX_BYTES (1024ull * 1024 * 1024)
+#define IA_SNAPSHOT_MAX_ENTRIES 2000000u
+
+/**
+ * ia_snapshot_unpack() - unpack a capture archive (.tar.gz, or any format libarchive reads) into
+ * a new private directory under $TMPDIR (or /tmp) for replay with --root.
+ * @archive: the file; @dir_out: receives the malloc'd directory path (remove it with
+ * ia_snapshot_remove()); @diags: one diagnostic per refused member.
+ *
+ * Members with absolute names, ".." components, links whose target leaves the tree, hard links,
+ * and device or FIFO nodes are refused (the archive is refused as a whole: -IA_E_ARCHIVE).
+ * Return: 0; -IA_E_ARCHIVE (unreadable or unsafe); -IA_E_TOOBIG past the limits; -errno.
+ */
+int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags);
+
+/** ia_snapshot_remove() - delete an unpacked tree (only a directory made by ia_snapshot_unpack). */
+void ia_snapshot_remove(const char *dir);
+
+/**
+ * ia_snapshot_capture() - capture the files of the contract's captured-tree layout from @root
+ * (../shared/docs/contract.md) into @output: a directory (created; must not exist) or, when the
+ * name ends in ".tar.gz" or ".tgz", a gzip-compressed tar. Symlinks are kept as the relative
+ * links sysfs has; /dev/vfio entries become empty files. Nothing outside @output is written.
+ * @diags: one diagnostic per file that could not be read (the capture goes on).
+ * Return: 0; -EEXIST when @output exists; -IA_E_ARCHIVE; -errno.
+ */
+int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags);
+
+#endif

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// End-to-end: every kernel known-answer capture replays to exactly the kernel's groups, drivers and ACS control registers.
+#include "testutil.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+
+struct run_case {
+	char name[600];  /* "x86-intel-acs/run-6.12" */
+	char dir[1200];
+};
+
+static struct run_case cases[64];
+static size_t n_cases;
+
+static void find_cases(void)
+{
+	DIR *d = opendir(KKA);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char sub[800];
+		struct stat st;
+		snprintf(sub, sizeof(sub), "%s/%s", KKA, e->d_name);
+		if (e->d_name[0] == '.' || stat(sub, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		DIR *r = opendir(sub);
+		struct dirent *f;
+		while (r && (f = readdir(r))) {
+			if (strncmp(f->d_name, "run-", 4) || n_cases == 64)
+				continue;
+			snprintf(cases[n_cases].name, sizeof(cases[n_cases].name), "%s/%s", e->d_name, f->d_name);
+			snprintf(cases[n_cases].dir, sizeof(cases[n_cases].dir), "%s/%s", sub, f->d_name);
+			n_cases++;
+		}
+		if (r)
+			closedir(r);
+	}
+	closedir(d);
+}
+
+/* Run the tool and parse its JSON report. */
+static json_t *audit_json(const char *args, int *status)
+{
+	char cmd[2048];
+	json_error_t err;
+
+	snprintf(cmd, sizeof(cmd), "%s %s --format json --no-names 2>/dev/null", IA_BIN, args);
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, &err);
+	if (!j)
+		fail_msg("report of `%s` is not JSON: %s", cmd, err.text);
+	free(out);
+	return j;
+}
+
+static json_t *dev_by_bdf(json_t *report, const char *bdf)
+{
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(json_object_get(report, "devices"), i, d)
+		if (!strcmp(json_string_value(json_object_get(d, "bdf")), bdf))
+			return d;
+	return NULL;
+}
+
+/* Normalise "00:02.0" and "0000:00:02.0" to the full BDF. */
+static void full_bdf(const char *s, char *out, size_t cap)
+{
+	if (strlen(s) >= 12 && s[4] == ':')
+		snprintf(out, cap, "%.12s", s);
+	else
+		snprintf(out, cap, "0000:%.7s", s);
+}
+
+/* iommu_groups.txt ("N: BDF BDF ...") equals groups[] exactly. */
+static void check_groups(const struct run_case *c, json_t *rep)
+{
+	char path[1400], line[4096];
+	json_t *groups = json_object_get(rep, "groups");
+	size_t seen = 0;
+
+	snprintf(path, sizeof(path), "%s/iommu_groups.txt", c->dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		long id = strtol(line, NULL, 10);
+		json_t *g = NULL, *x;
+		size_t i;
+		json_array_foreach(groups, i, x)
+			if (json_integer_value(json_object_get(x, "id")) == id)
+				g = x;
+		if (!g)
+			fail_msg("%s: kernel group %ld missing from the report", c->name, id);
+		size_t n = 0;
+		for (char *tok = strtok(colon + 1, " \n"); tok; tok = strtok(NULL, " \n")) {
+			json_t *devs = json_object_get(g, "devices"), *dv;
+			size_t k;
+			bool found = false;
+			json_array_foreach(devs, k, dv)
+				found |= !strcmp(json_string_value(dv), tok);
+			if (!found)
+				fail_msg("%s: group %ld lacks %s", c->name, id, tok);
+			n++;
+		}
+		if (n != json_array_size(json_object_get(g, "devices")))
+			fail_msg("%s: group %ld has %zu devices, the kernel %zu", c->name, id,
+				 json_array_size(json_object_get(g, "devices")), n);
+		seen++;
+	}
+	fclose(f);
+	assert_int_equal(seen, json_array_size(groups));
+	assert_true(seen > 0);
+}
+
+/* drivers.txt ("BDF driver|none") equals devices[].driver. */
+static void check_drivers(const struct run_case *c, json_t *rep)
+{
+	char path[1400], bdf[64], drv[128];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/drivers.txt", c->dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fscanf(f, "%63s %127s", bdf, drv) == 2) {
+		json_t *d = dev_by_bdf(rep, bdf);
+		if (!d)
+			fail_msg("%s: %s missing from devices[]", c->name, bdf);
+		json_t *jd = json_object_get(d, "driver");
+		if (!strcmp(drv, "none"))
+			assert_true(json_is_null(jd));
+		else if (!json_is_string(jd) || strcmp(json_string_value(jd), drv))
+			fail_msg("%s: %s driver %s, kernel says %s", c->name, bdf,
+				 json_is_string(jd) ? json_string_value(jd) : "null", drv);
+		n++;
+	}
+	fclose(f);
+	assert_int_equal(n, json_array_size(json_object_get(rep, "devices")));
+}
+
+/* lspci -vvv's ACSCtl lines equal devices[].acs.ctrl; devices without one report no ACS. */
+static void check_acs(const struct run_case *c, json_t *rep)
+{
+	static const char *const bits[] = { "SrcValid", "TransBlk", "ReqRedir", "CmpltRedir",
+					    "UpstreamFwd", "EgressCtrl", "DirectTrans" };
+	char path[1400], line[1024], cur[32] = "";
+	size_t with_acs = 0, i;
+	json_t *d;
+
+	snprintf(path, sizeof(path), "%s/lspci-vvvnn.txt", c->dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	json_array_foreach(json_object_get(rep, "devices"), i, d)
+		json_object_set_new(d, "_lspci_acs", json_false());
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] != '\t' && line[0] != ' ' && strchr(line, ':') && strlen(line) > 8) {
+			full_bdf(line, cur, sizeof(cur));
+			continue;
+		}
+		char *p = strstr(line, "ACSCtl:");
+		if (!p)
+			continue;
+		unsigned want = 0;
+		for (unsigned b = 0; b < 7; b++) {
+			char tok[32];
+			snprintf(tok, sizeof(tok), "%s+", bits[b]);
+			if (strstr(p, tok))
+				want |= 1u << b;
+		}
+		d = dev_by_bdf(rep, cur);
+		if (!d)
+			fail_msg("%s: lspci shows %s, the report does not", c->name, cur);
+		json_t *acs = json_object_get(d, "acs");
+		assert_true(json_is_true(json_object_get(acs, "present")));
+		unsigned got = (unsigned)strtoul(json_string_value(json_object_get(acs, "ctrl")), NULL, 16);
+		if ((got & 0x7f) != want)
+			fail_msg("%s: %s ACSCtl 0x%02x, lspci 0x%02x", c->name, cur, got & 0x7f, want);
+		json_object_set_new(d, "_lspci_acs", json_true());
+		with_acs++;
+	}
+	fclose(f);
+	json_array_foreach(json_object_get(rep, "devices"), i, d)
+		if (!json_is_true(json_object_get(d, "_lspci_acs")) &&
+		    !json_is_false(json_object_get(json_object_get(d, "acs"), "present")))
+			fail_msg("%s: %s has no ACS in lspci but the report says otherwise", c->name,
+				 json_string_value(json_object_get(d, "bdf")));
+	(void)with_acs;
+}
+
+static void test_every_capture(void **state)
+{
+	find_cases();
+	assert_true(n_cases >= 24);
+	for (size_t i = 0; i < n_cases; i++) {
+		char args[1400];
+		int status;
+		snprintf(args, sizeof(args), "--snapshot %s/snapshot.tar.gz", cases[i].dir);
+		json_t *rep = audit_json(args, &status);
+		if (status != 0)
+			fail_msg("%s: exit status %d", cases[i].name, status);
+		assert_string_equal(json_string_value(json_object_get(rep, "schema")), "iommu-audit/1");
+		assert_false(json_is_true(json_object_get(json_object_get(rep, "host"), "live")));
+		assert_true(json_is_true(json_object_get(json_object_get(json_object_get(rep, "platform"), "iommu"),
+							 "kernel_active")));
+		check_groups(&cases[i], rep);
+		check_drivers(&cases[i], rep);
+		check_acs(&cases[i], rep);
+		json_decref(rep);
+	}
+}
+
+/* Every config cut to 64 bytes (an unprivileged capture): ACS is unknown, never "absent", and said why. */
+static void test_truncated_config(void **state)
+{
+	char tmpl[] = "/tmp/ia-kka-XXXXXX", cmd[1024];
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(cmd, sizeof(cmd), "tar xzf %s/x86-intel-acs/run-6.12/snapshot.tar.gz -C %s && "
+		 "find %s/sys/devices -name config -exec truncate -s 64 {} +", KKA, tmpl, tmpl);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "--root %s", tmpl);
+	int status;
+	json_t *rep = audit_json(cmd, &status), *d;
+	snprintf(cmd, sizeof(cmd), "--snapshot %s/x86-intel-acs/run-6.12/snapshot.tar.gz", KKA);
+	json_t *full = audit_json(cmd, &status);
+	size_t i, n = 0, unknown = 0;
+	assert_int_equal(status, 0);
+	json_array_foreach(json_object_get(rep, "devices"), i, d) {
+		json_t *fd = dev_by_bdf(full, json_string_value(json_object_get(d, "bdf")));
+		json_t *present = json_object_get(json_object_get(d, "acs"), "present");
+		assert_int_equal(json_integer_value(json_object_get(d, "config_bytes")), 64);
+		/* A function with a capability list (every PCIe one) cannot have its ACS judged from 64
+		 * bytes; only one whose Status says it has no capabilities at all is known to lack ACS. */
+		if (json_is_true(json_object_get(fd, "is_pcie"))) {
+			assert_true(json_is_null(present));
+			assert_true(json_is_null(json_object_get(d, "is_pcie")));
+			unknown++;
+		} else {
+			assert_false(json_is_true(present));
+		}
+		n++;
+	}
+	assert_true(n > 10);
+	assert_true(unknown >= 10);
+	json_decref(full);
+	size_t said = 0;
+	json_array_foreach(json_object_get(rep, "findings"), i, d) {
+		const char *msg = json_string_value(json_object_get(d, "message"));
+		const char *adv = json_string_value(json_object_get(d, "advice"));
+		if (!strcmp(json_string_value(json_object_get(d, "rule")), "collect.unreadable") &&
+		    strstr(msg, "config bytes readable") && adv && strstr(adv, "ACS"))
+			said++;
+	}
+	assert_int_equal(said, n);
+	json_decref(rep);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A tree where nothing can be read exits 3; a tree missing pieces still reports the rest. */
+static void test_unreadable_and_damaged(void **state)
+{
+	char tmpl[] = "/tmp/ia-kka-XXXXXX", cmd[1024];
+	int status;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(cmd, sizeof(cmd), "%s --root %s >/dev/null 2>&1", IA_BIN, tmpl);
+	free(ia_run_capture(cmd, &status));
+	assert_int_equal(status, 3);
+	snprintf(cmd, sizeof(cmd), "tar xzf %s/x86-intel-noacs-mf/run-6.12/snapshot.tar.gz -C %s && "
+		 "rm -rf %s/sys/devices/pci0000:00/0000:00:1f.2 && rm %s/proc/cmdline && "
+		 "echo garbage > %s/sys/devices/pci0000:00/0000:00:01.0/vendor && "
+		 "printf 'bogus\\n' > %s/sys/kernel/iommu_groups/0/reserved_regions",
+		 KKA, tmpl, tmpl, tmpl, tmpl, tmpl);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "--root %s", tmpl);
+	json_t *rep = audit_json(cmd, &status), *f;
+	size_t i;
+	assert_int_equal(status, 0);
+	assert_true(json_array_size(json_object_get(rep, "devices")) > 10);
+	assert_non_null(dev_by_bdf(rep, "0000:00:01.0"));
+	int gone = 0, garbage = 0, cmdline = 0, resv = 0;
+	json_array_foreach(json_object_get(rep, "findings"), i, f) {
+		const char *s = json_string_value(json_object_get(f, "subject"));
+		const char *m = json_string_value(json_object_get(f, "message"));
+		gone += strstr(s, "0000:00:1f.2") != NULL;
+		garbage += !strcmp(s, "0000:00:01.0") && strstr(m, "vendor") != NULL;
+		cmdline += !strcmp(s, "proc/cmdline");
+		resv += strstr(s, "iommu_groups/0/reserved_regions") != NULL;
+	}
+	assert_true(gone >= 1);
+	assert_int_equal(garbage, 1);
+	assert_int_equal(cmdline, 1);
+	assert_int_equal(resv, 1);
+	json_decref(rep);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* snapshot of a replayed capture, replayed again, gives the same groups and drivers. */
+static void test_snapshot_roundtrip(void **state)
+{
+	char tmpl[] = "/tmp/ia-kka-XXXXXX", cmd[2048];
+	int status;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(cmd, sizeof(cmd), "tar xzf %s/x86-intel-acs/run-6.12/snapshot.tar.gz -C %s && "
+		 "%s snapshot --root %s --output %s/again.tar.gz", KKA, tmpl, IA_BIN, tmpl, tmpl);
+	assert_int_equal(system(cmd), 0);
+	struct run_case c;
+	snprintf(c.name, sizeof(c.name), "x86-intel-acs/run-6.12 (re-captured)");
+	snprintf(c.dir, sizeof(c.dir), "%s/x86-intel-acs/run-6.12", KKA);
+	snprintf(cmd, sizeof(cmd), "--snapshot %s/again.tar.gz", tmpl);
+	json_t *rep = audit_json(cmd, &status);
+	assert_int_equal(status, 0);
+	check_groups(&c, rep);
+	check_drivers(&c, rep);
+	check_acs(&c, rep);
+	json_decref(rep);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_capture),
+		cmocka_unit_test(test_truncated_config),
+		cmocka_unit_test(test_unreadable_and_damaged),
+		cmocka_unit_test(test_snapshot_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
