@@ -26,3 +26,9 @@ ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collect
 ia_module(audit      SOURCES src/audit.c                          DEPS db)
 ia_module(snapshot   SOURCES src/snapshot.c                       DEPS core PkgConfig::LIBARCHIVE)
 ia_module(reports    SOURCES reports/json.c reports/text.c        DEPS audit decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI)
+
+# The rules: one file per rule, run by the engine over the audit and the group model.
+ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
+                             rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
+                             rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
+                     DEPS audit model)

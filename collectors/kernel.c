@@ -152,7 +152,7 @@ static void kernel_interrupts(struct ia_ctx *ctx)
 				     "cannot read proc/interrupts: %s", ia_strerror(rc));
 		return;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO interrupt_chip VALUES (?,?,?,?)", &st)) {
+	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO interrupt_chip VALUES (?,?,?,?,?,?)", &st)) {
 		free(txt);
 		return;
 	}
@@ -182,13 +182,34 @@ static void kernel_interrupts(struct ia_ctx *ctx)
 		size_t cl = strcspn(p, " ");
 		if (!cl)
 			continue;
+		char *rest = p[cl] ? p + cl + 1 : p + cl;
 		p[cl] = '\0';
+		while (*rest == ' ')
+			rest++;
+		size_t hl = strcspn(rest, " ");
+		char hwirq[64] = "";
+		if (hl < sizeof(hwirq)) {
+			memcpy(hwirq, rest, hl);
+			hwirq[hl] = '\0';
+		}
+		const char *actions = rest + hl;
+		while (*actions && *actions != ' ')
+			actions++;
+		while (*actions == ' ') /* skip the trigger column ("Edge", "0-edge" is hwirq-trigger) */
+			actions++;
+		if (*actions && strchr("EeLl", *actions) && strcspn(actions, " ") <= 5) {
+			actions += strcspn(actions, " ");
+			while (*actions == ' ')
+				actions++;
+		}
 		const char *parent = !strncmp(p, "IR-", 3) ? "IR" : !strncmp(p, "ITS-", 4) ? "ITS"
 				   : !strncmp(p, "GICv2m-", 7) ? "GICv2m" : !strncmp(p, "MBI-", 4) ? "MBI" : NULL;
 		sqlite3_bind_text(st, 1, irq, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, p, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 3, !strncmp(p, "IR-", 3));
 		ia_db_bind_text(st, 4, parent);
+		ia_db_bind_text(st, 5, hwirq[0] ? hwirq : NULL);
+		ia_db_bind_text(st, 6, *actions ? actions : NULL);
 		if (ia_db_step_done(st) == 0)
 			ctx->facts++;
 	}

@@ -70,9 +70,11 @@ static json_t *json_platform(const struct ia_audit *a)
 	json_object_set_new(p, "firmware_regions", json_array());
 	json_object_set_new(p, "msi_controllers", json_array());
 	json_t *ii = json_object();
-	json_object_set_new(ii, "state", json_string("unknown"));
-	json_object_set_new(ii, "reason", json_string("interrupt isolation is not evaluated by this version"));
-	json_object_set_new(ii, "unsafe_interrupts_allowed", json_null());
+	json_object_set_new(ii, "state", json_string(a->irq_isolated == IA_YES ? "isolated" :
+						     a->irq_isolated == IA_NO ? "not_isolated" : "unknown"));
+	json_object_set_new(ii, "reason", json_string(a->irq_reason ? a->irq_reason :
+						      "interrupt isolation could not be determined"));
+	json_object_set_new(ii, "unsafe_interrupts_allowed", json_tri(a->unsafe_interrupts_allowed));
 	json_object_set_new(p, "interrupt_isolation", ii);
 	json_t *ni = json_object();
 	json_object_set_new(ni, "state", json_string("unknown"));
@@ -130,8 +132,23 @@ static json_t *json_groups(const struct ia_audit *a)
 		json_object_set_new(j, "type", json_str_or_null(g->type));
 		json_object_set_new(j, "dma_ownership_viable", json_tri(g->dma_ownership_viable));
 		json_object_set_new(j, "userspace_assignable", json_tri(g->userspace_assignable));
-		json_object_set_new(j, "blockers", json_array());
-		json_object_set_new(j, "exceptions", json_array());
+		json_t *bl = json_array(), *ex = json_array();
+		for (size_t k = 0; k < g->n_blockers; k++) {
+			json_t *b = json_object();
+			json_object_set_new(b, "bdf", g->blockers[k].bdf[0] ? json_string(g->blockers[k].bdf) : json_null());
+			json_object_set_new(b, "rule", json_string(g->blockers[k].what));
+			json_object_set_new(b, "reason", json_string(g->blockers[k].reason));
+			json_array_append_new(bl, b);
+		}
+		for (size_t k = 0; k < g->n_exceptions; k++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "bdf", g->exceptions[k].bdf[0] ? json_string(g->exceptions[k].bdf) : json_null());
+			json_object_set_new(e, "kind", json_string(g->exceptions[k].what));
+			json_object_set_new(e, "reason", json_string(g->exceptions[k].reason));
+			json_array_append_new(ex, e);
+		}
+		json_object_set_new(j, "blockers", bl);
+		json_object_set_new(j, "exceptions", ex);
 		json_object_set_new(j, "sva", json_array());
 		json_array_append_new(arr, j);
 	}

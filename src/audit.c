@@ -68,6 +68,28 @@ int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level lev
 	return 0;
 }
 
+int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason)
+{
+	struct ia_note *nv = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!nv)
+		return -ENOMEM;
+	*list = nv;
+	nv[*n].bdf = strdup(bdf ? bdf : "");
+	nv[*n].what = strdup(what);
+	nv[*n].reason = strdup(reason);
+	(*n)++;
+	return 0;
+}
+
+static void audit_free_notes(struct ia_note *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].bdf); free(v[i].what); free(v[i].reason);
+	}
+	free(v);
+}
+
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level)
 {
 	size_t n = 0;
@@ -318,6 +340,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 {
 	int rc;
 
+	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a)) ||
 	    (rc = audit_load_groups(db, a)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)))
@@ -339,6 +362,8 @@ void ia_audit_free(struct ia_audit *a)
 		for (size_t k = 0; k < a->groups[i].n_devices; k++)
 			free(a->groups[i].devices[k]);
 		free(a->groups[i].devices); free(a->groups[i].type); free(a->groups[i].name);
+		audit_free_notes(a->groups[i].blockers, a->groups[i].n_blockers);
+		audit_free_notes(a->groups[i].exceptions, a->groups[i].n_exceptions);
 	}
 	free(a->groups);
 	for (size_t i = 0; i < a->n_units; i++) {
@@ -354,5 +379,9 @@ void ia_audit_free(struct ia_audit *a)
 		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
 	}
 	free(a->findings);
+	free(a->irq_reason);
+	for (size_t i = 0; i < a->n_not_evaluated; i++)
+		free(a->not_evaluated[i]);
+	free(a->not_evaluated);
 	memset(a, 0, sizeof(*a));
 }

@@ -48,6 +48,11 @@ struct ia_dev {
 	size_t n_mem_bars;       /* memory BARs with a size (devices with no MMIO have 0) */
 };
 
+/** A blocker or exception attached to a group: which member, which rule or kind, why. */
+struct ia_note {
+	char *bdf, *what, *reason;
+};
+
 /** A kernel IOMMU group. */
 struct ia_group {
 	int id;
@@ -57,6 +62,8 @@ struct ia_group {
 	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
 	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
 	enum ia_tri userspace_assignable;
+	struct ia_note *blockers; size_t n_blockers;
+	struct ia_note *exceptions; size_t n_exceptions;
 };
 
 /** A predicted group (the tool's reimplementation of the kernel's pci_device_group()). */
@@ -85,6 +92,11 @@ struct ia_audit {
 	struct ia_unit *units; size_t n_units;
 	struct ia_pgroup *predicted; size_t n_predicted;
 	bool have_predicted;
+	/* platform verdicts (rules) */
+	enum ia_tri irq_isolated; char *irq_reason;
+	enum ia_tri unsafe_interrupts_allowed;
+	/* rules not evaluated, with the reason (for `rules` and reports) */
+	char **not_evaluated; size_t n_not_evaluated;
 	/* conclusions */
 	struct ia_finding *findings; size_t n_findings, cap_findings;
 	size_t n_collection_errors;
@@ -108,6 +120,9 @@ int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level lev
 
 /** ia_audit_find_dev() - the device with @bdf, or NULL (binary search; devs are sorted). */
 struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
+
+/** ia_group_note() - append a blocker or exception to @list (strings copied). 0 or -ENOMEM. */
+int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason);
 
 /** ia_audit_count() - findings at @level. */
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "ia_err.h"
 #include "reports/report.h"
+#include "rules/rules.h"
 #include "snapshot.h"
 
 /* Exit statuses of ../shared/docs/contract.md. */
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|DIR\n"
 	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
 	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted]\n"
+	      "  iommu-audit rules                  list rule ids, levels, summaries, advice and sources\n"
 	      "  iommu-audit schema                 print the fact database schema\n"
 	      "  iommu-audit --version | --help\n"
 	      "options that replace parts of the root:\n"
@@ -253,6 +255,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(o.cmd, "snapshot"))
 		return cmd_snapshot(&o);
+	if (!strcmp(o.cmd, "rules")) {
+		for (size_t i = 0; i < ia_n_rules; i++)
+			printf("%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
+			       ia_level_name(ia_rules[i]->level), ia_rules[i]->summary, ia_rules[i]->advice,
+			       ia_rules[i]->refs);
+		return EXIT_OK;
+	}
 	if (strcmp(o.cmd, "audit") && strcmp(o.cmd, "collect") && strcmp(o.cmd, "groups")) {
 		fprintf(stderr, "iommu-audit: unknown or unsupported command \"%s\"\n", o.cmd);
 		usage(stderr);
@@ -276,9 +285,10 @@ int main(int argc, char **argv)
 		ia_db_close(db);
 		return EXIT_OK;
 	}
-	if (ia_audit_load(db, &a) < 0) {
-		fprintf(stderr, "iommu-audit: cannot load the facts: %s\n", sqlite3_errmsg(db));
+	if (ia_audit_load(db, &a) < 0 || ia_rules_run(&a, db) < 0) {
+		fprintf(stderr, "iommu-audit: cannot evaluate the facts: %s\n", sqlite3_errmsg(db));
 		ia_db_close(db);
+		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}
 	ia_db_close(db);

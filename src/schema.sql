@@ -59,7 +59,9 @@ CREATE TABLE interrupt_chip (
   irq TEXT PRIMARY KEY,              -- first column of proc/interrupts ("24", "NMI")
   chip TEXT,                         -- interrupt chip name ("IR-PCI-MSIX-0000:00:01.0", "ITS-MSI")
   remapped INTEGER NOT NULL,         -- 1 when the chip name starts with "IR-" (x86 remapped)
-  isolating_parent TEXT              -- "IR", "ITS", "GICv2m", "MBI" or NULL: the MSI parent named by the prefix
+  isolating_parent TEXT,             -- "IR", "ITS", "GICv2m", "MBI" or NULL: the MSI parent named by the prefix
+  hwirq TEXT,                        -- the hardware IRQ column (x86 PCI MSI before 6.2: domain << 27 | RID << 11 | index)
+  actions TEXT                       -- the handlers' names (the rest of the line)
 ) STRICT;
 
 CREATE TABLE pci_function (
@@ -201,3 +203,153 @@ CREATE TABLE collection_error (
 
 CREATE INDEX pci_function_parent ON pci_function(parent_bdf);
 CREATE INDEX pci_function_group ON pci_function(iommu_group);
+
+-- Firmware facts (collectors/firmware.c)
+
+CREATE TABLE acpi_table (
+  signature TEXT PRIMARY KEY,        -- ACPI signature: "DMAR", "IVRS", "IORT", "APIC"
+  source TEXT NOT NULL,              -- "sys/firmware/acpi/tables/DMAR" under the root, or "acpidump:<file>"
+  bytes BLOB NOT NULL,               -- the raw table as read (replayable without the root)
+  read_length INTEGER NOT NULL,      -- bytes read
+  length INTEGER,                    -- header Length field; NULL when the 36-byte header is unusable
+  revision INTEGER,                  -- header Revision
+  oem_id TEXT,                       -- header OEM ID
+  oem_table_id TEXT,                 -- header OEM Table ID
+  oem_revision INTEGER,              -- header OEM Revision
+  checksum_ok INTEGER,               -- 1 when all Length bytes sum to 0 mod 256; NULL when the header is unusable
+  decode_status INTEGER NOT NULL     -- 0, or the decoder's negative error (-IA_E_*): the walk stopped early
+) STRICT;
+
+CREATE TABLE dmar_info (
+  id INTEGER PRIMARY KEY,            -- always 1
+  haw INTEGER NOT NULL,              -- Host Address Width field (N means N+1 address bits)
+  flags INTEGER NOT NULL,            -- DMAR Flags byte (offset 37)
+  intr_remap INTEGER NOT NULL,       -- flags bit 0 INTR_REMAP
+  x2apic_opt_out INTEGER NOT NULL,   -- flags bit 1 X2APIC_OPT_OUT
+  dma_ctrl_platform_opt_in INTEGER NOT NULL -- flags bit 2 DMA_CTRL_PLATFORM_OPT_IN
+) STRICT;
+
+CREATE TABLE dmar_structure (
+  offset INTEGER PRIMARY KEY,        -- byte offset of the remapping structure in the DMAR
+  type TEXT NOT NULL,                -- DRHD, RMRR, ATSR, RHSA, ANDD, SATC, SIDP
+  segment INTEGER,                   -- PCI segment (NULL for RHSA, ANDD)
+  flags INTEGER,                     -- DRHD INCLUDE_PCI_ALL / ATSR ALL_PORTS / SATC ATC_REQUIRED byte; NULL otherwise
+  base INTEGER,                      -- DRHD/RHSA register base, RMRR base address; NULL otherwise
+  limit_addr INTEGER,                -- RMRR limit address, inclusive; NULL otherwise
+  detail TEXT                        -- RHSA "proximity domain N", ANDD "N \\_SB.PCI0.XXX"; NULL otherwise
+) STRICT;
+
+CREATE TABLE dmar_scope (
+  struct_offset INTEGER NOT NULL REFERENCES dmar_structure(offset),
+  offset INTEGER NOT NULL,           -- byte offset of the device scope entry in the DMAR
+  type INTEGER NOT NULL,             -- 1 endpoint, 2 bridge (sub-hierarchy), 3 IOAPIC, 4 HPET, 5 ACPI namespace device
+  enumeration_id INTEGER NOT NULL,   -- IOAPIC ID, HPET number or ANDD device number
+  path TEXT NOT NULL,                -- raw path "SSSS:BB/DD.F/DD.F": segment, start bus, then (device.function) elements
+  bdf TEXT,                          -- the PCI function the path names (DDDD:BB:DD.F) when it resolves to one the pci collector saw; else NULL
+  resolve_error INTEGER,             -- NULL when resolved; -ENOENT/-ENODEV (a bridge on the path is absent / not a bridge) or -IA_E_* otherwise
+  PRIMARY KEY (struct_offset, offset)
+) STRICT;
+
+CREATE TABLE ivrs_info (
+  id INTEGER PRIMARY KEY,            -- always 1
+  ivinfo INTEGER NOT NULL,           -- IVinfo (offset 36)
+  efr_sup INTEGER NOT NULL,          -- IVinfo bit 0 EFRSup
+  dma_remap INTEGER NOT NULL,        -- IVinfo bit 1 pre-boot DMA protection opt-in
+  pa_size INTEGER NOT NULL,          -- IVinfo bits 14:8, physical address bits
+  va_size INTEGER NOT NULL,          -- IVinfo bits 21:15, virtual address bits
+  kernel_ivhd_type INTEGER           -- the IVHD type Linux uses (get_highest_supported_ivhd_type()); NULL when no IVDB
+) STRICT;
+
+CREATE TABLE fw_unit (
+  id INTEGER PRIMARY KEY,            -- row number, in firmware order (DMAR, IVRS, IORT, then DT)
+  source TEXT NOT NULL,              -- DMAR, IVRS, IORT, DT
+  kind TEXT NOT NULL,                -- vt-d, amd-vi, smmu-v3, smmu, other
+  name TEXT NOT NULL,                -- DRHD<n>, IVHD<n> (n counts units of that table), IORT "SMMUv3@0x<base>", DT node path
+  location INTEGER,                  -- byte offset of the structure in its table, or the DT node's offset in the blob
+  segment INTEGER,                   -- PCI segment (DRHD, IVHD); NULL when the unit is not tied to one
+  base INTEGER,                      -- register base address; NULL when the firmware does not give it (DT)
+  include_pci_all INTEGER,           -- DRHD INCLUDE_PCI_ALL 1/0; NULL for other kinds
+  devid INTEGER,                     -- IVHD IOMMU DeviceID (BDF of the IOMMU function); NULL otherwise
+  efr INTEGER,                       -- IVHD 11h/40h EFR image; NULL otherwise
+  flags INTEGER,                     -- DRHD/IVHD/IORT SMMU node flags as read; NULL for DT
+  model INTEGER,                     -- IORT SMMU model field; NULL otherwise
+  ivhd_type INTEGER,                 -- IVHD block type (0x10, 0x11, 0x40); NULL otherwise
+  compatible TEXT                    -- DT compatible strings joined with ", "; NULL otherwise
+) STRICT;
+
+CREATE TABLE fw_unit_device (
+  unit_id INTEGER NOT NULL REFERENCES fw_unit(id),
+  bdf TEXT NOT NULL REFERENCES pci_function(bdf),
+  how TEXT NOT NULL,                 -- scope, scope-bridge, include-pci-all, ivhd, iort-rc, dt-iommu-map, dt-iommus
+  stream_id INTEGER,                 -- StreamID at the SMMU (IORT, DT), DeviceID (IVRS); NULL for DMAR
+  PRIMARY KEY (bdf, unit_id)
+) STRICT;
+
+CREATE TABLE fw_region (
+  id INTEGER PRIMARY KEY,            -- row number, in table order
+  source TEXT NOT NULL,              -- DMAR, IVRS, IORT
+  kind TEXT NOT NULL,                -- RMRR, IVMD, RMR
+  location INTEGER NOT NULL,         -- byte offset of the RMRR/IVMD/RMR node in its table
+  segment INTEGER,                   -- PCI segment (RMRR, IVMD); NULL for RMR
+  base INTEGER NOT NULL,             -- first byte
+  end INTEGER,                       -- last byte, inclusive; NULL when the length is 0 or overflows
+  flags INTEGER,                     -- IVMD flags (unity, IR, IW, exclusion) or RMR flags; NULL for RMRR
+  kernel_applies INTEGER NOT NULL,   -- 1 when Linux honours it: RMRR range sane, IVMD unity/exclusion, RMR in an IORT rev >= 5
+  relaxable INTEGER                  -- RMR remapping-permitted (direct-relaxable); NULL when the table does not say
+) STRICT;
+
+CREATE TABLE fw_region_target (
+  region_id INTEGER NOT NULL REFERENCES fw_region(id),
+  seq INTEGER NOT NULL,              -- order within the region
+  target TEXT NOT NULL,              -- a BDF when resolved; else the raw scope path, DeviceID range or StreamID range
+  bdf TEXT,                          -- the PCI function (DDDD:BB:DD.F) when resolved; NULL otherwise
+  PRIMARY KEY (region_id, seq)
+) STRICT;
+
+CREATE TABLE msi_controller (
+  id INTEGER PRIMARY KEY,            -- row number
+  kind TEXT NOT NULL,                -- gic-v3-its, gic-v2m, mbi, intel-ir, amd-ir, other
+  source TEXT NOT NULL,              -- MADT, IORT, DT, DMAR, IVRS
+  name TEXT NOT NULL,                -- "ITS <id>", "MSI frame <id>", DT node path, "DMAR INTR_REMAP", "IVRS"
+  base INTEGER,                      -- MMIO base (MADT); NULL when not given
+  hw_id INTEGER,                     -- GIC ITS Translation ID / MSI frame ID; NULL otherwise
+  compatible TEXT,                   -- DT compatible strings joined with ", "; NULL otherwise
+  isolating INTEGER                  -- 1 when the kernel marks its domain IRQ_DOMAIN_FLAG_ISOLATED_MSI; 0 never; NULL unknown
+) STRICT;
+
+CREATE TABLE pci_msi_route (
+  bdf TEXT PRIMARY KEY REFERENCES pci_function(bdf),
+  controller_id INTEGER NOT NULL REFERENCES msi_controller(id),
+  device_id INTEGER,                 -- ITS DeviceID (IORT, DT msi-map); NULL when not applicable
+  how TEXT NOT NULL                  -- iort, dt-msi-map, dt-msi-parent, dmar-ir, ivrs-ir
+) STRICT;
+
+CREATE TABLE dt_blob (
+  id INTEGER PRIMARY KEY,            -- always 1
+  source TEXT NOT NULL,              -- "sys/firmware/fdt" under the root, or "dtb:<file>"
+  bytes BLOB NOT NULL,               -- the flattened device tree as read
+  decode_status INTEGER NOT NULL     -- 0, or ia_fdt_decode()'s negative error (-IA_E_FDT: fdt_check_full failed)
+) STRICT;
+
+CREATE TABLE dt_host_bridge (
+  path TEXT PRIMARY KEY,             -- DT path of the PCIe host bridge node
+  compatible TEXT,                   -- compatible strings joined with ", "
+  enabled INTEGER NOT NULL,          -- status absent, "okay" or "ok"
+  domain INTEGER,                    -- linux,pci-domain; NULL when absent
+  bus_first INTEGER,                 -- bus-range; NULL when absent
+  bus_last INTEGER,
+  has_iommu_map INTEGER NOT NULL,    -- iommu-map present
+  iommu_map_mask INTEGER,            -- iommu-map-mask; NULL when absent
+  has_msi_map INTEGER NOT NULL,      -- msi-map present
+  msi_map_mask INTEGER,              -- msi-map-mask; NULL when absent
+  n_msi_parent INTEGER NOT NULL,     -- msi-parent entries
+  n_iommus INTEGER NOT NULL          -- iommus entries
+) STRICT;
+
+CREATE TABLE dt_port (
+  path TEXT PRIMARY KEY,             -- DT path of a PCI bridge node below a host bridge
+  host_bridge TEXT NOT NULL REFERENCES dt_host_bridge(path),
+  external_facing INTEGER NOT NULL   -- the boolean "external-facing" property (kernel pci_set_bus_of_node())
+) STRICT;
+
+CREATE INDEX fw_unit_device_unit ON fw_unit_device(unit_id);

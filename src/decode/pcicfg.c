@@ -2,6 +2,7 @@
 // Decode one PCI function's configuration space from a buffer, marking what was unreadable.
 #include "decode/pcicfg.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "decode/bytes.h"
@@ -68,8 +69,11 @@ static enum ia_tri pcicfg_walk_std(const uint8_t *b, size_t rd, struct ia_pcicfg
 		if (!ia_in_bounds(rd, pos, 2))
 			return IA_UNKNOWN;
 		uint8_t id = b[pos];
-		if (id == 0xff) /* config read as all-ones: device gone or error */
+		if (id == 0xff) { /* config read as all-ones: device gone or error */
+			ia_diag_add(diags, -ENODEV, "config", pos,
+				    "capability at 0x%02x reads as all-ones (device gone or in error)", pos);
 			return IA_NO;
+		}
 		pcicfg_add_cap(c, false, id, pos, 0, diags);
 		if (id == IA_PCI_CAP_ID_EXP && c->is_pcie != IA_YES) {
 			c->pcie_off = pos;
@@ -185,8 +189,12 @@ static enum ia_tri pcicfg_walk_ext(const uint8_t *b, size_t rd, struct ia_pcicfg
 		if (!ia_in_bounds(rd, pos, 4))
 			return IA_UNKNOWN;
 		uint32_t hdr = ia_le32(b, pos);
-		if (hdr == 0xffffffffu)
+		if (hdr == 0xffffffffu) {
+			ia_diag_add(diags, -ENODEV, "config", pos,
+				    "extended capability at 0x%03x reads as all-ones (device gone or in error)",
+				    pos);
 			return IA_NO;
+		}
 		uint16_t id = hdr & 0xffff;
 		pcicfg_add_cap(c, true, id, pos, (hdr >> 16) & 0xf, diags);
 		pcicfg_ext_cap(b, rd, c, id, pos);
@@ -235,8 +243,8 @@ int ia_pcicfg_decode(const uint8_t *buf, size_t readable, size_t cfg_size,
 
 	/* Standard list: a missing PCIe capability is known absent only once the walk finished. */
 	std = pcicfg_walk_std(buf, rd, c, diags);
-	if (c->is_pcie == IA_UNKNOWN && std == IA_YES)
-		c->is_pcie = IA_NO;
+	if (c->is_pcie == IA_UNKNOWN && std == IA_YES && !c->pcie_off)
+		c->is_pcie = IA_NO; /* (a PCIe capability whose registers were unreadable stays unknown) */
 	if (c->is_pcie == IA_UNKNOWN && std == IA_NO)
 		c->is_pcie = IA_UNKNOWN; /* malformed list: cannot tell */
 	if (c->is_pcie != IA_YES)

@@ -16,13 +16,13 @@ static size_t attr_trim_nl(const char *s, size_t len)
 	return len;
 }
 
-int ia_parse_u64(const char *s, size_t len, int base, uint64_t *out)
+/* Parse one number filling exactly @len bytes (no newline allowed). */
+static int attr_u64(const char *s, size_t len, int base, uint64_t *out)
 {
 	char tmp[64];
 	char *end;
 	unsigned long long v;
 
-	len = attr_trim_nl(s, len);
 	if (len == 0 || len >= sizeof(tmp))
 		return -IA_E_FORMAT;
 	memcpy(tmp, s, len);
@@ -33,10 +33,15 @@ int ia_parse_u64(const char *s, size_t len, int base, uint64_t *out)
 	v = strtoull(tmp, &end, base);
 	if (errno == ERANGE)
 		return -IA_E_RANGE;
-	if (end == tmp || *end != '\0')
+	if (end != tmp + len) /* trailing characters, or a NUL byte inside the text */
 		return -IA_E_FORMAT;
 	*out = v;
 	return 0;
+}
+
+int ia_parse_u64(const char *s, size_t len, int base, uint64_t *out)
+{
+	return attr_u64(s, attr_trim_nl(s, len), base, out);
 }
 
 int ia_parse_bool(const char *s, size_t len, bool *out)
@@ -63,15 +68,15 @@ int ia_parse_pair_u64(const char *s, size_t len, char sep, int base, bool second
 	if (!p) {
 		if (!second_optional)
 			return -IA_E_FORMAT;
-		if ((r = ia_parse_u64(s, len, base, &a)) < 0)
+		if ((r = attr_u64(s, len, base, &a)) < 0)
 			return r;
 		*first = a;
 		if (has_second)
 			*has_second = false;
 		return 0;
 	}
-	if ((r = ia_parse_u64(s, (size_t)(p - s), base, &a)) < 0 ||
-	    (r = ia_parse_u64(p + 1, len - (size_t)(p - s) - 1, base, &b)) < 0)
+	if ((r = attr_u64(s, (size_t)(p - s), base, &a)) < 0 ||
+	    (r = attr_u64(p + 1, len - (size_t)(p - s) - 1, base, &b)) < 0)
 		return r;
 	*first = a;
 	if (second)
@@ -236,21 +241,38 @@ int ia_parse_cmdline(const char *s, size_t len, struct ia_cmdline_token **out, s
 			i++;
 		if (i >= len || s[i] == '\0')
 			break;
-		/* One token: quotes group spaces and are dropped, as next_arg() does. */
-		char *tok = malloc(len - i + 1);
-		size_t tl = 0;
-		bool inq = false;
-		if (!tok)
-			goto nomem;
-		while (i < len && s[i] != '\0' && (inq || !isspace((unsigned char)s[i]))) {
+		/* One token, as next_arg() takes it: a quote toggles grouping; only a quote opening the
+		 * token or its value, and the token's last character when it closes one, are dropped. */
+		bool inq = false, quoted = false;
+		if (s[i] == '"') {
+			i++;
+			inq = quoted = true;
+		}
+		size_t st = i, eq = 0, end;
+		for (; i < len && s[i] != '\0' && (inq || !isspace((unsigned char)s[i])); i++) {
+			if (!eq && i > st && s[i] == '=')
+				eq = i; /* like next_arg(), a '=' opening the token does not split it */
 			if (s[i] == '"')
 				inq = !inq;
-			else
-				tok[tl++] = s[i];
-			i++;
 		}
-		tok[tl] = '\0';
-		if (!strcmp(tok, "--")) {
+		end = i;
+		size_t kend = eq ? eq : end, vs = eq ? eq + 1 : end, ve = end;
+		if (eq && vs < end && s[vs] == '"') {
+			vs++;
+			if (s[end - 1] == '"')
+				ve = end - 1;
+		} else if (quoted && end > st && s[end - 1] == '"') {
+			if (eq)
+				ve = end - 1;
+			else
+				kend = end - 1;
+		}
+		if (ve < vs)
+			ve = vs;
+		char *tok = strndup(s + st, kend - st);
+		if (!tok)
+			goto nomem;
+		if (!eq && !strcmp(tok, "--")) {
 			free(tok);
 			break;
 		}
@@ -264,11 +286,9 @@ int ia_parse_cmdline(const char *s, size_t len, struct ia_cmdline_token **out, s
 			v = nv;
 			cap = nc;
 		}
-		char *eq = strchr(tok, '=');
 		v[*n].value = NULL;
 		if (eq) {
-			*eq = '\0';
-			v[*n].value = strdup(eq + 1);
+			v[*n].value = strndup(s + vs, ve - vs);
 			if (!v[*n].value) {
 				free(tok);
 				goto nomem;

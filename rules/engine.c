@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The rule engine: build the group model from the audit's facts once, then evaluate every rule in order.
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia_err.h"
+#include "rules/rules.h"
+
+int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,
+		    const char *subject, const char *advice, const char *evidence, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ia_audit_add_finding(ev->a, r->id, level, subject, msg, advice ? advice : r->advice, evidence);
+}
+
+struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
+{
+	return fn < ev->a->n_devs ? &ev->a->devs[fn] : NULL;
+}
+
+/* pcie_acs_override=downstream,multifunction,id:vvvv:dddd (the out-of-tree patch's syntax). */
+static void engine_acs_override(struct ia_eval *ev, struct ia_topo_env *env)
+{
+	const char *c = ev->a->cmdline, *p;
+
+	if (!c || !(p = strstr(c, "pcie_acs_override=")))
+		return;
+	ev->acs_override = true;
+	p += strlen("pcie_acs_override=");
+	size_t len = strcspn(p, " \t\n");
+	ev->acs_override_value = strndup(p, len);
+	char *copy = strndup(p, len), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		unsigned v, d;
+		if (!strcmp(t, "downstream"))
+			env->acs_override_downstream = true;
+		else if (!strcmp(t, "multifunction"))
+			env->acs_override_multifunction = true;
+		else if (sscanf(t, "id:%4x:%4x", &v, &d) == 2 && env->n_acs_override_ids < 16) {
+			env->acs_override_ids[env->n_acs_override_ids][0] = (uint16_t)v;
+			env->acs_override_ids[env->n_acs_override_ids++][1] = (uint16_t)d;
+		}
+	}
+	free(copy);
+}
+
+static enum ia_tri engine_table_present(sqlite3 *db, const char *sig)
+{
+	sqlite3_stmt *st;
+	enum ia_tri t = IA_UNKNOWN;
+
+	/* The firmware collector's table; absent in databases without firmware facts. */
+	/* No table read at all (unprivileged, or tables absent from a capture) says nothing. */
+	if (!db || sqlite3_prepare_v2(db, "SELECT count(*), sum(signature = ?) FROM acpi_table", -1, &st, NULL) != SQLITE_OK)
+		return IA_UNKNOWN;
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+		t = sqlite3_column_int(st, 1) ? IA_YES : IA_NO;
+	sqlite3_finalize(st);
+	return t;
+}
+
+/* Buses and functions from the audit's devices (sorted by BDF): the sysfs parent gives bus->self;
+ * without it (a hex dump), the bridge whose secondary bus number matches. */
+static int engine_build_model(struct ia_eval *ev)
+{
+	struct ia_audit *a = ev->a;
+	size_t n = a->n_devs, nb = 0;
+	struct ia_topo_bus *buses = NULL;
+	struct ia_topo_fn *fns = NULL;
+	size_t *bus_of = NULL;
+	struct ia_diags dg = {0};
+	int rc = -ENOMEM;
+
+	if (!n) {
+		ev->model_error = strdup("no PCI functions were collected");
+		return 0;
+	}
+	buses = calloc(n, sizeof(*buses));
+	fns = calloc(n, sizeof(*fns));
+	bus_of = calloc(n, sizeof(*bus_of));
+	if (!buses || !fns || !bus_of)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		if (i == 0 || d->domain != a->devs[i - 1].domain || d->bus != a->devs[i - 1].bus) {
+			buses[nb] = (struct ia_topo_bus){ .domain = d->domain, .number = d->bus, .self = -1, .parent = -1 };
+			nb++;
+		}
+		bus_of[i] = nb - 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		struct ia_topo_fn *f = &fns[i];
+		f->domain = d->domain;
+		f->bus_nr = d->bus;
+		f->devfn = (uint8_t)(d->dev << 3 | d->fn);
+		f->bus = (int)bus_of[i];
+		f->vendor = d->vendor;
+		f->device = d->device;
+		f->subsys_vendor = d->subsys_vendor;
+		f->subsys_device = d->subsys_device;
+		f->class_code = d->class_code;
+		f->revision = d->revision;
+		f->hdr_type = d->has_hdr ? d->hdr_type : 0;
+		/* An unreadable header counts as multifunction: the wider, fail-closed grouping. */
+		f->multifunction = !d->is_vf && d->multifunction != IA_NO;
+		f->is_vf = d->is_vf;
+		f->pf = -1;
+		if (d->is_vf && d->physfn) {
+			struct ia_dev *pf = ia_audit_find_dev(a, d->physfn);
+			if (pf)
+				f->pf = (int)(pf - a->devs);
+		}
+		f->is_pcie = d->is_pcie;
+		f->pcie_type = d->pcie_type;
+		f->has_acs = d->has_acs;
+		f->acs_cap = d->acs_cap;
+		f->acs_ctrl = d->acs_ctrl;
+		f->acs_cap_dw = d->acs_cap_dw;
+		f->acs_ctrl_dw = d->acs_ctrl_dw;
+		f->secondary = d->secondary_bus;
+		f->subordinate = d->subordinate_bus;
+	}
+	/* bus->self and bus->parent. */
+	for (size_t i = 0, b = SIZE_MAX; i < n; i++) {
+		if (bus_of[i] == b)
+			continue;
+		b = bus_of[i];
+		struct ia_topo_bus *bus = &buses[b];
+		size_t first_pf = i, k;
+		bool all_vf = true;
+		for (k = i; k < n && bus_of[k] == b; k++)
+			if (!a->devs[k].is_vf) {
+				all_vf = false;
+				first_pf = k;
+				break;
+			}
+		if (all_vf) {
+			/* An SR-IOV virtual bus: no bridge; its parent is the PF's bus. */
+			int pf = fns[i].pf;
+			if (pf >= 0) {
+				bus->parent = (int)bus_of[pf];
+				continue;
+			}
+		}
+		const char *parent = a->devs[first_pf].parent;
+		struct ia_dev *pd = parent ? ia_audit_find_dev(a, parent) : NULL;
+		if (!pd)
+			for (k = 0; k < n; k++) /* no sysfs parent: the bridge with this secondary bus */
+				if (a->devs[k].has_bus_range && a->devs[k].domain == bus->domain &&
+				    a->devs[k].secondary_bus == bus->number && bus_of[k] != b &&
+				    (a->devs[k].hdr_type == 1 || a->devs[k].hdr_type == 2)) {
+					pd = &a->devs[k];
+					break;
+				}
+		if (pd) {
+			bus->self = (int)(pd - a->devs);
+			bus->parent = (int)bus_of[bus->self];
+		} else {
+			bus->is_root = true;
+		}
+	}
+	struct ia_topo in = { .buses = buses, .n_buses = nb, .fns = fns, .n_fns = n };
+	in.env.kernel_major = a->has_kernel_version ? a->kernel_major : 0;
+	in.env.kernel_minor = a->has_kernel_version ? a->kernel_minor : 0;
+	bool amd = false, intel = false;
+	for (size_t i = 0; i < a->n_units; i++) {
+		amd |= !strcmp(a->units[i].kind, "amd-vi");
+		intel |= !strcmp(a->units[i].kind, "vt-d");
+	}
+	in.env.ivrs_present = engine_table_present(ev->db, "IVRS");
+	if (in.env.ivrs_present == IA_UNKNOWN)
+		in.env.ivrs_present = amd ? IA_YES : intel ? IA_NO : IA_UNKNOWN;
+	/* The Intel PCH enable quirk runs only when an IOMMU driver requested ACS (pci_request_acs). */
+	in.env.intel_pch_acs_quirk_enabled = a->n_units ? IA_UNKNOWN : IA_NO;
+	engine_acs_override(ev, &in.env);
+	rc = ia_topo_model_new(&in, &ev->model, &dg);
+	if (rc < 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "the PCI topology is inconsistent: %s%s%s", ia_strerror(rc),
+			 dg.n ? ": " : "", dg.n ? dg.v[0].msg : "");
+		ev->model_error = strdup(msg);
+		ev->model = NULL;
+		rc = 0;
+		goto out;
+	}
+	bool *no_iommu = calloc(n, sizeof(*no_iommu));
+	if (!no_iommu) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* A function the kernel left out of every group while groups exist is not behind an IOMMU
+	 * (for example the AMD IOMMU's own function): it gets no group and takes no ID. */
+	for (size_t i = 0; a->n_groups && i < n; i++)
+		no_iommu[i] = !a->devs[i].has_group;
+	rc = ia_topo_predict_groups(ev->model, no_iommu, &ev->pred);
+	free(no_iommu);
+	if (rc == 0)
+		rc = ia_topo_isolation_domains(ev->model, ev->pred, &ev->domains);
+out:
+	ia_diags_free(&dg);
+	free(buses);
+	free(fns);
+	free(bus_of);
+	return rc;
+}
+
+static int engine_cmp_group(const void *k, const void *e)
+{
+	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
+
+	return id < gid ? -1 : id > gid;
+}
+
+/* Copy the prediction into the audit for the reports. */
+static int engine_publish_prediction(struct ia_eval *ev)
+{
+	struct ia_audit *a = ev->a;
+
+	a->predicted = calloc(ev->pred->n_groups ? ev->pred->n_groups : 1, sizeof(*a->predicted));
+	if (!a->predicted)
+		return -ENOMEM;
+	a->n_predicted = ev->pred->n_groups;
+	a->have_predicted = true;
+	for (size_t g = 0; g < ev->pred->n_groups; g++) {
+		const struct ia_topo_group *tg = &ev->pred->groups[g];
+		struct ia_pgroup *pg = &a->predicted[g];
+		pg->members = malloc((tg->n_members ? tg->n_members : 1) * sizeof(size_t));
+		if (!pg->members)
+			return -ENOMEM;
+		memcpy(pg->members, tg->members, tg->n_members * sizeof(size_t));
+		pg->n = tg->n_members;
+		pg->uncertain = tg->uncertain;
+		char basis[1024];
+		snprintf(basis, sizeof(basis), "%s%s%s", tg->basis ? tg->basis : "",
+			 tg->uncertain ? "; uncertain: " : "", tg->uncertain && tg->uncertain_reason ? tg->uncertain_reason : "");
+		pg->basis = strdup(basis);
+	}
+	for (size_t i = 0; i < ev->pred->n_fns; i++)
+		if (ev->pred->fn[i].has_group)
+			a->devs[i].predicted_group = (int)ev->pred->fn[i].group;
+	return 0;
+}
+
+int ia_rules_run(struct ia_audit *a, sqlite3 *db)
+{
+	struct ia_eval ev = { .a = a, .db = db };
+	int rc = engine_build_model(&ev);
+
+	if (rc < 0)
+		goto out;
+	if (ev.pred && (rc = engine_publish_prediction(&ev)) < 0)
+		goto out;
+	ev.kgroup_of_fn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(size_t));
+	if (!ev.kgroup_of_fn) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct ia_group *g = a->devs[i].has_group && a->n_groups ?
+			bsearch(&a->devs[i].group, a->groups, a->n_groups, sizeof(*a->groups), engine_cmp_group) : NULL;
+		ev.kgroup_of_fn[i] = g ? (size_t)(g - a->groups) : SIZE_MAX;
+	}
+	for (size_t r = 0; r < ia_n_rules; r++) {
+		const char *why = NULL;
+		int er = ia_rules[r]->eval(&ev, ia_rules[r], &why);
+		if (er == -ENODATA) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: not evaluated: %s", ia_rules[r]->id, why ? why : "inputs missing");
+			char **nv = realloc(a->not_evaluated, (a->n_not_evaluated + 1) * sizeof(*nv));
+			if (nv) {
+				a->not_evaluated = nv;
+				nv[a->n_not_evaluated++] = strdup(msg);
+			}
+			ia_audit_add_finding(a, "rule.not-evaluated", IA_LEVEL_INFO, ia_rules[r]->id,
+					     msg, NULL, NULL);
+		} else if (er < 0) {
+			rc = er;
+			break;
+		}
+	}
+out:
+	ia_topo_domains_free(ev.domains);
+	ia_topo_groups_free(ev.pred);
+	ia_topo_model_free(ev.model);
+	free(ev.model_error);
+	free(ev.kgroup_of_fn);
+	free(ev.acs_override_value);
+	return rc;
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule isolation.p2p-domain: devices in different kernel groups can still reach each other peer-to-peer.
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	int rc = 0;
+
+	if (!ev->domains) {
+		*why = ev->model_error ? ev->model_error : "no topology model";
+		return -ENODATA;
+	}
+	for (size_t d = 0; d < ev->domains->n && rc == 0; d++) {
+		const struct ia_topo_domain *dom = &ev->domains->v[d];
+		/* Which kernel groups (or, without an IOMMU, predicted groups) the domain spans. */
+		size_t first = SIZE_MAX;
+		bool spans = false;
+		for (size_t k = 0; k < dom->n_members; k++) {
+			size_t fn = dom->members[k];
+			size_t g = a->n_groups ? ev->kgroup_of_fn[fn]
+				 : (ev->pred->fn[fn].has_group ? ev->pred->fn[fn].group : SIZE_MAX);
+			if (g == SIZE_MAX)
+				continue;
+			if (first == SIZE_MAX)
+				first = g;
+			else if (g != first)
+				spans = true;
+		}
+		if (!spans)
+			continue;
+		char members[1024] = "", blame[1024] = "";
+		size_t ml = 0, bl = 0;
+		for (size_t k = 0; k < dom->n_members && ml < sizeof(members) - 40; k++)
+			ml += (size_t)snprintf(members + ml, sizeof(members) - ml, "%s%s", k ? " " : "",
+					       a->devs[dom->members[k]].bdf);
+		for (size_t k = 0; k < dom->n_blame && bl < sizeof(blame) - 200; k++)
+			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", dom->blame[k].why);
+		rc = ia_rule_finding(ev, self, dom->uncertain ? IA_LEVEL_WARNING : self->level,
+				     a->devs[dom->members[0]].bdf, NULL, blame,
+				     "%s%s can reach each other peer-to-peer without the IOMMU although the kernel "
+				     "puts them in different groups: treat them as one isolation domain",
+				     dom->uncertain ? "possibly: " : "", members);
+		/* Every kernel group inside the domain gets the blocker. */
+		for (size_t k = 0; a->n_groups && k < dom->n_members; k++) {
+			size_t g = ev->kgroup_of_fn[dom->members[k]];
+			if (g == SIZE_MAX)
+				continue;
+			struct ia_group *grp = &a->groups[g];
+			bool have = false;
+			for (size_t b = 0; b < grp->n_blockers; b++)
+				have |= !strcmp(grp->blockers[b].what, self->id);
+			if (!have) {
+				char reason[1200];
+				snprintf(reason, sizeof(reason), "shares an isolation domain with %s (%s)", members, blame);
+				ia_group_note(&grp->blockers, &grp->n_blockers, a->devs[dom->members[k]].bdf, self->id, reason);
+			}
+		}
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_isolation_domain = {
+	.id = "isolation.p2p-domain",
+	.level = IA_LEVEL_ERROR,
+	.summary = "Devices in different kernel groups share one peer-to-peer isolation domain",
+	.advice = "Assign the whole isolation domain to one owner, or enable ACS P2P Request/Completion "
+		  "Redirect on the ports named (firmware setting), or use a switch with ACS.",
+	.refs = "kernel-rules.md §1.5 item 8 and §1.7 (\"Fix incorrect iommu_groups with PCIe ACS\"); PCIe Base §6.12 ACS",
+	.eval = r_eval,
+};

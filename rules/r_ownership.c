@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule group.not-viable: VFIO's DMA-ownership test (v5.19+; the allow-list before), with its exceptions.
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/quirks.h"
+#include "rules/rules.h"
+
+static bool r_dmd(const char *drv)
+{
+	const struct ia_dmd_driver *d = ia_dmd_lookup(drv);
+
+	return d && d->mainline != IA_DMD_NOT_MAINLINE;
+}
+
+static bool r_is_vfio_driver(const char *drv)
+{
+	return drv && (strstr(drv, "vfio") != NULL);
+}
+
+/* Exceptions: members that may stay in a user-owned group, named with their cost. */
+static void r_exceptions(struct ia_audit *a, struct ia_group *g, const struct ia_dev *d)
+{
+	if (d->driver && !strcmp(d->driver, "pci-stub"))
+		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "pci-stub",
+			      "held by pci-stub (driver_managed_dma): allowed in a user-owned group, but userspace "
+			      "can reach the stubbed device peer-to-peer and through the shared IOMMU domain");
+	else if (d->has_hdr && d->hdr_type != 0)
+		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "bridge",
+			      d->driver ? "a bridge bound to pcieport (driver_managed_dma): it stays with the host; "
+					  "vfio-pci never binds bridges"
+				        : "an unbound bridge: it stays with the host; vfio-pci never binds bridges");
+	else if (d->driver && !r_is_vfio_driver(d->driver) && r_dmd(d->driver))
+		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "driver-managed-dma",
+			      "its driver sets driver_managed_dma, so it does not claim the group's DMA ownership");
+	if (d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf)
+		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "no-mmio",
+			      "has no memory BAR: nothing of it can be mapped to userspace, but it still DMAs in "
+			      "the group's IOMMU domain");
+	(void)a;
+}
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	int rc = 0;
+
+	if (!a->n_groups) {
+		*why = "the kernel formed no IOMMU groups";
+		return -ENODATA;
+	}
+	bool pre519 = a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
+	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
+		struct ia_group *g = &a->groups[gi];
+		bool unknown = false, blocked = false, has_vfio = false;
+		char blockers[1024] = "";
+		size_t bl = 0;
+		for (size_t k = 0; k < g->n_devices; k++) {
+			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+			if (!d) {
+				/* A non-PCI member: its driver is not collected, so viability is unknown. */
+				unknown = true;
+				continue;
+			}
+			has_vfio |= r_is_vfio_driver(d->driver);
+			const char *drv = d->driver;
+			size_t fn = (size_t)(d - a->devs);
+			struct ia_viab_member v;
+			enum ia_tri ok = IA_UNKNOWN;
+			if (ev->model && ia_topo_group_viable(ev->model, &fn, &drv, 1, a->has_kernel_version ? a->kernel_major : 0,
+							      a->has_kernel_version ? a->kernel_minor : 0, &v, &ok) == 0)
+				ok = v.ok;
+			else if (!drv || r_dmd(drv))
+				ok = IA_YES;
+			else
+				ok = IA_NO;
+			if (ok == IA_NO) {
+				blocked = true;
+				char reason[256];
+				snprintf(reason, sizeof(reason), "bound to %s, a kernel driver without driver_managed_dma: "
+					 "it owns the group's DMA, so userspace cannot", drv);
+				ia_group_note(&g->blockers, &g->n_blockers, d->bdf, self->id, reason);
+				bl += (size_t)snprintf(blockers + bl, bl < sizeof(blockers) ? sizeof(blockers) - bl : 0,
+						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
+				if (bl >= sizeof(blockers))
+					bl = sizeof(blockers) - 1;
+			} else if (ok == IA_UNKNOWN) {
+				unknown = true;
+			}
+			r_exceptions(a, g, d);
+		}
+		g->dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
+		char subject[32];
+		snprintf(subject, sizeof(subject), "group %d", g->id);
+		if (blocked && has_vfio)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject,
+					     "Unbind the kernel drivers named (driverctl set-override BDF vfio-pci, or "
+					     "echo BDF > /sys/bus/pci/drivers/DRIVER/unbind), or assign another group.",
+					     blockers,
+					     "group %d is not viable for VFIO: %s still bound to kernel driver%s (%s)",
+					     g->id, strchr(blockers, ',') ? "members are" : "a member is",
+					     strchr(blockers, ',') ? "s" : "", blockers);
+		else if (blocked)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, NULL, blockers,
+					     "group %d is owned by the kernel: to hand it to userspace, unbind %s",
+					     g->id, blockers);
+		if (rc == 0 && pre519 && has_vfio)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
+					     "Upgrade to Linux 5.19 or later, or never bind kernel drivers to devices "
+					     "of a group VFIO is using.", NULL,
+					     "this kernel predates DMA ownership (v5.19): a kernel driver binding to any "
+					     "device of group %d while VFIO uses it crashes the host (BUG_ON in "
+					     "vfio_iommu_group_notifier)", g->id);
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_ownership = {
+	.id = "group.not-viable",
+	.level = IA_LEVEL_ERROR,
+	.summary = "A group mixes userspace (VFIO) and kernel-driver DMA ownership",
+	.advice = "Unbind the kernel drivers named, or assign another group.",
+	.refs = "drivers/vfio/group.c vfio_group_ioctl_get_status(); drivers/iommu/iommu.c "
+		"iommu_group_claim_dma_owner(), iommu_device_use_default_domain(); kernel-rules.md §4",
+	.eval = r_eval,
+};

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule group.prediction-differs: the kernel's groups differ from pci_device_group() on this topology.
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+
+	if (!ev->pred) {
+		*why = ev->model_error ? ev->model_error : "no topology model";
+		return -ENODATA;
+	}
+	if (!a->n_groups) {
+		*why = "the kernel formed no IOMMU groups to compare with";
+		return -ENODATA;
+	}
+	/* For each predicted group, the kernel groups its members are in (and vice versa). */
+	int rc = 0;
+	for (size_t p = 0; p < ev->pred->n_groups && rc == 0; p++) {
+		const struct ia_topo_group *tg = &ev->pred->groups[p];
+		size_t first = SIZE_MAX;
+		bool split = false;
+		for (size_t k = 0; k < tg->n_members; k++) {
+			size_t kg = ev->kgroup_of_fn[tg->members[k]];
+			if (kg == SIZE_MAX)
+				continue;
+			if (first == SIZE_MAX)
+				first = kg;
+			else if (kg != first)
+				split = true;
+		}
+		if (!split)
+			continue;
+		char members[1024] = "", kgs[256] = "";
+		size_t ml = 0, kl = 0;
+		for (size_t k = 0; k < tg->n_members; k++) {
+			size_t kg = ev->kgroup_of_fn[tg->members[k]];
+			ml += (size_t)snprintf(members + ml, ml < sizeof(members) ? sizeof(members) - ml : 0, "%s%s(group %d)",
+					       k ? " " : "", a->devs[tg->members[k]].bdf, kg == SIZE_MAX ? -1 : a->groups[kg].id);
+			if (ml >= sizeof(members))
+				ml = sizeof(members) - 1;
+		}
+		(void)kgs; (void)kl;
+		char subject[32];
+		snprintf(subject, sizeof(subject), "group %d", a->groups[first].id);
+		if (ev->acs_override)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject,
+					     "The kernel's groups here are faked by pcie_acs_override: treat the "
+					     "predicted group as the unit of assignment.", members,
+					     "the kernel split devices that the topology puts in one group (%s); "
+					     "pcie_acs_override is on the command line: isolation is faked", tg->basis ? tg->basis : "");
+		else
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject, NULL, members,
+					     "the kernel's groups are finer than pci_device_group() predicts for this "
+					     "topology (%s): a patched kernel, an unknown quirk, or a newer kernel's rules",
+					     tg->basis ? tg->basis : "");
+	}
+	/* Kernel groups wider than predicted: an alias or quirk we do not model. */
+	for (size_t g = 0; g < a->n_groups && rc == 0; g++) {
+		size_t first = SIZE_MAX;
+		bool wider = false;
+		for (size_t i = 0; i < a->n_devs; i++) {
+			if (ev->kgroup_of_fn[i] != g || !ev->pred->fn[i].has_group)
+				continue;
+			if (first == SIZE_MAX)
+				first = ev->pred->fn[i].group;
+			else if (ev->pred->fn[i].group != first)
+				wider = true;
+		}
+		if (wider) {
+			char subject[32];
+			snprintf(subject, sizeof(subject), "group %d", a->groups[g].id);
+			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject,
+					     "Report the topology to the iommu-audit developers (a capture with "
+					     "`iommu-audit snapshot`).", NULL,
+					     "the kernel put devices together that the predicted grouping keeps apart "
+					     "(a DMA alias or quirk this version does not model)");
+		}
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_prediction = {
+	.id = "group.prediction-differs",
+	.level = IA_LEVEL_WARNING,
+	.summary = "Kernel IOMMU groups differ from the groups the topology implies",
+	.advice = "Check for pcie_acs_override or a patched kernel; assign the predicted group as a whole.",
+	.refs = "drivers/iommu/iommu.c pci_device_group(); drivers/pci/pci.c pci_acs_enabled(); kernel-rules.md §1.4-1.6, §11 step 1",
+	.eval = r_eval,
+};

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The rule table, in evaluation order (later rules read what earlier ones decided).
+#include "rules/rules.h"
+
+extern const struct ia_rule ia_rule_iommu_active, ia_rule_acs_override, ia_rule_prediction,
+	ia_rule_isolation_domain, ia_rule_ownership, ia_rule_direct_region, ia_rule_interrupts,
+	ia_rule_assignable;
+
+const struct ia_rule *const ia_rules[] = {
+	&ia_rule_iommu_active,
+	&ia_rule_acs_override,
+	&ia_rule_prediction,
+	&ia_rule_isolation_domain,
+	&ia_rule_ownership,
+	&ia_rule_direct_region,
+	&ia_rule_interrupts,
+	&ia_rule_assignable,
+};
+const size_t ia_n_rules = sizeof(ia_rules) / sizeof(ia_rules[0]);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The rule engine: each rule is one file with its id, level, summary, advice, references and logic. */
+#ifndef IA_RULES_H
+#define IA_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <errno.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "rules/topology.h"
+
+/** What every rule reads: the audit (facts, findings), the fact database, and the group model. */
+struct ia_eval {
+	struct ia_audit *a;
+	sqlite3 *db;                        /* the facts (read-only use) */
+	struct ia_topo_model *model;        /* NULL when the topology could not be built */
+	struct ia_topo_groups *pred;        /* the predicted groups (NULL with model) */
+	struct ia_topo_domains *domains;    /* isolation domains (NULL with model) */
+	char *model_error;                  /* why the model is NULL */
+	size_t *kgroup_of_fn;               /* per model function: index into a->groups, or SIZE_MAX */
+	bool acs_override;                  /* pcie_acs_override= on the command line */
+	char *acs_override_value;
+};
+
+/** One rule. Descriptors are constant; all state is in struct ia_eval. */
+struct ia_rule {
+	const char *id;          /* stable id, e.g. "group.not-viable" */
+	enum ia_level level;     /* the level of its findings (a rule may use a lower one per case) */
+	const char *summary;     /* one line */
+	const char *advice;      /* what to do about a finding */
+	const char *refs;        /* kernel function or spec section it mirrors */
+	/* Evaluate; return 0, or -ENODATA with *why set (static or malloc'd into ev) when the rule
+	 * cannot be evaluated because its inputs are missing. */
+	int (*eval)(struct ia_eval *ev, const struct ia_rule *self, const char **why);
+};
+
+extern const struct ia_rule *const ia_rules[];
+extern const size_t ia_n_rules;
+
+/**
+ * ia_rules_run() - build the topology model from the audit's devices, predict the kernel's groups,
+ * then evaluate every rule in table order. Findings, group verdicts, blockers and exceptions are
+ * written into @a; rules whose inputs are missing are listed in a->not_evaluated with the reason.
+ * Return: 0 or -ENOMEM.
+ */
+int ia_rules_run(struct ia_audit *a, sqlite3 *db);
+
+/** ia_rule_finding() - add a finding of rule @r (its advice by default when @advice is NULL). */
+int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,
+		    const char *subject, const char *advice, const char *evidence, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/** ia_eval_dev_of_fn() - the audit device behind model function @fn. */
+struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn);
+
+#endif
