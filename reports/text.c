@@ -105,8 +105,19 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 
 	for (size_t i = 0; i < a->n_groups; i++) {
 		const struct ia_group *g = &a->groups[i];
-		fprintf(out, "\nIOMMU group %d (%s, %zu device%s)\n", g->id, g->type ? g->type : "type unknown",
-			g->n_devices, g->n_devices == 1 ? "" : "s");
+		const char *verdict = g->userspace_assignable == IA_YES ? "assignable to userspace" :
+				      g->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
+				      "assignability unknown (inputs unreadable)";
+		fprintf(out, "\nIOMMU group %d: %s (%s, %zu device%s; VFIO ownership %s)\n", g->id, verdict,
+			g->type ? g->type : "type unknown", g->n_devices, g->n_devices == 1 ? "" : "s",
+			g->dma_ownership_viable == IA_YES ? "viable" : g->dma_ownership_viable == IA_NO ?
+			"not viable now" : "unknown");
+		for (size_t b = 0; b < g->n_blockers; b++)
+			fprintf(out, "    blocker%s%s [%s]: %s\n", g->blockers[b].bdf[0] ? " " : "",
+				g->blockers[b].bdf, g->blockers[b].what, g->blockers[b].reason);
+		for (size_t e = 0; e < g->n_exceptions; e++)
+			fprintf(out, "    exception%s%s (%s): %s\n", g->exceptions[e].bdf[0] ? " " : "",
+				g->exceptions[e].bdf, g->exceptions[e].what, g->exceptions[e].reason);
 		for (size_t k = 0; k < g->n_devices; k++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			if (d)
@@ -120,7 +131,9 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	for (size_t i = 0; i < a->n_devs; i++)
 		ungrouped += !a->devs[i].has_group;
 	if (ungrouped) {
-		fprintf(out, "\nPCI functions in no IOMMU group (%zu)\n", ungrouped);
+		fprintf(out, "\nPCI functions in no IOMMU group (%zu): %s\n", ungrouped,
+			active ? "not behind an IOMMU (only the unsafe no-IOMMU mode could give them to userspace)"
+			       : "no IOMMU is active");
 		for (size_t i = 0; i < a->n_devs; i++)
 			if (!a->devs[i].has_group)
 				text_dev_line(&n, &a->devs[i], out);
