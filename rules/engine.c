@@ -27,8 +27,12 @@ struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
 	return fn < ev->a->n_devs ? &ev->a->devs[fn] : NULL;
 }
 
-/* pcie_acs_override=downstream,multifunction,id:vvvv:dddd (the out-of-tree patch's syntax). */
-static void engine_acs_override(struct ia_eval *ev, struct ia_topo_env *env)
+/*
+ * pcie_acs_override= on the command line (the out-of-tree patch). It is only detected: the
+ * prediction stays that of the unpatched kernel, which is what the hardware isolates, so a kernel
+ * group finer than the prediction shows the isolation the override fakes.
+ */
+static void engine_acs_override(struct ia_eval *ev)
 {
 	const char *c = ev->a->cmdline, *p;
 
@@ -36,21 +40,7 @@ static void engine_acs_override(struct ia_eval *ev, struct ia_topo_env *env)
 		return;
 	ev->acs_override = true;
 	p += strlen("pcie_acs_override=");
-	size_t len = strcspn(p, " \t\n");
-	ev->acs_override_value = strndup(p, len);
-	char *copy = strndup(p, len), *save = NULL;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		unsigned v, d;
-		if (!strcmp(t, "downstream"))
-			env->acs_override_downstream = true;
-		else if (!strcmp(t, "multifunction"))
-			env->acs_override_multifunction = true;
-		else if (sscanf(t, "id:%4x:%4x", &v, &d) == 2 && env->n_acs_override_ids < 16) {
-			env->acs_override_ids[env->n_acs_override_ids][0] = (uint16_t)v;
-			env->acs_override_ids[env->n_acs_override_ids++][1] = (uint16_t)d;
-		}
-	}
-	free(copy);
+	ev->acs_override_value = strndup(p, strcspn(p, " \t\n"));
 }
 
 static enum ia_tri engine_table_present(sqlite3 *db, const char *sig)
@@ -183,7 +173,7 @@ static int engine_build_model(struct ia_eval *ev)
 		in.env.ivrs_present = amd ? IA_YES : intel ? IA_NO : IA_UNKNOWN;
 	/* The Intel PCH enable quirk runs only when an IOMMU driver requested ACS (pci_request_acs). */
 	in.env.intel_pch_acs_quirk_enabled = a->n_units ? IA_UNKNOWN : IA_NO;
-	engine_acs_override(ev, &in.env);
+	engine_acs_override(ev);
 	rc = ia_topo_model_new(&in, &ev->model, &dg);
 	if (rc < 0) {
 		char msg[512];
