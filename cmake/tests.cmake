@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # One line per test executable; a test whose source or module is absent is skipped.
-ia_test(test_core      tests/unit/test_core.c      DEPS core)
+ia_test(test_core      tests/unit/test_core.c      DEPS core snapshot)
 ia_test(test_pcicfg    tests/unit/test_pcicfg.c    DEPS decode_pcicfg)
 ia_test(test_sysfs     tests/unit/test_sysfs.c     DEPS decode_sysfs)
 ia_test(test_acpi      tests/unit/test_acpi.c      DEPS decode_acpi)
@@ -13,3 +13,4 @@ ia_test(test_topology  tests/unit/test_topology.c  DEPS model)
 ia_test(test_known_answers tests/unit/test_known_answers.c DEPS reports)
 ia_test(test_firmware tests/unit/test_firmware.c DEPS reports)
 ia_test(test_rules tests/unit/test_rules.c DEPS reports)
+ia_test(test_pcihex     tests/unit/test_pcihex.c     DEPS reports)

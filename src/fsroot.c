@@ -100,9 +100,18 @@ static int fsroot_walk(const struct ia_fsroot *r, const char *rel, char *out)
 		char lt[FSROOT_PATH_MAX];
 		ssize_t n = readlinkat(r->fd, out, lt, sizeof(lt) - 1);
 		if (n < 0) {
-			if (errno == EINVAL)
-				continue; /* not a link */
-			return -errno;
+			if (errno != EINVAL)
+				return -errno;
+			/* Not a link. A component followed by '/' (more path, ".", "..", or a trailing
+			 * slash) must be a directory, as in the kernel's own walk. */
+			if (*p == '/') {
+				struct stat st;
+				if (fstatat(r->fd, out, &st, AT_SYMLINK_NOFOLLOW) < 0)
+					return -errno;
+				if (!S_ISDIR(st.st_mode))
+					return -ENOTDIR;
+			}
+			continue;
 		}
 		if (++links > FSROOT_MAX_LINKS)
 			return -ELOOP;
@@ -113,11 +122,11 @@ static int fsroot_walk(const struct ia_fsroot *r, const char *rel, char *out)
 		size_t rest = strlen(p);
 		if ((size_t)n + 1 + rest >= sizeof(todo))
 			return -ENAMETOOLONG;
+		/* The link text, then the rest of the path (which starts with '/' when not empty). */
 		char tmp[FSROOT_PATH_MAX * 2];
 		memcpy(tmp, lt, (size_t)n);
-		tmp[n] = '/';
-		memcpy(tmp + n + 1, p, rest + 1);
-		memcpy(todo, tmp, (size_t)n + 2 + rest);
+		memcpy(tmp + n, p, rest + 1);
+		memcpy(todo, tmp, (size_t)n + 1 + rest);
 		p = todo;
 	}
 	return (int)olen;
@@ -251,9 +260,12 @@ int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char 
 
 long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap)
 {
-	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	int fd;
 	size_t n = 0;
 
+	if (cap == 0)
+		return -EINVAL; /* no room for the NUL */
+	fd = ia_fsroot_openat(r, rel, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	for (;;) {
@@ -287,6 +299,8 @@ long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, s
 	const char *base = slash ? slash + 1 : rel;
 	size_t dl = slash ? (size_t)(slash - rel) : 0;
 
+	if (cap == 0)
+		return -EINVAL;
 	if (dl >= sizeof(dir))
 		return -ENAMETOOLONG;
 	memcpy(dir, rel, dl);
@@ -409,7 +423,7 @@ long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap)
 	int fd;
 	size_t n = 0;
 
-	if (strchr(name, '/'))
+	if (strchr(name, '/') || cap == 0)
 		return -EINVAL;
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)

@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,10 +35,15 @@ static bool snap_name_safe(const char *name)
 	return true;
 }
 
-/* True when link @target, placed at member @name, stays inside the tree (lexically). */
+/*
+ * True when link @target, placed at member @name, stays inside the tree. The check is lexical, so
+ * ".." is allowed only as a prefix (sysfs writes "../../devices/..."): after a named component,
+ * which may itself be a link ("x -> ." makes "x/x/../.." climb twice), ".." is refused.
+ */
 static bool snap_link_safe(const char *name, const char *target)
 {
 	int depth = 0;
+	bool named = false;
 
 	if (target[0] == '/')
 		return false;
@@ -51,10 +57,14 @@ static bool snap_link_safe(const char *name, const char *target)
 	}
 	for (const char *p = target; *p;) {
 		size_t l = strcspn(p, "/");
-		if (l == 2 && p[0] == '.' && p[1] == '.')
+		if (l == 2 && p[0] == '.' && p[1] == '.') {
+			if (named)
+				return false;
 			depth--;
-		else if (l && !(l == 1 && p[0] == '.'))
+		} else if (l && !(l == 1 && p[0] == '.')) {
 			depth++;
+			named = true;
+		}
 		if (depth < 0)
 			return false;
 		p += l;
@@ -93,6 +103,10 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 		archive_write_free(w);
 		return -errno ? -errno : -ENOMEM;
 	}
+	/* libarchive refuses to extract through any symlink of the path, $TMPDIR's own included. */
+	char real[PATH_MAX];
+	if (realpath(dir, real) && strlen(real) < sizeof(dir))
+		memcpy(dir, real, strlen(real) + 1);
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	/* Member names were checked above and are joined to our own (absolute) directory; libarchive
@@ -105,18 +119,21 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
+		/* A copy: archive_entry_set_pathname() below frees the entry's own string. */
+		char name[4096];
 		mode_t type = archive_entry_filetype(e);
 		char full[8192];
+		const char *ename = archive_entry_pathname(e);
 
 		if (++entries > IA_SNAPSHOT_MAX_ENTRIES) {
 			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %u members", IA_SNAPSHOT_MAX_ENTRIES);
 			rc = -IA_E_TOOBIG;
 			break;
 		}
-		if (!name || !snap_name_safe(name)) {
+		snprintf(name, sizeof(name), "%s", ename ? ename : "");
+		if (!ename || strlen(ename) >= sizeof(name) || !snap_name_safe(name)) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-				    "member \"%s\" has an absolute name or a \"..\" component", name ? name : "");
+				    "member \"%s\" has an absolute name or a \"..\" component", name);
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
@@ -269,6 +286,11 @@ static bool snap_copy_link(struct snap_sink *s, const char *rel)
 
 	if (ia_fsroot_readlink(s->root, rel, t, sizeof(t)) < 0)
 		return false;
+	if (!snap_link_safe(rel, t)) { /* the unpacker would refuse the whole capture */
+		ia_diag_add(s->diags, -IA_E_ESCAPE, rel, -1,
+			    "link to \"%s\" leads outside the captured tree; not captured", t);
+		return true;
+	}
 	snap_put_link(s, rel, t);
 	return true;
 }
@@ -312,7 +334,8 @@ static void snap_pci(struct snap_sink *s)
 			continue;
 		}
 		/* The host bridge's firmware_node lets replays see the ACPI companion. */
-		char *slash = strchr(canon + strlen("sys/devices/"), '/');
+		char *slash = strncmp(canon, "sys/devices/", strlen("sys/devices/")) ? NULL :
+			      strchr(canon + strlen("sys/devices/"), '/');
 		if (slash) {
 			char hb[4096];
 			snprintf(hb, sizeof(hb), "%.*s/firmware_node", (int)(slash - canon), canon);
@@ -420,15 +443,23 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 	bool archive = (ol > 7 && !strcmp(output + ol - 7, ".tar.gz")) || (ol > 4 && !strcmp(output + ol - 4, ".tgz"));
 	int rc = 0;
 
-	if (access(output, F_OK) == 0)
-		return -EEXIST;
+	struct stat ost;
+	int ofd = -1;
+
+	if (lstat(output, &ost) == 0)
+		return -EEXIST; /* also a dangling link, which open() would follow */
 	if (archive) {
+		/* Created here, never through a link and never over a file made meanwhile. */
+		ofd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (ofd < 0)
+			return -errno;
 		s.ar = archive_write_new();
 		archive_write_add_filter_gzip(s.ar);
 		archive_write_set_format_pax_restricted(s.ar);
-		if (archive_write_open_filename(s.ar, output) != ARCHIVE_OK) {
+		if (archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
 			archive_write_free(s.ar);
+			close(ofd);
 			return -IA_E_ARCHIVE;
 		}
 	} else {
@@ -476,6 +507,8 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 			rc = -IA_E_ARCHIVE;
 		}
 		archive_write_free(s.ar);
+		if (close(ofd) < 0 && rc == 0)
+			rc = -errno;
 	} else {
 		close(s.dirfd);
 	}

@@ -31,7 +31,9 @@ void ia_snapshot_remove(const char *dir);
  * ia_snapshot_capture() - capture the files of the contract's captured-tree layout from @root
  * (../shared/docs/contract.md) into @output: a directory (created; must not exist) or, when the
  * name ends in ".tar.gz" or ".tgz", a gzip-compressed tar. Symlinks are kept as the relative
- * links sysfs has; /dev/vfio entries become empty files. Nothing outside @output is written.
+ * links sysfs has (a link leading out of the root is skipped with an -IA_E_ESCAPE diagnostic);
+ * /dev/vfio entries become empty files. Nothing outside @output is written, and an @output that
+ * is a (dangling) symlink is refused.
  * @diags: one diagnostic per file that could not be read (the capture goes on).
  * Return: 0; -EEXIST when @output exists; -IA_E_ARCHIVE; -errno.
  */

@@ -115,7 +115,8 @@ struct ia_pcicfg {
  *
  * Return: 0; -IA_E_TRUNCATED when fewer than 64 bytes are readable (only the fields inside
  * @readable are filled). Loops and pointers into the header are diagnostics (-IA_E_LOOP,
- * -IA_E_FORMAT) and end that list's walk with caps_complete = IA_NO.
+ * -IA_E_FORMAT), and so is a capability reading all-ones (-ENODEV: the device vanished or is in
+ * error); each ends that list's walk with caps_complete = IA_NO.
  */
 int ia_pcicfg_decode(const uint8_t *buf, size_t readable, size_t cfg_size,
 		     struct ia_pcicfg *out, struct ia_diags *diags);

@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of root confinement (fsroot) on hostile trees, with and without openat2, and of safe snapshot unpack/capture.
+#include "testutil.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsroot.h"
+#include "ia_err.h"
+#include "snapshot.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * A scratch directory per test, removed by the teardown even after a failure
+ * ------------------------------------------------------------------------------------------- */
+
+static char scratch[128];
+
+static int scratch_setup(void **state)
+{
+	(void)state;
+	snprintf(scratch, sizeof(scratch), "/tmp/ia-core-XXXXXX");
+	return mkdtemp(scratch) ? 0 : -1;
+}
+
+static int scratch_teardown(void **state)
+{
+	char cmd[256];
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* scratch/@rel */
+static const char *sp(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch, rel);
+	return buf[k];
+}
+
+/* mkdir -p of scratch/@rel's parent, then the file with @data (or a directory when @data NULL
+ * and @rel ends in '/'). */
+static void mk_parents(const char *rel)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", sp(rel));
+	for (char *q = strchr(p + strlen(scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*q = '/';
+	}
+}
+
+static void mk_file(const char *rel, const void *data, size_t len)
+{
+	mk_parents(rel);
+	FILE *f = fopen(sp(rel), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void mk_text(const char *rel, const char *text)
+{
+	mk_file(rel, text, strlen(text));
+}
+
+static void mk_dir(const char *rel)
+{
+	char r[1024];
+
+	snprintf(r, sizeof(r), "%s/", rel);
+	mk_parents(r);
+}
+
+static void mk_link(const char *rel, const char *target)
+{
+	mk_parents(rel);
+	if (symlink(target, sp(rel)) < 0)
+		fail_msg("symlink %s: %s", rel, strerror(errno));
+}
+
+static bool exists_nofollow(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * fsroot: one hostile tree, every assertion run with openat2 and with the component walk
+ * ------------------------------------------------------------------------------------------- */
+
+/*
+ * root/
+ *   etc/passwd                 "inside\n"  (the root's own /etc: links must land here)
+ *   sys/x -> /etc               absolute link: restarts at the root
+ *   sys/up -> ../../../../..    climbs far above: stays at the root
+ *   sys/deep/a/b/c -> ../../../../../../../../etc/passwd
+ *   sys/loop1 -> loop2, sys/loop2 -> loop1
+ *   sys/self -> self
+ *   sys/noetc -> /nonexistent/passwd
+ *   sys/out -> ../../outside/secret   (".." from the root stays at the root: absent)
+ *   sys/devices/pci0000:00/0000:00:01.0/{config,vendor,iommu_group -> ../../../kernel/iommu_groups/7}
+ *   sys/bus/pci/devices/0000:00:01.0 -> ../../../devices/pci0000:00/0000:00:01.0
+ *   sys/kernel/iommu_groups/7/type
+ *   list/{b,a,C,aa,_z,.hidden}  for the sorted listing
+ *   big (4097 bytes), exact (4096 bytes)
+ * and outside the root: scratch/outside/secret.
+ */
+static void build_hostile_root(void)
+{
+	static uint8_t big[4097];
+
+	memset(big, 'x', sizeof(big));
+	mk_text("root/etc/passwd", "inside\n");
+	mk_text("outside/secret", "host secret\n");
+	mk_link("root/sys/x", "/etc");
+	mk_link("root/sys/up", "../../../../..");
+	mk_link("root/sys/deep/a/b/c", "../../../../../../../../etc/passwd");
+	mk_link("root/sys/loop1", "loop2");
+	mk_link("root/sys/loop2", "loop1");
+	mk_link("root/sys/self", "self");
+	mk_link("root/sys/noetc", "/nonexistent/passwd");
+	mk_link("root/sys/out", "../../outside/secret");      /* outside by ".." from the root */
+	mk_file("root/sys/devices/pci0000:00/0000:00:01.0/config", "\x86\x80\x01\x34", 4);
+	mk_text("root/sys/devices/pci0000:00/0000:00:01.0/vendor", "0x8086\n");
+	mk_link("root/sys/devices/pci0000:00/0000:00:01.0/iommu_group", "../../../kernel/iommu_groups/7");
+	mk_link("root/sys/devices/pci0000:00/0000:00:01.0/evil", "/etc/passwd");
+	mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	mk_text("root/sys/kernel/iommu_groups/7/type", "DMA\n");
+	mk_text("root/list/b", "");
+	mk_text("root/list/a", "");
+	mk_text("root/list/C", "");
+	mk_text("root/list/aa", "");
+	mk_text("root/list/_z", "");
+	mk_text("root/list/.hidden", "");
+	mk_file("root/big", big, sizeof(big));
+	mk_file("root/exact", big, 4096);
+}
+
+/* A read: path, expected return, and on success the expected content. */
+struct read_case {
+	const char *name, *rel;
+	int rc;
+	const char *text;
+};
+
+static const struct read_case read_cases[] = {
+	{ "absolute-link-lands-in-root", "sys/x/passwd", 0, "inside\n" },
+	{ "dotdot-chain-stays-at-root", "sys/up/etc/passwd", 0, "inside\n" },
+	{ "dotdot-in-path-stays-at-root", "../../../../etc/passwd", 0, "inside\n" },
+	{ "absolute-path-is-relative", "/etc/passwd", 0, "inside\n" },
+	{ "deep-relative-link", "sys/deep/a/b/c", 0, "inside\n" },
+	{ "link-out-by-dotdot", "sys/out", -ENOENT, NULL },
+	{ "absolute-link-to-absent", "sys/noetc", -ENOENT, NULL },
+	{ "link-loop", "sys/loop1", -ELOOP, NULL },
+	{ "self-loop", "sys/self/x", -ELOOP, NULL },
+	{ "through-device-link", "sys/bus/pci/devices/0000:00:01.0/vendor", 0, "0x8086\n" },
+	{ "through-group-link", "sys/bus/pci/devices/0000:00:01.0/iommu_group/type", 0, "DMA\n" },
+	{ "link-in-device-dir", "sys/bus/pci/devices/0000:00:01.0/evil", 0, "inside\n" },
+	{ "absent", "sys/nothing", -ENOENT, NULL },
+	{ "file-as-dir", "etc/passwd/x", -ENOTDIR, NULL },
+	{ "dotdot-after-file", "etc/passwd/../passwd", -ENOTDIR, NULL },
+	{ "dot-after-file", "etc/passwd/.", -ENOTDIR, NULL },
+	{ "trailing-slash-on-file", "etc/passwd/", -ENOTDIR, NULL },
+	{ "trailing-slash-on-file-link", "sys/deep/a/b/c/", -ENOTDIR, NULL },
+	{ "exactly-max", "exact", 0, NULL },
+	{ "over-max", "big", -IA_E_TOOBIG, NULL },
+};
+
+/* The canonical path of a link chain: (rel, rc, canonical). */
+static const struct read_case canon_cases[] = {
+	{ "root", "", 0, "" },
+	{ "dot", ".", 0, "" },
+	{ "absolute-link", "sys/x", 0, "etc" },
+	{ "absolute-link-file", "sys/x/passwd", 0, "etc/passwd" },
+	{ "climb-to-root", "sys/up", 0, "" },
+	{ "climb-then-descend", "sys/up/sys/devices", 0, "sys/devices" },
+	{ "device", "sys/bus/pci/devices/0000:00:01.0", 0, "sys/devices/pci0000:00/0000:00:01.0" },
+	{ "device-group", "sys/bus/pci/devices/0000:00:01.0/iommu_group", 0, "sys/kernel/iommu_groups/7" },
+	{ "dotdot-above-root", "../../sys/../etc/./passwd", 0, "etc/passwd" },
+	{ "dangling", "sys/noetc", -ENOENT, NULL },
+	{ "link-with-trailing-slash", "sys/x/", 0, "etc" },
+	{ "link-to-file", "sys/deep/a/b/c", 0, "etc/passwd" },
+	{ "dotdot-after-file", "etc/passwd/..", -ENOTDIR, NULL },
+	{ "loop", "sys/loop2", -ELOOP, NULL },
+};
+
+static void run_fsroot_checks(struct ia_fsroot *r, const char *mode)
+{
+	/* Reads. */
+	for (size_t i = 0; i < sizeof(read_cases) / sizeof(read_cases[0]); i++) {
+		const struct read_case *t = &read_cases[i];
+		char *buf = (char *)&buf;
+		size_t len = 12345;
+		int rc = ia_fsroot_read(r, t->rel, 4096, &buf, &len);
+
+		if (rc != t->rc)
+			fail_msg("[%s] read %s (%s): %d (%s), want %d", mode, t->name, t->rel, rc,
+				 ia_strerror(rc), t->rc);
+		if (rc == 0) {
+			if (t->text && (len != strlen(t->text) || strcmp(buf, t->text) != 0))
+				fail_msg("[%s] read %s: \"%s\"", mode, t->name, buf);
+			if (strstr(buf, "host secret"))
+				fail_msg("[%s] read %s escaped the root", mode, t->name);
+			free(buf);
+		} else if (buf != (char *)&buf || len != 12345) {
+			fail_msg("[%s] read %s: outputs touched on failure", mode, t->name);
+		}
+	}
+	/* Canonical paths. */
+	for (size_t i = 0; i < sizeof(canon_cases) / sizeof(canon_cases[0]); i++) {
+		const struct read_case *t = &canon_cases[i];
+		char out[4096];
+		long n = ia_fsroot_canonical(r, t->rel, out, sizeof(out));
+
+		if ((t->rc == 0 && n < 0) || (t->rc < 0 && n != t->rc))
+			fail_msg("[%s] canonical %s (%s): %ld, want %d", mode, t->name, t->rel, n, t->rc);
+		if (n >= 0 && ((size_t)n != strlen(t->text) || strcmp(out, t->text) != 0))
+			fail_msg("[%s] canonical %s: \"%s\", want \"%s\"", mode, t->name, out, t->text);
+	}
+	char small[8];
+	assert_int_equal(ia_fsroot_canonical(r, "sys/bus/pci/devices/0000:00:01.0", small, sizeof(small)),
+			 -ENAMETOOLONG);
+
+	/* Small reads and prefixes. */
+	char b[64];
+	assert_int_equal(ia_fsroot_read_small(r, "sys/x/passwd", b, sizeof(b)), 7);
+	assert_string_equal(b, "inside\n");
+	assert_int_equal(ia_fsroot_read_small(r, "sys/x/passwd", b, 7), -IA_E_TOOBIG);
+	assert_int_equal(ia_fsroot_read_small(r, "sys/x/passwd", b, 8), 7);
+	assert_int_equal(ia_fsroot_read_small(r, "sys/loop1", b, sizeof(b)), -ELOOP);
+	assert_int_equal(ia_fsroot_read_small(r, "sys/x/passwd", b, 0), -EINVAL);
+	assert_int_equal(ia_fsroot_readlink(r, "sys/x", b, 0), -EINVAL);
+	uint8_t cfgb[256];
+	size_t size = 0;
+	assert_int_equal(ia_fsroot_read_prefix(r, "sys/bus/pci/devices/0000:00:01.0/config", cfgb,
+					       sizeof(cfgb), &size), 4);
+	assert_int_equal(size, 4);
+	assert_int_equal(cfgb[0], 0x86);
+	assert_int_equal(ia_fsroot_read_prefix(r, "big", cfgb, sizeof(cfgb), NULL), 256);
+	assert_int_equal(ia_fsroot_read_prefix(r, "sys/out", cfgb, sizeof(cfgb), NULL), -ENOENT);
+
+	/* Links read as text, never resolved outside. */
+	assert_int_equal(ia_fsroot_readlink(r, "sys/x", b, sizeof(b)), 4);
+	assert_string_equal(b, "/etc");
+	assert_int_equal(ia_fsroot_readlink(r, "etc/passwd", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsroot_readlink(r, "sys/x", b, 4), -ENAMETOOLONG);
+	/* the directory part goes through links, the last component is the link itself */
+	assert_int_equal(ia_fsroot_link_basename(r, "sys/bus/pci/devices/0000:00:01.0/iommu_group", b, sizeof(b)), 1);
+	assert_string_equal(b, "7");
+	assert_int_equal(ia_fsroot_link_basename(r, "sys/up/sys/bus/pci/devices/0000:00:01.0", b, sizeof(b)), 12);
+	assert_string_equal(b, "0000:00:01.0");
+
+	/* Listing: sorted by strcmp, "." and ".." left out, hidden names kept. */
+	char **names = NULL;
+	size_t n = 0;
+	static const char *const want_names[] = { ".hidden", "C", "_z", "a", "aa", "b" };
+	assert_int_equal(ia_fsroot_list(r, "list", &names, &n), 0);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(names[i], want_names[i]);
+	ia_fsroot_list_free(names, n);
+	assert_int_equal(ia_fsroot_list(r, "sys/x", &names, &n), 0); /* the root's etc/ */
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "passwd");
+	ia_fsroot_list_free(names, n);
+	assert_int_equal(ia_fsroot_list(r, "sys/nothing", &names, &n), -ENOENT);
+	assert_int_equal(ia_fsroot_list(r, "etc/passwd", &names, &n), -ENOTDIR);
+	assert_int_equal(ia_fsroot_list(r, "sys/loop1", &names, &n), -ELOOP);
+	ia_fsroot_list_free(NULL, 0);
+
+	/* stat/exists follow links inside the root only. */
+	struct stat st;
+	assert_int_equal(ia_fsroot_stat(r, "sys/x", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_true(ia_fsroot_exists(r, "sys/up/etc/passwd"));
+	assert_false(ia_fsroot_exists(r, "sys/out"));
+	assert_false(ia_fsroot_exists(r, "sys/loop1"));
+
+	/* Write flags are refused. */
+	assert_int_equal(ia_fsroot_openat(r, "etc/passwd", O_WRONLY), -EINVAL);
+	assert_int_equal(ia_fsroot_openat(r, "etc/passwd", O_RDWR), -EINVAL);
+	assert_int_equal(ia_fsroot_openat(r, "new", O_RDONLY | O_CREAT), -EINVAL);
+	assert_false(exists_nofollow(sp("root/new")));
+
+	/* Directory handles: plain names only, links in the directory are not followed. */
+	int dfd = ia_fsroot_opendir(r, "sys/bus/pci/devices/0000:00:01.0");
+	assert_true(dfd >= 0);
+	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, sizeof(b)), 7);
+	assert_string_equal(b, "0x8086\n");
+	assert_int_equal(ia_fsdir_read_small(dfd, "evil", b, sizeof(b)), -ELOOP);
+	assert_int_equal(ia_fsdir_read_small(dfd, "../../../../etc/passwd", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsdir_read_small(dfd, "absent", b, sizeof(b)), -ENOENT);
+	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, 0), -EINVAL);
+	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, 4), -IA_E_TOOBIG);
+	assert_int_equal(ia_fsdir_readlink_base(dfd, "iommu_group", b, sizeof(b)), 1);
+	assert_string_equal(b, "7");
+	assert_int_equal(ia_fsdir_readlink_base(dfd, "driver", b, sizeof(b)), -ENOENT);
+	assert_int_equal(ia_fsdir_readlink_base(dfd, "vendor", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsdir_readlink_base(dfd, "a/b", b, sizeof(b)), -EINVAL);
+	close(dfd);
+	int xfd = ia_fsroot_opendir(r, "sys/x");
+	assert_true(xfd >= 0);
+	assert_int_equal(ia_fsdir_read_small(xfd, "passwd", b, sizeof(b)), 7); /* the root's */
+	close(xfd);
+	assert_int_equal(ia_fsroot_opendir(r, "sys/noetc"), -ENOENT);
+}
+
+static void test_fsroot_openat2(void **state)
+{
+	struct ia_fsroot r;
+	(void)state;
+
+	build_hostile_root();
+	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+	assert_false(r.live);
+	if (!r.have_openat2)
+		print_message("openat2 is unavailable here: both runs use the component walk\n");
+	run_fsroot_checks(&r, r.have_openat2 ? "openat2" : "walk");
+	ia_fsroot_close(&r);
+	ia_fsroot_close(&r); /* closing twice is harmless */
+}
+
+static void test_fsroot_walk(void **state)
+{
+	struct ia_fsroot r;
+	(void)state;
+
+	build_hostile_root();
+	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+	r.have_openat2 = false;
+	run_fsroot_checks(&r, "walk");
+	ia_fsroot_close(&r);
+}
+
+/* A root whose own etc/ is absent: the absolute link is absent, never the host's /etc. */
+static void test_fsroot_absolute_link_absent(void **state)
+{
+	static const bool modes[] = { true, false };
+	(void)state;
+
+	mk_link("root/sys/x", "/etc");
+	mk_link("root/sys/y", "/");
+	for (size_t m = 0; m < 2; m++) {
+		struct ia_fsroot r;
+		char *buf = NULL;
+		size_t len = 0;
+		char out[256];
+
+		assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+		if (!modes[m])
+			r.have_openat2 = false;
+		assert_int_equal(ia_fsroot_read(&r, "sys/x/passwd", 1 << 20, &buf, &len), -ENOENT);
+		assert_null(buf);
+		assert_int_equal(ia_fsroot_read(&r, "sys/y/etc/passwd", 1 << 20, &buf, &len), -ENOENT);
+		assert_int_equal(ia_fsroot_canonical(&r, "sys/x", out, sizeof(out)), -ENOENT);
+		assert_int_equal(ia_fsroot_canonical(&r, "sys/y", out, sizeof(out)), 0);
+		assert_string_equal(out, "");
+		assert_false(ia_fsroot_exists(&r, "sys/x"));
+		ia_fsroot_close(&r);
+	}
+}
+
+static void test_fsroot_open_errors(void **state)
+{
+	struct ia_fsroot r, z;
+	(void)state;
+
+	mk_text("file", "x");
+	assert_int_equal(ia_fsroot_open(&r, sp("absent")), -ENOENT);
+	assert_int_equal(r.fd, -1);
+	assert_null(r.path);
+	assert_int_equal(ia_fsroot_open(&r, sp("file")), -ENOTDIR);
+	memset(&z, 0, sizeof(z));
+	ia_fsroot_close(&z); /* a zeroed root: fd 0 is not closed */
+	assert_true(fcntl(0, F_GETFD) >= 0 || errno != EBADF);
+	ia_fsroot_close(NULL);
+	assert_int_equal(ia_fsroot_open(&r, "/"), 0);
+	assert_true(r.live);
+	ia_fsroot_close(&r);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Snapshot unpack: hostile archives are refused whole, and nothing lands outside
+ * ------------------------------------------------------------------------------------------- */
+
+enum member_kind { M_FILE, M_DIR, M_LINK, M_HARDLINK, M_FIFO, M_CHR };
+
+struct member {
+	enum member_kind kind;
+	const char *name;
+	const char *target;     /* link target, or the data of a file */
+};
+
+/* Write a .tar.gz of @m with libarchive's writer. */
+static void write_archive(const char *path, const struct member *m, size_t n)
+{
+	struct archive *a = archive_write_new();
+
+	assert_non_null(a);
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_mtime(e, 1700000000, 0);
+		switch (m[i].kind) {
+		case M_FILE:
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, (la_int64_t)strlen(m[i].target));
+			break;
+		case M_DIR:
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+			break;
+		case M_LINK:
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_perm(e, 0777);
+			archive_entry_set_symlink(e, m[i].target);
+			break;
+		case M_HARDLINK:
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_hardlink(e, m[i].target);
+			break;
+		case M_FIFO:
+			archive_entry_set_filetype(e, AE_IFIFO);
+			archive_entry_set_perm(e, 0644);
+			break;
+		case M_CHR:
+			archive_entry_set_filetype(e, AE_IFCHR);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_rdevmajor(e, 1);
+			archive_entry_set_rdevminor(e, 3);
+			break;
+		}
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		if (m[i].kind == M_FILE && m[i].target[0])
+			assert_int_equal(archive_write_data(a, m[i].target, strlen(m[i].target)),
+					 (la_ssize_t)strlen(m[i].target));
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* True when directory @dir holds no entries. */
+static bool dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = true;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+struct bad_archive {
+	const char *name;
+	struct member m[4];
+	size_t n;
+	const char *member;     /* the member the diagnostic must name */
+	const char *outside;    /* a path (under scratch) that must not exist afterwards */
+};
+
+/* Absolute names point into scratch/victim so that a failure cannot touch anything else. */
+static char abs_name[512], abs_dir[512];
+
+static void test_unpack_refuses_hostile(void **state)
+{
+	(void)state;
+	snprintf(abs_dir, sizeof(abs_dir), "%s/victim", scratch);
+	snprintf(abs_name, sizeof(abs_name), "%s/victim/abs", scratch);
+	const struct bad_archive cases[] = {
+		{ "absolute-name", { { M_DIR, "sys/", "" }, { M_FILE, abs_name, "pwned\n" } }, 2,
+		  abs_name, "victim/abs" },
+		{ "dotdot-member", { { M_DIR, "sys/", "" }, { M_FILE, "sys/../../evil", "pwned\n" } }, 2,
+		  "sys/../../evil", "tmp/evil" },
+		{ "dotdot-leading", { { M_FILE, "../evil2", "pwned\n" } }, 1, "../evil2", "tmp/evil2" },
+		{ "link-to-etc-passwd", { { M_LINK, "passwd", "/etc/passwd" }, { M_FILE, "passwd", "x" } }, 2,
+		  "passwd", NULL },
+		{ "link-escaping", { { M_DIR, "a/", "" }, { M_LINK, "a/l", "../../x" } }, 2, "a/l", NULL },
+		{ "link-escaping-at-top", { { M_LINK, "l", "../x" } }, 1, "l", NULL },
+		{ "link-chain-escaping", { { M_LINK, "x", "." }, { M_LINK, "y", "x/x/x/../../../outside" } }, 2,
+		  "y", NULL },
+		{ "hard-link", { { M_FILE, "f", "data" }, { M_HARDLINK, "h", "f" } }, 2, "h", NULL },
+		{ "hard-link-outside", { { M_HARDLINK, "h", "/etc/passwd" } }, 1, "h", NULL },
+		{ "fifo", { { M_FIFO, "dev/fifo", "" } }, 1, "dev/fifo", NULL },
+		{ "char-device", { { M_CHR, "dev/null", "" } }, 1, "dev/null", NULL },
+		{ "write-through-link", { { M_DIR, "real/", "" }, { M_LINK, "d", "real" }, { M_FILE, "d/f", "x" } },
+		  3, "d/f", NULL },
+	};
+
+	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
+	assert_int_equal(mkdir(abs_dir, 0700), 0);
+	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_archive *t = &cases[i];
+		char arc[600], *dir = (char *)"untouched";
+		struct ia_diags d = {0};
+
+		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", scratch, t->name);
+		write_archive(arc, t->m, t->n);
+		int rc = ia_snapshot_unpack(arc, &dir, &d);
+		if (rc != -IA_E_ARCHIVE)
+			fail_msg("case %s: rc %d (%s)", t->name, rc, ia_strerror(rc));
+		assert_null(dir);
+		const struct ia_diag *g = ia_diags_find(&d, -IA_E_ARCHIVE);
+		char quoted[300];
+		snprintf(quoted, sizeof(quoted), "\"%s\"", t->member);
+		if (!g || !strstr(g->msg, quoted))
+			fail_msg("case %s: no diagnostic naming %s (%s)", t->name, quoted, g ? g->msg : "none");
+		assert_string_equal(g->where, arc);
+		/* The unpack directory is gone and nothing was written beside it. */
+		if (!dir_empty(sp("tmp")) || !dir_empty(abs_dir))
+			fail_msg("case %s: files left in %s or %s", t->name, sp("tmp"), abs_dir);
+		if (t->outside && exists_nofollow(sp(t->outside)))
+			fail_msg("case %s: %s was written", t->name, t->outside);
+		assert_false(exists_nofollow(sp("evil")));
+		assert_false(exists_nofollow(sp("outside")));
+		ia_diags_free(&d);
+	}
+	assert_int_equal(unsetenv("TMPDIR"), 0);
+}
+
+/* Not an archive, and an absent file. */
+static void test_unpack_unreadable(void **state)
+{
+	char *dir = NULL;
+	struct ia_diags d = {0};
+	(void)state;
+
+	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
+	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
+	mk_text("garbage.tar.gz", "this is not an archive\n");
+	assert_int_equal(ia_snapshot_unpack(sp("garbage.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
+	assert_null(dir);
+	assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
+	assert_int_equal(ia_snapshot_unpack(sp("absent.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
+	assert_true(dir_empty(sp("tmp")));
+	ia_diags_free(&d);
+	assert_int_equal(unsetenv("TMPDIR"), 0);
+}
+
+/* A TMPDIR reached through a symlink (as /tmp is on some systems) still unpacks. */
+static void test_unpack_tmpdir_through_link(void **state)
+{
+	static const struct member good[] = {
+		{ M_DIR, "sys/", "" }, { M_FILE, "sys/a", "A\n" }, { M_LINK, "sys/l", "a" },
+	};
+	char *dir = NULL;
+	struct ia_diags d = {0};
+	(void)state;
+
+	mk_dir("realtmp");
+	mk_link("linktmp", "realtmp");
+	write_archive(sp("good.tar.gz"), good, 3);
+	assert_int_equal(setenv("TMPDIR", sp("linktmp"), 1), 0);
+	int rc = ia_snapshot_unpack(sp("good.tar.gz"), &dir, &d);
+	if (rc != 0)
+		fail_msg("unpack under a linked TMPDIR: %d (%s)", rc, d.n ? d.v[0].msg : "");
+	assert_non_null(dir);
+	ia_snapshot_remove(dir);
+	free(dir);
+	assert_true(dir_empty(sp("realtmp")));
+	ia_diags_free(&d);
+	assert_int_equal(unsetenv("TMPDIR"), 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Snapshot capture: a small fake root into a directory and into a .tar.gz, replayed identically
+ * ------------------------------------------------------------------------------------------- */
+
+#define DEV "sys/devices/pci0000:00/0000:00:1c.0"
+
+static const struct member fake_root[] = {
+	{ M_FILE, "proc/cmdline", "BOOT_IMAGE=/vmlinuz intel_iommu=on iommu=pt\n" },
+	{ M_FILE, "proc/version", "Linux version 6.1.0-test (gcc) #1 SMP\n" },
+	{ M_FILE, "boot/config-6.1.0-test", "CONFIG_IOMMU_SUPPORT=y\n" },
+	{ M_FILE, DEV "/config", "\x86\x80\x10\x9d\x07\x04\x10\x00" },
+	{ M_FILE, DEV "/vendor", "0x8086\n" },
+	{ M_FILE, DEV "/device", "0x9d10\n" },
+	{ M_FILE, DEV "/class", "0x060400\n" },
+	{ M_FILE, DEV "/resource", "0x0000000000000000 0x0000000000000000 0x0000000000000000\n" },
+	{ M_LINK, DEV "/iommu_group", "../../../kernel/iommu_groups/4" },
+	{ M_LINK, DEV "/driver", "../../../bus/pci/drivers/pcieport" },
+	{ M_LINK, "sys/devices/pci0000:00/firmware_node", "../LNXSYSTM:00/LNXSYBUS:00/PNP0A08:00" },
+	{ M_LINK, "sys/bus/pci/devices/0000:00:1c.0", "../../../devices/pci0000:00/0000:00:1c.0" },
+	{ M_FILE, "sys/kernel/iommu_groups/4/type", "DMA\n" },
+	{ M_FILE, "sys/kernel/iommu_groups/4/reserved_regions", "0x00000000fee00000 0x00000000feefffff msi\n" },
+	{ M_LINK, "sys/kernel/iommu_groups/4/devices/0000:00:1c.0", "../../../../devices/pci0000:00/0000:00:1c.0" },
+	{ M_FILE, "sys/firmware/acpi/tables/DMAR", "DMAR\x50\x00\x00\x00" },
+	{ M_FILE, "sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N\n" },
+	{ M_FILE, "dev/vfio/vfio", "" },
+};
+#define N_FAKE (sizeof(fake_root) / sizeof(fake_root[0]))
+
+static void build_fake_root(const char *under)
+{
+	char rel[512];
+
+	for (size_t i = 0; i < N_FAKE; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", under, fake_root[i].name);
+		if (fake_root[i].kind == M_LINK)
+			mk_link(rel, fake_root[i].target);
+		else
+			mk_text(rel, fake_root[i].target);
+	}
+	snprintf(rel, sizeof(rel), "%s/sys/bus/pci/drivers/pcieport", under);
+	mk_dir(rel);
+	/* Hostile bits the capture must survive without writing outside its output. */
+	snprintf(rel, sizeof(rel), "%s/sys/bus/pci/devices/0000:00:1f.0", under);
+	mk_link(rel, "/x");
+	snprintf(rel, sizeof(rel), "%s/sys/class/iommu/dmar0", under);
+	mk_link(rel, "/etc");
+}
+
+/* Every file of the fake root is in @tree with its bytes, and every link with its text. */
+static void compare_tree(const char *tree, const char *what)
+{
+	for (size_t i = 0; i < N_FAKE; i++) {
+		char p[1024], t[512];
+		snprintf(p, sizeof(p), "%s/%s", tree, fake_root[i].name);
+		if (fake_root[i].kind == M_LINK) {
+			ssize_t n = readlink(p, t, sizeof(t) - 1);
+			if (n < 0)
+				fail_msg("%s: link %s missing", what, fake_root[i].name);
+			t[n] = '\0';
+			if (strcmp(t, fake_root[i].target) != 0)
+				fail_msg("%s: link %s -> %s, want %s", what, fake_root[i].name, t, fake_root[i].target);
+		} else {
+			size_t len = 0;
+			uint8_t *b = ia_slurp(p, &len);
+			if (!b)
+				fail_msg("%s: file %s missing", what, fake_root[i].name);
+			if (len != strlen(fake_root[i].target) || memcmp(b, fake_root[i].target, len) != 0)
+				fail_msg("%s: file %s differs", what, fake_root[i].name);
+			free(b);
+		}
+	}
+	char p[1024];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/sys/bus/pci/drivers/pcieport", tree);
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+		fail_msg("%s: driver directory missing", what);
+	/* the links leading out of the root are left out, and nothing was followed through them */
+	snprintf(p, sizeof(p), "%s/etc", tree);
+	assert_false(exists_nofollow(p));
+	snprintf(p, sizeof(p), "%s/sys/bus/pci/devices/0000:00:1f.0", tree);
+	assert_false(exists_nofollow(p));
+	snprintf(p, sizeof(p), "%s/sys/class/iommu/dmar0", tree);
+	assert_false(exists_nofollow(p));
+}
+
+static void test_capture_roundtrip(void **state)
+{
+	struct ia_fsroot r;
+	struct ia_diags d = {0};
+	char *dir = NULL;
+	(void)state;
+
+	build_fake_root("fake");
+	assert_int_equal(ia_fsroot_open(&r, sp("fake")), 0);
+
+	/* Into a directory. */
+	int rc = ia_snapshot_capture(&r, sp("out"), &d);
+	if (rc != 0)
+		fail_msg("capture to a directory: %d (%s)", rc, ia_strerror(rc));
+	compare_tree(sp("out"), "directory capture");
+	const struct ia_diag *g = ia_diags_find(&d, -IA_E_ESCAPE);
+	assert_non_null(g);
+	assert_string_equal(g->where, "sys/bus/pci/devices/0000:00:1f.0");
+
+	/* Into a .tar.gz, then unpacked. */
+	rc = ia_snapshot_capture(&r, sp("out.tar.gz"), &d);
+	if (rc != 0)
+		fail_msg("capture to a .tar.gz: %d (%s)", rc, ia_strerror(rc));
+	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
+	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
+	struct ia_diags ud = {0};
+	rc = ia_snapshot_unpack(sp("out.tar.gz"), &dir, &ud);
+	if (rc != 0)
+		fail_msg("unpack of a capture: %d (%s)", rc, ud.n ? ud.v[0].msg : "");
+	assert_non_null(dir);
+	compare_tree(dir, "archive capture");
+
+	/* The unpacked tree replays through fsroot like the original. */
+	struct ia_fsroot u;
+	char canon[256];
+	assert_int_equal(ia_fsroot_open(&u, dir), 0);
+	assert_int_equal(ia_fsroot_canonical(&u, "sys/bus/pci/devices/0000:00:1c.0/iommu_group", canon,
+					     sizeof(canon)), (long)strlen("sys/kernel/iommu_groups/4"));
+	assert_string_equal(canon, "sys/kernel/iommu_groups/4");
+	ia_fsroot_close(&u);
+
+	ia_snapshot_remove(dir);
+	assert_false(exists_nofollow(dir));
+	assert_true(dir_empty(sp("tmp")));
+	free(dir);
+	ia_diags_free(&ud);
+
+	/* An existing output is refused, as a directory, a file or a dangling link. */
+	assert_int_equal(ia_snapshot_capture(&r, sp("out"), &d), -EEXIST);
+	assert_int_equal(ia_snapshot_capture(&r, sp("out.tar.gz"), &d), -EEXIST);
+	mk_link("dangling.tar.gz", sp("victim.tar.gz"));
+	assert_int_equal(ia_snapshot_capture(&r, sp("dangling.tar.gz"), &d), -EEXIST);
+	assert_false(exists_nofollow(sp("victim.tar.gz")));
+	mk_link("dangling-dir", sp("victim-dir"));
+	assert_int_equal(ia_snapshot_capture(&r, sp("dangling-dir"), &d), -EEXIST);
+	assert_false(exists_nofollow(sp("victim-dir")));
+
+	/* Nothing was written beside the outputs. */
+	static const char *const allowed[] = { "fake", "out", "out.tar.gz", "tmp", "dangling.tar.gz", "dangling-dir" };
+	DIR *sd = opendir(scratch);
+	struct dirent *e;
+	assert_non_null(sd);
+	while ((e = readdir(sd))) {
+		bool ok = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			ok |= !strcmp(e->d_name, allowed[i]);
+		if (!ok)
+			fail_msg("capture wrote %s/%s", scratch, e->d_name);
+	}
+	closedir(sd);
+	ia_fsroot_close(&r);
+	ia_diags_free(&d);
+	assert_int_equal(unsetenv("TMPDIR"), 0);
+}
+
+/* ia_snapshot_remove() deletes only directories it made. */
+static void test_snapshot_remove_guard(void **state)
+{
+	(void)state;
+
+	mk_text("keep/file", "x");
+	ia_snapshot_remove(sp("keep"));
+	assert_true(exists_nofollow(sp("keep/file")));
+	ia_snapshot_remove(NULL);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_fsroot_openat2),
+		T(test_fsroot_walk),
+		T(test_fsroot_absolute_link_absent),
+		T(test_fsroot_open_errors),
+		T(test_unpack_refuses_hostile),
+		T(test_unpack_unreadable),
+		T(test_unpack_tmpdir_through_link),
+		T(test_capture_roundtrip),
+		T(test_snapshot_remove_guard),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
