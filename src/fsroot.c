@@ -258,38 +258,45 @@ int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char 
 	return 0;
 }
 
-long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap)
+/* Read an open file into @buf (capacity @cap >= 1, NUL-terminated) and close it. */
+static long fsroot_read_fd_small(int fd, char *buf, size_t cap)
 {
-	int fd;
 	size_t n = 0;
+	long rc;
 
-	if (cap == 0)
-		return -EINVAL; /* no room for the NUL */
-	fd = ia_fsroot_openat(r, rel, O_RDONLY);
-	if (fd < 0)
-		return fd;
 	for (;;) {
 		ssize_t k = read(fd, buf + n, cap - 1 - n);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			return -e;
+			rc = -errno;
+			goto out;
 		}
 		if (k == 0)
 			break;
 		n += (size_t)k;
 		if (n == cap - 1) {
 			char extra;
-			ssize_t more = read(fd, &extra, 1);
-			close(fd);
-			return more > 0 ? -IA_E_TOOBIG : (long)(buf[n] = '\0', n);
+			if (read(fd, &extra, 1) > 0) {
+				rc = -IA_E_TOOBIG;
+				goto out;
+			}
+			break;
 		}
 	}
-	close(fd);
 	buf[n] = '\0';
-	return (long)n;
+	rc = (long)n;
+out:
+	close(fd);
+	return rc;
+}
+
+long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap)
+{
+	if (cap == 0)
+		return -EINVAL; /* no room for the NUL */
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	return fd < 0 ? fd : fsroot_read_fd_small(fd, buf, cap);
 }
 
 long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
@@ -420,39 +427,10 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel)
 
 long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap)
 {
-	int fd;
-	size_t n = 0;
-
 	if (strchr(name, '/') || cap == 0)
 		return -EINVAL;
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t k = read(fd, buf + n, cap - 1 - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n == cap - 1) {
-			char extra;
-			ssize_t more = read(fd, &extra, 1);
-			if (more > 0) {
-				close(fd);
-				return -IA_E_TOOBIG;
-			}
-			break;
-		}
-	}
-	close(fd);
-	buf[n] = '\0';
-	return (long)n;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	return fd < 0 ? -errno : fsroot_read_fd_small(fd, buf, cap);
 }
 
 long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap)
