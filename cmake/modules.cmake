@@ -20,10 +20,12 @@ ia_module(model      SOURCES rules/topology.c rules/quirks.c      DEPS core)
 # The fact database and the collectors (the only code that reads the host, through fsroot and libpci).
 ia_module(db         SOURCES src/db.c                             DEPS core PkgConfig::SQLITE)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
-                     DEPS db decode_pcicfg decode_sysfs PkgConfig::LIBPCI ZLIB::ZLIB)
+                             collectors/firmware.c collectors/dt.c
+                     DEPS db decode_pcicfg decode_sysfs decode_dmar decode_ivrs decode_iort decode_fdt
+                          decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB)
 
 # The audit (facts loaded for rules) and the renderers.
-ia_module(audit      SOURCES src/audit.c                          DEPS db)
+ia_module(audit      SOURCES src/audit.c src/firmware.c           DEPS db)
 ia_module(snapshot   SOURCES src/snapshot.c                       DEPS core PkgConfig::LIBARCHIVE)
 ia_module(reports    SOURCES reports/json.c reports/text.c        DEPS audit decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI)
 

@@ -9,11 +9,14 @@
 #include "ia_err.h"
 
 extern const struct ia_collector ia_collector_kernel, ia_collector_pci, ia_collector_iommu;
+extern const struct ia_collector ia_collector_acpi, ia_collector_dt;
 
 const struct ia_collector *const ia_collectors[] = {
 	&ia_collector_kernel,
 	&ia_collector_pci,
 	&ia_collector_iommu,
+	&ia_collector_acpi,  /* after pci: DMAR scopes resolve through the collected topology */
+	&ia_collector_dt,
 };
 const size_t ia_n_collectors = sizeof(ia_collectors) / sizeof(ia_collectors[0]);
 

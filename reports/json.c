@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "decode/pcicfg.h"
+#include "firmware.h"
 #include "report.h"
 #include <string.h>
 
@@ -38,12 +39,95 @@ static json_t *json_host(const struct ia_audit *a)
 	return h;
 }
 
+/* platform.iommu.firmware: which firmware descriptions describe an IOMMU. */
+static json_t *json_fw_describes(const struct ia_firmware *fw)
+{
+	json_t *arr = json_array();
+
+	if (fw && fw->describes_dmar)
+		json_array_append_new(arr, json_string("DMAR"));
+	if (fw && fw->describes_ivrs)
+		json_array_append_new(arr, json_string("IVRS"));
+	if (fw && fw->describes_iort)
+		json_array_append_new(arr, json_string("IORT"));
+	if (fw && fw->describes_dt)
+		json_array_append_new(arr, json_string("DT"));
+	return arr;
+}
+
+/* Append the firmware-described units (DRHD, IVHD, IORT SMMU, DT IOMMU) to platform.iommu.units. */
+static void json_fw_units(const struct ia_firmware *fw, json_t *units)
+{
+	for (size_t i = 0; fw && i < fw->n_units; i++) {
+		const struct ia_fw_unit *u = &fw->units[i];
+		json_t *j = json_object(), *devs = json_array();
+		json_object_set_new(j, "name", json_string(u->name));
+		json_object_set_new(j, "kind", json_string(u->kind));
+		json_object_set_new(j, "source", json_string(u->source));
+		json_object_set_new(j, "segment", u->has_segment ? json_integer(u->segment) : json_null());
+		json_object_set_new(j, "base", u->has_base ? json_hex(u->base, 1) : json_null());
+		json_object_set_new(j, "include_pci_all", json_tri(u->include_pci_all));
+		for (size_t k = 0; k < u->n_devices; k++)
+			json_array_append_new(devs, json_string(u->devices[k]));
+		json_object_set_new(j, "devices", devs);
+		if (u->compatible)
+			json_object_set_new(j, "compatible", json_string(u->compatible));
+		json_array_append_new(units, j);
+	}
+}
+
+/* platform.firmware_regions: RMRR, IVMD and RMR ranges with the devices (or raw scopes) they name. */
+static json_t *json_fw_regions(const struct ia_firmware *fw)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; fw && i < fw->n_regions; i++) {
+		const struct ia_fw_region *g = &fw->regions[i];
+		json_t *j = json_object(), *devs = json_array(), *unres = json_array();
+		json_object_set_new(j, "source", json_string(g->source));
+		json_object_set_new(j, "kind", json_string(g->kind));
+		json_object_set_new(j, "segment", g->has_segment ? json_integer(g->segment) : json_null());
+		json_object_set_new(j, "base", json_hex(g->base, 1));
+		json_object_set_new(j, "end", g->has_end ? json_hex(g->end, 1) : json_null());
+		for (size_t k = 0; k < g->n_targets; k++) {
+			json_array_append_new(devs, json_string(g->targets[k]));
+			if (!g->resolved[k])
+				json_array_append_new(unres, json_string(g->targets[k]));
+		}
+		json_object_set_new(j, "devices", devs);
+		json_object_set_new(j, "unresolved", unres);
+		json_object_set_new(j, "kernel_applies", json_boolean(g->kernel_applies));
+		json_object_set_new(j, "relaxable", json_tri(g->relaxable));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+/* platform.msi_controllers: ITS, GICv2m, MBI, IR and other controllers, and whether they isolate. */
+static json_t *json_fw_msi(const struct ia_firmware *fw)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; fw && i < fw->n_msi; i++) {
+		const struct ia_fw_msi *m = &fw->msi[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "kind", json_string(m->kind));
+		json_object_set_new(j, "source", json_string(m->source));
+		json_object_set_new(j, "isolating", json_tri(m->isolating));
+		json_object_set_new(j, "name", json_string(m->name));
+		json_object_set_new(j, "base", m->has_base ? json_hex(m->base, 1) : json_null());
+		json_object_set_new(j, "compatible", json_str_or_null(m->compatible));
+		json_object_set_new(j, "devices", json_integer((json_int_t)m->n_devices));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
 static json_t *json_platform(const struct ia_audit *a)
 {
 	json_t *p = json_object(), *iommu = json_object(), *units = json_array();
 
-	/* Firmware descriptions are decoded by the firmware collectors; none are recorded yet. */
-	json_object_set_new(iommu, "firmware", json_array());
+	json_object_set_new(iommu, "firmware", json_fw_describes(a->firmware));
 	/* The kernel activated an IOMMU when it registered units or formed groups. */
 	json_object_set_new(iommu, "kernel_active",
 			    json_boolean(a->n_units > 0 || a->n_groups > 0));
@@ -65,10 +149,11 @@ static json_t *json_platform(const struct ia_audit *a)
 			if (!strcmp(a->devs[d].iommu_unit, a->units[i].name))
 				json_array_append_new(json_object_get(json_array_get(units, i), "devices"),
 						      json_string(a->devs[d].bdf));
+	json_fw_units(a->firmware, units);
 	json_object_set_new(iommu, "units", units);
 	json_object_set_new(p, "iommu", iommu);
-	json_object_set_new(p, "firmware_regions", json_array());
-	json_object_set_new(p, "msi_controllers", json_array());
+	json_object_set_new(p, "firmware_regions", json_fw_regions(a->firmware));
+	json_object_set_new(p, "msi_controllers", json_fw_msi(a->firmware));
 	json_t *ii = json_object();
 	json_object_set_new(ii, "state", json_string(a->irq_isolated == IA_YES ? "isolated" :
 						     a->irq_isolated == IA_NO ? "not_isolated" : "unknown"));

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "decode/pcicfg.h"
+#include "firmware.h"
+#include "ia_err.h"
 #include "report.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
@@ -82,6 +84,83 @@ static void text_dev_line(struct text_names *n, const struct ia_dev *d, FILE *ou
 	fputc('\n', out);
 }
 
+/* Print up to @max strings of @v after @lead, then how many more there are. */
+static void text_list(FILE *out, const char *lead, char *const *v, size_t n, size_t max)
+{
+	fprintf(out, "%s", lead);
+	for (size_t i = 0; i < n && i < max; i++)
+		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+	if (n > max)
+		fprintf(out, " and %zu more", n - max);
+	fputc('\n', out);
+}
+
+/* The platform section: what the firmware tables describe (units, 1:1 regions, MSI controllers). */
+static void text_platform(const struct ia_firmware *fw, FILE *out)
+{
+	if (!fw)
+		return;
+	fprintf(out, "\nPlatform firmware\n");
+	for (size_t i = 0; i < fw->n_tables; i++) {
+		const struct ia_fw_table *t = &fw->tables[i];
+		fprintf(out, "  %s table from %s: %s%s%s\n", t->signature, t->source ? t->source : "?",
+			!t->has_header ? "header unusable" : t->checksum_ok == IA_NO ? "BAD CHECKSUM" :
+			t->checksum_ok == IA_YES ? "checksum ok" : "checksum unknown",
+			t->decode_status ? ", decoding stopped early: " : "",
+			t->decode_status ? ia_strerror(t->decode_status) : "");
+	}
+	if (fw->has_dt)
+		fprintf(out, "  device tree: %s\n", fw->dt_status ? ia_strerror(fw->dt_status) : "decoded");
+	if (!fw->n_tables && !fw->has_dt) {
+		fprintf(out, "  no DMAR, IVRS, IORT, MADT or device tree was readable\n");
+		return;
+	}
+	fprintf(out, "  IOMMU described by:%s%s%s%s%s\n", fw->describes_dmar ? " DMAR" : "",
+		fw->describes_ivrs ? " IVRS" : "", fw->describes_iort ? " IORT" : "", fw->describes_dt ? " DT" : "",
+		fw->describes_dmar || fw->describes_ivrs || fw->describes_iort || fw->describes_dt ? "" : " nothing");
+	if (fw->has_dmar_info)
+		fprintf(out, "  DMAR: %u address bits, INTR_REMAP %s, X2APIC_OPT_OUT %s, DMA_CTRL_PLATFORM_OPT_IN %s\n",
+			fw->dmar_address_bits, fw->intr_remap ? "set" : "clear", fw->x2apic_opt_out ? "set" : "clear",
+			fw->dma_ctrl_platform_opt_in ? "set" : "clear");
+	if (fw->has_ivrs_info)
+		fprintf(out, "  IVRS: IVinfo 0x%08x (EFRSup %s, DMA remap opt-in %s)\n", fw->ivinfo,
+			fw->ivinfo_efr_sup ? "yes" : "no", fw->ivinfo_dma_remap ? "yes" : "no");
+	for (size_t i = 0; i < fw->n_units; i++) {
+		const struct ia_fw_unit *u = &fw->units[i];
+		char lead[512];
+		int n = snprintf(lead, sizeof(lead), "    unit %s (%s, %s)", u->name, u->kind, u->source);
+		if (u->has_segment)
+			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " segment %u", u->segment);
+		if (u->has_base)
+			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " base 0x%llx", (unsigned long long)u->base);
+		if (u->include_pci_all == IA_YES)
+			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " INCLUDE_PCI_ALL");
+		snprintf(lead + n, sizeof(lead) - (size_t)n, ": %zu device%s%s", u->n_devices,
+			 u->n_devices == 1 ? "" : "s", u->n_devices ? " " : "");
+		text_list(out, lead, u->devices, u->n_devices, 8);
+	}
+	if (fw->n_regions)
+		fprintf(out, "  Firmware 1:1 regions (devices named here cannot be owned by userspace unless relaxable)\n");
+	for (size_t i = 0; i < fw->n_regions; i++) {
+		const struct ia_fw_region *g = &fw->regions[i];
+		char lead[256];
+		snprintf(lead, sizeof(lead), "    %s 0x%llx-%s%llx%s%s: ", g->kind, (unsigned long long)g->base,
+			 g->has_end ? "0x" : "?", (unsigned long long)(g->has_end ? g->end : 0),
+			 g->kernel_applies ? "" : " (ignored by Linux)", g->relaxable == IA_YES ? " (relaxable)" : "");
+		if (!g->has_end)
+			snprintf(lead, sizeof(lead), "    %s 0x%llx, empty or overflowing length%s: ", g->kind,
+				 (unsigned long long)g->base, g->kernel_applies ? "" : " (ignored by Linux)");
+		text_list(out, g->n_targets ? lead : "", g->targets, g->n_targets, 16);
+	}
+	for (size_t i = 0; i < fw->n_msi; i++) {
+		const struct ia_fw_msi *m = &fw->msi[i];
+		fprintf(out, "    MSI controller %s (%s, %s)%s%s%s: %s, %zu PCI function%s\n", m->name, m->kind, m->source,
+			m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
+			m->isolating == IA_YES ? "isolates MSIs" : m->isolating == IA_NO ? "does NOT isolate MSIs" :
+			"isolation unknown", m->n_devices, m->n_devices == 1 ? "" : "s");
+	}
+}
+
 int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
 {
 	struct text_names n;
@@ -102,6 +181,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups; only the unsafe no-IOMMU mode would remain).\n");
+	text_platform(a->firmware, out);
 
 	for (size_t i = 0; i < a->n_groups; i++) {
 		const struct ia_group *g = &a->groups[i];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "firmware.h"
 #include "ia_err.h"
 
 const char *ia_level_name(enum ia_level l)
@@ -343,7 +344,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a)) ||
 	    (rc = audit_load_groups(db, a)) || (rc = audit_load_units(db, a)) ||
-	    (rc = audit_load_errors(db, a)))
+	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)))
 		return rc;
 	return 0;
 }
@@ -370,6 +371,7 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->units[i].name); free(a->units[i].kind);
 	}
 	free(a->units);
+	ia_firmware_free(a->firmware);
 	for (size_t i = 0; i < a->n_predicted; i++) {
 		free(a->predicted[i].members); free(a->predicted[i].basis);
 	}

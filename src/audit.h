@@ -90,6 +90,7 @@ struct ia_audit {
 	struct ia_dev *devs; size_t n_devs;
 	struct ia_group *groups; size_t n_groups;
 	struct ia_unit *units; size_t n_units;
+	struct ia_firmware *firmware;       /* firmware facts (src/firmware.h); NULL until ia_audit_load() */
 	struct ia_pgroup *predicted; size_t n_predicted;
 	bool have_predicted;
 	/* platform verdicts (rules) */

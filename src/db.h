@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
-#define IA_DB_SCHEMA_VERSION 1
+#define IA_DB_SCHEMA_VERSION 2
 
 /**
  * ia_db_open() - open or create a fact database.

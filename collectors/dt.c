@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Device-tree collector: PCIe host bridges, IOMMUs and MSI controllers of the flattened DT, tied to PCI functions.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "db.h"
+#include "decode/fdt.h"
+#include "ia_err.h"
+
+/* One PCI function as the pci collector stored it. */
+struct dt_pci {
+	char bdf[16];
+	uint16_t domain;
+	uint8_t bus, dev, fn;
+};
+
+/* Read a user-given blob whole with plain stdio (not under the root). 0 or -errno / -IA_E_TOOBIG. */
+static int dt_read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+	size_t n;
+
+	if (!f)
+		return -errno;
+	b = malloc(IA_FDT_MAX_BLOB + 1);
+	if (!b) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(b, 1, IA_FDT_MAX_BLOB + 1, f);
+	int err = ferror(f);
+	fclose(f);
+	if (err || n > IA_FDT_MAX_BLOB) {
+		free(b);
+		return err ? -EIO : -IA_E_TOOBIG;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static void dt_compat_join(const struct ia_fdt_compat *c, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < c->n && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "", c->s[i]);
+}
+
+static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
+{
+	sqlite3_stmt *st;
+	struct dt_pci *v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (ia_db_prepare(ctx->db, "SELECT bdf, domain, bus, dev, fn FROM pci_function ORDER BY bdf", &st))
+		return -IA_E_SQLITE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct dt_pci *nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				sqlite3_finalize(st);
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			cap = nc;
+		}
+		snprintf(v[n].bdf, sizeof(v[n].bdf), "%s", (const char *)sqlite3_column_text(st, 0));
+		v[n].domain = (uint16_t)sqlite3_column_int(st, 1);
+		v[n].bus = (uint8_t)sqlite3_column_int(st, 2);
+		v[n].dev = (uint8_t)sqlite3_column_int(st, 3);
+		v[n].fn = (uint8_t)sqlite3_column_int(st, 4);
+		n++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+/*
+ * The host bridge a PCI function sits behind: one whose linux,pci-domain equals the function's
+ * domain or, without that property, the n-th enabled bridge without one for domain n (the
+ * kernel hands out dynamic domains in probe order); its bus-range must hold the bus.
+ * Return: index into f->bridges, or -1.
+ */
+static long dt_bridge_of(const struct ia_fdt *f, const struct dt_pci *p)
+{
+	size_t dynamic = 0;
+
+	for (size_t i = 0; i < f->n_bridges; i++) {
+		const struct ia_fdt_host_bridge *b = &f->bridges[i];
+		if (!b->enabled)
+			continue;
+		bool dom_ok = b->has_domain ? b->domain == p->domain : dynamic++ == p->domain;
+		if (dom_ok && (!b->has_bus_range || (p->bus >= b->bus_first && p->bus <= b->bus_last)))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int dt_msi_isolating(const struct ia_fdt_msi_ctrl *c)
+{
+	switch (c->kind) {
+	case IA_FDT_MSI_ITS: return c->isolating;  /* off only with the SynQuacer pre-ITS quirk */
+	case IA_FDT_MSI_GICV2M:
+	case IA_FDT_MSI_MBI: return 0;             /* SPI doorbells: the writer is not identified */
+	default: return -1;                         /* unknown controller: cannot be judged from the DT */
+	}
+}
+
+static const char *dt_msi_kind(enum ia_fdt_msi_kind k)
+{
+	return k == IA_FDT_MSI_ITS ? "gic-v3-its" : k == IA_FDT_MSI_GICV2M ? "gic-v2m" :
+	       k == IA_FDT_MSI_MBI ? "mbi" : "other";
+}
+
+/* Store the decoded tree: host bridges, IOMMU units, MSI controllers, and the per-function links. */
+static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
+{
+	sqlite3_stmt *hb = NULL, *port = NULL, *unit = NULL, *udev = NULL, *msi = NULL, *route = NULL;
+	int64_t *unit_of = NULL, *ctrl_of = NULL;
+	struct dt_pci *pci = NULL;
+	size_t n_pci = 0;
+	char compat[IA_FDT_COMPAT_MAX * IA_FDT_COMPAT_LEN + 32];
+	int rc;
+
+	if ((rc = dt_load_pci(ctx, &pci, &n_pci)) < 0)
+		return rc;
+	rc = -IA_E_SQLITE;
+	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_host_bridge VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &hb) ||
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_port VALUES (?,?,?)", &port) ||
+	    ia_db_prepare(ctx->db, "INSERT INTO fw_unit(source, kind, name, location, compatible)"
+				   " VALUES ('DT',?,?,?,?)", &unit) ||
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO fw_unit_device VALUES (?,?,?,?)", &udev) ||
+	    ia_db_prepare(ctx->db, "INSERT INTO msi_controller(kind, source, name, compatible, isolating)"
+				   " VALUES (?,'DT',?,?,?)", &msi) ||
+	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_msi_route VALUES (?,?,?,?)", &route))
+		goto out;
+	rc = -ENOMEM;
+	unit_of = calloc(f->n_iommus + 1, sizeof(*unit_of));
+	ctrl_of = calloc(f->n_msi_ctrls + 1, sizeof(*ctrl_of));
+	if (!unit_of || !ctrl_of)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < f->n_bridges; i++) {
+		const struct ia_fdt_host_bridge *b = &f->bridges[i];
+		dt_compat_join(&b->compat, compat, sizeof(compat));
+		ia_db_bind_text(hb, 1, b->path);
+		ia_db_bind_text(hb, 2, compat[0] ? compat : NULL);
+		sqlite3_bind_int(hb, 3, b->enabled);
+		ia_db_bind_opt_int(hb, 4, b->has_domain, b->domain);
+		ia_db_bind_opt_int(hb, 5, b->has_bus_range, b->bus_first);
+		ia_db_bind_opt_int(hb, 6, b->has_bus_range, b->bus_last);
+		sqlite3_bind_int(hb, 7, b->iommu_map.present);
+		ia_db_bind_opt_int(hb, 8, b->iommu_map.has_mask, b->iommu_map.mask);
+		sqlite3_bind_int(hb, 9, b->msi_map.present);
+		ia_db_bind_opt_int(hb, 10, b->msi_map.has_mask, b->msi_map.mask);
+		sqlite3_bind_int64(hb, 11, (int64_t)b->n_msi_parent);
+		sqlite3_bind_int64(hb, 12, (int64_t)b->n_iommus);
+		if (ia_db_step_done(hb) == 0)
+			ctx->facts++;
+		for (size_t c = 0; c < b->n_children; c++) {
+			ia_db_bind_text(port, 1, b->children[c].path);
+			ia_db_bind_text(port, 2, b->path);
+			sqlite3_bind_int(port, 3, b->children[c].external_facing);
+			ia_db_step_done(port);
+		}
+	}
+	for (size_t i = 0; i < f->n_iommus; i++) {
+		const struct ia_fdt_iommu *u = &f->iommus[i];
+		unit_of[i] = -1;
+		if (!u->enabled)
+			continue; /* the kernel probes no driver for a disabled node */
+		dt_compat_join(&u->compat, compat, sizeof(compat));
+		ia_db_bind_text(unit, 1, ia_fdt_iommu_kind_name(u->kind));
+		ia_db_bind_text(unit, 2, u->path);
+		sqlite3_bind_int(unit, 3, u->node_offset);
+		ia_db_bind_text(unit, 4, compat[0] ? compat : NULL);
+		if (ia_db_step_done(unit) == 0) {
+			unit_of[i] = sqlite3_last_insert_rowid(ctx->db);
+			ctx->facts++;
+		}
+	}
+	for (size_t i = 0; i < f->n_msi_ctrls; i++) {
+		const struct ia_fdt_msi_ctrl *c = &f->msi_ctrls[i];
+		ctrl_of[i] = -1;
+		dt_compat_join(&c->compat, compat, sizeof(compat));
+		int iso = dt_msi_isolating(c);
+		ia_db_bind_text(msi, 1, dt_msi_kind(c->kind));
+		ia_db_bind_text(msi, 2, c->path);
+		ia_db_bind_text(msi, 3, compat[0] ? compat : NULL);
+		ia_db_bind_opt_int(msi, 4, iso >= 0, iso);
+		if (ia_db_step_done(msi) == 0) {
+			ctrl_of[i] = sqlite3_last_insert_rowid(ctx->db);
+			ctx->facts++;
+		}
+	}
+	/* Per function: the IOMMU and StreamID from iommu-map (or iommus), the MSI controller and
+	 * DeviceID from msi-map (or msi-parent) of its host bridge (of_map_id(), of_msi_map_id()). */
+	for (size_t i = 0; i < n_pci; i++) {
+		long b = dt_bridge_of(f, &pci[i]);
+		struct ia_fdt_map_result m;
+		uint32_t rid = (uint32_t)(pci[i].bus << 8 | pci[i].dev << 3 | pci[i].fn);
+		if (b < 0)
+			continue;
+		const struct ia_fdt_host_bridge *hbr = &f->bridges[b];
+		if (hbr->iommu_map.present) {
+			if (ia_fdt_map_rid(f, (size_t)b, IA_FDT_MAP_IOMMU, rid, &m) == 0 && m.target < f->n_iommus &&
+			    unit_of[m.target] >= 0) {
+				sqlite3_bind_int64(udev, 1, unit_of[m.target]);
+				ia_db_bind_text(udev, 2, pci[i].bdf);
+				ia_db_bind_text(udev, 3, "dt-iommu-map");
+				sqlite3_bind_int64(udev, 4, m.out_id);
+				if (ia_db_step_done(udev) == 0)
+					ctx->facts++;
+			}
+		} else if (hbr->n_iommus && hbr->iommus[0].state == IA_FDT_TARGET_OK &&
+			   hbr->iommus[0].target < f->n_iommus && unit_of[hbr->iommus[0].target] >= 0) {
+			const struct ia_fdt_ref *ref = &hbr->iommus[0];
+			sqlite3_bind_int64(udev, 1, unit_of[ref->target]);
+			ia_db_bind_text(udev, 2, pci[i].bdf);
+			ia_db_bind_text(udev, 3, "dt-iommus");
+			ia_db_bind_opt_int(udev, 4, ref->n_args > 0, ref->args[0]);
+			if (ia_db_step_done(udev) == 0)
+				ctx->facts++;
+		}
+		if (ia_fdt_map_rid(f, (size_t)b, IA_FDT_MAP_MSI, rid, &m) == 0 && m.target < f->n_msi_ctrls &&
+		    ctrl_of[m.target] >= 0) {
+			ia_db_bind_text(route, 1, pci[i].bdf);
+			sqlite3_bind_int64(route, 2, ctrl_of[m.target]);
+			sqlite3_bind_int64(route, 3, m.out_id);
+			ia_db_bind_text(route, 4, m.via_msi_parent ? "dt-msi-parent" : "dt-msi-map");
+			if (ia_db_step_done(route) == 0)
+				ctx->facts++;
+		}
+	}
+out:
+	sqlite3_finalize(hb);
+	sqlite3_finalize(port);
+	sqlite3_finalize(unit);
+	sqlite3_finalize(udev);
+	sqlite3_finalize(msi);
+	sqlite3_finalize(route);
+	free(unit_of);
+	free(ctrl_of);
+	free(pci);
+	return rc;
+}
+
+static int dt_collect(struct ia_ctx *ctx)
+{
+	const char *dtb = ctx->opts->dtb;
+	char *buf = NULL, source[600];
+	size_t len = 0;
+	struct ia_fdt f = {0};
+	struct ia_diags dg = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (dtb) {
+		rc = dt_read_file(dtb, &buf, &len);
+		snprintf(source, sizeof(source), "dtb:%s", dtb);
+	} else {
+		rc = ia_fsroot_read(ctx->root, "sys/firmware/fdt", IA_FDT_MAX_BLOB, &buf, &len);
+		snprintf(source, sizeof(source), "sys/firmware/fdt");
+		if (rc == -ENOENT)
+			return 0; /* an ACPI-only or x86 host has no device tree: a fact, not an error */
+	}
+	if (rc < 0) {
+		ia_ctx_error(ctx, dtb ? dtb : "sys/firmware/fdt", rc, -1,
+			     "the device tree's PCIe host bridges, IOMMUs and MSI controllers",
+			     "cannot read the device tree: %s", ia_strerror(rc));
+		return 0;
+	}
+	rc = ia_fdt_decode((const uint8_t *)buf, len, &f, &dg);
+	size_t n_diags = dg.n;
+	for (size_t i = 0; i < dg.n; i++) {
+		char subject[96];
+		/* "DT" for the blob, "DT /path" for a node or property inside it. */
+		bool node = dg.v[i].where[0] == '/';
+		snprintf(subject, sizeof(subject), "DT%s%s", node ? " " : "", node ? dg.v[i].where : "");
+		ia_ctx_error(ctx, subject, dg.v[i].code, dg.v[i].offset,
+			     rc < 0 ? "everything the device tree describes" : "what this node or property describes",
+			     "DT: %s", dg.v[i].msg);
+	}
+	ia_diags_free(&dg);
+	if (rc < 0 && !n_diags)
+		ia_ctx_error(ctx, "DT", rc, -1, "everything the device tree describes",
+			     "DT: cannot decode %s: %s", source, ia_strerror(rc));
+	if (ia_db_prepare(ctx->db, "INSERT INTO dt_blob VALUES (1,?,?,?)", &st) == 0) {
+		ia_db_bind_text(st, 1, source);
+		sqlite3_bind_blob64(st, 2, len ? buf : "", len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, rc < 0 ? rc : 0);
+		if (ia_db_step_done(st) == 0)
+			ctx->facts++;
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = dt_store(ctx, &f);
+	ia_fdt_free(&f);
+	free(buf);
+	return rc < 0 && rc != -IA_E_FDT && rc != -IA_E_TOOBIG ? rc : 0;
+}
+
+const struct ia_collector ia_collector_dt = {
+	.name = "dt",
+	.reads = "sys/firmware/fdt, or the blob of --dtb FILE",
+	.collect = dt_collect,
+};

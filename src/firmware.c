@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Load the firmware facts of one audit (units, 1:1 regions, MSI controllers) from the database into arrays.
+#include "firmware.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "ia_err.h"
+
+static char *firmware_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static bool firmware_int(sqlite3_stmt *st, int col, int64_t *v)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		*v = 0;
+		return false;
+	}
+	*v = sqlite3_column_int64(st, col);
+	return true;
+}
+
+static enum ia_tri firmware_tri(sqlite3_stmt *st, int col)
+{
+	int64_t v;
+
+	return firmware_int(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
+}
+
+/* Grow *@v (elements of @size) to hold one more; zero the new one. 0 or -ENOMEM. */
+static int firmware_grow(void **v, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		void *nv = realloc(*v, nc * size);
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	memset((char *)*v + *n * size, 0, size);
+	return 0;
+}
+
+/* Step @st (one bound int64 key) and collect column 0 (text) and, with @flags, column 1 (bool). */
+static int firmware_strings(sqlite3_stmt *st, int64_t key, char ***out, bool **flags, size_t *n)
+{
+	size_t cap = 0;
+
+	sqlite3_bind_int64(st, 1, key);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			char **nv = realloc(*out, nc * sizeof(*nv));
+			if (!nv)
+				goto oom;
+			*out = nv;
+			if (flags) {
+				bool *nf = realloc(*flags, nc * sizeof(*nf));
+				if (!nf)
+					goto oom;
+				*flags = nf;
+			}
+			cap = nc;
+		}
+		if (!((*out)[*n] = firmware_dup(st, 0)))
+			goto oom;
+		if (flags)
+			(*flags)[*n] = sqlite3_column_int(st, 1) != 0;
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return 0;
+oom:
+	sqlite3_reset(st);
+	return -ENOMEM;
+}
+
+static int firmware_tables(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT signature, source, revision, oem_id, checksum_ok, decode_status, length"
+			      " FROM acpi_table ORDER BY signature", &st))
+		return -IA_E_SQLITE;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->tables, &fw->n_tables, &cap, sizeof(*fw->tables))))
+			break;
+		struct ia_fw_table *t = &fw->tables[fw->n_tables++];
+		int64_t v;
+		snprintf(t->signature, sizeof(t->signature), "%s", (const char *)sqlite3_column_text(st, 0));
+		t->source = firmware_dup(st, 1);
+		t->has_header = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		if (firmware_int(st, 2, &v))
+			t->revision = (uint8_t)v;
+		t->oem_id = firmware_dup(st, 3);
+		t->checksum_ok = firmware_tri(st, 4);
+		t->decode_status = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st;
+
+	if (ia_db_prepare(db, "SELECT haw, intr_remap, x2apic_opt_out, dma_ctrl_platform_opt_in FROM dmar_info", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fw->has_dmar_info = true;
+		fw->dmar_address_bits = (unsigned)sqlite3_column_int(st, 0) + 1;
+		fw->intr_remap = sqlite3_column_int(st, 1);
+		fw->x2apic_opt_out = sqlite3_column_int(st, 2);
+		fw->dma_ctrl_platform_opt_in = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (ia_db_prepare(db, "SELECT ivinfo, efr_sup, dma_remap FROM ivrs_info", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fw->has_ivrs_info = true;
+		fw->ivinfo = (uint32_t)sqlite3_column_int64(st, 0);
+		fw->ivinfo_efr_sup = sqlite3_column_int(st, 1);
+		fw->ivinfo_dma_remap = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (ia_db_prepare(db, "SELECT decode_status FROM dt_blob", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fw->has_dt = true;
+		fw->dt_status = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	/* Which descriptions describe an IOMMU: DRHD, IVHD, SMMU node, or a DT IOMMU reference. */
+	if (ia_db_prepare(db, "SELECT"
+			      " EXISTS (SELECT 1 FROM fw_unit WHERE source = 'DMAR'),"
+			      " EXISTS (SELECT 1 FROM fw_unit WHERE source = 'IVRS'),"
+			      " EXISTS (SELECT 1 FROM fw_unit WHERE source = 'IORT'),"
+			      " EXISTS (SELECT 1 FROM fw_unit WHERE source = 'DT') OR"
+			      " EXISTS (SELECT 1 FROM dt_host_bridge WHERE has_iommu_map OR n_iommus > 0)", &st))
+		return -IA_E_SQLITE;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fw->describes_dmar = sqlite3_column_int(st, 0);
+		fw->describes_ivrs = sqlite3_column_int(st, 1);
+		fw->describes_iort = sqlite3_column_int(st, 2);
+		fw->describes_dt = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st, *dv;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT id, source, kind, name, segment, base, include_pci_all, compatible"
+			      " FROM fw_unit ORDER BY id", &st))
+		return -IA_E_SQLITE;
+	if (ia_db_prepare(db, "SELECT bdf, 1 FROM fw_unit_device WHERE unit_id = ? ORDER BY bdf", &dv)) {
+		sqlite3_finalize(st);
+		return -IA_E_SQLITE;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->units, &fw->n_units, &cap, sizeof(*fw->units))))
+			break;
+		struct ia_fw_unit *u = &fw->units[fw->n_units++];
+		int64_t v;
+		u->source = firmware_dup(st, 1);
+		u->kind = firmware_dup(st, 2);
+		u->name = firmware_dup(st, 3);
+		u->has_segment = firmware_int(st, 4, &v);
+		u->segment = (uint16_t)v;
+		u->has_base = firmware_int(st, 5, &v);
+		u->base = (uint64_t)v;
+		u->include_pci_all = firmware_tri(st, 6);
+		u->compatible = firmware_dup(st, 7);
+		if (!u->source || !u->kind || !u->name)
+			rc = -ENOMEM;
+		else
+			rc = firmware_strings(dv, sqlite3_column_int64(st, 0), &u->devices, NULL, &u->n_devices);
+	}
+	sqlite3_finalize(dv);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int firmware_regions(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st, *tg;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT id, source, kind, segment, base, end, kernel_applies, relaxable"
+			      " FROM fw_region ORDER BY id", &st))
+		return -IA_E_SQLITE;
+	if (ia_db_prepare(db, "SELECT target, bdf IS NOT NULL FROM fw_region_target WHERE region_id = ?"
+			      " ORDER BY seq", &tg)) {
+		sqlite3_finalize(st);
+		return -IA_E_SQLITE;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->regions, &fw->n_regions, &cap, sizeof(*fw->regions))))
+			break;
+		struct ia_fw_region *g = &fw->regions[fw->n_regions++];
+		int64_t v;
+		g->source = firmware_dup(st, 1);
+		g->kind = firmware_dup(st, 2);
+		g->has_segment = firmware_int(st, 3, &v);
+		g->segment = (uint16_t)v;
+		g->base = (uint64_t)sqlite3_column_int64(st, 4);
+		g->has_end = firmware_int(st, 5, &v);
+		g->end = (uint64_t)v;
+		g->kernel_applies = sqlite3_column_int(st, 6);
+		g->relaxable = firmware_tri(st, 7);
+		if (!g->source || !g->kind)
+			rc = -ENOMEM;
+		else
+			rc = firmware_strings(tg, sqlite3_column_int64(st, 0), &g->targets, &g->resolved,
+					      &g->n_targets);
+	}
+	sqlite3_finalize(tg);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int firmware_msi(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT kind, source, name, compatible, base, isolating,"
+			      " (SELECT count(*) FROM pci_msi_route r WHERE r.controller_id = m.id)"
+			      " FROM msi_controller m ORDER BY id", &st))
+		return -IA_E_SQLITE;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->msi, &fw->n_msi, &cap, sizeof(*fw->msi))))
+			break;
+		struct ia_fw_msi *m = &fw->msi[fw->n_msi++];
+		int64_t v;
+		m->kind = firmware_dup(st, 0);
+		m->source = firmware_dup(st, 1);
+		m->name = firmware_dup(st, 2);
+		m->compatible = firmware_dup(st, 3);
+		m->has_base = firmware_int(st, 4, &v);
+		m->base = (uint64_t)v;
+		m->isolating = firmware_tri(st, 5);
+		m->n_devices = (size_t)sqlite3_column_int64(st, 6);
+		if (!m->kind || !m->source || !m->name)
+			rc = -ENOMEM;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
+{
+	struct ia_firmware *fw = calloc(1, sizeof(*fw));
+	int rc;
+
+	if (!fw)
+		return -ENOMEM;
+	if ((rc = firmware_tables(db, fw)) || (rc = firmware_info(db, fw)) || (rc = firmware_units(db, fw)) ||
+	    (rc = firmware_regions(db, fw)) || (rc = firmware_msi(db, fw))) {
+		ia_firmware_free(fw);
+		return rc;
+	}
+	*out = fw;
+	return 0;
+}
+
+void ia_firmware_free(struct ia_firmware *fw)
+{
+	if (!fw)
+		return;
+	for (size_t i = 0; i < fw->n_tables; i++) {
+		free(fw->tables[i].source);
+		free(fw->tables[i].oem_id);
+	}
+	free(fw->tables);
+	for (size_t i = 0; i < fw->n_units; i++) {
+		struct ia_fw_unit *u = &fw->units[i];
+		for (size_t k = 0; k < u->n_devices; k++)
+			free(u->devices[k]);
+		free(u->devices); free(u->source); free(u->kind); free(u->name); free(u->compatible);
+	}
+	free(fw->units);
+	for (size_t i = 0; i < fw->n_regions; i++) {
+		struct ia_fw_region *g = &fw->regions[i];
+		for (size_t k = 0; k < g->n_targets; k++)
+			free(g->targets[k]);
+		free(g->targets); free(g->resolved); free(g->source); free(g->kind);
+	}
+	free(fw->regions);
+	for (size_t i = 0; i < fw->n_msi; i++) {
+		struct ia_fw_msi *m = &fw->msi[i];
+		free(m->kind); free(m->source); free(m->name); free(m->compatible);
+	}
+	free(fw->msi);
+	free(fw);
+}

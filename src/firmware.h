@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Firmware facts (IOMMU units, 1:1 regions, MSI controllers) loaded from the database for rules and reports. */
+#ifndef IA_FIRMWARE_H
+#define IA_FIRMWARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "tri.h"
+
+/** One ACPI table that was read (table acpi_table). */
+struct ia_fw_table {
+	char signature[5];       /* "DMAR", "IVRS", "IORT", "APIC" */
+	char *source;            /* "sys/firmware/acpi/tables/DMAR" or "acpidump:<file>" */
+	bool has_header;         /* the 36-byte header was usable */
+	uint8_t revision;        /* header Revision (valid when has_header) */
+	char *oem_id;            /* header OEM ID, or NULL */
+	enum ia_tri checksum_ok; /* unknown when the header or some bytes are missing */
+	int decode_status;       /* 0, or the decoder's negative error (the walk stopped early) */
+};
+
+/** A firmware-described IOMMU unit (table fw_unit) with the PCI functions it translates. */
+struct ia_fw_unit {
+	char *source;            /* "DMAR", "IVRS", "IORT", "DT" */
+	char *kind;              /* "vt-d", "amd-vi", "smmu-v3", "smmu", "other" */
+	char *name;              /* "DRHD0", "IVHD0", "SMMUv3@0x...", or a DT node path */
+	bool has_segment; uint16_t segment;  /* PCI segment (DRHD, IVHD) */
+	bool has_base; uint64_t base;        /* register base address */
+	enum ia_tri include_pci_all;         /* DRHD INCLUDE_PCI_ALL; unknown for other kinds */
+	char *compatible;                    /* DT compatible strings, or NULL */
+	char **devices; size_t n_devices;    /* BDFs ("DDDD:BB:DD.F"), sorted */
+};
+
+/** A firmware-requested 1:1 region (table fw_region) with the devices it names. */
+struct ia_fw_region {
+	char *source;            /* "DMAR", "IVRS", "IORT" */
+	char *kind;              /* "RMRR", "IVMD", "RMR" */
+	bool has_segment; uint16_t segment;
+	uint64_t base;           /* first byte */
+	bool has_end; uint64_t end;          /* last byte, inclusive (absent for a zero or overflowing length) */
+	bool kernel_applies;     /* Linux honours it (sane RMRR, IVMD unity/exclusion, RMR in IORT rev >= 5) */
+	enum ia_tri relaxable;   /* RMR remapping permitted; unknown when the table does not say */
+	char **targets;          /* in table order: a BDF when resolved, else the raw scope path,
+				    DeviceID range or StreamID range */
+	bool *resolved;          /* per target: true when it is a BDF of a collected PCI function */
+	size_t n_targets;
+};
+
+/** An MSI controller (table msi_controller). */
+struct ia_fw_msi {
+	char *kind;              /* "gic-v3-its", "gic-v2m", "mbi", "intel-ir", "amd-ir", "other" */
+	char *source;            /* "MADT", "IORT", "DT", "DMAR", "IVRS" */
+	char *name;              /* "ITS 0", "MSI frame 0", DT path, "DMAR INTR_REMAP", "IVRS" */
+	char *compatible;        /* DT compatible strings, or NULL */
+	bool has_base; uint64_t base;        /* MMIO base (MADT) */
+	enum ia_tri isolating;   /* IRQ_DOMAIN_FLAG_ISOLATED_MSI would be set; unknown when not judgeable */
+	size_t n_devices;        /* PCI functions whose MSIs reach it (table pci_msi_route) */
+};
+
+/** Everything the firmware says, as loaded by ia_firmware_load(). Release with ia_firmware_free(). */
+struct ia_firmware {
+	/* Which firmware descriptions describe an IOMMU (platform.iommu.firmware). */
+	bool describes_dmar;     /* a DMAR with a DRHD */
+	bool describes_ivrs;     /* an IVRS with an IVHD */
+	bool describes_iort;     /* an IORT with an SMMU or SMMUv3 node */
+	bool describes_dt;       /* a DT with an IOMMU node (#iommu-cells), iommu-map or iommus */
+	struct ia_fw_table *tables; size_t n_tables;
+	bool has_dt;             /* a device tree was read */
+	int dt_status;           /* its decode status (0 or negative) when has_dt */
+	bool has_dmar_info;      /* DMAR header flags below are valid */
+	bool intr_remap, x2apic_opt_out, dma_ctrl_platform_opt_in;
+	unsigned dmar_address_bits;          /* Host Address Width + 1 */
+	bool has_ivrs_info;      /* IVinfo below is valid */
+	uint32_t ivinfo;
+	bool ivinfo_efr_sup, ivinfo_dma_remap;
+	struct ia_fw_unit *units; size_t n_units;
+	struct ia_fw_region *regions; size_t n_regions;
+	struct ia_fw_msi *msi; size_t n_msi;
+};
+
+/**
+ * ia_firmware_load() - read the firmware facts of @db (tables acpi_table, dmar_info, ivrs_info,
+ * fw_unit, fw_unit_device, fw_region, fw_region_target, msi_controller, pci_msi_route,
+ * dt_blob, dt_host_bridge; written by collectors/firmware.c and collectors/dt.c).
+ * @db: an open fact database of the current schema.
+ * @out: set to a heap-allocated struct (empty arrays when the host had no firmware tables);
+ *       untouched on failure.
+ * Return: 0; -IA_E_SQLITE when a query fails (a database of another schema); -ENOMEM.
+ */
+int ia_firmware_load(sqlite3 *db, struct ia_firmware **out);
+
+/** ia_firmware_free() - release everything ia_firmware_load() allocated (accepts NULL). */
+void ia_firmware_free(struct ia_firmware *fw);
+
+#endif
