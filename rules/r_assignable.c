@@ -35,7 +35,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			ia_group_note(&g->blockers, &g->n_blockers, NULL, "platform.msi-not-isolated",
 				      a->irq_reason ? a->irq_reason : "MSIs are not isolated");
 		} else if (g->dma_ownership_viable == IA_UNKNOWN || a->irq_isolated == IA_UNKNOWN || !g->resv_read ||
-			   !ev->domains)
+			   !ev->domains || g->isolation_unknown)
 			/* Fail closed: without every input (isolation domains need the topology model), no
 			 * verdict, never "assignable". */
 			g->userspace_assignable = IA_UNKNOWN;

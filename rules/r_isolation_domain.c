@@ -33,6 +33,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		}
 		if (!spans)
 			continue;
+		/* A domain resting on an uncertain prediction (ACS unreadable, treated as absent) is a
+		 * possibility, not a fact: it makes verdicts unknown instead of blocking them. */
+		bool uncertain = dom->uncertain;
+		for (size_t k = 0; k < dom->n_members && !uncertain; k++)
+			uncertain = ev->pred->fn[dom->members[k]].uncertain;
 		char members[1024] = "", blame[1024] = "";
 		size_t ml = 0, bl = 0;
 		for (size_t k = 0; k < dom->n_members && ml < sizeof(members) - 40; k++)
@@ -40,17 +45,21 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					       a->devs[dom->members[k]].bdf);
 		for (size_t k = 0; k < dom->n_blame && bl < sizeof(blame) - 200; k++)
 			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", dom->blame[k].why);
-		rc = ia_rule_finding(ev, self, dom->uncertain ? IA_LEVEL_WARNING : self->level,
+		rc = ia_rule_finding(ev, self, uncertain ? IA_LEVEL_WARNING : self->level,
 				     a->devs[dom->members[0]].bdf, NULL, blame,
 				     "%s%s can reach each other peer-to-peer without the IOMMU although the kernel "
 				     "puts them in different groups: treat them as one isolation domain",
-				     dom->uncertain ? "possibly: " : "", members);
+				     uncertain ? "possibly (ACS state unreadable): " : "", members);
 		/* Every kernel group inside the domain gets the blocker. */
 		for (size_t k = 0; a->n_groups && k < dom->n_members; k++) {
 			size_t g = ev->kgroup_of_fn[dom->members[k]];
 			if (g == SIZE_MAX)
 				continue;
 			struct ia_group *grp = &a->groups[g];
+			if (uncertain) {
+				grp->isolation_unknown = true;
+				continue;
+			}
 			bool have = false;
 			for (size_t b = 0; b < grp->n_blockers; b++)
 				have |= !strcmp(grp->blockers[b].what, self->id);

@@ -36,8 +36,19 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		}
 		if (!split)
 			continue;
-		char members[1024] = "", kgs[256] = "";
-		size_t ml = 0, kl = 0;
+		if (tg->uncertain) {
+			/* The fail-closed prediction is wider than the kernel's only because some ACS state
+			 * was unreadable: that is no evidence of a patched kernel. */
+			char subject[32];
+			snprintf(subject, sizeof(subject), "group %d", a->groups[first].id);
+			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject,
+					     "Run as root (or capture as root) so the ACS capabilities can be read.",
+					     NULL, "cannot compare the kernel's groups with the topology: %s",
+					     tg->uncertain_reason ? tg->uncertain_reason : "the prediction is uncertain");
+			continue;
+		}
+		char members[1024] = "";
+		size_t ml = 0;
 		for (size_t k = 0; k < tg->n_members; k++) {
 			size_t kg = ev->kgroup_of_fn[tg->members[k]];
 			ml += (size_t)snprintf(members + ml, ml < sizeof(members) ? sizeof(members) - ml : 0, "%s%s(group %d)",
@@ -45,7 +56,6 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			if (ml >= sizeof(members))
 				ml = sizeof(members) - 1;
 		}
-		(void)kgs; (void)kl;
 		char subject[32];
 		snprintf(subject, sizeof(subject), "group %d", a->groups[first].id);
 		if (ev->acs_override)
@@ -65,7 +75,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		size_t first = SIZE_MAX;
 		bool wider = false;
 		for (size_t i = 0; i < a->n_devs; i++) {
-			if (ev->kgroup_of_fn[i] != g || !ev->pred->fn[i].has_group)
+			if (ev->kgroup_of_fn[i] != g || !ev->pred->fn[i].has_group || ev->pred->fn[i].uncertain)
 				continue;
 			if (first == SIZE_MAX)
 				first = ev->pred->fn[i].group;

@@ -62,6 +62,7 @@ struct ia_group {
 	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
 	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
 	enum ia_tri userspace_assignable;
+	bool isolation_unknown;             /* a wider isolation domain may exist (ACS unreadable) */
 	struct ia_note *blockers; size_t n_blockers;
 	struct ia_note *exceptions; size_t n_exceptions;
 };
