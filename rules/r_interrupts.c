@@ -84,8 +84,41 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		}
 	}
 	sqlite3_finalize(st);
+	/* The firmware's routing (IORT, device tree): a device reaching a non-isolating controller
+	 * is exposed even before it enables MSIs; one reaching a GIC ITS is always isolated (an x86
+	 * remapping unit's state needs the run-time evidence above). */
+	int fw_open = 0, fw_its = 0, fw_devs = 0;
+	char fw_example[160] = "";
+	if (sqlite3_prepare_v2(ev->db, "SELECT r.bdf, c.kind, c.isolating, f.iommu_group IS NOT NULL"
+				       " FROM pci_msi_route r JOIN msi_controller c ON c.id = r.controller_id"
+				       " JOIN pci_function f ON f.bdf = r.bdf", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (a->n_groups && !sqlite3_column_int(st, 3))
+				continue; /* not behind the IOMMU: never assigned */
+			fw_devs++;
+			if (sqlite3_column_type(st, 2) != SQLITE_NULL && !sqlite3_column_int(st, 2)) {
+				if (!fw_open++)
+					snprintf(fw_example, sizeof(fw_example), "%s -> %s",
+						 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+			} else if (!strcmp((const char *)sqlite3_column_text(st, 1), "gic-v3-its") &&
+				   sqlite3_column_int(st, 2)) {
+				fw_its++;
+			}
+		}
+		sqlite3_finalize(st);
+	}
 	char which[160];
 	a->unsafe_interrupts_allowed = r_unsafe_allowed(ev->db, which, sizeof(which));
+	if (!open_msi && fw_open) {
+		open_msi = fw_open;
+		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
+	}
+	if (!isolating && !open_msi && fw_devs && fw_its == fw_devs) {
+		a->irq_isolated = IA_YES;
+		a->irq_reason = strdup("no MSI is active yet, but the firmware routes every device behind the "
+				       "IOMMU to a GICv3 ITS, which always isolates");
+		return 0;
+	}
 	if (!isolating && !open_msi) {
 		a->irq_isolated = IA_UNKNOWN;
 		a->irq_reason = strdup("no MSI interrupt is set up in proc/interrupts (or it was not readable), "
@@ -96,11 +129,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	char reason[512];
 	if (open_msi) {
 		a->irq_isolated = IA_NO;
-		snprintf(reason, sizeof(reason), "%d MSI interrupt%s use a non-isolating parent (e.g. %s): "
-			 "no interrupt remapping / ITS for them", open_msi, open_msi == 1 ? "" : "s", example);
+		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use a non-isolating "
+			 "parent (e.g. %s): no interrupt remapping / ITS for them", open_msi,
+			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", example);
 		a->irq_reason = strdup(reason);
 		char evd[256];
-		snprintf(evd, sizeof(evd), "proc/interrupts chip %s%s%s", example, which[0] ? "; " : "", which);
+		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 				       "MSIs are not isolated: a device given to userspace can raise any interrupt "
 				       "(VFIO refuses unless allow_unsafe_interrupts is set%s)",
