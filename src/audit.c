@@ -16,30 +16,6 @@ const char *ia_level_name(enum ia_level l)
 	return l == IA_LEVEL_ERROR ? "error" : l == IA_LEVEL_WARNING ? "warning" : "info";
 }
 
-static char *audit_dup_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-static bool audit_int_col(sqlite3_stmt *st, int col, int64_t *v)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-		*v = 0;
-		return false;
-	}
-	*v = sqlite3_column_int64(st, col);
-	return true;
-}
-
-static enum ia_tri audit_tri_col(sqlite3_stmt *st, int col)
-{
-	int64_t v;
-
-	return audit_int_col(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
-}
-
 int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level level,
 			 const char *subject, const char *message, const char *advice,
 			 const char *evidence)
@@ -118,23 +94,23 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	if (ia_db_prepare(db, "SELECT root, live, tool_version FROM run WHERE id = 1", &st))
 		return -IA_E_SQLITE;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		a->root = audit_dup_col(st, 0);
+		a->root = ia_db_col_strdup(st, 0);
 		a->live = sqlite3_column_int(st, 1);
-		a->tool_version = audit_dup_col(st, 2);
+		a->tool_version = ia_db_col_strdup(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
 			      " iommu_groups_dir FROM host WHERE id = 1", &st))
 		return -IA_E_SQLITE;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		a->kernel_release = audit_dup_col(st, 0);
-		if (audit_int_col(st, 1, &v)) {
+		a->kernel_release = ia_db_col_strdup(st, 0);
+		if (ia_db_col_int(st, 1, &v)) {
 			a->kernel_major = (int)v;
-			a->has_kernel_version = audit_int_col(st, 2, &v);
+			a->has_kernel_version = ia_db_col_int(st, 2, &v);
 			a->kernel_minor = (int)v;
 		}
-		a->cmdline = audit_dup_col(st, 3);
-		a->arch = audit_dup_col(st, 4);
+		a->cmdline = ia_db_col_strdup(st, 3);
+		a->arch = ia_db_col_strdup(st, 4);
 		a->iommu_groups_dir = sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
@@ -175,47 +151,47 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		d->dev = (uint8_t)sqlite3_column_int(st, 3);
 		d->fn = (uint8_t)sqlite3_column_int(st, 4);
 		int64_t ven, dev;
-		d->has_ids = audit_int_col(st, 5, &ven) & audit_int_col(st, 6, &dev);
+		d->has_ids = ia_db_col_int(st, 5, &ven) & ia_db_col_int(st, 6, &dev);
 		d->vendor = (uint16_t)ven;
 		d->device = (uint16_t)dev;
 		int64_t sv, sd;
-		d->has_subsys = audit_int_col(st, 7, &sv) & audit_int_col(st, 8, &sd);
+		d->has_subsys = ia_db_col_int(st, 7, &sv) & ia_db_col_int(st, 8, &sd);
 		d->subsys_vendor = (uint16_t)sv;
 		d->subsys_device = (uint16_t)sd;
-		d->has_class = audit_int_col(st, 9, &v);
+		d->has_class = ia_db_col_int(st, 9, &v);
 		d->class_code = (uint32_t)v;
-		d->has_revision = audit_int_col(st, 10, &v);
+		d->has_revision = ia_db_col_int(st, 10, &v);
 		d->revision = (uint8_t)v;
-		d->has_hdr = audit_int_col(st, 11, &v);
+		d->has_hdr = ia_db_col_int(st, 11, &v);
 		d->hdr_type = (uint8_t)v;
-		d->multifunction = audit_tri_col(st, 12);
-		d->is_pcie = audit_tri_col(st, 13);
-		if (audit_int_col(st, 14, &v))
+		d->multifunction = ia_db_col_tri(st, 12);
+		d->is_pcie = ia_db_col_tri(st, 13);
+		if (ia_db_col_int(st, 14, &v))
 			d->pcie_type = (uint8_t)v;
 		int64_t sec, sub;
-		d->has_bus_range = audit_int_col(st, 15, &sec) & audit_int_col(st, 16, &sub);
+		d->has_bus_range = ia_db_col_int(st, 15, &sec) & ia_db_col_int(st, 16, &sub);
 		d->secondary_bus = (uint8_t)sec;
 		d->subordinate_bus = (uint8_t)sub;
 		d->config_bytes = (size_t)sqlite3_column_int64(st, 17);
-		d->config_size = audit_int_col(st, 18, &v) ? (size_t)v : 0;
-		d->has_acs = audit_tri_col(st, 19);
-		if (audit_int_col(st, 20, &v)) d->acs_offset = (uint16_t)v;
-		if (audit_int_col(st, 21, &v)) d->acs_cap = (uint16_t)v;
-		if (audit_int_col(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
-		if (audit_int_col(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
-		if (audit_int_col(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
-		d->has_ats = audit_tri_col(st, 25);
-		d->has_pri = audit_tri_col(st, 26);
-		d->has_pasid = audit_tri_col(st, 27);
-		d->has_sriov = audit_tri_col(st, 28);
+		d->config_size = ia_db_col_int(st, 18, &v) ? (size_t)v : 0;
+		d->has_acs = ia_db_col_tri(st, 19);
+		if (ia_db_col_int(st, 20, &v)) d->acs_offset = (uint16_t)v;
+		if (ia_db_col_int(st, 21, &v)) d->acs_cap = (uint16_t)v;
+		if (ia_db_col_int(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
+		if (ia_db_col_int(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
+		if (ia_db_col_int(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
+		d->has_ats = ia_db_col_tri(st, 25);
+		d->has_pri = ia_db_col_tri(st, 26);
+		d->has_pasid = ia_db_col_tri(st, 27);
+		d->has_sriov = ia_db_col_tri(st, 28);
 		d->is_vf = sqlite3_column_int(st, 29);
-		d->physfn = audit_dup_col(st, 30);
-		d->parent = audit_dup_col(st, 31);
-		d->driver = audit_dup_col(st, 32);
-		d->driver_override = audit_dup_col(st, 33);
-		d->has_group = audit_int_col(st, 34, &v);
+		d->physfn = ia_db_col_strdup(st, 30);
+		d->parent = ia_db_col_strdup(st, 31);
+		d->driver = ia_db_col_strdup(st, 32);
+		d->driver_override = ia_db_col_strdup(st, 33);
+		d->has_group = ia_db_col_int(st, 34, &v);
 		d->group = (int)v;
-		d->iommu_unit = audit_dup_col(st, 35);
+		d->iommu_unit = ia_db_col_strdup(st, 35);
 		d->n_mem_bars = (size_t)sqlite3_column_int64(st, 36);
 		d->predicted_group = -1;
 	}
@@ -249,8 +225,8 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		struct ia_group *g = &a->groups[a->n_groups++];
 		memset(g, 0, sizeof(*g));
 		g->id = sqlite3_column_int(st, 0);
-		g->type = audit_dup_col(st, 1);
-		g->name = audit_dup_col(st, 2);
+		g->type = ia_db_col_strdup(st, 1);
+		g->name = ia_db_col_strdup(st, 2);
 		g->resv_read = sqlite3_column_int(st, 3);
 		g->n_direct = (size_t)sqlite3_column_int64(st, 4);
 		g->n_relaxable = (size_t)sqlite3_column_int64(st, 5);
@@ -265,7 +241,7 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 					break;
 				g->devices = nd;
 			}
-			g->devices[g->n_devices++] = audit_dup_col(dv, 0);
+			g->devices[g->n_devices++] = ia_db_col_strdup(dv, 0);
 		}
 		sqlite3_reset(dv);
 	}
@@ -295,11 +271,11 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 		}
 		struct ia_unit *u = &a->units[a->n_units++];
 		memset(u, 0, sizeof(*u));
-		u->name = audit_dup_col(st, 0);
-		u->kind = audit_dup_col(st, 1);
-		u->has_address = audit_int_col(st, 2, &v);
+		u->name = ia_db_col_strdup(st, 0);
+		u->kind = ia_db_col_strdup(st, 1);
+		u->has_address = ia_db_col_int(st, 2, &v);
 		u->address = (uint64_t)v;
-		u->ir = audit_tri_col(st, 3);
+		u->ir = ia_db_col_tri(st, 3);
 		u->n_devices = (size_t)sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
@@ -319,7 +295,7 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 		const char *hides = (const char *)sqlite3_column_text(st, 5);
 		char ev[256], adv[512];
 		int64_t off;
-		bool has_off = audit_int_col(st, 3, &off);
+		bool has_off = ia_db_col_int(st, 3, &off);
 
 		snprintf(ev, sizeof(ev), "collector %s, %s%s%lld", sqlite3_column_text(st, 0),
 			 ia_strerror(sqlite3_column_int(st, 2)), has_off ? ", offset " : "",

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ia_err.h"
@@ -47,6 +48,30 @@ void ia_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, idx);
+}
+
+char *ia_db_col_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+bool ia_db_col_int(sqlite3_stmt *st, int col, int64_t *v)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		*v = 0;
+		return false;
+	}
+	*v = sqlite3_column_int64(st, col);
+	return true;
+}
+
+enum ia_tri ia_db_col_tri(sqlite3_stmt *st, int col)
+{
+	int64_t v;
+
+	return ia_db_col_int(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
 }
 
 static int db_user_version(sqlite3 *db, int *v)

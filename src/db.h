@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "tri.h"
+
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
 #define IA_DB_SCHEMA_VERSION 2
 
@@ -36,6 +38,14 @@ int ia_db_step_done(sqlite3_stmt *st);
 /* Bind helpers: the _opt forms bind NULL when @has is false. */
 void ia_db_bind_opt_int(sqlite3_stmt *st, int idx, bool has, int64_t v);
 void ia_db_bind_text(sqlite3_stmt *st, int idx, const char *s); /* NULL binds NULL */
+
+/* Column readers for result rows: NULL stays distinguishable from a value. */
+/** ia_db_col_strdup() - a malloc'd copy of text column @col, or NULL for SQL NULL (or no memory). */
+char *ia_db_col_strdup(sqlite3_stmt *st, int col);
+/** ia_db_col_int() - integer column @col into *@v; false (and *@v = 0) for SQL NULL. */
+bool ia_db_col_int(sqlite3_stmt *st, int col, int64_t *v);
+/** ia_db_col_tri() - a 0/1 column as IA_NO/IA_YES, SQL NULL as IA_UNKNOWN. */
+enum ia_tri ia_db_col_tri(sqlite3_stmt *st, int col);
 
 /**
  * ia_db_error() - record one collection error (table collection_error).

@@ -10,30 +10,6 @@
 #include "db.h"
 #include "ia_err.h"
 
-static char *firmware_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-static bool firmware_int(sqlite3_stmt *st, int col, int64_t *v)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-		*v = 0;
-		return false;
-	}
-	*v = sqlite3_column_int64(st, col);
-	return true;
-}
-
-static enum ia_tri firmware_tri(sqlite3_stmt *st, int col)
-{
-	int64_t v;
-
-	return firmware_int(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
-}
-
 /* Grow *@v (elements of @size) to hold one more; zero the new one. 0 or -ENOMEM. */
 static int firmware_grow(void **v, size_t *n, size_t *cap, size_t size)
 {
@@ -70,7 +46,7 @@ static int firmware_strings(sqlite3_stmt *st, int64_t key, char ***out, bool **f
 			}
 			cap = nc;
 		}
-		if (!((*out)[*n] = firmware_dup(st, 0)))
+		if (!((*out)[*n] = ia_db_col_strdup(st, 0)))
 			goto oom;
 		if (flags)
 			(*flags)[*n] = sqlite3_column_int(st, 1) != 0;
@@ -98,12 +74,12 @@ static int firmware_tables(sqlite3 *db, struct ia_firmware *fw)
 		struct ia_fw_table *t = &fw->tables[fw->n_tables++];
 		int64_t v;
 		snprintf(t->signature, sizeof(t->signature), "%s", (const char *)sqlite3_column_text(st, 0));
-		t->source = firmware_dup(st, 1);
+		t->source = ia_db_col_strdup(st, 1);
 		t->has_header = sqlite3_column_type(st, 6) != SQLITE_NULL;
-		if (firmware_int(st, 2, &v))
+		if (ia_db_col_int(st, 2, &v))
 			t->revision = (uint8_t)v;
-		t->oem_id = firmware_dup(st, 3);
-		t->checksum_ok = firmware_tri(st, 4);
+		t->oem_id = ia_db_col_strdup(st, 3);
+		t->checksum_ok = ia_db_col_tri(st, 4);
 		t->decode_status = sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
@@ -176,15 +152,15 @@ static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 			break;
 		struct ia_fw_unit *u = &fw->units[fw->n_units++];
 		int64_t v;
-		u->source = firmware_dup(st, 1);
-		u->kind = firmware_dup(st, 2);
-		u->name = firmware_dup(st, 3);
-		u->has_segment = firmware_int(st, 4, &v);
+		u->source = ia_db_col_strdup(st, 1);
+		u->kind = ia_db_col_strdup(st, 2);
+		u->name = ia_db_col_strdup(st, 3);
+		u->has_segment = ia_db_col_int(st, 4, &v);
 		u->segment = (uint16_t)v;
-		u->has_base = firmware_int(st, 5, &v);
+		u->has_base = ia_db_col_int(st, 5, &v);
 		u->base = (uint64_t)v;
-		u->include_pci_all = firmware_tri(st, 6);
-		u->compatible = firmware_dup(st, 7);
+		u->include_pci_all = ia_db_col_tri(st, 6);
+		u->compatible = ia_db_col_strdup(st, 7);
 		if (!u->source || !u->kind || !u->name)
 			rc = -ENOMEM;
 		else
@@ -214,15 +190,15 @@ static int firmware_regions(sqlite3 *db, struct ia_firmware *fw)
 			break;
 		struct ia_fw_region *g = &fw->regions[fw->n_regions++];
 		int64_t v;
-		g->source = firmware_dup(st, 1);
-		g->kind = firmware_dup(st, 2);
-		g->has_segment = firmware_int(st, 3, &v);
+		g->source = ia_db_col_strdup(st, 1);
+		g->kind = ia_db_col_strdup(st, 2);
+		g->has_segment = ia_db_col_int(st, 3, &v);
 		g->segment = (uint16_t)v;
 		g->base = (uint64_t)sqlite3_column_int64(st, 4);
-		g->has_end = firmware_int(st, 5, &v);
+		g->has_end = ia_db_col_int(st, 5, &v);
 		g->end = (uint64_t)v;
 		g->kernel_applies = sqlite3_column_int(st, 6);
-		g->relaxable = firmware_tri(st, 7);
+		g->relaxable = ia_db_col_tri(st, 7);
 		if (!g->source || !g->kind)
 			rc = -ENOMEM;
 		else
@@ -249,13 +225,13 @@ static int firmware_msi(sqlite3 *db, struct ia_firmware *fw)
 			break;
 		struct ia_fw_msi *m = &fw->msi[fw->n_msi++];
 		int64_t v;
-		m->kind = firmware_dup(st, 0);
-		m->source = firmware_dup(st, 1);
-		m->name = firmware_dup(st, 2);
-		m->compatible = firmware_dup(st, 3);
-		m->has_base = firmware_int(st, 4, &v);
+		m->kind = ia_db_col_strdup(st, 0);
+		m->source = ia_db_col_strdup(st, 1);
+		m->name = ia_db_col_strdup(st, 2);
+		m->compatible = ia_db_col_strdup(st, 3);
+		m->has_base = ia_db_col_int(st, 4, &v);
 		m->base = (uint64_t)v;
-		m->isolating = firmware_tri(st, 5);
+		m->isolating = ia_db_col_tri(st, 5);
 		m->n_devices = (size_t)sqlite3_column_int64(st, 6);
 		if (!m->kind || !m->source || !m->name)
 			rc = -ENOMEM;
