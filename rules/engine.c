@@ -59,6 +59,28 @@ static enum ia_tri engine_table_present(sqlite3 *db, const char *sig)
 	return t;
 }
 
+/* A bridge keyed by (domain << 8 | secondary bus); the first of equal keys wins after sorting. */
+struct engine_sec {
+	uint32_t key;
+	size_t fn;
+};
+
+static int engine_cmp_sec(const void *x, const void *y)
+{
+	const struct engine_sec *p = x, *q = y;
+
+	if (p->key != q->key)
+		return p->key < q->key ? -1 : 1;
+	return p->fn < q->fn ? -1 : p->fn > q->fn;
+}
+
+static int engine_cmp_sec_key(const void *k, const void *e)
+{
+	uint32_t key = *(const uint32_t *)k, ek = ((const struct engine_sec *)e)->key;
+
+	return key < ek ? -1 : key > ek;
+}
+
 /* Buses and functions from the audit's devices (sorted by BDF): the sysfs parent gives bus->self;
  * without it (a hex dump), the bridge whose secondary bus number matches. */
 static int engine_build_model(struct ia_eval *ev)
@@ -68,6 +90,8 @@ static int engine_build_model(struct ia_eval *ev)
 	struct ia_topo_bus *buses = NULL;
 	struct ia_topo_fn *fns = NULL;
 	size_t *bus_of = NULL;
+	struct engine_sec *sec = NULL;
+	size_t n_sec = 0;
 	struct ia_diags dg = {0};
 	int rc = -ENOMEM;
 
@@ -121,6 +145,14 @@ static int engine_build_model(struct ia_eval *ev)
 		f->secondary = d->secondary_bus;
 		f->subordinate = d->subordinate_bus;
 	}
+	/* Bridges by (domain, secondary bus), for buses the sysfs nesting does not place. */
+	sec = malloc(n * sizeof(*sec));
+	if (!sec)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (a->devs[i].has_bus_range && (a->devs[i].hdr_type == 1 || a->devs[i].hdr_type == 2))
+			sec[n_sec++] = (struct engine_sec){ (uint32_t)a->devs[i].domain << 8 | a->devs[i].secondary_bus, i };
+	qsort(sec, n_sec, sizeof(*sec), engine_cmp_sec);
 	/* bus->self and bus->parent. */
 	for (size_t i = 0, b = SIZE_MAX; i < n; i++) {
 		if (bus_of[i] == b)
@@ -145,14 +177,12 @@ static int engine_build_model(struct ia_eval *ev)
 		}
 		const char *parent = a->devs[first_pf].parent;
 		struct ia_dev *pd = parent ? ia_audit_find_dev(a, parent) : NULL;
-		if (!pd)
-			for (k = 0; k < n; k++) /* no sysfs parent: the bridge with this secondary bus */
-				if (a->devs[k].has_bus_range && a->devs[k].domain == bus->domain &&
-				    a->devs[k].secondary_bus == bus->number && bus_of[k] != b &&
-				    (a->devs[k].hdr_type == 1 || a->devs[k].hdr_type == 2)) {
-					pd = &a->devs[k];
-					break;
-				}
+		if (!pd) { /* no sysfs parent: the bridge with this secondary bus */
+			uint32_t key = (uint32_t)bus->domain << 8 | bus->number;
+			struct engine_sec *hit = n_sec ? bsearch(&key, sec, n_sec, sizeof(*sec), engine_cmp_sec_key) : NULL;
+			if (hit && bus_of[hit->fn] != b)
+				pd = &a->devs[hit->fn];
+		}
 		if (pd) {
 			bus->self = (int)(pd - a->devs);
 			bus->parent = (int)bus_of[bus->self];
@@ -202,6 +232,7 @@ out:
 	free(buses);
 	free(fns);
 	free(bus_of);
+	free(sec);
 	return rc;
 }
 
