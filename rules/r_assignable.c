@@ -15,13 +15,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	for (size_t gi = 0; gi < a->n_groups; gi++) {
 		struct ia_group *g = &a->groups[gi];
-		bool endpoint = false, blocked = false;
+		bool endpoint = false, blocked = false, hdr_unknown = false;
 		for (size_t k = 0; k < g->n_devices; k++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			endpoint |= d && d->has_hdr && d->hdr_type == 0;
+			hdr_unknown |= !d || !d->has_hdr; /* a non-PCI member, or an unreadable header */
 		}
 		for (size_t b = 0; b < g->n_blockers; b++)
 			blocked |= strcmp(g->blockers[b].what, "group.not-viable") != 0;
+		if (!endpoint && hdr_unknown) {
+			g->userspace_assignable = IA_UNKNOWN; /* cannot tell whether it holds an endpoint */
+			continue;
+		}
 		if (!endpoint) {
 			g->userspace_assignable = IA_NO;
 			ia_group_note(&g->blockers, &g->n_blockers, NULL, self->id,

@@ -123,6 +123,10 @@ static void test_unreadable_reserved_regions_is_unknown(void **state)
 	/* Fail closed: no reserved regions read means no verdict, never "assignable". */
 	assert_true(json_is_null(json_object_get(group(r, 5), "userspace_assignable")));
 	json_decref(r);
+	/* A header that cannot be read: bridge or endpoint is unknown, so is the verdict. */
+	r = audit_edited("x86-intel-noacs-slots/run-6.12", "truncate -s 10 $T/sys/devices/pci0000:00/0000:00:01.0/config", &st);
+	assert_true(json_is_null(json_object_get(group(r, 1), "userspace_assignable")));
+	json_decref(r);
 }
 
 static void test_not_viable(void **state)
