@@ -9,12 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libpci-dev pciutils pci.ids libsqlite3-dev
-          libfdt-dev device-tree-compiler acpica-tools libjansson-dev libarchive-dev zlib1g-dev
-          libcmocka-dev)
+          libfdt-dev device-tree-compiler acpica-tools libjansson-dev libarchive-dev zlib1g-dev)
+# Only for `./run.sh test`: unit tests, sanitizers, fuzz smoke, read-only tracing, report validation.
+TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev strace valgrind libxml2-utils python3
+               python3-jsonschema)
 
 ensure_packages() {
 	local missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "${PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
@@ -39,7 +41,7 @@ audit)
 	exec build/release/iommu-audit "$@"
 	;;
 test)
-	ensure_packages
+	ensure_packages "${TEST_PACKAGES[@]}"
 	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_WERROR=ON -DIA_TESTS=ON >/dev/null
 	cmake --build build/test
 	cd build/test && ctest --output-on-failure -j2 "$@"
