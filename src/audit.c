@@ -37,6 +37,8 @@ int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level lev
 	f->message = strdup(message);
 	f->advice = advice ? strdup(advice) : NULL;
 	f->evidence = evidence ? strdup(evidence) : NULL;
+	f->waived = false;
+	f->waiver_reason = f->waiver_expires = NULL;
 	if (!f->rule || !f->subject || !f->message) {
 		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
 		return -ENOMEM;
@@ -72,7 +74,7 @@ size_t ia_audit_count(const struct ia_audit *a, enum ia_level level)
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->n_findings; i++)
-		n += a->findings[i].level == level;
+		n += a->findings[i].level == level && !a->findings[i].waived;
 	return n;
 }
 
@@ -355,6 +357,7 @@ void ia_audit_free(struct ia_audit *a)
 	for (size_t i = 0; i < a->n_findings; i++) {
 		struct ia_finding *f = &a->findings[i];
 		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
+		free(f->waiver_reason); free(f->waiver_expires);
 	}
 	free(a->findings);
 	free(a->irq_reason);

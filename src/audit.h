@@ -21,6 +21,9 @@ struct ia_finding {
 	char *message;    /* one sentence: what is wrong */
 	char *advice;     /* what to do (may be NULL) */
 	char *evidence;   /* the facts it rests on (may be NULL) */
+	/* set by a policy (--policy): a waived finding stays in every report, marked, but never
+	 * counts towards --fail-on; waiver_expires is an ISO date "YYYY-MM-DD" or NULL */
+	bool waived; char *waiver_reason, *waiver_expires;
 };
 
 /** One PCI function as the audit sees it (NULL-able facts have a has_ flag). */
@@ -126,7 +129,7 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
 /** ia_group_note() - append a blocker or exception to @list (strings copied). 0 or -ENOMEM. */
 int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason);
 
-/** ia_audit_count() - findings at @level. */
+/** ia_audit_count() - findings at @level, not counting waived ones (what --fail-on compares). */
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);
 
 #endif
