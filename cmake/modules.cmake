@@ -33,4 +33,5 @@ ia_module(reports    SOURCES reports/json.c reports/text.c        DEPS audit dec
 ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
+                             rules/r_sva.c rules/r_noiommu.c rules/r_host.c
                      DEPS audit model)

@@ -232,15 +232,26 @@ static void iommu_units(struct ia_ctx *ctx)
 static void iommu_module_params(struct ia_ctx *ctx)
 {
 	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "iommufd" };
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *md;
 
 	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO module_param VALUES (?,?,?)", &st))
 		return;
+	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO sysfs_module VALUES (?,?)", &md)) {
+		sqlite3_finalize(st);
+		return;
+	}
 	for (size_t m = 0; m < sizeof(mods) / sizeof(*mods); m++) {
 		char rel[256], **names = NULL;
 		size_t n = 0;
+		snprintf(rel, sizeof(rel), "sys/module/%s", mods[m]);
+		if (!ia_fsroot_exists(ctx->root, rel))
+			continue; /* not loaded (or built in without parameters) */
 		snprintf(rel, sizeof(rel), "sys/module/%s/parameters", mods[m]);
 		int rc = ia_fsroot_list(ctx->root, rel, &names, &n);
+		sqlite3_bind_text(md, 1, mods[m], -1, SQLITE_STATIC);
+		sqlite3_bind_int(md, 2, rc >= 0);
+		if (ia_db_step_done(md) == 0)
+			ctx->facts++;
 		if (rc < 0) {
 			if (rc != -ENOENT)
 				ia_ctx_error(ctx, rel, rc, -1, "VFIO module parameters",
@@ -264,6 +275,7 @@ static void iommu_module_params(struct ia_ctx *ctx)
 		}
 		ia_fsroot_list_free(names, n);
 	}
+	sqlite3_finalize(md);
 	sqlite3_finalize(st);
 }
 

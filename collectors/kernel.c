@@ -132,6 +132,26 @@ static void kernel_host(struct ia_ctx *ctx, char **release_out)
 		}
 		ia_cmdline_free(t, n);
 	}
+	/* proc/sys/kernel/tainted (kernel/panic.c): optional; bit 6 is TAINT_USER, set by vfio-noiommu. */
+	char tbuf[64];
+	long tl = ia_fsroot_read_small(ctx->root, "proc/sys/kernel/tainted", tbuf, sizeof(tbuf));
+	if (tl > 0) {
+		char *end;
+		errno = 0;
+		unsigned long long tv = strtoull(tbuf, &end, 10);
+		if (!errno && end != tbuf && (*end == '\n' || *end == '\0') &&
+		    ia_db_prepare(ctx->db, "UPDATE host SET tainted = ? WHERE id = 1", &st) == 0) {
+			sqlite3_bind_int64(st, 1, (int64_t)tv);
+			ia_db_step_done(st);
+			sqlite3_finalize(st);
+		} else if (errno || end == tbuf || (*end != '\n' && *end != '\0')) {
+			ia_ctx_error(ctx, "proc/sys/kernel/tainted", -IA_E_FORMAT, -1, "the kernel taint flags",
+				     "proc/sys/kernel/tainted is not a decimal number");
+		}
+	} else if (tl < 0 && tl != -ENOENT) {
+		ia_ctx_error(ctx, "proc/sys/kernel/tainted", (int)tl, -1, "the kernel taint flags",
+			     "cannot read proc/sys/kernel/tainted: %s", ia_strerror((int)tl));
+	}
 	*release_out = release[0] ? strdup(release) : NULL;
 	free(ver);
 	free(cmd);

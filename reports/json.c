@@ -162,8 +162,15 @@ static json_t *json_platform(const struct ia_audit *a)
 	json_object_set_new(ii, "unsafe_interrupts_allowed", json_tri(a->unsafe_interrupts_allowed));
 	json_object_set_new(p, "interrupt_isolation", ii);
 	json_t *ni = json_object();
-	json_object_set_new(ni, "state", json_string("unknown"));
-	json_object_set_new(ni, "reason", json_string("no-IOMMU mode is not evaluated by this version"));
+	json_object_set_new(ni, "state", json_string(a->noiommu_state ? a->noiommu_state : "unknown"));
+	json_object_set_new(ni, "reason", json_string(a->noiommu_reason ? a->noiommu_reason :
+						      "no-IOMMU mode could not be evaluated"));
+	json_object_set_new(ni, "compiled", json_tri(a->noiommu_compiled));
+	json_object_set_new(ni, "enabled", json_tri(a->noiommu_enabled));
+	json_t *nig = json_array();
+	for (size_t i = 0; i < a->n_noiommu_groups; i++)
+		json_array_append_new(nig, json_integer(a->noiommu_groups[i]));
+	json_object_set_new(ni, "groups", nig);
 	json_object_set_new(p, "noiommu", ni);
 	return p;
 }
@@ -234,7 +241,17 @@ static json_t *json_groups(const struct ia_audit *a)
 		}
 		json_object_set_new(j, "blockers", bl);
 		json_object_set_new(j, "exceptions", ex);
-		json_object_set_new(j, "sva", json_array());
+		json_t *sva = json_array();
+		for (size_t k = 0; k < g->n_sva; k++) {
+			json_t *s = json_object(), *rs = json_array();
+			json_object_set_new(s, "bdf", json_string(g->sva[k].bdf));
+			json_object_set_new(s, "viable", json_tri(g->sva[k].viable));
+			for (size_t r = 0; r < g->sva[k].n_reasons; r++)
+				json_array_append_new(rs, json_string(g->sva[k].reasons[r]));
+			json_object_set_new(s, "reasons", rs);
+			json_array_append_new(sva, s);
+		}
+		json_object_set_new(j, "sva", sva);
 		json_array_append_new(arr, j);
 	}
 	return arr;

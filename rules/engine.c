@@ -22,6 +22,46 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 	return ia_audit_add_finding(ev->a, r->id, level, subject, msg, advice ? advice : r->advice, evidence);
 }
 
+int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!ev->a->cmdline || !ev->db)
+		return -1;
+	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE key = ? ORDER BY seq DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (cap)
+			snprintf(val, cap, "%s", v ? v : "");
+		rc = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ia_eval_kconfig(struct ia_eval *ev, const char *option, char *val, size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (!ev->db || sqlite3_prepare_v2(ev->db, "SELECT (SELECT kernel_config_source FROM host WHERE id = 1),"
+					  " (SELECT value FROM kernel_config WHERE option = ?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, option, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		rc = v != NULL;
+		if (cap)
+			snprintf(val, cap, "%s", v ? v : "");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
 {
 	return fn < ev->a->n_devs ? &ev->a->devs[fn] : NULL;

@@ -1,8 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule group.firmware-direct-region: a non-relaxable 1:1 (RMRR/IVMD/RMR) region forbids userspace ownership.
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "firmware.h"
 #include "rules/rules.h"
+
+/*
+ * Is a 1:1 region relaxable for @d? Intel device_rmrr_is_relaxable(): USB (class 0x0c03xx) and
+ * graphics (base class 0x03) RMRRs; IORT RMRs when the table marks remapping permitted; AMD IVMDs
+ * are always IOMMU_RESV_DIRECT (init_unity_mappings_for_device() in 6.12).
+ */
+static enum ia_tri direct_relaxable(const struct ia_fw_region *r, const struct ia_dev *d)
+{
+	if (!strcmp(r->kind, "RMRR")) {
+		if (!d->has_class)
+			return IA_UNKNOWN;
+		return (d->class_code >> 8) == 0x0c03 || (d->class_code >> 16) == 0x03 ? IA_YES : IA_NO;
+	}
+	if (!strcmp(r->kind, "RMR"))
+		return r->relaxable;
+	return IA_NO;
+}
+
+/*
+ * The IOMMU is off (no groups): the regions still say which devices will be unassignable once it is
+ * on. A pre-deployment warning per region that names collected devices (users.md ask 5).
+ */
+static int direct_predeploy(struct ia_eval *ev, const struct ia_rule *self)
+{
+	const struct ia_firmware *fw = ev->a->firmware;
+	int rc = 0;
+
+	for (size_t i = 0; fw && i < fw->n_regions && rc == 0; i++) {
+		const struct ia_fw_region *r = &fw->regions[i];
+		char blocked[512] = "", relaxed[256] = "", evd[256];
+		size_t nb = 0;
+		if (!r->kernel_applies)
+			continue;
+		for (size_t t = 0; t < r->n_targets; t++) {
+			const struct ia_dev *d = r->resolved[t] ? ia_audit_find_dev(ev->a, r->targets[t]) : NULL;
+			if (!d)
+				continue;
+			enum ia_tri rx = direct_relaxable(r, d);
+			char *buf = rx == IA_YES ? relaxed : blocked;
+			size_t cap = rx == IA_YES ? sizeof(relaxed) : sizeof(blocked);
+			snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s%s", buf[0] ? ", " : "", d->bdf,
+				 rx == IA_UNKNOWN ? " (class unknown)" : "");
+			nb += rx != IA_YES;
+		}
+		if (!nb)
+			continue;
+		if (r->has_end)
+			snprintf(evd, sizeof(evd), "%s %s [0x%" PRIx64 "-0x%" PRIx64 "]%s%s", r->source, r->kind, r->base,
+				 r->end, relaxed[0] ? "; relaxable for " : "", relaxed);
+		else
+			snprintf(evd, sizeof(evd), "%s %s at 0x%" PRIx64 "%s%s", r->source, r->kind, r->base,
+				 relaxed[0] ? "; relaxable for " : "", relaxed);
+		rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, blocked, NULL, evd,
+				     "no IOMMU is active now, but once it is, the firmware's 1:1 %s will make the group%s "
+				     "of %s unassignable to userspace", r->kind, nb == 1 ? "" : "s", blocked);
+	}
+	return rc;
+}
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
@@ -10,7 +71,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	int rc = 0;
 
 	if (!a->n_groups) {
-		*why = "the kernel formed no IOMMU groups (firmware regions are checked from the tables)";
+		if (a->firmware && a->firmware->n_regions)
+			return direct_predeploy(ev, self);
+		*why = "the kernel formed no IOMMU groups and the firmware tables list no 1:1 region";
 		return -ENODATA;
 	}
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule host.iommu-inactive: no IOMMU is active in the kernel, so nothing can be assigned with isolation.
+#include <stdio.h>
+#include <string.h>
+
+#include "firmware.h"
 #include "rules/rules.h"
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -12,9 +16,34 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "no PCI functions were collected";
 		return -ENODATA;
 	}
-	return ia_rule_finding(ev, self, self->level, "host", NULL,
-			       a->iommu_groups_dir ? "sys/kernel/iommu_groups is empty and sys/class/iommu lists no unit"
-						   : "sys/kernel/iommu_groups is absent and sys/class/iommu lists no unit",
+	/* The three answers users conflate (users.md ask 9): firmware describes an IOMMU, the kernel
+	 * activated it, the device is translated. Say which firmware tables describe one, and what on the
+	 * command line turns it off. */
+	const struct ia_firmware *fw = a->firmware;
+	char fwdesc[64] = "", off[160] = "", v[128], evd[512];
+	if (fw) {
+		snprintf(fwdesc, sizeof(fwdesc), "%s%s%s%s", fw->describes_dmar ? " DMAR" : "",
+			 fw->describes_ivrs ? " IVRS" : "", fw->describes_iort ? " IORT" : "", fw->describes_dt ? " DT" : "");
+	}
+	static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys) && !off[0]; i++)
+		if (ia_eval_cmdline(ev, keys[i], v, sizeof(v)) == 1 && strstr(v, "off"))
+			snprintf(off, sizeof(off), "%s=%s", keys[i], v);
+	if (!off[0] && ia_eval_cmdline(ev, "intel_iommu", v, sizeof(v)) <= 0 && fw && fw->describes_dmar) {
+		char k[16];
+		if (ia_eval_kconfig(ev, "CONFIG_INTEL_IOMMU_DEFAULT_ON", k, sizeof(k)) == 0)
+			snprintf(off, sizeof(off), "CONFIG_INTEL_IOMMU_DEFAULT_ON is not set and intel_iommu=on is absent");
+	}
+	snprintf(evd, sizeof(evd), "%s; firmware describing an IOMMU:%s%s%s",
+		 a->iommu_groups_dir ? "sys/kernel/iommu_groups is empty and sys/class/iommu lists no unit"
+				     : "sys/kernel/iommu_groups is absent and sys/class/iommu lists no unit",
+		 fwdesc[0] ? fwdesc : " none found", off[0] ? "; disabled by " : "", off);
+	if (fwdesc[0])
+		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+				       "the firmware describes an IOMMU (%s) but the kernel has not activated it%s%s: none "
+				       "of the %zu PCI functions can be assigned to userspace with DMA isolation",
+				       fwdesc + 1, off[0] ? ", because of " : "", off, a->n_devs);
+	return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 			       "no IOMMU is active: none of the %zu PCI functions can be assigned to userspace "
 			       "with DMA isolation", a->n_devs);
 }

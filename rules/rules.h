@@ -52,6 +52,23 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 		    const char *subject, const char *advice, const char *evidence, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/**
+ * ia_eval_cmdline() - the value of kernel parameter @key on the host's command line (table
+ * cmdline_param; the last occurrence wins, as for most __setup/early_param handlers).
+ * @val/@cap: receives the text after the first '=' ("" for a bare flag), NUL-terminated, truncated.
+ * Return: 1 present; 0 absent; -1 unknown (proc/cmdline was not readable) or a database error.
+ */
+int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap);
+
+/**
+ * ia_eval_kconfig() - a kernel configuration option (table kernel_config, from boot/config-<release>
+ * or proc/config.gz).
+ * @option: "CONFIG_VFIO_NOIOMMU"; @val/@cap: receives "y", "m", a number or a quoted string.
+ * Return: 1 set; 0 not set (the configuration was read and lacks it, i.e. "is not set"); -1 unknown
+ * (no configuration was available) or a database error.
+ */
+int ia_eval_kconfig(struct ia_eval *ev, const char *option, char *val, size_t cap);
+
 /** ia_eval_dev_of_fn() - the audit device behind model function @fn. */
 struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn);
 

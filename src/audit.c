@@ -102,7 +102,7 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	}
 	sqlite3_finalize(st);
 	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
-			      " iommu_groups_dir FROM host WHERE id = 1", &st))
+			      " iommu_groups_dir, kernel_patch, tainted FROM host WHERE id = 1", &st))
 		return -IA_E_SQLITE;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		a->kernel_release = ia_db_col_strdup(st, 0);
@@ -114,6 +114,10 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 		a->cmdline = ia_db_col_strdup(st, 3);
 		a->arch = ia_db_col_strdup(st, 4);
 		a->iommu_groups_dir = sqlite3_column_int(st, 5);
+		a->has_kernel_patch = ia_db_col_int(st, 6, &v);
+		a->kernel_patch = (int)v;
+		a->has_tainted = ia_db_col_int(st, 7, &v);
+		a->tainted = (uint64_t)v;
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -131,7 +135,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		" subordinate_bus, config_bytes, config_size, has_acs, acs_offset, acs_cap, acs_ctrl,"
 		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
 		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
-		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6)"
+		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
+		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable"
 		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -195,6 +200,13 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		d->group = (int)v;
 		d->iommu_unit = ia_db_col_strdup(st, 35);
 		d->n_mem_bars = (size_t)sqlite3_column_int64(st, 36);
+		d->eetlp_prefix = ia_db_col_tri(st, 37);
+		if (ia_db_col_int(st, 38, &v)) d->ats_ctrl = (uint16_t)v;
+		if (ia_db_col_int(st, 39, &v)) d->pri_ctrl = (uint16_t)v;
+		if (ia_db_col_int(st, 40, &v)) d->pri_status = (uint16_t)v;
+		if (ia_db_col_int(st, 41, &v)) d->pasid_cap = (uint16_t)v;
+		if (ia_db_col_int(st, 42, &v)) d->pasid_ctrl = (uint16_t)v;
+		d->removable = ia_db_col_strdup(st, 43);
 		d->predicted_group = -1;
 	}
 	sqlite3_finalize(st);
@@ -259,7 +271,7 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 	size_t cap = 0;
 
 	if (ia_db_prepare(db, "SELECT name, kind, address, ecap_ir,"
-			      " (SELECT count(*) FROM iommu_unit_device d WHERE d.unit = u.name)"
+			      " (SELECT count(*) FROM iommu_unit_device d WHERE d.unit = u.name), cap, ecap, efr"
 			      " FROM iommu_unit u ORDER BY name", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -279,6 +291,12 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 		u->address = (uint64_t)v;
 		u->ir = ia_db_col_tri(st, 3);
 		u->n_devices = (size_t)sqlite3_column_int64(st, 4);
+		u->has_cap = ia_db_col_int(st, 5, &v);
+		u->cap = (uint64_t)v;
+		u->has_ecap = ia_db_col_int(st, 6, &v);
+		u->ecap = (uint64_t)v;
+		u->has_efr = ia_db_col_int(st, 7, &v);
+		u->efr = (uint64_t)v;
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -320,6 +338,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	int rc;
 
 	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
+	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a)) ||
 	    (rc = audit_load_groups(db, a)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)))
@@ -335,6 +354,7 @@ void ia_audit_free(struct ia_audit *a)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		struct ia_dev *d = &a->devs[i];
 		free(d->physfn); free(d->parent); free(d->driver); free(d->driver_override); free(d->iommu_unit);
+		free(d->removable);
 	}
 	free(a->devs);
 	for (size_t i = 0; i < a->n_groups; i++) {
@@ -343,6 +363,13 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->groups[i].devices); free(a->groups[i].type); free(a->groups[i].name);
 		audit_free_notes(a->groups[i].blockers, a->groups[i].n_blockers);
 		audit_free_notes(a->groups[i].exceptions, a->groups[i].n_exceptions);
+		for (size_t k = 0; k < a->groups[i].n_sva; k++) {
+			struct ia_sva *s = &a->groups[i].sva[k];
+			for (size_t r = 0; r < s->n_reasons; r++)
+				free(s->reasons[r]);
+			free(s->reasons); free(s->bdf);
+		}
+		free(a->groups[i].sva);
 	}
 	free(a->groups);
 	for (size_t i = 0; i < a->n_units; i++) {
@@ -361,6 +388,8 @@ void ia_audit_free(struct ia_audit *a)
 	}
 	free(a->findings);
 	free(a->irq_reason);
+	free(a->noiommu_reason);
+	free(a->noiommu_groups);
 	for (size_t i = 0; i < a->n_not_evaluated; i++)
 		free(a->not_evaluated[i]);
 	free(a->not_evaluated);

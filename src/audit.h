@@ -41,6 +41,10 @@ struct ia_dev {
 	size_t config_bytes, config_size;
 	enum ia_tri has_acs; uint16_t acs_offset, acs_cap, acs_ctrl; uint32_t acs_cap_dw, acs_ctrl_dw;
 	enum ia_tri has_ats, has_pri, has_pasid, has_sriov;
+	/* SVA inputs (kernel-rules.md §8.1), valid when the matching has_ is IA_YES */
+	uint16_t ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl;
+	enum ia_tri eetlp_prefix;   /* DevCap2 bit 21 End-End TLP Prefix Supported; unknown when unreadable */
+	char *removable;            /* sysfs removable: "removable", "fixed", "unknown", or NULL when absent */
 	bool is_vf; char *physfn;
 	char *parent;            /* upstream bridge BDF (sysfs parent) or NULL */
 	char *driver;            /* bound driver or NULL */
@@ -56,6 +60,13 @@ struct ia_note {
 	char *bdf, *what, *reason;
 };
 
+/** SVA (PASID) viability of one group member (rule device.sva, kernel-rules.md §8). */
+struct ia_sva {
+	char *bdf;                          /* the member as linked under devices/ */
+	enum ia_tri viable;                 /* IA_YES only when every precondition was seen to hold */
+	char **reasons; size_t n_reasons;   /* each failed or unknown precondition, in plain words */
+};
+
 /** A kernel IOMMU group. */
 struct ia_group {
 	int id;
@@ -68,6 +79,7 @@ struct ia_group {
 	bool isolation_unknown;             /* a wider isolation domain may exist (ACS unreadable) */
 	struct ia_note *blockers; size_t n_blockers;
 	struct ia_note *exceptions; size_t n_exceptions;
+	struct ia_sva *sva; size_t n_sva;   /* one per member, filled by rule device.sva */
 };
 
 /** A predicted group (the tool's reimplementation of the kernel's pci_device_group()). */
@@ -82,6 +94,9 @@ struct ia_unit {
 	bool has_address; uint64_t address;
 	size_t n_devices;
 	enum ia_tri ir;                     /* VT-d ecap.IR */
+	bool has_cap, has_ecap, has_efr;    /* the registers below were readable */
+	uint64_t cap, ecap;                 /* VT-d cap/ecap (intel-iommu/{cap,ecap}) */
+	uint64_t efr;                       /* AMD EFR (amd-iommu/features, first field) */
 };
 
 struct ia_audit {
@@ -89,6 +104,8 @@ struct ia_audit {
 	char *root; bool live; char *tool_version;
 	char *kernel_release; int kernel_major, kernel_minor; bool has_kernel_version;
 	char *cmdline, *arch;
+	bool has_kernel_patch; int kernel_patch;   /* third number of the release ("6.12.69" -> 69) */
+	bool has_tainted; uint64_t tainted;        /* proc/sys/kernel/tainted */
 	bool iommu_groups_dir;
 	/* facts */
 	struct ia_dev *devs; size_t n_devs;
@@ -100,6 +117,12 @@ struct ia_audit {
 	/* platform verdicts (rules) */
 	enum ia_tri irq_isolated; char *irq_reason;
 	enum ia_tri unsafe_interrupts_allowed;
+	/* VFIO no-IOMMU mode (rule host.noiommu, kernel-rules.md §6); state NULL until evaluated */
+	const char *noiommu_state;          /* "available", "enabled", "unavailable", "unknown" */
+	char *noiommu_reason;
+	enum ia_tri noiommu_compiled;       /* CONFIG_VFIO_NOIOMMU */
+	enum ia_tri noiommu_enabled;        /* vfio.enable_unsafe_noiommu_mode */
+	int *noiommu_groups; size_t n_noiommu_groups; /* groups named vfio-noiommu or with /dev/vfio/noiommu-N */
 	/* rules not evaluated, with the reason (for `rules` and reports) */
 	char **not_evaluated; size_t n_not_evaluated;
 	/* conclusions */

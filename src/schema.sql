@@ -21,7 +21,8 @@ CREATE TABLE host (
   cmdline TEXT,                      -- proc/cmdline, trailing newline removed
   arch TEXT,                         -- "x86_64", "aarch64", ... from proc/version or the tree
   iommu_groups_dir INTEGER NOT NULL, -- 1 when sys/kernel/iommu_groups exists
-  kernel_config_source TEXT          -- "boot/config-<release>" or "proc/config.gz"; NULL if none
+  kernel_config_source TEXT,         -- "boot/config-<release>" or "proc/config.gz"; NULL if none
+  tainted INTEGER                    -- proc/sys/kernel/tainted (bit 6 'U': a vfio-noiommu group was created); NULL if unreadable
 ) STRICT;
 
 CREATE TABLE cmdline_param (
@@ -41,6 +42,11 @@ CREATE TABLE module_param (
   name TEXT NOT NULL,                -- parameter file name
   value TEXT,                        -- contents, trailing newline removed; NULL if unreadable
   PRIMARY KEY (module, name)
+) STRICT;
+
+CREATE TABLE sysfs_module (
+  name TEXT PRIMARY KEY,             -- vfio, vfio_iommu_type1, vfio_pci or iommufd when sys/module/<name> exists
+  has_parameters INTEGER NOT NULL    -- 1 when sys/module/<name>/parameters exists (its files are in module_param)
 ) STRICT;
 
 CREATE TABLE loaded_module (

@@ -246,6 +246,24 @@ static void snap_put_file(struct snap_sink *s, const char *rel, const void *data
 	s->files++;
 }
 
+/* An (empty) directory: its existence is the fact (a loaded module under sys/module). */
+static void snap_put_dir(struct snap_sink *s, const char *rel)
+{
+	if (s->ar) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, rel);
+		archive_entry_set_filetype(e, AE_IFDIR);
+		archive_entry_set_perm(e, 0755);
+		archive_entry_set_mtime(e, s->now, 0);
+		archive_write_header(s->ar, e);
+		archive_entry_free(e);
+	} else {
+		snap_mkdirs(s, rel);
+		if (mkdirat(s->dirfd, rel, 0755) < 0 && errno != EEXIST)
+			ia_diag_add(s->diags, -errno, rel, -1, "cannot create: %s", strerror(errno));
+	}
+}
+
 static void snap_put_link(struct snap_sink *s, const char *rel, const char *target)
 {
 	if (s->ar) {
@@ -469,7 +487,8 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 		if (s.dirfd < 0)
 			return -errno;
 	}
-	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/interrupts", "proc/modules", "proc/config.gz" };
+	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/interrupts", "proc/modules", "proc/config.gz",
+					    "proc/sys/kernel/tainted" };
 	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
 		snap_copy(&s, proc[i], 32u << 20);
 	char *ver = NULL;
@@ -495,6 +514,9 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "iommufd" };
 	for (size_t i = 0; i < sizeof(mods) / sizeof(*mods); i++) {
 		char rel[128];
+		snprintf(rel, sizeof(rel), "sys/module/%s", mods[i]);
+		if (ia_fsroot_exists(root, rel))
+			snap_put_dir(&s, rel); /* a loaded module without parameters still tells no-IOMMU is compiled out */
 		snprintf(rel, sizeof(rel), "sys/module/%s/parameters", mods[i]);
 		snap_copy_dir_files(&s, rel, 4096);
 	}

@@ -3,6 +3,8 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,18 @@ static size_t count(json_t *rep, const char *rule, const char *level)
 	return n;
 }
 
+/* The message of the first finding of @rule, or "" when none. */
+static const char *message_of(json_t *rep, const char *rule)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "rule")), rule))
+			return json_string_value(json_object_get(f, "message"));
+	return "";
+}
+
 static json_t *group(json_t *rep, int id)
 {
 	json_t *g;
@@ -61,6 +75,8 @@ static void test_iommu_inactive(void **state)
 	json_t *r = audit_edited("x86-intel-noacs-slots/run-6.12", "rm -rf $T/sys/kernel/iommu_groups $T/sys/class/iommu"
 				 " && find $T/sys/devices -name iommu_group -delete", &st);
 	assert_int_equal(count(r, "host.iommu-inactive", "warning"), 1);
+	/* The three answers apart: the firmware describes one, the kernel did not activate it. */
+	assert_non_null(strstr(message_of(r, "host.iommu-inactive"), "the firmware describes an IOMMU (DMAR)"));
 	assert_int_equal(json_array_size(json_object_get(r, "groups")), 0);
 	/* Prediction still runs: the groups the kernel would form once the IOMMU is on. */
 	assert_int_equal(json_array_size(json_object_get(r, "predicted_groups")), 8);
@@ -187,6 +203,228 @@ static void test_msi_isolation(void **state)
 	json_decref(r);
 }
 
+/* Shell helpers for edits: poke FILE OFFSET 'octal-escaped bytes' (dash's printf has no \x). */
+#define POKE "poke() { printf \"$3\" | dd of=\"$1\" bs=1 seek=$(($2)) conv=notrunc status=none; }; "
+#define XHCI "$T/sys/devices/pci0000:00/0000:00:05.0/config"
+#define NVME "$T/sys/devices/pci0000:00/0000:00:02.1/0000:02:00.0/0000:03:00.0/0000:04:00.0/config"
+/* PASID (0x1b) at 0x100 -> ATS (0x0f) at 0x110 on the q35 xHCI, an RCiEP whose DevCap2 has bit 21. */
+#define XHCI_PASID_ATS(ctrl) POKE "poke " XHCI " 0x100 '\\033\\000\\001\\021\\000\\024" ctrl "\\000' && " \
+	"poke " XHCI " 0x110 '\\017\\000\\001\\000\\000\\000\\000\\000' && "
+#define VTD_SM "echo 10d0020f00f4e > $T/sys/class/iommu/dmar0/intel-iommu/ecap && " \
+	"echo 1d2008c22260286 > $T/sys/class/iommu/dmar0/intel-iommu/cap && " \
+	"sed -i 's/intel_iommu=on/intel_iommu=on,sm_on/' $T/proc/cmdline && "
+#define OLDER_612 "sed -i 's/6\\.12\\.117+deb12-amd64/6.12.10/' $T/proc/version"
+
+static json_t *sva_of(json_t *rep, int gid, const char *bdf)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(group(rep, gid), "sva"), i, s)
+		if (!strcmp(json_string_value(json_object_get(s, "bdf")), bdf))
+			return s;
+	fail_msg("group %d has no sva entry for %s", gid, bdf);
+	return NULL;
+}
+
+static bool sva_reason_has(json_t *s, const char *needle)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(s, "reasons"), i, r)
+		if (strstr(json_string_value(r), needle))
+			return true;
+	return false;
+}
+
+static void test_sva(void **state)
+{
+	int st;
+	/* Everything SVA needs: PASID+ATS on a single-device RCiEP, VT-d scalable mode with PASID, PRS,
+	 * SMPWC, FL1GP, DT, and a 6.12 release before the x86 SVA disable (6.12.69). */
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", XHCI_PASID_ATS("\\000") VTD_SM OLDER_612, &st);
+	json_t *s = sva_of(r, 6, "0000:00:05.0");
+	if (!json_is_true(json_object_get(s, "viable")))
+		fail_msg("00:05.0 should be SVA-viable: %s", json_dumps(s, 0));
+	assert_int_equal(count(r, "device.sva", NULL), 0);
+	/* A device without PASID is not viable, with that reason, and no finding is made about it. */
+	assert_true(json_is_false(json_object_get(sva_of(r, 8, "0000:01:00.0"), "viable")));
+	assert_true(sva_reason_has(sva_of(r, 8, "0000:01:00.0"), "no PASID capability"));
+	json_decref(r);
+
+	/* The same on 6.12.117: the stable x86 SVA disable applies. */
+	r = audit_edited("x86-intel-acs/run-6.12", XHCI_PASID_ATS("\\000") VTD_SM "true", &st);
+	s = sva_of(r, 6, "0000:00:05.0");
+	assert_true(json_is_false(json_object_get(s, "viable")));
+	assert_true(sva_reason_has(s, "6.12.117"));
+	assert_int_equal(count(r, "device.sva", "info"), 1);
+	json_decref(r);
+
+	/* The capture's VT-d has no scalable mode: not viable, said so. */
+	r = audit_edited("x86-intel-acs/run-6.12", XHCI_PASID_ATS("\\000") OLDER_612, &st);
+	s = sva_of(r, 6, "0000:00:05.0");
+	assert_true(json_is_false(json_object_get(s, "viable")));
+	assert_true(sva_reason_has(s, "ecap.SMTS"));
+	json_decref(r);
+
+	/* The unedited capture: no PASID anywhere, no device.sva finding. */
+	r = audit_edited("x86-intel-acs/run-6.12", NULL, &st);
+	assert_int_equal(count(r, "device.sva", NULL), 0);
+	assert_int_equal(count(r, "device.pasid-unprotected", NULL), 0);
+	json_decref(r);
+}
+
+static void test_pasid_unprotected(void **state)
+{
+	int st;
+	/* PASID enabled on the NVMe below a switch downstream port without ACS. */
+	json_t *r = audit_edited("x86-intel-acs/run-6.12",
+				 POKE "poke " NVME " 0x100 '\\033\\000\\001\\000\\000\\024\\001\\000'", &st);
+	assert_int_equal(count(r, "device.pasid-unprotected", "warning"), 1);
+	json_t *s = sva_of(r, 10, "0000:04:00.0");
+	assert_true(json_is_false(json_object_get(s, "viable")));
+	assert_true(sva_reason_has(s, "ACS Request Redirect"));
+	json_decref(r);
+	/* PASID enabled on a root-bus RCiEP: nothing to route peer-to-peer. */
+	r = audit_edited("x86-intel-acs/run-6.12", XHCI_PASID_ATS("\\001") "true", &st);
+	assert_int_equal(count(r, "device.pasid-unprotected", NULL), 0);
+	json_decref(r);
+}
+
+static json_t *noiommu(json_t *rep)
+{
+	return json_object_get(json_object_get(rep, "platform"), "noiommu");
+}
+
+static void test_noiommu(void **state)
+{
+	int st;
+	/* The captures hold no sys/module and no kernel config: unknown, and said so. */
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", NULL, &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "unknown");
+	assert_int_equal(count(r, "host.noiommu", NULL), 0);
+	json_decref(r);
+	/* vfio loaded without the parameter: compiled out. */
+	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio", &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "unavailable");
+	assert_true(json_is_false(json_object_get(noiommu(r), "compiled")));
+	assert_int_equal(count(r, "host.noiommu", NULL), 0);
+	json_decref(r);
+	/* compiled in, off */
+	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio/parameters && "
+			 "echo N > $T/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "available");
+	assert_int_equal(count(r, "host.noiommu", NULL), 0);
+	json_decref(r);
+	/* enabled: a warning */
+	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio/parameters && "
+			 "echo Y > $T/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "enabled");
+	assert_int_equal(count(r, "host.noiommu", "warning"), 1);
+	json_decref(r);
+	/* in use: a /dev/vfio/noiommu-N node (IOMMU groups absent): an error naming the group */
+	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio/parameters && "
+			 "echo Y > $T/sys/module/vfio/parameters/enable_unsafe_noiommu_mode && touch $T/dev/vfio/noiommu-0", &st);
+	assert_int_equal(count(r, "host.noiommu", "error"), 1);
+	assert_int_equal(json_array_size(json_object_get(noiommu(r), "groups")), 1);
+	assert_int_equal(st, 1);
+	json_decref(r);
+}
+
+static void test_identity_domain(void **state)
+{
+	int st;
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", "for t in $T/sys/kernel/iommu_groups/*/type; do echo identity > $t; done && "
+				 "sed -i 's/intel_iommu=on/intel_iommu=on iommu=pt/' $T/proc/cmdline", &st);
+	assert_int_equal(count(r, "host.identity-domain", "info"), 1);
+	json_t *f;
+	size_t i;
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "rule")), "host.identity-domain"))
+			assert_non_null(strstr(json_string_value(json_object_get(f, "evidence")), "iommu=pt"));
+	json_decref(r);
+	r = audit_edited("x86-intel-acs/run-6.12", NULL, &st);
+	assert_int_equal(count(r, "host.identity-domain", NULL), 0);
+	json_decref(r);
+}
+
+static void test_external_dma(void **state)
+{
+	int st;
+	const char *rem = "echo removable > $T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0/removable";
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", rem, &st);
+	assert_int_equal(count(r, "host.external-dma", "info"), 1);
+	json_decref(r);
+	char off[1024];
+	snprintf(off, sizeof(off), "%s && rm -rf $T/sys/kernel/iommu_groups $T/sys/class/iommu && "
+		 "find $T/sys/devices -name iommu_group -delete", rem);
+	r = audit_edited("x86-intel-acs/run-6.12", off, &st);
+	assert_int_equal(count(r, "host.external-dma", "warning"), 1);
+	json_decref(r);
+	r = audit_edited("x86-intel-acs/run-6.12", "echo fixed > $T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0/removable", &st);
+	assert_int_equal(count(r, "host.external-dma", NULL), 0);
+	json_decref(r);
+}
+
+/*
+ * Write a DMAR (VT-d spec §8) with one INCLUDE_PCI_ALL DRHD and one RMRR [0xbf000000, 0xbf7fffff]
+ * whose device scope is the endpoint 00:@dev.0, with a correct checksum; return its path.
+ */
+static const char *write_dmar_rmrr(uint8_t dev)
+{
+	static char path[] = "/tmp/ia-dmar-XXXXXX";
+	uint8_t t[48 + 16 + 32] = { 'D', 'M', 'A', 'R' };
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	t[4] = sizeof(t);
+	t[8] = 1;                                   /* revision */
+	memcpy(t + 10, "IATEST", 6);
+	t[36] = 38;                                 /* HAW: 39 bits */
+	t[37] = 1;                                  /* INTR_REMAP */
+	uint8_t *d = t + 48;                        /* DRHD */
+	d[0] = 0; d[2] = 16; d[4] = 1;              /* type 0, length 16, INCLUDE_PCI_ALL */
+	d[8 + 2] = 0xd9; d[8 + 3] = 0xfe;           /* base 0xfed90000 */
+	uint8_t *r = t + 64;                        /* RMRR */
+	r[0] = 1; r[2] = 32;
+	r[8 + 3] = 0xbf;                            /* base 0xbf000000 */
+	r[16 + 0] = 0xff; r[16 + 1] = 0xff; r[16 + 2] = 0x7f; r[16 + 3] = 0xbf; /* limit 0xbf7fffff */
+	uint8_t *sc = r + 24;                       /* device scope: endpoint, 00:dev.0 */
+	sc[0] = 1; sc[1] = 8; sc[5] = 0; sc[6] = dev; sc[7] = 0;
+	uint8_t sum = 0;
+	for (size_t i = 0; i < sizeof(t); i++)
+		sum += t[i];
+	t[9] = (uint8_t)(0x100 - sum);
+	assert_int_equal(write(fd, t, sizeof(t)), (ssize_t)sizeof(t));
+	close(fd);
+	return path;
+}
+
+/* The IOMMU is off today, but the DMAR's RMRR will block its device once it is on (users.md ask 5). */
+static void test_direct_region_predeploy(void **state)
+{
+	int st;
+	char cmd[1024];
+	const char *dmar = write_dmar_rmrr(5); /* 00:05.0 is the q35 xHCI */
+
+	snprintf(cmd, sizeof(cmd), "cp %s $T/sys/firmware/acpi/tables/DMAR && rm -rf $T/sys/kernel/iommu_groups "
+		 "$T/sys/class/iommu && find $T/sys/devices -name iommu_group -delete", dmar);
+	/* The RMRR names the USB controller: relaxable, so no warning. */
+	json_t *r = audit_edited("x86-intel-noacs-slots/run-6.12", cmd, &st);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "platform"), "firmware_regions")), 1);
+	assert_int_equal(count(r, "group.firmware-direct-region", NULL), 0);
+	json_decref(r);
+	/* The same RMRR on a function that is neither USB nor graphics: a pre-deployment warning. */
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
+		 " && echo 0x020000 > $T/sys/devices/pci0000:00/0000:00:05.0/class");
+	r = audit_edited("x86-intel-noacs-slots/run-6.12", cmd, &st);
+	assert_int_equal(count(r, "group.firmware-direct-region", "warning"), 1);
+	assert_non_null(strstr(message_of(r, "group.firmware-direct-region"), "0000:00:05.0"));
+	json_decref(r);
+	unlink(dmar);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -197,7 +435,9 @@ static void test_rules_listing(void **state)
 	assert_int_equal(st, 0);
 	static const char *const ids[] = { "host.iommu-inactive", "host.acs-override", "group.prediction-differs",
 					   "isolation.p2p-domain", "group.not-viable", "group.firmware-direct-region",
-					   "platform.msi-not-isolated", "group.verdict" };
+					   "platform.msi-not-isolated", "group.verdict", "device.sva",
+					   "device.pasid-unprotected", "host.noiommu", "host.identity-domain",
+					   "host.external-dma" };
 	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++)
 		if (!strstr(out, ids[i]))
 			fail_msg("`iommu-audit rules` does not list %s", ids[i]);
@@ -213,6 +453,12 @@ int main(void)
 		cmocka_unit_test(test_unreadable_reserved_regions_is_unknown),
 		cmocka_unit_test(test_not_viable),
 		cmocka_unit_test(test_msi_isolation),
+		cmocka_unit_test(test_sva),
+		cmocka_unit_test(test_pasid_unprotected),
+		cmocka_unit_test(test_noiommu),
+		cmocka_unit_test(test_identity_domain),
+		cmocka_unit_test(test_external_dma),
+		cmocka_unit_test(test_direct_region_predeploy),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule host.noiommu: VFIO no-IOMMU mode: compiled in, enabled, groups in use, and what it costs.
+// Mirrors drivers/vfio/group.c vfio_group_find_or_alloc() / vfio_noiommu_group_alloc() and the
+// enable_unsafe_noiommu_mode parameter of drivers/vfio/vfio_main.c (Linux 6.12); kernel-rules.md §6.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+#define TAINT_USER_BIT 6 /* 'U', set by vfio_noiommu_group_alloc() */
+
+static const char *const noiommu_cost =
+	"no-IOMMU mode gives no isolation at all: a device bound to vfio-pci DMAs to any physical address, "
+	"userspace must use physical addresses and needs CAP_SYS_RAWIO, no VM can use it, and the kernel "
+	"is tainted ('U')";
+
+static bool noiommu_truthy(const char *v)
+{
+	return v && (!strcmp(v, "Y") || !strcmp(v, "y") || !strcmp(v, "1"));
+}
+
+/* Groups that are no-IOMMU groups: a /dev/vfio/noiommu-N node, or a group named vfio-noiommu holding
+ * a PCI function (emulated-IOMMU mdev groups share the name but get /dev/vfio/N; §6 "Trap"). */
+static int noiommu_groups(struct ia_eval *ev)
+{
+	struct ia_audit *a = ev->a;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(ev->db,
+			"SELECT id FROM iommu_group g WHERE EXISTS (SELECT 1 FROM vfio_node v WHERE v.name = 'noiommu-' || g.id)"
+			" OR (g.name = 'vfio-noiommu' AND EXISTS (SELECT 1 FROM iommu_group_device d JOIN pci_function f"
+			"     ON f.bdf = d.device WHERE d.group_id = g.id))"
+			" UNION SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node WHERE name GLOB 'noiommu-[0-9]*'"
+			" ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int *nv = realloc(a->noiommu_groups, (a->n_noiommu_groups + 1) * sizeof(*nv));
+		if (!nv) {
+			sqlite3_finalize(st);
+			return -ENOMEM;
+		}
+		a->noiommu_groups = nv;
+		nv[a->n_noiommu_groups++] = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The parameter file: 1 and *val set when present; 0 absent with sys/module/vfio present (so
+ * CONFIG_VFIO_NOIOMMU=n); -1 when vfio's sysfs directory was not seen. */
+static int noiommu_param(struct ia_eval *ev, char *val, size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(ev->db,
+			"SELECT (SELECT value FROM module_param WHERE module = 'vfio' AND name = 'enable_unsafe_noiommu_mode'),"
+			" EXISTS (SELECT 1 FROM module_param WHERE module = 'vfio' AND name = 'enable_unsafe_noiommu_mode'),"
+			" EXISTS (SELECT 1 FROM sysfs_module WHERE name = 'vfio')", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1)) {
+			const char *v = (const char *)sqlite3_column_text(st, 0);
+			snprintf(val, cap, "%s", v ? v : "");
+			rc = 1;
+		} else if (sqlite3_column_int(st, 2)) {
+			rc = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	char pval[32] = "", cval[64] = "", kval[16] = "", reason[768];
+	int rc;
+
+	if ((rc = noiommu_groups(ev)) == -ENOMEM)
+		return rc;
+	int p = noiommu_param(ev, pval, sizeof(pval));
+	int k = ia_eval_kconfig(ev, "CONFIG_VFIO_NOIOMMU", kval, sizeof(kval));
+	int c = ia_eval_cmdline(ev, "vfio.enable_unsafe_noiommu_mode", cval, sizeof(cval));
+	bool tainted_u = a->has_tainted && ((a->tainted >> TAINT_USER_BIT) & 1);
+
+	/* compiled in? */
+	const char *cwhy;
+	if (p == 1) {
+		a->noiommu_compiled = IA_YES;
+		cwhy = "sys/module/vfio/parameters/enable_unsafe_noiommu_mode exists";
+	} else if (k == 1 && !strcmp(kval, "y")) {
+		a->noiommu_compiled = IA_YES;
+		cwhy = "CONFIG_VFIO_NOIOMMU=y";
+	} else if (a->n_noiommu_groups) {
+		a->noiommu_compiled = IA_YES;
+		cwhy = "no-IOMMU groups exist";
+	} else if (k == 0) {
+		a->noiommu_compiled = IA_NO;
+		cwhy = "CONFIG_VFIO_NOIOMMU is not set";
+	} else if (p == 0) {
+		a->noiommu_compiled = IA_NO;
+		cwhy = "vfio is loaded without an enable_unsafe_noiommu_mode parameter (CONFIG_VFIO_NOIOMMU=n)";
+	} else {
+		cwhy = "neither the kernel configuration nor sys/module/vfio was readable";
+	}
+	/* enabled? */
+	if (p == 1)
+		a->noiommu_enabled = noiommu_truthy(pval) ? IA_YES : IA_NO;
+	else if (a->n_noiommu_groups)
+		a->noiommu_enabled = IA_YES;
+	else if (a->noiommu_compiled == IA_NO)
+		a->noiommu_enabled = IA_NO;
+	else if (c == 1 && noiommu_truthy(cval))
+		a->noiommu_enabled = IA_YES; /* applies when vfio loads */
+
+	char groups[256] = "";
+	for (size_t i = 0; i < a->n_noiommu_groups; i++)
+		snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups), "%s%d", i ? ", " : "",
+			 a->noiommu_groups[i]);
+	if (a->n_noiommu_groups) {
+		a->noiommu_state = "enabled";
+		snprintf(reason, sizeof(reason), "no-IOMMU groups in use: %s (%s)", groups, cwhy);
+	} else if (a->noiommu_enabled == IA_YES) {
+		a->noiommu_state = "enabled";
+		snprintf(reason, sizeof(reason), "vfio.enable_unsafe_noiommu_mode is on (%s)",
+			 p == 1 ? "module parameter Y" : "kernel command line");
+	} else if (a->noiommu_compiled == IA_YES) {
+		a->noiommu_state = "available";
+		snprintf(reason, sizeof(reason), "compiled in (%s) but vfio.enable_unsafe_noiommu_mode is %s", cwhy,
+			 a->noiommu_enabled == IA_NO ? "off" : "not known to be on");
+	} else if (a->noiommu_compiled == IA_NO) {
+		a->noiommu_state = "unavailable";
+		snprintf(reason, sizeof(reason), "%s", cwhy);
+	} else {
+		a->noiommu_state = "unknown";
+		snprintf(reason, sizeof(reason), "%s%s", cwhy,
+			 tainted_u ? "; the kernel carries taint U, which a no-IOMMU group would set" : "");
+	}
+	if (!(a->noiommu_reason = strdup(reason)))
+		return -ENOMEM;
+	if (!strcmp(a->noiommu_state, "unknown")) {
+		*why = a->noiommu_reason;
+		return -ENODATA;
+	}
+
+	char evd[1024];
+	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
+	if (a->n_noiommu_groups)
+		return ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
+				       "group%s %s %s driven through VFIO no-IOMMU mode: %s",
+				       a->n_noiommu_groups == 1 ? "" : "s", groups,
+				       a->n_noiommu_groups == 1 ? "is" : "are", noiommu_cost);
+	if (a->noiommu_enabled == IA_YES)
+		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
+				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "
+				       "hands it to userspace with no isolation; %s", noiommu_cost);
+	if (tainted_u)
+		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
+				       "the kernel is tainted 'U' (a no-IOMMU group may have existed since boot) although "
+				       "no no-IOMMU group is present now");
+	if (a->noiommu_compiled == IA_YES && !a->n_groups && !a->n_units)
+		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
+				       "Prefer enabling the IOMMU. Use no-IOMMU mode (vfio.enable_unsafe_noiommu_mode=1) only "
+				       "for trusted devices and software that accept the cost.", evd,
+				       "with no IOMMU active, no-IOMMU mode is the only way to drive devices from userspace "
+				       "here; it is compiled in but off. If enabled: %s", noiommu_cost);
+	return 0;
+}
+
+const struct ia_rule ia_rule_noiommu = {
+	.id = "host.noiommu",
+	.level = IA_LEVEL_ERROR,
+	.summary = "VFIO no-IOMMU mode is enabled or in use (no DMA isolation, taints the kernel)",
+	.advice = "Enable the IOMMU and assign devices through real IOMMU groups; turn off "
+		  "vfio.enable_unsafe_noiommu_mode (sys/module/vfio/parameters, modprobe options, command line) "
+		  "and unbind the no-IOMMU devices from vfio-pci.",
+	.refs = "drivers/vfio/group.c vfio_group_find_or_alloc(), vfio_noiommu_group_alloc(); "
+		"drivers/vfio/vfio_main.c enable_unsafe_noiommu_mode; kernel-rules.md §6",
+	.eval = r_eval,
+};

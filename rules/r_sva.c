@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rules device.sva and device.pasid-unprotected: whether shared virtual addressing (PASID) can be used
+// safely per group member, and PASID enabled where the fabric can route PASID requests peer-to-peer.
+//
+// Mirrors (Linux 6.12): drivers/pci/ats.c pci_enable_pasid(), pci_enable_pri(), pci_ats_supported();
+// drivers/pci/probe.c pci_configure_eetlp_prefix(); drivers/pci/quirks.c quirk_huawei_pcie_sva();
+// drivers/iommu/intel/{iommu.c,svm.c} sm_supported(), pasid_supported(), intel_svm_check(),
+// dmar_ats_supported(), intel_iommu_enable_sva(); drivers/iommu/amd/init.c
+// amd_iommu_pasid_supported(); drivers/iommu/iommu-sva.c. kernel-rules.md §8.
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firmware.h"
+#include "rules/rules.h"
+
+/* PCIe port types (PCI_EXP_TYPE_*). */
+#define PT_ROOT_PORT 0x4
+#define PT_PCIE_PCI_BRIDGE 0x7
+#define PT_RC_END 0x9
+
+/* One member's evaluation: a tri-state verdict and the reasons that lower it. */
+struct sva_acc {
+	enum ia_tri v;
+	char **r; size_t n;
+	int err;
+};
+
+static void sva_add(struct sva_acc *s, enum ia_tri lower, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void sva_add(struct sva_acc *s, enum ia_tri lower, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (lower == IA_NO)
+		s->v = IA_NO;
+	else if (lower == IA_UNKNOWN && s->v == IA_YES)
+		s->v = IA_UNKNOWN;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	char **nv = realloc(s->r, (s->n + 1) * sizeof(*nv));
+	if (!nv || !(nv[s->n] = strdup(buf))) {
+		if (nv)
+			s->r = nv;
+		s->err = -ENOMEM;
+		return;
+	}
+	s->r = nv;
+	s->n++;
+}
+
+/* quirk_huawei_pcie_sva(): these Kunpeng integrated devices use PASID without TLP prefixes. */
+static bool sva_pasid_no_tlp(const struct ia_dev *d)
+{
+	if (!d->has_ids || d->vendor != 0x19e5 || !d->has_revision)
+		return false;
+	if (d->device != 0xa250 && d->device != 0xa251 && d->device != 0xa255 && d->device != 0xa256)
+		return false;
+	return d->revision == 0x21 || d->revision == 0x30;
+}
+
+/*
+ * pci_configure_eetlp_prefix(): a device carries End-End TLP prefixes end to end when DevCap2 bit 21
+ * is set on it and on every bridge above it, up to a Root Port (or it is an RCiEP).
+ * Return YES/NO/UNKNOWN; *culprit is the first device that breaks (or may break) the path.
+ */
+static enum ia_tri sva_prefix_path(const struct ia_audit *a, const struct ia_dev *d, const struct ia_dev **culprit)
+{
+	for (int depth = 0; d && depth < 64; depth++) {
+		if (d->eetlp_prefix != IA_YES) {
+			*culprit = d;
+			return d->eetlp_prefix;
+		}
+		if (d->is_pcie == IA_YES && (d->pcie_type == PT_ROOT_PORT || d->pcie_type == PT_RC_END))
+			return IA_YES;
+		if (!d->parent) {
+			*culprit = d; /* on a root bus without being a root port or RCiEP */
+			return IA_NO;
+		}
+		d = ia_audit_find_dev(a, d->parent);
+	}
+	*culprit = NULL;
+	return IA_UNKNOWN;
+}
+
+/* The root port (device on a root bus) above @d, or @d itself. */
+static const struct ia_dev *sva_root_port(const struct ia_audit *a, const struct ia_dev *d)
+{
+	for (int depth = 0; d && d->parent && depth < 64; depth++) {
+		const struct ia_dev *p = ia_audit_find_dev(a, d->parent);
+		if (!p)
+			return NULL;
+		d = p;
+	}
+	return d;
+}
+
+/* A bridge on the path that is conventional PCI or a PCIe-to-PCI bridge (no ATS beyond it). */
+static const struct ia_dev *sva_legacy_bridge_on_path(const struct ia_audit *a, const struct ia_dev *d)
+{
+	for (int depth = 0; d && d->parent && depth < 64; depth++) {
+		d = ia_audit_find_dev(a, d->parent);
+		if (d && (d->is_pcie == IA_NO || (d->is_pcie == IA_YES && d->pcie_type == PT_PCIE_PCI_BRIDGE)))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * dmar_ats_supported() (drivers/iommu/intel/dmar.c): an integrated device, a device named in a SATC,
+ * or one whose root port is in an ATSR scope (or an ATSR with ALL_PORTS on its segment).
+ * Return YES/NO, or UNKNOWN when the DMAR was not decoded.
+ */
+static enum ia_tri sva_dmar_ats(struct ia_eval *ev, const struct ia_dev *d)
+{
+	const struct ia_firmware *fw = ev->a->firmware;
+	const struct ia_dev *rp = sva_root_port(ev->a, d);
+	sqlite3_stmt *st;
+	enum ia_tri v = IA_NO;
+
+	if (!fw || !fw->has_dmar_info)
+		return IA_UNKNOWN;
+	if (!d->parent)
+		return IA_YES; /* integrated: on the root bus */
+	if (sqlite3_prepare_v2(ev->db,
+			"SELECT 1 FROM dmar_structure s WHERE (s.type = 'ATSR' AND s.segment = ?1 AND (s.flags & 1))"
+			" OR EXISTS (SELECT 1 FROM dmar_scope c JOIN dmar_structure t ON t.offset = c.struct_offset"
+			"   WHERE (t.type = 'ATSR' AND c.bdf = ?2) OR (t.type = 'SATC' AND c.bdf = ?3)) LIMIT 1",
+			-1, &st, NULL) != SQLITE_OK)
+		return IA_UNKNOWN;
+	sqlite3_bind_int(st, 1, d->domain);
+	sqlite3_bind_text(st, 2, rp ? rp->bdf : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->bdf, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = IA_YES;
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct ia_unit *sva_unit(const struct ia_audit *a, const char *name)
+{
+	for (size_t i = 0; name && i < a->n_units; i++)
+		if (a->units[i].name && !strcmp(a->units[i].name, name))
+			return &a->units[i];
+	return NULL;
+}
+
+/* intel_iommu_sm: intel_iommu=sm_on/sm_off, else CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON. */
+static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
+{
+	char val[256], kc[16];
+	int c = ia_eval_cmdline(ev, "intel_iommu", val, sizeof(val));
+
+	if (c == 1) {
+		/* comma-separated options; the last sm_on/sm_off wins (intel_iommu_setup()) */
+		enum ia_tri v = IA_UNKNOWN;
+		for (char *save = NULL, *t = strtok_r(val, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(t, "sm_on"))
+				v = IA_YES;
+			else if (!strcmp(t, "sm_off"))
+				v = IA_NO;
+		}
+		if (v != IA_UNKNOWN) {
+			*why = v == IA_YES ? "intel_iommu=sm_on" : "intel_iommu=sm_off";
+			return v;
+		}
+	}
+	int k = ia_eval_kconfig(ev, "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON", kc, sizeof(kc));
+	if (k == 1 && !strcmp(kc, "y")) {
+		*why = "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON=y";
+		return IA_YES;
+	}
+	if (k == 0) {
+		*why = "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON is not set and intel_iommu= has no sm_on";
+		return IA_NO;
+	}
+	*why = "the kernel configuration is not available and intel_iommu= does not say sm_on/sm_off";
+	return IA_UNKNOWN;
+}
+
+static void sva_vtd(struct ia_eval *ev, const struct ia_unit *u, const struct ia_dev *d,
+		    const struct ia_dev *pasid_dev, struct sva_acc *s)
+{
+	if (!u->has_ecap || !u->has_cap) {
+		sva_add(s, IA_UNKNOWN, "the cap/ecap registers of %s were not readable", u->name);
+		return;
+	}
+	const char *smwhy = NULL;
+	enum ia_tri sm = sva_intel_sm_enabled(ev, &smwhy);
+	if (!((u->ecap >> 43) & 1))
+		sva_add(s, IA_NO, "%s has no scalable mode (ecap.SMTS, bit 43): no PASID support", u->name);
+	else if (sm != IA_YES)
+		sva_add(s, sm, "scalable mode %s on %s (%s)", sm == IA_NO ? "is off" : "may be off", u->name, smwhy);
+	if (!((u->ecap >> 40) & 1))
+		sva_add(s, IA_NO, "%s lacks ecap.PASID (bit 40)", u->name);
+	if (!((u->ecap >> 48) & 1))
+		sva_add(s, IA_NO, "%s lacks scalable-mode page-walk coherency (ecap.SMPWC, bit 48): "
+			"intel_svm_check() leaves SVM off", u->name);
+	if (!((u->cap >> 56) & 1))
+		sva_add(s, IA_UNKNOWN, "%s lacks first-level 1 GiB pages (cap.FL1GP, bit 56): SVM is off when the "
+			"CPU has 1 GiB pages, as nearly every x86-64 CPU does", u->name);
+	/* intel_iommu_enable_sva() needs ATS enabled, and PRI when the device has PRI */
+	char noats[8];
+	if (!((u->ecap >> 2) & 1))
+		sva_add(s, IA_NO, "%s has no device-TLB support (ecap.DT, bit 2): ATS cannot be enabled", u->name);
+	if (pasid_dev->has_ats != IA_YES)
+		sva_add(s, pasid_dev->has_ats == IA_NO ? IA_NO : IA_UNKNOWN, "%s ATS capability: %s",
+			pasid_dev->bdf, pasid_dev->has_ats == IA_NO ? "absent (VT-d SVA requires ATS)" : "unreadable");
+	if (ia_eval_cmdline(ev, "pci", noats, sizeof(noats)) == 1 && strstr(noats, "noats"))
+		sva_add(s, IA_NO, "pci=noats on the command line disables ATS");
+	if (d->removable && !strcmp(d->removable, "removable"))
+		sva_add(s, IA_NO, "%s is removable (external): the kernel treats it as untrusted and never enables ATS",
+			d->bdf);
+	const struct ia_dev *legacy = sva_legacy_bridge_on_path(ev->a, d);
+	if (legacy)
+		sva_add(s, IA_NO, "%s on the path is a PCI or PCIe-to-PCI bridge: no ATS behind it", legacy->bdf);
+	enum ia_tri ats = sva_dmar_ats(ev, d);
+	if (ats != IA_YES)
+		sva_add(s, ats, ats == IA_NO ? "no DMAR ATSR covers its root port and no SATC names it "
+					       "(dmar_ats_supported())"
+					     : "the DMAR table was not decoded: ATSR/SATC coverage unknown");
+	if (pasid_dev->has_pri == IA_YES && !(((u->ecap >> 29) & 1) && ((u->ecap >> 42) & 1)))
+		sva_add(s, IA_NO, "the device has PRI but %s lacks page requests (ecap.PRS bit 29 and PDS bit 42)",
+			u->name);
+}
+
+static void sva_amd(const struct ia_unit *u, struct sva_acc *s)
+{
+	if (!u->has_efr) {
+		sva_add(s, IA_UNKNOWN, "the extended feature register of %s was not readable", u->name);
+		return;
+	}
+	if (!((u->efr >> 4) & 1))
+		sva_add(s, IA_NO, "%s lacks guest translation (EFR.GTSup, bit 4)", u->name);
+	if (!((u->efr >> 1) & 1))
+		sva_add(s, IA_NO, "%s lacks peripheral page requests (EFR.PPRSup, bit 1)", u->name);
+	if (!((u->efr >> 50) & 1))
+		sva_add(s, IA_NO, "%s lacks EFR.EPHSup (bit 50), which amd_iommu_gt_ppr_supported() requires", u->name);
+	if ((u->efr >> 63) & 1)
+		sva_add(s, IA_UNKNOWN, "%s supports SEV-SNP (EFR bit 63): PASID is off whenever SNP host support is "
+			"enabled, which sysfs does not show", u->name);
+}
+
+static int sva_member(struct ia_eval *ev, const struct ia_group *g, const char *member, struct ia_sva *out)
+{
+	struct ia_audit *a = ev->a;
+	struct sva_acc s = { .v = IA_YES };
+	const struct ia_dev *d = ia_audit_find_dev(a, member);
+
+	if (!d) {
+		sva_add(&s, IA_UNKNOWN, "not a PCI function: SVA of platform devices depends on firmware "
+			"(pasid-num-bits, IORT named-component flags), which is not evaluated");
+		goto done;
+	}
+	if (!d->has_hdr) {
+		sva_add(&s, IA_UNKNOWN, "the configuration header was unreadable");
+		goto done;
+	}
+	if (d->hdr_type != 0) {
+		sva_add(&s, IA_NO, "a bridge (header type %u), not an endpoint", d->hdr_type);
+		goto done;
+	}
+	/* A VF uses its PF's PASID capability (pci_enable_pasid(): only once the PF has PASID on). */
+	const struct ia_dev *pd = d;
+	if (d->is_vf) {
+		pd = d->physfn ? ia_audit_find_dev(a, d->physfn) : NULL;
+		if (!pd) {
+			sva_add(&s, IA_UNKNOWN, "a VF whose PF is not visible (PASID follows the PF)");
+			goto done;
+		}
+		sva_add(&s, IA_YES, "a VF: PASID works only once its PF %s has PASID enabled", pd->bdf);
+	}
+	if (pd->has_pasid != IA_YES) {
+		sva_add(&s, pd->has_pasid == IA_NO ? IA_NO : IA_UNKNOWN, "%s",
+			pd->has_pasid == IA_NO ? "no PASID capability"
+					       : "extended configuration space unreadable: PASID capability unknown");
+		goto done;
+	}
+	/* End-End TLP prefix path, unless the Huawei quirk applies */
+	if (!sva_pasid_no_tlp(pd)) {
+		const struct ia_dev *culprit = NULL;
+		enum ia_tri pp = sva_prefix_path(a, pd, &culprit);
+		if (pp != IA_YES)
+			sva_add(&s, pp, "End-End TLP prefixes (DevCap2 bit 21) %s at %s: pci_enable_pasid() refuses",
+				pp == IA_NO ? "not supported" : "unknown", culprit ? culprit->bdf : "a device on the path");
+	}
+	/* ACS RR|UF from the device up to the root (v6.2, commit 201007ef707a) */
+	size_t fn = (size_t)(pd - a->devs);
+	bool pre62 = a->has_kernel_version && (a->kernel_major < 6 || (a->kernel_major == 6 && a->kernel_minor < 2));
+	if (!ev->model) {
+		sva_add(&s, IA_UNKNOWN, "the topology model is missing (%s): ACS on the path unknown",
+			ev->model_error ? ev->model_error : "no devices");
+	} else {
+		bool fail = false;
+		size_t first = 0;
+		enum ia_tri acs = ia_topo_acs_path_enabled(ev->model, fn, IA_ACS_RR | IA_ACS_UF, &fail, &first);
+		if (acs != IA_YES) {
+			const struct ia_dev *fd = fail ? ia_eval_dev_of_fn(ev, first) : NULL;
+			if (pre62)
+				sva_add(&s, acs, "ACS Request Redirect and Upstream Forwarding %s at %s, and this kernel "
+					"(before 6.2) enables PASID without that check: PASID-tagged DMA can be "
+					"routed peer-to-peer past the IOMMU", acs == IA_NO ? "are not enabled" : "may not be enabled",
+					fd ? fd->bdf : "a device on the path");
+			else
+				sva_add(&s, acs, "ACS Request Redirect and Upstream Forwarding %s at %s: "
+					"pci_enable_pasid() refuses (needed since 6.2)",
+					acs == IA_NO ? "are not enabled" : "may not be enabled", fd ? fd->bdf : "a device on the path");
+		}
+	}
+	/* Single-device group: required by kernels before 6.2; iommu-audit requires it always (§8.3) */
+	if (g->n_devices > 1) {
+		if (pre62)
+			sva_add(&s, IA_NO, "the group has %zu devices: kernels before 6.2 bind SVA only in "
+				"single-device groups", g->n_devices);
+		else
+			sva_add(&s, IA_NO, "the group has %zu devices: a PASID DMA can reach a group peer's MMIO by "
+				"address (the kernel allows it since 6.2; a safe SVA needs a single-device group)",
+				g->n_devices);
+	}
+	/* Stable 6.12.69+ disables SVA on x86 ("iommu: disable SVA when CONFIG_X86 is set") */
+	if (a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686")) && a->has_kernel_version &&
+	    a->kernel_major == 6 && a->kernel_minor == 12 && a->has_kernel_patch && a->kernel_patch >= 69)
+		sva_add(&s, IA_NO, "Linux 6.12.%d on x86: 6.12.69 and later stable releases disable SVA on x86 "
+			"(\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_patch);
+	/* What the IOMMU translating it supports */
+	const struct ia_unit *u = sva_unit(a, d->iommu_unit);
+	if (!u) {
+		sva_add(&s, IA_UNKNOWN, "%s", d->iommu_unit ? "its IOMMU unit's registers were not collected"
+							    : "no iommu link: which IOMMU translates it is unknown");
+	} else if (!strcmp(u->kind, "vt-d")) {
+		sva_vtd(ev, u, d, pd, &s);
+	} else if (!strcmp(u->kind, "amd-vi")) {
+		sva_amd(u, &s);
+	} else if (!strcmp(u->kind, "smmu-v3")) {
+		sva_add(&s, IA_UNKNOWN, "%s is an SMMUv3, whose ID registers (COHACC, ATS, PRI, STALL) sysfs does not "
+			"expose: look for \"features 0x...\" bit 17 (SVA) in the boot log", u->name);
+	} else if (!strcmp(u->kind, "smmu")) {
+		sva_add(&s, IA_NO, "%s is an SMMUv1/v2, which Linux does not use for SVA", u->name);
+	} else {
+		sva_add(&s, IA_UNKNOWN, "IOMMU %s of kind %s: SVA support not judged", u->name, u->kind);
+	}
+done:
+	out->viable = s.v;
+	out->reasons = s.r;
+	out->n_reasons = s.n;
+	return s.err;
+}
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	int rc = 0;
+
+	if (!a->n_groups) {
+		*why = "the kernel formed no IOMMU groups: SVA needs an active IOMMU";
+		return -ENODATA;
+	}
+	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
+		struct ia_group *g = &a->groups[gi];
+		g->sva = calloc(g->n_devices ? g->n_devices : 1, sizeof(*g->sva));
+		if (!g->sva)
+			return -ENOMEM;
+		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
+			struct ia_sva *sv = &g->sva[g->n_sva++];
+			if (!(sv->bdf = strdup(g->devices[k])))
+				return -ENOMEM;
+			if ((rc = sva_member(ev, g, g->devices[k], sv)) < 0)
+				return rc;
+			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+			const struct ia_dev *pd = d && d->is_vf && d->physfn ? ia_audit_find_dev(a, d->physfn) : d;
+			/* A finding only for functions with a PASID capability: those are the ones a user may
+			 * expect SVA from; the per-member reasons are in the report either way. */
+			if (!pd || pd->has_pasid != IA_YES || sv->viable == IA_YES)
+				continue;
+			char reasons[1536] = "";
+			for (size_t r = 0; r < sv->n_reasons; r++)
+				snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons), "%s%s",
+					 r ? "; " : "", sv->reasons[r]);
+			rc = ia_rule_finding(ev, self, self->level, d->bdf, NULL, reasons,
+					     "%s has a PASID capability but shared virtual addressing is %s for it",
+					     d->bdf, sv->viable == IA_NO ? "not viable" : "not shown to be viable");
+		}
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_sva = {
+	.id = "device.sva",
+	.level = IA_LEVEL_INFO,
+	.summary = "Shared virtual addressing (PASID) is not viable for a PASID-capable device",
+	.advice = "SVA needs: a single-device group; End-End TLP prefix support from the device to its root "
+		  "port; ACS Request Redirect and Upstream Forwarding on the whole path; and an IOMMU with "
+		  "PASID (VT-d scalable mode with PASID, PRS and SMPWC; AMD-Vi GT, PPR and EPH; an SMMUv3 with "
+		  "SVA). Move the device to a slot that gives it its own group, or use a platform that provides them.",
+	.refs = "drivers/pci/ats.c pci_enable_pasid() (ACS RR|UF since v6.2, 201007ef707a); drivers/pci/probe.c "
+		"pci_configure_eetlp_prefix(); drivers/iommu/intel/svm.c intel_svm_check(); drivers/iommu/amd/init.c "
+		"amd_iommu_pasid_supported(); kernel-rules.md §8",
+	.eval = r_eval,
+};
+
+/* device.pasid-unprotected: PASID is enabled now although the fabric may route its requests by address. */
+static int r_eval_unprotected(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	int rc = 0;
+
+	if (!ev->model) {
+		*why = ev->model_error ? ev->model_error : "no topology model";
+		return -ENODATA;
+	}
+	for (size_t i = 0; i < a->n_devs && rc == 0; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		if (d->has_pasid != IA_YES || !(d->pasid_ctrl & 1))
+			continue;
+		bool fail = false;
+		size_t first = 0;
+		enum ia_tri acs = ia_topo_acs_path_enabled(ev->model, i, IA_ACS_RR | IA_ACS_UF, &fail, &first);
+		if (acs == IA_YES)
+			continue;
+		const struct ia_dev *fd = fail ? ia_eval_dev_of_fn(ev, first) : NULL;
+		char evd[256];
+		snprintf(evd, sizeof(evd), "PASID Control = 0x%04x (Enable set); ACS RR|UF %s at %s", d->pasid_ctrl,
+			 acs == IA_NO ? "not enabled" : "unknown", fd ? fd->bdf : "a device on the path");
+		rc = ia_rule_finding(ev, self, acs == IA_NO ? self->level : IA_LEVEL_INFO, d->bdf, NULL, evd,
+				     "%s has PASID enabled while ACS Request Redirect/Upstream Forwarding %s on its path: "
+				     "PASID-tagged requests are routed by address and can reach a peer without the IOMMU",
+				     d->bdf, acs == IA_NO ? "is off" : "may be off");
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_pasid_unprotected = {
+	.id = "device.pasid-unprotected",
+	.level = IA_LEVEL_WARNING,
+	.summary = "PASID is enabled on a device whose path lacks ACS Request Redirect and Upstream Forwarding",
+	.advice = "Enable ACS RR and UF on every port above the device (firmware setting, or a kernel from 6.2 "
+		  "on, which refuses PASID without them), or stop the driver from using PASID.",
+	.refs = "drivers/pci/ats.c pci_enable_pasid() (201007ef707a, v6.2); PCIe r6.0 §2.2.10.4; kernel-rules.md §8.2",
+	.eval = r_eval_unprotected,
+};
