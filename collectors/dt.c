@@ -13,7 +13,7 @@
 /* One PCI function as the pci collector stored it. */
 struct dt_pci {
 	char bdf[16];
-	uint16_t domain;
+	uint32_t domain;
 	uint8_t bus, dev, fn;
 };
 
@@ -73,7 +73,7 @@ static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
 			cap = nc;
 		}
 		snprintf(v[n].bdf, sizeof(v[n].bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		v[n].domain = (uint16_t)sqlite3_column_int(st, 1);
+		v[n].domain = (uint32_t)sqlite3_column_int64(st, 1);
 		v[n].bus = (uint8_t)sqlite3_column_int(st, 2);
 		v[n].dev = (uint8_t)sqlite3_column_int(st, 3);
 		v[n].fn = (uint8_t)sqlite3_column_int(st, 4);

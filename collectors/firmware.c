@@ -20,7 +20,7 @@
 /* One PCI function as the pci collector stored it. */
 struct fw_pci {
 	char bdf[16];
-	uint16_t domain;
+	uint32_t domain;
 	uint8_t bus, dev, fn;
 	bool has_sec;
 	uint8_t sec;
@@ -105,7 +105,7 @@ static int fw_pci_load(struct fw_run *r)
 		const unsigned char *t;
 		memset(p, 0, sizeof(*p));
 		snprintf(p->bdf, sizeof(p->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		p->domain = (uint16_t)sqlite3_column_int(st, 1);
+		p->domain = (uint32_t)sqlite3_column_int64(st, 1);
 		p->bus = (uint8_t)sqlite3_column_int(st, 2);
 		p->dev = (uint8_t)sqlite3_column_int(st, 3);
 		p->fn = (uint8_t)sqlite3_column_int(st, 4);
@@ -694,7 +694,8 @@ static void fw_ivrs(struct fw_run *r, const struct fw_blob *b)
 	for (size_t i = 0; i < r->n_pci; i++) {
 		const struct fw_pci *p = &r->pci[i];
 		struct ia_ivrs_match m;
-		if (ia_ivrs_lookup(&t, p->domain, fw_pci_rid(p), &m) < 0 || m.ivhd >= t.n_ivhd ||
+		if (p->domain > 0xffff || /* a VMD domain: not an ACPI segment */
+		    ia_ivrs_lookup(&t, (uint16_t)p->domain, fw_pci_rid(p), &m) < 0 || m.ivhd >= t.n_ivhd ||
 		    unit_of[m.ivhd] < 0 || m.is_iommu)
 			continue;
 		fw_add_unit_dev(r, unit_of[m.ivhd], p->bdf, "ivhd", true, m.has_alias ? m.alias_devid : fw_pci_rid(p));

@@ -172,12 +172,60 @@ static void pci_store_bars(struct ia_ctx *ctx, struct pci_stmts *s, int dfd, con
 	}
 }
 
+/* "DDDD:BB:DD.F", the domain 4 to 8 hex digits (Intel VMD domains start at 0x10000). */
 static bool pci_parse_bdf(const char *s, unsigned *dom, unsigned *bus, unsigned *dev, unsigned *fn)
 {
 	char tail;
+	size_t dl = strspn(s, "0123456789abcdef");
 
-	return sscanf(s, "%4x:%2x:%2x.%1u%c", dom, bus, dev, fn, &tail) == 4 && *dev < 32 && *fn < 8 &&
-	       strlen(s) == 12;
+	return dl >= 4 && dl <= 8 && s[dl] == ':' && strlen(s) == dl + 8 &&
+	       sscanf(s, "%8x:%2x:%2x.%1u%c", dom, bus, dev, fn, &tail) == 4 && *dev < 32 && *fn < 8;
+}
+
+/*
+ * pci_real_dma_dev() (arch/x86/pci/common.c): a function on a bus that an Intel VMD created issues
+ * DMA with the VMD endpoint's requester ID. Such buses are root buses of their own PCI domain
+ * (>= 0x10000) whose host-bridge directory sits inside the VMD function's directory:
+ * sys/devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0. Only the vmd driver nests a host
+ * bridge in a PCI function, so the pattern identifies it. Sets pci_function.real_dma_bdf.
+ */
+static void pci_mark_vmd(struct ia_ctx *ctx)
+{
+	sqlite3_stmt *q, *u;
+
+	if (ia_db_prepare(ctx->db, "SELECT bdf, sysfs_path FROM pci_function WHERE sysfs_path LIKE '%/pci%/pci%'", &q))
+		return;
+	if (ia_db_prepare(ctx->db, "UPDATE pci_function SET real_dma_bdf = ? WHERE bdf = ?", &u)) {
+		sqlite3_finalize(q);
+		return;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *bdf = (const char *)sqlite3_column_text(q, 0);
+		const char *path = (const char *)sqlite3_column_text(q, 1);
+		char *dup = path ? strdup(path) : NULL;
+		if (!dup)
+			continue;
+		/* the last "pci<domain>:<bus>" component, and the component before it */
+		char *hb = NULL, *save = NULL, *prev = NULL, *owner = NULL;
+		for (char *t = strtok_r(dup, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+			unsigned dm, bs;
+			char tail;
+			if (sscanf(t, "pci%x:%x%c", &dm, &bs, &tail) == 2) {
+				hb = t;
+				owner = prev;
+			}
+			prev = t;
+		}
+		unsigned a, b, e, f;
+		if (hb && owner && pci_parse_bdf(owner, &a, &b, &e, &f)) {
+			sqlite3_bind_text(u, 1, owner, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(u, 2, bdf, -1, SQLITE_TRANSIENT);
+			ia_db_step_done(u);
+		}
+		free(dup);
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
 }
 
 /* Collect one function; returns true when a row was written. */
@@ -446,6 +494,8 @@ static int pci_collect(struct ia_ctx *ctx)
 	}
 	for (size_t i = 0; i < n; i++)
 		pci_collect_fn(ctx, &s, devs[i], sysfs);
+	if (sysfs)
+		pci_mark_vmd(ctx);
 out:
 	sqlite3_finalize(s.fn);
 	sqlite3_finalize(s.cap);

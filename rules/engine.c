@@ -184,6 +184,13 @@ static int engine_build_model(struct ia_eval *ev)
 		f->acs_ctrl_dw = d->acs_ctrl_dw;
 		f->secondary = d->secondary_bus;
 		f->subordinate = d->subordinate_bus;
+		if (d->real_dma) { /* behind an Intel VMD: its DMA carries the VMD endpoint's RID */
+			struct ia_dev *vd = ia_audit_find_dev(a, d->real_dma);
+			if (vd && !vd->real_dma) {
+				f->has_real_dma = true;
+				f->real_dma = (size_t)(vd - a->devs);
+			}
+		}
 	}
 	/* Bridges by (domain, secondary bus), for buses the sysfs nesting does not place. */
 	sec = malloc(n * sizeof(*sec));

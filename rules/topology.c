@@ -294,6 +294,9 @@ static int topo_validate(const struct ia_topo_model *m, struct ia_diags *d)
 			topo_fail(d, &first, -IA_E_RANGE, NULL, f, "PCIe type 0x%x exceeds 4 bits", f->pcie_type);
 		if (f->is_vf && (f->pf < 0 || (size_t)f->pf >= m->n_fns))
 			topo_fail(d, &first, -IA_E_RANGE, NULL, f, "VF with PF index %d out of range", f->pf);
+		if (f->has_real_dma && (f->real_dma >= m->n_fns || m->fns[f->real_dma].has_real_dma))
+			topo_fail(d, &first, -IA_E_RANGE, NULL, f, "DMA device index %zu out of range or itself redirected",
+				  f->real_dma);
 	}
 	if (first)
 		return first;
@@ -915,6 +918,10 @@ int ia_topo_for_each_dma_alias(const struct ia_topo_model *m, size_t fn, ia_topo
 	if (fn >= m->n_fns)
 		return -IA_E_RANGE;
 	f = &m->fns[fn];
+	if (f->has_real_dma) { /* pdev = pci_real_dma_dev(pdev): the walk is the VMD endpoint's */
+		fn = f->real_dma;
+		f = &m->fns[fn];
+	}
 	ret = cb(m, fn, f->domain, (uint16_t)(f->bus_nr << 8 | f->devfn), false, ctx);
 	if (ret)
 		return ret;
@@ -966,11 +973,13 @@ int ia_topo_for_each_dma_alias(const struct ia_topo_model *m, size_t fn, ia_topo
 	return 0;
 }
 
-/* pci_devs_are_dma_aliases() (pci_real_dma_dev() is the identity here). */
+/* pci_devs_are_dma_aliases() (drivers/pci/pci.c, 6.12). */
 static bool topo_are_aliases(const struct ia_topo_model *m, size_t a, size_t b)
 {
 	return topo_mask_test(m->alias[a].devfn_mask, m->fns[b].devfn) ||
-	       topo_mask_test(m->alias[b].devfn_mask, m->fns[a].devfn);
+	       topo_mask_test(m->alias[b].devfn_mask, m->fns[a].devfn) ||
+	       (m->fns[a].has_real_dma && m->fns[a].real_dma == b) ||
+	       (m->fns[b].has_real_dma && m->fns[b].real_dma == a);
 }
 
 /* ---------------------------------------------------------------- group prediction */
@@ -1184,7 +1193,7 @@ static bool topo_function_alias_group(struct topo_pred *P, size_t p, size_t *g, 
 }
 
 /* get_pci_alias_or_group(): the step-1 callback. */
-static int topo_step1_cb(const struct ia_topo_model *m, size_t dev, uint16_t domain, uint16_t rid,
+static int topo_step1_cb(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid,
 			 bool uncertain, void *ctx)
 {
 	struct topo_pred *P = ctx;
@@ -1210,7 +1219,9 @@ static void topo_bridge_clause(struct topo_pred *P, size_t g, size_t br)
 	char bdf[16];
 
 	ia_topo_bdf(f, bdf);
-	if (f->is_pcie == IA_YES && f->pcie_type == IA_PCIE_PCI_BRIDGE)
+	if (f->hdr_type == 0) /* not a bridge: the alias walk began at pci_real_dma_dev() */
+		topo_clause(P, g, "behind Intel VMD %s (pci_real_dma_dev(): DMA carries its requester ID)", bdf);
+	else if (f->is_pcie == IA_YES && f->pcie_type == IA_PCIE_PCI_BRIDGE)
 		topo_clause(P, g, "behind PCIe-to-PCI bridge %s", bdf);
 	else if (f->is_pcie == IA_YES)
 		topo_clause(P, g, "behind PCI/PCI-X-to-PCIe bridge %s", bdf);

@@ -37,7 +37,7 @@ enum ia_pcie_type {
 
 /** One PCI bus (struct pci_bus). */
 struct ia_topo_bus {
-	uint16_t domain; uint8_t number;
+	uint32_t domain; uint8_t number;   /* domain >= 0x10000: an Intel VMD domain */
 	int self;        /* index in fns[] of the bridge whose secondary bus this is (bus->self); -1 for a root bus AND for an SR-IOV virtual bus */
 	int parent;      /* index in buses[] of the parent bus; -1 for a root bus */
 	bool is_root;    /* pci_is_root_bus() */
@@ -45,7 +45,7 @@ struct ia_topo_bus {
 
 /** One PCI function (struct pci_dev), as the PCI collector or a test fills it. */
 struct ia_topo_fn {
-	uint16_t domain; uint8_t bus_nr; uint8_t devfn;     /* BDF */
+	uint32_t domain; uint8_t bus_nr; uint8_t devfn;     /* BDF */
 	int bus;                                            /* index in buses[] */
 	uint16_t vendor, device, subsys_vendor, subsys_device; uint32_t class_code; /* 24-bit */ uint8_t revision;
 	uint8_t hdr_type;           /* config 0x0E bits 6:0 */
@@ -59,6 +59,7 @@ struct ia_topo_fn {
 	uint8_t secondary, subordinate; /* bridges only */
 	bool bridge_xlate_root;     /* PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT: the model ORs in quirk_bridge_cavm_thrx2_pcie_root */
 	uint32_t extra_alias_devfn[8]; /* caller-supplied extra DMA aliases (e.g. AMD IVRS aliases on the same bus), 256-bit mask */
+	bool has_real_dma; size_t real_dma; /* pci_real_dma_dev() when not the function itself: index of the Intel VMD endpoint (arch/x86/pci/common.c) */
 };
 
 /** Platform facts the quirks need. */
@@ -189,7 +190,7 @@ int ia_topo_dma_alias_info(const struct ia_topo_model *m, size_t fn, struct ia_t
  * alias in @domain. @uncertain is set when the step depends on an unknown fact (a bridge whose PCIe
  * capability was unreadable is treated as a conventional bridge). Non-zero stops the walk.
  */
-typedef int (*ia_topo_alias_cb)(const struct ia_topo_model *m, size_t dev, uint16_t domain,
+typedef int (*ia_topo_alias_cb)(const struct ia_topo_model *m, size_t dev, uint32_t domain,
 				uint16_t rid, bool uncertain, void *ctx);
 
 /**
@@ -197,8 +198,8 @@ typedef int (*ia_topo_alias_cb)(const struct ia_topo_model *m, size_t dev, uint1
  * Yields @fn's RID, each dma_alias_mask devfn, then walks to the root: virtual buses skipped, stop at
  * a BRIDGE_XLATE_ROOT bridge, PCIe Root/Upstream/Downstream ports preserve the RID, a PCIe-to-PCI
  * bridge yields (secondary bus, 00.0), a PCI-to-PCIe bridge yields its own RID, a conventional bridge
- * yields (secondary, 00.0) with PCIE_BRIDGE_ALIAS and its own RID otherwise. pci_real_dma_dev() is the
- * identity (Intel VMD is not modelled).
+ * yields (secondary, 00.0) with PCIE_BRIDGE_ALIAS and its own RID otherwise. The walk starts at
+ * pci_real_dma_dev(@fn): the Intel VMD endpoint when has_real_dma is set.
  * Return: the callback's non-zero value if it stopped the walk, else 0; -IA_E_RANGE for @fn out of
  * range; -EINVAL for a NULL @cb.
  */

@@ -136,7 +136,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
 		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
 		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
-		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable"
+		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf"
 		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -153,7 +153,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		struct ia_dev *d = &a->devs[a->n_devs++];
 		memset(d, 0, sizeof(*d));
 		snprintf(d->bdf, sizeof(d->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		d->domain = (uint16_t)sqlite3_column_int(st, 1);
+		d->domain = (uint32_t)sqlite3_column_int64(st, 1);
 		d->bus = (uint8_t)sqlite3_column_int(st, 2);
 		d->dev = (uint8_t)sqlite3_column_int(st, 3);
 		d->fn = (uint8_t)sqlite3_column_int(st, 4);
@@ -207,6 +207,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		if (ia_db_col_int(st, 41, &v)) d->pasid_cap = (uint16_t)v;
 		if (ia_db_col_int(st, 42, &v)) d->pasid_ctrl = (uint16_t)v;
 		d->removable = ia_db_col_strdup(st, 43);
+		d->real_dma = ia_db_col_strdup(st, 44);
 		d->predicted_group = -1;
 	}
 	sqlite3_finalize(st);
@@ -354,7 +355,7 @@ void ia_audit_free(struct ia_audit *a)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		struct ia_dev *d = &a->devs[i];
 		free(d->physfn); free(d->parent); free(d->driver); free(d->driver_override); free(d->iommu_unit);
-		free(d->removable);
+		free(d->removable); free(d->real_dma);
 	}
 	free(a->devs);
 	for (size_t i = 0; i < a->n_groups; i++) {

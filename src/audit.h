@@ -29,7 +29,7 @@ struct ia_finding {
 /** One PCI function as the audit sees it (NULL-able facts have a has_ flag). */
 struct ia_dev {
 	char bdf[16];
-	uint16_t domain; uint8_t bus, dev, fn;
+	uint32_t domain; uint8_t bus, dev, fn;   /* domain: PCI segment, or >= 0x10000 behind an Intel VMD */
 	bool has_ids; uint16_t vendor, device;
 	bool has_subsys; uint16_t subsys_vendor, subsys_device;
 	bool has_class; uint32_t class_code;
@@ -44,6 +44,7 @@ struct ia_dev {
 	/* SVA inputs (kernel-rules.md §8.1), valid when the matching has_ is IA_YES */
 	uint16_t ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl;
 	enum ia_tri eetlp_prefix;   /* DevCap2 bit 21 End-End TLP Prefix Supported; unknown when unreadable */
+	char *real_dma;             /* pci_real_dma_dev(): the Intel VMD endpoint's BDF, or NULL for itself */
 	char *removable;            /* sysfs removable: "removable", "fixed", "unknown", or NULL when absent */
 	bool is_vf; char *physfn;
 	char *parent;            /* upstream bridge BDF (sysfs parent) or NULL */

@@ -119,7 +119,8 @@ CREATE TABLE pci_function (
   irq INTEGER,
   enabled INTEGER,                   -- the enable attribute
   removable TEXT,                    -- removable/fixed/unknown when present
-  firmware_node TEXT                 -- basename of the firmware_node link (ACPI or DT node)
+  firmware_node TEXT,                -- basename of the firmware_node link (ACPI or DT node)
+  real_dma_bdf TEXT                  -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
 ) STRICT;
 
 CREATE TABLE pci_capability (

@@ -425,6 +425,55 @@ static void test_direct_region_predeploy(void **state)
 	unlink(dmar);
 }
 
+/* Find the device object with @bdf in the report. */
+static json_t *device(json_t *rep, const char *bdf)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "devices"), i, d)
+		if (!strcmp(json_string_value(json_object_get(d, "bdf")), bdf))
+			return d;
+	fail_msg("device %s missing", bdf);
+	return NULL;
+}
+
+/*
+ * A function behind an Intel VMD (its own domain 0x10000, host bridge nested in the VMD function's
+ * directory) shares the VMD endpoint's group (pci_real_dma_dev()); the prediction must agree, and
+ * the domain must not be folded into segment 0.
+ */
+static void test_vmd(void **state)
+{
+	int st;
+	const char *vmd =
+		"V=$T/sys/devices/pci0000:00/0000:00:05.0/pci10000:e0 && mkdir -p $V && "
+		"cp -a $T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0 $V/10000:e0:17.0 && "
+		"ln -sfn ../../../../../kernel/iommu_groups/6 $V/10000:e0:17.0/iommu_group && "
+		"ln -sfn ../../../../../bus/pci/drivers/vfio-pci $V/10000:e0:17.0/driver && "
+		"ln -s ../../../devices/pci0000:00/0000:00:05.0/pci10000:e0/10000:e0:17.0 $T/sys/bus/pci/devices/10000:e0:17.0 && "
+		"ln -s ../../../../devices/pci0000:00/0000:00:05.0/pci10000:e0/10000:e0:17.0 "
+		"$T/sys/kernel/iommu_groups/6/devices/10000:e0:17.0";
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", vmd, &st);
+	json_t *d = device(r, "10000:e0:17.0"), *x = device(r, "0000:00:05.0");
+	assert_int_equal(json_integer_value(json_object_get(d, "iommu_group")), 6);
+	assert_int_equal(json_integer_value(json_object_get(d, "predicted_group")),
+			 json_integer_value(json_object_get(x, "predicted_group")));
+	assert_int_equal(count(r, "group.prediction-differs", NULL), 0);
+	json_decref(r);
+	/* The VMD function in a group of its own: finer than pci_real_dma_dev() allows, and said so. */
+	char split[2048];
+	snprintf(split, sizeof(split), "%s && mkdir -p $T/sys/kernel/iommu_groups/99/devices && "
+		 "mv $T/sys/kernel/iommu_groups/6/devices/10000:e0:17.0 $T/sys/kernel/iommu_groups/99/devices/ && "
+		 "cp $T/sys/kernel/iommu_groups/6/type $T/sys/kernel/iommu_groups/6/reserved_regions "
+		 "$T/sys/kernel/iommu_groups/99/ && ln -sfn ../../../../../kernel/iommu_groups/99 $V/10000:e0:17.0/iommu_group",
+		 vmd);
+	r = audit_edited("x86-intel-acs/run-6.12", split, &st);
+	assert_int_equal(json_integer_value(json_object_get(device(r, "10000:e0:17.0"), "iommu_group")), 99);
+	assert_int_equal(count(r, "group.prediction-differs", NULL), 1);
+	json_decref(r);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -459,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_identity_domain),
 		cmocka_unit_test(test_external_dma),
 		cmocka_unit_test(test_direct_region_predeploy),
+		cmocka_unit_test(test_vmd),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -356,6 +356,31 @@ static void build_plx_ntb(struct tb *t)
 	t->fns[ntb].device = 0x87b0;
 }
 
+/*
+ * An Intel VMD endpoint 00:0e.0 owning domain 0x10000: a root port e0:1d.0 (with ACS) above an NVMe
+ * e1:00.0, and an RCiEP-like e0:17.0. pci_real_dma_dev() of every VMD function is the endpoint, so
+ * they all join its group whatever their ACS (kernel-rules.md §1.5 item 7).
+ */
+static void build_vmd(struct tb *t)
+{
+	int b0 = tb_root(t, 0), rp = RP(t, b0, 1, 0, ACS_ON), b1 = tb_below(t, rp, 1);
+	EP(t, b1, 0, 0, ACS_NONE);
+	int vmd = EP(t, b0, 0x0e, 0, ACS_NONE);
+	t->fns[vmd].vendor = 0x8086;
+	t->fns[vmd].device = 0x467f;
+	int v0 = tb_root(t, 0xe0);
+	t->buses[v0].domain = 0x10000;
+	int vrp = RP(t, v0, 0x1d, 0, ACS_ON), v1 = tb_below(t, vrp, 0xe1);
+	t->buses[v1].domain = 0x10000;
+	int nvme = EP(t, v1, 0, 0, ACS_NONE), sata = EP(t, v0, 0x17, 0, ACS_NONE);
+	int vmdfns[] = { vrp, nvme, sata };
+	for (size_t i = 0; i < 3; i++) {
+		t->fns[vmdfns[i]].domain = 0x10000;
+		t->fns[vmdfns[i]].has_real_dma = true;
+		t->fns[vmdfns[i]].real_dma = (size_t)vmd;
+	}
+}
+
 static void tb_pch(struct tb *t, enum ia_tri quirk)
 {
 	int b0 = tb_root(t, 0), rp = RP(t, b0, 0x1c, 0, ACS_NONE);
@@ -476,6 +501,9 @@ static const struct grp_case grp_cases[] = {
 	  { { 1, "DMA alias quirk Marvell 1b4b:9123 func1 (0000:03:00.0)" } }, -1, 2 },
 	{ "plx_ntb_alias", build_plx_ntb, "0: 0000:00:01.0\n1: 0000:05:00.0 0000:05:00.1\n",
 	  { { 1, "DMA alias quirk PLX 10b5:87b0 PLX NTB all devfns" } }, -1, 2 },
+	{ "intel_vmd_real_dma_dev", build_vmd,
+	  "0: 0000:00:01.0\n1: 0000:00:0e.0 10000:e0:17.0 10000:e0:1d.0 10000:e1:00.0\n2: 0000:01:00.0\n",
+	  { { 1, "behind Intel VMD 0000:00:0e.0" } }, -1, 3 },
 	{ "intel_pch_rp_quirk_enabled", build_pch_on, "0: 0000:00:1c.0\n1: 0000:01:00.0\n",
 	  { { 1, "isolated" } }, -1, 2 },
 	{ "intel_pch_rp_quirk_not_enabled", build_pch_off, "0: 0000:00:1c.0 0000:01:00.0\n",
@@ -851,7 +879,7 @@ struct alias_rec {
 	size_t n;
 };
 
-static int alias_cb(const struct ia_topo_model *m, size_t dev, uint16_t domain, uint16_t rid,
+static int alias_cb(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid,
 		    bool uncertain, void *ctx)
 {
 	struct alias_rec *r = ctx;
