@@ -34,4 +34,5 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
                              rules/r_sva.c rules/r_noiommu.c rules/r_host.c
+                             rules/r_coherency.c
                      DEPS audit model)

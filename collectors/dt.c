@@ -137,8 +137,8 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 	rc = -IA_E_SQLITE;
 	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_host_bridge VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &hb) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_port VALUES (?,?,?)", &port) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO fw_unit(source, kind, name, location, compatible)"
-				   " VALUES ('DT',?,?,?,?)", &unit) ||
+	    ia_db_prepare(ctx->db, "INSERT INTO fw_unit(source, kind, name, location, compatible, dma_coherent)"
+				   " VALUES ('DT',?,?,?,?,?)", &unit) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO fw_unit_device VALUES (?,?,?,?)", &udev) ||
 	    ia_db_prepare(ctx->db, "INSERT INTO msi_controller(kind, source, name, compatible, isolating)"
 				   " VALUES (?,'DT',?,?,?)", &msi) ||
@@ -184,6 +184,7 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 		ia_db_bind_text(unit, 2, u->path);
 		sqlite3_bind_int(unit, 3, u->node_offset);
 		ia_db_bind_text(unit, 4, compat[0] ? compat : NULL);
+		sqlite3_bind_int(unit, 5, u->dma_coherent);
 		if (ia_db_step_done(unit) == 0) {
 			unit_of[i] = sqlite3_last_insert_rowid(ctx->db);
 			ctx->facts++;

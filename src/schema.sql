@@ -281,7 +281,8 @@ CREATE TABLE fw_unit (
   flags INTEGER,                     -- DRHD/IVHD/IORT SMMU node flags as read; NULL for DT
   model INTEGER,                     -- IORT SMMU model field; NULL otherwise
   ivhd_type INTEGER,                 -- IVHD block type (0x10, 0x11, 0x40); NULL otherwise
-  compatible TEXT                    -- DT compatible strings joined with ", "; NULL otherwise
+  compatible TEXT,                   -- DT compatible strings joined with ", "; NULL otherwise
+  dma_coherent INTEGER               -- DT dma-coherent on the IOMMU node (1/0); NULL for tables (IORT says it in flags)
 ) STRICT;
 
 CREATE TABLE fw_unit_device (

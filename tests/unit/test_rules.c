@@ -474,6 +474,43 @@ static void test_vmd(void **state)
 	json_decref(r);
 }
 
+/* Whether rule @rule was reported as not evaluated. */
+static bool not_evaluated(json_t *rep, const char *rule)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "rule")), "rule.not-evaluated") &&
+		    !strcmp(json_string_value(json_object_get(f, "subject")), rule))
+			return true;
+	return false;
+}
+
+static void test_iommu_not_coherent(void **state)
+{
+	int st;
+	/* The QEMU virt SMMUv3 is declared dma-coherent: evaluated, nothing found. */
+	json_t *r = audit_edited("arm-dt-its-smmuv3/run-6.12", NULL, &st);
+	assert_int_equal(count(r, "group.iommu-not-coherent", NULL), 0);
+	assert_false(not_evaluated(r, "group.iommu-not-coherent"));
+	json_decref(r);
+	/* The same device tree without dma-coherent on the SMMU: every PCI group is refused by VFIO. */
+	r = audit_edited("arm-dt-its-smmuv3/run-6.12",
+			 "dtc -q -I dtb -O dts -o $T/fdt.dts $T/sys/firmware/fdt && "
+			 "awk '/smmuv3@/ {s=1} s && /dma-coherent;/ {s=0; next} {print}' $T/fdt.dts > $T/fdt2.dts && "
+			 "! cmp -s $T/fdt.dts $T/fdt2.dts && dtc -q -I dts -O dtb -o $T/sys/firmware/fdt $T/fdt2.dts && "
+			 "rm $T/fdt.dts $T/fdt2.dts", &st);
+	assert_true(count(r, "group.iommu-not-coherent", "error") > 0);
+	json_t *g;
+	size_t i, blocked = 0;
+	json_array_foreach(json_object_get(r, "groups"), i, g)
+		blocked += json_is_false(json_object_get(g, "userspace_assignable"));
+	assert_true(blocked > 0);
+	assert_int_equal(st, 1);
+	json_decref(r);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -486,7 +523,7 @@ static void test_rules_listing(void **state)
 					   "isolation.p2p-domain", "group.not-viable", "group.firmware-direct-region",
 					   "platform.msi-not-isolated", "group.verdict", "device.sva",
 					   "device.pasid-unprotected", "host.noiommu", "host.identity-domain",
-					   "host.external-dma" };
+					   "host.external-dma", "group.iommu-not-coherent" };
 	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++)
 		if (!strstr(out, ids[i]))
 			fail_msg("`iommu-audit rules` does not list %s", ids[i]);
@@ -509,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_external_dma),
 		cmocka_unit_test(test_direct_region_predeploy),
 		cmocka_unit_test(test_vmd),
+		cmocka_unit_test(test_iommu_not_coherent),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

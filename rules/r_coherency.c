@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule group.iommu-not-coherent: VFIO refuses a device whose IOMMU cannot enforce cache-coherent
+// DMA (IOMMU_CAP_CACHE_COHERENCY), as Arm SMMUs do when the firmware does not declare them coherent.
+// Mirrors drivers/vfio/group.c vfio_group_find_or_alloc() ("VFIO always sets IOMMU_CACHE"; v5.19,
+// e8ae0e140c05), drivers/iommu/arm/arm-smmu-v3 arm_smmu_capable() / arm_smmu_device_hw_probe()
+// (the firmware's COHACC override is used in preference to IDR0.COHACC), drivers/iommu/arm/arm-smmu
+// arm_smmu_capable() (ARM_SMMU_FEAT_COHERENT_WALK, firmware over IDR0.CTTW); kernel-rules.md §11 item 6.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+/* Per PCI function: the SMMU translating it per firmware, and whether the firmware calls it coherent. */
+static const char coherency_sql[] =
+	"SELECT d.bdf, u.name, u.source, u.kind,"
+	" CASE WHEN u.source = 'IORT' AND u.kind = 'smmu-v3' THEN u.flags & 1"
+	"      WHEN u.source = 'IORT' AND u.kind = 'smmu' THEN (u.flags >> 1) & 1"
+	"      WHEN u.source = 'DT' THEN u.dma_coherent END"
+	" FROM fw_unit_device d JOIN fw_unit u ON u.id = d.unit_id"
+	" WHERE u.kind IN ('smmu-v3', 'smmu') ORDER BY d.bdf";
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	sqlite3_stmt *st;
+	size_t n_smmu = 0;
+	int rc = 0;
+
+	if (!a->n_groups) {
+		*why = "the kernel formed no IOMMU groups";
+		return -ENODATA;
+	}
+	if (a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19)))
+		return 0; /* VFIO did not check coherency before 5.19 */
+	if (sqlite3_prepare_v2(ev->db, coherency_sql, -1, &st, NULL) != SQLITE_OK) {
+		*why = "the firmware IOMMU facts are missing from the database";
+		return -ENODATA;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *bdf = (const char *)sqlite3_column_text(st, 0);
+		const char *unit = (const char *)sqlite3_column_text(st, 1);
+		const char *src = (const char *)sqlite3_column_text(st, 2);
+		const char *kind = (const char *)sqlite3_column_text(st, 3);
+		n_smmu++;
+		if (sqlite3_column_type(st, 4) == SQLITE_NULL || sqlite3_column_int(st, 4))
+			continue;
+		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
+		if (!d || !d->has_group)
+			continue;
+		struct ia_group *g = NULL;
+		for (size_t gi = 0; gi < a->n_groups && !g; gi++)
+			if (a->groups[gi].id == d->group)
+				g = &a->groups[gi];
+		if (!g)
+			continue;
+		char evd[512], subject[32];
+		snprintf(evd, sizeof(evd), "%s %s %s: %s", src, kind, unit,
+			 !strcmp(src, "DT") ? "no dma-coherent property"
+			 : !strcmp(kind, "smmu-v3") ? "SMMUv3 node flags bit 0 (COHACC override) clear"
+						    : "SMMU node flags bit 1 (coherent page-table walk) clear");
+		ia_group_note(&g->blockers, &g->n_blockers, bdf, self->id,
+			      "its SMMU is not cache coherent per firmware: VFIO refuses the device (-EINVAL), "
+			      "since it always maps with IOMMU_CACHE");
+		snprintf(subject, sizeof(subject), "group %d", g->id);
+		rc = ia_rule_finding(ev, self, self->level, bdf, NULL, evd,
+				     "%s (%s) sits behind %s, which the firmware does not declare cache coherent: VFIO "
+				     "will not accept it (IOMMU_CAP_CACHE_COHERENCY)", bdf, subject, unit);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && !n_smmu) {
+		*why = "no PCI function is mapped to an Arm SMMU by the firmware (IORT or device tree)";
+		return -ENODATA;
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_iommu_not_coherent = {
+	.id = "group.iommu-not-coherent",
+	.level = IA_LEVEL_ERROR,
+	.summary = "A device's Arm SMMU is not cache coherent per firmware, so VFIO refuses the device",
+	.advice = "If the SMMU's table walks are coherent, fix the firmware (IORT SMMUv3 COHACC override flag, "
+		  "or dma-coherent on the SMMU's device-tree node); otherwise the device cannot be assigned.",
+	.refs = "drivers/vfio/group.c vfio_group_find_or_alloc() (v5.19, e8ae0e140c05); drivers/iommu/arm/"
+		"arm-smmu-v3/arm-smmu-v3.c arm_smmu_capable(), arm_smmu_device_hw_probe(); kernel-rules.md §11 item 6, "
+		"Appendix A.4",
+	.eval = r_eval,
+};
