@@ -19,20 +19,30 @@ ia_module(model      SOURCES rules/topology.c rules/quirks.c      DEPS core)
 
 # The fact database and the collectors (the only code that reads the host, through fsroot and libpci).
 ia_module(db         SOURCES src/db.c                             DEPS core PkgConfig::SQLITE)
+find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_parallel)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
                              collectors/firmware.c collectors/dt.c
                      DEPS db decode_pcicfg decode_sysfs decode_dmar decode_ivrs decode_iort decode_fdt
-                          decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB)
+                          decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB Threads::Threads)
 
-# The audit (facts loaded for rules) and the renderers.
+# The audit (facts loaded for rules) and capture archives.
 ia_module(audit      SOURCES src/audit.c src/firmware.c           DEPS db)
 ia_module(snapshot   SOURCES src/snapshot.c                       DEPS core PkgConfig::LIBARCHIVE)
-ia_module(reports    SOURCES reports/json.c reports/text.c        DEPS audit decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI)
 
 # The rules: one file per rule, run by the engine over the audit and the group model.
 ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
                              rules/r_sva.c rules/r_noiommu.c rules/r_host.c
-                             rules/r_coherency.c
+                             rules/r_coherency.c rules/r_vfio_pci.c
                      DEPS audit model)
+
+# The renderers (text, JSON, JUnit, NFD labels, the rules page): they read the audit and the rule table.
+ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
+                             reports/rules_man.c
+                     DEPS audit rules decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI PkgConfig::LIBXML2)
+
+# CI-gate and operator tools over an evaluated audit: policy files, assignment plans, audit diffs.
+ia_module(policy     SOURCES src/policy.c                         DEPS audit rules PkgConfig::JANSSON)
+ia_module(plan       SOURCES src/plan.c                           DEPS audit model PkgConfig::JANSSON)
+ia_module(diff       SOURCES src/diff.c                           DEPS audit PkgConfig::JANSSON)

@@ -14,3 +14,17 @@ ia_test(test_known_answers tests/unit/test_known_answers.c DEPS reports)
 ia_test(test_firmware tests/unit/test_firmware.c DEPS reports)
 ia_test(test_rules tests/unit/test_rules.c DEPS reports)
 ia_test(test_pcihex     tests/unit/test_pcihex.c     DEPS reports)
+ia_test(test_policy    tests/unit/test_policy.c    DEPS policy reports)
+ia_test(test_plan      tests/unit/test_plan.c      DEPS plan reports)
+ia_test(test_diff      tests/unit/test_diff.c      DEPS diff reports)
+ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
+# Every report format of every known-answer capture (and edited copies, and the live host) against
+# reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.
+add_test(NAME validate_reports COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/validate_reports.py
+         --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(validate_reports PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+# `cmake --install` into a DESTDIR: binary, both manual pages (rendered without warnings), JSON schema.
+add_test(NAME install_destdir COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_CURRENT_BINARY_DIR}
+         -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/test-install -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_install.cmake)
+set_tests_properties(install_destdir PROPERTIES TIMEOUT 120)
+

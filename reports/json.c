@@ -287,6 +287,13 @@ static json_t *json_findings(const struct ia_audit *a)
 		json_object_set_new(j, "message", json_string(f->message));
 		json_object_set_new(j, "advice", json_str_or_null(f->advice));
 		json_object_set_new(j, "evidence", json_str_or_null(f->evidence));
+		if (f->waived) { /* a policy waiver (docs/policy.md): the finding does not count for --fail-on */
+			json_t *w = json_object();
+			json_object_set_new(w, "reason", json_str_or_null(f->waiver_reason));
+			json_object_set_new(w, "expires", json_str_or_null(f->waiver_expires));
+			json_object_set_new(j, "waived", json_true());
+			json_object_set_new(j, "waiver", w);
+		}
 		json_array_append_new(arr, j);
 	}
 	return arr;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Renderers of an audit: text for people, JSON for fleets. They decide nothing. */
+/* Renderers of an audit: text for people, JSON for fleets, JUnit for CI, NFD labels, the rules page. They decide nothing. */
 #ifndef IA_REPORT_H
 #define IA_REPORT_H
 
@@ -8,24 +8,80 @@
 
 #include "audit.h"
 
+/** The --fail-on threshold of ../shared/docs/contract.md: findings at or above it fail the audit. */
+enum ia_fail_on { IA_FAIL_ON_ERROR, IA_FAIL_ON_WARNING, IA_FAIL_ON_NEVER };
+
 /** Options shared by the renderers. */
 struct ia_report_opts {
 	bool names;          /* look up vendor/device names in pci.ids (text report) */
 	const char *pci_ids; /* pci.ids path, or NULL for libpci's default */
 	bool color;          /* ANSI colour (only on a terminal, never with NO_COLOR) */
+	enum ia_fail_on fail_on; /* which findings fail (text verdict, JUnit <failure>) */
 };
 
 /**
+ * ia_finding_fails() - whether @f makes the audit fail under @fail_on: its level is at or above
+ * the threshold and no policy waived it. This is the test the exit status 1 rests on.
+ */
+bool ia_finding_fails(const struct ia_finding *f, enum ia_fail_on fail_on);
+
+/** ia_report_failing() - how many findings of @a fail under @fail_on (0 means exit status 0). */
+size_t ia_report_failing(const struct ia_audit *a, enum ia_fail_on fail_on);
+
+/** ia_report_rule_advice() - the advice of rule @id in the rule table (ia_rules[]), or NULL if no rule has that id. */
+const char *ia_report_rule_advice(const char *id);
+
+/**
  * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1",
- * ../shared/docs/contract.md) to @out.
+ * ../shared/docs/contract.md; reports/report.schema.json) to @out.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
 int ia_report_json(const struct ia_audit *a, FILE *out);
 
-/** ia_report_text() - the report for people: host summary, then each group and what was unreadable. 0 or -EIO. */
+/**
+ * ia_report_text() - the report for people, read top-down: the overall verdict and what fails it
+ * (each with its fix), then every group with its verdict first and its blockers with the fix,
+ * then platform details and the remaining findings. ANSI colour only when @o->color.
+ * Return: 0 or -EIO.
+ */
 int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
 
-/** ia_report_groups() - `iommu-audit groups`: the kernel's groups (or the predicted ones), one line per device. */
+/** ia_report_groups() - `iommu-audit groups`: the kernel's groups (or the predicted ones), one line per device. 0 or -EIO. */
 int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *out);
+
+/**
+ * ia_report_junit() - JUnit XML (the Ant/Jenkins "junit-10" layout, tests/schemas/junit-10.xsd):
+ * <testsuites> holding one <testsuite> per rule id (the rule table's order, then other finding
+ * rule ids such as "collect.unreadable" in order of appearance) and one <testcase> per rule and
+ * subject. A testcase fails (<failure type=LEVEL>) when a finding of it fails under
+ * @o->fail_on (ia_finding_fails()); findings below the threshold and waived findings pass with
+ * the message (and the waiver) in <system-out>; a rule evaluated with nothing found passes as
+ * subject "host"; a rule not evaluated (a->not_evaluated) is <skipped message="why">.
+ * Strings are escaped by libxml2's xmlwriter; characters XML 1.0 forbids (C0 controls other than
+ * tab/CR/LF, U+FFFE/U+FFFF, malformed UTF-8) become U+FFFD.
+ * Return: 0; -ENOMEM; -EIO when writing failed.
+ */
+int ia_report_junit(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+
+/**
+ * ia_report_nfd() - a node-feature-discovery local-source feature file (features.d), one
+ * "iommu-audit.io/NAME=VALUE" line per label, each name and value a valid Kubernetes label
+ * (at most 63 characters of [A-Za-z0-9._-], alphanumeric at both ends):
+ *   iommu-active=true|false, interrupt-isolation=isolated|not_isolated|unknown,
+ *   noiommu=available|enabled|unavailable|unknown, groups=N, assignable-groups=N,
+ *   verdict=pass|fail (under @o->fail_on), and per PCI vendor:device of the functions vfio-pci
+ *   could bind (header type 0, as vfio_pci_probe() requires) assignable-VVVV-DDDD=true when every
+ *   such function is in a group whose userspace_assignable is true, false when one is known not
+ *   to be (or is in no group), unknown otherwise.
+ * Return: 0; -ENOMEM; -EIO when writing failed.
+ */
+int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+
+/**
+ * ia_report_rules_man() - the iommu-audit-rules(7) manual page in roff, generated from the rule
+ * table (ia_rules[]: id, level, summary, advice, source), dated @date ("YYYY-MM-DD").
+ * Return: 0 or -EIO.
+ */
+int ia_report_rules_man(const char *date, FILE *out);
 
 #endif

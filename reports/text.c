@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The text report for people: host summary, each kernel group with its devices, then what could not be read.
+// The text report for people, read top-down: verdict and what fails it with the fix, then each group verdict-first.
 #include <errno.h>
 #include <pci/pci.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode/pcicfg.h"
@@ -46,8 +47,9 @@ static const char *text_dev_name(struct text_names *n, const struct ia_dev *d, c
 		snprintf(buf, cap, "[ids unreadable]");
 		return buf;
 	}
+	/* pci.ids only (--pci-ids): the analysing host's udev hwdb says nothing about a captured one */
 	if (n->pacc && pci_lookup_name(n->pacc, buf, (int)cap, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-				       PCI_LOOKUP_NO_NUMBERS, d->vendor, d->device))
+				       PCI_LOOKUP_NO_HWDB | PCI_LOOKUP_NO_NUMBERS, d->vendor, d->device))
 		return buf;
 	snprintf(buf, cap, "device %04x:%04x", d->vendor, d->device);
 	return buf;
@@ -57,8 +59,8 @@ static const char *text_class_name(struct text_names *n, const struct ia_dev *d,
 {
 	if (!d->has_class)
 		return "class unreadable";
-	if (n->pacc && pci_lookup_name(n->pacc, buf, (int)cap, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
-				       (int)(d->class_code >> 8)))
+	if (n->pacc && pci_lookup_name(n->pacc, buf, (int)cap, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS |
+				       PCI_LOOKUP_NO_HWDB, (int)(d->class_code >> 8)))
 		return buf;
 	snprintf(buf, cap, "class %04x", d->class_code >> 8);
 	return buf;
@@ -161,43 +163,280 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 	}
 }
 
-int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
+/*
+ * The text reports print strings from the audited host (driver names, paths, firmware strings),
+ * and a capture may come from anywhere: they go through this filter, which replaces C0 controls
+ * other than LF and tab, DEL, C1 controls (raw 0x80-0x9f or UTF-8 encoded) and malformed UTF-8
+ * with '?', so a report never carries a terminal escape sequence it did not write itself.
+ * The renderer's own colour sequences go to the underlying stream directly (text_on/text_off).
+ */
+struct text_filter {
+	FILE *out;
+	unsigned char pend[4];   /* an incomplete UTF-8 sequence carried across writes */
+	size_t npend, need;
+};
+
+static void text_filter_flush_bad(struct text_filter *t)
+{
+	for (size_t i = 0; i < t->npend; i++)
+		fputc('?', t->out);
+	t->npend = t->need = 0;
+}
+
+static ssize_t text_filter_write(void *cookie, const char *buf, size_t len)
+{
+	struct text_filter *t = cookie;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (t->need) {
+			if ((c & 0xc0) == 0x80) {
+				t->pend[t->npend++] = c;
+				if (t->npend < t->need)
+					continue;
+				/* complete: refuse C1 controls (U+0080..U+009F = C2 80..C2 9F) */
+				if (t->need == 2 && t->pend[0] == 0xc2 && t->pend[1] < 0xa0)
+					fputc('?', t->out);
+				else
+					fwrite(t->pend, 1, t->npend, t->out);
+				t->npend = t->need = 0;
+				continue;
+			}
+			text_filter_flush_bad(t);
+		}
+		if (c < 0x80)
+			fputc(c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', t->out);
+		else if (c >= 0xc2 && c <= 0xf4) {
+			t->pend[0] = c;
+			t->npend = 1;
+			t->need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		} else
+			fputc('?', t->out);
+	}
+	return ferror(t->out) ? -1 : (ssize_t)len;
+}
+
+static int text_filter_close(void *cookie)
+{
+	text_filter_flush_bad(cookie);
+	return 0;
+}
+
+/* A stream writing through the filter into @t->out (unbuffered, so colour can be interleaved). */
+static FILE *text_filter_open(struct text_filter *t, FILE *out)
+{
+	static const cookie_io_functions_t io = { .write = text_filter_write, .close = text_filter_close };
+	FILE *f;
+
+	*t = (struct text_filter){ .out = out };
+	if ((f = fopencookie(t, "w", io)))
+		setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
+
+/* Close the filter stream; -EIO when the filter or the underlying stream failed. */
+static int text_filter_end(FILE *f, FILE *out)
+{
+	int bad = ferror(f);
+
+	return fclose(f) != 0 || bad || ferror(out) ? -EIO : 0;
+}
+
+/* ANSI SGR sequences (ECMA-48 §8.3.117), written only when colour is on. */
+#define TEXT_RED "1;31"
+#define TEXT_GREEN "32"
+#define TEXT_YELLOW "33"
+#define TEXT_BOLD "1"
+
+/* The colour state of a report: the filtered stream people's data goes to, and the real one. */
+struct text_color {
+	bool on;
+	FILE *raw;
+};
+
+static void text_on(const struct text_color *c, const char *sgr)
+{
+	if (c->on && *sgr)
+		fprintf(c->raw, "\033[%sm", sgr);
+}
+
+static void text_off(const struct text_color *c, const char *sgr)
+{
+	if (c->on && *sgr)
+		fputs("\033[0m", c->raw);
+}
+
+static const char *text_level_sgr(enum ia_level l)
+{
+	return l == IA_LEVEL_ERROR ? TEXT_RED : l == IA_LEVEL_WARNING ? TEXT_YELLOW : "";
+}
+
+/* Findings indexed by (rule, subject) so a group's blocker finds its finding's advice in O(log n). */
+static int text_cmp_finding(const void *x, const void *y, void *audit)
+{
+	const struct ia_audit *a = audit;
+	const struct ia_finding *p = &a->findings[*(const size_t *)x], *q = &a->findings[*(const size_t *)y];
+	int c = strcmp(p->rule, q->rule);
+
+	return c ? c : strcmp(p->subject, q->subject);
+}
+
+/* The first finding of @rule about @subject in the sorted index, or NULL. */
+static const struct ia_finding *text_find(const struct ia_audit *a, const size_t *idx, size_t n,
+					  const char *rule, const char *subject)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ia_finding *f = &a->findings[idx[mid]];
+		int c = strcmp(f->rule, rule);
+		if (!c)
+			c = strcmp(f->subject, subject);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && !strcmp(a->findings[idx[lo]].rule, rule) && !strcmp(a->findings[idx[lo]].subject, subject))
+		return &a->findings[idx[lo]];
+	return NULL;
+}
+
+/* The fix for a group blocker: the advice of the finding behind it, else the rule's own advice. */
+static const char *text_blocker_fix(const struct ia_audit *a, const size_t *idx, size_t n,
+				    const struct ia_group *g, const struct ia_note *b)
+{
+	char subject[32];
+	const struct ia_finding *f;
+
+	snprintf(subject, sizeof(subject), "group %d", g->id);
+	if ((f = text_find(a, idx, n, b->what, subject)) && f->advice)
+		return f->advice;
+	if (b->bdf[0] && (f = text_find(a, idx, n, b->what, b->bdf)) && f->advice)
+		return f->advice;
+	return ia_report_rule_advice(b->what);
+}
+
+/* One finding: "LEVEL SUBJECT [RULE]: message", then the fix, the evidence and any waiver. */
+static void text_finding(FILE *out, const struct text_color *col, const struct ia_finding *f)
+{
+	const char *sgr = f->waived ? "" : text_level_sgr(f->level);
+
+	fputs("  ", out);
+	text_on(col, sgr);
+	fprintf(out, "%-7s", ia_level_name(f->level));
+	text_off(col, sgr);
+	fprintf(out, " %s [%s]: %s\n", f->subject, f->rule, f->message);
+	if (f->advice)
+		fprintf(out, "          fix: %s\n", f->advice);
+	if (f->evidence)
+		fprintf(out, "          evidence: %s\n", f->evidence);
+	if (f->waived)
+		fprintf(out, "          waived by policy: %s%s%s%s\n", f->waiver_reason ? f->waiver_reason : "(no reason given)",
+			f->waiver_expires ? " (until " : "", f->waiver_expires ? f->waiver_expires : "",
+			f->waiver_expires ? ")" : "");
+}
+
+static const char *text_fail_on_name(enum ia_fail_on f)
+{
+	return f == IA_FAIL_ON_WARNING ? "warning" : f == IA_FAIL_ON_NEVER ? "never" : "error";
+}
+
+int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *raw)
 {
 	struct text_names n;
-	size_t ungrouped = 0;
+	struct text_filter tf;
+	struct text_color col = { .on = o && o->color, .raw = raw };
+	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, nidx = 0;
 	bool active = a->n_units > 0 || a->n_groups > 0;
+	enum ia_fail_on fail_on = o ? o->fail_on : IA_FAIL_ON_ERROR;
+	size_t failing = ia_report_failing(a, fail_on);
+	size_t *idx = malloc((a->n_findings + 1) * sizeof(*idx));
+	FILE *out = idx ? text_filter_open(&tf, raw) : NULL;
 
+	if (!out) {
+		free(idx);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < a->n_findings; i++)
+		idx[nidx++] = i;
+	qsort_r(idx, nidx, sizeof(*idx), text_cmp_finding, (void *)a);
 	text_names_init(&n, o);
+
+	/* Where, then the verdict: the one line a person must read. */
 	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->live ? "live host" : "captured host ",
 		a->live ? "" : (a->root ? a->root : "?"));
-	fprintf(out, "  kernel: %s (%s)\n", a->kernel_release ? a->kernel_release : "unknown",
-		a->arch ? a->arch : "arch unknown");
-	fprintf(out, "  IOMMU active in the kernel: %s (%zu unit%s, %zu group%s)\n", active ? "yes" : "no",
-		a->n_units, a->n_units == 1 ? "" : "s", a->n_groups, a->n_groups == 1 ? "" : "s");
-	for (size_t i = 0; i < a->n_units; i++)
-		fprintf(out, "    unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
-			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");
-	fprintf(out, "  PCI functions: %zu\n", a->n_devs);
+	fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s); %zu PCI function%s\n",
+		a->kernel_release ? a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown",
+		active ? "yes" : "no", a->n_units, a->n_units == 1 ? "" : "s", a->n_groups,
+		a->n_groups == 1 ? "" : "s", a->n_devs, a->n_devs == 1 ? "" : "s");
+	for (size_t i = 0; i < a->n_groups; i++) {
+		yes += a->groups[i].userspace_assignable == IA_YES;
+		no += a->groups[i].userspace_assignable == IA_NO;
+		unknown += a->groups[i].userspace_assignable == IA_UNKNOWN;
+	}
+	fputc('\n', out);
+	text_on(&col, failing ? TEXT_RED : TEXT_GREEN);
+	fprintf(out, "VERDICT: %s", failing ? "FAIL" : "PASS");
+	text_off(&col, failing ? TEXT_RED : TEXT_GREEN);
+	if (fail_on == IA_FAIL_ON_NEVER)
+		fprintf(out, " (--fail-on never: no finding fails the audit)\n");
+	else if (failing)
+		fprintf(out, ": %zu finding%s at or above --fail-on %s\n", failing, failing == 1 ? "" : "s",
+			text_fail_on_name(fail_on));
+	else
+		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(fail_on));
+	fprintf(out, "  %zu of %zu IOMMU group%s can be handed to userspace now", yes, a->n_groups,
+		a->n_groups == 1 ? "" : "s");
+	if (no || unknown)
+		fprintf(out, "; %zu cannot; %zu unknown (inputs unreadable)", no, unknown);
+	fputs(".\n", out);
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups; only the unsafe no-IOMMU mode would remain).\n");
-	text_platform(a->firmware, out);
+	fprintf(out, "  Interrupt isolation: %s%s%s\n", a->irq_isolated == IA_YES ? "isolated" :
+		a->irq_isolated == IA_NO ? "NOT isolated" : "unknown", a->irq_reason ? ": " : "",
+		a->irq_reason ? a->irq_reason : "");
+	if (a->noiommu_state)
+		fprintf(out, "  VFIO no-IOMMU mode: %s%s%s\n", a->noiommu_state, a->noiommu_reason ? ": " : "",
+			a->noiommu_reason ? a->noiommu_reason : "");
 
+	/* What fails the audit, each with its fix: the work list. */
+	if (failing) {
+		fprintf(out, "\nFix these first (they fail the audit)\n");
+		for (size_t i = 0; i < a->n_findings; i++)
+			if (ia_finding_fails(&a->findings[i], fail_on))
+				text_finding(out, &col, &a->findings[i]);
+	}
+
+	/* Each group: verdict first, then what blocks it and the fix, then notes, then its devices. */
 	for (size_t i = 0; i < a->n_groups; i++) {
 		const struct ia_group *g = &a->groups[i];
-		const char *verdict = g->userspace_assignable == IA_YES ? "assignable to userspace" :
-				      g->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
-				      "assignability unknown (inputs unreadable)";
-		fprintf(out, "\nIOMMU group %d: %s (%s, %zu device%s; VFIO ownership %s)\n", g->id, verdict,
-			g->type ? g->type : "type unknown", g->n_devices, g->n_devices == 1 ? "" : "s",
+		fprintf(out, "\nIOMMU group %d: ", g->id);
+		const char *sgr = g->userspace_assignable == IA_YES ? TEXT_GREEN :
+				  g->userspace_assignable == IA_NO ? TEXT_RED : TEXT_YELLOW;
+		text_on(&col, sgr);
+		fputs(g->userspace_assignable == IA_YES ? "assignable to userspace" :
+		      g->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
+		      "assignability unknown (inputs unreadable)", out);
+		text_off(&col, sgr);
+		fprintf(out, " (%s, %zu device%s; VFIO ownership %s)\n", g->type ? g->type : "type unknown",
+			g->n_devices, g->n_devices == 1 ? "" : "s",
 			g->dma_ownership_viable == IA_YES ? "viable" : g->dma_ownership_viable == IA_NO ?
 			"not viable now" : "unknown");
-		for (size_t b = 0; b < g->n_blockers; b++)
+		for (size_t b = 0; b < g->n_blockers; b++) {
+			const char *fix = text_blocker_fix(a, idx, nidx, g, &g->blockers[b]);
 			fprintf(out, "    blocker%s%s [%s]: %s\n", g->blockers[b].bdf[0] ? " " : "",
 				g->blockers[b].bdf, g->blockers[b].what, g->blockers[b].reason);
+			if (fix)
+				fprintf(out, "        fix: %s\n", fix);
+		}
 		for (size_t e = 0; e < g->n_exceptions; e++)
-			fprintf(out, "    exception%s%s (%s): %s\n", g->exceptions[e].bdf[0] ? " " : "",
+			fprintf(out, "    note%s%s (%s): %s\n", g->exceptions[e].bdf[0] ? " " : "",
 				g->exceptions[e].bdf, g->exceptions[e].what, g->exceptions[e].reason);
+		if (g->n_direct)
+			fprintf(out, "    reserved regions: %zu direct (firmware 1:1)\n", g->n_direct);
 		for (size_t k = 0; k < g->n_devices; k++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			if (d)
@@ -205,8 +444,6 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 			else
 				fprintf(out, "    %s (not a PCI function seen by the collector)\n", g->devices[k]);
 		}
-		if (g->n_direct)
-			fprintf(out, "    reserved regions: %zu direct (firmware 1:1)\n", g->n_direct);
 	}
 	for (size_t i = 0; i < a->n_devs; i++)
 		ungrouped += !a->devs[i].has_group;
@@ -218,24 +455,34 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 			if (!a->devs[i].has_group)
 				text_dev_line(&n, &a->devs[i], out);
 	}
-	if (a->n_findings) {
-		fprintf(out, "\nFindings (%zu error, %zu warning, %zu info)\n", ia_audit_count(a, IA_LEVEL_ERROR),
-			ia_audit_count(a, IA_LEVEL_WARNING), ia_audit_count(a, IA_LEVEL_INFO));
-		for (size_t i = 0; i < a->n_findings; i++) {
-			const struct ia_finding *f = &a->findings[i];
-			fprintf(out, "  %-7s %s [%s]: %s\n", ia_level_name(f->level), f->subject, f->rule, f->message);
-			if (f->advice)
-				fprintf(out, "          %s\n", f->advice);
-		}
+
+	/* Everything else the rules said (below the threshold, or waived), then the platform details. */
+	if (a->n_findings > failing) {
+		fprintf(out, "\nOther findings (%zu error, %zu warning, %zu info not waived; %zu waived)\n",
+			ia_audit_count(a, IA_LEVEL_ERROR), ia_audit_count(a, IA_LEVEL_WARNING),
+			ia_audit_count(a, IA_LEVEL_INFO), a->n_findings - ia_audit_count(a, IA_LEVEL_ERROR) -
+			ia_audit_count(a, IA_LEVEL_WARNING) - ia_audit_count(a, IA_LEVEL_INFO));
+		for (size_t i = 0; i < a->n_findings; i++)
+			if (!ia_finding_fails(&a->findings[i], fail_on))
+				text_finding(out, &col, &a->findings[i]);
 	}
+	text_platform(a->firmware, out);
+	for (size_t i = 0; i < a->n_units; i++)
+		fprintf(out, "  kernel IOMMU unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
+			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");
 	text_names_free(&n);
-	return ferror(out) ? -EIO : 0;
+	free(idx);
+	return text_filter_end(out, raw);
 }
 
-int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *out)
+int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *raw)
 {
 	struct text_names n;
+	struct text_filter tf;
+	FILE *out = text_filter_open(&tf, raw);
 
+	if (!out)
+		return -ENOMEM;
 	text_names_init(&n, o);
 	if (predicted) {
 		for (size_t i = 0; i < a->n_predicted; i++) {
@@ -260,5 +507,5 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, b
 				"the kernel formed none" : "sys/kernel/iommu_groups is absent (no IOMMU active)");
 	}
 	text_names_free(&n);
-	return ferror(out) ? -EIO : 0;
+	return text_filter_end(out, raw);
 }

@@ -320,6 +320,35 @@ static int engine_publish_prediction(struct ia_eval *ev)
 	return 0;
 }
 
+/* Copy the isolation domains of more than one function into the audit (for `plan`). */
+static int engine_publish_domains(struct ia_eval *ev)
+{
+	struct ia_audit *a = ev->a;
+
+	a->domains = calloc(ev->domains->n ? ev->domains->n : 1, sizeof(*a->domains));
+	if (!a->domains)
+		return -ENOMEM;
+	for (size_t d = 0; d < ev->domains->n; d++) {
+		const struct ia_topo_domain *td = &ev->domains->v[d];
+		if (td->n_members < 2)
+			continue;
+		struct ia_pgroup *pd = &a->domains[a->n_domains++];
+		pd->members = malloc(td->n_members * sizeof(size_t));
+		if (!pd->members)
+			return -ENOMEM;
+		memcpy(pd->members, td->members, td->n_members * sizeof(size_t));
+		pd->n = td->n_members;
+		pd->uncertain = td->uncertain;
+		for (size_t k = 0; k < td->n_members; k++)
+			pd->uncertain |= ev->pred->fn[td->members[k]].uncertain;
+		char blame[1024] = "";
+		for (size_t k = 0, bl = 0; k < td->n_blame && bl < sizeof(blame) - 200; k++)
+			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", td->blame[k].why);
+		pd->basis = strdup(blame);
+	}
+	return 0;
+}
+
 int ia_rules_run(struct ia_audit *a, sqlite3 *db)
 {
 	struct ia_eval ev = { .a = a, .db = db };
@@ -328,6 +357,8 @@ int ia_rules_run(struct ia_audit *a, sqlite3 *db)
 	if (rc < 0)
 		goto out;
 	if (ev.pred && (rc = engine_publish_prediction(&ev)) < 0)
+		goto out;
+	if (ev.domains && (rc = engine_publish_domains(&ev)) < 0)
 		goto out;
 	ev.kgroup_of_fn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(size_t));
 	if (!ev.kgroup_of_fn) {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule group.iommu-not-coherent: VFIO refuses a device whose IOMMU cannot enforce cache-coherent
 // DMA (IOMMU_CAP_CACHE_COHERENCY), as Arm SMMUs do when the firmware does not declare them coherent.
-// Mirrors drivers/vfio/group.c vfio_group_find_or_alloc() ("VFIO always sets IOMMU_CACHE"; v5.19,
-// e8ae0e140c05), drivers/iommu/arm/arm-smmu-v3 arm_smmu_capable() / arm_smmu_device_hw_probe()
-// (the firmware's COHACC override is used in preference to IDR0.COHACC), drivers/iommu/arm/arm-smmu
-// arm_smmu_capable() (ARM_SMMU_FEAT_COHERENT_WALK, firmware over IDR0.CTTW); kernel-rules.md §11 item 6.
+// Mirrors drivers/vfio/vfio_main.c __vfio_register_dev() ("VFIO always sets IOMMU_CACHE"; the check
+// came with v5.19, e8ae0e140c05, first in vfio_group_find_or_alloc()), and drivers/iommu/arm/arm-smmu-v3
+// arm_smmu_capable() / arm_smmu_device_hw_probe() (the firmware's COHACC override is used in preference
+// to IDR0.COHACC); kernel-rules.md §4.4 item 1, §11 item 6. SMMUv1/v2 are not judged: their
+// arm_smmu_capable() also accepts a DMA-coherent device, which this rule does not model.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,9 @@
 static const char coherency_sql[] =
 	"SELECT d.bdf, u.name, u.source, u.kind,"
 	" CASE WHEN u.source = 'IORT' AND u.kind = 'smmu-v3' THEN u.flags & 1"
-	"      WHEN u.source = 'IORT' AND u.kind = 'smmu' THEN (u.flags >> 1) & 1"
 	"      WHEN u.source = 'DT' THEN u.dma_coherent END"
 	" FROM fw_unit_device d JOIN fw_unit u ON u.id = d.unit_id"
-	" WHERE u.kind IN ('smmu-v3', 'smmu') ORDER BY d.bdf";
+	" WHERE u.kind = 'smmu-v3' ORDER BY d.bdf";
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
@@ -56,9 +56,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			continue;
 		char evd[512], subject[32];
 		snprintf(evd, sizeof(evd), "%s %s %s: %s", src, kind, unit,
-			 !strcmp(src, "DT") ? "no dma-coherent property"
-			 : !strcmp(kind, "smmu-v3") ? "SMMUv3 node flags bit 0 (COHACC override) clear"
-						    : "SMMU node flags bit 1 (coherent page-table walk) clear");
+			 !strcmp(src, "DT") ? "no dma-coherent property" : "SMMUv3 node flags bit 0 (COHACC override) clear");
 		ia_group_note(&g->blockers, &g->n_blockers, bdf, self->id,
 			      "its SMMU is not cache coherent per firmware: VFIO refuses the device (-EINVAL), "
 			      "since it always maps with IOMMU_CACHE");
@@ -69,7 +67,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	sqlite3_finalize(st);
 	if (rc == 0 && !n_smmu) {
-		*why = "no PCI function is mapped to an Arm SMMU by the firmware (IORT or device tree)";
+		*why = "no PCI function is mapped to an Arm SMMUv3 by the firmware (IORT or device tree)";
 		return -ENODATA;
 	}
 	return rc;
@@ -78,10 +76,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 const struct ia_rule ia_rule_iommu_not_coherent = {
 	.id = "group.iommu-not-coherent",
 	.level = IA_LEVEL_ERROR,
-	.summary = "A device's Arm SMMU is not cache coherent per firmware, so VFIO refuses the device",
+	.summary = "A device's Arm SMMUv3 is not cache coherent per firmware, so VFIO refuses the device",
 	.advice = "If the SMMU's table walks are coherent, fix the firmware (IORT SMMUv3 COHACC override flag, "
 		  "or dma-coherent on the SMMU's device-tree node); otherwise the device cannot be assigned.",
-	.refs = "drivers/vfio/group.c vfio_group_find_or_alloc() (v5.19, e8ae0e140c05); drivers/iommu/arm/"
+	.refs = "drivers/vfio/vfio_main.c __vfio_register_dev() (v5.19, e8ae0e140c05); drivers/iommu/arm/"
 		"arm-smmu-v3/arm-smmu-v3.c arm_smmu_capable(), arm_smmu_device_hw_probe(); kernel-rules.md §11 item 6, "
 		"Appendix A.4",
 	.eval = r_eval,

@@ -136,7 +136,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
 		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
 		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
-		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf"
+		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf,"
+		" coalesce(sysfs_numvfs, sriov_num_vfs)"
 		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -208,6 +209,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		if (ia_db_col_int(st, 42, &v)) d->pasid_ctrl = (uint16_t)v;
 		d->removable = ia_db_col_strdup(st, 43);
 		d->real_dma = ia_db_col_strdup(st, 44);
+		d->has_numvfs = ia_db_col_int(st, 45, &v);
+		d->numvfs = d->has_numvfs ? (unsigned)v : 0;
 		d->predicted_group = -1;
 	}
 	sqlite3_finalize(st);
@@ -382,6 +385,10 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->predicted[i].members); free(a->predicted[i].basis);
 	}
 	free(a->predicted);
+	for (size_t i = 0; i < a->n_domains; i++) {
+		free(a->domains[i].members); free(a->domains[i].basis);
+	}
+	free(a->domains);
 	for (size_t i = 0; i < a->n_findings; i++) {
 		struct ia_finding *f = &a->findings[i];
 		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);

@@ -44,6 +44,7 @@ struct ia_dev {
 	/* SVA inputs (kernel-rules.md §8.1), valid when the matching has_ is IA_YES */
 	uint16_t ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl;
 	enum ia_tri eetlp_prefix;   /* DevCap2 bit 21 End-End TLP Prefix Supported; unknown when unreadable */
+	bool has_numvfs; unsigned numvfs; /* VFs enabled now (sriov_numvfs, else SR-IOV NumVFs in config) */
 	char *real_dma;             /* pci_real_dma_dev(): the Intel VMD endpoint's BDF, or NULL for itself */
 	char *removable;            /* sysfs removable: "removable", "fixed", "unknown", or NULL when absent */
 	bool is_vf; char *physfn;
@@ -115,6 +116,10 @@ struct ia_audit {
 	struct ia_firmware *firmware;       /* firmware facts (src/firmware.h); NULL until ia_audit_load() */
 	struct ia_pgroup *predicted; size_t n_predicted;
 	bool have_predicted;
+	/* isolation domains of more than one function (rules/topology.h ia_topo_isolation_domains()),
+	 * published by the engine for `plan`: members, basis = the ports or functions to blame,
+	 * uncertain when it rests on unreadable ACS state; empty without a topology model */
+	struct ia_pgroup *domains; size_t n_domains;
 	/* platform verdicts (rules) */
 	enum ia_tri irq_isolated; char *irq_reason;
 	enum ia_tri unsafe_interrupts_allowed;

@@ -2,6 +2,7 @@
 // The iommu-audit command line: parse options, run the stages, pick a renderer, set the exit status.
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 #include "collectors/collect.h"
 #include "db.h"
 #include "ia_err.h"
+#include "diff.h"
+#include "plan.h"
+#include "policy.h"
 #include "reports/report.h"
 #include "rules/rules.h"
 #include "snapshot.h"
@@ -20,7 +24,8 @@
 /* Exit statuses of ../shared/docs/contract.md. */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };
 
-enum fmt { FMT_TEXT, FMT_JSON };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_NFD, FMT_MAN };
+enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum failon { FAIL_ERROR, FAIL_WARNING, FAIL_NEVER };
 
 struct opts {
@@ -28,19 +33,25 @@ struct opts {
 	const char *root, *snapshot, *output, *db, *from_db, *policy;
 	enum fmt format;
 	enum failon fail_on;
+	enum color color;
 	bool predicted, names;
+	char **args; int n_args;   /* operands: plan BDF..., diff OLD NEW */
 	struct ia_collect_opts collect;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage:\n"
-	      "  iommu-audit [audit] [--root DIR|--snapshot FILE.tar.gz|--from-db FILE] [--format text|json]\n"
-	      "                      [--output FILE] [--db FILE] [--fail-on error|warning|never]\n"
+	      "  iommu-audit [audit] [--root DIR|--snapshot FILE.tar.gz|--from-db FILE]\n"
+	      "                      [--format text|json|junit|nfd] [--output FILE] [--db FILE]\n"
+	      "                      [--fail-on error|warning|never] [--color auto|always|never]\n"
+	      "                      [--policy FILE]   (docs/policy.md)\n"
+	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
+	      "  iommu-audit diff OLD NEW [--format text|json]   OLD, NEW: captured tree, .tar.gz or .db\n"
 	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|DIR\n"
 	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
 	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted]\n"
-	      "  iommu-audit rules                  list rule ids, levels, summaries, advice and sources\n"
+	      "  iommu-audit rules [--format man]   list rule ids, levels, summaries, advice and sources\n"
 	      "  iommu-audit schema                 print the fact database schema\n"
 	      "  iommu-audit --version | --help\n"
 	      "options that replace parts of the root:\n"
@@ -54,7 +65,7 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_SNAPSHOT = 256, O_FAILON, O_FROMDB, O_POLICY, O_PREDICTED, O_LSPCI, O_ACPIDUMP, O_DTB,
-	       O_PCIIDS, O_NONAMES, O_VERSION };
+	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR };
 	static const struct option lo[] = {
 		{ "root", required_argument, NULL, 'r' }, { "snapshot", required_argument, NULL, O_SNAPSHOT },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
@@ -64,6 +75,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "acpidump", required_argument, NULL, O_ACPIDUMP }, { "dtb", required_argument, NULL, O_DTB },
 		{ "pci-ids", required_argument, NULL, O_PCIIDS }, { "no-names", no_argument, NULL, O_NONAMES },
 		{ "version", no_argument, NULL, O_VERSION }, { "help", no_argument, NULL, 'h' },
+		{ "color", required_argument, NULL, O_COLOR },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -83,8 +95,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'f':
 			if (!strcmp(optarg, "text")) o->format = FMT_TEXT;
 			else if (!strcmp(optarg, "json")) o->format = FMT_JSON;
+			else if (!strcmp(optarg, "junit")) o->format = FMT_JUNIT;
+			else if (!strcmp(optarg, "nfd")) o->format = FMT_NFD;
+			else if (!strcmp(optarg, "man")) o->format = FMT_MAN;
 			else {
-				fprintf(stderr, "iommu-audit: --format %s: expected text or json\n", optarg);
+				fprintf(stderr, "iommu-audit: --format %s: expected text, json, junit or nfd\n", optarg);
+				return -1;
+			}
+			break;
+		case O_COLOR:
+			if (!strcmp(optarg, "auto")) o->color = COLOR_AUTO;
+			else if (!strcmp(optarg, "always")) o->color = COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never")) o->color = COLOR_NEVER;
+			else {
+				fprintf(stderr, "iommu-audit: --color %s: expected auto, always or never\n", optarg);
 				return -1;
 			}
 			break;
@@ -112,16 +136,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		default: return -1;
 		}
 	}
-	if (optind < argc) {
+	o->args = argv + optind;
+	o->n_args = argc - optind;
+	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff")) {
 		fprintf(stderr, "iommu-audit: unexpected argument \"%s\"\n", argv[optind]);
 		return -1;
 	}
 	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1) {
 		fprintf(stderr, "iommu-audit: give at most one of --root, --snapshot and --from-db\n");
-		return -1;
-	}
-	if (o->policy) {
-		fprintf(stderr, "iommu-audit: --policy is not supported by this version\n");
 		return -1;
 	}
 	return 0;
@@ -204,6 +226,40 @@ out:
 	return status;
 }
 
+/* `rules --format man`: the iommu-audit-rules(7) page, dated by SOURCE_DATE_EPOCH when set (reproducible builds). */
+static int cmd_rules_man(const struct opts *o)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char date[16], *end;
+	time_t t = time(NULL);
+	struct tm tm;
+	FILE *out = stdout;
+	int rc;
+
+	if (sde && *sde) {
+		errno = 0;
+		unsigned long long v = strtoull(sde, &end, 10);
+		if (errno || *end) {
+			fprintf(stderr, "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970\n", sde);
+			return EXIT_USAGE;
+		}
+		t = (time_t)v;
+	}
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&t, &tm));
+	if (o->output && !(out = fopen(o->output, "w"))) {
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+		return EXIT_USAGE;
+	}
+	rc = ia_report_rules_man(date, out);
+	if (out != stdout && fclose(out) != 0)
+		rc = -EIO;
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: writing the rules page failed: %s\n", ia_strerror(rc));
+		return EXIT_UNREADABLE;
+	}
+	return EXIT_OK;
+}
+
 static int cmd_snapshot(const struct opts *o)
 {
 	struct ia_fsroot root;
@@ -230,8 +286,135 @@ static int cmd_snapshot(const struct opts *o)
 	return EXIT_OK;
 }
 
+/* The policy of --policy, loaded before any collection so a malformed file fails fast (exit 2). */
+static struct ia_policy *main_policy;
+
+static void main_policy_free(void)
+{
+	ia_policy_free(main_policy);
+}
+
+/* --output FILE or stdout; NULL (and a message) when the file cannot be created. */
+static FILE *open_output(const struct opts *o)
+{
+	FILE *out = o->output ? fopen(o->output, "w") : stdout;
+
+	if (!out)
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+	return out;
+}
+
+/* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF. */
+static int cmd_plan(const struct opts *o, const struct ia_audit *a)
+{
+	char (*bdf)[16] = calloc((size_t)o->n_args, sizeof(*bdf));
+	const char **v = calloc((size_t)o->n_args, sizeof(*v));
+	struct ia_plan *p = NULL;
+	char err[256];
+	int rc = bdf && v ? 0 : -ENOMEM, status = EXIT_UNREADABLE;
+
+	for (int i = 0; i < o->n_args && rc == 0; i++) {
+		rc = ia_plan_normalize_bdf(o->args[i], bdf[i]);
+		v[i] = bdf[i];
+	}
+	if (rc == 0)
+		rc = ia_plan_build(a, v, (size_t)o->n_args, &p, err, sizeof(err));
+	if (rc == -ENOENT) {
+		fprintf(stderr, "iommu-audit plan: %s\n", err);
+		status = EXIT_USAGE;
+	} else if (rc < 0) {
+		fprintf(stderr, "iommu-audit plan: %s\n", ia_strerror(rc));
+	} else {
+		FILE *out = open_output(o);
+		if (!out) {
+			status = EXIT_USAGE;
+		} else {
+			rc = o->format == FMT_JSON ? ia_plan_json(p, out) : ia_plan_text(p, out);
+			if (out != stdout && fclose(out) != 0)
+				rc = -EIO;
+			status = rc < 0 ? EXIT_UNREADABLE : ia_plan_feasible(p) ? EXIT_OK : EXIT_FINDINGS;
+		}
+	}
+	ia_plan_free(p);
+	free(bdf);
+	free(v);
+	return status;
+}
+
+/* Audit one `diff` operand (captured tree, snapshot archive or fact database) into @a.
+ * Returns an exit status, or -1 to go on. */
+static int audit_operand(const struct opts *base, const char *path, struct ia_audit *a)
+{
+	struct opts o = *base;
+	enum ia_diff_input kind;
+	sqlite3 *db = NULL;
+	const char *err;
+	int rc = ia_diff_input_kind(path, &kind), status;
+
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit diff: %s: %s\n", path, ia_strerror(rc));
+		return EXIT_UNREADABLE;
+	}
+	o.root = kind == IA_DIFF_TREE ? path : NULL;
+	o.snapshot = kind == IA_DIFF_ARCHIVE ? path : NULL;
+	if (kind == IA_DIFF_DB) {
+		if (ia_db_open(&db, path, false, &err) < 0) {
+			fprintf(stderr, "iommu-audit diff: %s: %s\n", path, err);
+			return EXIT_UNREADABLE;
+		}
+	} else if ((status = collect_into(&o, &db)) >= 0) {
+		ia_db_close(db);
+		return status;
+	}
+	if (ia_audit_load(db, a) < 0 || ia_rules_run(a, db) < 0 ||
+	    (main_policy && ia_policy_apply(main_policy, a, time(NULL)) < 0)) {
+		fprintf(stderr, "iommu-audit diff: %s: cannot evaluate the facts: %s\n", path, sqlite3_errmsg(db));
+		ia_db_close(db);
+		return EXIT_UNREADABLE;
+	}
+	ia_db_close(db);
+	return -1;
+}
+
+/* `diff OLD NEW`: exit 0 nothing changed, 1 something did (like diff(1)), 2 usage, 3 unreadable. */
+static int cmd_diff(const struct opts *o)
+{
+	struct ia_audit old = {0}, new = {0};
+	struct ia_diff *d = NULL;
+	int status;
+
+	if (o->n_args != 2 || o->root || o->snapshot || o->from_db || o->db ||
+	    (o->format != FMT_TEXT && o->format != FMT_JSON)) {
+		fprintf(stderr, "iommu-audit diff: give two inputs, OLD and NEW (each a captured tree, a .tar.gz "
+				"snapshot or a .db), --format text or json, and no --root, --snapshot, --from-db or --db\n");
+		return EXIT_USAGE;
+	}
+	if ((status = audit_operand(o, o->args[0], &old)) < 0 && (status = audit_operand(o, o->args[1], &new)) < 0) {
+		FILE *out = NULL;
+		int rc = ia_diff_audits(&old, &new, &d);
+		if (rc == 0 && !(out = open_output(o)))
+			status = EXIT_USAGE;
+		else {
+			if (rc == 0)
+				rc = o->format == FMT_JSON ? ia_diff_json(d, o->args[0], o->args[1], out) : ia_diff_text(d, out);
+			if (out && out != stdout && fclose(out) != 0)
+				rc = -EIO;
+			if (rc < 0)
+				fprintf(stderr, "iommu-audit diff: %s\n", ia_strerror(rc));
+			status = rc < 0 ? EXIT_UNREADABLE : d->n ? EXIT_FINDINGS : EXIT_OK;
+		}
+	}
+	ia_diff_free(d);
+	ia_audit_free(&old);
+	ia_audit_free(&new);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
+	/* No glibc fastbins: freeing a large report's many small blocks otherwise spends most of its
+	 * time in malloc_consolidate() (measured on 16k functions, docs/benchmark.md). */
+	mallopt(M_MXFAST, 0);
 	struct opts o = {0};
 	sqlite3 *db = NULL;
 	struct ia_audit a = {0};
@@ -255,6 +438,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(o.cmd, "snapshot"))
 		return cmd_snapshot(&o);
+	if (!strcmp(o.cmd, "rules") && o.format == FMT_MAN)
+		return cmd_rules_man(&o);
 	if (!strcmp(o.cmd, "rules")) {
 		for (size_t i = 0; i < ia_n_rules; i++)
 			printf("%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
@@ -262,7 +447,34 @@ int main(int argc, char **argv)
 			       ia_rules[i]->refs);
 		return EXIT_OK;
 	}
-	if (strcmp(o.cmd, "audit") && strcmp(o.cmd, "collect") && strcmp(o.cmd, "groups")) {
+	if (o.format == FMT_MAN) {
+		fprintf(stderr, "iommu-audit: --format man is for `iommu-audit rules` only\n");
+		return EXIT_USAGE;
+	}
+	if (o.policy) {
+		char err[600];
+		if (ia_policy_load(o.policy, &main_policy, err, sizeof(err)) < 0) {
+			fprintf(stderr, "iommu-audit: --policy %s\n", err);
+			return EXIT_USAGE;
+		}
+		atexit(main_policy_free);
+	}
+	if (!strcmp(o.cmd, "diff"))
+		return cmd_diff(&o);
+	if (!strcmp(o.cmd, "plan")) {
+		char bdf[16];
+		if (!o.n_args || (o.format != FMT_TEXT && o.format != FMT_JSON)) {
+			fprintf(stderr, "iommu-audit plan: name one or more devices (BDF), --format text or json\n");
+			return EXIT_USAGE;
+		}
+		for (int i = 0; i < o.n_args; i++)
+			if (ia_plan_normalize_bdf(o.args[i], bdf) < 0) {
+				fprintf(stderr, "iommu-audit plan: \"%s\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)\n",
+					o.args[i]);
+				return EXIT_USAGE;
+			}
+	}
+	if (strcmp(o.cmd, "audit") && strcmp(o.cmd, "collect") && strcmp(o.cmd, "groups") && strcmp(o.cmd, "plan")) {
 		fprintf(stderr, "iommu-audit: unknown or unsupported command \"%s\"\n", o.cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -292,6 +504,16 @@ int main(int argc, char **argv)
 		return EXIT_UNREADABLE;
 	}
 	ia_db_close(db);
+	if (main_policy && ia_policy_apply(main_policy, &a, time(NULL)) < 0) {
+		fprintf(stderr, "iommu-audit: applying the policy: %s\n", ia_strerror(-ENOMEM));
+		ia_audit_free(&a);
+		return EXIT_UNREADABLE;
+	}
+	if (!strcmp(o.cmd, "plan")) {
+		status = cmd_plan(&o, &a);
+		ia_audit_free(&a);
+		return status;
+	}
 
 	FILE *out = stdout;
 	if (o.output && !(out = fopen(o.output, "w"))) {
@@ -299,13 +521,21 @@ int main(int argc, char **argv)
 		ia_audit_free(&a);
 		return EXIT_USAGE;
 	}
+	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
 	struct ia_report_opts ro = { .names = o.names, .pci_ids = o.collect.pci_ids,
-				     .color = isatty(fileno(out)) && !getenv("NO_COLOR") };
+				     .color = o.color == COLOR_ALWAYS || (o.color == COLOR_AUTO && isatty(fileno(out)) &&
+									 !(getenv("NO_COLOR") && *getenv("NO_COLOR"))),
+				     .fail_on = o.fail_on == FAIL_NEVER ? IA_FAIL_ON_NEVER :
+						o.fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR };
 	int rc;
 	if (!strcmp(o.cmd, "groups"))
 		rc = ia_report_groups(&a, &ro, o.predicted, out);
 	else if (o.format == FMT_JSON)
 		rc = ia_report_json(&a, out);
+	else if (o.format == FMT_JUNIT)
+		rc = ia_report_junit(&a, &ro, out);
+	else if (o.format == FMT_NFD)
+		rc = ia_report_nfd(&a, &ro, out);
 	else
 		rc = ia_report_text(&a, &ro, out);
 	if (out != stdout && fclose(out) != 0)

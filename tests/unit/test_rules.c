@@ -417,7 +417,8 @@ static void test_direct_region_predeploy(void **state)
 	json_decref(r);
 	/* The same RMRR on a function that is neither USB nor graphics: a pre-deployment warning. */
 	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
-		 " && echo 0x020000 > $T/sys/devices/pci0000:00/0000:00:05.0/class");
+		 " && echo 0x020000 > $T/sys/devices/pci0000:00/0000:00:05.0/class"
+		 " && rm -f $T/sys/devices/pci0000:00/0000:00:05.0/modalias");
 	r = audit_edited("x86-intel-noacs-slots/run-6.12", cmd, &st);
 	assert_int_equal(count(r, "group.firmware-direct-region", "warning"), 1);
 	assert_non_null(strstr(message_of(r, "group.firmware-direct-region"), "0000:00:05.0"));
@@ -511,6 +512,38 @@ static void test_iommu_not_coherent(void **state)
 	json_decref(r);
 }
 
+static void test_vfio_pci_refuses(void **state)
+{
+	int st;
+	const char *e1000e = "$T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0";
+	char cmd[1024];
+
+	json_t *r = audit_edited("x86-intel-acs/run-6.12", NULL, &st);
+	assert_int_equal(count(r, "device.vfio-pci-refuses", NULL), 0);
+	json_decref(r);
+	/* a PF with VFs enabled: an SR-IOV capability at 0x100 (TotalVFs 8, NumVFs 4) and the attributes */
+	snprintf(cmd, sizeof(cmd), POKE "poke %s/config 0x100 '\\020\\000\\001\\000' && "
+		 "poke %s/config 0x10e '\\010\\000\\004\\000' && "
+		 "echo 4 > %s/sriov_numvfs && echo 8 > %s/sriov_totalvfs", e1000e, e1000e, e1000e, e1000e);
+	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
+	assert_int_equal(count(r, "device.vfio-pci-refuses", "info"), 1);
+	assert_non_null(strstr(message_of(r, "device.vfio-pci-refuses"), "4 VFs enabled"));
+	json_decref(r);
+	/* a denylisted QAT, and the same with the denylist disabled on the command line */
+	snprintf(cmd, sizeof(cmd), "echo 0x8086 > %s/vendor && echo 0x0435 > %s/device && rm -f %s/modalias",
+		 e1000e, e1000e, e1000e);
+	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
+	assert_int_equal(count(r, "device.vfio-pci-refuses", "info"), 1);
+	assert_non_null(strstr(message_of(r, "device.vfio-pci-refuses"), "denylist"));
+	json_decref(r);
+	/* (the capture holds vfio_pci's parameters, which win over the command line) */
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
+		 " && echo Y > $T/sys/module/vfio_pci/parameters/disable_denylist");
+	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
+	assert_int_equal(count(r, "device.vfio-pci-refuses", NULL), 0);
+	json_decref(r);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -523,7 +556,8 @@ static void test_rules_listing(void **state)
 					   "isolation.p2p-domain", "group.not-viable", "group.firmware-direct-region",
 					   "platform.msi-not-isolated", "group.verdict", "device.sva",
 					   "device.pasid-unprotected", "host.noiommu", "host.identity-domain",
-					   "host.external-dma", "group.iommu-not-coherent" };
+					   "host.external-dma", "group.iommu-not-coherent",
+					   "device.vfio-pci-refuses" };
 	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++)
 		if (!strstr(out, ids[i]))
 			fail_msg("`iommu-audit rules` does not list %s", ids[i]);
@@ -547,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_direct_region_predeploy),
 		cmocka_unit_test(test_vmd),
 		cmocka_unit_test(test_iommu_not_coherent),
+		cmocka_unit_test(test_vfio_pci_refuses),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rule device.vfio-pci-refuses: functions vfio-pci will not bind whatever the group looks like: a PF
+// whose VFs are enabled, and the IDs on vfio-pci's denylist.
+// Mirrors drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device() ("Cannot bind to PF with
+// SR-IOV enabled", -EBUSY) and drivers/vfio/pci/vfio_pci.c vfio_pci_dev_in_denylist() /
+// disable_denylist (Linux 6.12); kernel-rules.md §4.4 item 2.
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+/* vfio_pci_dev_in_denylist(): Intel QAT (DH895xCC, C3xxx, C62x and their VFs), DSA, IAX. */
+static const uint16_t vfio_denylist_intel[] = { 0x0435, 0x0443, 0x19e2, 0x19e3, 0x37c8, 0x37c9, 0x0b25, 0x0cfe };
+
+static bool vfio_denylisted(const struct ia_dev *d)
+{
+	if (!d->has_ids || d->vendor != 0x8086)
+		return false;
+	for (size_t i = 0; i < sizeof(vfio_denylist_intel) / sizeof(*vfio_denylist_intel); i++)
+		if (d->device == vfio_denylist_intel[i])
+			return true;
+	return false;
+}
+
+static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	struct ia_audit *a = ev->a;
+	char dl[16] = "";
+	bool denylist_off = ia_eval_cmdline(ev, "vfio-pci.disable_denylist", dl, sizeof(dl)) == 1 &&
+			    (dl[0] == '1' || dl[0] == 'y' || dl[0] == 'Y');
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	/* the module parameter, when vfio_pci is loaded, wins over the command line */
+	if (ev->db && sqlite3_prepare_v2(ev->db, "SELECT value FROM module_param WHERE module = 'vfio_pci' AND"
+					 " name = 'disable_denylist'", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			const char *v = (const char *)sqlite3_column_text(st, 0);
+			denylist_off = v[0] == 'Y' || v[0] == 'y' || v[0] == '1';
+		}
+		sqlite3_finalize(st);
+	}
+	if (!a->n_devs) {
+		*why = "no PCI functions were collected";
+		return -ENODATA;
+	}
+	for (size_t i = 0; i < a->n_devs && rc == 0; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		if (!d->has_hdr || d->hdr_type != 0)
+			continue; /* bridges are covered as exceptions: nobody assigns them */
+		if (d->has_numvfs && d->numvfs > 0 && !d->is_vf) {
+			char evd[128];
+			snprintf(evd, sizeof(evd), "sriov_numvfs = %u", d->numvfs);
+			rc = ia_rule_finding(ev, self, self->level, d->bdf,
+					     "Assign the VFs instead, or disable them (echo 0 > sriov_numvfs) before binding the "
+					     "PF to vfio-pci (with vfio-pci enable_sriov=1 to recreate them under VFIO).",
+					     evd, "%s is an SR-IOV PF with %u VF%s enabled: vfio-pci refuses to bind it (-EBUSY)",
+					     d->bdf, d->numvfs, d->numvfs == 1 ? "" : "s");
+		}
+		if (rc == 0 && vfio_denylisted(d) && !denylist_off) {
+			char evd[128];
+			snprintf(evd, sizeof(evd), "vendor:device %04x:%04x on vfio-pci's denylist", d->vendor, d->device);
+			rc = ia_rule_finding(ev, self, self->level, d->bdf,
+					     "Use the device's VFIO variant driver where one exists (qat_vfio_pci for QAT VFs), "
+					     "or boot with vfio-pci.disable_denylist=1 if you accept the risk the denylist "
+					     "guards against.", evd,
+					     "%s (%04x:%04x) is on vfio-pci's denylist: vfio-pci will not bind it",
+					     d->bdf, d->vendor, d->device);
+		}
+	}
+	return rc;
+}
+
+const struct ia_rule ia_rule_vfio_pci_refuses = {
+	.id = "device.vfio-pci-refuses",
+	.level = IA_LEVEL_INFO,
+	.summary = "vfio-pci will not bind the function (a PF with VFs enabled, or a denylisted ID)",
+	.advice = "Assign the VFs, disable SR-IOV first, or use a VFIO variant driver.",
+	.refs = "drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device(); drivers/vfio/pci/vfio_pci.c "
+		"vfio_pci_dev_in_denylist(); kernel-rules.md §4.4",
+	.eval = r_eval,
+};

@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `plan`: which devices go together, which drivers must go, what blocks, and the commands (never run).
+#include "plan.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia_err.h"
+#include "rules/quirks.h"
+
+int ia_plan_normalize_bdf(const char *in, char out[16])
+{
+	unsigned dom = 0, bus, dev, fn;
+	int end = -1;
+	char buf[32];
+
+	if (!in || strlen(in) >= sizeof(buf))
+		return -IA_E_FORMAT;
+	if (strlen(in) == 7)
+		snprintf(buf, sizeof(buf), "0000:%s", in);
+	else
+		snprintf(buf, sizeof(buf), "%s", in);
+	for (char *c = buf; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') || (*c >= 'A' && *c <= 'F') || *c == ':' || *c == '.'))
+			return -IA_E_FORMAT;
+	if (strlen(buf) != 12 || buf[4] != ':' || buf[7] != ':' || buf[10] != '.' ||
+	    sscanf(buf, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 || end != 12 || dev > 0x1f || fn > 7)
+		return -IA_E_FORMAT;
+	snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+	return 0;
+}
+
+/* ---- building --------------------------------------------------------------------------- */
+
+struct plan_build {
+	const struct ia_audit *a;
+	struct ia_plan *p;
+	bool *in_plan;          /* per a->groups index */
+	size_t *queue; size_t qh, qt;
+	bool *dom_seen;         /* per a->domains index */
+	size_t *dom_of;         /* per a->devs index: a->domains index or SIZE_MAX */
+	size_t cap_devs, cap_blockers;
+};
+
+static int plan_cmp_group_id(const void *k, const void *e)
+{
+	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
+
+	return id < gid ? -1 : id > gid;
+}
+
+static const struct ia_group *plan_group_of(const struct ia_audit *a, const struct ia_dev *d)
+{
+	return d && d->has_group && a->n_groups ?
+		bsearch(&d->group, a->groups, a->n_groups, sizeof(*a->groups), plan_cmp_group_id) : NULL;
+}
+
+static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
+			const char *fmt, ...)
+{
+	struct ia_plan *p = b->p;
+	char msg[1400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->n_blockers == b->cap_blockers) {
+		size_t nc = b->cap_blockers ? b->cap_blockers * 2 : 8;
+		struct ia_plan_blocker *nv = realloc(p->blockers, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		p->blockers = nv;
+		b->cap_blockers = nc;
+	}
+	struct ia_plan_blocker *x = &p->blockers[p->n_blockers];
+	x->rule = strdup(rule);
+	x->subject = strdup(subject);
+	x->reason = strdup(msg);
+	x->unknown = unknown;
+	p->n_blockers++;
+	return x->rule && x->subject && x->reason ? 0 : -ENOMEM;
+}
+
+/* Add kernel group @gi to the plan (once). */
+static int plan_take_group(struct plan_build *b, size_t gi, bool via_domain, bool uncertain, const char *basis)
+{
+	if (b->in_plan[gi])
+		return 0;
+	b->in_plan[gi] = true;
+	b->queue[b->qt++] = gi;
+	struct ia_plan_group *g = &b->p->groups[b->p->n_groups++];
+	g->id = b->a->groups[gi].id;
+	g->via_domain = via_domain;
+	g->domain_uncertain = uncertain;
+	g->basis = basis ? strdup(basis) : NULL;
+	return basis && !g->basis ? -ENOMEM : 0;
+}
+
+/* Close the set of groups over isolation domains: a member's domain brings in every group it spans. */
+static int plan_close_groups(struct plan_build *b)
+{
+	const struct ia_audit *a = b->a;
+	int rc = 0;
+
+	while (b->qh < b->qt && rc == 0) {
+		const struct ia_group *g = &a->groups[b->queue[b->qh++]];
+		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
+			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+			size_t dom = d ? b->dom_of[d - a->devs] : SIZE_MAX;
+			if (dom == SIZE_MAX || b->dom_seen[dom])
+				continue;
+			b->dom_seen[dom] = true;
+			const struct ia_pgroup *pd = &a->domains[dom];
+			for (size_t m = 0; m < pd->n && rc == 0; m++) {
+				const struct ia_dev *md = &a->devs[pd->members[m]];
+				const struct ia_group *mg = plan_group_of(a, md);
+				if (mg)
+					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
+				else
+					rc = plan_blocker(b, "isolation.p2p-domain", md->bdf, false,
+							  "%s shares an isolation domain with %s but is in no IOMMU group: "
+							  "it can reach the assigned devices peer-to-peer and cannot go with them",
+							  md->bdf, g->devices[k]);
+			}
+		}
+	}
+	return rc;
+}
+
+static bool plan_is_vfio(const char *drv)
+{
+	const struct ia_dmd_driver *d = ia_dmd_lookup(drv);
+
+	return drv && ((d && d->vfio_bus_driver) || strstr(drv, "vfio"));
+}
+
+/* Does @drv keep DMA ownership out of the group (may stay bound)? Mirrors rules/r_ownership.c. */
+static bool plan_driver_may_stay(const struct ia_audit *a, const struct ia_dev *d, const char **why)
+{
+	const char *drv = d->driver;
+	const struct ia_dmd_driver *m = ia_dmd_lookup(drv);
+	bool pre519 = a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
+
+	if (pre519) {
+		/* vfio_dev_viable(): pci-stub, VFIO drivers and, for bridges, any driver. */
+		*why = "claims DMA ownership (before v5.19 only pci-stub, VFIO drivers and bridges may stay bound)";
+		return !strcmp(drv, "pci-stub") || (d->has_hdr && d->hdr_type != 0);
+	}
+	if (m && m->mainline == IA_DMD_NOT_MAINLINE) {
+		*why = "sets driver_managed_dma only outside mainline, so it is taken to claim DMA ownership";
+		return false;
+	}
+	*why = "does not set driver_managed_dma, so it claims the group's DMA ownership "
+	       "(iommu_group_claim_dma_owner() refuses)";
+	return m != NULL;
+}
+
+static int plan_add_dev(struct plan_build *b, const char *bdf, const struct ia_group *g)
+{
+	struct ia_plan *p = b->p;
+
+	if (p->n_devs == b->cap_devs) {
+		size_t nc = b->cap_devs ? b->cap_devs * 2 : 16;
+		struct ia_plan_dev *nv = realloc(p->devs, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		p->devs = nv;
+		b->cap_devs = nc;
+	}
+	struct ia_plan_dev *x = &p->devs[p->n_devs++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->bdf, sizeof(x->bdf), "%s", bdf);
+	x->dev = ia_audit_find_dev(b->a, bdf);
+	x->has_group = g != NULL;
+	x->group = g ? g->id : 0;
+	return 0;
+}
+
+static int plan_cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int plan_cmp_dev(const void *x, const void *y)
+{
+	return strcmp(((const struct ia_plan_dev *)x)->bdf, ((const struct ia_plan_dev *)y)->bdf);
+}
+
+static int plan_cmp_pgroup(const void *x, const void *y)
+{
+	int p = ((const struct ia_plan_group *)x)->id, q = ((const struct ia_plan_group *)y)->id;
+
+	return p < q ? -1 : p > q;
+}
+
+/* Decide each device's action and reason. */
+static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
+{
+	const struct ia_dev *d = x->dev;
+	char reason[512];
+	const char *why = NULL;
+
+	x->requested = x->requested || (b->p->n_requested &&
+		bsearch(&(const char *){ x->bdf }, b->p->requested, b->p->n_requested, sizeof(char *), plan_cmp_str));
+	if (!d) {
+		x->action = IA_PLAN_KEEP;
+		snprintf(reason, sizeof(reason), "not a PCI function the collector saw: its driver is unknown");
+	} else if (d->has_hdr && d->hdr_type != 0) {
+		if (!d->driver) {
+			x->action = IA_PLAN_KEEP;
+			snprintf(reason, sizeof(reason), "an unbound bridge: it stays with the host (vfio-pci never binds bridges)");
+		} else if (plan_driver_may_stay(b->a, d, &why)) {
+			x->action = IA_PLAN_KEEP;
+			snprintf(reason, sizeof(reason), "a bridge on %s (driver_managed_dma): it stays with the host "
+				 "(vfio-pci never binds bridges)", d->driver);
+		} else {
+			x->action = IA_PLAN_UNBIND;
+			snprintf(reason, sizeof(reason), "a bridge bound to %s, which %s: unbind it and leave it unbound "
+				 "(vfio-pci never binds bridges)", d->driver, why);
+		}
+	} else if (plan_is_vfio(d->driver)) {
+		x->action = IA_PLAN_ALREADY_VFIO;
+		snprintf(reason, sizeof(reason), "already on %s", d->driver);
+	} else if (x->requested) {
+		x->action = IA_PLAN_BIND_VFIO;
+		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : " (now unbound)",
+			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
+	} else if (!d->driver) {
+		x->action = IA_PLAN_KEEP;
+		snprintf(reason, sizeof(reason), "unbound: claims no DMA ownership; it shares the user's IOMMU domain "
+			 "and must stay unbound (a kernel driver probing it later makes the group not viable)");
+	} else if (plan_driver_may_stay(b->a, d, &why)) {
+		x->action = IA_PLAN_KEEP;
+		snprintf(reason, sizeof(reason), "%s sets driver_managed_dma: it may stay bound, but it shares the "
+			 "user's IOMMU domain and userspace can reach it peer-to-peer", d->driver);
+	} else {
+		x->action = IA_PLAN_BIND_VFIO;
+		snprintf(reason, sizeof(reason), "bound to %s, which %s: it must leave %s (to vfio-pci, so no kernel "
+			 "driver takes it back)", d->driver, why, d->driver);
+	}
+	return (x->reason = strdup(reason)) ? 0 : -ENOMEM;
+}
+
+/* Blockers of one kernel group that no unbinding lifts. */
+static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
+{
+	char subject[32];
+	int rc = 0;
+
+	snprintf(subject, sizeof(subject), "group %d", g->id);
+	if (g->n_direct)
+		rc = plan_blocker(b, "group.firmware-direct-region", subject, false,
+				  "firmware requires a 1:1 mapping (RMRR/IVMD/RMR) for a member (%zu direct region%s): "
+				  "VFIO can never attach a blocking domain to the group", g->n_direct, g->n_direct == 1 ? "" : "s");
+	else if (!g->resv_read)
+		rc = plan_blocker(b, "collect.unreadable", subject, true,
+				  "reserved_regions of group %d was unreadable: a firmware 1:1 region cannot be ruled out", g->id);
+	for (size_t k = 0; k < g->n_devices && rc == 0; k++)
+		if (!ia_audit_find_dev(b->a, g->devices[k]))
+			rc = plan_blocker(b, "plan.non-pci-member", subject, true,
+					  "member %s is not a PCI function the collector saw: whether its driver claims "
+					  "DMA ownership is unknown", g->devices[k]);
+	/* Blockers of rules this plan does not resolve or recompute (fail closed on new rules). */
+	static const char *const handled[] = { "group.not-viable", "isolation.p2p-domain", "group.verdict",
+					       "group.firmware-direct-region", "platform.msi-not-isolated" };
+	for (size_t k = 0; k < g->n_blockers && rc == 0; k++) {
+		bool known = false;
+		for (size_t h = 0; h < sizeof(handled) / sizeof(handled[0]); h++)
+			known |= !strcmp(g->blockers[k].what, handled[h]);
+		if (!known)
+			rc = plan_blocker(b, g->blockers[k].what, g->blockers[k].bdf[0] ? g->blockers[k].bdf : subject,
+					  false, "%s", g->blockers[k].reason);
+	}
+	return rc;
+}
+
+static int plan_platform_blockers(struct plan_build *b)
+{
+	const struct ia_audit *a = b->a;
+	int rc = 0;
+
+	if (a->irq_isolated == IA_NO)
+		rc = plan_blocker(b, "platform.msi-not-isolated", "host", false, "%s%s",
+				  a->irq_reason ? a->irq_reason : "MSIs are not isolated",
+				  a->unsafe_interrupts_allowed == IA_YES ? " (allow_unsafe_interrupts is set: VFIO would "
+				  "proceed without isolation)" : ": VFIO refuses the groups (VFIO_SET_IOMMU fails with EPERM)");
+	else if (a->irq_isolated == IA_UNKNOWN)
+		rc = plan_blocker(b, "platform.msi-not-isolated", "host", true, "interrupt isolation is unknown: %s",
+				  a->irq_reason ? a->irq_reason : "it could not be determined");
+	if (rc == 0 && !a->have_predicted)
+		rc = plan_blocker(b, "isolation.p2p-domain", "host", true,
+				  "the PCI topology model could not be built, so a wider isolation domain cannot be ruled out");
+	return rc;
+}
+
+static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, char *err, size_t errlen)
+{
+	const struct ia_audit *a = b->a;
+	struct ia_plan *p = b->p;
+	int rc;
+
+	p->requested = calloc(n, sizeof(char *));
+	if (!p->requested)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!ia_audit_find_dev(a, bdfs[i])) {
+			if (errlen)
+				snprintf(err, errlen, "%s is not a PCI function of this host", bdfs[i]);
+			return -ENOENT;
+		}
+		if (!(p->requested[p->n_requested++] = strdup(bdfs[i])))
+			return -ENOMEM;
+	}
+	qsort(p->requested, p->n_requested, sizeof(char *), plan_cmp_str);
+	size_t w = 0;
+	for (size_t i = 0; i < p->n_requested; i++) {
+		if (w && !strcmp(p->requested[w - 1], p->requested[i]))
+			free(p->requested[i]);
+		else
+			p->requested[w++] = p->requested[i];
+	}
+	p->n_requested = w;
+
+	if (!a->n_groups) {
+		if ((rc = plan_blocker(b, "host.iommu-inactive", "host", false,
+				       "no IOMMU is active (no IOMMU groups): nothing can be given to userspace with DMA isolation")))
+			return rc;
+		for (size_t i = 0; i < p->n_requested; i++)
+			if ((rc = plan_add_dev(b, p->requested[i], NULL)))
+				return rc;
+	} else {
+		b->in_plan = calloc(a->n_groups, sizeof(bool));
+		b->queue = malloc(a->n_groups * sizeof(size_t));
+		b->dom_seen = calloc(a->n_domains + 1, sizeof(bool));
+		b->dom_of = malloc((a->n_devs + 1) * sizeof(size_t));
+		p->groups = calloc(a->n_groups, sizeof(*p->groups));
+		if (!b->in_plan || !b->queue || !b->dom_seen || !b->dom_of || !p->groups)
+			return -ENOMEM;
+		for (size_t i = 0; i < a->n_devs; i++)
+			b->dom_of[i] = SIZE_MAX;
+		for (size_t d = 0; d < a->n_domains; d++)
+			for (size_t k = 0; k < a->domains[d].n; k++)
+				if (a->domains[d].members[k] < a->n_devs)
+					b->dom_of[a->domains[d].members[k]] = d;
+		for (size_t i = 0; i < p->n_requested; i++) {
+			const struct ia_dev *d = ia_audit_find_dev(a, p->requested[i]);
+			const struct ia_group *g = plan_group_of(a, d);
+			if (!g) {
+				if ((rc = plan_blocker(b, "plan.no-group", d->bdf, false, "%s is in no IOMMU group: it is not "
+						       "behind an IOMMU, so it cannot be given to userspace with isolation", d->bdf)) ||
+				    (rc = plan_add_dev(b, d->bdf, NULL)))
+					return rc;
+				continue;
+			}
+			if ((rc = plan_take_group(b, (size_t)(g - a->groups), false, false, NULL)))
+				return rc;
+		}
+		if ((rc = plan_close_groups(b)))
+			return rc;
+		qsort(p->groups, p->n_groups, sizeof(*p->groups), plan_cmp_pgroup);
+		for (size_t i = 0; i < p->n_groups; i++) {
+			const struct ia_group *g = bsearch(&p->groups[i].id, a->groups, a->n_groups, sizeof(*a->groups),
+							   plan_cmp_group_id);
+			for (size_t k = 0; k < g->n_devices; k++)
+				if ((rc = plan_add_dev(b, g->devices[k], g)))
+					return rc;
+			if ((rc = plan_group_blockers(b, g)))
+				return rc;
+		}
+	}
+	qsort(p->devs, p->n_devs, sizeof(*p->devs), plan_cmp_dev);
+	for (size_t i = 0; i < p->n_devs; i++) {
+		struct ia_plan_dev *x = &p->devs[i];
+		if ((rc = plan_classify(b, x)))
+			return rc;
+		if (x->requested && x->dev && (!x->dev->has_hdr || x->dev->hdr_type != 0) &&
+		    (rc = plan_blocker(b, "plan.not-an-endpoint", x->bdf, !x->dev->has_hdr, "%s", x->dev->has_hdr ?
+				       "a bridge: vfio-pci binds only endpoints (header type 0); assign the devices below it" :
+				       "its header type was unreadable, so whether vfio-pci can bind it is unknown")))
+			return rc;
+	}
+	return a->n_groups ? plan_platform_blockers(b) : 0;
+}
+
+int ia_plan_build(const struct ia_audit *a, const char *const *bdfs, size_t n, struct ia_plan **out,
+		  char *err, size_t errlen)
+{
+	struct plan_build b = { .a = a };
+	int rc;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!a || !bdfs || !n || !out)
+		return -EINVAL;
+	if (!(b.p = calloc(1, sizeof(*b.p))))
+		return -ENOMEM;
+	rc = plan_fill(&b, bdfs, n, err, errlen);
+	free(b.in_plan);
+	free(b.queue);
+	free(b.dom_seen);
+	free(b.dom_of);
+	if (rc < 0) {
+		ia_plan_free(b.p);
+		return rc;
+	}
+	*out = b.p;
+	return 0;
+}
+
+bool ia_plan_feasible(const struct ia_plan *p)
+{
+	return p && p->n_blockers == 0;
+}
+
+void ia_plan_free(struct ia_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_requested; i++)
+		free(p->requested[i]);
+	free(p->requested);
+	for (size_t i = 0; i < p->n_groups; i++)
+		free(p->groups[i].basis);
+	free(p->groups);
+	for (size_t i = 0; i < p->n_devs; i++)
+		free(p->devs[i].reason);
+	free(p->devs);
+	for (size_t i = 0; i < p->n_blockers; i++) {
+		free(p->blockers[i].rule); free(p->blockers[i].subject); free(p->blockers[i].reason);
+	}
+	free(p->blockers);
+	free(p);
+}
+
+/* ---- rendering -------------------------------------------------------------------------- */
+
+static const char *plan_action_name(enum ia_plan_action a)
+{
+	switch (a) {
+	case IA_PLAN_KEEP: return "keep";
+	case IA_PLAN_ALREADY_VFIO: return "already-vfio";
+	case IA_PLAN_BIND_VFIO: return "bind-vfio-pci";
+	default: return "unbind";
+	}
+}
+
+/* Emit the commands through @line (text: print; JSON: append). Two variants: driverctl and sysfs. */
+static void plan_commands(const struct ia_plan *p, bool driverctl, void (*line)(void *, const char *), void *ctx)
+{
+	char buf[256];
+	bool any_vfio = false;
+
+	for (size_t i = 0; i < p->n_devs; i++)
+		any_vfio |= p->devs[i].action == IA_PLAN_BIND_VFIO;
+	if (!driverctl && any_vfio)
+		line(ctx, "modprobe vfio-pci");
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		const char *to = x->action == IA_PLAN_BIND_VFIO ? "vfio-pci" : x->action == IA_PLAN_UNBIND ? "none" : NULL;
+		if (!to)
+			continue;
+		if (driverctl) {
+			snprintf(buf, sizeof(buf), "driverctl set-override %s %s", x->bdf, to);
+			line(ctx, buf);
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "echo %s > /sys/bus/pci/devices/%s/driver_override", to, x->bdf);
+		line(ctx, buf);
+		if (x->dev && x->dev->driver) {
+			snprintf(buf, sizeof(buf), "echo %s > /sys/bus/pci/devices/%s/driver/unbind", x->bdf, x->bdf);
+			line(ctx, buf);
+		}
+		if (x->action == IA_PLAN_BIND_VFIO) {
+			snprintf(buf, sizeof(buf), "echo %s > /sys/bus/pci/drivers_probe", x->bdf);
+			line(ctx, buf);
+		}
+	}
+}
+
+static void plan_text_line(void *ctx, const char *s)
+{
+	fprintf((FILE *)ctx, "  %s\n", s);
+}
+
+int ia_plan_text(const struct ia_plan *p, FILE *out)
+{
+	size_t n_unbind = 0, n_keep = 0;
+
+	fprintf(out, "Plan to give userspace (vfio-pci):");
+	for (size_t i = 0; i < p->n_requested; i++)
+		fprintf(out, " %s", p->requested[i]);
+	if (ia_plan_feasible(p))
+		fprintf(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n");
+	else
+		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,
+			p->n_blockers == 1 ? "" : "s");
+	if (p->n_groups) {
+		fprintf(out, "\nDevices that go together (%zu kernel IOMMU group%s):\n", p->n_groups, p->n_groups == 1 ? "" : "s");
+		for (size_t i = 0; i < p->n_groups; i++) {
+			fprintf(out, "  group %d:", p->groups[i].id);
+			for (size_t k = 0; k < p->n_devs; k++)
+				if (p->devs[k].has_group && p->devs[k].group == p->groups[i].id)
+					fprintf(out, " %s", p->devs[k].bdf);
+			if (p->groups[i].via_domain)
+				fprintf(out, "  (%sthe same isolation domain: %s)", p->groups[i].domain_uncertain ?
+					"possibly, ACS unreadable, " : "", p->groups[i].basis ? p->groups[i].basis : "");
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "\nDevices:\n");
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		const char *drv = x->dev && x->dev->driver ? x->dev->driver : "(none)";
+		const char *act = x->action == IA_PLAN_BIND_VFIO ? "-> vfio-pci" : x->action == IA_PLAN_UNBIND ?
+				  "-> unbind" : "stays";
+		fprintf(out, "  %s  %-12s %-12s %s\n", x->bdf, drv, act, x->reason);
+		n_unbind += x->dev && x->dev->driver && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND);
+		n_keep += x->action == IA_PLAN_KEEP || x->action == IA_PLAN_ALREADY_VFIO;
+	}
+	fprintf(out, "\nDrivers to unbind:");
+	for (size_t i = 0; i < p->n_devs; i++)
+		if (p->devs[i].dev && p->devs[i].dev->driver &&
+		    (p->devs[i].action == IA_PLAN_BIND_VFIO || p->devs[i].action == IA_PLAN_UNBIND))
+			fprintf(out, " %s (%s)", p->devs[i].bdf, p->devs[i].dev->driver);
+	fprintf(out, "%s\nMay stay:", n_unbind ? "" : " none");
+	for (size_t i = 0; i < p->n_devs; i++)
+		if (p->devs[i].action == IA_PLAN_KEEP || p->devs[i].action == IA_PLAN_ALREADY_VFIO)
+			fprintf(out, " %s (%s)", p->devs[i].bdf,
+				p->devs[i].dev && p->devs[i].dev->driver ? p->devs[i].dev->driver : "no driver");
+	fprintf(out, "%s\n", n_keep ? "" : " none");
+	if (p->n_blockers) {
+		fprintf(out, "\nBlockers (no unbinding lifts them):\n");
+		for (size_t i = 0; i < p->n_blockers; i++)
+			fprintf(out, "  %s [%s]%s: %s\n", p->blockers[i].subject, p->blockers[i].rule,
+				p->blockers[i].unknown ? " (unknown: fail closed)" : "", p->blockers[i].reason);
+	}
+	fprintf(out, "\nCommands (printed only: iommu-audit never runs them%s):\n",
+		ia_plan_feasible(p) ? "" : "; they do not lift the blockers above");
+	bool any = false;
+	for (size_t i = 0; i < p->n_devs; i++)
+		any |= p->devs[i].action == IA_PLAN_BIND_VFIO || p->devs[i].action == IA_PLAN_UNBIND;
+	if (!any) {
+		fprintf(out, "  none: every device is already where the plan needs it\n");
+	} else {
+		fprintf(out, "  # persistent across reboots, with driverctl(8):\n");
+		plan_commands(p, true, plan_text_line, out);
+		fprintf(out, "  # or until the next boot, through sysfs (as root):\n");
+		plan_commands(p, false, plan_text_line, out);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+static void plan_json_line(void *ctx, const char *s)
+{
+	json_array_append_new((json_t *)ctx, json_string(s));
+}
+
+int ia_plan_json(const struct ia_plan *p, FILE *out)
+{
+	json_t *r = json_object(), *req = json_array(), *groups = json_array(), *devs = json_array(),
+	       *unbind = json_array(), *stay = json_array(), *bl = json_array(), *cmds = json_object(),
+	       *dc = json_array(), *sf = json_array();
+	int rc;
+
+	if (!r || !req || !groups || !devs || !unbind || !stay || !bl || !cmds || !dc || !sf) {
+		json_decref(r); json_decref(req); json_decref(groups); json_decref(devs); json_decref(unbind);
+		json_decref(stay); json_decref(bl); json_decref(cmds); json_decref(dc); json_decref(sf);
+		return -ENOMEM;
+	}
+	json_object_set_new(r, "schema", json_string("iommu-audit-plan/1"));
+	for (size_t i = 0; i < p->n_requested; i++)
+		json_array_append_new(req, json_string(p->requested[i]));
+	json_object_set_new(r, "requested", req);
+	json_object_set_new(r, "feasible", json_boolean(ia_plan_feasible(p)));
+	for (size_t i = 0; i < p->n_groups; i++) {
+		json_t *g = json_object(), *gd = json_array();
+		json_object_set_new(g, "id", json_integer(p->groups[i].id));
+		for (size_t k = 0; k < p->n_devs; k++)
+			if (p->devs[k].has_group && p->devs[k].group == p->groups[i].id)
+				json_array_append_new(gd, json_string(p->devs[k].bdf));
+		json_object_set_new(g, "devices", gd);
+		json_object_set_new(g, "via", json_string(p->groups[i].via_domain ? "isolation-domain" : "requested"));
+		json_object_set_new(g, "domain_uncertain", json_boolean(p->groups[i].domain_uncertain));
+		json_object_set_new(g, "basis", p->groups[i].basis ? json_string(p->groups[i].basis) : json_null());
+		json_array_append_new(groups, g);
+	}
+	json_object_set_new(r, "groups", groups);
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		const char *drv = x->dev ? x->dev->driver : NULL;
+		json_t *d = json_object();
+		json_object_set_new(d, "bdf", json_string(x->bdf));
+		json_object_set_new(d, "group", x->has_group ? json_integer(x->group) : json_null());
+		json_object_set_new(d, "driver", drv ? json_string(drv) : json_null());
+		json_object_set_new(d, "requested", json_boolean(x->requested));
+		json_object_set_new(d, "action", json_string(plan_action_name(x->action)));
+		json_object_set_new(d, "reason", json_string(x->reason));
+		json_array_append_new(devs, d);
+		json_t *e = json_object();
+		json_object_set_new(e, "bdf", json_string(x->bdf));
+		json_object_set_new(e, "driver", drv ? json_string(drv) : json_null());
+		if (drv && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND))
+			json_array_append_new(unbind, e);
+		else if (x->action == IA_PLAN_KEEP || x->action == IA_PLAN_ALREADY_VFIO)
+			json_array_append_new(stay, e);
+		else
+			json_decref(e);
+	}
+	json_object_set_new(r, "devices", devs);
+	json_object_set_new(r, "must_unbind", unbind);
+	json_object_set_new(r, "may_stay", stay);
+	for (size_t i = 0; i < p->n_blockers; i++) {
+		json_t *b = json_object();
+		json_object_set_new(b, "rule", json_string(p->blockers[i].rule));
+		json_object_set_new(b, "subject", json_string(p->blockers[i].subject));
+		json_object_set_new(b, "reason", json_string(p->blockers[i].reason));
+		json_object_set_new(b, "unknown", json_boolean(p->blockers[i].unknown));
+		json_array_append_new(bl, b);
+	}
+	json_object_set_new(r, "blockers", bl);
+	plan_commands(p, true, plan_json_line, dc);
+	plan_commands(p, false, plan_json_line, sf);
+	json_object_set_new(cmds, "driverctl", dc);
+	json_object_set_new(cmds, "sysfs", sf);
+	json_object_set_new(r, "commands", cmds);
+	rc = json_dumpf(r, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -EIO;
+	json_decref(r);
+	return rc;
+}

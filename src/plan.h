@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `iommu-audit plan BDF...`: what assigning devices to userspace (vfio-pci) requires; printed, never done. */
+#ifndef IA_PLAN_H
+#define IA_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "audit.h"
+
+/** What the plan does with one device. */
+enum ia_plan_action {
+	IA_PLAN_KEEP,          /* stays as it is (bridge on pcieport or unbound, driver_managed_dma driver, unbound) */
+	IA_PLAN_ALREADY_VFIO,  /* already on a VFIO driver */
+	IA_PLAN_BIND_VFIO,     /* bind to vfio-pci (requested, or a member whose driver claims DMA ownership) */
+	IA_PLAN_UNBIND,        /* a bridge on a driver that claims DMA ownership: unbind only (vfio-pci never binds bridges) */
+};
+
+/** One device the plan touches or names. */
+struct ia_plan_dev {
+	char bdf[16];
+	const struct ia_dev *dev;   /* the audit's device (NULL for a non-PCI group member) */
+	bool has_group; int group;  /* kernel IOMMU group */
+	bool requested;             /* named on the command line */
+	enum ia_plan_action action;
+	char *reason;               /* why this action */
+};
+
+/** Something that keeps the devices from userspace whatever is unbound. */
+struct ia_plan_blocker {
+	char *rule;                 /* the audit rule that found it, or "plan.*" */
+	char *subject;              /* BDF, "group N" or "host" */
+	char *reason;
+	bool unknown;               /* an input was unreadable: fail closed, not a proven obstacle */
+};
+
+/** A kernel group that goes with the request. */
+struct ia_plan_group {
+	int id;
+	bool via_domain;            /* pulled in by an isolation domain wider than the kernel groups */
+	bool domain_uncertain;      /* that domain rests on unreadable ACS state (taken to be safe) */
+	char *basis;                /* for via_domain: the ports or functions to blame; else NULL */
+};
+
+/** A whole plan; release with ia_plan_free() before the audit it was built from. */
+struct ia_plan {
+	char **requested; size_t n_requested;          /* canonical BDFs, as asked, without repeats */
+	struct ia_plan_group *groups; size_t n_groups; /* ascending id */
+	struct ia_plan_dev *devs; size_t n_devs;       /* ascending BDF */
+	struct ia_plan_blocker *blockers; size_t n_blockers;
+};
+
+/**
+ * ia_plan_normalize_bdf() - accept "DDDD:BB:DD.F" or "BB:DD.F" (domain 0000), any hex case.
+ * @out: receives the canonical lowercase "DDDD:BB:DD.F" (untouched on failure).
+ * Return: 0, or -IA_E_FORMAT when @in is not a PCI address (device > 1f or function > 7 included).
+ */
+int ia_plan_normalize_bdf(const char *in, char out[16]);
+
+/**
+ * ia_plan_build() - the plan to hand @bdfs to userspace on the host of @a (after ia_rules_run()).
+ * @bdfs, @n: canonical BDFs (ia_plan_normalize_bdf()); @n >= 1.
+ * @err: receives the message for -ENOENT ("0000:3b:00.0 is not a PCI function of this host").
+ *
+ * Devices that go together: every member of the kernel group of each requested device, and of
+ * every group that shares an isolation domain with them (a->domains; repeated until closed, so a
+ * domain reaching a group that reaches another domain takes both). Drivers: the kernel's DMA
+ * ownership test (drivers/iommu/iommu.c iommu_group_claim_dma_owner(): every member unbound or
+ * on a driver with driver_managed_dma, rules/data/driver_managed_dma.csv; before v5.19
+ * vfio_dev_viable(): unbound, pci-stub, a VFIO driver, or a bridge on any driver), so members on
+ * pcieport, pci-stub or no driver stay, other endpoints go to vfio-pci, other bridges are unbound.
+ * Blockers nothing can unbind: no IOMMU or no group, a requested bridge, firmware 1:1 regions,
+ * MSIs not isolated, and unknowns (reserved regions or interrupt isolation unreadable, no topology
+ * model, a non-PCI group member), plus any other blocker a rule put on the groups.
+ * Cost: O(n log n) in the devices of the host.
+ * Return: 0; -ENOENT for a BDF the host lacks; -EINVAL for NULL pointers or @n == 0; -ENOMEM.
+ */
+int ia_plan_build(const struct ia_audit *a, const char *const *bdfs, size_t n, struct ia_plan **out,
+		  char *err, size_t errlen);
+
+/** ia_plan_feasible() - true when nothing blocks (the commands would make the devices assignable). */
+bool ia_plan_feasible(const struct ia_plan *p);
+
+/** ia_plan_text() - the plan for people, with the commands (printed only). 0 or -EIO. */
+int ia_plan_text(const struct ia_plan *p, FILE *out);
+
+/** ia_plan_json() - the plan as JSON (schema "iommu-audit-plan/1", docs/policy.md). 0, -ENOMEM or -EIO. */
+int ia_plan_json(const struct ia_plan *p, FILE *out);
+
+/** ia_plan_free() - release a plan (accepts NULL). */
+void ia_plan_free(struct ia_plan *p);
+
+#endif

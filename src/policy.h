@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Policy files (--policy): re-level or disable rules, waive findings, require outcomes (docs/policy.md). */
+#ifndef IA_POLICY_H
+#define IA_POLICY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "audit.h"
+
+/* The only policy format version this build reads (the file's "policy" key). */
+#define IA_POLICY_VERSION "iommu-audit-policy/1"
+/* Upper bound on a policy file's size; a larger file is -IA_E_TOOBIG. */
+#define IA_POLICY_MAX_BYTES (1u << 20)
+
+/** A parsed policy; opaque, release with ia_policy_free(). */
+struct ia_policy;
+
+/**
+ * ia_policy_parse() - parse a policy from a buffer (UTF-8 JSON, docs/policy.md).
+ * @buf, @len: the bytes (need not be NUL-terminated; embedded NULs are a syntax error).
+ * @out:       receives the policy; untouched on failure.
+ * @err:       receives one line naming what is wrong: "line L, column C: ..." for JSON syntax
+ *             (jansson's json_error_t), "$.path: ..." for a key, type or value the format does not
+ *             allow. @errlen may be 0.
+ *
+ * Strict: an unknown key, an unknown rule id (ia_rules[] plus "collect.unreadable" and
+ * "rule.not-evaluated"), a level other than error/warning/info, a date that is not a real
+ * YYYY-MM-DD day, a PCI address not in the form DDDD:BB:DD.F, a wrong type, a duplicate key, a
+ * duplicate waiver (same rule and subject) or requirement: each is an error, never ignored.
+ * Return: 0; -IA_E_FORMAT (message in @err); -IA_E_TOOBIG for @len > IA_POLICY_MAX_BYTES;
+ * -EINVAL for NULL @buf or @out; -ENOMEM.
+ */
+int ia_policy_parse(const char *buf, size_t len, struct ia_policy **out, char *err, size_t errlen);
+
+/**
+ * ia_policy_load() - read and parse the policy file @path (ia_policy_parse() on its bytes).
+ * @err: as for ia_policy_parse(), prefixed with "@path: ".
+ * Return: 0; -errno when the file cannot be read; -IA_E_TOOBIG; -IA_E_FORMAT; -ENOMEM.
+ */
+int ia_policy_load(const char *path, struct ia_policy **out, char *err, size_t errlen);
+
+/** ia_policy_free() - release a policy (accepts NULL). */
+void ia_policy_free(struct ia_policy *p);
+
+/**
+ * ia_policy_apply() - apply @p to an evaluated audit (after ia_rules_run()).
+ * @today: the current time; waivers expire after the UTC day named by their "expires".
+ *
+ * In order: (1) findings of disabled rules are removed and each disabled rule is listed in
+ * a->not_evaluated with a "rule.not-evaluated" info finding; re-levelled rules' findings take the
+ * new level. (2) A finding whose rule and subject match a waiver that has not expired is marked
+ * waived (waiver_reason, waiver_expires); it stays in the report and no longer counts for
+ * --fail-on. An expired waiver waives nothing and adds a warning "policy.waiver-expired"; a
+ * waiver matching no finding adds an info "policy.waiver-unused". (3) Each requirement not met,
+ * including one whose outcome is unknown (fail closed), adds an error
+ * "policy.requirement-unmet" naming the requirement and the evidence. Group verdicts are facts
+ * and stay as the rules left them.
+ * Return: 0, -EINVAL for NULL pointers, -ENOMEM.
+ */
+int ia_policy_apply(const struct ia_policy *p, struct ia_audit *a, time_t today);
+
+/** ia_policy_bdf_ok() - true when @s is a PCI address in the canonical form "DDDD:BB:DD.F" (lowercase hex). */
+bool ia_policy_bdf_ok(const char *s);
+
+#endif

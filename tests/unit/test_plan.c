@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `plan` on the kernel known-answer captures: the devices that go together and the drivers that must go
+// are what the kernel's groups (iommu_groups.txt), drivers (drivers.txt) and vfio-status.txt imply.
+#include "testutil.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia_err.h"
+#include "plan.h"
+
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+
+struct plan_case {
+	const char *name, *run, *bdf;
+	const char *groups;     /* kernel group ids the plan takes, space-separated */
+	const char *actions;    /* "BB:DD.F=action ..." for every device of the plan, ascending */
+	bool feasible;
+	const char *blocker;    /* the rule of the only blocker, or NULL */
+};
+
+static const struct plan_case cases[] = {
+	{ "multifunction, sibling on pci-stub stays", "x86-intel-scn-d-mf-vfio-stub/run-6.12", "0000:08:00.0", "13",
+	  "08:00.0=already-vfio 08:00.1=keep", true, NULL },
+	{ "multifunction, sibling on virtio-pci goes", "x86-intel-scn-a-nvme-vfio/run-6.12", "08:00.1", "13",
+	  "08:00.0=bind-vfio-pci 08:00.1=bind-vfio-pci", true, NULL },
+	{ "PCIe-to-PCI bridge, 8139cp must go", "x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12", "0000:07:01.0", "12",
+	  "06:00.0=keep 07:01.0=already-vfio 07:02.0=bind-vfio-pci", true, NULL },
+	{ "PCIe-to-PCI bridge, rtl8139 unbound", "x86-intel-scn-c-e1000-vfio-rtl-unbound/run-6.1", "0000:07:01.0", "12",
+	  "06:00.0=keep 07:01.0=already-vfio 07:02.0=keep", true, NULL },
+	{ "PCIe-to-PCI bridge on shpchp (arm64, ITS)", "arm-acpi-its-smmuv3/run-6.12", "0000:07:01.0", "7",
+	  "06:00.0=unbind 07:01.0=already-vfio", true, NULL },
+	{ "PCIe-to-PCI bridge on shpchp (arm64, GICv2m)", "arm-acpi-v2m-smmuv3/run-6.1", "0000:07:01.0", "7",
+	  "06:00.0=unbind 07:01.0=already-vfio", false, "platform.msi-not-isolated" },
+	{ "switch without ACS: the isolation domain takes the sibling port's group", "x86-intel-scn-a-nvme-vfio/run-6.12",
+	  "0000:04:00.0", "10 11", "03:00.0=keep 03:01.0=keep 04:00.0=already-vfio 05:00.0=bind-vfio-pci", true, NULL },
+	{ "switch below a root port without ACS: one kernel group", "x86-intel-noacs-slots/run-6.12", "0000:05:00.0", "3",
+	  "00:03.0=keep 02:00.0=keep 03:00.0=keep 03:01.0=keep 04:00.0=already-vfio 05:00.0=already-vfio", true, NULL },
+	{ "switch on a device-tree host: one group with the shpchp bridge", "arm-dt-its-smmuv3/run-6.12", "0000:04:00.0", "0",
+	  "00:02.0=keep 00:02.1=keep 00:02.2=keep 00:02.3=keep 01:00.0=already-vfio 02:00.0=keep 03:00.0=keep 03:01.0=keep "
+	  "04:00.0=already-vfio 05:00.0=already-vfio 06:00.0=unbind 07:01.0=already-vfio 08:00.0=already-vfio 08:00.1=already-vfio",
+	  true, NULL },
+};
+
+static char work[64];
+
+/* The case's capture unpacked once under work/ (tar is faster than a replay of the archive each run). */
+static const char *case_root(const struct plan_case *c)
+{
+	static char root[sizeof(cases) / sizeof(cases[0])][128];
+	size_t i = (size_t)(c - cases);
+
+	if (!root[i][0]) {
+		char cmd[1024];
+		int st;
+		snprintf(root[i], sizeof(root[i]), "%s/%zu", work, i);
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s && tar -xzf %s/%s/snapshot.tar.gz -C %s", root[i], KKA, c->run, root[i]);
+		free(ia_run_capture(cmd, &st));
+		assert_int_equal(st, 0);
+	}
+	return root[i];
+}
+
+static json_t *run_plan(const struct plan_case *c, int *status)
+{
+	char cmd[2048];
+	json_error_t je;
+
+	snprintf(cmd, sizeof(cmd), "%s plan %s --root %s --format json 2>/dev/null", IA_BIN, c->bdf, case_root(c));
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, &je);
+	if (!j)
+		fail_msg("%s: not JSON: %s", c->name, je.text);
+	free(out);
+	return j;
+}
+
+/* The line of @file under the run dir whose first token is @key (e.g. "12:" or "0000:07:01.0"); malloc'd. */
+static char *kernel_line(const struct plan_case *c, const char *file, const char *key)
+{
+	char path[1024], line[4096];
+	FILE *f;
+	char *hit = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", KKA, c->run, file);
+	assert_non_null(f = fopen(path, "r"));
+	while (!hit && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && (line[strlen(key)] == ' ' || line[strlen(key)] == '\n'))
+			hit = strdup(line);
+	fclose(f);
+	return hit;
+}
+
+static json_t *plan_dev(json_t *plan, const char *bdf)
+{
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(json_object_get(plan, "devices"), i, d)
+		if (!strcmp(json_string_value(json_object_get(d, "bdf")) + 5, bdf))
+			return d;
+	return NULL;
+}
+
+/* What the kernel decided must agree with the plan. */
+static void check_against_kernel(const struct plan_case *c, json_t *plan)
+{
+	size_t i;
+	json_t *g, *d;
+
+	json_array_foreach(json_object_get(plan, "groups"), i, g) {
+		char key[16], *line;
+		long id = (long)json_integer_value(json_object_get(g, "id"));
+		snprintf(key, sizeof(key), "%ld:", id);
+		if (!(line = kernel_line(c, "iommu_groups.txt", key)))
+			fail_msg("%s: group %ld is not a kernel group", c->name, id);
+		/* The plan's members of the group are exactly the kernel's. */
+		size_t n = 0, k;
+		json_t *m;
+		for (char *tok = strtok(line + strlen(key), " \n"); tok; tok = strtok(NULL, " \n"), n++) {
+			bool found = false;
+			json_array_foreach(json_object_get(g, "devices"), k, m)
+				found |= !strcmp(json_string_value(m), tok);
+			if (!found)
+				fail_msg("%s: the plan's group %ld lacks %s", c->name, id, tok);
+		}
+		assert_int_equal(n, json_array_size(json_object_get(g, "devices")));
+		free(line);
+		/* vfio-status: viable=1 exactly when no member of the group has a driver to unbind; an
+		 * EPERM at VFIO_SET_IOMMU exactly when MSIs are not isolated. */
+		snprintf(key, sizeof(key), "group=%ld", id);
+		if ((line = kernel_line(c, "vfio-status.txt", key))) {
+			bool unbind = false;
+			json_array_foreach(json_object_get(g, "devices"), k, m) {
+				json_t *pd = plan_dev(plan, json_string_value(m) + 5);
+				const char *act = json_string_value(json_object_get(pd, "action"));
+				unbind |= !strcmp(act, "unbind") ||
+					  (!strcmp(act, "bind-vfio-pci") && json_is_string(json_object_get(pd, "driver")));
+			}
+			if (unbind != (strstr(line, "viable=0") != NULL))
+				fail_msg("%s: kernel says \"%.40s\", the plan %s drivers to unbind", c->name, line,
+					 unbind ? "has" : "has no");
+			bool msi = false;
+			json_array_foreach(json_object_get(plan, "blockers"), k, m)
+				msi |= !strcmp(json_string_value(json_object_get(m, "rule")), "platform.msi-not-isolated");
+			if (strstr(line, "viable=1"))
+				assert_int_equal(msi, strstr(line, "stage=set_iommu") != NULL);
+			free(line);
+		}
+	}
+	/* Every driver is the one bound after the scenario. */
+	json_array_foreach(json_object_get(plan, "devices"), i, d) {
+		const char *bdf = json_string_value(json_object_get(d, "bdf"));
+		char *line = kernel_line(c, "drivers.txt", bdf), drv[64];
+		assert_non_null(line);
+		assert_int_equal(sscanf(line + strlen(bdf), "%63s", drv), 1);
+		json_t *jd = json_object_get(d, "driver");
+		if (strcmp(drv, "none") ? !json_is_string(jd) || strcmp(json_string_value(jd), drv) : !json_is_null(jd))
+			fail_msg("%s: %s has driver %s in the plan, %s in drivers.txt", c->name, bdf,
+				 json_is_string(jd) ? json_string_value(jd) : "null", drv);
+		free(line);
+	}
+}
+
+static void test_known_answers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct plan_case *c = &cases[i];
+		int st;
+		json_t *p = run_plan(c, &st), *x;
+		size_t k;
+		char got[1024] = "";
+
+		assert_int_equal(st, c->feasible ? 0 : 1);
+		assert_int_equal(json_is_true(json_object_get(p, "feasible")), c->feasible);
+		json_array_foreach(json_object_get(p, "groups"), k, x)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%lld", k ? " " : "",
+				 (long long)json_integer_value(json_object_get(x, "id")));
+		if (strcmp(got, c->groups))
+			fail_msg("%s: groups \"%s\", expected \"%s\"", c->name, got, c->groups);
+		got[0] = '\0';
+		json_array_foreach(json_object_get(p, "devices"), k, x)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s=%s", k ? " " : "",
+				 json_string_value(json_object_get(x, "bdf")) + 5,
+				 json_string_value(json_object_get(x, "action")));
+		if (strcmp(got, c->actions))
+			fail_msg("%s: devices \"%s\", expected \"%s\"", c->name, got, c->actions);
+		json_t *bl = json_object_get(p, "blockers");
+		assert_int_equal(json_array_size(bl), c->blocker ? 1 : 0);
+		if (c->blocker)
+			assert_string_equal(json_string_value(json_object_get(json_array_get(bl, 0), "rule")), c->blocker);
+		check_against_kernel(c, p);
+		json_decref(p);
+	}
+}
+
+/* The commands for the bridge case, and the text report's lines for it. */
+static void test_commands_and_text(void **state)
+{
+	char cmd[1024];
+	int st;
+
+	(void)state;
+	json_t *p = run_plan(&cases[2], &st);
+	json_t *cmds = json_object_get(p, "commands");
+	assert_int_equal(json_array_size(json_object_get(cmds, "driverctl")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(cmds, "driverctl"), 0)),
+			    "driverctl set-override 0000:07:02.0 vfio-pci");
+	static const char *const sysfs[] = {
+		"modprobe vfio-pci",
+		"echo vfio-pci > /sys/bus/pci/devices/0000:07:02.0/driver_override",
+		"echo 0000:07:02.0 > /sys/bus/pci/devices/0000:07:02.0/driver/unbind",
+		"echo 0000:07:02.0 > /sys/bus/pci/drivers_probe",
+	};
+	json_t *sf = json_object_get(cmds, "sysfs");
+	assert_int_equal(json_array_size(sf), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(json_string_value(json_array_get(sf, i)), sysfs[i]);
+	json_t *mu = json_object_get(p, "must_unbind");
+	assert_int_equal(json_array_size(mu), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(mu, 0), "driver")), "8139cp");
+	json_decref(p);
+
+	/* The bridge on shpchp is unbound, never given to vfio-pci. */
+	p = run_plan(&cases[4], &st);
+	cmds = json_object_get(p, "commands");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(cmds, "driverctl"), 0)),
+			    "driverctl set-override 0000:06:00.0 none");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(cmds, "sysfs"), 0)),
+			    "echo none > /sys/bus/pci/devices/0000:06:00.0/driver_override");
+	json_decref(p);
+
+	snprintf(cmd, sizeof(cmd), "%s plan 07:01.0 --snapshot %s/%s/snapshot.tar.gz", IA_BIN, KKA, cases[2].run);
+	char *out = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 0);
+	static const char *const lines[] = {
+		"Plan to give userspace (vfio-pci): 0000:07:01.0\n",
+		"Verdict: feasible: after the commands below the devices can be assigned\n",
+		"  group 12: 0000:06:00.0 0000:07:01.0 0000:07:02.0\n",
+		"  0000:07:02.0  8139cp       -> vfio-pci  bound to 8139cp, which does not set driver_managed_dma",
+		"Drivers to unbind: 0000:07:02.0 (8139cp)\n",
+		"May stay: 0000:06:00.0 (no driver) 0000:07:01.0 (vfio-pci)\n",
+		"  driverctl set-override 0000:07:02.0 vfio-pci\n",
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		if (!strstr(out, lines[i]))
+			fail_msg("text plan lacks \"%s\":\n%s", lines[i], out);
+	free(out);
+}
+
+static void test_usage(void **state)
+{
+	char cmd[1024];
+	int st;
+	char *out;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s plan 0000:3b:00.0 --root %s 2>&1 >/dev/null", IA_BIN, case_root(&cases[0]));
+	out = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit plan: 0000:3b:00.0 is not a PCI function of this host\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s plan 3b:00 --snapshot %s/%s/snapshot.tar.gz 2>&1 >/dev/null", IA_BIN, KKA,
+		 cases[0].run);
+	out = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit plan: \"3b:00\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s plan --snapshot %s/%s/snapshot.tar.gz >/dev/null 2>&1", IA_BIN, KKA, cases[0].run);
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 2);
+
+	char b[16] = "unchanged";
+	assert_int_equal(ia_plan_normalize_bdf("3B:1f.7", b), 0);
+	assert_string_equal(b, "0000:3b:1f.7");
+	assert_int_equal(ia_plan_normalize_bdf("0001:00:00.0", b), 0);
+	assert_string_equal(b, "0001:00:00.0");
+	assert_int_equal(ia_plan_normalize_bdf("00:20.0", b), -IA_E_FORMAT);
+	assert_int_equal(ia_plan_normalize_bdf("00:00.8", b), -IA_E_FORMAT);
+	assert_int_equal(ia_plan_normalize_bdf("0000:00:00.0x", b), -IA_E_FORMAT);
+	assert_int_equal(ia_plan_normalize_bdf("+0:00:00.0000", b), -IA_E_FORMAT);
+	assert_string_equal(b, "0001:00:00.0");
+}
+
+/* Without an IOMMU nothing can be planned: one blocker, exit 1. */
+static void test_no_iommu(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_dev d = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:00:01.0";
+	char err[128];
+
+	(void)state;
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	d.driver = "virtio-pci";
+	d.has_hdr = true;
+	a.devs = &d, a.n_devs = 1;
+	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_false(ia_plan_feasible(p));
+	assert_int_equal(p->n_blockers, 1);
+	assert_string_equal(p->blockers[0].rule, "host.iommu-inactive");
+	assert_int_equal(p->n_devs, 1);
+	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
+	ia_plan_free(p);
+	const char *missing = "0000:00:02.0";
+	p = NULL;
+	assert_int_equal(ia_plan_build(&a, &missing, 1, &p, err, sizeof(err)), -ENOENT);
+	assert_null(p);
+	assert_string_equal(err, "0000:00:02.0 is not a PCI function of this host");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_commands_and_text),
+		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_no_iommu),
+	};
+
+	char cmd[128];
+	int st;
+
+	snprintf(work, sizeof(work), "/tmp/ia-plan-XXXXXX");
+	if (!mkdtemp(work))
+		return 1;
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", work);
+	free(ia_run_capture(cmd, &st));
+	return rc;
+}

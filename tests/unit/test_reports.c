@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The renderers (JUnit, NFD, text, rules page) on hand-built audits, and the exit status of every contract case end to end.
+#include "testutil.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <pty.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reports/report.h"
+#include "rules/rules.h"
+
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+#define CAP_PASS KKA "/x86-intel-noacs-mf/run-6.12/snapshot.tar.gz"          /* no finding at all */
+#define CAP_FAIL KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz" /* 2 errors */
+
+/* The two captures unpacked once (group setup), so most runs use --root and skip the unpacking. */
+static char root_pass[256], root_fail[256];
+
+static int unpack(const char *capture, char *dir, size_t cap)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(dir, cap, "%s/ia-test-reports-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "tar xzf %s -C %s", capture, dir);
+	free(ia_run_capture(cmd, &st));
+	return st == 0 ? 0 : -1;
+}
+
+static int setup_roots(void **state)
+{
+	(void)state;
+	/* unpacking is much cheaper on a tmpfs: use /dev/shm (also for the tool's own, via TMPDIR) */
+	if (access("/dev/shm", W_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 1);
+	return unpack(CAP_PASS, root_pass, sizeof(root_pass)) || unpack(CAP_FAIL, root_fail, sizeof(root_fail));
+}
+
+static int teardown_roots(void **state)
+{
+	char cmd[600];
+	int st;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", root_pass[0] ? root_pass : "", root_fail[0] ? root_fail : "");
+	free(ia_run_capture(cmd, &st));
+	return 0;
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+/* Render with @fn into a NUL-terminated malloc'd buffer; asserts the renderer returned 0. */
+static char *render(int (*fn)(const struct ia_audit *, const struct ia_report_opts *, FILE *),
+		    const struct ia_audit *a, const struct ia_report_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	assert_non_null(m);
+	assert_int_equal(fn(a, o, m), 0);
+	assert_int_equal(fclose(m), 0);
+	return buf;
+}
+
+/* A group with @id, one device @bdf and verdict @assignable, appended to @a. */
+static void add_group(struct ia_audit *a, int id, const char *bdf, enum ia_tri assignable)
+{
+	a->groups = realloc(a->groups, (a->n_groups + 1) * sizeof(*a->groups));
+	assert_non_null(a->groups);
+	struct ia_group *g = &a->groups[a->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->id = id;
+	g->devices = calloc(1, sizeof(char *));
+	g->devices[0] = strdup(bdf);
+	g->n_devices = 1;
+	g->userspace_assignable = assignable;
+	g->dma_ownership_viable = assignable;
+}
+
+/* A PCI function @bdf [@vendor:@device] with header type @hdr, in group @group (or none when < 0). */
+static void add_dev(struct ia_audit *a, const char *bdf, uint16_t vendor, uint16_t device, uint8_t hdr, int group)
+{
+	a->devs = realloc(a->devs, (a->n_devs + 1) * sizeof(*a->devs));
+	assert_non_null(a->devs);
+	struct ia_dev *d = &a->devs[a->n_devs++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+	d->has_ids = true;
+	d->vendor = vendor;
+	d->device = device;
+	d->has_hdr = true;
+	d->hdr_type = hdr;
+	d->has_group = group >= 0;
+	d->group = group;
+	d->predicted_group = -1;
+	d->has_acs = d->has_ats = d->has_pri = d->has_pasid = d->has_sriov = IA_UNKNOWN;
+}
+
+static void add_not_evaluated(struct ia_audit *a, const char *id, const char *why)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: not evaluated: %s", id, why);
+	a->not_evaluated = realloc(a->not_evaluated, (a->n_not_evaluated + 1) * sizeof(char *));
+	assert_non_null(a->not_evaluated);
+	a->not_evaluated[a->n_not_evaluated++] = strdup(msg);
+	assert_int_equal(ia_audit_add_finding(a, "rule.not-evaluated", IA_LEVEL_INFO, id, msg, NULL, NULL), 0);
+}
+
+static void waive(struct ia_finding *f, const char *reason, const char *expires)
+{
+	f->waived = true;
+	f->waiver_reason = strdup(reason);
+	f->waiver_expires = expires ? strdup(expires) : NULL;
+}
+
+/* Parse @xml (must be well-formed) and count the nodes @xpath selects; optionally return the first's text. */
+static int xpath_count(const char *xml, const char *xpath, char **first)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+	if (!doc)
+		fail_msg("JUnit output is not well-formed XML:\n%s", xml);
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST xpath, ctx);
+	assert_non_null(r);
+	int n = r->nodesetval ? r->nodesetval->nodeNr : 0;
+	if (first) {
+		*first = NULL;
+		if (n) {
+			xmlChar *c = xmlNodeGetContent(r->nodesetval->nodeTab[0]);
+			*first = strdup((const char *)c);
+			xmlFree(c);
+		}
+	}
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return n;
+}
+
+/* Run the tool through the shell with printf-style arguments; returns stdout (malloc'd), sets the exit status. */
+static char *run(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *run(int *status, const char *fmt, ...)
+{
+	char cmd[4096], args[3000];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", IA_BIN, args);
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	return out;
+}
+
+/* Like run() but with stderr captured instead of stdout (usage errors say what was wrong). */
+static char *run_stderr(const char *args, int *status)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1 >/dev/null", IA_BIN, args);
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	return out;
+}
+
+/* ---- --fail-on and waivers ------------------------------------------------------------- */
+
+static void test_fail_threshold(void **state)
+{
+	struct ia_finding f = { .rule = "x.y", .subject = "host", .message = "m" };
+	static const struct { enum ia_level l; bool waived; enum ia_fail_on on; bool fails; } cases[] = {
+		{ IA_LEVEL_ERROR, false, IA_FAIL_ON_ERROR, true },    { IA_LEVEL_ERROR, false, IA_FAIL_ON_WARNING, true },
+		{ IA_LEVEL_ERROR, false, IA_FAIL_ON_NEVER, false },   { IA_LEVEL_WARNING, false, IA_FAIL_ON_ERROR, false },
+		{ IA_LEVEL_WARNING, false, IA_FAIL_ON_WARNING, true }, { IA_LEVEL_WARNING, false, IA_FAIL_ON_NEVER, false },
+		{ IA_LEVEL_INFO, false, IA_FAIL_ON_WARNING, false },  { IA_LEVEL_ERROR, true, IA_FAIL_ON_ERROR, false },
+		{ IA_LEVEL_WARNING, true, IA_FAIL_ON_WARNING, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f.level = cases[i].l;
+		f.waived = cases[i].waived;
+		if (ia_finding_fails(&f, cases[i].on) != cases[i].fails)
+			fail_msg("case %zu: level %s waived %d fail-on %d: expected %d", i, ia_level_name(f.level),
+				 f.waived, cases[i].on, cases[i].fails);
+	}
+}
+
+/* ---- JUnit ---------------------------------------------------------------------------- */
+
+/* One suite per table rule; failures, passes with system-out, waivers, skipped, and a rule outside the table. */
+static void test_junit_structure(void **state)
+{
+	struct ia_audit a = { 0 };
+	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	const char *r0 = ia_rules[0]->id, *r1 = ia_rules[1]->id;
+	char *txt, xp[512];
+	(void)state;
+
+	assert_true(ia_n_rules >= 3);
+	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "group 10", "bad ten", "fix ten", "ev ten"), 0);
+	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "group 9", "bad nine", NULL, NULL), 0);
+	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_WARNING, "group 9", "meh nine", NULL, NULL), 0);
+	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "0000:00:01.0", "waived one", NULL, NULL), 0);
+	waive(&a.findings[3], "known lab quirk", "2031-01-31");
+	assert_int_equal(ia_audit_add_finding(&a, "collect.unreadable", IA_LEVEL_WARNING, "proc/interrupts",
+					      "unreadable", NULL, NULL), 0);
+	add_not_evaluated(&a, r1, "no groups <here> & \"there\"");
+
+	char *x = render(ia_report_junit, &a, &o);
+	/* every table rule has its suite, in table order, then the other ids */
+	assert_int_equal(xpath_count(x, "/testsuites/testsuite", NULL), (int)ia_n_rules + 1);
+	snprintf(xp, sizeof(xp), "/testsuites/testsuite[1][@name='%s']", r0);
+	assert_int_equal(xpath_count(x, xp, NULL), 1);
+	assert_int_equal(xpath_count(x, "/testsuites/testsuite[last()][@name='collect.unreadable'][@failures='0']", NULL), 1);
+	/* r0: three subjects; "group 9" before "group 10"; two fail, the waived one passes */
+	snprintf(xp, sizeof(xp), "/testsuites/testsuite[@name='%s'][@tests='3'][@failures='2'][@skipped='0']", r0);
+	assert_int_equal(xpath_count(x, xp, NULL), 1);
+	snprintf(xp, sizeof(xp), "//testsuite[@name='%s']/testcase[1]/@name", r0);
+	xpath_count(x, xp, &txt);
+	assert_string_equal(txt, "0000:00:01.0");
+	free(txt);
+	snprintf(xp, sizeof(xp), "//testsuite[@name='%s']/testcase[2]/@name", r0);
+	xpath_count(x, xp, &txt);
+	assert_string_equal(txt, "group 9");
+	free(txt);
+	/* one testcase per rule and subject: group 9's error fails, its warning is told in the failure text */
+	assert_int_equal(xpath_count(x, "//testcase[@name='group 9']/failure[@type='error'][@message='bad nine']", NULL), 1);
+	assert_int_equal(xpath_count(x, "//testcase[@name='group 9']/system-out", NULL), 1);
+	assert_int_equal(xpath_count(x, "//testcase[@name='group 10']/failure[contains(., 'advice: fix ten')]", NULL), 1);
+	/* waived: passes, the waiver in system-out */
+	assert_int_equal(xpath_count(x, "//testcase[@name='0000:00:01.0']/failure", NULL), 0);
+	assert_int_equal(xpath_count(x, "//testcase[@name='0000:00:01.0']/system-out"
+					"[contains(., 'waived by policy: known lab quirk (until 2031-01-31)')]", NULL), 1);
+	/* r1 not evaluated: skipped with the reason, escaped and read back intact */
+	snprintf(xp, sizeof(xp), "//testsuite[@name='%s'][@skipped='1']/testcase[@name='host']/skipped/@message", r1);
+	assert_int_equal(xpath_count(x, xp, &txt), 1);
+	assert_string_equal(txt, "no groups <here> & \"there\"");
+	free(txt);
+	/* the engine's rule.not-evaluated finding is the skipped case, not a suite of its own */
+	assert_int_equal(xpath_count(x, "//testsuite[@name='rule.not-evaluated']", NULL), 0);
+	/* other table rules: evaluated, nothing found: one passing "host" case */
+	snprintf(xp, sizeof(xp), "//testsuite[@name='%s'][@tests='1'][@failures='0']/testcase[@name='host'][not(*)]",
+		 ia_rules[2]->id);
+	assert_int_equal(xpath_count(x, xp, NULL), 1);
+	assert_int_equal(xpath_count(x, "/testsuites[@failures='2'][@errors='0']", NULL), 1);
+	free(x);
+
+	/* --fail-on warning: group 9 still one failing case; collect.unreadable fails now */
+	o.fail_on = IA_FAIL_ON_WARNING;
+	x = render(ia_report_junit, &a, &o);
+	assert_int_equal(xpath_count(x, "//testsuite[@name='collect.unreadable'][@failures='1']", NULL), 1);
+	assert_int_equal(xpath_count(x, "/testsuites[@failures='3']", NULL), 1);
+	free(x);
+	/* --fail-on never: nothing fails */
+	o.fail_on = IA_FAIL_ON_NEVER;
+	x = render(ia_report_junit, &a, &o);
+	assert_int_equal(xpath_count(x, "//failure", NULL), 0);
+	free(x);
+	ia_audit_free(&a);
+}
+
+/* XML specials round-trip; characters XML 1.0 forbids (controls, malformed UTF-8) become U+FFFD. */
+static void test_junit_escaping(void **state)
+{
+	struct ia_audit a = { 0 };
+	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	char *txt;
+	(void)state;
+
+	assert_int_equal(ia_audit_add_finding(&a, "x.hostile", IA_LEVEL_ERROR, "a<b>&\"c'\x01\xff",
+					      "]]> \x1b[31mred\x7f caf\xc3\xa9 \xef\xbf\xbe", NULL, NULL), 0);
+	char *x = render(ia_report_junit, &a, &o);
+	assert_int_equal(xpath_count(x, "//testsuite[@name='x.hostile']/testcase/@name", &txt), 1);
+	assert_string_equal(txt, "a<b>&\"c'\xef\xbf\xbd\xef\xbf\xbd");
+	free(txt);
+	assert_int_equal(xpath_count(x, "//testsuite[@name='x.hostile']//failure/@message", &txt), 1);
+	/* ESC and U+FFFE are not XML characters; DEL (U+007F) is, and é stays */
+	assert_string_equal(txt, "]]> \xef\xbf\xbd[31mred\x7f caf\xc3\xa9 \xef\xbf\xbd");
+	free(txt);
+	assert_null(strchr(x, '\x1b'));
+	free(x);
+	ia_audit_free(&a);
+}
+
+/* ---- NFD ------------------------------------------------------------------------------ */
+
+static void test_nfd_labels(void **state)
+{
+	struct ia_audit a = { 0 };
+	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	regex_t re;
+	(void)state;
+
+	/* groups sorted by id, as ia_audit_load() leaves them */
+	add_group(&a, 1, "0000:01:00.0", IA_YES);
+	add_group(&a, 2, "0000:02:00.0", IA_NO);
+	add_group(&a, 3, "0000:03:00.0", IA_UNKNOWN);
+	add_group(&a, 4, "0000:04:00.0", IA_YES);
+	add_dev(&a, "0000:01:00.0", 0x10de, 0x2230, 0, 1);  /* assignable */
+	add_dev(&a, "0000:02:00.0", 0x10de, 0x2230, 0, 2);  /* same id, not assignable: false */
+	add_dev(&a, "0000:03:00.0", 0x1af4, 0x1041, 0, 3);  /* unknown */
+	add_dev(&a, "0000:04:00.0", 0x8086, 0x10d3, 0, 4);  /* true */
+	add_dev(&a, "0000:05:00.0", 0x8086, 0x10d3, 0, 4);
+	add_dev(&a, "0000:00:02.0", 0x1b36, 0x000c, 1, 4);  /* a bridge: vfio-pci never binds it, no label */
+	add_dev(&a, "0000:00:1f.0", 0x8086, 0x2918, 0, -1); /* in no group: false */
+	a.irq_isolated = IA_NO;
+	a.noiommu_state = "unavailable";
+	assert_int_equal(ia_audit_add_finding(&a, "x.y", IA_LEVEL_WARNING, "host", "w", NULL, NULL), 0);
+
+	char *x = render(ia_report_nfd, &a, &o);
+	const char *expect =
+		"iommu-audit.io/iommu-active=true\n"
+		"iommu-audit.io/interrupt-isolation=not_isolated\n"
+		"iommu-audit.io/noiommu=unavailable\n"
+		"iommu-audit.io/groups=4\n"
+		"iommu-audit.io/assignable-groups=2\n"
+		"iommu-audit.io/verdict=pass\n"
+		"iommu-audit.io/assignable-10de-2230=false\n"
+		"iommu-audit.io/assignable-1af4-1041=unknown\n"
+		"iommu-audit.io/assignable-8086-10d3=true\n"
+		"iommu-audit.io/assignable-8086-2918=false\n";
+	const char *body = strchr(x, '\n');
+	assert_true(x[0] == '#' && body);
+	assert_string_equal(body + 1, expect);
+	/* every line is a comment or a valid prefixed label (NFD local source; Kubernetes label syntax) */
+	assert_int_equal(regcomp(&re, "^(#.*|iommu-audit\\.io/[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?="
+				      "([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?)$", REG_EXTENDED | REG_NEWLINE), 0);
+	for (char *line = x; *line;) {
+		char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		*nl = 0;
+		if (regexec(&re, line, 0, NULL, 0))
+			fail_msg("not an NFD label line: \"%s\"", line);
+		line = nl + 1;
+	}
+	regfree(&re);
+	free(x);
+	/* the verdict follows --fail-on */
+	o.fail_on = IA_FAIL_ON_WARNING;
+	x = render(ia_report_nfd, &a, &o);
+	assert_non_null(strstr(x, "\niommu-audit.io/verdict=fail\n"));
+	free(x);
+	a.noiommu_state = NULL;   /* not evaluated: unknown, never a guess */
+	x = render(ia_report_nfd, &a, &o);
+	assert_non_null(strstr(x, "\niommu-audit.io/noiommu=unknown\n"));
+	free(x);
+	ia_audit_free(&a);
+}
+
+/* ---- text ----------------------------------------------------------------------------- */
+
+static void test_text_verdict_first_and_color(void **state)
+{
+	struct ia_audit a = { 0 };
+	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR, .color = false };
+	(void)state;
+
+	add_group(&a, 7, "0000:07:00.0", IA_NO);
+	add_dev(&a, "0000:07:00.0", 0x8086, 0x10d3, 0, 7);
+	assert_int_equal(ia_group_note(&a.groups[0].blockers, &a.groups[0].n_blockers, "0000:07:00.0",
+				       "group.not-viable", "bound to e1000e"), 0);
+	assert_int_equal(ia_audit_add_finding(&a, "group.not-viable", IA_LEVEL_ERROR, "group 7", "not viable",
+					      "unbind e1000e from 0000:07:00.0", NULL), 0);
+	assert_int_equal(ia_audit_add_finding(&a, "x.hostile", IA_LEVEL_INFO, "host", "evil \x1b]0;title\x07 \xc2\x9b" "2J",
+					      NULL, NULL), 0);
+	char *x = render(ia_report_text, &a, &o);
+	char *verdict = strstr(x, "VERDICT: FAIL"), *fixes = strstr(x, "Fix these first"), *group = strstr(x, "IOMMU group 7: NOT");
+	assert_non_null(verdict);
+	assert_non_null(fixes);
+	assert_non_null(group);
+	assert_true(verdict < fixes && fixes < group);
+	/* the group's blocker carries the fix of the finding behind it */
+	assert_non_null(strstr(group, "blocker 0000:07:00.0 [group.not-viable]: bound to e1000e\n"
+				      "        fix: unbind e1000e from 0000:07:00.0\n"));
+	/* no escape sequence without colour, even one planted in the data (ESC, BEL, C1 CSI) */
+	assert_null(strchr(x, '\x1b'));
+	assert_null(strchr(x, '\x07'));
+	assert_null(strstr(x, "\xc2\x9b"));
+	assert_non_null(strstr(x, "evil ?]0;title? ?2J"));
+	free(x);
+
+	o.color = true;
+	x = render(ia_report_text, &a, &o);
+	assert_non_null(strstr(x, "\033[1;31mVERDICT: FAIL\033[0m"));
+	assert_non_null(strstr(x, "\033[1;31mNOT assignable to userspace\033[0m"));
+	assert_non_null(strstr(x, "evil ?]0;title? ?2J"));  /* data is filtered with colour on too */
+	free(x);
+
+	a.findings[0].level = IA_LEVEL_WARNING;
+	o.color = false;
+	x = render(ia_report_text, &a, &o);
+	assert_non_null(strstr(x, "VERDICT: PASS: no finding reaches --fail-on error"));
+	assert_null(strstr(x, "Fix these first"));
+	free(x);
+	ia_audit_free(&a);
+}
+
+/* ---- rules page ----------------------------------------------------------------------- */
+
+static void test_rules_man(void **state)
+{
+	char *buf = NULL, ss[256];
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	(void)state;
+
+	assert_int_equal(ia_report_rules_man("2026-01-02", m), 0);
+	fclose(m);
+	assert_non_null(strstr(buf, ".TH IOMMU\\-AUDIT\\-RULES 7 \"2026-01-02\""));
+	for (size_t i = 0; i < ia_n_rules; i++) {
+		size_t k = snprintf(ss, sizeof(ss), ".SS \"");
+		for (const char *p = ia_rules[i]->id; *p && k < sizeof(ss) - 8; p++)
+			k += snprintf(ss + k, sizeof(ss) - k, "%s", *p == '-' ? "\\-" : (char[]){ *p, 0 });
+		snprintf(ss + k, sizeof(ss) - k, "\"\n");
+		if (!strstr(buf, ss))
+			fail_msg("rule %s has no section in the page", ia_rules[i]->id);
+	}
+	free(buf);
+}
+
+/* ---- exit status, end to end ------------------------------------------------------------ */
+
+static void test_exit_0(void **state)
+{
+	int st;
+	(void)state;
+
+	free(run(&st, "--snapshot %s", CAP_PASS));
+	assert_int_equal(st, 0);
+	free(run(&st, "--root %s --fail-on never --format junit", root_fail));
+	assert_int_equal(st, 0);
+	/* a non-root capture (64-byte config files): warnings only, so 0 under the default --fail-on error
+	 * and 1 under --fail-on warning */
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "T=$(mktemp -d) && cp -a %s/. $T && find $T/sys/devices -name config "
+		 "-exec truncate -s 64 {} + && %s --root $T >/dev/null 2>&1; e=$?; %s --root $T --fail-on warning "
+		 ">/dev/null 2>&1; echo $e $?; rm -rf $T", root_pass, IA_BIN, IA_BIN);
+	char *out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "0 1\n");
+	free(out);
+}
+
+static void test_exit_1(void **state)
+{
+	int st;
+	(void)state;
+
+	free(run(&st, "--snapshot %s", CAP_FAIL));
+	assert_int_equal(st, 1);
+	free(run(&st, "--root %s --format json", root_fail));
+	assert_int_equal(st, 1);
+	char *x = run(&st, "--root %s --format junit", root_fail);
+	assert_int_equal(st, 1);
+	assert_int_equal(xpath_count(x, "//failure", NULL), 2);   /* the two errors, nothing else */
+	free(x);
+	x = run(&st, "--root %s --format nfd", root_fail);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(x, "\niommu-audit.io/verdict=fail\n"));
+	free(x);
+}
+
+static void test_exit_2(void **state)
+{
+	static const struct { const char *args, *says; } cases[] = {
+		{ "--format xml", "--format xml: expected text, json, junit or nfd" },
+		{ "--fail-on fatal", "--fail-on fatal: expected error, warning or never" },
+		{ "--color sometimes", "--color sometimes: expected auto, always or never" },
+		{ "--format man", "--format man is for `iommu-audit rules` only" },
+		{ "--no-such-option", "unrecognized option" },
+		{ "frobnicate", "unknown or unsupported command \"frobnicate\"" },
+		{ "audit extra", "unexpected argument \"extra\"" },
+		{ "--root /x --snapshot /y.tar.gz", "give at most one of --root, --snapshot and --from-db" },
+		{ "collect", "--db FILE is required" },
+		{ "snapshot", "--output FILE.tar.gz|DIR is required" },
+		{ "--format", "requires an argument" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int st;
+		char *err = run_stderr(cases[i].args, &st);
+		if (st != 2 || !strstr(err, cases[i].says))
+			fail_msg("`iommu-audit %s`: exit %d, stderr \"%s\"; expected 2 and \"%s\"", cases[i].args, st, err,
+				 cases[i].says);
+		free(err);
+	}
+}
+
+static void test_exit_3(void **state)
+{
+	static const char *const cases[] = {
+		"--root $T/empty",                 /* a root with nothing in it */
+		"--root $T/does-not-exist",
+		"--snapshot $T/garbage.tar.gz",    /* not an archive */
+		"--snapshot $T/missing.tar.gz",
+		"--from-db $T/garbage.tar.gz",     /* not an SQLite file */
+		"--snapshot $T/garbage.tar.gz --format junit",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char cmd[2048];
+		int st;
+		snprintf(cmd, sizeof(cmd), "T=$(mktemp -d) && mkdir $T/empty && head -c 4096 /dev/urandom > "
+			 "$T/garbage.tar.gz && %s %s >/dev/null 2>&1; e=$?; rm -rf $T; exit $e", IA_BIN, cases[i]);
+		free(ia_run_capture(cmd, &st));
+		if (st != 3)
+			fail_msg("`iommu-audit %s`: exit %d, expected 3", cases[i], st);
+	}
+}
+
+/* ---- colour only on a terminal, never with NO_COLOR --------------------------------------- */
+
+/* Run the tool with stdout on a pseudo-terminal; returns what it wrote. @no_color: value of NO_COLOR or NULL. */
+static char *run_on_tty(const char *no_color, const char *extra)
+{
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (no_color)
+			setenv("NO_COLOR", no_color, 1);
+		else
+			unsetenv("NO_COLOR");
+		execl(IA_BIN, IA_BIN, "--root", root_fail, "--no-names", extra, (char *)NULL);
+		_exit(127);
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		ssize_t r = read(master, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;   /* EIO once the child closed the terminal */
+		len += (size_t)r;
+	}
+	buf[len] = 0;
+	close(master);
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	return buf;
+}
+
+static void test_color_tty(void **state)
+{
+	int st;
+	(void)state;
+
+	char *x = run_on_tty(NULL, NULL);
+	assert_non_null(strstr(x, "\033[1;31mVERDICT: FAIL\033[0m"));
+	free(x);
+	x = run_on_tty("1", NULL);                 /* NO_COLOR set: never */
+	assert_null(strchr(x, '\033'));
+	assert_non_null(strstr(x, "VERDICT: FAIL"));
+	free(x);
+	x = run_on_tty(NULL, "--color=never");
+	assert_null(strchr(x, '\033'));
+	free(x);
+	x = run(&st, "--root %s", root_fail);      /* not a terminal: no colour */
+	assert_null(strchr(x, '\033'));
+	assert_non_null(strstr(x, "VERDICT: FAIL"));
+	free(x);
+	x = run(&st, "--root %s --color always", root_fail);
+	assert_non_null(strstr(x, "\033[1;31mVERDICT: FAIL\033[0m"));
+	free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fail_threshold),
+		cmocka_unit_test(test_junit_structure),
+		cmocka_unit_test(test_junit_escaping),
+		cmocka_unit_test(test_nfd_labels),
+		cmocka_unit_test(test_text_verdict_first_and_color),
+		cmocka_unit_test(test_rules_man),
+		cmocka_unit_test(test_exit_0),
+		cmocka_unit_test(test_exit_1),
+		cmocka_unit_test(test_exit_2),
+		cmocka_unit_test(test_exit_3),
+		cmocka_unit_test(test_color_tty),
+	};
+	return cmocka_run_group_tests(tests, setup_roots, teardown_roots);
+}
