@@ -44,5 +44,5 @@ ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c repo
 
 # CI-gate and operator tools over an evaluated audit: policy files, assignment plans, audit diffs.
 ia_module(policy     SOURCES src/policy.c                         DEPS audit rules PkgConfig::JANSSON)
-ia_module(plan       SOURCES src/plan.c                           DEPS audit model PkgConfig::JANSSON)
-ia_module(diff       SOURCES src/diff.c                           DEPS audit PkgConfig::JANSSON)
+ia_module(plan       SOURCES src/plan.c                           DEPS audit model reports PkgConfig::JANSSON)
+ia_module(diff       SOURCES src/diff.c                           DEPS audit reports PkgConfig::JANSSON)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "decode/pcicfg.h"
 #include "firmware.h"
@@ -14,9 +15,62 @@ static json_t *json_tri(enum ia_tri t)
 	return t == IA_UNKNOWN ? json_null() : json_boolean(t == IA_YES);
 }
 
+/* Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), 0 if none. */
+static size_t json_utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (c == 0xe0 && p[1] < 0xa0) ||
+		    (c == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80 ||
+		    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+json_t *ia_json_text(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t n = strlen(s);
+	char *buf = malloc(n * 3 + 1), *o = buf;
+	if (!buf)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t l = json_utf8_len(p);
+		if (l) {
+			memcpy(o, p, l);
+			o += l;
+			p += l;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	j = json_string(buf);
+	free(buf);
+	return j;
+}
+
 static json_t *json_str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return ia_json_text(s);
 }
 
 static json_t *json_hex(unsigned long long v, int width)
@@ -24,7 +78,7 @@ static json_t *json_hex(unsigned long long v, int width)
 	char b[32];
 
 	snprintf(b, sizeof(b), "0x%0*llx", width, v);
-	return json_string(b);
+	return ia_json_text(b);
 }
 
 static json_t *json_host(const struct ia_audit *a)
@@ -45,13 +99,13 @@ static json_t *json_fw_describes(const struct ia_firmware *fw)
 	json_t *arr = json_array();
 
 	if (fw && fw->describes_dmar)
-		json_array_append_new(arr, json_string("DMAR"));
+		json_array_append_new(arr, ia_json_text("DMAR"));
 	if (fw && fw->describes_ivrs)
-		json_array_append_new(arr, json_string("IVRS"));
+		json_array_append_new(arr, ia_json_text("IVRS"));
 	if (fw && fw->describes_iort)
-		json_array_append_new(arr, json_string("IORT"));
+		json_array_append_new(arr, ia_json_text("IORT"));
 	if (fw && fw->describes_dt)
-		json_array_append_new(arr, json_string("DT"));
+		json_array_append_new(arr, ia_json_text("DT"));
 	return arr;
 }
 
@@ -61,17 +115,17 @@ static void json_fw_units(const struct ia_firmware *fw, json_t *units)
 	for (size_t i = 0; fw && i < fw->n_units; i++) {
 		const struct ia_fw_unit *u = &fw->units[i];
 		json_t *j = json_object(), *devs = json_array();
-		json_object_set_new(j, "name", json_string(u->name));
-		json_object_set_new(j, "kind", json_string(u->kind));
-		json_object_set_new(j, "source", json_string(u->source));
+		json_object_set_new(j, "name", ia_json_text(u->name));
+		json_object_set_new(j, "kind", ia_json_text(u->kind));
+		json_object_set_new(j, "source", ia_json_text(u->source));
 		json_object_set_new(j, "segment", u->has_segment ? json_integer(u->segment) : json_null());
 		json_object_set_new(j, "base", u->has_base ? json_hex(u->base, 1) : json_null());
 		json_object_set_new(j, "include_pci_all", json_tri(u->include_pci_all));
 		for (size_t k = 0; k < u->n_devices; k++)
-			json_array_append_new(devs, json_string(u->devices[k]));
+			json_array_append_new(devs, ia_json_text(u->devices[k]));
 		json_object_set_new(j, "devices", devs);
 		if (u->compatible)
-			json_object_set_new(j, "compatible", json_string(u->compatible));
+			json_object_set_new(j, "compatible", ia_json_text(u->compatible));
 		json_array_append_new(units, j);
 	}
 }
@@ -84,15 +138,15 @@ static json_t *json_fw_regions(const struct ia_firmware *fw)
 	for (size_t i = 0; fw && i < fw->n_regions; i++) {
 		const struct ia_fw_region *g = &fw->regions[i];
 		json_t *j = json_object(), *devs = json_array(), *unres = json_array();
-		json_object_set_new(j, "source", json_string(g->source));
-		json_object_set_new(j, "kind", json_string(g->kind));
+		json_object_set_new(j, "source", ia_json_text(g->source));
+		json_object_set_new(j, "kind", ia_json_text(g->kind));
 		json_object_set_new(j, "segment", g->has_segment ? json_integer(g->segment) : json_null());
 		json_object_set_new(j, "base", json_hex(g->base, 1));
 		json_object_set_new(j, "end", g->has_end ? json_hex(g->end, 1) : json_null());
 		for (size_t k = 0; k < g->n_targets; k++) {
-			json_array_append_new(devs, json_string(g->targets[k]));
+			json_array_append_new(devs, ia_json_text(g->targets[k]));
 			if (!g->resolved[k])
-				json_array_append_new(unres, json_string(g->targets[k]));
+				json_array_append_new(unres, ia_json_text(g->targets[k]));
 		}
 		json_object_set_new(j, "devices", devs);
 		json_object_set_new(j, "unresolved", unres);
@@ -111,10 +165,10 @@ static json_t *json_fw_msi(const struct ia_firmware *fw)
 	for (size_t i = 0; fw && i < fw->n_msi; i++) {
 		const struct ia_fw_msi *m = &fw->msi[i];
 		json_t *j = json_object();
-		json_object_set_new(j, "kind", json_string(m->kind));
-		json_object_set_new(j, "source", json_string(m->source));
+		json_object_set_new(j, "kind", ia_json_text(m->kind));
+		json_object_set_new(j, "source", ia_json_text(m->source));
 		json_object_set_new(j, "isolating", json_tri(m->isolating));
-		json_object_set_new(j, "name", json_string(m->name));
+		json_object_set_new(j, "name", ia_json_text(m->name));
 		json_object_set_new(j, "base", m->has_base ? json_hex(m->base, 1) : json_null());
 		json_object_set_new(j, "compatible", json_str_or_null(m->compatible));
 		json_object_set_new(j, "devices", json_integer((json_int_t)m->n_devices));
@@ -134,9 +188,9 @@ static json_t *json_platform(const struct ia_audit *a)
 	for (size_t i = 0; i < a->n_units; i++) {
 		const struct ia_unit *u = &a->units[i];
 		json_t *j = json_object();
-		json_object_set_new(j, "name", json_string(u->name));
-		json_object_set_new(j, "kind", json_string(u->kind));
-		json_object_set_new(j, "source", json_string("sysfs"));
+		json_object_set_new(j, "name", ia_json_text(u->name));
+		json_object_set_new(j, "kind", ia_json_text(u->kind));
+		json_object_set_new(j, "source", ia_json_text("sysfs"));
 		json_object_set_new(j, "segment", json_null());
 		json_object_set_new(j, "base", u->has_address ? json_hex(u->address, 1) : json_null());
 		json_object_set_new(j, "include_pci_all", json_null());
@@ -148,22 +202,22 @@ static json_t *json_platform(const struct ia_audit *a)
 		for (size_t i = 0; a->devs[d].iommu_unit && i < a->n_units; i++)
 			if (!strcmp(a->devs[d].iommu_unit, a->units[i].name))
 				json_array_append_new(json_object_get(json_array_get(units, i), "devices"),
-						      json_string(a->devs[d].bdf));
+						      ia_json_text(a->devs[d].bdf));
 	json_fw_units(a->firmware, units);
 	json_object_set_new(iommu, "units", units);
 	json_object_set_new(p, "iommu", iommu);
 	json_object_set_new(p, "firmware_regions", json_fw_regions(a->firmware));
 	json_object_set_new(p, "msi_controllers", json_fw_msi(a->firmware));
 	json_t *ii = json_object();
-	json_object_set_new(ii, "state", json_string(a->irq_isolated == IA_YES ? "isolated" :
+	json_object_set_new(ii, "state", ia_json_text(a->irq_isolated == IA_YES ? "isolated" :
 						     a->irq_isolated == IA_NO ? "not_isolated" : "unknown"));
-	json_object_set_new(ii, "reason", json_string(a->irq_reason ? a->irq_reason :
+	json_object_set_new(ii, "reason", ia_json_text(a->irq_reason ? a->irq_reason :
 						      "interrupt isolation could not be determined"));
 	json_object_set_new(ii, "unsafe_interrupts_allowed", json_tri(a->unsafe_interrupts_allowed));
 	json_object_set_new(p, "interrupt_isolation", ii);
 	json_t *ni = json_object();
-	json_object_set_new(ni, "state", json_string(a->noiommu_state ? a->noiommu_state : "unknown"));
-	json_object_set_new(ni, "reason", json_string(a->noiommu_reason ? a->noiommu_reason :
+	json_object_set_new(ni, "state", ia_json_text(a->noiommu_state ? a->noiommu_state : "unknown"));
+	json_object_set_new(ni, "reason", ia_json_text(a->noiommu_reason ? a->noiommu_reason :
 						      "no-IOMMU mode could not be evaluated"));
 	json_object_set_new(ni, "compiled", json_tri(a->noiommu_compiled));
 	json_object_set_new(ni, "enabled", json_tri(a->noiommu_enabled));
@@ -182,7 +236,7 @@ static json_t *json_devices(const struct ia_audit *a)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct ia_dev *d = &a->devs[i];
 		json_t *j = json_object();
-		json_object_set_new(j, "bdf", json_string(d->bdf));
+		json_object_set_new(j, "bdf", ia_json_text(d->bdf));
 		json_object_set_new(j, "vendor", d->has_ids ? json_hex(d->vendor, 4) : json_null());
 		json_object_set_new(j, "device", d->has_ids ? json_hex(d->device, 4) : json_null());
 		json_object_set_new(j, "class", d->has_class ? json_hex(d->class_code, 6) : json_null());
@@ -193,7 +247,7 @@ static json_t *json_devices(const struct ia_audit *a)
 		json_object_set_new(j, "config_bytes", json_integer((json_int_t)d->config_bytes));
 		json_object_set_new(j, "config_size", d->config_size ? json_integer((json_int_t)d->config_size) : json_null());
 		json_object_set_new(j, "is_pcie", json_tri(d->is_pcie));
-		json_object_set_new(j, "pcie_type", d->is_pcie == IA_YES ? json_string(ia_pcie_type_name(d->pcie_type)) : json_null());
+		json_object_set_new(j, "pcie_type", d->is_pcie == IA_YES ? ia_json_text(ia_pcie_type_name(d->pcie_type)) : json_null());
 		json_t *acs = json_object();
 		json_object_set_new(acs, "present", json_tri(d->has_acs));
 		json_object_set_new(acs, "cap", d->has_acs == IA_YES ? json_hex(d->acs_cap, 4) : json_null());
@@ -219,7 +273,7 @@ static json_t *json_groups(const struct ia_audit *a)
 		json_t *j = json_object(), *devs = json_array();
 		json_object_set_new(j, "id", json_integer(g->id));
 		for (size_t k = 0; k < g->n_devices; k++)
-			json_array_append_new(devs, json_string(g->devices[k]));
+			json_array_append_new(devs, ia_json_text(g->devices[k]));
 		json_object_set_new(j, "devices", devs);
 		json_object_set_new(j, "type", json_str_or_null(g->type));
 		json_object_set_new(j, "dma_ownership_viable", json_tri(g->dma_ownership_viable));
@@ -227,16 +281,16 @@ static json_t *json_groups(const struct ia_audit *a)
 		json_t *bl = json_array(), *ex = json_array();
 		for (size_t k = 0; k < g->n_blockers; k++) {
 			json_t *b = json_object();
-			json_object_set_new(b, "bdf", g->blockers[k].bdf[0] ? json_string(g->blockers[k].bdf) : json_null());
-			json_object_set_new(b, "rule", json_string(g->blockers[k].what));
-			json_object_set_new(b, "reason", json_string(g->blockers[k].reason));
+			json_object_set_new(b, "bdf", g->blockers[k].bdf[0] ? ia_json_text(g->blockers[k].bdf) : json_null());
+			json_object_set_new(b, "rule", ia_json_text(g->blockers[k].what));
+			json_object_set_new(b, "reason", ia_json_text(g->blockers[k].reason));
 			json_array_append_new(bl, b);
 		}
 		for (size_t k = 0; k < g->n_exceptions; k++) {
 			json_t *e = json_object();
-			json_object_set_new(e, "bdf", g->exceptions[k].bdf[0] ? json_string(g->exceptions[k].bdf) : json_null());
-			json_object_set_new(e, "kind", json_string(g->exceptions[k].what));
-			json_object_set_new(e, "reason", json_string(g->exceptions[k].reason));
+			json_object_set_new(e, "bdf", g->exceptions[k].bdf[0] ? ia_json_text(g->exceptions[k].bdf) : json_null());
+			json_object_set_new(e, "kind", ia_json_text(g->exceptions[k].what));
+			json_object_set_new(e, "reason", ia_json_text(g->exceptions[k].reason));
 			json_array_append_new(ex, e);
 		}
 		json_object_set_new(j, "blockers", bl);
@@ -244,10 +298,10 @@ static json_t *json_groups(const struct ia_audit *a)
 		json_t *sva = json_array();
 		for (size_t k = 0; k < g->n_sva; k++) {
 			json_t *s = json_object(), *rs = json_array();
-			json_object_set_new(s, "bdf", json_string(g->sva[k].bdf));
+			json_object_set_new(s, "bdf", ia_json_text(g->sva[k].bdf));
 			json_object_set_new(s, "viable", json_tri(g->sva[k].viable));
 			for (size_t r = 0; r < g->sva[k].n_reasons; r++)
-				json_array_append_new(rs, json_string(g->sva[k].reasons[r]));
+				json_array_append_new(rs, ia_json_text(g->sva[k].reasons[r]));
 			json_object_set_new(s, "reasons", rs);
 			json_array_append_new(sva, s);
 		}
@@ -265,7 +319,7 @@ static json_t *json_predicted(const struct ia_audit *a)
 		const struct ia_pgroup *p = &a->predicted[i];
 		json_t *j = json_object(), *devs = json_array();
 		for (size_t k = 0; k < p->n; k++)
-			json_array_append_new(devs, json_string(a->devs[p->members[k]].bdf));
+			json_array_append_new(devs, ia_json_text(a->devs[p->members[k]].bdf));
 		json_object_set_new(j, "devices", devs);
 		json_object_set_new(j, "basis", json_str_or_null(p->basis));
 		json_object_set_new(j, "uncertain", json_boolean(p->uncertain));
@@ -281,10 +335,10 @@ static json_t *json_findings(const struct ia_audit *a)
 	for (size_t i = 0; i < a->n_findings; i++) {
 		const struct ia_finding *f = &a->findings[i];
 		json_t *j = json_object();
-		json_object_set_new(j, "rule", json_string(f->rule));
-		json_object_set_new(j, "level", json_string(ia_level_name(f->level)));
-		json_object_set_new(j, "subject", json_string(f->subject));
-		json_object_set_new(j, "message", json_string(f->message));
+		json_object_set_new(j, "rule", ia_json_text(f->rule));
+		json_object_set_new(j, "level", ia_json_text(ia_level_name(f->level)));
+		json_object_set_new(j, "subject", ia_json_text(f->subject));
+		json_object_set_new(j, "message", ia_json_text(f->message));
 		json_object_set_new(j, "advice", json_str_or_null(f->advice));
 		json_object_set_new(j, "evidence", json_str_or_null(f->evidence));
 		if (f->waived) { /* a policy waiver (docs/policy.md): the finding does not count for --fail-on */
@@ -306,9 +360,9 @@ int ia_report_json(const struct ia_audit *a, FILE *out)
 
 	if (!r || !tool || !sum)
 		return -ENOMEM;
-	json_object_set_new(r, "schema", json_string("iommu-audit/1"));
-	json_object_set_new(tool, "name", json_string("iommu-audit"));
-	json_object_set_new(tool, "version", json_string(IA_VERSION));
+	json_object_set_new(r, "schema", ia_json_text("iommu-audit/1"));
+	json_object_set_new(tool, "name", ia_json_text("iommu-audit"));
+	json_object_set_new(tool, "version", ia_json_text(IA_VERSION));
 	json_object_set_new(r, "tool", tool);
 	json_object_set_new(r, "host", json_host(a));
 	json_object_set_new(r, "platform", json_platform(a));
@@ -322,7 +376,7 @@ int ia_report_json(const struct ia_audit *a, FILE *out)
 	json_object_set_new(sum, "info", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_INFO)));
 	json_object_set_new(sum, "devices", json_integer((json_int_t)a->n_devs));
 	json_object_set_new(sum, "groups", json_integer((json_int_t)a->n_groups));
-	json_object_set_new(sum, "verdict", json_string(ne ? "fail" : "pass"));
+	json_object_set_new(sum, "verdict", ia_json_text(ne ? "fail" : "pass"));
 	json_object_set_new(r, "summary", sum);
 	rc = json_dumpf(r, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -EIO;
 	json_decref(r);

@@ -4,6 +4,7 @@
 #define IA_REPORT_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "audit.h"
@@ -30,6 +31,15 @@ size_t ia_report_failing(const struct ia_audit *a, enum ia_fail_on fail_on);
 
 /** ia_report_rule_advice() - the advice of rule @id in the rule table (ia_rules[]), or NULL if no rule has that id. */
 const char *ia_report_rule_advice(const char *id);
+
+/**
+ * ia_json_text() - a JSON string for text that comes from the host (driver names, paths, findings
+ * that quote them): jansson refuses invalid UTF-8 (json_string() returns NULL and the member would be
+ * dropped), so each byte that does not start a valid UTF-8 sequence becomes U+FFFD.
+ * @s: NUL-terminated bytes, or NULL.
+ * Return: a new reference; json_null() for NULL @s; NULL only when out of memory.
+ */
+json_t *ia_json_text(const char *s);
 
 /**
  * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1",

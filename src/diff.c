@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `diff`: compare two audits of a host and list what changed, for drift detection in fleets.
 #include "diff.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -312,7 +313,7 @@ int ia_diff_text(const struct ia_diff *d, FILE *out)
 
 static json_t *diff_str(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ia_json_text(s) : json_null();
 }
 
 int ia_diff_json(const struct ia_diff *d, const char *old_name, const char *new_name, FILE *out)
@@ -325,16 +326,16 @@ int ia_diff_json(const struct ia_diff *d, const char *old_name, const char *new_
 		json_decref(arr);
 		return -ENOMEM;
 	}
-	json_object_set_new(r, "schema", json_string("iommu-audit-diff/1"));
+	json_object_set_new(r, "schema", ia_json_text("iommu-audit-diff/1"));
 	json_object_set_new(r, "old", diff_str(old_name));
 	json_object_set_new(r, "new", diff_str(new_name));
 	json_object_set_new(r, "changed", json_boolean(d->n > 0));
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ia_diff_change *c = &d->v[i];
 		json_t *j = json_object();
-		json_object_set_new(j, "area", json_string(c->area));
-		json_object_set_new(j, "subject", json_string(c->subject));
-		json_object_set_new(j, "change", json_string(c->change));
+		json_object_set_new(j, "area", ia_json_text(c->area));
+		json_object_set_new(j, "subject", ia_json_text(c->subject));
+		json_object_set_new(j, "change", ia_json_text(c->change));
 		json_object_set_new(j, "field", diff_str(c->field));
 		json_object_set_new(j, "old", diff_str(c->old));
 		json_object_set_new(j, "new", diff_str(c->new));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ia_err.h"
+#include "reports/report.h"
 #include "rules/quirks.h"
 
 int ia_plan_normalize_bdf(const char *in, char out[16])
@@ -560,7 +561,7 @@ int ia_plan_text(const struct ia_plan *p, FILE *out)
 
 static void plan_json_line(void *ctx, const char *s)
 {
-	json_array_append_new((json_t *)ctx, json_string(s));
+	json_array_append_new((json_t *)ctx, ia_json_text(s));
 }
 
 int ia_plan_json(const struct ia_plan *p, FILE *out)
@@ -575,9 +576,9 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		json_decref(stay); json_decref(bl); json_decref(cmds); json_decref(dc); json_decref(sf);
 		return -ENOMEM;
 	}
-	json_object_set_new(r, "schema", json_string("iommu-audit-plan/1"));
+	json_object_set_new(r, "schema", ia_json_text("iommu-audit-plan/1"));
 	for (size_t i = 0; i < p->n_requested; i++)
-		json_array_append_new(req, json_string(p->requested[i]));
+		json_array_append_new(req, ia_json_text(p->requested[i]));
 	json_object_set_new(r, "requested", req);
 	json_object_set_new(r, "feasible", json_boolean(ia_plan_feasible(p)));
 	for (size_t i = 0; i < p->n_groups; i++) {
@@ -585,11 +586,11 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		json_object_set_new(g, "id", json_integer(p->groups[i].id));
 		for (size_t k = 0; k < p->n_devs; k++)
 			if (p->devs[k].has_group && p->devs[k].group == p->groups[i].id)
-				json_array_append_new(gd, json_string(p->devs[k].bdf));
+				json_array_append_new(gd, ia_json_text(p->devs[k].bdf));
 		json_object_set_new(g, "devices", gd);
-		json_object_set_new(g, "via", json_string(p->groups[i].via_domain ? "isolation-domain" : "requested"));
+		json_object_set_new(g, "via", ia_json_text(p->groups[i].via_domain ? "isolation-domain" : "requested"));
 		json_object_set_new(g, "domain_uncertain", json_boolean(p->groups[i].domain_uncertain));
-		json_object_set_new(g, "basis", p->groups[i].basis ? json_string(p->groups[i].basis) : json_null());
+		json_object_set_new(g, "basis", p->groups[i].basis ? ia_json_text(p->groups[i].basis) : json_null());
 		json_array_append_new(groups, g);
 	}
 	json_object_set_new(r, "groups", groups);
@@ -597,16 +598,16 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		const struct ia_plan_dev *x = &p->devs[i];
 		const char *drv = x->dev ? x->dev->driver : NULL;
 		json_t *d = json_object();
-		json_object_set_new(d, "bdf", json_string(x->bdf));
+		json_object_set_new(d, "bdf", ia_json_text(x->bdf));
 		json_object_set_new(d, "group", x->has_group ? json_integer(x->group) : json_null());
-		json_object_set_new(d, "driver", drv ? json_string(drv) : json_null());
+		json_object_set_new(d, "driver", drv ? ia_json_text(drv) : json_null());
 		json_object_set_new(d, "requested", json_boolean(x->requested));
-		json_object_set_new(d, "action", json_string(plan_action_name(x->action)));
-		json_object_set_new(d, "reason", json_string(x->reason));
+		json_object_set_new(d, "action", ia_json_text(plan_action_name(x->action)));
+		json_object_set_new(d, "reason", ia_json_text(x->reason));
 		json_array_append_new(devs, d);
 		json_t *e = json_object();
-		json_object_set_new(e, "bdf", json_string(x->bdf));
-		json_object_set_new(e, "driver", drv ? json_string(drv) : json_null());
+		json_object_set_new(e, "bdf", ia_json_text(x->bdf));
+		json_object_set_new(e, "driver", drv ? ia_json_text(drv) : json_null());
 		if (drv && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND))
 			json_array_append_new(unbind, e);
 		else if (x->action == IA_PLAN_KEEP || x->action == IA_PLAN_ALREADY_VFIO)
@@ -619,9 +620,9 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 	json_object_set_new(r, "may_stay", stay);
 	for (size_t i = 0; i < p->n_blockers; i++) {
 		json_t *b = json_object();
-		json_object_set_new(b, "rule", json_string(p->blockers[i].rule));
-		json_object_set_new(b, "subject", json_string(p->blockers[i].subject));
-		json_object_set_new(b, "reason", json_string(p->blockers[i].reason));
+		json_object_set_new(b, "rule", ia_json_text(p->blockers[i].rule));
+		json_object_set_new(b, "subject", ia_json_text(p->blockers[i].subject));
+		json_object_set_new(b, "reason", ia_json_text(p->blockers[i].reason));
 		json_object_set_new(b, "unknown", json_boolean(p->blockers[i].unknown));
 		json_array_append_new(bl, b);
 	}

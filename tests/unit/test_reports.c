@@ -2,6 +2,8 @@
 // The renderers (JUnit, NFD, text, rules page) on hand-built audits, and the exit status of every contract case end to end.
 #include "testutil.h"
 
+#include <jansson.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
@@ -293,6 +295,43 @@ static void test_junit_escaping(void **state)
 	free(txt);
 	assert_null(strchr(x, '\x1b'));
 	free(x);
+	ia_audit_free(&a);
+}
+
+/* Host-derived text that is not UTF-8 keeps its field in the JSON, bad bytes as U+FFFD (jansson
+ * refuses invalid UTF-8, which used to drop the member silently). */
+static void test_json_invalid_utf8(void **state)
+{
+	struct ia_audit a = { 0 };
+	(void)state;
+
+	add_dev(&a, "0000:01:00.0", 0x8086, 0x10d3, 0, 1);
+	a.devs[0].driver = strdup("e1000\xff" "e");
+	add_group(&a, 1, "0000:01:00.0", IA_NO);
+	assert_int_equal(ia_group_note(&a.groups[0].blockers, &a.groups[0].n_blockers, "0000:01:00.0",
+				       "group.not-viable", "bound to e1000\xff" "e \xed\xa0\x80 \xc3\xa9"), 0);
+	assert_int_equal(ia_audit_add_finding(&a, "group.not-viable", IA_LEVEL_ERROR, "group 1",
+					      "driver e1000\xff" "e \xf0\x9f\x98\x80 ok", NULL, NULL), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_non_null(m);
+	assert_int_equal(ia_report_json(&a, m), 0);
+	assert_int_equal(fclose(m), 0);
+	json_error_t err;
+	json_t *j = json_loads(buf, 0, &err);
+	if (!j)
+		fail_msg("not JSON: %s", err.text);
+	json_t *d = json_array_get(json_object_get(j, "devices"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "driver")), "e1000\xef\xbf\xbd" "e");
+	json_t *b = json_array_get(json_object_get(json_array_get(json_object_get(j, "groups"), 0), "blockers"), 0);
+	/* a UTF-16 surrogate (ED A0 80) is not UTF-8 either: three replacement characters; é stays */
+	assert_string_equal(json_string_value(json_object_get(b, "reason")),
+			    "bound to e1000\xef\xbf\xbd" "e \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xc3\xa9");
+	json_t *f = json_array_get(json_object_get(j, "findings"), 0);
+	assert_string_equal(json_string_value(json_object_get(f, "message")), "driver e1000\xef\xbf\xbd" "e \xf0\x9f\x98\x80 ok");
+	json_decref(j);
+	free(buf);
 	ia_audit_free(&a);
 }
 
@@ -589,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_fail_threshold),
 		cmocka_unit_test(test_junit_structure),
 		cmocka_unit_test(test_junit_escaping),
+		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_nfd_labels),
 		cmocka_unit_test(test_text_verdict_first_and_color),
 		cmocka_unit_test(test_rules_man),
