@@ -15,9 +15,10 @@
 /* Unpack a capture into a new temp dir, run @edit (a shell snippet; $T is the tree), audit it. */
 static json_t *audit_edited(const char *capture, const char *edit, int *status)
 {
-	char tmpl[] = "/tmp/ia-rules-XXXXXX", cmd[4096];
+	char tmpl[256], cmd[4096];
 	json_error_t err;
 
+	snprintf(tmpl, sizeof(tmpl), "%s/ia-rules-XXXXXX", ia_scratch_base());
 	assert_non_null(mkdtemp(tmpl));
 	snprintf(cmd, sizeof(cmd), "T=%s; tar xzf %s/%s/snapshot.tar.gz -C $T && %s", tmpl, KKA, capture,
 		 edit ? edit : "true");

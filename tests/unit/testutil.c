@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 const char *ia_fixture(const char *rel)
 {
@@ -88,4 +89,13 @@ char *ia_run_capture(const char *cmd, int *status)
 	if (status)
 		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	return out;
+}
+
+const char *ia_scratch_base(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (access("/dev/shm", W_OK | X_OK) == 0)
+		return "/dev/shm";
+	return t && *t ? t : "/tmp";
 }
