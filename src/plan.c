@@ -387,6 +387,14 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 				       "a bridge: vfio-pci binds only endpoints (header type 0); assign the devices below it" :
 				       "its header type was unreadable, so whether vfio-pci can bind it is unknown")))
 			return rc;
+		/* vfio_pci_core_register_device(): "Cannot bind to PF with SR-IOV enabled" (-EBUSY) */
+		if (x->action == IA_PLAN_BIND_VFIO && x->dev && !x->dev->is_vf && x->dev->has_numvfs &&
+		    x->dev->numvfs > 0 &&
+		    (rc = plan_blocker(b, "device.vfio-pci-refuses", x->bdf, false, "an SR-IOV PF with %u VF%s enabled: "
+				       "vfio-pci refuses to bind it (-EBUSY); disable the VFs first (echo 0 > "
+				       "/sys/bus/pci/devices/%s/sriov_numvfs) or assign the VFs", x->dev->numvfs,
+				       x->dev->numvfs == 1 ? "" : "s", x->bdf)))
+			return rc;
 	}
 	return a->n_groups ? plan_platform_blockers(b) : 0;
 }

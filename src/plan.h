@@ -71,7 +71,7 @@ int ia_plan_normalize_bdf(const char *in, char out[16]);
  * vfio_dev_viable(): unbound, pci-stub, a VFIO driver, or a bridge on any driver), so members on
  * pcieport, pci-stub or no driver stay, other endpoints go to vfio-pci, other bridges are unbound.
  * Blockers nothing can unbind: no IOMMU or no group, a requested bridge, firmware 1:1 regions,
- * MSIs not isolated, and unknowns (reserved regions or interrupt isolation unreadable, no topology
+ * MSIs not isolated, a PF with VFs enabled that would go to vfio-pci (-EBUSY), and unknowns (reserved regions or interrupt isolation unreadable, no topology
  * model, a non-PCI group member), plus any other blocker a rule put on the groups.
  * Cost: O(n log n) in the devices of the host.
  * Return: 0; -ENOENT for a BDF the host lacks; -EINVAL for NULL pointers or @n == 0; -ENOMEM.

@@ -316,6 +316,50 @@ static void test_no_iommu(void **state)
 	assert_string_equal(err, "0000:00:02.0 is not a PCI function of this host");
 }
 
+/* A PF whose VFs are enabled cannot go to vfio-pci (-EBUSY): the plan says so instead of printing a
+ * bind command that would fail (a hand-built audit: one group, the PF alone, IOMMU and IR on). */
+static void test_pf_with_vfs(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_dev d = {0};
+	struct ia_group g = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:01:00.0";
+	char *member = (char *)bdf, err[128];
+
+	(void)state;
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	d.driver = "ixgbe";
+	d.has_hdr = true;
+	d.has_group = true;
+	d.group = 5;
+	d.has_numvfs = true;
+	d.numvfs = 4;
+	g.id = 5;
+	g.devices = &member;
+	g.n_devices = 1;
+	g.resv_read = true;
+	g.dma_ownership_viable = IA_NO;
+	a.devs = &d, a.n_devs = 1;
+	a.groups = &g, a.n_groups = 1;
+	a.irq_isolated = IA_YES;
+	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
+	assert_false(ia_plan_feasible(p));
+	bool found = false;
+	for (size_t i = 0; i < p->n_blockers; i++)
+		found |= !strcmp(p->blockers[i].rule, "device.vfio-pci-refuses") && strstr(p->blockers[i].reason, "4 VFs");
+	assert_true(found);
+	ia_plan_free(p);
+	/* the same PF with SR-IOV off: nothing in the way */
+	d.numvfs = 0;
+	p = NULL;
+	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	for (size_t i = 0; i < p->n_blockers; i++)
+		assert_string_not_equal(p->blockers[i].rule, "device.vfio-pci-refuses");
+	ia_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_commands_and_text),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_no_iommu),
+		cmocka_unit_test(test_pf_with_vfs),
 	};
 
 	char cmd[128];
