@@ -29,8 +29,8 @@ int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap)
 
 	if (!ev->a->cmdline || !ev->db)
 		return -1;
-	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE key = ? ORDER BY seq DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE replace(key, '-', '_') ="
+			       " replace(?, '-', '_') ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -41,6 +41,89 @@ int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Call @fn for each comma-separated token of every occurrence of @key, in order; stops when @fn
+ * returns non-zero. Return: @fn's value, 0, or -1 when the command line is unknown. */
+static int engine_cmdline_tokens(struct ia_eval *ev, const char *key, int (*fn)(const char *tok, void *ctx),
+				 void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!ev->a->cmdline || !ev->db)
+		return -1;
+	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE replace(key, '-', '_') ="
+			       " replace(?, '-', '_') ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		char *dup = strdup(v ? v : ""), *save = NULL;
+		if (!dup)
+			break;
+		for (char *t = strtok_r(dup, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
+			rc = fn(t, ctx);
+		free(dup);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int engine_token_eq(const char *tok, void *ctx)
+{
+	return !strcmp(tok, (const char *)ctx);
+}
+
+int ia_eval_cmdline_token(struct ia_eval *ev, const char *key, const char *token)
+{
+	return engine_cmdline_tokens(ev, key, engine_token_eq, (void *)token);
+}
+
+struct engine_last_of {
+	const char *const *tokens;
+	int last;
+};
+
+static int engine_token_last(const char *tok, void *ctx)
+{
+	struct engine_last_of *l = ctx;
+
+	for (int i = 0; l->tokens[i]; i++)
+		if (!strcmp(tok, l->tokens[i]))
+			l->last = i;
+	return 0;
+}
+
+int ia_eval_cmdline_last_of(struct ia_eval *ev, const char *key, const char *const *tokens)
+{
+	struct engine_last_of l = { tokens, -ENOENT };
+
+	if (engine_cmdline_tokens(ev, key, engine_token_last, &l) < 0)
+		return -1;
+	return l.last;
+}
+
+enum ia_tri ia_kstrtobool(const char *v)
+{
+	if (!v)
+		return IA_UNKNOWN;
+	switch (v[0]) {
+	case '\0':
+		return IA_YES; /* a bare flag: param_set_bool() reads NULL as "1" */
+	case 'y': case 'Y': case '1':
+		return IA_YES;
+	case 'n': case 'N': case '0':
+		return IA_NO;
+	case 'o': case 'O':
+		if (v[1] == 'n' || v[1] == 'N')
+			return IA_YES;
+		if (v[1] == 'f' || v[1] == 'F')
+			return IA_NO;
+		return IA_UNKNOWN;
+	default:
+		return IA_UNKNOWN;
+	}
 }
 
 int ia_eval_kconfig(struct ia_eval *ev, const char *option, char *val, size_t cap)
@@ -368,7 +451,8 @@ int ia_rules_run(struct ia_audit *a, sqlite3 *db)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct ia_group *g = a->devs[i].has_group && a->n_groups ?
 			bsearch(&a->devs[i].group, a->groups, a->n_groups, sizeof(*a->groups), engine_cmp_group) : NULL;
-		ev.kgroup_of_fn[i] = g ? (size_t)(g - a->groups) : SIZE_MAX;
+		/* a no-IOMMU group is not a kernel IOMMU group for prediction or isolation purposes */
+		ev.kgroup_of_fn[i] = g && !g->noiommu ? (size_t)(g - a->groups) : SIZE_MAX;
 	}
 	for (size_t r = 0; r < ia_n_rules; r++) {
 		const char *why = NULL;

@@ -70,7 +70,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	struct ia_audit *a = ev->a;
 	int rc = 0;
 
-	if (!a->n_groups) {
+	if (!a->n_iommu_groups) {
 		if (a->firmware && a->firmware->n_regions)
 			return direct_predeploy(ev, self);
 		*why = "the kernel formed no IOMMU groups and the firmware tables list no 1:1 region";

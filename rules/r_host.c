@@ -21,10 +21,10 @@ static void host_identity_cause(struct ia_eval *ev, char *buf, size_t cap)
 {
 	char v[128], k[16];
 
-	if (ia_eval_cmdline(ev, "iommu.passthrough", v, sizeof(v)) == 1 && (v[0] == '1' || v[0] == 'y' || v[0] == 'Y'))
+	if (ia_eval_cmdline(ev, "iommu.passthrough", v, sizeof(v)) == 1 && ia_kstrtobool(v) == IA_YES)
 		snprintf(buf, cap, "iommu.passthrough=%s on the command line", v);
-	else if (ia_eval_cmdline(ev, "iommu", v, sizeof(v)) == 1 && strstr(v, "pt"))
-		snprintf(buf, cap, "iommu=%s on the command line", v);
+	else if (ia_eval_cmdline_token(ev, "iommu", "pt") == 1) /* x86 iommu_setup(): "pt" among the options */
+		snprintf(buf, cap, "iommu=pt on the command line");
 	else if (ia_eval_kconfig(ev, "CONFIG_IOMMU_DEFAULT_PASSTHROUGH", k, sizeof(k)) == 1)
 		snprintf(buf, cap, "CONFIG_IOMMU_DEFAULT_PASSTHROUGH=y");
 	else
@@ -92,7 +92,7 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 {
 	struct ia_audit *a = ev->a;
 	const struct ia_firmware *fw = a->firmware;
-	bool iommu_on = a->n_groups || a->n_units;
+	bool iommu_on = a->n_iommu_groups || a->n_units;
 	bool optin_dmar = fw && fw->has_dmar_info && fw->dma_ctrl_platform_opt_in;
 	bool optin_ivrs = fw && fw->has_ivrs_info && fw->ivinfo_dma_remap;
 	bool optin_known = fw && (fw->has_dmar_info || fw->has_ivrs_info);
@@ -108,13 +108,12 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 		if (host_is_removable(d) && n_rem++ < 16)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n_rem > 1 ? ", " : "", d->bdf);
 	}
-	char off[160] = "", v[128];
-	if (ia_eval_cmdline(ev, "intel_iommu", v, sizeof(v)) == 1 && strstr(v, "off"))
-		snprintf(off, sizeof(off), "intel_iommu=%s", v);
-	else if (ia_eval_cmdline(ev, "amd_iommu", v, sizeof(v)) == 1 && strstr(v, "off"))
-		snprintf(off, sizeof(off), "amd_iommu=%s", v);
-	else if (ia_eval_cmdline(ev, "iommu", v, sizeof(v)) == 1 && (!strcmp(v, "off") || strstr(v, "soft")))
-		snprintf(off, sizeof(off), "iommu=%s", v);
+	/* whole "off" tokens only: igfx_off, sm_off and sp_off turn off something else */
+	char off[160] = "";
+	static const char *const off_keys[] = { "intel_iommu", "amd_iommu", "iommu" };
+	for (size_t i = 0; i < sizeof(off_keys) / sizeof(*off_keys) && !off[0]; i++)
+		if (ia_eval_cmdline_token(ev, off_keys[i], "off") == 1)
+			snprintf(off, sizeof(off), "%s=off", off_keys[i]);
 
 	if ((optin_dmar || optin_ivrs) && !iommu_on) {
 		rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, optin_dmar ? "DMAR" : "IVRS", NULL,

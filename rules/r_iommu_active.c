@@ -10,7 +10,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 {
 	struct ia_audit *a = ev->a;
 
-	if (a->n_units || a->n_groups)
+	if (a->n_units || a->n_iommu_groups) /* no-IOMMU groups do not count: nothing translates them */
 		return 0;
 	if (!a->n_devs) {
 		*why = "no PCI functions were collected";
@@ -20,16 +20,17 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	 * activated it, the device is translated. Say which firmware tables describe one, and what on the
 	 * command line turns it off. */
 	const struct ia_firmware *fw = a->firmware;
-	char fwdesc[64] = "", off[160] = "", v[128], evd[512];
+	char fwdesc[64] = "", off[160] = "", evd[512];
 	if (fw) {
 		snprintf(fwdesc, sizeof(fwdesc), "%s%s%s%s", fw->describes_dmar ? " DMAR" : "",
 			 fw->describes_ivrs ? " IVRS" : "", fw->describes_iort ? " IORT" : "", fw->describes_dt ? " DT" : "");
 	}
 	static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu" };
+	/* whole "off" tokens only: igfx_off, sm_off and sp_off turn off something else */
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys) && !off[0]; i++)
-		if (ia_eval_cmdline(ev, keys[i], v, sizeof(v)) == 1 && strstr(v, "off"))
-			snprintf(off, sizeof(off), "%s=%s", keys[i], v);
-	if (!off[0] && ia_eval_cmdline(ev, "intel_iommu", v, sizeof(v)) <= 0 && fw && fw->describes_dmar) {
+		if (ia_eval_cmdline_token(ev, keys[i], "off") == 1)
+			snprintf(off, sizeof(off), "%s=off", keys[i]);
+	if (!off[0] && ia_eval_cmdline_token(ev, "intel_iommu", "on") == 0 && fw && fw->describes_dmar) {
 		char k[16];
 		if (ia_eval_kconfig(ev, "CONFIG_INTEL_IOMMU_DEFAULT_ON", k, sizeof(k)) == 0)
 			snprintf(off, sizeof(off), "CONFIG_INTEL_IOMMU_DEFAULT_ON is not set and intel_iommu=on is absent");
@@ -37,7 +38,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	snprintf(evd, sizeof(evd), "%s; firmware describing an IOMMU:%s%s%s",
 		 a->iommu_groups_dir ? "sys/kernel/iommu_groups is empty and sys/class/iommu lists no unit"
 				     : "sys/kernel/iommu_groups is absent and sys/class/iommu lists no unit",
-		 fwdesc[0] ? fwdesc : " none found", off[0] ? "; disabled by " : "", off);
+		 fwdesc[0] ? fwdesc : fw ? " none found" : " unknown (firmware facts unavailable)",
+		 off[0] ? "; disabled by " : "", off);
 	if (fwdesc[0])
 		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 				       "the firmware describes an IOMMU (%s) but the kernel has not activated it%s%s: none "

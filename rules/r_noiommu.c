@@ -15,11 +15,6 @@ static const char *const noiommu_cost =
 	"userspace must use physical addresses and needs CAP_SYS_RAWIO, no VM can use it, and the kernel "
 	"is tainted ('U')";
 
-static bool noiommu_truthy(const char *v)
-{
-	return v && (!strcmp(v, "Y") || !strcmp(v, "y") || !strcmp(v, "1"));
-}
-
 /* Groups that are no-IOMMU groups: a /dev/vfio/noiommu-N node, or a group named vfio-noiommu holding
  * a PCI function (emulated-IOMMU mdev groups share the name but get /dev/vfio/N; §6 "Trap"). */
 static int noiommu_groups(struct ia_eval *ev)
@@ -47,9 +42,9 @@ static int noiommu_groups(struct ia_eval *ev)
 	return 0;
 }
 
-/* The parameter file: 1 and *val set when present; 0 absent with sys/module/vfio present (so
- * CONFIG_VFIO_NOIOMMU=n); -1 when vfio's sysfs directory was not seen. */
-static int noiommu_param(struct ia_eval *ev, char *val, size_t cap)
+/* The parameter file: 1 when present (*val its value, IA_UNKNOWN when unreadable); 0 absent with
+ * sys/module/vfio present (so CONFIG_VFIO_NOIOMMU=n); -1 when vfio's sysfs directory was not seen. */
+static int noiommu_param(struct ia_eval *ev, enum ia_tri *val)
 {
 	sqlite3_stmt *st;
 	int rc = -1;
@@ -62,7 +57,7 @@ static int noiommu_param(struct ia_eval *ev, char *val, size_t cap)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 1)) {
 			const char *v = (const char *)sqlite3_column_text(st, 0);
-			snprintf(val, cap, "%s", v ? v : "");
+			*val = v && *v ? ia_kstrtobool(v) : IA_UNKNOWN; /* sysfs prints Y or N */
 			rc = 1;
 		} else if (sqlite3_column_int(st, 2)) {
 			rc = 0;
@@ -75,12 +70,13 @@ static int noiommu_param(struct ia_eval *ev, char *val, size_t cap)
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	struct ia_audit *a = ev->a;
-	char pval[32] = "", cval[64] = "", kval[16] = "", reason[768];
+	char cval[64] = "", kval[16] = "", reason[768];
+	enum ia_tri pval = IA_UNKNOWN;
 	int rc;
 
 	if ((rc = noiommu_groups(ev)) == -ENOMEM)
 		return rc;
-	int p = noiommu_param(ev, pval, sizeof(pval));
+	int p = noiommu_param(ev, &pval);
 	int k = ia_eval_kconfig(ev, "CONFIG_VFIO_NOIOMMU", kval, sizeof(kval));
 	int c = ia_eval_cmdline(ev, "vfio.enable_unsafe_noiommu_mode", cval, sizeof(cval));
 	bool tainted_u = a->has_tainted && ((a->tainted >> TAINT_USER_BIT) & 1);
@@ -106,13 +102,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		cwhy = "neither the kernel configuration nor sys/module/vfio was readable";
 	}
 	/* enabled? */
-	if (p == 1)
-		a->noiommu_enabled = noiommu_truthy(pval) ? IA_YES : IA_NO;
+	if (p == 1 && pval != IA_UNKNOWN)
+		a->noiommu_enabled = pval;
 	else if (a->n_noiommu_groups)
 		a->noiommu_enabled = IA_YES;
 	else if (a->noiommu_compiled == IA_NO)
 		a->noiommu_enabled = IA_NO;
-	else if (c == 1 && noiommu_truthy(cval))
+	else if (c == 1 && ia_kstrtobool(cval) == IA_YES)
 		a->noiommu_enabled = IA_YES; /* applies when vfio loads */
 
 	char groups[256] = "";
@@ -145,6 +141,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return -ENODATA;
 	}
 
+	/* Each no-IOMMU group: no translation, so userspace owning it owns all of memory (§6). */
+	for (size_t gi = 0; gi < a->n_groups; gi++) {
+		struct ia_group *g = &a->groups[gi];
+		if (g->noiommu && ia_group_note(&g->blockers, &g->n_blockers, NULL, self->id,
+						"a VFIO no-IOMMU group: no IOMMU translates its DMA, so a user of it can "
+						"read and write all of memory") < 0)
+			return -ENOMEM;
+	}
 	char evd[1024];
 	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
 	if (a->n_noiommu_groups)
@@ -160,7 +164,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "the kernel is tainted 'U' (a no-IOMMU group may have existed since boot) although "
 				       "no no-IOMMU group is present now");
-	if (a->noiommu_compiled == IA_YES && !a->n_groups && !a->n_units)
+	if (a->noiommu_compiled == IA_YES && !a->n_iommu_groups && !a->n_units)
 		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
 				       "Prefer enabling the IOMMU. Use no-IOMMU mode (vfio.enable_unsafe_noiommu_mode=1) only "
 				       "for trusted devices and software that accept the cost.", evd,

@@ -15,7 +15,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = ev->model_error ? ev->model_error : "no topology model";
 		return -ENODATA;
 	}
-	if (!a->n_groups) {
+	if (!a->n_iommu_groups) {
 		*why = "the kernel formed no IOMMU groups to compare with";
 		return -ENODATA;
 	}
@@ -70,19 +70,28 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "topology (%s): a patched kernel, an unknown quirk, or a newer kernel's rules",
 					     tg->basis ? tg->basis : "");
 	}
-	/* Kernel groups wider than predicted: an alias or quirk we do not model. */
+	/* Kernel groups wider than predicted: an alias or quirk we do not model. One pass over the
+	 * devices notes, per kernel group, the first predicted group seen and whether another one was. */
+	size_t *first_pred = a->n_groups ? malloc(a->n_groups * sizeof(*first_pred)) : NULL;
+	bool *wide = a->n_groups ? calloc(a->n_groups, sizeof(*wide)) : NULL;
+	if (a->n_groups && (!first_pred || !wide)) {
+		free(first_pred);
+		free(wide);
+		return rc ? rc : -ENOMEM;
+	}
+	for (size_t g = 0; g < a->n_groups; g++)
+		first_pred[g] = SIZE_MAX;
+	for (size_t i = 0; i < a->n_devs; i++) {
+		size_t g = ev->kgroup_of_fn[i];
+		if (g == SIZE_MAX || g >= a->n_groups || !ev->pred->fn[i].has_group || ev->pred->fn[i].uncertain)
+			continue;
+		if (first_pred[g] == SIZE_MAX)
+			first_pred[g] = ev->pred->fn[i].group;
+		else if (ev->pred->fn[i].group != first_pred[g])
+			wide[g] = true;
+	}
 	for (size_t g = 0; g < a->n_groups && rc == 0; g++) {
-		size_t first = SIZE_MAX;
-		bool wider = false;
-		for (size_t i = 0; i < a->n_devs; i++) {
-			if (ev->kgroup_of_fn[i] != g || !ev->pred->fn[i].has_group || ev->pred->fn[i].uncertain)
-				continue;
-			if (first == SIZE_MAX)
-				first = ev->pred->fn[i].group;
-			else if (ev->pred->fn[i].group != first)
-				wider = true;
-		}
-		if (wider) {
+		if (wide[g]) {
 			char subject[32];
 			snprintf(subject, sizeof(subject), "group %d", a->groups[g].id);
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject,
@@ -92,6 +101,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "(a DMA alias or quirk this version does not model)");
 		}
 	}
+	free(first_pred);
+	free(wide);
 	return rc;
 }
 

@@ -99,15 +99,31 @@ static const struct ia_dev *sva_root_port(const struct ia_audit *a, const struct
 	return d;
 }
 
-/* A bridge on the path that is conventional PCI or a PCIe-to-PCI bridge (no ATS beyond it). */
-static const struct ia_dev *sva_legacy_bridge_on_path(const struct ia_audit *a, const struct ia_dev *d)
+/*
+ * dmar_ats_supported() refuses a device with a conventional PCI or PCIe-to-PCI bridge above it
+ * (!pci_is_pcie(bridge) or PCI_EXP_TYPE_PCI_BRIDGE). Return NO with *culprit, UNKNOWN when a bridge's
+ * PCIe capability was unreadable or a parent is missing (*culprit, may be NULL), else YES.
+ */
+static enum ia_tri sva_pcie_path(const struct ia_audit *a, const struct ia_dev *d, const struct ia_dev **culprit)
 {
+	enum ia_tri v = IA_YES;
+
+	*culprit = NULL;
 	for (int depth = 0; d && d->parent && depth < 64; depth++) {
-		d = ia_audit_find_dev(a, d->parent);
-		if (d && (d->is_pcie == IA_NO || (d->is_pcie == IA_YES && d->pcie_type == PT_PCIE_PCI_BRIDGE)))
-			return d;
+		const struct ia_dev *p = ia_audit_find_dev(a, d->parent);
+		if (!p)
+			return IA_UNKNOWN;
+		if (p->is_pcie == IA_NO || (p->is_pcie == IA_YES && p->pcie_type == PT_PCIE_PCI_BRIDGE)) {
+			*culprit = p;
+			return IA_NO;
+		}
+		if (p->is_pcie == IA_UNKNOWN && v == IA_YES) {
+			v = IA_UNKNOWN;
+			*culprit = p;
+		}
+		d = p;
 	}
-	return NULL;
+	return v;
 }
 
 /*
@@ -152,22 +168,14 @@ static const struct ia_unit *sva_unit(const struct ia_audit *a, const char *name
 /* intel_iommu_sm: intel_iommu=sm_on/sm_off, else CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON. */
 static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
 {
-	char val[256], kc[16];
-	int c = ia_eval_cmdline(ev, "intel_iommu", val, sizeof(val));
+	static const char *const sm[] = { "sm_on", "sm_off", NULL };
+	char kc[16];
+	/* intel_iommu_setup() runs per occurrence over comma-separated options: the last one wins */
+	int c = ia_eval_cmdline_last_of(ev, "intel_iommu", sm);
 
-	if (c == 1) {
-		/* comma-separated options; the last sm_on/sm_off wins (intel_iommu_setup()) */
-		enum ia_tri v = IA_UNKNOWN;
-		for (char *save = NULL, *t = strtok_r(val, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (!strcmp(t, "sm_on"))
-				v = IA_YES;
-			else if (!strcmp(t, "sm_off"))
-				v = IA_NO;
-		}
-		if (v != IA_UNKNOWN) {
-			*why = v == IA_YES ? "intel_iommu=sm_on" : "intel_iommu=sm_off";
-			return v;
-		}
+	if (c >= 0) {
+		*why = c == 0 ? "intel_iommu=sm_on" : "intel_iommu=sm_off";
+		return c == 0 ? IA_YES : IA_NO;
 	}
 	int k = ia_eval_kconfig(ev, "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON", kc, sizeof(kc));
 	if (k == 1 && !strcmp(kc, "y")) {
@@ -204,21 +212,28 @@ static void sva_vtd(struct ia_eval *ev, const struct ia_unit *u, const struct ia
 		sva_add(s, IA_UNKNOWN, "%s lacks first-level 1 GiB pages (cap.FL1GP, bit 56): SVM is off when the "
 			"CPU has 1 GiB pages, as nearly every x86-64 CPU does", u->name);
 	/* intel_iommu_enable_sva() needs ATS enabled, and PRI when the device has PRI */
-	char noats[8];
 	if (!((u->ecap >> 2) & 1))
 		sva_add(s, IA_NO, "%s has no device-TLB support (ecap.DT, bit 2): ATS cannot be enabled", u->name);
 	if (pasid_dev->has_ats != IA_YES)
 		sva_add(s, pasid_dev->has_ats == IA_NO ? IA_NO : IA_UNKNOWN, "%s ATS capability: %s",
 			pasid_dev->bdf, pasid_dev->has_ats == IA_NO ? "absent (VT-d SVA requires ATS)" : "unreadable");
-	if (ia_eval_cmdline(ev, "pci", noats, sizeof(noats)) == 1 && strstr(noats, "noats"))
-		sva_add(s, IA_NO, "pci=noats on the command line disables ATS");
+	int noats = ia_eval_cmdline_token(ev, "pci", "noats");
+	if (noats != 0)
+		sva_add(s, noats == 1 ? IA_NO : IA_UNKNOWN, "%s", noats == 1 ? "pci=noats on the command line disables ATS"
+					: "the command line is unreadable: pci=noats (no ATS) cannot be ruled out");
+	/* An absent removable attribute counts as trusted: pci_set_removable() marks every device below an
+	 * external-facing or removable port, which is where set_pcie_untrusted() finds untrusted ones. */
 	if (d->removable && !strcmp(d->removable, "removable"))
 		sva_add(s, IA_NO, "%s is removable (external): the kernel treats it as untrusted and never enables ATS",
 			d->bdf);
-	const struct ia_dev *legacy = sva_legacy_bridge_on_path(ev->a, d);
-	if (legacy)
-		sva_add(s, IA_NO, "%s on the path is a PCI or PCIe-to-PCI bridge: no ATS behind it", legacy->bdf);
-	enum ia_tri ats = sva_dmar_ats(ev, d);
+	/* dmar_ats_supported() looks at the PF of a VF (pci_physfn()) */
+	const struct ia_dev *legacy = NULL;
+	enum ia_tri pp = sva_pcie_path(ev->a, pasid_dev, &legacy);
+	if (pp != IA_YES)
+		sva_add(s, pp, pp == IA_NO ? "%s on the path is a PCI or PCIe-to-PCI bridge: no ATS behind it"
+					   : "whether %s on the path is a PCIe bridge is unknown (no ATS behind a PCI bridge)",
+			legacy ? legacy->bdf : "a bridge");
+	enum ia_tri ats = sva_dmar_ats(ev, pasid_dev);
 	if (ats != IA_YES)
 		sva_add(s, ats, ats == IA_NO ? "no DMAR ATSR covers its root port and no SATC names it "
 					       "(dmar_ats_supported())"
@@ -251,6 +266,10 @@ static int sva_member(struct ia_eval *ev, const struct ia_group *g, const char *
 	struct sva_acc s = { .v = IA_YES };
 	const struct ia_dev *d = ia_audit_find_dev(a, member);
 
+	if (g->noiommu) {
+		sva_add(&s, IA_NO, "a VFIO no-IOMMU group: no IOMMU translates it");
+		goto done;
+	}
 	if (!d) {
 		sva_add(&s, IA_UNKNOWN, "not a PCI function: SVA of platform devices depends on firmware "
 			"(pasid-num-bits, IORT named-component flags), which is not evaluated");
@@ -322,10 +341,14 @@ static int sva_member(struct ia_eval *ev, const struct ia_group *g, const char *
 				g->n_devices);
 	}
 	/* Stable 6.12.69+ disables SVA on x86 ("iommu: disable SVA when CONFIG_X86 is set") */
-	if (a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686")) && a->has_kernel_version &&
-	    a->kernel_major == 6 && a->kernel_minor == 12 && a->has_kernel_patch && a->kernel_patch >= 69)
-		sva_add(&s, IA_NO, "Linux 6.12.%d on x86: 6.12.69 and later stable releases disable SVA on x86 "
-			"(\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_patch);
+	if (a->has_kernel_version && a->kernel_major == 6 && a->kernel_minor == 12 && a->has_kernel_patch &&
+	    a->kernel_patch >= 69) {
+		bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
+		if (x86 || !a->arch)
+			sva_add(&s, x86 ? IA_NO : IA_UNKNOWN, "Linux 6.12.%d%s: 6.12.69 and later stable releases disable "
+				"SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_patch,
+				x86 ? " on x86" : ", architecture unknown");
+	}
 	/* What the IOMMU translating it supports */
 	const struct ia_unit *u = sva_unit(a, d->iommu_unit);
 	if (!u) {

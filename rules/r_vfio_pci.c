@@ -26,8 +26,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 {
 	struct ia_audit *a = ev->a;
 	char dl[16] = "";
-	bool denylist_off = ia_eval_cmdline(ev, "vfio-pci.disable_denylist", dl, sizeof(dl)) == 1 &&
-			    (dl[0] == '1' || dl[0] == 'y' || dl[0] == 'Y');
+	/* vfio_pci.disable_denylist and vfio-pci.disable_denylist are the same parameter (parameq()) */
+	bool denylist_off = ia_eval_cmdline(ev, "vfio_pci.disable_denylist", dl, sizeof(dl)) == 1 &&
+			    ia_kstrtobool(dl) == IA_YES;
 	sqlite3_stmt *st;
 	int rc = 0;
 
@@ -35,8 +36,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	if (ev->db && sqlite3_prepare_v2(ev->db, "SELECT value FROM module_param WHERE module = 'vfio_pci' AND"
 					 " name = 'disable_denylist'", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-			const char *v = (const char *)sqlite3_column_text(st, 0);
-			denylist_off = v[0] == 'Y' || v[0] == 'y' || v[0] == '1';
+			enum ia_tri v = ia_kstrtobool((const char *)sqlite3_column_text(st, 0));
+			if (v != IA_UNKNOWN)
+				denylist_off = v == IA_YES;
 		}
 		sqlite3_finalize(st);
 	}
@@ -48,7 +50,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		const struct ia_dev *d = &a->devs[i];
 		if (!d->has_hdr || d->hdr_type != 0)
 			continue; /* bridges are covered as exceptions: nobody assigns them */
-		if (d->has_numvfs && d->numvfs > 0 && !d->is_vf) {
+		/* a PF already on a VFIO driver created its VFs itself (vfio-pci enable_sriov=1) */
+		bool on_vfio = d->driver && strstr(d->driver, "vfio");
+		if (d->has_numvfs && d->numvfs > 0 && !d->is_vf && !on_vfio) {
 			char evd[128];
 			snprintf(evd, sizeof(evd), "sriov_numvfs = %u", d->numvfs);
 			rc = ia_rule_finding(ev, self, self->level, d->bdf,

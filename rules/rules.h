@@ -54,11 +54,35 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 
 /**
  * ia_eval_cmdline() - the value of kernel parameter @key on the host's command line (table
- * cmdline_param; the last occurrence wins, as for most __setup/early_param handlers).
+ * cmdline_param; the last occurrence wins, as for module parameters; '-' and '_' in the name are
+ * the same, as in kernel/params.c parameq()). For options whose handler runs once per occurrence
+ * and takes comma-separated tokens (intel_iommu=, iommu=, amd_iommu=, pci=), use
+ * ia_eval_cmdline_token() or ia_eval_cmdline_last_of().
  * @val/@cap: receives the text after the first '=' ("" for a bare flag), NUL-terminated, truncated.
  * Return: 1 present; 0 absent; -1 unknown (proc/cmdline was not readable) or a database error.
  */
 int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap);
+
+/**
+ * ia_eval_cmdline_token() - whether any occurrence of @key has @token among its comma-separated
+ * options (intel_iommu_setup(), x86 iommu_setup(), pci_setup() all run once per occurrence).
+ * Return: 1 yes; 0 no; -1 unknown (proc/cmdline unreadable) or a database error.
+ */
+int ia_eval_cmdline_token(struct ia_eval *ev, const char *key, const char *token);
+
+/**
+ * ia_eval_cmdline_last_of() - over every occurrence of @key in command-line order, the last of the
+ * mutually exclusive @tokens (NULL-terminated) that appears, e.g. { "sm_on", "sm_off" }.
+ * Return: its index; -ENOENT when none appears; -1 unknown (proc/cmdline unreadable).
+ */
+int ia_eval_cmdline_last_of(struct ia_eval *ev, const char *key, const char *const *tokens);
+
+/**
+ * ia_kstrtobool() - a boolean parameter value as the kernel reads it (lib/kstrtox.c kstrtobool():
+ * y/Y/1/on true, n/N/0/off false; param_set_bool() takes a bare flag, "" here, as true).
+ * Return: IA_YES, IA_NO, or IA_UNKNOWN for NULL (unreadable) or an invalid value.
+ */
+enum ia_tri ia_kstrtobool(const char *v);
 
 /**
  * ia_eval_kconfig() - a kernel configuration option (table kernel_config, from boot/config-<release>

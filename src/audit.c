@@ -137,7 +137,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
 		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
 		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf,"
-		" coalesce(sysfs_numvfs, sriov_num_vfs)"
+		/* the config NumVFs counts only while VF Enable (SR-IOV Control bit 0) is set */
+		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END)"
 		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -224,7 +225,12 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 
 	if (ia_db_prepare(db, "SELECT id, type, name, reserved_regions_read,"
 			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct'),"
-			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct-relaxable')"
+			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct-relaxable'),"
+			      /* vfio-noiommu (kernel-rules.md §6): a /dev/vfio/noiommu-N node, or the name on a
+			       * group of a PCI function (emulated-IOMMU mdev groups share the name only) */
+			      " EXISTS (SELECT 1 FROM vfio_node v WHERE v.name = 'noiommu-' || g.id) OR"
+			      " (g.name = 'vfio-noiommu' AND EXISTS (SELECT 1 FROM iommu_group_device d JOIN pci_function f"
+			      "  ON f.bdf = d.device WHERE d.group_id = g.id))"
 			      " FROM iommu_group g ORDER BY id", &st))
 		return -IA_E_SQLITE;
 	if (ia_db_prepare(db, "SELECT device FROM iommu_group_device WHERE group_id = ? ORDER BY device", &dv)) {
@@ -248,6 +254,8 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		g->resv_read = sqlite3_column_int(st, 3);
 		g->n_direct = (size_t)sqlite3_column_int64(st, 4);
 		g->n_relaxable = (size_t)sqlite3_column_int64(st, 5);
+		g->noiommu = sqlite3_column_int(st, 6);
+		a->n_iommu_groups += !g->noiommu;
 		g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
 		sqlite3_bind_int(dv, 1, g->id);
 		size_t dcap = 0;

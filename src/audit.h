@@ -79,6 +79,7 @@ struct ia_group {
 	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
 	enum ia_tri userspace_assignable;
 	bool isolation_unknown;             /* a wider isolation domain may exist (ACS unreadable) */
+	bool noiommu;                       /* a VFIO no-IOMMU group: no translation behind it at all */
 	struct ia_note *blockers; size_t n_blockers;
 	struct ia_note *exceptions; size_t n_exceptions;
 	struct ia_sva *sva; size_t n_sva;   /* one per member, filled by rule device.sva */
@@ -112,6 +113,7 @@ struct ia_audit {
 	/* facts */
 	struct ia_dev *devs; size_t n_devs;
 	struct ia_group *groups; size_t n_groups;
+	size_t n_iommu_groups;              /* groups an IOMMU translates: n_groups less the no-IOMMU ones */
 	struct ia_unit *units; size_t n_units;
 	struct ia_firmware *firmware;       /* firmware facts (src/firmware.h); NULL until ia_audit_load() */
 	struct ia_pgroup *predicted; size_t n_predicted;

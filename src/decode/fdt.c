@@ -83,6 +83,26 @@ static bool fdtdec_has_prop(struct fdtdec_ctx *c, int off, const char *name)
 	return fdt_getprop(c->fdt, off, name, NULL) != NULL;
 }
 
+/*
+ * of_dma_is_coherent() (drivers/of/address.c): the first node from @off up through its parents with
+ * "dma-coherent" (coherent) or "dma-noncoherent" (not) decides; none means the architecture default,
+ * which is non-coherent on arm64. (The kernel's DMA parent is an "interconnects" "dma-mem" path when
+ * one is given; the tree parent is used here.)
+ */
+static bool fdtdec_dma_coherent(struct fdtdec_ctx *c, int off)
+{
+	for (int depth = 0; off >= 0 && depth < 64; depth++) {
+		if (fdtdec_has_prop(c, off, "dma-coherent"))
+			return true;
+		if (fdtdec_has_prop(c, off, "dma-noncoherent"))
+			return false;
+		if (off == 0)
+			break;
+		off = fdt_parent_offset(c->fdt, off);
+	}
+	return false;
+}
+
 static bool fdtdec_is_compatible(struct fdtdec_ctx *c, int off, const char *compat)
 {
 	return fdt_node_check_compatible(c->fdt, off, compat) == 0;
@@ -220,7 +240,7 @@ static void fdtdec_add_iommu(struct fdtdec_ctx *c, int off)
 	fdtdec_compat(c, off, &u->compat);
 	u->kind = fdtdec_iommu_classify(c, off, &u->compat);
 	fdtdec_u32(c, off, u->path, "#iommu-cells", &u->iommu_cells);
-	u->dma_coherent = fdtdec_has_prop(c, off, "dma-coherent");
+	u->dma_coherent = fdtdec_dma_coherent(c, off);
 	fdtdec_phandle(c, off, &u->has_phandle, &u->phandle);
 	u->enabled = fdtdec_enabled(c, off);
 	o->n_iommus++;
@@ -448,7 +468,7 @@ static void fdtdec_add_bridge(struct fdtdec_ctx *c, int off, size_t *idx)
 		ia_diag_add(c->d, -IA_E_BADLEN, b->path, off, "bus-range is %d bytes, not 2 cells", len);
 	}
 	b->has_domain = fdtdec_u32(c, off, b->path, "linux,pci-domain", &b->domain);
-	b->dma_coherent = fdtdec_has_prop(c, off, "dma-coherent");
+	b->dma_coherent = fdtdec_dma_coherent(c, off);
 	fdtdec_parse_refs(c, off, b->path, "msi-parent", false, &b->msi_parent, &b->n_msi_parent);
 	if (c->err)
 		return;

@@ -61,7 +61,7 @@ struct ia_fdt_iommu {
 	struct ia_fdt_compat compat;
 	enum ia_fdt_iommu_kind kind;
 	uint32_t iommu_cells;  /* "#iommu-cells" */
-	bool dma_coherent;
+	bool dma_coherent;     /* of_dma_is_coherent(): dma-coherent/dma-noncoherent on it or the nearest parent */
 	bool has_phandle;
 	uint32_t phandle;
 	bool enabled;          /* "status" absent, "okay" or "ok" */
@@ -123,7 +123,7 @@ struct ia_fdt_host_bridge {
 	uint32_t bus_first, bus_last;  /* "bus-range" */
 	bool has_domain;
 	uint32_t domain;         /* "linux,pci-domain" */
-	bool dma_coherent;
+	bool dma_coherent;     /* of_dma_is_coherent(), as for IOMMUs */
 	struct ia_fdt_ref *msi_parent;  /* "msi-parent" entries (phandle + #msi-cells args) */
 	size_t n_msi_parent;
 	struct ia_fdt_map msi_map;      /* "msi-map" + "msi-map-mask" */

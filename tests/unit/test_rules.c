@@ -78,6 +78,18 @@ static void test_iommu_inactive(void **state)
 	assert_int_equal(count(r, "host.iommu-inactive", "warning"), 1);
 	/* The three answers apart: the firmware describes one, the kernel did not activate it. */
 	assert_non_null(strstr(message_of(r, "host.iommu-inactive"), "the firmware describes an IOMMU (DMAR)"));
+	/* the capture's intel_iommu=on: no switch to blame */
+	assert_null(strstr(message_of(r, "host.iommu-inactive"), "because of"));
+	json_decref(r);
+	/* igfx_off turns off the graphics unit only; off is the whole-token switch */
+	const char *off = "rm -rf $T/sys/kernel/iommu_groups $T/sys/class/iommu && find $T/sys/devices -name iommu_group -delete"
+			  " && sed -i 's/intel_iommu=on/intel_iommu=on,igfx_off/' $T/proc/cmdline";
+	r = audit_edited("x86-intel-noacs-slots/run-6.12", off, &st);
+	assert_null(strstr(message_of(r, "host.iommu-inactive"), "because of"));
+	json_decref(r);
+	r = audit_edited("x86-intel-noacs-slots/run-6.12", "rm -rf $T/sys/kernel/iommu_groups $T/sys/class/iommu && "
+			 "find $T/sys/devices -name iommu_group -delete && sed -i 's/intel_iommu=on/intel_iommu=off/' $T/proc/cmdline", &st);
+	assert_non_null(strstr(message_of(r, "host.iommu-inactive"), "because of intel_iommu=off"));
 	assert_int_equal(json_array_size(json_object_get(r, "groups")), 0);
 	/* Prediction still runs: the groups the kernel would form once the IOMMU is on. */
 	assert_int_equal(json_array_size(json_object_get(r, "predicted_groups")), 8);
@@ -324,6 +336,28 @@ static void test_noiommu(void **state)
 	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "enabled");
 	assert_int_equal(count(r, "host.noiommu", "warning"), 1);
 	json_decref(r);
+	/* a bare boolean flag on the command line means Y (param_set_bool()) */
+	r = audit_edited("x86-intel-acs/run-6.12", "sed -i 's/$/ vfio.enable_unsafe_noiommu_mode/' $T/proc/cmdline", &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "enabled");
+	json_decref(r);
+	/* a vfio-noiommu group on a host without IOMMU: its group is never assignable, and the IOMMU is
+	 * still reported inactive (the no-IOMMU group is not a translated group) */
+	r = audit_edited("x86-intel-acs/run-6.12", "rm -rf $T/sys/kernel/iommu_groups $T/sys/class/iommu && "
+			 "find $T/sys/devices -name iommu_group -delete && "
+			 "mkdir -p $T/sys/kernel/iommu_groups/0/devices && echo vfio-noiommu > $T/sys/kernel/iommu_groups/0/name && "
+			 "echo > $T/sys/kernel/iommu_groups/0/reserved_regions && "
+			 "ln -s ../../../../devices/pci0000:00/0000:00:02.0/0000:01:00.0 $T/sys/kernel/iommu_groups/0/devices/0000:01:00.0 && "
+			 "ln -s ../../../../kernel/iommu_groups/0 $T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0/iommu_group", &st);
+	assert_int_equal(count(r, "host.noiommu", "error"), 1);
+	assert_int_equal(count(r, "host.iommu-inactive", "warning"), 1);
+	assert_int_equal(count(r, "group.prediction-differs", NULL), 0);
+	json_t *g0 = group(r, 0), *b;
+	assert_true(json_is_false(json_object_get(g0, "userspace_assignable")));
+	size_t bi, nb = 0;
+	json_array_foreach(json_object_get(g0, "blockers"), bi, b)
+		nb += !strcmp(json_string_value(json_object_get(b, "rule")), "host.noiommu");
+	assert_int_equal(nb, 1);
+	json_decref(r);
 	/* in use: a /dev/vfio/noiommu-N node (IOMMU groups absent): an error naming the group */
 	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio/parameters && "
 			 "echo Y > $T/sys/module/vfio/parameters/enable_unsafe_noiommu_mode && touch $T/dev/vfio/noiommu-0", &st);
@@ -525,10 +559,16 @@ static void test_vfio_pci_refuses(void **state)
 	/* a PF with VFs enabled: an SR-IOV capability at 0x100 (TotalVFs 8, NumVFs 4) and the attributes */
 	snprintf(cmd, sizeof(cmd), POKE "poke %s/config 0x100 '\\020\\000\\001\\000' && "
 		 "poke %s/config 0x10e '\\010\\000\\004\\000' && "
-		 "echo 4 > %s/sriov_numvfs && echo 8 > %s/sriov_totalvfs", e1000e, e1000e, e1000e, e1000e);
+		 "echo 4 > %s/sriov_numvfs && echo 8 > %s/sriov_totalvfs && "
+		 "ln -sfn ../../../../bus/pci/drivers/e1000e %s/driver", e1000e, e1000e, e1000e, e1000e, e1000e);
 	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
 	assert_int_equal(count(r, "device.vfio-pci-refuses", "info"), 1);
 	assert_non_null(strstr(message_of(r, "device.vfio-pci-refuses"), "4 VFs enabled"));
+	json_decref(r);
+	/* the same PF already on vfio-pci (it created the VFs itself, enable_sriov=1): nothing to refuse */
+	*strstr(cmd, " && ln -sfn") = '\0';
+	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
+	assert_int_equal(count(r, "device.vfio-pci-refuses", NULL), 0);
 	json_decref(r);
 	/* a denylisted QAT, and the same with the denylist disabled on the command line */
 	snprintf(cmd, sizeof(cmd), "echo 0x8086 > %s/vendor && echo 0x0435 > %s/device && rm -f %s/modalias",
