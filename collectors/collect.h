@@ -54,4 +54,38 @@ int ia_collect_all(struct ia_ctx *ctx);
 void ia_ctx_error(struct ia_ctx *ctx, const char *subject, int code, long long offset,
 		  const char *hides, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/** A collection error noted by a worker thread, recorded later by the collector's thread. */
+struct ia_deferred_err {
+	char *subject;          /* malloc'd */
+	int code;
+	long long offset;
+	const char *hides;      /* a string literal, or NULL */
+	char *msg;              /* malloc'd */
+};
+
+/** The errors of one work item, in the order they were noted. */
+struct ia_deferred {
+	struct ia_deferred_err *v;
+	size_t n;
+};
+
+/**
+ * ia_defer_error() - as ia_ctx_error(), but only noted in @d (no database access, so a worker
+ * thread may call it for its own item). An allocation failure drops the error silently.
+ */
+void ia_defer_error(struct ia_deferred *d, const char *subject, int code, long long offset,
+		    const char *hides, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/** ia_deferred_flush() - record @d's errors with ia_ctx_error(), in order, and empty @d. */
+void ia_deferred_flush(struct ia_ctx *ctx, struct ia_deferred *d);
+
+/**
+ * ia_collect_parallel() - call @work(@arg, i) for every i in [0, @n), spread over the online
+ * CPUs (at most 8 threads; the calling thread alone when @n is below 64 or threads cannot start).
+ * @work may read the root and write item i of its own arrays only: no database, no
+ * ia_ctx_error(), no libpci. Returns when every item is done. Items are claimed in chunks in
+ * increasing order, so neighbouring sysfs directories are read by the same thread.
+ */
+void ia_collect_parallel(size_t n, void (*work)(void *arg, size_t i), void *arg);
+
 #endif

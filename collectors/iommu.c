@@ -11,11 +11,108 @@
 #include "decode/sysfs_attr.h"
 #include "ia_err.h"
 
+/* One group directory, read by iommu_group_read() (possibly on a worker thread). */
+struct grp_item {
+	const char *name;
+	bool id_ok, opened, rr_ok;
+	uint64_t id;
+	char *type, *gname;                 /* malloc'd; NULL when absent */
+	struct ia_resv_region *rv;
+	size_t nr;
+	char **devs;
+	size_t nd;
+	struct ia_deferred errs;
+};
+
+struct grp_batch {
+	const struct ia_fsroot *root;
+	int groups_fd;
+	const char *groups_canon;
+	struct grp_item *items;
+};
+
+static char *iommu_dup_line(int dfd, const char *name, int *err)
+{
+	char buf[256];
+	long l = ia_fsdir_read_small(dfd, name, buf, sizeof(buf));
+
+	*err = l < 0 ? (int)l : 0;
+	if (l < 0)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return strdup(buf);
+}
+
+static void iommu_group_read(void *arg, size_t idx)
+{
+	struct grp_batch *b = arg;
+	struct grp_item *it = &b->items[idx];
+	char rel[512], canon[1024], rrel[600], drel[600], small[4096];
+	int err;
+
+	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s", it->name);
+	if (ia_parse_u64(it->name, strlen(it->name), 10, &it->id) < 0 || it->id > INT32_MAX) {
+		ia_defer_error(&it->errs, rel, -IA_E_FORMAT, -1, NULL, "group directory name is not a number");
+		return;
+	}
+	it->id_ok = true;
+	int dfd = ia_fsroot_open_link_dir(b->root, b->groups_fd, b->groups_canon, it->name, canon, sizeof(canon));
+	if (dfd < 0) {
+		ia_defer_error(&it->errs, rel, dfd, -1, "this group's type, devices and reserved regions",
+			       "cannot open group: %s", ia_strerror(dfd));
+		return;
+	}
+	it->opened = true;
+	it->type = iommu_dup_line(dfd, "type", &err);
+	if (err < 0 && err != -ENOENT)
+		ia_defer_error(&it->errs, rel, err, -1, "the group's default domain type",
+			       "cannot read type: %s", ia_strerror(err));
+	it->gname = iommu_dup_line(dfd, "name", &err);
+	snprintf(rrel, sizeof(rrel), "%s/reserved_regions", rel);
+	/* Small files are read through the group directory; a large or linked one through the root. */
+	char *txt = NULL;
+	size_t len = 0;
+	long l = ia_fsdir_read_small(dfd, "reserved_regions", small, sizeof(small));
+	int rrc = 0;
+	if (l >= 0) {
+		txt = small;
+		len = (size_t)l;
+	} else if (l == -IA_E_TOOBIG || l == -ELOOP) {
+		rrc = ia_fsroot_read(b->root, rrel, 1u << 20, &txt, &len);
+	} else {
+		rrc = (int)l;
+	}
+	if (rrc < 0) {
+		ia_defer_error(&it->errs, rrel, rrc, -1,
+			       "firmware 1:1 (direct) regions of this group: its verdict stays unknown",
+			       "cannot read reserved_regions: %s", ia_strerror(rrc));
+	} else {
+		struct ia_diags dg = {0};
+		it->rr_ok = ia_parse_reserved_regions(txt, len, &it->rv, &it->nr, &dg) == 0;
+		for (size_t k = 0; k < dg.n; k++)
+			ia_defer_error(&it->errs, rrel, dg.v[k].code, dg.v[k].offset,
+				       "firmware 1:1 (direct) regions of this group", "%s", dg.v[k].msg);
+		ia_diags_free(&dg);
+		if (txt != small)
+			free(txt);
+	}
+	snprintf(drel, sizeof(drel), "%s/devices", rel);
+	int rc = ia_fsdir_list(dfd, "devices", &it->devs, &it->nd);
+	if (rc == -ELOOP || rc == -ENOTDIR)
+		rc = ia_fsroot_list(b->root, drel, &it->devs, &it->nd); /* a link: resolve inside the root */
+	if (rc < 0)
+		ia_defer_error(&it->errs, drel, rc, -1, "this group's members", "cannot list group devices: %s",
+			       ia_strerror(rc));
+	close(dfd);
+}
+
 static void iommu_groups(struct ia_ctx *ctx)
 {
-	char **names = NULL;
+	char **names = NULL, canon[1024];
 	size_t n = 0;
 	sqlite3_stmt *g = NULL, *gd = NULL, *rr = NULL;
+	struct grp_item *items = NULL;
+	int gfd = -1;
 	int rc = ia_fsroot_list(ctx->root, "sys/kernel/iommu_groups", &names, &n);
 
 	if (rc < 0) {
@@ -25,88 +122,60 @@ static void iommu_groups(struct ia_ctx *ctx)
 				     "cannot list IOMMU groups: %s", ia_strerror(rc));
 		return;
 	}
+	long cl = ia_fsroot_canonical(ctx->root, "sys/kernel/iommu_groups", canon, sizeof(canon));
+	gfd = cl < 0 ? (int)cl : ia_fsroot_opendir(ctx->root, canon);
+	if (gfd < 0) {
+		ia_ctx_error(ctx, "sys/kernel/iommu_groups", gfd, -1, "the kernel's IOMMU groups",
+			     "cannot open the IOMMU group directory: %s", ia_strerror(gfd));
+		goto out;
+	}
 	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_group VALUES (?,?,?,?)", &g) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_group_device VALUES (?,?)", &gd) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO reserved_region VALUES (?,?,?,?)", &rr))
 		goto out;
+	items = calloc(n ? n : 1, sizeof(*items));
+	if (!items)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		items[i].name = names[i];
+	struct grp_batch batch = { ctx->root, gfd, canon, items };
+	ia_collect_parallel(n, iommu_group_read, &batch);
 	for (size_t i = 0; i < n; i++) {
-		char rel[512], buf[256], *txt = NULL;
-		uint64_t id;
-		size_t len;
-
-		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s", names[i]);
-		if (ia_parse_u64(names[i], strlen(names[i]), 10, &id) < 0 || id > INT32_MAX) {
-			ia_ctx_error(ctx, rel, -IA_E_FORMAT, -1, NULL, "group directory name is not a number");
+		struct grp_item *it = &items[i];
+		ia_deferred_flush(ctx, &it->errs);
+		if (!it->id_ok)
 			continue;
+		if (it->opened) {
+			sqlite3_bind_int64(g, 1, (int64_t)it->id);
+			ia_db_bind_text(g, 2, it->type);
+			ia_db_bind_text(g, 3, it->gname);
+			sqlite3_bind_int(g, 4, it->rr_ok);
+			if (ia_db_step_done(g) == 0)
+				ctx->facts++;
+			for (size_t k = 0; k < it->nr; k++) {
+				sqlite3_bind_int64(rr, 1, (int64_t)it->id);
+				sqlite3_bind_int64(rr, 2, (int64_t)it->rv[k].start);
+				sqlite3_bind_int64(rr, 3, (int64_t)it->rv[k].end);
+				sqlite3_bind_text(rr, 4, ia_resv_type_name(it->rv[k].type), -1, SQLITE_STATIC);
+				ia_db_step_done(rr);
+			}
 		}
-		int dfd = ia_fsroot_opendir(ctx->root, rel);
-		if (dfd < 0) {
-			ia_ctx_error(ctx, rel, dfd, -1, "this group's type, devices and reserved regions",
-				     "cannot open group: %s", ia_strerror(dfd));
-			continue;
-		}
-		sqlite3_bind_int64(g, 1, (int64_t)id);
-		long l = ia_fsdir_read_small(dfd, "type", buf, sizeof(buf));
-		if (l >= 0) {
-			buf[strcspn(buf, "\n")] = '\0';
-			sqlite3_bind_text(g, 2, buf, -1, SQLITE_TRANSIENT);
-		} else if (l != -ENOENT) {
-			ia_ctx_error(ctx, rel, (int)l, -1, "the group's default domain type",
-				     "cannot read type: %s", ia_strerror((int)l));
-		}
-		char nm[256];
-		l = ia_fsdir_read_small(dfd, "name", nm, sizeof(nm));
-		if (l >= 0) {
-			nm[strcspn(nm, "\n")] = '\0';
-			sqlite3_bind_text(g, 3, nm, -1, SQLITE_TRANSIENT);
-		}
-		char rrel[600];
-		snprintf(rrel, sizeof(rrel), "%s/reserved_regions", rel);
-		int rrc = ia_fsroot_read(ctx->root, rrel, 1u << 20, &txt, &len);
-		struct ia_resv_region *rv = NULL;
-		size_t nr = 0;
-		bool rr_ok = false;
-		if (rrc < 0) {
-			ia_ctx_error(ctx, rrel, rrc, -1,
-				     "firmware 1:1 (direct) regions of this group: its verdict stays unknown",
-				     "cannot read reserved_regions: %s", ia_strerror(rrc));
-		} else {
-			struct ia_diags dg = {0};
-			rr_ok = ia_parse_reserved_regions(txt, len, &rv, &nr, &dg) == 0;
-			for (size_t k = 0; k < dg.n; k++)
-				ia_ctx_error(ctx, rrel, dg.v[k].code, dg.v[k].offset,
-					     "firmware 1:1 (direct) regions of this group", "%s", dg.v[k].msg);
-			ia_diags_free(&dg);
-		}
-		sqlite3_bind_int(g, 4, rr_ok);
-		if (ia_db_step_done(g) == 0)
-			ctx->facts++;
-		for (size_t k = 0; k < nr; k++) {
-			sqlite3_bind_int64(rr, 1, (int64_t)id);
-			sqlite3_bind_int64(rr, 2, (int64_t)rv[k].start);
-			sqlite3_bind_int64(rr, 3, (int64_t)rv[k].end);
-			sqlite3_bind_text(rr, 4, ia_resv_type_name(rv[k].type), -1, SQLITE_STATIC);
-			ia_db_step_done(rr);
-		}
-		free(rv);
-		free(txt);
-		close(dfd);
-
-		char drel[600], **devs = NULL;
-		size_t nd = 0;
-		snprintf(drel, sizeof(drel), "%s/devices", rel);
-		rc = ia_fsroot_list(ctx->root, drel, &devs, &nd);
-		if (rc < 0)
-			ia_ctx_error(ctx, drel, rc, -1, "this group's members",
-				     "cannot list group devices: %s", ia_strerror(rc));
-		for (size_t k = 0; k < nd; k++) {
-			sqlite3_bind_int64(gd, 1, (int64_t)id);
-			sqlite3_bind_text(gd, 2, devs[k], -1, SQLITE_TRANSIENT);
+		for (size_t k = 0; k < it->nd; k++) {
+			sqlite3_bind_int64(gd, 1, (int64_t)it->id);
+			sqlite3_bind_text(gd, 2, it->devs[k], -1, SQLITE_STATIC);
 			ia_db_step_done(gd);
 		}
-		ia_fsroot_list_free(devs, nd);
 	}
 out:
+	for (size_t i = 0; items && i < n; i++) {
+		free(items[i].type);
+		free(items[i].gname);
+		free(items[i].rv);
+		ia_fsroot_list_free(items[i].devs, items[i].nd);
+	}
+	free(items);
+	if (gfd >= 0)
+		close(gfd);
 	sqlite3_finalize(g);
 	sqlite3_finalize(gd);
 	sqlite3_finalize(rr);

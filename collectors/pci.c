@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// PCI collector: enumerate functions and read config space with libpci, sysfs attributes through the root.
+// PCI collector: enumerate functions with libpci; read config space and attributes through the root.
 #include <errno.h>
 #include <pci/pci.h>
 #include <setjmp.h>
@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collect.h"
@@ -82,39 +84,6 @@ static void pci_bind_tri(sqlite3_stmt *st, int idx, enum ia_tri t)
 	ia_db_bind_opt_int(st, idx, t != IA_UNKNOWN, t == IA_YES);
 }
 
-/* Read a hexadecimal or decimal attribute of the device directory; true when it parsed. */
-static bool pci_attr_u64(struct ia_ctx *ctx, int dfd, const char *bdf, const char *name, int base,
-			 bool mandatory, uint64_t *v)
-{
-	char buf[64];
-	long n = ia_fsdir_read_small(dfd, name, buf, sizeof(buf));
-	int rc;
-
-	if (n < 0) {
-		if (n != -ENOENT || mandatory)
-			ia_ctx_error(ctx, bdf, (int)n, -1, NULL, "cannot read %s: %s", name,
-				     ia_strerror((int)n));
-		return false;
-	}
-	if ((rc = ia_parse_u64(buf, (size_t)n, base, v)) < 0) {
-		ia_ctx_error(ctx, bdf, rc, -1, NULL, "attribute %s holds \"%.40s\", not a number", name,
-			     buf);
-		return false;
-	}
-	return true;
-}
-
-static void pci_bind_attr(struct ia_ctx *ctx, sqlite3_stmt *st, int col, int dfd, const char *bdf,
-			  const char *name, int base, bool mandatory, bool have_cfg, uint64_t cfg_val)
-{
-	uint64_t v;
-
-	if (dfd >= 0 && pci_attr_u64(ctx, dfd, bdf, name, base, mandatory, &v))
-		sqlite3_bind_int64(st, col, (int64_t)v);
-	else
-		ia_db_bind_opt_int(st, col, have_cfg, (int64_t)cfg_val);
-}
-
 /*
  * Read config space through libpci in the chunks the kernel serves (64-byte header, 256-byte
  * legacy space, 4096-byte extended space); when a chunk fails, find the exact end dword by dword.
@@ -135,41 +104,6 @@ static size_t pci_read_config(struct pci_dev *d, uint8_t *buf, size_t want)
 		break;
 	}
 	return got;
-}
-
-/* Store a function's BARs from the resource attribute. */
-static void pci_store_bars(struct ia_ctx *ctx, struct pci_stmts *s, int dfd, const char *bdf)
-{
-	char text[2048];
-	struct ia_pci_resource res[IA_PCI_MAX_RESOURCES];
-	struct ia_diags dg = {0};
-	size_t n = 0;
-	long len = ia_fsdir_read_small(dfd, "resource", text, sizeof(text));
-
-	if (len < 0) {
-		if (len != -ENOENT)
-			ia_ctx_error(ctx, bdf, (int)len, -1, "BAR sizes (devices with no MMIO)",
-				     "cannot read resource: %s", ia_strerror((int)len));
-		return;
-	}
-	if (ia_parse_resource(text, (size_t)len, res, &n, &dg) < 0)
-		for (size_t i = 0; i < dg.n; i++)
-			ia_ctx_error(ctx, bdf, dg.v[i].code, dg.v[i].offset, "some BAR sizes",
-				     "resource: %s", dg.v[i].msg);
-	ia_diags_free(&dg);
-	for (size_t i = 0; i < n; i++) {
-		if (!(res[i].flags & (IA_IORESOURCE_IO | IA_IORESOURCE_MEM)) || res[i].end < res[i].start)
-			continue;
-		sqlite3_bind_text(s->bar, 1, bdf, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s->bar, 2, (int)i);
-		sqlite3_bind_text(s->bar, 3, res[i].flags & IA_IORESOURCE_MEM ? "mem" : "io", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->bar, 4, (int64_t)res[i].start);
-		sqlite3_bind_int64(s->bar, 5, (int64_t)(res[i].end - res[i].start + 1));
-		sqlite3_bind_int64(s->bar, 6, (int64_t)res[i].flags);
-		sqlite3_bind_int(s->bar, 7, !!(res[i].flags & IA_IORESOURCE_PREFETCH));
-		sqlite3_bind_int(s->bar, 8, !!(res[i].flags & IA_IORESOURCE_MEM_64));
-		ia_db_step_done(s->bar);
-	}
 }
 
 /* "DDDD:BB:DD.F", the domain 4 to 8 hex digits (Intel VMD domains start at 0x10000). */
@@ -228,197 +162,408 @@ static void pci_mark_vmd(struct ia_ctx *ctx)
 	sqlite3_finalize(u);
 }
 
-/* Collect one function; returns true when a row was written. */
-static bool pci_collect_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_dev *d, bool sysfs)
-{
-	char bdf[16], rel[64], canon[1024], parent[16] = "", link[256];
-	uint8_t cfg[IA_PCI_CFG_EXT];
+/* An optional number read from sysfs. */
+struct pci_opt {
+	bool has;
+	uint64_t v;
+};
+
+/*
+ * Everything read for one function. Filled by pci_read_fn() (possibly on a worker thread: only
+ * the root is read and only this item written), stored by pci_store_fn() on the collector's thread.
+ */
+struct pci_item {
+	struct pci_dev *d;
+	char bdf[24], parent[24];
+	char *canon;                      /* canonical device directory (malloc'd); NULL if unresolved */
+	size_t cfg_size, readable, decode_size;
 	struct ia_pcicfg c;
+	uint16_t cfg_svid, cfg_sdid;      /* config 0x2c/0x2e */
+	struct pci_opt vendor, device, svid, sdid, cls, rev, numvfs, totalvfs, numa, irq, enable;
+	char *physfn, *driver, *override, *group_link, *unit, *removable, *fwnode; /* malloc'd */
+	struct ia_pci_resource res[IA_PCI_MAX_RESOURCES];
+	size_t n_res;
+	char cfg_err[300];                /* why config could not be read (": <reason>"), or "" */
+	struct ia_deferred errs;
+};
+
+/* What pci_read_fn() needs besides its item. */
+struct pci_batch {
+	const struct ia_fsroot *root;
+	struct pci_item *items;
+	bool sysfs;
+	int devs_fd;                      /* sys/bus/pci/devices, open (sysfs only) */
+	const char *devs_canon;           /* its canonical path */
+};
+
+/* Read a hexadecimal or decimal attribute of the device directory; true when it parsed. */
+static bool pci_attr_u64(struct pci_item *it, int dfd, const char *name, int base, bool mandatory,
+			 struct pci_opt *out)
+{
+	char buf[64];
+	long n = ia_fsdir_read_small(dfd, name, buf, sizeof(buf));
+	int rc;
+
+	if (n < 0) {
+		if (n != -ENOENT || mandatory)
+			ia_defer_error(&it->errs, it->bdf, (int)n, -1, NULL, "cannot read %s: %s", name,
+				       ia_strerror((int)n));
+		return false;
+	}
+	if ((rc = ia_parse_u64(buf, (size_t)n, base, &out->v)) < 0) {
+		ia_defer_error(&it->errs, it->bdf, rc, -1, NULL, "attribute %s holds \"%.40s\", not a number",
+			       name, buf);
+		return false;
+	}
+	out->has = true;
+	return true;
+}
+
+static void pci_bind_attr(sqlite3_stmt *st, int col, const struct pci_opt *a, bool have_cfg, uint64_t cfg_val)
+{
+	if (a->has)
+		sqlite3_bind_int64(st, col, (int64_t)a->v);
+	else
+		ia_db_bind_opt_int(st, col, have_cfg, (int64_t)cfg_val);
+}
+
+/* A link's basename, malloc'd; NULL when absent. */
+static char *pci_link(int dfd, const char *name)
+{
+	char link[256];
+
+	return ia_fsdir_readlink_base(dfd, name, link, sizeof(link)) >= 0 ? strdup(link) : NULL;
+}
+
+/* A text attribute up to its first newline, malloc'd; NULL when absent or empty. */
+static char *pci_text(int dfd, const char *name)
+{
+	char txt[256];
+	long n = ia_fsdir_read_small(dfd, name, txt, sizeof(txt));
+
+	if (n <= 0)
+		return NULL;
+	txt[strcspn(txt, "\n")] = '\0';
+	return txt[0] ? strdup(txt) : NULL;
+}
+
+/*
+ * modalias (drivers/pci/pci-sysfs.c modalias_show()) prints the same pci_dev fields as the vendor,
+ * device, subsystem_vendor, subsystem_device and class attributes: one read instead of five.
+ * "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X". False (nothing set) when absent or malformed.
+ */
+static bool pci_modalias(struct pci_item *it, int dfd)
+{
+	char t[128];
+	unsigned v, d, sv, sd, bc, sc, pi;
+	int end = 0;
+	long n = ia_fsdir_read_small(dfd, "modalias", t, sizeof(t));
+
+	if (n <= 0)
+		return false;
+	t[strcspn(t, "\n")] = '\0';
+	if (sscanf(t, "pci:v%8Xd%8Xsv%8Xsd%8Xbc%2Xsc%2Xi%2X%n", &v, &d, &sv, &sd, &bc, &sc, &pi, &end) != 7 ||
+	    (size_t)end != strlen(t) || strlen(t) != 53 || v > 0xffff || d > 0xffff || sv > 0xffff || sd > 0xffff)
+		return false;
+	it->vendor = (struct pci_opt){ true, v };
+	it->device = (struct pci_opt){ true, d };
+	it->svid = (struct pci_opt){ true, sv };
+	it->sdid = (struct pci_opt){ true, sd };
+	it->cls = (struct pci_opt){ true, bc << 16 | sc << 8 | pi };
+	return true;
+}
+
+/* Config space through the confined device directory: the readable prefix of the file. */
+static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size)
+{
+	int fd = openat(dfd, "config", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK); /* a FIFO never hangs */
+	size_t got = 0;
+	struct stat st;
+
+	*size = 0;
+	if (fd < 0) {
+		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		*size = (size_t)st.st_size;
+	if (*size && *size != IA_PCI_CFG_LEGACY && *size != IA_PCI_CFG_EXT)
+		want = IA_PCI_CFG_EXT; /* a truncated capture: decode as if 4096 (see below) */
+	else if (*size && *size < want)
+		want = *size;
+	while (got < want) {
+		ssize_t k = pread(fd, buf + got, want - got, (off_t)got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && got == 0)
+			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	return got;
+}
+
+/* Read one function (pci_collect()'s per-item work; see struct pci_item). */
+static void pci_read_fn(void *arg, size_t idx)
+{
+	struct pci_batch *b = arg;
+	struct pci_item *it = &b->items[idx];
+	struct pci_dev *d = it->d;
+	uint8_t cfg[IA_PCI_CFG_EXT];
+	char canon[1024];
 	struct ia_diags dg = {0};
-	size_t cfg_size = 0, readable;
 	int dfd = -1;
-	sqlite3_stmt *st = s->fn;
 
-	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%d", d->domain, d->bus, d->dev, d->func);
-	sqlite3_bind_text(st, C_BDF, bdf, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, C_DOMAIN, d->domain);
-	sqlite3_bind_int(st, C_BUS, d->bus);
-	sqlite3_bind_int(st, C_DEV, d->dev);
-	sqlite3_bind_int(st, C_FN, d->func);
-
-	if (sysfs) {
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", bdf);
-		long cl = ia_fsroot_canonical(ctx->root, rel, canon, sizeof(canon));
-		if (cl >= 0) {
-			sqlite3_bind_text(st, C_SYSFS_PATH, canon, -1, SQLITE_TRANSIENT);
+	snprintf(it->bdf, sizeof(it->bdf), "%04x:%02x:%02x.%d", d->domain, d->bus, d->dev, d->func);
+	if (b->sysfs) {
+		dfd = ia_fsroot_open_link_dir(b->root, b->devs_fd, b->devs_canon, it->bdf, canon, sizeof(canon));
+		if (dfd < 0) {
+			char rel[64];
+			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", it->bdf);
+			ia_defer_error(&it->errs, rel, dfd, -1, "every attribute of this function",
+				       "device directory vanished or is unreadable: %s", ia_strerror(dfd));
+		} else {
+			it->canon = strdup(canon);
 			/* The sysfs parent directory is the upstream bridge, unless it is the host bridge. */
 			char *last = strrchr(canon, '/');
 			if (last) {
 				*last = '\0';
 				char *pp = strrchr(canon, '/');
-				unsigned a, b, e, f;
-				if (pp && pci_parse_bdf(pp + 1, &a, &b, &e, &f))
-					snprintf(parent, sizeof(parent), "%s", pp + 1);
-				*last = '/';
+				unsigned a, bb, e, f;
+				if (pp && pci_parse_bdf(pp + 1, &a, &bb, &e, &f))
+					snprintf(it->parent, sizeof(it->parent), "%s", pp + 1);
 			}
+			it->readable = pci_read_config_fd(it, dfd, cfg, sizeof(cfg), &it->cfg_size);
 		}
-		dfd = ia_fsroot_opendir(ctx->root, rel);
-		if (dfd < 0) {
-			ia_ctx_error(ctx, rel, dfd, -1, "every attribute of this function",
-				     "device directory vanished or is unreadable: %s", ia_strerror(dfd));
-		} else {
-			struct stat stt;
-			if (fstatat(dfd, "config", &stt, 0) == 0)
-				cfg_size = (size_t)stt.st_size;
-		}
+	} else {
+		pci_run_cur->msg[0] = '\0';
+		it->readable = pci_read_config(d, cfg, sizeof(cfg));
+		if (pci_run_cur->msg[0])
+			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", pci_run_cur->msg);
 	}
-	if (parent[0])
-		sqlite3_bind_text(st, C_PARENT, parent, -1, SQLITE_TRANSIENT);
-
 	/* The kernel's config file is 256 or 4096 bytes; any other size is a truncated capture, and
 	 * the device's real size is then unknown: decode as if 4096 so nothing unread counts as absent. */
-	size_t decode_size = cfg_size;
-	if (cfg_size && cfg_size != IA_PCI_CFG_LEGACY && cfg_size != IA_PCI_CFG_EXT) {
-		ia_ctx_error(ctx, bdf, -IA_E_TRUNCATED, (long long)cfg_size, NULL,
-			     "config file is %zu bytes; a kernel exposes 256 or 4096 (a truncated capture)",
-			     cfg_size);
-		decode_size = IA_PCI_CFG_EXT;
+	it->decode_size = it->cfg_size;
+	if (it->cfg_size && it->cfg_size != IA_PCI_CFG_LEGACY && it->cfg_size != IA_PCI_CFG_EXT) {
+		ia_defer_error(&it->errs, it->bdf, -IA_E_TRUNCATED, (long long)it->cfg_size, NULL,
+			       "config file is %zu bytes; a kernel exposes 256 or 4096 (a truncated capture)",
+			       it->cfg_size);
+		it->decode_size = IA_PCI_CFG_EXT;
 	}
-	pci_run_cur->msg[0] = '\0';
-	readable = pci_read_config(d, cfg, decode_size && decode_size < sizeof(cfg) ? decode_size : sizeof(cfg));
-	if (readable == 0) {
-		ia_ctx_error(ctx, bdf, -EIO, 0, "the header, ACS, ATS, PRI, PASID and SR-IOV state",
-			     "config space unreadable%s%s", pci_run_cur->msg[0] ? ": " : "",
-			     pci_run_cur->msg);
-	}
-	ia_pcicfg_decode(cfg, readable, decode_size, &c, &dg);
-	if (readable && readable < decode_size) {
-		ia_ctx_error(ctx, bdf, -EACCES, (long long)readable,
-			     readable < 256 ? "the PCIe capability, ACS, ATS, PRI, PASID and SR-IOV"
-					    : "the extended capabilities: ACS, ATS, PRI, PASID and SR-IOV",
-			     "only %zu of %zu config bytes readable (an unprivileged read or a truncated "
-			     "capture)", readable, decode_size);
-	}
+	if (it->readable == 0)
+		ia_defer_error(&it->errs, it->bdf, -EIO, 0, "the header, ACS, ATS, PRI, PASID and SR-IOV state",
+			       "config space unreadable%s", it->cfg_err);
+	ia_pcicfg_decode(cfg, it->readable, it->decode_size, &it->c, &dg);
+	if (it->readable && it->readable < it->decode_size)
+		ia_defer_error(&it->errs, it->bdf, -EACCES, (long long)it->readable,
+			       it->readable < 256 ? "the PCIe capability, ACS, ATS, PRI, PASID and SR-IOV"
+						  : "the extended capabilities: ACS, ATS, PRI, PASID and SR-IOV",
+			       "only %zu of %zu config bytes readable (an unprivileged read or a truncated "
+			       "capture)", it->readable, it->decode_size);
 	for (size_t i = 0; i < dg.n; i++)
 		if (dg.v[i].code != -IA_E_TRUNCATED)
-			ia_ctx_error(ctx, bdf, dg.v[i].code, dg.v[i].offset, NULL, "config: %s", dg.v[i].msg);
+			ia_defer_error(&it->errs, it->bdf, dg.v[i].code, dg.v[i].offset, NULL, "config: %s",
+				       dg.v[i].msg);
 	ia_diags_free(&dg);
+	if (it->readable >= 0x30) {
+		it->cfg_svid = (uint16_t)(cfg[0x2c] | cfg[0x2d] << 8);
+		it->cfg_sdid = (uint16_t)(cfg[0x2e] | cfg[0x2f] << 8);
+	}
+	if (dfd < 0)
+		return;
+
+	/* IDs and class as the kernel holds them (a VF's config reads 0xffff): modalias, else the
+	 * five attributes. The revision is config byte 8 (pci_setup_device()), else the attribute. */
+	if (!pci_modalias(it, dfd)) {
+		pci_attr_u64(it, dfd, "vendor", 16, true, &it->vendor);
+		pci_attr_u64(it, dfd, "device", 16, true, &it->device);
+		pci_attr_u64(it, dfd, "subsystem_vendor", 16, false, &it->svid);
+		pci_attr_u64(it, dfd, "subsystem_device", 16, false, &it->sdid);
+		pci_attr_u64(it, dfd, "class", 16, true, &it->cls);
+	}
+	if (it->readable < 64)
+		pci_attr_u64(it, dfd, "revision", 16, false, &it->rev);
+	it->physfn = pci_link(dfd, "physfn");
+	/* The kernel creates the sriov_* attributes only for SR-IOV capable functions. */
+	if (it->c.has_sriov != IA_NO) {
+		pci_attr_u64(it, dfd, "sriov_numvfs", 10, false, &it->numvfs);
+		pci_attr_u64(it, dfd, "sriov_totalvfs", 10, false, &it->totalvfs);
+	}
+	it->driver = pci_link(dfd, "driver");
+	it->override = pci_text(dfd, "driver_override");
+	if (it->override && !strcmp(it->override, "(null)")) {
+		free(it->override);
+		it->override = NULL;
+	}
+	it->group_link = pci_link(dfd, "iommu_group");
+	it->unit = pci_link(dfd, "iommu");
+	char txt[64];
+	long n = ia_fsdir_read_small(dfd, "numa_node", txt, sizeof(txt));
+	uint64_t v;
+	if (n > 0 && txt[0] != '-' && ia_parse_u64(txt, (size_t)n, 10, &v) == 0)
+		it->numa = (struct pci_opt){ true, v };
+	pci_attr_u64(it, dfd, "irq", 10, false, &it->irq);
+	pci_attr_u64(it, dfd, "enable", 10, false, &it->enable);
+	it->removable = pci_text(dfd, "removable");
+	it->fwnode = pci_link(dfd, "firmware_node");
+
+	/* BARs from the resource attribute. */
+	char text[2048];
+	long len = ia_fsdir_read_small(dfd, "resource", text, sizeof(text));
+	if (len < 0) {
+		if (len != -ENOENT)
+			ia_defer_error(&it->errs, it->bdf, (int)len, -1, "BAR sizes (devices with no MMIO)",
+				       "cannot read resource: %s", ia_strerror((int)len));
+	} else {
+		struct ia_diags rdg = {0};
+		if (ia_parse_resource(text, (size_t)len, it->res, &it->n_res, &rdg) < 0)
+			for (size_t i = 0; i < rdg.n; i++)
+				ia_defer_error(&it->errs, it->bdf, rdg.v[i].code, rdg.v[i].offset, "some BAR sizes",
+					       "resource: %s", rdg.v[i].msg);
+		ia_diags_free(&rdg);
+	}
+	close(dfd);
+}
+
+static void pci_item_free(struct pci_item *it)
+{
+	free(it->canon);
+	free(it->physfn);
+	free(it->driver);
+	free(it->override);
+	free(it->group_link);
+	free(it->unit);
+	free(it->removable);
+	free(it->fwnode);
+	for (size_t i = 0; i < it->errs.n; i++) {
+		free(it->errs.v[i].subject);
+		free(it->errs.v[i].msg);
+	}
+	free(it->errs.v);
+}
+
+static void pci_bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+}
+
+/* Store one function read by pci_read_fn(); returns true when a row was written. */
+static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_item *it)
+{
+	struct pci_dev *d = it->d;
+	const struct ia_pcicfg *c = &it->c;
+	sqlite3_stmt *st = s->fn;
+	size_t readable = it->readable;
 	bool hdr = readable >= 64;
 
-	pci_bind_attr(ctx, st, C_VENDOR, dfd, bdf, "vendor", 16, true, readable >= 2 && c.vendor != 0xffff, c.vendor);
-	pci_bind_attr(ctx, st, C_DEVICE, dfd, bdf, "device", 16, true, readable >= 4 && c.device != 0xffff, c.device);
-	pci_bind_attr(ctx, st, C_SVENDOR, dfd, bdf, "subsystem_vendor", 16, false,
-		      hdr && c.hdr_type == 0, (uint64_t)(cfg[0x2c] | cfg[0x2d] << 8));
-	pci_bind_attr(ctx, st, C_SDEVICE, dfd, bdf, "subsystem_device", 16, false,
-		      hdr && c.hdr_type == 0, (uint64_t)(cfg[0x2e] | cfg[0x2f] << 8));
-	pci_bind_attr(ctx, st, C_CLASS, dfd, bdf, "class", 16, true, hdr, c.class_code);
-	pci_bind_attr(ctx, st, C_REVISION, dfd, bdf, "revision", 16, false, hdr, c.revision);
+	ia_deferred_flush(ctx, &it->errs);
+	sqlite3_bind_text(st, C_BDF, it->bdf, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, C_DOMAIN, d->domain);
+	sqlite3_bind_int(st, C_BUS, d->bus);
+	sqlite3_bind_int(st, C_DEV, d->dev);
+	sqlite3_bind_int(st, C_FN, d->func);
+	pci_bind_text(st, C_SYSFS_PATH, it->canon);
+	if (it->parent[0])
+		sqlite3_bind_text(st, C_PARENT, it->parent, -1, SQLITE_STATIC);
+	pci_bind_attr(st, C_VENDOR, &it->vendor, readable >= 2 && c->vendor != 0xffff, c->vendor);
+	pci_bind_attr(st, C_DEVICE, &it->device, readable >= 4 && c->device != 0xffff, c->device);
+	pci_bind_attr(st, C_SVENDOR, &it->svid, hdr && c->hdr_type == 0, it->cfg_svid);
+	pci_bind_attr(st, C_SDEVICE, &it->sdid, hdr && c->hdr_type == 0, it->cfg_sdid);
+	pci_bind_attr(st, C_CLASS, &it->cls, hdr, c->class_code);
+	pci_bind_attr(st, C_REVISION, &it->rev, hdr, c->revision);
 
 	/* SR-IOV: a VF has a physfn link, and never counts as multifunction (pci_iov_add_virtfn). */
-	bool is_vf = false;
-	if (dfd >= 0 && ia_fsdir_readlink_base(dfd, "physfn", link, sizeof(link)) >= 0) {
-		is_vf = true;
-		sqlite3_bind_text(st, C_PHYSFN, link, -1, SQLITE_TRANSIENT);
-	}
+	bool is_vf = it->physfn != NULL;
+	pci_bind_text(st, C_PHYSFN, it->physfn);
 	sqlite3_bind_int(st, C_IS_VF, is_vf);
-	ia_db_bind_opt_int(st, C_HDR, hdr, c.hdr_type);
+	ia_db_bind_opt_int(st, C_HDR, hdr, c->hdr_type);
 	/* pci_setup_device() takes header bit 7; pci_scan_slot() forces fn > 0 (ARI: devfn > 0). */
-	bool fn_gt0 = !is_vf && (d->func > 0 || (c.has_ari == IA_YES && d->dev > 0));
-	ia_db_bind_opt_int(st, C_MF, hdr || fn_gt0 || is_vf, !is_vf && (fn_gt0 || (hdr && c.hdr_multifunction)));
-	pci_bind_tri(st, C_IS_PCIE, c.is_pcie);
-	ia_db_bind_opt_int(st, C_PCIE_TYPE, c.is_pcie == IA_YES, c.pcie_type);
-	ia_db_bind_opt_int(st, C_SEC, hdr && (c.hdr_type == 1 || c.hdr_type == 2), c.secondary_bus);
-	ia_db_bind_opt_int(st, C_SUB, hdr && (c.hdr_type == 1 || c.hdr_type == 2), c.subordinate_bus);
+	bool fn_gt0 = !is_vf && (d->func > 0 || (c->has_ari == IA_YES && d->dev > 0));
+	ia_db_bind_opt_int(st, C_MF, hdr || fn_gt0 || is_vf, !is_vf && (fn_gt0 || (hdr && c->hdr_multifunction)));
+	pci_bind_tri(st, C_IS_PCIE, c->is_pcie);
+	ia_db_bind_opt_int(st, C_PCIE_TYPE, c->is_pcie == IA_YES, c->pcie_type);
+	ia_db_bind_opt_int(st, C_SEC, hdr && (c->hdr_type == 1 || c->hdr_type == 2), c->secondary_bus);
+	ia_db_bind_opt_int(st, C_SUB, hdr && (c->hdr_type == 1 || c->hdr_type == 2), c->subordinate_bus);
 	sqlite3_bind_int64(st, C_CFG_BYTES, (int64_t)readable);
-	ia_db_bind_opt_int(st, C_CFG_SIZE, cfg_size > 0, (int64_t)cfg_size);
-	pci_bind_tri(st, C_CAPS_COMPLETE, hdr ? c.caps_complete : IA_UNKNOWN);
-	ia_db_bind_opt_int(st, C_DEVCAP2, c.has_devcap2 == IA_YES, c.devcap2);
-	ia_db_bind_opt_int(st, C_EETLP, c.has_devcap2 != IA_UNKNOWN, c.has_devcap2 == IA_YES && c.eetlp_prefix);
-	pci_bind_tri(st, C_HAS_ACS, c.has_acs);
-	ia_db_bind_opt_int(st, C_ACS_OFF, c.acs_off != 0, c.acs_off);
-	ia_db_bind_opt_int(st, C_ACS_CAP, c.has_acs == IA_YES, c.acs_cap);
-	ia_db_bind_opt_int(st, C_ACS_CTRL, c.has_acs == IA_YES, c.acs_ctrl);
-	ia_db_bind_opt_int(st, C_ACS_CAP_DW, c.has_acs == IA_YES, c.acs_cap_dw);
-	ia_db_bind_opt_int(st, C_ACS_CTRL_DW, c.has_acs == IA_YES, c.acs_ctrl_dw);
-	pci_bind_tri(st, C_HAS_ATS, c.has_ats);
-	ia_db_bind_opt_int(st, C_ATS_CAP, c.has_ats == IA_YES, c.ats_cap);
-	ia_db_bind_opt_int(st, C_ATS_CTRL, c.has_ats == IA_YES, c.ats_ctrl);
-	pci_bind_tri(st, C_HAS_PRI, c.has_pri);
-	ia_db_bind_opt_int(st, C_PRI_CTRL, c.has_pri == IA_YES, c.pri_ctrl);
-	ia_db_bind_opt_int(st, C_PRI_STATUS, c.has_pri == IA_YES, c.pri_status);
-	pci_bind_tri(st, C_HAS_PASID, c.has_pasid);
-	ia_db_bind_opt_int(st, C_PASID_CAP, c.has_pasid == IA_YES, c.pasid_cap);
-	ia_db_bind_opt_int(st, C_PASID_CTRL, c.has_pasid == IA_YES, c.pasid_ctrl);
-	pci_bind_tri(st, C_HAS_ARI, c.has_ari);
-	pci_bind_tri(st, C_HAS_SRIOV, c.has_sriov);
-	ia_db_bind_opt_int(st, C_SRIOV_CTRL, c.has_sriov == IA_YES, c.sriov_ctrl);
-	ia_db_bind_opt_int(st, C_SRIOV_TOTAL, c.has_sriov == IA_YES, c.sriov_total_vfs);
-	ia_db_bind_opt_int(st, C_SRIOV_NUM, c.has_sriov == IA_YES, c.sriov_num_vfs);
-	ia_db_bind_opt_int(st, C_SRIOV_OFF, c.has_sriov == IA_YES, c.sriov_vf_offset);
-	ia_db_bind_opt_int(st, C_SRIOV_STRIDE, c.has_sriov == IA_YES, c.sriov_vf_stride);
-	ia_db_bind_opt_int(st, C_SRIOV_VFDEV, c.has_sriov == IA_YES, c.sriov_vf_device);
-
-	if (dfd >= 0) {
+	ia_db_bind_opt_int(st, C_CFG_SIZE, it->cfg_size > 0, (int64_t)it->cfg_size);
+	pci_bind_tri(st, C_CAPS_COMPLETE, hdr ? c->caps_complete : IA_UNKNOWN);
+	ia_db_bind_opt_int(st, C_DEVCAP2, c->has_devcap2 == IA_YES, c->devcap2);
+	ia_db_bind_opt_int(st, C_EETLP, c->has_devcap2 != IA_UNKNOWN, c->has_devcap2 == IA_YES && c->eetlp_prefix);
+	pci_bind_tri(st, C_HAS_ACS, c->has_acs);
+	ia_db_bind_opt_int(st, C_ACS_OFF, c->acs_off != 0, c->acs_off);
+	ia_db_bind_opt_int(st, C_ACS_CAP, c->has_acs == IA_YES, c->acs_cap);
+	ia_db_bind_opt_int(st, C_ACS_CTRL, c->has_acs == IA_YES, c->acs_ctrl);
+	ia_db_bind_opt_int(st, C_ACS_CAP_DW, c->has_acs == IA_YES, c->acs_cap_dw);
+	ia_db_bind_opt_int(st, C_ACS_CTRL_DW, c->has_acs == IA_YES, c->acs_ctrl_dw);
+	pci_bind_tri(st, C_HAS_ATS, c->has_ats);
+	ia_db_bind_opt_int(st, C_ATS_CAP, c->has_ats == IA_YES, c->ats_cap);
+	ia_db_bind_opt_int(st, C_ATS_CTRL, c->has_ats == IA_YES, c->ats_ctrl);
+	pci_bind_tri(st, C_HAS_PRI, c->has_pri);
+	ia_db_bind_opt_int(st, C_PRI_CTRL, c->has_pri == IA_YES, c->pri_ctrl);
+	ia_db_bind_opt_int(st, C_PRI_STATUS, c->has_pri == IA_YES, c->pri_status);
+	pci_bind_tri(st, C_HAS_PASID, c->has_pasid);
+	ia_db_bind_opt_int(st, C_PASID_CAP, c->has_pasid == IA_YES, c->pasid_cap);
+	ia_db_bind_opt_int(st, C_PASID_CTRL, c->has_pasid == IA_YES, c->pasid_ctrl);
+	pci_bind_tri(st, C_HAS_ARI, c->has_ari);
+	pci_bind_tri(st, C_HAS_SRIOV, c->has_sriov);
+	ia_db_bind_opt_int(st, C_SRIOV_CTRL, c->has_sriov == IA_YES, c->sriov_ctrl);
+	ia_db_bind_opt_int(st, C_SRIOV_TOTAL, c->has_sriov == IA_YES, c->sriov_total_vfs);
+	ia_db_bind_opt_int(st, C_SRIOV_NUM, c->has_sriov == IA_YES, c->sriov_num_vfs);
+	ia_db_bind_opt_int(st, C_SRIOV_OFF, c->has_sriov == IA_YES, c->sriov_vf_offset);
+	ia_db_bind_opt_int(st, C_SRIOV_STRIDE, c->has_sriov == IA_YES, c->sriov_vf_stride);
+	ia_db_bind_opt_int(st, C_SRIOV_VFDEV, c->has_sriov == IA_YES, c->sriov_vf_device);
+	ia_db_bind_opt_int(st, C_NUMVFS, it->numvfs.has, (int64_t)it->numvfs.v);
+	ia_db_bind_opt_int(st, C_TOTALVFS, it->totalvfs.has, (int64_t)it->totalvfs.v);
+	pci_bind_text(st, C_DRIVER, it->driver);
+	pci_bind_text(st, C_DRIVER_OVERRIDE, it->override);
+	if (it->group_link) {
 		uint64_t v;
-		char txt[256];
-		long n;
-		if (pci_attr_u64(ctx, dfd, bdf, "sriov_numvfs", 10, false, &v))
-			sqlite3_bind_int64(st, C_NUMVFS, (int64_t)v);
-		if (pci_attr_u64(ctx, dfd, bdf, "sriov_totalvfs", 10, false, &v))
-			sqlite3_bind_int64(st, C_TOTALVFS, (int64_t)v);
-		if (ia_fsdir_readlink_base(dfd, "driver", link, sizeof(link)) >= 0)
-			sqlite3_bind_text(st, C_DRIVER, link, -1, SQLITE_TRANSIENT);
-		n = ia_fsdir_read_small(dfd, "driver_override", txt, sizeof(txt));
-		if (n > 0) {
-			txt[strcspn(txt, "\n")] = '\0';
-			if (strcmp(txt, "(null)") != 0 && txt[0])
-				sqlite3_bind_text(st, C_DRIVER_OVERRIDE, txt, -1, SQLITE_TRANSIENT);
-		}
-		if (ia_fsdir_readlink_base(dfd, "iommu_group", link, sizeof(link)) >= 0) {
-			if (ia_parse_u64(link, strlen(link), 10, &v) == 0 && v <= INT32_MAX)
-				sqlite3_bind_int64(st, C_GROUP, (int64_t)v);
-			else
-				ia_ctx_error(ctx, bdf, -IA_E_FORMAT, -1, "the device's IOMMU group",
-					     "iommu_group link names \"%s\", not a group number", link);
-		}
-		if (ia_fsdir_readlink_base(dfd, "iommu", link, sizeof(link)) >= 0)
-			sqlite3_bind_text(st, C_UNIT, link, -1, SQLITE_TRANSIENT);
-		n = ia_fsdir_read_small(dfd, "numa_node", txt, sizeof(txt));
-		if (n > 0 && txt[0] != '-' && ia_parse_u64(txt, (size_t)n, 10, &v) == 0)
-			sqlite3_bind_int64(st, C_NUMA, (int64_t)v);
-		if (pci_attr_u64(ctx, dfd, bdf, "irq", 10, false, &v))
-			sqlite3_bind_int64(st, C_IRQ, (int64_t)v);
-		if (pci_attr_u64(ctx, dfd, bdf, "enable", 10, false, &v))
-			sqlite3_bind_int64(st, C_ENABLED, (int64_t)v);
-		n = ia_fsdir_read_small(dfd, "removable", txt, sizeof(txt));
-		if (n > 0) {
-			txt[strcspn(txt, "\n")] = '\0';
-			sqlite3_bind_text(st, C_REMOVABLE, txt, -1, SQLITE_TRANSIENT);
-		}
-		if (ia_fsdir_readlink_base(dfd, "firmware_node", link, sizeof(link)) >= 0)
-			sqlite3_bind_text(st, C_FWNODE, link, -1, SQLITE_TRANSIENT);
+		if (ia_parse_u64(it->group_link, strlen(it->group_link), 10, &v) == 0 && v <= INT32_MAX)
+			sqlite3_bind_int64(st, C_GROUP, (int64_t)v);
+		else
+			ia_ctx_error(ctx, it->bdf, -IA_E_FORMAT, -1, "the device's IOMMU group",
+				     "iommu_group link names \"%s\", not a group number", it->group_link);
 	}
+	pci_bind_text(st, C_UNIT, it->unit);
+	ia_db_bind_opt_int(st, C_NUMA, it->numa.has, (int64_t)it->numa.v);
+	ia_db_bind_opt_int(st, C_IRQ, it->irq.has, (int64_t)it->irq.v);
+	ia_db_bind_opt_int(st, C_ENABLED, it->enable.has, (int64_t)it->enable.v);
+	pci_bind_text(st, C_REMOVABLE, it->removable);
+	pci_bind_text(st, C_FWNODE, it->fwnode);
 	int rc = ia_db_step_done(st);
-	if (rc == 0) {
-		ctx->facts++;
-		for (size_t i = 0; i < c.n_caps; i++) {
-			sqlite3_bind_text(s->cap, 1, bdf, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(s->cap, 2, c.caps[i].ext);
-			sqlite3_bind_int(s->cap, 3, c.caps[i].id);
-			sqlite3_bind_int(s->cap, 4, c.caps[i].offset);
-			ia_db_bind_opt_int(s->cap, 5, c.caps[i].ext, c.caps[i].version);
-			ia_db_step_done(s->cap);
-		}
-		if (dfd >= 0)
-			pci_store_bars(ctx, s, dfd, bdf);
-	} else {
-		ia_ctx_error(ctx, bdf, rc, -1, NULL, "could not store the function: %s",
-			     sqlite3_errmsg(ctx->db));
+	if (rc != 0) {
+		ia_ctx_error(ctx, it->bdf, rc, -1, NULL, "could not store the function: %s", sqlite3_errmsg(ctx->db));
+		return false;
 	}
-	if (dfd >= 0)
-		close(dfd);
-	return rc == 0;
+	ctx->facts++;
+	for (size_t i = 0; i < c->n_caps; i++) {
+		sqlite3_bind_text(s->cap, 1, it->bdf, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s->cap, 2, c->caps[i].ext);
+		sqlite3_bind_int(s->cap, 3, c->caps[i].id);
+		sqlite3_bind_int(s->cap, 4, c->caps[i].offset);
+		ia_db_bind_opt_int(s->cap, 5, c->caps[i].ext, c->caps[i].version);
+		ia_db_step_done(s->cap);
+	}
+	for (size_t i = 0; i < it->n_res; i++) {
+		const struct ia_pci_resource *r = &it->res[i];
+		if (!(r->flags & (IA_IORESOURCE_IO | IA_IORESOURCE_MEM)) || r->end < r->start)
+			continue;
+		sqlite3_bind_text(s->bar, 1, it->bdf, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s->bar, 2, (int)i);
+		sqlite3_bind_text(s->bar, 3, r->flags & IA_IORESOURCE_MEM ? "mem" : "io", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->bar, 4, (int64_t)r->start);
+		sqlite3_bind_int64(s->bar, 5, (int64_t)(r->end - r->start + 1));
+		sqlite3_bind_int64(s->bar, 6, (int64_t)r->flags);
+		sqlite3_bind_int(s->bar, 7, !!(r->flags & IA_IORESOURCE_PREFETCH));
+		sqlite3_bind_int(s->bar, 8, !!(r->flags & IA_IORESOURCE_MEM_64));
+		ia_db_step_done(s->bar);
+	}
+	return true;
 }
+
 
 static int pci_cmp(const void *a, const void *b)
 {
@@ -433,6 +578,9 @@ static int pci_cmp(const void *a, const void *b)
 	return x->func - y->func;
 }
 
+/* Functions read per batch: bounds the memory held by unread-yet-unstored items (~1.5 KiB each). */
+#define PCI_BATCH 1024
+
 static int pci_collect(struct ia_ctx *ctx)
 {
 	struct pci_run run = { .ctx = ctx };
@@ -440,6 +588,8 @@ static int pci_collect(struct ia_ctx *ctx)
 	/* Everything the error path needs lives in memory that longjmp cannot clobber. */
 	static _Thread_local struct pci_stmts s;
 	static _Thread_local struct pci_dev **devs;
+	static _Thread_local struct pci_item *items;
+	static _Thread_local int devs_fd;
 	volatile int rc = 0;
 	size_t n = 0;
 	char path[4096];
@@ -447,6 +597,8 @@ static int pci_collect(struct ia_ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	devs = NULL;
+	items = NULL;
+	devs_fd = -1;
 
 	if (sysfs && !ia_fsroot_exists(ctx->root, "sys/bus/pci/devices")) {
 		ia_ctx_error(ctx, "sys/bus/pci/devices", -ENOENT, -1, "every PCI function",
@@ -492,8 +644,41 @@ static int pci_collect(struct ia_ctx *ctx)
 		rc = -IA_E_SQLITE;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		pci_collect_fn(ctx, &s, devs[i], sysfs);
+	/* Read in batches on several threads (sysfs: only the root is touched, no libpci), then
+	 * store each batch in BDF order on this thread: memory stays bounded, output deterministic. */
+	char devs_canon[1024];
+	if (sysfs) {
+		long cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci/devices", devs_canon, sizeof(devs_canon));
+		devs_fd = cl < 0 ? (int)cl : ia_fsroot_opendir(ctx->root, devs_canon);
+		if (devs_fd < 0) {
+			ia_ctx_error(ctx, "sys/bus/pci/devices", devs_fd, -1, "every PCI function",
+				     "cannot open the PCI device directory: %s", ia_strerror(devs_fd));
+			goto out;
+		}
+	}
+	items = calloc(PCI_BATCH, sizeof(*items));
+	if (!items) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	struct pci_batch batch = { .root = ctx->root, .items = items, .sysfs = sysfs, .devs_fd = devs_fd,
+				   .devs_canon = devs_canon };
+	for (size_t base = 0; base < n; base += PCI_BATCH) {
+		size_t m = n - base < PCI_BATCH ? n - base : PCI_BATCH;
+		memset(items, 0, m * sizeof(*items));
+		for (size_t i = 0; i < m; i++)
+			items[i].d = devs[base + i];
+		if (sysfs) {
+			ia_collect_parallel(m, pci_read_fn, &batch);
+		} else {
+			for (size_t i = 0; i < m; i++)
+				pci_read_fn(&batch, i); /* libpci's dump method: this thread only */
+		}
+		for (size_t i = 0; i < m; i++) {
+			pci_store_fn(ctx, &s, &items[i]);
+			pci_item_free(&items[i]);
+		}
+	}
 	if (sysfs)
 		pci_mark_vmd(ctx);
 out:
@@ -502,6 +687,11 @@ out:
 	sqlite3_finalize(s.bar);
 	free(devs);
 	devs = NULL;
+	free(items);
+	items = NULL;
+	if (devs_fd >= 0)
+		close(devs_fd);
+	devs_fd = -1;
 	if (pacc && setjmp(run.jb) == 0)
 		pci_cleanup(pacc);
 	pci_run_cur = NULL;
@@ -510,6 +700,6 @@ out:
 
 const struct ia_collector ia_collector_pci = {
 	.name = "pci",
-	.reads = "sys/bus/pci/devices/*/{config,vendor,device,class,resource,...} through libpci, or a libpci hex dump",
+	.reads = "sys/bus/pci/devices/*/{config,modalias or vendor/device/class,...,resource} (enumerated by libpci), or a libpci hex dump",
 	.collect = pci_collect,
 };

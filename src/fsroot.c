@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -153,8 +154,10 @@ int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
 	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
 		return -EINVAL;
 	flags |= O_CLOEXEC;
+	/* openat2 refuses O_PATH with other flags. O_NONBLOCK: a FIFO (or a device) planted in a
+	 * captured tree must not hang the audit in open() or read(); regular files ignore it. */
 	if (!(flags & O_PATH))
-		flags |= O_NOCTTY; /* openat2 refuses O_PATH with other flags */
+		flags |= O_NOCTTY | O_NONBLOCK;
 	if (r->have_openat2) {
 		struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT };
 		int fd = (int)syscall(SYS_openat2, r->fd, rel[0] ? rel : ".", &how, sizeof(how));
@@ -275,6 +278,10 @@ static long fsroot_read_fd_small(int fd, char *buf, size_t cap)
 		if (k == 0)
 			break;
 		n += (size_t)k;
+		/* A short read of a regular file (a sysfs attribute or a captured copy) is its end:
+		 * sysfs returns a whole attribute in one read, so a second read would only see EOF. */
+		if (n < cap - 1)
+			break;
 		if (n == cap - 1) {
 			char extra;
 			if (read(fd, &extra, 1) > 0) {
@@ -359,9 +366,27 @@ void ia_fsroot_list_free(char **names, size_t n)
 	free(names);
 }
 
+static int fsroot_list_fd(int fd, char ***names, size_t *count);
+
 int ia_fsroot_list(const struct ia_fsroot *r, const char *rel, char ***names, size_t *count)
 {
 	int fd = ia_fsroot_openat(r, rel, O_RDONLY | O_DIRECTORY);
+
+	return fd < 0 ? fd : fsroot_list_fd(fd, names, count);
+}
+
+int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *count)
+{
+	if (strchr(name, '/'))
+		return -EINVAL;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fsroot_list_fd(fd, names, count);
+}
+
+/* List and close @fd. */
+static int fsroot_list_fd(int fd, char ***names, size_t *count)
+{
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	DIR *d;
@@ -425,11 +450,85 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel)
 	return ia_fsroot_openat(r, rel, O_PATH | O_DIRECTORY);
 }
 
+/* Lexically normalise @in ('.', '..' clamped at the root, repeated slashes) into @out (@cap bytes). */
+static int fsroot_lexical(const char *in, char *out, size_t cap)
+{
+	size_t ol = 0;
+
+	out[0] = '\0';
+	for (const char *p = in; *p;) {
+		while (*p == '/')
+			p++;
+		size_t cl = strcspn(p, "/");
+		if (!cl)
+			break;
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			char *s = strrchr(out, '/');
+			ol = s ? (size_t)(s - out) : 0;
+			out[ol] = '\0';
+		} else if (!(cl == 1 && p[0] == '.')) {
+			if (ol + 1 + cl >= cap)
+				return -ENAMETOOLONG;
+			if (ol)
+				out[ol++] = '/';
+			memcpy(out + ol, p, cl);
+			ol += cl;
+			out[ol] = '\0';
+		}
+		p += cl;
+	}
+	return (int)ol;
+}
+
+int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
+			    const char *name, char *canon, size_t cap)
+{
+	char rel[FSROOT_PATH_MAX], lt[FSROOT_PATH_MAX], path[FSROOT_PATH_MAX * 2];
+	int n;
+
+	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", dir_canon, name) >= sizeof(rel))
+		return -ENAMETOOLONG;
+	if (r->have_openat2) {
+		ssize_t k = readlinkat(dirfd, name, lt, sizeof(lt) - 1);
+		if (k >= 0) {
+			lt[k] = '\0';
+			snprintf(path, sizeof(path), "%s%s%s", lt[0] == '/' ? "" : dir_canon,
+				 lt[0] == '/' ? "" : "/", lt);
+		} else if (errno == EINVAL) {
+			snprintf(path, sizeof(path), "%s", rel); /* a directory, not a link */
+		} else {
+			return -errno;
+		}
+		/* With no symlink anywhere on the way (RESOLVE_NO_SYMLINKS also covers the components
+		 * before each ".."), the lexical path is the resolved one. */
+		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+		int fd = (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
+		if (fd >= 0) {
+			n = fsroot_lexical(path, canon, cap);
+			if (n < 0) {
+				close(fd);
+				return n;
+			}
+			return fd;
+		}
+		if (errno != ELOOP && errno != EXDEV && errno != ENOSYS && errno != EPERM)
+			return -errno;
+	}
+	/* Links inside the target, or no openat2: the component-by-component walk. */
+	long cl = ia_fsroot_canonical(r, rel, canon, cap);
+	if (cl < 0)
+		return (int)cl;
+	return ia_fsroot_openat(r, canon, O_PATH | O_DIRECTORY);
+}
+
 long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap)
 {
 	if (strchr(name, '/') || cap == 0)
 		return -EINVAL;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	return fd < 0 ? -errno : fsroot_read_fd_small(fd, buf, cap);
 }
 

@@ -100,6 +100,27 @@ bool ia_fsroot_exists(const struct ia_fsroot *r, const char *rel);
 /** ia_fsroot_opendir() - an O_PATH descriptor of directory @rel (close() it). fd or -errno. */
 int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
 
+/**
+ * ia_fsroot_open_link_dir() - open the directory that entry @name of @dirfd leads to (a link
+ * such as sys/bus/pci/devices/<BDF>, or a plain directory), confined to the root.
+ * @dirfd: an open directory of the root whose canonical root-relative path is @dir_canon.
+ * @canon: receives the target's canonical root-relative path (@cap bytes).
+ * One readlinkat() and one openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) of the lexical
+ * target: when that succeeds no link was crossed, so the lexical path is the resolved one. When a
+ * link is crossed (or openat2 is missing) it falls back to ia_fsroot_canonical() and
+ * ia_fsroot_openat(), with the same result.
+ * Return: an O_PATH descriptor (close() it); -ENOENT; -EINVAL for a name with '/'; -ENOTDIR;
+ * -ELOOP; -ENAMETOOLONG; other -errno.
+ */
+int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
+			    const char *name, char *canon, size_t cap);
+
+/**
+ * ia_fsdir_list() - as ia_fsroot_list() for the directory entry @name of @dirfd (not followed
+ * when it is a link: -ELOOP or -ENOTDIR then). 0; -ENOENT; -ENOMEM; other -errno.
+ */
+int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *n);
+
 /** ia_fsdir_read_small() - as ia_fsroot_read_small() for entry @name of @dirfd. */
 long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap);
 
