@@ -45,7 +45,16 @@ test)
 	ensure_packages "${TEST_PACKAGES[@]}"
 	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_WERROR=ON -DIA_TESTS=ON >/dev/null
 	cmake --build build/test
-	cd build/test && ctest --output-on-failure -j2 "$@"
+	(cd build/test && ctest --output-on-failure -j2 "$@")
+	# Hostile input (issue 6): the whole suite again under ASan+UBSan, then a bounded fuzz smoke
+	# of every harness with the regression inputs replayed (tools/fuzz.sh, docs/fuzzing.md).
+	echo "== the suite under AddressSanitizer and UndefinedBehaviorSanitizer (build/asan)" >&2
+	cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_WERROR=ON -DIA_TESTS=ON \
+		-DIA_SANITIZE=address,undefined >/dev/null
+	cmake --build build/asan
+	(cd build/asan && ctest --output-on-failure -j2 "$@")
+	echo "== fuzz smoke: ${IA_FUZZ_SECONDS:-20} s per harness (build/fuzz)" >&2
+	IA_FUZZ_BUILD=build/fuzz IA_FUZZ_JOBS=2 tools/fuzz.sh "${IA_FUZZ_SECONDS:-20}"
 	;;
 *)
 	echo "usage: $0 audit [iommu-audit options] | $0 test [ctest options]" >&2

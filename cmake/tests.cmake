@@ -28,8 +28,20 @@ add_test(NAME install_destdir COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_CURRE
          -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/test-install -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_install.cmake)
 set_tests_properties(install_destdir PROPERTIES TIMEOUT 120)
 
-
 # ia-gen-tree end to end (tools/): a 256-function synthetic host, audited; groups equal the prediction.
 add_test(NAME test_gen_tree COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/unit/test_gen_tree.sh
          $<TARGET_FILE:ia-gen-tree> $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_BINARY_DIR}/gen-tree-test)
 set_tests_properties(test_gen_tree PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+ia_test(test_hostile    tests/unit/test_hostile.c   DEPS core snapshot decode_ivrs decode_fdt)
+ia_test(test_faults     tests/unit/test_faults.c    DEPS reports)
+
+# Read-only guarantee (issue 6): the live audit and snapshot under strace write nothing outside their output.
+add_test(NAME test_readonly COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/readonly.sh
+         $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_BINARY_DIR}/readonly-test)
+set_tests_properties(test_readonly PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# One valgrind pass over fixture replays (issue 6); skipped in sanitizer builds.
+add_test(NAME test_valgrind COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/valgrind.sh $<TARGET_FILE:iommu-audit>
+         ${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/kernel-known-answers ${CMAKE_CURRENT_BINARY_DIR}/valgrind-test
+         "${IA_SANITIZE}")
+set_tests_properties(test_valgrind PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -538,10 +538,15 @@ int main(int argc, char **argv)
 		rc = ia_report_nfd(&a, &ro, out);
 	else
 		rc = ia_report_text(&a, &ro, out);
-	if (out != stdout && fclose(out) != 0)
+	int werr = rc < 0 ? errno : 0; /* the failing write's reason: ENOSPC, EFBIG, EIO */
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0) {
+		if (rc >= 0 || !werr)
+			werr = errno;
 		rc = -EIO;
+	}
 	if (rc < 0) {
-		fprintf(stderr, "iommu-audit: writing the report failed: %s\n", ia_strerror(rc));
+		fprintf(stderr, "iommu-audit: %s: cannot write the report: %s\n",
+			o.output ? o.output : "standard output", werr ? strerror(werr) : ia_strerror(rc));
 		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}

@@ -86,7 +86,21 @@ void ia_snapshot_remove(const char *dir)
 		nftw(dir, snap_rm_cb, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+/* libarchive's messages may be NULL; "%s" must never see one. */
+static const char *snap_str(const char *s)
+{
+	return s ? s : "(no detail)";
+}
+
 int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags)
+{
+	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
+
+	return ia_snapshot_unpack_limited(archive, &lim, dir_out, diags);
+}
+
+int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_limits *lim, char **dir_out,
+			       struct ia_diags *diags)
 {
 	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
 	struct archive_entry *e;
@@ -107,14 +121,20 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 	char real[PATH_MAX];
 	if (realpath(dir, real) && strlen(real) < sizeof(dir))
 		memcpy(dir, real, strlen(real) + 1);
-	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
+	/* Tar (ustar, pax, GNU), plain or gzip-compressed: the capture format. No other libarchive
+	 * parser sees a hostile file, and no filter that would run an external program (filter_all
+	 * would start lrzip, grzip or lzop for such archives) is enabled. */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_filter_gzip(a) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd tar in-process");
+		rc = -IA_E_ARCHIVE;
+		goto out;
+	}
 	/* Member names were checked above and are joined to our own (absolute) directory; libarchive
 	 * still refuses to write through a symlink or over an existing file. */
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 				       ARCHIVE_EXTRACT_NO_OVERWRITE);
 	if (archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", archive_error_string(a));
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(archive_error_string(a)));
 		rc = -IA_E_ARCHIVE;
 		goto out;
 	}
@@ -125,8 +145,9 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 		char full[8192];
 		const char *ename = archive_entry_pathname(e);
 
-		if (++entries > IA_SNAPSHOT_MAX_ENTRIES) {
-			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %u members", IA_SNAPSHOT_MAX_ENTRIES);
+		if (++entries > lim->max_entries) {
+			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %zu members (the limit)",
+				    lim->max_entries);
 			rc = -IA_E_TOOBIG;
 			break;
 		}
@@ -145,14 +166,17 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 		}
 		if (type == AE_IFLNK && !snap_link_safe(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "/")) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-				    "link \"%s\" -> \"%s\" leads outside the capture", name, archive_entry_symlink(e));
+				    "link \"%s\" -> \"%s\" leads outside the capture", name,
+				    snap_str(archive_entry_symlink(e)));
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
-		total += (unsigned long long)archive_entry_size(e);
-		if (total > IA_SNAPSHOT_MAX_BYTES) {
-			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "unpacks to more than %llu bytes",
-				    IA_SNAPSHOT_MAX_BYTES);
+		la_int64_t size = archive_entry_size(e);
+		total += size > 0 ? (unsigned long long)size : 0;
+		if (size < 0 || total > lim->max_bytes) {
+			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1,
+				    "member \"%s\": the capture unpacks to more than %llu bytes (the limit)", name,
+				    lim->max_bytes);
 			rc = -IA_E_TOOBIG;
 			break;
 		}
@@ -161,7 +185,7 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
 		if (archive_write_header(w, e) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
-				    archive_error_string(w));
+				    snap_str(archive_error_string(w)));
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
@@ -169,20 +193,34 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 			const void *buf;
 			size_t len;
 			int64_t off;
+			bool written = true;
 			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
-				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
+				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
+					written = false;
 					break;
+				}
+			if (!written) { /* e.g. $TMPDIR is full */
+				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
+					    snap_str(archive_error_string(w)));
+				rc = -IA_E_ARCHIVE;
+				break;
+			}
 			if (r != ARCHIVE_EOF) {
 				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
-					    name, archive_error_string(a));
+					    name, snap_str(archive_error_string(a)));
 				rc = -IA_E_ARCHIVE;
 				break;
 			}
 		}
-		archive_write_finish_entry(w);
+		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
+				    snap_str(archive_error_string(w)));
+			rc = -IA_E_ARCHIVE;
+			break;
+		}
 	}
 	if (rc == 0 && r != ARCHIVE_EOF) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", archive_error_string(a));
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(archive_error_string(a)));
 		rc = -IA_E_ARCHIVE;
 	}
 out:
@@ -205,7 +243,28 @@ struct snap_sink {
 	struct ia_diags *diags;
 	const struct ia_fsroot *root;
 	size_t files;
+	int write_err;          /* the first failed write (-errno, -IA_E_ARCHIVE): the capture is incomplete */
 };
+
+/* Record the first failed write (a full disk, a file-size limit) once. */
+static void snap_write_failed(struct snap_sink *s, const char *rel, int err, const char *why)
+{
+	if (s->write_err)
+		return;
+	s->write_err = err < 0 ? err : -IA_E_ARCHIVE;
+	ia_diag_add(s->diags, s->write_err, rel, -1, "cannot write the capture: %s; it is incomplete",
+		    why ? why : ia_strerror(s->write_err));
+}
+
+/* One archive header; false (recorded) when the archive cannot be written. */
+static bool snap_ar_header(struct snap_sink *s, struct archive_entry *e, const char *rel)
+{
+	if (archive_write_header(s->ar, e) == ARCHIVE_OK)
+		return true;
+	snap_write_failed(s, rel, archive_errno(s->ar) > 0 ? -archive_errno(s->ar) : -IA_E_ARCHIVE,
+			  archive_error_string(s->ar));
+	return false;
+}
 
 static int snap_mkdirs(struct snap_sink *s, const char *rel)
 {
@@ -232,14 +291,19 @@ static void snap_put_file(struct snap_sink *s, const char *rel, const void *data
 		archive_entry_set_perm(e, 0644);
 		archive_entry_set_size(e, (la_int64_t)len);
 		archive_entry_set_mtime(e, s->now, 0);
-		archive_write_header(s->ar, e);
-		archive_write_data(s->ar, data, len);
+		if (snap_ar_header(s, e, rel) && len && archive_write_data(s->ar, data, len) != (la_ssize_t)len)
+			snap_write_failed(s, rel, archive_errno(s->ar) > 0 ? -archive_errno(s->ar) : -IA_E_ARCHIVE,
+					  archive_error_string(s->ar));
 		archive_entry_free(e);
 	} else {
 		snap_mkdirs(s, rel);
 		int fd = openat(s->dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-		if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len))
-			ia_diag_add(s->diags, -errno, rel, -1, "cannot write: %s", strerror(errno));
+		size_t done = 0;
+		ssize_t w = fd < 0 ? -1 : 0;
+		while (fd >= 0 && done < len && (w = write(fd, (const char *)data + done, len - done)) > 0)
+			done += (size_t)w; /* a short write is retried: the next one says why (ENOSPC, EFBIG) */
+		if (fd < 0 || done < len)
+			snap_write_failed(s, rel, w < 0 ? -errno : -EIO, w < 0 ? strerror(errno) : NULL);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -255,12 +319,12 @@ static void snap_put_dir(struct snap_sink *s, const char *rel)
 		archive_entry_set_filetype(e, AE_IFDIR);
 		archive_entry_set_perm(e, 0755);
 		archive_entry_set_mtime(e, s->now, 0);
-		archive_write_header(s->ar, e);
+		snap_ar_header(s, e, rel);
 		archive_entry_free(e);
 	} else {
 		snap_mkdirs(s, rel);
 		if (mkdirat(s->dirfd, rel, 0755) < 0 && errno != EEXIST)
-			ia_diag_add(s->diags, -errno, rel, -1, "cannot create: %s", strerror(errno));
+			snap_write_failed(s, rel, -errno, strerror(errno));
 	}
 }
 
@@ -273,12 +337,12 @@ static void snap_put_link(struct snap_sink *s, const char *rel, const char *targ
 		archive_entry_set_perm(e, 0777);
 		archive_entry_set_symlink(e, target);
 		archive_entry_set_mtime(e, s->now, 0);
-		archive_write_header(s->ar, e);
+		snap_ar_header(s, e, rel);
 		archive_entry_free(e);
 	} else {
 		snap_mkdirs(s, rel);
 		if (symlinkat(target, s->dirfd, rel) < 0 && errno != EEXIST)
-			ia_diag_add(s->diags, -errno, rel, -1, "cannot link: %s", strerror(errno));
+			snap_write_failed(s, rel, -errno, strerror(errno));
 	}
 }
 
@@ -439,7 +503,7 @@ static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_di
 				archive_entry_set_filetype(e, AE_IFDIR);
 				archive_entry_set_perm(e, 0755);
 				archive_entry_set_mtime(e, s->now, 0);
-				archive_write_header(s->ar, e);
+				snap_ar_header(s, e, rel);
 				archive_entry_free(e);
 			} else {
 				snap_mkdirs(s, rel);
@@ -524,15 +588,16 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 	snap_names_as_empty(&s, "dev/vfio", false);
 	snap_names_as_empty(&s, "dev/vfio/devices", false);
 	if (s.ar) {
-		if (archive_write_close(s.ar) != ARCHIVE_OK) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
-			rc = -IA_E_ARCHIVE;
-		}
+		if (archive_write_close(s.ar) != ARCHIVE_OK)
+			snap_write_failed(&s, output, archive_errno(s.ar) > 0 ? -archive_errno(s.ar) : -IA_E_ARCHIVE,
+					  archive_error_string(s.ar));
 		archive_write_free(s.ar);
-		if (close(ofd) < 0 && rc == 0)
-			rc = -errno;
+		if (close(ofd) < 0)
+			snap_write_failed(&s, output, -errno, strerror(errno));
+		if (s.write_err)
+			unlink(output); /* made here (O_EXCL): never leave a truncated archive that looks whole */
 	} else {
 		close(s.dirfd);
 	}
-	return rc;
+	return rc < 0 ? rc : s.write_err;
 }

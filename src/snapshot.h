@@ -13,7 +13,7 @@
 #define IA_SNAPSHOT_MAX_ENTRIES 2000000u
 
 /**
- * ia_snapshot_unpack() - unpack a capture archive (.tar.gz, or any format libarchive reads) into
+ * ia_snapshot_unpack() - unpack a capture archive (.tar.gz, or a plain tar) into
  * a new private directory under $TMPDIR (or /tmp) for replay with --root.
  * @archive: the file; @dir_out: receives the malloc'd directory path (remove it with
  * ia_snapshot_remove()); @diags: one diagnostic per refused member.
@@ -23,6 +23,22 @@
  * Return: 0; -IA_E_ARCHIVE (unreadable or unsafe); -IA_E_TOOBIG past the limits; -errno.
  */
 int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags);
+
+/** Limits on one archive's unpacking (ia_snapshot_unpack() uses the IA_SNAPSHOT_MAX_* values). */
+struct ia_snapshot_limits {
+	unsigned long long max_bytes;   /* sum of the members' stated sizes, bytes */
+	size_t max_entries;             /* members, directories and links included */
+};
+
+/**
+ * ia_snapshot_unpack_limited() - ia_snapshot_unpack() with explicit @lim. Only tar (ustar, pax,
+ * GNU), plain or gzip-compressed, is read: no other libarchive parser, and no filter that would
+ * start an external program. Past a limit: -IA_E_TOOBIG, with a diagnostic naming the limit and,
+ * for the size, the member that passed it; nothing is left unpacked.
+ * Return: as ia_snapshot_unpack().
+ */
+int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_limits *lim, char **dir_out,
+			       struct ia_diags *diags);
 
 /** ia_snapshot_remove() - delete an unpacked tree (only a directory made by ia_snapshot_unpack). */
 void ia_snapshot_remove(const char *dir);

@@ -18,6 +18,19 @@ struct fdtdec_ctx {
 	struct ia_diags *d;
 	size_t cap_bridges, cap_msi, cap_iommus;
 	int err;                 /* first fatal error (-ENOMEM), 0 otherwise */
+	/* Lookups that would otherwise scan (a hostile blob with many bridges made them quadratic):
+	 * every node with a phandle, sorted by phandle then offset; and, per 4-byte structure
+	 * offset, the index + 1 of the MSI controller / IOMMU at that node (0: none). */
+	struct fdtdec_ph *ph;
+	size_t n_ph;
+	uint32_t *msi_at, *iommu_at;
+	uint32_t *parent_at;     /* per slot: the parent node's offset + 1 (0: the root, or none) */
+	size_t n_slots;
+};
+
+struct fdtdec_ph {
+	uint32_t phandle;
+	int off;
 };
 
 /* Grow *v (elements of @sz bytes, capacity *cap) so that index @n fits; zeroes new space. */
@@ -40,10 +53,140 @@ static int fdtdec_grow(void **v, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
+/* The index recorded for the node at @off in @slots, if any (the caller checks the node). */
+static bool fdtdec_slot_find(const uint32_t *slots, size_t n_slots, int off, size_t n, size_t *idx)
+{
+	size_t s = (size_t)off / 4;
+
+	if (!slots || off < 0 || s >= n_slots || slots[s] == 0 || slots[s] - 1 >= n)
+		return false;
+	*idx = slots[s] - 1;
+	return true;
+}
+
+/* True when @slots answers for @off exactly (an empty slot then means "none"). */
+static bool fdtdec_slot_exact(const uint32_t *slots, int off)
+{
+	return slots && off >= 0 && off % 4 == 0;
+}
+
+static void fdtdec_slot_set(uint32_t *slots, size_t n_slots, int off, size_t idx)
+{
+	size_t s = (size_t)off / 4;
+
+	if (slots && off >= 0 && s < n_slots && slots[s] == 0 && idx < UINT32_MAX)
+		slots[s] = (uint32_t)idx + 1;
+}
+
+static int fdtdec_ph_cmp(const void *a, const void *b)
+{
+	const struct fdtdec_ph *x = a, *y = b;
+
+	if (x->phandle != y->phandle)
+		return x->phandle < y->phandle ? -1 : 1;
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+/* Build the phandle and slot indexes: one walk over every node (at any depth, as libfdt's
+ * fdt_node_offset_by_phandle() scans). Sets c->err to -ENOMEM on failure. */
+static void fdtdec_index(struct fdtdec_ctx *c, size_t len)
+{
+	size_t cap = 0;
+
+	c->n_slots = len / 4 + 1;
+	int *stack = NULL;       /* the open node at each depth */
+	size_t stack_cap = 0;
+	int depth = 0;
+
+	c->msi_at = calloc(c->n_slots, sizeof(*c->msi_at));
+	c->iommu_at = calloc(c->n_slots, sizeof(*c->iommu_at));
+	c->parent_at = calloc(c->n_slots, sizeof(*c->parent_at));
+	if (!c->msi_at || !c->iommu_at || !c->parent_at) {
+		c->err = -ENOMEM;
+		return;
+	}
+	for (int off = 0; off >= 0 && depth >= 0; off = fdt_next_node(c->fdt, off, &depth)) {
+		uint32_t v = fdt_get_phandle(c->fdt, off);
+
+		if (fdtdec_grow((void **)&stack, &stack_cap, (size_t)depth, sizeof(*stack))) {
+			c->err = -ENOMEM;
+			break;
+		}
+		stack[depth] = off;
+		if (depth > 0 && fdtdec_slot_exact(c->parent_at, off) && (size_t)off / 4 < c->n_slots)
+			c->parent_at[off / 4] = (uint32_t)stack[depth - 1] + 1;
+		if (v == 0 || v == (uint32_t)-1)
+			continue;
+		if (fdtdec_grow((void **)&c->ph, &cap, c->n_ph, sizeof(*c->ph))) {
+			c->err = -ENOMEM;
+			break;
+		}
+		c->ph[c->n_ph++] = (struct fdtdec_ph){ v, off };
+	}
+	free(stack);
+	if (c->n_ph)
+		qsort(c->ph, c->n_ph, sizeof(*c->ph), fdtdec_ph_cmp);
+}
+
+/* fdt_node_offset_by_phandle() by binary search: the first node in tree order with @ph. */
+static int fdtdec_node_by_phandle(const struct fdtdec_ctx *c, uint32_t ph)
+{
+	size_t lo = 0, hi = c->n_ph;
+
+	if (ph == 0 || ph == (uint32_t)-1)
+		return -FDT_ERR_BADPHANDLE;
+	while (lo < hi) { /* the lowest index whose phandle is >= @ph */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->ph[mid].phandle < ph)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_ph && c->ph[lo].phandle == ph ? c->ph[lo].off : -FDT_ERR_NOTFOUND;
+}
+
+/*
+ * fdt_get_path() from the parent index: the node's ancestors, then their names joined from the
+ * root. libfdt's own walks the tree from its start for every call, which a hostile blob with
+ * many bridges made quadratic. Returns 0 or -FDT_ERR_NOSPACE when the path does not fit.
+ */
+static int fdtdec_get_path(const struct fdtdec_ctx *c, int off, char *dst)
+{
+	int chain[IA_FDT_PATH_MAX / 2 + 1]; /* each component takes at least 2 bytes ("/x") */
+	size_t n = 0, len = 0;
+
+	if (!fdtdec_slot_exact(c->parent_at, off) || (size_t)off / 4 >= c->n_slots)
+		return fdt_get_path(c->fdt, off, dst, (int)IA_FDT_PATH_MAX);
+	for (int o = off; o > 0; o = (int)c->parent_at[o / 4] - 1) {
+		if (n == sizeof(chain) / sizeof(chain[0]) || o % 4 || (size_t)o / 4 >= c->n_slots)
+			return -FDT_ERR_NOSPACE;
+		chain[n++] = o;
+	}
+	dst[0] = '/';
+	dst[1] = '\0';
+	len = 1;
+	while (n > 0) {
+		int nl;
+		const char *name = fdt_get_name(c->fdt, chain[--n], &nl);
+
+		if (!name || nl < 0)
+			return nl < 0 ? nl : -FDT_ERR_BADSTRUCTURE;
+		if (len > 1)
+			dst[len++] = '/';
+		if (len + (size_t)nl >= IA_FDT_PATH_MAX)
+			return -FDT_ERR_NOSPACE;
+		memcpy(dst + len, name, (size_t)nl);
+		len += (size_t)nl;
+		dst[len] = '\0';
+	}
+	return 0;
+}
+
 /* The DT path of @off into @dst (IA_FDT_PATH_MAX bytes); an over-long path is cut and diagnosed. */
 static void fdtdec_path(struct fdtdec_ctx *c, int off, char *dst)
 {
-	int err = fdt_get_path(c->fdt, off, dst, (int)IA_FDT_PATH_MAX);
+	int err = fdtdec_get_path(c, off, dst);
 
 	if (err == 0)
 		return;
@@ -83,6 +226,15 @@ static bool fdtdec_has_prop(struct fdtdec_ctx *c, int off, const char *name)
 	return fdt_getprop(c->fdt, off, name, NULL) != NULL;
 }
 
+/* The parent of @off from the index (libfdt's fdt_parent_offset() walks the tree from its start:
+ * once per bridge, that is quadratic in a hostile blob). */
+static int fdtdec_parent(const struct fdtdec_ctx *c, int off)
+{
+	if (fdtdec_slot_exact(c->parent_at, off) && (size_t)off / 4 < c->n_slots && c->parent_at[off / 4])
+		return (int)c->parent_at[off / 4] - 1;
+	return fdt_parent_offset(c->fdt, off);
+}
+
 /*
  * of_dma_is_coherent() (drivers/of/address.c): the first node from @off up through its parents with
  * "dma-coherent" (coherent) or "dma-noncoherent" (not) decides; none means the architecture default,
@@ -98,7 +250,7 @@ static bool fdtdec_dma_coherent(struct fdtdec_ctx *c, int off)
 			return false;
 		if (off == 0)
 			break;
-		off = fdt_parent_offset(c->fdt, off);
+		off = fdtdec_parent(c, off);
 	}
 	return false;
 }
@@ -170,7 +322,11 @@ static bool fdtdec_msi_get(struct fdtdec_ctx *c, int off, size_t *idx)
 	struct ia_fdt *o = c->out;
 	struct ia_fdt_msi_ctrl *m;
 
-	for (size_t i = 0; i < o->n_msi_ctrls; i++) {
+	if (fdtdec_slot_find(c->msi_at, c->n_slots, off, o->n_msi_ctrls, idx) &&
+	    o->msi_ctrls[*idx].node_offset == off)
+		return true;
+	/* The slots record every node added at a 4-byte-aligned offset (all of a valid blob's). */
+	for (size_t i = 0; !fdtdec_slot_exact(c->msi_at, off) && i < o->n_msi_ctrls; i++) {
 		if (o->msi_ctrls[i].node_offset == off) {
 			*idx = i;
 			return true;
@@ -191,12 +347,18 @@ static bool fdtdec_msi_get(struct fdtdec_ctx *c, int off, size_t *idx)
 	fdtdec_phandle(c, off, &m->has_phandle, &m->phandle);
 	m->enabled = fdtdec_enabled(c, off);
 	*idx = o->n_msi_ctrls++;
+	fdtdec_slot_set(c->msi_at, c->n_slots, off, *idx);
 	return true;
 }
 
-static bool fdtdec_iommu_find(const struct ia_fdt *o, int off, size_t *idx)
+static bool fdtdec_iommu_find(const struct fdtdec_ctx *c, int off, size_t *idx)
 {
-	for (size_t i = 0; i < o->n_iommus; i++) {
+	const struct ia_fdt *o = c->out;
+
+	if (fdtdec_slot_find(c->iommu_at, c->n_slots, off, o->n_iommus, idx) &&
+	    o->iommus[*idx].node_offset == off)
+		return true;
+	for (size_t i = 0; !fdtdec_slot_exact(c->iommu_at, off) && i < o->n_iommus; i++) {
 		if (o->iommus[i].node_offset == off) {
 			*idx = i;
 			return true;
@@ -243,6 +405,7 @@ static void fdtdec_add_iommu(struct fdtdec_ctx *c, int off)
 	u->dma_coherent = fdtdec_dma_coherent(c, off);
 	fdtdec_phandle(c, off, &u->has_phandle, &u->phandle);
 	u->enabled = fdtdec_enabled(c, off);
+	fdtdec_slot_set(c->iommu_at, c->n_slots, off, o->n_iommus);
 	o->n_iommus++;
 }
 
@@ -254,7 +417,7 @@ static enum ia_fdt_target_state fdtdec_resolve(struct fdtdec_ctx *c, int off, co
 					    const char *what, size_t entry, uint32_t ph, bool iommu,
 					    size_t *target, int *toff)
 {
-	int t = fdt_node_offset_by_phandle(c->fdt, ph);
+	int t = fdtdec_node_by_phandle(c, ph);
 
 	*target = 0;
 	*toff = t;
@@ -264,7 +427,7 @@ static enum ia_fdt_target_state fdtdec_resolve(struct fdtdec_ctx *c, int off, co
 		return IA_FDT_TARGET_DANGLING;
 	}
 	if (iommu) {
-		if (!fdtdec_iommu_find(c->out, t, target)) {
+		if (!fdtdec_iommu_find(c, t, target)) {
 			char p[IA_FDT_PATH_MAX];
 
 			fdtdec_path(c, t, p);
@@ -592,9 +755,15 @@ int ia_fdt_decode(const uint8_t *buf, size_t len, struct ia_fdt *out, struct ia_
 	c.fdt = blob;
 	c.out = out;
 	c.d = diags;
-	fdtdec_pass_providers(&c);
+	fdtdec_index(&c, len);
+	if (!c.err)
+		fdtdec_pass_providers(&c);
 	if (!c.err)
 		fdtdec_pass_bridges(&c);
+	free(c.ph);
+	free(c.parent_at);
+	free(c.msi_at);
+	free(c.iommu_at);
 	free(blob);
 	if (c.err) {
 		ia_fdt_free(out);

@@ -524,6 +524,27 @@ static int ivrs_decode_block(struct ivrs_ctx *c, struct ia_ivrs_block *blk)
  * last IVDB, before the first one typed above 0x40, whose u16 at offset 4 equals the first
  * IVDB's; then mark each IVHD by that and by the highest type per (segment, DeviceID).
  */
+struct ivrs_type_key {
+	uint32_t key;     /* segment << 16 | DeviceID */
+	uint8_t type;
+};
+
+static int ivrs_type_key_only_cmp(const void *a, const void *b)
+{
+	const struct ivrs_type_key *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* By key, then by type: the last entry of a key has its highest type. */
+static int ivrs_type_key_cmp(const void *a, const void *b)
+{
+	const struct ivrs_type_key *x = a, *y = b;
+	int c = ivrs_type_key_only_cmp(a, b);
+
+	return c ? c : (x->type > y->type) - (x->type < y->type);
+}
+
 static void ivrs_select_types(struct ia_ivrs *t)
 {
 	if (t->n_blocks > 0) {
@@ -535,16 +556,37 @@ static void ivrs_select_types(struct ia_ivrs *t)
 			if (t->blocks[i].devid == devid)
 				t->kernel_type = t->blocks[i].type;
 	}
+	/* The highest type per (segment, DeviceID), from a sorted copy: n log n, where comparing
+	 * every pair would take minutes on a hostile table of 65536 IVHDs. */
+	struct ivrs_type_key *k = t->n_ivhd ? malloc(t->n_ivhd * sizeof(*k)) : NULL;
+	size_t nk = 0;
+
+	for (size_t i = 0; k && i < t->n_ivhd; i++)
+		k[i] = (struct ivrs_type_key){ (uint32_t)t->ivhd[i].segment << 16 | t->ivhd[i].devid,
+					       t->ivhd[i].type };
+	if (k) {
+		qsort(k, t->n_ivhd, sizeof(*k), ivrs_type_key_cmp);
+		for (size_t i = 0; i < t->n_ivhd; i++) /* keep the last (highest type) of each key */
+			if (i + 1 == t->n_ivhd || k[i + 1].key != k[i].key)
+				k[nk++] = k[i];
+	}
 	for (size_t i = 0; i < t->n_ivhd; i++) {
 		struct ia_ivhd *h = &t->ivhd[i];
+		struct ivrs_type_key want = { (uint32_t)h->segment << 16 | h->devid, 0 }, *hit;
 
 		h->linux_uses = t->has_kernel_type && h->type == t->kernel_type;
 		h->highest_for_iommu = true;
-		for (size_t j = 0; j < t->n_ivhd; j++)
+		if (k) {
+			hit = bsearch(&want, k, nk, sizeof(*k), ivrs_type_key_only_cmp);
+			h->highest_for_iommu = !hit || hit->type <= h->type;
+			continue;
+		}
+		for (size_t j = 0; j < t->n_ivhd; j++) /* out of memory: the slow way, still right */
 			if (t->ivhd[j].segment == h->segment && t->ivhd[j].devid == h->devid &&
 			    t->ivhd[j].type > h->type)
 				h->highest_for_iommu = false;
 	}
+	free(k);
 }
 
 /* Walk the IVDBs from offset 48 to @c->len. Returns 0 or the error that stopped the walk. */
@@ -663,15 +705,11 @@ int ia_ivrs_lookup(const struct ia_ivrs *t, uint16_t segment, uint16_t devid,
 
 		if (!h->linux_uses || h->segment != segment || devid < r->first || devid > r->last)
 			continue;
-		if (!found || res.ivhd != r->ivhd) {
-			bool seen = false;
-
-			for (size_t j = 0; j < i && !seen; j++)
-				seen = t->ranges[j].ivhd == r->ivhd && devid >= t->ranges[j].first &&
-				       devid <= t->ranges[j].last;
-			if (!seen)
-				res.n_ivhd_claims++;
-		}
+		/* Each IVHD's ranges are contiguous in t->ranges (appended during its own entry walk),
+		 * so an IVHD not seen before is exactly a change from the last covering range's IVHD:
+		 * one pass, never a rescan (a hostile table can hold 65536 ranges). */
+		if (!found || res.ivhd != r->ivhd)
+			res.n_ivhd_claims++;
 		found = true;
 		res.ivhd = r->ivhd;
 		res.range = i;

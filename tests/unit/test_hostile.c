@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Hostile inputs end to end: a captured tree whose links lead outside, archives that try to escape or
+// to reach other parsers, archive limits, and firmware tables built to make decoders quadratic.
+#include "testutil.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode/fdt.h"
+#include "decode/ivrs.h"
+#include "fsroot.h"
+#include "ia_err.h"
+#include "snapshot.h"
+
+/* ---- scratch directory per test ----------------------------------------------------------- */
+
+static char scratch[128];
+
+static int scratch_setup(void **state)
+{
+	(void)state;
+	snprintf(scratch, sizeof(scratch), "/tmp/ia-hostile-XXXXXX");
+	if (!mkdtemp(scratch))
+		return -1;
+	char tmp[160];
+	snprintf(tmp, sizeof(tmp), "%s/tmp", scratch);
+	return mkdir(tmp, 0700) == 0 && setenv("TMPDIR", tmp, 1) == 0 ? 0 : -1;
+}
+
+static int scratch_teardown(void **state)
+{
+	char cmd[256];
+	(void)state;
+
+	unsetenv("TMPDIR");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *sp(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch, rel);
+	return buf[k];
+}
+
+static void mk_parents(const char *rel)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", sp(rel));
+	for (char *q = strchr(p + strlen(scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*q = '/';
+	}
+}
+
+static void mk_file(const char *rel, const void *data, size_t len)
+{
+	mk_parents(rel);
+	FILE *f = fopen(sp(rel), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void mk_text(const char *rel, const char *text)
+{
+	mk_file(rel, text, strlen(text));
+}
+
+static void mk_link(const char *rel, const char *target)
+{
+	mk_parents(rel);
+	if (symlink(target, sp(rel)) < 0)
+		fail_msg("symlink %s: %s", rel, strerror(errno));
+}
+
+/* True when the file at @path (or any file below it, for a directory) contains @needle. */
+static bool tree_contains(const char *path, const char *needle)
+{
+	char cmd[2048];
+	int status = -1;
+
+	snprintf(cmd, sizeof(cmd), "grep -rqF -- '%s' '%s' 2>/dev/null && echo found", needle, path);
+	char *out = ia_run_capture(cmd, &status);
+	bool found = out && strstr(out, "found");
+	free(out);
+	return found;
+}
+
+static bool dir_is_empty(const char *dir)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s'", dir);
+	char *out = ia_run_capture(cmd, NULL);
+	bool empty = out && out[0] == '\0';
+	free(out);
+	return empty;
+}
+
+/* ---- a captured tree whose links all lead out of it ------------------------------------------ */
+
+/*
+ * scratch/outside/ holds a complete, valid-looking PCI device (vendor 0xbeef) and firmware table
+ * that must never be read; scratch/root/ is the captured tree, one real device plus links to
+ * outside by ".." chains, absolute links and links to /etc and /proc/self.
+ */
+#define REAL_DEV "sys/devices/pci0000:00/0000:00:01.0"
+
+static void build_escaping_root(void)
+{
+	static uint8_t cfg[64], evil[64];
+
+	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d; cfg[0x0a] = 0x00; cfg[0x0b] = 0x02;
+	evil[0] = 0xef; evil[1] = 0xbe; evil[2] = 0xad; evil[3] = 0xde;
+	mk_file("outside/dev/config", evil, sizeof(evil));
+	mk_text("outside/dev/vendor", "0xbeef\n");
+	mk_text("outside/dev/device", "0xdead\n");
+	mk_text("outside/dev/class", "0x020000\n");
+	mk_text("outside/cmdline", "OUTSIDE_SENTINEL_CMDLINE\n");
+	mk_text("outside/DMAR", "DMAR-OUTSIDE-SENTINEL");
+
+	mk_text("root/proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
+	mk_text("root/proc/version", "Linux version 6.1.0-hostile (gcc) #1 SMP\n");
+	mk_file("root/" REAL_DEV "/config", cfg, sizeof(cfg));
+	mk_text("root/" REAL_DEV "/vendor", "0x8086\n");
+	mk_text("root/" REAL_DEV "/device", "0x9d10\n");
+	mk_text("root/" REAL_DEV "/class", "0x020000\n");
+	mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	/* Escapes: a device that is the outside directory by a ".." chain, one by an absolute link
+	 * to the scratch copy, one to /etc, one to /proc/self; a group type and firmware table that
+	 * are links out; and the real device's iommu_group climbing far above the root. */
+	mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../../../../../../../../outside/dev");
+	char abs[600];
+	snprintf(abs, sizeof(abs), "%s/outside/dev", scratch);
+	mk_link("root/sys/bus/pci/devices/0000:00:03.0", abs);
+	mk_link("root/sys/bus/pci/devices/0000:00:04.0", "/etc");
+	mk_link("root/sys/bus/pci/devices/0000:00:05.0", "/proc/self");
+	mk_link("root/" REAL_DEV "/iommu_group", "../../../../../../../../outside");
+	mk_link("root/sys/firmware/acpi/tables/DMAR", "../../../../../outside/DMAR");
+	mk_link("root/sys/kernel/iommu_groups/1/type", "/etc/passwd");
+	mk_link("root/sys/kernel/iommu_groups/1/devices/0000:00:01.0", "../../../../../../outside/dev");
+}
+
+/* The audit of the tree sees its one real device and nothing from outside it. */
+static void test_audit_of_escaping_tree(void **state)
+{
+	char cmd[1400];
+	int status = -1;
+	(void)state;
+
+	build_escaping_root();
+	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --fail-on never --output %s 2>%s",
+		 IA_BIN, sp("root"), sp("report.json"), sp("stderr.txt"));
+	free(ia_run_capture(cmd, &status));
+	if (status != 0)
+		fail_msg("audit of the hostile tree: exit %d (want 0)", status);
+	size_t len = 0;
+	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"0000:00:01.0\""));
+	assert_non_null(strstr(json, "\"8086\"") ? strstr(json, "\"8086\"") : strstr(json, "0x8086"));
+	static const char *const never[] = { "beef", "dead", "OUTSIDE_SENTINEL", "root:x:0:0" };
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (strstr(json, never[i]))
+			fail_msg("the report holds \"%s\" from outside the root", never[i]);
+	free(json);
+}
+
+/* A capture of the same tree copies nothing from outside and writes only under its output. */
+static void test_capture_of_escaping_tree(void **state)
+{
+	struct ia_fsroot r;
+	struct ia_diags d = {0};
+	(void)state;
+
+	build_escaping_root();
+	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+	assert_int_equal(ia_snapshot_capture(&r, sp("cap"), &d), 0);
+	assert_int_equal(ia_snapshot_capture(&r, sp("cap.tar.gz"), &d), 0);
+	ia_fsroot_close(&r);
+	assert_true(tree_contains(sp("cap"), "BOOT_IMAGE")); /* the capture did copy the tree */
+	assert_false(tree_contains(sp("cap"), "OUTSIDE_SENTINEL"));
+	assert_false(tree_contains(sp("cap"), "DMAR-OUTSIDE"));
+	assert_false(tree_contains(sp("cap"), "root:x:0:0"));
+	/* Every escaping link was left out with a diagnostic, none copied as a link. */
+	struct stat st;
+	assert_int_not_equal(lstat(sp("cap/sys/bus/pci/devices/0000:00:02.0"), &st), 0);
+	assert_int_not_equal(lstat(sp("cap/sys/bus/pci/devices/0000:00:04.0"), &st), 0);
+	assert_non_null(ia_diags_find(&d, -IA_E_ESCAPE));
+	/* The archive unpacks (the unpacker refuses escaping links: there are none) and holds no
+	 * outside bytes either. */
+	char *dir = NULL;
+	struct ia_diags ud = {0};
+	assert_int_equal(ia_snapshot_unpack(sp("cap.tar.gz"), &dir, &ud), 0);
+	assert_false(tree_contains(dir, "OUTSIDE_SENTINEL"));
+	ia_snapshot_remove(dir);
+	free(dir);
+	/* Nothing beside the outputs: scratch holds only what the test made. */
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | tr '\\n' ' '", scratch);
+	char *ls = ia_run_capture(cmd, NULL);
+	assert_non_null(ls);
+	assert_string_equal(ls, "cap cap.tar.gz outside root tmp ");
+	free(ls);
+	assert_true(dir_is_empty(sp("tmp")));
+	ia_diags_free(&d);
+	ia_diags_free(&ud);
+}
+
+/* ---- archives --------------------------------------------------------------------------------- */
+
+enum mkind { MF, MD, ML };
+struct mem {
+	enum mkind kind;
+	const char *name;
+	const char *data;       /* file bytes or link target */
+};
+
+typedef int (*set_format_fn)(struct archive *);
+
+/* Write @m as an archive in the format @set_format selects, gzip'd when @gz. */
+static void write_arc(const char *path, set_format_fn set_format, bool gz, const struct mem *m, size_t n)
+{
+	struct archive *a = archive_write_new();
+
+	assert_non_null(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
+	assert_int_equal(set_format(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_mtime(e, 1700000000, 0);
+		archive_entry_set_filetype(e, m[i].kind == MF ? AE_IFREG : m[i].kind == MD ? AE_IFDIR : AE_IFLNK);
+		archive_entry_set_perm(e, m[i].kind == ML ? 0777 : 0755);
+		if (m[i].kind == ML)
+			archive_entry_set_symlink(e, m[i].data);
+		archive_entry_set_size(e, m[i].kind == MF ? (la_int64_t)strlen(m[i].data) : 0);
+		if (archive_write_header(a, e) != ARCHIVE_OK)
+			fail_msg("%s: member %s: %s", path, m[i].name, archive_error_string(a));
+		if (m[i].kind == MF && m[i].data[0])
+			archive_write_data(a, m[i].data, strlen(m[i].data));
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* Member names that reach outside by spelling ".." differently, links that leave by a detour. */
+static void test_archive_escape_spellings(void **state)
+{
+	static const struct { const char *name; struct mem m[3]; size_t n; } cases[] = {
+		{ "dot-then-dotdot", { { MF, "./../x", "pwned" } }, 1 },
+		{ "dotdot-mid-path", { { MD, "a/", "" }, { MF, "a/./../../x", "pwned" } }, 2 },
+		{ "double-slashes", { { MF, "a//..//..//x", "pwned" } }, 1 },
+		{ "trailing-dotdot", { { MD, "a/..", "" } }, 1 },
+		{ "absolute-dir", { { MD, "/tmp/ia-hostile-abs/", "" } }, 1 },
+		{ "link-to-dotdot", { { ML, "up", ".." } }, 1 },
+		{ "link-to-proc", { { ML, "self", "/proc/self/root" } }, 1 },
+		{ "link-down-then-up", { { MD, "a/", "" }, { ML, "a/l", "b/../../../x" } }, 2 },
+		{ "write-through-dotdot-link", { { ML, "l", "." }, { MF, "l/../x", "pwned" } }, 2 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char arc[600], *dir = NULL;
+		struct ia_diags d = {0};
+
+		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", scratch, cases[i].name);
+		write_arc(arc, archive_write_set_format_pax_restricted, true, cases[i].m, cases[i].n);
+		int rc = ia_snapshot_unpack(arc, &dir, &d);
+		if (rc != -IA_E_ARCHIVE || dir)
+			fail_msg("case %s: rc %d (%s), want -IA_E_ARCHIVE", cases[i].name, rc, ia_strerror(rc));
+		assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
+		assert_true(dir_is_empty(sp("tmp")));
+		struct stat st;
+		assert_int_not_equal(lstat(sp("x"), &st), 0);
+		assert_int_not_equal(lstat("/tmp/ia-hostile-abs", &st), 0);
+		ia_diags_free(&d);
+	}
+}
+
+/* Only tar, plain or gzip'd: zip and cpio archives of a good tree never reach their parsers. */
+static void test_archive_formats(void **state)
+{
+	static const struct mem good[] = { { MD, "proc/", "" }, { MF, "proc/cmdline", "quiet\n" },
+					   { ML, "proc/l", "cmdline" } };
+	static const struct { const char *file; set_format_fn format; bool gz; int rc; } cases[] = {
+		{ "good.tar.gz", archive_write_set_format_pax_restricted, true, 0 },
+		{ "good.tar", archive_write_set_format_ustar, false, 0 },
+		{ "gnu.tar.gz", archive_write_set_format_gnutar, true, 0 },
+		{ "good.zip", archive_write_set_format_zip, false, -IA_E_ARCHIVE },
+		{ "good.cpio.gz", archive_write_set_format_cpio_newc, true, -IA_E_ARCHIVE },
+		{ "good.7z", archive_write_set_format_7zip, false, -IA_E_ARCHIVE },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = NULL;
+		struct ia_diags d = {0};
+
+		write_arc(sp(cases[i].file), cases[i].format, cases[i].gz, good, 3);
+		int rc = ia_snapshot_unpack(sp(cases[i].file), &dir, &d);
+		if (rc != cases[i].rc)
+			fail_msg("%s: rc %d (%s), want %d", cases[i].file, rc, ia_strerror(rc), cases[i].rc);
+		if (rc == 0) {
+			char p[4200];
+			snprintf(p, sizeof(p), "%s/proc/l", dir);
+			size_t len = 0;
+			char *b = (char *)ia_slurp(p, &len);
+			assert_non_null(b);
+			assert_string_equal(b, "quiet\n");
+			free(b);
+			ia_snapshot_remove(dir);
+			free(dir);
+		} else {
+			assert_null(dir);
+			assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
+		}
+		assert_true(dir_is_empty(sp("tmp")));
+		ia_diags_free(&d);
+	}
+}
+
+/* Past the member-count or byte limit: -IA_E_TOOBIG, a message naming the limit, nothing left. */
+static void test_archive_limits(void **state)
+{
+	static const struct mem m[] = { { MD, "a/", "" }, { MF, "a/one", "0123456789" },
+					{ MF, "a/two", "0123456789" }, { MF, "a/three", "0123456789" } };
+	static const struct { struct ia_snapshot_limits lim; int rc; const char *msg; } cases[] = {
+		{ { 1000, 10 }, 0, NULL },
+		{ { 30, 10 }, 0, NULL },                     /* exactly at the byte limit */
+		{ { 29, 10 }, -IA_E_TOOBIG, "\"a/three\": the capture unpacks to more than 29 bytes" },
+		{ { 1000, 4 }, 0, NULL },                    /* exactly at the member limit */
+		{ { 1000, 3 }, -IA_E_TOOBIG, "more than 3 members" },
+	};
+	(void)state;
+
+	write_arc(sp("four.tar.gz"), archive_write_set_format_pax_restricted, true, m, 4);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = NULL;
+		struct ia_diags d = {0};
+		int rc = ia_snapshot_unpack_limited(sp("four.tar.gz"), &cases[i].lim, &dir, &d);
+
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: rc %d (%s), want %d", i, rc, ia_strerror(rc), cases[i].rc);
+		if (rc == 0) {
+			ia_snapshot_remove(dir);
+			free(dir);
+		} else {
+			const struct ia_diag *g = ia_diags_find(&d, -IA_E_TOOBIG);
+			assert_non_null(g);
+			if (!strstr(g->msg, cases[i].msg))
+				fail_msg("case %zu: \"%s\" does not say \"%s\"", i, g->msg, cases[i].msg);
+			assert_null(dir);
+		}
+		assert_true(dir_is_empty(sp("tmp")));
+		ia_diags_free(&d);
+	}
+}
+
+/* A member whose header states 8 GiB is refused before any byte is written (the default limit). */
+static void test_archive_huge_member(void **state)
+{
+	uint8_t hdr[1024] = {0};
+	unsigned sum = 0;
+	(void)state;
+
+	/* One ustar header, size 077777777777 (8 GiB - 1), no data: the declared size alone. */
+	strcpy((char *)hdr, "huge");
+	memcpy(hdr + 100, "0000644", 8);
+	memcpy(hdr + 108, "0000000", 8);
+	memcpy(hdr + 116, "0000000", 8);
+	memcpy(hdr + 124, "77777777777", 12);
+	memcpy(hdr + 136, "14521526000", 12);
+	memset(hdr + 148, ' ', 8);
+	hdr[156] = '0';
+	memcpy(hdr + 257, "ustar", 6);
+	memcpy(hdr + 263, "00", 2);
+	for (size_t i = 0; i < 512; i++)
+		sum += hdr[i];
+	snprintf((char *)hdr + 148, 8, "%06o", sum);
+	mk_file("huge.tar", hdr, sizeof(hdr));
+
+	char *dir = NULL;
+	struct ia_diags d = {0};
+	assert_int_equal(ia_snapshot_unpack(sp("huge.tar"), &dir, &d), -IA_E_TOOBIG);
+	assert_null(dir);
+	const struct ia_diag *g = ia_diags_find(&d, -IA_E_TOOBIG);
+	assert_non_null(g);
+	assert_non_null(strstr(g->msg, "\"huge\""));
+	assert_true(dir_is_empty(sp("tmp")));
+	ia_diags_free(&d);
+}
+
+/* ---- firmware built to make decoders quadratic ------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Generous: the quadratic versions took minutes; the fixed ones take well under a second. */
+#define DOS_SECONDS 20.0
+
+/* 65536 IVHDs each claiming DeviceID 1 (found by fuzzing's review: pairwise type ranking and the
+ * lookup's rescan were quadratic). */
+static void test_ivrs_many_ivhds(void **state)
+{
+	const size_t n = IA_IVRS_MAX_BLOCKS;
+	const size_t blen = 28, len = IA_IVRS_HDR_LEN + n * blen;
+	uint8_t *t = calloc(1, len);
+	(void)state;
+
+	assert_non_null(t);
+	memcpy(t, "IVRS", 4);
+	t[4] = (uint8_t)len; t[5] = (uint8_t)(len >> 8); t[6] = (uint8_t)(len >> 16); t[7] = (uint8_t)(len >> 24);
+	t[8] = 2;
+	t[36] = 0x03; t[37] = 0x30; /* IVinfo: EFRSup, DMA remap, 48-bit PA */
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *b = t + IA_IVRS_HDR_LEN + i * blen;
+		b[0] = IA_IVHD_TYPE_10;
+		b[2] = (uint8_t)blen;
+		b[4] = (uint8_t)(2 + i % 0xfff0); b[5] = (uint8_t)((2 + i % 0xfff0) >> 8); /* IOMMU DeviceID */
+		b[6] = 0x40;
+		b[24] = IA_IVHD_DEV_SELECT; b[25] = 0x01; /* DeviceID 0x0001 */
+	}
+	uint8_t sum = 0;
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)-sum;
+
+	struct ia_ivrs v;
+	struct ia_diags d = {0};
+	struct ia_ivrs_match m;
+	double t0 = now_s();
+	ia_ivrs_decode(t, len, &v, &d);
+	assert_int_equal(v.n_ivhd, n);
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(ia_ivrs_lookup(&v, 0, 1, &m), 0);
+	double dt = now_s() - t0;
+	assert_int_equal(m.n_ivhd_claims, n);     /* every IVHD claims it; the last wins */
+	assert_int_equal(m.ivhd, n - 1);
+	assert_true(v.ivhd[0].highest_for_iommu);
+	if (dt > DOS_SECONDS)
+		fail_msg("decoding and 8 lookups took %.1f s", dt);
+	ia_ivrs_free(&v);
+	ia_diags_free(&d);
+	free(t);
+}
+
+/* 20000 host bridges, each with an msi-parent and an iommu-map naming the same ITS (libfdt's
+ * phandle lookup and fdt_get_path() scan the tree per call: quadratic, minutes at 16 MiB). */
+static void test_fdt_many_bridges(void **state)
+{
+	const int n = 20000;
+	const size_t cap = 8u << 20;
+	void *fdt = malloc(cap);
+	(void)state;
+
+	assert_non_null(fdt);
+	assert_int_equal(fdt_create(fdt, (int)cap), 0);
+	assert_int_equal(fdt_finish_reservemap(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, ""), 0);
+	assert_int_equal(fdt_begin_node(fdt, "its@1000"), 0);
+	assert_int_equal(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"), 0);
+	assert_int_equal(fdt_property(fdt, "msi-controller", NULL, 0), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#msi-cells", 1), 0);
+	assert_int_equal(fdt_property_u32(fdt, "phandle", 1), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	for (int i = 0; i < n; i++) {
+		char name[32];
+		fdt32_t parent[2] = { cpu_to_fdt32(1), cpu_to_fdt32(0) };
+		snprintf(name, sizeof(name), "pcie@%x", 0x100000 + i * 16);
+		assert_int_equal(fdt_begin_node(fdt, name), 0);
+		assert_int_equal(fdt_property_string(fdt, "device_type", "pci"), 0);
+		assert_int_equal(fdt_property(fdt, "msi-parent", parent, sizeof(parent)), 0);
+		assert_int_equal(fdt_end_node(fdt), 0);
+	}
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_finish(fdt), 0);
+
+	struct ia_fdt f;
+	struct ia_diags d = {0};
+	double t0 = now_s();
+	assert_int_equal(ia_fdt_decode(fdt, fdt_totalsize(fdt), &f, &d), 0);
+	double dt = now_s() - t0;
+	assert_int_equal(f.n_bridges, (size_t)n);
+	assert_int_equal(f.n_msi_ctrls, 1);
+	assert_string_equal(f.bridges[n - 1].path, "/pcie@14e1f0");
+	assert_true(f.bridges[n - 1].has_msi_ctrl && f.bridges[n - 1].msi_isolating);
+	if (dt > DOS_SECONDS)
+		fail_msg("decoding took %.1f s", dt);
+	ia_fdt_free(&f);
+	ia_diags_free(&d);
+	free(fdt);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_audit_of_escaping_tree),
+		T(test_capture_of_escaping_tree),
+		T(test_archive_escape_spellings),
+		T(test_archive_formats),
+		T(test_archive_limits),
+		T(test_archive_huge_member),
+		T(test_ivrs_many_ivhds),
+		T(test_fdt_many_bridges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
