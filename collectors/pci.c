@@ -25,7 +25,11 @@ static _Thread_local struct pci_run {
 	bool in_libpci;
 } *pci_run_cur;
 
-static _Noreturn void pci_libpci_error(char *msg, ...)
+/* libpci's hooks (struct pci_access error/warning/debug): printf-like; error must not return. */
+static void pci_libpci_error(char *msg, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void pci_libpci_warning(char *msg, ...) __attribute__((format(printf, 1, 2)));
+
+static void pci_libpci_error(char *msg, ...)
 {
 	va_list ap;
 	struct pci_run *r = pci_run_cur;

@@ -160,11 +160,13 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		d->dev = (uint8_t)sqlite3_column_int(st, 3);
 		d->fn = (uint8_t)sqlite3_column_int(st, 4);
 		int64_t ven, dev;
-		d->has_ids = ia_db_col_int(st, 5, &ven) & ia_db_col_int(st, 6, &dev);
+		bool h_ven = ia_db_col_int(st, 5, &ven), h_dev = ia_db_col_int(st, 6, &dev); /* both read */
+		d->has_ids = h_ven && h_dev;
 		d->vendor = (uint16_t)ven;
 		d->device = (uint16_t)dev;
 		int64_t sv, sd;
-		d->has_subsys = ia_db_col_int(st, 7, &sv) & ia_db_col_int(st, 8, &sd);
+		bool h_sv = ia_db_col_int(st, 7, &sv), h_sd = ia_db_col_int(st, 8, &sd); /* both read */
+		d->has_subsys = h_sv && h_sd;
 		d->subsys_vendor = (uint16_t)sv;
 		d->subsys_device = (uint16_t)sd;
 		d->has_class = ia_db_col_int(st, 9, &v);
@@ -178,7 +180,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		if (ia_db_col_int(st, 14, &v))
 			d->pcie_type = (uint8_t)v;
 		int64_t sec, sub;
-		d->has_bus_range = ia_db_col_int(st, 15, &sec) & ia_db_col_int(st, 16, &sub);
+		bool h_sec = ia_db_col_int(st, 15, &sec), h_sub = ia_db_col_int(st, 16, &sub); /* both read */
+		d->has_bus_range = h_sec && h_sub;
 		d->secondary_bus = (uint8_t)sec;
 		d->subordinate_bus = (uint8_t)sub;
 		d->config_bytes = (size_t)sqlite3_column_int64(st, 17);

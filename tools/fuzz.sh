@@ -16,7 +16,7 @@ build=${IA_FUZZ_BUILD:-build/fuzz}
 jobs=${IA_FUZZ_JOBS:-2}
 
 command -v clang >/dev/null || { echo "tools/fuzz.sh: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
-if ! out=$(CC=clang cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_TESTS=OFF \
+if ! out=$(CC=clang cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIA_TESTS=OFF -DIA_WERROR=ON \
 	-DIA_FUZZ=ON 2>&1 && cmake --build "$build" 2>&1); then
 	printf '%s\n' "$out" | tail -40 >&2
 	echo "tools/fuzz.sh: the fuzz build failed" >&2

@@ -79,7 +79,8 @@ struct unit {
 static struct unit units[512];
 static int n_units;
 
-static _Noreturn void die(const char *fmt, ...)
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,6 +129,7 @@ static void put(const char *rel, const void *data, size_t len)
 		die("write %s: %s", p, strerror(errno));
 }
 
+static void putf(const char *dir, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void putf(const char *dir, const char *name, const char *fmt, ...)
 {
 	char rel[4096], buf[8192];
