@@ -622,8 +622,29 @@ static int pci_collect(struct ia_ctx *ctx)
 	pacc->debug = pci_libpci_debug;
 	pacc->buscentric = 1; /* enumerate by directory and config only: libpci exits on missing attributes otherwise */
 	if (sysfs) {
+		/* libpci lists <sysfs.path>/devices by path name, following whatever links it meets: hand
+		 * it the directory as resolved inside the root, so a tree whose sys/bus/pci leads out of
+		 * the root (a link to /sys) cannot make it enumerate another host's devices. In
+		 * buscentric mode it reads no attribute; every read below goes through the root. */
+		char bus_canon[1024];
+		long cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci", bus_canon, sizeof(bus_canon));
+		if (cl < 0) {
+			ia_ctx_error(ctx, "sys/bus/pci", (int)cl, -1, "every PCI function",
+				     "cannot resolve the PCI bus directory inside the root: %s", ia_strerror((int)cl));
+			goto out;
+		}
+		/* and <that>/devices must be a directory of its own, not a link libpci would follow */
+		char dev_canon[1100], want[1100];
+		snprintf(want, sizeof(want), "%s%sdevices", bus_canon, bus_canon[0] ? "/" : "");
+		cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci/devices", dev_canon, sizeof(dev_canon));
+		if (cl < 0 || strcmp(dev_canon, want)) {
+			ia_ctx_error(ctx, "sys/bus/pci/devices", cl < 0 ? (int)cl : -ELOOP, -1, "every PCI function",
+				     "sys/bus/pci/devices is not a plain directory inside the root (%s): refused",
+				     cl < 0 ? ia_strerror((int)cl) : "a symbolic link");
+			goto out;
+		}
 		pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-		snprintf(path, sizeof(path), "%s/sys/bus/pci", ctx->root->path);
+		snprintf(path, sizeof(path), "%s/%s", ctx->root->path, bus_canon);
 		pci_set_param(pacc, "sysfs.path", path);
 	} else {
 		pacc->method = PCI_ACCESS_DUMP;

@@ -515,6 +515,39 @@ static void test_fdt_many_bridges(void **state)
 	free(fdt);
 }
 
+/*
+ * libpci enumerates <root>/sys/bus/pci/devices by path name. A tree whose devices directory is a
+ * relative link that climbs out of the root (and lands on another tree of devices) must not make it
+ * list functions from outside: the collector refuses a devices directory that is a link.
+ */
+static void test_enumeration_link_out_of_root(void **state)
+{
+	char cmd[2048];
+	int status = -1;
+	(void)state;
+
+	/* outside/devs: a real device directory outside the root; root/dev/shm/...: its in-root twin,
+	 * so that resolution inside the root succeeds too (the kernel would follow it outside) */
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; R=%s; O=%s; mkdir -p $R/sys/bus/pci $R/proc $O/devs/0000:00:1f.0 && "
+		 "head -c 256 /dev/zero > $O/devs/0000:00:1f.0/config && echo 0xdead > $O/devs/0000:00:1f.0/vendor && "
+		 "echo 'Linux version 6.12.0 (t) #1' > $R/proc/version && "
+		 "mkdir -p $R$O && cp -a $O/devs $R$O/devs && "
+		 "ln -s \"$(printf '../%%.0s' $(seq 1 40))$O/devs\" $R/sys/bus/pci/devices",
+		 sp("root"), sp("outside"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --fail-on never --output %s 2>/dev/null",
+		 IA_BIN, sp("root"), sp("report.json"));
+	free(ia_run_capture(cmd, &status));
+	assert_int_equal(status, 0);
+	size_t len = 0;
+	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	assert_non_null(json);
+	assert_null(strstr(json, "\"0000:00:1f.0\""));
+	assert_non_null(strstr(json, "sys/bus/pci/devices is not a plain directory inside the root"));
+	free(json);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -522,6 +555,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_audit_of_escaping_tree),
 		T(test_capture_of_escaping_tree),
+		T(test_enumeration_link_out_of_root),
 		T(test_archive_escape_spellings),
 		T(test_archive_formats),
 		T(test_archive_limits),
