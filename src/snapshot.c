@@ -266,20 +266,46 @@ static bool snap_ar_header(struct snap_sink *s, struct archive_entry *e, const c
 	return false;
 }
 
-static int snap_mkdirs(struct snap_sink *s, const char *rel)
+/*
+ * The directory that will hold @rel in a directory output, created as needed, with *leaf set to
+ * @rel's last component. Every component is created and opened with O_NOFOLLOW|O_DIRECTORY from
+ * the output's descriptor downwards, so a link the capture wrote earlier (a tree may make one path
+ * lead through another) is never followed: a write can only land under the output.
+ * Return: a directory descriptor to close(), or -errno (-ELOOP/-ENOTDIR when a component is a link).
+ */
+static int snap_parent_fd(struct snap_sink *s, const char *rel, const char **leaf)
 {
 	char p[4096];
+	int fd = dup(s->dirfd);
 
-	if (s->ar)
-		return 0; /* tar readers create parents */
-	snprintf(p, sizeof(p), "%s", rel);
-	for (char *q = strchr(p, '/'); q; q = strchr(q + 1, '/')) {
-		*q = '\0';
-		if (mkdirat(s->dirfd, p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*q = '/';
+	if (fd < 0)
+		return -errno;
+	if (snprintf(p, sizeof(p), "%s", rel) >= (int)sizeof(p)) {
+		close(fd);
+		return -ENAMETOOLONG;
 	}
-	return 0;
+	char *comp = p, *slash;
+	while ((slash = strchr(comp, '/'))) {
+		*slash = '\0';
+		if (!*comp || !strcmp(comp, ".") || !strcmp(comp, "..")) {
+			close(fd);
+			return -EINVAL;
+		}
+		if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = -errno;
+		close(fd);
+		if (nfd < 0)
+			return e;
+		fd = nfd;
+		comp = slash + 1;
+	}
+	*leaf = rel + (comp - p);
+	return fd;
 }
 
 static void snap_put_file(struct snap_sink *s, const char *rel, const void *data, size_t len)
@@ -296,16 +322,22 @@ static void snap_put_file(struct snap_sink *s, const char *rel, const void *data
 					  archive_error_string(s->ar));
 		archive_entry_free(e);
 	} else {
-		snap_mkdirs(s, rel);
-		int fd = openat(s->dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		const char *leaf = NULL;
+		int pfd = snap_parent_fd(s, rel, &leaf);
+		int fd = pfd < 0 ? -1 : openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int oerr = pfd < 0 ? -pfd : errno;
 		size_t done = 0;
 		ssize_t w = fd < 0 ? -1 : 0;
 		while (fd >= 0 && done < len && (w = write(fd, (const char *)data + done, len - done)) > 0)
 			done += (size_t)w; /* a short write is retried: the next one says why (ENOSPC, EFBIG) */
-		if (fd < 0 || done < len)
+		if (fd < 0)
+			snap_write_failed(s, rel, -oerr, strerror(oerr));
+		else if (done < len)
 			snap_write_failed(s, rel, w < 0 ? -errno : -EIO, w < 0 ? strerror(errno) : NULL);
 		if (fd >= 0)
 			close(fd);
+		if (pfd >= 0)
+			close(pfd);
 	}
 	s->files++;
 }
@@ -322,9 +354,14 @@ static void snap_put_dir(struct snap_sink *s, const char *rel)
 		snap_ar_header(s, e, rel);
 		archive_entry_free(e);
 	} else {
-		snap_mkdirs(s, rel);
-		if (mkdirat(s->dirfd, rel, 0755) < 0 && errno != EEXIST)
+		const char *leaf = NULL;
+		int pfd = snap_parent_fd(s, rel, &leaf);
+		if (pfd < 0)
+			snap_write_failed(s, rel, pfd, strerror(-pfd));
+		else if (mkdirat(pfd, leaf, 0755) < 0 && errno != EEXIST)
 			snap_write_failed(s, rel, -errno, strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
 	}
 }
 
@@ -340,9 +377,14 @@ static void snap_put_link(struct snap_sink *s, const char *rel, const char *targ
 		snap_ar_header(s, e, rel);
 		archive_entry_free(e);
 	} else {
-		snap_mkdirs(s, rel);
-		if (symlinkat(target, s->dirfd, rel) < 0 && errno != EEXIST)
+		const char *leaf = NULL;
+		int pfd = snap_parent_fd(s, rel, &leaf);
+		if (pfd < 0)
+			snap_write_failed(s, rel, pfd, strerror(-pfd));
+		else if (symlinkat(target, pfd, leaf) < 0 && errno != EEXIST)
 			snap_write_failed(s, rel, -errno, strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
 	}
 }
 
@@ -506,7 +548,8 @@ static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_di
 				snap_ar_header(s, e, rel);
 				archive_entry_free(e);
 			} else {
-				snap_mkdirs(s, rel);
+				rel[strlen(rel) - 1] = '\0'; /* the trailing '/' */
+				snap_put_dir(s, rel);
 			}
 		} else {
 			struct stat st;

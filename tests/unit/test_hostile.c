@@ -548,6 +548,32 @@ static void test_enumeration_link_out_of_root(void **state)
 	free(json);
 }
 
+/*
+ * A tree whose links, once written into a directory capture, lead through each other out of the
+ * output (a review's reproduction): group "virtfnA" points back up to the capture's top, so
+ * writing "virtfnA/devices/esc/..." would follow the capture's own links to a victim directory
+ * beside the output. Nothing may be written outside the output.
+ */
+static void test_capture_link_chain(void **state)
+{
+	char cmd[2048];
+	int status = -1;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; S=%s; mkdir -p $S/devices $S/sys/kernel/iommu_groups $S/sys/bus/pci/devices $S/proc %s && "
+		 "ln -s ../../victim $S/devices/esc && "
+		 "ln -s ../../../devices/esc $S/sys/kernel/iommu_groups/virtfnB && "
+		 "ln -s ../../.. $S/sys/kernel/iommu_groups/virtfnA && "
+		 "ln -s ../../../kernel/iommu_groups $S/sys/bus/pci/devices/0000:00:00.0 && "
+		 "mkdir -p $S/victim && echo planted > $S/victim/type && echo 'Linux version 6.12.0 (t) #1' > $S/proc/version",
+		 sp("src"), sp("victim"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s snapshot --root %s --output %s 2>/dev/null", IA_BIN, sp("src"), sp("out"));
+	free(ia_run_capture(cmd, &status));
+	assert_true(dir_is_empty(sp("victim")));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -556,6 +582,7 @@ int main(void)
 		T(test_audit_of_escaping_tree),
 		T(test_capture_of_escaping_tree),
 		T(test_enumeration_link_out_of_root),
+		T(test_capture_link_chain),
 		T(test_archive_escape_spellings),
 		T(test_archive_formats),
 		T(test_archive_limits),
