@@ -415,7 +415,7 @@ static void json_stream_array(struct json_stream *js, const char *key, const str
 	fputs(n ? "\n  ]" : "]", js->out);
 }
 
-int ia_report_json(const struct ia_audit *a, FILE *out)
+int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
 {
 	struct json_stream js = { .out = out };
 	json_t *tool = json_object(), *sum = json_object();
@@ -442,7 +442,8 @@ int ia_report_json(const struct ia_audit *a, FILE *out)
 	json_object_set_new(sum, "info", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_INFO)));
 	json_object_set_new(sum, "devices", json_integer((json_int_t)a->n_devs));
 	json_object_set_new(sum, "groups", json_integer((json_int_t)a->n_groups));
-	json_object_set_new(sum, "verdict", ia_json_text(ne ? "fail" : "pass"));
+	json_object_set_new(sum, "verdict", ia_json_text(ia_report_verdict_fails(a, o ? o->fail_on : IA_FAIL_ON_ERROR)
+							 ? "fail" : "pass"));
 	json_stream_member(&js, "summary", sum, false);
 	fputs("\n}\n", out);
 	free(js.buf);

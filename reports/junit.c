@@ -299,7 +299,9 @@ int ia_report_junit(const struct ia_audit *a, const struct ia_report_opts *o, FI
 	/* Findings, except the engine's repetition of a->not_evaluated (rendered as <skipped>). */
 	for (size_t i = 0; i < a->n_findings; i++) {
 		const struct ia_finding *f = &a->findings[i];
-		if (!strcmp(f->rule, JUNIT_NOT_EVALUATED) && junit_skip_reason(a, f->subject)) {
+		/* (only for rules of the table: "not evaluated" about collect.unreadable or policy ids has no
+		 * suite to fold into and stays a testcase of its own, failing when its level fails) */
+		if (!strcmp(f->rule, JUNIT_NOT_EVALUATED) && junit_in_table(f->subject) && junit_skip_reason(a, f->subject)) {
 			for (size_t r = 0; r < ia_n_rules; r++)
 				if (!strcmp(suites[r].id, f->subject) && ia_finding_fails(f, fail_on) && !suites[r].skip_fail)
 					suites[r].skip_fail = f;

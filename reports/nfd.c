@@ -96,7 +96,7 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE
 	if (!rc)
 		rc = nfd_label_n(out, "assignable-groups", assignable);
 	if (!rc)
-		rc = nfd_label(out, "verdict", ia_report_failing(a, fail_on) ? "fail" : "pass");
+		rc = nfd_label(out, "verdict", ia_report_verdict_fails(a, fail_on) ? "fail" : "pass");
 
 	/* Per vendor:device, over the functions vfio-pci could bind (vfio_pci_probe() takes header type 0 only). */
 	for (size_t i = 0; i < a->n_devs; i++)

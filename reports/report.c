@@ -21,6 +21,11 @@ size_t ia_report_failing(const struct ia_audit *a, enum ia_fail_on fail_on)
 	return n;
 }
 
+bool ia_report_verdict_fails(const struct ia_audit *a, enum ia_fail_on fail_on)
+{
+	return ia_report_failing(a, fail_on == IA_FAIL_ON_NEVER ? IA_FAIL_ON_ERROR : fail_on) > 0;
+}
+
 const char *ia_report_rule_advice(const char *id)
 {
 	for (size_t r = 0; r < ia_n_rules; r++)

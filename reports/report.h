@@ -29,6 +29,13 @@ bool ia_finding_fails(const struct ia_finding *f, enum ia_fail_on fail_on);
 /** ia_report_failing() - how many findings of @a fail under @fail_on (0 means exit status 0). */
 size_t ia_report_failing(const struct ia_audit *a, enum ia_fail_on fail_on);
 
+/**
+ * ia_report_verdict_fails() - the host verdict of JSON summary.verdict and the NFD verdict label:
+ * true when a finding that is not waived reaches @fail_on, where IA_FAIL_ON_NEVER (which only keeps
+ * the exit status 0, e.g. for fleet collection) judges at the default level, error.
+ */
+bool ia_report_verdict_fails(const struct ia_audit *a, enum ia_fail_on fail_on);
+
 /** ia_report_rule_advice() - the advice of rule @id in the rule table (ia_rules[]), or NULL if no rule has that id. */
 const char *ia_report_rule_advice(const char *id);
 
@@ -42,11 +49,23 @@ const char *ia_report_rule_advice(const char *id);
 json_t *ia_json_text(const char *s);
 
 /**
- * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1",
+ * ia_report_safe_open() - a stream that writes into @out with the text reports' filter: C0/C1
+ * controls other than LF and tab, DEL and malformed UTF-8 become '?', so text quoted from an audited
+ * host (driver names, firmware strings) cannot carry terminal escape sequences. For `plan` and
+ * `diff` text. Return: the stream, or NULL when out of memory.
+ */
+FILE *ia_report_safe_open(FILE *out);
+
+/** ia_report_safe_close() - close a stream from ia_report_safe_open(): 0, or -EIO when a write failed. */
+int ia_report_safe_close(FILE *f, FILE *out);
+
+/**
+ * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1"; summary.verdict per
+ * ia_report_verdict_fails() with @o's fail_on, error when @o is NULL),
  * ../shared/docs/contract.md; reports/report.schema.json) to @out.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
-int ia_report_json(const struct ia_audit *a, FILE *out);
+int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
 
 /**
  * ia_report_text() - the report for people, read top-down: the overall verdict and what fails it

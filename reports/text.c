@@ -242,6 +242,34 @@ static int text_filter_end(FILE *f, FILE *out)
 	return fclose(f) != 0 || bad || ferror(out) ? -EIO : 0;
 }
 
+static int text_filter_close_free(void *cookie)
+{
+	text_filter_flush_bad(cookie);
+	free(cookie);
+	return 0;
+}
+
+FILE *ia_report_safe_open(FILE *out)
+{
+	static const cookie_io_functions_t io = { .write = text_filter_write, .close = text_filter_close_free };
+	struct text_filter *t = calloc(1, sizeof(*t));
+	FILE *f = NULL;
+
+	if (!t)
+		return NULL;
+	t->out = out;
+	if (!(f = fopencookie(t, "w", io)))
+		free(t);
+	else
+		setvbuf(f, NULL, _IOFBF, 0); /* no colour to interleave: buffered */
+	return f;
+}
+
+int ia_report_safe_close(FILE *f, FILE *out)
+{
+	return text_filter_end(f, out);
+}
+
 /* ANSI SGR sequences (ECMA-48 §8.3.117), written only when colour is on. */
 #define TEXT_RED "1;31"
 #define TEXT_GREEN "32"

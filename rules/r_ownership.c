@@ -15,9 +15,13 @@ static bool r_dmd(const char *drv)
 	return d && d->mainline != IA_DMD_NOT_MAINLINE;
 }
 
+/* A VFIO bus driver per rules/data/driver_managed_dma.csv (not any name containing "vfio": an
+ * unknown driver is taken to claim DMA ownership, the fail-closed reading). */
 static bool r_is_vfio_driver(const char *drv)
 {
-	return drv && (strstr(drv, "vfio") != NULL);
+	const struct ia_dmd_driver *m = drv ? ia_dmd_lookup(drv) : NULL;
+
+	return m && m->vfio_bus_driver;
 }
 
 /* Exceptions: members that may stay in a user-owned group, named with their cost. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules/quirks.h"
 #include "rules/rules.h"
 
 /* vfio_pci_dev_in_denylist(): Intel QAT (DH895xCC, C3xxx, C62x and their VFs), DSA, IAX. */
@@ -51,7 +52,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (!d->has_hdr || d->hdr_type != 0)
 			continue; /* bridges are covered as exceptions: nobody assigns them */
 		/* a PF already on a VFIO driver created its VFs itself (vfio-pci enable_sriov=1) */
-		bool on_vfio = d->driver && strstr(d->driver, "vfio");
+		const struct ia_dmd_driver *m = d->driver ? ia_dmd_lookup(d->driver) : NULL;
+		bool on_vfio = m && m->vfio_bus_driver;
 		if (d->has_numvfs && d->numvfs > 0 && !d->is_vf && !on_vfio) {
 			char evd[128];
 			snprintf(evd, sizeof(evd), "sriov_numvfs = %u", d->numvfs);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -238,6 +239,30 @@ static const struct ia_finding **diff_sorted(const struct ia_audit *a)
 	return v;
 }
 
+/* One finding pair or leftover of a (rule, subject) run. */
+static int diff_finding_pair(struct ia_diff *d, const struct ia_finding *f, const struct ia_finding *g)
+{
+	const struct ia_finding *e = f ? f : g;
+	char subject[512], val[1200];
+	int rc;
+
+	snprintf(subject, sizeof(subject), "[%s] %s", e->rule, e->subject);
+	if (f && g) {
+		if ((rc = diff_value(d, "finding", subject, "level", ia_level_name(f->level), ia_level_name(g->level))))
+			return rc;
+		return diff_value(d, "finding", subject, "waived", f->waived ? "true" : "false", g->waived ? "true" : "false");
+	}
+	snprintf(val, sizeof(val), "%s: %s", ia_level_name(e->level), e->message);
+	return f ? diff_add(d, "finding", subject, "resolved", NULL, val, NULL)
+		 : diff_add(d, "finding", subject, "appeared", NULL, NULL, val);
+}
+
+/*
+ * Findings are matched by (rule, subject); within one such run, first the ones with the same
+ * message (the same finding: only its level or waiver may have changed), then the rest in order
+ * (a finding whose wording changed), and what is left resolved or appeared. Pairing by position
+ * alone called a resolved error beside a surviving warning a level change.
+ */
 static int diff_findings(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
 {
 	const struct ia_finding **x = diff_sorted(o), **y = diff_sorted(n);
@@ -253,25 +278,53 @@ static int diff_findings(struct ia_diff *d, const struct ia_audit *o, const stru
 		int c = i == o->n_findings ? 1 : k == n->n_findings ? -1 : strcmp(x[i]->rule, y[k]->rule);
 		if (c == 0)
 			c = strcmp(x[i]->subject, y[k]->subject);
-		const struct ia_finding *f = c <= 0 ? x[i] : y[k];
-		char subject[512], val[1200];
-		snprintf(subject, sizeof(subject), "[%s] %s", f->rule, f->subject);
-		if (c == 0) {
-			const struct ia_finding *g = y[k];
-			i++, k++;
-			if ((rc = diff_value(d, "finding", subject, "level", ia_level_name(f->level), ia_level_name(g->level))))
-				break;
-			rc = diff_value(d, "finding", subject, "waived", f->waived ? "true" : "false", g->waived ? "true" : "false");
+		if (c < 0) {
+			rc = diff_finding_pair(d, x[i++], NULL);
 			continue;
 		}
-		snprintf(val, sizeof(val), "%s: %s", ia_level_name(f->level), f->message);
-		if (c < 0) {
-			rc = diff_add(d, "finding", subject, "resolved", NULL, val, NULL);
-			i++;
-		} else {
-			rc = diff_add(d, "finding", subject, "appeared", NULL, NULL, val);
-			k++;
+		if (c > 0) {
+			rc = diff_finding_pair(d, NULL, y[k++]);
+			continue;
 		}
+		/* the run [i, i2) x [k, k2) shares rule and subject */
+		size_t i2 = i, k2 = k;
+		while (i2 < o->n_findings && !strcmp(x[i2]->rule, x[i]->rule) && !strcmp(x[i2]->subject, x[i]->subject))
+			i2++;
+		while (k2 < n->n_findings && !strcmp(y[k2]->rule, y[k]->rule) && !strcmp(y[k2]->subject, y[k]->subject))
+			k2++;
+		bool *used_y = calloc(k2 - k, sizeof(*used_y)), *used_x = calloc(i2 - i, sizeof(*used_x));
+		if (!used_x || !used_y) {
+			free(used_x);
+			free(used_y);
+			rc = -ENOMEM;
+			break;
+		}
+		for (size_t p = i; p < i2 && rc == 0; p++)
+			for (size_t q = k; q < k2; q++)
+				if (!used_y[q - k] && !strcmp(x[p]->message, y[q]->message)) {
+					used_x[p - i] = used_y[q - k] = true;
+					rc = diff_finding_pair(d, x[p], y[q]);
+					break;
+				}
+		for (size_t p = i, q = k; p < i2 && rc == 0; p++) {
+			if (used_x[p - i])
+				continue;
+			while (q < k2 && used_y[q - k])
+				q++;
+			if (q < k2) {
+				used_x[p - i] = used_y[q - k] = true;
+				rc = diff_finding_pair(d, x[p], y[q++]);
+			} else {
+				rc = diff_finding_pair(d, x[p], NULL);
+			}
+		}
+		for (size_t q = k; q < k2 && rc == 0; q++)
+			if (!used_y[q - k])
+				rc = diff_finding_pair(d, NULL, y[q]);
+		free(used_x);
+		free(used_y);
+		i = i2;
+		k = k2;
 	}
 	free(x);
 	free(y);
@@ -296,7 +349,7 @@ int ia_diff_audits(const struct ia_audit *old, const struct ia_audit *new, struc
 	return 0;
 }
 
-int ia_diff_text(const struct ia_diff *d, FILE *out)
+static int diff_text_raw(const struct ia_diff *d, FILE *out)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ia_diff_change *c = &d->v[i];
@@ -356,4 +409,15 @@ void ia_diff_free(struct ia_diff *d)
 	}
 	free(d->v);
 	free(d);
+}
+
+/* Text quoted from the audited host goes through the text reports' control-character filter. */
+int ia_diff_text(const struct ia_diff *d, FILE *out)
+{
+	FILE *f = ia_report_safe_open(out);
+
+	if (!f)
+		return -ENOMEM;
+	int rc = diff_text_raw(d, f), rc2 = ia_report_safe_close(f, out);
+	return rc < 0 ? rc : rc2;
 }

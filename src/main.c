@@ -531,7 +531,7 @@ int main(int argc, char **argv)
 	if (!strcmp(o.cmd, "groups"))
 		rc = ia_report_groups(&a, &ro, o.predicted, out);
 	else if (o.format == FMT_JSON)
-		rc = ia_report_json(&a, out);
+		rc = ia_report_json(&a, &ro, out);
 	else if (o.format == FMT_JUNIT)
 		rc = ia_report_junit(&a, &ro, out);
 	else if (o.format == FMT_NFD)

@@ -360,6 +360,33 @@ static void test_pf_with_vfs(void **state)
 	ia_plan_free(p);
 }
 
+/* A driver name from a hostile capture cannot put terminal escapes into the plan's text. */
+static void test_text_is_filtered(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_dev d = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:00:01.0";
+	char err[128], *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	d.driver = "virtio\x1b]0;pwned\x07\x1b[2J";
+	d.has_hdr = true;
+	a.devs = &d, a.n_devs = 1;
+	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	FILE *m = open_memstream(&buf, &len);
+	assert_non_null(m);
+	assert_int_equal(ia_plan_text(p, m), 0);
+	assert_int_equal(fclose(m), 0);
+	assert_null(memchr(buf, 0x1b, len));
+	assert_null(memchr(buf, 0x07, len));
+	assert_non_null(strstr(buf, "virtio?]0;pwned??[2J"));
+	free(buf);
+	ia_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_no_iommu),
 		cmocka_unit_test(test_pf_with_vfs),
+		cmocka_unit_test(test_text_is_filtered),
 	};
 
 	char cmd[128];

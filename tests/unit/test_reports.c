@@ -316,7 +316,7 @@ static void test_json_invalid_utf8(void **state)
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	assert_non_null(m);
-	assert_int_equal(ia_report_json(&a, m), 0);
+	assert_int_equal(ia_report_json(&a, NULL, m), 0);
 	assert_int_equal(fclose(m), 0);
 	json_error_t err;
 	json_t *j = json_loads(buf, 0, &err);
