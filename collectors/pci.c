@@ -177,7 +177,8 @@ struct pci_opt {
  * the root is read and only this item written), stored by pci_store_fn() on the collector's thread.
  */
 struct pci_item {
-	struct pci_dev *d;
+	struct pci_dev *d;                /* libpci's device (hex-dump mode only) */
+	unsigned dom, bus, dev, fn;       /* the address */
 	char bdf[24], parent[24];
 	char *canon;                      /* canonical device directory (malloc'd); NULL if unresolved */
 	size_t cfg_size, readable, decode_size;
@@ -320,7 +321,7 @@ static void pci_read_fn(void *arg, size_t idx)
 	struct ia_diags dg = {0};
 	int dfd = -1;
 
-	snprintf(it->bdf, sizeof(it->bdf), "%04x:%02x:%02x.%d", d->domain, d->bus, d->dev, d->func);
+	snprintf(it->bdf, sizeof(it->bdf), "%04x:%02x:%02x.%u", it->dom, it->bus, it->dev, it->fn);
 	if (b->sysfs) {
 		dfd = ia_fsroot_open_link_dir(b->root, b->devs_fd, b->devs_canon, it->bdf, canon, sizeof(canon));
 		if (dfd < 0) {
@@ -457,7 +458,6 @@ static void pci_bind_text(sqlite3_stmt *st, int col, const char *s)
 /* Store one function read by pci_read_fn(); returns true when a row was written. */
 static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_item *it)
 {
-	struct pci_dev *d = it->d;
 	const struct ia_pcicfg *c = &it->c;
 	sqlite3_stmt *st = s->fn;
 	size_t readable = it->readable;
@@ -465,10 +465,10 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 
 	ia_deferred_flush(ctx, &it->errs);
 	sqlite3_bind_text(st, C_BDF, it->bdf, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, C_DOMAIN, d->domain);
-	sqlite3_bind_int(st, C_BUS, d->bus);
-	sqlite3_bind_int(st, C_DEV, d->dev);
-	sqlite3_bind_int(st, C_FN, d->func);
+	sqlite3_bind_int64(st, C_DOMAIN, it->dom);
+	sqlite3_bind_int(st, C_BUS, (int)it->bus);
+	sqlite3_bind_int(st, C_DEV, (int)it->dev);
+	sqlite3_bind_int(st, C_FN, (int)it->fn);
 	pci_bind_text(st, C_SYSFS_PATH, it->canon);
 	if (it->parent[0])
 		sqlite3_bind_text(st, C_PARENT, it->parent, -1, SQLITE_STATIC);
@@ -485,7 +485,7 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 	sqlite3_bind_int(st, C_IS_VF, is_vf);
 	ia_db_bind_opt_int(st, C_HDR, hdr, c->hdr_type);
 	/* pci_setup_device() takes header bit 7; pci_scan_slot() forces fn > 0 (ARI: devfn > 0). */
-	bool fn_gt0 = !is_vf && (d->func > 0 || (c->has_ari == IA_YES && d->dev > 0));
+	bool fn_gt0 = !is_vf && (it->fn > 0 || (c->has_ari == IA_YES && it->dev > 0));
 	ia_db_bind_opt_int(st, C_MF, hdr || fn_gt0 || is_vf, !is_vf && (fn_gt0 || (hdr && c->hdr_multifunction)));
 	pci_bind_tri(st, C_IS_PCIE, c->is_pcie);
 	ia_db_bind_opt_int(st, C_PCIE_TYPE, c->is_pcie == IA_YES, c->pcie_type);
@@ -569,17 +569,23 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 }
 
 
+/* A function to read: its address, and libpci's device in hex-dump mode. */
+struct pci_addr {
+	unsigned dom, bus, dev, fn;
+	struct pci_dev *d;
+};
+
 static int pci_cmp(const void *a, const void *b)
 {
-	const struct pci_dev *x = *(struct pci_dev *const *)a, *y = *(struct pci_dev *const *)b;
+	const struct pci_addr *x = a, *y = b;
 
-	if (x->domain != y->domain)
-		return x->domain < y->domain ? -1 : 1;
+	if (x->dom != y->dom)
+		return x->dom < y->dom ? -1 : 1;
 	if (x->bus != y->bus)
-		return x->bus - y->bus;
+		return x->bus < y->bus ? -1 : 1;
 	if (x->dev != y->dev)
-		return x->dev - y->dev;
-	return x->func - y->func;
+		return x->dev < y->dev ? -1 : 1;
+	return x->fn < y->fn ? -1 : x->fn > y->fn;
 }
 
 /* Functions read per batch: bounds the memory held by unread-yet-unstored items (~1.5 KiB each). */
@@ -591,12 +597,11 @@ static int pci_collect(struct ia_ctx *ctx)
 	struct pci_access *volatile pacc = NULL;
 	/* Everything the error path needs lives in memory that longjmp cannot clobber. */
 	static _Thread_local struct pci_stmts s;
-	static _Thread_local struct pci_dev **devs;
+	static _Thread_local struct pci_addr *devs;
 	static _Thread_local struct pci_item *items;
 	static _Thread_local int devs_fd;
 	volatile int rc = 0;
 	size_t n = 0;
-	char path[4096];
 	bool sysfs = !ctx->opts->pci_dump;
 
 	memset(&s, 0, sizeof(s));
@@ -609,59 +614,72 @@ static int pci_collect(struct ia_ctx *ctx)
 			     "no PCI device directory under the root");
 		return 0;
 	}
-	pci_run_cur = &run;
-	if (setjmp(run.jb)) {
-		ia_ctx_error(ctx, sysfs ? "sys/bus/pci" : ctx->opts->pci_dump, -IA_E_LIBPCI, -1,
-			     "every PCI function", "libpci: %s", run.msg);
-		rc = -IA_E_LIBPCI;
-		goto out;
-	}
-	pacc = pci_alloc();
-	pacc->error = pci_libpci_error;
-	pacc->warning = pci_libpci_warning;
-	pacc->debug = pci_libpci_debug;
-	pacc->buscentric = 1; /* enumerate by directory and config only: libpci exits on missing attributes otherwise */
+	char devs_canon[1024];
 	if (sysfs) {
-		/* libpci lists <sysfs.path>/devices by path name, following whatever links it meets: hand
-		 * it the directory as resolved inside the root, so a tree whose sys/bus/pci leads out of
-		 * the root (a link to /sys) cannot make it enumerate another host's devices. In
-		 * buscentric mode it reads no attribute; every read below goes through the root. */
-		char bus_canon[1024];
-		long cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci", bus_canon, sizeof(bus_canon));
-		if (cl < 0) {
-			ia_ctx_error(ctx, "sys/bus/pci", (int)cl, -1, "every PCI function",
-				     "cannot resolve the PCI bus directory inside the root: %s", ia_strerror((int)cl));
+		/*
+		 * The functions are the entries of sys/bus/pci/devices, listed here through the root's
+		 * confinement (libpci's sysfs scan opens the directory by path name, following links, so
+		 * a tree could make it list another directory, or race it into one; and one entry it
+		 * cannot parse ends its whole scan). An entry that is not a PCI address is reported and
+		 * skipped. libpci is used for hex dumps and names only.
+		 */
+		char **names = NULL;
+		size_t nn = 0;
+		long cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci/devices", devs_canon, sizeof(devs_canon));
+		devs_fd = cl < 0 ? (int)cl : ia_fsroot_opendir(ctx->root, devs_canon);
+		int lr = devs_fd < 0 ? devs_fd : ia_fsroot_list(ctx->root, devs_canon, &names, &nn);
+		if (lr < 0) {
+			ia_ctx_error(ctx, "sys/bus/pci/devices", lr, -1, "every PCI function",
+				     "cannot list the PCI device directory: %s", ia_strerror(lr));
 			goto out;
 		}
-		/* and <that>/devices must be a directory of its own, not a link libpci would follow */
-		char dev_canon[1100], want[1100];
-		snprintf(want, sizeof(want), "%s%sdevices", bus_canon, bus_canon[0] ? "/" : "");
-		cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci/devices", dev_canon, sizeof(dev_canon));
-		if (cl < 0 || strcmp(dev_canon, want)) {
-			ia_ctx_error(ctx, "sys/bus/pci/devices", cl < 0 ? (int)cl : -ELOOP, -1, "every PCI function",
-				     "sys/bus/pci/devices is not a plain directory inside the root (%s): refused",
-				     cl < 0 ? ia_strerror((int)cl) : "a symbolic link");
+		devs = calloc(nn ? nn : 1, sizeof(*devs));
+		if (!devs) {
+			ia_fsroot_list_free(names, nn);
+			rc = -ENOMEM;
 			goto out;
 		}
-		pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-		snprintf(path, sizeof(path), "%s/%s", ctx->root->path, bus_canon);
-		pci_set_param(pacc, "sysfs.path", path);
+		for (size_t i = 0; i < nn; i++) {
+			unsigned a, b2, e, f;
+			char again[32];
+			if (pci_parse_bdf(names[i], &a, &b2, &e, &f) &&
+			    (snprintf(again, sizeof(again), "%04x:%02x:%02x.%u", a, b2, e, f), !strcmp(again, names[i]))) {
+				devs[n++] = (struct pci_addr){ a, b2, e, f, NULL };
+			} else {
+				char rel[600];
+				snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%.500s", names[i]);
+				ia_ctx_error(ctx, rel, -IA_E_FORMAT, -1, NULL,
+					     "not a PCI address (DDDD:BB:DD.F, lowercase hex): entry skipped");
+			}
+		}
+		ia_fsroot_list_free(names, nn);
 	} else {
+		pci_run_cur = &run;
+		if (setjmp(run.jb)) {
+			ia_ctx_error(ctx, ctx->opts->pci_dump, -IA_E_LIBPCI, -1, "every PCI function", "libpci: %s", run.msg);
+			rc = -IA_E_LIBPCI;
+			goto out;
+		}
+		pacc = pci_alloc();
+		pacc->error = pci_libpci_error;
+		pacc->warning = pci_libpci_warning;
+		pacc->debug = pci_libpci_debug;
+		pacc->buscentric = 1; /* libpci exits on missing attributes otherwise */
 		pacc->method = PCI_ACCESS_DUMP;
 		pci_set_param(pacc, "dump.name", (char *)ctx->opts->pci_dump);
+		pci_init(pacc);
+		pci_scan_bus(pacc);
+		for (struct pci_dev *d = pacc->devices; d; d = d->next)
+			n++;
+		devs = calloc(n ? n : 1, sizeof(*devs));
+		if (!devs) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		n = 0;
+		for (struct pci_dev *d = pacc->devices; d; d = d->next)
+			devs[n++] = (struct pci_addr){ (unsigned)d->domain, d->bus, d->dev, d->func, d };
 	}
-	pci_init(pacc);
-	pci_scan_bus(pacc);
-	for (struct pci_dev *d = pacc->devices; d; d = d->next)
-		n++;
-	devs = calloc(n ? n : 1, sizeof(*devs));
-	if (!devs) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	n = 0;
-	for (struct pci_dev *d = pacc->devices; d; d = d->next)
-		devs[n++] = d;
 	qsort(devs, n, sizeof(*devs), pci_cmp);
 	if (ia_db_prepare(ctx->db, pci_insert_sql, &s.fn) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_capability VALUES (?,?,?,?,?)", &s.cap) ||
@@ -671,16 +689,6 @@ static int pci_collect(struct ia_ctx *ctx)
 	}
 	/* Read in batches on several threads (sysfs: only the root is touched, no libpci), then
 	 * store each batch in BDF order on this thread: memory stays bounded, output deterministic. */
-	char devs_canon[1024];
-	if (sysfs) {
-		long cl = ia_fsroot_canonical(ctx->root, "sys/bus/pci/devices", devs_canon, sizeof(devs_canon));
-		devs_fd = cl < 0 ? (int)cl : ia_fsroot_opendir(ctx->root, devs_canon);
-		if (devs_fd < 0) {
-			ia_ctx_error(ctx, "sys/bus/pci/devices", devs_fd, -1, "every PCI function",
-				     "cannot open the PCI device directory: %s", ia_strerror(devs_fd));
-			goto out;
-		}
-	}
 	items = calloc(PCI_BATCH, sizeof(*items));
 	if (!items) {
 		rc = -ENOMEM;
@@ -692,7 +700,9 @@ static int pci_collect(struct ia_ctx *ctx)
 		size_t m = n - base < PCI_BATCH ? n - base : PCI_BATCH;
 		memset(items, 0, m * sizeof(*items));
 		for (size_t i = 0; i < m; i++)
-			items[i].d = devs[base + i];
+			items[i] = (struct pci_item){ .d = devs[base + i].d, .dom = devs[base + i].dom,
+						      .bus = devs[base + i].bus, .dev = devs[base + i].dev,
+						      .fn = devs[base + i].fn };
 		if (sysfs) {
 			ia_collect_parallel(m, pci_read_fn, &batch);
 		} else {
@@ -725,6 +735,6 @@ out:
 
 const struct ia_collector ia_collector_pci = {
 	.name = "pci",
-	.reads = "sys/bus/pci/devices/*/{config,modalias or vendor/device/class,...,resource} (enumerated by libpci), or a libpci hex dump",
+	.reads = "sys/bus/pci/devices/*/{config,modalias or vendor/device/class,...,resource}, or a libpci hex dump",
 	.collect = pci_collect,
 };

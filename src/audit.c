@@ -340,7 +340,10 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 				 ia_strerror(sqlite3_column_int(st, 2)));
 		snprintf(adv, sizeof(adv), "%s%s%s", hides ? "This hides " : "", hides ? hides : "",
 			 hides ? "; run as root on the host, or capture it with `iommu-audit snapshot` as root." : "");
-		ia_audit_add_finding(a, "collect.unreadable", IA_LEVEL_WARNING, subject, msg,
+		/* Nothing at all about the PCI functions means no verdict about anything: fail closed
+		 * (an error, so the audit does not pass on an empty or unreadable device list). */
+		bool all_pci = hides && !strcmp(hides, "every PCI function");
+		ia_audit_add_finding(a, "collect.unreadable", all_pci ? IA_LEVEL_ERROR : IA_LEVEL_WARNING, subject, msg,
 				     hides ? adv : NULL, ev);
 		a->n_collection_errors++;
 	}

@@ -516,9 +516,9 @@ static void test_fdt_many_bridges(void **state)
 }
 
 /*
- * libpci enumerates <root>/sys/bus/pci/devices by path name. A tree whose devices directory is a
- * relative link that climbs out of the root (and lands on another tree of devices) must not make it
- * list functions from outside: the collector refuses a devices directory that is a link.
+ * A tree whose sys/bus/pci/devices is a relative link that climbs out of the root, onto another
+ * directory of devices: the functions are listed as the link resolves inside the root (libpci's
+ * scan, which followed it outside, is no longer used for sysfs).
  */
 static void test_enumeration_link_out_of_root(void **state)
 {
@@ -532,7 +532,7 @@ static void test_enumeration_link_out_of_root(void **state)
 		 "set -e; R=%s; O=%s; mkdir -p $R/sys/bus/pci $R/proc $O/devs/0000:00:1f.0 && "
 		 "head -c 256 /dev/zero > $O/devs/0000:00:1f.0/config && echo 0xdead > $O/devs/0000:00:1f.0/vendor && "
 		 "echo 'Linux version 6.12.0 (t) #1' > $R/proc/version && "
-		 "mkdir -p $R$O && cp -a $O/devs $R$O/devs && "
+		 "mkdir -p $R$O/devs/0000:00:1e.0 && head -c 256 /dev/zero > $R$O/devs/0000:00:1e.0/config && "
 		 "ln -s \"$(printf '../%%.0s' $(seq 1 40))$O/devs\" $R/sys/bus/pci/devices",
 		 sp("root"), sp("outside"));
 	assert_int_equal(system(cmd), 0);
@@ -544,7 +544,7 @@ static void test_enumeration_link_out_of_root(void **state)
 	char *json = (char *)ia_slurp(sp("report.json"), &len);
 	assert_non_null(json);
 	assert_null(strstr(json, "\"0000:00:1f.0\""));
-	assert_non_null(strstr(json, "sys/bus/pci/devices is not a plain directory inside the root"));
+	assert_non_null(strstr(json, "\"0000:00:1e.0\""));
 	free(json);
 }
 
@@ -574,6 +574,51 @@ static void test_capture_link_chain(void **state)
 	assert_true(dir_is_empty(sp("victim")));
 }
 
+/* One entry of sys/bus/pci/devices that is not a PCI address loses nothing else (libpci's scan
+ * used to stop at it, leaving an audit of no functions that passed). */
+static void test_junk_device_entry(void **state)
+{
+	char cmd[2048];
+	int status = -1;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && tar xzf %s/tests/fixtures/kernel-known-answers/x86-intel-acs/run-6.12/"
+		 "snapshot.tar.gz -C %s && touch %s/sys/bus/pci/devices/junk && ln -s x %s/sys/bus/pci/devices/0000:100:08.0",
+		 sp("root"), IA_SOURCE_DIR, sp("root"), sp("root"), sp("root"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --output %s 2>/dev/null",
+		 IA_BIN, sp("root"), sp("report.json"));
+	free(ia_run_capture(cmd, &status));
+	size_t len = 0;
+	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"devices\": 21"));
+	assert_non_null(strstr(json, "sys/bus/pci/devices/junk"));
+	assert_non_null(strstr(json, "sys/bus/pci/devices/0000:100:08.0"));
+	free(json);
+}
+
+/* A tree with a kernel but no PCI device directory: no verdict about anything, so not a pass. */
+static void test_no_pci_is_not_a_pass(void **state)
+{
+	char cmd[1024];
+	int status = -1;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && echo 'Linux version 6.12.0 (t) #1' > %s/proc/version",
+		 sp("root"), sp("root"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --output %s 2>/dev/null",
+		 IA_BIN, sp("root"), sp("report.json"));
+	free(ia_run_capture(cmd, &status));
+	assert_int_equal(status, 1);
+	size_t len = 0;
+	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"verdict\": \"fail\""));
+	free(json);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -583,6 +628,8 @@ int main(void)
 		T(test_capture_of_escaping_tree),
 		T(test_enumeration_link_out_of_root),
 		T(test_capture_link_chain),
+		T(test_junk_device_entry),
+		T(test_no_pci_is_not_a_pass),
 		T(test_archive_escape_spellings),
 		T(test_archive_formats),
 		T(test_archive_limits),
