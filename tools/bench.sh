@@ -69,11 +69,16 @@ arch_loop() {
 }
 export -f arch_loop
 
-# One timed run: appends "wall user sys maxrss_kib" to the file $1.
+# One timed run: appends "wall user sys maxrss_kib" to the file $1. GNU time also writes "Command
+# exited with non-zero status N" into its output file (the audit exits 1 when it finds errors), so
+# the measurement line is tagged and only tagged lines are kept.
 timed() {
-	local out=$1
+	local out=$1 tmp
 	shift
-	/usr/bin/time -f '%e %U %S %M' -a -o "$out" "$@" >/dev/null 2>/dev/null || true
+	tmp=$(mktemp)
+	/usr/bin/time -f 'IA-TIME %e %U %S %M' -o "$tmp" "$@" >/dev/null 2>/dev/null || true
+	sed -n 's/^IA-TIME //p' "$tmp" >> "$out"
+	rm -f "$tmp"
 }
 
 median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
