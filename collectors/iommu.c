@@ -14,7 +14,7 @@
 /* One group directory, read by iommu_group_read() (possibly on a worker thread). */
 struct grp_item {
 	const char *name;
-	bool id_ok, opened, rr_ok;
+	bool id_ok, opened, rr_ok, members_ok;
 	uint64_t id;
 	char *type, *gname;                 /* malloc'd; NULL when absent */
 	struct ia_resv_region *rv;
@@ -100,6 +100,7 @@ static void iommu_group_read(void *arg, size_t idx)
 	int rc = ia_fsdir_list(dfd, "devices", &it->devs, &it->nd);
 	if (rc == -ELOOP || rc == -ENOTDIR)
 		rc = ia_fsroot_list(b->root, drel, &it->devs, &it->nd); /* a link: resolve inside the root */
+	it->members_ok = rc >= 0;
 	if (rc < 0)
 		ia_defer_error(&it->errs, drel, rc, -1, "this group's members", "cannot list group devices: %s",
 			       ia_strerror(rc));
@@ -129,7 +130,7 @@ static void iommu_groups(struct ia_ctx *ctx)
 			     "cannot open the IOMMU group directory: %s", ia_strerror(gfd));
 		goto out;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_group VALUES (?,?,?,?)", &g) ||
+	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_group VALUES (?,?,?,?,?)", &g) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_group_device VALUES (?,?)", &gd) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO reserved_region VALUES (?,?,?,?)", &rr))
 		goto out;
@@ -150,6 +151,7 @@ static void iommu_groups(struct ia_ctx *ctx)
 			ia_db_bind_text(g, 2, it->type);
 			ia_db_bind_text(g, 3, it->gname);
 			sqlite3_bind_int(g, 4, it->rr_ok);
+			sqlite3_bind_int(g, 5, it->members_ok);
 			if (ia_db_step_done(g) == 0)
 				ctx->facts++;
 			for (size_t k = 0; k < it->nr; k++) {

@@ -267,6 +267,17 @@ static bool pci_modalias(struct pci_item *it, int dfd)
 	if (n <= 0)
 		return false;
 	t[strcspn(t, "\n")] = '\0';
+	/* the kernel's exact layout (drivers/pci/pci-sysfs.c modalias_show(): "pci:v%08Xd%08Xsv%08Xsd%08X
+	 * bc%02Xsc%02Xi%02X"): each field exactly its width in uppercase hex, checked before sscanf,
+	 * whose %X would also take a sign, "0x" or spaces */
+	static const struct { size_t at, len; } f[] = { { 5, 8 }, { 14, 8 }, { 24, 8 }, { 34, 8 }, { 44, 2 },
+							  { 48, 2 }, { 51, 2 } };
+	if (strlen(t) != 53)
+		return false;
+	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)
+		for (size_t k = 0; k < f[i].len; k++)
+			if (!strchr("0123456789ABCDEF", t[f[i].at + k]) || !t[f[i].at + k])
+				return false;
 	if (sscanf(t, "pci:v%8Xd%8Xsv%8Xsd%8Xbc%2Xsc%2Xi%2X%n", &v, &d, &sv, &sd, &bc, &sc, &pi, &end) != 7 ||
 	    (size_t)end != strlen(t) || strlen(t) != 53 || v > 0xffff || d > 0xffff || sv > 0xffff || sd > 0xffff)
 		return false;

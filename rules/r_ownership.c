@@ -95,6 +95,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			}
 			r_exceptions(a, g, d);
 		}
+		/* a member list that could not be read may miss a member bound to a kernel driver */
+		if (!g->members_read)
+			unknown = true;
 		g->dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
 		char subject[32];
 		snprintf(subject, sizeof(subject), "group %d", g->id);

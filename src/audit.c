@@ -226,7 +226,7 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 	sqlite3_stmt *st, *dv;
 	size_t cap = 0;
 
-	if (ia_db_prepare(db, "SELECT id, type, name, reserved_regions_read,"
+	if (ia_db_prepare(db, "SELECT id, type, name, reserved_regions_read, members_read,"
 			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct'),"
 			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct-relaxable'),"
 			      /* vfio-noiommu (kernel-rules.md §6): a /dev/vfio/noiommu-N node, or the name on a
@@ -236,7 +236,9 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 			      "  ON f.bdf = d.device WHERE d.group_id = g.id))"
 			      " FROM iommu_group g ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	if (ia_db_prepare(db, "SELECT device FROM iommu_group_device WHERE group_id = ? ORDER BY device", &dv)) {
+	/* members as the group lists them, and functions whose iommu_group link names the group */
+	if (ia_db_prepare(db, "SELECT device FROM iommu_group_device WHERE group_id = ?1"
+			      " UNION SELECT bdf FROM pci_function WHERE iommu_group = ?1 ORDER BY 1", &dv)) {
 		sqlite3_finalize(st);
 		return -IA_E_SQLITE;
 	}
@@ -255,9 +257,10 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		g->type = ia_db_col_strdup(st, 1);
 		g->name = ia_db_col_strdup(st, 2);
 		g->resv_read = sqlite3_column_int(st, 3);
-		g->n_direct = (size_t)sqlite3_column_int64(st, 4);
-		g->n_relaxable = (size_t)sqlite3_column_int64(st, 5);
-		g->noiommu = sqlite3_column_int(st, 6);
+		g->members_read = sqlite3_column_int(st, 4);
+		g->n_direct = (size_t)sqlite3_column_int64(st, 5);
+		g->n_relaxable = (size_t)sqlite3_column_int64(st, 6);
+		g->noiommu = sqlite3_column_int(st, 7);
 		a->n_iommu_groups += !g->noiommu;
 		g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
 		sqlite3_bind_int(dv, 1, g->id);

@@ -75,6 +75,7 @@ struct ia_group {
 	char *type, *name;
 	char **devices; size_t n_devices;   /* as linked under devices/ (BDFs for PCI) */
 	bool resv_read;
+	bool members_read;                  /* devices/ was listed; else the member list may be incomplete */
 	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
 	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
 	enum ia_tri userspace_assignable;

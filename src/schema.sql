@@ -148,7 +148,8 @@ CREATE TABLE iommu_group (
   id INTEGER PRIMARY KEY,            -- group number (not contiguous, not stable across boots)
   type TEXT,                         -- default domain type (DMA, DMA-FQ, identity, blocked, unmanaged); NULL if unreadable
   name TEXT,                         -- the optional name attribute ("vfio-noiommu")
-  reserved_regions_read INTEGER NOT NULL -- 1 when reserved_regions was read and parsed
+  reserved_regions_read INTEGER NOT NULL, -- 1 when reserved_regions was read and parsed
+  members_read INTEGER NOT NULL      -- 1 when devices/ was listed (0: the members below may be incomplete)
 ) STRICT;
 
 CREATE TABLE iommu_group_device (

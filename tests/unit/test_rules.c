@@ -585,6 +585,40 @@ static void test_vfio_pci_refuses(void **state)
 	json_decref(r);
 }
 
+/* A group whose devices/ cannot be listed is never called viable: the members come from the
+ * functions' iommu_group links as well, and the verdict is unknown at best. */
+static void test_unlisted_group_members(void **state)
+{
+	int st;
+	json_t *r = audit_edited("x86-intel-scn-a-nvme-vfio/run-6.12", NULL, &st);
+	assert_true(json_is_false(json_object_get(group(r, 13), "dma_ownership_viable")));
+	json_decref(r);
+	r = audit_edited("x86-intel-scn-a-nvme-vfio/run-6.12", "rm -rf $T/sys/kernel/iommu_groups/13/devices && "
+			 "touch $T/sys/kernel/iommu_groups/13/devices", &st);
+	json_t *g = group(r, 13);
+	assert_false(json_is_true(json_object_get(g, "dma_ownership_viable")));
+	assert_false(json_is_true(json_object_get(g, "userspace_assignable")));
+	assert_int_equal(json_array_size(json_object_get(g, "devices")), 2);
+	json_decref(r);
+}
+
+/* A malformed modalias (a signed field) is not believed: the IDs and class come from the attributes. */
+static void test_malformed_modalias(void **state)
+{
+	int st;
+	json_t *r = audit_edited("x86-intel-acs/run-6.12",
+				 "M=$T/sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0/modalias && "
+				 "sed -i 's/bc02sc00i00/bc00sc-1i00/' $M && grep -q 'sc-1' $M", &st);
+	json_t *d = NULL, *x;
+	size_t i;
+	json_array_foreach(json_object_get(r, "devices"), i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "bdf")), "0000:01:00.0"))
+			d = x;
+	assert_non_null(d);
+	assert_string_equal(json_string_value(json_object_get(d, "class")), "0x020000");
+	json_decref(r);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -623,6 +657,8 @@ int main(void)
 		cmocka_unit_test(test_vmd),
 		cmocka_unit_test(test_iommu_not_coherent),
 		cmocka_unit_test(test_vfio_pci_refuses),
+		cmocka_unit_test(test_unlisted_group_members),
+		cmocka_unit_test(test_malformed_modalias),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
