@@ -19,80 +19,21 @@
 #include "snapshot.h"
 
 /* ---------------------------------------------------------------------------------------------
- * A scratch directory per test, removed by the teardown even after a failure
+ * A ia_scratch directory per test, removed by the teardown even after a failure
  * ------------------------------------------------------------------------------------------- */
-
-static char scratch[128];
 
 static int scratch_setup(void **state)
 {
 	(void)state;
-	snprintf(scratch, sizeof(scratch), "/tmp/ia-core-XXXXXX");
-	return mkdtemp(scratch) ? 0 : -1;
+	if (ia_scratch_make("core") < 0)
+		return -1;
+	return 0;
 }
 
 static int scratch_teardown(void **state)
 {
-	char cmd[256];
 	(void)state;
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* scratch/@rel */
-static const char *sp(const char *rel)
-{
-	static char buf[4][1024];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch, rel);
-	return buf[k];
-}
-
-/* mkdir -p of scratch/@rel's parent, then the file with @data (or a directory when @data NULL
- * and @rel ends in '/'). */
-static void mk_parents(const char *rel)
-{
-	char p[1024];
-
-	snprintf(p, sizeof(p), "%s", sp(rel));
-	for (char *q = strchr(p + strlen(scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*q = '/';
-	}
-}
-
-static void mk_file(const char *rel, const void *data, size_t len)
-{
-	mk_parents(rel);
-	FILE *f = fopen(sp(rel), "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void mk_text(const char *rel, const char *text)
-{
-	mk_file(rel, text, strlen(text));
-}
-
-static void mk_dir(const char *rel)
-{
-	char r[1024];
-
-	snprintf(r, sizeof(r), "%s/", rel);
-	mk_parents(r);
-}
-
-static void mk_link(const char *rel, const char *target)
-{
-	mk_parents(rel);
-	if (symlink(target, sp(rel)) < 0)
-		fail_msg("symlink %s: %s", rel, strerror(errno));
+	return ia_scratch_remove();
 }
 
 static bool exists_nofollow(const char *path)
@@ -121,37 +62,37 @@ static bool exists_nofollow(const char *path)
  *   sys/kernel/iommu_groups/7/type
  *   list/{b,a,C,aa,_z,.hidden}  for the sorted listing
  *   big (4097 bytes), exact (4096 bytes)
- * and outside the root: scratch/outside/secret.
+ * and outside the root: ia_scratch/outside/secret.
  */
 static void build_hostile_root(void)
 {
 	static uint8_t big[4097];
 
 	memset(big, 'x', sizeof(big));
-	mk_text("root/etc/passwd", "inside\n");
-	mk_text("outside/secret", "host secret\n");
-	mk_link("root/sys/x", "/etc");
-	mk_link("root/sys/up", "../../../../..");
-	mk_link("root/sys/deep/a/b/c", "../../../../../../../../etc/passwd");
-	mk_link("root/sys/loop1", "loop2");
-	mk_link("root/sys/loop2", "loop1");
-	mk_link("root/sys/self", "self");
-	mk_link("root/sys/noetc", "/nonexistent/passwd");
-	mk_link("root/sys/out", "../../outside/secret");      /* outside by ".." from the root */
-	mk_file("root/sys/devices/pci0000:00/0000:00:01.0/config", "\x86\x80\x01\x34", 4);
-	mk_text("root/sys/devices/pci0000:00/0000:00:01.0/vendor", "0x8086\n");
-	mk_link("root/sys/devices/pci0000:00/0000:00:01.0/iommu_group", "../../../kernel/iommu_groups/7");
-	mk_link("root/sys/devices/pci0000:00/0000:00:01.0/evil", "/etc/passwd");
-	mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
-	mk_text("root/sys/kernel/iommu_groups/7/type", "DMA\n");
-	mk_text("root/list/b", "");
-	mk_text("root/list/a", "");
-	mk_text("root/list/C", "");
-	mk_text("root/list/aa", "");
-	mk_text("root/list/_z", "");
-	mk_text("root/list/.hidden", "");
-	mk_file("root/big", big, sizeof(big));
-	mk_file("root/exact", big, 4096);
+	ia_mk_text("root/etc/passwd", "inside\n");
+	ia_mk_text("outside/secret", "host secret\n");
+	ia_mk_link("root/sys/x", "/etc");
+	ia_mk_link("root/sys/up", "../../../../..");
+	ia_mk_link("root/sys/deep/a/b/c", "../../../../../../../../etc/passwd");
+	ia_mk_link("root/sys/loop1", "loop2");
+	ia_mk_link("root/sys/loop2", "loop1");
+	ia_mk_link("root/sys/self", "self");
+	ia_mk_link("root/sys/noetc", "/nonexistent/passwd");
+	ia_mk_link("root/sys/out", "../../outside/secret");      /* outside by ".." from the root */
+	ia_mk_file("root/sys/devices/pci0000:00/0000:00:01.0/config", "\x86\x80\x01\x34", 4);
+	ia_mk_text("root/sys/devices/pci0000:00/0000:00:01.0/vendor", "0x8086\n");
+	ia_mk_link("root/sys/devices/pci0000:00/0000:00:01.0/iommu_group", "../../../kernel/iommu_groups/7");
+	ia_mk_link("root/sys/devices/pci0000:00/0000:00:01.0/evil", "/etc/passwd");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	ia_mk_text("root/sys/kernel/iommu_groups/7/type", "DMA\n");
+	ia_mk_text("root/list/b", "");
+	ia_mk_text("root/list/a", "");
+	ia_mk_text("root/list/C", "");
+	ia_mk_text("root/list/aa", "");
+	ia_mk_text("root/list/_z", "");
+	ia_mk_text("root/list/.hidden", "");
+	ia_mk_file("root/big", big, sizeof(big));
+	ia_mk_file("root/exact", big, 4096);
 }
 
 /* A read: path, expected return, and on success the expected content. */
@@ -298,7 +239,7 @@ static void run_fsroot_checks(struct ia_fsroot *r, const char *mode)
 	assert_int_equal(ia_fsroot_openat(r, "etc/passwd", O_WRONLY), -EINVAL);
 	assert_int_equal(ia_fsroot_openat(r, "etc/passwd", O_RDWR), -EINVAL);
 	assert_int_equal(ia_fsroot_openat(r, "new", O_RDONLY | O_CREAT), -EINVAL);
-	assert_false(exists_nofollow(sp("root/new")));
+	assert_false(exists_nofollow(ia_sp("root/new")));
 
 	/* Directory handles: plain names only, links in the directory are not followed. */
 	int dfd = ia_fsroot_opendir(r, "sys/bus/pci/devices/0000:00:01.0");
@@ -329,7 +270,7 @@ static void test_fsroot_openat2(void **state)
 	(void)state;
 
 	build_hostile_root();
-	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("root")), 0);
 	assert_false(r.live);
 	if (!r.have_openat2)
 		print_message("openat2 is unavailable here: both runs use the component walk\n");
@@ -344,7 +285,7 @@ static void test_fsroot_walk(void **state)
 	(void)state;
 
 	build_hostile_root();
-	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("root")), 0);
 	r.have_openat2 = false;
 	run_fsroot_checks(&r, "walk");
 	ia_fsroot_close(&r);
@@ -356,15 +297,15 @@ static void test_fsroot_absolute_link_absent(void **state)
 	static const bool modes[] = { true, false };
 	(void)state;
 
-	mk_link("root/sys/x", "/etc");
-	mk_link("root/sys/y", "/");
+	ia_mk_link("root/sys/x", "/etc");
+	ia_mk_link("root/sys/y", "/");
 	for (size_t m = 0; m < 2; m++) {
 		struct ia_fsroot r;
 		char *buf = NULL;
 		size_t len = 0;
 		char out[256];
 
-		assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
+		assert_int_equal(ia_fsroot_open(&r, ia_sp("root")), 0);
 		if (!modes[m])
 			r.have_openat2 = false;
 		assert_int_equal(ia_fsroot_read(&r, "sys/x/passwd", 1 << 20, &buf, &len), -ENOENT);
@@ -383,11 +324,11 @@ static void test_fsroot_open_errors(void **state)
 	struct ia_fsroot r, z;
 	(void)state;
 
-	mk_text("file", "x");
-	assert_int_equal(ia_fsroot_open(&r, sp("absent")), -ENOENT);
+	ia_mk_text("file", "x");
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("absent")), -ENOENT);
 	assert_int_equal(r.fd, -1);
 	assert_null(r.path);
-	assert_int_equal(ia_fsroot_open(&r, sp("file")), -ENOTDIR);
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("file")), -ENOTDIR);
 	memset(&z, 0, sizeof(z));
 	ia_fsroot_close(&z); /* a zeroed root: fd 0 is not closed */
 	assert_true(fcntl(0, F_GETFD) >= 0 || errno != EBADF);
@@ -483,17 +424,17 @@ struct bad_archive {
 	struct member m[4];
 	size_t n;
 	const char *member;     /* the member the diagnostic must name */
-	const char *outside;    /* a path (under scratch) that must not exist afterwards */
+	const char *outside;    /* a path (under ia_scratch) that must not exist afterwards */
 };
 
-/* Absolute names point into scratch/victim so that a failure cannot touch anything else. */
+/* Absolute names point into ia_scratch/victim so that a failure cannot touch anything else. */
 static char abs_name[512], abs_dir[512];
 
 static void test_unpack_refuses_hostile(void **state)
 {
 	(void)state;
-	snprintf(abs_dir, sizeof(abs_dir), "%s/victim", scratch);
-	snprintf(abs_name, sizeof(abs_name), "%s/victim/abs", scratch);
+	snprintf(abs_dir, sizeof(abs_dir), "%s/victim", ia_scratch);
+	snprintf(abs_name, sizeof(abs_name), "%s/victim/abs", ia_scratch);
 	const struct bad_archive cases[] = {
 		{ "absolute-name", { { M_DIR, "sys/", "" }, { M_FILE, abs_name, "pwned\n" } }, 2,
 		  abs_name, "victim/abs" },
@@ -514,15 +455,15 @@ static void test_unpack_refuses_hostile(void **state)
 		  3, "d/f", NULL },
 	};
 
-	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
+	assert_int_equal(mkdir(ia_sp("tmp"), 0700), 0);
 	assert_int_equal(mkdir(abs_dir, 0700), 0);
-	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
+	assert_int_equal(setenv("TMPDIR", ia_sp("tmp"), 1), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bad_archive *t = &cases[i];
 		char arc[600], *dir = (char *)"untouched";
 		struct ia_diags d = {0};
 
-		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", scratch, t->name);
+		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", ia_scratch, t->name);
 		write_archive(arc, t->m, t->n);
 		int rc = ia_snapshot_unpack(arc, &dir, &d);
 		if (rc != -IA_E_ARCHIVE)
@@ -535,12 +476,12 @@ static void test_unpack_refuses_hostile(void **state)
 			fail_msg("case %s: no diagnostic naming %s (%s)", t->name, quoted, g ? g->msg : "none");
 		assert_string_equal(g->where, arc);
 		/* The unpack directory is gone and nothing was written beside it. */
-		if (!dir_empty(sp("tmp")) || !dir_empty(abs_dir))
-			fail_msg("case %s: files left in %s or %s", t->name, sp("tmp"), abs_dir);
-		if (t->outside && exists_nofollow(sp(t->outside)))
+		if (!dir_empty(ia_sp("tmp")) || !dir_empty(abs_dir))
+			fail_msg("case %s: files left in %s or %s", t->name, ia_sp("tmp"), abs_dir);
+		if (t->outside && exists_nofollow(ia_sp(t->outside)))
 			fail_msg("case %s: %s was written", t->name, t->outside);
-		assert_false(exists_nofollow(sp("evil")));
-		assert_false(exists_nofollow(sp("outside")));
+		assert_false(exists_nofollow(ia_sp("evil")));
+		assert_false(exists_nofollow(ia_sp("outside")));
 		ia_diags_free(&d);
 	}
 	assert_int_equal(unsetenv("TMPDIR"), 0);
@@ -553,14 +494,14 @@ static void test_unpack_unreadable(void **state)
 	struct ia_diags d = {0};
 	(void)state;
 
-	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
-	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
-	mk_text("garbage.tar.gz", "this is not an archive\n");
-	assert_int_equal(ia_snapshot_unpack(sp("garbage.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
+	assert_int_equal(mkdir(ia_sp("tmp"), 0700), 0);
+	assert_int_equal(setenv("TMPDIR", ia_sp("tmp"), 1), 0);
+	ia_mk_text("garbage.tar.gz", "this is not an archive\n");
+	assert_int_equal(ia_snapshot_unpack(ia_sp("garbage.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
 	assert_null(dir);
 	assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
-	assert_int_equal(ia_snapshot_unpack(sp("absent.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
-	assert_true(dir_empty(sp("tmp")));
+	assert_int_equal(ia_snapshot_unpack(ia_sp("absent.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
+	assert_true(dir_empty(ia_sp("tmp")));
 	ia_diags_free(&d);
 	assert_int_equal(unsetenv("TMPDIR"), 0);
 }
@@ -575,17 +516,17 @@ static void test_unpack_tmpdir_through_link(void **state)
 	struct ia_diags d = {0};
 	(void)state;
 
-	mk_dir("realtmp");
-	mk_link("linktmp", "realtmp");
-	write_archive(sp("good.tar.gz"), good, 3);
-	assert_int_equal(setenv("TMPDIR", sp("linktmp"), 1), 0);
-	int rc = ia_snapshot_unpack(sp("good.tar.gz"), &dir, &d);
+	ia_mk_dir("realtmp");
+	ia_mk_link("linktmp", "realtmp");
+	write_archive(ia_sp("good.tar.gz"), good, 3);
+	assert_int_equal(setenv("TMPDIR", ia_sp("linktmp"), 1), 0);
+	int rc = ia_snapshot_unpack(ia_sp("good.tar.gz"), &dir, &d);
 	if (rc != 0)
 		fail_msg("unpack under a linked TMPDIR: %d (%s)", rc, d.n ? d.v[0].msg : "");
 	assert_non_null(dir);
 	ia_snapshot_remove(dir);
 	free(dir);
-	assert_true(dir_empty(sp("realtmp")));
+	assert_true(dir_empty(ia_sp("realtmp")));
 	ia_diags_free(&d);
 	assert_int_equal(unsetenv("TMPDIR"), 0);
 }
@@ -625,17 +566,17 @@ static void build_fake_root(const char *under)
 	for (size_t i = 0; i < N_FAKE; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", under, fake_root[i].name);
 		if (fake_root[i].kind == M_LINK)
-			mk_link(rel, fake_root[i].target);
+			ia_mk_link(rel, fake_root[i].target);
 		else
-			mk_text(rel, fake_root[i].target);
+			ia_mk_text(rel, fake_root[i].target);
 	}
 	snprintf(rel, sizeof(rel), "%s/sys/bus/pci/drivers/pcieport", under);
-	mk_dir(rel);
+	ia_mk_dir(rel);
 	/* Hostile bits the capture must survive without writing outside its output. */
 	snprintf(rel, sizeof(rel), "%s/sys/bus/pci/devices/0000:00:1f.0", under);
-	mk_link(rel, "/x");
+	ia_mk_link(rel, "/x");
 	snprintf(rel, sizeof(rel), "%s/sys/class/iommu/dmar0", under);
-	mk_link(rel, "/etc");
+	ia_mk_link(rel, "/etc");
 }
 
 /* Every file of the fake root is in @tree with its bytes, and every link with its text. */
@@ -683,25 +624,25 @@ static void test_capture_roundtrip(void **state)
 	(void)state;
 
 	build_fake_root("fake");
-	assert_int_equal(ia_fsroot_open(&r, sp("fake")), 0);
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("fake")), 0);
 
 	/* Into a directory. */
-	int rc = ia_snapshot_capture(&r, sp("out"), &d);
+	int rc = ia_snapshot_capture(&r, ia_sp("out"), &d);
 	if (rc != 0)
 		fail_msg("capture to a directory: %d (%s)", rc, ia_strerror(rc));
-	compare_tree(sp("out"), "directory capture");
+	compare_tree(ia_sp("out"), "directory capture");
 	const struct ia_diag *g = ia_diags_find(&d, -IA_E_ESCAPE);
 	assert_non_null(g);
 	assert_string_equal(g->where, "sys/bus/pci/devices/0000:00:1f.0");
 
 	/* Into a .tar.gz, then unpacked. */
-	rc = ia_snapshot_capture(&r, sp("out.tar.gz"), &d);
+	rc = ia_snapshot_capture(&r, ia_sp("out.tar.gz"), &d);
 	if (rc != 0)
 		fail_msg("capture to a .tar.gz: %d (%s)", rc, ia_strerror(rc));
-	assert_int_equal(mkdir(sp("tmp"), 0700), 0);
-	assert_int_equal(setenv("TMPDIR", sp("tmp"), 1), 0);
+	assert_int_equal(mkdir(ia_sp("tmp"), 0700), 0);
+	assert_int_equal(setenv("TMPDIR", ia_sp("tmp"), 1), 0);
 	struct ia_diags ud = {0};
-	rc = ia_snapshot_unpack(sp("out.tar.gz"), &dir, &ud);
+	rc = ia_snapshot_unpack(ia_sp("out.tar.gz"), &dir, &ud);
 	if (rc != 0)
 		fail_msg("unpack of a capture: %d (%s)", rc, ud.n ? ud.v[0].msg : "");
 	assert_non_null(dir);
@@ -718,23 +659,23 @@ static void test_capture_roundtrip(void **state)
 
 	ia_snapshot_remove(dir);
 	assert_false(exists_nofollow(dir));
-	assert_true(dir_empty(sp("tmp")));
+	assert_true(dir_empty(ia_sp("tmp")));
 	free(dir);
 	ia_diags_free(&ud);
 
 	/* An existing output is refused, as a directory, a file or a dangling link. */
-	assert_int_equal(ia_snapshot_capture(&r, sp("out"), &d), -EEXIST);
-	assert_int_equal(ia_snapshot_capture(&r, sp("out.tar.gz"), &d), -EEXIST);
-	mk_link("dangling.tar.gz", sp("victim.tar.gz"));
-	assert_int_equal(ia_snapshot_capture(&r, sp("dangling.tar.gz"), &d), -EEXIST);
-	assert_false(exists_nofollow(sp("victim.tar.gz")));
-	mk_link("dangling-dir", sp("victim-dir"));
-	assert_int_equal(ia_snapshot_capture(&r, sp("dangling-dir"), &d), -EEXIST);
-	assert_false(exists_nofollow(sp("victim-dir")));
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("out"), &d), -EEXIST);
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("out.tar.gz"), &d), -EEXIST);
+	ia_mk_link("dangling.tar.gz", ia_sp("victim.tar.gz"));
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("dangling.tar.gz"), &d), -EEXIST);
+	assert_false(exists_nofollow(ia_sp("victim.tar.gz")));
+	ia_mk_link("dangling-dir", ia_sp("victim-dir"));
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("dangling-dir"), &d), -EEXIST);
+	assert_false(exists_nofollow(ia_sp("victim-dir")));
 
 	/* Nothing was written beside the outputs. */
 	static const char *const allowed[] = { "fake", "out", "out.tar.gz", "tmp", "dangling.tar.gz", "dangling-dir" };
-	DIR *sd = opendir(scratch);
+	DIR *sd = opendir(ia_scratch);
 	struct dirent *e;
 	assert_non_null(sd);
 	while ((e = readdir(sd))) {
@@ -742,7 +683,7 @@ static void test_capture_roundtrip(void **state)
 		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 			ok |= !strcmp(e->d_name, allowed[i]);
 		if (!ok)
-			fail_msg("capture wrote %s/%s", scratch, e->d_name);
+			fail_msg("capture wrote %s/%s", ia_scratch, e->d_name);
 	}
 	closedir(sd);
 	ia_fsroot_close(&r);
@@ -755,9 +696,9 @@ static void test_snapshot_remove_guard(void **state)
 {
 	(void)state;
 
-	mk_text("keep/file", "x");
-	ia_snapshot_remove(sp("keep"));
-	assert_true(exists_nofollow(sp("keep/file")));
+	ia_mk_text("keep/file", "x");
+	ia_snapshot_remove(ia_sp("keep"));
+	assert_true(exists_nofollow(ia_sp("keep/file")));
 	ia_snapshot_remove(NULL);
 }
 

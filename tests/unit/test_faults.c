@@ -17,68 +17,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- scratch tree ------------------------------------------------------------------------- */
-
-static char scratch[128];
+/* ---- ia_scratch tree ------------------------------------------------------------------------- */
 
 static int scratch_setup(void **state)
 {
 	(void)state;
-	snprintf(scratch, sizeof(scratch), "/tmp/ia-faults-XXXXXX");
-	return mkdtemp(scratch) ? 0 : -1;
+	if (ia_scratch_make("faults") < 0)
+		return -1;
+	return 0;
 }
 
 static int scratch_teardown(void **state)
 {
-	char cmd[512];
 	(void)state;
-
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", scratch, scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *sp(const char *rel)
-{
-	static char buf[4][1024];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch, rel);
-	return buf[k];
-}
-
-static void mk_parents(const char *rel)
-{
-	char p[1024];
-
-	snprintf(p, sizeof(p), "%s", sp(rel));
-	for (char *q = strchr(p + strlen(scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*q = '/';
-	}
-}
-
-static void mk_file(const char *rel, const void *data, size_t len)
-{
-	mk_parents(rel);
-	FILE *f = fopen(sp(rel), "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void mk_text(const char *rel, const char *text)
-{
-	mk_file(rel, text, strlen(text));
-}
-
-static void mk_link(const char *rel, const char *target)
-{
-	mk_parents(rel);
-	if (symlink(target, sp(rel)) < 0)
-		fail_msg("symlink %s: %s", rel, strerror(errno));
+	return ia_scratch_remove();
 }
 
 #define DEV1 "root/sys/devices/pci0000:00/0000:00:01.0"
@@ -90,33 +42,33 @@ static void build_root(void)
 	static uint8_t cfg[256];
 
 	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d; cfg[0x0b] = 0x02;
-	mk_text("root/proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
-	mk_text("root/proc/version", "Linux version 6.1.0-faults (gcc) #1 SMP\n");
+	ia_mk_text("root/proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
+	ia_mk_text("root/proc/version", "Linux version 6.1.0-faults (gcc) #1 SMP\n");
 	static const char *const devs[] = { DEV1, DEV3 };
 	for (size_t i = 0; i < 2; i++) {
 		char rel[256];
 		snprintf(rel, sizeof(rel), "%s/config", devs[i]);
-		mk_file(rel, cfg, sizeof(cfg));
+		ia_mk_file(rel, cfg, sizeof(cfg));
 		snprintf(rel, sizeof(rel), "%s/vendor", devs[i]);
-		mk_text(rel, "0x8086\n");
+		ia_mk_text(rel, "0x8086\n");
 		snprintf(rel, sizeof(rel), "%s/device", devs[i]);
-		mk_text(rel, "0x9d10\n");
+		ia_mk_text(rel, "0x9d10\n");
 		snprintf(rel, sizeof(rel), "%s/class", devs[i]);
-		mk_text(rel, "0x020000\n");
+		ia_mk_text(rel, "0x020000\n");
 	}
-	mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
-	mk_link("root/sys/bus/pci/devices/0000:00:03.0", "../../../devices/pci0000:00/0000:00:03.0");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:03.0", "../../../devices/pci0000:00/0000:00:03.0");
 }
 
-/* Run iommu-audit with @args (a shell fragment); stdout to scratch/out.json, stderr to
- * scratch/err.txt; returns the exit status (-1 when killed: the 60 s alarm means a hang). */
+/* Run iommu-audit with @args (a shell fragment); stdout to ia_scratch/out.json, stderr to
+ * ia_scratch/err.txt; returns the exit status (-1 when killed: the 60 s alarm means a hang). */
 static int run_audit(const char *prefix, const char *args)
 {
 	char cmd[2048];
 	int status = -1;
 
 	snprintf(cmd, sizeof(cmd), "%s timeout 60 %s %s >%s 2>%s; echo $?", prefix, IA_BIN, args,
-		 sp("out.json"), sp("err.txt"));
+		 ia_sp("out.json"), ia_sp("err.txt"));
 	char *out = ia_run_capture(cmd, &status);
 	assert_non_null(out);
 	int rc = atoi(out);
@@ -129,16 +81,16 @@ static int run_audit(const char *prefix, const char *args)
 static char *slurp_text(const char *rel)
 {
 	size_t len = 0;
-	char *s = (char *)ia_slurp(sp(rel), &len);
+	char *s = (char *)ia_slurp(ia_sp(rel), &len);
 	assert_non_null(s);
 	return s;
 }
 
-/* The JSON report in scratch/out.json (the audit ran and wrote all of it). */
+/* The JSON report in ia_scratch/out.json (the audit ran and wrote all of it). */
 static json_t *report(void)
 {
 	json_error_t e;
-	json_t *j = json_load_file(sp("out.json"), 0, &e);
+	json_t *j = json_load_file(ia_sp("out.json"), 0, &e);
 
 	if (!j)
 		fail_msg("the report is not whole JSON: %s (line %d)", e.text, e.line);
@@ -194,7 +146,7 @@ static void expect_dev3_whole(json_t *j)
 static int audit_root(void)
 {
 	char args[1200];
-	snprintf(args, sizeof(args), AUDIT_ARGS, sp("root"));
+	snprintf(args, sizeof(args), AUDIT_ARGS, ia_sp("root"));
 	return run_audit("", args);
 }
 
@@ -205,7 +157,7 @@ static void test_device_vanished(void **state)
 {
 	(void)state;
 	build_root();
-	mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../devices/pci0000:00/0000:00:02.0");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../devices/pci0000:00/0000:00:02.0");
 	assert_int_equal(audit_root(), 0);
 	json_t *j = report();
 	expect_finding(j, "collect.unreadable", "sys/bus/pci/devices/0000:00:02.0", "vanished");
@@ -223,16 +175,16 @@ static void test_attribute_errors(void **state)
 {
 	(void)state;
 	build_root();
-	assert_int_equal(unlink(sp(DEV1 "/vendor")), 0);
-	assert_int_equal(mkdir(sp(DEV1 "/vendor"), 0755), 0);
-	assert_int_equal(unlink(sp(DEV1 "/device")), 0);
-	mk_link(DEV1 "/device", "device");
-	assert_int_equal(unlink(sp(DEV1 "/class")), 0);
-	assert_int_equal(mkfifo(sp(DEV1 "/class"), 0644), 0);
-	assert_int_equal(mkfifo(sp(DEV1 "/resource"), 0644), 0);
+	assert_int_equal(unlink(ia_sp(DEV1 "/vendor")), 0);
+	assert_int_equal(mkdir(ia_sp(DEV1 "/vendor"), 0755), 0);
+	assert_int_equal(unlink(ia_sp(DEV1 "/device")), 0);
+	ia_mk_link(DEV1 "/device", "device");
+	assert_int_equal(unlink(ia_sp(DEV1 "/class")), 0);
+	assert_int_equal(mkfifo(ia_sp(DEV1 "/class"), 0644), 0);
+	assert_int_equal(mkfifo(ia_sp(DEV1 "/resource"), 0644), 0);
 	bool unprivileged = geteuid() != 0;
 	if (unprivileged)
-		assert_int_equal(chmod(sp(DEV1 "/config"), 0), 0);
+		assert_int_equal(chmod(ia_sp(DEV1 "/config"), 0), 0);
 	assert_int_equal(audit_root(), 0);
 	json_t *j = report();
 	expect_finding(j, "collect.unreadable", "0000:00:01.0", "cannot read vendor: Is a directory");
@@ -265,7 +217,7 @@ static void test_config_changes_while_read(void **state)
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive a failed test */
 		time_t end = time(NULL) + 60;
 		for (unsigned i = 0; time(NULL) < end; i++) {
-			FILE *f = fopen(sp(DEV1 "/config"), "r+b");
+			FILE *f = fopen(ia_sp(DEV1 "/config"), "r+b");
 			if (f) {
 				if (ftruncate(fileno(f), 0) == 0 && i % 3)
 					fwrite(full, 1, i % 3 == 1 ? 17 : sizeof(full), f);
@@ -301,7 +253,7 @@ static void test_config_short(void **state)
 
 	build_root();
 	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d;
-	mk_file(DEV1 "/config", cfg, 20);
+	ia_mk_file(DEV1 "/config", cfg, 20);
 	assert_int_equal(audit_root(), 0);
 	json_t *j = report();
 	json_t *d = device(j, "0000:00:01.0");
@@ -309,7 +261,7 @@ static void test_config_short(void **state)
 	expect_finding(j, "collect.unreadable", "0000:00:01.0", "config file is 20 bytes");
 	expect_dev3_whole(j);
 	json_decref(j);
-	mk_file(DEV1 "/config", cfg, sizeof(cfg));
+	ia_mk_file(DEV1 "/config", cfg, sizeof(cfg));
 	assert_int_equal(audit_root(), 0);
 	j = report();
 	expect_finding(j, "collect.unreadable", "0000:00:01.0", "config file is 300 bytes");
@@ -322,16 +274,16 @@ static void test_unreadable_firmware(void **state)
 {
 	(void)state;
 	build_root();
-	assert_int_equal(mkdir(sp("root/sys/firmware"), 0755), 0);
-	assert_int_equal(mkdir(sp("root/sys/firmware/acpi"), 0755), 0);
-	assert_int_equal(mkdir(sp("root/sys/firmware/acpi/tables"), 0755), 0);
-	assert_int_equal(mkdir(sp("root/sys/firmware/acpi/tables/DMAR"), 0755), 0);
-	assert_int_equal(mkfifo(sp("root/sys/firmware/acpi/tables/IVRS"), 0644), 0);
-	mk_link("root/sys/firmware/acpi/tables/APIC", "APIC");
-	mk_text("root/sys/firmware/acpi/tables/IORT", "IORT");
-	assert_int_equal(truncate(sp("root/sys/firmware/acpi/tables/IORT"), 17 << 20), 0);
-	mk_text("root/sys/firmware/fdt", "");
-	assert_int_equal(truncate(sp("root/sys/firmware/fdt"), 65 << 20), 0);
+	assert_int_equal(mkdir(ia_sp("root/sys/firmware"), 0755), 0);
+	assert_int_equal(mkdir(ia_sp("root/sys/firmware/acpi"), 0755), 0);
+	assert_int_equal(mkdir(ia_sp("root/sys/firmware/acpi/tables"), 0755), 0);
+	assert_int_equal(mkdir(ia_sp("root/sys/firmware/acpi/tables/DMAR"), 0755), 0);
+	assert_int_equal(mkfifo(ia_sp("root/sys/firmware/acpi/tables/IVRS"), 0644), 0);
+	ia_mk_link("root/sys/firmware/acpi/tables/APIC", "APIC");
+	ia_mk_text("root/sys/firmware/acpi/tables/IORT", "IORT");
+	assert_int_equal(truncate(ia_sp("root/sys/firmware/acpi/tables/IORT"), 17 << 20), 0);
+	ia_mk_text("root/sys/firmware/fdt", "");
+	assert_int_equal(truncate(ia_sp("root/sys/firmware/fdt"), 65 << 20), 0);
 	assert_int_equal(audit_root(), 0);
 	json_t *j = report();
 	expect_finding(j, "collect.unreadable", "DMAR", "Is a directory");
@@ -354,14 +306,14 @@ static void test_output_full(void **state)
 	(void)state;
 
 	build_root();
-	snprintf(args, sizeof(args), AUDIT_ARGS " --output /dev/full", sp("root"));
+	snprintf(args, sizeof(args), AUDIT_ARGS " --output /dev/full", ia_sp("root"));
 	assert_int_equal(run_audit("", args), 3);
 	char *err = slurp_text("err.txt");
 	assert_non_null(strstr(err, "/dev/full: cannot write the report: No space left on device"));
 	free(err);
 
 	char sink[1300];
-	snprintf(args, sizeof(args), AUDIT_ARGS, sp("root"));
+	snprintf(args, sizeof(args), AUDIT_ARGS, ia_sp("root"));
 	char cmd[2000];
 	snprintf(cmd, sizeof(cmd), "timeout 60 %s %s 2>&1 >/dev/full; echo \"rc=$?\"", IA_BIN, args);
 	char *out = ia_run_capture(cmd, NULL);
@@ -373,23 +325,23 @@ static void test_output_full(void **state)
 	/* One block of file size: the report and the capture's interrupts file do not fit. */
 	static char big[40000];
 	memset(big, 'x', sizeof(big) - 1);
-	mk_text("root/proc/interrupts", big);
-	snprintf(sink, sizeof(sink), "%s", sp("report.json"));
-	snprintf(args, sizeof(args), AUDIT_ARGS " --output %s", sp("root"), sink);
+	ia_mk_text("root/proc/interrupts", big);
+	snprintf(sink, sizeof(sink), "%s", ia_sp("report.json"));
+	snprintf(args, sizeof(args), AUDIT_ARGS " --output %s", ia_sp("root"), sink);
 	assert_int_equal(run_audit("ulimit -f 1; trap '' XFSZ;", args), 3);
 	err = slurp_text("err.txt");
 	assert_non_null(strstr(err, "cannot write the report: File too large"));
 	free(err);
 
-	snprintf(args, sizeof(args), "snapshot --root %s --output %s", sp("root"), sp("cap.tar.gz"));
+	snprintf(args, sizeof(args), "snapshot --root %s --output %s", ia_sp("root"), ia_sp("cap.tar.gz"));
 	assert_int_equal(run_audit("ulimit -f 1; trap '' XFSZ;", args), 3);
 	err = slurp_text("err.txt");
 	assert_non_null(strstr(err, "cannot write the capture"));
 	free(err);
 	struct stat st;
-	assert_int_not_equal(lstat(sp("cap.tar.gz"), &st), 0); /* removed, not left cut */
+	assert_int_not_equal(lstat(ia_sp("cap.tar.gz"), &st), 0); /* removed, not left cut */
 
-	snprintf(args, sizeof(args), "snapshot --root %s --output %s", sp("root"), sp("capdir"));
+	snprintf(args, sizeof(args), "snapshot --root %s --output %s", ia_sp("root"), ia_sp("capdir"));
 	assert_int_equal(run_audit("ulimit -f 1; trap '' XFSZ;", args), 3);
 	err = slurp_text("err.txt");
 	assert_non_null(strstr(err, "File too large"));
@@ -403,9 +355,9 @@ static void test_policy_too_big(void **state)
 	(void)state;
 
 	build_root();
-	mk_text("policy.json", "{\"policy\": \"iommu-audit-policy/1\"}");
-	assert_int_equal(truncate(sp("policy.json"), 2 << 20), 0);
-	snprintf(args, sizeof(args), AUDIT_ARGS " --policy %s", sp("root"), sp("policy.json"));
+	ia_mk_text("policy.json", "{\"policy\": \"iommu-audit-policy/1\"}");
+	assert_int_equal(truncate(ia_sp("policy.json"), 2 << 20), 0);
+	snprintf(args, sizeof(args), AUDIT_ARGS " --policy %s", ia_sp("root"), ia_sp("policy.json"));
 	int rc = run_audit("", args);
 	assert_true(rc == 2 || rc == 3);
 	char *err = slurp_text("err.txt");

@@ -21,73 +21,23 @@
 #include "ia_err.h"
 #include "snapshot.h"
 
-/* ---- scratch directory per test ----------------------------------------------------------- */
-
-static char scratch[128];
+/* ---- a scratch directory per test ----------------------------------------------------------- */
 
 static int scratch_setup(void **state)
 {
 	(void)state;
-	snprintf(scratch, sizeof(scratch), "/tmp/ia-hostile-XXXXXX");
-	if (!mkdtemp(scratch))
+	if (ia_scratch_make("hostile") < 0)
 		return -1;
-	char tmp[160];
-	snprintf(tmp, sizeof(tmp), "%s/tmp", scratch);
+	char tmp[300];
+	snprintf(tmp, sizeof(tmp), "%s/tmp", ia_scratch);
 	return mkdir(tmp, 0700) == 0 && setenv("TMPDIR", tmp, 1) == 0 ? 0 : -1;
 }
 
 static int scratch_teardown(void **state)
 {
-	char cmd[256];
 	(void)state;
-
 	unsetenv("TMPDIR");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *sp(const char *rel)
-{
-	static char buf[4][1024];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch, rel);
-	return buf[k];
-}
-
-static void mk_parents(const char *rel)
-{
-	char p[1024];
-
-	snprintf(p, sizeof(p), "%s", sp(rel));
-	for (char *q = strchr(p + strlen(scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*q = '/';
-	}
-}
-
-static void mk_file(const char *rel, const void *data, size_t len)
-{
-	mk_parents(rel);
-	FILE *f = fopen(sp(rel), "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void mk_text(const char *rel, const char *text)
-{
-	mk_file(rel, text, strlen(text));
-}
-
-static void mk_link(const char *rel, const char *target)
-{
-	mk_parents(rel);
-	if (symlink(target, sp(rel)) < 0)
-		fail_msg("symlink %s: %s", rel, strerror(errno));
+	return ia_scratch_remove();
 }
 
 /* True when the file at @path (or any file below it, for a directory) contains @needle. */
@@ -116,8 +66,8 @@ static bool dir_is_empty(const char *dir)
 /* ---- a captured tree whose links all lead out of it ------------------------------------------ */
 
 /*
- * scratch/outside/ holds a complete, valid-looking PCI device (vendor 0xbeef) and firmware table
- * that must never be read; scratch/root/ is the captured tree, one real device plus links to
+ * ia_scratch/outside/ holds a complete, valid-looking PCI device (vendor 0xbeef) and firmware table
+ * that must never be read; ia_scratch/root/ is the captured tree, one real device plus links to
  * outside by ".." chains, absolute links and links to /etc and /proc/self.
  */
 #define REAL_DEV "sys/devices/pci0000:00/0000:00:01.0"
@@ -128,33 +78,33 @@ static void build_escaping_root(void)
 
 	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d; cfg[0x0a] = 0x00; cfg[0x0b] = 0x02;
 	evil[0] = 0xef; evil[1] = 0xbe; evil[2] = 0xad; evil[3] = 0xde;
-	mk_file("outside/dev/config", evil, sizeof(evil));
-	mk_text("outside/dev/vendor", "0xbeef\n");
-	mk_text("outside/dev/device", "0xdead\n");
-	mk_text("outside/dev/class", "0x020000\n");
-	mk_text("outside/cmdline", "OUTSIDE_SENTINEL_CMDLINE\n");
-	mk_text("outside/DMAR", "DMAR-OUTSIDE-SENTINEL");
+	ia_mk_file("outside/dev/config", evil, sizeof(evil));
+	ia_mk_text("outside/dev/vendor", "0xbeef\n");
+	ia_mk_text("outside/dev/device", "0xdead\n");
+	ia_mk_text("outside/dev/class", "0x020000\n");
+	ia_mk_text("outside/cmdline", "OUTSIDE_SENTINEL_CMDLINE\n");
+	ia_mk_text("outside/DMAR", "DMAR-OUTSIDE-SENTINEL");
 
-	mk_text("root/proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
-	mk_text("root/proc/version", "Linux version 6.1.0-hostile (gcc) #1 SMP\n");
-	mk_file("root/" REAL_DEV "/config", cfg, sizeof(cfg));
-	mk_text("root/" REAL_DEV "/vendor", "0x8086\n");
-	mk_text("root/" REAL_DEV "/device", "0x9d10\n");
-	mk_text("root/" REAL_DEV "/class", "0x020000\n");
-	mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	ia_mk_text("root/proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
+	ia_mk_text("root/proc/version", "Linux version 6.1.0-hostile (gcc) #1 SMP\n");
+	ia_mk_file("root/" REAL_DEV "/config", cfg, sizeof(cfg));
+	ia_mk_text("root/" REAL_DEV "/vendor", "0x8086\n");
+	ia_mk_text("root/" REAL_DEV "/device", "0x9d10\n");
+	ia_mk_text("root/" REAL_DEV "/class", "0x020000\n");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
 	/* Escapes: a device that is the outside directory by a ".." chain, one by an absolute link
-	 * to the scratch copy, one to /etc, one to /proc/self; a group type and firmware table that
+	 * to the ia_scratch copy, one to /etc, one to /proc/self; a group type and firmware table that
 	 * are links out; and the real device's iommu_group climbing far above the root. */
-	mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../../../../../../../../outside/dev");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../../../../../../../../outside/dev");
 	char abs[600];
-	snprintf(abs, sizeof(abs), "%s/outside/dev", scratch);
-	mk_link("root/sys/bus/pci/devices/0000:00:03.0", abs);
-	mk_link("root/sys/bus/pci/devices/0000:00:04.0", "/etc");
-	mk_link("root/sys/bus/pci/devices/0000:00:05.0", "/proc/self");
-	mk_link("root/" REAL_DEV "/iommu_group", "../../../../../../../../outside");
-	mk_link("root/sys/firmware/acpi/tables/DMAR", "../../../../../outside/DMAR");
-	mk_link("root/sys/kernel/iommu_groups/1/type", "/etc/passwd");
-	mk_link("root/sys/kernel/iommu_groups/1/devices/0000:00:01.0", "../../../../../../outside/dev");
+	snprintf(abs, sizeof(abs), "%s/outside/dev", ia_scratch);
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:03.0", abs);
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:04.0", "/etc");
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:05.0", "/proc/self");
+	ia_mk_link("root/" REAL_DEV "/iommu_group", "../../../../../../../../outside");
+	ia_mk_link("root/sys/firmware/acpi/tables/DMAR", "../../../../../outside/DMAR");
+	ia_mk_link("root/sys/kernel/iommu_groups/1/type", "/etc/passwd");
+	ia_mk_link("root/sys/kernel/iommu_groups/1/devices/0000:00:01.0", "../../../../../../outside/dev");
 }
 
 /* The audit of the tree sees its one real device and nothing from outside it. */
@@ -166,12 +116,12 @@ static void test_audit_of_escaping_tree(void **state)
 
 	build_escaping_root();
 	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --fail-on never --output %s 2>%s",
-		 IA_BIN, sp("root"), sp("report.json"), sp("stderr.txt"));
+		 IA_BIN, ia_sp("root"), ia_sp("report.json"), ia_sp("stderr.txt"));
 	free(ia_run_capture(cmd, &status));
 	if (status != 0)
 		fail_msg("audit of the hostile tree: exit %d (want 0)", status);
 	size_t len = 0;
-	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	char *json = (char *)ia_slurp(ia_sp("report.json"), &len);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"0000:00:01.0\""));
 	assert_non_null(strstr(json, "\"8086\"") ? strstr(json, "\"8086\"") : strstr(json, "0x8086"));
@@ -190,35 +140,35 @@ static void test_capture_of_escaping_tree(void **state)
 	(void)state;
 
 	build_escaping_root();
-	assert_int_equal(ia_fsroot_open(&r, sp("root")), 0);
-	assert_int_equal(ia_snapshot_capture(&r, sp("cap"), &d), 0);
-	assert_int_equal(ia_snapshot_capture(&r, sp("cap.tar.gz"), &d), 0);
+	assert_int_equal(ia_fsroot_open(&r, ia_sp("root")), 0);
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("cap"), &d), 0);
+	assert_int_equal(ia_snapshot_capture(&r, ia_sp("cap.tar.gz"), &d), 0);
 	ia_fsroot_close(&r);
-	assert_true(tree_contains(sp("cap"), "BOOT_IMAGE")); /* the capture did copy the tree */
-	assert_false(tree_contains(sp("cap"), "OUTSIDE_SENTINEL"));
-	assert_false(tree_contains(sp("cap"), "DMAR-OUTSIDE"));
-	assert_false(tree_contains(sp("cap"), "root:x:0:0"));
+	assert_true(tree_contains(ia_sp("cap"), "BOOT_IMAGE")); /* the capture did copy the tree */
+	assert_false(tree_contains(ia_sp("cap"), "OUTSIDE_SENTINEL"));
+	assert_false(tree_contains(ia_sp("cap"), "DMAR-OUTSIDE"));
+	assert_false(tree_contains(ia_sp("cap"), "root:x:0:0"));
 	/* Every escaping link was left out with a diagnostic, none copied as a link. */
 	struct stat st;
-	assert_int_not_equal(lstat(sp("cap/sys/bus/pci/devices/0000:00:02.0"), &st), 0);
-	assert_int_not_equal(lstat(sp("cap/sys/bus/pci/devices/0000:00:04.0"), &st), 0);
+	assert_int_not_equal(lstat(ia_sp("cap/sys/bus/pci/devices/0000:00:02.0"), &st), 0);
+	assert_int_not_equal(lstat(ia_sp("cap/sys/bus/pci/devices/0000:00:04.0"), &st), 0);
 	assert_non_null(ia_diags_find(&d, -IA_E_ESCAPE));
 	/* The archive unpacks (the unpacker refuses escaping links: there are none) and holds no
 	 * outside bytes either. */
 	char *dir = NULL;
 	struct ia_diags ud = {0};
-	assert_int_equal(ia_snapshot_unpack(sp("cap.tar.gz"), &dir, &ud), 0);
+	assert_int_equal(ia_snapshot_unpack(ia_sp("cap.tar.gz"), &dir, &ud), 0);
 	assert_false(tree_contains(dir, "OUTSIDE_SENTINEL"));
 	ia_snapshot_remove(dir);
 	free(dir);
-	/* Nothing beside the outputs: scratch holds only what the test made. */
+	/* Nothing beside the outputs: ia_scratch holds only what the test made. */
 	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "ls -A '%s' | tr '\\n' ' '", scratch);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | tr '\\n' ' '", ia_scratch);
 	char *ls = ia_run_capture(cmd, NULL);
 	assert_non_null(ls);
 	assert_string_equal(ls, "cap cap.tar.gz outside root tmp ");
 	free(ls);
-	assert_true(dir_is_empty(sp("tmp")));
+	assert_true(dir_is_empty(ia_sp("tmp")));
 	ia_diags_free(&d);
 	ia_diags_free(&ud);
 }
@@ -283,15 +233,15 @@ static void test_archive_escape_spellings(void **state)
 		char arc[600], *dir = NULL;
 		struct ia_diags d = {0};
 
-		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", scratch, cases[i].name);
+		snprintf(arc, sizeof(arc), "%s/%s.tar.gz", ia_scratch, cases[i].name);
 		write_arc(arc, archive_write_set_format_pax_restricted, true, cases[i].m, cases[i].n);
 		int rc = ia_snapshot_unpack(arc, &dir, &d);
 		if (rc != -IA_E_ARCHIVE || dir)
 			fail_msg("case %s: rc %d (%s), want -IA_E_ARCHIVE", cases[i].name, rc, ia_strerror(rc));
 		assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
-		assert_true(dir_is_empty(sp("tmp")));
+		assert_true(dir_is_empty(ia_sp("tmp")));
 		struct stat st;
-		assert_int_not_equal(lstat(sp("x"), &st), 0);
+		assert_int_not_equal(lstat(ia_sp("x"), &st), 0);
 		assert_int_not_equal(lstat("/tmp/ia-hostile-abs", &st), 0);
 		ia_diags_free(&d);
 	}
@@ -316,8 +266,8 @@ static void test_archive_formats(void **state)
 		char *dir = NULL;
 		struct ia_diags d = {0};
 
-		write_arc(sp(cases[i].file), cases[i].format, cases[i].gz, good, 3);
-		int rc = ia_snapshot_unpack(sp(cases[i].file), &dir, &d);
+		write_arc(ia_sp(cases[i].file), cases[i].format, cases[i].gz, good, 3);
+		int rc = ia_snapshot_unpack(ia_sp(cases[i].file), &dir, &d);
 		if (rc != cases[i].rc)
 			fail_msg("%s: rc %d (%s), want %d", cases[i].file, rc, ia_strerror(rc), cases[i].rc);
 		if (rc == 0) {
@@ -334,7 +284,7 @@ static void test_archive_formats(void **state)
 			assert_null(dir);
 			assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
 		}
-		assert_true(dir_is_empty(sp("tmp")));
+		assert_true(dir_is_empty(ia_sp("tmp")));
 		ia_diags_free(&d);
 	}
 }
@@ -353,11 +303,11 @@ static void test_archive_limits(void **state)
 	};
 	(void)state;
 
-	write_arc(sp("four.tar.gz"), archive_write_set_format_pax_restricted, true, m, 4);
+	write_arc(ia_sp("four.tar.gz"), archive_write_set_format_pax_restricted, true, m, 4);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *dir = NULL;
 		struct ia_diags d = {0};
-		int rc = ia_snapshot_unpack_limited(sp("four.tar.gz"), &cases[i].lim, &dir, &d);
+		int rc = ia_snapshot_unpack_limited(ia_sp("four.tar.gz"), &cases[i].lim, &dir, &d);
 
 		if (rc != cases[i].rc)
 			fail_msg("case %zu: rc %d (%s), want %d", i, rc, ia_strerror(rc), cases[i].rc);
@@ -371,7 +321,7 @@ static void test_archive_limits(void **state)
 				fail_msg("case %zu: \"%s\" does not say \"%s\"", i, g->msg, cases[i].msg);
 			assert_null(dir);
 		}
-		assert_true(dir_is_empty(sp("tmp")));
+		assert_true(dir_is_empty(ia_sp("tmp")));
 		ia_diags_free(&d);
 	}
 }
@@ -397,16 +347,16 @@ static void test_archive_huge_member(void **state)
 	for (size_t i = 0; i < 512; i++)
 		sum += hdr[i];
 	snprintf((char *)hdr + 148, 8, "%06o", sum);
-	mk_file("huge.tar", hdr, sizeof(hdr));
+	ia_mk_file("huge.tar", hdr, sizeof(hdr));
 
 	char *dir = NULL;
 	struct ia_diags d = {0};
-	assert_int_equal(ia_snapshot_unpack(sp("huge.tar"), &dir, &d), -IA_E_TOOBIG);
+	assert_int_equal(ia_snapshot_unpack(ia_sp("huge.tar"), &dir, &d), -IA_E_TOOBIG);
 	assert_null(dir);
 	const struct ia_diag *g = ia_diags_find(&d, -IA_E_TOOBIG);
 	assert_non_null(g);
 	assert_non_null(strstr(g->msg, "\"huge\""));
-	assert_true(dir_is_empty(sp("tmp")));
+	assert_true(dir_is_empty(ia_sp("tmp")));
 	ia_diags_free(&d);
 }
 
@@ -534,14 +484,14 @@ static void test_enumeration_link_out_of_root(void **state)
 		 "echo 'Linux version 6.12.0 (t) #1' > $R/proc/version && "
 		 "mkdir -p $R$O/devs/0000:00:1e.0 && head -c 256 /dev/zero > $R$O/devs/0000:00:1e.0/config && "
 		 "ln -s \"$(printf '../%%.0s' $(seq 1 40))$O/devs\" $R/sys/bus/pci/devices",
-		 sp("root"), sp("outside"));
+		 ia_sp("root"), ia_sp("outside"));
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --fail-on never --output %s 2>/dev/null",
-		 IA_BIN, sp("root"), sp("report.json"));
+		 IA_BIN, ia_sp("root"), ia_sp("report.json"));
 	free(ia_run_capture(cmd, &status));
 	assert_int_equal(status, 0);
 	size_t len = 0;
-	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	char *json = (char *)ia_slurp(ia_sp("report.json"), &len);
 	assert_non_null(json);
 	assert_null(strstr(json, "\"0000:00:1f.0\""));
 	assert_non_null(strstr(json, "\"0000:00:1e.0\""));
@@ -567,11 +517,11 @@ static void test_capture_link_chain(void **state)
 		 "ln -s ../../.. $S/sys/kernel/iommu_groups/virtfnA && "
 		 "ln -s ../../../kernel/iommu_groups $S/sys/bus/pci/devices/0000:00:00.0 && "
 		 "mkdir -p $S/victim && echo planted > $S/victim/type && echo 'Linux version 6.12.0 (t) #1' > $S/proc/version",
-		 sp("src"), sp("victim"));
+		 ia_sp("src"), ia_sp("victim"));
 	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s snapshot --root %s --output %s 2>/dev/null", IA_BIN, sp("src"), sp("out"));
+	snprintf(cmd, sizeof(cmd), "%s snapshot --root %s --output %s 2>/dev/null", IA_BIN, ia_sp("src"), ia_sp("out"));
 	free(ia_run_capture(cmd, &status));
-	assert_true(dir_is_empty(sp("victim")));
+	assert_true(dir_is_empty(ia_sp("victim")));
 }
 
 /* One entry of sys/bus/pci/devices that is not a PCI address loses nothing else (libpci's scan
@@ -584,13 +534,13 @@ static void test_junk_device_entry(void **state)
 
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s && tar xzf %s/tests/fixtures/kernel-known-answers/x86-intel-acs/run-6.12/"
 		 "snapshot.tar.gz -C %s && touch %s/sys/bus/pci/devices/junk && ln -s x %s/sys/bus/pci/devices/0000:100:08.0",
-		 sp("root"), IA_SOURCE_DIR, sp("root"), sp("root"), sp("root"));
+		 ia_sp("root"), IA_SOURCE_DIR, ia_sp("root"), ia_sp("root"), ia_sp("root"));
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --output %s 2>/dev/null",
-		 IA_BIN, sp("root"), sp("report.json"));
+		 IA_BIN, ia_sp("root"), ia_sp("report.json"));
 	free(ia_run_capture(cmd, &status));
 	size_t len = 0;
-	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	char *json = (char *)ia_slurp(ia_sp("report.json"), &len);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"devices\": 21"));
 	assert_non_null(strstr(json, "sys/bus/pci/devices/junk"));
@@ -606,14 +556,14 @@ static void test_no_pci_is_not_a_pass(void **state)
 	(void)state;
 
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && echo 'Linux version 6.12.0 (t) #1' > %s/proc/version",
-		 sp("root"), sp("root"));
+		 ia_sp("root"), ia_sp("root"));
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s --root %s --format json --no-names --output %s 2>/dev/null",
-		 IA_BIN, sp("root"), sp("report.json"));
+		 IA_BIN, ia_sp("root"), ia_sp("report.json"));
 	free(ia_run_capture(cmd, &status));
 	assert_int_equal(status, 1);
 	size_t len = 0;
-	char *json = (char *)ia_slurp(sp("report.json"), &len);
+	char *json = (char *)ia_slurp(ia_sp("report.json"), &len);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"verdict\": \"fail\""));
 	free(json);

@@ -2,6 +2,7 @@
 // Helpers shared by the cmocka tests (fixture paths, file loading, command capture).
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +99,76 @@ const char *ia_scratch_base(void)
 	if (access("/dev/shm", W_OK | X_OK) == 0)
 		return "/dev/shm";
 	return t && *t ? t : "/tmp";
+}
+
+char ia_scratch[256];
+
+int ia_scratch_make(const char *tag)
+{
+	snprintf(ia_scratch, sizeof(ia_scratch), "%s/ia-%s-XXXXXX", ia_scratch_base(), tag);
+	return mkdtemp(ia_scratch) ? 0 : -1;
+}
+
+int ia_scratch_remove(void)
+{
+	char cmd[640];
+
+	if (!ia_scratch[0])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", ia_scratch, ia_scratch);
+	int rc = system(cmd) == 0 ? 0 : -1;
+	ia_scratch[0] = '\0';
+	return rc;
+}
+
+const char *ia_sp(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", ia_scratch, rel);
+	return buf[k];
+}
+
+void ia_mk_parents(const char *rel)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", ia_sp(rel));
+	for (char *q = strchr(p + strlen(ia_scratch) + 1, '/'); q; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*q = '/';
+	}
+}
+
+void ia_mk_file(const char *rel, const void *data, size_t len)
+{
+	ia_mk_parents(rel);
+	FILE *f = fopen(ia_sp(rel), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+void ia_mk_text(const char *rel, const char *text)
+{
+	ia_mk_file(rel, text, strlen(text));
+}
+
+void ia_mk_dir(const char *rel)
+{
+	char r[1024];
+
+	snprintf(r, sizeof(r), "%s/", rel);
+	ia_mk_parents(r);
+}
+
+void ia_mk_link(const char *rel, const char *target)
+{
+	ia_mk_parents(rel);
+	if (symlink(target, ia_sp(rel)) < 0)
+		fail_msg("symlink %s: %s", rel, strerror(errno));
 }

@@ -22,6 +22,23 @@ uint8_t *ia_slurp(const char *path, size_t *len);
 /* Directory for scratch trees: /dev/shm when writable (unpacking captures there is ~10x faster than
  * on a loaded disk), else $TMPDIR, else /tmp. */
 const char *ia_scratch_base(void);
+/* A scratch directory for one test: ia_scratch_make() creates ia_scratch_base()/ia-TAG-XXXXXX
+ * into ia_scratch (0, or -1 with errno); ia_scratch_remove() deletes it, even with files made
+ * unreadable (chmod u+rwX first). */
+extern char ia_scratch[256];
+int ia_scratch_make(const char *tag);
+int ia_scratch_remove(void);
+/* ia_scratch/@rel (one of four rotating static buffers). */
+const char *ia_sp(const char *rel);
+/* mkdir -p of ia_scratch/@rel's parents (of @rel itself when it ends in '/'); fails the test on error. */
+void ia_mk_parents(const char *rel);
+/* ia_scratch/@rel with @len bytes of @data, or @text; its parents created. */
+void ia_mk_file(const char *rel, const void *data, size_t len);
+void ia_mk_text(const char *rel, const char *text);
+/* the directory ia_scratch/@rel, and its parents */
+void ia_mk_dir(const char *rel);
+/* the symbolic link ia_scratch/@rel -> @target */
+void ia_mk_link(const char *rel, const char *target);
 /* Run a shell command and capture stdout (malloc'd, NUL-terminated) and exit status. */
 char *ia_run_capture(const char *cmd, int *status);
 
