@@ -539,18 +539,8 @@ static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_di
 		char rel[512];
 		snprintf(rel, sizeof(rel), "%s/%s%s", dir, names[i], as_dirs ? "/" : "");
 		if (as_dirs) {
-			if (s->ar) {
-				struct archive_entry *e = archive_entry_new();
-				archive_entry_set_pathname(e, rel);
-				archive_entry_set_filetype(e, AE_IFDIR);
-				archive_entry_set_perm(e, 0755);
-				archive_entry_set_mtime(e, s->now, 0);
-				snap_ar_header(s, e, rel);
-				archive_entry_free(e);
-			} else {
-				rel[strlen(rel) - 1] = '\0'; /* the trailing '/' */
-				snap_put_dir(s, rel);
-			}
+			rel[strlen(rel) - 1] = '\0'; /* the trailing '/' */
+			snap_put_dir(s, rel);
 		} else {
 			struct stat st;
 			if (ia_fsroot_stat(s->root, rel, &st) == 0 && S_ISDIR(st.st_mode))
