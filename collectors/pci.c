@@ -186,6 +186,7 @@ struct pci_item {
 	uint16_t cfg_svid, cfg_sdid;      /* config 0x2c/0x2e */
 	struct pci_opt vendor, device, svid, sdid, cls, rev, numvfs, totalvfs, numa, irq, enable;
 	char *physfn, *driver, *override, *group_link, *unit, *removable, *fwnode; /* malloc'd */
+	bool driver_unknown;              /* the driver link exists but could not be read */
 	struct ia_pci_resource res[IA_PCI_MAX_RESOURCES];
 	size_t n_res;
 	char cfg_err[300];                /* why config could not be read (": <reason>"), or "" */
@@ -233,11 +234,23 @@ static void pci_bind_attr(sqlite3_stmt *st, int col, const struct pci_opt *a, bo
 }
 
 /* A link's basename, malloc'd; NULL when absent. */
-static char *pci_link(int dfd, const char *name)
+/* The basename of link @name, malloc'd; NULL when absent. Any other failure (not a link, EACCES)
+ * is reported as hiding @hides and sets *unknown: it is not "absent". */
+static char *pci_link(struct pci_item *it, int dfd, const char *name, const char *hides, bool *unknown)
 {
 	char link[256];
+	long rc = ia_fsdir_readlink_base(dfd, name, link, sizeof(link));
 
-	return ia_fsdir_readlink_base(dfd, name, link, sizeof(link)) >= 0 ? strdup(link) : NULL;
+	if (rc >= 0)
+		return strdup(link);
+	if (rc != -ENOENT) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", it->bdf, name);
+		ia_defer_error(&it->errs, rel, (int)rc, -1, hides, "cannot read the link: %s", ia_strerror((int)rc));
+		if (unknown)
+			*unknown = true;
+	}
+	return NULL;
 }
 
 /* A text attribute up to its first newline, malloc'd; NULL when absent or empty. */
@@ -401,20 +414,20 @@ static void pci_read_fn(void *arg, size_t idx)
 	}
 	if (it->readable < 64)
 		pci_attr_u64(it, dfd, "revision", 16, false, &it->rev);
-	it->physfn = pci_link(dfd, "physfn");
+	it->physfn = pci_link(it, dfd, "physfn", "whether it is an SR-IOV VF", NULL);
 	/* The kernel creates the sriov_* attributes only for SR-IOV capable functions. */
 	if (it->c.has_sriov != IA_NO) {
 		pci_attr_u64(it, dfd, "sriov_numvfs", 10, false, &it->numvfs);
 		pci_attr_u64(it, dfd, "sriov_totalvfs", 10, false, &it->totalvfs);
 	}
-	it->driver = pci_link(dfd, "driver");
+	it->driver = pci_link(it, dfd, "driver", "its bound driver (group viability is unknown)", &it->driver_unknown);
 	it->override = pci_text(dfd, "driver_override");
 	if (it->override && !strcmp(it->override, "(null)")) {
 		free(it->override);
 		it->override = NULL;
 	}
-	it->group_link = pci_link(dfd, "iommu_group");
-	it->unit = pci_link(dfd, "iommu");
+	it->group_link = pci_link(it, dfd, "iommu_group", "its IOMMU group (from this side)", NULL);
+	it->unit = pci_link(it, dfd, "iommu", "which IOMMU unit translates it", NULL);
 	char txt[64];
 	long n = ia_fsdir_read_small(dfd, "numa_node", txt, sizeof(txt));
 	uint64_t v;
@@ -423,7 +436,7 @@ static void pci_read_fn(void *arg, size_t idx)
 	pci_attr_u64(it, dfd, "irq", 10, false, &it->irq);
 	pci_attr_u64(it, dfd, "enable", 10, false, &it->enable);
 	it->removable = pci_text(dfd, "removable");
-	it->fwnode = pci_link(dfd, "firmware_node");
+	it->fwnode = pci_link(it, dfd, "firmware_node", NULL, NULL);
 
 	/* BARs from the resource attribute. */
 	char text[2048];
@@ -554,6 +567,14 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 		return false;
 	}
 	ctx->facts++;
+	if (it->driver_unknown) {
+		sqlite3_stmt *u;
+		if (ia_db_prepare(ctx->db, "UPDATE pci_function SET driver_read = 0 WHERE bdf = ?", &u) == 0) {
+			sqlite3_bind_text(u, 1, it->bdf, -1, SQLITE_STATIC);
+			ia_db_step_done(u);
+			sqlite3_finalize(u);
+		}
+	}
 	for (size_t i = 0; i < c->n_caps; i++) {
 		sqlite3_bind_text(s->cap, 1, it->bdf, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s->cap, 2, c->caps[i].ext);

@@ -68,6 +68,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				unknown = true;
 				continue;
 			}
+			if (d->driver_unknown) {
+				/* its driver link was unreadable: it may be bound to anything */
+				unknown = true;
+				continue;
+			}
 			has_vfio |= r_is_vfio_driver(d->driver);
 			const char *drv = d->driver;
 			size_t fn = (size_t)(d - a->devs);

@@ -138,7 +138,8 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
 		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf,"
 		/* the config NumVFs counts only while VF Enable (SR-IOV Control bit 0) is set */
-		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END)"
+		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END),"
+		" driver_read"
 		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -215,6 +216,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		d->real_dma = ia_db_col_strdup(st, 44);
 		d->has_numvfs = ia_db_col_int(st, 45, &v);
 		d->numvfs = d->has_numvfs ? (unsigned)v : 0;
+		d->driver_unknown = !sqlite3_column_int(st, 46);
 		d->predicted_group = -1;
 	}
 	sqlite3_finalize(st);

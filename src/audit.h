@@ -50,6 +50,7 @@ struct ia_dev {
 	bool is_vf; char *physfn;
 	char *parent;            /* upstream bridge BDF (sysfs parent) or NULL */
 	char *driver;            /* bound driver or NULL */
+	bool driver_unknown;     /* the driver link could not be read: driver is NULL but not "unbound" */
 	char *driver_override;
 	bool has_group; int group;
 	char *iommu_unit;

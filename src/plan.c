@@ -387,6 +387,10 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 				       "a bridge: vfio-pci binds only endpoints (header type 0); assign the devices below it" :
 				       "its header type was unreadable, so whether vfio-pci can bind it is unknown")))
 			return rc;
+		if (x->dev && x->dev->driver_unknown &&
+		    (rc = plan_blocker(b, "collect.unreadable", x->bdf, true, "its driver link could not be read: "
+				       "whether a kernel driver owns its DMA is unknown")))
+			return rc;
 		/* vfio_pci_core_register_device(): "Cannot bind to PF with SR-IOV enabled" (-EBUSY) */
 		if (x->action == IA_PLAN_BIND_VFIO && x->dev && !x->dev->is_vf && x->dev->has_numvfs &&
 		    x->dev->numvfs > 0 &&

@@ -120,7 +120,8 @@ CREATE TABLE pci_function (
   enabled INTEGER,                   -- the enable attribute
   removable TEXT,                    -- removable/fixed/unknown when present
   firmware_node TEXT,                -- basename of the firmware_node link (ACPI or DT node)
-  real_dma_bdf TEXT                  -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
+  real_dma_bdf TEXT,                 -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
+  driver_read INTEGER NOT NULL DEFAULT 1 -- 0 when the driver link exists but could not be read (driver then unknown, not unbound)
 ) STRICT;
 
 CREATE TABLE pci_capability (

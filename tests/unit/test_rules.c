@@ -619,6 +619,22 @@ static void test_malformed_modalias(void **state)
 	json_decref(r);
 }
 
+/* A driver "link" that is not a link (a corrupt capture): the driver is unknown, not "unbound",
+ * so the group is not called viable. */
+static void test_unreadable_driver_link(void **state)
+{
+	int st;
+	json_t *r = audit_edited("x86-intel-scn-a-nvme-vfio/run-6.12",
+				 "D=$(find $T/sys/devices -name 0000:08:00.1 -type d) && rm $D/driver && echo virtio-pci > $D/driver", &st);
+	json_t *g = group(r, 13);
+	assert_false(json_is_true(json_object_get(g, "dma_ownership_viable")));
+	assert_false(json_is_true(json_object_get(g, "userspace_assignable")));
+	char *all = json_dumps(r, 0);
+	assert_non_null(strstr(all, "0000:08:00.1/driver"));
+	free(all);
+	json_decref(r);
+}
+
 static void test_rules_listing(void **state)
 {
 	char cmd[512];
@@ -659,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_vfio_pci_refuses),
 		cmocka_unit_test(test_unlisted_group_members),
 		cmocka_unit_test(test_malformed_modalias),
+		cmocka_unit_test(test_unreadable_driver_link),
 		cmocka_unit_test(test_rules_listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
