@@ -185,7 +185,7 @@ static json_t *json_platform(const struct ia_audit *a)
 	json_object_set_new(iommu, "firmware", json_fw_describes(a->firmware));
 	/* The kernel activated an IOMMU when it registered units or formed groups. */
 	json_object_set_new(iommu, "kernel_active",
-			    json_boolean(a->n_units > 0 || a->n_groups > 0));
+			    json_boolean(ia_audit_iommu_active(a)));
 	for (size_t i = 0; i < a->n_units; i++) {
 		const struct ia_unit *u = &a->units[i];
 		json_t *j = json_object();

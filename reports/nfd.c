@@ -85,7 +85,7 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE
 	fprintf(out, "# iommu-audit %s: node-feature-discovery local feature file (features.d)\n", IA_VERSION);
 	for (size_t i = 0; i < a->n_groups; i++)
 		assignable += a->groups[i].userspace_assignable == IA_YES;
-	rc = nfd_label(out, "iommu-active", a->n_units > 0 || a->n_groups > 0 ? "true" : "false");
+	rc = nfd_label(out, "iommu-active", ia_audit_iommu_active(a) ? "true" : "false");
 	if (!rc)
 		rc = nfd_label(out, "interrupt-isolation", a->irq_isolated == IA_YES ? "isolated" :
 			       a->irq_isolated == IA_NO ? "not_isolated" : "unknown");

@@ -377,7 +377,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .raw = raw };
 	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, nidx = 0;
-	bool active = a->n_units > 0 || a->n_groups > 0;
+	bool active = ia_audit_iommu_active(a);
 	enum ia_fail_on fail_on = o ? o->fail_on : IA_FAIL_ON_ERROR;
 	size_t failing = ia_report_failing(a, fail_on);
 	size_t *idx = malloc((a->n_findings + 1) * sizeof(*idx));

@@ -92,7 +92,7 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 {
 	struct ia_audit *a = ev->a;
 	const struct ia_firmware *fw = a->firmware;
-	bool iommu_on = a->n_iommu_groups || a->n_units;
+	bool iommu_on = ia_audit_iommu_active(a);
 	bool optin_dmar = fw && fw->has_dmar_info && fw->dma_ctrl_platform_opt_in;
 	bool optin_ivrs = fw && fw->has_ivrs_info && fw->ivinfo_dma_remap;
 	bool optin_known = fw && (fw->has_dmar_info || fw->has_ivrs_info);

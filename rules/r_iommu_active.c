@@ -10,7 +10,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 {
 	struct ia_audit *a = ev->a;
 
-	if (a->n_units || a->n_iommu_groups) /* no-IOMMU groups do not count: nothing translates them */
+	if (ia_audit_iommu_active(a)) /* no-IOMMU groups do not count: nothing translates them */
 		return 0;
 	if (!a->n_devs) {
 		*why = "no PCI functions were collected";

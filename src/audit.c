@@ -69,6 +69,11 @@ static void audit_free_notes(struct ia_note *v, size_t n)
 	free(v);
 }
 
+bool ia_audit_iommu_active(const struct ia_audit *a)
+{
+	return a->n_units > 0 || a->n_iommu_groups > 0;
+}
+
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level)
 {
 	size_t n = 0;

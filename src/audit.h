@@ -162,6 +162,12 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
 /** ia_group_note() - append a blocker or exception to @list (strings copied). 0 or -ENOMEM. */
 int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason);
 
+/**
+ * ia_audit_iommu_active() - the kernel runs an IOMMU: a unit under sys/class/iommu, or a group an
+ * IOMMU translates (VFIO no-IOMMU groups do not count). The one definition for rules and reports.
+ */
+bool ia_audit_iommu_active(const struct ia_audit *a);
+
 /** ia_audit_count() - findings at @level, not counting waived ones (what --fail-on compares). */
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);
 

@@ -330,7 +330,7 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 	}
 	p->n_requested = w;
 
-	if (!a->n_groups) {
+	if (!ia_audit_iommu_active(a) || !a->n_groups) {
 		if ((rc = plan_blocker(b, "host.iommu-inactive", "host", false,
 				       "no IOMMU is active (no IOMMU groups): nothing can be given to userspace with DMA isolation")))
 			return rc;

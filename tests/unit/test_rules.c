@@ -351,6 +351,7 @@ static void test_noiommu(void **state)
 	assert_int_equal(count(r, "host.noiommu", "error"), 1);
 	assert_int_equal(count(r, "host.iommu-inactive", "warning"), 1);
 	assert_int_equal(count(r, "group.prediction-differs", NULL), 0);
+	assert_true(json_is_false(json_object_get(json_object_get(json_object_get(r, "platform"), "iommu"), "kernel_active")));
 	json_t *g0 = group(r, 0), *b;
 	assert_true(json_is_false(json_object_get(g0, "userspace_assignable")));
 	size_t bi, nb = 0;
