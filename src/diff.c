@@ -84,7 +84,7 @@ static const char *diff_irq(enum ia_tri t)
 static int diff_host(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
 {
 	int rc;
-	bool oa = o->n_units || o->n_groups, na = n->n_units || n->n_groups;
+	bool oa = ia_audit_iommu_active(o), na = ia_audit_iommu_active(n);
 	const char *ov = ia_audit_count(o, IA_LEVEL_ERROR) ? "fail" : "pass";
 	const char *nv = ia_audit_count(n, IA_LEVEL_ERROR) ? "fail" : "pass";
 

@@ -614,7 +614,7 @@ static int policy_req_group(const struct policy_req *r, struct ia_audit *a, size
 			 what, r->bdf);
 	else if (!g)
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is in no IOMMU group (%s)", what, r->bdf,
-			 a->n_groups ? "not behind an IOMMU" : "no IOMMU is active");
+			 ia_audit_iommu_active(a) ? "not behind an IOMMU" : "no IOMMU is active");
 	else {
 		enum ia_tri t = r->kind == POLICY_REQ_ASSIGNABLE ? g->userspace_assignable : g->dma_ownership_viable;
 		if (t == IA_YES)
@@ -667,7 +667,7 @@ static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
 				break;
 			}
 			case POLICY_REQ_IOMMU_ACTIVE: {
-				bool active = a->n_units > 0 || a->n_groups > 0;
+				bool active = ia_audit_iommu_active(a);
 				if (active == r->active)
 					break;
 				snprintf(msg, sizeof(msg), "policy requires iommu_active %s, but it is %s (%zu unit%s, %zu group%s)",

@@ -209,8 +209,8 @@ static void test_model(void **state)
 	snprintf(dv[1].bdf, 16, "0000:02:00.0");
 	dv[0].has_group = dv[1].has_group = true;
 	dv[0].group = 1, dv[1].group = 2;
-	o.devs = dv, o.n_devs = 1, o.groups = og, o.n_groups = 1, o.irq_isolated = IA_YES;
-	n.devs = dv, n.n_devs = 2, n.groups = ng, n.n_groups = 2, n.irq_isolated = IA_NO;
+	o.devs = dv, o.n_devs = 1, o.groups = og, o.n_groups = 1, o.n_iommu_groups = 1, o.irq_isolated = IA_YES;
+	n.devs = dv, n.n_devs = 2, n.groups = ng, n.n_groups = 2, n.n_iommu_groups = 2, n.irq_isolated = IA_NO;
 	assert_int_equal(ia_audit_add_finding(&o, "group.not-viable", IA_LEVEL_INFO, "group 1", "m", NULL, NULL), 0);
 	assert_int_equal(ia_audit_add_finding(&n, "group.not-viable", IA_LEVEL_ERROR, "group 1", "m", NULL, NULL), 0);
 	n.findings[0].waived = true;

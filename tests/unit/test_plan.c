@@ -341,7 +341,7 @@ static void test_pf_with_vfs(void **state)
 	g.resv_read = true;
 	g.dma_ownership_viable = IA_NO;
 	a.devs = &d, a.n_devs = 1;
-	a.groups = &g, a.n_groups = 1;
+	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
 	a.irq_isolated = IA_YES;
 	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
 	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
@@ -350,6 +350,7 @@ static void test_pf_with_vfs(void **state)
 	for (size_t i = 0; i < p->n_blockers; i++)
 		found |= !strcmp(p->blockers[i].rule, "device.vfio-pci-refuses") && strstr(p->blockers[i].reason, "4 VFs");
 	assert_true(found);
+	assert_int_equal(p->n_blockers, 2); /* and the unknown isolation domain (no topology model here) */
 	ia_plan_free(p);
 	/* the same PF with SR-IOV off: nothing in the way */
 	d.numvfs = 0;
@@ -357,6 +358,10 @@ static void test_pf_with_vfs(void **state)
 	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
 	for (size_t i = 0; i < p->n_blockers; i++)
 		assert_string_not_equal(p->blockers[i].rule, "device.vfio-pci-refuses");
+	/* what remains is the unknown isolation domain of a hand-built audit without a topology model */
+	assert_int_equal(p->n_blockers, 1);
+	assert_string_equal(p->blockers[0].rule, "isolation.p2p-domain");
+	assert_true(p->blockers[0].unknown);
 	ia_plan_free(p);
 }
 

@@ -160,7 +160,7 @@ static void mini_init(struct mini *m)
 	m->groups[1] = (struct ia_group){ .id = 2, .devices = m->g2, .n_devices = 1, .dma_ownership_viable = IA_NO,
 					  .userspace_assignable = IA_NO, .blockers = &m->note, .n_blockers = 1 };
 	m->a.devs = m->devs, m->a.n_devs = 2;
-	m->a.groups = m->groups, m->a.n_groups = 2;
+	m->a.groups = m->groups, m->a.n_groups = 2, m->a.n_iommu_groups = 2;
 	m->a.irq_isolated = IA_YES;
 	m->a.n_units = 1;
 	assert_int_equal(ia_audit_add_finding(&m->a, "group.not-viable", IA_LEVEL_ERROR, "group 2",
@@ -295,7 +295,7 @@ static void test_apply_requirements(void **state)
 	mini_init(&m);
 	m.a.irq_isolated = IA_UNKNOWN;
 	m.a.irq_reason = NULL;
-	m.a.n_units = 0, m.a.n_groups = 0;
+	m.a.n_units = 0, m.a.n_groups = 0, m.a.n_iommu_groups = 0;
 	mini_apply(&m, HDR "\"require\": [{\"interrupt_isolation\": \"isolated\"}, {\"iommu_active\": true}]}", "2025-01-01");
 	size_t k = 0;
 	for (size_t i = 0; i < m.a.n_findings; i++) {

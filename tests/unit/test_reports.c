@@ -82,6 +82,7 @@ static void add_group(struct ia_audit *a, int id, const char *bdf, enum ia_tri a
 	a->groups = realloc(a->groups, (a->n_groups + 1) * sizeof(*a->groups));
 	assert_non_null(a->groups);
 	struct ia_group *g = &a->groups[a->n_groups++];
+	a->n_iommu_groups++; /* as ia_audit_load() counts a translated group */
 	memset(g, 0, sizeof(*g));
 	g->id = id;
 	g->devices = calloc(1, sizeof(char *));
