@@ -46,13 +46,6 @@ static int nfd_label_n(FILE *out, const char *name, size_t v)
 	return nfd_label(out, name, b);
 }
 
-static int nfd_cmp_group(const void *k, const void *e)
-{
-	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
-
-	return (id > gid) - (id < gid);
-}
-
 /* Whether userspace could own @d's group: no group means no IOMMU translates it (not assignable). */
 static enum ia_tri nfd_dev_assignable(const struct ia_audit *a, const struct ia_dev *d)
 {
@@ -60,7 +53,7 @@ static enum ia_tri nfd_dev_assignable(const struct ia_audit *a, const struct ia_
 
 	if (!d->has_group)
 		return IA_NO;
-	g = a->n_groups ? bsearch(&d->group, a->groups, a->n_groups, sizeof(*a->groups), nfd_cmp_group) : NULL;
+	g = ia_audit_find_group(a, d->group);
 	return g ? g->userspace_assignable : IA_UNKNOWN;
 }
 

@@ -366,13 +366,6 @@ out:
 	return rc;
 }
 
-static int engine_cmp_group(const void *k, const void *e)
-{
-	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
-
-	return id < gid ? -1 : id > gid;
-}
-
 /* Copy the prediction into the audit for the reports. */
 static int engine_publish_prediction(struct ia_eval *ev)
 {
@@ -449,8 +442,7 @@ int ia_rules_run(struct ia_audit *a, sqlite3 *db)
 		goto out;
 	}
 	for (size_t i = 0; i < a->n_devs; i++) {
-		const struct ia_group *g = a->devs[i].has_group && a->n_groups ?
-			bsearch(&a->devs[i].group, a->groups, a->n_groups, sizeof(*a->groups), engine_cmp_group) : NULL;
+		const struct ia_group *g = a->devs[i].has_group ? ia_audit_find_group(a, a->devs[i].group) : NULL;
 		/* a no-IOMMU group is not a kernel IOMMU group for prediction or isolation purposes */
 		ev.kgroup_of_fn[i] = g && !g->noiommu ? (size_t)(g - a->groups) : SIZE_MAX;
 	}

@@ -48,10 +48,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
 		if (!d || !d->has_group)
 			continue;
-		struct ia_group *g = NULL;
-		for (size_t gi = 0; gi < a->n_groups && !g; gi++)
-			if (a->groups[gi].id == d->group)
-				g = &a->groups[gi];
+		struct ia_group *g = ia_audit_find_group(a, d->group);
 		if (!g)
 			continue;
 		char evd[512], subject[32];

@@ -69,6 +69,18 @@ static void audit_free_notes(struct ia_note *v, size_t n)
 	free(v);
 }
 
+static int audit_cmp_group_id(const void *k, const void *e)
+{
+	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
+
+	return (id > gid) - (id < gid);
+}
+
+struct ia_group *ia_audit_find_group(const struct ia_audit *a, int id)
+{
+	return a->n_groups ? bsearch(&id, a->groups, a->n_groups, sizeof(*a->groups), audit_cmp_group_id) : NULL;
+}
+
 bool ia_audit_iommu_active(const struct ia_audit *a)
 {
 	return a->n_units > 0 || a->n_iommu_groups > 0;

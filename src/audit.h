@@ -168,6 +168,9 @@ int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char 
  */
 bool ia_audit_iommu_active(const struct ia_audit *a);
 
+/** ia_audit_find_group() - the kernel group with @id, or NULL (binary search; groups are sorted by id). */
+struct ia_group *ia_audit_find_group(const struct ia_audit *a, int id);
+
 /** ia_audit_count() - findings at @level, not counting waived ones (what --fail-on compares). */
 size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);
 

@@ -47,17 +47,9 @@ struct plan_build {
 	size_t cap_devs, cap_blockers;
 };
 
-static int plan_cmp_group_id(const void *k, const void *e)
-{
-	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
-
-	return id < gid ? -1 : id > gid;
-}
-
 static const struct ia_group *plan_group_of(const struct ia_audit *a, const struct ia_dev *d)
 {
-	return d && d->has_group && a->n_groups ?
-		bsearch(&d->group, a->groups, a->n_groups, sizeof(*a->groups), plan_cmp_group_id) : NULL;
+	return d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;
 }
 
 static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
@@ -368,8 +360,7 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 			return rc;
 		qsort(p->groups, p->n_groups, sizeof(*p->groups), plan_cmp_pgroup);
 		for (size_t i = 0; i < p->n_groups; i++) {
-			const struct ia_group *g = bsearch(&p->groups[i].id, a->groups, a->n_groups, sizeof(*a->groups),
-							   plan_cmp_group_id);
+			const struct ia_group *g = ia_audit_find_group(a, p->groups[i].id);
 			for (size_t k = 0; k < g->n_devices; k++)
 				if ((rc = plan_add_dev(b, g->devices[k], g)))
 					return rc;

@@ -592,20 +592,12 @@ static const char *policy_tri(enum ia_tri t)
 	return t == IA_YES ? "true" : t == IA_NO ? "false" : "unknown";
 }
 
-static int policy_cmp_group(const void *k, const void *e)
-{
-	int id = *(const int *)k, gid = ((const struct ia_group *)e)->id;
-
-	return id < gid ? -1 : id > gid;
-}
-
 /* assignable / dma_ownership_viable: the kernel group holding @r->bdf. */
 static int policy_req_group(const struct policy_req *r, struct ia_audit *a, size_t idx)
 {
 	const char *what = policy_req_names[r->kind];
 	const struct ia_dev *d = ia_audit_find_dev(a, r->bdf);
-	const struct ia_group *g = d && d->has_group && a->n_groups ?
-		bsearch(&d->group, a->groups, a->n_groups, sizeof(*a->groups), policy_cmp_group) : NULL;
+	const struct ia_group *g = d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;
 	char msg[600], ev[1400] = "";
 	size_t n = 0;
 
