@@ -190,15 +190,33 @@ static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
 	return IA_UNKNOWN;
 }
 
-static void sva_vtd(struct ia_eval *ev, const struct ia_unit *u, const struct ia_dev *d,
+/* Host-wide inputs, read once per evaluation instead of once per PASID-capable device. */
+struct sva_host {
+	bool read;
+	enum ia_tri sm;          /* intel_iommu_sm */
+	const char *smwhy;
+	int noats;               /* pci=noats: 1 yes, 0 no, -1 unknown */
+};
+
+static const struct sva_host *sva_host_facts(struct ia_eval *ev, struct sva_host *h)
+{
+	if (!h->read) {
+		h->sm = sva_intel_sm_enabled(ev, &h->smwhy);
+		h->noats = ia_eval_cmdline_token(ev, "pci", "noats");
+		h->read = true;
+	}
+	return h;
+}
+
+static void sva_vtd(struct ia_eval *ev, const struct sva_host *h, const struct ia_unit *u, const struct ia_dev *d,
 		    const struct ia_dev *pasid_dev, struct sva_acc *s)
 {
 	if (!u->has_ecap || !u->has_cap) {
 		sva_add(s, IA_UNKNOWN, "the cap/ecap registers of %s were not readable", u->name);
 		return;
 	}
-	const char *smwhy = NULL;
-	enum ia_tri sm = sva_intel_sm_enabled(ev, &smwhy);
+	enum ia_tri sm = h->sm;
+	const char *smwhy = h->smwhy;
 	if (!((u->ecap >> 43) & 1))
 		sva_add(s, IA_NO, "%s has no scalable mode (ecap.SMTS, bit 43): no PASID support", u->name);
 	else if (sm != IA_YES)
@@ -217,7 +235,7 @@ static void sva_vtd(struct ia_eval *ev, const struct ia_unit *u, const struct ia
 	if (pasid_dev->has_ats != IA_YES)
 		sva_add(s, pasid_dev->has_ats == IA_NO ? IA_NO : IA_UNKNOWN, "%s ATS capability: %s",
 			pasid_dev->bdf, pasid_dev->has_ats == IA_NO ? "absent (VT-d SVA requires ATS)" : "unreadable");
-	int noats = ia_eval_cmdline_token(ev, "pci", "noats");
+	int noats = h->noats;
 	if (noats != 0)
 		sva_add(s, noats == 1 ? IA_NO : IA_UNKNOWN, "%s", noats == 1 ? "pci=noats on the command line disables ATS"
 					: "the command line is unreadable: pci=noats (no ATS) cannot be ruled out");
@@ -243,8 +261,19 @@ static void sva_vtd(struct ia_eval *ev, const struct ia_unit *u, const struct ia
 			u->name);
 }
 
-static void sva_amd(const struct ia_unit *u, struct sva_acc *s)
+static void sva_amd(const struct sva_host *h, const struct ia_unit *u, const struct ia_dev *pd, struct sva_acc *s)
 {
+	/* SVA page faults reach the AMD IOMMU as peripheral page requests: the device needs PRI, and
+	 * ATS for translated requests (amd_iommu_iopf_add_device() needs PRI enabled) */
+	if (pd->has_ats != IA_YES)
+		sva_add(s, pd->has_ats == IA_NO ? IA_NO : IA_UNKNOWN, "%s ATS capability: %s", pd->bdf,
+			pd->has_ats == IA_NO ? "absent (AMD-Vi SVA needs ATS)" : "unreadable");
+	if (pd->has_pri != IA_YES)
+		sva_add(s, pd->has_pri == IA_NO ? IA_NO : IA_UNKNOWN, "%s PRI capability: %s", pd->bdf,
+			pd->has_pri == IA_NO ? "absent (AMD-Vi delivers SVA page faults as PRI page requests)" : "unreadable");
+	if (h->noats != 0)
+		sva_add(s, h->noats == 1 ? IA_NO : IA_UNKNOWN, "%s", h->noats == 1 ? "pci=noats on the command line disables ATS"
+					: "the command line is unreadable: pci=noats (no ATS) cannot be ruled out");
 	if (!u->has_efr) {
 		sva_add(s, IA_UNKNOWN, "the extended feature register of %s was not readable", u->name);
 		return;
@@ -260,7 +289,8 @@ static void sva_amd(const struct ia_unit *u, struct sva_acc *s)
 			"enabled, which sysfs does not show", u->name);
 }
 
-static int sva_member(struct ia_eval *ev, const struct ia_group *g, const char *member, struct ia_sva *out)
+static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia_group *g, const char *member,
+		      struct ia_sva *out)
 {
 	struct ia_audit *a = ev->a;
 	struct sva_acc s = { .v = IA_YES };
@@ -355,9 +385,9 @@ static int sva_member(struct ia_eval *ev, const struct ia_group *g, const char *
 		sva_add(&s, IA_UNKNOWN, "%s", d->iommu_unit ? "its IOMMU unit's registers were not collected"
 							    : "no iommu link: which IOMMU translates it is unknown");
 	} else if (!strcmp(u->kind, "vt-d")) {
-		sva_vtd(ev, u, d, pd, &s);
+		sva_vtd(ev, sva_host_facts(ev, host), u, d, pd, &s);
 	} else if (!strcmp(u->kind, "amd-vi")) {
-		sva_amd(u, &s);
+		sva_amd(sva_host_facts(ev, host), u, pd, &s);
 	} else if (!strcmp(u->kind, "smmu-v3")) {
 		sva_add(&s, IA_UNKNOWN, "%s is an SMMUv3, whose ID registers (COHACC, ATS, PRI, STALL) sysfs does not "
 			"expose: look for \"features 0x...\" bit 17 (SVA) in the boot log", u->name);
@@ -376,6 +406,7 @@ done:
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	struct ia_audit *a = ev->a;
+	struct sva_host host = {0};
 	int rc = 0;
 
 	if (!a->n_groups) {
@@ -391,7 +422,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			struct ia_sva *sv = &g->sva[g->n_sva++];
 			if (!(sv->bdf = strdup(g->devices[k])))
 				return -ENOMEM;
-			if ((rc = sva_member(ev, g, g->devices[k], sv)) < 0)
+			if ((rc = sva_member(ev, &host, g, g->devices[k], sv)) < 0)
 				return rc;
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			const struct ia_dev *pd = d && d->is_vf && d->physfn ? ia_audit_find_dev(a, d->physfn) : d;

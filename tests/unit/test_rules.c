@@ -288,6 +288,28 @@ static void test_sva(void **state)
 	json_decref(r);
 }
 
+/* AMD-Vi: GT, PPR and EPH in the EFR, and a device with PASID, ATS and PRI (page faults arrive as
+ * PRI page requests); without PRI it is not viable, and says why. */
+static void test_sva_amd(void **state)
+{
+	int st;
+#define AMD_EFR "echo 40000000029d3:0 > $T/sys/class/iommu/ivhd0/amd-iommu/features && "
+	json_t *r = audit_edited("x86-amd-iommu/run-6.12", XHCI_PASID_ATS("\\000") AMD_EFR OLDER_612, &st);
+	json_t *s = sva_of(r, 6, "0000:00:05.0");
+	assert_true(json_is_false(json_object_get(s, "viable")));
+	assert_true(sva_reason_has(s, "PRI capability: absent"));
+	json_decref(r);
+	/* ATS now points on to a PRI capability at 0x120 */
+	r = audit_edited("x86-amd-iommu/run-6.12", XHCI_PASID_ATS("\\000")
+			 "poke " XHCI " 0x110 '\\017\\000\\001\\022' && poke " XHCI " 0x120 '\\023\\000\\001\\000' && "
+			 AMD_EFR OLDER_612, &st);
+	s = sva_of(r, 6, "0000:00:05.0");
+	if (!json_is_true(json_object_get(s, "viable")))
+		fail_msg("00:05.0 should be SVA-viable on AMD-Vi: %s", json_dumps(s, 0));
+	json_decref(r);
+#undef AMD_EFR
+}
+
 static void test_pasid_unprotected(void **state)
 {
 	int st;
@@ -666,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_not_viable),
 		cmocka_unit_test(test_msi_isolation),
 		cmocka_unit_test(test_sva),
+		cmocka_unit_test(test_sva_amd),
 		cmocka_unit_test(test_pasid_unprotected),
 		cmocka_unit_test(test_noiommu),
 		cmocka_unit_test(test_identity_domain),
