@@ -15,31 +15,48 @@ static const char *const noiommu_cost =
 	"userspace must use physical addresses and needs CAP_SYS_RAWIO, no VM can use it, and the kernel "
 	"is tainted ('U')";
 
-/* Groups that are no-IOMMU groups: a /dev/vfio/noiommu-N node, or a group named vfio-noiommu holding
- * a PCI function (emulated-IOMMU mdev groups share the name but get /dev/vfio/N; §6 "Trap"). */
+static int noiommu_push(struct ia_audit *a, int id)
+{
+	int *nv = realloc(a->noiommu_groups, (a->n_noiommu_groups + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	a->noiommu_groups = nv;
+	nv[a->n_noiommu_groups++] = id;
+	return 0;
+}
+
+static int noiommu_cmp_int(const void *x, const void *y)
+{
+	int p = *(const int *)x, q = *(const int *)y;
+
+	return (p > q) - (q > p);
+}
+
+/* The no-IOMMU groups: those ia_audit_load() marked (struct ia_group.noiommu: a /dev/vfio/noiommu-N
+ * node, or the vfio-noiommu name on a PCI function's group, §6 "Trap"), and /dev/vfio/noiommu-N
+ * nodes whose group directory was not captured. Ascending. */
 static int noiommu_groups(struct ia_eval *ev)
 {
 	struct ia_audit *a = ev->a;
 	sqlite3_stmt *st;
+	int rc = 0;
 
-	if (sqlite3_prepare_v2(ev->db,
-			"SELECT id FROM iommu_group g WHERE EXISTS (SELECT 1 FROM vfio_node v WHERE v.name = 'noiommu-' || g.id)"
-			" OR (g.name = 'vfio-noiommu' AND EXISTS (SELECT 1 FROM iommu_group_device d JOIN pci_function f"
-			"     ON f.bdf = d.device WHERE d.group_id = g.id))"
-			" UNION SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node WHERE name GLOB 'noiommu-[0-9]*'"
-			" ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int *nv = realloc(a->noiommu_groups, (a->n_noiommu_groups + 1) * sizeof(*nv));
-		if (!nv) {
-			sqlite3_finalize(st);
-			return -ENOMEM;
+	for (size_t i = 0; i < a->n_groups && rc == 0; i++)
+		if (a->groups[i].noiommu)
+			rc = noiommu_push(a, a->groups[i].id);
+	if (rc == 0 && sqlite3_prepare_v2(ev->db, "SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node"
+					  " WHERE name GLOB 'noiommu-[0-9]*'", -1, &st, NULL) == SQLITE_OK) {
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			int id = sqlite3_column_int(st, 0);
+			if (!ia_audit_find_group(a, id))
+				rc = noiommu_push(a, id);
 		}
-		a->noiommu_groups = nv;
-		nv[a->n_noiommu_groups++] = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
-	return 0;
+	if (a->n_noiommu_groups)
+		qsort(a->noiommu_groups, a->n_noiommu_groups, sizeof(int), noiommu_cmp_int);
+	return rc;
 }
 
 /* The parameter file: 1 when present (*val its value, IA_UNKNOWN when unreadable); 0 absent with
