@@ -19,7 +19,7 @@ ia_module(model      SOURCES rules/topology.c rules/quirks.c      DEPS core)
 
 # The fact database and the collectors (the only code that reads the host, through fsroot and libpci).
 ia_module(db         SOURCES src/db.c                             DEPS core PkgConfig::SQLITE)
-find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_parallel)
+find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_ordered)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
                              collectors/firmware.c collectors/dt.c
                      DEPS db decode_pcicfg decode_sysfs decode_dmar decode_ivrs decode_iort decode_fdt

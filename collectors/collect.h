@@ -80,12 +80,22 @@ void ia_defer_error(struct ia_deferred *d, const char *subject, int code, long l
 void ia_deferred_flush(struct ia_ctx *ctx, struct ia_deferred *d);
 
 /**
- * ia_collect_parallel() - call @work(@arg, i) for every i in [0, @n), spread over the online
- * CPUs (at most 8 threads; the calling thread alone when @n is below 64 or threads cannot start).
- * @work may read the root and write item i of its own arrays only: no database, no
- * ia_ctx_error(), no libpci. Returns when every item is done. Items are claimed in chunks in
- * increasing order, so neighbouring sysfs directories are read by the same thread.
+ * ia_collect_ordered() - read items on the online CPUs and store them in order on this thread,
+ * the two overlapping: @read(@arg, i) is called once for every i in [0, @n), on any of at most 8
+ * threads, and @store(@arg, i) on the calling thread for i = 0, 1, ..., @n - 1 in turn, each
+ * after @read(i) returned. At most @window items
+ * (>= 1; 0 counts as 1) are read and not yet stored, so item i may live in slot i % @window of the
+ * caller's arrays, reused once stored(i) returned. The calling thread reads too whenever the
+ * next item to store is not ready, so no CPU idles while work remains. With one CPU, fewer than
+ * 64 items, or no memory for the bookkeeping (n bytes), the items are read and stored on the
+ * calling thread alone, in order. Returns when every item is stored.
+ *
+ * @read may read the root and write item i of its own arrays only: no database, no
+ * ia_ctx_error() (ia_defer_error() instead), no libpci. Items are claimed in chunks of 16 in
+ * increasing order, so neighbouring sysfs directories are read by the same thread. @store may
+ * use the database.
  */
-void ia_collect_parallel(size_t n, void (*work)(void *arg, size_t i), void *arg);
+void ia_collect_ordered(size_t n, size_t window, void (*read)(void *arg, size_t i),
+			void (*store)(void *arg, size_t i), void *arg);
 
 #endif

@@ -2,7 +2,6 @@
 // The table of collectors and the driver that runs them over one root into one transaction.
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,42 +75,98 @@ void ia_deferred_flush(struct ia_ctx *ctx, struct ia_deferred *d)
 #define COLLECT_MAX_THREADS 8
 #define COLLECT_CHUNK 16
 
-struct collect_pool {
-	size_t n;
-	atomic_size_t next;
-	void (*work)(void *arg, size_t i);
+/* ia_collect_ordered()'s shared state; everything below the mutex is guarded by it. */
+struct collect_ordered {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;       /* an item was read, or the window moved */
+	size_t n, window;
+	size_t next;             /* the first item not yet claimed for reading */
+	size_t stored;           /* items 0 .. stored-1 are stored */
+	size_t sleepers;         /* threads waiting on cv */
+	unsigned char *done;     /* done[i]: item i is read */
+	void (*read)(void *arg, size_t i);
 	void *arg;
 };
 
-static void *collect_worker(void *p)
+/* With o->mu held: claim the next chunk that the window allows, read it unlocked, mark it read.
+ * False when nothing can be claimed now. */
+static bool collect_ordered_read_chunk(struct collect_ordered *o)
 {
-	struct collect_pool *pool = p;
+	size_t limit = o->stored + o->window < o->n ? o->stored + o->window : o->n;
 
-	for (;;) {
-		size_t i = atomic_fetch_add(&pool->next, COLLECT_CHUNK);
-		if (i >= pool->n)
-			return NULL;
-		size_t end = i + COLLECT_CHUNK < pool->n ? i + COLLECT_CHUNK : pool->n;
-		for (; i < end; i++)
-			pool->work(pool->arg, i);
-	}
+	if (o->next >= limit)
+		return false;
+	size_t i = o->next, end = i + COLLECT_CHUNK < limit ? i + COLLECT_CHUNK : limit;
+	o->next = end;
+	pthread_mutex_unlock(&o->mu);
+	for (size_t k = i; k < end; k++)
+		o->read(o->arg, k);
+	pthread_mutex_lock(&o->mu);
+	memset(o->done + i, 1, end - i);
+	if (o->sleepers)
+		pthread_cond_broadcast(&o->cv);
+	return true;
 }
 
-void ia_collect_parallel(size_t n, void (*work)(void *arg, size_t i), void *arg)
+static void *collect_ordered_worker(void *p)
 {
-	struct collect_pool pool = { .n = n, .work = work, .arg = arg };
+	struct collect_ordered *o = p;
+
+	pthread_mutex_lock(&o->mu);
+	while (o->next < o->n) {
+		if (!collect_ordered_read_chunk(o)) {
+			o->sleepers++;
+			pthread_cond_wait(&o->cv, &o->mu);
+			o->sleepers--;
+		}
+	}
+	pthread_mutex_unlock(&o->mu);
+	return NULL;
+}
+
+void ia_collect_ordered(size_t n, size_t window, void (*read)(void *arg, size_t i),
+			void (*store)(void *arg, size_t i), void *arg)
+{
+	struct collect_ordered o = { .n = n, .window = window ? window : 1, .read = read, .arg = arg };
 	pthread_t th[COLLECT_MAX_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = n < 64 || cpus < 2 ? 1 : cpus > COLLECT_MAX_THREADS ? COLLECT_MAX_THREADS : (size_t)cpus;
 	size_t started = 0;
 
-	atomic_init(&pool.next, 0);
-	for (size_t t = 1; t < nt; t++)
-		if (pthread_create(&th[started], NULL, collect_worker, &pool) == 0)
+	o.done = calloc(n ? n : 1, 1);
+	if (!o.done || pthread_mutex_init(&o.mu, NULL)) {
+		free(o.done);
+		for (size_t i = 0; i < n; i++) { /* no memory for the flags: one item at a time, in order */
+			read(arg, i);
+			store(arg, i);
+		}
+		return;
+	}
+	pthread_cond_init(&o.cv, NULL);
+	for (size_t t = 1; t < nt; t++) /* the calling thread reads too, when the next item is not ready */
+		if (pthread_create(&th[started], NULL, collect_ordered_worker, &o) == 0)
 			started++;
-	collect_worker(&pool); /* the calling thread works too */
+	pthread_mutex_lock(&o.mu);
+	for (size_t i = 0; i < n; i++) {
+		while (!o.done[i])
+			if (!collect_ordered_read_chunk(&o)) {
+				o.sleepers++;
+				pthread_cond_wait(&o.cv, &o.mu);
+				o.sleepers--;
+			}
+		pthread_mutex_unlock(&o.mu);
+		store(arg, i);
+		pthread_mutex_lock(&o.mu);
+		o.stored = i + 1;
+		if (o.sleepers && o.next < n && o.next == i + o.window) /* the window was full: it moved */
+			pthread_cond_broadcast(&o.cv);
+	}
+	pthread_mutex_unlock(&o.mu);
 	for (size_t t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
+	pthread_cond_destroy(&o.cv);
+	pthread_mutex_destroy(&o.mu);
+	free(o.done);
 }
 
 int ia_collect_all(struct ia_ctx *ctx)

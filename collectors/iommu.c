@@ -29,6 +29,8 @@ struct grp_batch {
 	int groups_fd;
 	const char *groups_canon;
 	struct grp_item *items;
+	struct ia_ctx *ctx;               /* iommu_group_store() only: the database side */
+	sqlite3_stmt *g, *gd, *rr;        /* INSERT INTO iommu_group, iommu_group_device, reserved_region */
 };
 
 static char *iommu_dup_line(int dfd, const char *name, int *err)
@@ -107,6 +109,39 @@ static void iommu_group_read(void *arg, size_t idx)
 	close(dfd);
 }
 
+/* Store group idx, read by iommu_group_read() (ia_collect_ordered()'s store step). */
+static void iommu_group_store(void *arg, size_t idx)
+{
+	struct grp_batch *b = arg;
+	struct grp_item *it = &b->items[idx];
+	struct ia_ctx *ctx = b->ctx;
+
+	ia_deferred_flush(ctx, &it->errs);
+	if (!it->id_ok)
+		return;
+	if (it->opened) {
+		sqlite3_bind_int64(b->g, 1, (int64_t)it->id);
+		ia_db_bind_text(b->g, 2, it->type);
+		ia_db_bind_text(b->g, 3, it->gname);
+		sqlite3_bind_int(b->g, 4, it->rr_ok);
+		sqlite3_bind_int(b->g, 5, it->members_ok);
+		if (ia_db_step_done(b->g) == 0)
+			ctx->facts++;
+		for (size_t k = 0; k < it->nr; k++) {
+			sqlite3_bind_int64(b->rr, 1, (int64_t)it->id);
+			sqlite3_bind_int64(b->rr, 2, (int64_t)it->rv[k].start);
+			sqlite3_bind_int64(b->rr, 3, (int64_t)it->rv[k].end);
+			sqlite3_bind_text(b->rr, 4, ia_resv_type_name(it->rv[k].type), -1, SQLITE_STATIC);
+			ia_db_step_done(b->rr);
+		}
+	}
+	for (size_t k = 0; k < it->nd; k++) {
+		sqlite3_bind_int64(b->gd, 1, (int64_t)it->id);
+		sqlite3_bind_text(b->gd, 2, it->devs[k], -1, SQLITE_STATIC);
+		ia_db_step_done(b->gd);
+	}
+}
+
 static void iommu_groups(struct ia_ctx *ctx)
 {
 	char **names = NULL, canon[1024];
@@ -139,35 +174,9 @@ static void iommu_groups(struct ia_ctx *ctx)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		items[i].name = names[i];
-	struct grp_batch batch = { ctx->root, gfd, canon, items };
-	ia_collect_parallel(n, iommu_group_read, &batch);
-	for (size_t i = 0; i < n; i++) {
-		struct grp_item *it = &items[i];
-		ia_deferred_flush(ctx, &it->errs);
-		if (!it->id_ok)
-			continue;
-		if (it->opened) {
-			sqlite3_bind_int64(g, 1, (int64_t)it->id);
-			ia_db_bind_text(g, 2, it->type);
-			ia_db_bind_text(g, 3, it->gname);
-			sqlite3_bind_int(g, 4, it->rr_ok);
-			sqlite3_bind_int(g, 5, it->members_ok);
-			if (ia_db_step_done(g) == 0)
-				ctx->facts++;
-			for (size_t k = 0; k < it->nr; k++) {
-				sqlite3_bind_int64(rr, 1, (int64_t)it->id);
-				sqlite3_bind_int64(rr, 2, (int64_t)it->rv[k].start);
-				sqlite3_bind_int64(rr, 3, (int64_t)it->rv[k].end);
-				sqlite3_bind_text(rr, 4, ia_resv_type_name(it->rv[k].type), -1, SQLITE_STATIC);
-				ia_db_step_done(rr);
-			}
-		}
-		for (size_t k = 0; k < it->nd; k++) {
-			sqlite3_bind_int64(gd, 1, (int64_t)it->id);
-			sqlite3_bind_text(gd, 2, it->devs[k], -1, SQLITE_STATIC);
-			ia_db_step_done(gd);
-		}
-	}
+	/* read on all CPUs while this thread stores, in directory order */
+	struct grp_batch batch = { ctx->root, gfd, canon, items, ctx, g, gd, rr };
+	ia_collect_ordered(n, n, iommu_group_read, iommu_group_store, &batch);
 out:
 	for (size_t i = 0; items && i < n; i++) {
 		free(items[i].type);

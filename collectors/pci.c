@@ -193,14 +193,26 @@ struct pci_item {
 	struct ia_deferred errs;
 };
 
-/* What pci_read_fn() needs besides its item. */
+/* A function to read: its address, and libpci's device in hex-dump mode. */
+struct pci_addr {
+	unsigned dom, bus, dev, fn;
+	struct pci_dev *d;
+};
+
+/* What pci_read_fn() and pci_store_item() share: function i lives in items[i % PCI_WINDOW]. */
 struct pci_batch {
 	const struct ia_fsroot *root;
-	struct pci_item *items;
+	const struct pci_addr *devs;      /* the functions, in BDF order */
+	struct pci_item *items;           /* PCI_WINDOW slots */
 	bool sysfs;
 	int devs_fd;                      /* sys/bus/pci/devices, open (sysfs only) */
 	const char *devs_canon;           /* its canonical path */
+	struct ia_ctx *ctx;               /* pci_store_item() only: the database side */
+	struct pci_stmts *stmts;
 };
+
+/* Functions read ahead of the one being stored: bounds the memory of read, unstored items (~1.5 KiB each). */
+#define PCI_WINDOW 1024
 
 /* Read a hexadecimal or decimal attribute of the device directory; true when it parsed. */
 static bool pci_attr_u64(struct pci_item *it, int dfd, const char *name, int base, bool mandatory,
@@ -338,13 +350,15 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 static void pci_read_fn(void *arg, size_t idx)
 {
 	struct pci_batch *b = arg;
-	struct pci_item *it = &b->items[idx];
-	struct pci_dev *d = it->d;
+	struct pci_item *it = &b->items[idx % PCI_WINDOW];
+	const struct pci_addr *addr = &b->devs[idx];
+	struct pci_dev *d = addr->d;
 	uint8_t cfg[IA_PCI_CFG_EXT];
 	char canon[1024];
 	struct ia_diags dg = {0};
 	int dfd = -1;
 
+	*it = (struct pci_item){ .d = d, .dom = addr->dom, .bus = addr->bus, .dev = addr->dev, .fn = addr->fn };
 	snprintf(it->bdf, sizeof(it->bdf), "%04x:%02x:%02x.%u", it->dom, it->bus, it->dev, it->fn);
 	if (b->sysfs) {
 		dfd = ia_fsroot_open_link_dir(b->root, b->devs_fd, b->devs_canon, it->bdf, canon, sizeof(canon));
@@ -600,12 +614,15 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 	return true;
 }
 
+/* Store function idx, read by pci_read_fn() (ia_collect_ordered()'s store step), and free its slot. */
+static void pci_store_item(void *arg, size_t idx)
+{
+	struct pci_batch *b = arg;
+	struct pci_item *it = &b->items[idx % PCI_WINDOW];
 
-/* A function to read: its address, and libpci's device in hex-dump mode. */
-struct pci_addr {
-	unsigned dom, bus, dev, fn;
-	struct pci_dev *d;
-};
+	pci_store_fn(b->ctx, b->stmts, it);
+	pci_item_free(it);
+}
 
 static int pci_cmp(const void *a, const void *b)
 {
@@ -619,9 +636,6 @@ static int pci_cmp(const void *a, const void *b)
 		return x->dev < y->dev ? -1 : 1;
 	return x->fn < y->fn ? -1 : x->fn > y->fn;
 }
-
-/* Functions read per batch: bounds the memory held by unread-yet-unstored items (~1.5 KiB each). */
-#define PCI_BATCH 1024
 
 static int pci_collect(struct ia_ctx *ctx)
 {
@@ -719,31 +733,21 @@ static int pci_collect(struct ia_ctx *ctx)
 		rc = -IA_E_SQLITE;
 		goto out;
 	}
-	/* Read in batches on several threads (sysfs: only the root is touched, no libpci), then
-	 * store each batch in BDF order on this thread: memory stays bounded, output deterministic. */
-	items = calloc(PCI_BATCH, sizeof(*items));
+	/* Read on several threads (sysfs: only the root is touched, no libpci) while this thread
+	 * stores the functions in BDF order: memory stays bounded, output deterministic. */
+	items = calloc(PCI_WINDOW, sizeof(*items));
 	if (!items) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	struct pci_batch batch = { .root = ctx->root, .items = items, .sysfs = sysfs, .devs_fd = devs_fd,
-				   .devs_canon = devs_canon };
-	for (size_t base = 0; base < n; base += PCI_BATCH) {
-		size_t m = n - base < PCI_BATCH ? n - base : PCI_BATCH;
-		memset(items, 0, m * sizeof(*items));
-		for (size_t i = 0; i < m; i++)
-			items[i] = (struct pci_item){ .d = devs[base + i].d, .dom = devs[base + i].dom,
-						      .bus = devs[base + i].bus, .dev = devs[base + i].dev,
-						      .fn = devs[base + i].fn };
-		if (sysfs) {
-			ia_collect_parallel(m, pci_read_fn, &batch);
-		} else {
-			for (size_t i = 0; i < m; i++)
-				pci_read_fn(&batch, i); /* libpci's dump method: this thread only */
-		}
-		for (size_t i = 0; i < m; i++) {
-			pci_store_fn(ctx, &s, &items[i]);
-			pci_item_free(&items[i]);
+	struct pci_batch batch = { .root = ctx->root, .devs = devs, .items = items, .sysfs = sysfs,
+				   .devs_fd = devs_fd, .devs_canon = devs_canon, .ctx = ctx, .stmts = &s };
+	if (sysfs) {
+		ia_collect_ordered(n, PCI_WINDOW, pci_read_fn, pci_store_item, &batch);
+	} else {
+		for (size_t i = 0; i < n; i++) { /* libpci's dump method: this thread only */
+			pci_read_fn(&batch, i);
+			pci_store_item(&batch, i);
 		}
 	}
 	if (sysfs)
