@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Tests of the strict sysfs/procfs text parsers: every accepted form and every refused one, by exact code.
 #include "testutil.h"
+#include <ctype.h>
 
 #include <errno.h>
 #include <stdbool.h>
@@ -104,6 +105,75 @@ static void test_parse_u64_unterminated(void **state)
 /* ---------------------------------------------------------------------------------------------
  * Booleans (param_get_bool prints "Y\n" or "N\n")
  * ------------------------------------------------------------------------------------------- */
+
+/* The old strtoull() implementation of ia_parse_u64(), as the reference for the fast path. */
+static int ref_parse_u64(const char *s, size_t len, int base, uint64_t *out)
+{
+	char tmp[64], *end;
+	unsigned long long v;
+
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len == 0 || len >= sizeof(tmp))
+		return -IA_E_FORMAT;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	if (!isxdigit((unsigned char)tmp[0]))
+		return -IA_E_FORMAT;
+	errno = 0;
+	v = strtoull(tmp, &end, base);
+	if (errno == ERANGE)
+		return -IA_E_RANGE;
+	if (end != tmp + len)
+		return -IA_E_FORMAT;
+	*out = v;
+	return 0;
+}
+
+/* Bases 10 and 16 agree with strtoull() on edge cases and on 200,000 random texts. */
+static void test_parse_u64_matches_strtoull(void **state)
+{
+	static const char *const edge[] = {
+		"0", "0x", "0x0", "0X1F", "0xg", "0x 1", "00x1", "x1", "ffffffffffffffff", "10000000000000000",
+		"0xffffffffffffffff", "0x10000000000000000", "18446744073709551615", "18446744073709551616",
+		"99999999999999999999z", "fffffffffffffffffz", "0x0000000000000000000000000001", "1\n", "1\n\n",
+		"1 ", " 1", "+1", "-1", "1a", "a1", "0x1\n", "0x\n", "ABCDEF", "abcdef0123456789",
+		"0000000000000000000000000000000000000000000000000000000000000001",
+	};
+	static const char alpha[] = "0123456789abcdefABCDEFxX +-z\n\0";
+	static const int bases[] = { 10, 16 };
+	uint64_t a, b;
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t e = 0; e < sizeof(edge) / sizeof(*edge); e++)
+		for (size_t k = 0; k < 2; k++) {
+			a = b = 0xdead;
+			int ra = ia_parse_u64(edge[e], strlen(edge[e]), bases[k], &a);
+			int rb = ref_parse_u64(edge[e], strlen(edge[e]), bases[k], &b);
+			if (ra != rb || a != b)
+				fail_msg("\"%s\" base %d: %d/%llu, strtoull %d/%llu", edge[e], bases[k], ra,
+					 (unsigned long long)a, rb, (unsigned long long)b);
+		}
+	for (int t = 0; t < 200000; t++) {
+		char s[32];
+		size_t len = (size_t)(rand_r(&seed) % 24);
+		bool hexy = rand_r(&seed) % 2;
+		for (size_t i = 0; i < len; i++)
+			s[i] = hexy && i < 22 && rand_r(&seed) % 4 ? "0123456789abcdef"[rand_r(&seed) % 16]
+								  : alpha[rand_r(&seed) % (sizeof(alpha) - 1)];
+		if (len > 2 && rand_r(&seed) % 3 == 0)
+			s[0] = '0', s[1] = 'x';
+		for (size_t k = 0; k < 2; k++) {
+			a = b = 0xdead;
+			int ra = ia_parse_u64(s, len, bases[k], &a);
+			int rb = ref_parse_u64(s, len, bases[k], &b);
+			if (ra != rb || a != b)
+				fail_msg("random text %d (len %zu) base %d: %d/%llu, strtoull %d/%llu", t, len, bases[k],
+					 ra, (unsigned long long)a, rb, (unsigned long long)b);
+		}
+	}
+}
 
 static void test_parse_bool(void **state)
 {
@@ -449,6 +519,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_u64_unterminated),
+		cmocka_unit_test(test_parse_u64_matches_strtoull),
 		cmocka_unit_test(test_parse_bool),
 		cmocka_unit_test(test_parse_pair),
 		cmocka_unit_test(test_parse_resource_ok),
