@@ -16,14 +16,12 @@ static size_t attr_trim_nl(const char *s, size_t len)
 	return len;
 }
 
-/* The value of hexadecimal digit @c, or -1. */
-static int attr_hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* attr_digit1[c]: 1 + the value of c as a hexadecimal digit (1-16), or 0 when it is none. */
+static const unsigned char attr_digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11,
+	['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /*
  * Parse one number filling exactly @len bytes (no newline allowed), with strtoull()'s result for
@@ -36,27 +34,31 @@ static int attr_u64(const char *s, size_t len, int base, uint64_t *out)
 	char tmp[64];
 	char *end;
 	unsigned long long v;
+	const unsigned char *u = (const unsigned char *)s;
 
 	if (len == 0 || len >= sizeof(tmp))
 		return -IA_E_FORMAT;
-	if (!isxdigit((unsigned char)s[0]))
+	if (!attr_digit1[u[0]])
 		return -IA_E_FORMAT; /* no sign, no leading space */
 	if (base == 10 || base == 16) {
 		size_t i = 0;
-		uint64_t x = 0;
-		bool over = false;
-		int d;
-		if (base == 16 && len > 2 && s[0] == '0' && (s[1] | 0x20) == 'x' && attr_hex_digit((unsigned char)s[2]) >= 0)
-			i = 2;
-		for (; i < len; i++) {
-			d = base == 16 ? attr_hex_digit((unsigned char)s[i]) : s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1;
-			if (d < 0)
-				break;
-			if (x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-				over = true;
-			x = x * (uint64_t)base + (uint64_t)d;
+		uint64_t x = 0, hi = 0; /* hi: bits shifted out (base 16), or set on overflow (base 10) */
+		unsigned d;
+		if (base == 16) {
+			if (len > 2 && u[0] == '0' && (u[1] | 0x20) == 'x' && attr_digit1[u[2]])
+				i = 2;
+			for (; i < len && (d = attr_digit1[u[i]]) != 0; i++) {
+				hi |= x >> 60;
+				x = x << 4 | (d - 1);
+			}
+		} else {
+			for (; i < len && (d = attr_digit1[u[i]]) != 0 && d <= 10; i++) {
+				/* UINT64_MAX is 1844674407370955161 * 10 + 5 */
+				hi |= x > 1844674407370955161u || (x == 1844674407370955161u && d - 1 > 5);
+				x = x * 10 + (d - 1);
+			}
 		}
-		if (over)
+		if (hi)
 			return -IA_E_RANGE; /* strtoull() reports ERANGE before trailing characters */
 		if (i != len)
 			return -IA_E_FORMAT; /* trailing characters, a NUL byte inside, or no digit */
