@@ -122,7 +122,7 @@ CREATE TABLE pci_function (
   firmware_node TEXT,                -- basename of the firmware_node link (ACPI or DT node)
   real_dma_bdf TEXT,                 -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
   driver_read INTEGER NOT NULL DEFAULT 1 -- 0 when the driver link exists but could not be read (driver then unknown, not unbound)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE pci_capability (
   bdf TEXT NOT NULL REFERENCES pci_function(bdf),
@@ -131,7 +131,7 @@ CREATE TABLE pci_capability (
   offset INTEGER NOT NULL,
   version INTEGER,                   -- extended capabilities only
   PRIMARY KEY (bdf, extended, offset)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE pci_bar (
   bdf TEXT NOT NULL REFERENCES pci_function(bdf),
@@ -143,7 +143,7 @@ CREATE TABLE pci_bar (
   prefetch INTEGER NOT NULL,
   mem64 INTEGER NOT NULL,
   PRIMARY KEY (bdf, idx)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE iommu_group (
   id INTEGER PRIMARY KEY,            -- group number (not contiguous, not stable across boots)
@@ -157,7 +157,7 @@ CREATE TABLE iommu_group_device (
   group_id INTEGER NOT NULL REFERENCES iommu_group(id),
   device TEXT NOT NULL,              -- device name as linked (a BDF for PCI, else a platform name)
   PRIMARY KEY (group_id, device)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE reserved_region (
   group_id INTEGER NOT NULL REFERENCES iommu_group(id),
@@ -165,7 +165,7 @@ CREATE TABLE reserved_region (
   end INTEGER NOT NULL,              -- inclusive
   type TEXT NOT NULL,                -- direct, direct-relaxable, reserved, msi
   PRIMARY KEY (group_id, start, type)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE iommu_unit (
   name TEXT PRIMARY KEY,             -- sys/class/iommu entry (dmar0, ivhd0, smmu3.0x...)
@@ -198,7 +198,7 @@ CREATE TABLE iommu_unit_device (
   unit TEXT NOT NULL REFERENCES iommu_unit(name),
   device TEXT NOT NULL,              -- device name linked under the unit's devices/ directory
   PRIMARY KEY (unit, device)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE collection_error (
   id INTEGER PRIMARY KEY,
@@ -293,7 +293,7 @@ CREATE TABLE fw_unit_device (
   how TEXT NOT NULL,                 -- scope, scope-bridge, include-pci-all, ivhd, iort-rc, dt-iommu-map, dt-iommus
   stream_id INTEGER,                 -- StreamID at the SMMU (IORT, DT), DeviceID (IVRS); NULL for DMAR
   PRIMARY KEY (bdf, unit_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE fw_region (
   id INTEGER PRIMARY KEY,            -- row number, in table order
@@ -332,7 +332,7 @@ CREATE TABLE pci_msi_route (
   controller_id INTEGER NOT NULL REFERENCES msi_controller(id),
   device_id INTEGER,                 -- ITS DeviceID (IORT, DT msi-map); NULL when not applicable
   how TEXT NOT NULL                  -- iort, dt-msi-map, dt-msi-parent, dmar-ir, ivrs-ir
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE dt_blob (
   id INTEGER PRIMARY KEY,            -- always 1
