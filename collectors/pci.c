@@ -314,26 +314,28 @@ static bool pci_modalias(struct pci_item *it, int dfd)
 	return true;
 }
 
-/* Config space through the confined device directory: the readable prefix of the file. */
+/*
+ * Config space through the confined device directory: the readable prefix of the file, into
+ * @buf (@want + 1 bytes, so a file longer than @want shows). *size is the file's size when known
+ * (else 0). The kernel's config file is 256 or 4096 bytes and a short read is its end, so a read
+ * that returns exactly one of those sizes gave the whole file and no fstat() is needed; any other
+ * length (an unprivileged read: 64 of 4096; a truncated or padded capture) asks fstat() for the
+ * size.
+ */
 static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size)
 {
 	int fd = openat(dfd, "config", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK); /* a FIFO never hangs */
 	size_t got = 0;
 	struct stat st;
+	bool eof = false;
 
 	*size = 0;
 	if (fd < 0) {
 		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
 		return 0;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		*size = (size_t)st.st_size;
-	if (*size && *size != IA_PCI_CFG_LEGACY && *size != IA_PCI_CFG_EXT)
-		want = IA_PCI_CFG_EXT; /* a truncated capture: decode as if 4096 (see below) */
-	else if (*size && *size < want)
-		want = *size;
-	while (got < want) {
-		ssize_t k = pread(fd, buf + got, want - got, (off_t)got);
+	while (got <= want && !eof) {
+		ssize_t k = pread(fd, buf + got, want + 1 - got, (off_t)got);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0 && got == 0)
@@ -341,9 +343,20 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 		if (k <= 0)
 			break;
 		got += (size_t)k;
+		eof = got == IA_PCI_CFG_LEGACY || got == IA_PCI_CFG_EXT; /* short of want + 1: the end */
+	}
+	if (eof && got <= want) {
+		*size = got;
+	} else {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			*size = (size_t)st.st_size;
+		if (got > want)
+			got = want;
 	}
 	close(fd);
-	return got;
+	if (*size && *size != IA_PCI_CFG_LEGACY && *size != IA_PCI_CFG_EXT)
+		return got; /* a truncated capture: decoded as if 4096 (see pci_read_fn()) */
+	return *size && *size < got ? *size : got;
 }
 
 /* Read one function (pci_collect()'s per-item work; see struct pci_item). */
@@ -353,7 +366,7 @@ static void pci_read_fn(void *arg, size_t idx)
 	struct pci_item *it = &b->items[idx % PCI_WINDOW];
 	const struct pci_addr *addr = &b->devs[idx];
 	struct pci_dev *d = addr->d;
-	uint8_t cfg[IA_PCI_CFG_EXT];
+	uint8_t cfg[IA_PCI_CFG_EXT + 1];
 	char canon[1024];
 	struct ia_diags dg = {0};
 	int dfd = -1;
@@ -378,7 +391,7 @@ static void pci_read_fn(void *arg, size_t idx)
 				if (pp && pci_parse_bdf(pp + 1, &a, &bb, &e, &f))
 					snprintf(it->parent, sizeof(it->parent), "%s", pp + 1);
 			}
-			it->readable = pci_read_config_fd(it, dfd, cfg, sizeof(cfg), &it->cfg_size);
+			it->readable = pci_read_config_fd(it, dfd, cfg, IA_PCI_CFG_EXT, &it->cfg_size);
 		}
 	} else {
 		pci_run_cur->msg[0] = '\0';

@@ -490,6 +490,20 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 		return -EINVAL;
 	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", dir_canon, name) >= sizeof(rel))
 		return -ENAMETOOLONG;
+	/* A plain directory (an IOMMU group): one component below a confined directory, no link
+	 * followed (a link fails with ENOTDIR or ELOOP and takes the way below), so the lexical path
+	 * is the canonical one. */
+	int dfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0) {
+		n = fsroot_lexical(rel, canon, cap);
+		if (n < 0) {
+			close(dfd);
+			return n;
+		}
+		return dfd;
+	}
+	if (errno != ENOTDIR && errno != ELOOP)
+		return -errno;
 	if (r->have_openat2) {
 		ssize_t k = readlinkat(dirfd, name, lt, sizeof(lt) - 1);
 		if (k >= 0) {

@@ -105,7 +105,8 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
  * such as sys/bus/pci/devices/<BDF>, or a plain directory), confined to the root.
  * @dirfd: an open directory of the root whose canonical root-relative path is @dir_canon.
  * @canon: receives the target's canonical root-relative path (@cap bytes).
- * One readlinkat() and one openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) of the lexical
+ * A plain directory costs one openat(O_NOFOLLOW) below @dirfd. A link: one readlinkat() and one
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) of the lexical
  * target: when that succeeds no link was crossed, so the lexical path is the resolved one. When a
  * link is crossed (or openat2 is missing) it falls back to ia_fsroot_canonical() and
  * ia_fsroot_openat(), with the same result.

@@ -266,6 +266,32 @@ static void test_config_short(void **state)
 	j = report();
 	expect_finding(j, "collect.unreadable", "0000:00:01.0", "config file is 300 bytes");
 	json_decref(j);
+	/* longer than any kernel's: 4096 bytes decoded, the size reported (the read asks for one
+	 * byte more than 4096 to see it) */
+	static uint8_t big[5000];
+	memcpy(big, cfg, 4);
+	ia_mk_file(DEV1 "/config", big, sizeof(big));
+	assert_int_equal(audit_root(), 0);
+	j = report();
+	d = device(j, "0000:00:01.0");
+	assert_int_equal(json_integer_value(json_object_get(d, "config_bytes")), 4096);
+	expect_finding(j, "collect.unreadable", "0000:00:01.0", "config file is 5000 bytes");
+	json_decref(j);
+	/* exactly the two kernel sizes: no finding about the size */
+	ia_mk_file(DEV1 "/config", big, 4096);
+	assert_int_equal(audit_root(), 0);
+	j = report();
+	d = device(j, "0000:00:01.0");
+	assert_int_equal(json_integer_value(json_object_get(d, "config_bytes")), 4096);
+	assert_int_equal(json_integer_value(json_object_get(d, "config_size")), 4096);
+	json_decref(j);
+	ia_mk_file(DEV1 "/config", big, 256);
+	assert_int_equal(audit_root(), 0);
+	j = report();
+	d = device(j, "0000:00:01.0");
+	assert_int_equal(json_integer_value(json_object_get(d, "config_bytes")), 256);
+	assert_int_equal(json_integer_value(json_object_get(d, "config_size")), 256);
+	json_decref(j);
 }
 
 /* Firmware tables that cannot be read: a directory, a FIFO, a link loop, one past the size
