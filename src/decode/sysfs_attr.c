@@ -157,6 +157,37 @@ static size_t attr_fields(const char *l, size_t n, const char **f, size_t *fl, s
 	return k;
 }
 
+/* The 16 hexadecimal digits at @p into *v; false when one is not a digit. */
+static bool attr_hex16(const char *p, uint64_t *v)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint64_t x = 0;
+	unsigned d;
+
+	for (int i = 0; i < 16; i++) {
+		if (!(d = attr_digit1[u[i]]))
+			return false;
+		x = x << 4 | (d - 1);
+	}
+	*v = x;
+	return true;
+}
+
+/*
+ * A resource line exactly as resource_show() (drivers/pci/pci-sysfs.c) prints it:
+ * "0x%016llx 0x%016llx 0x%016llx" (56 bytes), decoded at fixed offsets. False for any other
+ * layout, which the general field parser then takes (same values for the same text).
+ */
+static bool attr_resource_line(const char *l, size_t n, struct ia_pci_resource *r)
+{
+	if (n != 56 || l[18] != ' ' || l[37] != ' ')
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (l[19 * i] != '0' || l[19 * i + 1] != 'x')
+			return false;
+	return attr_hex16(l + 2, &r->start) && attr_hex16(l + 21, &r->end) && attr_hex16(l + 40, &r->flags);
+}
+
 int ia_parse_resource(const char *s, size_t len, struct ia_pci_resource *out, size_t *n,
 		      struct ia_diags *diags)
 {
@@ -177,7 +208,9 @@ int ia_parse_resource(const char *s, size_t len, struct ia_pci_resource *out, si
 			return -IA_E_RANGE;
 		}
 		struct ia_pci_resource r;
-		if (attr_fields(l, ll, f, fl, 3) != 3 || ia_parse_u64(f[0], fl[0], 16, &r.start) ||
+		if (attr_resource_line(l, ll, &r))
+			; /* the kernel's own layout */
+		else if (attr_fields(l, ll, f, fl, 3) != 3 || ia_parse_u64(f[0], fl[0], 16, &r.start) ||
 		    ia_parse_u64(f[1], fl[1], 16, &r.end) || ia_parse_u64(f[2], fl[2], 16, &r.flags)) {
 			ia_diag_add(diags, -IA_E_FORMAT, "resource", (int64_t)(l - s),
 				    "line %zu is not three hex numbers", lineno);

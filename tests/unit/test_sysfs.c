@@ -306,6 +306,19 @@ static void test_parse_resource_ok(void **state)
 		assert_int_equal(r[2].end, 0xe01f);
 		assert_true(r[2].flags & IA_IORESOURCE_IO);
 		assert_int_equal(r[lines[k] - 1].flags, 0);
+		/* the same values in another layout (short hex, tabs, no "0x") take the general parser
+		 * and give the same result as the kernel's fixed layout */
+		struct ia_pci_resource r2[IA_PCI_MAX_RESOURCES];
+		size_t n2 = 0;
+		char *t = malloc(lines[k] * 64 + 1), *o = t;
+		assert_non_null(t);
+		for (size_t i = 0; i < n; i++)
+			o += sprintf(o, "%llx\t 0x%llX  %#llx\n", (unsigned long long)r[i].start,
+				     (unsigned long long)r[i].end, (unsigned long long)r[i].flags);
+		assert_int_equal(ia_parse_resource(t, strlen(t), r2, &n2, &d), 0);
+		assert_int_equal(n2, n);
+		assert_memory_equal(r, r2, n * sizeof(*r));
+		free(t);
 		free(s);
 		ia_diags_free(&d);
 	}
@@ -320,6 +333,7 @@ static void test_parse_resource_bad(void **state)
 		{ "two-fields", "0x0000000000000000 0x0000000000000000" },
 		{ "four-fields", "0x0 0x0 0x0 0x0" },
 		{ "not-hex", "0x0000000000000000 0xzz00000000000000 0x0000000000000000" },
+		{ "not-hex-last", "0x0000000000000000 0x0000000000000000 0x000000000000000g" },
 		{ "negative", "-0x1 0x0 0x0" },
 		{ "overflow", "0x10000000000000000 0x0 0x0" },
 	};
