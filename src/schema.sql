@@ -122,7 +122,7 @@ CREATE TABLE pci_function (
   firmware_node TEXT,                -- basename of the firmware_node link (ACPI or DT node)
   real_dma_bdf TEXT,                 -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
   driver_read INTEGER NOT NULL DEFAULT 1 -- 0 when the driver link exists but could not be read (driver then unknown, not unbound)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 CREATE TABLE pci_capability (
   bdf TEXT NOT NULL REFERENCES pci_function(bdf),
