@@ -110,14 +110,38 @@ static size_t pci_read_config(struct pci_dev *d, uint8_t *buf, size_t want)
 	return got;
 }
 
-/* "DDDD:BB:DD.F", the domain 4 to 8 hex digits (Intel VMD domains start at 0x10000). */
+/* The @n hexadecimal digits at @p (either case), or -1 when one is not a digit. */
+static long pci_hex(const char *p, size_t n)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* "DDDD:BB:DD.F", the domain 4 to 8 lowercase hex digits (Intel VMD domains start at 0x10000),
+ * bus and device two hex digits, the function one decimal digit below 8. */
 static bool pci_parse_bdf(const char *s, unsigned *dom, unsigned *bus, unsigned *dev, unsigned *fn)
 {
-	char tail;
 	size_t dl = strspn(s, "0123456789abcdef");
+	long b, d;
 
-	return dl >= 4 && dl <= 8 && s[dl] == ':' && strlen(s) == dl + 8 &&
-	       sscanf(s, "%8x:%2x:%2x.%1u%c", dom, bus, dev, fn, &tail) == 4 && *dev < 32 && *fn < 8;
+	if (dl < 4 || dl > 8 || s[dl] != ':' || strlen(s) != dl + 8 || s[dl + 3] != ':' || s[dl + 6] != '.' ||
+	    (b = pci_hex(s + dl + 1, 2)) < 0 || (d = pci_hex(s + dl + 4, 2)) < 0 || d >= 32 ||
+	    s[dl + 7] < '0' || s[dl + 7] > '7')
+		return false;
+	*dom = (unsigned)pci_hex(s, dl);
+	*bus = (unsigned)b;
+	*dev = (unsigned)d;
+	*fn = (unsigned)(s[dl + 7] - '0');
+	return true;
 }
 
 /*
@@ -285,27 +309,35 @@ static char *pci_text(int dfd, const char *name)
 static bool pci_modalias(struct pci_item *it, int dfd)
 {
 	char t[128];
-	unsigned v, d, sv, sd, bc, sc, pi;
-	int end = 0;
 	long n = ia_fsdir_read_small(dfd, "modalias", t, sizeof(t));
 
 	if (n <= 0)
 		return false;
 	t[strcspn(t, "\n")] = '\0';
 	/* the kernel's exact layout (drivers/pci/pci-sysfs.c modalias_show(): "pci:v%08Xd%08Xsv%08Xsd%08X
-	 * bc%02Xsc%02Xi%02X"): each field exactly its width in uppercase hex, checked before sscanf,
-	 * whose %X would also take a sign, "0x" or spaces */
+	 * bc%02Xsc%02Xi%02X"): the literals at their places and each field exactly its width in
+	 * uppercase hex (no sign, "0x" or spaces) */
 	static const struct { size_t at, len; } f[] = { { 5, 8 }, { 14, 8 }, { 24, 8 }, { 34, 8 }, { 44, 2 },
 							  { 48, 2 }, { 51, 2 } };
+	static const struct { size_t at; const char *lit; } lits[] = { { 0, "pci:v" }, { 13, "d" }, { 22, "sv" },
+								       { 32, "sd" }, { 42, "bc" }, { 46, "sc" },
+								       { 50, "i" } };
+	long x[7];
 	if (strlen(t) != 53)
 		return false;
-	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)
+	for (size_t i = 0; i < sizeof(lits) / sizeof(*lits); i++)
+		if (memcmp(t + lits[i].at, lits[i].lit, strlen(lits[i].lit)))
+			return false;
+	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++) {
 		for (size_t k = 0; k < f[i].len; k++)
 			if (!strchr("0123456789ABCDEF", t[f[i].at + k]) || !t[f[i].at + k])
 				return false;
-	if (sscanf(t, "pci:v%8Xd%8Xsv%8Xsd%8Xbc%2Xsc%2Xi%2X%n", &v, &d, &sv, &sd, &bc, &sc, &pi, &end) != 7 ||
-	    (size_t)end != strlen(t) || strlen(t) != 53 || v > 0xffff || d > 0xffff || sv > 0xffff || sd > 0xffff)
+		x[i] = pci_hex(t + f[i].at, f[i].len);
+	}
+	if (x[0] > 0xffff || x[1] > 0xffff || x[2] > 0xffff || x[3] > 0xffff)
 		return false;
+	unsigned v = (unsigned)x[0], d = (unsigned)x[1], sv = (unsigned)x[2], sd = (unsigned)x[3];
+	unsigned bc = (unsigned)x[4], sc = (unsigned)x[5], pi = (unsigned)x[6];
 	it->vendor = (struct pci_opt){ true, v };
 	it->device = (struct pci_opt){ true, d };
 	it->svid = (struct pci_opt){ true, sv };
