@@ -464,24 +464,69 @@ static bool fw_scope_is_pci(const struct ia_dmar_scope *sc)
 static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_scope_res **res,
 			  const int64_t *unit_of, int64_t ir_ctrl)
 {
+	/* The PCI scopes of the DRHDs without INCLUDE_PCI_ALL, by the function they resolve to, in
+	 * (structure, scope) order: hit[first[p] .. first[p + 1]) are those naming function p. A
+	 * function's unit is then the smallest (structure, scope) met on its way up, which is what
+	 * trying every DRHD in table order against every ancestor gives, in one walk per function. */
+	struct fw_hit { size_t s, k; } *hit = NULL;
+	size_t *first = calloc(r->n_pci + 1, sizeof(*first)), n_hit = 0;
+
+	if (!first)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t s = 0; s < d->n_structs; s++) {
+			const struct ia_dmar_struct *st = &d->structs[s];
+			if (st->type != IA_DMAR_DRHD || unit_of[s] < 0 || (st->u.drhd.flags & IA_DMAR_DRHD_INCLUDE_PCI_ALL))
+				continue;
+			for (size_t k = 0; k < st->n_scopes; k++) {
+				long p = res[s][k].pci;
+				if (!fw_scope_is_pci(&st->scopes[k]) || p < 0)
+					continue;
+				if (pass == 0)
+					first[p + 1]++;
+				else
+					hit[first[p]++] = (struct fw_hit){ s, k };
+			}
+		}
+		if (pass == 0) {
+			for (size_t i = 0; i < r->n_pci; i++)
+				first[i + 1] += first[i];
+			n_hit = first[r->n_pci];
+			hit = calloc(n_hit ? n_hit : 1, sizeof(*hit));
+			if (!hit) {
+				free(first);
+				return;
+			}
+			n_hit = 0;
+		}
+	}
+	/* the second pass advanced first[p] to the end of p's hits: shift back */
+	for (size_t i = r->n_pci; i > 0; i--)
+		first[i] = first[i - 1];
+	first[0] = 0;
+
 	for (size_t i = 0; i < r->n_pci; i++) {
 		size_t q = r->pci[i].physfn >= 0 ? (size_t)r->pci[i].physfn : i;
 		int64_t unit = -1;
 		const char *how = NULL;
+		size_t best_s = SIZE_MAX, best_k = SIZE_MAX;
+		long best_p = -1, x = (long)q;
 
-		for (size_t s = 0; s < d->n_structs && unit < 0; s++) {
-			const struct ia_dmar_struct *st = &d->structs[s];
-			if (st->type != IA_DMAR_DRHD || unit_of[s] < 0 || st->segment != r->pci[q].domain ||
-			    (st->u.drhd.flags & IA_DMAR_DRHD_INCLUDE_PCI_ALL))
-				continue;
-			for (size_t k = 0; k < st->n_scopes; k++) {
-				long p = res[s][k].pci;
-				if (!fw_scope_is_pci(&st->scopes[k]) || p < 0 || !fw_pci_is_at_or_below(r, q, (size_t)p))
+		/* fw_pci_is_at_or_below()'s walk: q and its ancestors, at most 256 hops */
+		for (unsigned hops = 0; x >= 0 && hops <= 256; hops++, x = r->pci[x].parent)
+			for (size_t h = first[x]; h < first[x + 1]; h++) {
+				const struct fw_hit *t = &hit[h];
+				if (d->structs[t->s].segment != r->pci[q].domain)
 					continue;
-				unit = unit_of[s];
-				how = (size_t)p == q ? "scope" : "scope-bridge";
-				break;
+				if (t->s < best_s || (t->s == best_s && t->k < best_k)) {
+					best_s = t->s;
+					best_k = t->k;
+					best_p = x;
+				}
 			}
+		if (best_p >= 0) {
+			unit = unit_of[best_s];
+			how = (size_t)best_p == q ? "scope" : "scope-bridge";
 		}
 		for (size_t s = 0; s < d->n_structs && unit < 0; s++) {
 			const struct ia_dmar_struct *st = &d->structs[s];
@@ -497,6 +542,8 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 		if (ir_ctrl >= 0)
 			fw_add_route(r, r->pci[i].bdf, ir_ctrl, false, 0, "dmar-ir");
 	}
+	free(hit);
+	free(first);
 }
 
 /* RMRR: its range and the devices its scopes name, everything below a bridge included. */

@@ -888,6 +888,100 @@ static void test_rmrr_scopes_resolve(void **state)
 	remove_tree(dir);
 }
 
+/* True when unit @u lists @bdf among the devices it translates. */
+static bool unit_has(json_t *u, const char *bdf)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(json_object_get(u, "devices"), i, d)
+		if (!strcmp(json_string_value(d), bdf))
+			return true;
+	return false;
+}
+
+/*
+ * Which DRHD covers a function (dmar_find_matched_drhd_unit()): the first DRHD in table order
+ * whose scope names the function or a bridge above it, else INCLUDE_PCI_ALL. On x86-intel-acs,
+ * one DRHD names the endpoint 07:01.0 (path 00:02.2 -> 00.0 -> 01.0), another the root port
+ * 00:02.2 as a sub-hierarchy, the last has INCLUDE_PCI_ALL; tried in both orders of the first two.
+ */
+static void test_dmar_drhd_order(void **state)
+{
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		uint8_t t[116] = {0}, ep[28] = {0}, rp[24] = {0}, all[16] = {0};
+		char *dir = kka_tree("x86-intel-acs"), args[1500];
+		int st;
+		size_t i;
+
+		memcpy(t, "DMAR", 4);
+		put32(t + 4, sizeof(t));
+		t[8] = 1;
+		memcpy(t + 10, "IATEST", 6);
+		memcpy(t + 16, "IAFWTEST", 8);
+		put32(t + 24, 1);
+		memcpy(t + 28, "IATS", 4);
+		put32(t + 32, 1);
+		t[36] = 38;
+		put16(ep, 0);
+		put16(ep + 2, sizeof(ep));
+		put64(ep + 8, 0xfed90000);
+		const uint8_t ep_scope[] = { 1, 12, 0, 0, 0, 0x00, 0x02, 2, 0x00, 0, 0x01, 0 };
+		memcpy(ep + 16, ep_scope, sizeof(ep_scope));
+		put16(rp, 0);
+		put16(rp + 2, sizeof(rp));
+		put64(rp + 8, 0xfed91000);
+		const uint8_t rp_scope[] = { 2, 8, 0, 0, 0, 0x00, 0x02, 2 };
+		memcpy(rp + 16, rp_scope, sizeof(rp_scope));
+		put16(all, 0);
+		put16(all + 2, sizeof(all));
+		all[4] = 0x01; /* INCLUDE_PCI_ALL */
+		put64(all + 8, 0xfed92000);
+		if (order == 0) {
+			memcpy(t + 48, ep, sizeof(ep));
+			memcpy(t + 48 + sizeof(ep), rp, sizeof(rp));
+		} else {
+			memcpy(t + 48, rp, sizeof(rp));
+			memcpy(t + 48 + sizeof(rp), ep, sizeof(ep));
+		}
+		memcpy(t + 100, all, sizeof(all));
+		uint8_t sum = 0;
+		for (i = 0; i < sizeof(t); i++)
+			sum = (uint8_t)(sum + t[i]);
+		t[9] = (uint8_t)(0x100 - sum);
+		put_table(dir, "DMAR", t, sizeof(t));
+		snprintf(args, sizeof(args), "--root '%s'", dir);
+		json_t *rep = run_json(args, &st);
+		json_t *units = units_from(rep, "DMAR");
+		assert_int_equal(json_array_size(units), 3);
+		json_t *u_ep = json_array_get(units, order == 0 ? 0 : 1);
+		json_t *u_rp = json_array_get(units, order == 0 ? 1 : 0);
+		json_t *u_all = json_array_get(units, 2);
+		/* the endpoint goes to whichever of its two DRHDs comes first */
+		assert_true(unit_has(order == 0 ? u_ep : u_rp, "0000:07:01.0"));
+		assert_false(unit_has(order == 0 ? u_rp : u_ep, "0000:07:01.0"));
+		/* the rest below the root port, and the root port itself, to the sub-hierarchy DRHD */
+		static const char *const below[] = { "0000:00:02.2", "0000:06:00.0", "0000:07:02.0" };
+		for (i = 0; i < 3; i++) {
+			assert_true(unit_has(u_rp, below[i]));
+			assert_false(unit_has(u_ep, below[i]));
+			assert_false(unit_has(u_all, below[i]));
+		}
+		/* everything else to INCLUDE_PCI_ALL: every function is covered exactly once */
+		json_t *d;
+		json_array_foreach(json_object_get(rep, "devices"), i, d) {
+			const char *bdf = json_string_value(json_object_get(d, "bdf"));
+			int n = unit_has(u_ep, bdf) + unit_has(u_rp, bdf) + unit_has(u_all, bdf);
+			assert_int_equal(n, 1);
+		}
+		assert_true(unit_has(u_all, "0000:00:00.0"));
+		json_decref(units);
+		json_decref(rep);
+		remove_tree(dir);
+	}
+}
+
 /* A device tree that fdt_check_full() rejects: a finding, and the rest of the report. */
 static void test_bad_dtb(void **state)
 {
@@ -927,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_dts_fixtures),
 		cmocka_unit_test(test_corrupt_tables),
 		cmocka_unit_test(test_rmrr_scopes_resolve),
+		cmocka_unit_test(test_dmar_drhd_order),
 		cmocka_unit_test(test_bad_dtb),
 	};
 
