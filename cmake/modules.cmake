@@ -40,7 +40,8 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
 # The renderers (text, JSON, JUnit, NFD labels, the rules page): they read the audit and the rule table.
 ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
                              reports/rules_man.c
-                     DEPS audit rules decode_pcicfg PkgConfig::JANSSON PkgConfig::LIBPCI PkgConfig::LIBXML2)
+                     DEPS audit rules decode_pcicfg PkgConfig::JANSSON PkgConfig::YAJL PkgConfig::LIBPCI
+                          PkgConfig::LIBXML2)
 
 # CI-gate and operator tools over an evaluated audit: policy files, assignment plans, audit diffs.
 ia_module(policy     SOURCES src/policy.c                         DEPS audit rules PkgConfig::JANSSON)

@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The JSON report of ../shared/docs/contract.md, built with jansson.
+// The JSON report of ../shared/docs/contract.md, streamed with yajl's generator; ia_json_text() for jansson users.
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
 
 #include "decode/pcicfg.h"
 #include "firmware.h"
 #include "report.h"
-#include <string.h>
-
-static json_t *json_tri(enum ia_tri t)
-{
-	return t == IA_UNKNOWN ? json_null() : json_boolean(t == IA_YES);
-}
 
 /* Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), 0 if none. */
 static size_t json_utf8_len(const unsigned char *p)
@@ -40,17 +36,29 @@ static size_t json_utf8_len(const unsigned char *p)
 	return 0;
 }
 
-json_t *ia_json_text(const char *s)
+/* Length of @s when all of it is valid UTF-8, else (size_t)-1. */
+static size_t json_utf8_valid(const char *s)
 {
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	size_t n = strlen(s);
-	char *buf = malloc(n * 3 + 1), *o = buf;
-	if (!buf)
-		return NULL;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;;) {
+		while (*p && *p < 0x80)
+			p++;
+		if (!*p)
+			return (size_t)(p - (const unsigned char *)s);
+		size_t l = json_utf8_len(p);
+		if (!l)
+			return (size_t)-1;
+		p += l;
+	}
+}
+
+/* Copy @s into @o (room for 3 * strlen(@s) bytes), each byte that starts no valid UTF-8 sequence
+ * as U+FFFD; the length written (no NUL). */
+static size_t json_utf8_fix(const char *s, char *o)
+{
+	char *start = o;
+
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		size_t l = json_utf8_len(p);
 		if (l) {
@@ -63,391 +71,581 @@ json_t *ia_json_text(const char *s)
 			p++;
 		}
 	}
-	*o = '\0';
+	return (size_t)(o - start);
+}
+
+json_t *ia_json_text(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *buf = malloc(strlen(s) * 3 + 1);
+	if (!buf)
+		return NULL;
+	buf[json_utf8_fix(s, buf)] = '\0';
 	j = json_string(buf);
 	free(buf);
 	return j;
 }
 
-static json_t *json_str_or_null(const char *s)
+/*
+ * The report is generated as one yajl document, pretty-printed with 2-space indentation. yajl
+ * prints through jw_print() into a fixed buffer that is written to the stream whenever it fills,
+ * so memory stays constant whatever the host's size. The first failure is kept and every later
+ * call is a no-op: the caller checks w->err once at the end.
+ */
+struct jw {
+	yajl_gen g;
+	FILE *out;
+	int err;                   /* the first failure: -ENOMEM, -EIO */
+	int werrno;                /* errno of the write (or allocation) that failed */
+	char *scratch;             /* host text with malformed UTF-8 replaced */
+	size_t scratch_cap;
+	size_t len;                /* bytes waiting in buf */
+	char buf[1 << 16];
+};
+
+static void jw_fail(struct jw *w, int err, int eno)
 {
-	return ia_json_text(s);
+	if (!w->err) {
+		w->err = err;
+		w->werrno = eno;
+	}
 }
 
-static json_t *json_hex(unsigned long long v, int width)
+static void jw_write(struct jw *w, const char *s, size_t n)
 {
-	char b[32];
-
-	snprintf(b, sizeof(b), "0x%0*llx", width, v);
-	return ia_json_text(b);
+	errno = 0;
+	if (n && fwrite(s, 1, n, w->out) != n)
+		jw_fail(w, -EIO, errno ? errno : EIO);
 }
 
-static json_t *json_host(const struct ia_audit *a)
+/* Output that does not fit in w->buf: write the buffer, then keep or write @s. */
+static void jw_print_full(struct jw *w, const char *s, size_t n)
 {
-	json_t *h = json_object();
+	if (!w->err)
+		jw_write(w, w->buf, w->len);
+	w->len = 0;
+	if (w->err)
+		return;
+	if (n > sizeof(w->buf)) {
+		jw_write(w, s, n);
+		return;
+	}
+	memcpy(w->buf, s, n);
+	w->len = n;
+}
 
-	json_object_set_new(h, "root", json_str_or_null(a->root));
-	json_object_set_new(h, "live", json_boolean(a->live));
-	json_object_set_new(h, "kernel", json_str_or_null(a->kernel_release));
-	json_object_set_new(h, "cmdline", json_str_or_null(a->cmdline));
-	json_object_set_new(h, "arch", json_str_or_null(a->arch));
-	return h;
+/* yajl's print callback, called for every piece of output (indentation, quotes, separators and
+ * string runs of a few bytes each): gather it in w->buf, written out when full. */
+static void jw_print(void *ctx, const char *s, size_t n)
+{
+	struct jw *w = ctx;
+
+	if (n > sizeof(w->buf) - w->len) {
+		jw_print_full(w, s, n);
+		return;
+	}
+	char *o = w->buf + w->len;
+	w->len += n;
+	if (n <= 4) { /* most pieces: cheaper than a call to memcpy */
+		while (n--)
+			*o++ = *s++;
+	} else {
+		memcpy(o, s, n);
+	}
+}
+
+/* A generator call's status: anything but ok is a call the generator refused (a bug here). */
+static void jw_st(struct jw *w, yajl_gen_status st)
+{
+	if (st != yajl_gen_status_ok)
+		jw_fail(w, -EIO, EIO);
+}
+
+static void jw_map(struct jw *w)      { jw_st(w, yajl_gen_map_open(w->g)); }
+static void jw_map_end(struct jw *w)  { jw_st(w, yajl_gen_map_close(w->g)); }
+static void jw_arr(struct jw *w)      { jw_st(w, yajl_gen_array_open(w->g)); }
+static void jw_arr_end(struct jw *w)  { jw_st(w, yajl_gen_array_close(w->g)); }
+static void jw_null(struct jw *w)     { jw_st(w, yajl_gen_null(w->g)); }
+static void jw_bool(struct jw *w, bool b) { jw_st(w, yajl_gen_bool(w->g, b)); }
+static void jw_int(struct jw *w, long long v) { jw_st(w, yajl_gen_integer(w->g, v)); }
+
+/* Bytes that are known to be UTF-8 (keys, fixed words, formatted numbers). */
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+	jw_st(w, yajl_gen_string(w->g, (const unsigned char *)s, n));
+}
+
+static void jw_key(struct jw *w, const char *k)
+{
+	jw_raw(w, k, strlen(k));
+}
+
+/* Text from the host: null for NULL, bytes that start no valid UTF-8 sequence as U+FFFD. */
+static void jw_text(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	size_t n = json_utf8_valid(s);
+	if (n != (size_t)-1) {
+		jw_raw(w, s, n);
+		return;
+	}
+	n = strlen(s) * 3;
+	if (n > w->scratch_cap) {
+		char *nb = realloc(w->scratch, n);
+		if (!nb) {
+			jw_fail(w, -ENOMEM, ENOMEM);
+			return;
+		}
+		w->scratch = nb;
+		w->scratch_cap = n;
+	}
+	jw_raw(w, w->scratch, json_utf8_fix(s, w->scratch));
+}
+
+static void jw_tri(struct jw *w, enum ia_tri t)
+{
+	if (t == IA_UNKNOWN)
+		jw_null(w);
+	else
+		jw_bool(w, t == IA_YES);
+}
+
+/* "0x" and @v in lower-case hex, at least @width digits (at most 16): snprintf's "0x%0*llx"
+ * without its cost, as every device has four or five of these. */
+static void jw_hex(struct jw *w, unsigned long long v, int width)
+{
+	char b[2 + 16];
+	int n = 1;
+
+	while (n < 16 && v >> (4 * n))
+		n++;
+	if (n < width)
+		n = width < 16 ? width : 16;
+	b[0] = '0';
+	b[1] = 'x';
+	for (int i = n - 1; i >= 0; i--, v >>= 4)
+		b[2 + i] = "0123456789abcdef"[v & 0xf];
+	jw_raw(w, b, (size_t)n + 2);
+}
+
+/* Object members: "key": value. The _if forms write null unless @has. */
+static void jm_text(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_text(w, s); }
+static void jm_tri(struct jw *w, const char *k, enum ia_tri t)  { jw_key(w, k); jw_tri(w, t); }
+static void jm_bool(struct jw *w, const char *k, bool b)        { jw_key(w, k); jw_bool(w, b); }
+static void jm_int(struct jw *w, const char *k, long long v)    { jw_key(w, k); jw_int(w, v); }
+static void jm_null(struct jw *w, const char *k)                { jw_key(w, k); jw_null(w); }
+static void jm_map(struct jw *w, const char *k)                 { jw_key(w, k); jw_map(w); }
+static void jm_arr(struct jw *w, const char *k)                 { jw_key(w, k); jw_arr(w); }
+
+static void jm_int_if(struct jw *w, const char *k, bool has, long long v)
+{
+	jw_key(w, k);
+	if (has)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
+static void jm_hex_if(struct jw *w, const char *k, bool has, unsigned long long v, int width)
+{
+	jw_key(w, k);
+	if (has)
+		jw_hex(w, v, width);
+	else
+		jw_null(w);
+}
+
+static void json_host(struct jw *w, const struct ia_audit *a)
+{
+	jm_map(w, "host");
+	jm_text(w, "root", a->root);
+	jm_bool(w, "live", a->live);
+	jm_text(w, "kernel", a->kernel_release);
+	jm_text(w, "cmdline", a->cmdline);
+	jm_text(w, "arch", a->arch);
+	jw_map_end(w);
 }
 
 /* platform.iommu.firmware: which firmware descriptions describe an IOMMU. */
-static json_t *json_fw_describes(const struct ia_firmware *fw)
+static void json_fw_describes(struct jw *w, const struct ia_firmware *fw)
 {
-	json_t *arr = json_array();
-
+	jm_arr(w, "firmware");
 	if (fw && fw->describes_dmar)
-		json_array_append_new(arr, ia_json_text("DMAR"));
+		jw_text(w, "DMAR");
 	if (fw && fw->describes_ivrs)
-		json_array_append_new(arr, ia_json_text("IVRS"));
+		jw_text(w, "IVRS");
 	if (fw && fw->describes_iort)
-		json_array_append_new(arr, ia_json_text("IORT"));
+		jw_text(w, "IORT");
 	if (fw && fw->describes_dt)
-		json_array_append_new(arr, ia_json_text("DT"));
-	return arr;
+		jw_text(w, "DT");
+	jw_arr_end(w);
 }
 
-/* Append the firmware-described units (DRHD, IVHD, IORT SMMU, DT IOMMU) to platform.iommu.units. */
-static void json_fw_units(const struct ia_firmware *fw, json_t *units)
+/* The firmware-described units (DRHD, IVHD, IORT SMMU, DT IOMMU), elements of platform.iommu.units. */
+static void json_fw_units(struct jw *w, const struct ia_firmware *fw)
 {
 	for (size_t i = 0; fw && i < fw->n_units; i++) {
 		const struct ia_fw_unit *u = &fw->units[i];
-		json_t *j = json_object(), *devs = json_array();
-		json_object_set_new(j, "name", ia_json_text(u->name));
-		json_object_set_new(j, "kind", ia_json_text(u->kind));
-		json_object_set_new(j, "source", ia_json_text(u->source));
-		json_object_set_new(j, "segment", u->has_segment ? json_integer(u->segment) : json_null());
-		json_object_set_new(j, "base", u->has_base ? json_hex(u->base, 1) : json_null());
-		json_object_set_new(j, "include_pci_all", json_tri(u->include_pci_all));
+		jw_map(w);
+		jm_text(w, "name", u->name);
+		jm_text(w, "kind", u->kind);
+		jm_text(w, "source", u->source);
+		jm_int_if(w, "segment", u->has_segment, u->segment);
+		jm_hex_if(w, "base", u->has_base, u->base, 1);
+		jm_tri(w, "include_pci_all", u->include_pci_all);
+		jm_arr(w, "devices");
 		for (size_t k = 0; k < u->n_devices; k++)
-			json_array_append_new(devs, ia_json_text(u->devices[k]));
-		json_object_set_new(j, "devices", devs);
+			jw_text(w, u->devices[k]);
+		jw_arr_end(w);
 		if (u->compatible)
-			json_object_set_new(j, "compatible", ia_json_text(u->compatible));
-		json_array_append_new(units, j);
+			jm_text(w, "compatible", u->compatible);
+		jw_map_end(w);
 	}
 }
 
 /* platform.firmware_regions: RMRR, IVMD and RMR ranges with the devices (or raw scopes) they name. */
-static json_t *json_fw_regions(const struct ia_firmware *fw)
+static void json_fw_regions(struct jw *w, const struct ia_firmware *fw)
 {
-	json_t *arr = json_array();
-
+	jm_arr(w, "firmware_regions");
 	for (size_t i = 0; fw && i < fw->n_regions; i++) {
 		const struct ia_fw_region *g = &fw->regions[i];
-		json_t *j = json_object(), *devs = json_array(), *unres = json_array();
-		json_object_set_new(j, "source", ia_json_text(g->source));
-		json_object_set_new(j, "kind", ia_json_text(g->kind));
-		json_object_set_new(j, "segment", g->has_segment ? json_integer(g->segment) : json_null());
-		json_object_set_new(j, "base", json_hex(g->base, 1));
-		json_object_set_new(j, "end", g->has_end ? json_hex(g->end, 1) : json_null());
-		for (size_t k = 0; k < g->n_targets; k++) {
-			json_array_append_new(devs, ia_json_text(g->targets[k]));
+		jw_map(w);
+		jm_text(w, "source", g->source);
+		jm_text(w, "kind", g->kind);
+		jm_int_if(w, "segment", g->has_segment, g->segment);
+		jm_hex_if(w, "base", true, g->base, 1);
+		jm_hex_if(w, "end", g->has_end, g->end, 1);
+		jm_arr(w, "devices");
+		for (size_t k = 0; k < g->n_targets; k++)
+			jw_text(w, g->targets[k]);
+		jw_arr_end(w);
+		jm_arr(w, "unresolved");
+		for (size_t k = 0; k < g->n_targets; k++)
 			if (!g->resolved[k])
-				json_array_append_new(unres, ia_json_text(g->targets[k]));
-		}
-		json_object_set_new(j, "devices", devs);
-		json_object_set_new(j, "unresolved", unres);
-		json_object_set_new(j, "kernel_applies", json_boolean(g->kernel_applies));
-		json_object_set_new(j, "relaxable", json_tri(g->relaxable));
-		json_array_append_new(arr, j);
+				jw_text(w, g->targets[k]);
+		jw_arr_end(w);
+		jm_bool(w, "kernel_applies", g->kernel_applies);
+		jm_tri(w, "relaxable", g->relaxable);
+		jw_map_end(w);
 	}
-	return arr;
+	jw_arr_end(w);
 }
 
 /* platform.msi_controllers: ITS, GICv2m, MBI, IR and other controllers, and whether they isolate. */
-static json_t *json_fw_msi(const struct ia_firmware *fw)
+static void json_fw_msi(struct jw *w, const struct ia_firmware *fw)
 {
-	json_t *arr = json_array();
-
+	jm_arr(w, "msi_controllers");
 	for (size_t i = 0; fw && i < fw->n_msi; i++) {
 		const struct ia_fw_msi *m = &fw->msi[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "kind", ia_json_text(m->kind));
-		json_object_set_new(j, "source", ia_json_text(m->source));
-		json_object_set_new(j, "isolating", json_tri(m->isolating));
-		json_object_set_new(j, "name", ia_json_text(m->name));
-		json_object_set_new(j, "base", m->has_base ? json_hex(m->base, 1) : json_null());
-		json_object_set_new(j, "compatible", json_str_or_null(m->compatible));
-		json_object_set_new(j, "devices", json_integer((json_int_t)m->n_devices));
-		json_array_append_new(arr, j);
+		jw_map(w);
+		jm_text(w, "kind", m->kind);
+		jm_text(w, "source", m->source);
+		jm_tri(w, "isolating", m->isolating);
+		jm_text(w, "name", m->name);
+		jm_hex_if(w, "base", m->has_base, m->base, 1);
+		jm_text(w, "compatible", m->compatible);
+		jm_int(w, "devices", (long long)m->n_devices);
+		jw_map_end(w);
 	}
-	return arr;
+	jw_arr_end(w);
 }
 
-static json_t *json_platform(const struct ia_audit *a)
-{
-	json_t *p = json_object(), *iommu = json_object(), *units = json_array();
+/* A name and the index of the unit or device that carries it, ordered by name, then index. */
+struct json_named {
+	const char *name;
+	size_t i;
+};
 
-	json_object_set_new(iommu, "firmware", json_fw_describes(a->firmware));
-	/* The kernel activated an IOMMU when it registered units or formed groups. */
-	json_object_set_new(iommu, "kernel_active",
-			    json_boolean(ia_audit_iommu_active(a)));
-	for (size_t i = 0; i < a->n_units; i++) {
-		const struct ia_unit *u = &a->units[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "name", ia_json_text(u->name));
-		json_object_set_new(j, "kind", ia_json_text(u->kind));
-		json_object_set_new(j, "source", ia_json_text("sysfs"));
-		json_object_set_new(j, "segment", json_null());
-		json_object_set_new(j, "base", u->has_address ? json_hex(u->address, 1) : json_null());
-		json_object_set_new(j, "include_pci_all", json_null());
-		json_object_set_new(j, "devices", json_array());
-		json_array_append_new(units, j);
-	}
-	/* Fill each unit's translated devices from the devices' iommu links. */
-	for (size_t d = 0; d < a->n_devs; d++)
-		for (size_t i = 0; a->devs[d].iommu_unit && i < a->n_units; i++)
-			if (!strcmp(a->devs[d].iommu_unit, a->units[i].name))
-				json_array_append_new(json_object_get(json_array_get(units, i), "devices"),
-						      ia_json_text(a->devs[d].bdf));
-	json_fw_units(a->firmware, units);
-	json_object_set_new(iommu, "units", units);
-	json_object_set_new(p, "iommu", iommu);
-	json_object_set_new(p, "firmware_regions", json_fw_regions(a->firmware));
-	json_object_set_new(p, "msi_controllers", json_fw_msi(a->firmware));
-	json_t *ii = json_object();
-	json_object_set_new(ii, "state", ia_json_text(a->irq_isolated == IA_YES ? "isolated" :
-						     a->irq_isolated == IA_NO ? "not_isolated" : "unknown"));
-	json_object_set_new(ii, "reason", ia_json_text(a->irq_reason ? a->irq_reason :
-						      "interrupt isolation could not be determined"));
-	json_object_set_new(ii, "unsafe_interrupts_allowed", json_tri(a->unsafe_interrupts_allowed));
-	json_object_set_new(p, "interrupt_isolation", ii);
-	json_t *ni = json_object();
-	json_object_set_new(ni, "state", ia_json_text(a->noiommu_state ? a->noiommu_state : "unknown"));
-	json_object_set_new(ni, "reason", ia_json_text(a->noiommu_reason ? a->noiommu_reason :
-						      "no-IOMMU mode could not be evaluated"));
-	json_object_set_new(ni, "compiled", json_tri(a->noiommu_compiled));
-	json_object_set_new(ni, "enabled", json_tri(a->noiommu_enabled));
-	json_t *nig = json_array();
-	for (size_t i = 0; i < a->n_noiommu_groups; i++)
-		json_array_append_new(nig, json_integer(a->noiommu_groups[i]));
-	json_object_set_new(ni, "groups", nig);
-	json_object_set_new(p, "noiommu", ni);
-	return p;
-}
-
-/* devices[i] */
-static json_t *json_device(const struct ia_audit *a, size_t i)
+static int json_named_cmp(const void *x, const void *y)
 {
-	{
-		const struct ia_dev *d = &a->devs[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "bdf", ia_json_text(d->bdf));
-		json_object_set_new(j, "vendor", d->has_ids ? json_hex(d->vendor, 4) : json_null());
-		json_object_set_new(j, "device", d->has_ids ? json_hex(d->device, 4) : json_null());
-		json_object_set_new(j, "class", d->has_class ? json_hex(d->class_code, 6) : json_null());
-		json_object_set_new(j, "driver", json_str_or_null(d->driver));
-		json_object_set_new(j, "iommu_group", d->has_group ? json_integer(d->group) : json_null());
-		json_object_set_new(j, "predicted_group",
-				    d->predicted_group >= 0 ? json_integer(d->predicted_group) : json_null());
-		json_object_set_new(j, "config_bytes", json_integer((json_int_t)d->config_bytes));
-		json_object_set_new(j, "config_size", d->config_size ? json_integer((json_int_t)d->config_size) : json_null());
-		json_object_set_new(j, "is_pcie", json_tri(d->is_pcie));
-		json_object_set_new(j, "pcie_type", d->is_pcie == IA_YES ? ia_json_text(ia_pcie_type_name(d->pcie_type)) : json_null());
-		json_t *acs = json_object();
-		json_object_set_new(acs, "present", json_tri(d->has_acs));
-		json_object_set_new(acs, "cap", d->has_acs == IA_YES ? json_hex(d->acs_cap, 4) : json_null());
-		json_object_set_new(acs, "ctrl", d->has_acs == IA_YES ? json_hex(d->acs_ctrl, 4) : json_null());
-		json_object_set_new(j, "acs", acs);
-		json_object_set_new(j, "ats", json_tri(d->has_ats));
-		json_object_set_new(j, "pri", json_tri(d->has_pri));
-		json_object_set_new(j, "pasid", json_tri(d->has_pasid));
-		json_object_set_new(j, "sriov", json_tri(d->has_sriov));
-		json_object_set_new(j, "physfn", json_str_or_null(d->physfn));
-		json_object_set_new(j, "parent", json_str_or_null(d->parent));
-		return j;
-	}
-}
+	const struct json_named *p = x, *q = y;
+	int c = strcmp(p->name, q->name);
 
-/* groups[i] */
-static json_t *json_group(const struct ia_audit *a, size_t i)
-{
-	{
-		const struct ia_group *g = &a->groups[i];
-		json_t *j = json_object(), *devs = json_array();
-		json_object_set_new(j, "id", json_integer(g->id));
-		for (size_t k = 0; k < g->n_devices; k++)
-			json_array_append_new(devs, ia_json_text(g->devices[k]));
-		json_object_set_new(j, "devices", devs);
-		json_object_set_new(j, "type", json_str_or_null(g->type));
-		json_object_set_new(j, "dma_ownership_viable", json_tri(g->dma_ownership_viable));
-		json_object_set_new(j, "userspace_assignable", json_tri(g->userspace_assignable));
-		json_t *bl = json_array(), *ex = json_array();
-		for (size_t k = 0; k < g->n_blockers; k++) {
-			json_t *b = json_object();
-			json_object_set_new(b, "bdf", g->blockers[k].bdf[0] ? ia_json_text(g->blockers[k].bdf) : json_null());
-			json_object_set_new(b, "rule", ia_json_text(g->blockers[k].what));
-			json_object_set_new(b, "reason", ia_json_text(g->blockers[k].reason));
-			json_array_append_new(bl, b);
-		}
-		for (size_t k = 0; k < g->n_exceptions; k++) {
-			json_t *e = json_object();
-			json_object_set_new(e, "bdf", g->exceptions[k].bdf[0] ? ia_json_text(g->exceptions[k].bdf) : json_null());
-			json_object_set_new(e, "kind", ia_json_text(g->exceptions[k].what));
-			json_object_set_new(e, "reason", ia_json_text(g->exceptions[k].reason));
-			json_array_append_new(ex, e);
-		}
-		json_object_set_new(j, "blockers", bl);
-		json_object_set_new(j, "exceptions", ex);
-		json_t *sva = json_array();
-		for (size_t k = 0; k < g->n_sva; k++) {
-			json_t *s = json_object(), *rs = json_array();
-			json_object_set_new(s, "bdf", ia_json_text(g->sva[k].bdf));
-			json_object_set_new(s, "viable", json_tri(g->sva[k].viable));
-			for (size_t r = 0; r < g->sva[k].n_reasons; r++)
-				json_array_append_new(rs, ia_json_text(g->sva[k].reasons[r]));
-			json_object_set_new(s, "reasons", rs);
-			json_array_append_new(sva, s);
-		}
-		json_object_set_new(j, "sva", sva);
-		return j;
-	}
-}
-
-/* predicted_groups[i] */
-static json_t *json_predicted(const struct ia_audit *a, size_t i)
-{
-	{
-		const struct ia_pgroup *p = &a->predicted[i];
-		json_t *j = json_object(), *devs = json_array();
-		for (size_t k = 0; k < p->n; k++)
-			json_array_append_new(devs, ia_json_text(a->devs[p->members[k]].bdf));
-		json_object_set_new(j, "devices", devs);
-		json_object_set_new(j, "basis", json_str_or_null(p->basis));
-		json_object_set_new(j, "uncertain", json_boolean(p->uncertain));
-		return j;
-	}
-}
-
-/* findings[i] */
-static json_t *json_finding(const struct ia_audit *a, size_t i)
-{
-	{
-		const struct ia_finding *f = &a->findings[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "rule", ia_json_text(f->rule));
-		json_object_set_new(j, "level", ia_json_text(ia_level_name(f->level)));
-		json_object_set_new(j, "subject", ia_json_text(f->subject));
-		json_object_set_new(j, "message", ia_json_text(f->message));
-		json_object_set_new(j, "advice", json_str_or_null(f->advice));
-		json_object_set_new(j, "evidence", json_str_or_null(f->evidence));
-		if (f->waived) { /* a policy waiver (docs/policy.md): the finding does not count for --fail-on */
-			json_t *w = json_object();
-			json_object_set_new(w, "reason", json_str_or_null(f->waiver_reason));
-			json_object_set_new(w, "expires", json_str_or_null(f->waiver_expires));
-			json_object_set_new(j, "waived", json_true());
-			json_object_set_new(j, "waiver", w);
-		}
-		return j;
-	}
+	return c ? c : (p->i > q->i) - (p->i < q->i);
 }
 
 /*
- * The report is written as it is built, one top-level member or array element at a time, so
- * memory stays that of one element (a 16,384-function host built a 150 MB jansson tree, and
- * clearing its pages cost a quarter of the run). The layout is json_dumpf()'s JSON_INDENT(2):
- * each value is dumped on its own and re-indented to its depth.
+ * The devices whose iommu link names each sysfs unit, in device order, without comparing every
+ * device with every unit: units and devices sorted by name and merged. On success *@by_name holds
+ * the devices sorted by (unit name, index) and (*@span)[u] = { first, count } the run of them that
+ * names unit u. Return: 0 or -ENOMEM.
  */
-struct json_stream {
-	FILE *out;
-	char *buf;
-	size_t cap;
-	int err;
-};
-
-/* Write @v (consumed) indented by @depth levels of 2 spaces. */
-static void json_stream_value(struct json_stream *js, json_t *v, int depth)
+static int json_unit_devices(const struct ia_audit *a, struct json_named **by_name, size_t (**span)[2])
 {
-	static const char pad[] = "\n        ";
-	const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY;
-	size_t n;
+	struct json_named *un = malloc((a->n_units ? a->n_units : 1) * sizeof(*un));
+	struct json_named *dn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(*dn));
+	size_t (*sp)[2] = calloc(a->n_units ? a->n_units : 1, sizeof(*sp));
+	size_t nu = 0, nd = 0;
 
-	if (!v) {
-		js->err = -ENOMEM;
+	if (!un || !dn || !sp) {
+		free(un);
+		free(dn);
+		free(sp);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < a->n_units; i++)
+		if (a->units[i].name)
+			un[nu++] = (struct json_named){ a->units[i].name, i };
+	for (size_t d = 0; d < a->n_devs; d++)
+		if (a->devs[d].iommu_unit)
+			dn[nd++] = (struct json_named){ a->devs[d].iommu_unit, d };
+	qsort(un, nu, sizeof(*un), json_named_cmp);
+	qsort(dn, nd, sizeof(*dn), json_named_cmp);
+	for (size_t ui = 0, di = 0; ui < nu;) {
+		const char *name = un[ui].name;
+		while (di < nd && strcmp(dn[di].name, name) < 0)
+			di++;
+		size_t end = di;
+		while (end < nd && !strcmp(dn[end].name, name))
+			end++;
+		for (; ui < nu && !strcmp(un[ui].name, name); ui++) { /* units of the same name share the devices */
+			sp[un[ui].i][0] = di;
+			sp[un[ui].i][1] = end - di;
+		}
+		di = end;
+	}
+	free(un);
+	*by_name = dn;
+	*span = sp;
+	return 0;
+}
+
+static void json_platform(struct jw *w, const struct ia_audit *a)
+{
+	struct json_named *by_name;
+	size_t (*span)[2];
+
+	if (json_unit_devices(a, &by_name, &span) < 0) {
+		jw_fail(w, -ENOMEM, ENOMEM);
 		return;
 	}
-	/* one dump into the reused buffer, a second only when it was too small */
-	n = js->cap ? json_dumpb(v, js->buf, js->cap, flags) : 0;
-	if (n == 0 || n > js->cap) {
-		size_t need = n ? n : json_dumpb(v, NULL, 0, flags);
-		char *nb = need ? realloc(js->buf, need > 65536 ? need : 65536) : NULL;
-		if (!nb) {
-			js->err = -ENOMEM;
-			json_decref(v);
-			return;
-		}
-		js->buf = nb;
-		js->cap = need > 65536 ? need : 65536;
-		n = json_dumpb(v, js->buf, js->cap, flags);
+	jm_map(w, "platform");
+	jm_map(w, "iommu");
+	json_fw_describes(w, a->firmware);
+	/* The kernel activated an IOMMU when it registered units or formed groups. */
+	jm_bool(w, "kernel_active", ia_audit_iommu_active(a));
+	jm_arr(w, "units");
+	for (size_t i = 0; i < a->n_units; i++) {
+		const struct ia_unit *u = &a->units[i];
+		jw_map(w);
+		jm_text(w, "name", u->name);
+		jm_text(w, "kind", u->kind);
+		jm_text(w, "source", "sysfs");
+		jm_null(w, "segment");
+		jm_hex_if(w, "base", u->has_address, u->address, 1);
+		jm_null(w, "include_pci_all");
+		/* the unit's translated devices, from the devices' iommu links */
+		jm_arr(w, "devices");
+		for (size_t k = span[i][0]; k < span[i][0] + span[i][1]; k++)
+			jw_text(w, a->devs[by_name[k].i].bdf);
+		jw_arr_end(w);
+		jw_map_end(w);
 	}
-	json_decref(v);
-	for (size_t i = 0, start = 0; i <= n; i++) {
-		if (i < n && js->buf[i] != '\n')
-			continue;
-		if (fwrite(js->buf + start, 1, i - start, js->out) != i - start)
-			js->err = -EIO;
-		if (i < n && fwrite(pad, 1, 1 + (size_t)depth * 2, js->out) != 1 + (size_t)depth * 2)
-			js->err = -EIO;
-		start = i + 1;
-	}
+	free(by_name);
+	free(span);
+	json_fw_units(w, a->firmware);
+	jw_arr_end(w);
+	jw_map_end(w); /* iommu */
+	json_fw_regions(w, a->firmware);
+	json_fw_msi(w, a->firmware);
+	jm_map(w, "interrupt_isolation");
+	jm_text(w, "state", a->irq_isolated == IA_YES ? "isolated" :
+			    a->irq_isolated == IA_NO ? "not_isolated" : "unknown");
+	jm_text(w, "reason", a->irq_reason ? a->irq_reason : "interrupt isolation could not be determined");
+	jm_tri(w, "unsafe_interrupts_allowed", a->unsafe_interrupts_allowed);
+	jw_map_end(w);
+	jm_map(w, "noiommu");
+	jm_text(w, "state", a->noiommu_state ? a->noiommu_state : "unknown");
+	jm_text(w, "reason", a->noiommu_reason ? a->noiommu_reason : "no-IOMMU mode could not be evaluated");
+	jm_tri(w, "compiled", a->noiommu_compiled);
+	jm_tri(w, "enabled", a->noiommu_enabled);
+	jm_arr(w, "groups");
+	for (size_t i = 0; i < a->n_noiommu_groups; i++)
+		jw_int(w, a->noiommu_groups[i]);
+	jw_arr_end(w);
+	jw_map_end(w); /* noiommu */
+	jw_map_end(w); /* platform */
 }
 
-/* A top-level member "key": value, preceded by "," unless @first. */
-static void json_stream_member(struct json_stream *js, const char *key, json_t *v, bool first)
+/* devices[i] */
+static void json_device(struct jw *w, const struct ia_audit *a, size_t i)
 {
-	fprintf(js->out, "%s\n  \"%s\": ", first ? "" : ",", key);
-	json_stream_value(js, v, 1);
+	const struct ia_dev *d = &a->devs[i];
+
+	jw_map(w);
+	jm_text(w, "bdf", d->bdf);
+	jm_hex_if(w, "vendor", d->has_ids, d->vendor, 4);
+	jm_hex_if(w, "device", d->has_ids, d->device, 4);
+	jm_hex_if(w, "class", d->has_class, d->class_code, 6);
+	jm_text(w, "driver", d->driver);
+	jm_int_if(w, "iommu_group", d->has_group, d->group);
+	jm_int_if(w, "predicted_group", d->predicted_group >= 0, d->predicted_group);
+	jm_int(w, "config_bytes", (long long)d->config_bytes);
+	jm_int_if(w, "config_size", d->config_size != 0, (long long)d->config_size);
+	jm_tri(w, "is_pcie", d->is_pcie);
+	jw_key(w, "pcie_type");
+	if (d->is_pcie == IA_YES)
+		jw_text(w, ia_pcie_type_name(d->pcie_type));
+	else
+		jw_null(w);
+	jm_map(w, "acs");
+	jm_tri(w, "present", d->has_acs);
+	jm_hex_if(w, "cap", d->has_acs == IA_YES, d->acs_cap, 4);
+	jm_hex_if(w, "ctrl", d->has_acs == IA_YES, d->acs_ctrl, 4);
+	jw_map_end(w);
+	jm_tri(w, "ats", d->has_ats);
+	jm_tri(w, "pri", d->has_pri);
+	jm_tri(w, "pasid", d->has_pasid);
+	jm_tri(w, "sriov", d->has_sriov);
+	jm_text(w, "physfn", d->physfn);
+	jm_text(w, "parent", d->parent);
+	jw_map_end(w);
 }
 
-/* A top-level array member whose @n elements come from @one(a, i). */
-static void json_stream_array(struct json_stream *js, const char *key, const struct ia_audit *a, size_t n,
-			      json_t *(*one)(const struct ia_audit *, size_t))
+/* groups[i].blockers and .exceptions: @what under the key @what_key. */
+static void json_notes(struct jw *w, const char *key, const char *what_key, const struct ia_note *n, size_t count)
 {
-	fprintf(js->out, ",\n  \"%s\": [", key);
-	for (size_t i = 0; i < n && !js->err; i++) {
-		fprintf(js->out, "%s\n    ", i ? "," : "");
-		json_stream_value(js, one(a, i), 2);
+	jm_arr(w, key);
+	for (size_t k = 0; k < count; k++) {
+		jw_map(w);
+		jm_text(w, "bdf", n[k].bdf[0] ? n[k].bdf : NULL);
+		jm_text(w, what_key, n[k].what);
+		jm_text(w, "reason", n[k].reason);
+		jw_map_end(w);
 	}
-	fputs(n ? "\n  ]" : "]", js->out);
+	jw_arr_end(w);
+}
+
+/* groups[i] */
+static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
+{
+	const struct ia_group *g = &a->groups[i];
+
+	jw_map(w);
+	jm_int(w, "id", g->id);
+	jm_arr(w, "devices");
+	for (size_t k = 0; k < g->n_devices; k++)
+		jw_text(w, g->devices[k]);
+	jw_arr_end(w);
+	jm_text(w, "type", g->type);
+	jm_tri(w, "dma_ownership_viable", g->dma_ownership_viable);
+	jm_tri(w, "userspace_assignable", g->userspace_assignable);
+	json_notes(w, "blockers", "rule", g->blockers, g->n_blockers);
+	json_notes(w, "exceptions", "kind", g->exceptions, g->n_exceptions);
+	jm_arr(w, "sva");
+	for (size_t k = 0; k < g->n_sva; k++) {
+		jw_map(w);
+		jm_text(w, "bdf", g->sva[k].bdf);
+		jm_tri(w, "viable", g->sva[k].viable);
+		jm_arr(w, "reasons");
+		for (size_t r = 0; r < g->sva[k].n_reasons; r++)
+			jw_text(w, g->sva[k].reasons[r]);
+		jw_arr_end(w);
+		jw_map_end(w);
+	}
+	jw_arr_end(w);
+	jw_map_end(w);
+}
+
+/* predicted_groups[i] */
+static void json_predicted(struct jw *w, const struct ia_audit *a, size_t i)
+{
+	const struct ia_pgroup *p = &a->predicted[i];
+
+	jw_map(w);
+	jm_arr(w, "devices");
+	for (size_t k = 0; k < p->n; k++)
+		jw_text(w, a->devs[p->members[k]].bdf);
+	jw_arr_end(w);
+	jm_text(w, "basis", p->basis);
+	jm_bool(w, "uncertain", p->uncertain);
+	jw_map_end(w);
+}
+
+/* findings[i] */
+static void json_finding(struct jw *w, const struct ia_audit *a, size_t i)
+{
+	const struct ia_finding *f = &a->findings[i];
+
+	jw_map(w);
+	jm_text(w, "rule", f->rule);
+	jm_text(w, "level", ia_level_name(f->level));
+	jm_text(w, "subject", f->subject);
+	jm_text(w, "message", f->message);
+	jm_text(w, "advice", f->advice);
+	jm_text(w, "evidence", f->evidence);
+	if (f->waived) { /* a policy waiver (docs/policy.md): the finding does not count for --fail-on */
+		jm_bool(w, "waived", true);
+		jm_map(w, "waiver");
+		jm_text(w, "reason", f->waiver_reason);
+		jm_text(w, "expires", f->waiver_expires);
+		jw_map_end(w);
+	}
+	jw_map_end(w);
+}
+
+/* A top-level array member whose @n elements come from @one(w, a, i); stops at the first failure. */
+static void jw_elements(struct jw *w, const char *key, const struct ia_audit *a, size_t n,
+			void (*one)(struct jw *, const struct ia_audit *, size_t))
+{
+	jm_arr(w, key);
+	for (size_t i = 0; i < n && !w->err; i++)
+		one(w, a, i);
+	jw_arr_end(w);
 }
 
 int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
 {
-	struct json_stream js = { .out = out };
-	json_t *tool = json_object(), *sum = json_object();
+	struct jw *w = calloc(1, sizeof(*w));
+	int rc;
 
-	if (!tool || !sum) {
-		json_decref(tool);
-		json_decref(sum);
+	if (!w || !(w->g = yajl_gen_alloc(NULL))) {
+		free(w);
+		errno = ENOMEM;
 		return -ENOMEM;
 	}
-	json_object_set_new(tool, "name", ia_json_text("iommu-audit"));
-	json_object_set_new(tool, "version", ia_json_text(IA_VERSION));
-	fputc('{', out);
-	json_stream_member(&js, "schema", ia_json_text("iommu-audit/1"), true);
-	json_stream_member(&js, "tool", tool, false);
-	json_stream_member(&js, "host", json_host(a), false);
-	json_stream_member(&js, "platform", json_platform(a), false);
-	json_stream_array(&js, "devices", a, a->n_devs, json_device);
-	json_stream_array(&js, "groups", a, a->n_groups, json_group);
-	json_stream_array(&js, "predicted_groups", a, a->n_predicted, json_predicted);
-	json_stream_array(&js, "findings", a, a->n_findings, json_finding);
-	size_t ne = ia_audit_count(a, IA_LEVEL_ERROR);
-	json_object_set_new(sum, "error", json_integer((json_int_t)ne));
-	json_object_set_new(sum, "warning", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_WARNING)));
-	json_object_set_new(sum, "info", json_integer((json_int_t)ia_audit_count(a, IA_LEVEL_INFO)));
-	json_object_set_new(sum, "devices", json_integer((json_int_t)a->n_devs));
-	json_object_set_new(sum, "groups", json_integer((json_int_t)a->n_groups));
-	json_object_set_new(sum, "verdict", ia_json_text(ia_report_verdict_fails(a, o ? o->fail_on : IA_FAIL_ON_ERROR)
-							 ? "fail" : "pass"));
-	json_stream_member(&js, "summary", sum, false);
-	fputs("\n}\n", out);
-	free(js.buf);
-	if (js.err)
-		return js.err;
-	return ferror(out) ? -EIO : 0;
+	w->out = out;
+	if (!yajl_gen_config(w->g, yajl_gen_beautify, 1) || !yajl_gen_config(w->g, yajl_gen_indent_string, "  ") ||
+	    !yajl_gen_config(w->g, yajl_gen_print_callback, jw_print, w))
+		jw_fail(w, -EIO, EIO);
+	jw_map(w);
+	jm_text(w, "schema", "iommu-audit/1");
+	jm_map(w, "tool");
+	jm_text(w, "name", "iommu-audit");
+	jm_text(w, "version", IA_VERSION);
+	jw_map_end(w);
+	json_host(w, a);
+	json_platform(w, a);
+	jw_elements(w, "devices", a, a->n_devs, json_device);
+	jw_elements(w, "groups", a, a->n_groups, json_group);
+	jw_elements(w, "predicted_groups", a, a->n_predicted, json_predicted);
+	jw_elements(w, "findings", a, a->n_findings, json_finding);
+	jm_map(w, "summary");
+	jm_int(w, "error", (long long)ia_audit_count(a, IA_LEVEL_ERROR));
+	jm_int(w, "warning", (long long)ia_audit_count(a, IA_LEVEL_WARNING));
+	jm_int(w, "info", (long long)ia_audit_count(a, IA_LEVEL_INFO));
+	jm_int(w, "devices", (long long)a->n_devs);
+	jm_int(w, "groups", (long long)a->n_groups);
+	jm_text(w, "verdict", ia_report_verdict_fails(a, o ? o->fail_on : IA_FAIL_ON_ERROR) ? "fail" : "pass");
+	jw_map_end(w);
+	jw_map_end(w); /* yajl ends the document with a newline */
+	if (!w->err)
+		jw_write(w, w->buf, w->len);
+	if (!w->err && ferror(out))
+		jw_fail(w, -EIO, EIO);
+	rc = w->err;
+	int eno = w->werrno;
+	yajl_gen_free(w->g);
+	free(w->scratch);
+	free(w);
+	if (rc)
+		errno = eno; /* the caller names the failed write's reason (ENOSPC, EFBIG, EIO) */
+	return rc;
 }

@@ -61,9 +61,14 @@ int ia_report_safe_close(FILE *f, FILE *out);
 
 /**
  * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1"; summary.verdict per
- * ia_report_verdict_fails() with @o's fail_on, error when @o is NULL),
- * ../shared/docs/contract.md; reports/report.schema.json) to @out.
- * Return: 0; -ENOMEM; -EIO when writing failed.
+ * ia_report_verdict_fails() with @o's fail_on, error when @o is NULL; ../shared/docs/contract.md,
+ * reports/report.schema.json) to @out, streamed by yajl's generator (yajl_gen, pretty-printed with
+ * 2-space indentation) through a 64 KiB buffer, so memory does not grow with the host. Host text
+ * (driver names, paths, findings that quote them) is sanitized as ia_json_text() does: each byte
+ * that starts no valid UTF-8 sequence becomes U+FFFD.
+ * @a: the evaluated audit; @o: options, or NULL; @out: an open stream.
+ * Return: 0; -ENOMEM; -EIO when writing failed (errno is then the failed write's, e.g. ENOSPC) or
+ * when yajl refused a call. On failure part of the report may already have been written.
  */
 int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
 
