@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include <errno.h>
 #include <pty.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -336,6 +337,96 @@ static void test_json_invalid_utf8(void **state)
 	ia_audit_free(&a);
 }
 
+/* Parse the JSON report of @a (must be JSON) into a new jansson reference. */
+static json_t *render_json(const struct ia_audit *a)
+{
+	char *txt = render(ia_report_json, a, NULL);
+	json_error_t err;
+	json_t *j = json_loads(txt, 0, &err);
+
+	if (!j)
+		fail_msg("not JSON: %s\n%s", err.text, txt);
+	free(txt);
+	return j;
+}
+
+/* A sysfs IOMMU unit @name, appended to @a. */
+static void add_unit(struct ia_audit *a, const char *name)
+{
+	a->units = realloc(a->units, (a->n_units + 1) * sizeof(*a->units));
+	assert_non_null(a->units);
+	struct ia_unit *u = &a->units[a->n_units++];
+	memset(u, 0, sizeof(*u));
+	u->name = strdup(name);
+	u->kind = strdup("vt-d");
+}
+
+/* platform.iommu.units[i].devices: the functions whose iommu link names unit i, in device order,
+ * for units in any name order; links to no listed unit are in no list. */
+static void test_json_unit_devices(void **state)
+{
+	struct ia_audit a = { 0 };
+	static const char *const link[] = { "dmar0", "dmar1", NULL, "dmar0", "dmar7", "dmar1", "dmar0" };
+	(void)state;
+
+	add_unit(&a, "dmar1");
+	add_unit(&a, "dmar0");
+	add_unit(&a, "ivhd9");
+	for (size_t i = 0; i < sizeof(link) / sizeof(link[0]); i++) {
+		char bdf[16];
+		snprintf(bdf, sizeof(bdf), "0000:00:%02zx.0", 0x10 - i); /* BDFs descending: order is the audit's */
+		add_dev(&a, bdf, 0x8086, 0x10d3, 0, -1);
+		a.devs[i].iommu_unit = link[i] ? strdup(link[i]) : NULL;
+	}
+	char *txt = render(ia_report_json, &a, NULL);
+	/* pretty-printed with 2-space indentation */
+	assert_non_null(strstr(txt, "{\n  \"schema\": \"iommu-audit/1\",\n  \"tool\": {\n    \"name\": \"iommu-audit\""));
+	free(txt);
+	json_t *j = render_json(&a);
+	json_t *units = json_object_get(json_object_get(json_object_get(j, "platform"), "iommu"), "units");
+	assert_int_equal(json_array_size(units), 3);
+	static const char *const want[3][4] = {
+		{ "dmar1", "0000:00:0f.0", "0000:00:0b.0" },
+		{ "dmar0", "0000:00:10.0", "0000:00:0d.0", "0000:00:0a.0" },
+		{ "ivhd9" },
+	};
+	for (size_t u = 0; u < 3; u++) {
+		json_t *ju = json_array_get(units, u), *devs = json_object_get(ju, "devices");
+		assert_string_equal(json_string_value(json_object_get(ju, "name")), want[u][0]);
+		assert_true(json_is_array(devs));
+		size_t n = 0;
+		while (n < 3 && want[u][n + 1])
+			n++;
+		assert_int_equal(json_array_size(devs), n);
+		for (size_t k = 0; k < n; k++)
+			assert_string_equal(json_string_value(json_array_get(devs, k)), want[u][k + 1]);
+	}
+	json_decref(j);
+	ia_audit_free(&a);
+}
+
+/* A write that fails is -EIO with errno still the write's (main names it: "No space left on
+ * device"); the report is larger than the writer's 64 KiB buffer, so the write happens inside. */
+static void test_json_write_error(void **state)
+{
+	struct ia_audit a = { 0 };
+	(void)state;
+
+	FILE *full = fopen("/dev/full", "w");
+	if (!full)
+		skip();
+	for (int i = 0; i < 512; i++) {
+		char bdf[16];
+		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.0", i >> 5, i & 31);
+		add_dev(&a, bdf, 0x8086, 0x10d3, 0, -1);
+	}
+	errno = 0;
+	assert_int_equal(ia_report_json(&a, NULL, full), -EIO);
+	assert_int_equal(errno, ENOSPC);
+	fclose(full);
+	ia_audit_free(&a);
+}
+
 /* ---- NFD ------------------------------------------------------------------------------ */
 
 static void test_nfd_labels(void **state)
@@ -630,6 +721,8 @@ int main(void)
 		cmocka_unit_test(test_junit_structure),
 		cmocka_unit_test(test_junit_escaping),
 		cmocka_unit_test(test_json_invalid_utf8),
+		cmocka_unit_test(test_json_unit_devices),
+		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_nfd_labels),
 		cmocka_unit_test(test_text_verdict_first_and_color),
 		cmocka_unit_test(test_rules_man),
