@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <errno.h>
+#include <limits.h>
 #include <pty.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -405,6 +406,57 @@ static void test_json_unit_devices(void **state)
 	ia_audit_free(&a);
 }
 
+/* Integers and hex strings as the old printf formats gave them: "0x%0*llx" with the field's width,
+ * "%lld" including negative values and the extremes. */
+static void test_json_numbers(void **state)
+{
+	struct ia_audit a = { 0 };
+	static const int noiommu[] = { 0, -7, INT_MAX, INT_MIN };
+	(void)state;
+
+	add_dev(&a, "0000:00:00.0", 0x00ab, 0xffff, 0, 0);
+	a.devs[0].has_class = true;
+	a.devs[0].class_code = 0x010802;
+	a.devs[0].config_bytes = 4096;
+	add_dev(&a, "0000:00:01.0", 0, 0x1, 0, -1);
+	a.devs[1].has_group = true;
+	a.devs[1].group = INT_MIN;
+	a.devs[1].predicted_group = INT_MAX;
+	add_unit(&a, "dmar0");
+	a.units[0].has_address = true;
+	a.units[0].address = UINT64_MAX;
+	add_unit(&a, "dmar1");
+	a.units[1].has_address = true;
+	a.units[1].address = 0;
+	a.noiommu_groups = malloc(sizeof(noiommu));
+	assert_non_null(a.noiommu_groups);
+	memcpy(a.noiommu_groups, noiommu, sizeof(noiommu));
+	a.n_noiommu_groups = 4;
+	json_t *j = render_json(&a), *devs = json_object_get(j, "devices");
+	json_t *d0 = json_array_get(devs, 0), *d1 = json_array_get(devs, 1);
+	assert_string_equal(json_string_value(json_object_get(d0, "vendor")), "0x00ab");
+	assert_string_equal(json_string_value(json_object_get(d0, "device")), "0xffff");
+	assert_string_equal(json_string_value(json_object_get(d0, "class")), "0x010802");
+	assert_int_equal(json_integer_value(json_object_get(d0, "config_bytes")), 4096);
+	assert_true(json_is_null(json_object_get(d0, "config_size")));
+	assert_int_equal(json_integer_value(json_object_get(d0, "iommu_group")), 0);
+	assert_true(json_is_null(json_object_get(d0, "predicted_group")));
+	assert_string_equal(json_string_value(json_object_get(d1, "vendor")), "0x0000");
+	assert_string_equal(json_string_value(json_object_get(d1, "device")), "0x0001");
+	assert_true(json_is_null(json_object_get(d1, "class")));
+	assert_int_equal(json_integer_value(json_object_get(d1, "iommu_group")), INT_MIN);
+	assert_int_equal(json_integer_value(json_object_get(d1, "predicted_group")), INT_MAX);
+	json_t *p = json_object_get(j, "platform"), *units = json_object_get(json_object_get(p, "iommu"), "units");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(units, 0), "base")), "0xffffffffffffffff");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(units, 1), "base")), "0x0");
+	json_t *ng = json_object_get(json_object_get(p, "noiommu"), "groups");
+	assert_int_equal(json_array_size(ng), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(json_integer_value(json_array_get(ng, i)), noiommu[i]);
+	json_decref(j);
+	ia_audit_free(&a);
+}
+
 /* A write that fails is -EIO with errno still the write's (main names it: "No space left on
  * device"); the report is larger than the writer's 64 KiB buffer, so the write happens inside. */
 static void test_json_write_error(void **state)
@@ -722,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_junit_escaping),
 		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_json_unit_devices),
+		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_nfd_labels),
 		cmocka_unit_test(test_text_verdict_first_and_color),
