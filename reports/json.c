@@ -93,8 +93,8 @@ json_t *ia_json_text(const char *s)
 /*
  * The report is generated as one yajl document, pretty-printed with 2-space indentation. yajl
  * prints through jw_print() into a fixed buffer that is written to the stream whenever it fills,
- * so memory stays constant whatever the host's size. The first failure is kept and every later
- * call is a no-op: the caller checks w->err once at the end.
+ * so memory stays constant whatever the host's size. The first failure is kept in w->err, output
+ * after it is dropped, the top-level arrays stop at it, and ia_report_json() returns it.
  */
 struct jw {
 	yajl_gen g;
