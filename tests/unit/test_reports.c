@@ -457,6 +457,37 @@ static void test_json_numbers(void **state)
 	ia_audit_free(&a);
 }
 
+/* Text longer than the writer's 64 KiB buffer (written around it) keeps every byte; a long text
+ * with a malformed byte still gets its U+FFFD. */
+static void test_json_long_text(void **state)
+{
+	struct ia_audit a = { 0 };
+	const size_t n = 200000;
+	char *msg = malloc(n + 1), *want = malloc(n + 3);
+	(void)state;
+
+	assert_non_null(msg);
+	assert_non_null(want);
+	for (size_t i = 0; i < n; i++)
+		msg[i] = (char)('a' + i % 26);
+	msg[n] = '\0';
+	assert_int_equal(ia_audit_add_finding(&a, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
+	msg[n / 2] = '\xff';
+	memcpy(want, msg, n / 2);
+	memcpy(want + n / 2, "\xef\xbf\xbd", 3);
+	memcpy(want + n / 2 + 3, msg + n / 2 + 1, n - n / 2); /* with the NUL */
+	assert_int_equal(ia_audit_add_finding(&a, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
+	msg[n / 2] = (char)('a' + (n / 2) % 26);
+	json_t *j = render_json(&a), *f = json_object_get(j, "findings");
+	assert_int_equal(json_array_size(f), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "message")), msg);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f, 1), "message")), want);
+	json_decref(j);
+	free(msg);
+	free(want);
+	ia_audit_free(&a);
+}
+
 /* A write that fails is -EIO with errno still the write's (main names it: "No space left on
  * device"); the report is larger than the writer's 64 KiB buffer, so the write happens inside. */
 static void test_json_write_error(void **state)
@@ -775,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_json_unit_devices),
 		cmocka_unit_test(test_json_numbers),
+		cmocka_unit_test(test_json_long_text),
 		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_nfd_labels),
 		cmocka_unit_test(test_text_verdict_first_and_color),
