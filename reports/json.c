@@ -104,6 +104,9 @@ struct jw {
 	char *scratch;             /* host text with malformed UTF-8 replaced */
 	size_t scratch_cap;
 	size_t len;                /* bytes waiting in buf */
+	size_t flushes;            /* times buf was written out */
+	bool just_opened;          /* the last generator call opened an array or object ... */
+	size_t open_len, open_flushes; /* ... leaving len and flushes so: see jw_close() */
 	char buf[1 << 16];
 };
 
@@ -126,17 +129,30 @@ static void jw_write(struct jw *w, const char *s, size_t n)
  * that jw_print() stays a few instructions. */
 __attribute__((noinline)) static void jw_print_full(struct jw *w, const char *s, size_t n)
 {
+	/* After an open bracket its "\n..." stays in the buffer: the array may yet close empty (jw_close()). */
+	bool pending = w->just_opened && w->open_flushes == w->flushes && w->open_len >= 1 && w->open_len <= w->len;
+	size_t from = pending ? w->open_len - 1 : w->len;
+
 	if (!w->err)
-		jw_write(w, w->buf, w->len);
-	w->len = 0;
+		jw_write(w, w->buf, from);
+	memmove(w->buf, w->buf + from, w->len - from);
+	w->len -= from;
+	w->flushes++;
+	if (pending) {
+		w->open_len = 1;
+		w->open_flushes = w->flushes;
+	}
 	if (w->err)
 		return;
-	if (n > sizeof(w->buf)) {
+	if (n > sizeof(w->buf) - w->len) { /* still too long: what was kept, then @s itself */
+		jw_write(w, w->buf, w->len);
+		w->len = 0;
+		w->flushes++;
 		jw_write(w, s, n);
 		return;
 	}
-	memcpy(w->buf, s, n);
-	w->len = n;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
 }
 
 /* yajl's print callback, called for every piece of output (indentation, quotes, separators and
@@ -165,14 +181,38 @@ static void jw_print(void *ctx, const char *s, size_t n)
 /* A generator call's status: anything but ok is a call the generator refused (a bug here). */
 static void jw_st(struct jw *w, yajl_gen_status st)
 {
+	w->just_opened = false;
 	if (st != yajl_gen_status_ok)
 		jw_fail(w, -EIO, EIO);
 }
 
-static void jw_map(struct jw *w)      { jw_st(w, yajl_gen_map_open(w->g)); }
-static void jw_map_end(struct jw *w)  { jw_st(w, yajl_gen_map_close(w->g)); }
-static void jw_arr(struct jw *w)      { jw_st(w, yajl_gen_array_open(w->g)); }
-static void jw_arr_end(struct jw *w)  { jw_st(w, yajl_gen_array_close(w->g)); }
+/* An array or object opened: yajl's beautifier printed "[\n" (or "{\n"). */
+static void jw_open(struct jw *w, yajl_gen_status st)
+{
+	jw_st(w, st);
+	w->just_opened = true;
+	w->open_len = w->len;
+	w->open_flushes = w->flushes;
+}
+
+/* Close the array or object: an empty one is written "[]" / "{}" as jansson wrote it, not as
+ * the beautifier's "[\n\n    ]" (kept only when the buffer was written out in between). */
+static void jw_close(struct jw *w, yajl_gen_status (*close)(yajl_gen), char closer)
+{
+	bool empty = w->just_opened && w->open_flushes == w->flushes && w->open_len >= 1 &&
+		     w->buf[w->open_len - 1] == '\n';
+
+	jw_st(w, close(w->g));
+	if (empty && !w->err && w->flushes == w->open_flushes) {
+		w->buf[w->open_len - 1] = closer;
+		w->len = w->open_len;
+	}
+}
+
+static void jw_map(struct jw *w)      { jw_open(w, yajl_gen_map_open(w->g)); }
+static void jw_map_end(struct jw *w)  { jw_close(w, yajl_gen_map_close, '}'); }
+static void jw_arr(struct jw *w)      { jw_open(w, yajl_gen_array_open(w->g)); }
+static void jw_arr_end(struct jw *w)  { jw_close(w, yajl_gen_array_close, ']'); }
 static void jw_null(struct jw *w)     { jw_st(w, yajl_gen_null(w->g)); }
 static void jw_bool(struct jw *w, bool b) { jw_st(w, yajl_gen_bool(w->g, b)); }
 

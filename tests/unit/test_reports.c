@@ -488,6 +488,42 @@ static void test_json_long_text(void **state)
 	ia_audit_free(&a);
 }
 
+/*
+ * The layout is jansson's JSON_INDENT(2) (what the report was written with before yajl), empty
+ * arrays and objects as "[]" / "{}": checked by re-dumping the parsed report with jansson, with a
+ * host text of every length around the writer's 64 KiB buffer, so the buffer is written out at
+ * every point of the empty arrays that follow (platform.iommu.firmware, units, regions, groups).
+ */
+static void test_json_layout_is_jansson(void **state)
+{
+	(void)state;
+	for (size_t len = 65536 - 400; len < 65536 + 40; len++) {
+		struct ia_audit a = { 0 };
+		char *cmd = malloc(len + 1);
+		assert_non_null(cmd);
+		memset(cmd, 'c', len);
+		cmd[len] = '\0';
+		a.cmdline = cmd;
+		char *txt = render(ia_report_json, &a, NULL);
+		json_error_t err;
+		json_t *j = json_loads(txt, JSON_DECODE_ANY, &err);
+		if (!j)
+			fail_msg("not JSON at %zu: %s", len, err.text);
+		char *again = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		assert_non_null(again);
+		size_t n = strlen(txt);
+		if (n < 1 || txt[n - 1] != '\n' || strlen(again) != n - 1 || memcmp(txt, again, n - 1))
+			fail_msg("cmdline of %zu bytes: the report is not laid out as JSON_INDENT(2)", len);
+		assert_non_null(strstr(txt, "\"devices\": [],"));
+		free(again);
+		json_decref(j);
+		free(txt);
+		a.cmdline = NULL;
+		free(cmd);
+		ia_audit_free(&a);
+	}
+}
+
 /* A write that fails is -EIO with errno still the write's (main names it: "No space left on
  * device"); the report is larger than the writer's 64 KiB buffer, so the write happens inside. */
 static void test_json_write_error(void **state)
@@ -807,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_json_unit_devices),
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_long_text),
+		cmocka_unit_test(test_json_layout_is_jansson),
 		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_nfd_labels),
 		cmocka_unit_test(test_text_verdict_first_and_color),
