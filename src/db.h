@@ -10,7 +10,7 @@
 #include "tri.h"
 
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
-#define IA_DB_SCHEMA_VERSION 3
+#define IA_DB_SCHEMA_VERSION 4
 
 /**
  * ia_db_open() - open or create a fact database.

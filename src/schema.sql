@@ -115,11 +115,7 @@ CREATE TABLE pci_function (
   driver_override TEXT,              -- driver_override; NULL when "(null)" or absent
   iommu_group INTEGER,               -- the kernel's group (iommu_group link); NULL when none
   iommu_unit TEXT,                   -- basename of the iommu link (dmar0, ivhd0, smmu3.0x...)
-  numa_node INTEGER,                 -- NULL for -1 or absent
-  irq INTEGER,
-  enabled INTEGER,                   -- the enable attribute
   removable TEXT,                    -- removable/fixed/unknown when present
-  firmware_node TEXT,                -- basename of the firmware_node link (ACPI or DT node)
   real_dma_bdf TEXT,                 -- pci_real_dma_dev(): the Intel VMD endpoint whose requester ID it uses; NULL for itself
   driver_read INTEGER NOT NULL DEFAULT 1 -- 0 when the driver link exists but could not be read (driver then unknown, not unbound)
 ) STRICT;
