@@ -19,6 +19,7 @@ ia_test(test_policy    tests/unit/test_policy.c    DEPS policy reports)
 ia_test(test_plan      tests/unit/test_plan.c      DEPS plan reports)
 ia_test(test_diff      tests/unit/test_diff.c      DEPS diff reports)
 ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
+ia_test(test_load       tests/unit/test_load.c       DEPS reports)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.
 add_test(NAME validate_reports COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/validate_reports.py

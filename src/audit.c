@@ -105,6 +105,28 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf)
 	return a->n_devs ? bsearch(bdf, a->devs, a->n_devs, sizeof(*a->devs), audit_cmp_bdf) : NULL;
 }
 
+/* Order of text column @ca of @a against text column @cb of @b as SQLite's BINARY collation sorts
+ * them (memcmp, then the shorter first), so two scans ordered by BDF in SQL merge in C. */
+static int audit_cmp_text_col(sqlite3_stmt *a, int ca, sqlite3_stmt *b, int cb)
+{
+	const unsigned char *x = sqlite3_column_text(a, ca), *y = sqlite3_column_text(b, cb);
+	int nx = sqlite3_column_bytes(a, ca), ny = sqlite3_column_bytes(b, cb);
+	int c = memcmp(x ? x : (const unsigned char *)"", y ? y : (const unsigned char *)"",
+		       (size_t)(nx < ny ? nx : ny));
+
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/* Step @st; true on a row. A step that neither gives a row nor ends the scan sets *@err. */
+static bool audit_step(sqlite3_stmt *st, int *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*err = -IA_E_SQLITE;
+	return rc == SQLITE_ROW;
+}
+
 static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 {
 	sqlite3_stmt *st;
@@ -142,30 +164,38 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 
 static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *bars;
 	int64_t v;
 	size_t cap = 0;
+	int err = 0;
 
+	/* Memory BARs 0-5 of each function: one grouped scan in BDF order, merged with the device scan
+	 * below (also in BDF order) instead of a subquery per device. */
+	if (ia_db_prepare(db, "SELECT bdf, count(*) FROM pci_bar WHERE kind = 'mem' AND idx < 6"
+			      " GROUP BY bdf ORDER BY bdf", &bars))
+		return -IA_E_SQLITE;
 	if (ia_db_prepare(db,
 		"SELECT bdf, domain, bus, dev, fn, vendor, device, subsys_vendor, subsys_device, class,"
 		" revision, header_type, multifunction, is_pcie, pcie_type, secondary_bus,"
 		" subordinate_bus, config_bytes, config_size, has_acs, acs_offset, acs_cap, acs_ctrl,"
 		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
 		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
-		" (SELECT count(*) FROM pci_bar b WHERE b.bdf = f.bdf AND b.kind = 'mem' AND b.idx < 6),"
 		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf,"
 		/* the config NumVFs counts only while VF Enable (SR-IOV Control bit 0) is set */
 		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END),"
 		" driver_read"
-		" FROM pci_function f ORDER BY bdf", &st))
+		" FROM pci_function f ORDER BY bdf", &st)) {
+		sqlite3_finalize(bars);
 		return -IA_E_SQLITE;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	}
+	bool bar = audit_step(bars, &err);
+	while (!err && audit_step(st, &err)) {
 		if (a->n_devs == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			struct ia_dev *nv = realloc(a->devs, nc * sizeof(*nv));
 			if (!nv) {
-				sqlite3_finalize(st);
-				return -ENOMEM;
+				err = -ENOMEM;
+				break;
 			}
 			a->devs = nv;
 			cap = nc;
@@ -173,6 +203,11 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		struct ia_dev *d = &a->devs[a->n_devs++];
 		memset(d, 0, sizeof(*d));
 		snprintf(d->bdf, sizeof(d->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
+		int c = 1;
+		while (bar && (c = audit_cmp_text_col(bars, 0, st, 0)) < 0)
+			bar = audit_step(bars, &err);
+		if (bar && c == 0)
+			d->n_mem_bars = (size_t)sqlite3_column_int64(bars, 1);
 		d->domain = (uint32_t)sqlite3_column_int64(st, 1);
 		d->bus = (uint8_t)sqlite3_column_int(st, 2);
 		d->dev = (uint8_t)sqlite3_column_int(st, 3);
@@ -222,83 +257,123 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		d->has_group = ia_db_col_int(st, 34, &v);
 		d->group = (int)v;
 		d->iommu_unit = ia_db_col_strdup(st, 35);
-		d->n_mem_bars = (size_t)sqlite3_column_int64(st, 36);
-		d->eetlp_prefix = ia_db_col_tri(st, 37);
-		if (ia_db_col_int(st, 38, &v)) d->ats_ctrl = (uint16_t)v;
-		if (ia_db_col_int(st, 39, &v)) d->pri_ctrl = (uint16_t)v;
-		if (ia_db_col_int(st, 40, &v)) d->pri_status = (uint16_t)v;
-		if (ia_db_col_int(st, 41, &v)) d->pasid_cap = (uint16_t)v;
-		if (ia_db_col_int(st, 42, &v)) d->pasid_ctrl = (uint16_t)v;
-		d->removable = ia_db_col_strdup(st, 43);
-		d->real_dma = ia_db_col_strdup(st, 44);
-		d->has_numvfs = ia_db_col_int(st, 45, &v);
+		d->eetlp_prefix = ia_db_col_tri(st, 36);
+		if (ia_db_col_int(st, 37, &v)) d->ats_ctrl = (uint16_t)v;
+		if (ia_db_col_int(st, 38, &v)) d->pri_ctrl = (uint16_t)v;
+		if (ia_db_col_int(st, 39, &v)) d->pri_status = (uint16_t)v;
+		if (ia_db_col_int(st, 40, &v)) d->pasid_cap = (uint16_t)v;
+		if (ia_db_col_int(st, 41, &v)) d->pasid_ctrl = (uint16_t)v;
+		d->removable = ia_db_col_strdup(st, 42);
+		d->real_dma = ia_db_col_strdup(st, 43);
+		d->has_numvfs = ia_db_col_int(st, 44, &v);
 		d->numvfs = d->has_numvfs ? (unsigned)v : 0;
-		d->driver_unknown = !sqlite3_column_int(st, 46);
+		d->driver_unknown = !sqlite3_column_int(st, 45);
 		d->predicted_group = -1;
 	}
+	sqlite3_finalize(bars);
 	sqlite3_finalize(st);
+	return err;
+}
+
+/* Append @dev to @g's members (a malloc'd copy); 0 or -ENOMEM. */
+static int audit_group_add_member(struct ia_group *g, size_t *cap, const char *dev)
+{
+	if (g->n_devices == *cap) {
+		size_t nc = *cap ? *cap * 2 : 4;
+		char **nd = realloc(g->devices, nc * sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		g->devices = nd;
+		*cap = nc;
+	}
+	if (!(g->devices[g->n_devices] = strdup(dev)))
+		return -ENOMEM;
+	g->n_devices++;
 	return 0;
 }
 
+/*
+ * Groups in id order, each merged with four scans also in group order (one pass each, instead of
+ * subqueries and a member query per group): its reserved-region counts, a /dev/vfio/noiommu-N
+ * node naming it, and its members, as the group lists them and as functions' iommu_group links
+ * name it (UNION: each once, in BINARY order).
+ */
 static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 {
-	sqlite3_stmt *st, *dv;
+	static const char *const sql[] = {
+		"SELECT id, type, name, reserved_regions_read, members_read,"
+		/* vfio-noiommu (kernel-rules.md §6): a /dev/vfio/noiommu-N node (below), or the name on
+		 * a group of a PCI function (emulated-IOMMU mdev groups share the name only) */
+		" CASE WHEN g.name = 'vfio-noiommu' THEN EXISTS (SELECT 1 FROM iommu_group_device d"
+		"  JOIN pci_function f ON f.bdf = d.device WHERE d.group_id = g.id) ELSE 0 END"
+		" FROM iommu_group g ORDER BY id",
+		"SELECT group_id, sum(type = 'direct'), sum(type = 'direct-relaxable') FROM reserved_region"
+		" GROUP BY group_id ORDER BY group_id",
+		/* the ids N whose text makes a node name 'noiommu-' || N */
+		"SELECT id FROM (SELECT CAST(substr(name, 9) AS INTEGER) AS id, name FROM vfio_node"
+		" WHERE substr(name, 1, 8) = 'noiommu-') WHERE 'noiommu-' || id = name ORDER BY id",
+		"SELECT group_id, device FROM iommu_group_device"
+		" UNION SELECT iommu_group, bdf FROM pci_function WHERE iommu_group IS NOT NULL ORDER BY 1, 2",
+	};
+	enum { G, RR, VN, MEM, N_ST };
+	sqlite3_stmt *st[N_ST] = {0};
+	bool row[N_ST] = {0};
 	size_t cap = 0;
+	int err = 0;
 
-	if (ia_db_prepare(db, "SELECT id, type, name, reserved_regions_read, members_read,"
-			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct'),"
-			      " (SELECT count(*) FROM reserved_region r WHERE r.group_id = g.id AND r.type = 'direct-relaxable'),"
-			      /* vfio-noiommu (kernel-rules.md §6): a /dev/vfio/noiommu-N node, or the name on a
-			       * group of a PCI function (emulated-IOMMU mdev groups share the name only) */
-			      " EXISTS (SELECT 1 FROM vfio_node v WHERE v.name = 'noiommu-' || g.id) OR"
-			      " (g.name = 'vfio-noiommu' AND EXISTS (SELECT 1 FROM iommu_group_device d JOIN pci_function f"
-			      "  ON f.bdf = d.device WHERE d.group_id = g.id))"
-			      " FROM iommu_group g ORDER BY id", &st))
-		return -IA_E_SQLITE;
-	/* members as the group lists them, and functions whose iommu_group link names the group */
-	if (ia_db_prepare(db, "SELECT device FROM iommu_group_device WHERE group_id = ?1"
-			      " UNION SELECT bdf FROM pci_function WHERE iommu_group = ?1 ORDER BY 1", &dv)) {
-		sqlite3_finalize(st);
-		return -IA_E_SQLITE;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (size_t i = 0; i < N_ST; i++)
+		if (ia_db_prepare(db, sql[i], &st[i])) {
+			err = -IA_E_SQLITE;
+			goto out;
+		}
+	for (size_t i = RR; i < N_ST; i++)
+		row[i] = audit_step(st[i], &err);
+	while (!err && audit_step(st[G], &err)) {
 		if (a->n_groups == cap) {
 			size_t nc = cap ? cap * 2 : 32;
 			struct ia_group *nv = realloc(a->groups, nc * sizeof(*nv));
-			if (!nv)
+			if (!nv) {
+				err = -ENOMEM;
 				break;
+			}
 			a->groups = nv;
 			cap = nc;
 		}
 		struct ia_group *g = &a->groups[a->n_groups++];
+		int64_t id = sqlite3_column_int64(st[G], 0);
 		memset(g, 0, sizeof(*g));
-		g->id = sqlite3_column_int(st, 0);
-		g->type = ia_db_col_strdup(st, 1);
-		g->name = ia_db_col_strdup(st, 2);
-		g->resv_read = sqlite3_column_int(st, 3);
-		g->members_read = sqlite3_column_int(st, 4);
-		g->n_direct = (size_t)sqlite3_column_int64(st, 5);
-		g->n_relaxable = (size_t)sqlite3_column_int64(st, 6);
-		g->noiommu = sqlite3_column_int(st, 7);
-		a->n_iommu_groups += !g->noiommu;
+		g->id = (int)id;
+		g->type = ia_db_col_strdup(st[G], 1);
+		g->name = ia_db_col_strdup(st[G], 2);
+		g->resv_read = sqlite3_column_int(st[G], 3);
+		g->members_read = sqlite3_column_int(st[G], 4);
+		g->noiommu = sqlite3_column_int(st[G], 5);
 		g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
-		sqlite3_bind_int(dv, 1, g->id);
-		size_t dcap = 0;
-		while (sqlite3_step(dv) == SQLITE_ROW) {
-			if (g->n_devices == dcap) {
-				dcap = dcap ? dcap * 2 : 4;
-				char **nd = realloc(g->devices, dcap * sizeof(*nd));
-				if (!nd)
-					break;
-				g->devices = nd;
-			}
-			g->devices[g->n_devices++] = ia_db_col_strdup(dv, 0);
+		/* rows of groups that do not exist are passed over */
+		while (row[RR] && sqlite3_column_int64(st[RR], 0) < id)
+			row[RR] = audit_step(st[RR], &err);
+		if (row[RR] && sqlite3_column_int64(st[RR], 0) == id) {
+			g->n_direct = (size_t)sqlite3_column_int64(st[RR], 1);
+			g->n_relaxable = (size_t)sqlite3_column_int64(st[RR], 2);
 		}
-		sqlite3_reset(dv);
+		while (row[VN] && sqlite3_column_int64(st[VN], 0) < id)
+			row[VN] = audit_step(st[VN], &err);
+		g->noiommu |= row[VN] && sqlite3_column_int64(st[VN], 0) == id;
+		a->n_iommu_groups += !g->noiommu;
+		size_t dcap = 0;
+		while (row[MEM] && sqlite3_column_int64(st[MEM], 0) < id)
+			row[MEM] = audit_step(st[MEM], &err);
+		while (!err && row[MEM] && sqlite3_column_int64(st[MEM], 0) == id) {
+			const char *dev = (const char *)sqlite3_column_text(st[MEM], 1);
+			if ((err = audit_group_add_member(g, &dcap, dev ? dev : "")))
+				break;
+			row[MEM] = audit_step(st[MEM], &err);
+		}
 	}
-	sqlite3_finalize(dv);
-	sqlite3_finalize(st);
-	return 0;
+out:
+	for (size_t i = 0; i < N_ST; i++)
+		sqlite3_finalize(st[i]);
+	return err;
 }
 
 static int audit_load_units(sqlite3 *db, struct ia_audit *a)

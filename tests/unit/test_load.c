@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ia_audit_load() on hand-built fact databases: per-device and per-group facts merged from whole-table scans.
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "db.h"
+
+static sqlite3 *load_db(const char *facts)
+{
+	sqlite3 *db;
+	const char *err;
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	if (sqlite3_exec(db, facts, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("facts: %s", sqlite3_errmsg(db));
+	return db;
+}
+
+#define FN(bdf, grp) "INSERT INTO pci_function(bdf, domain, bus, dev, fn, config_bytes, is_vf, iommu_group)" \
+	" VALUES ('" bdf "', 0, 0, 0, 0, 256, 0, " grp ");"
+
+/* Memory BARs 0-5 are counted per function; I/O BARs, ROM and SR-IOV BARs are not; a BAR of a
+ * function that is not in pci_function belongs to no device. */
+static void test_load_mem_bars(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		FN("0000:00:01.0", "NULL") FN("0000:00:02.0", "NULL") FN("0000:00:03.0", "NULL")
+		"INSERT INTO pci_bar VALUES ('0000:00:00.0', 0, 'mem', 0, 4096, 0, 0, 0),"
+		" ('0000:00:01.0', 0, 'mem', 0, 4096, 0, 0, 0), ('0000:00:01.0', 2, 'mem', 0, 4096, 0, 0, 0),"
+		" ('0000:00:01.0', 4, 'io', 0, 32, 0, 0, 0), ('0000:00:01.0', 6, 'mem', 0, 4096, 0, 0, 0),"
+		" ('0000:00:01.5', 0, 'mem', 0, 4096, 0, 0, 0),"
+		" ('0000:00:03.0', 5, 'mem', 0, 4096, 0, 0, 0), ('0000:00:03.0', 7, 'mem', 0, 4096, 0, 0, 0),"
+		" ('0000:00:04.0', 1, 'mem', 0, 4096, 0, 0, 0);");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(a.n_devs, 3);
+	assert_string_equal(a.devs[0].bdf, "0000:00:01.0");
+	assert_int_equal(a.devs[0].n_mem_bars, 2);
+	assert_int_equal(a.devs[1].n_mem_bars, 0);
+	assert_int_equal(a.devs[2].n_mem_bars, 1);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
+/* Members from both sides once each, in BINARY order; rows naming a group that does not exist
+ * are passed over; reserved regions counted per type; noiommu from the node or the name. */
+static void test_load_groups(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		FN("0000:00:01.0", "1") FN("0000:00:02.0", "1") FN("0000:00:03.0", "4") FN("0000:00:04.0", "7")
+		FN("0000:00:05.0", "9")
+		"INSERT INTO iommu_group VALUES (1, 'DMA', NULL, 1, 1), (3, NULL, NULL, 0, 0),"
+		" (4, 'identity', 'vfio-noiommu', 1, 1), (5, 'DMA', 'vfio-noiommu', 1, 1), (7, 'DMA', NULL, 1, 0),"
+		" (8, 'DMA', NULL, 1, 1), (12, 'DMA', NULL, 1, 1);"
+		"INSERT INTO iommu_group_device VALUES (1, '0000:00:02.0'), (1, '0000:00:00.7'), (2, '0000:00:09.0'),"
+		" (4, '0000:00:03.0'), (5, 'mdev-1'), (7, 'platform-x');"
+		"INSERT INTO reserved_region VALUES (1, 0, 10, 'direct'), (1, 20, 30, 'direct-relaxable'),"
+		" (1, 40, 50, 'direct'), (1, 60, 70, 'msi'), (2, 0, 10, 'direct'), (7, 0, 10, 'direct-relaxable');"
+		"INSERT INTO vfio_node VALUES ('vfio'), ('1'), ('noiommu-8'), ('noiommu-012'), ('noiommu-3x');");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(a.n_groups, 7);
+	struct ia_group *g = ia_audit_find_group(&a, 1);
+	assert_non_null(g);
+	assert_int_equal(g->n_devices, 3);
+	assert_string_equal(g->devices[0], "0000:00:00.7");
+	assert_string_equal(g->devices[1], "0000:00:01.0");
+	assert_string_equal(g->devices[2], "0000:00:02.0");
+	assert_int_equal(g->n_direct, 2);
+	assert_int_equal(g->n_relaxable, 1);
+	assert_true(g->resv_read && g->members_read);
+	assert_string_equal(g->type, "DMA");
+	assert_null(g->name);
+	g = ia_audit_find_group(&a, 3);
+	assert_int_equal(g->n_devices, 0);
+	assert_null(g->type);
+	assert_false(g->resv_read || g->members_read);
+	assert_int_equal(g->n_direct + g->n_relaxable, 0);
+	g = ia_audit_find_group(&a, 7);
+	assert_int_equal(g->n_devices, 2);
+	assert_string_equal(g->devices[0], "0000:00:04.0");
+	assert_string_equal(g->devices[1], "platform-x");
+	assert_int_equal(g->n_direct, 0);
+	assert_int_equal(g->n_relaxable, 1);
+	/* vfio-noiommu with a PCI member (4), not with only an mdev (5); noiommu-8 names 8, not 12 */
+	for (size_t i = 0; i < a.n_groups; i++)
+		assert_int_equal(a.groups[i].noiommu, a.groups[i].id == 4 || a.groups[i].id == 8);
+	assert_int_equal(a.n_iommu_groups, 5);
+	assert_int_equal(ia_audit_find_group(&a, 12)->n_devices, 0);
+	for (size_t i = 0; i < a.n_groups; i++)
+		assert_int_equal(a.groups[i].dma_ownership_viable, IA_UNKNOWN);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
+/* An empty database loads to nothing; a database without the tables is an error, not an empty host. */
+static void test_load_empty_and_broken(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db("");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(a.n_devs + a.n_groups + a.n_iommu_groups, 0);
+	ia_audit_free(&a);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE reserved_region", NULL, NULL, NULL), SQLITE_OK);
+	assert_true(ia_audit_load(db, &a) < 0);
+	ia_audit_free(&a);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE pci_bar", NULL, NULL, NULL), SQLITE_OK);
+	assert_true(ia_audit_load(db, &a) < 0);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_mem_bars),
+		cmocka_unit_test(test_load_groups),
+		cmocka_unit_test(test_load_empty_and_broken),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
