@@ -105,18 +105,6 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf)
 	return a->n_devs ? bsearch(bdf, a->devs, a->n_devs, sizeof(*a->devs), audit_cmp_bdf) : NULL;
 }
 
-/* Order of text column @ca of @a against text column @cb of @b as SQLite's BINARY collation sorts
- * them (memcmp, then the shorter first), so two scans ordered by BDF in SQL merge in C. */
-static int audit_cmp_text_col(sqlite3_stmt *a, int ca, sqlite3_stmt *b, int cb)
-{
-	const unsigned char *x = sqlite3_column_text(a, ca), *y = sqlite3_column_text(b, cb);
-	int nx = sqlite3_column_bytes(a, ca), ny = sqlite3_column_bytes(b, cb);
-	int c = memcmp(x ? x : (const unsigned char *)"", y ? y : (const unsigned char *)"",
-		       (size_t)(nx < ny ? nx : ny));
-
-	return c ? c : (nx > ny) - (nx < ny);
-}
-
 /* Step @st; true on a row. A step that neither gives a row nor ends the scan sets *@err. */
 static bool audit_step(sqlite3_stmt *st, int *err)
 {
@@ -162,18 +150,89 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	return 0;
 }
 
-static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
+/*
+ * Column readers of the bulk scans, with ia_db_col_int()/_tri()/_strdup()'s results: one
+ * sqlite3_column_value() per column instead of a type and a value call, each of which takes the
+ * connection's mutex. The value is read at once, on the thread that steps the statement (the
+ * SQLite documentation's condition for using an unprotected value).
+ */
+static bool audit_col_int(sqlite3_stmt *st, int col, int64_t *v)
 {
-	sqlite3_stmt *st, *bars;
+	sqlite3_value *x = sqlite3_column_value(st, col);
+
+	if (sqlite3_value_type(x) == SQLITE_NULL) {
+		*v = 0;
+		return false;
+	}
+	*v = sqlite3_value_int64(x);
+	return true;
+}
+
+static int64_t audit_col_i64(sqlite3_stmt *st, int col)
+{
+	return sqlite3_value_int64(sqlite3_column_value(st, col));
+}
+
+static enum ia_tri audit_col_tri(sqlite3_stmt *st, int col)
+{
+	int64_t v;
+
+	return audit_col_int(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
+}
+
+static char *audit_col_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_value_text(sqlite3_column_value(st, col));
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* What the device scan hands to the group scan: each function's BDF as stored (ia_dev.bdf is a
+ * bounded copy) and its iommu_group link, in BDF order. */
+struct audit_scan {
+	char **bdf;                 /* n_devs, sorted as SQL's BINARY collation (strcmp) */
+	int64_t *group;             /* n_devs; meaningful where devs[i].has_group */
+};
+
+static void audit_scan_free(struct audit_scan *sc, size_t n)
+{
+	for (size_t i = 0; sc->bdf && i < n; i++)
+		free(sc->bdf[i]);
+	free(sc->bdf);
+	free(sc->group);
+}
+
+static int audit_cmp_str(const void *k, const void *e)
+{
+	return strcmp((const char *)k, *(char *const *)e);
+}
+
+/* Memory BARs 0-5 of each function: one scan of pci_bar, each row placed by binary search (a
+ * BAR of a function absent from pci_function belongs to no device). */
+static int audit_load_bars(sqlite3 *db, struct ia_audit *a, const struct audit_scan *sc)
+{
+	sqlite3_stmt *st;
+	int err = 0;
+
+	if (ia_db_prepare(db, "SELECT bdf FROM pci_bar WHERE kind = 'mem' AND idx < 6", &st))
+		return -IA_E_SQLITE;
+	while (audit_step(st, &err)) {
+		const char *bdf = (const char *)sqlite3_column_text(st, 0);
+		char **hit = bdf && a->n_devs ? bsearch(bdf, sc->bdf, a->n_devs, sizeof(*sc->bdf), audit_cmp_str) : NULL;
+		if (hit)
+			a->devs[hit - sc->bdf].n_mem_bars++;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *sc)
+{
+	sqlite3_stmt *st;
 	int64_t v;
 	size_t cap = 0;
 	int err = 0;
 
-	/* Memory BARs 0-5 of each function: one grouped scan in BDF order, merged with the device scan
-	 * below (also in BDF order) instead of a subquery per device. */
-	if (ia_db_prepare(db, "SELECT bdf, count(*) FROM pci_bar WHERE kind = 'mem' AND idx < 6"
-			      " GROUP BY bdf ORDER BY bdf", &bars))
-		return -IA_E_SQLITE;
 	if (ia_db_prepare(db,
 		"SELECT bdf, domain, bus, dev, fn, vendor, device, subsys_vendor, subsys_device, class,"
 		" revision, header_type, multifunction, is_pcie, pcie_type, secondary_bus,"
@@ -184,95 +243,100 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a)
 		/* the config NumVFs counts only while VF Enable (SR-IOV Control bit 0) is set */
 		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END),"
 		" driver_read"
-		" FROM pci_function f ORDER BY bdf", &st)) {
-		sqlite3_finalize(bars);
+		" FROM pci_function f ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
-	}
-	bool bar = audit_step(bars, &err);
 	while (!err && audit_step(st, &err)) {
 		if (a->n_devs == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			struct ia_dev *nv = realloc(a->devs, nc * sizeof(*nv));
-			if (!nv) {
+			char **nb = realloc(sc->bdf, nc * sizeof(*nb));
+			if (nb)
+				sc->bdf = nb;
+			int64_t *ng = realloc(sc->group, nc * sizeof(*ng));
+			if (ng)
+				sc->group = ng;
+			if (nv)
+				a->devs = nv;
+			if (!nv || !nb || !ng) {
 				err = -ENOMEM;
 				break;
 			}
-			a->devs = nv;
 			cap = nc;
 		}
-		struct ia_dev *d = &a->devs[a->n_devs++];
+		struct ia_dev *d = &a->devs[a->n_devs];
 		memset(d, 0, sizeof(*d));
-		snprintf(d->bdf, sizeof(d->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		int c = 1;
-		while (bar && (c = audit_cmp_text_col(bars, 0, st, 0)) < 0)
-			bar = audit_step(bars, &err);
-		if (bar && c == 0)
-			d->n_mem_bars = (size_t)sqlite3_column_int64(bars, 1);
-		d->domain = (uint32_t)sqlite3_column_int64(st, 1);
-		d->bus = (uint8_t)sqlite3_column_int(st, 2);
-		d->dev = (uint8_t)sqlite3_column_int(st, 3);
-		d->fn = (uint8_t)sqlite3_column_int(st, 4);
+		const char *bdf = (const char *)sqlite3_column_text(st, 0);
+		if (!(sc->bdf[a->n_devs] = strdup(bdf ? bdf : ""))) {
+			err = -ENOMEM;
+			break;
+		}
+		a->n_devs++;
+		snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+		d->domain = (uint32_t)audit_col_i64(st, 1);
+		d->bus = (uint8_t)(int)audit_col_i64(st, 2);
+		d->dev = (uint8_t)(int)audit_col_i64(st, 3);
+		d->fn = (uint8_t)(int)audit_col_i64(st, 4);
 		int64_t ven, dev;
-		bool h_ven = ia_db_col_int(st, 5, &ven), h_dev = ia_db_col_int(st, 6, &dev); /* both read */
+		bool h_ven = audit_col_int(st, 5, &ven), h_dev = audit_col_int(st, 6, &dev); /* both read */
 		d->has_ids = h_ven && h_dev;
 		d->vendor = (uint16_t)ven;
 		d->device = (uint16_t)dev;
 		int64_t sv, sd;
-		bool h_sv = ia_db_col_int(st, 7, &sv), h_sd = ia_db_col_int(st, 8, &sd); /* both read */
+		bool h_sv = audit_col_int(st, 7, &sv), h_sd = audit_col_int(st, 8, &sd); /* both read */
 		d->has_subsys = h_sv && h_sd;
 		d->subsys_vendor = (uint16_t)sv;
 		d->subsys_device = (uint16_t)sd;
-		d->has_class = ia_db_col_int(st, 9, &v);
+		d->has_class = audit_col_int(st, 9, &v);
 		d->class_code = (uint32_t)v;
-		d->has_revision = ia_db_col_int(st, 10, &v);
+		d->has_revision = audit_col_int(st, 10, &v);
 		d->revision = (uint8_t)v;
-		d->has_hdr = ia_db_col_int(st, 11, &v);
+		d->has_hdr = audit_col_int(st, 11, &v);
 		d->hdr_type = (uint8_t)v;
-		d->multifunction = ia_db_col_tri(st, 12);
-		d->is_pcie = ia_db_col_tri(st, 13);
-		if (ia_db_col_int(st, 14, &v))
+		d->multifunction = audit_col_tri(st, 12);
+		d->is_pcie = audit_col_tri(st, 13);
+		if (audit_col_int(st, 14, &v))
 			d->pcie_type = (uint8_t)v;
 		int64_t sec, sub;
-		bool h_sec = ia_db_col_int(st, 15, &sec), h_sub = ia_db_col_int(st, 16, &sub); /* both read */
+		bool h_sec = audit_col_int(st, 15, &sec), h_sub = audit_col_int(st, 16, &sub); /* both read */
 		d->has_bus_range = h_sec && h_sub;
 		d->secondary_bus = (uint8_t)sec;
 		d->subordinate_bus = (uint8_t)sub;
-		d->config_bytes = (size_t)sqlite3_column_int64(st, 17);
-		d->config_size = ia_db_col_int(st, 18, &v) ? (size_t)v : 0;
-		d->has_acs = ia_db_col_tri(st, 19);
-		if (ia_db_col_int(st, 20, &v)) d->acs_offset = (uint16_t)v;
-		if (ia_db_col_int(st, 21, &v)) d->acs_cap = (uint16_t)v;
-		if (ia_db_col_int(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
-		if (ia_db_col_int(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
-		if (ia_db_col_int(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
-		d->has_ats = ia_db_col_tri(st, 25);
-		d->has_pri = ia_db_col_tri(st, 26);
-		d->has_pasid = ia_db_col_tri(st, 27);
-		d->has_sriov = ia_db_col_tri(st, 28);
-		d->is_vf = sqlite3_column_int(st, 29);
-		d->physfn = ia_db_col_strdup(st, 30);
-		d->parent = ia_db_col_strdup(st, 31);
-		d->driver = ia_db_col_strdup(st, 32);
-		d->driver_override = ia_db_col_strdup(st, 33);
-		d->has_group = ia_db_col_int(st, 34, &v);
+		d->config_bytes = (size_t)audit_col_i64(st, 17);
+		d->config_size = audit_col_int(st, 18, &v) ? (size_t)v : 0;
+		d->has_acs = audit_col_tri(st, 19);
+		if (audit_col_int(st, 20, &v)) d->acs_offset = (uint16_t)v;
+		if (audit_col_int(st, 21, &v)) d->acs_cap = (uint16_t)v;
+		if (audit_col_int(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
+		if (audit_col_int(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
+		if (audit_col_int(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
+		d->has_ats = audit_col_tri(st, 25);
+		d->has_pri = audit_col_tri(st, 26);
+		d->has_pasid = audit_col_tri(st, 27);
+		d->has_sriov = audit_col_tri(st, 28);
+		d->is_vf = (int)audit_col_i64(st, 29);
+		d->physfn = audit_col_strdup(st, 30);
+		d->parent = audit_col_strdup(st, 31);
+		d->driver = audit_col_strdup(st, 32);
+		d->driver_override = audit_col_strdup(st, 33);
+		d->has_group = audit_col_int(st, 34, &v);
 		d->group = (int)v;
-		d->iommu_unit = ia_db_col_strdup(st, 35);
-		d->eetlp_prefix = ia_db_col_tri(st, 36);
-		if (ia_db_col_int(st, 37, &v)) d->ats_ctrl = (uint16_t)v;
-		if (ia_db_col_int(st, 38, &v)) d->pri_ctrl = (uint16_t)v;
-		if (ia_db_col_int(st, 39, &v)) d->pri_status = (uint16_t)v;
-		if (ia_db_col_int(st, 40, &v)) d->pasid_cap = (uint16_t)v;
-		if (ia_db_col_int(st, 41, &v)) d->pasid_ctrl = (uint16_t)v;
-		d->removable = ia_db_col_strdup(st, 42);
-		d->real_dma = ia_db_col_strdup(st, 43);
-		d->has_numvfs = ia_db_col_int(st, 44, &v);
+		sc->group[a->n_devs - 1] = v;
+		d->iommu_unit = audit_col_strdup(st, 35);
+		d->eetlp_prefix = audit_col_tri(st, 36);
+		if (audit_col_int(st, 37, &v)) d->ats_ctrl = (uint16_t)v;
+		if (audit_col_int(st, 38, &v)) d->pri_ctrl = (uint16_t)v;
+		if (audit_col_int(st, 39, &v)) d->pri_status = (uint16_t)v;
+		if (audit_col_int(st, 40, &v)) d->pasid_cap = (uint16_t)v;
+		if (audit_col_int(st, 41, &v)) d->pasid_ctrl = (uint16_t)v;
+		d->removable = audit_col_strdup(st, 42);
+		d->real_dma = audit_col_strdup(st, 43);
+		d->has_numvfs = audit_col_int(st, 44, &v);
 		d->numvfs = d->has_numvfs ? (unsigned)v : 0;
-		d->driver_unknown = !sqlite3_column_int(st, 45);
+		d->driver_unknown = !(int)audit_col_i64(st, 45);
 		d->predicted_group = -1;
 	}
-	sqlite3_finalize(bars);
 	sqlite3_finalize(st);
-	return err;
+	return err ? err : audit_load_bars(db, a, sc);
 }
 
 /* Append @dev to @g's members (a malloc'd copy); 0 or -ENOMEM. */
@@ -292,13 +356,27 @@ static int audit_group_add_member(struct ia_group *g, size_t *cap, const char *d
 	return 0;
 }
 
+/* A function's iommu_group link: the group, then the function's index (its BDF order). */
+struct audit_link {
+	int64_t group;
+	size_t dev;
+};
+
+static int audit_cmp_link(const void *x, const void *y)
+{
+	const struct audit_link *p = x, *q = y;
+
+	return p->group != q->group ? (p->group > q->group) - (p->group < q->group) : (p->dev > q->dev) - (p->dev < q->dev);
+}
+
 /*
- * Groups in id order, each merged with four scans also in group order (one pass each, instead of
+ * Groups in id order, each merged with scans also in group order (one pass each, instead of
  * subqueries and a member query per group): its reserved-region counts, a /dev/vfio/noiommu-N
- * node naming it, and its members, as the group lists them and as functions' iommu_group links
- * name it (UNION: each once, in BINARY order).
+ * node naming it, and its members, as the group lists them (iommu_group_device) and as functions'
+ * iommu_group links name it (from the device scan @sc): each once, in BINARY order, as SQL's
+ * UNION ... ORDER BY gave them.
  */
-static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
+static int audit_load_groups(sqlite3 *db, struct ia_audit *a, const struct audit_scan *sc)
 {
 	static const char *const sql[] = {
 		"SELECT id, type, name, reserved_regions_read, members_read,"
@@ -307,20 +385,26 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		" CASE WHEN g.name = 'vfio-noiommu' THEN EXISTS (SELECT 1 FROM iommu_group_device d"
 		"  JOIN pci_function f ON f.bdf = d.device WHERE d.group_id = g.id) ELSE 0 END"
 		" FROM iommu_group g ORDER BY id",
-		"SELECT group_id, sum(type = 'direct'), sum(type = 'direct-relaxable') FROM reserved_region"
-		" GROUP BY group_id ORDER BY group_id",
+		"SELECT group_id, type = 'direct' FROM reserved_region"
+		" WHERE type IN ('direct', 'direct-relaxable') ORDER BY group_id",
 		/* the ids N whose text makes a node name 'noiommu-' || N */
 		"SELECT id FROM (SELECT CAST(substr(name, 9) AS INTEGER) AS id, name FROM vfio_node"
 		" WHERE substr(name, 1, 8) = 'noiommu-') WHERE 'noiommu-' || id = name ORDER BY id",
-		"SELECT group_id, device FROM iommu_group_device"
-		" UNION SELECT iommu_group, bdf FROM pci_function WHERE iommu_group IS NOT NULL ORDER BY 1, 2",
+		"SELECT group_id, device FROM iommu_group_device ORDER BY group_id, device",
 	};
 	enum { G, RR, VN, MEM, N_ST };
 	sqlite3_stmt *st[N_ST] = {0};
 	bool row[N_ST] = {0};
-	size_t cap = 0;
+	size_t cap = 0, n_links = 0, l = 0;
+	struct audit_link *links = malloc((a->n_devs ? a->n_devs : 1) * sizeof(*links));
 	int err = 0;
 
+	if (!links)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_devs; i++)
+		if (a->devs[i].has_group)
+			links[n_links++] = (struct audit_link){ sc->group[i], i };
+	qsort(links, n_links, sizeof(*links), audit_cmp_link);
 	for (size_t i = 0; i < N_ST; i++)
 		if (ia_db_prepare(db, sql[i], &st[i])) {
 			err = -IA_E_SQLITE;
@@ -352,9 +436,11 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		/* rows of groups that do not exist are passed over */
 		while (row[RR] && sqlite3_column_int64(st[RR], 0) < id)
 			row[RR] = audit_step(st[RR], &err);
-		if (row[RR] && sqlite3_column_int64(st[RR], 0) == id) {
-			g->n_direct = (size_t)sqlite3_column_int64(st[RR], 1);
-			g->n_relaxable = (size_t)sqlite3_column_int64(st[RR], 2);
+		for (; row[RR] && sqlite3_column_int64(st[RR], 0) == id; row[RR] = audit_step(st[RR], &err)) {
+			if (sqlite3_column_int(st[RR], 1))
+				g->n_direct++;
+			else
+				g->n_relaxable++;
 		}
 		while (row[VN] && sqlite3_column_int64(st[VN], 0) < id)
 			row[VN] = audit_step(st[VN], &err);
@@ -363,16 +449,27 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a)
 		size_t dcap = 0;
 		while (row[MEM] && sqlite3_column_int64(st[MEM], 0) < id)
 			row[MEM] = audit_step(st[MEM], &err);
-		while (!err && row[MEM] && sqlite3_column_int64(st[MEM], 0) == id) {
-			const char *dev = (const char *)sqlite3_column_text(st[MEM], 1);
-			if ((err = audit_group_add_member(g, &dcap, dev ? dev : "")))
+		while (l < n_links && links[l].group < id)
+			l++;
+		for (;;) {
+			bool m = row[MEM] && sqlite3_column_int64(st[MEM], 0) == id;
+			bool f = l < n_links && links[l].group == id;
+			const char *dev = m ? (const char *)sqlite3_column_text(st[MEM], 1) : NULL;
+			int c = m && f ? strcmp(dev ? dev : "", sc->bdf[links[l].dev]) : m ? -1 : 1;
+			if (err || (!m && !f))
 				break;
-			row[MEM] = audit_step(st[MEM], &err);
+			if ((err = audit_group_add_member(g, &dcap, c <= 0 ? (dev ? dev : "") : sc->bdf[links[l].dev])))
+				break;
+			if (c <= 0)
+				row[MEM] = audit_step(st[MEM], &err);
+			if (c >= 0)
+				l++;
 		}
 	}
 out:
 	for (size_t i = 0; i < N_ST; i++)
 		sqlite3_finalize(st[i]);
+	free(links);
 	return err;
 }
 
@@ -450,14 +547,18 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 
 int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 {
+	struct audit_scan sc = {0};
 	int rc;
 
 	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
 	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
-	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a)) ||
-	    (rc = audit_load_groups(db, a)) || (rc = audit_load_units(db, a)) ||
-	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)))
+	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) ||
+	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
+	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware))) {
+		audit_scan_free(&sc, a->n_devs);
 		return rc;
+	}
+	audit_scan_free(&sc, a->n_devs);
 	return 0;
 }
 
