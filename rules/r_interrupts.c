@@ -89,11 +89,17 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	 * remapping unit's state needs the run-time evidence above). */
 	int fw_open = 0, fw_its = 0, fw_devs = 0;
 	char fw_example[160] = "";
-	if (sqlite3_prepare_v2(ev->db, "SELECT r.bdf, c.kind, c.isolating, f.iommu_group IS NOT NULL"
-				       " FROM pci_msi_route r JOIN msi_controller c ON c.id = r.controller_id"
-				       " JOIN pci_function f ON f.bdf = r.bdf", -1, &st, NULL) == SQLITE_OK) {
+	/* the route's function is looked up in the audit (a join with pci_function per row cost more
+	 * than the rest of the rule) */
+	if (sqlite3_prepare_v2(ev->db, "SELECT r.bdf, c.kind, c.isolating"
+				       " FROM pci_msi_route r JOIN msi_controller c ON c.id = r.controller_id",
+			       -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (a->n_groups && !sqlite3_column_int(st, 3))
+			const char *bdf = (const char *)sqlite3_column_text(st, 0);
+			const struct ia_dev *d = bdf ? ia_audit_find_dev(a, bdf) : NULL;
+			if (!d)
+				continue; /* a route of a function the pci collector did not see */
+			if (a->n_groups && !d->has_group)
 				continue; /* not behind the IOMMU: never assigned */
 			fw_devs++;
 			if (sqlite3_column_type(st, 2) != SQLITE_NULL && !sqlite3_column_int(st, 2)) {
