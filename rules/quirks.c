@@ -313,8 +313,9 @@ const struct ia_dmd_driver *ia_dmd_lookup(const char *name)
 
 	if (!name)
 		return NULL;
+	/* called several times per function: the first byte rules out most entries without a call */
 	for (i = 0; i < ia_dmd_count; i++)
-		if (strcmp(ia_dmd_table[i].name, name) == 0)
+		if (ia_dmd_table[i].name[0] == name[0] && strcmp(ia_dmd_table[i].name, name) == 0)
 			return &ia_dmd_table[i];
 	return NULL;
 }
