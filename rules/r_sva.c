@@ -126,34 +126,45 @@ static enum ia_tri sva_pcie_path(const struct ia_audit *a, const struct ia_dev *
 	return v;
 }
 
+/* Host-wide inputs of the rule, read once per evaluation; the ATSR/SATC query prepared once. */
+struct sva_host {
+	bool read;
+	enum ia_tri sm;          /* intel_iommu_sm */
+	const char *smwhy;
+	int noats;               /* pci=noats: 1 yes, 0 no, -1 unknown */
+	sqlite3_stmt *ats;       /* sva_dmar_ats()'s query, NULL until first used; finalized by r_eval */
+};
+
 /*
  * dmar_ats_supported() (drivers/iommu/intel/dmar.c): an integrated device, a device named in a SATC,
  * or one whose root port is in an ATSR scope (or an ATSR with ALL_PORTS on its segment).
  * Return YES/NO, or UNKNOWN when the DMAR was not decoded.
  */
-static enum ia_tri sva_dmar_ats(struct ia_eval *ev, const struct ia_dev *d)
+static enum ia_tri sva_dmar_ats(struct ia_eval *ev, struct sva_host *h, const struct ia_dev *d)
 {
 	const struct ia_firmware *fw = ev->a->firmware;
 	const struct ia_dev *rp = sva_root_port(ev->a, d);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = h->ats;
 	enum ia_tri v = IA_NO;
 
 	if (!fw || !fw->has_dmar_info)
 		return IA_UNKNOWN;
 	if (!d->parent)
 		return IA_YES; /* integrated: on the root bus */
-	if (sqlite3_prepare_v2(ev->db,
+	if (!st && sqlite3_prepare_v2(ev->db,
 			"SELECT 1 FROM dmar_structure s WHERE (s.type = 'ATSR' AND s.segment = ?1 AND (s.flags & 1))"
 			" OR EXISTS (SELECT 1 FROM dmar_scope c JOIN dmar_structure t ON t.offset = c.struct_offset"
 			"   WHERE (t.type = 'ATSR' AND c.bdf = ?2) OR (t.type = 'SATC' AND c.bdf = ?3)) LIMIT 1",
 			-1, &st, NULL) != SQLITE_OK)
 		return IA_UNKNOWN;
+	h->ats = st;
 	sqlite3_bind_int(st, 1, d->domain);
 	sqlite3_bind_text(st, 2, rp ? rp->bdf : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->bdf, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = IA_YES;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return v;
 }
 
@@ -191,14 +202,7 @@ static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
 }
 
 /* Host-wide inputs, read once per evaluation instead of once per PASID-capable device. */
-struct sva_host {
-	bool read;
-	enum ia_tri sm;          /* intel_iommu_sm */
-	const char *smwhy;
-	int noats;               /* pci=noats: 1 yes, 0 no, -1 unknown */
-};
-
-static const struct sva_host *sva_host_facts(struct ia_eval *ev, struct sva_host *h)
+static struct sva_host *sva_host_facts(struct ia_eval *ev, struct sva_host *h)
 {
 	if (!h->read) {
 		h->sm = sva_intel_sm_enabled(ev, &h->smwhy);
@@ -208,7 +212,7 @@ static const struct sva_host *sva_host_facts(struct ia_eval *ev, struct sva_host
 	return h;
 }
 
-static void sva_vtd(struct ia_eval *ev, const struct sva_host *h, const struct ia_unit *u, const struct ia_dev *d,
+static void sva_vtd(struct ia_eval *ev, struct sva_host *h, const struct ia_unit *u, const struct ia_dev *d,
 		    const struct ia_dev *pasid_dev, struct sva_acc *s)
 {
 	if (!u->has_ecap || !u->has_cap) {
@@ -251,7 +255,7 @@ static void sva_vtd(struct ia_eval *ev, const struct sva_host *h, const struct i
 		sva_add(s, pp, pp == IA_NO ? "%s on the path is a PCI or PCIe-to-PCI bridge: no ATS behind it"
 					   : "whether %s on the path is a PCIe bridge is unknown (no ATS behind a PCI bridge)",
 			legacy ? legacy->bdf : "a bridge");
-	enum ia_tri ats = sva_dmar_ats(ev, pasid_dev);
+	enum ia_tri ats = sva_dmar_ats(ev, h, pasid_dev);
 	if (ats != IA_YES)
 		sva_add(s, ats, ats == IA_NO ? "no DMAR ATSR covers its root port and no SATC names it "
 					       "(dmar_ats_supported())"
@@ -416,14 +420,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
 		struct ia_group *g = &a->groups[gi];
 		g->sva = calloc(g->n_devices ? g->n_devices : 1, sizeof(*g->sva));
-		if (!g->sva)
-			return -ENOMEM;
+		if (!g->sva) {
+			rc = -ENOMEM;
+			break;
+		}
 		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
 			struct ia_sva *sv = &g->sva[g->n_sva++];
-			if (!(sv->bdf = strdup(g->devices[k])))
-				return -ENOMEM;
+			if (!(sv->bdf = strdup(g->devices[k]))) {
+				rc = -ENOMEM;
+				break;
+			}
 			if ((rc = sva_member(ev, &host, g, g->devices[k], sv)) < 0)
-				return rc;
+				break;
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			const struct ia_dev *pd = d && d->is_vf && d->physfn ? ia_audit_find_dev(a, d->physfn) : d;
 			/* A finding only for functions with a PASID capability: those are the ones a user may
@@ -439,6 +447,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     d->bdf, sv->viable == IA_NO ? "not viable" : "not shown to be viable");
 		}
 	}
+	sqlite3_finalize(host.ats);
 	return rc;
 }
 
