@@ -134,22 +134,81 @@ static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
 	return 0;
 }
 
+static int firmware_cmp_id(const void *k, const void *e)
+{
+	int64_t a = *(const int64_t *)k, b = *(const int64_t *)e;
+
+	return (a > b) - (a < b);
+}
+
+/* Each unit's devices: one scan of fw_unit_device in BDF order (its primary key), each row
+ * appended to its unit (@ids: the units' ids, ascending), so every list comes out sorted by BDF
+ * as a query per unit ordered by bdf gave it. Rows of absent units are passed over. */
+static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int64_t *ids)
+{
+	sqlite3_stmt *st;
+	size_t *cap = calloc(fw->n_units ? fw->n_units : 1, sizeof(*cap));
+	int rc = 0, s;
+
+	if (!cap)
+		return -ENOMEM;
+	if (ia_db_prepare(db, "SELECT unit_id, bdf FROM fw_unit_device ORDER BY bdf, unit_id", &st)) {
+		free(cap);
+		return -IA_E_SQLITE;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const int64_t *hit = fw->n_units ? bsearch(&id, ids, fw->n_units, sizeof(*ids), firmware_cmp_id) : NULL;
+		if (!hit)
+			continue;
+		size_t k = (size_t)(hit - ids);
+		struct ia_fw_unit *u = &fw->units[k];
+		if (u->n_devices == cap[k]) {
+			size_t nc = cap[k] ? cap[k] * 2 : 4;
+			char **nv = realloc(u->devices, nc * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			u->devices = nv;
+			cap[k] = nc;
+		}
+		if (!(u->devices[u->n_devices] = ia_db_col_strdup(st, 1))) {
+			rc = -ENOMEM;
+			break;
+		}
+		u->n_devices++;
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = -IA_E_SQLITE;
+	sqlite3_finalize(st);
+	free(cap);
+	return rc;
+}
+
 static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 {
-	sqlite3_stmt *st, *dv;
+	sqlite3_stmt *st;
 	size_t cap = 0;
+	int64_t *ids = NULL;
 	int rc = 0;
 
 	if (ia_db_prepare(db, "SELECT id, source, kind, name, segment, base, include_pci_all, compatible"
 			      " FROM fw_unit ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	if (ia_db_prepare(db, "SELECT bdf, 1 FROM fw_unit_device WHERE unit_id = ? ORDER BY bdf", &dv)) {
-		sqlite3_finalize(st);
-		return -IA_E_SQLITE;
-	}
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		size_t old_cap = cap;
 		if ((rc = firmware_grow((void **)&fw->units, &fw->n_units, &cap, sizeof(*fw->units))))
 			break;
+		if (cap != old_cap) {
+			int64_t *ni = realloc(ids, cap * sizeof(*ni));
+			if (!ni) {
+				rc = -ENOMEM;
+				break;
+			}
+			ids = ni;
+		}
+		ids[fw->n_units] = sqlite3_column_int64(st, 0);
 		struct ia_fw_unit *u = &fw->units[fw->n_units++];
 		int64_t v;
 		u->source = ia_db_col_strdup(st, 1);
@@ -163,11 +222,11 @@ static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 		u->compatible = ia_db_col_strdup(st, 7);
 		if (!u->source || !u->kind || !u->name)
 			rc = -ENOMEM;
-		else
-			rc = firmware_strings(dv, sqlite3_column_int64(st, 0), &u->devices, NULL, &u->n_devices);
 	}
-	sqlite3_finalize(dv);
 	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = firmware_unit_devices(db, fw, ids);
+	free(ids);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "firmware.h"
 
 static sqlite3 *load_db(const char *facts)
 {
@@ -101,6 +102,36 @@ static void test_load_groups(void **state)
 	ia_db_close(db);
 }
 
+/* Firmware units keep their devices sorted by BDF whatever the insertion order; rows of a unit
+ * that does not exist belong to none. */
+static void test_load_fw_unit_devices(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		"INSERT INTO fw_unit(id, source, kind, name) VALUES (2, 'DMAR', 'vt-d', 'DRHD0'),"
+		" (5, 'DMAR', 'vt-d', 'DRHD1'), (7, 'DMAR', 'vt-d', 'DRHD2');"
+		"INSERT INTO fw_unit_device(unit_id, bdf, how) VALUES (5, '0000:00:03.0', 'scope'),"
+		" (2, '0000:00:02.0', 'scope'), (9, '0000:00:00.0', 'scope'), (5, '0000:00:01.0', 'scope'),"
+		" (2, '0000:00:01.0', 'include-pci-all'), (5, '0000:00:02.0', 'scope');");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_non_null(a.firmware);
+	assert_int_equal(a.firmware->n_units, 3);
+	const struct ia_fw_unit *u = a.firmware->units;
+	assert_string_equal(u[0].name, "DRHD0");
+	assert_int_equal(u[0].n_devices, 2);
+	assert_string_equal(u[0].devices[0], "0000:00:01.0");
+	assert_string_equal(u[0].devices[1], "0000:00:02.0");
+	assert_int_equal(u[1].n_devices, 3);
+	assert_string_equal(u[1].devices[0], "0000:00:01.0");
+	assert_string_equal(u[1].devices[1], "0000:00:02.0");
+	assert_string_equal(u[1].devices[2], "0000:00:03.0");
+	assert_int_equal(u[2].n_devices, 0);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
 /* An empty database loads to nothing; a database without the tables is an error, not an empty host. */
 static void test_load_empty_and_broken(void **state)
 {
@@ -125,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_mem_bars),
 		cmocka_unit_test(test_load_groups),
+		cmocka_unit_test(test_load_fw_unit_devices),
 		cmocka_unit_test(test_load_empty_and_broken),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
