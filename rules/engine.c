@@ -386,9 +386,13 @@ static int engine_publish_prediction(struct ia_eval *ev)
 		pg->n = tg->n_members;
 		pg->uncertain = tg->uncertain;
 		char basis[1024];
-		snprintf(basis, sizeof(basis), "%s%s%s", tg->basis ? tg->basis : "",
-			 tg->uncertain ? "; uncertain: " : "", tg->uncertain && tg->uncertain_reason ? tg->uncertain_reason : "");
-		pg->basis = strdup(basis);
+		if (tg->uncertain || !tg->basis || strlen(tg->basis) >= sizeof(basis)) {
+			snprintf(basis, sizeof(basis), "%s%s%s", tg->basis ? tg->basis : "", tg->uncertain ? "; uncertain: " : "",
+				 tg->uncertain && tg->uncertain_reason ? tg->uncertain_reason : "");
+			pg->basis = strdup(basis);
+		} else {
+			pg->basis = strdup(tg->basis); /* the same text without formatting it */
+		}
 	}
 	for (size_t i = 0; i < ev->pred->n_fns; i++)
 		if (ev->pred->fn[i].has_group)
