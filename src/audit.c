@@ -100,9 +100,63 @@ static int audit_cmp_bdf(const void *k, const void *e)
 	return strcmp((const char *)k, ((const struct ia_dev *)e)->bdf);
 }
 
+/* A BDF of at most 15 bytes as two integers that order as strcmp() orders the strings (the
+ * zero padding sorts before every character). False when it does not fit struct ia_dev.bdf. */
+static bool audit_bdf_key(const char *bdf, uint64_t key[2])
+{
+	unsigned char b[16] = {0};
+	size_t n = strnlen(bdf, sizeof(b));
+
+	if (n == sizeof(b))
+		return false;
+	memcpy(b, bdf, n);
+	key[0] = key[1] = 0;
+	for (size_t i = 0; i < 8; i++) {
+		key[0] = key[0] << 8 | b[i];
+		key[1] = key[1] << 8 | b[8 + i];
+	}
+	return true;
+}
+
 struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf)
 {
-	return a->n_devs ? bsearch(bdf, a->devs, a->n_devs, sizeof(*a->devs), audit_cmp_bdf) : NULL;
+	uint64_t k[2];
+
+	if (!a->bdf_keys)
+		return a->n_devs ? bsearch(bdf, a->devs, a->n_devs, sizeof(*a->devs), audit_cmp_bdf) : NULL;
+	if (!audit_bdf_key(bdf, k))
+		return NULL; /* longer than any devs[i].bdf */
+	for (size_t lo = 0, hi = a->n_devs; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		const uint64_t *e = a->bdf_keys[mid];
+		if (k[0] == e[0] && k[1] == e[1])
+			return &a->devs[mid];
+		if (k[0] < e[0] || (k[0] == e[0] && k[1] < e[1]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* The keys of ia_audit_find_dev(), once the devs are loaded; none (the plain search, as before)
+ * unless the bounded BDFs are strictly sorted (two stored BDFs longer than ia_dev.bdf may share
+ * their first 15 bytes). */
+static int audit_index_devs(struct ia_audit *a)
+{
+	uint64_t (*keys)[2] = malloc((a->n_devs ? a->n_devs : 1) * sizeof(*keys));
+
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_devs; i++) {
+		if (!audit_bdf_key(a->devs[i].bdf, keys[i]) ||
+		    (i && strcmp(a->devs[i - 1].bdf, a->devs[i].bdf) >= 0)) {
+			free(keys);
+			return 0;
+		}
+	}
+	a->bdf_keys = keys;
+	return 0;
 }
 
 /* Step @st; true on a row. A step that neither gives a row nor ends the scan sets *@err. */
@@ -552,7 +606,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 
 	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
 	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
-	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) ||
+	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware))) {
 		audit_scan_free(&sc, a->n_devs);
@@ -573,6 +627,7 @@ void ia_audit_free(struct ia_audit *a)
 		free(d->removable); free(d->real_dma);
 	}
 	free(a->devs);
+	free(a->bdf_keys);
 	for (size_t i = 0; i < a->n_groups; i++) {
 		for (size_t k = 0; k < a->groups[i].n_devices; k++)
 			free(a->groups[i].devices[k]);

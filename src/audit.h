@@ -114,6 +114,10 @@ struct ia_audit {
 	bool iommu_groups_dir;
 	/* facts */
 	struct ia_dev *devs; size_t n_devs;
+	/* ia_audit_load()'s search index for ia_audit_find_dev(): devs[i].bdf as big-endian 64-bit
+	 * halves of the zero-padded 16 bytes, contiguous; NULL in a hand-built audit (then the devs
+	 * themselves are searched) */
+	uint64_t (*bdf_keys)[2];
 	struct ia_group *groups; size_t n_groups;
 	size_t n_iommu_groups;              /* groups an IOMMU translates: n_groups less the no-IOMMU ones */
 	struct ia_unit *units; size_t n_units;
@@ -156,7 +160,11 @@ int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level lev
 			 const char *subject, const char *message, const char *advice,
 			 const char *evidence);
 
-/** ia_audit_find_dev() - the device with @bdf, or NULL (binary search; devs are sorted). */
+/**
+ * ia_audit_find_dev() - the device whose BDF is @bdf (exact string equality), or NULL.
+ * Binary search: devs are sorted by BDF (strcmp order); over a->bdf_keys when ia_audit_load()
+ * built them, else over the devs.
+ */
 struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
 
 /** ia_group_note() - append a blocker or exception to @list (strings copied). 0 or -ENOMEM. */

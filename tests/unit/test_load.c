@@ -132,6 +132,31 @@ static void test_load_fw_unit_devices(void **state)
 	ia_db_close(db);
 }
 
+/* ia_audit_find_dev() finds exactly the stored BDFs, over the loader's keys and over a hand-built
+ * audit's devs alike. */
+static void test_load_find_dev(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(FN("0000:00:01.0", "NULL") FN("0000:00:1f.3", "NULL") FN("0000:0a:00.0", "NULL")
+			      FN("10000:00:02.0", "NULL") FN("ffff:ff:1f.7", "NULL"));
+	struct ia_audit a = {0};
+	static const char *const absent[] = { "", "0000:00:01", "0000:00:01.00", "0000:00:00.0", "0000:00:1F.3",
+					      "0000:00:01.0 ", "10000:00:02.0000000", "zzzz:00:00.0" };
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_non_null(a.bdf_keys);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < a.n_devs; i++)
+			assert_ptr_equal(ia_audit_find_dev(&a, a.devs[i].bdf), &a.devs[i]);
+		for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+			assert_null(ia_audit_find_dev(&a, absent[i]));
+		free(a.bdf_keys); /* the same answers without the keys, as for a hand-built audit */
+		a.bdf_keys = NULL;
+	}
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
 /* An empty database loads to nothing; a database without the tables is an error, not an empty host. */
 static void test_load_empty_and_broken(void **state)
 {
@@ -157,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_load_mem_bars),
 		cmocka_unit_test(test_load_groups),
 		cmocka_unit_test(test_load_fw_unit_devices),
+		cmocka_unit_test(test_load_find_dev),
 		cmocka_unit_test(test_load_empty_and_broken),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
