@@ -358,4 +358,3 @@ CREATE TABLE dt_port (
   external_facing INTEGER NOT NULL   -- the boolean "external-facing" property (kernel pci_set_bus_of_node())
 ) STRICT;
 
-CREATE INDEX fw_unit_device_unit ON fw_unit_device(unit_id);
