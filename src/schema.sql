@@ -206,8 +206,6 @@ CREATE TABLE collection_error (
   hides TEXT                         -- what the missing data hides from the audit
 ) STRICT;
 
-CREATE INDEX pci_function_parent ON pci_function(parent_bdf);
-CREATE INDEX pci_function_group ON pci_function(iommu_group);
 
 -- Firmware facts (collectors/firmware.c)
 
