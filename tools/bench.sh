@@ -10,7 +10,8 @@
 # config floor (cat T/sys/bus/pci/devices/*/config), lspci -vvv on the same tree, and the Arch-wiki
 # shell loop over sys/kernel/iommu_groups calling lspci -nns per device (only up to --loop-max
 # functions: it re-scans the whole tree per device, quadratic). Prints a markdown table of
-# medians (wall and CPU), ratios, the audit's peak RSS and its growth from one size to the next.
+# medians (wall and CPU), ratios, the audit's peak RSS and its growth from one size to the next,
+# then the audit's phases at the largest size (collect, load and rules, JSON report).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--loop-max) loop_max=$2; shift 2 ;;
 	--trees) trees=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -97,6 +98,18 @@ for n in "${size_list[@]}"; do
 	done
 done
 
+# Where the time goes, at the largest size: the phases as separate runs of the same binary.
+# collect = `collect --db` (sysfs and firmware into SQLite, plus writing the file); load+rules =
+# `--from-db --format nfd` (the facts read back, every rule, a few lines of output); the JSON
+# report = `--from-db --format json` minus that.
+big=${size_list[${#size_list[@]}-1]}
+for ((r = 1; r <= runs; r++)); do
+	rm -f "$work/phase.db"
+	timed "$work/p_collect" "$audit" collect --root "$trees/$big" --db "$work/phase.db"
+	timed "$work/p_nfd" "$audit" --from-db "$work/phase.db" --format nfd
+	timed "$work/p_json" "$audit" --from-db "$work/phase.db" --format json
+done
+
 col() { [ -f "$1" ] && awk -v c="$2" '{print $c}' "$1" | median || echo nan; }
 cpu() { [ -f "$1" ] && awk '{print $2 + $3}' "$1" | median || echo nan; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f", a / b }'; }
@@ -122,3 +135,7 @@ for n in "${size_list[@]}"; do
 		"$(ratio "$sw" "$aw")" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$growth"
 	prev=$aw
 done
+echo
+pc=$(col "$work/p_collect" 1); pn=$(col "$work/p_nfd" 1); pj=$(col "$work/p_json" 1)
+echo "Phases at $big functions (separate runs, medians, wall s): collect --db $pc; --from-db load+rules (nfd) $pn;" \
+     "--from-db with the JSON report $pj (report alone $(awk -v a="$pj" -v b="$pn" 'BEGIN { printf "%.2f", a - b }'))"
