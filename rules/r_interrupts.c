@@ -97,9 +97,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *bdf = (const char *)sqlite3_column_text(st, 0);
 			const struct ia_dev *d = bdf ? ia_audit_find_dev(a, bdf) : NULL;
-			if (!d)
-				continue; /* a route of a function the pci collector did not see */
-			if (a->n_groups && !d->has_group)
+			/* The firmware collector routes collected functions only, so a route whose function
+			 * the audit cannot find (a BDF longer than struct ia_dev holds) is still a device's
+			 * route: counted, never dropped, as the join with pci_function counted it. */
+			if (d && a->n_groups && !d->has_group)
 				continue; /* not behind the IOMMU: never assigned */
 			fw_devs++;
 			if (sqlite3_column_type(st, 2) != SQLITE_NULL && !sqlite3_column_int(st, 2)) {

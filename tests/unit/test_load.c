@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "db.h"
 #include "firmware.h"
+#include "rules/rules.h"
 
 static sqlite3 *load_db(const char *facts)
 {
@@ -176,6 +177,32 @@ static void test_load_empty_and_broken(void **state)
 	ia_db_close(db);
 }
 
+/*
+ * platform.msi-not-isolated reads the firmware's MSI routes by function: a route whose function
+ * the audit cannot look up (a 16-character BDF, an 8-digit domain, is longer than struct
+ * ia_dev's bdf) still counts, so one route to a GICv2m frame keeps the verdict "not isolated"
+ * even when every other route reaches an ITS.
+ */
+static void test_msi_route_of_unindexed_function(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		FN("0000:00:01.0", "1")
+		"INSERT INTO pci_function(bdf, domain, bus, dev, fn, config_bytes, is_vf, iommu_group)"
+		" VALUES ('ffffffff:00:00.0', 4294967295, 0, 0, 0, 256, 0, 2);"
+		"INSERT INTO iommu_group VALUES (1, 'DMA', NULL, 1, 1), (2, 'DMA', NULL, 1, 1);"
+		"INSERT INTO msi_controller VALUES (1, 'gic-v3-its', 'IORT', 'ITS 0', NULL, 0, NULL, 1),"
+		" (2, 'gic-v2m', 'MADT', 'MSI frame 0', NULL, 0, NULL, 0);"
+		"INSERT INTO pci_msi_route VALUES ('0000:00:01.0', 1, 0, 'iort'), ('ffffffff:00:00.0', 2, NULL, 'madt-v2m');");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(ia_rules_run(&a, db), 0);
+	assert_int_equal(a.irq_isolated, IA_NO);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_load_fw_unit_devices),
 		cmocka_unit_test(test_load_find_dev),
 		cmocka_unit_test(test_load_empty_and_broken),
+		cmocka_unit_test(test_msi_route_of_unindexed_function),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
