@@ -472,7 +472,7 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 	size_t *first = calloc(r->n_pci + 1, sizeof(*first)), n_hit = 0;
 
 	if (!first)
-		return;
+		goto nomem;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t s = 0; s < d->n_structs; s++) {
 			const struct ia_dmar_struct *st = &d->structs[s];
@@ -495,7 +495,7 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 			hit = calloc(n_hit ? n_hit : 1, sizeof(*hit));
 			if (!hit) {
 				free(first);
-				return;
+				goto nomem;
 			}
 			n_hit = 0;
 		}
@@ -544,6 +544,10 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 	}
 	free(hit);
 	free(first);
+	return;
+nomem:
+	ia_ctx_error(r->ctx, "DMAR", -ENOMEM, -1, "which DRHD translates each PCI function, and its interrupt remapping",
+		     "cannot match functions to DRHDs: %s", ia_strerror(-ENOMEM));
 }
 
 /* RMRR: its range and the devices its scopes name, everything below a bridge included. */
