@@ -144,6 +144,14 @@ static bool pci_parse_bdf(const char *s, unsigned *dom, unsigned *bus, unsigned 
 	return true;
 }
 
+/* "pciDDDD:BB", a PCI host bridge's directory (pci_register_host_bridge(): "pci%04x:%02x"). */
+static bool pci_is_host_bridge(const char *s)
+{
+	size_t dl = strncmp(s, "pci", 3) ? 0 : strspn(s + 3, "0123456789abcdef");
+
+	return dl >= 4 && dl <= 8 && s[3 + dl] == ':' && strlen(s) == 3 + dl + 3 && pci_hex(s + 3 + dl + 1, 2) >= 0;
+}
+
 /*
  * pci_real_dma_dev() (arch/x86/pci/common.c): a function on a bus that an Intel VMD created issues
  * DMA with the VMD endpoint's requester ID. Such buses are root buses of their own PCI domain
@@ -349,24 +357,26 @@ static bool pci_modalias(struct pci_item *it, int dfd)
 /*
  * Config space through the confined device directory: the readable prefix of the file, into
  * @buf (@want + 1 bytes, so a file longer than @want shows). *size is the file's size when known
- * (else 0). The kernel's config file is 256 or 4096 bytes and a short read is its end, so a read
- * that returns exactly one of those sizes gave the whole file and no fstat() is needed; any other
- * length (an unprivileged read: 64 of 4096; a truncated or padded capture) asks fstat() for the
- * size.
+ * (else 0). A read that returns all 4096 bytes of the extended space needs no fstat(): the
+ * kernel's file is 256 or 4096 bytes, and anything longer (decoded as its first 4096 bytes
+ * anyway) is a capture's artefact. Any other length asks fstat() for the size: an unprivileged
+ * read (64 of 4096), a legacy 256-byte file, a capture cut short, or a source that returns the
+ * file in pieces (then reading goes on up to the size), so a short read is never taken for a
+ * short file.
  */
 static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size)
 {
 	int fd = openat(dfd, "config", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK); /* a FIFO never hangs */
 	size_t got = 0;
 	struct stat st;
-	bool eof = false;
+	bool have_st = false;
 
 	*size = 0;
 	if (fd < 0) {
 		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
 		return 0;
 	}
-	while (got <= want && !eof) {
+	while (got <= want) {
 		ssize_t k = pread(fd, buf + got, want + 1 - got, (off_t)got);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -375,17 +385,24 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 		if (k <= 0)
 			break;
 		got += (size_t)k;
-		eof = got == IA_PCI_CFG_LEGACY || got == IA_PCI_CFG_EXT; /* short of want + 1: the end */
+		if (got == IA_PCI_CFG_EXT) {
+			*size = got; /* the whole extended space */
+			close(fd);
+			return got;
+		}
+		if (got == IA_PCI_CFG_LEGACY && !have_st) {
+			have_st = fstat(fd, &st) == 0;
+			if (have_st && S_ISREG(st.st_mode) && (size_t)st.st_size == got)
+				break; /* a legacy 256-byte file, whole */
+		}
 	}
-	if (eof && got <= want) {
-		*size = got;
-	} else {
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-			*size = (size_t)st.st_size;
-		if (got > want)
-			got = want;
-	}
+	if (!have_st)
+		have_st = fstat(fd, &st) == 0;
+	if (have_st && S_ISREG(st.st_mode))
+		*size = (size_t)st.st_size;
 	close(fd);
+	if (got > want)
+		got = want;
 	if (*size && *size != IA_PCI_CFG_LEGACY && *size != IA_PCI_CFG_EXT)
 		return got; /* a truncated capture: decoded as if 4096 (see pci_read_fn()) */
 	return *size && *size < got ? *size : got;
@@ -414,14 +431,16 @@ static void pci_read_fn(void *arg, size_t idx)
 				       "device directory vanished or is unreadable: %s", ia_strerror(dfd));
 		} else {
 			it->canon = strdup(canon);
-			/* The sysfs parent directory is the upstream bridge, unless it is the host bridge. */
+			/* The sysfs parent directory is the upstream bridge, unless it is the host bridge
+			 * ("pciDDDD:BB": a root bus). Anything else is kept as the parent's name, which
+			 * names no function: the path above is then unknown, never "the root bus". */
 			char *last = strrchr(canon, '/');
 			if (last) {
 				*last = '\0';
 				char *pp = strrchr(canon, '/');
-				unsigned a, bb, e, f;
-				if (pp && pci_parse_bdf(pp + 1, &a, &bb, &e, &f))
-					snprintf(it->parent, sizeof(it->parent), "%s", pp + 1);
+				const char *name = pp ? pp + 1 : canon;
+				if (!pci_is_host_bridge(name))
+					snprintf(it->parent, sizeof(it->parent), "%s", name);
 			}
 			it->readable = pci_read_config_fd(it, dfd, cfg, IA_PCI_CFG_EXT, &it->cfg_size);
 		}

@@ -294,6 +294,41 @@ static void test_config_short(void **state)
 	json_decref(j);
 }
 
+/* A function's sysfs parent directory is its upstream bridge, or a host bridge ("pciDDDD:BB",
+ * a root bus). A parent that is neither (a name that only looks like a BDF) is kept as the
+ * parent's name, so the function is never taken for one on a root bus. */
+static void test_odd_parent_directory(void **state)
+{
+	static uint8_t cfg[256];
+	static const struct { const char *dir, *parent; } cases[] = {
+		{ "0000:00:02.3", "0000:00:02.3" },  /* a bridge: resolvable */
+		{ "0000:+0:02.3", "0000:+0:02.3" },  /* looks like one: kept, names no function */
+		{ "0000: 0:02.3", "0000: 0:02.3" },
+		{ "flat", "flat" },
+	};
+	(void)state;
+
+	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++) {
+		char rel[256], target[256];
+		build_root();
+		snprintf(rel, sizeof(rel), "root/sys/devices/pci0000:00/%s/0000:08:00.0/config", cases[k].dir);
+		ia_mk_file(rel, cfg, sizeof(cfg));
+		snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s/0000:08:00.0", cases[k].dir);
+		ia_mk_link("root/sys/bus/pci/devices/0000:08:00.0", target);
+		assert_int_equal(audit_root(), 0);
+		json_t *j = report();
+		json_t *d = device(j, "0000:08:00.0");
+		assert_non_null(d);
+		assert_string_equal(json_string_value(json_object_get(d, "parent")), cases[k].parent);
+		/* directly below the host bridge: no parent */
+		assert_true(json_is_null(json_object_get(device(j, "0000:00:01.0"), "parent")));
+		json_decref(j);
+		assert_int_equal(ia_scratch_remove(), 0);
+		assert_int_equal(ia_scratch_make("faults"), 0);
+	}
+}
+
 /* Firmware tables that cannot be read: a directory, a FIFO, a link loop, one past the size
  * limit (sparse), one cut short, and a device tree past its limit. */
 static void test_unreadable_firmware(void **state)
@@ -401,6 +436,7 @@ int main(void)
 		T(test_attribute_errors),
 		T(test_config_changes_while_read),
 		T(test_config_short),
+		T(test_odd_parent_directory),
 		T(test_unreadable_firmware),
 		T(test_output_full),
 		T(test_policy_too_big),
