@@ -480,11 +480,22 @@ static int fsroot_lexical(const char *in, char *out, size_t cap)
 	return (int)ol;
 }
 
+/* @fd, opened at the lexical path @path: its canonical form into @canon, or close it and fail. */
+static int fsroot_fd_at(int fd, const char *path, char *canon, size_t cap)
+{
+	int n = fsroot_lexical(path, canon, cap);
+
+	if (n < 0) {
+		close(fd);
+		return n;
+	}
+	return fd;
+}
+
 int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
 			    const char *name, char *canon, size_t cap)
 {
 	char rel[FSROOT_PATH_MAX], lt[FSROOT_PATH_MAX], path[FSROOT_PATH_MAX * 2];
-	int n;
 
 	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
@@ -494,14 +505,8 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 	 * followed (a link fails with ENOTDIR or ELOOP and takes the way below), so the lexical path
 	 * is the canonical one. */
 	int dfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd >= 0) {
-		n = fsroot_lexical(rel, canon, cap);
-		if (n < 0) {
-			close(dfd);
-			return n;
-		}
-		return dfd;
-	}
+	if (dfd >= 0)
+		return fsroot_fd_at(dfd, rel, canon, cap);
 	if (errno != ENOTDIR && errno != ELOOP)
 		return -errno;
 	if (r->have_openat2) {
@@ -520,14 +525,8 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
 		int fd = (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
-		if (fd >= 0) {
-			n = fsroot_lexical(path, canon, cap);
-			if (n < 0) {
-				close(fd);
-				return n;
-			}
-			return fd;
-		}
+		if (fd >= 0)
+			return fsroot_fd_at(fd, path, canon, cap);
 		if (errno != ELOOP && errno != EXDEV && errno != ENOSYS && errno != EPERM)
 			return -errno;
 	}

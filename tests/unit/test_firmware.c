@@ -812,6 +812,31 @@ static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
 
+/* The 48-byte header of a hand-built DMAR of @len bytes: 39 address bits, no flags, checksum 0. */
+static void dmar_header(uint8_t *t, size_t len)
+{
+	memcpy(t, "DMAR", 4);
+	put32(t + 4, (uint32_t)len);
+	t[8] = 1;
+	memcpy(t + 10, "IATEST", 6);
+	memcpy(t + 16, "IAFWTEST", 8);
+	put32(t + 24, 1);
+	memcpy(t + 28, "IATS", 4);
+	put32(t + 32, 1);
+	t[36] = 38;        /* 39 address bits */
+}
+
+/* The ACPI checksum byte (offset 9): all @len bytes sum to 0. */
+static void acpi_checksum(uint8_t *t, size_t len)
+{
+	uint8_t sum = 0;
+
+	t[9] = 0;
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)(0x100 - sum);
+}
+
 /*
  * A DMAR built here for the x86-intel-acs topology (root port 00:02.2 leads to bus 6, where the
  * PCIe-to-PCI bridge 06:00.0 leads to bus 7 with 07:01.0 and 07:02.0): one INCLUDE_PCI_ALL DRHD,
@@ -827,15 +852,7 @@ static void test_rmrr_scopes_resolve(void **state)
 	json_t *g, *u;
 
 	(void)state;
-	memcpy(t, "DMAR", 4);
-	put32(t + 4, sizeof(t));
-	t[8] = 1;
-	memcpy(t + 10, "IATEST", 6);
-	memcpy(t + 16, "IAFWTEST", 8);
-	put32(t + 24, 1);
-	memcpy(t + 28, "IATS", 4);
-	put32(t + 32, 1);
-	t[36] = 38;        /* 39 address bits */
+	dmar_header(t, sizeof(t));
 	t[37] = 0x01;      /* INTR_REMAP */
 	put16(t + 48, 0);  /* DRHD */
 	put16(t + 50, 16);
@@ -851,10 +868,7 @@ static void test_rmrr_scopes_resolve(void **state)
 		1, 10, 0, 0, 0, 0x00, 0x02, 2, 0x00, 0, /* endpoint 00:02.2 -> 00.0 = 06:00.0 */
 	};
 	memcpy(t + 88, scopes, sizeof(scopes));
-	uint8_t sum = 0;
-	for (i = 0; i < sizeof(t); i++)
-		sum = (uint8_t)(sum + t[i]);
-	t[9] = (uint8_t)(0x100 - sum);
+	acpi_checksum(t, sizeof(t));
 	put_table(dir, "DMAR", t, sizeof(t));
 	snprintf(args, sizeof(args), "--root '%s'", dir);
 	json_t *rep = run_json(args, &st);
@@ -915,15 +929,7 @@ static void test_dmar_drhd_order(void **state)
 		int st;
 		size_t i;
 
-		memcpy(t, "DMAR", 4);
-		put32(t + 4, sizeof(t));
-		t[8] = 1;
-		memcpy(t + 10, "IATEST", 6);
-		memcpy(t + 16, "IAFWTEST", 8);
-		put32(t + 24, 1);
-		memcpy(t + 28, "IATS", 4);
-		put32(t + 32, 1);
-		t[36] = 38;
+		dmar_header(t, sizeof(t));
 		put16(ep, 0);
 		put16(ep + 2, sizeof(ep));
 		put64(ep + 8, 0xfed90000);
@@ -946,10 +952,7 @@ static void test_dmar_drhd_order(void **state)
 			memcpy(t + 48 + sizeof(rp), ep, sizeof(ep));
 		}
 		memcpy(t + 100, all, sizeof(all));
-		uint8_t sum = 0;
-		for (i = 0; i < sizeof(t); i++)
-			sum = (uint8_t)(sum + t[i]);
-		t[9] = (uint8_t)(0x100 - sum);
+		acpi_checksum(t, sizeof(t));
 		put_table(dir, "DMAR", t, sizeof(t));
 		snprintf(args, sizeof(args), "--root '%s'", dir);
 		json_t *rep = run_json(args, &st);
