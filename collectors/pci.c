@@ -743,7 +743,16 @@ static int pci_collect(struct ia_ctx *ctx)
 			char again[32];
 			if (pci_parse_bdf(names[i], &a, &b2, &e, &f) &&
 			    (snprintf(again, sizeof(again), "%04x:%02x:%02x.%u", a, b2, e, f), !strcmp(again, names[i]))) {
-				devs[n++] = (struct pci_addr){ a, b2, e, f, NULL };
+				if (strlen(names[i]) < IA_BDF_MAX) {
+					devs[n++] = (struct pci_addr){ a, b2, e, f, NULL };
+					continue;
+				}
+				/* an 8-digit domain: every BDF the audit keeps is shorter (its group, holding a
+				 * member it does not know, is then of unknown viability) */
+				char rel[600];
+				snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%.500s", names[i]);
+				ia_ctx_error(ctx, rel, -IA_E_RANGE, -1, "this function, and whether its group can be assigned",
+					     "PCI domain %x is beyond the 0xfffffff this tool handles: entry skipped", a);
 			} else {
 				char rel[600];
 				snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%.500s", names[i]);

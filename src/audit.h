@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "tri.h"
 
 enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
@@ -28,7 +29,7 @@ struct ia_finding {
 
 /** One PCI function as the audit sees it (NULL-able facts have a has_ flag). */
 struct ia_dev {
-	char bdf[16];
+	char bdf[IA_BDF_MAX];
 	uint32_t domain; uint8_t bus, dev, fn;   /* domain: PCI segment, or >= 0x10000 behind an Intel VMD */
 	bool has_ids; uint16_t vendor, device;
 	bool has_subsys; uint16_t subsys_vendor, subsys_device;

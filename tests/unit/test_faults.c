@@ -325,6 +325,36 @@ static void test_odd_parent_directory(void **state)
 	}
 }
 
+/* PCI domains up to 0xfffffff are kept (an Intel VMD's 10000 among them); a function in an
+ * 8-digit domain is skipped with a finding, and a group holding it has unknown viability. */
+static void test_domain_too_long(void **state)
+{
+	static uint8_t cfg[256];
+	(void)state;
+
+	cfg[0] = 0x86; cfg[1] = 0x80; cfg[2] = 0x10; cfg[3] = 0x9d;
+	build_root();
+	ia_mk_file("root/sys/devices/pci10000:00/10000:00:02.0/config", cfg, sizeof(cfg));
+	ia_mk_link("root/sys/bus/pci/devices/10000:00:02.0", "../../../devices/pci10000:00/10000:00:02.0");
+	ia_mk_file("root/sys/devices/pci10000000:00/10000000:00:02.0/config", cfg, sizeof(cfg));
+	ia_mk_link("root/sys/bus/pci/devices/10000000:00:02.0", "../../../devices/pci10000000:00/10000000:00:02.0");
+	ia_mk_text("root/sys/kernel/iommu_groups/3/type", "DMA\n");
+	ia_mk_text("root/sys/kernel/iommu_groups/3/reserved_regions", "");
+	ia_mk_dir("root/sys/kernel/iommu_groups/3/devices/");
+	ia_mk_link("root/sys/kernel/iommu_groups/3/devices/10000000:00:02.0",
+		   "../../../../devices/pci10000000:00/10000000:00:02.0");
+	assert_int_equal(audit_root(), 0);
+	json_t *j = report();
+	assert_non_null(device(j, "10000:00:02.0"));
+	assert_null(device(j, "10000000:00:02.0"));
+	expect_finding(j, "collect.unreadable", "sys/bus/pci/devices/10000000:00:02.0", "PCI domain 10000000 is beyond");
+	json_t *g = json_array_get(json_object_get(j, "groups"), 0);
+	assert_non_null(g);
+	assert_true(json_is_null(json_object_get(g, "dma_ownership_viable")));
+	assert_true(json_is_null(json_object_get(g, "userspace_assignable")));
+	json_decref(j);
+}
+
 /* Firmware tables that cannot be read: a directory, a FIFO, a link loop, one past the size
  * limit (sparse), one cut short, and a device tree past its limit. */
 static void test_unreadable_firmware(void **state)
@@ -433,6 +463,7 @@ int main(void)
 		T(test_config_changes_while_read),
 		T(test_config_short),
 		T(test_odd_parent_directory),
+		T(test_domain_too_long),
 		T(test_unreadable_firmware),
 		T(test_output_full),
 		T(test_policy_too_big),
