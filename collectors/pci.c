@@ -110,15 +110,15 @@ static size_t pci_read_config(struct pci_dev *d, uint8_t *buf, size_t want)
 	return got;
 }
 
-/* The @n hexadecimal digits at @p (either case), or -1 when one is not a digit. */
-static long pci_hex(const char *p, size_t n)
+/* The @n hexadecimal digits at @p (upper case only when @upper), or -1 when one is not a digit. */
+static long pci_hex(const char *p, size_t n, bool upper)
 {
 	long v = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
+			!upper && c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 		if (d < 0)
 			return -1;
 		v = v << 4 | d;
@@ -134,10 +134,10 @@ static bool pci_parse_bdf(const char *s, unsigned *dom, unsigned *bus, unsigned 
 	long b, d;
 
 	if (dl < 4 || dl > 8 || s[dl] != ':' || strlen(s) != dl + 8 || s[dl + 3] != ':' || s[dl + 6] != '.' ||
-	    (b = pci_hex(s + dl + 1, 2)) < 0 || (d = pci_hex(s + dl + 4, 2)) < 0 || d >= 32 ||
+	    (b = pci_hex(s + dl + 1, 2, false)) < 0 || (d = pci_hex(s + dl + 4, 2, false)) < 0 || d >= 32 ||
 	    s[dl + 7] < '0' || s[dl + 7] > '7')
 		return false;
-	*dom = (unsigned)pci_hex(s, dl);
+	*dom = (unsigned)pci_hex(s, dl, false);
 	*bus = (unsigned)b;
 	*dev = (unsigned)d;
 	*fn = (unsigned)(s[dl + 7] - '0');
@@ -149,7 +149,7 @@ static bool pci_is_host_bridge(const char *s)
 {
 	size_t dl = strncmp(s, "pci", 3) ? 0 : strspn(s + 3, "0123456789abcdef");
 
-	return dl >= 4 && dl <= 8 && s[3 + dl] == ':' && strlen(s) == 3 + dl + 3 && pci_hex(s + 3 + dl + 1, 2) >= 0;
+	return dl >= 4 && dl <= 8 && s[3 + dl] == ':' && strlen(s) == 3 + dl + 3 && pci_hex(s + 3 + dl + 1, 2, false) >= 0;
 }
 
 /*
@@ -336,12 +336,9 @@ static bool pci_modalias(struct pci_item *it, int dfd)
 	for (size_t i = 0; i < sizeof(lits) / sizeof(*lits); i++)
 		if (memcmp(t + lits[i].at, lits[i].lit, strlen(lits[i].lit)))
 			return false;
-	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++) {
-		for (size_t k = 0; k < f[i].len; k++)
-			if (!strchr("0123456789ABCDEF", t[f[i].at + k]) || !t[f[i].at + k])
-				return false;
-		x[i] = pci_hex(t + f[i].at, f[i].len);
-	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)
+		if ((x[i] = pci_hex(t + f[i].at, f[i].len, true)) < 0)
+			return false;
 	if (x[0] > 0xffff || x[1] > 0xffff || x[2] > 0xffff || x[3] > 0xffff)
 		return false;
 	unsigned v = (unsigned)x[0], d = (unsigned)x[1], sv = (unsigned)x[2], sd = (unsigned)x[3];
