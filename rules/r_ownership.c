@@ -104,9 +104,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (!g->members_read)
 			unknown = true;
 		g->dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
-		char subject[32] = "";
-		if (blocked || (pre519 && has_vfio)) /* only a finding needs it */
-			snprintf(subject, sizeof(subject), "group %d", g->id);
+		char subject[32];
+		snprintf(subject, sizeof(subject), "group %d", g->id);
 		if (blocked && has_vfio)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject,
 					     "Unbind the kernel drivers named (driverctl set-override BDF vfio-pci, or "
