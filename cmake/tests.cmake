@@ -47,3 +47,10 @@ add_test(NAME test_valgrind COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/valgrin
          ${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/kernel-known-answers ${CMAKE_CURRENT_BINARY_DIR}/valgrind-test
          "${IA_SANITIZE}")
 set_tests_properties(test_valgrind PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Reports byte for byte against tests/golden/ (issue 16): every known-answer capture and the
+# benchmark's 4,096-function tree, in every format, plus `groups` and `groups --predicted`.
+add_test(NAME test_golden_reports COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/golden/reports.sh check
+         $<TARGET_FILE:iommu-audit> $<TARGET_FILE:ia-gen-tree> ${CMAKE_CURRENT_SOURCE_DIR} ${IA_SHARED_DIR}
+         ${CMAKE_CURRENT_BINARY_DIR}/golden-test)
+set_tests_properties(test_golden_reports PROPERTIES TIMEOUT 900)
