@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # One line per test executable; a test whose source or module is absent is skipped.
-ia_test(test_core      tests/unit/test_core.c      DEPS core snapshot)
+ia_test(test_core      tests/unit/test_core.c      DEPS core capture)
 ia_test(test_collect   tests/unit/test_collect.c   DEPS collectors)
 ia_test(test_pcicfg    tests/unit/test_pcicfg.c    DEPS decode_pcicfg)
 ia_test(test_sysfs     tests/unit/test_sysfs.c     DEPS decode_sysfs)
@@ -10,14 +10,14 @@ ia_test(test_ivrs      tests/unit/test_ivrs.c      DEPS decode_ivrs)
 ia_test(test_iort      tests/unit/test_iort.c      DEPS decode_iort)
 ia_test(test_acpidump  tests/unit/test_acpidump.c  DEPS decode_acpidump)
 ia_test(test_fdt       tests/unit/test_fdt.c       DEPS decode_fdt)
-ia_test(test_topology  tests/unit/test_topology.c  DEPS model)
+ia_test(test_topology  tests/unit/test_topology.c  DEPS topology)
 ia_test(test_known_answers tests/unit/test_known_answers.c DEPS reports)
 ia_test(test_firmware tests/unit/test_firmware.c DEPS reports)
 ia_test(test_rules tests/unit/test_rules.c DEPS reports)
 ia_test(test_pcihex     tests/unit/test_pcihex.c     DEPS reports)
-ia_test(test_policy    tests/unit/test_policy.c    DEPS policy reports)
-ia_test(test_plan      tests/unit/test_plan.c      DEPS plan reports)
-ia_test(test_diff      tests/unit/test_diff.c      DEPS diff reports)
+ia_test(test_policy    tests/unit/test_policy.c    DEPS rules reports)
+ia_test(test_plan      tests/unit/test_plan.c      DEPS cli reports)
+ia_test(test_diff      tests/unit/test_diff.c      DEPS cli reports)
 ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
 ia_test(test_load       tests/unit/test_load.c       DEPS reports)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
@@ -34,7 +34,7 @@ set_tests_properties(install_destdir PROPERTIES TIMEOUT 120)
 add_test(NAME test_gen_tree COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/unit/test_gen_tree.sh
          $<TARGET_FILE:ia-gen-tree> $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_BINARY_DIR}/gen-tree-test)
 set_tests_properties(test_gen_tree PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
-ia_test(test_hostile    tests/unit/test_hostile.c   DEPS core snapshot decode_ivrs decode_fdt)
+ia_test(test_hostile    tests/unit/test_hostile.c   DEPS core capture decode_ivrs decode_fdt)
 ia_test(test_faults     tests/unit/test_faults.c    DEPS reports)
 
 # Read-only guarantee (issue 6): the live audit and snapshot under strace write nothing outside their output.
@@ -54,3 +54,6 @@ add_test(NAME test_golden_reports COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/g
          $<TARGET_FILE:iommu-audit> $<TARGET_FILE:ia-gen-tree> ${CMAKE_CURRENT_SOURCE_DIR} ${IA_SHARED_DIR}
          ${CMAKE_CURRENT_BINARY_DIR}/golden-test)
 set_tests_properties(test_golden_reports PROPERTIES TIMEOUT 900)
+
+# The include graph points down only (src/core -> decode -> collectors -> model -> rules -> reports -> cli).
+add_test(NAME test_layers COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/layers.py ${CMAKE_CURRENT_SOURCE_DIR})

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#include "fsroot.h"
+#include "core/fsroot.h"
 
 /** Inputs that replace parts of the root (all optional). */
 struct ia_collect_opts {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "collect.h"
-#include "db.h"
-#include "ia_err.h"
+#include "core/db.h"
+#include "core/ia_err.h"
 
 extern const struct ia_collector ia_collector_kernel, ia_collector_pci, ia_collector_iommu;
 extern const struct ia_collector ia_collector_acpi, ia_collector_dt;

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "collect.h"
-#include "db.h"
+#include "core/db.h"
 #include "decode/fdt.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* One PCI function as the pci collector stored it. */
 struct dt_pci {

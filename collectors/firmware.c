@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "collect.h"
-#include "db.h"
+#include "core/db.h"
 #include "decode/acpidump.h"
 #include "decode/dmar.h"
 #include "decode/iort.h"
 #include "decode/ivrs.h"
 #include "decode/madt.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* Largest acpidump text read (its hex is about 4.2 bytes of text per table byte). */
 #define FW_ACPIDUMP_MAX_TEXT (5u * IA_ACPIDUMP_MAX_TOTAL)

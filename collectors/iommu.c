@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "collect.h"
-#include "db.h"
+#include "core/db.h"
 #include "decode/sysfs_attr.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* One group directory, read by iommu_group_read() (possibly on a worker thread). */
 struct grp_item {

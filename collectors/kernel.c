@@ -9,9 +9,9 @@
 #include <zlib.h>
 
 #include "collect.h"
-#include "db.h"
+#include "core/db.h"
 #include "decode/sysfs_attr.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* Command-line parameters that change IOMMU, ACS, VFIO or interrupt-remapping behaviour
  * (kernel-rules.md §10). A trailing '.' or '*' matches a prefix. */

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "collect.h"
-#include "db.h"
+#include "core/db.h"
 #include "decode/pcicfg.h"
 #include "decode/sysfs_attr.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* libpci's handlers take no user pointer: the running collection is kept here. */
 static _Thread_local struct pci_run {

@@ -7,7 +7,7 @@
 
 #include "decode/fdt.h"
 #include "fuzz.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* Map one RID behind bridge @b and check the answer against the tree. */
 static void fz_map(const struct ia_fdt *f, size_t b, enum ia_fdt_map_kind which, uint32_t rid)

@@ -4,7 +4,7 @@
 
 #include "decode/iort.h"
 #include "fuzz.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* Map one input ID at a node and check the result against the table. */
 static void fz_map(const struct ia_iort *t, size_t node, uint32_t id)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "policy.h"
+#include "rules/policy.h"
 #include "rules/rules.h"
 
 /* One device in one group, interrupts isolated, and one finding per rule on the group and device:

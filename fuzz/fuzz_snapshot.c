@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "snapshot.h"
+#include "capture/snapshot.h"
 
 static char fz_scratch[PATH_MAX];     /* per-process: $TMPDIR/ia-fuzz-snapshot-XXXXXX */
 static char fz_tmp[PATH_MAX + 8];     /* fz_scratch/tmp: the unpacker's $TMPDIR */

@@ -9,7 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "decode/pcicfg.h"
-#include "firmware.h"
+#include "model/firmware_model.h"
 #include "report.h"
 
 /* Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), 0 if none. */

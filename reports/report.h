@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "audit.h"
+#include "model/audit.h"
 
 /** The --fail-on threshold of ../shared/docs/contract.md: findings at or above it fail the audit. */
 enum ia_fail_on { IA_FAIL_ON_ERROR, IA_FAIL_ON_WARNING, IA_FAIL_ON_NEVER };

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "decode/pcicfg.h"
-#include "firmware.h"
-#include "ia_err.h"
+#include "model/firmware_model.h"
+#include "core/ia_err.h"
 #include "report.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */

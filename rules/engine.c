@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "rules/rules.h"
 
 int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,

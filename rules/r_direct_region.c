@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "firmware.h"
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
 /*

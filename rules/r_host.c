@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "firmware.h"
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
 static bool host_is_removable(const struct ia_dev *d)

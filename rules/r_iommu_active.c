@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "firmware.h"
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)

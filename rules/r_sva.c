@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "firmware.h"
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
 /* PCIe port types (PCI_EXP_TYPE_*). */

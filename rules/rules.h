@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "model/audit.h"
 #include "rules/topology.h"
 
 /** What every rule reads: the audit (facts, findings), the fact database, and the group model. */

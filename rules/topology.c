@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "quirks.h"
 
 /* One memoised pci_acs_enabled(fn, REQ_ACS_FLAGS) answer. */

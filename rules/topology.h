@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "core/diag.h"
 
 /* Tri-state for facts that may be unreadable (IA_NO, IA_YES, IA_UNKNOWN). */
-#include "tri.h"
+#include "core/tri.h"
 
 /* ACS Capability/Control bits (include/uapi/linux/pci_regs.h, PCIe Base Spec ACS Extended Cap). */
 #define IA_ACS_SV 0x0001u /* Source Validation */

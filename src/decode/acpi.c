@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 uint8_t ia_acpi_checksum(const uint8_t *buf, size_t len)
 {

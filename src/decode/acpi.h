@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "core/diag.h"
 
 #define IA_ACPI_HDR_LEN 36u
 /* Largest table any decoder accepts (a bigger "table" is refused with -IA_E_TOOBIG). */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define ACPIDUMP_BYTES_PER_LINE 16u
 

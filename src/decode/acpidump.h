@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "decode/acpi.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /* Default limit on the bytes of all tables kept from one dump (more: -IA_E_TOOBIG, parsing stops). */
 #define IA_ACPIDUMP_MAX_TOTAL (64u * 1024u * 1024u)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define DMAR_WHERE "DMAR"
 #define DMAR_SCOPE_HDR_LEN 6u

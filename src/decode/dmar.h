@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "decode/acpi.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /* DMAR header (offset 37) flags; VT-d spec §8.1, ACPICA actbl1.h ACPI_DMAR_*. */
 #define IA_DMAR_FLAG_INTR_REMAP               0x01u

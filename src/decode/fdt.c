@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* Decoder state for one blob. */
 struct fdtdec_ctx {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "core/diag.h"
 
 #define IA_FDT_PATH_MAX 256u          /* longest DT path kept (longer ones are diagnosed, cut) */
 #define IA_FDT_COMPAT_MAX 8u          /* compatible strings kept per node */

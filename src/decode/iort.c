@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define IORT_WHERE "IORT"
 #define IORT_HDR_LEN 48u          /* ACPI header + node count, node offset, reserved */

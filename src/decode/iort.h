@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "decode/acpi.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /* Node types (ARM DEN 0049E.e Table 4; ACPICA enum acpi_iort_node_type). */
 enum ia_iort_node_type {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define IVRS_WHERE "IVRS"
 #define IVRS_PAGE_MASK 0xFFFull

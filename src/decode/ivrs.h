@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "decode/acpi.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /*
  * Sources: AMD I/O Virtualization Technology (IOMMU) Specification (48882), section

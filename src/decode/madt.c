@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define MADT_WHERE "APIC"
 #define MADT_HDR_LEN 44u   /* ACPI header + local interrupt controller address + flags */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "decode/acpi.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /* Interrupt controller structure types (ACPI 6.5 §5.2.12, Table 5.21; ACPICA enum acpi_madt_type). */
 enum ia_madt_type {

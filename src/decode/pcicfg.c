@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 const char *ia_pcie_type_name(uint8_t type)
 {

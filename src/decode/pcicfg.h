@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "tri.h"
+#include "core/diag.h"
+#include "core/tri.h"
 
 #define IA_PCI_CFG_LEGACY 256u
 #define IA_PCI_CFG_EXT 4096u

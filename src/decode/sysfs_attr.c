@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 static size_t attr_trim_nl(const char *s, size_t len)
 {

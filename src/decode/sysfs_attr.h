@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "core/diag.h"
 
 /**
  * ia_parse_u64() - parse one unsigned number that fills the whole text.

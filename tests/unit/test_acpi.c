@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "decode/acpi.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 static void test_real_dmar_header(void **state)
 {

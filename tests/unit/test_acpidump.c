@@ -12,7 +12,7 @@
 
 #include "decode/acpi.h"
 #include "decode/acpidump.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ---- every fixture with acpidump.txt and a dmar/ivrs/iort .dat ------------------------- */
 

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsroot.h"
-#include "ia_err.h"
-#include "snapshot.h"
+#include "core/fsroot.h"
+#include "core/ia_err.h"
+#include "capture/snapshot.h"
 
 /* ---------------------------------------------------------------------------------------------
  * A ia_scratch directory per test, removed by the teardown even after a failure

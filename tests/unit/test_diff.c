@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diff.h"
+#include "cli/diff.h"
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 #define SCN_A KKA "/x86-intel-scn-a-nvme-vfio/run-6.12/snapshot.tar.gz"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "decode/dmar.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* A small reader for the iasl .dsl lines this test needs: "[XXXh DDDD LLLh]  Name : Value". */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "decode/fdt.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ---- fixture cases --------------------------------------------------------------------- */
 

@@ -17,9 +17,9 @@
 
 #include "decode/fdt.h"
 #include "decode/ivrs.h"
-#include "fsroot.h"
-#include "ia_err.h"
-#include "snapshot.h"
+#include "core/fsroot.h"
+#include "core/ia_err.h"
+#include "capture/snapshot.h"
 
 /* ---- a scratch directory per test ----------------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 
 #include "decode/iort.h"
 #include "decode/madt.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* A minimal reader of iasl -d output: "[OFFh DEC LENh]   Field Name : value" lines.          */

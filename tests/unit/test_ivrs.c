@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "decode/ivrs.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ---------------------------------------------------------------------------------------------
  * A small parser for the lines of an ACPICA `iasl -d` IVRS disassembly this test needs:

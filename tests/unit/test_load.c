@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "db.h"
-#include "firmware.h"
+#include "model/audit.h"
+#include "core/db.h"
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
 static sqlite3 *load_db(const char *facts)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "decode/pcicfg.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Builders: a 4096-byte config space, filled field by field at the offsets of PCI Local Bus 3.0

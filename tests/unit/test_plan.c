@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
-#include "plan.h"
+#include "core/ia_err.h"
+#include "cli/plan.h"
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 

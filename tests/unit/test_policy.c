@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ia_err.h"
-#include "policy.h"
+#include "core/ia_err.h"
+#include "rules/policy.h"
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 /* nvme 04:00.0 on vfio-pci behind a switch whose downstream ports lack ACS: one error finding,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "decode/sysfs_attr.h"
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* A text with an explicit length, so embedded NUL bytes can be tested. */
 #define T(s) s, sizeof(s) - 1

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "rules/quirks.h"
 #include "rules/topology.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The message table for iommu-audit's error codes (see ia_err.h).
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "tri.h"
+#include "core/tri.h"
 
 /** One ACPI table that was read (table acpi_table). */
 struct ia_fw_table {

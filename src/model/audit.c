@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Load the facts of one audit from the database into arrays, and keep its findings.
-#include "audit.h"
+#include "model/audit.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "firmware.h"
-#include "ia_err.h"
+#include "core/db.h"
+#include "model/firmware_model.h"
+#include "core/ia_err.h"
 
 const char *ia_level_name(enum ia_level l)
 {

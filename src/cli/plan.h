@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "audit.h"
+#include "model/audit.h"
 
 /** What the plan does with one device. */
 enum ia_plan_action {

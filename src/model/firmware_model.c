@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Load the firmware facts of one audit (units, 1:1 regions, MSI controllers) from the database into arrays.
-#include "firmware.h"
+#include "model/firmware_model.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "ia_err.h"
+#include "core/db.h"
+#include "core/ia_err.h"
 
 /* Grow *@v (elements of @size) to hold one more; zero the new one. 0 or -ENOMEM. */
 static int firmware_grow(void **v, size_t *n, size_t *cap, size_t size)

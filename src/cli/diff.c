@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `diff`: compare two audits of a host and list what changed, for drift detection in fleets.
-#include "diff.h"
+#include "cli/diff.h"
 #include "reports/report.h"
 
 #include <errno.h>

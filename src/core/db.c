@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Open and create the fact database (schema.sql), with typed bind helpers and the collection-error table.
-#include "db.h"
+#include "core/db.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "schema_sql.h"
 
 const char *ia_db_schema_sql(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Policy files: parse a strict JSON policy with jansson and apply it to an evaluated audit.
-#include "policy.h"
+#include "rules/policy.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "rules/rules.h"
 
 /** How a policy treats one rule. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `plan`: which devices go together, which drivers must go, what blocks, and the commands (never run).
-#include "plan.h"
+#include "cli/plan.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
 

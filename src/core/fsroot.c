@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Root-confined reads: openat2(RESOLVE_IN_ROOT) where the kernel has it, an equivalent walk otherwise.
-#include "fsroot.h"
+#include "core/fsroot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 #define FSROOT_MAX_LINKS 40
 #define FSROOT_PATH_MAX 4096

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "audit.h"
+#include "model/audit.h"
 
 /* The only policy format version this build reads (the file's "policy" key). */
 #define IA_POLICY_VERSION "iommu-audit-policy/1"

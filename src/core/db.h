@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "tri.h"
+#include "core/tri.h"
 
 /* Room for the longest BDF the audit keeps, with its NUL: "DDDDDDD:BB:DD.F", PCI domains up to
  * 0xfffffff (Intel VMD's start at 0x10000). The collector skips, with a finding, a function whose

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Growable list of diagnostics shared by decoders and collectors.
-#include "diag.h"
+#include "core/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>

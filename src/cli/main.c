@@ -10,16 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "model/audit.h"
 #include "collectors/collect.h"
-#include "db.h"
-#include "ia_err.h"
-#include "diff.h"
-#include "plan.h"
-#include "policy.h"
+#include "core/db.h"
+#include "core/ia_err.h"
+#include "cli/diff.h"
+#include "cli/plan.h"
+#include "rules/policy.h"
 #include "reports/report.h"
 #include "rules/rules.h"
-#include "snapshot.h"
+#include "capture/snapshot.h"
 
 /* Exit statuses of ../shared/docs/contract.md. */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };

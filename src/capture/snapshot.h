@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "fsroot.h"
+#include "core/diag.h"
+#include "core/fsroot.h"
 
 /* Limits on what an archive may unpack to (issue: hostile captures). */
 #define IA_SNAPSHOT_MAX_BYTES (1024ull * 1024 * 1024)

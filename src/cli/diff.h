@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "audit.h"
+#include "model/audit.h"
 
 /** What a diff input is. */
 enum ia_diff_input {

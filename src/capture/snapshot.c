@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Unpack capture archives safely (libarchive), and capture a host's audit inputs into a tree or archive.
 #define _XOPEN_SOURCE 700
-#include "snapshot.h"
+#include "capture/snapshot.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ia_err.h"
+#include "core/ia_err.h"
 
 /* True when @name (a relative member path) has no absolute start and no ".." component. */
 static bool snap_name_safe(const char *name)

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "db.h"
-#include "tri.h"
+#include "core/db.h"
+#include "core/tri.h"
 
 enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
 const char *ia_level_name(enum ia_level l);
