@@ -46,6 +46,9 @@ ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c repo
                      DEPS model rules decode_pcicfg PkgConfig::JANSSON PkgConfig::YAJL PkgConfig::LIBPCI
                           PkgConfig::LIBXML2)
 
-# src/cli: the commands on top (assignment plans, audit diffs; main.c is the executable's).
-ia_module(cli        SOURCES src/cli/plan.c src/cli/diff.c
-                     DEPS model topology rules reports PkgConfig::JANSSON)
+# src/cli: the commands on top: the shared stages (run.c), one file per command (cmd_*.c),
+# assignment plans (plan.c) and audit diffs (diff.c); main.c is the executable's.
+ia_module(cli        SOURCES src/cli/run.c src/cli/cmd_audit.c src/cli/cmd_collect.c src/cli/cmd_plan.c
+                             src/cli/cmd_diff.c src/cli/cmd_snapshot.c src/cli/cmd_rules.c src/cli/cmd_schema.c
+                             src/cli/plan.c src/cli/diff.c
+                     DEPS collectors capture model topology rules reports PkgConfig::JANSSON)

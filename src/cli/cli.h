@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line's shared pieces: parsed options, the stages every command runs through
+ * (collect, evaluate), output files, and one entry point per command (src/cli/cmd_*.c). */
+#ifndef IA_CLI_H
+#define IA_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "collectors/collect.h"
+#include "model/audit.h"
+
+/* Exit statuses of ../shared/docs/contract.md. */
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };
+
+enum cli_fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_NFD, FMT_MAN };
+enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum cli_failon { FAIL_ERROR, FAIL_WARNING, FAIL_NEVER };
+
+/** The parsed command line (src/cli/main.c parse_args()). */
+struct cli_opts {
+	const char *cmd;                    /* "audit", "plan", "diff", ..., "help", "version" */
+	const char *root, *snapshot, *output, *db, *from_db, *policy;
+	enum cli_fmt format;
+	enum cli_failon fail_on;
+	enum cli_color color;
+	bool predicted, names;
+	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
+	struct ia_collect_opts collect;
+};
+
+/**
+ * cli_collect() - collect the facts of the root @o names (--root DIR, --snapshot FILE unpacked to a
+ * temporary directory and removed again, else "/") into a new database (@o->db, or memory).
+ * @dbp: receives the open database; on a returned status it may be set and must be closed.
+ * Return: -1 to go on, or an exit status (EXIT_UNREADABLE: the root or nothing in it could be read;
+ * EXIT_USAGE: the database could not be created), with a message on stderr.
+ */
+int cli_collect(const struct cli_opts *o, sqlite3 **dbp);
+
+/**
+ * cli_facts() - the facts the command audits: --from-db FILE opened read-only, else cli_collect().
+ * @dbp: receives the open database when -1 is returned (the caller closes it).
+ * Return: -1 to go on, or an exit status after a message on stderr (nothing left open).
+ */
+int cli_facts(const struct cli_opts *o, sqlite3 **dbp);
+
+/**
+ * cli_evaluate() - load the model from @db, run the rules, and apply the --policy loaded by
+ * cli_load_policy() (if any). @a: zeroed by the caller; freed by the caller (ia_audit_free())
+ * whatever the result. @what: prefix of the error message ("iommu-audit", "iommu-audit diff: PATH").
+ * Return: 0, or -1 after a message on stderr (the caller exits EXIT_UNREADABLE).
+ */
+int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what);
+
+/**
+ * cli_load_policy() - parse --policy FILE once, before any collection, so a malformed file fails
+ * fast. Return: 0 (also without --policy), or EXIT_USAGE after a message on stderr.
+ */
+int cli_load_policy(const struct cli_opts *o);
+
+/** cli_open_output() - --output FILE (created, truncated) or stdout; NULL after a message on stderr. */
+FILE *cli_open_output(const struct cli_opts *o);
+
+/** cli_usage() - the usage text, on @f. */
+void cli_usage(FILE *f);
+
+/* One entry point per command; each returns the process's exit status. */
+int cli_cmd_audit(const struct cli_opts *o);     /* cmd_audit.c: audit and groups (reports) */
+int cli_cmd_collect(const struct cli_opts *o);   /* cmd_collect.c: facts into --db */
+int cli_cmd_plan(const struct cli_opts *o);      /* cmd_plan.c */
+int cli_cmd_diff(const struct cli_opts *o);      /* cmd_diff.c */
+int cli_cmd_snapshot(const struct cli_opts *o);  /* cmd_snapshot.c */
+int cli_cmd_rules(const struct cli_opts *o);     /* cmd_rules.c: the rule table, text or man page */
+int cli_cmd_schema(const struct cli_opts *o);    /* cmd_schema.c */
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `iommu-audit [audit]` and `iommu-audit groups`: evaluate the root's facts and render the report
+// (text, JSON, JUnit, NFD) or the group listing; the exit status follows --fail-on.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/db.h"
+#include "core/ia_err.h"
+#include "reports/report.h"
+
+int cli_cmd_audit(const struct cli_opts *o)
+{
+	struct ia_audit a = {0};
+	sqlite3 *db = NULL;
+	int status, rc;
+
+	if ((status = cli_facts(o, &db)) >= 0)
+		return status;
+	if (cli_evaluate(db, &a, "iommu-audit") < 0) {
+		ia_db_close(db);
+		ia_audit_free(&a);
+		return EXIT_UNREADABLE;
+	}
+	ia_db_close(db);
+
+	FILE *out = stdout;
+	if (o->output && !(out = fopen(o->output, "w"))) {
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+		ia_audit_free(&a);
+		return EXIT_USAGE;
+	}
+	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
+	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids,
+				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
+									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))),
+				     .fail_on = o->fail_on == FAIL_NEVER ? IA_FAIL_ON_NEVER :
+						o->fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR };
+	if (!strcmp(o->cmd, "groups"))
+		rc = ia_report_groups(&a, &ro, o->predicted, out);
+	else if (o->format == FMT_JSON)
+		rc = ia_report_json(&a, &ro, out);
+	else if (o->format == FMT_JUNIT)
+		rc = ia_report_junit(&a, &ro, out);
+	else if (o->format == FMT_NFD)
+		rc = ia_report_nfd(&a, &ro, out);
+	else
+		rc = ia_report_text(&a, &ro, out);
+	int werr = rc < 0 ? errno : 0; /* the failing write's reason: ENOSPC, EFBIG, EIO */
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0) {
+		if (rc >= 0 || !werr)
+			werr = errno;
+		rc = -EIO;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: %s: cannot write the report: %s\n",
+			o->output ? o->output : "standard output", werr ? strerror(werr) : ia_strerror(rc));
+		ia_audit_free(&a);
+		return EXIT_UNREADABLE;
+	}
+	size_t errors = ia_audit_count(&a, IA_LEVEL_ERROR), warnings = ia_audit_count(&a, IA_LEVEL_WARNING);
+	status = (o->fail_on == FAIL_ERROR && errors) || (o->fail_on == FAIL_WARNING && (errors || warnings))
+		 ? EXIT_FINDINGS : EXIT_OK;
+	ia_audit_free(&a);
+	return status;
+}

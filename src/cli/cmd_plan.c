@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `iommu-audit plan BDF...`: what assigning the devices takes (src/cli/plan.c), printed, never done.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "cli/plan.h"
+#include "core/db.h"
+#include "core/ia_err.h"
+
+/* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF. */
+static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
+{
+	char (*bdf)[16] = calloc((size_t)o->n_args, sizeof(*bdf));
+	const char **v = calloc((size_t)o->n_args, sizeof(*v));
+	struct ia_plan *p = NULL;
+	char err[256];
+	int rc = bdf && v ? 0 : -ENOMEM, status = EXIT_UNREADABLE;
+
+	for (int i = 0; i < o->n_args && rc == 0; i++) {
+		rc = ia_plan_normalize_bdf(o->args[i], bdf[i]);
+		v[i] = bdf[i];
+	}
+	if (rc == 0)
+		rc = ia_plan_build(a, v, (size_t)o->n_args, &p, err, sizeof(err));
+	if (rc == -ENOENT) {
+		fprintf(stderr, "iommu-audit plan: %s\n", err);
+		status = EXIT_USAGE;
+	} else if (rc < 0) {
+		fprintf(stderr, "iommu-audit plan: %s\n", ia_strerror(rc));
+	} else {
+		FILE *out = cli_open_output(o);
+		if (!out) {
+			status = EXIT_USAGE;
+		} else {
+			rc = o->format == FMT_JSON ? ia_plan_json(p, out) : ia_plan_text(p, out);
+			if (out != stdout && fclose(out) != 0)
+				rc = -EIO;
+			status = rc < 0 ? EXIT_UNREADABLE : ia_plan_feasible(p) ? EXIT_OK : EXIT_FINDINGS;
+		}
+	}
+	ia_plan_free(p);
+	free(bdf);
+	free(v);
+	return status;
+}
+
+int cli_cmd_plan(const struct cli_opts *o)
+{
+	struct ia_audit a = {0};
+	sqlite3 *db = NULL;
+	char bdf[16];
+	int status;
+
+	if (!o->n_args || (o->format != FMT_TEXT && o->format != FMT_JSON)) {
+		fprintf(stderr, "iommu-audit plan: name one or more devices (BDF), --format text or json\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < o->n_args; i++)
+		if (ia_plan_normalize_bdf(o->args[i], bdf) < 0) {
+			fprintf(stderr, "iommu-audit plan: \"%s\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)\n",
+				o->args[i]);
+			return EXIT_USAGE;
+		}
+	if ((status = cli_facts(o, &db)) >= 0)
+		return status;
+	if (cli_evaluate(db, &a, "iommu-audit") < 0) {
+		ia_db_close(db);
+		ia_audit_free(&a);
+		return EXIT_UNREADABLE;
+	}
+	ia_db_close(db);
+	status = plan_run(o, &a);
+	ia_audit_free(&a);
+	return status;
+}
