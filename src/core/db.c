@@ -89,6 +89,30 @@ static int db_user_version(sqlite3 *db, int *v)
 	return rc;
 }
 
+/* The message of a failed open, copied before the connection that owns sqlite3_errmsg()'s text is
+ * closed (that text is freed with it); one per thread, valid until the next ia_db_open() there. */
+static _Thread_local char db_open_err[256];
+
+static const char *db_errmsg_copy(sqlite3 *db)
+{
+	snprintf(db_open_err, sizeof(db_open_err), "%s", db ? sqlite3_errmsg(db) : "out of memory");
+	return db_open_err;
+}
+
+/* Schema objects already in the file (tables, views, indexes, triggers), or -1 when unreadable. */
+static int db_n_tables(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (ia_db_prepare(db, "SELECT count(*) FROM sqlite_master", &st))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 {
 	sqlite3 *db = NULL;
@@ -104,7 +128,7 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	flags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path ? path : ":memory:", &db, flags, NULL) != SQLITE_OK) {
-		*err = db ? sqlite3_errmsg(db) : "out of memory";
+		*err = db_errmsg_copy(db);
 		sqlite3_close(db);
 		return -IA_E_SQLITE;
 	}
@@ -114,8 +138,9 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		return -IA_E_SQLITE;
 	}
 	if (create) {
-		if (v != 0) {
-			*err = "the database already holds facts; give a new file";
+		if (v != 0 || db_n_tables(db) != 0) {
+			*err = v != 0 ? "the database already holds facts; give a new file"
+				      : "the file already holds another database's tables or views; give a new file";
 			sqlite3_close(db);
 			return -EEXIST;
 		}
@@ -123,7 +148,7 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", IA_DB_SCHEMA_VERSION);
 		if ((rc = ia_db_exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF")) ||
 		    (rc = ia_db_exec(db, ia_schema_sql)) || (rc = ia_db_exec(db, pragma))) {
-			*err = sqlite3_errmsg(db);
+			*err = db_errmsg_copy(db);
 			sqlite3_close(db);
 			return rc;
 		}

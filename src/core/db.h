@@ -20,11 +20,14 @@
 /**
  * ia_db_open() - open or create a fact database.
  * @path: a file, or NULL for a private in-memory database.
- * @create: true to (re)create the schema in an empty database (an existing file with tables
- *          is refused with -EEXIST so no audit silently mixes two hosts); false to open an
- *          existing database read-only and check its schema version.
- * Return: 0; -EEXIST; -IA_E_SQLITE (message in *@err, a static or sqlite3 string valid until
- * the next call); -IA_E_UNSUPPORTED when the version differs from IA_DB_SCHEMA_VERSION.
+ * @create: true to create the schema in an empty database (a file that already holds facts or
+ *          any other table is refused with -EEXIST so no audit silently mixes two hosts or
+ *          writes into a foreign database); false to open an existing database read-only and
+ *          check its schema version.
+ * @err: on failure, the reason: a static string or a per-thread copy of SQLite's message, valid
+ *       until the next ia_db_open() in the same thread (never the closed connection's own text).
+ * Return: 0; -EEXIST; -IA_E_SQLITE; -IA_E_UNSUPPORTED when the version differs from
+ * IA_DB_SCHEMA_VERSION.
  */
 int ia_db_open(sqlite3 **db, const char *path, bool create, const char **err);
 

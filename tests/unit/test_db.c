@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The fact database's open path (src/core/db.c): refusals and their messages.
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "core/db.h"
+#include "core/ia_err.h"
+
+static int scratch_setup(void **state)
+{
+	(void)state;
+	return ia_scratch_make("db") < 0 ? -1 : 0;
+}
+
+static int scratch_teardown(void **state)
+{
+	(void)state;
+	return ia_scratch_remove();
+}
+
+/* A file of another program's (a `run` table, user_version 0) is refused, not written into; the
+ * message outlives the connection (it used to point into the closed connection's memory: the
+ * schema's CREATE TABLE run failed, sqlite3_errmsg() was stored, the connection closed). */
+static void test_open_refuses_foreign_database(void **state)
+{
+	sqlite3 *raw, *db = (sqlite3 *)1;
+	const char *err = NULL;
+	const char *path = ia_sp("foreign.db");
+
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE run(x); INSERT INTO run VALUES (1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(ia_db_open(&db, path, true, &err), -EEXIST);
+	assert_null(db);
+	assert_non_null(err);
+	assert_string_equal(err, "the file already holds another database's tables or views; give a new file");
+
+	/* a view alone is another database too */
+	const char *path2 = ia_sp("view.db");
+	assert_int_equal(sqlite3_open(path2, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE VIEW host AS SELECT 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(ia_db_open(&db, path2, true, &err), -EEXIST);
+}
+
+/* SQLite's own message for a failed open survives the close (ASan catches the old use after free). */
+static void test_open_error_message_survives(void **state)
+{
+	sqlite3 *db = (sqlite3 *)1;
+	const char *err = NULL;
+
+	assert_int_equal(ia_db_open(&db, ia_sp("no/such/dir/x.db"), true, &err), -IA_E_SQLITE);
+	assert_null(db);
+	assert_non_null(err);
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", err);
+	assert_string_equal(copy, "unable to open database file");
+}
+
+/* A database this tool wrote is refused for a second collection, and opens read-only for an audit. */
+static void test_open_own_database(void **state)
+{
+	sqlite3 *db = NULL;
+	const char *err = NULL;
+	const char *path = ia_sp("facts.db");
+
+	assert_int_equal(ia_db_open(&db, path, true, &err), 0);
+	ia_db_close(db);
+	assert_int_equal(ia_db_open(&db, path, true, &err), -EEXIST);
+	assert_string_equal(err, "the database already holds facts; give a new file");
+	assert_int_equal(ia_db_open(&db, path, false, &err), 0);
+	assert_non_null(db);
+	ia_db_close(db);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_open_refuses_foreign_database),
+		T(test_open_error_message_survives),
+		T(test_open_own_database),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
