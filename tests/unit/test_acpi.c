@@ -57,7 +57,6 @@ static void test_malformed_headers(void **state)
 
 int main(void)
 {
-	ia_require_fixtures();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_dmar_header),
 		cmocka_unit_test(test_malformed_headers),

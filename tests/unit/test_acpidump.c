@@ -514,7 +514,6 @@ int main(void)
 	struct CMUnitTest tests[N_DUMP_CASES + 16];
 	size_t n = 0;
 
-	ia_require_fixtures();
 	for (size_t i = 0; i < N_DUMP_CASES; i++) {
 		memset(&tests[n], 0, sizeof(tests[n]));
 		tests[n].name = dump_cases[i].name;

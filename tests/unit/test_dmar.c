@@ -1151,7 +1151,6 @@ static void test_resolve_real_scope(void **state)
 
 int main(void)
 {
-	ia_require_fixtures();
 	enum { NCASES = sizeof(dmar_cases) / sizeof(dmar_cases[0]) };
 	struct CMUnitTest fixture_tests[NCASES];
 	char names[NCASES][96];

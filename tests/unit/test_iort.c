@@ -1180,7 +1180,6 @@ static void test_fuzz_real(void **state)
 
 int main(void)
 {
-	ia_require_fixtures();
 	struct CMUnitTest tests[] = {
 		FW_TESTS(0), FW_TESTS(1), FW_TESTS(2), FW_TESTS(3),
 		cmocka_unit_test(test_hand_built_full),

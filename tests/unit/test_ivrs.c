@@ -1341,7 +1341,6 @@ int main(void)
 	};
 
 	_Static_assert(sizeof(ivrs_cases) / sizeof(ivrs_cases[0]) == 8, "one case per ivrs-* fixture");
-	ia_require_fixtures();
 	for (size_t i = 0; i < 8; i++)
 		tests[i].name = ivrs_cases[i].dir;
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -628,6 +628,5 @@ int main(void)
 		cmocka_unit_test_teardown(test_x58_rootport_acs, remove_work),
 	};
 
-	ia_require_fixtures();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@ const char *ia_fixture(const char *rel)
 {
 	static char buf[4096];
 
+	ia_require_fixtures();
 	snprintf(buf, sizeof(buf), "%s/fixtures/%s", IA_SHARED_DIR, rel);
 	return buf;
 }
@@ -22,14 +23,14 @@ int ia_have_fixtures(void)
 {
 	struct stat st;
 
-	return stat(ia_fixture(""), &st) == 0 && S_ISDIR(st.st_mode);
+	return stat(IA_SHARED_DIR "/fixtures", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 void ia_require_fixtures(void)
 {
 	if (!ia_have_fixtures()) {
-		fprintf(stderr, "skipped: %s is absent\n", ia_fixture(""));
-		exit(IA_SKIP_EXIT);
+		fprintf(stderr, "skipped: %s/fixtures is absent\n", IA_SHARED_DIR);
+		skip();
 	}
 }
 

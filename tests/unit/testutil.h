@@ -11,11 +11,13 @@
 
 #define IA_SKIP_EXIT 77
 
-/* Path of a file under ../shared/fixtures (static buffer, overwritten per call). */
+/* Path of a file under ../shared/fixtures (static buffer, overwritten per call). Call it only from
+ * inside a cmocka test: when the folder is absent, the calling test is skipped (cmocka skip()) and
+ * the file's other tests still run. */
 const char *ia_fixture(const char *rel);
 /* True when ../shared/fixtures exists. */
 int ia_have_fixtures(void);
-/* Exit 77 (CTest "skipped") with a reason on stderr when the shared fixtures are absent. */
+/* Skip the calling cmocka test (skip(), with a reason on stderr) when the shared fixtures are absent. */
 void ia_require_fixtures(void);
 /* Read a whole file; returns malloc'd bytes and sets *len, or NULL. */
 uint8_t *ia_slurp(const char *path, size_t *len);
