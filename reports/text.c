@@ -2,6 +2,9 @@
 // The text report for people, read top-down: verdict and what fails it with the fix, then each group verdict-first.
 #include <errno.h>
 #include <pci/pci.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,23 +15,59 @@
 #include "report.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
+/* Device and class names from pci.ids through libpci. libpci's error callback must not return
+ * (its default prints and exits; a NULL one is called all the same, at the first malformed line
+ * of a pci.ids), so lookups run under setjmp() and a parse error turns names off for the rest of
+ * the report, with one message on stderr; the numbers are printed instead. */
 struct text_names {
 	struct pci_access *pacc;
+	bool broken;                /* libpci reported an error: no more lookups */
+	jmp_buf jb;                 /* where text_names_error() returns to, inside text_lookup() */
+	char msg[256];
 };
+
+static struct text_names *text_names_cur;   /* the lookup in progress (reports run on one thread) */
 
 static void text_names_warning(char *msg, ...)
 {
 	(void)msg;
 }
 
+__attribute__((noreturn)) static void text_names_error(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(text_names_cur->msg, sizeof(text_names_cur->msg), msg, ap);
+	va_end(ap);
+	longjmp(text_names_cur->jb, 1);
+}
+
+/* pci_lookup_name(@flags, @a, @b) with libpci's errors caught; NULL when there is no name. */
+static char *text_lookup(struct text_names *n, char *buf, size_t cap, int flags, int a, int b)
+{
+	if (!n->pacc || n->broken)
+		return NULL;
+	text_names_cur = n;
+	if (setjmp(n->jb)) {
+		n->broken = true;
+		n->msg[strcspn(n->msg, "\n")] = '\0';
+		fprintf(stderr, "iommu-audit: device names: %s; names are left out\n", n->msg);
+		return NULL;
+	}
+	return pci_lookup_name(n->pacc, buf, (int)cap, flags, a, b);
+}
+
 static void text_names_init(struct text_names *n, const struct ia_report_opts *o)
 {
 	n->pacc = NULL;
+	n->broken = false;
 	if (!o || !o->names)
 		return;
 	n->pacc = pci_alloc();
 	if (!n->pacc)
 		return;
+	n->pacc->error = text_names_error;
 	n->pacc->warning = text_names_warning;
 	n->pacc->debug = text_names_warning;
 	if (o->pci_ids)
@@ -48,8 +87,8 @@ static const char *text_dev_name(struct text_names *n, const struct ia_dev *d, c
 		return buf;
 	}
 	/* pci.ids only (--pci-ids): the analysing host's udev hwdb says nothing about a captured one */
-	if (n->pacc && pci_lookup_name(n->pacc, buf, (int)cap, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-				       PCI_LOOKUP_NO_HWDB | PCI_LOOKUP_NO_NUMBERS, d->vendor, d->device))
+	if (text_lookup(n, buf, cap, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_HWDB |
+			PCI_LOOKUP_NO_NUMBERS, d->vendor, d->device))
 		return buf;
 	snprintf(buf, cap, "device %04x:%04x", d->vendor, d->device);
 	return buf;
@@ -59,8 +98,8 @@ static const char *text_class_name(struct text_names *n, const struct ia_dev *d,
 {
 	if (!d->has_class)
 		return "class unreadable";
-	if (n->pacc && pci_lookup_name(n->pacc, buf, (int)cap, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS |
-				       PCI_LOOKUP_NO_HWDB, (int)(d->class_code >> 8)))
+	if (text_lookup(n, buf, cap, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+			(int)(d->class_code >> 8), 0))
 		return buf;
 	snprintf(buf, cap, "class %04x", d->class_code >> 8);
 	return buf;
