@@ -21,6 +21,7 @@ ia_test(test_plan      tests/unit/test_plan.c      DEPS cli reports)
 ia_test(test_diff      tests/unit/test_diff.c      DEPS cli reports)
 ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
 ia_test(test_names      tests/unit/test_names.c      DEPS reports)
+ia_test(test_inputs     tests/unit/test_inputs.c     DEPS reports)
 ia_test(test_load       tests/unit/test_load.c       DEPS reports)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.

@@ -60,6 +60,18 @@ int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what);
  */
 int cli_load_policy(const struct cli_opts *o);
 
+/**
+ * cli_check_inputs() - every file the command line names as input (--policy, --lspci-dump,
+ * --acpidump, --dtb, --pci-ids, --snapshot, --from-db, diff's operands) is a regular file (or,
+ * for diff's operands, a directory; --root is checked when it is opened, ia_fsroot_open()). Each is opened O_RDONLY | O_NONBLOCK, so a FIFO
+ * or a device node is refused at once instead of blocking the audit forever or reading a
+ * device's stream (issue 17, items 2 and 4), and fstat(2)ed.
+ * Return: EXIT_OK; after one message on stderr naming the option and the reason (absent,
+ * unreadable, "a FIFO, not a regular file"): EXIT_UNREADABLE for the host's own data (--snapshot,
+ * --from-db, diff's operands: contract.md's "could not be read at all"), EXIT_USAGE for the others.
+ */
+int cli_check_inputs(const struct cli_opts *o);
+
 /** cli_open_output() - --output FILE (created, truncated) or stdout; NULL after a message on stderr. */
 FILE *cli_open_output(const struct cli_opts *o);
 

@@ -161,7 +161,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "iommu-audit: --format man is for `iommu-audit rules` only\n");
 			return EXIT_USAGE;
 		}
-		int status = cli_cmds[i].policy ? cli_load_policy(&o) : EXIT_OK;
+		int status = cli_check_inputs(&o);
+		if (status == EXIT_OK && cli_cmds[i].policy)
+			status = cli_load_policy(&o);
 		return status != EXIT_OK ? status : cli_cmds[i].run(&o);
 	}
 	if (o.format == FMT_MAN) {

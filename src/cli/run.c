@@ -2,6 +2,9 @@
 // The stages every command runs through: collect the root's facts, load the model, run the rules,
 // apply the policy; and output files.
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +146,62 @@ int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what)
 		return -1;
 	}
 	return 0;
+}
+
+static const char *cli_file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" :
+	       S_ISSOCK(m) ? "a socket" : S_ISDIR(m) ? "a directory" : "not a regular file";
+}
+
+/* One input: @opt begins the message ("iommu-audit: --policy", "iommu-audit diff:"); @dir_ok: a
+ * directory is accepted too; @status: the exit status of a refusal (EXIT_UNREADABLE for the host's own data, contract.md). */
+static int cli_check_input(const char *opt, const char *path, bool dir_ok, int status)
+{
+	struct stat st;
+	int fd;
+
+	if (!path)
+		return EXIT_OK;
+	/* O_NONBLOCK: opening a FIFO without a writer returns at once; O_NOCTTY: a terminal device
+	 * never becomes the controlling one. Directories open read-only as well. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "%s %s: %s\n", opt, path, strerror(errno));
+		return status;
+	}
+	int rc = fstat(fd, &st);
+	int eno = errno;
+	close(fd);
+	if (rc < 0) {
+		fprintf(stderr, "%s %s: %s\n", opt, path, strerror(eno));
+		return status;
+	}
+	if (S_ISREG(st.st_mode) || (dir_ok && S_ISDIR(st.st_mode)))
+		return EXIT_OK;
+	fprintf(stderr, "%s %s: %s, not a regular file%s\n", opt, path, cli_file_kind(st.st_mode),
+		dir_ok ? " or a directory" : "");
+	return status;
+}
+
+int cli_check_inputs(const struct cli_opts *o)
+{
+	const struct { const char *opt, *path; int status; } in[] = {
+		{ "iommu-audit: --snapshot", o->snapshot, EXIT_UNREADABLE },
+		{ "iommu-audit: --from-db", o->from_db, EXIT_UNREADABLE },
+		{ "iommu-audit: --policy", o->policy, EXIT_USAGE },
+		{ "iommu-audit: --lspci-dump", o->collect.pci_dump, EXIT_USAGE },
+		{ "iommu-audit: --acpidump", o->collect.acpidump, EXIT_USAGE },
+		{ "iommu-audit: --dtb", o->collect.dtb, EXIT_USAGE },
+		{ "iommu-audit: --pci-ids", o->collect.pci_ids, EXIT_USAGE },
+	};
+	int status = EXIT_OK;
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]) && status == EXIT_OK; i++)
+		status = cli_check_input(in[i].opt, in[i].path, false, in[i].status);
+	if (o->cmd && !strcmp(o->cmd, "diff"))
+		for (int i = 0; i < o->n_args && status == EXIT_OK; i++)
+			status = cli_check_input("iommu-audit diff:", o->args[i], true, EXIT_UNREADABLE);
+	return status;
 }
 
 FILE *cli_open_output(const struct cli_opts *o)

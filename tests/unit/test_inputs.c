@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Input files named on the command line (src/cli/run.c cli_check_inputs()): a FIFO, a device node
+// or an absent file is refused at once with exit 2 and one line naming the option (issue 17 item 2:
+// a FIFO given as --policy, --lspci-dump, ... or to diff blocked forever; --pci-ids /nonexistent
+// silently dropped names).
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CAPTURE IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers/x86-intel-acs/run-6.12/snapshot.tar.gz"
+
+static int scratch_setup(void **state)
+{
+	(void)state;
+	if (ia_scratch_make("inputs") < 0)
+		return -1;
+	return mkfifo(ia_sp("fifo"), 0600);
+}
+
+static int scratch_teardown(void **state)
+{
+	(void)state;
+	return ia_scratch_remove();
+}
+
+/* Run "iommu-audit @args" under a 20 s timeout (124: it hung); its output into *@out. */
+static int run(const char *args, char **out)
+{
+	char cmd[2048];
+	int status = -1;
+
+	snprintf(cmd, sizeof(cmd), "timeout 20 %s %s 2>&1 </dev/null", IA_BIN, args);
+	*out = ia_run_capture(cmd, &status);
+	assert_non_null(*out);
+	return status;
+}
+
+/* exit 2 for a tool's input, 3 for the host's data (--snapshot, --from-db, diff operands) */
+static void expect_status(const char *args, int want, const char *line)
+{
+	char *out;
+	int rc = run(args, &out);
+
+	if (rc != want || strcmp(out, line))
+		fail_msg("iommu-audit %s: exit %d (want %d), output:\n%s\nwant:\n%s", args, rc, want, out, line);
+	free(out);
+}
+
+static void expect_refused(const char *args, const char *line)
+{
+	bool host = strstr(args, "--snapshot '") || strstr(args, "--from-db '") || !strncmp(args, "diff", 4);
+
+	expect_status(args, host ? 3 : 2, line);
+}
+
+static void test_fifo_inputs(void **state)
+{
+	static const char *const opts[] = { "--policy", "--lspci-dump", "--acpidump", "--dtb", "--pci-ids",
+					    "--snapshot", "--from-db" };
+	char args[1024], line[1024];
+	const char *fifo = ia_sp("fifo");
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		snprintf(args, sizeof(args), "%s '%s'", opts[i], fifo);
+		snprintf(line, sizeof(line), "iommu-audit: %s %s: a FIFO, not a regular file\n", opts[i], fifo);
+		expect_refused(args, line);
+	}
+	snprintf(args, sizeof(args), "diff '%s' '%s'", fifo, CAPTURE);
+	snprintf(line, sizeof(line), "iommu-audit diff: %s: a FIFO, not a regular file or a directory\n", fifo);
+	expect_refused(args, line);
+	snprintf(args, sizeof(args), "diff '%s' '%s'", CAPTURE, fifo);
+	snprintf(line, sizeof(line), "iommu-audit diff: %s: a FIFO, not a regular file or a directory\n", fifo);
+	expect_refused(args, line);
+	snprintf(args, sizeof(args), "plan 00:01.0 --policy '%s'", fifo);
+	snprintf(line, sizeof(line), "iommu-audit: --policy %s: a FIFO, not a regular file\n", fifo);
+	expect_refused(args, line);
+}
+
+static void test_device_and_absent_inputs(void **state)
+{
+	expect_refused("--policy /dev/null --snapshot " CAPTURE,
+		       "iommu-audit: --policy /dev/null: a character device, not a regular file\n");
+	expect_refused("--pci-ids /dev/zero --snapshot " CAPTURE,
+		       "iommu-audit: --pci-ids /dev/zero: a character device, not a regular file\n");
+	expect_refused("--pci-ids /nonexistent-ia --snapshot " CAPTURE,
+		       "iommu-audit: --pci-ids /nonexistent-ia: No such file or directory\n");
+	expect_refused("--lspci-dump /nonexistent-ia",
+		       "iommu-audit: --lspci-dump /nonexistent-ia: No such file or directory\n");
+}
+
+/* A regular input is still taken. */
+static void test_regular_inputs(void **state)
+{
+	char *out;
+
+	assert_int_equal(run("groups --fail-on never --snapshot " CAPTURE, &out), 0);
+	assert_non_null(strstr(out, "IOMMU group 0:"));
+	free(out);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_fifo_inputs),
+		T(test_device_and_absent_inputs),
+		T(test_regular_inputs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
