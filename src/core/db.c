@@ -113,6 +113,71 @@ static int db_n_tables(sqlite3 *db)
 	return n;
 }
 
+/* The SQL work a read-only database may cost: SQLite virtual-machine instructions, counted by a
+ * progress handler every IA_DB_PROGRESS_STEP of them. A hostile --from-db file can hold a view
+ * whose recursion never ends under a table's name; without a budget the audit would hang. */
+#define IA_DB_PROGRESS_STEP 1000
+
+struct db_budget {
+	uint64_t steps;                     /* progress callbacks so far */
+};
+
+static int db_progress(void *arg)
+{
+	struct db_budget *b = arg;
+
+	return ++b->steps > IA_DB_WORK_BUDGET / IA_DB_PROGRESS_STEP;
+}
+
+static void db_budget_unused(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	sqlite3_result_null(c);
+}
+
+/* Attach a work budget to @db: the counter is owned by a connection-private SQL function whose
+ * destructor frees it when the connection closes. 0 or -IA_E_SQLITE. */
+static int db_set_budget(sqlite3 *db)
+{
+	struct db_budget *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return -IA_E_SQLITE;
+	if (sqlite3_create_function_v2(db, "ia_work_budget", 0, SQLITE_UTF8, b, db_budget_unused, NULL, NULL,
+				       free) != SQLITE_OK)
+		return -IA_E_SQLITE;   /* SQLite called the destructor (free) on failure */
+	sqlite3_progress_handler(db, IA_DB_PROGRESS_STEP, db_progress, b);
+	return 0;
+}
+
+/* "file:" URI of @path with immutable=1 (https://www.sqlite.org/uri.html): every byte but the
+ * unreserved ones and '/' percent-encoded. NULL when it does not fit @cap. */
+static const char *db_immutable_uri(const char *path, char *uri, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	if (cap < 32)
+		return NULL;
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (n + 4 >= cap)
+			return NULL;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/') {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 15];
+		}
+	}
+	if (n + sizeof("?immutable=1") > cap)
+		return NULL;
+	memcpy(uri + n, "?immutable=1", sizeof("?immutable=1"));
+	return uri;
+}
+
 int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 {
 	sqlite3 *db = NULL;
@@ -127,7 +192,18 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 	 * first use, and SQLITE_MISUSE after that is harmless (the library's defaults stay). */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	flags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path ? path : ":memory:", &db, flags, NULL) != SQLITE_OK) {
+	/* Read-only opens are immutable: no journal, no -wal/-shm beside the file, no lock taken
+	 * (an audit only reads; a WAL-mode file otherwise gains its -wal and -shm). */
+	char uri[8192];
+	const char *name = path ? path : ":memory:";
+	if (!create && path) {
+		if (!(name = db_immutable_uri(path, uri, sizeof(uri)))) {
+			*err = "the database's path is too long";
+			return -IA_E_SQLITE;
+		}
+		flags |= SQLITE_OPEN_URI;
+	}
+	if (sqlite3_open_v2(name, &db, flags, NULL) != SQLITE_OK) {
 		*err = db_errmsg_copy(db);
 		sqlite3_close(db);
 		return -IA_E_SQLITE;
@@ -156,6 +232,10 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		*err = "the database was written by an incompatible iommu-audit schema version";
 		sqlite3_close(db);
 		return -IA_E_UNSUPPORTED;
+	} else if (db_set_budget(db) < 0) {
+		*err = "out of memory";
+		sqlite3_close(db);
+		return -IA_E_SQLITE;
 	}
 	*out = db;
 	return 0;

@@ -17,13 +17,20 @@
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
 #define IA_DB_SCHEMA_VERSION 4
 
+/* The SQL work allowed on a database opened read-only (virtual-machine instructions, see
+ * sqlite3_progress_handler()): a query past it fails with SQLITE_INTERRUPT. Loading the facts of a
+ * 16,384-function host takes well under a hundredth of it. */
+#define IA_DB_WORK_BUDGET (1ull << 28)
+
 /**
  * ia_db_open() - open or create a fact database.
  * @path: a file, or NULL for a private in-memory database.
  * @create: true to create the schema in an empty database (a file that already holds facts or
  *          any other table is refused with -EEXIST so no audit silently mixes two hosts or
- *          writes into a foreign database); false to open an existing database read-only and
- *          check its schema version.
+ *          writes into a foreign database); false to open an existing database read-only,
+ *          immutable (no journal, no -wal/-shm files, no lock: the audit writes nothing beside
+ *          it) with a budget of IA_DB_WORK_BUDGET instructions of SQL work (a hostile file's
+ *          endless recursive view fails instead of hanging), and check its schema version.
  * @err: on failure, the reason: a static string or a per-thread copy of SQLite's message, valid
  *       until the next ia_db_open() in the same thread (never the closed connection's own text).
  * Return: 0; -EEXIST; -IA_E_SQLITE; -IA_E_UNSUPPORTED when the version differs from

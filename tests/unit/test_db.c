@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "core/db.h"
@@ -77,6 +79,43 @@ static void test_open_own_database(void **state)
 	ia_db_close(db);
 }
 
+/* Opening a WAL-mode database for an audit writes nothing beside it (no -wal, no -shm: issue 17
+ * item 3), and a query that never ends is stopped by the work budget (a recursive view). */
+static void test_read_only_is_immutable_and_bounded(void **state)
+{
+	sqlite3 *db = NULL, *raw;
+	const char *err = NULL;
+	const char *path = ia_sp("wal.db");
+	char side[600];
+	struct stat st;
+
+	assert_int_equal(ia_db_open(&db, path, true, &err), 0);
+	ia_db_close(db);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+
+	assert_int_equal(ia_db_open(&db, path, false, &err), 0);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pci_function", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	sqlite3_finalize(q);
+	/* an endless recursion ends with SQLITE_INTERRUPT once the budget is spent */
+	assert_int_equal(sqlite3_prepare_v2(db, "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r)"
+					    " SELECT count(*) FROM r", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_INTERRUPT);
+	sqlite3_finalize(q);
+	ia_db_close(db);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	assert_int_equal(stat(side, &st), -1);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	assert_int_equal(stat(side, &st), -1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -85,6 +124,7 @@ int main(void)
 		T(test_open_refuses_foreign_database),
 		T(test_open_error_message_survives),
 		T(test_open_own_database),
+		T(test_read_only_is_immutable_and_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
