@@ -2,6 +2,7 @@
 # One line per test executable; a test whose source or module is absent is skipped.
 ia_test(test_core      tests/unit/test_core.c      DEPS core capture)
 ia_test(test_db        tests/unit/test_db.c        DEPS core)
+ia_test(test_helpers   tests/unit/test_helpers.c   DEPS core)
 ia_test(test_collect   tests/unit/test_collect.c   DEPS collectors)
 ia_test(test_pcicfg    tests/unit/test_pcicfg.c    DEPS decode_pcicfg)
 ia_test(test_sysfs     tests/unit/test_sysfs.c     DEPS decode_sysfs)

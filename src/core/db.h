@@ -9,10 +9,10 @@
 
 #include "core/tri.h"
 
-/* Room for the longest BDF the audit keeps, with its NUL: "DDDDDDD:BB:DD.F", PCI domains up to
- * 0xfffffff (Intel VMD's start at 0x10000). The collector skips, with a finding, a function whose
- * name is longer; struct ia_dev and the topology model hold BDFs in buffers of this size. */
-#define IA_BDF_MAX 16
+/* Room for the longest canonical BDF with its NUL: "ffffffff:ff:1f.7", PCI domains up to 8 hex
+ * digits (Intel VMD's start at 0x10000); IA_BDF_BUFSZ of core/bdf.h. struct ia_dev and the
+ * topology model hold BDFs in buffers of this size. */
+#define IA_BDF_MAX 17
 
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
 #define IA_DB_SCHEMA_VERSION 4

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Text helpers: the one strict UTF-8 decoder and sanitiser, and the one string builder.
+#include "core/text.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- UTF-8 ---------------------------------------------------------------------------- */
+
+size_t ia_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned c = p[0];
+	size_t len;
+	uint32_t v;
+	unsigned lo = 0x80, hi = 0xbf;   /* the range of the second byte (Table 3-7) */
+
+	if (c < 0x80) {
+		if (cp)
+			*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;              /* overlong below U+0800 */
+		else if (c == 0xed)
+			hi = 0x9f;              /* U+D800..U+DFFF, surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;              /* overlong below U+10000 */
+		else if (c == 0xf4)
+			hi = 0x8f;              /* above U+10FFFF */
+	} else {
+		return 0;                       /* continuation byte, C0, C1, F5..FF */
+	}
+	for (size_t i = 1; i < len; i++) {
+		if (i >= n)
+			return IA_UTF8_SHORT;
+		unsigned d = p[i];
+		if (i == 1 ? (d < lo || d > hi) : (d & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (d & 0x3f);
+	}
+	if (cp)
+		*cp = v;
+	return len;
+}
+
+size_t ia_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = ia_utf8_decode(p + i, n - i, NULL);
+		if (l == 0 || l == IA_UTF8_SHORT)
+			return i;
+		i += l;
+	}
+	return n;
+}
+
+bool ia_text_keeps(enum ia_text_profile profile, uint32_t cp)
+{
+	switch (profile) {
+	case IA_TEXT_JSON:
+		return true;
+	case IA_TEXT_XML:
+		return cp >= 0x20 ? cp != 0xfffe && cp != 0xffff : cp == '\t' || cp == '\n' || cp == '\r';
+	case IA_TEXT_TERMINAL:
+		return cp >= 0x20 ? cp != 0x7f && (cp < 0x80 || cp > 0x9f) : cp == '\t' || cp == '\n';
+	}
+	return false;
+}
+
+const char *ia_text_replacement(enum ia_text_profile profile)
+{
+	return profile == IA_TEXT_TERMINAL ? "?" : "\xef\xbf\xbd";
+}
+
+/* Write one replacement to @o; the bytes written. */
+static size_t text_repl(enum ia_text_profile profile, char *o)
+{
+	if (profile == IA_TEXT_TERMINAL) {
+		*o = '?';
+		return 1;
+	}
+	memcpy(o, "\xef\xbf\xbd", 3);
+	return 3;
+}
+
+/* One step over @p[0..@n): write what the sequence at @p becomes; the bytes consumed, 0 when
+ * @p holds only a proper prefix and @final is false (wait for more). */
+static size_t text_step(enum ia_text_profile profile, const unsigned char *p, size_t n, bool final,
+			char *o, size_t *w)
+{
+	uint32_t cp;
+	size_t l = ia_utf8_decode(p, n, &cp);
+
+	if (l == IA_UTF8_SHORT && !final)
+		return 0;
+	if (l == 0 || l == IA_UTF8_SHORT) {
+		*w += text_repl(profile, o + *w);
+		return 1;
+	}
+	if (ia_text_keeps(profile, cp)) {
+		memcpy(o + *w, p, l);
+		*w += l;
+	} else {
+		*w += text_repl(profile, o + *w);
+	}
+	return l;
+}
+
+size_t ia_text_sanitize(const char *s, size_t n, enum ia_text_profile profile, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, w = 0;
+
+	while (i < n) {
+		/* runs of kept ASCII are copied as they are */
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[w++] = (char)p[i++];
+			continue;
+		}
+		i += text_step(profile, p + i, n - i, true, out, &w);
+	}
+	return w;
+}
+
+char *ia_text_sanitize_dup(const char *s, enum ia_text_profile profile)
+{
+	size_t n;
+	char *r;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n > (SIZE_MAX - 1) / 3 || !(r = malloc(IA_TEXT_SANITIZED_MAX(n) + 1)))
+		return NULL;
+	r[ia_text_sanitize(s, n, profile, r)] = '\0';
+	return r;
+}
+
+size_t ia_text_stream_put(struct ia_text_stream *t, const char *s, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0, i = 0;
+
+	/* finish a sequence held back from the previous piece, one byte at a time */
+	while (t->npend && i < n) {
+		t->pend[t->npend++] = p[i++];
+		while (t->npend) {
+			size_t used = text_step(t->profile, t->pend, t->npend, false, out, &w);
+			if (!used)
+				break;
+			memmove(t->pend, t->pend + used, t->npend - used);
+			t->npend -= used;
+		}
+	}
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[w++] = (char)p[i++];
+			continue;
+		}
+		size_t used = text_step(t->profile, p + i, n - i, false, out, &w);
+		if (!used) {
+			/* a proper prefix up to the end of the piece: at most 3 bytes */
+			memcpy(t->pend, p + i, n - i);
+			t->npend = n - i;
+			break;
+		}
+		i += used;
+	}
+	return w;
+}
+
+size_t ia_text_stream_end(struct ia_text_stream *t, char *out)
+{
+	size_t w = 0;
+
+	while (t->npend) {
+		size_t used = text_step(t->profile, t->pend, t->npend, true, out, &w);
+		memmove(t->pend, t->pend + used, t->npend - used);
+		t->npend -= used;
+	}
+	return w;
+}
+
+/* ---- string building ------------------------------------------------------------------ */
+
+void ia_sb_init(struct ia_sb *b)
+{
+	*b = (struct ia_sb){ 0 };
+}
+
+void ia_sb_init_fixed(struct ia_sb *b, char *buf, size_t size)
+{
+	*b = (struct ia_sb){ .s = size ? buf : NULL, .cap = size, .fixed = true };
+	if (size)
+		buf[0] = '\0';
+	else
+		b->err = -EINVAL;
+}
+
+/* Make room for @add more bytes and the NUL in a heap builder; 0 or the sticky error. */
+static int sb_room(struct ia_sb *b, size_t add)
+{
+	size_t need, ncap;
+	char *ns;
+
+	if (add > SIZE_MAX - 1 - b->len)
+		return b->err = -EOVERFLOW;
+	need = b->len + add + 1;
+	if (need <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 64;
+	while (ncap < need)
+		ncap = ncap <= SIZE_MAX / 2 ? ncap * 2 : need;
+	if (!(ns = realloc(b->s, ncap)))
+		return b->err = -ENOMEM;
+	b->s = ns;
+	b->cap = ncap;
+	return 0;
+}
+
+int ia_sb_vprintf(struct ia_sb *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int r;
+
+	if (b->err)
+		return b->err;
+	if (b->fixed) {
+		size_t room = b->cap - b->len;
+		r = vsnprintf(b->s + b->len, room, fmt, ap);
+		if (r < 0)
+			return b->err = -EINVAL;
+		if ((size_t)r >= room) {
+			b->len = b->cap - 1;
+			b->truncated = true;
+			return -E2BIG;
+		}
+		b->len += (size_t)r;
+		return 0;
+	}
+	va_copy(aq, ap);
+	r = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, aq);
+	va_end(aq);
+	if (r < 0)
+		return b->err = -EINVAL;
+	if (!b->s || (size_t)r >= b->cap - b->len) {
+		if (sb_room(b, (size_t)r))
+			return b->err;
+		if (vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) != r)
+			return b->err = -EINVAL;
+	}
+	b->len += (size_t)r;
+	return 0;
+}
+
+int ia_sb_printf(struct ia_sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ia_sb_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int ia_sb_append(struct ia_sb *b, const char *s, size_t n)
+{
+	if (b->err)
+		return b->err;
+	if (b->fixed) {
+		size_t room = b->cap - 1 - b->len;
+		size_t k = n < room ? n : room;
+		memcpy(b->s + b->len, s, k);
+		b->len += k;
+		b->s[b->len] = '\0';
+		if (k < n) {
+			b->truncated = true;
+			return -E2BIG;
+		}
+		return 0;
+	}
+	if (sb_room(b, n))
+		return b->err;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+int ia_sb_puts(struct ia_sb *b, const char *s)
+{
+	return ia_sb_append(b, s, strlen(s));
+}
+
+const char *ia_sb_str(const struct ia_sb *b)
+{
+	return b->s ? b->s : "";
+}
+
+char *ia_sb_take(struct ia_sb *b)
+{
+	char *r;
+
+	if (b->err) {
+		ia_sb_free(b);
+		return NULL;
+	}
+	if (b->fixed)
+		return strdup(b->s);
+	r = b->s ? b->s : strdup("");
+	ia_sb_init(b);
+	return r;
+}
+
+void ia_sb_free(struct ia_sb *b)
+{
+	if (!b)
+		return;
+	if (!b->fixed)
+		free(b->s);
+	ia_sb_init(b);
+}
