@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/array.h"
 #include "fuzz.h"
 
 /* Defined by the harnesses that need set-up (weak: absent in the others). */
@@ -50,7 +51,7 @@ static size_t replay_dir(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
-	size_t n = 0, done = 0;
+	size_t n = 0, cap = 0, done = 0;
 
 	if (!d) {
 		perror(dir);
@@ -59,9 +60,10 @@ static size_t replay_dir(const char *dir)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof(*names));
-		if (!names || !(names[n] = strdup(e->d_name)))
+		char **nv = ia_array_grow(names, &cap, n + 1, sizeof(*names));
+		if (!nv || !(nv[n] = strdup(e->d_name)))
 			exit(1);
+		names = nv;
 		n++;
 	}
 	closedir(d);

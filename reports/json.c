@@ -8,71 +8,10 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+#include "core/text.h"
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "report.h"
-
-/* Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), 0 if none. */
-static size_t json_utf8_len(const unsigned char *p)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (c == 0xe0 && p[1] < 0xa0) ||
-		    (c == 0xed && p[1] >= 0xa0))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80 ||
-		    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Length of @s when all of it is valid UTF-8, else (size_t)-1. */
-static size_t json_utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (;;) {
-		while (*p && *p < 0x80)
-			p++;
-		if (!*p)
-			return (size_t)(p - (const unsigned char *)s);
-		size_t l = json_utf8_len(p);
-		if (!l)
-			return (size_t)-1;
-		p += l;
-	}
-}
-
-/* Copy @s into @o (room for 3 * strlen(@s) bytes), each byte that starts no valid UTF-8 sequence
- * as U+FFFD; the length written (no NUL). */
-static size_t json_utf8_fix(const char *s, char *o)
-{
-	char *start = o;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t l = json_utf8_len(p);
-		if (l) {
-			memcpy(o, p, l);
-			o += l;
-			p += l;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			p++;
-		}
-	}
-	return (size_t)(o - start);
-}
 
 json_t *ia_json_text(const char *s)
 {
@@ -81,10 +20,9 @@ json_t *ia_json_text(const char *s)
 	json_t *j = json_string(s);
 	if (j)
 		return j;
-	char *buf = malloc(strlen(s) * 3 + 1);
+	char *buf = ia_text_sanitize_dup(s, IA_TEXT_JSON);
 	if (!buf)
 		return NULL;
-	buf[json_utf8_fix(s, buf)] = '\0';
 	j = json_string(buf);
 	free(buf);
 	return j;
@@ -234,12 +172,12 @@ static void jw_text(struct jw *w, const char *s)
 		jw_null(w);
 		return;
 	}
-	size_t n = json_utf8_valid(s);
-	if (n != (size_t)-1) {
+	size_t len = strlen(s), n = ia_utf8_valid(s, len);
+	if (n == len) {
 		jw_raw(w, s, n);
 		return;
 	}
-	n = strlen(s) * 3;
+	n = IA_TEXT_SANITIZED_MAX(len);
 	if (n > w->scratch_cap) {
 		char *nb = realloc(w->scratch, n);
 		if (!nb) {
@@ -249,7 +187,7 @@ static void jw_text(struct jw *w, const char *s)
 		w->scratch = nb;
 		w->scratch_cap = n;
 	}
-	jw_raw(w, w->scratch, json_utf8_fix(s, w->scratch));
+	jw_raw(w, w->scratch, ia_text_sanitize(s, len, IA_TEXT_JSON, w->scratch));
 }
 
 static void jw_tri(struct jw *w, enum ia_tri t)

@@ -3,10 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/chvalid.h>
-#include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
+#include "core/text.h"
 #include "report.h"
 #include "rules/rules.h"
 
@@ -18,34 +17,6 @@ struct junit_w {
 	xmlTextWriterPtr w;
 	bool bad;
 };
-
-/*
- * A copy of @s holding only characters XML 1.0 allows (production [2] Char): C0 controls other
- * than tab, LF and CR, U+FFFE, U+FFFF and malformed UTF-8 become U+FFFD. NULL on -ENOMEM.
- */
-static char *junit_clean(const char *s)
-{
-	size_t n = strlen(s), o = 0;
-	char *r = malloc(n * 3 + 1);   /* each input byte yields at most the 3 bytes of U+FFFD */
-
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		int len = (int)(n - i > 4 ? 4 : n - i);
-		int c = xmlGetUTF8Char((const xmlChar *)s + i, &len);
-		if (c < 0 || len <= 0 || !xmlIsCharQ(c)) {
-			memcpy(r + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i += (c < 0 || len <= 0) ? 1 : (size_t)len;
-			continue;
-		}
-		memcpy(r + o, s + i, (size_t)len);
-		o += (size_t)len;
-		i += (size_t)len;
-	}
-	r[o] = 0;
-	return r;
-}
 
 static void jw_start(struct junit_w *j, const char *name)
 {
@@ -65,7 +36,7 @@ static void jw_attr(struct junit_w *j, const char *name, const char *value)
 
 	if (j->bad)
 		return;
-	if (!(c = junit_clean(value)) || xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(value, IA_TEXT_XML)) || xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }
@@ -84,7 +55,7 @@ static void jw_text(struct junit_w *j, const char *s)
 
 	if (j->bad)
 		return;
-	if (!(c = junit_clean(s)) || xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(s, IA_TEXT_XML)) || xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }

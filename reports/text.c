@@ -12,6 +12,7 @@
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "core/ia_err.h"
+#include "core/text.h"
 #include "report.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
@@ -169,15 +170,17 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 	for (size_t i = 0; i < fw->n_units; i++) {
 		const struct ia_fw_unit *u = &fw->units[i];
 		char lead[512];
-		int n = snprintf(lead, sizeof(lead), "    unit %s (%s, %s)", u->name, u->kind, u->source);
+		struct ia_sb b;
+		ia_sb_init_fixed(&b, lead, sizeof(lead));
+		ia_sb_printf(&b, "    unit %s (%s, %s)", u->name, u->kind, u->source);
 		if (u->has_segment)
-			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " segment %u", u->segment);
+			ia_sb_printf(&b, " segment %u", u->segment);
 		if (u->has_base)
-			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " base 0x%llx", (unsigned long long)u->base);
+			ia_sb_printf(&b, " base 0x%llx", (unsigned long long)u->base);
 		if (u->include_pci_all == IA_YES)
-			n += snprintf(lead + n, sizeof(lead) - (size_t)n, " INCLUDE_PCI_ALL");
-		snprintf(lead + n, sizeof(lead) - (size_t)n, ": %zu device%s%s", u->n_devices,
-			 u->n_devices == 1 ? "" : "s", u->n_devices ? " " : "");
+			ia_sb_puts(&b, " INCLUDE_PCI_ALL");
+		ia_sb_printf(&b, ": %zu device%s%s", u->n_devices, u->n_devices == 1 ? "" : "s",
+			     u->n_devices ? " " : "");
 		text_list(out, lead, u->devices, u->n_devices, 8);
 	}
 	if (fw->n_regions)
@@ -204,55 +207,35 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 
 /*
  * The text reports print strings from the audited host (driver names, paths, firmware strings),
- * and a capture may come from anywhere: they go through this filter, which replaces C0 controls
- * other than LF and tab, DEL, C1 controls (raw 0x80-0x9f or UTF-8 encoded) and malformed UTF-8
- * with '?', so a report never carries a terminal escape sequence it did not write itself.
+ * and a capture may come from anywhere: they go through this filter, ia_text_stream_put() with
+ * IA_TEXT_TERMINAL, which replaces C0 controls other than LF and tab, DEL, C1 controls and each
+ * byte that starts no well-formed UTF-8 sequence (raw 0x80-0x9f among them) with '?', so a report
+ * never carries a terminal escape sequence it did not write itself.
  * The renderer's own colour sequences go to the underlying stream directly (text_on/text_off).
  */
 struct text_filter {
 	FILE *out;
-	unsigned char pend[4];   /* an incomplete UTF-8 sequence carried across writes */
-	size_t npend, need;
+	struct ia_text_stream st;   /* holds a sequence split between two writes */
 };
 
-static void text_filter_flush_bad(struct text_filter *t)
-{
-	for (size_t i = 0; i < t->npend; i++)
-		fputc('?', t->out);
-	t->npend = t->need = 0;
-}
-
+/* Write what the filter gives for @buf[0..@len) in pieces of a fixed buffer. */
 static ssize_t text_filter_write(void *cookie, const char *buf, size_t len)
 {
 	struct text_filter *t = cookie;
+	char o[IA_TEXT_SANITIZED_MAX(512 + 3)];
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-		if (t->need) {
-			if ((c & 0xc0) == 0x80) {
-				t->pend[t->npend++] = c;
-				if (t->npend < t->need)
-					continue;
-				/* complete: refuse C1 controls (U+0080..U+009F = C2 80..C2 9F) */
-				if (t->need == 2 && t->pend[0] == 0xc2 && t->pend[1] < 0xa0)
-					fputc('?', t->out);
-				else
-					fwrite(t->pend, 1, t->npend, t->out);
-				t->npend = t->need = 0;
-				continue;
-			}
-			text_filter_flush_bad(t);
-		}
-		if (c < 0x80)
-			fputc(c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', t->out);
-		else if (c >= 0xc2 && c <= 0xf4) {
-			t->pend[0] = c;
-			t->npend = 1;
-			t->need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		} else
-			fputc('?', t->out);
+	for (size_t i = 0; i < len; i += 512) {
+		size_t k = len - i < 512 ? len - i : 512;
+		fwrite(o, 1, ia_text_stream_put(&t->st, buf + i, k, o), t->out);
 	}
 	return ferror(t->out) ? -1 : (ssize_t)len;
+}
+
+static void text_filter_flush_bad(struct text_filter *t)
+{
+	char o[IA_TEXT_SANITIZED_MAX(3)];
+
+	fwrite(o, 1, ia_text_stream_end(&t->st, o), t->out);
 }
 
 static int text_filter_close(void *cookie)
@@ -267,7 +250,7 @@ static FILE *text_filter_open(struct text_filter *t, FILE *out)
 	static const cookie_io_functions_t io = { .write = text_filter_write, .close = text_filter_close };
 	FILE *f;
 
-	*t = (struct text_filter){ .out = out };
+	*t = (struct text_filter){ .out = out, .st = { .profile = IA_TEXT_TERMINAL } };
 	if ((f = fopencookie(t, "w", io)))
 		setvbuf(f, NULL, _IONBF, 0);
 	return f;
@@ -297,6 +280,7 @@ FILE *ia_report_safe_open(FILE *out)
 	if (!t)
 		return NULL;
 	t->out = out;
+	t->st.profile = IA_TEXT_TERMINAL;
 	if (!(f = fopencookie(t, "w", io)))
 		free(t);
 	else

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
+#include "core/bdf.h"
 #include "core/ia_err.h"
+#include "core/text.h"
 #include "quirks.h"
 
 /* One memoised pci_acs_enabled(fn, REQ_ACS_FLAGS) answer. */
@@ -49,10 +52,9 @@ struct ia_topo_model {
 
 /* ---------------------------------------------------------------- helpers */
 
-const char *ia_topo_bdf(const struct ia_topo_fn *f, char buf[16])
+const char *ia_topo_bdf(const struct ia_topo_fn *f, char buf[IA_BDF_BUFSZ])
 {
-	snprintf(buf, 16, "%04x:%02x:%02x.%x", f->domain, f->bus_nr, f->devfn >> 3, f->devfn & 7);
-	return buf;
+	return ia_bdf_format(ia_bdf_from_devfn(f->domain, f->bus_nr, f->devfn), buf);
 }
 
 static bool topo_mask_test(const uint32_t mask[8], unsigned devfn)
@@ -120,16 +122,12 @@ static const char *topo_kind(const struct ia_topo_fn *f)
 static const char *topo_acs_names(uint16_t bits, char buf[40])
 {
 	static const char *const names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
-	size_t n = 0;
+	struct ia_sb b;
 
-	buf[0] = 0;
-	for (unsigned i = 0; i < 7; i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		n += (size_t)snprintf(buf + n, 40 - n, "%s%s", n ? "," : "", names[i]);
-		if (n >= 40)
-			break;
-	}
+	ia_sb_init_fixed(&b, buf, 40);
+	for (unsigned i = 0; i < 7; i++)
+		if (bits & (1u << i))
+			ia_sb_printf(&b, "%s%s", b.len ? "," : "", names[i]);
 	return buf;
 }
 
@@ -266,7 +264,7 @@ static int topo_cmp_slot(const void *a, const void *b, void *ctx)
 
 static int topo_validate(const struct ia_topo_model *m, struct ia_diags *d)
 {
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 	int first = 0;
 	size_t i;
 
@@ -1041,17 +1039,13 @@ static void topo_clause(struct topo_pred *P, size_t g, const char *fmt, ...)
 		c->dropped++;
 		return;
 	}
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 2;
-		char **nv = realloc(c->v, nc * sizeof(*nv));
+	char **nv = ia_array_grow(c->v, &c->cap, c->n + 1, sizeof(*nv));
 
-		if (!nv) {
-			P->err = -ENOMEM;
-			return;
-		}
-		c->v = nv;
-		c->cap = nc;
+	if (!nv) {
+		P->err = -ENOMEM;
+		return;
 	}
+	c->v = nv;
 	c->v[c->n] = strdup(buf);
 	if (!c->v[c->n]) {
 		P->err = -ENOMEM;
@@ -1091,7 +1085,7 @@ static const char *topo_acs_text(const struct topo_acs_memo *a, char buf[128])
 
 static void topo_note_acs(struct topo_pred *P, size_t fn, const struct topo_acs_memo *a)
 {
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 
 	if (a->v == IA_UNKNOWN)
 		topo_uncertain(P, "ACS of %s unknown: %s (treated as not enabled)",
@@ -1105,7 +1099,7 @@ static void topo_alias_clause(struct topo_pred *P, size_t g, size_t p, size_t t)
 	size_t dst = src == p ? t : p;
 	const struct ia_topo_fn *f = &m->fns[src];
 	const struct ia_topo_alias_info *a = &m->alias[src];
-	char bdf[16], bdf2[16];
+	char bdf[IA_BDF_BUFSZ], bdf2[IA_BDF_BUFSZ];
 
 	if (topo_mask_test(m->quirk_mask[src], m->fns[dst].devfn) && a->has_quirk) {
 		const struct ia_dma_alias_quirk *q = &ia_dma_alias_quirk_table[a->quirk_row];
@@ -1197,7 +1191,7 @@ static int topo_step1_cb(const struct ia_topo_model *m, size_t dev, uint32_t dom
 			 bool uncertain, void *ctx)
 {
 	struct topo_pred *P = ctx;
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 
 	(void)domain;
 	(void)rid;
@@ -1216,7 +1210,7 @@ static int topo_step1_cb(const struct ia_topo_model *m, size_t dev, uint32_t dom
 static void topo_bridge_clause(struct topo_pred *P, size_t g, size_t br)
 {
 	const struct ia_topo_fn *f = &P->m->fns[br];
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 
 	ia_topo_bdf(f, bdf);
 	if (f->hdr_type == 0) /* not a bridge: the alias walk began at pci_real_dma_dev() */
@@ -1239,7 +1233,7 @@ static void topo_path_clause(struct topo_pred *P, size_t g, size_t br)
 	struct ia_topo_model *m = P->m;
 	const struct topo_path_memo *pm = &m->path_memo[br];
 	size_t fail = pm->has_fail ? pm->fail : br;
-	char bdf[16], fbdf[16], txt[128];
+	char bdf[IA_BDF_BUFSZ], fbdf[IA_BDF_BUFSZ], txt[128];
 
 	ia_topo_bdf(&m->fns[br], bdf);
 	if (fail == br)
@@ -1253,22 +1247,19 @@ static void topo_path_clause(struct topo_pred *P, size_t g, size_t br)
 
 static int topo_new_group(struct topo_pred *P, size_t *g)
 {
-	if (P->g->n_groups == P->cap_groups) {
-		size_t nc = P->cap_groups ? P->cap_groups * 2 : 16;
-		struct topo_clauses *ncl = realloc(P->cl, nc * sizeof(*ncl));
+	/* two parallel arrays of one capacity: each grows the same way, new slots zeroed */
+	size_t need = P->g->n_groups + 1, ccl = P->cap_groups, cg = P->cap_groups;
+	struct topo_clauses *ncl = ia_array_grow(P->cl, &ccl, need, sizeof(*ncl));
 
-		if (!ncl)
-			return -ENOMEM;
-		P->cl = ncl;
-		memset(P->cl + P->cap_groups, 0, (nc - P->cap_groups) * sizeof(*ncl));
-		struct ia_topo_group *ng = realloc(P->g->groups, nc * sizeof(*ng));
+	if (!ncl)
+		return -ENOMEM;
+	P->cl = ncl;
+	struct ia_topo_group *ng = ia_array_grow(P->g->groups, &cg, need, sizeof(*ng));
 
-		if (!ng)
-			return -ENOMEM;
-		P->g->groups = ng;
-		memset(P->g->groups + P->cap_groups, 0, (nc - P->cap_groups) * sizeof(*ng));
-		P->cap_groups = nc;
-	}
+	if (!ng)
+		return -ENOMEM;
+	P->g->groups = ng;
+	P->cap_groups = ccl < cg ? ccl : cg;
 	*g = P->g->n_groups++;
 	return 0;
 }
@@ -1278,7 +1269,7 @@ static void topo_join(struct topo_pred *P, size_t dev, size_t g, enum ia_grp_rul
 {
 	struct ia_topo_fn_group *r = &P->g->fn[dev];
 	struct ia_topo_group *grp = &P->g->groups[g];
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 
 	if (P->m->alias[dev].alias_unpredictable)
 		topo_uncertain(P, "Switchtec NTB %s: its DMA aliases are read from device MMIO at boot "
@@ -1324,7 +1315,7 @@ static int topo_device_group(struct topo_pred *P, size_t dev)
 	for (unsigned guard = 0; guard <= IA_TOPO_MAX_DEPTH && !m->buses[b].is_root;
 	     guard++, b = m->buses[b].parent) {
 		struct topo_path_memo pm;
-		char bdf[16];
+		char bdf[IA_BDF_BUFSZ];
 
 		if (m->buses[b].self < 0)
 			continue;
@@ -1525,7 +1516,7 @@ static void topo_blame_text(struct ia_topo_model *m, size_t fn, const char *pref
 			    const char *suffix, struct ia_topo_blame *bl)
 {
 	const struct topo_acs_memo hw = topo_acs_hw(m, fn), *a = &hw;
-	char bdf[16], names[40];
+	char bdf[IA_BDF_BUFSZ], names[40];
 
 	bl->fn = fn;
 	bl->acs = a->v;
@@ -1550,15 +1541,11 @@ static void topo_blame_text(struct ia_topo_model *m, size_t fn, const char *pref
 static int topo_add_blame(struct topo_blame_rec **v, size_t *n, size_t *cap,
 			  const struct topo_blame_rec *r)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct topo_blame_rec *nv = realloc(*v, nc * sizeof(*nv));
+	struct topo_blame_rec *nv = ia_array_grow(*v, cap, *n + 1, sizeof(*nv));
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
 	(*v)[(*n)++] = *r;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bdf.h"
 #include "core/diag.h"
 
 /* Tri-state for facts that may be unreadable (IA_NO, IA_YES, IA_UNKNOWN). */
@@ -110,8 +111,8 @@ size_t ia_topo_n_fns(const struct ia_topo_model *m);
  */
 const struct ia_topo_fn *ia_topo_fn_get(const struct ia_topo_model *m, size_t fn);
 
-/** ia_topo_bdf() - format a function's address as "DDDD:BB:DD.F" into @buf (>= 13 bytes). */
-const char *ia_topo_bdf(const struct ia_topo_fn *f, char buf[16]);
+/** ia_topo_bdf() - a function's address as pci_name() writes it, "DDDD:BB:DD.F" (ia_bdf_format()), in @buf. */
+const char *ia_topo_bdf(const struct ia_topo_fn *f, char buf[IA_BDF_BUFSZ]);
 
 /** What decided an ACS answer, for findings. */
 enum ia_acs_basis {

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
+
 int ia_diff_input_kind(const char *path, enum ia_diff_input *kind)
 {
 	static const char magic[16] = "SQLite format 3";   /* 15 characters and the NUL */
@@ -42,14 +44,10 @@ int ia_diff_input_kind(const char *path, enum ia_diff_input *kind)
 static int diff_add(struct ia_diff *d, const char *area, const char *subject, const char *change,
 		    const char *field, const char *old, const char *new)
 {
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 32;
-		struct ia_diff_change *nv = realloc(d->v, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		d->v = nv;
-		d->cap = nc;
-	}
+	struct ia_diff_change *nv = ia_array_grow(d->v, &d->cap, d->n + 1, sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	d->v = nv;
 	struct ia_diff_change *c = &d->v[d->n++];
 	c->area = area;
 	c->change = change;

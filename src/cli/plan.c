@@ -9,29 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
+#include "core/bdf.h"
 #include "core/ia_err.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
 
 int ia_plan_normalize_bdf(const char *in, char out[16])
 {
-	unsigned dom = 0, bus, dev, fn;
-	int end = -1;
-	char buf[32];
+	struct ia_bdf b;
+	char buf[IA_BDF_BUFSZ];
+	int rc = ia_bdf_parse(in, 0, &b);
 
-	if (!in || strlen(in) >= sizeof(buf))
-		return -IA_E_FORMAT;
-	if (strlen(in) == 7)
-		snprintf(buf, sizeof(buf), "0000:%s", in);
-	else
-		snprintf(buf, sizeof(buf), "%s", in);
-	for (char *c = buf; *c; c++)
-		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') || (*c >= 'A' && *c <= 'F') || *c == ':' || *c == '.'))
-			return -IA_E_FORMAT;
-	if (strlen(buf) != 12 || buf[4] != ':' || buf[7] != ':' || buf[10] != '.' ||
-	    sscanf(buf, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 || end != 12 || dev > 0x1f || fn > 7)
-		return -IA_E_FORMAT;
-	snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+	if (rc)
+		return rc;
+	if (strlen(ia_bdf_format(b, buf)) >= 16)
+		return -IA_E_RANGE;
+	memcpy(out, buf, 16);
 	return 0;
 }
 
@@ -65,14 +59,10 @@ static int plan_blocker(struct plan_build *b, const char *rule, const char *subj
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->n_blockers == b->cap_blockers) {
-		size_t nc = b->cap_blockers ? b->cap_blockers * 2 : 8;
-		struct ia_plan_blocker *nv = realloc(p->blockers, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		p->blockers = nv;
-		b->cap_blockers = nc;
-	}
+	struct ia_plan_blocker *nv = ia_array_grow(p->blockers, &b->cap_blockers, p->n_blockers + 1, sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	p->blockers = nv;
 	struct ia_plan_blocker *x = &p->blockers[p->n_blockers];
 	x->rule = strdup(rule);
 	x->subject = strdup(subject);
@@ -160,14 +150,10 @@ static int plan_add_dev(struct plan_build *b, const char *bdf, const struct ia_g
 {
 	struct ia_plan *p = b->p;
 
-	if (p->n_devs == b->cap_devs) {
-		size_t nc = b->cap_devs ? b->cap_devs * 2 : 16;
-		struct ia_plan_dev *nv = realloc(p->devs, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		p->devs = nv;
-		b->cap_devs = nc;
-	}
+	struct ia_plan_dev *nv = ia_array_grow(p->devs, &b->cap_devs, p->n_devs + 1, sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	p->devs = nv;
 	struct ia_plan_dev *x = &p->devs[p->n_devs++];
 	memset(x, 0, sizeof(*x));
 	snprintf(x->bdf, sizeof(x->bdf), "%s", bdf);

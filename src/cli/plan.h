@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/bdf.h"
 #include "model/audit.h"
 
 /** What the plan does with one device. */
@@ -19,7 +20,7 @@ enum ia_plan_action {
 
 /** One device the plan touches or names. */
 struct ia_plan_dev {
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 	const struct ia_dev *dev;   /* the audit's device (NULL for a non-PCI group member) */
 	bool has_group; int group;  /* kernel IOMMU group */
 	bool requested;             /* named on the command line */
@@ -52,9 +53,12 @@ struct ia_plan {
 };
 
 /**
- * ia_plan_normalize_bdf() - accept "DDDD:BB:DD.F" or "BB:DD.F" (domain 0000), any hex case.
- * @out: receives the canonical lowercase "DDDD:BB:DD.F" (untouched on failure).
- * Return: 0, or -IA_E_FORMAT when @in is not a PCI address (device > 1f or function > 7 included).
+ * ia_plan_normalize_bdf() - accept "[DDDD[DDDD]:]BB:DD.F" (no domain: 0000), any hex case
+ * (ia_bdf_parse() without flags).
+ * @out: receives the canonical lowercase "DDDD:BB:DD.F" (ia_bdf_format(); untouched on failure).
+ * Return: 0; -IA_E_FORMAT when @in is not a PCI address (device > 1f, function > 7, a domain of 9
+ * or more digits included); -IA_E_RANGE for an 8-digit domain, whose 16 characters @out cannot
+ * hold until src/cli/main.c's buffers are IA_BDF_BUFSZ and @out with them.
  */
 int ia_plan_normalize_bdf(const char *in, char out[16]);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 #define ACPIDUMP_BYTES_PER_LINE 16u
@@ -184,17 +185,13 @@ static void acpidump_finish(struct acpidump_ctx *x)
 		x->stop = true;
 		goto drop;
 	}
-	if (x->out->n == x->cap) {
-		size_t ncap = x->cap ? x->cap * 2 : 8;
-		struct ia_acpidump_table *nv = realloc(x->out->v, ncap * sizeof(*nv));
+	struct ia_acpidump_table *nv = ia_array_grow(x->out->v, &x->cap, x->out->n + 1, sizeof(*nv));
 
-		if (!nv) {
-			x->err = -ENOMEM;
-			goto drop;
-		}
-		x->out->v = nv;
-		x->cap = ncap;
+	if (!nv) {
+		x->err = -ENOMEM;
+		goto drop;
 	}
+	x->out->v = nv;
 	x->out->v[x->out->n++] = *t;
 	x->out->total += t->len;
 	memset(c, 0, sizeof(*c));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 #define DMAR_WHERE "DMAR"
@@ -53,22 +54,6 @@ static void dmar_fail(int *first, int code)
 }
 
 /*
- * Make room for element @n of a heap array of @elem-byte elements with capacity *@cap.
- * Returns the (possibly moved) array, or NULL when memory runs out (the old one stays valid).
- */
-static void *dmar_grow(void *arr, size_t n, size_t *cap, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *na = realloc(arr, ncap * elem);
-
-	if (na)
-		*cap = ncap;
-	return na;
-}
-
-/*
  * Walk the device scopes of one structure: [start, end) are table offsets inside the
  * structure. Returns 0, or -ENOMEM; format problems go to @first and @diags.
  */
@@ -112,7 +97,7 @@ static int dmar_walk_scopes(const uint8_t *buf, size_t start, size_t end,
 			dmar_fail(first, -IA_E_BADLEN);
 		}
 
-		struct ia_dmar_scope *ns = dmar_grow(s->scopes, s->n_scopes, &cap, sizeof(*ns));
+		struct ia_dmar_scope *ns = ia_array_grow(s->scopes, &cap, s->n_scopes + 1, sizeof(*ns));
 
 		if (!ns)
 			return -ENOMEM;
@@ -245,7 +230,7 @@ static bool dmar_has_scopes(unsigned type)
 static int dmar_skip(struct ia_dmar *d, size_t *cap, size_t off, unsigned type, unsigned slen,
 		     int reason)
 {
-	struct ia_dmar_skipped *nk = dmar_grow(d->skipped, d->n_skipped, cap, sizeof(*nk));
+	struct ia_dmar_skipped *nk = ia_array_grow(d->skipped, cap, d->n_skipped + 1, sizeof(*nk));
 
 	if (!nk)
 		return -ENOMEM;
@@ -338,8 +323,8 @@ int ia_dmar_decode(const uint8_t *buf, size_t len, struct ia_dmar *out, struct i
 			if (dmar_skip(out, &kcap, off, type, slen, -IA_E_BADLEN) < 0)
 				goto nomem;
 		} else {
-			struct ia_dmar_struct *ns = dmar_grow(out->structs, out->n_structs, &scap,
-							      sizeof(*ns));
+			struct ia_dmar_struct *ns = ia_array_grow(out->structs, &scap, out->n_structs + 1,
+								  sizeof(*ns));
 			if (!ns)
 				goto nomem;
 			out->structs = ns;

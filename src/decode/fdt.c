@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 /* Decoder state for one blob. */
@@ -32,26 +33,6 @@ struct fdtdec_ph {
 	uint32_t phandle;
 	int off;
 };
-
-/* Grow *v (elements of @sz bytes, capacity *cap) so that index @n fits; zeroes new space. */
-static int fdtdec_grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	if (ncap > SIZE_MAX / sz)
-		return -ENOMEM;
-	nv = realloc(*v, ncap * sz);
-	if (!nv)
-		return -ENOMEM;
-	memset((char *)nv + *cap * sz, 0, (ncap - *cap) * sz);
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
 
 /* The index recorded for the node at @off in @slots, if any (the caller checks the node). */
 static bool fdtdec_slot_find(const uint32_t *slots, size_t n_slots, int off, size_t n, size_t *idx)
@@ -108,7 +89,7 @@ static void fdtdec_index(struct fdtdec_ctx *c, size_t len)
 	for (int off = 0; off >= 0 && depth >= 0; off = fdt_next_node(c->fdt, off, &depth)) {
 		uint32_t v = fdt_get_phandle(c->fdt, off);
 
-		if (fdtdec_grow((void **)&stack, &stack_cap, (size_t)depth, sizeof(*stack))) {
+		if (ia_array_reserve((void **)&stack, &stack_cap, (size_t)depth + 1, sizeof(*stack))) {
 			c->err = -ENOMEM;
 			break;
 		}
@@ -117,7 +98,7 @@ static void fdtdec_index(struct fdtdec_ctx *c, size_t len)
 			c->parent_at[off / 4] = (uint32_t)stack[depth - 1] + 1;
 		if (v == 0 || v == (uint32_t)-1)
 			continue;
-		if (fdtdec_grow((void **)&c->ph, &cap, c->n_ph, sizeof(*c->ph))) {
+		if (ia_array_reserve((void **)&c->ph, &cap, c->n_ph + 1, sizeof(*c->ph))) {
 			c->err = -ENOMEM;
 			break;
 		}
@@ -332,7 +313,7 @@ static bool fdtdec_msi_get(struct fdtdec_ctx *c, int off, size_t *idx)
 			return true;
 		}
 	}
-	if (fdtdec_grow((void **)&o->msi_ctrls, &c->cap_msi, o->n_msi_ctrls, sizeof(*m))) {
+	if (ia_array_reserve((void **)&o->msi_ctrls, &c->cap_msi, o->n_msi_ctrls + 1, sizeof(*m))) {
 		c->err = -ENOMEM;
 		return false;
 	}
@@ -391,7 +372,7 @@ static void fdtdec_add_iommu(struct fdtdec_ctx *c, int off)
 	struct ia_fdt *o = c->out;
 	struct ia_fdt_iommu *u;
 
-	if (fdtdec_grow((void **)&o->iommus, &c->cap_iommus, o->n_iommus, sizeof(*u))) {
+	if (ia_array_reserve((void **)&o->iommus, &c->cap_iommus, o->n_iommus + 1, sizeof(*u))) {
 		c->err = -ENOMEM;
 		return;
 	}
@@ -508,7 +489,7 @@ static void fdtdec_parse_refs(struct fdtdec_ctx *c, int off, const char *where, 
 				i += 1 + (size_t)nargs;
 			}
 		}
-		if (fdtdec_grow((void **)out, &cap, *nout, sizeof(r))) {
+		if (ia_array_reserve((void **)out, &cap, *nout + 1, sizeof(r))) {
 			c->err = -ENOMEM;
 			return;
 		}
@@ -611,7 +592,7 @@ static void fdtdec_add_bridge(struct fdtdec_ctx *c, int off, size_t *idx)
 	int len;
 	const uint8_t *p;
 
-	if (fdtdec_grow((void **)&o->bridges, &c->cap_bridges, o->n_bridges, sizeof(*b))) {
+	if (ia_array_reserve((void **)&o->bridges, &c->cap_bridges, o->n_bridges + 1, sizeof(*b))) {
 		c->err = -ENOMEM;
 		return;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 #define IORT_WHERE "IORT"
@@ -41,27 +42,6 @@ const char *ia_iort_node_type_name(uint8_t type)
 	}
 }
 
-/* Make room for @need elements in a heap array; 0 or -ENOMEM (array left intact). */
-static int iort_reserve(void **arr, size_t *cap, size_t need, size_t elsz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elsz)
-		return -ENOMEM;
-	nv = realloc(*arr, ncap * elsz);
-	if (!nv)
-		return -ENOMEM;
-	*arr = nv;
-	*cap = ncap;
-	return 0;
-}
-
 /* Growth state kept only while decoding. */
 struct iort_caps {
 	size_t nodes, mappings, its_ids, rmr_descs;
@@ -92,7 +72,7 @@ static int iort_its_group(struct ia_iort *t, struct iort_caps *caps, struct ia_i
 	if (g->its_count == 0)
 		ia_diag_add(d, -IA_E_BADLEN, IORT_WHERE, (int64_t)n->offset + 16,
 			    "ITS group node at 0x%x has no ITS identifiers", n->offset);
-	if (iort_reserve((void **)&t->its_ids, &caps->its_ids, t->n_its_ids + g->n_its_ids,
+	if (ia_array_reserve((void **)&t->its_ids, &caps->its_ids, t->n_its_ids + g->n_its_ids,
 			 sizeof(*t->its_ids)))
 		return -ENOMEM;
 	for (size_t i = 0; i < g->n_its_ids; i++)
@@ -229,7 +209,7 @@ static int iort_rmr(struct ia_iort *t, struct iort_caps *caps, struct ia_iort_no
 			    "RMR node at 0x%x states %u memory range descriptors at +0x%x, only %zu "
 			    "fit in the %u-byte node", n->offset, r->desc_count, r->desc_offset,
 			    r->n_descs, n->length);
-	if (iort_reserve((void **)&t->rmr_descs, &caps->rmr_descs, t->n_rmr_descs + r->n_descs,
+	if (ia_array_reserve((void **)&t->rmr_descs, &caps->rmr_descs, t->n_rmr_descs + r->n_descs,
 			 sizeof(*t->rmr_descs)))
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n_descs; i++) {
@@ -308,7 +288,7 @@ static int iort_mappings(struct ia_iort *t, struct iort_caps *caps, struct ia_io
 			    "%s node at 0x%x: %u ID mappings at +0x%x run past the %u-byte node; "
 			    "%zu decoded", ia_iort_node_type_name(n->type), n->offset,
 			    n->mapping_count, n->mapping_offset, n->length, cnt);
-	if (iort_reserve((void **)&t->mappings, &caps->mappings, t->n_mappings + cnt,
+	if (ia_array_reserve((void **)&t->mappings, &caps->mappings, t->n_mappings + cnt,
 			 sizeof(*t->mappings)))
 		return -ENOMEM;
 	for (size_t i = 0; i < cnt; i++) {
@@ -505,7 +485,7 @@ int ia_iort_decode(const uint8_t *buf, size_t len, struct ia_iort *out, struct i
 				    ia_le16(buf, off + 1), use);
 			return -IA_E_TRUNCATED;
 		}
-		if (iort_reserve((void **)&out->nodes, &caps.nodes, out->n_nodes + 1,
+		if (ia_array_reserve((void **)&out->nodes, &caps.nodes, out->n_nodes + 1,
 				 sizeof(*out->nodes)))
 			return -ENOMEM;
 		n = &out->nodes[out->n_nodes];
@@ -701,7 +681,7 @@ int ia_iort_rmrs(const struct ia_iort *iort, struct ia_iort_rmrs *out)
 
 		if (n->type != IA_IORT_NODE_RMR || !n->data_ok)
 			continue;
-		if (iort_reserve((void **)&out->sids, &cap_s, out->n_sids + n->n_mappings,
+		if (ia_array_reserve((void **)&out->sids, &cap_s, out->n_sids + n->n_mappings,
 				 sizeof(*out->sids)))
 			goto nomem;
 		for (size_t j = 0; j < n->n_mappings; j++) {
@@ -716,7 +696,7 @@ int ia_iort_rmrs(const struct ia_iort *iort, struct ia_iort_rmrs *out)
 		/* Kernel iort_find_rmrs() / iort_node_get_rmr_info() preconditions. */
 		honours = iort->linux_honours_rmr && n->mapping_offset && n->mapping_count &&
 			  r->desc_offset && r->desc_count;
-		if (iort_reserve((void **)&out->regions, &cap_r, out->n_regions + r->n_descs,
+		if (ia_array_reserve((void **)&out->regions, &cap_r, out->n_regions + r->n_descs,
 				 sizeof(*out->regions)))
 			goto nomem;
 		for (size_t k = 0; k < r->n_descs; k++) {

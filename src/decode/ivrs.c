@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 #define IVRS_WHERE "IVRS"
@@ -36,18 +37,11 @@ struct ivrs_range_state {
 	uint32_t start_offset;
 };
 
-/* Make room for element @n of a growable array; returns the zeroed slot or NULL. */
+/* Make room for element @n of a growable array (ia_array_reserve()); the zeroed slot, or NULL. */
 static void *ivrs_grow(void **v, size_t n, size_t *cap, size_t size)
 {
-	if (n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		void *nv = realloc(*v, ncap * size);
-
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (ia_array_reserve(v, cap, n + 1, size))
+		return NULL;
 	memset((char *)*v + n * size, 0, size);
 	return (char *)*v + n * size;
 }

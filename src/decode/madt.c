@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/bytes.h"
+#include "core/array.h"
 #include "core/ia_err.h"
 
 #define MADT_WHERE "APIC"
@@ -16,26 +17,6 @@
 struct madt_caps {
 	size_t entries, its, msi, gicd, ioapic;
 };
-
-static int madt_reserve(void **arr, size_t *cap, size_t need, size_t elsz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	if (ncap < need)
-		ncap = need;
-	if (ncap > SIZE_MAX / elsz)
-		return -ENOMEM;
-	nv = realloc(*arr, ncap * elsz);
-	if (!nv)
-		return -ENOMEM;
-	*arr = nv;
-	*cap = ncap;
-	return 0;
-}
 
 /* Shortest length each decoded type needs (ACPICA structure sizes; GICC: through its flags). */
 static uint8_t madt_min_len(uint8_t type)
@@ -75,7 +56,7 @@ static int madt_subtable(struct ia_madt *m, struct madt_caps *caps, struct ia_ma
 	case IA_MADT_IO_APIC: {
 		struct ia_madt_ioapic *x;
 
-		if (madt_reserve((void **)&m->ioapics, &caps->ioapic, m->n_ioapics + 1,
+		if (ia_array_reserve((void **)&m->ioapics, &caps->ioapic, m->n_ioapics + 1,
 				 sizeof(*m->ioapics)))
 			return -ENOMEM;
 		x = &m->ioapics[m->n_ioapics++];
@@ -88,7 +69,7 @@ static int madt_subtable(struct ia_madt *m, struct madt_caps *caps, struct ia_ma
 	case IA_MADT_GICD: {
 		struct ia_madt_gicd *x;
 
-		if (madt_reserve((void **)&m->gicds, &caps->gicd, m->n_gicds + 1, sizeof(*m->gicds)))
+		if (ia_array_reserve((void **)&m->gicds, &caps->gicd, m->n_gicds + 1, sizeof(*m->gicds)))
 			return -ENOMEM;
 		x = &m->gicds[m->n_gicds++];
 		x->offset = e->offset;
@@ -100,7 +81,7 @@ static int madt_subtable(struct ia_madt *m, struct madt_caps *caps, struct ia_ma
 	case IA_MADT_GIC_MSI_FRAME: {
 		struct ia_madt_gic_msi_frame *x;
 
-		if (madt_reserve((void **)&m->msi_frames, &caps->msi, m->n_msi_frames + 1,
+		if (ia_array_reserve((void **)&m->msi_frames, &caps->msi, m->n_msi_frames + 1,
 				 sizeof(*m->msi_frames)))
 			return -ENOMEM;
 		x = &m->msi_frames[m->n_msi_frames++];
@@ -116,7 +97,7 @@ static int madt_subtable(struct ia_madt *m, struct madt_caps *caps, struct ia_ma
 	case IA_MADT_GIC_ITS: {
 		struct ia_madt_gic_its *x;
 
-		if (madt_reserve((void **)&m->its, &caps->its, m->n_its + 1, sizeof(*m->its)))
+		if (ia_array_reserve((void **)&m->its, &caps->its, m->n_its + 1, sizeof(*m->its)))
 			return -ENOMEM;
 		x = &m->its[m->n_its++];
 		x->offset = e->offset;
@@ -176,7 +157,7 @@ int ia_madt_decode(const uint8_t *buf, size_t len, struct ia_madt *out, struct i
 				    "table", type, off, slen, use);
 			return -IA_E_TRUNCATED;
 		}
-		if (madt_reserve((void **)&out->entries, &caps.entries, out->n_entries + 1,
+		if (ia_array_reserve((void **)&out->entries, &caps.entries, out->n_entries + 1,
 				 sizeof(*out->entries)))
 			return -ENOMEM;
 		e = &out->entries[out->n_entries++];

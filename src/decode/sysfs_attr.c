@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/ia_err.h"
 
 static size_t attr_trim_nl(const char *s, size_t len)
@@ -275,16 +276,12 @@ int ia_parse_reserved_regions(const char *s, size_t len, struct ia_resv_region *
 			break;
 		}
 		r.type = (enum ia_resv_type)t;
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct ia_resv_region *nv = realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = nc;
+		struct ia_resv_region *nv = ia_array_grow(v, &cap, *n + 1, sizeof(*nv));
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
 		}
+		v = nv;
 		v[(*n)++] = r;
 	}
 	*out = v;
@@ -347,16 +344,12 @@ int ia_parse_cmdline(const char *s, size_t len, struct ia_cmdline_token **out, s
 			free(tok);
 			break;
 		}
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct ia_cmdline_token *nv = realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				free(tok);
-				goto nomem;
-			}
-			v = nv;
-			cap = nc;
+		struct ia_cmdline_token *nv = ia_array_grow(v, &cap, *n + 1, sizeof(*nv));
+		if (!nv) {
+			free(tok);
+			goto nomem;
 		}
+		v = nv;
 		v[*n].value = NULL;
 		if (eq) {
 			v[*n].value = strndup(s + vs, ve - vs);

@@ -286,6 +286,15 @@ static void test_usage(void **state)
 	assert_int_equal(ia_plan_normalize_bdf("0000:00:00.0x", b), -IA_E_FORMAT);
 	assert_int_equal(ia_plan_normalize_bdf("+0:00:00.0000", b), -IA_E_FORMAT);
 	assert_string_equal(b, "0001:00:00.0");
+	/* an Intel VMD domain (5 digits) and a short domain are PCI addresses too (ia_bdf_parse()) */
+	assert_int_equal(ia_plan_normalize_bdf("10000:E0:06.0", b), 0);
+	assert_string_equal(b, "10000:e0:06.0");
+	assert_int_equal(ia_plan_normalize_bdf("1:00:00.0", b), 0);
+	assert_string_equal(b, "0001:00:00.0");
+	/* 8 digits do not fit @out's 16 bytes (yet); 9 digits are no PCI address */
+	assert_int_equal(ia_plan_normalize_bdf("ffffffff:00:00.0", b), -IA_E_RANGE);
+	assert_int_equal(ia_plan_normalize_bdf("100000000:00:00.0", b), -IA_E_FORMAT);
+	assert_string_equal(b, "0001:00:00.0");
 }
 
 /* Without an IOMMU nothing can be planned: one blocker, exit 1. */

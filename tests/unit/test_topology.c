@@ -115,7 +115,7 @@ static struct ia_topo_model *tb_model(struct tb *t)
 
 static size_t tb_find(const struct ia_topo_model *m, const char *bdf)
 {
-	char buf[16];
+	char buf[IA_BDF_BUFSZ];
 
 	for (size_t i = 0; i < ia_topo_n_fns(m); i++)
 		if (strcmp(ia_topo_bdf(ia_topo_fn_get(m, i), buf), bdf) == 0)
@@ -138,7 +138,7 @@ static char *tb_render(const struct ia_topo_model *m, const struct ia_topo_group
 	assert_non_null(s);
 	s[0] = 0;
 	for (size_t k = 0; k < g->n_groups; k++) {
-		char bdf[128][16];
+		char bdf[128][IA_BDF_BUFSZ];
 		char *p[128];
 		size_t nm = g->groups[k].n_members;
 
