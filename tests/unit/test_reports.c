@@ -659,6 +659,28 @@ static void test_text_verdict_first_and_color(void **state)
 	ia_audit_free(&a);
 }
 
+/* The text filter (ia_report_safe_open()) decodes UTF-8 strictly, also across writes: overlong
+ * forms, surrogates and code points above U+10FFFF are bytes to replace, never passed through
+ * (the filter before src/core/text.c passed any lead byte C2..F4 with its continuation bytes). */
+static void test_text_filter_strict(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	(void)state;
+
+	assert_non_null(mem);
+	FILE *f = ia_report_safe_open(mem);
+	assert_non_null(f);
+	fputs("a\xe0\x80\x80" "b\xed\xa0\x80" "c\xf4\x90\x80\x80" "d\xc0\xaf" "e\xe2\x82", f);
+	fflush(f);
+	fputs("\xac" "f\xf0\x9f\x98", f);   /* a euro sign split between writes; a truncated end */
+	assert_int_equal(ia_report_safe_close(f, mem), 0);
+	assert_int_equal(fclose(mem), 0);
+	assert_string_equal(buf, "a???b???c????d??e\xe2\x82\xac" "f???");
+	free(buf);
+}
+
 /* ---- rules page ----------------------------------------------------------------------- */
 
 static void test_rules_man(void **state)
@@ -840,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_junit_structure),
 		cmocka_unit_test(test_junit_escaping),
 		cmocka_unit_test(test_json_invalid_utf8),
+		cmocka_unit_test(test_text_filter_strict),
 		cmocka_unit_test(test_json_unit_devices),
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_long_text),
