@@ -27,6 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
+#include "core/bdf.h"
+#include "core/text.h"
+
 enum kind { K_HOST, K_RP, K_USP, K_DSP, K_P2P, K_EP, K_VF, K_PCI, K_RCIEP };
 
 /* PCIe port types (PCIe Base 6.0 §7.5.3.2). */
@@ -90,15 +94,6 @@ static void die(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(2);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		die("out of memory");
-	return q;
 }
 
 /* ---- output helpers: every path is relative to OUTDIR ---- */
@@ -170,21 +165,18 @@ static void link_rel(const char *dir, const char *name, const char *target)
 
 static int add_bus(unsigned dom, unsigned number, int self)
 {
-	if (n_buses == cap_buses) {
-		cap_buses = cap_buses ? cap_buses * 2 : 64;
-		buses = xrealloc(buses, cap_buses * sizeof(*buses));
-	}
+	if (!(buses = ia_array_grow(buses, &cap_buses, n_buses + 1, sizeof(*buses))))
+		die("out of memory");
 	buses[n_buses] = (struct bus){ dom, number, self, -1, -1 };
 	return (int)n_buses++;
 }
 
 static int add_fn(int bus_idx, unsigned devfn, enum kind k, uint16_t ven, uint16_t dev, uint32_t cls)
 {
-	if (n_fns == cap_fns) {
-		cap_fns = cap_fns ? cap_fns * 2 : 256;
-		fns = xrealloc(fns, cap_fns * sizeof(*fns));
-		next_on_bus = xrealloc(next_on_bus, cap_fns * sizeof(*next_on_bus));
-	}
+	size_t cap_next = cap_fns;
+	if (!(fns = ia_array_grow(fns, &cap_fns, n_fns + 1, sizeof(*fns))) ||
+	    !(next_on_bus = ia_array_grow(next_on_bus, &cap_next, n_fns + 1, sizeof(*next_on_bus))))
+		die("out of memory");
 	struct bus *b = &buses[bus_idx];
 	int i = (int)n_fns++;
 	fns[i] = (struct fn){ .dom = b->dom, .bus = b->number, .devfn = devfn, .kind = k,
@@ -665,17 +657,15 @@ static size_t build_config(const struct fn *f, uint8_t *c)
 
 /* ---- writing the tree ---- */
 
-static char *bdf_of(const struct fn *f, char buf[16])
+static char *bdf_of(const struct fn *f, char buf[IA_BDF_BUFSZ])
 {
-	snprintf(buf, 16, "%04x:%02x:%02x.%u", f->dom & 0xffff, f->bus & 0xff, (f->devfn >> 3) & 31,
-		 f->devfn & 7);
-	return buf;
+	return ia_bdf_format(ia_bdf_from_devfn(f->dom & 0xffff, (uint8_t)f->bus, (uint8_t)f->devfn), buf);
 }
 
 static void write_function(size_t i)
 {
 	struct fn *f = &fns[i];
-	char bdf[16], rel[4096];
+	char bdf[IA_BDF_BUFSZ], rel[4096];
 	uint8_t cfg[4096];
 	const char *d = f->path;
 	size_t n = build_config(f, cfg);
@@ -699,7 +689,8 @@ static void write_function(size_t i)
 	     f->svid, f->sdid, f->class_code >> 16, (f->class_code >> 8) & 0xff, f->class_code & 0xff);
 	/* resource: 17 lines (6 BARs, ROM, 6 SR-IOV BARs, 4 bridge windows); start end flags. */
 	char res[2048];
-	size_t rl = 0;
+	struct ia_sb rb;
+	ia_sb_init_fixed(&rb, res, sizeof(res));
 	for (unsigned r = 0; r < 17; r++) {
 		uint64_t s = 0, e = 0, fl = 0;
 		bool br = f->sec != 0 || f->kind == K_RP;
@@ -712,11 +703,11 @@ static void write_function(size_t i)
 			s = pf->bar + 0x4000000 + 0x20000ull * (f->devfn - pf->devfn - pf->vf_off);
 			e = s + 0x1ffff, fl = 0x14220c;
 		}
-		rl += (size_t)snprintf(res + rl, sizeof(res) - rl, "0x%016llx 0x%016llx 0x%016llx\n",
-				       (unsigned long long)s, (unsigned long long)e, (unsigned long long)fl);
+		ia_sb_printf(&rb, "0x%016llx 0x%016llx 0x%016llx\n", (unsigned long long)s,
+			     (unsigned long long)e, (unsigned long long)fl);
 	}
 	snprintf(rel, sizeof(rel), "%s/resource", d);
-	put(rel, res, rl);
+	put(rel, res, rb.len);
 	if (f->sec) {
 		putf(d, "secondary_bus_number", "%u\n", f->sec);
 		putf(d, "subordinate_bus_number", "%u\n", f->sub);
@@ -882,34 +873,35 @@ static void write_groups(void)
 /* proc/interrupts (kernel/irq/proc.c): per-device MSI domains of 6.2+, all behind IR. */
 static void write_interrupts(void)
 {
-	size_t cap = 4096 + n_fns * 96, len = 0;
-	char *t = malloc(cap), bdf[16];
+	size_t cap = 4096 + n_fns * 96;
+	char *t = malloc(cap), bdf[IA_BDF_BUFSZ];
 	unsigned irq = 24;
+	struct ia_sb b;
 
 	if (!t)
 		die("out of memory");
-	len += (size_t)snprintf(t + len, cap - len, "           CPU0       CPU1       \n");
-	len += (size_t)snprintf(t + len, cap - len, "  0:         80          0  IR-IO-APIC   2-edge      timer\n");
+	ia_sb_init_fixed(&b, t, cap);
+	ia_sb_puts(&b, "           CPU0       CPU1       \n");
+	ia_sb_puts(&b, "  0:         80          0  IR-IO-APIC   2-edge      timer\n");
 	for (int u = 0; u < n_units; u++)
-		len += (size_t)snprintf(t + len, cap - len, "%3u:          0          0  DMAR-MSI   %d-edge      dmar%d\n",
-					irq++, u, u);
-	for (size_t i = 0; i < n_fns && cap - len > 128; i++) {
+		ia_sb_printf(&b, "%3u:          0          0  DMAR-MSI   %d-edge      dmar%d\n", irq++, u, u);
+	for (size_t i = 0; i < n_fns && cap - b.len > 128; i++) {
 		const struct fn *f = &fns[i];
 		if (!f->driver || !strcmp(f->driver, "vfio-pci") || !is_pcie(f))
 			continue;
 		bool msi = f->sec != 0 || f->kind == K_RP;
-		len += (size_t)snprintf(t + len, cap - len, "%3u:          0          0  IR-PCI-MSI%s-%s   0-edge      %s\n",
-					irq++, msi ? "" : "X", bdf_of(f, bdf), msi ? "PCIe PME, aerdrv" : f->driver);
+		ia_sb_printf(&b, "%3u:          0          0  IR-PCI-MSI%s-%s   0-edge      %s\n", irq++,
+			     msi ? "" : "X", bdf_of(f, bdf), msi ? "PCIe PME, aerdrv" : f->driver);
 	}
-	len += (size_t)snprintf(t + len, cap - len, "NMI:          0          0   Non-maskable interrupts\n");
-	put("proc/interrupts", t, len);
+	ia_sb_puts(&b, "NMI:          0          0   Non-maskable interrupts\n");
+	put("proc/interrupts", t, b.len);
 	free(t);
 }
 
 /* Root-relative device directories (the sysfs parent of a function is its upstream bridge). */
 static void assign_paths(void)
 {
-	char bdf[16], buf[4096];
+	char bdf[IA_BDF_BUFSZ], buf[4096];
 
 	for (size_t i = 0; i < n_fns; i++) {
 		struct fn *f = &fns[i];
