@@ -247,8 +247,10 @@ int ia_sb_vprintf(struct ia_sb *b, const char *fmt, va_list ap)
 	if (b->fixed) {
 		size_t room = b->cap - b->len;
 		r = vsnprintf(b->s + b->len, room, fmt, ap);
-		if (r < 0)
+		if (r < 0) {
+			b->s[b->len] = '\0';   /* drop what a failed vsnprintf() may have written */
 			return b->err = -EINVAL;
+		}
 		if ((size_t)r >= room) {
 			b->len = b->cap - 1;
 			b->truncated = true;
@@ -260,13 +262,18 @@ int ia_sb_vprintf(struct ia_sb *b, const char *fmt, va_list ap)
 	va_copy(aq, ap);
 	r = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, aq);
 	va_end(aq);
-	if (r < 0)
-		return b->err = -EINVAL;
-	if (!b->s || (size_t)r >= b->cap - b->len) {
+	if (r < 0 || !b->s || (size_t)r >= b->cap - b->len) {
+		/* not written, or cut short: the text stays what it was until it is written whole */
+		if (b->s)
+			b->s[b->len] = '\0';
+		if (r < 0)
+			return b->err = -EINVAL;
 		if (sb_room(b, (size_t)r))
 			return b->err;
-		if (vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) != r)
+		if (vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) != r) {
+			b->s[b->len] = '\0';
 			return b->err = -EINVAL;
+		}
 	}
 	b->len += (size_t)r;
 	return 0;
