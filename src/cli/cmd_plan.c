@@ -12,7 +12,7 @@
 /* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF. */
 static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
 {
-	char (*bdf)[16] = calloc((size_t)o->n_args, sizeof(*bdf));
+	char (*bdf)[IA_BDF_BUFSZ] = calloc((size_t)o->n_args, sizeof(*bdf));
 	const char **v = calloc((size_t)o->n_args, sizeof(*v));
 	struct ia_plan *p = NULL;
 	char err[256];
@@ -50,7 +50,7 @@ int cli_cmd_plan(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
 	sqlite3 *db = NULL;
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 	int status;
 
 	if (!o->n_args || (o->format != FMT_TEXT && o->format != FMT_JSON)) {

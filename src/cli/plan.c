@@ -15,17 +15,14 @@
 #include "reports/report.h"
 #include "rules/quirks.h"
 
-int ia_plan_normalize_bdf(const char *in, char out[16])
+int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ])
 {
 	struct ia_bdf b;
-	char buf[IA_BDF_BUFSZ];
 	int rc = ia_bdf_parse(in, 0, &b);
 
 	if (rc)
 		return rc;
-	if (strlen(ia_bdf_format(b, buf)) >= 16)
-		return -IA_E_RANGE;
-	memcpy(out, buf, 16);
+	ia_bdf_format(b, out);
 	return 0;
 }
 

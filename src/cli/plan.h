@@ -57,10 +57,9 @@ struct ia_plan {
  * (ia_bdf_parse() without flags).
  * @out: receives the canonical lowercase "DDDD:BB:DD.F" (ia_bdf_format(); untouched on failure).
  * Return: 0; -IA_E_FORMAT when @in is not a PCI address (device > 1f, function > 7, a domain of 9
- * or more digits included); -IA_E_RANGE for an 8-digit domain, whose 16 characters @out cannot
- * hold until src/cli/main.c's buffers are IA_BDF_BUFSZ and @out with them.
+ * or more digits included).
  */
-int ia_plan_normalize_bdf(const char *in, char out[16]);
+int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ]);
 
 /**
  * ia_plan_build() - the plan to hand @bdfs to userspace on the host of @a (after ia_rules_run()).

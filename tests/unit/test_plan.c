@@ -276,7 +276,7 @@ static void test_usage(void **state)
 	free(ia_run_capture(cmd, &st));
 	assert_int_equal(st, 2);
 
-	char b[16] = "unchanged";
+	char b[IA_BDF_BUFSZ] = "unchanged";
 	assert_int_equal(ia_plan_normalize_bdf("3B:1f.7", b), 0);
 	assert_string_equal(b, "0000:3b:1f.7");
 	assert_int_equal(ia_plan_normalize_bdf("0001:00:00.0", b), 0);
@@ -291,10 +291,11 @@ static void test_usage(void **state)
 	assert_string_equal(b, "10000:e0:06.0");
 	assert_int_equal(ia_plan_normalize_bdf("1:00:00.0", b), 0);
 	assert_string_equal(b, "0001:00:00.0");
-	/* 8 digits do not fit @out's 16 bytes (yet); 9 digits are no PCI address */
-	assert_int_equal(ia_plan_normalize_bdf("ffffffff:00:00.0", b), -IA_E_RANGE);
+	/* 8 digits are the widest domain; 9 digits are no PCI address */
+	assert_int_equal(ia_plan_normalize_bdf("ffffffff:00:00.0", b), 0);
+	assert_string_equal(b, "ffffffff:00:00.0");
 	assert_int_equal(ia_plan_normalize_bdf("100000000:00:00.0", b), -IA_E_FORMAT);
-	assert_string_equal(b, "0001:00:00.0");
+	assert_string_equal(b, "ffffffff:00:00.0");
 }
 
 /* Without an IOMMU nothing can be planned: one blocker, exit 1. */
