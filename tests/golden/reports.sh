@@ -10,7 +10,8 @@
 # and of ../shared/fixtures/kernel-known-answers (skipped when absent), each unpacked once and
 # audited with --root under a relative name so the report's "root" is the same everywhere; and the
 # 4,096-function tree of the benchmark (ia-gen-tree --functions 4096, stored gzipped).
-# Per capture: the text, JSON, JUnit and NFD reports and `groups`, `groups --predicted`.
+# Per capture: the text, JSON, JUnit and NFD reports, `groups`, `groups --predicted` and the `plan`
+# of its first function (text and JSON); and a `diff` of two captures (text and JSON).
 set -eu
 mode=$1 bin=$2 gen=$3 src=$4 shared=$5 work=$6
 golden=$src/tests/golden
@@ -36,6 +37,12 @@ run_all() {
 	done
 	NO_COLOR=1 "$bin" groups --root "$r" --no-names >"$p.groups" 2>/dev/null || true
 	NO_COLOR=1 "$bin" groups --predicted --root "$r" --no-names >"$p.predicted" 2>/dev/null || true
+	# `plan` of the first function, both formats (the JSON through the one JSON writer)
+	first=$(ls "$r/sys/bus/pci/devices" 2>/dev/null | head -n 1)
+	if [ -n "$first" ]; then
+		NO_COLOR=1 "$bin" plan "$first" --root "$r" --no-names >"$p.plan.text" 2>/dev/null || true
+		NO_COLOR=1 "$bin" plan "$first" --root "$r" --no-names --format json >"$p.plan.json" 2>/dev/null || true
+	fi
 }
 
 # captures SET KKA_DIR: unpack and audit every run-*/snapshot.tar.gz under KKA_DIR.
@@ -55,6 +62,16 @@ have_shared=0
 if [ -d "$shared/fixtures/kernel-known-answers" ]; then
 	have_shared=1
 	captures shared "$shared/fixtures/kernel-known-answers"
+fi
+
+# `diff` of two captures of the repository, both formats.
+kr=$work/trees/repo
+if [ -d "$kr/x86-intel-scn-a-nvme-vfio/run-6.12" ] && [ -d "$kr/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12" ]; then
+	mkdir -p "$out/repo/diff"
+	for f in text json; do
+		(cd "$kr" && "$bin" diff x86-intel-scn-a-nvme-vfio/run-6.12 x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12 \
+			--format "$f" >"$out/repo/diff/scn-a-to-b.$f" 2>/dev/null) || true
+	done
 fi
 
 # The benchmark's 4,096-function tree.
