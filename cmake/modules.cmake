@@ -32,7 +32,8 @@ ia_module(capture    SOURCES src/capture/snapshot.c               DEPS core PkgC
 ia_module(model      SOURCES src/model/audit.c src/model/firmware_model.c DEPS core)
 
 # rules: the group model (topology, ACS and DMA-alias quirks: the kernel's pci_device_group()),
-# one file per rule run by the engine over the model, and policy files.
+# one file per rule run by the engine over the model, and policy files (read with jansson; every
+# JSON document the tool writes goes through reports/jsonw.c, yajl).
 ia_module(topology   SOURCES rules/topology.c rules/quirks.c      DEPS core)
 ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
@@ -42,9 +43,9 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
                      DEPS model topology PkgConfig::JANSSON)
 
 # reports: the renderers (text, JSON, JUnit, NFD labels, the rules page); they decide nothing.
-ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
+ia_module(reports    SOURCES reports/report.c reports/jsonw.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
                              reports/rules_man.c
-                     DEPS model rules decode_pcicfg PkgConfig::JANSSON PkgConfig::YAJL PkgConfig::LIBPCI
+                     DEPS model rules decode_pcicfg PkgConfig::YAJL PkgConfig::LIBPCI
                           PkgConfig::LIBXML2)
 
 # src/cli: the commands on top: the shared stages (run.c), one file per command (cmd_*.c),
@@ -52,4 +53,4 @@ ia_module(reports    SOURCES reports/report.c reports/json.c reports/text.c repo
 ia_module(cli        SOURCES src/cli/run.c src/cli/cmd_audit.c src/cli/cmd_collect.c src/cli/cmd_plan.c
                              src/cli/cmd_diff.c src/cli/cmd_snapshot.c src/cli/cmd_rules.c src/cli/cmd_schema.c
                              src/cli/plan.c src/cli/diff.c
-                     DEPS collectors capture model topology rules reports PkgConfig::JANSSON)
+                     DEPS collectors capture model topology rules reports)

@@ -1,262 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The JSON report of ../shared/docs/contract.md, streamed with yajl's generator; ia_json_text() for jansson users.
+// The JSON report of ../shared/docs/contract.md, streamed by the JSON writer (reports/jsonw.h).
 #include <errno.h>
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "core/text.h"
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "report.h"
-
-json_t *ia_json_text(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	char *buf = ia_text_sanitize_dup(s, IA_TEXT_JSON);
-	if (!buf)
-		return NULL;
-	j = json_string(buf);
-	free(buf);
-	return j;
-}
-
-/*
- * The report is generated as one yajl document, pretty-printed with 2-space indentation. yajl
- * prints through jw_print() into a fixed buffer that is written to the stream whenever it fills,
- * so memory stays constant whatever the host's size. The first failure is kept in w->err, output
- * after it is dropped, the top-level arrays stop at it, and ia_report_json() returns it.
- */
-struct jw {
-	yajl_gen g;
-	FILE *out;
-	int err;                   /* the first failure: -ENOMEM, -EIO */
-	int werrno;                /* errno of the write (or allocation) that failed */
-	char *scratch;             /* host text with malformed UTF-8 replaced */
-	size_t scratch_cap;
-	size_t len;                /* bytes waiting in buf */
-	size_t flushes;            /* times buf was written out */
-	bool just_opened;          /* the last generator call opened an array or object ... */
-	size_t open_len, open_flushes; /* ... leaving len and flushes so: see jw_close() */
-	char buf[1 << 16];
-};
-
-static void jw_fail(struct jw *w, int err, int eno)
-{
-	if (!w->err) {
-		w->err = err;
-		w->werrno = eno;
-	}
-}
-
-static void jw_write(struct jw *w, const char *s, size_t n)
-{
-	errno = 0;
-	if (n && fwrite(s, 1, n, w->out) != n)
-		jw_fail(w, -EIO, errno ? errno : EIO);
-}
-
-/* Output that does not fit in w->buf: write the buffer, then keep or write @s. Out of line, so
- * that jw_print() stays a few instructions. */
-__attribute__((noinline)) static void jw_print_full(struct jw *w, const char *s, size_t n)
-{
-	/* After an open bracket its "\n..." stays in the buffer: the array may yet close empty (jw_close()). */
-	bool pending = w->just_opened && w->open_flushes == w->flushes && w->open_len >= 1 && w->open_len <= w->len;
-	size_t from = pending ? w->open_len - 1 : w->len;
-
-	if (!w->err)
-		jw_write(w, w->buf, from);
-	memmove(w->buf, w->buf + from, w->len - from);
-	w->len -= from;
-	w->flushes++;
-	if (pending) {
-		w->open_len = 1;
-		w->open_flushes = w->flushes;
-	}
-	if (w->err)
-		return;
-	if (n > sizeof(w->buf) - w->len) { /* still too long: what was kept, then @s itself */
-		jw_write(w, w->buf, w->len);
-		w->len = 0;
-		w->flushes++;
-		jw_write(w, s, n);
-		return;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-/* yajl's print callback, called for every piece of output (indentation, quotes, separators and
- * string runs; about ten million at 16,384 functions): gather it in w->buf, written out when full. */
-static void jw_print(void *ctx, const char *s, size_t n)
-{
-	struct jw *w = ctx;
-	size_t len = w->len;
-
-	if (n > sizeof(w->buf) - len) {
-		jw_print_full(w, s, n);
-		return;
-	}
-	char *o = w->buf + len;
-	w->len = len + n;
-	if (n <= 2) { /* separators, quotes and indentation: no call to memcpy for them */
-		if (n)
-			o[0] = s[0];
-		if (n == 2)
-			o[1] = s[1];
-	} else {
-		memcpy(o, s, n);
-	}
-}
-
-/* A generator call's status: anything but ok is a call the generator refused (a bug here). */
-static void jw_st(struct jw *w, yajl_gen_status st)
-{
-	w->just_opened = false;
-	if (st != yajl_gen_status_ok)
-		jw_fail(w, -EIO, EIO);
-}
-
-/* An array or object opened: yajl's beautifier printed "[\n" (or "{\n"). */
-static void jw_open(struct jw *w, yajl_gen_status st)
-{
-	jw_st(w, st);
-	w->just_opened = true;
-	w->open_len = w->len;
-	w->open_flushes = w->flushes;
-}
-
-/* Close the array or object: an empty one is written "[]" / "{}" as jansson wrote it, not as
- * the beautifier's "[\n\n    ]" (kept only when the buffer was written out in between). */
-static void jw_close(struct jw *w, yajl_gen_status (*close)(yajl_gen), char closer)
-{
-	bool empty = w->just_opened && w->open_flushes == w->flushes && w->open_len >= 1 &&
-		     w->buf[w->open_len - 1] == '\n';
-
-	jw_st(w, close(w->g));
-	if (empty && !w->err && w->flushes == w->open_flushes) {
-		w->buf[w->open_len - 1] = closer;
-		w->len = w->open_len;
-	}
-}
-
-static void jw_map(struct jw *w)      { jw_open(w, yajl_gen_map_open(w->g)); }
-static void jw_map_end(struct jw *w)  { jw_close(w, yajl_gen_map_close, '}'); }
-static void jw_arr(struct jw *w)      { jw_open(w, yajl_gen_array_open(w->g)); }
-static void jw_arr_end(struct jw *w)  { jw_close(w, yajl_gen_array_close, ']'); }
-static void jw_null(struct jw *w)     { jw_st(w, yajl_gen_null(w->g)); }
-static void jw_bool(struct jw *w, bool b) { jw_st(w, yajl_gen_bool(w->g, b)); }
-
-/* Bytes that are known to be UTF-8 (keys, fixed words, formatted numbers). */
-static void jw_raw(struct jw *w, const char *s, size_t n)
-{
-	jw_st(w, yajl_gen_string(w->g, (const unsigned char *)s, n));
-}
-
-static void jw_key(struct jw *w, const char *k)
-{
-	jw_raw(w, k, strlen(k));
-}
-
-/* Text from the host: null for NULL, bytes that start no valid UTF-8 sequence as U+FFFD. */
-static void jw_text(struct jw *w, const char *s)
-{
-	if (!s) {
-		jw_null(w);
-		return;
-	}
-	size_t len = strlen(s), n = ia_utf8_valid(s, len);
-	if (n == len) {
-		jw_raw(w, s, n);
-		return;
-	}
-	n = IA_TEXT_SANITIZED_MAX(len);
-	if (n > w->scratch_cap) {
-		char *nb = realloc(w->scratch, n);
-		if (!nb) {
-			jw_fail(w, -ENOMEM, ENOMEM);
-			return;
-		}
-		w->scratch = nb;
-		w->scratch_cap = n;
-	}
-	jw_raw(w, w->scratch, ia_text_sanitize(s, len, IA_TEXT_JSON, w->scratch));
-}
-
-static void jw_tri(struct jw *w, enum ia_tri t)
-{
-	if (t == IA_UNKNOWN)
-		jw_null(w);
-	else
-		jw_bool(w, t == IA_YES);
-}
-
-/* @v in decimal: yajl_gen_integer() without its sprintf(), the cost of a quarter of the report's
- * integers being ids and counts on every device and group. */
-static void jw_int(struct jw *w, long long v)
-{
-	char b[24], *o = b + sizeof(b);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do
-		*--o = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--o = '-';
-	jw_st(w, yajl_gen_number(w->g, o, (size_t)(b + sizeof(b) - o)));
-}
-
-/* "0x" and @v in lower-case hex, at least @width digits (at most 16): snprintf's "0x%0*llx"
- * without its cost, as every device has four or five of these. */
-static void jw_hex(struct jw *w, unsigned long long v, int width)
-{
-	char b[2 + 16];
-	int n = 1;
-
-	while (n < 16 && v >> (4 * n))
-		n++;
-	if (n < width)
-		n = width < 16 ? width : 16;
-	b[0] = '0';
-	b[1] = 'x';
-	for (int i = n - 1; i >= 0; i--, v >>= 4)
-		b[2 + i] = "0123456789abcdef"[v & 0xf];
-	jw_raw(w, b, (size_t)n + 2);
-}
-
-/* Object members: "key": value. The _if forms write null unless @has. */
-static void jm_text(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_text(w, s); }
-static void jm_tri(struct jw *w, const char *k, enum ia_tri t)  { jw_key(w, k); jw_tri(w, t); }
-static void jm_bool(struct jw *w, const char *k, bool b)        { jw_key(w, k); jw_bool(w, b); }
-static void jm_int(struct jw *w, const char *k, long long v)    { jw_key(w, k); jw_int(w, v); }
-static void jm_null(struct jw *w, const char *k)                { jw_key(w, k); jw_null(w); }
-static void jm_map(struct jw *w, const char *k)                 { jw_key(w, k); jw_map(w); }
-static void jm_arr(struct jw *w, const char *k)                 { jw_key(w, k); jw_arr(w); }
-
-static void jm_int_if(struct jw *w, const char *k, bool has, long long v)
-{
-	jw_key(w, k);
-	if (has)
-		jw_int(w, v);
-	else
-		jw_null(w);
-}
-
-static void jm_hex_if(struct jw *w, const char *k, bool has, unsigned long long v, int width)
-{
-	jw_key(w, k);
-	if (has)
-		jw_hex(w, v, width);
-	else
-		jw_null(w);
-}
+#include "reports/jsonw.h"
 
 static void json_host(struct jw *w, const struct ia_audit *a)
 {
@@ -599,18 +353,10 @@ static void jw_elements(struct jw *w, const char *key, const struct ia_audit *a,
 
 int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
 {
-	struct jw *w = calloc(1, sizeof(*w));
-	int rc;
+	struct jw *w = jw_new(out);
 
-	if (!w || !(w->g = yajl_gen_alloc(NULL))) {
-		free(w);
-		errno = ENOMEM;
+	if (!w)
 		return -ENOMEM;
-	}
-	w->out = out;
-	if (!yajl_gen_config(w->g, yajl_gen_beautify, 1) || !yajl_gen_config(w->g, yajl_gen_indent_string, "  ") ||
-	    !yajl_gen_config(w->g, yajl_gen_print_callback, jw_print, w))
-		jw_fail(w, -EIO, EIO);
 	jw_map(w);
 	jm_text(w, "schema", "iommu-audit/1");
 	jm_map(w, "tool");
@@ -631,17 +377,6 @@ int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	jm_int(w, "groups", (long long)a->n_groups);
 	jm_text(w, "verdict", ia_report_verdict_fails(a, o ? o->fail_on : IA_FAIL_ON_ERROR) ? "fail" : "pass");
 	jw_map_end(w);
-	jw_map_end(w); /* yajl ends the document with a newline */
-	if (!w->err)
-		jw_write(w, w->buf, w->len);
-	if (!w->err && ferror(out))
-		jw_fail(w, -EIO, EIO);
-	rc = w->err;
-	int eno = w->werrno;
-	yajl_gen_free(w->g);
-	free(w->scratch);
-	free(w);
-	if (rc)
-		errno = eno; /* the caller names the failed write's reason (ENOSPC, EFBIG, EIO) */
-	return rc;
+	jw_map_end(w);
+	return jw_finish(w);
 }

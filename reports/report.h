@@ -4,7 +4,6 @@
 #define IA_REPORT_H
 
 #include <stdbool.h>
-#include <jansson.h>
 #include <stdio.h>
 
 #include "model/audit.h"
@@ -40,15 +39,6 @@ bool ia_report_verdict_fails(const struct ia_audit *a, enum ia_fail_on fail_on);
 const char *ia_report_rule_advice(const char *id);
 
 /**
- * ia_json_text() - a JSON string for text that comes from the host (driver names, paths, findings
- * that quote them): jansson refuses invalid UTF-8 (json_string() returns NULL and the member would be
- * dropped), so each byte that does not start a valid UTF-8 sequence becomes U+FFFD.
- * @s: NUL-terminated bytes, or NULL.
- * Return: a new reference; json_null() for NULL @s; NULL only when out of memory.
- */
-json_t *ia_json_text(const char *s);
-
-/**
  * ia_report_safe_open() - a stream that writes into @out with the text reports' filter: C0/C1
  * controls other than LF and tab, DEL and malformed UTF-8 become '?', so text quoted from an audited
  * host (driver names, firmware strings) cannot carry terminal escape sequences. For `plan` and
@@ -64,7 +54,7 @@ int ia_report_safe_close(FILE *f, FILE *out);
  * ia_report_verdict_fails() with @o's fail_on, error when @o is NULL; ../shared/docs/contract.md,
  * reports/report.schema.json) to @out, streamed by yajl's generator (yajl_gen, pretty-printed with
  * 2-space indentation) through a 64 KiB buffer, so memory does not grow with the host. Host text
- * (driver names, paths, findings that quote them) is sanitized as ia_json_text() does: each byte
+ * (driver names, paths, findings that quote them) is sanitized by jw_text() (reports/jsonw.h): each byte
  * that starts no valid UTF-8 sequence becomes U+FFFD.
  * @a: the evaluated audit; @o: options, or NULL; @out: an open stream.
  * Return: 0; -ENOMEM; -EIO when writing failed (errno is then the failed write's, e.g. ENOSPC) or

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `diff`: compare two audits of a host and list what changed, for drift detection in fleets.
 #include "cli/diff.h"
+#include "reports/jsonw.h"
 #include "reports/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -362,40 +362,32 @@ static int diff_text_raw(const struct ia_diff *d, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-static json_t *diff_str(const char *s)
-{
-	return s ? ia_json_text(s) : json_null();
-}
-
 int ia_diff_json(const struct ia_diff *d, const char *old_name, const char *new_name, FILE *out)
 {
-	json_t *r = json_object(), *arr = json_array();
-	int rc;
+	struct jw *w = jw_new(out);
 
-	if (!r || !arr) {
-		json_decref(r);
-		json_decref(arr);
+	if (!w)
 		return -ENOMEM;
-	}
-	json_object_set_new(r, "schema", ia_json_text("iommu-audit-diff/1"));
-	json_object_set_new(r, "old", diff_str(old_name));
-	json_object_set_new(r, "new", diff_str(new_name));
-	json_object_set_new(r, "changed", json_boolean(d->n > 0));
+	jw_map(w);
+	jm_text(w, "schema", "iommu-audit-diff/1");
+	jm_text(w, "old", old_name);
+	jm_text(w, "new", new_name);
+	jm_bool(w, "changed", d->n > 0);
+	jm_arr(w, "changes");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ia_diff_change *c = &d->v[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "area", ia_json_text(c->area));
-		json_object_set_new(j, "subject", ia_json_text(c->subject));
-		json_object_set_new(j, "change", ia_json_text(c->change));
-		json_object_set_new(j, "field", diff_str(c->field));
-		json_object_set_new(j, "old", diff_str(c->old));
-		json_object_set_new(j, "new", diff_str(c->new));
-		json_array_append_new(arr, j);
+		jw_map(w);
+		jm_text(w, "area", c->area);
+		jm_text(w, "subject", c->subject);
+		jm_text(w, "change", c->change);
+		jm_text(w, "field", c->field);
+		jm_text(w, "old", c->old);
+		jm_text(w, "new", c->new);
+		jw_map_end(w);
 	}
-	json_object_set_new(r, "changes", arr);
-	rc = json_dumpf(r, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -EIO;
-	json_decref(r);
-	return rc;
+	jw_arr_end(w);
+	jw_map_end(w);
+	return jw_finish(w);
 }
 
 void ia_diff_free(struct ia_diff *d)

@@ -3,7 +3,6 @@
 #include "cli/plan.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "core/array.h"
 #include "core/bdf.h"
 #include "core/ia_err.h"
+#include "reports/jsonw.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
 
@@ -547,80 +547,94 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 
 static void plan_json_line(void *ctx, const char *s)
 {
-	json_array_append_new((json_t *)ctx, ia_json_text(s));
+	jw_text((struct jw *)ctx, s);
+}
+
+/* A device of the plan as { "bdf", "driver" } (must_unbind, may_stay). */
+static void plan_json_bdf_driver(struct jw *w, const struct ia_plan_dev *x)
+{
+	jw_map(w);
+	jm_text(w, "bdf", x->bdf);
+	jm_text(w, "driver", x->dev ? x->dev->driver : NULL);
+	jw_map_end(w);
 }
 
 int ia_plan_json(const struct ia_plan *p, FILE *out)
 {
-	json_t *r = json_object(), *req = json_array(), *groups = json_array(), *devs = json_array(),
-	       *unbind = json_array(), *stay = json_array(), *bl = json_array(), *cmds = json_object(),
-	       *dc = json_array(), *sf = json_array();
-	int rc;
+	struct jw *w = jw_new(out);
 
-	if (!r || !req || !groups || !devs || !unbind || !stay || !bl || !cmds || !dc || !sf) {
-		json_decref(r); json_decref(req); json_decref(groups); json_decref(devs); json_decref(unbind);
-		json_decref(stay); json_decref(bl); json_decref(cmds); json_decref(dc); json_decref(sf);
+	if (!w)
 		return -ENOMEM;
-	}
-	json_object_set_new(r, "schema", ia_json_text("iommu-audit-plan/1"));
+	jw_map(w);
+	jm_text(w, "schema", "iommu-audit-plan/1");
+	jm_arr(w, "requested");
 	for (size_t i = 0; i < p->n_requested; i++)
-		json_array_append_new(req, ia_json_text(p->requested[i]));
-	json_object_set_new(r, "requested", req);
-	json_object_set_new(r, "feasible", json_boolean(ia_plan_feasible(p)));
+		jw_text(w, p->requested[i]);
+	jw_arr_end(w);
+	jm_bool(w, "feasible", ia_plan_feasible(p));
+	jm_arr(w, "groups");
 	for (size_t i = 0; i < p->n_groups; i++) {
-		json_t *g = json_object(), *gd = json_array();
-		json_object_set_new(g, "id", json_integer(p->groups[i].id));
+		jw_map(w);
+		jm_int(w, "id", p->groups[i].id);
+		jm_arr(w, "devices");
 		for (size_t k = 0; k < p->n_devs; k++)
 			if (p->devs[k].has_group && p->devs[k].group == p->groups[i].id)
-				json_array_append_new(gd, ia_json_text(p->devs[k].bdf));
-		json_object_set_new(g, "devices", gd);
-		json_object_set_new(g, "via", ia_json_text(p->groups[i].via_domain ? "isolation-domain" : "requested"));
-		json_object_set_new(g, "domain_uncertain", json_boolean(p->groups[i].domain_uncertain));
-		json_object_set_new(g, "basis", p->groups[i].basis ? ia_json_text(p->groups[i].basis) : json_null());
-		json_array_append_new(groups, g);
+				jw_text(w, p->devs[k].bdf);
+		jw_arr_end(w);
+		jm_text(w, "via", p->groups[i].via_domain ? "isolation-domain" : "requested");
+		jm_bool(w, "domain_uncertain", p->groups[i].domain_uncertain);
+		jm_text(w, "basis", p->groups[i].basis);
+		jw_map_end(w);
 	}
-	json_object_set_new(r, "groups", groups);
+	jw_arr_end(w);
+	jm_arr(w, "devices");
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct ia_plan_dev *x = &p->devs[i];
-		const char *drv = x->dev ? x->dev->driver : NULL;
-		json_t *d = json_object();
-		json_object_set_new(d, "bdf", ia_json_text(x->bdf));
-		json_object_set_new(d, "group", x->has_group ? json_integer(x->group) : json_null());
-		json_object_set_new(d, "driver", drv ? ia_json_text(drv) : json_null());
-		json_object_set_new(d, "requested", json_boolean(x->requested));
-		json_object_set_new(d, "action", ia_json_text(plan_action_name(x->action)));
-		json_object_set_new(d, "reason", ia_json_text(x->reason));
-		json_array_append_new(devs, d);
-		json_t *e = json_object();
-		json_object_set_new(e, "bdf", ia_json_text(x->bdf));
-		json_object_set_new(e, "driver", drv ? ia_json_text(drv) : json_null());
-		if (drv && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND))
-			json_array_append_new(unbind, e);
-		else if (x->action == IA_PLAN_KEEP || x->action == IA_PLAN_ALREADY_VFIO)
-			json_array_append_new(stay, e);
-		else
-			json_decref(e);
+		jw_map(w);
+		jm_text(w, "bdf", x->bdf);
+		jm_int_if(w, "group", x->has_group, x->group);
+		jm_text(w, "driver", x->dev ? x->dev->driver : NULL);
+		jm_bool(w, "requested", x->requested);
+		jm_text(w, "action", plan_action_name(x->action));
+		jm_text(w, "reason", x->reason);
+		jw_map_end(w);
 	}
-	json_object_set_new(r, "devices", devs);
-	json_object_set_new(r, "must_unbind", unbind);
-	json_object_set_new(r, "may_stay", stay);
+	jw_arr_end(w);
+	jm_arr(w, "must_unbind");
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		if (x->dev && x->dev->driver && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND))
+			plan_json_bdf_driver(w, x);
+	}
+	jw_arr_end(w);
+	jm_arr(w, "may_stay");
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		bool unbinds = x->dev && x->dev->driver && (x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND);
+		if (!unbinds && (x->action == IA_PLAN_KEEP || x->action == IA_PLAN_ALREADY_VFIO))
+			plan_json_bdf_driver(w, x);
+	}
+	jw_arr_end(w);
+	jm_arr(w, "blockers");
 	for (size_t i = 0; i < p->n_blockers; i++) {
-		json_t *b = json_object();
-		json_object_set_new(b, "rule", ia_json_text(p->blockers[i].rule));
-		json_object_set_new(b, "subject", ia_json_text(p->blockers[i].subject));
-		json_object_set_new(b, "reason", ia_json_text(p->blockers[i].reason));
-		json_object_set_new(b, "unknown", json_boolean(p->blockers[i].unknown));
-		json_array_append_new(bl, b);
+		jw_map(w);
+		jm_text(w, "rule", p->blockers[i].rule);
+		jm_text(w, "subject", p->blockers[i].subject);
+		jm_text(w, "reason", p->blockers[i].reason);
+		jm_bool(w, "unknown", p->blockers[i].unknown);
+		jw_map_end(w);
 	}
-	json_object_set_new(r, "blockers", bl);
-	plan_commands(p, true, plan_json_line, dc);
-	plan_commands(p, false, plan_json_line, sf);
-	json_object_set_new(cmds, "driverctl", dc);
-	json_object_set_new(cmds, "sysfs", sf);
-	json_object_set_new(r, "commands", cmds);
-	rc = json_dumpf(r, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -EIO;
-	json_decref(r);
-	return rc;
+	jw_arr_end(w);
+	jm_map(w, "commands");
+	jm_arr(w, "driverctl");
+	plan_commands(p, true, plan_json_line, w);
+	jw_arr_end(w);
+	jm_arr(w, "sysfs");
+	plan_commands(p, false, plan_json_line, w);
+	jw_arr_end(w);
+	jw_map_end(w);
+	jw_map_end(w);
+	return jw_finish(w);
 }
 
 /* Text quoted from the audited host goes through the text reports' control-character filter. */
