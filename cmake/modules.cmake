@@ -6,7 +6,7 @@
 
 # src/core: shared by every stage: error codes, diagnostics, root-confined reads, the fact database.
 ia_module(core       SOURCES src/core/ia_err.c src/core/diag.c src/core/fsroot.c src/core/db.c
-                             src/core/bdf.c src/core/text.c src/core/array.c
+                             src/core/bdf.c src/core/text.c src/core/array.c src/core/facts.c
                      DEPS PkgConfig::SQLITE)
 
 # src/decode: pure decoders: (buffer, length) in, structs and diagnostics out; no I/O.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Open and create the fact database (schema.sql), with typed bind helpers and the collection-error table.
+// Open and create the fact database (the tables of src/core/facts.h), with typed bind helpers and the collection-error table.
 #include "core/db.h"
 
 #include <errno.h>
@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/facts.h"
 #include "core/ia_err.h"
-#include "schema_sql.h"
 
 const char *ia_db_schema_sql(void)
 {
-	return ia_schema_sql;
+	return ia_fact_schema_sql();
 }
 
 int ia_db_exec(sqlite3 *db, const char *sql)
@@ -223,7 +223,7 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", IA_DB_SCHEMA_VERSION);
 		if ((rc = ia_db_exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF")) ||
-		    (rc = ia_db_exec(db, ia_schema_sql)) || (rc = ia_db_exec(db, pragma))) {
+		    (rc = ia_db_exec(db, ia_fact_schema_sql())) || (rc = ia_db_exec(db, pragma))) {
 			*err = db_errmsg_copy(db);
 			sqlite3_close(db);
 			return rc;

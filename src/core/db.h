@@ -14,7 +14,7 @@
  * topology model hold BDFs in buffers of this size. */
 #define IA_BDF_MAX 17
 
-/* Schema version, stored in PRAGMA user_version; bump on any incompatible change of schema.sql. */
+/* Schema version, stored in PRAGMA user_version; bump on any incompatible change of the tables (src/core/facts.h). */
 #define IA_DB_SCHEMA_VERSION 4
 
 /* The SQL work allowed on a database opened read-only (virtual-machine instructions, see
@@ -71,7 +71,7 @@ enum ia_tri ia_db_col_tri(sqlite3_stmt *st, int col);
 int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int code,
 		int64_t offset, const char *message, const char *hides);
 
-/** ia_db_schema_sql() - the schema text (schema.sql), for documentation and `iommu-audit schema`. */
+/** ia_db_schema_sql() - the schema text (ia_fact_schema_sql()), for documentation and `iommu-audit schema`. */
 const char *ia_db_schema_sql(void);
 
 #endif
