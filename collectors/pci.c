@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "collect.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "decode/pcicfg.h"
 #include "decode/sysfs_attr.h"
 #include "core/ia_err.h"
@@ -55,37 +57,14 @@ static void pci_libpci_debug(char *msg, ...)
 	(void)msg;
 }
 
-/* The columns of pci_function, in bind order. */
-enum pcol {
-	C_BDF = 1, C_DOMAIN, C_BUS, C_DEV, C_FN, C_SYSFS_PATH, C_PARENT, C_VENDOR, C_DEVICE,
-	C_SVENDOR, C_SDEVICE, C_CLASS, C_REVISION, C_HDR, C_MF, C_IS_PCIE, C_PCIE_TYPE, C_SEC,
-	C_SUB, C_CFG_BYTES, C_CFG_SIZE, C_CAPS_COMPLETE, C_DEVCAP2, C_EETLP, C_HAS_ACS, C_ACS_OFF,
-	C_ACS_CAP, C_ACS_CTRL, C_ACS_CAP_DW, C_ACS_CTRL_DW, C_HAS_ATS, C_ATS_CAP, C_ATS_CTRL,
-	C_HAS_PRI, C_PRI_CTRL, C_PRI_STATUS, C_HAS_PASID, C_PASID_CAP, C_PASID_CTRL, C_HAS_ARI,
-	C_HAS_SRIOV, C_SRIOV_CTRL, C_SRIOV_TOTAL, C_SRIOV_NUM, C_SRIOV_OFF, C_SRIOV_STRIDE,
-	C_SRIOV_VFDEV, C_IS_VF, C_PHYSFN, C_NUMVFS, C_TOTALVFS, C_DRIVER, C_DRIVER_OVERRIDE,
-	C_GROUP, C_UNIT, C_REMOVABLE, C_NCOLS = C_REMOVABLE
-};
-
-static const char pci_insert_sql[] =
-	"INSERT INTO pci_function(bdf, domain, bus, dev, fn, sysfs_path, parent_bdf, vendor, device,"
-	" subsys_vendor, subsys_device, class, revision, header_type, multifunction, is_pcie,"
-	" pcie_type, secondary_bus, subordinate_bus, config_bytes, config_size, caps_complete,"
-	" devcap2, eetlp_prefix, has_acs, acs_offset, acs_cap, acs_ctrl, acs_cap_dw, acs_ctrl_dw,"
-	" has_ats, ats_cap, ats_ctrl, has_pri, pri_ctrl, pri_status, has_pasid, pasid_cap,"
-	" pasid_ctrl, has_ari, has_sriov, sriov_ctrl, sriov_total_vfs, sriov_num_vfs,"
-	" sriov_vf_offset, sriov_vf_stride, sriov_vf_device, is_vf, physfn_bdf, sysfs_numvfs,"
-	" sysfs_totalvfs, driver, driver_override, iommu_group, iommu_unit, removable)"
-	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
 struct pci_stmts {
 	sqlite3_stmt *fn, *cap, *bar;
 };
 
-static void pci_bind_tri(sqlite3_stmt *st, int idx, enum ia_tri t)
+/* A tri-state as a 0/1 column, SQL NULL when unknown. */
+static struct ia_fact_int pci_tri(enum ia_tri t)
 {
-	ia_db_bind_opt_int(st, idx, t != IA_UNKNOWN, t == IA_YES);
+	return ia_fact_i(t != IA_UNKNOWN, t == IA_YES);
 }
 
 /*
@@ -159,43 +138,49 @@ static bool pci_is_host_bridge(const char *s)
  * sys/devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0. Only the vmd driver nests a host
  * bridge in a PCI function, so the pattern identifies it. Sets pci_function.real_dma_bdf.
  */
-static void pci_mark_vmd(struct ia_ctx *ctx)
+/* SQL's LIKE '%/pci%/pci%' (ASCII case-insensitive): two "/pci" in @path, the second after the first. */
+static bool pci_two_pci_components(const char *path)
 {
-	sqlite3_stmt *q, *u;
+	int seen = 0;
 
-	if (ia_db_prepare(ctx->db, "SELECT bdf, sysfs_path FROM pci_function WHERE sysfs_path LIKE '%/pci%/pci%'", &q))
-		return;
-	if (ia_db_prepare(ctx->db, "UPDATE pci_function SET real_dma_bdf = ? WHERE bdf = ?", &u)) {
-		sqlite3_finalize(q);
-		return;
-	}
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *bdf = (const char *)sqlite3_column_text(q, 0);
-		const char *path = (const char *)sqlite3_column_text(q, 1);
-		char *dup = path ? strdup(path) : NULL;
-		if (!dup)
-			continue;
-		/* the last "pci<domain>:<bus>" component, and the component before it */
-		char *hb = NULL, *save = NULL, *prev = NULL, *owner = NULL;
-		for (char *t = strtok_r(dup, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-			unsigned dm, bs;
-			char tail;
-			if (sscanf(t, "pci%x:%x%c", &dm, &bs, &tail) == 2) {
-				hb = t;
-				owner = prev;
-			}
-			prev = t;
+	for (const char *p = path; *p && seen < 2; p++)
+		if (!strncasecmp(p, "/pci", 4)) {
+			seen++;
+			p += 3;
 		}
-		unsigned a, b, e, f;
-		if (hb && owner && pci_parse_bdf(owner, &a, &b, &e, &f)) {
-			sqlite3_bind_text(u, 1, owner, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(u, 2, bdf, -1, SQLITE_TRANSIENT);
-			ia_db_step_done(u);
+	return seen == 2;
+}
+
+/*
+ * pci_real_dma_dev() (drivers/pci/controller/vmd.c sets the bus's dma alias device): a function
+ * below an Intel VMD sits under a second host bridge "pci<domain>:<bus>" whose parent directory
+ * is the VMD endpoint. From the function's canonical sysfs path @canon, the BDF of that endpoint
+ * into @out (@size bytes), or false when the path holds no such host bridge.
+ */
+static bool pci_vmd_owner(const char *canon, char *out, size_t size)
+{
+	if (!canon || !pci_two_pci_components(canon))
+		return false;
+	char *dup = strdup(canon);
+	if (!dup)
+		return false;
+	/* the last "pci<domain>:<bus>" component, and the component before it */
+	char *hb = NULL, *save = NULL, *prev = NULL, *owner = NULL;
+	for (char *t = strtok_r(dup, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		unsigned dm, bs;
+		char tail;
+		if (sscanf(t, "pci%x:%x%c", &dm, &bs, &tail) == 2) {
+			hb = t;
+			owner = prev;
 		}
-		free(dup);
+		prev = t;
 	}
-	sqlite3_finalize(q);
-	sqlite3_finalize(u);
+	unsigned a, b, e, f;
+	bool ok = hb && owner && pci_parse_bdf(owner, &a, &b, &e, &f) && strlen(owner) < size;
+	if (ok)
+		memcpy(out, owner, strlen(owner) + 1);
+	free(dup);
+	return ok;
 }
 
 /* An optional number read from sysfs. */
@@ -269,14 +254,11 @@ static bool pci_attr_u64(struct pci_item *it, int dfd, const char *name, int bas
 	return true;
 }
 
-static void pci_bind_attr(sqlite3_stmt *st, int col, const struct pci_opt *a, bool have_cfg, uint64_t cfg_val)
+/* The sysfs attribute when read, else the config value when @have_cfg, else SQL NULL. */
+static struct ia_fact_int pci_attr_val(const struct pci_opt *a, bool have_cfg, uint64_t cfg_val)
 {
-	if (a->has)
-		sqlite3_bind_int64(st, col, (int64_t)a->v);
-	else
-		ia_db_bind_opt_int(st, col, have_cfg, (int64_t)cfg_val);
+	return a->has ? ia_fact_i(true, (int64_t)a->v) : ia_fact_i(have_cfg, (int64_t)cfg_val);
 }
-
 /* A link's basename, malloc'd; NULL when absent. */
 /* The basename of link @name, malloc'd; NULL when absent. Any other failure (not a link, EACCES)
  * is reported as hiding @hides and sets *unknown: it is not "absent". */
@@ -541,104 +523,98 @@ static void pci_item_free(struct pci_item *it)
 	free(it->errs.v);
 }
 
-static void pci_bind_text(sqlite3_stmt *st, int col, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
-}
-
-/* Store one function read by pci_read_fn(); returns true when a row was written. */
+/* Store one function read by pci_read_fn(): its pci_function row, written once, then its
+ * capabilities and BARs. Returns true when the row was written. */
 static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_item *it)
 {
 	const struct ia_pcicfg *c = &it->c;
-	sqlite3_stmt *st = s->fn;
 	size_t readable = it->readable;
 	bool hdr = readable >= 64;
-
-	ia_deferred_flush(ctx, &it->errs);
-	sqlite3_bind_text(st, C_BDF, it->bdf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, C_DOMAIN, it->dom);
-	sqlite3_bind_int(st, C_BUS, (int)it->bus);
-	sqlite3_bind_int(st, C_DEV, (int)it->dev);
-	sqlite3_bind_int(st, C_FN, (int)it->fn);
-	pci_bind_text(st, C_SYSFS_PATH, it->canon);
-	if (it->parent[0])
-		sqlite3_bind_text(st, C_PARENT, it->parent, -1, SQLITE_STATIC);
-	pci_bind_attr(st, C_VENDOR, &it->vendor, readable >= 2 && c->vendor != 0xffff, c->vendor);
-	pci_bind_attr(st, C_DEVICE, &it->device, readable >= 4 && c->device != 0xffff, c->device);
-	pci_bind_attr(st, C_SVENDOR, &it->svid, hdr && c->hdr_type == 0, it->cfg_svid);
-	pci_bind_attr(st, C_SDEVICE, &it->sdid, hdr && c->hdr_type == 0, it->cfg_sdid);
-	pci_bind_attr(st, C_CLASS, &it->cls, hdr, c->class_code);
-	pci_bind_attr(st, C_REVISION, &it->rev, hdr, c->revision);
-
+	bool bridge = hdr && (c->hdr_type == 1 || c->hdr_type == 2);
+	bool acs = c->has_acs == IA_YES, sriov = c->has_sriov == IA_YES;
 	/* SR-IOV: a VF has a physfn link, and never counts as multifunction (pci_iov_add_virtfn). */
 	bool is_vf = it->physfn != NULL;
-	pci_bind_text(st, C_PHYSFN, it->physfn);
-	sqlite3_bind_int(st, C_IS_VF, is_vf);
-	ia_db_bind_opt_int(st, C_HDR, hdr, c->hdr_type);
 	/* pci_setup_device() takes header bit 7; pci_scan_slot() forces fn > 0 (ARI: devfn > 0). */
 	bool fn_gt0 = !is_vf && (it->fn > 0 || (c->has_ari == IA_YES && it->dev > 0));
-	ia_db_bind_opt_int(st, C_MF, hdr || fn_gt0 || is_vf, !is_vf && (fn_gt0 || (hdr && c->hdr_multifunction)));
-	pci_bind_tri(st, C_IS_PCIE, c->is_pcie);
-	ia_db_bind_opt_int(st, C_PCIE_TYPE, c->is_pcie == IA_YES, c->pcie_type);
-	ia_db_bind_opt_int(st, C_SEC, hdr && (c->hdr_type == 1 || c->hdr_type == 2), c->secondary_bus);
-	ia_db_bind_opt_int(st, C_SUB, hdr && (c->hdr_type == 1 || c->hdr_type == 2), c->subordinate_bus);
-	sqlite3_bind_int64(st, C_CFG_BYTES, (int64_t)readable);
-	ia_db_bind_opt_int(st, C_CFG_SIZE, it->cfg_size > 0, (int64_t)it->cfg_size);
-	pci_bind_tri(st, C_CAPS_COMPLETE, hdr ? c->caps_complete : IA_UNKNOWN);
-	ia_db_bind_opt_int(st, C_DEVCAP2, c->has_devcap2 == IA_YES, c->devcap2);
-	ia_db_bind_opt_int(st, C_EETLP, c->has_devcap2 != IA_UNKNOWN, c->has_devcap2 == IA_YES && c->eetlp_prefix);
-	pci_bind_tri(st, C_HAS_ACS, c->has_acs);
-	ia_db_bind_opt_int(st, C_ACS_OFF, c->acs_off != 0, c->acs_off);
-	ia_db_bind_opt_int(st, C_ACS_CAP, c->has_acs == IA_YES, c->acs_cap);
-	ia_db_bind_opt_int(st, C_ACS_CTRL, c->has_acs == IA_YES, c->acs_ctrl);
-	ia_db_bind_opt_int(st, C_ACS_CAP_DW, c->has_acs == IA_YES, c->acs_cap_dw);
-	ia_db_bind_opt_int(st, C_ACS_CTRL_DW, c->has_acs == IA_YES, c->acs_ctrl_dw);
-	pci_bind_tri(st, C_HAS_ATS, c->has_ats);
-	ia_db_bind_opt_int(st, C_ATS_CAP, c->has_ats == IA_YES, c->ats_cap);
-	ia_db_bind_opt_int(st, C_ATS_CTRL, c->has_ats == IA_YES, c->ats_ctrl);
-	pci_bind_tri(st, C_HAS_PRI, c->has_pri);
-	ia_db_bind_opt_int(st, C_PRI_CTRL, c->has_pri == IA_YES, c->pri_ctrl);
-	ia_db_bind_opt_int(st, C_PRI_STATUS, c->has_pri == IA_YES, c->pri_status);
-	pci_bind_tri(st, C_HAS_PASID, c->has_pasid);
-	ia_db_bind_opt_int(st, C_PASID_CAP, c->has_pasid == IA_YES, c->pasid_cap);
-	ia_db_bind_opt_int(st, C_PASID_CTRL, c->has_pasid == IA_YES, c->pasid_ctrl);
-	pci_bind_tri(st, C_HAS_ARI, c->has_ari);
-	pci_bind_tri(st, C_HAS_SRIOV, c->has_sriov);
-	ia_db_bind_opt_int(st, C_SRIOV_CTRL, c->has_sriov == IA_YES, c->sriov_ctrl);
-	ia_db_bind_opt_int(st, C_SRIOV_TOTAL, c->has_sriov == IA_YES, c->sriov_total_vfs);
-	ia_db_bind_opt_int(st, C_SRIOV_NUM, c->has_sriov == IA_YES, c->sriov_num_vfs);
-	ia_db_bind_opt_int(st, C_SRIOV_OFF, c->has_sriov == IA_YES, c->sriov_vf_offset);
-	ia_db_bind_opt_int(st, C_SRIOV_STRIDE, c->has_sriov == IA_YES, c->sriov_vf_stride);
-	ia_db_bind_opt_int(st, C_SRIOV_VFDEV, c->has_sriov == IA_YES, c->sriov_vf_device);
-	ia_db_bind_opt_int(st, C_NUMVFS, it->numvfs.has, (int64_t)it->numvfs.v);
-	ia_db_bind_opt_int(st, C_TOTALVFS, it->totalvfs.has, (int64_t)it->totalvfs.v);
-	pci_bind_text(st, C_DRIVER, it->driver);
-	pci_bind_text(st, C_DRIVER_OVERRIDE, it->override);
+	char vmd[24];                     /* as it->parent: an 8-digit domain fits */
+	struct ia_fact_int group = {0};
+
+	ia_deferred_flush(ctx, &it->errs);
 	if (it->group_link) {
 		uint64_t v;
 		if (ia_parse_u64(it->group_link, strlen(it->group_link), 10, &v) == 0 && v <= INT32_MAX)
-			sqlite3_bind_int64(st, C_GROUP, (int64_t)v);
+			group = ia_fact_i(true, (int64_t)v);
 		else
 			ia_ctx_error(ctx, it->bdf, -IA_E_FORMAT, -1, "the device's IOMMU group",
 				     "iommu_group link names \"%s\", not a group number", it->group_link);
 	}
-	pci_bind_text(st, C_UNIT, it->unit);
-	pci_bind_text(st, C_REMOVABLE, it->removable);
-	int rc = ia_db_step_done(st);
+	const struct ia_fact_pci_function row = {
+		.bdf = it->bdf,
+		.domain = ia_fact_i(true, it->dom),
+		.bus = ia_fact_i(true, it->bus),
+		.dev = ia_fact_i(true, it->dev),
+		.fn = ia_fact_i(true, it->fn),
+		.sysfs_path = it->canon,
+		.parent_bdf = it->parent[0] ? it->parent : NULL,
+		.vendor = pci_attr_val(&it->vendor, readable >= 2 && c->vendor != 0xffff, c->vendor),
+		.device = pci_attr_val(&it->device, readable >= 4 && c->device != 0xffff, c->device),
+		.subsys_vendor = pci_attr_val(&it->svid, hdr && c->hdr_type == 0, it->cfg_svid),
+		.subsys_device = pci_attr_val(&it->sdid, hdr && c->hdr_type == 0, it->cfg_sdid),
+		.class = pci_attr_val(&it->cls, hdr, c->class_code),
+		.revision = pci_attr_val(&it->rev, hdr, c->revision),
+		.header_type = ia_fact_i(hdr, c->hdr_type),
+		.multifunction = ia_fact_i(hdr || fn_gt0 || is_vf, !is_vf && (fn_gt0 || (hdr && c->hdr_multifunction))),
+		.is_pcie = pci_tri(c->is_pcie),
+		.pcie_type = ia_fact_i(c->is_pcie == IA_YES, c->pcie_type),
+		.secondary_bus = ia_fact_i(bridge, c->secondary_bus),
+		.subordinate_bus = ia_fact_i(bridge, c->subordinate_bus),
+		.config_bytes = ia_fact_i(true, (int64_t)readable),
+		.config_size = ia_fact_i(it->cfg_size > 0, (int64_t)it->cfg_size),
+		.caps_complete = pci_tri(hdr ? c->caps_complete : IA_UNKNOWN),
+		.devcap2 = ia_fact_i(c->has_devcap2 == IA_YES, c->devcap2),
+		.eetlp_prefix = ia_fact_i(c->has_devcap2 != IA_UNKNOWN, c->has_devcap2 == IA_YES && c->eetlp_prefix),
+		.has_acs = pci_tri(c->has_acs),
+		.acs_offset = ia_fact_i(c->acs_off != 0, c->acs_off),
+		.acs_cap = ia_fact_i(acs, c->acs_cap),
+		.acs_ctrl = ia_fact_i(acs, c->acs_ctrl),
+		.acs_cap_dw = ia_fact_i(acs, c->acs_cap_dw),
+		.acs_ctrl_dw = ia_fact_i(acs, c->acs_ctrl_dw),
+		.has_ats = pci_tri(c->has_ats),
+		.ats_cap = ia_fact_i(c->has_ats == IA_YES, c->ats_cap),
+		.ats_ctrl = ia_fact_i(c->has_ats == IA_YES, c->ats_ctrl),
+		.has_pri = pci_tri(c->has_pri),
+		.pri_ctrl = ia_fact_i(c->has_pri == IA_YES, c->pri_ctrl),
+		.pri_status = ia_fact_i(c->has_pri == IA_YES, c->pri_status),
+		.has_pasid = pci_tri(c->has_pasid),
+		.pasid_cap = ia_fact_i(c->has_pasid == IA_YES, c->pasid_cap),
+		.pasid_ctrl = ia_fact_i(c->has_pasid == IA_YES, c->pasid_ctrl),
+		.has_ari = pci_tri(c->has_ari),
+		.has_sriov = pci_tri(c->has_sriov),
+		.sriov_ctrl = ia_fact_i(sriov, c->sriov_ctrl),
+		.sriov_total_vfs = ia_fact_i(sriov, c->sriov_total_vfs),
+		.sriov_num_vfs = ia_fact_i(sriov, c->sriov_num_vfs),
+		.sriov_vf_offset = ia_fact_i(sriov, c->sriov_vf_offset),
+		.sriov_vf_stride = ia_fact_i(sriov, c->sriov_vf_stride),
+		.sriov_vf_device = ia_fact_i(sriov, c->sriov_vf_device),
+		.is_vf = ia_fact_i(true, is_vf),
+		.physfn_bdf = it->physfn,
+		.sysfs_numvfs = ia_fact_i(it->numvfs.has, (int64_t)it->numvfs.v),
+		.sysfs_totalvfs = ia_fact_i(it->totalvfs.has, (int64_t)it->totalvfs.v),
+		.driver = it->driver,
+		.driver_override = it->override,
+		.iommu_group = group,
+		.iommu_unit = it->unit,
+		.removable = it->removable,
+		.real_dma_bdf = pci_vmd_owner(it->canon, vmd, sizeof(vmd)) ? vmd : NULL,
+		.driver_read = ia_fact_i(true, !it->driver_unknown),
+	};
+	ia_fact_bind(s->fn, IA_FACT_pci_function, &row);
+	int rc = ia_db_step_done(s->fn);
 	if (rc != 0) {
 		ia_ctx_error(ctx, it->bdf, rc, -1, NULL, "could not store the function: %s", sqlite3_errmsg(ctx->db));
 		return false;
 	}
 	ctx->facts++;
-	if (it->driver_unknown) {
-		sqlite3_stmt *u;
-		if (ia_db_prepare(ctx->db, "UPDATE pci_function SET driver_read = 0 WHERE bdf = ?", &u) == 0) {
-			sqlite3_bind_text(u, 1, it->bdf, -1, SQLITE_STATIC);
-			ia_db_step_done(u);
-			sqlite3_finalize(u);
-		}
-	}
 	for (size_t i = 0; i < c->n_caps; i++) {
 		sqlite3_bind_text(s->cap, 1, it->bdf, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s->cap, 2, c->caps[i].ext);
@@ -786,7 +762,7 @@ static int pci_collect(struct ia_ctx *ctx)
 			devs[n++] = (struct pci_addr){ (unsigned)d->domain, d->bus, d->dev, d->func, d };
 	}
 	qsort(devs, n, sizeof(*devs), pci_cmp);
-	if (ia_db_prepare(ctx->db, pci_insert_sql, &s.fn) ||
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_pci_function, NULL, &s.fn) ||
 	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_capability VALUES (?,?,?,?,?)", &s.cap) ||
 	    ia_db_prepare(ctx->db, "INSERT INTO pci_bar VALUES (?,?,?,?,?,?,?,?)", &s.bar)) {
 		rc = -IA_E_SQLITE;
@@ -809,8 +785,6 @@ static int pci_collect(struct ia_ctx *ctx)
 			pci_store_item(&batch, i);
 		}
 	}
-	if (sysfs)
-		pci_mark_vmd(ctx);
 out:
 	sqlite3_finalize(s.fn);
 	sqlite3_finalize(s.cap);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/facts.h"
 #include "model/firmware_model.h"
 #include "core/ia_err.h"
 
@@ -204,41 +205,16 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	return 0;
 }
 
-/*
- * Column readers of the bulk scans, with ia_db_col_int()/_tri()/_strdup()'s results: one
- * sqlite3_column_value() per column instead of a type and a value call, each of which takes the
- * connection's mutex. The value is read at once, on the thread that steps the statement (the
- * SQLite documentation's condition for using an unprotected value).
- */
-static bool audit_col_int(sqlite3_stmt *st, int col, int64_t *v)
+/* A 0/1 column as IA_NO/IA_YES, SQL NULL as IA_UNKNOWN. */
+static enum ia_tri audit_tri(struct ia_fact_int v)
 {
-	sqlite3_value *x = sqlite3_column_value(st, col);
-
-	if (sqlite3_value_type(x) == SQLITE_NULL) {
-		*v = 0;
-		return false;
-	}
-	*v = sqlite3_value_int64(x);
-	return true;
+	return v.has ? (v.v ? IA_YES : IA_NO) : IA_UNKNOWN;
 }
 
-static int64_t audit_col_i64(sqlite3_stmt *st, int col)
+/* A malloc'd copy of a TEXT column's value, or NULL for SQL NULL (or no memory). */
+static char *audit_strdup(const char *s)
 {
-	return sqlite3_value_int64(sqlite3_column_value(st, col));
-}
-
-static enum ia_tri audit_col_tri(sqlite3_stmt *st, int col)
-{
-	int64_t v;
-
-	return audit_col_int(st, col, &v) ? (v ? IA_YES : IA_NO) : IA_UNKNOWN;
-}
-
-static char *audit_col_strdup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_value_text(sqlite3_column_value(st, col));
-
-	return t ? strdup((const char *)t) : NULL;
+	return s ? strdup(s) : NULL;
 }
 
 /* What the device scan hands to the group scan: each function's BDF as stored (ia_dev.bdf is a
@@ -283,21 +259,10 @@ static int audit_load_bars(sqlite3 *db, struct ia_audit *a, const struct audit_s
 static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *sc)
 {
 	sqlite3_stmt *st;
-	int64_t v;
 	size_t cap = 0;
 	int err = 0;
 
-	if (ia_db_prepare(db,
-		"SELECT bdf, domain, bus, dev, fn, vendor, device, subsys_vendor, subsys_device, class,"
-		" revision, header_type, multifunction, is_pcie, pcie_type, secondary_bus,"
-		" subordinate_bus, config_bytes, config_size, has_acs, acs_offset, acs_cap, acs_ctrl,"
-		" acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf, physfn_bdf,"
-		" parent_bdf, driver, driver_override, iommu_group, iommu_unit,"
-		" eetlp_prefix, ats_ctrl, pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf,"
-		/* the config NumVFs counts only while VF Enable (SR-IOV Control bit 0) is set */
-		" coalesce(sysfs_numvfs, CASE WHEN sriov_ctrl & 1 THEN sriov_num_vfs WHEN sriov_ctrl IS NOT NULL THEN 0 END),"
-		" driver_read"
-		" FROM pci_function f ORDER BY bdf", &st))
+	if (ia_fact_prepare_select(db, IA_FACT_pci_function, "ORDER BY bdf", &st))
 		return -IA_E_SQLITE;
 	while (!err && audit_step(st, &err)) {
 		if (a->n_devs == cap) {
@@ -318,75 +283,73 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 			cap = nc;
 		}
 		struct ia_dev *d = &a->devs[a->n_devs];
+		struct ia_fact_pci_function r;
+		ia_fact_read(st, IA_FACT_pci_function, &r);
 		memset(d, 0, sizeof(*d));
-		const char *bdf = (const char *)sqlite3_column_text(st, 0);
-		if (!(sc->bdf[a->n_devs] = strdup(bdf ? bdf : ""))) {
+		if (!(sc->bdf[a->n_devs] = strdup(r.bdf ? r.bdf : ""))) {
 			err = -ENOMEM;
 			break;
 		}
 		a->n_devs++;
-		snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
-		d->domain = (uint32_t)audit_col_i64(st, 1);
-		d->bus = (uint8_t)(int)audit_col_i64(st, 2);
-		d->dev = (uint8_t)(int)audit_col_i64(st, 3);
-		d->fn = (uint8_t)(int)audit_col_i64(st, 4);
-		int64_t ven, dev;
-		bool h_ven = audit_col_int(st, 5, &ven), h_dev = audit_col_int(st, 6, &dev); /* both read */
-		d->has_ids = h_ven && h_dev;
-		d->vendor = (uint16_t)ven;
-		d->device = (uint16_t)dev;
-		int64_t sv, sd;
-		bool h_sv = audit_col_int(st, 7, &sv), h_sd = audit_col_int(st, 8, &sd); /* both read */
-		d->has_subsys = h_sv && h_sd;
-		d->subsys_vendor = (uint16_t)sv;
-		d->subsys_device = (uint16_t)sd;
-		d->has_class = audit_col_int(st, 9, &v);
-		d->class_code = (uint32_t)v;
-		d->has_revision = audit_col_int(st, 10, &v);
-		d->revision = (uint8_t)v;
-		d->has_hdr = audit_col_int(st, 11, &v);
-		d->hdr_type = (uint8_t)v;
-		d->multifunction = audit_col_tri(st, 12);
-		d->is_pcie = audit_col_tri(st, 13);
-		if (audit_col_int(st, 14, &v))
-			d->pcie_type = (uint8_t)v;
-		int64_t sec, sub;
-		bool h_sec = audit_col_int(st, 15, &sec), h_sub = audit_col_int(st, 16, &sub); /* both read */
-		d->has_bus_range = h_sec && h_sub;
-		d->secondary_bus = (uint8_t)sec;
-		d->subordinate_bus = (uint8_t)sub;
-		d->config_bytes = (size_t)audit_col_i64(st, 17);
-		d->config_size = audit_col_int(st, 18, &v) ? (size_t)v : 0;
-		d->has_acs = audit_col_tri(st, 19);
-		if (audit_col_int(st, 20, &v)) d->acs_offset = (uint16_t)v;
-		if (audit_col_int(st, 21, &v)) d->acs_cap = (uint16_t)v;
-		if (audit_col_int(st, 22, &v)) d->acs_ctrl = (uint16_t)v;
-		if (audit_col_int(st, 23, &v)) d->acs_cap_dw = (uint32_t)v;
-		if (audit_col_int(st, 24, &v)) d->acs_ctrl_dw = (uint32_t)v;
-		d->has_ats = audit_col_tri(st, 25);
-		d->has_pri = audit_col_tri(st, 26);
-		d->has_pasid = audit_col_tri(st, 27);
-		d->has_sriov = audit_col_tri(st, 28);
-		d->is_vf = (int)audit_col_i64(st, 29);
-		d->physfn = audit_col_strdup(st, 30);
-		d->parent = audit_col_strdup(st, 31);
-		d->driver = audit_col_strdup(st, 32);
-		d->driver_override = audit_col_strdup(st, 33);
-		d->has_group = audit_col_int(st, 34, &v);
-		d->group = (int)v;
-		sc->group[a->n_devs - 1] = v;
-		d->iommu_unit = audit_col_strdup(st, 35);
-		d->eetlp_prefix = audit_col_tri(st, 36);
-		if (audit_col_int(st, 37, &v)) d->ats_ctrl = (uint16_t)v;
-		if (audit_col_int(st, 38, &v)) d->pri_ctrl = (uint16_t)v;
-		if (audit_col_int(st, 39, &v)) d->pri_status = (uint16_t)v;
-		if (audit_col_int(st, 40, &v)) d->pasid_cap = (uint16_t)v;
-		if (audit_col_int(st, 41, &v)) d->pasid_ctrl = (uint16_t)v;
-		d->removable = audit_col_strdup(st, 42);
-		d->real_dma = audit_col_strdup(st, 43);
-		d->has_numvfs = audit_col_int(st, 44, &v);
-		d->numvfs = d->has_numvfs ? (unsigned)v : 0;
-		d->driver_unknown = !(int)audit_col_i64(st, 45);
+		snprintf(d->bdf, sizeof(d->bdf), "%s", r.bdf);
+		d->domain = (uint32_t)r.domain.v;
+		d->bus = (uint8_t)r.bus.v;
+		d->dev = (uint8_t)r.dev.v;
+		d->fn = (uint8_t)r.fn.v;
+		d->has_ids = r.vendor.has && r.device.has;
+		d->vendor = (uint16_t)r.vendor.v;
+		d->device = (uint16_t)r.device.v;
+		d->has_subsys = r.subsys_vendor.has && r.subsys_device.has;
+		d->subsys_vendor = (uint16_t)r.subsys_vendor.v;
+		d->subsys_device = (uint16_t)r.subsys_device.v;
+		d->has_class = r.class.has;
+		d->class_code = (uint32_t)r.class.v;
+		d->has_revision = r.revision.has;
+		d->revision = (uint8_t)r.revision.v;
+		d->has_hdr = r.header_type.has;
+		d->hdr_type = (uint8_t)r.header_type.v;
+		d->multifunction = audit_tri(r.multifunction);
+		d->is_pcie = audit_tri(r.is_pcie);
+		d->pcie_type = (uint8_t)r.pcie_type.v;
+		d->has_bus_range = r.secondary_bus.has && r.subordinate_bus.has;
+		d->secondary_bus = (uint8_t)r.secondary_bus.v;
+		d->subordinate_bus = (uint8_t)r.subordinate_bus.v;
+		d->config_bytes = (size_t)r.config_bytes.v;
+		d->config_size = (size_t)r.config_size.v;
+		d->has_acs = audit_tri(r.has_acs);
+		d->acs_offset = (uint16_t)r.acs_offset.v;
+		d->acs_cap = (uint16_t)r.acs_cap.v;
+		d->acs_ctrl = (uint16_t)r.acs_ctrl.v;
+		d->acs_cap_dw = (uint32_t)r.acs_cap_dw.v;
+		d->acs_ctrl_dw = (uint32_t)r.acs_ctrl_dw.v;
+		d->has_ats = audit_tri(r.has_ats);
+		d->has_pri = audit_tri(r.has_pri);
+		d->has_pasid = audit_tri(r.has_pasid);
+		d->has_sriov = audit_tri(r.has_sriov);
+		d->is_vf = r.is_vf.v != 0;
+		d->physfn = audit_strdup(r.physfn_bdf);
+		d->parent = audit_strdup(r.parent_bdf);
+		d->driver = audit_strdup(r.driver);
+		d->driver_override = audit_strdup(r.driver_override);
+		d->has_group = r.iommu_group.has;
+		d->group = (int)r.iommu_group.v;
+		sc->group[a->n_devs - 1] = r.iommu_group.v;
+		d->iommu_unit = audit_strdup(r.iommu_unit);
+		d->eetlp_prefix = audit_tri(r.eetlp_prefix);
+		d->ats_ctrl = (uint16_t)r.ats_ctrl.v;
+		d->pri_ctrl = (uint16_t)r.pri_ctrl.v;
+		d->pri_status = (uint16_t)r.pri_status.v;
+		d->pasid_cap = (uint16_t)r.pasid_cap.v;
+		d->pasid_ctrl = (uint16_t)r.pasid_ctrl.v;
+		d->removable = audit_strdup(r.removable);
+		d->real_dma = audit_strdup(r.real_dma_bdf);
+		/* VFs enabled now: sriov_numvfs, else the config NumVFs, which counts only while VF
+		 * Enable (SR-IOV Control bit 0) is set (0 when clear; unknown without the control) */
+		struct ia_fact_int nv = r.sysfs_numvfs.has ? r.sysfs_numvfs
+			: !r.sriov_ctrl.has ? r.sriov_ctrl : (r.sriov_ctrl.v & 1) ? r.sriov_num_vfs : ia_fact_i(true, 0);
+		d->has_numvfs = nv.has;
+		d->numvfs = (unsigned)nv.v;
+		d->driver_unknown = !r.driver_read.v;
 		d->predicted_group = -1;
 	}
 	sqlite3_finalize(st);

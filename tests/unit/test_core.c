@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Tests of root confinement (fsroot) on hostile trees, with and without openat2, and of safe snapshot unpack/capture.
+// Tests of root confinement (fsroot) on hostile trees, with and without openat2, of safe snapshot
+// unpack/capture, and of the fact tables' descriptions (schema, INSERT, SELECT, row structs).
 #include "testutil.h"
 
 #include <archive.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/db.h"
+#include "core/facts.h"
 #include "core/fsroot.h"
 #include "core/ia_err.h"
 #include "capture/snapshot.h"
@@ -704,6 +707,100 @@ static void test_snapshot_remove_guard(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
+/* ---------------------------------------------------------------------------------------------
+ * The fact tables' descriptions (src/core/facts.h)
+ * ------------------------------------------------------------------------------------------- */
+
+/* The created database has each described table with its columns, in order, with their types and
+ * NOT NULL; every column has a comment and `iommu-audit schema` prints it; the row struct holds
+ * the columns in order. */
+static void test_facts_schema_matches_descriptions(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	const char *err;
+	const char *schema = ia_db_schema_sql();
+	static const char *const types[] = { "INTEGER", "TEXT", "BLOB" };
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	for (size_t t = 0; t < IA_FACT_N_TABLES; t++) {
+		const struct ia_fact_table *ft = &ia_fact_tables[t];
+		char sql[128], create[128];
+		sqlite3_stmt *st;
+		size_t i = 0;
+		assert_non_null(ft->name);
+		snprintf(create, sizeof(create), "CREATE TABLE %s (\n", ft->name);
+		assert_non_null(strstr(schema, create));
+		snprintf(sql, sizeof(sql), "SELECT name, type, \"notnull\" FROM pragma_table_info('%s') ORDER BY cid", ft->name);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		for (; sqlite3_step(st) == SQLITE_ROW; i++) {
+			assert_true(i < ft->n_columns);
+			const struct ia_fact_column *c = &ft->columns[i];
+			assert_string_equal((const char *)sqlite3_column_text(st, 0), c->name);
+			assert_string_equal((const char *)sqlite3_column_text(st, 1), types[c->type]);
+			if (strstr(c->constraint, "NOT NULL")) /* (a WITHOUT ROWID key is NOT NULL unsaid) */
+				assert_int_equal(sqlite3_column_int(st, 2), 1);
+			assert_true(strlen(c->comment) > 0);
+			char line[512];
+			snprintf(line, sizeof(line), "-- %s\n", c->comment);
+			if (!strstr(schema, line))
+				fail_msg("%s.%s: comment not in the schema text", ft->name, c->name);
+			if (i)
+				assert_true(c->offset > ft->columns[i - 1].offset);
+		}
+		assert_int_equal(i, ft->n_columns);
+		sqlite3_finalize(st);
+	}
+	ia_db_close(db);
+}
+
+/* A pci_function row written through the descriptions reads back field for field, NULLs as NULLs. */
+static void test_facts_pci_function_roundtrip(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	sqlite3_stmt *ins, *sel;
+	const char *err;
+	const struct ia_fact_pci_function in = {
+		.bdf = "0000:00:1f.3", .domain = ia_fact_i(true, 0), .bus = ia_fact_i(true, 0),
+		.dev = ia_fact_i(true, 0x1f), .fn = ia_fact_i(true, 3), .vendor = ia_fact_i(true, 0x8086),
+		.device = ia_fact_i(false, 0x1234), .acs_cap = ia_fact_i(true, 0x5f), .config_bytes = ia_fact_i(true, 4096),
+		.is_vf = ia_fact_i(true, 0), .driver = "snd_hda_intel", .real_dma_bdf = NULL,
+		.driver_read = ia_fact_i(true, 0),
+	};
+	struct ia_fact_pci_function out;
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	assert_int_equal(ia_fact_prepare_insert(db, IA_FACT_pci_function, NULL, &ins), 0);
+	ia_fact_bind(ins, IA_FACT_pci_function, &in);
+	assert_int_equal(ia_db_step_done(ins), 0);
+	ia_fact_bind(ins, IA_FACT_pci_function, &in); /* the same key again: refused */
+	assert_int_equal(ia_db_step_done(ins), -IA_E_SQLITE);
+	sqlite3_finalize(ins);
+	assert_int_equal(ia_fact_prepare_insert(db, IA_FACT_pci_function, "OR IGNORE", &ins), 0);
+	ia_fact_bind(ins, IA_FACT_pci_function, &in);
+	assert_int_equal(ia_db_step_done(ins), 0);
+	sqlite3_finalize(ins);
+
+	assert_int_equal(ia_fact_prepare_select(db, IA_FACT_pci_function, "ORDER BY bdf", &sel), 0);
+	assert_int_equal(sqlite3_step(sel), SQLITE_ROW);
+	ia_fact_read(sel, IA_FACT_pci_function, &out);
+	assert_string_equal(out.bdf, "0000:00:1f.3");
+	assert_true(out.dev.has && out.dev.v == 0x1f);
+	assert_true(out.fn.has && out.fn.v == 3);
+	assert_true(out.vendor.has && out.vendor.v == 0x8086);
+	assert_false(out.device.has);                 /* ia_fact_i(false, ...) is SQL NULL */
+	assert_int_equal(out.device.v, 0);
+	assert_true(out.acs_cap.has && out.acs_cap.v == 0x5f);
+	assert_false(out.acs_ctrl.has);               /* not set: NULL */
+	assert_null(out.physfn_bdf);
+	assert_string_equal(out.driver, "snd_hda_intel");
+	assert_true(out.driver_read.has && out.driver_read.v == 0);
+	assert_int_equal(sqlite3_step(sel), SQLITE_DONE);
+	sqlite3_finalize(sel);
+	ia_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +813,8 @@ int main(void)
 		T(test_unpack_tmpdir_through_link),
 		T(test_capture_roundtrip),
 		T(test_snapshot_remove_guard),
+		cmocka_unit_test(test_facts_schema_matches_descriptions),
+		cmocka_unit_test(test_facts_pci_function_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
