@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The collector interface: one descriptor per collector, run in table order over one root into one database. */
+/* The collector interface: one descriptor per collector, run in the order their needs give over one root into one database. */
 #ifndef IA_COLLECT_H
 #define IA_COLLECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
+#include "core/facts.h"
 #include "core/fsroot.h"
 
 /** Inputs that replace parts of the root (all optional). */
@@ -27,17 +29,50 @@ struct ia_ctx {
 	size_t errors;           /* collection errors recorded */
 };
 
-/** One collector: its name, what it reads (for --help and the docs), and its entry point. */
+/** A set of fact tables (src/core/facts.h): bit IA_FACT_<table>. */
+typedef uint64_t ia_fact_set;
+#define IA_FACT_BIT(table) ((ia_fact_set)1 << IA_FACT_##table)
+_Static_assert(IA_FACT_N_TABLES <= 64, "ia_fact_set holds one bit per fact table");
+
+/**
+ * One collector: its name, what it reads (for --help and the docs), the fact tables it writes
+ * and those it reads that other collectors write, and its entry point. The driver runs a
+ * collector after every collector that writes a table it needs (ia_collect_order()).
+ */
 struct ia_collector {
 	const char *name;
 	const char *reads;
+	ia_fact_set writes;   /* tables it inserts rows into (collection_error, which all write, aside) */
+	ia_fact_set needs;    /* tables it SELECTs, written by other collectors */
 	/* Return 0, or a negative error that stops only this collector (recorded by the caller). */
 	int (*collect)(struct ia_ctx *ctx);
 };
 
-/** The collectors, in the order they run (collectors/collectors.c). */
+/**
+ * The collectors (collectors/collectors.c). Their order here is the tie-break only: it orders
+ * collectors that need nothing from each other, so writers of one table number its rows in this
+ * order (fw_unit: DMAR, IVRS, IORT from acpi, then DT).
+ */
 extern const struct ia_collector *const ia_collectors[];
 extern const size_t ia_n_collectors;
+
+/**
+ * ia_collect_order() - the order to run @n collectors in: each after every other collector that
+ * writes a table it needs; among those free to run, the earliest in @list first (a stable
+ * topological sort, Kahn's algorithm).
+ * @list: @n collectors; @order: out, @n indexes into @list; @bad: out, on error the index of a
+ * collector whose need cannot be met (for the message).
+ * Return: 0; -ENOENT when a collector needs a table no other collector writes; -IA_E_LOOP when
+ * needs form a cycle; -IA_E_RANGE when @n exceeds 64.
+ */
+int ia_collect_order(const struct ia_collector *const *list, size_t n, size_t *order, size_t *bad);
+
+/**
+ * ia_collect_run() - as ia_collect_all(), over the collectors of @list in ia_collect_order()'s
+ * order. An ordering error is recorded as a collection error and runs nothing.
+ * Return: as ia_collect_all(), or ia_collect_order()'s error.
+ */
+int ia_collect_run(struct ia_ctx *ctx, const struct ia_collector *const *list, size_t n);
 
 /**
  * ia_collect_all() - run every collector in one transaction.

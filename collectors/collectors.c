@@ -19,7 +19,7 @@ const struct ia_collector *const ia_collectors[] = {
 	&ia_collector_kernel,
 	&ia_collector_pci,
 	&ia_collector_iommu,
-	&ia_collector_acpi,  /* after pci: DMAR scopes resolve through the collected topology */
+	&ia_collector_acpi,
 	&ia_collector_dt,
 };
 const size_t ia_n_collectors = sizeof(ia_collectors) / sizeof(ia_collectors[0]);
@@ -169,19 +169,75 @@ void ia_collect_ordered(size_t n, size_t window, void (*read)(void *arg, size_t 
 	free(o.done);
 }
 
-int ia_collect_all(struct ia_ctx *ctx)
+int ia_collect_order(const struct ia_collector *const *list, size_t n, size_t *order, size_t *bad)
 {
+	uint64_t done = 0, after[64] = {0}; /* after[i]: the collectors i must follow */
+
+	*bad = 0;
+	if (n > 64)
+		return -IA_E_RANGE;
+	for (size_t i = 0; i < n; i++) {
+		ia_fact_set need = list[i]->needs, met = 0;
+		for (size_t k = 0; k < n; k++)
+			if (k != i && (list[k]->writes & need)) {
+				after[i] |= (uint64_t)1 << k;
+				met |= list[k]->writes & need;
+			}
+		if (met != need) {
+			*bad = i;
+			return -ENOENT;
+		}
+	}
+	for (size_t placed = 0; placed < n; placed++) {
+		size_t i = 0;
+		while (i < n && ((done >> i & 1) || (after[i] & ~done)))
+			i++;
+		if (i == n) { /* every collector left waits for another one left */
+			while ((done >> *bad) & 1)
+				(*bad)++;
+			return -IA_E_LOOP;
+		}
+		order[placed] = i;
+		done |= (uint64_t)1 << i;
+	}
+	return 0;
+}
+
+int ia_collect_run(struct ia_ctx *ctx, const struct ia_collector *const *list, size_t n)
+{
+	size_t order[64], bad;
+	int rc = ia_collect_order(list, n, order, &bad);
+
 	if (ia_db_exec(ctx->db, "BEGIN"))
 		return -IA_E_SQLITE;
-	for (size_t i = 0; i < ia_n_collectors; i++) {
-		ctx->collector = ia_collectors[i]->name;
-		int rc = ia_collectors[i]->collect(ctx);
-		if (rc < 0)
-			ia_ctx_error(ctx, ia_collectors[i]->name, rc, -1, NULL, "collector stopped: %s",
-				     ia_strerror(rc));
+	if (rc < 0) {
+		ia_ctx_error(ctx, n ? list[bad]->name : "collectors", rc, -1, "every fact",
+			     rc == -ENOENT ? "collector %s needs a table no collector writes: nothing collected"
+			     : "collectors' needs form a cycle through %s: nothing collected",
+			     n ? list[bad]->name : "none");
+		ia_db_exec(ctx->db, "COMMIT");
+		return rc;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct ia_collector *c = list[order[j]];
+		ctx->collector = c->name;
+		int crc = c->collect(ctx);
+		if (crc < 0)
+			ia_ctx_error(ctx, c->name, crc, -1, NULL, "collector stopped: %s", ia_strerror(crc));
 	}
 	ctx->collector = NULL;
+	/* every REFERENCES of the schema holds over what was written, or each row that breaks one is said */
+	size_t dangling = 0;
+	if (ia_db_check_references(ctx->db, &dangling) < 0)
+		ia_ctx_error(ctx, "facts", -IA_E_SQLITE, -1, NULL, "could not check the rows' references: %s",
+			     sqlite3_errmsg(ctx->db));
+	ctx->errors += dangling;
 	if (ia_db_exec(ctx->db, "COMMIT"))
 		return -IA_E_SQLITE;
 	return ctx->facts ? 0 : -ENODATA;
+}
+
+int ia_collect_all(struct ia_ctx *ctx)
+{
+	return ia_collect_run(ctx, ia_collectors, ia_n_collectors);
 }

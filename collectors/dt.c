@@ -314,5 +314,8 @@ static int dt_collect(struct ia_ctx *ctx)
 const struct ia_collector ia_collector_dt = {
 	.name = "dt",
 	.reads = "sys/firmware/fdt, or the blob of --dtb FILE",
+	.writes = IA_FACT_BIT(dt_blob) | IA_FACT_BIT(dt_host_bridge) | IA_FACT_BIT(dt_port) | IA_FACT_BIT(fw_unit) |
+		  IA_FACT_BIT(fw_unit_device) | IA_FACT_BIT(msi_controller) | IA_FACT_BIT(pci_msi_route),
+	.needs = IA_FACT_BIT(pci_function), /* iommu-map, msi-map: each function's RID */
 	.collect = dt_collect,
 };

@@ -1022,5 +1022,10 @@ out:
 const struct ia_collector ia_collector_acpi = {
 	.name = "acpi",
 	.reads = "sys/firmware/acpi/tables/{APIC,DMAR,IVRS,IORT}, or the tables of --acpidump FILE",
+	.writes = IA_FACT_BIT(acpi_table) | IA_FACT_BIT(dmar_info) | IA_FACT_BIT(dmar_structure) |
+		  IA_FACT_BIT(dmar_scope) | IA_FACT_BIT(ivrs_info) | IA_FACT_BIT(fw_unit) | IA_FACT_BIT(fw_unit_device) |
+		  IA_FACT_BIT(fw_region) | IA_FACT_BIT(fw_region_target) | IA_FACT_BIT(msi_controller) |
+		  IA_FACT_BIT(pci_msi_route),
+	.needs = IA_FACT_BIT(pci_function), /* DMAR scopes, IVHD DeviceIDs, IORT and MSI routes resolve to functions */
 	.collect = fw_collect,
 };

@@ -398,5 +398,8 @@ static int iommu_collect(struct ia_ctx *ctx)
 const struct ia_collector ia_collector_iommu = {
 	.name = "iommu",
 	.reads = "sys/kernel/iommu_groups, sys/class/iommu, sys/module/{vfio,vfio_iommu_type1,vfio_pci,iommufd}/parameters, dev/vfio, sys/bus/pci/drivers",
+	.writes = IA_FACT_BIT(iommu_group) | IA_FACT_BIT(iommu_group_device) | IA_FACT_BIT(reserved_region) |
+		  IA_FACT_BIT(iommu_unit) | IA_FACT_BIT(iommu_unit_device) | IA_FACT_BIT(module_param) |
+		  IA_FACT_BIT(sysfs_module) | IA_FACT_BIT(pci_driver) | IA_FACT_BIT(vfio_node),
 	.collect = iommu_collect,
 };

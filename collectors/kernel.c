@@ -368,5 +368,7 @@ static int kernel_collect(struct ia_ctx *ctx)
 const struct ia_collector ia_collector_kernel = {
 	.name = "kernel",
 	.reads = "proc/{version,cmdline,interrupts,modules}, boot/config-<release> or proc/config.gz",
+	.writes = IA_FACT_BIT(host) | IA_FACT_BIT(cmdline_param) | IA_FACT_BIT(interrupt_chip) |
+		  IA_FACT_BIT(loaded_module) | IA_FACT_BIT(kernel_config),
 	.collect = kernel_collect,
 };

@@ -805,5 +805,6 @@ out:
 const struct ia_collector ia_collector_pci = {
 	.name = "pci",
 	.reads = "sys/bus/pci/devices/*/{config,modalias or vendor/device/class,...,resource}, or a libpci hex dump",
+	.writes = IA_FACT_BIT(pci_function) | IA_FACT_BIT(pci_capability) | IA_FACT_BIT(pci_bar),
 	.collect = pci_collect,
 };

@@ -265,3 +265,67 @@ int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int cod
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* The child columns and parent of foreign key @fkid of @table, as "(a, b) -> parent(x, y)". */
+static void db_fk_text(sqlite3 *db, const char *table, int fkid, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	char from[128] = "", to[128] = "", parent[64] = "?";
+
+	snprintf(out, size, "a parent row");
+	if (ia_db_prepare(db, "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq", &st))
+		return;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, fkid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		const char *f = (const char *)sqlite3_column_text(st, 1);
+		const char *t = (const char *)sqlite3_column_text(st, 2);
+		snprintf(parent, sizeof(parent), "%s", p ? p : "?");
+		size_t fl = strlen(from), tl = strlen(to);
+		snprintf(from + fl, sizeof(from) - fl, "%s%s", fl ? ", " : "", f ? f : "?");
+		snprintf(to + tl, sizeof(to) - tl, "%s%s", tl ? ", " : "", t ? t : "?");
+	}
+	sqlite3_finalize(st);
+	snprintf(out, size, "%s(%s) through its %s", parent, to, from);
+}
+
+/*
+ * The REFERENCES of the schema are checked once, after collection, rather than enforced with
+ * PRAGMA foreign_keys = ON: enforcement would make a violating INSERT fail, and INSERT OR IGNORE
+ * does not ignore foreign-key failures, so a collector that steps without checking would drop the
+ * row silently; checked afterwards, every row stays and each violation is said.
+ */
+int ia_db_check_references(sqlite3 *db, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	*n = 0;
+	if (ia_db_prepare(db, "PRAGMA foreign_key_check", &st))
+		return -IA_E_SQLITE;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(st, 0);
+		char *child = strdup(table ? table : "?");
+		bool has_rowid = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		int64_t rowid = sqlite3_column_int64(st, 1);
+		int fkid = sqlite3_column_int(st, 3);
+		char what[320], msg[512];
+		if (!child) {
+			rc = -ENOMEM;
+			break;
+		}
+		db_fk_text(db, child, fkid, what, sizeof(what));
+		snprintf(msg, sizeof(msg), "a row of %s names %s, and no such row was collected", child, what);
+		if (ia_db_error(db, "facts", child, -ENOENT, has_rowid ? rowid : -1, msg,
+				"what the dangling row says about the device or unit it names"))
+			rc = -IA_E_SQLITE;
+		else
+			(*n)++;
+		free(child);
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = -IA_E_SQLITE;
+	sqlite3_finalize(st);
+	return rc;
+}

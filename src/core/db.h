@@ -4,6 +4,7 @@
 #define IA_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -70,6 +71,17 @@ enum ia_tri ia_db_col_tri(sqlite3_stmt *st, int col);
  */
 int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int code,
 		int64_t offset, const char *message, const char *hides);
+
+/**
+ * ia_db_check_references() - check every REFERENCES clause of the schema over the rows written
+ * (PRAGMA foreign_key_check; the connection does not enforce them row by row, see db.c) and
+ * record each row that names a parent row no table holds as a collection error (collector
+ * "facts", subject the child table, code -ENOENT, offset the child's rowid or -1 for a WITHOUT
+ * ROWID table, hides what the dangling reference hides).
+ * @n: out, the violations recorded.
+ * Return: 0 (also when violations were found); -IA_E_SQLITE when the check or a record failed.
+ */
+int ia_db_check_references(sqlite3 *db, size_t *n);
 
 /** ia_db_schema_sql() - the schema text (ia_fact_schema_sql()), for documentation and `iommu-audit schema`. */
 const char *ia_db_schema_sql(void);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // ia_collect_ordered(): every item read once, stored in order after its read, never more than the
-// window read ahead, on every path (one thread, several, a window of 1).
+// window read ahead, on every path (one thread, several, a window of 1); ia_collect_order(): the
+// collectors run after those whose tables they need, and a need nobody writes is an error.
 #include "testutil.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,8 @@
 #include <unistd.h>
 
 #include "collectors/collect.h"
+#include "core/db.h"
+#include "core/ia_err.h"
 
 struct ord {
 	size_t n, window;
@@ -106,6 +111,181 @@ static void test_ordered_small_and_empty(void **state)
 	run_ordered(1, 16);
 }
 
+/* ---- ia_collect_order() -------------------------------------------------------------------- */
+
+static size_t pos_of(const struct ia_collector *const *list, const size_t *order, size_t n, const char *name)
+{
+	for (size_t j = 0; j < n; j++)
+		if (!strcmp(list[order[j]]->name, name))
+			return j;
+	fail_msg("collector %s not in the order", name);
+	return 0;
+}
+
+/* The real table: acpi and dt read pci_function, so they run after pci; the rest keep their place. */
+static void test_order_real_collectors(void **state)
+{
+	(void)state;
+	size_t order[64], bad = 99;
+
+	assert_int_equal(ia_collect_order(ia_collectors, ia_n_collectors, order, &bad), 0);
+	assert_true(pos_of(ia_collectors, order, ia_n_collectors, "pci") <
+		    pos_of(ia_collectors, order, ia_n_collectors, "acpi"));
+	assert_true(pos_of(ia_collectors, order, ia_n_collectors, "pci") <
+		    pos_of(ia_collectors, order, ia_n_collectors, "dt"));
+	/* fw_unit rows are numbered in firmware order: the ACPI tables, then DT */
+	assert_true(pos_of(ia_collectors, order, ia_n_collectors, "acpi") <
+		    pos_of(ia_collectors, order, ia_n_collectors, "dt"));
+	/* every table a collector needs is written by some collector */
+	for (size_t i = 0; i < ia_n_collectors; i++) {
+		ia_fact_set w = 0;
+		for (size_t k = 0; k < ia_n_collectors; k++)
+			w |= k != i ? ia_collectors[k]->writes : 0;
+		assert_int_equal(ia_collectors[i]->needs & ~w, 0);
+	}
+}
+
+static char fake_log[64]; /* the fake collectors' names, in the order they ran */
+
+static int fake_run(struct ia_ctx *ctx)
+{
+	size_t k = strlen(fake_log);
+
+	snprintf(fake_log + k, sizeof(fake_log) - k, "%s ", ctx->collector);
+	return 0;
+}
+
+static const struct ia_collector fake_fw = { "fw", "", IA_FACT_BIT(fw_unit), IA_FACT_BIT(pci_function), fake_run };
+static const struct ia_collector fake_pci = { "pci", "", IA_FACT_BIT(pci_function), 0, fake_run };
+static const struct ia_collector fake_kernel = { "kernel", "", IA_FACT_BIT(host), 0, fake_run };
+static const struct ia_collector fake_units = { "units", "", IA_FACT_BIT(iommu_unit), IA_FACT_BIT(fw_unit), fake_run };
+static const struct ia_collector fake_orphan = { "orphan", "", IA_FACT_BIT(dt_blob), IA_FACT_BIT(interrupt_chip), fake_run };
+static const struct ia_collector fake_loop_a = { "a", "", IA_FACT_BIT(dt_port), IA_FACT_BIT(dt_host_bridge), fake_run };
+static const struct ia_collector fake_loop_b = { "b", "", IA_FACT_BIT(dt_host_bridge), IA_FACT_BIT(dt_port), fake_run };
+
+/* Listed needing-first, they still run writer-first; independent ones keep the list order. */
+static void test_order_from_needs(void **state)
+{
+	(void)state;
+	const struct ia_collector *const list[] = { &fake_units, &fake_fw, &fake_kernel, &fake_pci };
+	size_t order[4], bad;
+
+	assert_int_equal(ia_collect_order(list, 4, order, &bad), 0);
+	/* kernel (free, listed before pci), pci, then fw (needs pci_function), then units (needs fw_unit) */
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 1);
+	assert_int_equal(order[3], 0);
+}
+
+/* A need that no collector writes, and a collector that needs only its own table, are errors. */
+static void test_order_unmet_need(void **state)
+{
+	(void)state;
+	const struct ia_collector *const list[] = { &fake_pci, &fake_orphan, &fake_kernel };
+	const struct ia_collector *const fw_alone[] = { &fake_kernel, &fake_fw };
+	const struct ia_collector self = { "self", "", IA_FACT_BIT(pci_function), IA_FACT_BIT(pci_function), fake_run };
+	const struct ia_collector *const self_only[] = { &self };
+	size_t order[4], bad = 99;
+
+	assert_int_equal(ia_collect_order(list, 3, order, &bad), -ENOENT);
+	assert_int_equal(bad, 1);
+	assert_int_equal(ia_collect_order(fw_alone, 2, order, &bad), -ENOENT);
+	assert_int_equal(bad, 1);
+	assert_int_equal(ia_collect_order(self_only, 1, order, &bad), -ENOENT);
+	assert_int_equal(bad, 0);
+}
+
+static void test_order_cycle(void **state)
+{
+	(void)state;
+	const struct ia_collector *const list[] = { &fake_kernel, &fake_loop_a, &fake_loop_b };
+	size_t order[4], bad = 99;
+
+	assert_int_equal(ia_collect_order(list, 3, order, &bad), -IA_E_LOOP);
+	assert_true(bad == 1 || bad == 2);
+}
+
+/* ia_collect_run() runs the collectors in that order, and on an unmet need runs none and says why. */
+static void test_collect_run_order_and_error(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	const char *err;
+	fake_log[0] = '\0';
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const good[] = { &fake_fw, &fake_pci };
+	const struct ia_collector *const unmet[] = { &fake_fw, &fake_orphan, &fake_pci };
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	struct ia_ctx ctx = { .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, good, 2), -ENODATA); /* the fakes write no facts */
+	assert_string_equal(fake_log, "pci fw ");
+	assert_int_equal(ctx.errors, 0);
+
+	fake_log[0] = '\0';
+	assert_int_equal(ia_collect_run(&ctx, unmet, 3), -ENOENT);
+	assert_string_equal(fake_log, "");
+	assert_int_equal(ctx.errors, 1);
+	sqlite3_stmt *st;
+	assert_int_equal(ia_db_prepare(db, "SELECT subject, code, message FROM collection_error", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "orphan");
+	assert_int_equal(sqlite3_column_int(st, 1), -ENOENT);
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 2), "needs a table no collector writes"));
+	sqlite3_finalize(st);
+	ia_db_close(db);
+}
+
+/* A collector that writes a capability of a function nobody collected, and an MSI route to a
+ * controller nobody described. */
+static int fake_dangling(struct ia_ctx *ctx)
+{
+	ctx->facts++;
+	return ia_db_exec(ctx->db, "INSERT INTO pci_function(bdf, domain, bus, dev, fn, config_bytes, is_vf)"
+				   " VALUES ('0000:00:01.0', 0, 0, 1, 0, 0, 0);"
+				   "INSERT INTO pci_capability VALUES ('0000:00:02.0', 0, 16, 64, NULL);"
+				   "INSERT INTO pci_capability VALUES ('0000:00:01.0', 0, 16, 64, NULL);"
+				   "INSERT INTO msi_controller(kind, source, name) VALUES ('other', 'DT', '/its');"
+				   "INSERT INTO pci_msi_route VALUES ('0000:00:01.0', 7, NULL, 'iort')");
+}
+
+/* Every REFERENCES of the schema is checked after collection: each dangling row is a collection
+ * error that names the table and the relation, and the rows themselves stay. */
+static void test_collect_dangling_references(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector dangling = { "dangling", "", IA_FACT_BIT(pci_function) | IA_FACT_BIT(pci_capability) |
+					       IA_FACT_BIT(msi_controller) | IA_FACT_BIT(pci_msi_route), 0, fake_dangling };
+	const struct ia_collector *const list[] = { &dangling };
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	struct ia_ctx ctx = { .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(ctx.errors, 2);
+	assert_int_equal(ia_db_prepare(db, "SELECT collector, subject, code, message FROM collection_error ORDER BY subject", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "facts");
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "pci_capability");
+	assert_int_equal(sqlite3_column_int(st, 2), -ENOENT);
+	assert_string_equal((const char *)sqlite3_column_text(st, 3),
+			    "a row of pci_capability names pci_function(bdf) through its bdf, and no such row was collected");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "pci_msi_route");
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 3), "msi_controller(id) through its controller_id"));
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(ia_db_prepare(db, "SELECT count(*) FROM pci_capability", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2); /* reported, not dropped */
+	sqlite3_finalize(st);
+	ia_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +293,12 @@ int main(void)
 		cmocka_unit_test(test_ordered_window_one),
 		cmocka_unit_test(test_ordered_window_all),
 		cmocka_unit_test(test_ordered_small_and_empty),
+		cmocka_unit_test(test_order_real_collectors),
+		cmocka_unit_test(test_order_from_needs),
+		cmocka_unit_test(test_order_unmet_need),
+		cmocka_unit_test(test_order_cycle),
+		cmocka_unit_test(test_collect_run_order_and_error),
+		cmocka_unit_test(test_collect_dangling_references),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
