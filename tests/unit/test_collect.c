@@ -15,6 +15,7 @@
 
 #include "collectors/collect.h"
 #include "core/db.h"
+#include "core/fsroot.h"
 #include "core/ia_err.h"
 
 struct ord {
@@ -286,6 +287,74 @@ static void test_collect_dangling_references(void **state)
 	ia_db_close(db);
 }
 
+/* ---- the pci collector writes each pci_function row once ------------------------------------ */
+
+extern const struct ia_collector ia_collector_pci;
+
+static int update_hook_count;
+
+static void count_updates(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+	(void)arg; (void)dbname; (void)rowid;
+	if (op == SQLITE_UPDATE && !strcmp(table, "pci_function"))
+		update_hook_count++;
+}
+
+/* One PCI function at @dir (relative to the scratch root) with 256 bytes of config. */
+static void mk_function(const char *dir, const char *bdf)
+{
+	static uint8_t cfg[256] = { 0x86, 0x80, 0x1d, 0x20 };
+	char rel[512], target[512];
+
+	snprintf(rel, sizeof(rel), "root/%s/config", dir);
+	ia_mk_file(rel, cfg, sizeof(cfg));
+	snprintf(rel, sizeof(rel), "root/sys/bus/pci/devices/%s", bdf);
+	snprintf(target, sizeof(target), "../../../../%s", dir);
+	ia_mk_link(rel, target);
+}
+
+/*
+ * The Intel VMD owner (real_dma_bdf) and an unreadable driver link (driver_read = 0) are in the
+ * row as first written: no UPDATE of pci_function (the collector used to UPDATE both afterwards).
+ */
+static void test_pci_writes_each_row_once(void **state)
+{
+	(void)state;
+	struct ia_fsroot root;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const list[] = { &ia_collector_pci };
+
+	assert_int_equal(ia_scratch_make("collect"), 0);
+	mk_function("sys/devices/pci0000:00/0000:00:0e.0", "0000:00:0e.0");
+	mk_function("sys/devices/pci0000:00/0000:00:0e.0/pci10000:00/10000:00:02.0", "10000:00:02.0");
+	ia_mk_text("root/sys/devices/pci0000:00/0000:00:0e.0/driver", "not a link\n"); /* readlink: EINVAL */
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	update_hook_count = 0;
+	sqlite3_update_hook(db, count_updates, NULL);
+	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(ctx.facts, 2);
+	assert_int_equal(update_hook_count, 0);
+	assert_int_equal(ia_db_prepare(db, "SELECT bdf, real_dma_bdf, driver_read FROM pci_function ORDER BY bdf", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0000:00:0e.0");
+	assert_int_equal(sqlite3_column_type(st, 1), SQLITE_NULL);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "10000:00:02.0");
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "0000:00:0e.0");
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	ia_db_close(db);
+	ia_fsroot_close(&root);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_order_cycle),
 		cmocka_unit_test(test_collect_run_order_and_error),
 		cmocka_unit_test(test_collect_dangling_references),
+		cmocka_unit_test(test_pci_writes_each_row_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
