@@ -8,6 +8,7 @@
 
 #include "collect.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "decode/sysfs_attr.h"
 #include "core/ia_err.h"
 
@@ -120,24 +121,30 @@ static void iommu_group_store(void *arg, size_t idx)
 	if (!it->id_ok)
 		return;
 	if (it->opened) {
-		sqlite3_bind_int64(b->g, 1, (int64_t)it->id);
-		ia_db_bind_text(b->g, 2, it->type);
-		ia_db_bind_text(b->g, 3, it->gname);
-		sqlite3_bind_int(b->g, 4, it->rr_ok);
-		sqlite3_bind_int(b->g, 5, it->members_ok);
+		const struct ia_fact_iommu_group g = {
+			.id = ia_fact_i(true, (int64_t)it->id),
+			.type = it->type,
+			.name = it->gname,
+			.reserved_regions_read = ia_fact_i(true, it->rr_ok),
+			.members_read = ia_fact_i(true, it->members_ok),
+		};
+		ia_fact_bind(b->g, IA_FACT_iommu_group, &g);
 		if (ia_db_step_done(b->g) == 0)
 			ctx->facts++;
 		for (size_t k = 0; k < it->nr; k++) {
-			sqlite3_bind_int64(b->rr, 1, (int64_t)it->id);
-			sqlite3_bind_int64(b->rr, 2, (int64_t)it->rv[k].start);
-			sqlite3_bind_int64(b->rr, 3, (int64_t)it->rv[k].end);
-			sqlite3_bind_text(b->rr, 4, ia_resv_type_name(it->rv[k].type), -1, SQLITE_STATIC);
+			const struct ia_fact_reserved_region r = {
+				.group_id = ia_fact_i(true, (int64_t)it->id),
+				.start = ia_fact_i(true, (int64_t)it->rv[k].start),
+				.end = ia_fact_i(true, (int64_t)it->rv[k].end),
+				.type = ia_resv_type_name(it->rv[k].type),
+			};
+			ia_fact_bind(b->rr, IA_FACT_reserved_region, &r);
 			ia_db_step_done(b->rr);
 		}
 	}
 	for (size_t k = 0; k < it->nd; k++) {
-		sqlite3_bind_int64(b->gd, 1, (int64_t)it->id);
-		sqlite3_bind_text(b->gd, 2, it->devs[k], -1, SQLITE_STATIC);
+		const struct ia_fact_iommu_group_device d = { ia_fact_i(true, (int64_t)it->id), it->devs[k] };
+		ia_fact_bind(b->gd, IA_FACT_iommu_group_device, &d);
 		ia_db_step_done(b->gd);
 	}
 }
@@ -165,9 +172,9 @@ static void iommu_groups(struct ia_ctx *ctx)
 			     "cannot open the IOMMU group directory: %s", ia_strerror(gfd));
 		goto out;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_group VALUES (?,?,?,?,?)", &g) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_group_device VALUES (?,?)", &gd) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO reserved_region VALUES (?,?,?,?)", &rr))
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_iommu_group, NULL, &g) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_iommu_group_device, "OR IGNORE", &gd) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_reserved_region, "OR IGNORE", &rr))
 		goto out;
 	items = calloc(n ? n : 1, sizeof(*items));
 	if (!items)
@@ -217,7 +224,7 @@ static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, co
 	char rel[512], buf[128];
 	uint64_t cap = 0, ecap = 0, addr = 0, efr = 0, efr2 = 0;
 	bool has_cap = false, has_ecap = false, has_addr = false, has_efr = false, has_efr2 = false;
-	const char *kind = "other";
+	const char *kind = "other", *version = NULL;
 
 	snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu", name);
 	if (ia_fsroot_exists(ctx->root, rel)) {
@@ -231,7 +238,7 @@ static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, co
 		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/intel-iommu/version", name);
 		if (ia_fsroot_read_small(ctx->root, rel, buf, sizeof(buf)) > 0) {
 			buf[strcspn(buf, "\n")] = '\0';
-			sqlite3_bind_text(u, 4, buf, -1, SQLITE_TRANSIENT);
+			version = buf;
 		}
 	} else {
 		snprintf(rel, sizeof(rel), "sys/class/iommu/%s/amd-iommu", name);
@@ -254,23 +261,37 @@ static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, co
 			kind = "smmu";
 		}
 	}
-	sqlite3_bind_text(u, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(u, 2, kind, -1, SQLITE_STATIC);
-	ia_db_bind_opt_int(u, 3, has_addr, (int64_t)addr);
-	ia_db_bind_opt_int(u, 5, has_cap, (int64_t)cap);
-	ia_db_bind_opt_int(u, 6, has_ecap, (int64_t)ecap);
-	ia_db_bind_opt_int(u, 7, has_efr, (int64_t)efr);
-	ia_db_bind_opt_int(u, 8, has_efr2, (int64_t)efr2);
-	static const int ecap_bits[] = { 3, 4, 6, 2, 29, 40, 43, 48 };
-	for (int i = 0; i < 8; i++)
-		ia_db_bind_opt_int(u, 9 + i, has_ecap, (int64_t)((ecap >> ecap_bits[i]) & 1));
-	ia_db_bind_opt_int(u, 17, has_cap && !strcmp(kind, "vt-d"), (int64_t)((cap >> 7) & 1));
-	static const int efr_bits[] = { 1, 4, 2, 7 };
-	for (int i = 0; i < 4; i++)
-		ia_db_bind_opt_int(u, 18 + i, has_efr, (int64_t)((efr >> efr_bits[i]) & 1));
-	ia_db_bind_opt_int(u, 22, has_efr, (int64_t)((efr >> 32) & 0x1f));
-	ia_db_bind_opt_int(u, 23, has_efr, (int64_t)((efr >> 50) & 1));
-	ia_db_bind_opt_int(u, 24, has_efr, (int64_t)((efr >> 63) & 1));
+	bool vtd_cap = has_cap && !strcmp(kind, "vt-d");
+	/* the register bits of kernel-rules.md Appendix B.2 (VT-d cap/ecap) and B.3 (AMD EFR) */
+#define IOMMU_BIT(has, reg, bit) ia_fact_i(has, (int64_t)(((reg) >> (bit)) & 1))
+	const struct ia_fact_iommu_unit row = {
+		.name = name,
+		.kind = kind,
+		.address = ia_fact_i(has_addr, (int64_t)addr),
+		.version = version,
+		.cap = ia_fact_i(has_cap, (int64_t)cap),
+		.ecap = ia_fact_i(has_ecap, (int64_t)ecap),
+		.efr = ia_fact_i(has_efr, (int64_t)efr),
+		.efr2 = ia_fact_i(has_efr2, (int64_t)efr2),
+		.ecap_ir = IOMMU_BIT(has_ecap, ecap, 3),
+		.ecap_eim = IOMMU_BIT(has_ecap, ecap, 4),
+		.ecap_pt = IOMMU_BIT(has_ecap, ecap, 6),
+		.ecap_dt = IOMMU_BIT(has_ecap, ecap, 2),
+		.ecap_prs = IOMMU_BIT(has_ecap, ecap, 29),
+		.ecap_pasid = IOMMU_BIT(has_ecap, ecap, 40),
+		.ecap_smts = IOMMU_BIT(has_ecap, ecap, 43),
+		.ecap_smpwc = IOMMU_BIT(has_ecap, ecap, 48),
+		.cap_cm = IOMMU_BIT(vtd_cap, cap, 7),
+		.efr_ppr = IOMMU_BIT(has_efr, efr, 1),
+		.efr_gt = IOMMU_BIT(has_efr, efr, 4),
+		.efr_xt = IOMMU_BIT(has_efr, efr, 2),
+		.efr_ga = IOMMU_BIT(has_efr, efr, 7),
+		.efr_pasmax = ia_fact_i(has_efr, (int64_t)((efr >> 32) & 0x1f)),
+		.efr_eph = IOMMU_BIT(has_efr, efr, 50),
+		.efr_snp = IOMMU_BIT(has_efr, efr, 63),
+	};
+#undef IOMMU_BIT
+	ia_fact_bind(u, IA_FACT_iommu_unit, &row);
 	if (ia_db_step_done(u) == 0)
 		ctx->facts++;
 
@@ -279,8 +300,8 @@ static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, co
 	snprintf(rel, sizeof(rel), "sys/class/iommu/%s/devices", name);
 	if (ia_fsroot_list(ctx->root, rel, &devs, &nd) == 0)
 		for (size_t k = 0; k < nd; k++) {
-			sqlite3_bind_text(ud, 1, name, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ud, 2, devs[k], -1, SQLITE_TRANSIENT);
+			const struct ia_fact_iommu_unit_device d = { name, devs[k] };
+			ia_fact_bind(ud, IA_FACT_iommu_unit_device, &d);
 			ia_db_step_done(ud);
 		}
 	ia_fsroot_list_free(devs, nd);
@@ -299,8 +320,8 @@ static void iommu_units(struct ia_ctx *ctx)
 				     "cannot list IOMMU units: %s", ia_strerror(rc));
 		return;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT INTO iommu_unit VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &u) == 0 &&
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO iommu_unit_device VALUES (?,?)", &ud) == 0)
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_iommu_unit, NULL, &u) == 0 &&
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_iommu_unit_device, "OR IGNORE", &ud) == 0)
 		for (size_t i = 0; i < n; i++)
 			iommu_unit(ctx, u, ud, names[i]);
 	sqlite3_finalize(u);
@@ -314,9 +335,9 @@ static void iommu_module_params(struct ia_ctx *ctx)
 	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "iommufd" };
 	sqlite3_stmt *st, *md;
 
-	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO module_param VALUES (?,?,?)", &st))
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_module_param, "OR REPLACE", &st))
 		return;
-	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO sysfs_module VALUES (?,?)", &md)) {
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_sysfs_module, "OR REPLACE", &md)) {
 		sqlite3_finalize(st);
 		return;
 	}
@@ -328,8 +349,8 @@ static void iommu_module_params(struct ia_ctx *ctx)
 			continue; /* not loaded (or built in without parameters) */
 		snprintf(rel, sizeof(rel), "sys/module/%s/parameters", mods[m]);
 		int rc = ia_fsroot_list(ctx->root, rel, &names, &n);
-		sqlite3_bind_text(md, 1, mods[m], -1, SQLITE_STATIC);
-		sqlite3_bind_int(md, 2, rc >= 0);
+		const struct ia_fact_sysfs_module mrow = { .name = mods[m], .has_parameters = ia_fact_i(true, rc >= 0) };
+		ia_fact_bind(md, IA_FACT_sysfs_module, &mrow);
 		if (ia_db_step_done(md) == 0)
 			ctx->facts++;
 		if (rc < 0) {
@@ -342,14 +363,13 @@ static void iommu_module_params(struct ia_ctx *ctx)
 			char prel[512], buf[256];
 			snprintf(prel, sizeof(prel), "%s/%s", rel, names[i]);
 			long l = ia_fsroot_read_small(ctx->root, prel, buf, sizeof(buf));
-			sqlite3_bind_text(st, 1, mods[m], -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, names[i], -1, SQLITE_TRANSIENT);
-			if (l >= 0) {
+			if (l >= 0)
 				buf[strcspn(buf, "\n")] = '\0';
-				sqlite3_bind_text(st, 3, buf, -1, SQLITE_TRANSIENT);
-			} else {
+			else
 				ia_ctx_error(ctx, prel, (int)l, -1, NULL, "cannot read: %s", ia_strerror((int)l));
-			}
+			const struct ia_fact_module_param prow = { .module = mods[m], .name = names[i],
+								   .value = l >= 0 ? buf : NULL };
+			ia_fact_bind(st, IA_FACT_module_param, &prow);
 			if (ia_db_step_done(st) == 0)
 				ctx->facts++;
 		}
@@ -359,7 +379,8 @@ static void iommu_module_params(struct ia_ctx *ctx)
 	sqlite3_finalize(st);
 }
 
-static void iommu_list_into(struct ia_ctx *ctx, const char *dir, const char *prefix, const char *sql)
+/* One row of @table (pci_driver or vfio_node: a name only) per entry of @dir, named @prefix<entry>. */
+static void iommu_list_into(struct ia_ctx *ctx, const char *dir, const char *prefix, enum ia_fact_table_id table)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -371,11 +392,14 @@ static void iommu_list_into(struct ia_ctx *ctx, const char *dir, const char *pre
 			ia_ctx_error(ctx, dir, rc, -1, NULL, "cannot list: %s", ia_strerror(rc));
 		return;
 	}
-	if (ia_db_prepare(ctx->db, sql, &st) == 0) {
+	if (ia_fact_prepare_insert(ctx->db, table, "OR IGNORE", &st) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			char nm[512];
 			snprintf(nm, sizeof(nm), "%s%s", prefix, names[i]);
-			sqlite3_bind_text(st, 1, nm, -1, SQLITE_TRANSIENT);
+			if (table == IA_FACT_pci_driver)
+				ia_fact_bind(st, table, &(const struct ia_fact_pci_driver){ .name = nm });
+			else
+				ia_fact_bind(st, table, &(const struct ia_fact_vfio_node){ .name = nm });
 			if (ia_db_step_done(st) == 0)
 				ctx->facts++;
 		}
@@ -389,9 +413,9 @@ static int iommu_collect(struct ia_ctx *ctx)
 	iommu_groups(ctx);
 	iommu_units(ctx);
 	iommu_module_params(ctx);
-	iommu_list_into(ctx, "sys/bus/pci/drivers", "", "INSERT OR IGNORE INTO pci_driver VALUES (?)");
-	iommu_list_into(ctx, "dev/vfio", "", "INSERT OR IGNORE INTO vfio_node VALUES (?)");
-	iommu_list_into(ctx, "dev/vfio/devices", "devices/", "INSERT OR IGNORE INTO vfio_node VALUES (?)");
+	iommu_list_into(ctx, "sys/bus/pci/drivers", "", IA_FACT_pci_driver);
+	iommu_list_into(ctx, "dev/vfio", "", IA_FACT_vfio_node);
+	iommu_list_into(ctx, "dev/vfio/devices", "devices/", IA_FACT_vfio_node);
 	return 0;
 }
 

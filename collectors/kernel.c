@@ -10,6 +10,7 @@
 
 #include "collect.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "decode/sysfs_attr.h"
 #include "core/ia_err.h"
 
@@ -69,9 +70,17 @@ static const char *kernel_arch_of(const char *version)
 	return NULL;
 }
 
-static void kernel_host(struct ia_ctx *ctx, char **release_out)
+/* The host row, gathered by kernel_host() and kernel_config() and written once at the end. */
+struct kernel_host {
+	char *ver, *cmd;                  /* proc/version's line, proc/cmdline (malloc'd); NULL if unreadable */
+	char release[128];                /* "" when unparsed */
+	char machine[65];                 /* uname()'s machine of the running host, when used */
+	struct ia_fact_host row;          /* its strings point into this struct (or are literals) */
+};
+
+static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 {
-	char *ver = NULL, *cmd = NULL, release[128] = "";
+	char *ver = NULL, *cmd = NULL, *release = h->release;
 	size_t len;
 	int maj = 0, min = 0, patch = 0, np = 0, rc;
 	sqlite3_stmt *st;
@@ -83,7 +92,7 @@ static void kernel_host(struct ia_ctx *ctx, char **release_out)
 			     "cannot read proc/version: %s", ia_strerror(rc));
 	} else {
 		ver[strcspn(ver, "\n")] = '\0';
-		if (sscanf(ver, "Linux version %127s", release) == 1)
+		if (sscanf(ver, "Linux version %127s", h->release) == 1)
 			np = kernel_parse_release(release, &maj, &min, &patch);
 		else
 			ia_ctx_error(ctx, "proc/version", -IA_E_FORMAT, -1, "the kernel release",
@@ -97,35 +106,38 @@ static void kernel_host(struct ia_ctx *ctx, char **release_out)
 	else
 		cmd[strcspn(cmd, "\n")] = '\0';
 
-	if (ia_db_prepare(ctx->db, "INSERT INTO host(id, kernel_release, kernel_version, kernel_major,"
-				   " kernel_minor, kernel_patch, cmdline, arch, iommu_groups_dir)"
-				   " VALUES (1,?,?,?,?,?,?,?,?)", &st) == 0) {
-		ia_db_bind_text(st, 1, release[0] ? release : NULL);
-		ia_db_bind_text(st, 2, ver);
-		ia_db_bind_opt_int(st, 3, np >= 1, maj);
-		ia_db_bind_opt_int(st, 4, np >= 2, min);
-		ia_db_bind_opt_int(st, 5, np >= 3, patch);
-		ia_db_bind_text(st, 6, cmd);
-		const char *arch = ver ? kernel_arch_of(ver) : NULL;
-		struct utsname un;
-		if (!arch && ctx->root->live && uname(&un) == 0)
-			arch = un.machine; /* the running host: its own machine name */
-		ia_db_bind_text(st, 7, arch);
-		sqlite3_bind_int(st, 8, ia_fsroot_exists(ctx->root, "sys/kernel/iommu_groups"));
-		if (ia_db_step_done(st) == 0 && (ver || cmd))
-			ctx->facts++;
-		sqlite3_finalize(st);
+	const char *arch = ver ? kernel_arch_of(ver) : NULL;
+	struct utsname un;
+	if (!arch && ctx->root->live && uname(&un) == 0) {
+		snprintf(h->machine, sizeof(h->machine), "%s", un.machine); /* the running host: its own machine name */
+		arch = h->machine;
 	}
+	h->ver = ver;
+	h->cmd = cmd;
+	h->row = (struct ia_fact_host){
+		.id = ia_fact_i(true, 1),
+		.kernel_release = release[0] ? release : NULL,
+		.kernel_version = ver,
+		.kernel_major = ia_fact_i(np >= 1, maj),
+		.kernel_minor = ia_fact_i(np >= 2, min),
+		.kernel_patch = ia_fact_i(np >= 3, patch),
+		.cmdline = cmd,
+		.arch = arch,
+		.iommu_groups_dir = ia_fact_i(true, ia_fsroot_exists(ctx->root, "sys/kernel/iommu_groups")),
+	};
 	if (cmd) {
 		struct ia_cmdline_token *t = NULL;
 		size_t n = 0;
 		if (ia_parse_cmdline(cmd, strlen(cmd), &t, &n) == 0 &&
-		    ia_db_prepare(ctx->db, "INSERT INTO cmdline_param VALUES (?,?,?,?)", &st) == 0) {
+		    ia_fact_prepare_insert(ctx->db, IA_FACT_cmdline_param, NULL, &st) == 0) {
 			for (size_t i = 0; i < n; i++) {
-				sqlite3_bind_int64(st, 1, (int64_t)i);
-				ia_db_bind_text(st, 2, t[i].key);
-				ia_db_bind_text(st, 3, t[i].value);
-				sqlite3_bind_int(st, 4, kernel_is_relevant(t[i].key));
+				const struct ia_fact_cmdline_param row = {
+					.seq = ia_fact_i(true, (int64_t)i),
+					.key = t[i].key,
+					.value = t[i].value,
+					.relevant = ia_fact_i(true, kernel_is_relevant(t[i].key)),
+				};
+				ia_fact_bind(st, IA_FACT_cmdline_param, &row);
 				ia_db_step_done(st);
 			}
 			sqlite3_finalize(st);
@@ -139,11 +151,8 @@ static void kernel_host(struct ia_ctx *ctx, char **release_out)
 		char *end;
 		errno = 0;
 		unsigned long long tv = strtoull(tbuf, &end, 10);
-		if (!errno && end != tbuf && (*end == '\n' || *end == '\0') &&
-		    ia_db_prepare(ctx->db, "UPDATE host SET tainted = ? WHERE id = 1", &st) == 0) {
-			sqlite3_bind_int64(st, 1, (int64_t)tv);
-			ia_db_step_done(st);
-			sqlite3_finalize(st);
+		if (!errno && end != tbuf && (*end == '\n' || *end == '\0')) {
+			h->row.tainted = ia_fact_i(true, (int64_t)tv);
 		} else if (errno || end == tbuf || (*end != '\n' && *end != '\0')) {
 			ia_ctx_error(ctx, "proc/sys/kernel/tainted", -IA_E_FORMAT, -1, "the kernel taint flags",
 				     "proc/sys/kernel/tainted is not a decimal number");
@@ -152,9 +161,19 @@ static void kernel_host(struct ia_ctx *ctx, char **release_out)
 		ia_ctx_error(ctx, "proc/sys/kernel/tainted", (int)tl, -1, "the kernel taint flags",
 			     "cannot read proc/sys/kernel/tainted: %s", ia_strerror((int)tl));
 	}
-	*release_out = release[0] ? strdup(release) : NULL;
-	free(ver);
-	free(cmd);
+}
+
+/* Write the host row gathered by kernel_host() and kernel_config(), once. */
+static void kernel_store_host(struct ia_ctx *ctx, const struct kernel_host *h)
+{
+	sqlite3_stmt *st;
+
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_host, NULL, &st) == 0) {
+		ia_fact_bind(st, IA_FACT_host, &h->row);
+		if (ia_db_step_done(st) == 0 && (h->ver || h->cmd))
+			ctx->facts++;
+		sqlite3_finalize(st);
+	}
 }
 
 /* proc/interrupts: after the per-CPU counts comes the chip name (kernel/irq/proc.c show_interrupts). */
@@ -172,7 +191,7 @@ static void kernel_interrupts(struct ia_ctx *ctx)
 				     "cannot read proc/interrupts: %s", ia_strerror(rc));
 		return;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO interrupt_chip VALUES (?,?,?,?,?,?)", &st)) {
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_interrupt_chip, "OR IGNORE", &st)) {
 		free(txt);
 		return;
 	}
@@ -224,12 +243,15 @@ static void kernel_interrupts(struct ia_ctx *ctx)
 		}
 		const char *parent = !strncmp(p, "IR-", 3) ? "IR" : !strncmp(p, "ITS-", 4) ? "ITS"
 				   : !strncmp(p, "GICv2m-", 7) ? "GICv2m" : !strncmp(p, "MBI-", 4) ? "MBI" : NULL;
-		sqlite3_bind_text(st, 1, irq, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, p, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 3, !strncmp(p, "IR-", 3));
-		ia_db_bind_text(st, 4, parent);
-		ia_db_bind_text(st, 5, hwirq[0] ? hwirq : NULL);
-		ia_db_bind_text(st, 6, *actions ? actions : NULL);
+		const struct ia_fact_interrupt_chip row = {
+			.irq = irq,
+			.chip = p,
+			.remapped = ia_fact_i(true, !strncmp(p, "IR-", 3)),
+			.isolating_parent = parent,
+			.hwirq = hwirq[0] ? hwirq : NULL,
+			.actions = *actions ? actions : NULL,
+		};
+		ia_fact_bind(st, IA_FACT_interrupt_chip, &row);
 		if (ia_db_step_done(st) == 0)
 			ctx->facts++;
 	}
@@ -250,13 +272,14 @@ static void kernel_modules(struct ia_ctx *ctx)
 				     "cannot read proc/modules: %s", ia_strerror(rc));
 		return;
 	}
-	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO loaded_module VALUES (?)", &st) == 0) {
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_loaded_module, "OR IGNORE", &st) == 0) {
 		char *save = NULL;
 		for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			l[strcspn(l, " ")] = '\0';
 			if (!*l)
 				continue;
-			sqlite3_bind_text(st, 1, l, -1, SQLITE_TRANSIENT);
+			const struct ia_fact_loaded_module row = { .name = l };
+			ia_fact_bind(st, IA_FACT_loaded_module, &row);
 			if (ia_db_step_done(st) == 0)
 				ctx->facts++;
 		}
@@ -271,28 +294,30 @@ static void kernel_store_config(struct ia_ctx *ctx, char *txt)
 	sqlite3_stmt *st;
 	char *save = NULL;
 
-	if (ia_db_prepare(ctx->db, "INSERT OR REPLACE INTO kernel_config VALUES (?,?)", &st))
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_kernel_config, "OR REPLACE", &st))
 		return;
 	for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(l, '=');
 		if (strncmp(l, "CONFIG_", 7) || !eq)
 			continue;
 		*eq = '\0';
-		sqlite3_bind_text(st, 1, l, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, eq + 1, -1, SQLITE_TRANSIENT);
+		const struct ia_fact_kernel_config row = { .option = l, .value = eq + 1 };
+		ia_fact_bind(st, IA_FACT_kernel_config, &row);
 		ia_db_step_done(st);
 	}
 	sqlite3_finalize(st);
 }
 
-static void kernel_config(struct ia_ctx *ctx, const char *release)
+/* The kernel configuration into kernel_config; where it was read into *@source (a literal, or @path: 256 bytes). */
+static void kernel_config(struct ia_ctx *ctx, const char *release, char path[256], const char **source)
 {
-	char path[256], *txt = NULL, *src = NULL;
+	char *txt = NULL;
+	const char *src = NULL;
 	size_t len;
 	int rc = -ENOENT;
 
 	if (release) {
-		snprintf(path, sizeof(path), "boot/config-%s", release);
+		snprintf(path, 256, "boot/config-%s", release);
 		rc = ia_fsroot_read(ctx->root, path, 16u << 20, &txt, &len);
 		if (rc == 0)
 			src = path;
@@ -343,25 +368,23 @@ static void kernel_config(struct ia_ctx *ctx, const char *release)
 	}
 	if (rc == 0 && txt) {
 		kernel_store_config(ctx, txt);
-		sqlite3_stmt *st;
-		if (ia_db_prepare(ctx->db, "UPDATE host SET kernel_config_source = ? WHERE id = 1", &st) == 0) {
-			ia_db_bind_text(st, 1, src);
-			ia_db_step_done(st);
-			sqlite3_finalize(st);
-		}
+		*source = src;
 	}
 	free(txt);
 }
 
 static int kernel_collect(struct ia_ctx *ctx)
 {
-	char *release = NULL;
+	struct kernel_host h = {0};
+	char config_path[256];
 
-	kernel_host(ctx, &release);
+	kernel_host(ctx, &h);
 	kernel_interrupts(ctx);
 	kernel_modules(ctx);
-	kernel_config(ctx, release);
-	free(release);
+	kernel_config(ctx, h.release[0] ? h.release : NULL, config_path, &h.row.kernel_config_source);
+	kernel_store_host(ctx, &h);
+	free(h.ver);
+	free(h.cmd);
 	return 0;
 }
 

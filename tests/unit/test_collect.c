@@ -296,7 +296,7 @@ static int update_hook_count;
 static void count_updates(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
 	(void)arg; (void)dbname; (void)rowid;
-	if (op == SQLITE_UPDATE && !strcmp(table, "pci_function"))
+	if (op == SQLITE_UPDATE && (!strcmp(table, "pci_function") || !strcmp(table, "host")))
 		update_hook_count++;
 }
 
@@ -355,6 +355,47 @@ static void test_pci_writes_each_row_once(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+extern const struct ia_collector ia_collector_kernel;
+
+/* The host row holds the taint flags and the kernel configuration's source as first written. */
+static void test_kernel_writes_host_once(void **state)
+{
+	(void)state;
+	struct ia_fsroot root;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const list[] = { &ia_collector_kernel };
+
+	assert_int_equal(ia_scratch_make("collect"), 0);
+	ia_mk_text("root/proc/version", "Linux version 6.12.9-test (gcc) #1 SMP x86_64\n");
+	ia_mk_text("root/proc/cmdline", "intel_iommu=on quiet\n");
+	ia_mk_text("root/proc/sys/kernel/tainted", "64\n");
+	ia_mk_text("root/boot/config-6.12.9-test", "CONFIG_VFIO_NOIOMMU=y\n");
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	update_hook_count = 0;
+	sqlite3_update_hook(db, count_updates, NULL);
+	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(update_hook_count, 0);
+	assert_int_equal(ia_db_prepare(db, "SELECT kernel_release, kernel_patch, arch, tainted, kernel_config_source,"
+				       " (SELECT value FROM kernel_config WHERE option = 'CONFIG_VFIO_NOIOMMU') FROM host", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "6.12.9-test");
+	assert_int_equal(sqlite3_column_int(st, 1), 9);
+	assert_string_equal((const char *)sqlite3_column_text(st, 2), "x86_64");
+	assert_int_equal(sqlite3_column_int(st, 3), 64);
+	assert_string_equal((const char *)sqlite3_column_text(st, 4), "boot/config-6.12.9-test");
+	assert_string_equal((const char *)sqlite3_column_text(st, 5), "y");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	ia_db_close(db);
+	ia_fsroot_close(&root);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_collect_run_order_and_error),
 		cmocka_unit_test(test_collect_dangling_references),
 		cmocka_unit_test(test_pci_writes_each_row_once),
+		cmocka_unit_test(test_kernel_writes_host_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
