@@ -7,6 +7,7 @@
 
 #include "collect.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "decode/fdt.h"
 #include "core/ia_err.h"
 
@@ -135,14 +136,12 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 	if ((rc = dt_load_pci(ctx, &pci, &n_pci)) < 0)
 		return rc;
 	rc = -IA_E_SQLITE;
-	if (ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_host_bridge VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &hb) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO dt_port VALUES (?,?,?)", &port) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO fw_unit(source, kind, name, location, compatible, dma_coherent)"
-				   " VALUES ('DT',?,?,?,?,?)", &unit) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO fw_unit_device VALUES (?,?,?,?)", &udev) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO msi_controller(kind, source, name, compatible, isolating)"
-				   " VALUES (?,'DT',?,?,?)", &msi) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_msi_route VALUES (?,?,?,?)", &route))
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_dt_host_bridge, "OR IGNORE", &hb) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_dt_port, "OR IGNORE", &port) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_fw_unit, NULL, &unit) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_fw_unit_device, "OR IGNORE", &udev) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_msi_controller, NULL, &msi) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_pci_msi_route, "OR IGNORE", &route))
 		goto out;
 	rc = -ENOMEM;
 	unit_of = calloc(f->n_iommus + 1, sizeof(*unit_of));
@@ -153,24 +152,27 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 	for (size_t i = 0; i < f->n_bridges; i++) {
 		const struct ia_fdt_host_bridge *b = &f->bridges[i];
 		dt_compat_join(&b->compat, compat, sizeof(compat));
-		ia_db_bind_text(hb, 1, b->path);
-		ia_db_bind_text(hb, 2, compat[0] ? compat : NULL);
-		sqlite3_bind_int(hb, 3, b->enabled);
-		ia_db_bind_opt_int(hb, 4, b->has_domain, b->domain);
-		ia_db_bind_opt_int(hb, 5, b->has_bus_range, b->bus_first);
-		ia_db_bind_opt_int(hb, 6, b->has_bus_range, b->bus_last);
-		sqlite3_bind_int(hb, 7, b->iommu_map.present);
-		ia_db_bind_opt_int(hb, 8, b->iommu_map.has_mask, b->iommu_map.mask);
-		sqlite3_bind_int(hb, 9, b->msi_map.present);
-		ia_db_bind_opt_int(hb, 10, b->msi_map.has_mask, b->msi_map.mask);
-		sqlite3_bind_int64(hb, 11, (int64_t)b->n_msi_parent);
-		sqlite3_bind_int64(hb, 12, (int64_t)b->n_iommus);
+		const struct ia_fact_dt_host_bridge hrow = {
+			.path = b->path,
+			.compatible = compat[0] ? compat : NULL,
+			.enabled = ia_fact_i(true, b->enabled),
+			.domain = ia_fact_i(b->has_domain, b->domain),
+			.bus_first = ia_fact_i(b->has_bus_range, b->bus_first),
+			.bus_last = ia_fact_i(b->has_bus_range, b->bus_last),
+			.has_iommu_map = ia_fact_i(true, b->iommu_map.present),
+			.iommu_map_mask = ia_fact_i(b->iommu_map.has_mask, b->iommu_map.mask),
+			.has_msi_map = ia_fact_i(true, b->msi_map.present),
+			.msi_map_mask = ia_fact_i(b->msi_map.has_mask, b->msi_map.mask),
+			.n_msi_parent = ia_fact_i(true, (int64_t)b->n_msi_parent),
+			.n_iommus = ia_fact_i(true, (int64_t)b->n_iommus),
+		};
+		ia_fact_bind(hb, IA_FACT_dt_host_bridge, &hrow);
 		if (ia_db_step_done(hb) == 0)
 			ctx->facts++;
 		for (size_t c = 0; c < b->n_children; c++) {
-			ia_db_bind_text(port, 1, b->children[c].path);
-			ia_db_bind_text(port, 2, b->path);
-			sqlite3_bind_int(port, 3, b->children[c].external_facing);
+			const struct ia_fact_dt_port prow = { .path = b->children[c].path, .host_bridge = b->path,
+							      .external_facing = ia_fact_i(true, b->children[c].external_facing) };
+			ia_fact_bind(port, IA_FACT_dt_port, &prow);
 			ia_db_step_done(port);
 		}
 	}
@@ -180,11 +182,15 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 		if (!u->enabled)
 			continue; /* the kernel probes no driver for a disabled node */
 		dt_compat_join(&u->compat, compat, sizeof(compat));
-		ia_db_bind_text(unit, 1, ia_fdt_iommu_kind_name(u->kind));
-		ia_db_bind_text(unit, 2, u->path);
-		sqlite3_bind_int(unit, 3, u->node_offset);
-		ia_db_bind_text(unit, 4, compat[0] ? compat : NULL);
-		sqlite3_bind_int(unit, 5, u->dma_coherent);
+		const struct ia_fact_fw_unit urow = { /* id: NULL, the next row number */
+			.source = "DT",
+			.kind = ia_fdt_iommu_kind_name(u->kind),
+			.name = u->path,
+			.location = ia_fact_i(true, u->node_offset),
+			.compatible = compat[0] ? compat : NULL,
+			.dma_coherent = ia_fact_i(true, u->dma_coherent),
+		};
+		ia_fact_bind(unit, IA_FACT_fw_unit, &urow);
 		if (ia_db_step_done(unit) == 0) {
 			unit_of[i] = sqlite3_last_insert_rowid(ctx->db);
 			ctx->facts++;
@@ -195,10 +201,14 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 		ctrl_of[i] = -1;
 		dt_compat_join(&c->compat, compat, sizeof(compat));
 		int iso = dt_msi_isolating(c);
-		ia_db_bind_text(msi, 1, dt_msi_kind(c->kind));
-		ia_db_bind_text(msi, 2, c->path);
-		ia_db_bind_text(msi, 3, compat[0] ? compat : NULL);
-		ia_db_bind_opt_int(msi, 4, iso >= 0, iso);
+		const struct ia_fact_msi_controller mrow = { /* id: NULL, the next row number */
+			.kind = dt_msi_kind(c->kind),
+			.source = "DT",
+			.name = c->path,
+			.compatible = compat[0] ? compat : NULL,
+			.isolating = ia_fact_i(iso >= 0, iso),
+		};
+		ia_fact_bind(msi, IA_FACT_msi_controller, &mrow);
 		if (ia_db_step_done(msi) == 0) {
 			ctrl_of[i] = sqlite3_last_insert_rowid(ctx->db);
 			ctx->facts++;
@@ -216,29 +226,27 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 		if (hbr->iommu_map.present) {
 			if (ia_fdt_map_rid(f, (size_t)b, IA_FDT_MAP_IOMMU, rid, &m) == 0 && m.target < f->n_iommus &&
 			    unit_of[m.target] >= 0) {
-				sqlite3_bind_int64(udev, 1, unit_of[m.target]);
-				ia_db_bind_text(udev, 2, pci[i].bdf);
-				ia_db_bind_text(udev, 3, "dt-iommu-map");
-				sqlite3_bind_int64(udev, 4, m.out_id);
+				const struct ia_fact_fw_unit_device drow = { ia_fact_i(true, unit_of[m.target]), pci[i].bdf,
+									     "dt-iommu-map", ia_fact_i(true, m.out_id) };
+				ia_fact_bind(udev, IA_FACT_fw_unit_device, &drow);
 				if (ia_db_step_done(udev) == 0)
 					ctx->facts++;
 			}
 		} else if (hbr->n_iommus && hbr->iommus[0].state == IA_FDT_TARGET_OK &&
 			   hbr->iommus[0].target < f->n_iommus && unit_of[hbr->iommus[0].target] >= 0) {
 			const struct ia_fdt_ref *ref = &hbr->iommus[0];
-			sqlite3_bind_int64(udev, 1, unit_of[ref->target]);
-			ia_db_bind_text(udev, 2, pci[i].bdf);
-			ia_db_bind_text(udev, 3, "dt-iommus");
-			ia_db_bind_opt_int(udev, 4, ref->n_args > 0, ref->args[0]);
+			const struct ia_fact_fw_unit_device drow = { ia_fact_i(true, unit_of[ref->target]), pci[i].bdf,
+								     "dt-iommus", ia_fact_i(ref->n_args > 0, ref->args[0]) };
+			ia_fact_bind(udev, IA_FACT_fw_unit_device, &drow);
 			if (ia_db_step_done(udev) == 0)
 				ctx->facts++;
 		}
 		if (ia_fdt_map_rid(f, (size_t)b, IA_FDT_MAP_MSI, rid, &m) == 0 && m.target < f->n_msi_ctrls &&
 		    ctrl_of[m.target] >= 0) {
-			ia_db_bind_text(route, 1, pci[i].bdf);
-			sqlite3_bind_int64(route, 2, ctrl_of[m.target]);
-			sqlite3_bind_int64(route, 3, m.out_id);
-			ia_db_bind_text(route, 4, m.via_msi_parent ? "dt-msi-parent" : "dt-msi-map");
+			const struct ia_fact_pci_msi_route rrow = { pci[i].bdf, ia_fact_i(true, ctrl_of[m.target]),
+								    ia_fact_i(true, m.out_id),
+								    m.via_msi_parent ? "dt-msi-parent" : "dt-msi-map" };
+			ia_fact_bind(route, IA_FACT_pci_msi_route, &rrow);
 			if (ia_db_step_done(route) == 0)
 				ctx->facts++;
 		}
@@ -296,10 +304,14 @@ static int dt_collect(struct ia_ctx *ctx)
 	if (rc < 0 && !n_diags)
 		ia_ctx_error(ctx, "DT", rc, -1, "everything the device tree describes",
 			     "DT: cannot decode %s: %s", source, ia_strerror(rc));
-	if (ia_db_prepare(ctx->db, "INSERT INTO dt_blob VALUES (1,?,?,?)", &st) == 0) {
-		ia_db_bind_text(st, 1, source);
-		sqlite3_bind_blob64(st, 2, len ? buf : "", len, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, rc < 0 ? rc : 0);
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_dt_blob, NULL, &st) == 0) {
+		const struct ia_fact_dt_blob row = {
+			.id = ia_fact_i(true, 1),
+			.source = source,
+			.bytes = { len ? (const void *)buf : "", len }, /* never NULL: an empty blob is 0 bytes */
+			.decode_status = ia_fact_i(true, rc < 0 ? rc : 0),
+		};
+		ia_fact_bind(st, IA_FACT_dt_blob, &row);
 		if (ia_db_step_done(st) == 0)
 			ctx->facts++;
 		sqlite3_finalize(st);

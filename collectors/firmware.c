@@ -7,6 +7,7 @@
 
 #include "collect.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "decode/acpidump.h"
 #include "decode/dmar.h"
 #include "decode/iort.h"
@@ -165,19 +166,21 @@ static int64_t fw_add_unit(struct fw_run *r, const char *source, const char *kin
 {
 	sqlite3_stmt *st = r->unit;
 
-	ia_db_bind_text(st, 1, source);
-	ia_db_bind_text(st, 2, kind);
-	ia_db_bind_text(st, 3, name);
-	ia_db_bind_opt_int(st, 4, location >= 0, location);
-	ia_db_bind_opt_int(st, 5, has_seg, seg);
-	ia_db_bind_opt_int(st, 6, has_base, (int64_t)base);
-	ia_db_bind_opt_int(st, 7, include_all >= 0, include_all);
-	ia_db_bind_opt_int(st, 8, has_devid, devid);
-	ia_db_bind_opt_int(st, 9, has_efr, (int64_t)efr);
-	ia_db_bind_opt_int(st, 10, has_flags, flags);
-	ia_db_bind_opt_int(st, 11, has_model, model);
-	ia_db_bind_opt_int(st, 12, ivhd_type >= 0, ivhd_type);
-	sqlite3_bind_null(st, 13);
+	const struct ia_fact_fw_unit row = { /* id: NULL, the next row number */
+		.source = source,
+		.kind = kind,
+		.name = name,
+		.location = ia_fact_i(location >= 0, location),
+		.segment = ia_fact_i(has_seg, seg),
+		.base = ia_fact_i(has_base, (int64_t)base),
+		.include_pci_all = ia_fact_i(include_all >= 0, include_all),
+		.devid = ia_fact_i(has_devid, devid),
+		.efr = ia_fact_i(has_efr, (int64_t)efr),
+		.flags = ia_fact_i(has_flags, flags),
+		.model = ia_fact_i(has_model, model),
+		.ivhd_type = ia_fact_i(ivhd_type >= 0, ivhd_type),
+	};
+	ia_fact_bind(st, IA_FACT_fw_unit, &row);
 	if (ia_db_step_done(st)) {
 		ia_ctx_error(r->ctx, source, -IA_E_SQLITE, location, NULL, "cannot store unit %s: %s", name,
 			     sqlite3_errmsg(r->ctx->db));
@@ -190,10 +193,9 @@ static int64_t fw_add_unit(struct fw_run *r, const char *source, const char *kin
 static void fw_add_unit_dev(struct fw_run *r, int64_t unit, const char *bdf, const char *how,
 			    bool has_sid, uint32_t sid)
 {
-	sqlite3_bind_int64(r->unit_dev, 1, unit);
-	ia_db_bind_text(r->unit_dev, 2, bdf);
-	ia_db_bind_text(r->unit_dev, 3, how);
-	ia_db_bind_opt_int(r->unit_dev, 4, has_sid, sid);
+	const struct ia_fact_fw_unit_device row = { .unit_id = ia_fact_i(true, unit), .bdf = bdf, .how = how,
+						    .stream_id = ia_fact_i(has_sid, sid) };
+	ia_fact_bind(r->unit_dev, IA_FACT_fw_unit_device, &row);
 	if (ia_db_step_done(r->unit_dev) == 0)
 		r->ctx->facts++;
 }
@@ -204,15 +206,18 @@ static int64_t fw_add_region(struct fw_run *r, const char *source, const char *k
 {
 	sqlite3_stmt *st = r->region;
 
-	ia_db_bind_text(st, 1, source);
-	ia_db_bind_text(st, 2, kind);
-	sqlite3_bind_int64(st, 3, location);
-	ia_db_bind_opt_int(st, 4, has_seg, seg);
-	sqlite3_bind_int64(st, 5, (int64_t)base);
-	ia_db_bind_opt_int(st, 6, has_end, (int64_t)end);
-	ia_db_bind_opt_int(st, 7, has_flags, flags);
-	sqlite3_bind_int(st, 8, applies);
-	ia_db_bind_opt_int(st, 9, relaxable >= 0, relaxable);
+	const struct ia_fact_fw_region row = { /* id: NULL, the next row number */
+		.source = source,
+		.kind = kind,
+		.location = ia_fact_i(true, location),
+		.segment = ia_fact_i(has_seg, seg),
+		.base = ia_fact_i(true, (int64_t)base),
+		.end = ia_fact_i(has_end, (int64_t)end),
+		.flags = ia_fact_i(has_flags, flags),
+		.kernel_applies = ia_fact_i(true, applies),
+		.relaxable = ia_fact_i(relaxable >= 0, relaxable),
+	};
+	ia_fact_bind(st, IA_FACT_fw_region, &row);
 	if (ia_db_step_done(st)) {
 		ia_ctx_error(r->ctx, source, -IA_E_SQLITE, location, NULL, "cannot store %s: %s", kind,
 			     sqlite3_errmsg(r->ctx->db));
@@ -238,13 +243,15 @@ static int64_t fw_add_msi(struct fw_run *r, const char *kind, const char *source
 {
 	sqlite3_stmt *st = r->msi;
 
-	ia_db_bind_text(st, 1, kind);
-	ia_db_bind_text(st, 2, source);
-	ia_db_bind_text(st, 3, name);
-	ia_db_bind_opt_int(st, 4, has_base, (int64_t)base);
-	ia_db_bind_opt_int(st, 5, has_id, hw_id);
-	sqlite3_bind_null(st, 6);
-	ia_db_bind_opt_int(st, 7, isolating >= 0, isolating);
+	const struct ia_fact_msi_controller row = { /* id: NULL, the next row number */
+		.kind = kind,
+		.source = source,
+		.name = name,
+		.base = ia_fact_i(has_base, (int64_t)base),
+		.hw_id = ia_fact_i(has_id, hw_id),
+		.isolating = ia_fact_i(isolating >= 0, isolating),
+	};
+	ia_fact_bind(st, IA_FACT_msi_controller, &row);
 	if (ia_db_step_done(st)) {
 		ia_ctx_error(r->ctx, source, -IA_E_SQLITE, -1, NULL, "cannot store MSI controller %s: %s",
 			     name, sqlite3_errmsg(r->ctx->db));
@@ -257,10 +264,9 @@ static int64_t fw_add_msi(struct fw_run *r, const char *kind, const char *source
 static void fw_add_route(struct fw_run *r, const char *bdf, int64_t ctrl, bool has_devid, uint32_t devid,
 			 const char *how)
 {
-	ia_db_bind_text(r->route, 1, bdf);
-	sqlite3_bind_int64(r->route, 2, ctrl);
-	ia_db_bind_opt_int(r->route, 3, has_devid, devid);
-	ia_db_bind_text(r->route, 4, how);
+	const struct ia_fact_pci_msi_route row = { .bdf = bdf, .controller_id = ia_fact_i(true, ctrl),
+						   .device_id = ia_fact_i(has_devid, devid), .how = how };
+	ia_fact_bind(r->route, IA_FACT_pci_msi_route, &row);
 	if (ia_db_step_done(r->route) == 0)
 		r->ctx->facts++;
 }
@@ -366,22 +372,24 @@ static void fw_store_table(struct fw_run *r, const struct fw_blob *b, int status
 	struct ia_acpi_hdr h;
 	long usable = ia_acpi_hdr_decode(b->bytes, b->len, NULL, &h, NULL);
 
-	if (ia_db_prepare(r->ctx->db, "INSERT OR REPLACE INTO acpi_table VALUES (?,?,?,?,?,?,?,?,?,?,?)", &st))
+	if (ia_fact_prepare_insert(r->ctx->db, IA_FACT_acpi_table, "OR REPLACE", &st))
 		return;
-	ia_db_bind_text(st, 1, b->sig);
-	ia_db_bind_text(st, 2, b->source);
-	sqlite3_bind_blob64(st, 3, b->len ? (const void *)b->bytes : "", b->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)b->len);
-	if (usable >= 0) {
-		sqlite3_bind_int64(st, 5, h.length);
-		sqlite3_bind_int(st, 6, h.revision);
-		ia_db_bind_text(st, 7, h.oem_id);
-		ia_db_bind_text(st, 8, h.oem_table_id);
-		sqlite3_bind_int64(st, 9, h.oem_revision);
+	bool hdr = usable >= 0;
+	const struct ia_fact_acpi_table row = {
+		.signature = b->sig,
+		.source = b->source,
+		.bytes = { b->len ? (const void *)b->bytes : "", b->len }, /* never NULL: an empty table is 0 bytes */
+		.read_length = ia_fact_i(true, (int64_t)b->len),
+		.length = ia_fact_i(hdr, h.length),
+		.revision = ia_fact_i(hdr, h.revision),
+		.oem_id = hdr ? h.oem_id : NULL,
+		.oem_table_id = hdr ? h.oem_table_id : NULL,
+		.oem_revision = ia_fact_i(hdr, h.oem_revision),
 		/* checksum_ok is only meaningful when all Length bytes were present. */
-		ia_db_bind_opt_int(st, 10, h.length <= b->len, h.checksum_ok);
-	}
-	sqlite3_bind_int(st, 11, status);
+		.checksum_ok = ia_fact_i(hdr && h.length <= b->len, h.checksum_ok),
+		.decode_status = ia_fact_i(true, status),
+	};
+	ia_fact_bind(st, IA_FACT_acpi_table, &row);
 	if (ia_db_step_done(st) == 0)
 		r->ctx->facts++;
 	sqlite3_finalize(st);
@@ -440,13 +448,16 @@ static void fw_dmar_scopes(struct fw_run *r, sqlite3_stmt *st, const struct ia_d
 				     bad < sc->n_path ? sc->path[bad].function : 0,
 				     rc == -ENODEV ? "not a bridge" : "absent from the PCI topology");
 		}
-		sqlite3_bind_int64(st, 1, s->offset);
-		sqlite3_bind_int64(st, 2, sc->offset);
-		sqlite3_bind_int(st, 3, sc->type);
-		sqlite3_bind_int(st, 4, sc->enumeration_id);
-		ia_db_bind_text(st, 5, res[k].path);
-		ia_db_bind_text(st, 6, res[k].pci >= 0 ? r->pci[res[k].pci].bdf : NULL);
-		ia_db_bind_opt_int(st, 7, res[k].pci < 0, rc);
+		const struct ia_fact_dmar_scope row = {
+			.struct_offset = ia_fact_i(true, s->offset),
+			.offset = ia_fact_i(true, sc->offset),
+			.type = ia_fact_i(true, sc->type),
+			.enumeration_id = ia_fact_i(true, sc->enumeration_id),
+			.path = res[k].path,
+			.bdf = res[k].pci >= 0 ? r->pci[res[k].pci].bdf : NULL,
+			.resolve_error = ia_fact_i(res[k].pci < 0, rc),
+		};
+		ia_fact_bind(st, IA_FACT_dmar_scope, &row);
 		ia_db_step_done(st);
 	}
 }
@@ -588,15 +599,19 @@ static void fw_dmar(struct fw_run *r, const struct fw_blob *b)
 	fw_store_table(r, b, rc < 0 ? rc : 0);
 	if (d.hdr.signature[0] == '\0')
 		goto out; /* header unusable: nothing decoded */
-	if (ia_db_prepare(r->ctx->db, "INSERT INTO dmar_info VALUES (1,?,?,?,?,?)", &si) ||
-	    ia_db_prepare(r->ctx->db, "INSERT OR IGNORE INTO dmar_structure VALUES (?,?,?,?,?,?,?)", &ss) ||
-	    ia_db_prepare(r->ctx->db, "INSERT OR IGNORE INTO dmar_scope VALUES (?,?,?,?,?,?,?)", &sc))
+	if (ia_fact_prepare_insert(r->ctx->db, IA_FACT_dmar_info, NULL, &si) ||
+	    ia_fact_prepare_insert(r->ctx->db, IA_FACT_dmar_structure, "OR IGNORE", &ss) ||
+	    ia_fact_prepare_insert(r->ctx->db, IA_FACT_dmar_scope, "OR IGNORE", &sc))
 		goto out;
-	sqlite3_bind_int(si, 1, d.haw);
-	sqlite3_bind_int(si, 2, d.flags);
-	sqlite3_bind_int(si, 3, d.intr_remap);
-	sqlite3_bind_int(si, 4, d.x2apic_opt_out);
-	sqlite3_bind_int(si, 5, d.dma_ctrl_platform_opt_in);
+	const struct ia_fact_dmar_info info = {
+		.id = ia_fact_i(true, 1),
+		.haw = ia_fact_i(true, d.haw),
+		.flags = ia_fact_i(true, d.flags),
+		.intr_remap = ia_fact_i(true, d.intr_remap),
+		.x2apic_opt_out = ia_fact_i(true, d.x2apic_opt_out),
+		.dma_ctrl_platform_opt_in = ia_fact_i(true, d.dma_ctrl_platform_opt_in),
+	};
+	ia_fact_bind(si, IA_FACT_dmar_info, &info);
 	if (ia_db_step_done(si) == 0)
 		r->ctx->facts++;
 
@@ -629,13 +644,16 @@ static void fw_dmar(struct fw_run *r, const struct fw_blob *b)
 			break;
 		default: break;
 		}
-		sqlite3_bind_int64(ss, 1, st->offset);
-		ia_db_bind_text(ss, 2, ia_dmar_type_name(st->type));
-		ia_db_bind_opt_int(ss, 3, st->has_segment, st->segment);
-		ia_db_bind_opt_int(ss, 4, has_flags, flags);
-		ia_db_bind_opt_int(ss, 5, has_base, (int64_t)base);
-		ia_db_bind_opt_int(ss, 6, has_limit, (int64_t)st->u.rmrr.limit);
-		ia_db_bind_text(ss, 7, detail[0] ? detail : NULL);
+		const struct ia_fact_dmar_structure row = {
+			.offset = ia_fact_i(true, st->offset),
+			.type = ia_dmar_type_name(st->type),
+			.segment = ia_fact_i(st->has_segment, st->segment),
+			.flags = ia_fact_i(has_flags, flags),
+			.base = ia_fact_i(has_base, (int64_t)base),
+			.limit_addr = ia_fact_i(has_limit, (int64_t)st->u.rmrr.limit),
+			.detail = detail[0] ? detail : NULL,
+		};
+		ia_fact_bind(ss, IA_FACT_dmar_structure, &row);
 		if (ia_db_step_done(ss) == 0)
 			r->ctx->facts++;
 		res[s] = calloc(st->n_scopes ? st->n_scopes : 1, sizeof(**res));
@@ -714,14 +732,18 @@ static void fw_ivrs(struct fw_run *r, const struct fw_blob *b)
 	fw_store_table(r, b, rc < 0 ? rc : 0);
 	if (t.hdr.signature[0] == '\0')
 		goto out;
-	if (ia_db_prepare(r->ctx->db, "INSERT INTO ivrs_info VALUES (1,?,?,?,?,?,?)", &si))
+	if (ia_fact_prepare_insert(r->ctx->db, IA_FACT_ivrs_info, NULL, &si))
 		goto out;
-	sqlite3_bind_int64(si, 1, t.ivinfo);
-	sqlite3_bind_int(si, 2, t.efr_sup);
-	sqlite3_bind_int(si, 3, t.dma_remap);
-	sqlite3_bind_int(si, 4, t.pa_size);
-	sqlite3_bind_int(si, 5, t.va_size);
-	ia_db_bind_opt_int(si, 6, t.has_kernel_type, t.kernel_type);
+	const struct ia_fact_ivrs_info info = {
+		.id = ia_fact_i(true, 1),
+		.ivinfo = ia_fact_i(true, t.ivinfo),
+		.efr_sup = ia_fact_i(true, t.efr_sup),
+		.dma_remap = ia_fact_i(true, t.dma_remap),
+		.pa_size = ia_fact_i(true, t.pa_size),
+		.va_size = ia_fact_i(true, t.va_size),
+		.kernel_ivhd_type = ia_fact_i(t.has_kernel_type, t.kernel_type),
+	};
+	ia_fact_bind(si, IA_FACT_ivrs_info, &info);
 	if (ia_db_step_done(si) == 0)
 		r->ctx->facts++;
 
@@ -933,17 +955,13 @@ static int fw_collect(struct ia_ctx *ctx)
 
 	if ((rc = fw_pci_load(&r)) < 0)
 		goto out;
-	if (ia_db_prepare(ctx->db, "INSERT INTO fw_unit(source, kind, name, location, segment, base,"
-				   " include_pci_all, devid, efr, flags, model, ivhd_type, compatible)"
-				   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", &r.unit) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO fw_unit_device VALUES (?,?,?,?)", &r.unit_dev) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO fw_region(source, kind, location, segment, base, end, flags,"
-				   " kernel_applies, relaxable) VALUES (?,?,?,?,?,?,?,?,?)", &r.region) ||
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_fw_unit, NULL, &r.unit) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_fw_unit_device, "OR IGNORE", &r.unit_dev) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_fw_region, NULL, &r.region) ||
 	    ia_db_prepare(ctx->db, "INSERT INTO fw_region_target SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS"
 				   " (SELECT 1 FROM fw_region_target WHERE region_id = ?1 AND target = ?3)", &r.target) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO msi_controller(kind, source, name, base, hw_id, compatible,"
-				   " isolating) VALUES (?,?,?,?,?,?,?)", &r.msi) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_msi_route VALUES (?,?,?,?)", &r.route)) {
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_msi_controller, NULL, &r.msi) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_pci_msi_route, "OR IGNORE", &r.route)) {
 		rc = -IA_E_SQLITE;
 		goto out;
 	}

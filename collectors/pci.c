@@ -616,25 +616,31 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 	}
 	ctx->facts++;
 	for (size_t i = 0; i < c->n_caps; i++) {
-		sqlite3_bind_text(s->cap, 1, it->bdf, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s->cap, 2, c->caps[i].ext);
-		sqlite3_bind_int(s->cap, 3, c->caps[i].id);
-		sqlite3_bind_int(s->cap, 4, c->caps[i].offset);
-		ia_db_bind_opt_int(s->cap, 5, c->caps[i].ext, c->caps[i].version);
+		const struct ia_fact_pci_capability cap = {
+			.bdf = it->bdf,
+			.extended = ia_fact_i(true, c->caps[i].ext),
+			.cap_id = ia_fact_i(true, c->caps[i].id),
+			.offset = ia_fact_i(true, c->caps[i].offset),
+			.version = ia_fact_i(c->caps[i].ext, c->caps[i].version),
+		};
+		ia_fact_bind(s->cap, IA_FACT_pci_capability, &cap);
 		ia_db_step_done(s->cap);
 	}
 	for (size_t i = 0; i < it->n_res; i++) {
 		const struct ia_pci_resource *r = &it->res[i];
 		if (!(r->flags & (IA_IORESOURCE_IO | IA_IORESOURCE_MEM)) || r->end < r->start)
 			continue;
-		sqlite3_bind_text(s->bar, 1, it->bdf, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s->bar, 2, (int)i);
-		sqlite3_bind_text(s->bar, 3, r->flags & IA_IORESOURCE_MEM ? "mem" : "io", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->bar, 4, (int64_t)r->start);
-		sqlite3_bind_int64(s->bar, 5, (int64_t)(r->end - r->start + 1));
-		sqlite3_bind_int64(s->bar, 6, (int64_t)r->flags);
-		sqlite3_bind_int(s->bar, 7, !!(r->flags & IA_IORESOURCE_PREFETCH));
-		sqlite3_bind_int(s->bar, 8, !!(r->flags & IA_IORESOURCE_MEM_64));
+		const struct ia_fact_pci_bar bar = {
+			.bdf = it->bdf,
+			.idx = ia_fact_i(true, (int64_t)i),
+			.kind = r->flags & IA_IORESOURCE_MEM ? "mem" : "io",
+			.start = ia_fact_i(true, (int64_t)r->start),
+			.size = ia_fact_i(true, (int64_t)(r->end - r->start + 1)),
+			.flags = ia_fact_i(true, (int64_t)r->flags),
+			.prefetch = ia_fact_i(true, !!(r->flags & IA_IORESOURCE_PREFETCH)),
+			.mem64 = ia_fact_i(true, !!(r->flags & IA_IORESOURCE_MEM_64)),
+		};
+		ia_fact_bind(s->bar, IA_FACT_pci_bar, &bar);
 		ia_db_step_done(s->bar);
 	}
 	return true;
@@ -763,8 +769,8 @@ static int pci_collect(struct ia_ctx *ctx)
 	}
 	qsort(devs, n, sizeof(*devs), pci_cmp);
 	if (ia_fact_prepare_insert(ctx->db, IA_FACT_pci_function, NULL, &s.fn) ||
-	    ia_db_prepare(ctx->db, "INSERT OR IGNORE INTO pci_capability VALUES (?,?,?,?,?)", &s.cap) ||
-	    ia_db_prepare(ctx->db, "INSERT INTO pci_bar VALUES (?,?,?,?,?,?,?,?)", &s.bar)) {
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_pci_capability, "OR IGNORE", &s.cap) ||
+	    ia_fact_prepare_insert(ctx->db, IA_FACT_pci_bar, NULL, &s.bar)) {
 		rc = -IA_E_SQLITE;
 		goto out;
 	}
