@@ -55,32 +55,33 @@ static void dt_compat_join(const struct ia_fdt_compat *c, char *out, size_t cap)
 
 static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
 {
-	sqlite3_stmt *st;
+	struct ia_fact_cursor cur;
+	struct ia_fact_pci_function f = {0};
 	struct dt_pci *v = NULL;
 	size_t n = 0, cap = 0;
 
-	if (ia_db_prepare(ctx->db, "SELECT bdf, domain, bus, dev, fn FROM pci_function ORDER BY bdf", &st))
+	if (ia_fact_select(ctx->db, IA_FACT_pci_function, "bdf, domain, bus, dev, fn", "ORDER BY bdf", &cur))
 		return -IA_E_SQLITE;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (ia_fact_next(&cur, &f) > 0) {
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			struct dt_pci *nv = realloc(v, nc * sizeof(*nv));
 			if (!nv) {
-				sqlite3_finalize(st);
+				ia_fact_cursor_close(&cur);
 				free(v);
 				return -ENOMEM;
 			}
 			v = nv;
 			cap = nc;
 		}
-		snprintf(v[n].bdf, sizeof(v[n].bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		v[n].domain = (uint32_t)sqlite3_column_int64(st, 1);
-		v[n].bus = (uint8_t)sqlite3_column_int(st, 2);
-		v[n].dev = (uint8_t)sqlite3_column_int(st, 3);
-		v[n].fn = (uint8_t)sqlite3_column_int(st, 4);
+		snprintf(v[n].bdf, sizeof(v[n].bdf), "%s", f.bdf);
+		v[n].domain = (uint32_t)f.domain.v;
+		v[n].bus = (uint8_t)f.bus.v;
+		v[n].dev = (uint8_t)f.dev.v;
+		v[n].fn = (uint8_t)f.fn.v;
 		n++;
 	}
-	sqlite3_finalize(st);
+	ia_fact_cursor_close(&cur);
 	*out = v;
 	*n_out = n;
 	return 0;

@@ -79,14 +79,15 @@ static long fw_pci_find_bdf(const struct fw_run *r, uint16_t seg, uint8_t bus, u
 static int fw_pci_load(struct fw_run *r)
 {
 	struct link { char parent[16], physfn[16]; } *links = NULL;
-	sqlite3_stmt *st;
+	struct ia_fact_cursor cur;
+	struct ia_fact_pci_function f = {0};
 	size_t cap = 0;
 	int rc = 0;
 
-	if (ia_db_prepare(r->ctx->db, "SELECT bdf, domain, bus, dev, fn, secondary_bus, parent_bdf,"
-				      " physfn_bdf FROM pci_function ORDER BY bdf", &st))
+	if (ia_fact_select(r->ctx->db, IA_FACT_pci_function, "bdf, domain, bus, dev, fn, secondary_bus, parent_bdf, physfn_bdf",
+			   "ORDER BY bdf", &cur))
 		return -IA_E_SQLITE;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (ia_fact_next(&cur, &f) > 0) {
 		if (r->n_pci == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			struct fw_pci *nv = realloc(r->pci, nc * sizeof(*nv));
@@ -103,22 +104,19 @@ static int fw_pci_load(struct fw_run *r)
 		}
 		struct fw_pci *p = &r->pci[r->n_pci];
 		struct link *l = &links[r->n_pci];
-		const unsigned char *t;
 		memset(p, 0, sizeof(*p));
-		snprintf(p->bdf, sizeof(p->bdf), "%s", (const char *)sqlite3_column_text(st, 0));
-		p->domain = (uint32_t)sqlite3_column_int64(st, 1);
-		p->bus = (uint8_t)sqlite3_column_int(st, 2);
-		p->dev = (uint8_t)sqlite3_column_int(st, 3);
-		p->fn = (uint8_t)sqlite3_column_int(st, 4);
-		p->has_sec = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		p->sec = (uint8_t)sqlite3_column_int(st, 5);
-		t = sqlite3_column_text(st, 6);
-		snprintf(l->parent, sizeof(l->parent), "%s", t ? (const char *)t : "");
-		t = sqlite3_column_text(st, 7);
-		snprintf(l->physfn, sizeof(l->physfn), "%s", t ? (const char *)t : "");
+		snprintf(p->bdf, sizeof(p->bdf), "%s", f.bdf);
+		p->domain = (uint32_t)f.domain.v;
+		p->bus = (uint8_t)f.bus.v;
+		p->dev = (uint8_t)f.dev.v;
+		p->fn = (uint8_t)f.fn.v;
+		p->has_sec = f.secondary_bus.has;
+		p->sec = (uint8_t)f.secondary_bus.v;
+		snprintf(l->parent, sizeof(l->parent), "%s", f.parent_bdf ? f.parent_bdf : "");
+		snprintf(l->physfn, sizeof(l->physfn), "%s", f.physfn_bdf ? f.physfn_bdf : "");
 		r->n_pci++;
 	}
-	sqlite3_finalize(st);
+	ia_fact_cursor_close(&cur);
 	for (size_t i = 0; rc == 0 && i < r->n_pci; i++) {
 		r->pci[i].parent = links[i].parent[0] ? fw_pci_find(r, links[i].parent) : -1;
 		r->pci[i].physfn = links[i].physfn[0] ? fw_pci_find(r, links[i].physfn) : -1;

@@ -293,28 +293,104 @@ void ia_fact_bind(sqlite3_stmt *st, enum ia_fact_table_id id, const void *row)
 	}
 }
 
-/* One sqlite3_column_value() per column (one mutex trip, not a type and a value call), read at
- * once on the stepping thread: the SQLite documentation's condition for an unprotected value. */
+/* Result column @i of @st into @f, the field @c describes. One sqlite3_column_value() per column
+ * (one mutex trip, not a type and a value call), read at once on the stepping thread: the SQLite
+ * documentation's condition for an unprotected value. */
+static void fact_read_value(sqlite3_stmt *st, int i, const struct ia_fact_column *c, void *f)
+{
+	sqlite3_value *x = sqlite3_column_value(st, i);
+	bool null = sqlite3_value_type(x) == SQLITE_NULL;
+
+	switch (c->type) {
+	case IA_FACT_INTEGER:
+		*(struct ia_fact_int *)f = (struct ia_fact_int){ !null, null ? 0 : sqlite3_value_int64(x) };
+		break;
+	case IA_FACT_TEXT:
+		*(const char **)f = null ? NULL : (const char *)sqlite3_value_text(x);
+		break;
+	case IA_FACT_BLOB:
+		*(struct ia_fact_blob *)f = null ? (struct ia_fact_blob){ NULL, 0 }
+			: (struct ia_fact_blob){ sqlite3_value_blob(x), (size_t)sqlite3_value_bytes(x) };
+		break;
+	}
+}
+
 void ia_fact_read(sqlite3_stmt *st, enum ia_fact_table_id id, void *row)
 {
 	const struct ia_fact_table *t = &ia_fact_tables[id];
-	char *r = row;
 
-	for (size_t i = 0; i < t->n_columns; i++) {
-		void *f = r + t->columns[i].offset;
-		sqlite3_value *x = sqlite3_column_value(st, (int)i);
-		bool null = sqlite3_value_type(x) == SQLITE_NULL;
-		switch (t->columns[i].type) {
-		case IA_FACT_INTEGER:
-			*(struct ia_fact_int *)f = (struct ia_fact_int){ !null, null ? 0 : sqlite3_value_int64(x) };
-			break;
-		case IA_FACT_TEXT:
-			*(const char **)f = null ? NULL : (const char *)sqlite3_value_text(x);
-			break;
-		case IA_FACT_BLOB:
-			*(struct ia_fact_blob *)f = null ? (struct ia_fact_blob){ NULL, 0 }
-				: (struct ia_fact_blob){ sqlite3_value_blob(x), (size_t)sqlite3_value_bytes(x) };
-			break;
+	for (size_t i = 0; i < t->n_columns; i++)
+		fact_read_value(st, (int)i, &t->columns[i], (char *)row + t->columns[i].offset);
+}
+
+int ia_fact_select(sqlite3 *db, enum ia_fact_table_id id, const char *columns, const char *tail,
+		   struct ia_fact_cursor *c)
+{
+	const struct ia_fact_table *t = &ia_fact_tables[id];
+	struct fact_buf b = {0};
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->table = id;
+	fact_put(&b, "SELECT ");
+	if (!columns) {
+		if (t->n_columns > IA_FACT_MAX_COLUMNS)
+			return -EINVAL;
+		for (size_t i = 0; i < t->n_columns; i++) {
+			c->cols[c->n++] = &t->columns[i];
+			fact_put(&b, i ? ", " : "");
+			fact_put(&b, t->columns[i].name);
+		}
+	} else {
+		for (const char *p = columns; *p;) {
+			size_t len = strcspn(p, ", "), i = 0;
+			while (i < t->n_columns && (strlen(t->columns[i].name) != len || strncmp(t->columns[i].name, p, len)))
+				i++;
+			if (!len || i == t->n_columns || c->n == IA_FACT_MAX_COLUMNS) {
+				free(b.s);
+				return -EINVAL;
+			}
+			c->cols[c->n] = &t->columns[i];
+			fact_put(&b, c->n++ ? ", " : "");
+			fact_put(&b, t->columns[i].name);
+			p += len;
+			p += strspn(p, ", ");
 		}
 	}
+	fact_put(&b, " FROM ");
+	fact_put(&b, t->name);
+	if (tail) {
+		fact_put(&b, " ");
+		fact_put(&b, tail);
+	}
+	if (b.oom) {
+		free(b.s);
+		return -ENOMEM;
+	}
+	rc = sqlite3_prepare_v2(db, b.s, -1, &c->st, NULL) == SQLITE_OK ? 0 : -IA_E_SQLITE;
+	free(b.s);
+	if (rc) {
+		sqlite3_finalize(c->st);
+		c->st = NULL;
+	}
+	return rc;
+}
+
+int ia_fact_next(struct ia_fact_cursor *c, void *row)
+{
+	int rc = sqlite3_step(c->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -IA_E_SQLITE;
+	for (size_t i = 0; i < c->n; i++)
+		fact_read_value(c->st, (int)i, c->cols[i], (char *)row + c->cols[i]->offset);
+	return 1;
+}
+
+void ia_fact_cursor_close(struct ia_fact_cursor *c)
+{
+	sqlite3_finalize(c->st);
+	c->st = NULL;
 }

@@ -473,4 +473,36 @@ int ia_fact_prepare_select(sqlite3 *db, enum ia_fact_table_id t, const char *tai
  */
 void ia_fact_read(sqlite3_stmt *st, enum ia_fact_table_id t, void *row);
 
+/** The most columns one table may have (ia_fact_cursor). */
+#define IA_FACT_MAX_COLUMNS 64
+
+/** A SELECT of some columns of one table, read by name into its row struct (ia_fact_select()). */
+struct ia_fact_cursor {
+	sqlite3_stmt *st;
+	enum ia_fact_table_id table;
+	size_t n;                                        /* columns selected */
+	const struct ia_fact_column *cols[IA_FACT_MAX_COLUMNS]; /* result column i's description */
+};
+
+/**
+ * ia_fact_select() - prepare "SELECT @columns FROM t [@tail]" for ia_fact_next().
+ * @columns: column names separated by ", " (each must be a column of @t), or NULL for every column.
+ * @tail: e.g. "ORDER BY bdf", or NULL.
+ * Return: 0; -EINVAL for a name that is not a column of @t (or more than IA_FACT_MAX_COLUMNS);
+ * -ENOMEM; -IA_E_SQLITE. On failure @c holds no statement (ia_fact_cursor_close() is still safe).
+ */
+int ia_fact_select(sqlite3 *db, enum ia_fact_table_id t, const char *columns, const char *tail,
+		   struct ia_fact_cursor *c);
+
+/**
+ * ia_fact_next() - step @c and read the row into @row (a struct ia_fact_<t>): the selected
+ * columns only, the other fields left as they are. TEXT and BLOB pointers are SQLite's, valid
+ * until the next step or the close.
+ * Return: 1 with a row; 0 at the end; -IA_E_SQLITE when the step failed.
+ */
+int ia_fact_next(struct ia_fact_cursor *c, void *row);
+
+/** ia_fact_cursor_close() - finalize (accepts a cursor whose select failed). */
+void ia_fact_cursor_close(struct ia_fact_cursor *c);
+
 #endif

@@ -801,6 +801,42 @@ static void test_facts_pci_function_roundtrip(void **state)
 	ia_db_close(db);
 }
 
+/* Some columns by name: those are read, the other fields stay; a name the table lacks is refused. */
+static void test_facts_select_columns(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	const char *err;
+	struct ia_fact_cursor cur;
+	struct ia_fact_pci_function f = { .driver = "untouched", .vendor = { true, 7 } };
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	assert_int_equal(ia_db_exec(db, "INSERT INTO pci_function(bdf, domain, bus, dev, fn, secondary_bus, config_bytes, is_vf)"
+					" VALUES ('0000:00:1c.0', 0, 0, 28, 0, NULL, 64, 0), ('0000:00:01.0', 0, 0, 1, 0, 2, 64, 0)"), 0);
+	assert_int_equal(ia_fact_select(db, IA_FACT_pci_function, "bdf, dev, secondary_bus", "ORDER BY bdf", &cur), 0);
+	assert_int_equal(ia_fact_next(&cur, &f), 1);
+	assert_string_equal(f.bdf, "0000:00:01.0");
+	assert_true(f.dev.has && f.dev.v == 1);
+	assert_true(f.secondary_bus.has && f.secondary_bus.v == 2);
+	assert_int_equal(ia_fact_next(&cur, &f), 1);
+	assert_string_equal(f.bdf, "0000:00:1c.0");
+	assert_int_equal(f.dev.v, 28);
+	assert_false(f.secondary_bus.has);
+	assert_string_equal(f.driver, "untouched");   /* not selected */
+	assert_true(f.vendor.has && f.vendor.v == 7);
+	assert_int_equal(ia_fact_next(&cur, &f), 0);
+	ia_fact_cursor_close(&cur);
+	assert_int_equal(ia_fact_select(db, IA_FACT_pci_function, "bdf, no_such_column", NULL, &cur), -EINVAL);
+	ia_fact_cursor_close(&cur);
+	assert_int_equal(ia_fact_select(db, IA_FACT_pci_function, NULL, "WHERE dev = 28", &cur), 0);
+	assert_int_equal(cur.n, ia_fact_tables[IA_FACT_pci_function].n_columns);
+	assert_int_equal(ia_fact_next(&cur, &f), 1);
+	assert_null(f.driver);                         /* every column: NULL read as NULL */
+	assert_false(f.vendor.has);
+	ia_fact_cursor_close(&cur);
+	ia_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -815,6 +851,7 @@ int main(void)
 		T(test_snapshot_remove_guard),
 		cmocka_unit_test(test_facts_schema_matches_descriptions),
 		cmocka_unit_test(test_facts_pci_function_roundtrip),
+		cmocka_unit_test(test_facts_select_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
