@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "collect.h"
+#include "core/array.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "decode/fdt.h"
 #include "core/ia_err.h"
+#include "core/text.h"
 
 /* One PCI function as the pci collector stored it. */
 struct dt_pci {
@@ -46,11 +48,11 @@ static int dt_read_file(const char *path, char **buf, size_t *len)
 
 static void dt_compat_join(const struct ia_fdt_compat *c, char *out, size_t cap)
 {
-	size_t n = 0;
+	struct ia_sb b;
 
-	out[0] = '\0';
-	for (size_t i = 0; i < c->n && n < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "", c->s[i]);
+	ia_sb_init_fixed(&b, out, cap);
+	for (size_t i = 0; i < c->n && !b.truncated; i++)
+		ia_sb_printf(&b, "%s%s", i ? ", " : "", c->s[i]);
 }
 
 static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
@@ -62,17 +64,16 @@ static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
 
 	if (ia_fact_select(ctx->db, IA_FACT_pci_function, "bdf, domain, bus, dev, fn", "ORDER BY bdf", &cur))
 		return -IA_E_SQLITE;
-	while (ia_fact_next(&cur, &f) > 0) {
+	int step;
+	while ((step = ia_fact_next(&cur, &f)) > 0) {
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			struct dt_pci *nv = realloc(v, nc * sizeof(*nv));
+			struct dt_pci *nv = ia_array_grow(v, &cap, n + 1, sizeof(*nv));
 			if (!nv) {
 				ia_fact_cursor_close(&cur);
 				free(v);
 				return -ENOMEM;
 			}
 			v = nv;
-			cap = nc;
 		}
 		snprintf(v[n].bdf, sizeof(v[n].bdf), "%s", f.bdf);
 		v[n].domain = (uint32_t)f.domain.v;
@@ -82,6 +83,10 @@ static int dt_load_pci(struct ia_ctx *ctx, struct dt_pci **out, size_t *n_out)
 		n++;
 	}
 	ia_fact_cursor_close(&cur);
+	if (step < 0) { /* a failed step is no end of the functions: fail closed */
+		free(v);
+		return step;
+	}
 	*out = v;
 	*n_out = n;
 	return 0;

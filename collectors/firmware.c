@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "core/array.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "decode/acpidump.h"
@@ -14,6 +15,7 @@
 #include "decode/ivrs.h"
 #include "decode/madt.h"
 #include "core/ia_err.h"
+#include "core/text.h"
 
 /* Largest acpidump text read (its hex is about 4.2 bytes of text per table byte). */
 #define FW_ACPIDUMP_MAX_TEXT (5u * IA_ACPIDUMP_MAX_TOTAL)
@@ -87,20 +89,21 @@ static int fw_pci_load(struct fw_run *r)
 	if (ia_fact_select(r->ctx->db, IA_FACT_pci_function, "bdf, domain, bus, dev, fn, secondary_bus, parent_bdf, physfn_bdf",
 			   "ORDER BY bdf", &cur))
 		return -IA_E_SQLITE;
-	while (ia_fact_next(&cur, &f) > 0) {
+	int step;
+	while ((step = ia_fact_next(&cur, &f)) > 0) {
 		if (r->n_pci == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			struct fw_pci *nv = realloc(r->pci, nc * sizeof(*nv));
+			size_t pcap = cap, lcap = cap;
+			struct fw_pci *nv = ia_array_grow(r->pci, &pcap, r->n_pci + 1, sizeof(*nv));
 			if (nv)
 				r->pci = nv;
-			struct link *nl = realloc(links, nc * sizeof(*nl));
+			struct link *nl = ia_array_grow(links, &lcap, r->n_pci + 1, sizeof(*nl));
 			if (nl)
 				links = nl;
 			if (!nv || !nl) {
 				rc = -ENOMEM;
 				break;
 			}
-			cap = nc;
+			cap = pcap < lcap ? pcap : lcap;
 		}
 		struct fw_pci *p = &r->pci[r->n_pci];
 		struct link *l = &links[r->n_pci];
@@ -117,6 +120,8 @@ static int fw_pci_load(struct fw_run *r)
 		r->n_pci++;
 	}
 	ia_fact_cursor_close(&cur);
+	if (rc == 0 && step < 0)
+		rc = step; /* a failed step is no end of the functions: fail closed */
 	for (size_t i = 0; rc == 0 && i < r->n_pci; i++) {
 		r->pci[i].parent = links[i].parent[0] ? fw_pci_find(r, links[i].parent) : -1;
 		r->pci[i].physfn = links[i].physfn[0] ? fw_pci_find(r, links[i].physfn) : -1;
@@ -408,10 +413,12 @@ static int fw_dmar_secondary_bus(void *ctx, uint16_t seg, uint8_t bus, uint8_t d
 
 static void fw_dmar_path_text(const struct ia_dmar_scope *sc, uint16_t seg, char *out, size_t cap)
 {
-	size_t n = (size_t)snprintf(out, cap, "%04x:%02x", seg, sc->start_bus);
+	struct ia_sb b;
 
-	for (size_t i = 0; i < sc->n_path && n + 8 < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "/%02x.%x", sc->path[i].device, sc->path[i].function);
+	ia_sb_init_fixed(&b, out, cap);
+	ia_sb_printf(&b, "%04x:%02x", seg, sc->start_bus);
+	for (size_t i = 0; i < sc->n_path && !b.truncated; i++)
+		ia_sb_printf(&b, "/%02x.%x", sc->path[i].device, sc->path[i].function);
 }
 
 /* A resolved scope: its index into the PCI list, or -1. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "core/bdf.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "decode/pcicfg.h"
@@ -105,24 +106,6 @@ static long pci_hex(const char *p, size_t n, bool upper)
 	return v;
 }
 
-/* "DDDD:BB:DD.F", the domain 4 to 8 lowercase hex digits (Intel VMD domains start at 0x10000),
- * bus and device two hex digits, the function one decimal digit below 8. */
-static bool pci_parse_bdf(const char *s, unsigned *dom, unsigned *bus, unsigned *dev, unsigned *fn)
-{
-	size_t dl = strspn(s, "0123456789abcdef");
-	long b, d;
-
-	if (dl < 4 || dl > 8 || s[dl] != ':' || strlen(s) != dl + 8 || s[dl + 3] != ':' || s[dl + 6] != '.' ||
-	    (b = pci_hex(s + dl + 1, 2, false)) < 0 || (d = pci_hex(s + dl + 4, 2, false)) < 0 || d >= 32 ||
-	    s[dl + 7] < '0' || s[dl + 7] > '7')
-		return false;
-	*dom = (unsigned)pci_hex(s, dl, false);
-	*bus = (unsigned)b;
-	*dev = (unsigned)d;
-	*fn = (unsigned)(s[dl + 7] - '0');
-	return true;
-}
-
 /* "pciDDDD:BB", a PCI host bridge's directory (pci_register_host_bridge(): "pci%04x:%02x"). */
 static bool pci_is_host_bridge(const char *s)
 {
@@ -175,8 +158,8 @@ static bool pci_vmd_owner(const char *canon, char *out, size_t size)
 		}
 		prev = t;
 	}
-	unsigned a, b, e, f;
-	bool ok = hb && owner && pci_parse_bdf(owner, &a, &b, &e, &f) && strlen(owner) < size;
+	struct ia_bdf bdf;
+	bool ok = hb && owner && ia_bdf_parse(owner, IA_BDF_CANONICAL, &bdf) == 0 && strlen(owner) < size;
 	if (ok)
 		memcpy(out, owner, strlen(owner) + 1);
 	free(dup);
@@ -718,20 +701,12 @@ static int pci_collect(struct ia_ctx *ctx)
 			goto out;
 		}
 		for (size_t i = 0; i < nn; i++) {
-			unsigned a, b2, e, f;
-			char again[32];
-			if (pci_parse_bdf(names[i], &a, &b2, &e, &f) &&
-			    (snprintf(again, sizeof(again), "%04x:%02x:%02x.%u", a, b2, e, f), !strcmp(again, names[i]))) {
-				if (strlen(names[i]) < IA_BDF_MAX) {
-					devs[n++] = (struct pci_addr){ a, b2, e, f, NULL };
-					continue;
-				}
-				/* an 8-digit domain: every BDF the audit keeps is shorter (its group, holding a
-				 * member it does not know, is then of unknown viability) */
-				char rel[600];
-				snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%.500s", names[i]);
-				ia_ctx_error(ctx, rel, -IA_E_RANGE, -1, "this function, and whether its group can be assigned",
-					     "PCI domain %x is beyond the 0xfffffff this tool handles: entry skipped", a);
+			struct ia_bdf bdf;
+			/* the kernel's pci_name() exactly (lower case, 4 to 8 domain digits): every BDF
+			 * the audit keeps fits IA_BDF_MAX */
+			if (ia_bdf_parse(names[i], IA_BDF_CANONICAL, &bdf) == 0) {
+				devs[n++] = (struct pci_addr){ bdf.domain, bdf.bus, bdf.dev, bdf.fn, NULL };
+				continue;
 			} else {
 				char rel[600];
 				snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%.500s", names[i]);

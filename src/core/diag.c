@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Growable list of diagnostics shared by decoders and collectors.
+#include "core/array.h"
 #include "core/diag.h"
 
 #include <stdarg.h>
@@ -16,13 +17,11 @@ void ia_diag_add(struct ia_diags *d, int code, const char *where, int64_t offset
 	if (!d)
 		return;
 	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		struct ia_diag *nv = realloc(d->v, ncap * sizeof(*nv));
+		struct ia_diag *nv = ia_array_grow(d->v, &d->cap, d->n + 1, sizeof(*nv));
 
 		if (!nv)
 			return;
 		d->v = nv;
-		d->cap = ncap;
 	}
 	x = &d->v[d->n++];
 	x->code = code;

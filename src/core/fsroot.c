@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Root-confined reads: openat2(RESOLVE_IN_ROOT) where the kernel has it, an equivalent walk otherwise.
+#include "core/array.h"
 #include "core/fsroot.h"
 
 #include <dirent.h>
@@ -404,12 +405,10 @@ static int fsroot_list_fd(int fd, char ***names, size_t *count)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			char **nv = realloc(v, nc * sizeof(*nv));
+			char **nv = ia_array_grow(v, &cap, n + 1, sizeof(*nv));
 			if (!nv)
 				goto nomem;
 			v = nv;
-			cap = nc;
 		}
 		if (!(v[n] = strdup(e->d_name)))
 			goto nomem;
