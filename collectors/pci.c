@@ -252,6 +252,14 @@ static char *pci_link(struct pci_item *it, int dfd, const char *name, const char
 
 	if (rc >= 0)
 		return strdup(link);
+	/* An IOMMU that is a PCI function of its own (AMD-Vi: amd_iommu_init_pci() registers the unit
+	 * with iommu_device_sysfs_add(&iommu->iommu, &iommu->dev->dev, ...), parent = that function)
+	 * holds its class device under a directory "iommu" ("iommu/ivhd0"): not a link to a unit
+	 * translating the function, and nothing unreadable. */
+	struct stat st;
+	if (rc == -EINVAL && !strcmp(name, "iommu") && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return NULL;
 	if (rc != -ENOENT) {
 		char rel[64];
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", it->bdf, name);

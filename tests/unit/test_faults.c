@@ -327,6 +327,26 @@ static void test_odd_parent_directory(void **state)
 
 /* PCI domains of 5 to 8 hex digits are kept (an Intel VMD's 10000 among them; pci_name() prints
  * "%04x:..." with as many digits as the domain needs): IA_BDF_MAX holds "ffffffff:ff:1f.7". */
+/* An IOMMU that is a PCI function of its own (AMD-Vi) holds its class device in a directory
+ * "iommu/ivhd0" where translated functions have an "iommu" link: nothing unreadable (issue 13
+ * item 10: "cannot read the link: Invalid argument ... run as root"). Anything else in place of
+ * the link still is. */
+static void test_iommu_class_directory(void **state)
+{
+	(void)state;
+	build_root();
+	ia_mk_dir(DEV1 "/iommu/ivhd0/amd-iommu/");
+	ia_mk_text(DEV1 "/iommu/ivhd0/amd-iommu/cap", "0x00190063\n");
+	ia_mk_text(DEV3 "/iommu", "not a link\n");
+	assert_int_equal(audit_root(), 0);
+	json_t *j = report();
+	if (finding(j, "collect.unreadable", "sys/bus/pci/devices/0000:00:01.0/iommu", ""))
+		fail_msg("the IOMMU's own class directory was reported unreadable");
+	expect_finding(j, "collect.unreadable", "sys/bus/pci/devices/0000:00:03.0/iommu",
+		       "cannot read the link: Invalid argument");
+	json_decref(j);
+}
+
 static void test_domain_eight_digits(void **state)
 {
 	static uint8_t cfg[256];
@@ -462,6 +482,7 @@ int main(void)
 		T(test_config_changes_while_read),
 		T(test_config_short),
 		T(test_odd_parent_directory),
+		T(test_iommu_class_directory),
 		T(test_domain_eight_digits),
 		T(test_unreadable_firmware),
 		T(test_output_full),
