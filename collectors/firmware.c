@@ -7,6 +7,7 @@
 
 #include "collect.h"
 #include "core/array.h"
+#include "core/bdf.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "decode/acpidump.h"
@@ -22,7 +23,7 @@
 
 /* One PCI function as the pci collector stored it. */
 struct fw_pci {
-	char bdf[16];
+	char bdf[IA_BDF_BUFSZ];
 	uint32_t domain;
 	uint8_t bus, dev, fn;
 	bool has_sec;
@@ -77,10 +78,73 @@ static long fw_pci_find_bdf(const struct fw_run *r, uint16_t seg, uint8_t bus, u
 	return fw_pci_find(r, bdf);
 }
 
+/* A bridge by (domain, secondary bus), for fw_pci_parents_by_bus(). */
+struct fw_sec {
+	uint64_t key;                /* domain << 8 | secondary bus */
+	long fn;
+};
+
+static int fw_sec_cmp(const void *x, const void *y)
+{
+	const struct fw_sec *p = x, *q = y;
+
+	if (p->key != q->key)
+		return p->key < q->key ? -1 : 1;
+	return p->fn < q->fn ? -1 : p->fn > q->fn;
+}
+
+/*
+ * Functions without a parent in the facts (an `lspci -xxxx` dump has no sysfs directories, so
+ * parent_bdf is NULL for all) get the bridge whose secondary bus is their bus, in their domain,
+ * as the PCI bus tree has it (pci_scan_bridge(): the child bus is the bridge's secondary bus; the
+ * group model, rules/topology.c, derives parents the same way). A function whose parent_bdf was
+ * given but names no function (an unresolvable sysfs parent) stays without one. @parent_text is
+ * links[0].parent, @stride the size of one link. 0 or -ENOMEM.
+ */
+static int fw_pci_parents_by_bus(struct fw_run *r, const char *parent_text, size_t stride)
+{
+	struct fw_sec *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < r->n_pci; i++) {
+		/* an unconfigured bridge (secondary 0, or not above its own bus) leads nowhere */
+		if (!r->pci[i].has_sec || r->pci[i].sec <= r->pci[i].bus)
+			continue;
+		struct fw_sec *nv = ia_array_grow(v, &cap, n + 1, sizeof(*nv));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[n++] = (struct fw_sec){ (uint64_t)r->pci[i].domain << 8 | r->pci[i].sec, (long)i };
+	}
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), fw_sec_cmp);
+	for (size_t i = 0; i < r->n_pci; i++) {
+		struct fw_pci *p = &r->pci[i];
+		if (p->parent >= 0 || parent_text[i * stride])
+			continue;
+		struct fw_sec key = { (uint64_t)p->domain << 8 | p->bus, -1 };
+		size_t lo = 0, hi = n;
+		while (lo < hi) { /* the first bridge of that key (lowest BDF) */
+			size_t mid = lo + (hi - lo) / 2;
+			if (v[mid].key < key.key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && v[lo].key == key.key && v[lo].fn != (long)i)
+			p->parent = v[lo].fn;
+	}
+	free(v);
+	return 0;
+}
+
 /* Load pci_function (sorted by BDF) with parent and PF links resolved to indexes. */
 static int fw_pci_load(struct fw_run *r)
 {
-	struct link { char parent[16], physfn[16]; } *links = NULL;
+	struct link { char parent[IA_BDF_BUFSZ], physfn[IA_BDF_BUFSZ]; } *links = NULL;
 	struct ia_fact_cursor cur;
 	struct ia_fact_pci_function f = {0};
 	size_t cap = 0;
@@ -128,6 +192,8 @@ static int fw_pci_load(struct fw_run *r)
 		if (r->pci[i].parent == (long)i)
 			r->pci[i].parent = -1; /* a self-parent would make the upward walks spin */
 	}
+	if (rc == 0)
+		rc = fw_pci_parents_by_bus(r, links ? &links[0].parent[0] : NULL, sizeof(*links));
 	free(links);
 	return rc;
 }

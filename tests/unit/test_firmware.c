@@ -920,9 +920,11 @@ static bool unit_has(json_t *u, const char *bdf)
  * one DRHD names the endpoint 07:01.0 (path 00:02.2 -> 00.0 -> 01.0), another the root port
  * 00:02.2 as a sub-hierarchy, the last has INCLUDE_PCI_ALL; tried in both orders of the first two.
  */
-static void test_dmar_drhd_order(void **state)
+/* @dump: the PCI functions from the capture's `lspci -xxxx` dump instead of its sysfs (issue 13
+ * item 13: a dump has no sysfs parents, and the functions below a DRHD-scoped bridge went to the
+ * INCLUDE_PCI_ALL unit; the parents now come from the bus numbers). */
+static void dmar_drhd_order(bool dump)
 {
-	(void)state;
 	for (int order = 0; order < 2; order++) {
 		uint8_t t[116] = {0}, ep[28] = {0}, rp[24] = {0}, all[16] = {0};
 		char *dir = kka_tree("x86-intel-acs"), args[1500];
@@ -954,7 +956,11 @@ static void test_dmar_drhd_order(void **state)
 		memcpy(t + 100, all, sizeof(all));
 		acpi_checksum(t, sizeof(t));
 		put_table(dir, "DMAR", t, sizeof(t));
-		snprintf(args, sizeof(args), "--root '%s'", dir);
+		if (dump)
+			snprintf(args, sizeof(args), "--root '%s' --lspci-dump '%s'", dir,
+				 ia_fixture("kernel-known-answers/x86-intel-acs/run-6.12/lspci-xxxx.txt"));
+		else
+			snprintf(args, sizeof(args), "--root '%s'", dir);
 		json_t *rep = run_json(args, &st);
 		json_t *units = units_from(rep, "DMAR");
 		assert_int_equal(json_array_size(units), 3);
@@ -983,6 +989,18 @@ static void test_dmar_drhd_order(void **state)
 		json_decref(rep);
 		remove_tree(dir);
 	}
+}
+
+static void test_dmar_drhd_order(void **state)
+{
+	(void)state;
+	dmar_drhd_order(false);
+}
+
+static void test_dmar_drhd_order_dump(void **state)
+{
+	(void)state;
+	dmar_drhd_order(true);
 }
 
 /* A device tree that fdt_check_full() rejects: a finding, and the rest of the report. */
@@ -1023,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_tables),
 		cmocka_unit_test(test_rmrr_scopes_resolve),
 		cmocka_unit_test(test_dmar_drhd_order),
+		cmocka_unit_test(test_dmar_drhd_order_dump),
 		cmocka_unit_test(test_bad_dtb),
 		cmocka_unit_test(test_dmar_fixtures),
 		cmocka_unit_test(test_ivrs_fixtures),
