@@ -539,17 +539,23 @@ static bool fw_scope_is_pci(const struct ia_dmar_scope *sc)
 }
 
 /*
- * Which DRHD covers each PCI function: the first DRHD whose scope names the function or a
- * bridge above it, else the segment's INCLUDE_PCI_ALL unit (dmar_find_matched_drhd_unit(),
- * dmar_pci_device_match(); a VF is looked up through its PF).
+ * Which DRHD covers each PCI function, in the order the kernel tries its units: the kernel's
+ * dmar_drhd_units list holds the DRHDs without INCLUDE_PCI_ALL in reverse table order (each is
+ * list_add_rcu()'d at the head by dmar_register_drhd_unit()) and the INCLUDE_PCI_ALL ones after
+ * them in table order (list_add_tail_rcu()); device_lookup_iommu() and
+ * dmar_find_matched_drhd_unit() take the first unit of that list whose scope names the function
+ * or a bridge above it, else the segment's INCLUDE_PCI_ALL unit. So of the DRHDs naming the
+ * function or an ancestor, the LAST in table order wins (issue 13 item 16). A VF is looked up
+ * through its PF (pci_physfn()).
  */
 static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_scope_res **res,
 			  const int64_t *unit_of, int64_t ir_ctrl)
 {
 	/* The PCI scopes of the DRHDs without INCLUDE_PCI_ALL, by the function they resolve to, in
 	 * (structure, scope) order: hit[first[p] .. first[p + 1]) are those naming function p. A
-	 * function's unit is then the smallest (structure, scope) met on its way up, which is what
-	 * trying every DRHD in table order against every ancestor gives, in one walk per function. */
+	 * function's unit is then the DRHD of the largest structure index met on its way up (its
+	 * own scope naming the function itself before one naming a bridge above it), which is what
+	 * trying every DRHD in the kernel's list order against every ancestor gives, in one walk. */
 	struct fw_hit { size_t s, k; } *hit = NULL;
 	size_t *first = calloc(r->n_pci + 1, sizeof(*first)), n_hit = 0;
 
@@ -591,7 +597,7 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 		size_t q = r->pci[i].physfn >= 0 ? (size_t)r->pci[i].physfn : i;
 		int64_t unit = -1;
 		const char *how = NULL;
-		size_t best_s = SIZE_MAX, best_k = SIZE_MAX;
+		size_t best_s = SIZE_MAX;
 		long best_p = -1, x = (long)q;
 
 		/* fw_pci_is_at_or_below()'s walk: q and its ancestors, at most 256 hops */
@@ -600,9 +606,10 @@ static void fw_dmar_cover(struct fw_run *r, const struct ia_dmar *d, struct fw_s
 				const struct fw_hit *t = &hit[h];
 				if (d->structs[t->s].segment != r->pci[q].domain)
 					continue;
-				if (t->s < best_s || (t->s == best_s && t->k < best_k)) {
+				/* a later DRHD wins; within one, the first hit of the walk (the function
+				 * itself, then the nearest bridge; the first of its scopes) stays */
+				if (best_s == SIZE_MAX || t->s > best_s) {
 					best_s = t->s;
-					best_k = t->k;
 					best_p = x;
 				}
 			}

@@ -915,10 +915,13 @@ static bool unit_has(json_t *u, const char *bdf)
 }
 
 /*
- * Which DRHD covers a function (dmar_find_matched_drhd_unit()): the first DRHD in table order
- * whose scope names the function or a bridge above it, else INCLUDE_PCI_ALL. On x86-intel-acs,
- * one DRHD names the endpoint 07:01.0 (path 00:02.2 -> 00.0 -> 01.0), another the root port
- * 00:02.2 as a sub-hierarchy, the last has INCLUDE_PCI_ALL; tried in both orders of the first two.
+ * Which DRHD covers a function (device_lookup_iommu(), dmar_find_matched_drhd_unit()): the first
+ * unit of the kernel's list whose scope names the function or a bridge above it, else
+ * INCLUDE_PCI_ALL; the list holds the DRHDs without INCLUDE_PCI_ALL in reverse table order
+ * (dmar_register_drhd_unit(): list_add_rcu() at the head), so the LAST such DRHD in table order
+ * wins. On x86-intel-acs, one DRHD names the endpoint 07:01.0 (path 00:02.2 -> 00.0 -> 01.0),
+ * another the root port 00:02.2 as a sub-hierarchy, the last has INCLUDE_PCI_ALL; tried in both
+ * orders of the first two.
  */
 /* @dump: the PCI functions from the capture's `lspci -xxxx` dump instead of its sysfs (issue 13
  * item 13: a dump has no sysfs parents, and the functions below a DRHD-scoped bridge went to the
@@ -967,9 +970,9 @@ static void dmar_drhd_order(bool dump)
 		json_t *u_ep = json_array_get(units, order == 0 ? 0 : 1);
 		json_t *u_rp = json_array_get(units, order == 0 ? 1 : 0);
 		json_t *u_all = json_array_get(units, 2);
-		/* the endpoint goes to whichever of its two DRHDs comes first */
-		assert_true(unit_has(order == 0 ? u_ep : u_rp, "0000:07:01.0"));
-		assert_false(unit_has(order == 0 ? u_rp : u_ep, "0000:07:01.0"));
+		/* the endpoint goes to whichever of its two DRHDs comes last in the table */
+		assert_true(unit_has(order == 0 ? u_rp : u_ep, "0000:07:01.0"));
+		assert_false(unit_has(order == 0 ? u_ep : u_rp, "0000:07:01.0"));
 		/* the rest below the root port, and the root port itself, to the sub-hierarchy DRHD */
 		static const char *const below[] = { "0000:00:02.2", "0000:06:00.0", "0000:07:02.0" };
 		for (i = 0; i < 3; i++) {
