@@ -13,6 +13,7 @@ ia_module(core       SOURCES src/core/ia_err.c src/core/diag.c src/core/fsroot.c
 ia_module(decode_acpi   SOURCES src/decode/acpi.c                 DEPS core)
 ia_module(decode_pcicfg SOURCES src/decode/pcicfg.c               DEPS core)
 ia_module(decode_sysfs  SOURCES src/decode/sysfs_attr.c           DEPS core)
+ia_module(decode_kversion SOURCES src/decode/kversion.c          DEPS core)
 ia_module(decode_dmar   SOURCES src/decode/dmar.c                 DEPS decode_acpi)
 ia_module(decode_ivrs   SOURCES src/decode/ivrs.c                 DEPS decode_acpi)
 ia_module(decode_iort   SOURCES src/decode/iort.c src/decode/madt.c DEPS decode_acpi)
@@ -23,7 +24,7 @@ ia_module(decode_fdt    SOURCES src/decode/fdt.c                  DEPS core fdt_
 find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_ordered)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
                              collectors/firmware.c collectors/dt.c
-                     DEPS core decode_pcicfg decode_sysfs decode_dmar decode_ivrs decode_iort decode_fdt
+                     DEPS core decode_pcicfg decode_sysfs decode_kversion decode_dmar decode_ivrs decode_iort decode_fdt
                           decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB Threads::Threads)
 # src/capture: capture archives (snapshot) and their safe unpacking into a root.
 ia_module(capture    SOURCES src/capture/snapshot.c               DEPS core PkgConfig::LIBARCHIVE)

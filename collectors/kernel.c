@@ -11,6 +11,7 @@
 #include "collect.h"
 #include "core/db.h"
 #include "core/facts.h"
+#include "decode/kversion.h"
 #include "decode/sysfs_attr.h"
 #include "core/ia_err.h"
 
@@ -32,29 +33,6 @@ static bool kernel_is_relevant(const char *key)
 			return true;
 	}
 	return false;
-}
-
-/* "6.12.117+deb12-amd64" -> 6, 12, 117. Returns how many numbers parsed. */
-static int kernel_parse_release(const char *rel, int *maj, int *min, int *patch)
-{
-	char *e;
-	long a = strtol(rel, &e, 10);
-	if (e == rel || *e != '.')
-		return 0;
-	*maj = (int)a;
-	const char *p = e + 1;
-	long b = strtol(p, &e, 10);
-	if (e == p)
-		return 1;
-	*min = (int)b;
-	if (*e != '.')
-		return 2;
-	p = e + 1;
-	long c = strtol(p, &e, 10);
-	if (e == p)
-		return 2;
-	*patch = (int)c;
-	return 3;
 }
 
 static const char *kernel_arch_of(const char *version)
@@ -82,7 +60,8 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 {
 	char *ver = NULL, *cmd = NULL, *release = h->release;
 	size_t len;
-	int maj = 0, min = 0, patch = 0, np = 0, rc;
+	struct ia_kver kv = {0};
+	int rc;
 	sqlite3_stmt *st;
 
 	rc = ia_fsroot_read(ctx->root, "proc/version", 4096, &ver, &len);
@@ -92,9 +71,12 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 			     "cannot read proc/version: %s", ia_strerror(rc));
 	} else {
 		ver[strcspn(ver, "\n")] = '\0';
-		if (sscanf(ver, "Linux version %127s", h->release) == 1)
-			np = kernel_parse_release(release, &maj, &min, &patch);
-		else
+		if (sscanf(ver, "Linux version %127s", h->release) == 1) {
+			/* Ubuntu names its upstream base only here; absent elsewhere, and that is no error */
+			char sig[256];
+			long sl = ia_fsroot_read_small(ctx->root, "proc/version_signature", sig, sizeof(sig));
+			ia_kver_decode(release, ver, sl > 0 ? sig : NULL, &kv);
+		} else
 			ia_ctx_error(ctx, "proc/version", -IA_E_FORMAT, -1, "the kernel release",
 				     "proc/version does not start with \"Linux version\"");
 	}
@@ -118,9 +100,9 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 		.id = ia_fact_i(true, 1),
 		.kernel_release = release[0] ? release : NULL,
 		.kernel_version = ver,
-		.kernel_major = ia_fact_i(np >= 1, maj),
-		.kernel_minor = ia_fact_i(np >= 2, min),
-		.kernel_patch = ia_fact_i(np >= 3, patch),
+		.kernel_major = ia_fact_i(kv.has_version, kv.major),
+		.kernel_minor = ia_fact_i(kv.has_version, kv.minor),
+		.kernel_patch = ia_fact_i(kv.has_stable, kv.stable),
 		.cmdline = cmd,
 		.arch = arch,
 		.iommu_groups_dir = ia_fact_i(true, ia_fsroot_exists(ctx->root, "sys/kernel/iommu_groups")),

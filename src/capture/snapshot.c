@@ -584,8 +584,8 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 		if (s.dirfd < 0)
 			return -errno;
 	}
-	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/interrupts", "proc/modules", "proc/config.gz",
-					    "proc/sys/kernel/tainted" };
+	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/version_signature", "proc/interrupts",
+					    "proc/modules", "proc/config.gz", "proc/sys/kernel/tainted" };
 	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
 		snap_copy(&s, proc[i], 32u << 20);
 	char *ver = NULL;

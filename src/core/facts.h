@@ -34,7 +34,7 @@
 	C(kernel_version,       TEXT,    "",                          "the whole proc/version line") \
 	C(kernel_major,         INTEGER, "",                          "parsed from kernel_release") \
 	C(kernel_minor,         INTEGER, "",                          "parsed from kernel_release") \
-	C(kernel_patch,         INTEGER, "",                          "parsed from kernel_release (NULL when absent)") \
+	C(kernel_patch,         INTEGER, "",                          "upstream stable level (117 of 6.12.117): proc/version's \"Debian X.Y.Z\", Ubuntu's proc/version_signature, else the release's third number (src/decode/kversion.c); NULL when a distribution hides it (\"6.1.0-56-amd64\" alone, RHEL's .elN)") \
 	C(cmdline,              TEXT,    "",                          "proc/cmdline, trailing newline removed") \
 	C(arch,                 TEXT,    "",                          "\"x86_64\", \"aarch64\", ... from proc/version or the tree") \
 	C(iommu_groups_dir,     INTEGER, "NOT NULL",                  "1 when sys/kernel/iommu_groups exists") \

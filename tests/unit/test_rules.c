@@ -226,7 +226,8 @@ static void test_msi_isolation(void **state)
 #define VTD_SM "echo 10d0020f00f4e > $T/sys/class/iommu/dmar0/intel-iommu/ecap && " \
 	"echo 1d2008c22260286 > $T/sys/class/iommu/dmar0/intel-iommu/cap && " \
 	"sed -i 's/intel_iommu=on/intel_iommu=on,sm_on/' $T/proc/cmdline && "
-#define OLDER_612 "sed -i 's/6\\.12\\.117+deb12-amd64/6.12.10/' $T/proc/version"
+/* the release and Debian's package version (the stable level's source, src/decode/kversion.c) */
+#define OLDER_612 "sed -i 's/6\\.12\\.117+deb12-amd64/6.12.10/; s/Debian 6\\.12\\.117-/Debian 6.12.10-/' $T/proc/version"
 
 static json_t *sva_of(json_t *rep, int gid, const char *bdf)
 {
