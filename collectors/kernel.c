@@ -52,7 +52,7 @@ static const char *kernel_arch_of(const char *version)
 struct kernel_host {
 	char *ver, *cmd;                  /* proc/version's line, proc/cmdline (malloc'd); NULL if unreadable */
 	char release[128];                /* "" when unparsed */
-	char machine[65];                 /* uname()'s machine of the running host, when used */
+	char machine[65];                 /* proc/sys/kernel/arch, or uname()'s machine of the running host */
 	struct ia_fact_host row;          /* its strings point into this struct (or are literals) */
 };
 
@@ -88,7 +88,17 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 	else
 		cmd[strcspn(cmd, "\n")] = '\0';
 
-	const char *arch = ver ? kernel_arch_of(ver) : NULL;
+	/* proc/sys/kernel/arch (the kernel's own UTS machine, sysctl kernel.arch) where the kernel has
+	 * it and the capture kept it; else a hint in proc/version; else, live, uname(2) */
+	const char *arch = NULL;
+	long al = ia_fsroot_read_small(ctx->root, "proc/sys/kernel/arch", h->machine, sizeof(h->machine));
+	if (al > 0) {
+		h->machine[strcspn(h->machine, "\n")] = '\0';
+		if (h->machine[0])
+			arch = h->machine;
+	}
+	if (!arch && ver)
+		arch = kernel_arch_of(ver);
 	struct utsname un;
 	if (!arch && ctx->root->live && uname(&un) == 0) {
 		snprintf(h->machine, sizeof(h->machine), "%s", un.machine); /* the running host: its own machine name */

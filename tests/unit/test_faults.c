@@ -347,6 +347,24 @@ static void test_iommu_class_directory(void **state)
 	json_decref(j);
 }
 
+/* The architecture comes from proc/sys/kernel/arch, which `snapshot` keeps, when proc/version
+ * holds no hint (a kernel built by a plain "gcc"): it read "arch": null from such a capture
+ * (issue 14 item 7). Without the file and the hint it stays unknown. */
+static void test_arch_from_sysctl(void **state)
+{
+	(void)state;
+	build_root();
+	assert_int_equal(audit_root(), 0);
+	json_t *j = report();
+	assert_true(json_is_null(json_object_get(json_object_get(j, "host"), "arch")));
+	json_decref(j);
+	ia_mk_text("root/proc/sys/kernel/arch", "aarch64\n");
+	assert_int_equal(audit_root(), 0);
+	j = report();
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "host"), "arch")), "aarch64");
+	json_decref(j);
+}
+
 static void test_domain_eight_digits(void **state)
 {
 	static uint8_t cfg[256];
@@ -483,6 +501,7 @@ int main(void)
 		T(test_config_short),
 		T(test_odd_parent_directory),
 		T(test_iommu_class_directory),
+		T(test_arch_from_sysctl),
 		T(test_domain_eight_digits),
 		T(test_unreadable_firmware),
 		T(test_output_full),
