@@ -75,6 +75,14 @@ int cli_check_inputs(const struct cli_opts *o);
 /** cli_open_output() - --output FILE (created, truncated) or stdout; NULL after a message on stderr. */
 FILE *cli_open_output(const struct cli_opts *o);
 
+/**
+ * cli_finish_output() - close @out (--output FILE) or flush it (stdout) after a writer returned
+ * @rc, and say so when anything failed: "iommu-audit: FILE: cannot write the WHAT: reason", the
+ * reason being the failed write's errno (ENOSPC, EFBIG, EIO) when the writer saw it first.
+ * Return: 0, or -EIO after the message.
+ */
+int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *what);
+
 /** cli_usage() - the usage text, on @f. */
 void cli_usage(FILE *f);
 

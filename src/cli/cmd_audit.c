@@ -49,15 +49,7 @@ int cli_cmd_audit(const struct cli_opts *o)
 		rc = ia_report_nfd(&a, &ro, out);
 	else
 		rc = ia_report_text(&a, &ro, out);
-	int werr = rc < 0 ? errno : 0; /* the failing write's reason: ENOSPC, EFBIG, EIO */
-	if ((out != stdout ? fclose(out) : fflush(out)) != 0) {
-		if (rc >= 0 || !werr)
-			werr = errno;
-		rc = -EIO;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "iommu-audit: %s: cannot write the report: %s\n",
-			o->output ? o->output : "standard output", werr ? strerror(werr) : ia_strerror(rc));
+	if (cli_finish_output(o, out, rc, "report") < 0) {
 		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}

@@ -59,15 +59,14 @@ int cli_cmd_diff(const struct cli_opts *o)
 	if ((status = audit_operand(o, o->args[0], &old)) < 0 && (status = audit_operand(o, o->args[1], &new)) < 0) {
 		FILE *out = NULL;
 		int rc = ia_diff_audits(&old, &new, &d);
-		if (rc == 0 && !(out = cli_open_output(o)))
+		if (rc < 0) {
+			fprintf(stderr, "iommu-audit diff: %s\n", ia_strerror(rc));
+			status = EXIT_UNREADABLE;
+		} else if (!(out = cli_open_output(o))) {
 			status = EXIT_USAGE;
-		else {
-			if (rc == 0)
-				rc = o->format == FMT_JSON ? ia_diff_json(d, o->args[0], o->args[1], out) : ia_diff_text(d, out);
-			if (out && out != stdout && fclose(out) != 0)
-				rc = -EIO;
-			if (rc < 0)
-				fprintf(stderr, "iommu-audit diff: %s\n", ia_strerror(rc));
+		} else {
+			rc = o->format == FMT_JSON ? ia_diff_json(d, o->args[0], o->args[1], out) : ia_diff_text(d, out);
+			rc = cli_finish_output(o, out, rc, "diff");
 			status = rc < 0 ? EXIT_UNREADABLE : d->n ? EXIT_FINDINGS : EXIT_OK;
 		}
 	}

@@ -35,8 +35,7 @@ static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
 			status = EXIT_USAGE;
 		} else {
 			rc = o->format == FMT_JSON ? ia_plan_json(p, out) : ia_plan_text(p, out);
-			if (out != stdout && fclose(out) != 0)
-				rc = -EIO;
+			rc = cli_finish_output(o, out, rc, "plan");
 			status = rc < 0 ? EXIT_UNREADABLE : ia_plan_feasible(p) ? EXIT_OK : EXIT_FINDINGS;
 		}
 	}

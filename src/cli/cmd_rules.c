@@ -19,7 +19,7 @@ static int cmd_rules_man(const struct cli_opts *o)
 	char date[16], *end;
 	time_t t = time(NULL);
 	struct tm tm;
-	FILE *out = stdout;
+	FILE *out;
 	int rc;
 
 	if (sde && *sde) {
@@ -32,27 +32,23 @@ static int cmd_rules_man(const struct cli_opts *o)
 		t = (time_t)v;
 	}
 	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&t, &tm));
-	if (o->output && !(out = fopen(o->output, "w"))) {
-		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+	if (!(out = cli_open_output(o)))
 		return EXIT_USAGE;
-	}
 	rc = ia_report_rules_man(date, out);
-	if (out != stdout && fclose(out) != 0)
-		rc = -EIO;
-	if (rc < 0) {
-		fprintf(stderr, "iommu-audit: writing the rules page failed: %s\n", ia_strerror(rc));
-		return EXIT_UNREADABLE;
-	}
-	return EXIT_OK;
+	return cli_finish_output(o, out, rc, "rules page") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 }
 
 int cli_cmd_rules(const struct cli_opts *o)
 {
+	FILE *out;
+
 	if (o->format == FMT_MAN)
 		return cmd_rules_man(o);
+	if (!(out = cli_open_output(o)))
+		return EXIT_USAGE;
 	for (size_t i = 0; i < ia_n_rules; i++)
-		printf("%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
-		       ia_level_name(ia_rules[i]->level), ia_rules[i]->summary, ia_rules[i]->advice,
-		       ia_rules[i]->refs);
-	return EXIT_OK;
+		fprintf(out, "%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
+			ia_level_name(ia_rules[i]->level), ia_rules[i]->summary, ia_rules[i]->advice,
+			ia_rules[i]->refs);
+	return cli_finish_output(o, out, 0, "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 }

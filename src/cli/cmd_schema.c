@@ -7,6 +7,10 @@
 
 int cli_cmd_schema(const struct cli_opts *o)
 {
-	fputs(ia_db_schema_sql(), stdout);
-	return EXIT_OK;
+	FILE *out = cli_open_output(o);
+
+	if (!out)
+		return EXIT_USAGE;
+	fputs(ia_db_schema_sql(), out);
+	return cli_finish_output(o, out, 0, "schema") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 }

@@ -204,6 +204,27 @@ int cli_check_inputs(const struct cli_opts *o)
 	return status;
 }
 
+int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *what)
+{
+	int werr = rc < 0 ? errno : 0; /* the failing write's reason, when the writer failed first */
+
+	if (ferror(out) && rc >= 0) { /* a writer that does not check: errno is its failed write's */
+		werr = errno;
+		rc = -EIO;
+	}
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0) {
+		if (rc >= 0 || !werr)
+			werr = errno;
+		rc = -EIO;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: %s: cannot write the %s: %s\n", o->output ? o->output : "standard output",
+			what, werr ? strerror(werr) : ia_strerror(rc));
+		return -EIO;
+	}
+	return 0;
+}
+
 FILE *cli_open_output(const struct cli_opts *o)
 {
 	FILE *out = o->output ? fopen(o->output, "w") : stdout;

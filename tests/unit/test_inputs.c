@@ -2,7 +2,7 @@
 // Input files named on the command line (src/cli/run.c cli_check_inputs()): a FIFO, a device node
 // or an absent file is refused at once with exit 2 and one line naming the option (issue 17 item 2:
 // a FIFO given as --policy, --lspci-dump, ... or to diff blocked forever; --pci-ids /nonexistent
-// silently dropped names).
+// silently dropped names); outputs that cannot be written are said so, with exit 3.
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -11,7 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CAPTURE IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers/x86-intel-acs/run-6.12/snapshot.tar.gz"
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+#define CAPTURE KKA "/x86-intel-acs/run-6.12/snapshot.tar.gz"
 
 static int scratch_setup(void **state)
 {
@@ -30,7 +31,7 @@ static int scratch_teardown(void **state)
 /* Run "iommu-audit @args" under a 20 s timeout (124: it hung); its output into *@out. */
 static int run(const char *args, char **out)
 {
-	char cmd[2048];
+	char cmd[4096];
 	int status = -1;
 
 	snprintf(cmd, sizeof(cmd), "timeout 20 %s %s 2>&1 </dev/null", IA_BIN, args);
@@ -102,6 +103,47 @@ static void test_regular_inputs(void **state)
 	free(out);
 }
 
+/* Every command says so and exits 3 when its output cannot be written (issue 14 item 3: `plan`
+ * and `diff` were silent, `rules` exited 0); `rules --output FILE` writes FILE (it wrote stdout). */
+static void test_write_failures(void **state)
+{
+	static const struct { const char *args, *what; } c[] = {
+		{ "plan 00:01.0 --snapshot " CAPTURE, "plan" },
+		{ "diff " KKA "/x86-intel-scn-a-nvme-vfio/run-6.12/snapshot.tar.gz " KKA
+		  "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz", "diff" },
+		{ "rules", "rule list" },
+		{ "rules --format man", "rules page" },
+		{ "schema", "schema" },
+		{ "groups --snapshot " CAPTURE, "report" },
+		{ "--format json --snapshot " CAPTURE, "report" },
+	};
+	char cmd[1024], line[256];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int status = -1;
+		snprintf(cmd, sizeof(cmd), "%s %s --fail-on never 2>&1 >/dev/full </dev/null", IA_BIN, c[i].args);
+		if (!strncmp(c[i].args, "rules", 5) || !strcmp(c[i].args, "schema"))
+			snprintf(cmd, sizeof(cmd), "%s %s 2>&1 >/dev/full </dev/null", IA_BIN, c[i].args);
+		char *out = ia_run_capture(cmd, &status);
+		assert_non_null(out);
+		snprintf(line, sizeof(line), "iommu-audit: standard output: cannot write the %s: No space left on device\n",
+			 c[i].what);
+		if (status != 3 || strcmp(out, line))
+			fail_msg("iommu-audit %s >/dev/full: exit %d (want 3), said:\n%s", c[i].args, status, out);
+		free(out);
+	}
+	char *out;
+	snprintf(cmd, sizeof(cmd), "rules --output '%s'", ia_sp("rules.txt"));
+	assert_int_equal(run(cmd, &out), 0);
+	assert_string_equal(out, "");
+	free(out);
+	size_t len;
+	char *txt = (char *)ia_slurp(ia_sp("rules.txt"), &len);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "group.not-viable"));
+	free(txt);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -110,6 +152,7 @@ int main(void)
 		T(test_fifo_inputs),
 		T(test_device_and_absent_inputs),
 		T(test_regular_inputs),
+		T(test_write_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
