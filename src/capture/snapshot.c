@@ -121,11 +121,13 @@ int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_lim
 	char real[PATH_MAX];
 	if (realpath(dir, real) && strlen(real) < sizeof(dir))
 		memcpy(dir, real, strlen(real) + 1);
-	/* Tar (ustar, pax, GNU), plain or gzip-compressed: the capture format. No other libarchive
-	 * parser sees a hostile file, and no filter that would run an external program (filter_all
-	 * would start lrzip, grzip or lzop for such archives) is enabled. */
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_filter_gzip(a) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd tar in-process");
+	/* Tar (ustar, pax, GNU), plain, gzip- or zstd-compressed: the capture formats. No other
+	 * libarchive parser sees a hostile file, and no filter that would run an external program
+	 * (filter_all would start lrzip, grzip or lzop for such archives) is enabled; both filters
+	 * run in-process (libz, libzstd). */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
 		rc = -IA_E_ARCHIVE;
 		goto out;
 	}
@@ -252,8 +254,10 @@ static void snap_write_failed(struct snap_sink *s, const char *rel, int err, con
 	if (s->write_err)
 		return;
 	s->write_err = err < 0 ? err : -IA_E_ARCHIVE;
-	ia_diag_add(s->diags, s->write_err, rel, -1, "cannot write the capture: %s; it is incomplete",
-		    why ? why : ia_strerror(s->write_err));
+	ia_diag_add(s->diags, s->write_err, rel, -1, "cannot write the capture: %s; %s",
+		    why ? why : ia_strerror(s->write_err),
+		    s->ar ? "no archive is left under that name (an earlier one stays as it was)"
+			  : "the directory is incomplete");
 }
 
 /* One archive header; false (recorded) when the archive cannot be written. */
@@ -551,30 +555,74 @@ static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_di
 	ia_fsroot_list_free(names, n);
 }
 
+/* The archive kind an output name asks for: its filter, or -1 for a directory. */
+enum snap_kind { SNAP_DIR = -1, SNAP_TAR, SNAP_GZIP, SNAP_ZSTD };
+
+static enum snap_kind snap_kind_of(const char *output)
+{
+	static const struct { const char *suffix; enum snap_kind kind; } k[] = {
+		{ ".tar.gz", SNAP_GZIP }, { ".tgz", SNAP_GZIP }, { ".tar.zst", SNAP_ZSTD }, { ".tzst", SNAP_ZSTD },
+		{ ".tar", SNAP_TAR },
+	};
+	size_t ol = strlen(output);
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		size_t sl = strlen(k[i].suffix);
+		if (ol > sl && !strcmp(output + ol - sl, k[i].suffix))
+			return k[i].kind;
+	}
+	return SNAP_DIR;
+}
+
+/* "<dir of @output>/.<base of @output>.XXXXXX" into @tmp (@cap bytes): the temporary name an
+ * archive is written under, in the same directory so that rename(2) puts it in place. */
+static int snap_tmp_name(const char *output, char *tmp, size_t cap)
+{
+	const char *slash = strrchr(output, '/');
+	int n = slash ? snprintf(tmp, cap, "%.*s/.%s.XXXXXX", (int)(slash - output), output, slash + 1)
+		      : snprintf(tmp, cap, ".%s.XXXXXX", output);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags)
 {
+	return ia_snapshot_capture_opts(root, output, false, diags);
+}
+
+int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force, struct ia_diags *diags)
+{
 	struct snap_sink s = { .dirfd = -1, .now = time(NULL), .diags = diags, .root = root };
-	size_t ol = strlen(output);
-	bool archive = (ol > 7 && !strcmp(output + ol - 7, ".tar.gz")) || (ol > 4 && !strcmp(output + ol - 4, ".tgz"));
+	enum snap_kind kind = snap_kind_of(output);
+	bool archive = kind != SNAP_DIR;
+	char tmp[PATH_MAX];
 	int rc = 0;
 
 	struct stat ost;
 	int ofd = -1;
 
-	if (lstat(output, &ost) == 0)
-		return -EEXIST; /* also a dangling link, which open() would follow */
+	/* An existing output is kept unless --force; a link (also a dangling one) or a directory in
+	 * its place never is: rename(2) would replace the link itself, but say so instead. */
+	if (lstat(output, &ost) == 0 && (!force || !archive || !S_ISREG(ost.st_mode)))
+		return -EEXIST;
 	if (archive) {
-		/* Created here, never through a link and never over a file made meanwhile. */
-		ofd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		/* Written under a temporary name beside the output, never through a link, fsync'ed and
+		 * renamed into place: a failed capture (a full disk) leaves no archive that looks whole
+		 * and leaves a previous one as it was. */
+		if ((rc = snap_tmp_name(output, tmp, sizeof(tmp))) < 0)
+			return rc;
+		ofd = mkostemp(tmp, O_CLOEXEC);
 		if (ofd < 0)
 			return -errno;
+		fchmod(ofd, 0644);
 		s.ar = archive_write_new();
-		archive_write_add_filter_gzip(s.ar);
-		archive_write_set_format_pax_restricted(s.ar);
-		if (archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
+		int frc = kind == SNAP_GZIP ? archive_write_add_filter_gzip(s.ar) :
+			  kind == SNAP_ZSTD ? archive_write_add_filter_zstd(s.ar) : archive_write_add_filter_none(s.ar);
+		if (frc != ARCHIVE_OK || archive_write_set_format_pax_restricted(s.ar) != ARCHIVE_OK ||
+		    archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
 			archive_write_free(s.ar);
 			close(ofd);
+			unlink(tmp);
 			return -IA_E_ARCHIVE;
 		}
 	} else {
@@ -625,10 +673,15 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 			snap_write_failed(&s, output, archive_errno(s.ar) > 0 ? -archive_errno(s.ar) : -IA_E_ARCHIVE,
 					  archive_error_string(s.ar));
 		archive_write_free(s.ar);
+		if (!s.write_err && fsync(ofd) < 0)
+			snap_write_failed(&s, output, -errno, strerror(errno));
 		if (close(ofd) < 0)
 			snap_write_failed(&s, output, -errno, strerror(errno));
+		/* into place: without --force never over a file made meanwhile (RENAME_NOREPLACE) */
+		if (!s.write_err && renameat2(AT_FDCWD, tmp, AT_FDCWD, output, force ? 0 : RENAME_NOREPLACE) < 0)
+			snap_write_failed(&s, output, -errno, strerror(errno));
 		if (s.write_err)
-			unlink(output); /* made here (O_EXCL): never leave a truncated archive that looks whole */
+			unlink(tmp); /* never leave a truncated archive, under either name */
 	} else {
 		close(s.dirfd);
 	}

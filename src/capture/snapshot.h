@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "core/diag.h"
 #include "core/fsroot.h"
 
@@ -45,14 +47,23 @@ void ia_snapshot_remove(const char *dir);
 
 /**
  * ia_snapshot_capture() - capture the files of the contract's captured-tree layout from @root
- * (../shared/docs/contract.md) into @output: a directory (created; must not exist) or, when the
- * name ends in ".tar.gz" or ".tgz", a gzip-compressed tar. Symlinks are kept as the relative
- * links sysfs has (a link leading out of the root is skipped with an -IA_E_ESCAPE diagnostic);
- * /dev/vfio entries become empty files. Nothing outside @output is written, and an @output that
- * is a (dangling) symlink is refused.
+ * (../shared/docs/contract.md) into @output: a directory (created; must not exist) or, by the
+ * name's ending, a tar: ".tar.gz"/".tgz" gzip-compressed, ".tar.zst"/".tzst" zstd-compressed,
+ * ".tar" plain (pax). Symlinks are kept as the relative links sysfs has (a link leading out of
+ * the root is skipped with an -IA_E_ESCAPE diagnostic); /dev/vfio entries become empty files.
+ * An archive is written under a temporary name beside @output (".NAME.XXXXXX"), fsync'ed and
+ * renamed into place, so a failed capture leaves nothing that looks whole. Nothing outside
+ * @output's directory is written, and an @output that is a (dangling) symlink is refused.
  * @diags: one diagnostic per file that could not be read (the capture goes on).
  * Return: 0; -EEXIST when @output exists; -IA_E_ARCHIVE; -errno.
  */
 int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags);
+
+/**
+ * ia_snapshot_capture_opts() - ia_snapshot_capture(), and with @force an existing regular file
+ * @output is replaced by the new archive (atomically: rename(2)); a link, a directory or any
+ * other file in its place is still refused with -EEXIST, and directories are never replaced.
+ */
+int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force, struct ia_diags *diags);
 
 #endif

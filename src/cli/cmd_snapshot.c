@@ -15,14 +15,14 @@ int cli_cmd_snapshot(const struct cli_opts *o)
 	int rc;
 
 	if (!o->output) {
-		fprintf(stderr, "iommu-audit snapshot: --output FILE.tar.gz|DIR is required\n");
+		fprintf(stderr, "iommu-audit snapshot: --output FILE.tar.gz|FILE.tar.zst|FILE.tar|DIR is required\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = ia_fsroot_open(&root, o->root ? o->root : "/")) < 0) {
 		fprintf(stderr, "iommu-audit: cannot open root: %s\n", ia_strerror(rc));
 		return EXIT_UNREADABLE;
 	}
-	rc = ia_snapshot_capture(&root, o->output, &dg);
+	rc = ia_snapshot_capture_opts(&root, o->output, o->force, &dg);
 	ia_fsroot_close(&root);
 	for (size_t i = 0; i < dg.n; i++)
 		fprintf(stderr, "iommu-audit: %s: %s\n", dg.v[i].where, dg.v[i].msg);

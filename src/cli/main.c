@@ -2,6 +2,7 @@
 // The iommu-audit command line: parse options, then hand over to the command (src/cli/cmd_*.c).
 #include <getopt.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ void cli_usage(FILE *f)
 	      "                      [--policy FILE]   (docs/policy.md)\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
 	      "  iommu-audit diff OLD NEW [--format text|json]   OLD, NEW: captured tree, .tar.gz or .db\n"
-	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|DIR\n"
+	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|.tar.zst|.tar|DIR [--force]\n"
 	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
 	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted]\n"
 	      "  iommu-audit rules [--format man]   list rule ids, levels, summaries, advice and sources\n"
@@ -35,7 +36,7 @@ void cli_usage(FILE *f)
 static int parse_args(int argc, char **argv, struct cli_opts *o)
 {
 	enum { O_SNAPSHOT = 256, O_FAILON, O_FROMDB, O_POLICY, O_PREDICTED, O_LSPCI, O_ACPIDUMP, O_DTB,
-	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR };
+	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR, O_FORCE };
 	static const struct option lo[] = {
 		{ "root", required_argument, NULL, 'r' }, { "snapshot", required_argument, NULL, O_SNAPSHOT },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
@@ -45,7 +46,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 		{ "acpidump", required_argument, NULL, O_ACPIDUMP }, { "dtb", required_argument, NULL, O_DTB },
 		{ "pci-ids", required_argument, NULL, O_PCIIDS }, { "no-names", no_argument, NULL, O_NONAMES },
 		{ "version", no_argument, NULL, O_VERSION }, { "help", no_argument, NULL, 'h' },
-		{ "color", required_argument, NULL, O_COLOR },
+		{ "color", required_argument, NULL, O_COLOR }, { "force", no_argument, NULL, O_FORCE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -101,6 +102,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 		case O_DTB: o->collect.dtb = optarg; break;
 		case O_PCIIDS: o->collect.pci_ids = optarg; break;
 		case O_NONAMES: o->names = false; break;
+		case O_FORCE: o->force = true; break;
 		case O_VERSION: o->cmd = "version"; break;
 		case 'h': o->cmd = "help"; break;
 		default: return -1;
@@ -110,6 +112,10 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 	o->n_args = argc - optind;
 	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff")) {
 		fprintf(stderr, "iommu-audit: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (o->force && strcmp(o->cmd, "snapshot")) {
+		fprintf(stderr, "iommu-audit: --force is for `iommu-audit snapshot` only\n");
 		return -1;
 	}
 	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1) {
@@ -140,6 +146,9 @@ int main(int argc, char **argv)
 	/* No glibc fastbins: freeing a large report's many small blocks otherwise spends most of its
 	 * time in malloc_consolidate() (measured on 16k functions, docs/benchmark.md). */
 	mallopt(M_MXFAST, 0);
+	/* Past `ulimit -f` a write fails with EFBIG and the command says so (exit 3), instead of the
+	 * process dying of SIGXFSZ with whatever it had written left in place. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct cli_opts o = {0};
 
 	if (parse_args(argc, argv, &o) < 0) {

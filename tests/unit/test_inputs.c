@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,76 @@ static void test_write_failures(void **state)
 	free(txt);
 }
 
+/* snapshot --output by its name: .tar.gz, .tar.zst and .tar each replay to the same report; an
+ * existing archive is kept without --force and replaced with it; a link in its place is refused
+ * either way; a capture cut short by `ulimit -f` exits 3 and leaves the earlier archive as it was,
+ * with no temporary file beside it (issue 14 item 3, issue 17 items 1 and 7). */
+static void test_snapshot_outputs(void **state)
+{
+	static const char *const names[] = { "s.tar.gz", "s.tar.zst", "s.tar" };
+	char args[2048], *out, *ref = NULL;
+
+	/* an unpacked tree to capture from (snapshot reads a --root) */
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf " CAPTURE " -C '%s'", ia_sp("tree"), ia_sp("tree"));
+	int st = -1;
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(args, sizeof(args), "snapshot --root '%s' --output '%s'", ia_sp("tree"), ia_sp(names[i]));
+		assert_int_equal(run(args, &out), 0);
+		free(out);
+		snprintf(args, sizeof(args), "groups --fail-on never --snapshot '%s'", ia_sp(names[i]));
+		assert_int_equal(run(args, &out), 0);
+		assert_non_null(strstr(out, "IOMMU group 0:"));
+		if (!ref)
+			ref = out;
+		else {
+			assert_string_equal(out, ref);
+			free(out);
+		}
+	}
+	free(ref);
+	/* kept without --force, replaced with it */
+	snprintf(args, sizeof(args), "snapshot --root '%s' --output '%s'", ia_sp("tree"), ia_sp("s.tar.gz"));
+	assert_int_equal(run(args, &out), 2);
+	assert_non_null(strstr(out, "File exists"));
+	free(out);
+	snprintf(args, sizeof(args), "snapshot --root '%s' --output '%s' --force", ia_sp("tree"), ia_sp("s.tar.gz"));
+	assert_int_equal(run(args, &out), 0);
+	free(out);
+	/* --force is the snapshot's only */
+	assert_int_equal(run("groups --force --snapshot " CAPTURE, &out), 2);
+	assert_non_null(strstr(out, "--force is for `iommu-audit snapshot` only"));
+	free(out);
+	/* a link in the output's place: refused, its target never made */
+	ia_mk_link("l.tar.gz", ia_sp("made-through-link"));
+	snprintf(args, sizeof(args), "snapshot --root '%s' --output '%s' --force", ia_sp("tree"), ia_sp("l.tar.gz"));
+	assert_int_equal(run(args, &out), 2);
+	free(out);
+	struct stat sb;
+	assert_int_equal(stat(ia_sp("made-through-link"), &sb), -1);
+	/* cut short: exit 3, the earlier archive as it was, nothing else left */
+	size_t before_len, after_len;
+	uint8_t *before = ia_slurp(ia_sp("s.tar.gz"), &before_len);
+	assert_non_null(before);
+	snprintf(cmd, sizeof(cmd), "ulimit -f 4; %s snapshot --root '%s' --output '%s' --force 2>/dev/null; echo $?",
+		 IA_BIN, ia_sp("tree"), ia_sp("s.tar.gz"));
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "3\n");
+	free(out);
+	uint8_t *after = ia_slurp(ia_sp("s.tar.gz"), &after_len);
+	assert_non_null(after);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	free(before);
+	free(after);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^\\.s\\.tar\\.gz\\.' || true", ia_scratch);
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "0\n");
+	free(out);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -153,6 +224,7 @@ int main(void)
 		T(test_device_and_absent_inputs),
 		T(test_regular_inputs),
 		T(test_write_failures),
+		T(test_snapshot_outputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

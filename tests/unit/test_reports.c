@@ -757,7 +757,7 @@ static void test_exit_2(void **state)
 		{ "audit extra", "unexpected argument \"extra\"" },
 		{ "--root /x --snapshot /y.tar.gz", "give at most one of --root, --snapshot and --from-db" },
 		{ "collect", "--db FILE is required" },
-		{ "snapshot", "--output FILE.tar.gz|DIR is required" },
+		{ "snapshot", "--output FILE.tar.gz|FILE.tar.zst|FILE.tar|DIR is required" },
 		{ "--format", "requires an argument" },
 	};
 	(void)state;
