@@ -73,13 +73,20 @@ int cli_load_policy(const struct cli_opts *o);
  */
 int cli_check_inputs(const struct cli_opts *o);
 
-/** cli_open_output() - --output FILE (created, truncated) or stdout; NULL after a message on stderr. */
+/**
+ * cli_open_output() - where the command writes: stdout, or --output FILE: a regular file (or a
+ * new one) through a temporary file beside it (".FILE.XXXXXX", the mode fopen() would give) that
+ * cli_finish_output() fsyncs and renames into place, so a failed or concurrent run never leaves
+ * a cut report in FILE's place; a FIFO or device in place; a symbolic link is refused.
+ * Return: the stream, or NULL after a message on stderr (exit EXIT_USAGE).
+ */
 FILE *cli_open_output(const struct cli_opts *o);
 
 /**
- * cli_finish_output() - close @out (--output FILE) or flush it (stdout) after a writer returned
- * @rc, and say so when anything failed: "iommu-audit: FILE: cannot write the WHAT: reason", the
- * reason being the failed write's errno (ENOSPC, EFBIG, EIO) when the writer saw it first.
+ * cli_finish_output() - flush and close @out (from cli_open_output()) after a writer returned
+ * @rc: the temporary file is fsync'ed and renamed onto --output FILE when all went well, else
+ * removed (FILE stays as it was); say so when anything failed: "iommu-audit: FILE: cannot write
+ * the WHAT: reason", the reason being the failed write's errno (ENOSPC, EFBIG, EIO).
  * Return: 0, or -EIO after the message.
  */
 int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *what);

@@ -27,9 +27,8 @@ int cli_cmd_audit(const struct cli_opts *o)
 	}
 	ia_db_close(db);
 
-	FILE *out = stdout;
-	if (o->output && !(out = fopen(o->output, "w"))) {
-		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+	FILE *out = cli_open_output(o);
+	if (!out) {
 		ia_audit_free(&a);
 		return EXIT_USAGE;
 	}

@@ -3,6 +3,7 @@
 // apply the policy; and output files.
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -204,6 +205,9 @@ int cli_check_inputs(const struct cli_opts *o)
 	return status;
 }
 
+/* The temporary file cli_open_output() made beside --output FILE ("" when writing in place). */
+static char cli_out_tmp[PATH_MAX];
+
 int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *what)
 {
 	int werr = rc < 0 ? errno : 0; /* the failing write's reason, when the writer failed first */
@@ -212,10 +216,25 @@ int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *w
 		werr = errno;
 		rc = -EIO;
 	}
-	if ((out != stdout ? fclose(out) : fflush(out)) != 0) {
+	if (fflush(out) != 0 || (cli_out_tmp[0] && out != stdout && fsync(fileno(out)) != 0)) {
 		if (rc >= 0 || !werr)
 			werr = errno;
 		rc = -EIO;
+	}
+	if (out != stdout && fclose(out) != 0) {
+		if (rc >= 0 || !werr)
+			werr = errno;
+		rc = -EIO;
+	}
+	if (cli_out_tmp[0]) {
+		/* into place only when whole: a failed run leaves the previous report untouched */
+		if (rc >= 0 && rename(cli_out_tmp, o->output) != 0) {
+			werr = errno;
+			rc = -EIO;
+		}
+		if (rc < 0)
+			unlink(cli_out_tmp);
+		cli_out_tmp[0] = '\0';
 	}
 	if (rc < 0) {
 		fprintf(stderr, "iommu-audit: %s: cannot write the %s: %s\n", o->output ? o->output : "standard output",
@@ -227,9 +246,49 @@ int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *w
 
 FILE *cli_open_output(const struct cli_opts *o)
 {
-	FILE *out = o->output ? fopen(o->output, "w") : stdout;
+	struct stat st;
 
-	if (!out)
+	cli_out_tmp[0] = '\0';
+	if (!o->output)
+		return stdout;
+	/* Never through a link (a dangling one in a shared directory would make a root run create
+	 * its target). A FIFO, a device or another special file is written in place (renaming over
+	 * /dev/null would replace the device); a regular file, or a new one, through a temporary
+	 * file beside it that cli_finish_output() renames into place. */
+	if (lstat(o->output, &st) == 0 && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "iommu-audit: %s: a symbolic link; refusing to write through it\n", o->output);
+		return NULL;
+	}
+	if (lstat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *f = fopen(o->output, "w");
+		if (!f)
+			fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+		return f;
+	}
+	const char *slash = strrchr(o->output, '/');
+	int n = slash ? snprintf(cli_out_tmp, sizeof(cli_out_tmp), "%.*s/.%s.XXXXXX", (int)(slash - o->output),
+				 o->output, slash + 1)
+		      : snprintf(cli_out_tmp, sizeof(cli_out_tmp), ".%s.XXXXXX", o->output);
+	if (n < 0 || (size_t)n >= sizeof(cli_out_tmp)) {
+		cli_out_tmp[0] = '\0';
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(ENAMETOOLONG));
+		return NULL;
+	}
+	int fd = mkostemp(cli_out_tmp, O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
-	return out;
+		cli_out_tmp[0] = '\0';
+		return NULL;
+	}
+	mode_t um = umask(0);
+	umask(um);
+	fchmod(fd, 0666 & ~um); /* what fopen() would have made */
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+		close(fd);
+		unlink(cli_out_tmp);
+		cli_out_tmp[0] = '\0';
+	}
+	return f;
 }

@@ -215,6 +215,61 @@ static void test_snapshot_outputs(void **state)
 	free(out);
 }
 
+/* --output FILE is written through a temporary file renamed into place (issue 17 item 1): a run
+ * cut short by `ulimit -f` exits 3 and leaves the previous report as it was; six concurrent runs
+ * always leave a whole JSON report; a symbolic link in FILE's place is refused, its target never
+ * made; a device (/dev/null) is written in place, never replaced. */
+static void test_report_outputs(void **state)
+{
+	char cmd[2048], *out;
+	int st = -1;
+	const char *rep = ia_sp("r.json");
+
+	snprintf(cmd, sizeof(cmd), "--format json --fail-on never --snapshot " CAPTURE " --output '%s'", rep);
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	size_t good_len, len;
+	uint8_t *good = ia_slurp(rep, &good_len);
+	assert_non_null(good);
+	snprintf(cmd, sizeof(cmd), "ulimit -f 4; %s --format json --fail-on never --snapshot " CAPTURE
+		 " --output '%s' 2>/dev/null; echo $?", IA_BIN, rep);
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "3\n");
+	free(out);
+	uint8_t *now = ia_slurp(rep, &len);
+	assert_non_null(now);
+	assert_int_equal(len, good_len);
+	assert_memory_equal(now, good, len);
+	free(now);
+	/* six writers at once, three times: the file is always one whole report */
+	for (int round = 0; round < 3; round++) {
+		snprintf(cmd, sizeof(cmd), "for i in 1 2 3 4 5 6; do %s --format json --fail-on never --snapshot " CAPTURE
+			 " --output '%s' & done; wait", IA_BIN, rep);
+		free(ia_run_capture(cmd, &st));
+		now = ia_slurp(rep, &len);
+		assert_non_null(now);
+		assert_int_equal(len, good_len);
+		assert_memory_equal(now, good, len);
+		free(now);
+	}
+	free(good);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^\\.r\\.json\\.' || true", ia_scratch);
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "0\n");  /* no temporary file left behind */
+	free(out);
+	ia_mk_link("l.json", ia_sp("made-through-link.json"));
+	snprintf(cmd, sizeof(cmd), "--snapshot " CAPTURE " --output '%s'", ia_sp("l.json"));
+	assert_int_equal(run(cmd, &out), 2);
+	assert_non_null(strstr(out, "a symbolic link; refusing to write through it"));
+	free(out);
+	struct stat sb;
+	assert_int_equal(stat(ia_sp("made-through-link.json"), &sb), -1);
+	assert_int_equal(run("--fail-on never --snapshot " CAPTURE " --output /dev/null", &out), 0);
+	free(out);
+	assert_int_equal(stat("/dev/null", &sb), 0);
+	assert_true(S_ISCHR(sb.st_mode));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -225,6 +280,7 @@ int main(void)
 		T(test_regular_inputs),
 		T(test_write_failures),
 		T(test_snapshot_outputs),
+		T(test_report_outputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
