@@ -78,7 +78,7 @@ if [ "$rc" -ne 0 ]; then
 	fail=1
 fi
 [ -s "$work/report.json" ] || { echo "readonly: the live audit wrote no report"; fail=1; }
-check audit "$work/audit.trace" "$work/report.json" || fail=1
+check audit "$work/audit.trace" "$work/report.json|$work/.report.json." || fail=1
 
 # 2. The live snapshot into a directory, and into an archive.
 strace -f -qq -y -e trace="$calls" -o "$work/snapdir.trace" \
