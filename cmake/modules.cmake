@@ -19,6 +19,7 @@ ia_module(decode_ivrs   SOURCES src/decode/ivrs.c                 DEPS decode_ac
 ia_module(decode_iort   SOURCES src/decode/iort.c src/decode/madt.c DEPS decode_acpi)
 ia_module(decode_acpidump SOURCES src/decode/acpidump.c           DEPS decode_acpi)
 ia_module(decode_fdt    SOURCES src/decode/fdt.c                  DEPS core fdt_ext)
+ia_module(decode_kernel SOURCES src/decode/cmdline.c src/decode/interrupts.c DEPS core)
 
 # collectors: the only code that reads the host (through fsroot and libpci); facts into the database.
 find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_ordered)
@@ -30,7 +31,8 @@ ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collect
 ia_module(capture    SOURCES src/capture/snapshot.c               DEPS core PkgConfig::LIBARCHIVE)
 
 # src/model: the facts loaded once from the database into the model the rules read.
-ia_module(model      SOURCES src/model/audit.c src/model/firmware_model.c DEPS core)
+ia_module(model      SOURCES src/model/audit.c src/model/firmware_model.c src/model/kernel_model.c
+                     DEPS core decode_kernel)
 
 # rules: the group model (topology, ACS and DMA-alias quirks: the kernel's pci_device_group()),
 # one file per rule run by the engine over the model, and policy files (read with jansson; every
@@ -41,7 +43,7 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
                              rules/r_sva.c rules/r_noiommu.c rules/r_host.c
                              rules/r_coherency.c rules/r_vfio_pci.c rules/policy.c
-                     DEPS model topology PkgConfig::JANSSON)
+                     DEPS model topology decode_kernel PkgConfig::JANSSON)
 
 # reports: the renderers (text, JSON, JUnit, NFD labels, the rules page); they decide nothing.
 ia_module(reports    SOURCES reports/report.c reports/jsonw.c reports/json.c reports/text.c reports/junit.c reports/nfd.c

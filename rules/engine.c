@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "core/ia_err.h"
+#include "decode/cmdline.h"
+#include "model/firmware_model.h"
+#include "model/kernel_model.h"
 #include "rules/rules.h"
 
 int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,
@@ -22,60 +25,62 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 	return ia_audit_add_finding(ev->a, r->id, level, subject, msg, advice ? advice : r->advice, evidence);
 }
 
-int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap)
+/* The parsed command line, or NULL when proc/cmdline was not readable (every answer is unknown). */
+static const struct ia_kernel_facts *engine_cmdline(const struct ia_eval *ev)
 {
-	sqlite3_stmt *st;
-	int rc = 0;
+	return ev->a->cmdline && ev->a->kernel ? ev->a->kernel : NULL;
+}
 
-	if (!ev->a->cmdline || !ev->db)
+int ia_eval_cmdline(const struct ia_eval *ev, const char *key, char *val, size_t cap)
+{
+	const struct ia_kernel_facts *k = engine_cmdline(ev);
+
+	if (!k)
 		return -1;
-	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE replace(key, '-', '_') ="
-			       " replace(?, '-', '_') ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
+	for (size_t i = k->n_params; i-- > 0;) { /* the last occurrence wins */
+		const struct ia_cmdline_param *p = &k->params[i];
+		if (!ia_cmdline_key_eq(p->key, key))
+			continue;
 		if (cap)
-			snprintf(val, cap, "%s", v ? v : "");
-		rc = 1;
+			snprintf(val, cap, "%s", p->value ? p->value : "");
+		return 1;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
-/* Call @fn for each comma-separated token of every occurrence of @key, in order; stops when @fn
+/* Call @fn for each comma-separated option of every occurrence of @key, in order; stops when @fn
  * returns non-zero. Return: @fn's value, 0, or -1 when the command line is unknown. */
-static int engine_cmdline_tokens(struct ia_eval *ev, const char *key, int (*fn)(const char *tok, void *ctx),
-				 void *ctx)
+static int engine_cmdline_tokens(const struct ia_eval *ev, const char *key,
+				 int (*fn)(const char *tok, size_t len, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st;
+	const struct ia_kernel_facts *k = engine_cmdline(ev);
 	int rc = 0;
 
-	if (!ev->a->cmdline || !ev->db)
+	if (!k)
 		return -1;
-	if (sqlite3_prepare_v2(ev->db, "SELECT value FROM cmdline_param WHERE replace(key, '-', '_') ="
-			       " replace(?, '-', '_') ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-		char *dup = strdup(v ? v : ""), *save = NULL;
-		if (!dup)
-			break;
-		for (char *t = strtok_r(dup, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
-			rc = fn(t, ctx);
-		free(dup);
+	for (size_t i = 0; i < k->n_params && rc == 0; i++) {
+		const struct ia_cmdline_param *p = &k->params[i];
+		size_t pos = 0, off, len;
+		if (!ia_cmdline_key_eq(p->key, key))
+			continue;
+		while (rc == 0 && ia_cmdline_option_next(p->value, &pos, &off, &len))
+			rc = fn(p->value + off, len, ctx);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
-static int engine_token_eq(const char *tok, void *ctx)
+/* An option (@tok, @len bytes) equals the NUL-terminated @want. */
+static bool engine_option_is(const char *tok, size_t len, const char *want)
 {
-	return !strcmp(tok, (const char *)ctx);
+	return strlen(want) == len && !memcmp(tok, want, len);
 }
 
-int ia_eval_cmdline_token(struct ia_eval *ev, const char *key, const char *token)
+static int engine_token_eq(const char *tok, size_t len, void *ctx)
+{
+	return engine_option_is(tok, len, (const char *)ctx);
+}
+
+int ia_eval_cmdline_token(const struct ia_eval *ev, const char *key, const char *token)
 {
 	return engine_cmdline_tokens(ev, key, engine_token_eq, (void *)token);
 }
@@ -85,17 +90,17 @@ struct engine_last_of {
 	int last;
 };
 
-static int engine_token_last(const char *tok, void *ctx)
+static int engine_token_last(const char *tok, size_t len, void *ctx)
 {
 	struct engine_last_of *l = ctx;
 
 	for (int i = 0; l->tokens[i]; i++)
-		if (!strcmp(tok, l->tokens[i]))
+		if (engine_option_is(tok, len, l->tokens[i]))
 			l->last = i;
 	return 0;
 }
 
-int ia_eval_cmdline_last_of(struct ia_eval *ev, const char *key, const char *const *tokens)
+int ia_eval_cmdline_last_of(const struct ia_eval *ev, const char *key, const char *const *tokens)
 {
 	struct engine_last_of l = { tokens, -ENOENT };
 
@@ -126,23 +131,16 @@ enum ia_tri ia_kstrtobool(const char *v)
 	}
 }
 
-int ia_eval_kconfig(struct ia_eval *ev, const char *option, char *val, size_t cap)
+int ia_eval_kconfig(const struct ia_eval *ev, const char *option, char *val, size_t cap)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
+	const struct ia_kernel_facts *k = ev->a->kernel;
 
-	if (!ev->db || sqlite3_prepare_v2(ev->db, "SELECT (SELECT kernel_config_source FROM host WHERE id = 1),"
-					  " (SELECT value FROM kernel_config WHERE option = ?)", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, option, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		const char *v = (const char *)sqlite3_column_text(st, 1);
-		rc = v != NULL;
-		if (cap)
-			snprintf(val, cap, "%s", v ? v : "");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	if (!k || !k->kconfig_source)
+		return -1; /* no configuration was available */
+	const char *v = ia_kernel_kconfig(k, option);
+	if (cap)
+		snprintf(val, cap, "%s", v ? v : "");
+	return v != NULL;
 }
 
 struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
@@ -151,35 +149,35 @@ struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
 }
 
 /*
- * pcie_acs_override= on the command line (the out-of-tree patch). It is only detected: the
- * prediction stays that of the unpatched kernel, which is what the hardware isolates, so a kernel
- * group finer than the prediction shows the isolation the override fakes.
+ * pcie_acs_override= on the command line (the out-of-tree patch): its first occurrence with a
+ * value. It is only detected: the prediction stays that of the unpatched kernel, which is what the
+ * hardware isolates, so a kernel group finer than the prediction shows the isolation the override
+ * fakes.
  */
-static void engine_acs_override(struct ia_eval *ev)
+static int engine_acs_override(struct ia_eval *ev)
 {
-	const char *c = ev->a->cmdline, *p;
+	const struct ia_kernel_facts *k = engine_cmdline(ev);
 
-	if (!c || !(p = strstr(c, "pcie_acs_override=")))
-		return;
-	ev->acs_override = true;
-	p += strlen("pcie_acs_override=");
-	ev->acs_override_value = strndup(p, strcspn(p, " \t\n"));
+	for (size_t i = 0; k && i < k->n_params; i++) {
+		const struct ia_cmdline_param *p = &k->params[i];
+		if (!ia_cmdline_key_eq(p->key, "pcie_acs_override") || !p->value) /* do_early_param(): parameq() */
+			continue;
+		ev->acs_override = true;
+		return (ev->acs_override_value = strdup(p->value)) ? 0 : -ENOMEM;
+	}
+	return 0;
 }
 
-static enum ia_tri engine_table_present(sqlite3 *db, const char *sig)
+/* Whether the ACPI table @sig was read; unknown when no table was read at all (unprivileged, or
+ * tables absent from a capture), which says nothing. */
+static enum ia_tri engine_table_present(const struct ia_firmware *fw, const char *sig)
 {
-	sqlite3_stmt *st;
-	enum ia_tri t = IA_UNKNOWN;
-
-	/* The firmware collector's table; absent in databases without firmware facts. */
-	/* No table read at all (unprivileged, or tables absent from a capture) says nothing. */
-	if (!db || sqlite3_prepare_v2(db, "SELECT count(*), sum(signature = ?) FROM acpi_table", -1, &st, NULL) != SQLITE_OK)
+	if (!fw || !fw->n_tables)
 		return IA_UNKNOWN;
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
-		t = sqlite3_column_int(st, 1) ? IA_YES : IA_NO;
-	sqlite3_finalize(st);
-	return t;
+	for (size_t i = 0; i < fw->n_tables; i++)
+		if (!strcmp(fw->tables[i].signature, sig))
+			return IA_YES;
+	return IA_NO;
 }
 
 /* A bridge keyed by (domain << 8 | secondary bus); the first of equal keys wins after sorting. */
@@ -328,12 +326,13 @@ static int engine_build_model(struct ia_eval *ev)
 		amd |= !strcmp(a->units[i].kind, "amd-vi");
 		intel |= !strcmp(a->units[i].kind, "vt-d");
 	}
-	in.env.ivrs_present = engine_table_present(ev->db, "IVRS");
+	in.env.ivrs_present = engine_table_present(a->firmware, "IVRS");
 	if (in.env.ivrs_present == IA_UNKNOWN)
 		in.env.ivrs_present = amd ? IA_YES : intel ? IA_NO : IA_UNKNOWN;
 	/* The Intel PCH enable quirk runs only when an IOMMU driver requested ACS (pci_request_acs). */
 	in.env.intel_pch_acs_quirk_enabled = a->n_units ? IA_UNKNOWN : IA_NO;
-	engine_acs_override(ev);
+	if ((rc = engine_acs_override(ev)) < 0)
+		goto out;
 	rc = ia_topo_model_new(&in, &ev->model, &dg);
 	if (rc < 0) {
 		char msg[512];
@@ -429,9 +428,9 @@ static int engine_publish_domains(struct ia_eval *ev)
 	return 0;
 }
 
-int ia_rules_run(struct ia_audit *a, sqlite3 *db)
+int ia_rules_run(struct ia_audit *a)
 {
-	struct ia_eval ev = { .a = a, .db = db };
+	struct ia_eval ev = { .a = a };
 	int rc = engine_build_model(&ev);
 
 	if (rc < 0)

@@ -10,20 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/firmware_model.h"
 #include "rules/rules.h"
 
-/* Per PCI function: the SMMU translating it per firmware, and whether the firmware calls it coherent. */
-static const char coherency_sql[] =
-	"SELECT d.bdf, u.name, u.source, u.kind,"
-	" CASE WHEN u.source = 'IORT' AND u.kind = 'smmu-v3' THEN u.flags & 1"
-	"      WHEN u.source = 'DT' THEN u.dma_coherent END"
-	" FROM fw_unit_device d JOIN fw_unit u ON u.id = d.unit_id"
-	" WHERE u.kind = 'smmu-v3' ORDER BY d.bdf";
+/* Whether the firmware calls SMMUv3 @u cache coherent: the IORT node's COHACC override (flags
+ * bit 0), the DT node's dma-coherent; unknown for other descriptions. */
+static enum ia_tri coherency_of(const struct ia_fw_unit *u)
+{
+	if (!strcmp(u->source, "IORT"))
+		return u->has_flags ? ((u->flags & 1) ? IA_YES : IA_NO) : IA_UNKNOWN;
+	if (!strcmp(u->source, "DT"))
+		return u->dma_coherent;
+	return IA_UNKNOWN;
+}
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	struct ia_audit *a = ev->a;
-	sqlite3_stmt *st;
+	const struct ia_firmware *fw = a->firmware;
 	size_t n_smmu = 0;
 	int rc = 0;
 
@@ -33,17 +37,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	if (a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19)))
 		return 0; /* VFIO did not check coherency before 5.19 */
-	if (sqlite3_prepare_v2(ev->db, coherency_sql, -1, &st, NULL) != SQLITE_OK) {
+	if (!fw) {
 		*why = "the firmware IOMMU facts are missing from the database";
 		return -ENODATA;
 	}
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *bdf = (const char *)sqlite3_column_text(st, 0);
-		const char *unit = (const char *)sqlite3_column_text(st, 1);
-		const char *src = (const char *)sqlite3_column_text(st, 2);
-		const char *kind = (const char *)sqlite3_column_text(st, 3);
+	/* per PCI function (in BDF order), the SMMUv3 translating it per firmware */
+	for (size_t i = 0; rc == 0 && i < fw->n_unit_devs; i++) {
+		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
+		if (strcmp(u->kind, "smmu-v3"))
+			continue;
+		const char *bdf = fw->unit_devs[i].bdf, *unit = u->name, *src = u->source, *kind = u->kind;
 		n_smmu++;
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL || sqlite3_column_int(st, 4))
+		if (coherency_of(u) != IA_NO)
 			continue;
 		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
 		if (!d || !d->has_group)
@@ -62,7 +67,6 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				     "%s (%s) sits behind %s, which the firmware does not declare cache coherent: VFIO "
 				     "will not accept it (IOMMU_CAP_CACHE_COHERENCY)", bdf, subject, unit);
 	}
-	sqlite3_finalize(st);
 	if (rc == 0 && !n_smmu) {
 		*why = "no PCI function is mapped to an Arm SMMUv3 by the firmware (IORT or device tree)";
 		return -ENODATA;

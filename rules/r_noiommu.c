@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel_model.h"
 #include "rules/rules.h"
 
 #define TAINT_USER_BIT 6 /* 'U', set by vfio_noiommu_group_alloc() */
@@ -39,21 +40,15 @@ static int noiommu_cmp_int(const void *x, const void *y)
 static int noiommu_groups(struct ia_eval *ev)
 {
 	struct ia_audit *a = ev->a;
-	sqlite3_stmt *st;
+	const struct ia_kernel_facts *k = a->kernel;
 	int rc = 0;
 
 	for (size_t i = 0; i < a->n_groups && rc == 0; i++)
 		if (a->groups[i].noiommu)
 			rc = noiommu_push(a, a->groups[i].id);
-	if (rc == 0 && sqlite3_prepare_v2(ev->db, "SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node"
-					  " WHERE name GLOB 'noiommu-[0-9]*'", -1, &st, NULL) == SQLITE_OK) {
-		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-			int id = sqlite3_column_int(st, 0);
-			if (!ia_audit_find_group(a, id))
-				rc = noiommu_push(a, id);
-		}
-		sqlite3_finalize(st);
-	}
+	for (size_t i = 0; k && i < k->n_vfio_noiommu && rc == 0; i++)
+		if (!ia_audit_find_group(a, k->vfio_noiommu[i]))
+			rc = noiommu_push(a, k->vfio_noiommu[i]);
 	if (a->n_noiommu_groups)
 		qsort(a->noiommu_groups, a->n_noiommu_groups, sizeof(int), noiommu_cmp_int);
 	return rc;
@@ -61,27 +56,18 @@ static int noiommu_groups(struct ia_eval *ev)
 
 /* The parameter file: 1 when present (*val its value, IA_UNKNOWN when unreadable); 0 absent with
  * sys/module/vfio present (so CONFIG_VFIO_NOIOMMU=n); -1 when vfio's sysfs directory was not seen. */
-static int noiommu_param(struct ia_eval *ev, enum ia_tri *val)
+static int noiommu_param(const struct ia_eval *ev, enum ia_tri *val)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
+	const struct ia_kernel_facts *k = ev->a->kernel;
+	const struct ia_module_param *p = ia_kernel_module_param(k, "vfio", "enable_unsafe_noiommu_mode");
 
-	if (sqlite3_prepare_v2(ev->db,
-			"SELECT (SELECT value FROM module_param WHERE module = 'vfio' AND name = 'enable_unsafe_noiommu_mode'),"
-			" EXISTS (SELECT 1 FROM module_param WHERE module = 'vfio' AND name = 'enable_unsafe_noiommu_mode'),"
-			" EXISTS (SELECT 1 FROM sysfs_module WHERE name = 'vfio')", -1, &st, NULL) != SQLITE_OK)
+	if (!k)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_int(st, 1)) {
-			const char *v = (const char *)sqlite3_column_text(st, 0);
-			*val = v && *v ? ia_kstrtobool(v) : IA_UNKNOWN; /* sysfs prints Y or N */
-			rc = 1;
-		} else if (sqlite3_column_int(st, 2)) {
-			rc = 0;
-		}
+	if (p) {
+		*val = p->value && *p->value ? ia_kstrtobool(p->value) : IA_UNKNOWN; /* sysfs prints Y or N */
+		return 1;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return ia_kernel_sysfs_module(k, "vfio") ? 0 : -1;
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)

@@ -126,13 +126,12 @@ static enum ia_tri sva_pcie_path(const struct ia_audit *a, const struct ia_dev *
 	return v;
 }
 
-/* Host-wide inputs of the rule, read once per evaluation; the ATSR/SATC query prepared once. */
+/* Host-wide inputs of the rule, read once per evaluation. */
 struct sva_host {
 	bool read;
 	enum ia_tri sm;          /* intel_iommu_sm */
 	const char *smwhy;
 	int noats;               /* pci=noats: 1 yes, 0 no, -1 unknown */
-	sqlite3_stmt *ats;       /* sva_dmar_ats()'s query, NULL until first used; finalized by r_eval */
 };
 
 /*
@@ -140,32 +139,26 @@ struct sva_host {
  * or one whose root port is in an ATSR scope (or an ATSR with ALL_PORTS on its segment).
  * Return YES/NO, or UNKNOWN when the DMAR was not decoded.
  */
-static enum ia_tri sva_dmar_ats(struct ia_eval *ev, struct sva_host *h, const struct ia_dev *d)
+static enum ia_tri sva_dmar_ats(const struct ia_eval *ev, const struct ia_dev *d)
 {
 	const struct ia_firmware *fw = ev->a->firmware;
 	const struct ia_dev *rp = sva_root_port(ev->a, d);
-	sqlite3_stmt *st = h->ats;
-	enum ia_tri v = IA_NO;
 
 	if (!fw || !fw->has_dmar_info)
 		return IA_UNKNOWN;
 	if (!d->parent)
 		return IA_YES; /* integrated: on the root bus */
-	if (!st && sqlite3_prepare_v2(ev->db,
-			"SELECT 1 FROM dmar_structure s WHERE (s.type = 'ATSR' AND s.segment = ?1 AND (s.flags & 1))"
-			" OR EXISTS (SELECT 1 FROM dmar_scope c JOIN dmar_structure t ON t.offset = c.struct_offset"
-			"   WHERE (t.type = 'ATSR' AND c.bdf = ?2) OR (t.type = 'SATC' AND c.bdf = ?3)) LIMIT 1",
-			-1, &st, NULL) != SQLITE_OK)
-		return IA_UNKNOWN;
-	h->ats = st;
-	sqlite3_bind_int(st, 1, d->domain);
-	sqlite3_bind_text(st, 2, rp ? rp->bdf : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->bdf, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = IA_YES;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return v;
+	for (size_t i = 0; i < fw->n_dmar_ats; i++) {
+		const struct ia_fw_dmar_ats *t = &fw->dmar_ats[i];
+		if (!t->satc && t->has_segment && t->segment == (int64_t)d->domain && t->has_flags && (t->flags & 1))
+			return IA_YES; /* ATSR ALL_PORTS on its segment */
+		/* an ATSR names root ports; a SATC names the device itself */
+		const char *want = t->satc ? d->bdf : rp ? rp->bdf : NULL;
+		for (size_t k = 0; want && k < t->n_bdfs; k++)
+			if (!strcmp(t->bdfs[k], want))
+				return IA_YES;
+	}
+	return IA_NO;
 }
 
 static const struct ia_unit *sva_unit(const struct ia_audit *a, const char *name)
@@ -255,7 +248,7 @@ static void sva_vtd(struct ia_eval *ev, struct sva_host *h, const struct ia_unit
 		sva_add(s, pp, pp == IA_NO ? "%s on the path is a PCI or PCIe-to-PCI bridge: no ATS behind it"
 					   : "whether %s on the path is a PCIe bridge is unknown (no ATS behind a PCI bridge)",
 			legacy ? legacy->bdf : "a bridge");
-	enum ia_tri ats = sva_dmar_ats(ev, h, pasid_dev);
+	enum ia_tri ats = sva_dmar_ats(ev, pasid_dev);
 	if (ats != IA_YES)
 		sva_add(s, ats, ats == IA_NO ? "no DMAR ATSR covers its root port and no SATC names it "
 					       "(dmar_ats_supported())"
@@ -447,7 +440,6 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     d->bdf, sv->viable == IA_NO ? "not viable" : "not shown to be viable");
 		}
 	}
-	sqlite3_finalize(host.ats);
 	return rc;
 }
 

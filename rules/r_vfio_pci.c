@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/kernel_model.h"
 #include "rules/quirks.h"
 #include "rules/rules.h"
 
@@ -30,18 +31,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	/* vfio_pci.disable_denylist and vfio-pci.disable_denylist are the same parameter (parameq()) */
 	bool denylist_off = ia_eval_cmdline(ev, "vfio_pci.disable_denylist", dl, sizeof(dl)) == 1 &&
 			    ia_kstrtobool(dl) == IA_YES;
-	sqlite3_stmt *st;
+	const struct ia_module_param *mp = ia_kernel_module_param(a->kernel, "vfio_pci", "disable_denylist");
 	int rc = 0;
 
 	/* the module parameter, when vfio_pci is loaded, wins over the command line */
-	if (ev->db && sqlite3_prepare_v2(ev->db, "SELECT value FROM module_param WHERE module = 'vfio_pci' AND"
-					 " name = 'disable_denylist'", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-			enum ia_tri v = ia_kstrtobool((const char *)sqlite3_column_text(st, 0));
-			if (v != IA_UNKNOWN)
-				denylist_off = v == IA_YES;
-		}
-		sqlite3_finalize(st);
+	if (mp && mp->value) {
+		enum ia_tri v = ia_kstrtobool(mp->value);
+		if (v != IA_UNKNOWN)
+			denylist_off = v == IA_YES;
 	}
 	if (!a->n_devs) {
 		*why = "no PCI functions were collected";

@@ -6,15 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <errno.h>
-#include <sqlite3.h>
 
 #include "model/audit.h"
 #include "rules/topology.h"
 
-/** What every rule reads: the audit (facts, findings), the fact database, and the group model. */
+/** What every rule reads: the audit (the model's facts, and the findings), and the group model.
+ * The facts are all in the model (ia_audit_load(), or a test's builder): rules run no SQL. */
 struct ia_eval {
 	struct ia_audit *a;
-	sqlite3 *db;                        /* the facts (read-only use) */
 	struct ia_topo_model *model;        /* NULL when the topology could not be built */
 	struct ia_topo_groups *pred;        /* the predicted groups (NULL with model) */
 	struct ia_topo_domains *domains;    /* isolation domains (NULL with model) */
@@ -45,7 +44,7 @@ extern const size_t ia_n_rules;
  * written into @a; rules whose inputs are missing are listed in a->not_evaluated with the reason.
  * Return: 0 or -ENOMEM.
  */
-int ia_rules_run(struct ia_audit *a, sqlite3 *db);
+int ia_rules_run(struct ia_audit *a);
 
 /** ia_rule_finding() - add a finding of rule @r (its advice by default when @advice is NULL). */
 int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,
@@ -53,29 +52,29 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 	__attribute__((format(printf, 7, 8)));
 
 /**
- * ia_eval_cmdline() - the value of kernel parameter @key on the host's command line (table
- * cmdline_param; the last occurrence wins, as for module parameters; '-' and '_' in the name are
+ * ia_eval_cmdline() - the value of kernel parameter @key on the host's command line (the
+ * model's command line, struct ia_kernel_facts.params; the last occurrence wins, as for module parameters; '-' and '_' in the name are
  * the same, as in kernel/params.c parameq()). For options whose handler runs once per occurrence
  * and takes comma-separated tokens (intel_iommu=, iommu=, amd_iommu=, pci=), use
  * ia_eval_cmdline_token() or ia_eval_cmdline_last_of().
  * @val/@cap: receives the text after the first '=' ("" for a bare flag), NUL-terminated, truncated.
- * Return: 1 present; 0 absent; -1 unknown (proc/cmdline was not readable) or a database error.
+ * Return: 1 present; 0 absent; -1 unknown (proc/cmdline was not readable, or no kernel facts).
  */
-int ia_eval_cmdline(struct ia_eval *ev, const char *key, char *val, size_t cap);
+int ia_eval_cmdline(const struct ia_eval *ev, const char *key, char *val, size_t cap);
 
 /**
  * ia_eval_cmdline_token() - whether any occurrence of @key has @token among its comma-separated
  * options (intel_iommu_setup(), x86 iommu_setup(), pci_setup() all run once per occurrence).
- * Return: 1 yes; 0 no; -1 unknown (proc/cmdline unreadable) or a database error.
+ * Return: 1 yes; 0 no; -1 unknown (proc/cmdline unreadable).
  */
-int ia_eval_cmdline_token(struct ia_eval *ev, const char *key, const char *token);
+int ia_eval_cmdline_token(const struct ia_eval *ev, const char *key, const char *token);
 
 /**
  * ia_eval_cmdline_last_of() - over every occurrence of @key in command-line order, the last of the
  * mutually exclusive @tokens (NULL-terminated) that appears, e.g. { "sm_on", "sm_off" }.
  * Return: its index; -ENOENT when none appears; -1 unknown (proc/cmdline unreadable).
  */
-int ia_eval_cmdline_last_of(struct ia_eval *ev, const char *key, const char *const *tokens);
+int ia_eval_cmdline_last_of(const struct ia_eval *ev, const char *key, const char *const *tokens);
 
 /**
  * ia_kstrtobool() - a boolean parameter value as the kernel reads it (lib/kstrtox.c kstrtobool():
@@ -85,13 +84,13 @@ int ia_eval_cmdline_last_of(struct ia_eval *ev, const char *key, const char *con
 enum ia_tri ia_kstrtobool(const char *v);
 
 /**
- * ia_eval_kconfig() - a kernel configuration option (table kernel_config, from boot/config-<release>
- * or proc/config.gz).
+ * ia_eval_kconfig() - a kernel configuration option (the model's struct ia_kernel_facts.kconfig,
+ * from boot/config-<release> or proc/config.gz).
  * @option: "CONFIG_VFIO_NOIOMMU"; @val/@cap: receives "y", "m", a number or a quoted string.
  * Return: 1 set; 0 not set (the configuration was read and lacks it, i.e. "is not set"); -1 unknown
- * (no configuration was available) or a database error.
+ * (no configuration was available); @val is untouched then.
  */
-int ia_eval_kconfig(struct ia_eval *ev, const char *option, char *val, size_t cap);
+int ia_eval_kconfig(const struct ia_eval *ev, const char *option, char *val, size_t cap);
 
 /** ia_eval_dev_of_fn() - the audit device behind model function @fn. */
 struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn);

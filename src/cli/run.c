@@ -138,7 +138,7 @@ int cli_load_policy(const struct cli_opts *o)
 
 int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what)
 {
-	if (ia_audit_load(db, a) < 0 || ia_rules_run(a, db) < 0) {
+	if (ia_audit_load(db, a) < 0 || ia_rules_run(a) < 0) {
 		fprintf(stderr, "%s: cannot evaluate the facts: %s\n", what, sqlite3_errmsg(db));
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include "core/db.h"
 #include "core/facts.h"
 #include "model/firmware_model.h"
+#include "model/kernel_model.h"
 #include "core/ia_err.h"
 
 const char *ia_level_name(enum ia_level l)
@@ -571,7 +572,8 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
-	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware))) {
+	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)) ||
+	    (rc = ia_kernel_facts_load(db, a->arch, &a->kernel))) {
 		audit_scan_free(&sc, a->n_devs);
 		return rc;
 	}
@@ -611,6 +613,7 @@ void ia_audit_free(struct ia_audit *a)
 	}
 	free(a->units);
 	ia_firmware_free(a->firmware);
+	ia_kernel_facts_free(a->kernel);
 	for (size_t i = 0; i < a->n_predicted; i++) {
 		free(a->predicted[i].members); free(a->predicted[i].basis);
 	}

@@ -6,10 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
-
 #include "core/db.h"
 #include "core/tri.h"
+
+struct sqlite3;
+struct ia_kernel_facts;
 
 enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
 const char *ia_level_name(enum ia_level l);
@@ -122,7 +123,9 @@ struct ia_audit {
 	struct ia_group *groups; size_t n_groups;
 	size_t n_iommu_groups;              /* groups an IOMMU translates: n_groups less the no-IOMMU ones */
 	struct ia_unit *units; size_t n_units;
-	struct ia_firmware *firmware;       /* firmware facts (src/firmware.h); NULL until ia_audit_load() */
+	struct ia_firmware *firmware;       /* firmware facts (model/firmware_model.h); NULL until ia_audit_load() */
+	struct ia_kernel_facts *kernel;     /* command line, configuration, module parameters, interrupts
+					       (model/kernel_model.h); NULL until ia_audit_load() */
 	struct ia_pgroup *predicted; size_t n_predicted;
 	bool have_predicted;
 	/* isolation domains of more than one function (rules/topology.h ia_topo_isolation_domains()),
@@ -148,10 +151,12 @@ struct ia_audit {
 /**
  * ia_audit_load() - read the facts of @db into @a (zeroed by the caller).
  * Collection errors become findings of rule "collect.unreadable" (level warning) so every
- * report says what could not be read and what that hides.
+ * report says what could not be read and what that hides. Every fact the rules read is loaded
+ * here (the rules never query @db): the devices, groups and units, the firmware facts
+ * (ia_firmware_load()) and the kernel facts (ia_kernel_facts_load()).
  * Return: 0; -IA_E_SQLITE; -ENOMEM.
  */
-int ia_audit_load(sqlite3 *db, struct ia_audit *a);
+int ia_audit_load(struct sqlite3 *db, struct ia_audit *a);
 
 /** ia_audit_free() - release everything (accepts a zeroed audit). */
 void ia_audit_free(struct ia_audit *a);

@@ -147,7 +147,7 @@ static int firmware_cmp_id(const void *k, const void *e)
 static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int64_t *ids)
 {
 	sqlite3_stmt *st;
-	size_t *cap = calloc(fw->n_units ? fw->n_units : 1, sizeof(*cap));
+	size_t *cap = calloc(fw->n_units ? fw->n_units : 1, sizeof(*cap)), pcap = 0;
 	int rc = 0, s;
 
 	if (!cap)
@@ -178,6 +178,9 @@ static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int6
 			break;
 		}
 		u->n_devices++;
+		if ((rc = firmware_grow((void **)&fw->unit_devs, &fw->n_unit_devs, &pcap, sizeof(*fw->unit_devs))))
+			break;
+		fw->unit_devs[fw->n_unit_devs++] = (struct ia_fw_unit_dev){ u->devices[u->n_devices - 1], k };
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = -IA_E_SQLITE;
@@ -193,8 +196,8 @@ static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 	int64_t *ids = NULL;
 	int rc = 0;
 
-	if (ia_db_prepare(db, "SELECT id, source, kind, name, segment, base, include_pci_all, compatible"
-			      " FROM fw_unit ORDER BY id", &st))
+	if (ia_db_prepare(db, "SELECT id, source, kind, name, segment, base, include_pci_all, compatible,"
+			      " flags, dma_coherent FROM fw_unit ORDER BY id", &st))
 		return -IA_E_SQLITE;
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		size_t old_cap = cap;
@@ -220,6 +223,9 @@ static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 		u->base = (uint64_t)v;
 		u->include_pci_all = ia_db_col_tri(st, 6);
 		u->compatible = ia_db_col_strdup(st, 7);
+		u->has_flags = ia_db_col_int(st, 8, &v);
+		u->flags = (uint32_t)v;
+		u->dma_coherent = ia_db_col_tri(st, 9);
 		if (!u->source || !u->kind || !u->name)
 			rc = -ENOMEM;
 	}
@@ -299,6 +305,61 @@ static int firmware_msi(sqlite3 *db, struct ia_firmware *fw)
 	return rc;
 }
 
+/* Each function's MSI route, in BDF order, with its controller's index in fw->msi (ORDER BY id). */
+static int firmware_msi_routes(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = 0, s;
+
+	if (ia_db_prepare(db, "SELECT r.bdf, (SELECT count(*) FROM msi_controller o WHERE o.id < c.id)"
+			      " FROM pci_msi_route r JOIN msi_controller c ON c.id = r.controller_id ORDER BY r.bdf", &st))
+		return -IA_E_SQLITE;
+	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->msi_routes, &fw->n_msi_routes, &cap, sizeof(*fw->msi_routes))))
+			break;
+		struct ia_fw_msi_route *r = &fw->msi_routes[fw->n_msi_routes++];
+		r->controller = (size_t)sqlite3_column_int64(st, 1);
+		if (!(r->bdf = ia_db_col_strdup(st, 0)) || r->controller >= fw->n_msi)
+			rc = r->bdf ? -IA_E_SQLITE : -ENOMEM;
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = -IA_E_SQLITE;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The DMAR's ATSR and SATC structures with their resolved device scopes (dmar_ats_supported()'s inputs). */
+static int firmware_dmar_ats(sqlite3 *db, struct ia_firmware *fw)
+{
+	sqlite3_stmt *st, *sc;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT offset, type = 'SATC', segment, flags FROM dmar_structure"
+			      " WHERE type IN ('ATSR', 'SATC') ORDER BY offset", &st))
+		return -IA_E_SQLITE;
+	if (ia_db_prepare(db, "SELECT bdf FROM dmar_scope WHERE struct_offset = ? AND bdf IS NOT NULL ORDER BY offset",
+			  &sc)) {
+		sqlite3_finalize(st);
+		return -IA_E_SQLITE;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = firmware_grow((void **)&fw->dmar_ats, &fw->n_dmar_ats, &cap, sizeof(*fw->dmar_ats))))
+			break;
+		struct ia_fw_dmar_ats *t = &fw->dmar_ats[fw->n_dmar_ats++];
+		int64_t v;
+		t->satc = sqlite3_column_int(st, 1);
+		t->has_segment = ia_db_col_int(st, 2, &t->segment);
+		t->has_flags = ia_db_col_int(st, 3, &v);
+		t->flags = (uint8_t)v;
+		rc = firmware_strings(sc, sqlite3_column_int64(st, 0), &t->bdfs, NULL, &t->n_bdfs);
+	}
+	sqlite3_finalize(sc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 {
 	struct ia_firmware *fw = calloc(1, sizeof(*fw));
@@ -307,7 +368,8 @@ int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 	if (!fw)
 		return -ENOMEM;
 	if ((rc = firmware_tables(db, fw)) || (rc = firmware_info(db, fw)) || (rc = firmware_units(db, fw)) ||
-	    (rc = firmware_regions(db, fw)) || (rc = firmware_msi(db, fw))) {
+	    (rc = firmware_regions(db, fw)) || (rc = firmware_msi(db, fw)) || (rc = firmware_msi_routes(db, fw)) ||
+	    (rc = firmware_dmar_ats(db, fw))) {
 		ia_firmware_free(fw);
 		return rc;
 	}
@@ -343,5 +405,15 @@ void ia_firmware_free(struct ia_firmware *fw)
 		free(m->kind); free(m->source); free(m->name); free(m->compatible);
 	}
 	free(fw->msi);
+	free(fw->unit_devs);
+	for (size_t i = 0; i < fw->n_msi_routes; i++)
+		free(fw->msi_routes[i].bdf);
+	free(fw->msi_routes);
+	for (size_t i = 0; i < fw->n_dmar_ats; i++) {
+		for (size_t k = 0; k < fw->dmar_ats[i].n_bdfs; k++)
+			free(fw->dmar_ats[i].bdfs[k]);
+		free(fw->dmar_ats[i].bdfs);
+	}
+	free(fw->dmar_ats);
 	free(fw);
 }

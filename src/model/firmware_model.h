@@ -6,9 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "core/tri.h"
+
+struct sqlite3;
 
 /** One ACPI table that was read (table acpi_table). */
 struct ia_fw_table {
@@ -31,6 +32,29 @@ struct ia_fw_unit {
 	enum ia_tri include_pci_all;         /* DRHD INCLUDE_PCI_ALL; unknown for other kinds */
 	char *compatible;                    /* DT compatible strings, or NULL */
 	char **devices; size_t n_devices;    /* BDFs ("DDDD:BB:DD.F"), sorted */
+	bool has_flags; uint32_t flags;      /* DRHD/IVHD/IORT SMMU node flags as read (absent for DT) */
+	enum ia_tri dma_coherent;            /* DT dma-coherent on the IOMMU node; unknown for tables */
+};
+
+/** One (function, unit) pair of table fw_unit_device: which firmware unit translates a function. */
+struct ia_fw_unit_dev {
+	const char *bdf;         /* the function (points into the unit's devices[]) */
+	size_t unit;             /* index into struct ia_firmware.units */
+};
+
+/** A PCI function's MSI route (table pci_msi_route): the controller its MSIs reach per firmware. */
+struct ia_fw_msi_route {
+	char *bdf;               /* the function */
+	size_t controller;       /* index into struct ia_firmware.msi */
+};
+
+/** A DMAR ATSR or SATC structure (tables dmar_structure, dmar_scope): where VT-d allows ATS. */
+struct ia_fw_dmar_ats {
+	bool satc;               /* SATC; else ATSR */
+	bool has_segment; int64_t segment;   /* PCI segment */
+	bool has_flags; uint8_t flags;       /* ATSR ALL_PORTS (bit 0) / SATC ATC_REQUIRED */
+	char **bdfs; size_t n_bdfs;          /* device scope entries resolved to a collected function,
+						in table order */
 };
 
 /** A firmware-requested 1:1 region (table fw_region) with the devices it names. */
@@ -78,18 +102,25 @@ struct ia_firmware {
 	struct ia_fw_unit *units; size_t n_units;
 	struct ia_fw_region *regions; size_t n_regions;
 	struct ia_fw_msi *msi; size_t n_msi;
+	/* every (function, unit) pair, sorted by BDF then unit (fw_unit_device's key order); pairs
+	 * of units that were not loaded are left out */
+	struct ia_fw_unit_dev *unit_devs; size_t n_unit_devs;
+	/* MSI routes sorted by BDF; routes to a controller that was not loaded are left out */
+	struct ia_fw_msi_route *msi_routes; size_t n_msi_routes;
+	/* DMAR ATSR and SATC structures in table order (empty without a decoded DMAR) */
+	struct ia_fw_dmar_ats *dmar_ats; size_t n_dmar_ats;
 };
 
 /**
  * ia_firmware_load() - read the firmware facts of @db (tables acpi_table, dmar_info, ivrs_info,
  * fw_unit, fw_unit_device, fw_region, fw_region_target, msi_controller, pci_msi_route,
- * dt_blob, dt_host_bridge; written by collectors/firmware.c and collectors/dt.c).
+ * dt_blob, dt_host_bridge, dmar_structure, dmar_scope; written by collectors/firmware.c and collectors/dt.c).
  * @db: an open fact database of the current schema.
  * @out: set to a heap-allocated struct (empty arrays when the host had no firmware tables);
  *       untouched on failure.
  * Return: 0; -IA_E_SQLITE when a query fails (a database of another schema); -ENOMEM.
  */
-int ia_firmware_load(sqlite3 *db, struct ia_firmware **out);
+int ia_firmware_load(struct sqlite3 *db, struct ia_firmware **out);
 
 /** ia_firmware_free() - release everything ia_firmware_load() allocated (accepts NULL). */
 void ia_firmware_free(struct ia_firmware *fw);

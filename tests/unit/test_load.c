@@ -197,7 +197,7 @@ static void test_msi_route_of_unindexed_function(void **state)
 	struct ia_audit a = {0};
 
 	assert_int_equal(ia_audit_load(db, &a), 0);
-	assert_int_equal(ia_rules_run(&a, db), 0);
+	assert_int_equal(ia_rules_run(&a), 0);
 	assert_int_equal(a.irq_isolated, IA_NO);
 	ia_audit_free(&a);
 	ia_db_close(db);
