@@ -18,6 +18,9 @@ no file of the tree is an error too (a header that moved must not be found by ac
 generated headers in the build directory (schema_sql.h). Exit 0 clean, 1 with one line per
 upward or unresolved include.
 
+Rules and renderers read the model only (issue 16 point 3): no file under rules/ or reports/
+includes <sqlite3.h> or names a sqlite3 identifier outside comments.
+
   tests/layers.py SOURCE_DIR
 """
 import os
@@ -32,6 +35,11 @@ LAYERS = [
 APART = {("collectors/", "src/capture/"), ("src/capture/", "collectors/")}
 GENERATED = {"schema_sql.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# Folders whose code reads the model, never the fact database.
+NO_SQL = ("rules/", "reports/")
+SQLITE_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]sqlite3\.h[>"]', re.M)
+SQLITE_NAME = re.compile(r'\bsqlite3\w*')
+COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/', re.S)
 
 
 def layer_of(rel):
@@ -63,6 +71,13 @@ def check(src):
                 me, mine = layer_of(rel)
                 with open(os.path.join(src, rel), encoding="utf-8") as f:
                     text = f.read()
+                if me in NO_SQL:
+                    if SQLITE_INCLUDE.search(text):
+                        errors.append(f"{rel}: includes sqlite3.h (rules and reports read the model only)")
+                    else:
+                        m = SQLITE_NAME.search(COMMENT.sub("", text))
+                        if m:
+                            errors.append(f"{rel}: uses {m.group(0)} (rules and reports read the model only)")
                 for inc in INCLUDE.findall(text):
                     if inc in GENERATED:
                         continue
@@ -91,6 +106,9 @@ def self_test():
             "reports/x.c": '#include "core/gone.h"\n#include "rules/r.h"\n',
             "collectors/c.c": '#include "capture/s.h"\n',
             "src/capture/s.h": "",
+            "rules/q.c": "#include <sqlite3.h>\n",
+            "reports/y.c": "/* sqlite3_step() in a comment is fine */\nint f(void) { return sqlite3_step(0); }\n",
+            "reports/z.c": "// no database here: sqlite3\n",
         }.items():
             os.makedirs(os.path.join(d, os.path.dirname(rel)), exist_ok=True)
             with open(os.path.join(d, rel), "w") as f:
@@ -98,8 +116,10 @@ def self_test():
         files, errors = check(d)
         want = ["src/core/bad.c (src/core/, floor 0) includes rules/r.h (rules/, floor 4): upward",
                 'reports/x.c: #include "core/gone.h" resolves to no file of the tree',
-                "collectors/c.c (collectors/) includes src/capture/s.h (src/capture/): the two stay apart"]
-        if files != 6 or sorted(errors) != sorted(want):
+                "collectors/c.c (collectors/) includes src/capture/s.h (src/capture/): the two stay apart",
+                "rules/q.c: includes sqlite3.h (rules and reports read the model only)",
+                "reports/y.c: uses sqlite3_step (rules and reports read the model only)"]
+        if files != 9 or sorted(errors) != sorted(want):
             print("self-test failed:", files, errors)
             return 1
     return 0
@@ -115,7 +135,7 @@ def main():
     if files == 0:
         print("no source file found under", src)
         return 1
-    print(f"{files} files, {len(errors)} upward or unresolved includes")
+    print(f"{files} files, {len(errors)} upward or unresolved includes or database uses above the model")
     return 1 if errors else 0
 
 

@@ -9,6 +9,7 @@
 #include "model/audit.h"
 #include "core/db.h"
 #include "model/firmware_model.h"
+#include "model/kernel_model.h"
 #include "rules/rules.h"
 
 static sqlite3 *load_db(const char *facts)
@@ -203,6 +204,122 @@ static void test_msi_route_of_unindexed_function(void **state)
 	ia_db_close(db);
 }
 
+/* The kernel facts the rules read: parameters in command-line order, options by name, module
+ * parameters, VFIO no-IOMMU nodes, and each proc/interrupts line with the function its MSI names
+ * (the chip's suffix; on x86_64 the hwirq of a chip without one). */
+static void test_load_kernel_facts(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		"INSERT INTO host(id, cmdline, arch, iommu_groups_dir, kernel_config_source) VALUES"
+		" (1, 'x', 'x86_64', 1, 'boot/config-6.12');"
+		"INSERT INTO cmdline_param VALUES (2, 'iommu', 'pt', 1), (0, 'intel_iommu', 'on,sm_on', 1),"
+		" (1, 'quiet', NULL, 0);"
+		"INSERT INTO kernel_config VALUES ('CONFIG_VFIO_NOIOMMU', 'y'), ('CONFIG_A', 'm');"
+		"INSERT INTO module_param VALUES ('vfio', 'enable_unsafe_noiommu_mode', 'N'), ('iommufd', 'x', NULL);"
+		"INSERT INTO sysfs_module VALUES ('vfio', 1);"
+		"INSERT INTO vfio_node VALUES ('vfio'), ('noiommu-3'), ('noiommu-'), ('noiommu-4x');"
+		"INSERT INTO interrupt_chip VALUES ('30', 'IR-PCI-MSIX-0000:00:01.0', 1, 'IR', '0', NULL),"
+		" ('24', 'IR-PCI-MSI', 1, 'IR', '1581056-edge', NULL), ('25', 'PCI-MSI', 0, NULL, 'x', NULL),"
+		" ('26', 'IR-IO-APIC', 1, 'IR', '9-fasteoi', NULL), ('27', NULL, 0, NULL, NULL, NULL);");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	const struct ia_kernel_facts *k = a.kernel;
+	assert_non_null(k);
+	assert_int_equal(k->n_params, 3);
+	assert_string_equal(k->params[0].key, "intel_iommu");
+	assert_string_equal(k->params[0].value, "on,sm_on");
+	assert_string_equal(k->params[1].key, "quiet");
+	assert_null(k->params[1].value);
+	assert_string_equal(k->params[2].key, "iommu");
+	assert_string_equal(k->kconfig_source, "boot/config-6.12");
+	assert_string_equal(ia_kernel_kconfig(k, "CONFIG_VFIO_NOIOMMU"), "y");
+	assert_string_equal(ia_kernel_kconfig(k, "CONFIG_A"), "m");
+	assert_null(ia_kernel_kconfig(k, "CONFIG_B"));
+	assert_string_equal(ia_kernel_module_param(k, "vfio", "enable_unsafe_noiommu_mode")->value, "N");
+	assert_null(ia_kernel_module_param(k, "iommufd", "x")->value);
+	assert_null(ia_kernel_module_param(k, "vfio", "x"));
+	assert_true(ia_kernel_sysfs_module(k, "vfio"));
+	assert_false(ia_kernel_sysfs_module(k, "iommufd"));
+	assert_int_equal(k->n_vfio_noiommu, 2); /* "noiommu-" has no digit; "noiommu-4x" reads as 4 */
+	assert_int_equal(k->vfio_noiommu[0] + k->vfio_noiommu[1], 7);
+	assert_int_equal(k->n_irqs, 5);
+	/* in collection order */
+	assert_string_equal(k->irqs[0].irq, "30");
+	assert_true(k->irqs[0].pci_msi);
+	assert_string_equal(k->irqs[0].msi_bdf, "0000:00:01.0");
+	assert_string_equal(k->irqs[0].isolating_parent, "IR");
+	/* 1581056 = 3 << 19 | 0x04 << 11 (bus 3, devfn 0x04: device 0, function 4) */
+	assert_string_equal(k->irqs[1].msi_bdf, "0000:03:00.4");
+	assert_true(k->irqs[2].pci_msi);
+	assert_null(k->irqs[2].msi_bdf); /* an hwirq that is no number names no function */
+	assert_null(k->irqs[2].isolating_parent);
+	assert_false(k->irqs[3].pci_msi);
+	assert_null(k->irqs[3].msi_bdf);
+	assert_false(k->irqs[4].pci_msi);
+	ia_audit_free(&a);
+	/* not on x86_64: the hwirq says nothing */
+	assert_int_equal(sqlite3_exec(db, "UPDATE host SET arch = 'aarch64', kernel_config_source = NULL", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_null(a.kernel->irqs[1].msi_bdf);
+	assert_null(a.kernel->kconfig_source);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
+/* The firmware facts rules used to query: unit flags and dma-coherent, (function, unit) pairs in
+ * key order, MSI routes by BDF with their controller, ATSR/SATC with resolved scopes. */
+static void test_load_fw_rule_facts(void **state)
+{
+	(void)state;
+	sqlite3 *db = load_db(
+		"INSERT INTO fw_unit(id, source, kind, name, flags, dma_coherent) VALUES"
+		" (1, 'IORT', 'smmu-v3', 'SMMUv3@0x1', 1, NULL), (4, 'DT', 'smmu-v3', '/smmu', NULL, 0);"
+		"INSERT INTO fw_unit_device(unit_id, bdf, how) VALUES (4, '0000:00:02.0', 'dt-iommus'),"
+		" (1, '0000:00:02.0', 'iort-rc'), (4, '0000:00:01.0', 'dt-iommus'), (8, '0000:00:00.0', 'iort-rc');"
+		"INSERT INTO msi_controller VALUES (3, 'gic-v3-its', 'IORT', 'ITS 0', NULL, 0, NULL, 1),"
+		" (7, 'gic-v2m', 'MADT', 'MSI frame 0', NULL, 0, NULL, 0);"
+		"INSERT INTO pci_msi_route VALUES ('0000:00:02.0', 3, 0, 'iort'), ('0000:00:01.0', 7, NULL, 'iort'),"
+		" ('0000:00:03.0', 9, NULL, 'iort');"
+		"INSERT INTO dmar_structure(offset, type, segment, flags) VALUES (48, 'DRHD', 0, 1), (96, 'ATSR', 0, 1),"
+		" (128, 'SATC', 0, 0);"
+		"INSERT INTO dmar_scope VALUES (48, 64, 1, 0, '0000:00/01.0', '0000:00:01.0', NULL),"
+		" (96, 104, 2, 0, '0000:00/1c.0', '0000:00:1c.0', NULL), (96, 112, 2, 0, '0000:00/1d.0', NULL, -2),"
+		" (128, 136, 1, 0, '0000:00/02.0', '0000:00:02.0', NULL);");
+	struct ia_audit a = {0};
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	const struct ia_firmware *fw = a.firmware;
+	assert_true(fw->units[0].has_flags);
+	assert_int_equal(fw->units[0].flags, 1);
+	assert_int_equal(fw->units[0].dma_coherent, IA_UNKNOWN);
+	assert_false(fw->units[1].has_flags);
+	assert_int_equal(fw->units[1].dma_coherent, IA_NO);
+	assert_int_equal(fw->n_unit_devs, 3);
+	assert_string_equal(fw->unit_devs[0].bdf, "0000:00:01.0");
+	assert_int_equal(fw->unit_devs[0].unit, 1);
+	assert_string_equal(fw->unit_devs[1].bdf, "0000:00:02.0");
+	assert_int_equal(fw->unit_devs[1].unit, 0);
+	assert_string_equal(fw->unit_devs[2].bdf, "0000:00:02.0");
+	assert_int_equal(fw->unit_devs[2].unit, 1);
+	assert_int_equal(fw->n_msi_routes, 2); /* the route to controller 9 reaches none */
+	assert_string_equal(fw->msi_routes[0].bdf, "0000:00:01.0");
+	assert_string_equal(fw->msi[fw->msi_routes[0].controller].kind, "gic-v2m");
+	assert_string_equal(fw->msi[fw->msi_routes[1].controller].kind, "gic-v3-its");
+	assert_int_equal(fw->n_dmar_ats, 2);
+	assert_false(fw->dmar_ats[0].satc);
+	assert_true(fw->dmar_ats[0].has_segment && fw->dmar_ats[0].segment == 0);
+	assert_int_equal(fw->dmar_ats[0].flags, 1);
+	assert_int_equal(fw->dmar_ats[0].n_bdfs, 1);
+	assert_string_equal(fw->dmar_ats[0].bdfs[0], "0000:00:1c.0");
+	assert_true(fw->dmar_ats[1].satc);
+	assert_string_equal(fw->dmar_ats[1].bdfs[0], "0000:00:02.0");
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_load_find_dev),
 		cmocka_unit_test(test_load_empty_and_broken),
 		cmocka_unit_test(test_msi_route_of_unindexed_function),
+		cmocka_unit_test(test_load_kernel_facts),
+		cmocka_unit_test(test_load_fw_rule_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
