@@ -26,6 +26,13 @@ ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
 ia_test(test_names      tests/unit/test_names.c      DEPS reports)
 ia_test(test_inputs     tests/unit/test_inputs.c     DEPS reports)
 ia_test(test_load       tests/unit/test_load.c       DEPS reports)
+# Rule unit tests on models built in memory (tests/unit/model_build.c): no SQLite, no capture.
+if(TARGET ia_rules)
+  add_library(ia_model_build STATIC tests/unit/model_build.c)
+  target_include_directories(ia_model_build PRIVATE ${CMOCKA_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/tests/unit)
+  target_link_libraries(ia_model_build PUBLIC ia_model ia_decode_sysfs ia_decode_kernel)
+endif()
+ia_test(test_rule_units tests/unit/test_rule_units.c DEPS rules model_build)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.
 add_test(NAME validate_reports COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/validate_reports.py

@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every rule of rules/registry.c on models built in memory: a must-fire and a must-not-fire case each.
+#include "testutil.h"
+#include "model_build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+/* A healthy host: a VT-d unit, MSIs remapped, group 1 = RCiEP 0000:00:02.0 bound to vfio-pci. */
+static struct ia_audit *host(void)
+{
+	struct ia_audit *a = mb_new();
+
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:02.0", "IR", "0000:00:02.0");
+	return a;
+}
+
+static void run(struct ia_audit *a)
+{
+	mb_finish(a);
+	assert_int_equal(ia_rules_run(a), 0);
+}
+
+/* Finding of @rule about @subject at @level, else fail with what the audit has. */
+static const struct ia_finding *expect(const struct ia_audit *a, const char *rule, const char *subject,
+				       enum ia_level level)
+{
+	const struct ia_finding *f = mb_find_finding(a, rule, subject);
+
+	if (!f) {
+		for (size_t i = 0; i < a->n_findings; i++)
+			print_message("  have %s %s: %s\n", a->findings[i].rule, a->findings[i].subject,
+				      a->findings[i].message);
+		fail_msg("no %s finding about %s", rule, subject ? subject : "anything");
+	}
+	assert_string_equal(ia_level_name(f->level), ia_level_name(level));
+	return f;
+}
+
+static void test_healthy_host(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	run(a);
+	for (size_t i = 0; i < a->n_findings; i++)
+		print_message("  unexpected %s %s: %s\n", a->findings[i].rule, a->findings[i].subject, a->findings[i].message);
+	assert_int_equal(mb_count_findings(a, "host.iommu-inactive") + mb_count_findings(a, "group.not-viable") +
+			 mb_count_findings(a, "platform.msi-not-isolated"), 0);
+	mb_free(a);
+}
+
+/* host.iommu-inactive */
+static void test_iommu_inactive_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mb_new();
+
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "quiet intel_iommu=igfx_off,off");
+	run(a);
+	const struct ia_finding *f = expect(a, "host.iommu-inactive", "host", IA_LEVEL_WARNING);
+	assert_non_null(strstr(f->evidence, "disabled by intel_iommu=off"));
+	mb_free(a);
+}
+
+static void test_iommu_inactive_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	run(a);
+	assert_null(mb_find_finding(a, "host.iommu-inactive", NULL));
+	mb_free(a);
+}
+
+/* host.acs-override */
+static void test_acs_override_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_cmdline(a, "quiet pcie-acs-override=downstream,multifunction");
+	run(a);
+	const struct ia_finding *f = expect(a, "host.acs-override", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "proc/cmdline has pcie_acs_override=downstream,multifunction");
+	mb_free(a);
+}
+
+static void test_acs_override_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	/* the name inside another parameter's value is not the parameter */
+	mb_cmdline(a, "quiet dyndbg=\"pcie_acs_override=x\" xpcie_acs_override=id:1:2");
+	run(a);
+	assert_null(mb_find_finding(a, "host.acs-override", NULL));
+	assert_false(mb_not_evaluated(a, "host.acs-override"));
+	mb_free(a);
+	a = host();
+	mb_cmdline(a, NULL);
+	run(a);
+	assert_true(mb_not_evaluated(a, "host.acs-override"));
+	mb_free(a);
+}
+
+/* A multifunction device 0000:00:1f.{0,3} without ACS: the prediction puts both functions in one
+ * group and one isolation domain; the kernel's groups are @g0 and @g3. */
+static struct ia_audit *mf_host(int g0, int g3)
+{
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:1f.0", NULL)->multifunction = IA_YES;
+	mb_dev(a, "0000:00:1f.3", NULL)->multifunction = IA_YES;
+	mb_irq(a, "IR-PCI-MSI-0000:00:1f.3", "IR", "0000:00:1f.3");
+	if (g0 == g3) {
+		mb_group(a, g0, "DMA", "0000:00:1f.0", "0000:00:1f.3", NULL);
+	} else {
+		mb_group(a, g0, "DMA", "0000:00:1f.0", NULL);
+		mb_group(a, g3, "DMA", "0000:00:1f.3", NULL);
+	}
+	return a;
+}
+
+/* group.prediction-differs */
+static void test_prediction_differs_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 3);
+
+	run(a);
+	expect(a, "group.prediction-differs", "group 2", IA_LEVEL_WARNING);
+	mb_free(a);
+	/* with pcie_acs_override on the command line, the split is faked isolation: an error */
+	a = mf_host(2, 3);
+	mb_cmdline(a, "pcie_acs_override=multifunction");
+	run(a);
+	expect(a, "group.prediction-differs", "group 2", IA_LEVEL_ERROR);
+	mb_free(a);
+}
+
+static void test_prediction_differs_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	run(a);
+	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	assert_false(mb_not_evaluated(a, "group.prediction-differs"));
+	mb_free(a);
+}
+
+/* isolation.p2p-domain */
+static void test_p2p_domain_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 3);
+
+	run(a);
+	expect(a, "isolation.p2p-domain", "0000:00:1f.0", IA_LEVEL_ERROR);
+	assert_true(mb_group_blocked_by(a, 2, "isolation.p2p-domain"));
+	assert_true(mb_group_blocked_by(a, 3, "isolation.p2p-domain"));
+	assert_int_equal(mb_group_verdict(a, 3), IA_NO);
+	assert_false(mb_group_blocked_by(a, 1, "isolation.p2p-domain"));
+	mb_free(a);
+}
+
+static void test_p2p_domain_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	run(a);
+	assert_null(mb_find_finding(a, "isolation.p2p-domain", NULL));
+	assert_false(mb_group_blocked_by(a, 2, "isolation.p2p-domain"));
+	mb_free(a);
+}
+
+/* group.not-viable: group 2 holds a vfio-pci function and one bound to a kernel driver. */
+static void test_not_viable_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	a->devs[a->n_devs - 2].driver = strdup("vfio-pci");
+	a->devs[a->n_devs - 1].driver = strdup("snd_hda_intel");
+	run(a);
+	const struct ia_finding *f = expect(a, "group.not-viable", "group 2", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "0000:00:1f.3 (snd_hda_intel)");
+	assert_true(mb_group_blocked_by(a, 2, "group.not-viable"));
+	assert_int_equal(mb_group_ownership(a, 2), IA_NO);
+	assert_int_equal(mb_group_verdict(a, 2), IA_NO);
+	mb_free(a);
+}
+
+static void test_not_viable_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	a->devs[a->n_devs - 2].driver = strdup("vfio-pci");
+	a->devs[a->n_devs - 1].driver = strdup("vfio-pci");
+	run(a);
+	assert_null(mb_find_finding(a, "group.not-viable", NULL));
+	assert_int_equal(mb_group_ownership(a, 2), IA_YES);
+	assert_int_equal(mb_group_ownership(a, 1), IA_YES);
+	mb_free(a);
+}
+
+/* group.firmware-direct-region */
+static void test_direct_region_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	a->groups[0].n_direct = 1;
+	run(a);
+	expect(a, "group.firmware-direct-region", "group 1", IA_LEVEL_ERROR);
+	assert_true(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
+	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
+	mb_free(a);
+}
+
+static void test_direct_region_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	a->groups[0].n_relaxable = 1;
+	run(a);
+	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	assert_false(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
+	assert_true(mb_group_excepted(a, 1, "relaxable-rmrr"));
+	mb_free(a);
+}
+
+/* group.iommu-not-coherent: an SMMUv3 whose IORT node lacks the COHACC override (@flags). */
+static struct ia_audit *smmu_host(uint32_t flags)
+{
+	struct ia_audit *a = host();
+
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	size_t u = mb_fw_unit(a, "IORT", "smmu-v3", "SMMUv3@0x9050000");
+	a->firmware->units[u].has_flags = true;
+	a->firmware->units[u].flags = flags;
+	mb_fw_unit_dev(a, u, "0000:00:02.0");
+	return a;
+}
+
+static void test_not_coherent_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = smmu_host(0);
+
+	run(a);
+	const struct ia_finding *f = expect(a, "group.iommu-not-coherent", "0000:00:02.0", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "IORT smmu-v3 SMMUv3@0x9050000: SMMUv3 node flags bit 0 (COHACC override) clear");
+	assert_true(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
+	mb_free(a);
+}
+
+static void test_not_coherent_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = smmu_host(1);
+
+	run(a);
+	assert_null(mb_find_finding(a, "group.iommu-not-coherent", NULL));
+	assert_false(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
+	assert_false(mb_not_evaluated(a, "group.iommu-not-coherent"));
+	mb_free(a);
+}
+
+/* platform.msi-not-isolated */
+static void test_msi_not_isolated_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "Y");
+	run(a);
+	const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "PCI-MSI-0000:00:03.0; vfio_iommu_type1.allow_unsafe_interrupts=Y");
+	assert_int_equal(mb_irq_isolated(a), IA_NO);
+	assert_true(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	mb_free(a);
+	/* a firmware route to a GICv2m frame exposes a device before it enables MSIs */
+	a = mb_new();
+	mb_unit(a, "smmu0", "smmu-v3");
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v2m", IA_NO));
+	run(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "firmware routes 0000:00:02.0 -> gic-v2m");
+	mb_free(a);
+}
+
+static void test_msi_not_isolated_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	/* an open MSI of a function outside every group (the IOMMU's own) does not count */
+	mb_dev(a, "0000:00:03.0", NULL);
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+	mb_irq(a, "DMAR-MSI", NULL, NULL);
+	run(a);
+	assert_null(mb_find_finding(a, "platform.msi-not-isolated", NULL));
+	assert_int_equal(mb_irq_isolated(a), IA_YES);
+	mb_free(a);
+	/* every firmware route reaches an ITS: isolated before any MSI is set up */
+	a = mb_new();
+	mb_unit(a, "smmu0", "smmu-v3");
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v3-its", IA_YES));
+	run(a);
+	assert_null(mb_find_finding(a, "platform.msi-not-isolated", NULL));
+	assert_int_equal(mb_irq_isolated(a), IA_YES);
+	mb_free(a);
+}
+
+/* device.sva: a PASID-capable function in a two-function group */
+static void test_sva_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	a->devs[a->n_devs - 2].has_pasid = IA_YES;
+	run(a);
+	const struct ia_finding *f = expect(a, "device.sva", "0000:00:1f.0", IA_LEVEL_INFO);
+	assert_non_null(strstr(f->evidence, "the group has 2 devices"));
+	assert_int_equal(mb_group_sva(a, 2, "0000:00:1f.0"), IA_NO);
+	mb_free(a);
+}
+
+static void test_sva_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mf_host(2, 2);
+
+	run(a);
+	assert_null(mb_find_finding(a, "device.sva", NULL));
+	assert_int_equal(mb_group_sva(a, 2, "0000:00:1f.0"), IA_NO); /* no PASID capability: reasons, no finding */
+	mb_free(a);
+}
+
+/* device.pasid-unprotected: PASID enabled below a root port without ACS RR/UF (@acs: with them). */
+static struct ia_audit *pasid_host(bool acs, uint16_t pasid_ctrl)
+{
+	struct ia_audit *a = host();
+
+	mb_root_port(a, "0000:00:1c.0", 1, acs)->driver = strdup("pcieport");
+	struct ia_dev *d = mb_dev(a, "0000:01:00.0", "0000:00:1c.0");
+	d->has_pasid = IA_YES;
+	d->pasid_ctrl = pasid_ctrl;
+	mb_group(a, 5, "DMA", "0000:00:1c.0", "0000:01:00.0", NULL);
+	return a;
+}
+
+static void test_pasid_unprotected_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = pasid_host(false, 1);
+
+	run(a);
+	const struct ia_finding *f = expect(a, "device.pasid-unprotected", "0000:01:00.0", IA_LEVEL_WARNING);
+	assert_string_equal(f->evidence, "PASID Control = 0x0001 (Enable set); ACS RR|UF not enabled at 0000:00:1c.0");
+	mb_free(a);
+}
+
+static void test_pasid_unprotected_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = pasid_host(false, 0); /* PASID not enabled */
+
+	run(a);
+	assert_null(mb_find_finding(a, "device.pasid-unprotected", NULL));
+	mb_free(a);
+	a = pasid_host(true, 1); /* enabled, with ACS RR and UF on the root port */
+	run(a);
+	assert_null(mb_find_finding(a, "device.pasid-unprotected", NULL));
+	mb_free(a);
+}
+
+/* host.noiommu */
+static void test_noiommu_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:04.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 7, "DMA", "0000:00:04.0", NULL)->noiommu = true;
+	mb_vfio_noiommu(a, 9); /* a node whose group directory was not captured */
+	run(a);
+	const struct ia_finding *f = expect(a, "host.noiommu", "host", IA_LEVEL_ERROR);
+	assert_non_null(strstr(f->message, "groups 7, 9 are driven through VFIO no-IOMMU mode"));
+	assert_string_equal(mb_noiommu_state(a), "enabled");
+	assert_true(mb_group_blocked_by(a, 7, "host.noiommu"));
+	assert_false(mb_group_blocked_by(a, 1, "host.noiommu"));
+	mb_free(a);
+	/* enabled by the module parameter, no group yet: a warning */
+	a = host();
+	mb_module_param(a, "vfio", "enable_unsafe_noiommu_mode", "Y");
+	run(a);
+	expect(a, "host.noiommu", "host", IA_LEVEL_WARNING);
+	mb_free(a);
+}
+
+static void test_noiommu_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_kconfig(a, "CONFIG_VFIO", "m"); /* read, without CONFIG_VFIO_NOIOMMU */
+	run(a);
+	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	assert_string_equal(mb_noiommu_state(a), "unavailable");
+	mb_free(a);
+	/* compiled in, parameter N: available, no finding while an IOMMU is active */
+	a = host();
+	mb_module_param(a, "vfio", "enable_unsafe_noiommu_mode", "N");
+	run(a);
+	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	assert_string_equal(mb_noiommu_state(a), "available");
+	mb_free(a);
+	/* nothing known: not evaluated */
+	a = host();
+	run(a);
+	assert_true(mb_not_evaluated(a, "host.noiommu"));
+	mb_free(a);
+}
+
+/* host.identity-domain */
+static void test_identity_domain_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	free(a->groups[0].type);
+	a->groups[0].type = strdup("identity");
+	mb_cmdline(a, "intel_iommu=on iommu=nopt iommu=pt");
+	run(a);
+	const struct ia_finding *f = expect(a, "host.identity-domain", "host", IA_LEVEL_INFO);
+	assert_string_equal(f->evidence, "sys/kernel/iommu_groups/{1}/type = identity; cause: iommu=pt on the command line");
+	mb_free(a);
+	/* the cause from the configuration when the command line says nothing */
+	a = host();
+	free(a->groups[0].type);
+	a->groups[0].type = strdup("identity");
+	mb_kconfig(a, "CONFIG_IOMMU_DEFAULT_PASSTHROUGH", "y");
+	run(a);
+	f = expect(a, "host.identity-domain", "host", IA_LEVEL_INFO);
+	assert_non_null(strstr(f->evidence, "cause: CONFIG_IOMMU_DEFAULT_PASSTHROUGH=y"));
+	mb_free(a);
+}
+
+static void test_identity_domain_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	run(a);
+	assert_null(mb_find_finding(a, "host.identity-domain", NULL));
+	assert_false(mb_not_evaluated(a, "host.identity-domain"));
+	mb_free(a);
+}
+
+/* host.external-dma */
+static void test_external_dma_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:05.0", NULL)->removable = strdup("removable");
+	run(a);
+	const struct ia_finding *f = expect(a, "host.external-dma", "host", IA_LEVEL_INFO);
+	assert_non_null(strstr(f->evidence, "removable = removable: 0000:00:05.0"));
+	mb_free(a);
+	/* no IOMMU active: a warning */
+	a = mb_new();
+	mb_dev(a, "0000:00:05.0", NULL)->removable = strdup("removable");
+	run(a);
+	expect(a, "host.external-dma", "host", IA_LEVEL_WARNING);
+	mb_free(a);
+}
+
+static void test_external_dma_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:05.0", NULL)->removable = strdup("fixed");
+	run(a);
+	assert_null(mb_find_finding(a, "host.external-dma", NULL));
+	assert_false(mb_not_evaluated(a, "host.external-dma"));
+	mb_free(a);
+}
+
+/* device.vfio-pci-refuses: an Intel QAT DH895xCC (8086:0435) is on vfio-pci's denylist. */
+static struct ia_audit *qat_host(void)
+{
+	struct ia_audit *a = host();
+	struct ia_dev *d = mb_dev(a, "0000:00:06.0", NULL);
+
+	d->vendor = 0x8086;
+	d->device = 0x0435;
+	return a;
+}
+
+static void test_vfio_pci_refuses_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = qat_host();
+
+	run(a);
+	const struct ia_finding *f = expect(a, "device.vfio-pci-refuses", "0000:00:06.0", IA_LEVEL_INFO);
+	assert_string_equal(f->evidence, "vendor:device 8086:0435 on vfio-pci's denylist");
+	mb_free(a);
+	/* the module parameter wins over the command line */
+	a = qat_host();
+	mb_cmdline(a, "vfio-pci.disable_denylist=1");
+	mb_module_param(a, "vfio_pci", "disable_denylist", "N");
+	run(a);
+	expect(a, "device.vfio-pci-refuses", "0000:00:06.0", IA_LEVEL_INFO);
+	mb_free(a);
+}
+
+static void test_vfio_pci_refuses_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = qat_host();
+
+	/* vfio-pci.x and vfio_pci.x are one parameter (parameq()) */
+	mb_cmdline(a, "vfio-pci.disable_denylist=1");
+	run(a);
+	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_free(a);
+	a = qat_host();
+	mb_module_param(a, "vfio_pci", "disable_denylist", "Y");
+	run(a);
+	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_free(a);
+}
+
+/* group.verdict: a group of bridges only is not assignable (the rule's own blocker). */
+static void test_verdict_blocks(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_root_port(a, "0000:00:1c.0", 1, true)->driver = strdup("pcieport");
+	mb_group(a, 4, "DMA", "0000:00:1c.0", NULL);
+	run(a);
+	assert_true(mb_group_blocked_by(a, 4, "group.verdict"));
+	assert_int_equal(mb_group_verdict(a, 4), IA_NO);
+	assert_null(mb_find_finding(a, "group.verdict", NULL)); /* a verdict, never a finding */
+	mb_free(a);
+}
+
+static void test_verdict_assignable(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	run(a);
+	assert_false(mb_group_blocked_by(a, 1, "group.verdict"));
+	assert_int_equal(mb_group_verdict(a, 1), IA_YES);
+	mb_free(a);
+	/* fail closed: unreadable reserved regions leave the verdict unknown */
+	a = host();
+	a->groups[0].resv_read = false;
+	run(a);
+	assert_int_equal(mb_group_verdict(a, 1), IA_UNKNOWN);
+	mb_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_healthy_host),
+		cmocka_unit_test(test_iommu_inactive_fires),
+		cmocka_unit_test(test_iommu_inactive_quiet),
+		cmocka_unit_test(test_acs_override_fires),
+		cmocka_unit_test(test_acs_override_quiet),
+		cmocka_unit_test(test_prediction_differs_fires),
+		cmocka_unit_test(test_prediction_differs_quiet),
+		cmocka_unit_test(test_p2p_domain_fires),
+		cmocka_unit_test(test_p2p_domain_quiet),
+		cmocka_unit_test(test_not_viable_fires),
+		cmocka_unit_test(test_not_viable_quiet),
+		cmocka_unit_test(test_direct_region_fires),
+		cmocka_unit_test(test_direct_region_quiet),
+		cmocka_unit_test(test_not_coherent_fires),
+		cmocka_unit_test(test_not_coherent_quiet),
+		cmocka_unit_test(test_msi_not_isolated_fires),
+		cmocka_unit_test(test_msi_not_isolated_quiet),
+		cmocka_unit_test(test_sva_fires),
+		cmocka_unit_test(test_sva_quiet),
+		cmocka_unit_test(test_pasid_unprotected_fires),
+		cmocka_unit_test(test_pasid_unprotected_quiet),
+		cmocka_unit_test(test_noiommu_fires),
+		cmocka_unit_test(test_noiommu_quiet),
+		cmocka_unit_test(test_identity_domain_fires),
+		cmocka_unit_test(test_identity_domain_quiet),
+		cmocka_unit_test(test_external_dma_fires),
+		cmocka_unit_test(test_external_dma_quiet),
+		cmocka_unit_test(test_vfio_pci_refuses_fires),
+		cmocka_unit_test(test_vfio_pci_refuses_quiet),
+		cmocka_unit_test(test_verdict_blocks),
+		cmocka_unit_test(test_verdict_assignable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
