@@ -109,28 +109,6 @@ int ia_eval_cmdline_last_of(const struct ia_eval *ev, const char *key, const cha
 	return l.last;
 }
 
-enum ia_tri ia_kstrtobool(const char *v)
-{
-	if (!v)
-		return IA_UNKNOWN;
-	switch (v[0]) {
-	case '\0':
-		return IA_YES; /* a bare flag: param_set_bool() reads NULL as "1" */
-	case 'y': case 'Y': case '1':
-		return IA_YES;
-	case 'n': case 'N': case '0':
-		return IA_NO;
-	case 'o': case 'O':
-		if (v[1] == 'n' || v[1] == 'N')
-			return IA_YES;
-		if (v[1] == 'f' || v[1] == 'F')
-			return IA_NO;
-		return IA_UNKNOWN;
-	default:
-		return IA_UNKNOWN;
-	}
-}
-
 int ia_eval_kconfig(const struct ia_eval *ev, const char *option, char *val, size_t cap)
 {
 	const struct ia_kernel_facts *k = ev->a->kernel;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <errno.h>
 
+#include "decode/cmdline.h"   /* ia_kstrtobool() for parameter values */
 #include "model/audit.h"
 #include "rules/topology.h"
 
@@ -75,13 +76,6 @@ int ia_eval_cmdline_token(const struct ia_eval *ev, const char *key, const char 
  * Return: its index; -ENOENT when none appears; -1 unknown (proc/cmdline unreadable).
  */
 int ia_eval_cmdline_last_of(const struct ia_eval *ev, const char *key, const char *const *tokens);
-
-/**
- * ia_kstrtobool() - a boolean parameter value as the kernel reads it (lib/kstrtox.c kstrtobool():
- * y/Y/1/on true, n/N/0/off false; param_set_bool() takes a bare flag, "" here, as true).
- * Return: IA_YES, IA_NO, or IA_UNKNOWN for NULL (unreadable) or an invalid value.
- */
-enum ia_tri ia_kstrtobool(const char *v);
 
 /**
  * ia_eval_kconfig() - a kernel configuration option (the model's struct ia_kernel_facts.kconfig,

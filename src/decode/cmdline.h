@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/tri.h"
+
 /**
  * ia_cmdline_key_eq() - two parameter names are the same parameter: equal with every '-' read as
  * '_' (kernel/params.c parameq(); "vfio-pci.x" and "vfio_pci.x" are one parameter).
@@ -23,5 +25,12 @@ bool ia_cmdline_key_eq(const char *a, const char *b);
  * Return: true with an option; false at the end (outputs untouched).
  */
 bool ia_cmdline_option_next(const char *value, size_t *pos, size_t *off, size_t *len);
+
+/**
+ * ia_kstrtobool() - a boolean parameter value as the kernel reads it (lib/kstrtox.c kstrtobool():
+ * y/Y/1/on true, n/N/0/off false; param_set_bool() takes a bare flag, "" here, as true).
+ * Return: IA_YES, IA_NO, or IA_UNKNOWN for NULL (unreadable) or an invalid value.
+ */
+enum ia_tri ia_kstrtobool(const char *v);
 
 #endif

@@ -55,6 +55,23 @@ static void test_option_next(void **state)
 	assert_int_equal(len, 9);
 }
 
+/* kstrtobool(): the first character decides, "on"/"off" by the second; a bare flag is true. */
+static void test_kstrtobool(void **state)
+{
+	(void)state;
+	static const char *const yes[] = { "", "y", "Y", "1", "yes", "on", "ON", "oN" };
+	static const char *const no[] = { "n", "N", "0", "no", "off", "OFF", "oF" };
+	static const char *const bad[] = { "2", "true", "o", "ox", " y", "-1" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		assert_int_equal(ia_kstrtobool(yes[i]), IA_YES);
+	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+		assert_int_equal(ia_kstrtobool(no[i]), IA_NO);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(ia_kstrtobool(bad[i]), IA_UNKNOWN);
+	assert_int_equal(ia_kstrtobool(NULL), IA_UNKNOWN);
+}
+
 struct chip_case {
 	const char *name, *chip;
 	bool pci_msi, has_bdf, rid_in_hwirq;
@@ -139,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_eq),
 		cmocka_unit_test(test_option_next),
+		cmocka_unit_test(test_kstrtobool),
 		cmocka_unit_test(test_msi_chip),
 		cmocka_unit_test(test_hwirq),
 		cmocka_unit_test(test_x86_hwirq_bdf),
