@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "model_build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,51 @@ static const struct ia_finding *expect(const struct ia_audit *a, const char *rul
 	}
 	assert_string_equal(ia_level_name(f->level), ia_level_name(level));
 	return f;
+}
+
+/* The engine's fact queries answer from the model with the semantics the rules rely on. */
+static void test_query_helpers(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+	struct ia_eval ev = { .a = a };
+	static const char *const sm[] = { "sm_on", "sm_off", NULL };
+	char v[32] = "untouched";
+
+	mb_cmdline(a, "intel_iommu=sm_on,igfx_off vfio-pci.ids=1 quiet intel-iommu=on,,sm_off pci=noats,realloc "
+		      "vfio_pci.ids=2");
+	mb_finish(a);
+	/* the last occurrence wins; '-' and '_' are the same in names */
+	assert_int_equal(ia_eval_cmdline(&ev, "vfio_pci.ids", v, sizeof(v)), 1);
+	assert_string_equal(v, "2");
+	assert_int_equal(ia_eval_cmdline(&ev, "quiet", v, sizeof(v)), 1);
+	assert_string_equal(v, ""); /* a bare flag */
+	assert_int_equal(ia_eval_cmdline(&ev, "iommu", v, sizeof(v)), 0);
+	assert_int_equal(ia_eval_cmdline(&ev, "intel_iommu", v, 4), 1);
+	assert_string_equal(v, "on,"); /* truncated to the buffer */
+	/* options of every occurrence, whole tokens only */
+	assert_int_equal(ia_eval_cmdline_token(&ev, "pci", "noats"), 1);
+	assert_int_equal(ia_eval_cmdline_token(&ev, "intel_iommu", "igfx_off"), 1);
+	assert_int_equal(ia_eval_cmdline_token(&ev, "intel_iommu", "off"), 0);
+	assert_int_equal(ia_eval_cmdline_token(&ev, "intel_iommu", "on"), 1);
+	/* the last of exclusive options over all occurrences in order */
+	assert_int_equal(ia_eval_cmdline_last_of(&ev, "intel_iommu", sm), 1);
+	assert_int_equal(ia_eval_cmdline_last_of(&ev, "amd_iommu", sm), -ENOENT);
+	/* no configuration read: unknown, the buffer untouched */
+	snprintf(v, sizeof(v), "untouched");
+	assert_int_equal(ia_eval_kconfig(&ev, "CONFIG_VFIO", v, sizeof(v)), -1);
+	assert_string_equal(v, "untouched");
+	mb_kconfig(a, "CONFIG_VFIO", "m");
+	assert_int_equal(ia_eval_kconfig(&ev, "CONFIG_VFIO", v, sizeof(v)), 1);
+	assert_string_equal(v, "m");
+	assert_int_equal(ia_eval_kconfig(&ev, "CONFIG_VFIO_NOIOMMU", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	/* proc/cmdline unreadable: every command-line answer is unknown */
+	mb_cmdline(a, NULL);
+	assert_int_equal(ia_eval_cmdline(&ev, "quiet", v, sizeof(v)), -1);
+	assert_int_equal(ia_eval_cmdline_token(&ev, "pci", "noats"), -1);
+	assert_int_equal(ia_eval_cmdline_last_of(&ev, "intel_iommu", sm), -1);
+	mb_free(a);
 }
 
 static void test_healthy_host(void **state)
@@ -588,6 +634,7 @@ static void test_verdict_assignable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_query_helpers),
 		cmocka_unit_test(test_healthy_host),
 		cmocka_unit_test(test_iommu_inactive_fires),
 		cmocka_unit_test(test_iommu_inactive_quiet),
