@@ -17,7 +17,7 @@ static bool host_is_removable(const struct ia_dev *d)
 }
 
 /* Why the default domain is identity, from the command line and configuration (first match). */
-static void host_identity_cause(struct ia_eval *ev, char *buf, size_t cap)
+static void host_identity_cause(const struct ia_eval *ev, char *buf, size_t cap)
 {
 	char v[128], k[16];
 

@@ -170,7 +170,7 @@ static const struct ia_unit *sva_unit(const struct ia_audit *a, const char *name
 }
 
 /* intel_iommu_sm: intel_iommu=sm_on/sm_off, else CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON. */
-static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
+static enum ia_tri sva_intel_sm_enabled(const struct ia_eval *ev, const char **why)
 {
 	static const char *const sm[] = { "sm_on", "sm_off", NULL };
 	char kc[16];
@@ -195,7 +195,7 @@ static enum ia_tri sva_intel_sm_enabled(struct ia_eval *ev, const char **why)
 }
 
 /* Host-wide inputs, read once per evaluation instead of once per PASID-capable device. */
-static struct sva_host *sva_host_facts(struct ia_eval *ev, struct sva_host *h)
+static struct sva_host *sva_host_facts(const struct ia_eval *ev, struct sva_host *h)
 {
 	if (!h->read) {
 		h->sm = sva_intel_sm_enabled(ev, &h->smwhy);

@@ -41,8 +41,10 @@ extern const size_t ia_n_rules;
 
 /**
  * ia_rules_run() - build the topology model from the audit's devices, predict the kernel's groups,
- * then evaluate every rule in table order. Findings, group verdicts, blockers and exceptions are
- * written into @a; rules whose inputs are missing are listed in a->not_evaluated with the reason.
+ * then evaluate every rule in table order. Every fact comes from the model in @a (ia_audit_load(),
+ * or a test's in-memory builder); no database is read. Findings, group verdicts, blockers and
+ * exceptions are written into @a; rules whose inputs are missing are listed in a->not_evaluated
+ * with the reason.
  * Return: 0 or -ENOMEM.
  */
 int ia_rules_run(struct ia_audit *a);
