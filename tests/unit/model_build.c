@@ -283,6 +283,29 @@ void mb_fw_msi_route(struct ia_audit *a, const char *bdf, size_t controller)
 	fw->msi[controller].n_devices++;
 }
 
+size_t mb_fw_region(struct ia_audit *a, const char *kind, uint64_t base, uint64_t end, const char *bdf)
+{
+	struct ia_firmware *fw = a->firmware;
+	size_t n = 0;
+
+	fw->regions = mb_grow(fw->regions, &fw->n_regions, sizeof(*fw->regions));
+	struct ia_fw_region *r = &fw->regions[fw->n_regions - 1];
+	r->source = mb_strdup(!strcmp(kind, "RMRR") ? "DMAR" : !strcmp(kind, "IVMD") ? "IVRS" : "IORT");
+	r->kind = mb_strdup(kind);
+	r->base = base;
+	r->has_end = true;
+	r->end = end;
+	r->kernel_applies = true;
+	r->relaxable = IA_UNKNOWN;
+	r->targets = mb_grow(NULL, &n, sizeof(*r->targets));
+	n = 0;
+	r->resolved = mb_grow(NULL, &n, sizeof(*r->resolved));
+	r->targets[0] = mb_strdup(bdf);
+	r->resolved[0] = true;
+	r->n_targets = 1;
+	return fw->n_regions - 1;
+}
+
 void mb_fw_table(struct ia_audit *a, const char *sig)
 {
 	struct ia_firmware *fw = a->firmware;

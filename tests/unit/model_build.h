@@ -78,6 +78,12 @@ size_t mb_fw_msi(struct ia_audit *a, const char *kind, enum ia_tri isolating);
 /** mb_fw_msi_route() - function @bdf's MSIs reach controller @controller per firmware. */
 void mb_fw_msi_route(struct ia_audit *a, const char *bdf, size_t controller);
 
+/**
+ * mb_fw_region() - a firmware 1:1 region (@kind "RMRR", "IVMD", "RMR") of [@base, @end] that Linux
+ * applies, naming the collected function @bdf; its index.
+ */
+size_t mb_fw_region(struct ia_audit *a, const char *kind, uint64_t base, uint64_t end, const char *bdf);
+
 /** mb_fw_table() - ACPI table @sig ("DMAR", "IVRS") was read. */
 void mb_fw_table(struct ia_audit *a, const char *sig);
 

@@ -272,6 +272,14 @@ static void test_direct_region_fires(void **state)
 	assert_true(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
 	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
 	mb_free(a);
+	/* no IOMMU yet: an RMRR naming a collected network function warns before deployment */
+	a = mb_new();
+	mb_dev(a, "0000:00:19.0", NULL);
+	mb_fw_region(a, "RMRR", 0x7c000000, 0x7c1fffff, "0000:00:19.0");
+	run(a);
+	const struct ia_finding *f = expect(a, "group.firmware-direct-region", "0000:00:19.0", IA_LEVEL_WARNING);
+	assert_string_equal(f->evidence, "DMAR RMRR [0x7c000000-0x7c1fffff]");
+	mb_free(a);
 }
 
 static void test_direct_region_quiet(void **state)
@@ -284,6 +292,14 @@ static void test_direct_region_quiet(void **state)
 	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
 	assert_false(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
 	assert_true(mb_group_excepted(a, 1, "relaxable-rmrr"));
+	mb_free(a);
+	/* no IOMMU yet: an RMRR of a USB controller is relaxable, nothing to warn about */
+	a = mb_new();
+	mb_dev(a, "0000:00:14.0", NULL)->class_code = 0x0c0330;
+	mb_fw_region(a, "RMRR", 0x7c000000, 0x7c1fffff, "0000:00:14.0");
+	run(a);
+	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	assert_false(mb_not_evaluated(a, "group.firmware-direct-region"));
 	mb_free(a);
 }
 
