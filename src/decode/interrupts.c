@@ -3,7 +3,6 @@
 #include "decode/interrupts.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 void ia_msi_chip_decode(const char *chip, struct ia_msi_chip *out)
@@ -41,9 +40,10 @@ int ia_irq_hwirq_decode(const char *s, uint64_t *out)
 	return 0;
 }
 
-void ia_x86_msi_hwirq_bdf(uint64_t hw, char *bdf, size_t cap)
+void ia_x86_msi_hwirq_bdf(uint64_t hw, char bdf[IA_BDF_BUFSZ])
 {
-	snprintf(bdf, cap, "%04llx:%02llx:%02llx.%llx", (unsigned long long)(hw >> 27) & 0xffff,
-		 (unsigned long long)(hw >> 19) & 0xff, (unsigned long long)(hw >> 14) & 0x1f,
-		 (unsigned long long)(hw >> 11) & 7);
+	struct ia_bdf b = { .domain = (uint32_t)(hw >> 27) & 0xffff, .bus = (uint8_t)(hw >> 19),
+			    .dev = (uint8_t)((hw >> 14) & 0x1f), .fn = (uint8_t)((hw >> 11) & 7) };
+
+	ia_bdf_format(b, bdf);
 }

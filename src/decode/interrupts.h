@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bdf.h"
+
 /** What an interrupt chip name (proc/interrupts chip column) says about PCI MSIs. */
 struct ia_msi_chip {
 	bool pci_msi;        /* a PCI device's MSI: "[IR-|ITS-|GICv2m-|MBI-]PCI-MSI[X][-<BDF>]", or the Arm
@@ -40,8 +42,8 @@ int ia_irq_hwirq_decode(const char *s, uint64_t *out);
  * ia_x86_msi_hwirq_bdf() - the PCI function an x86 MSI hwirq names before per-device MSI domains
  * (6.2): arch/x86/kernel/apic/msi.c pci_msi_domain_calc_hwirq() = domain << 27 | pci_dev_id << 11
  * | vector index.
- * @hwirq: the number; @bdf/@cap: receives "DDDD:BB:DD.F" (cap >= 13 for the whole text).
+ * @hwirq: the number; @bdf: receives "DDDD:BB:DD.F" (ia_bdf_format()).
  */
-void ia_x86_msi_hwirq_bdf(uint64_t hwirq, char *bdf, size_t cap);
+void ia_x86_msi_hwirq_bdf(uint64_t hwirq, char bdf[IA_BDF_BUFSZ]);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "core/array.h"
 #include "core/db.h"
 #include "core/ia_err.h"
 #include "decode/interrupts.h"
@@ -14,14 +15,8 @@
 /* Make room for one more element of @size in *@v; zero it. 0 or -ENOMEM. */
 static int kernel_grow(void **v, size_t n, size_t *cap, size_t size)
 {
-	if (n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		void *nv = nc > SIZE_MAX / size ? NULL : realloc(*v, nc * size);
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (ia_array_reserve(v, cap, n + 1, size))
+		return -ENOMEM;
 	memset((char *)*v + n * size, 0, size);
 	return 0;
 }
@@ -131,9 +126,9 @@ static int kernel_row_irq_arch(sqlite3_stmt *st, struct ia_kernel_facts *k, size
 			return -ENOMEM;
 	} else if (mc.rid_in_hwirq && x86_64) {
 		uint64_t hw;
-		char bdf[32];
+		char bdf[IA_BDF_BUFSZ];
 		if (ia_irq_hwirq_decode((const char *)sqlite3_column_text(st, 3), &hw) == 0) {
-			ia_x86_msi_hwirq_bdf(hw, bdf, sizeof(bdf));
+			ia_x86_msi_hwirq_bdf(hw, bdf);
 			if (!(c->msi_bdf = strdup(bdf)))
 				return -ENOMEM;
 		}

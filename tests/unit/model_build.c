@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bdf.h"
 #include "decode/interrupts.h"
 #include "decode/sysfs_attr.h"
 
@@ -62,17 +63,17 @@ void mb_free(struct ia_audit *a)
 
 struct ia_dev *mb_dev(struct ia_audit *a, const char *bdf, const char *parent)
 {
-	unsigned dom, bus, dev, fn;
+	struct ia_bdf b;
 
-	if (strlen(bdf) >= IA_BDF_MAX || sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+	if (strlen(bdf) >= IA_BDF_MAX || ia_bdf_parse(bdf, IA_BDF_CANONICAL, &b) < 0)
 		fail_msg("bad BDF %s", bdf);
 	a->devs = mb_grow(a->devs, &a->n_devs, sizeof(*a->devs));
 	struct ia_dev *d = &a->devs[a->n_devs - 1];
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
-	d->domain = dom;
-	d->bus = (uint8_t)bus;
-	d->dev = (uint8_t)dev;
-	d->fn = (uint8_t)fn;
+	d->domain = b.domain;
+	d->bus = b.bus;
+	d->dev = b.dev;
+	d->fn = b.fn;
 	d->has_ids = true;
 	d->vendor = 0xabcd;
 	d->device = 0x0001;

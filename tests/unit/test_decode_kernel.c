@@ -141,14 +141,16 @@ static void test_hwirq(void **state)
 static void test_x86_hwirq_bdf(void **state)
 {
 	(void)state;
-	char bdf[32];
+	char bdf[IA_BDF_BUFSZ];
 
-	ia_x86_msi_hwirq_bdf((uint64_t)3 << 19 | (uint64_t)(0x1f << 3 | 7) << 11 | 5, bdf, sizeof(bdf));
+	ia_x86_msi_hwirq_bdf((uint64_t)3 << 19 | (uint64_t)(0x1f << 3 | 7) << 11 | 5, bdf);
 	assert_string_equal(bdf, "0000:03:1f.7");
-	ia_x86_msi_hwirq_bdf((uint64_t)0x12 << 27 | (uint64_t)0xab << 19 | (uint64_t)(2 << 3) << 11, bdf, sizeof(bdf));
+	ia_x86_msi_hwirq_bdf((uint64_t)0x12 << 27 | (uint64_t)0xab << 19 | (uint64_t)(2 << 3) << 11, bdf);
 	assert_string_equal(bdf, "0012:ab:02.0");
-	ia_x86_msi_hwirq_bdf(0, bdf, sizeof(bdf));
+	ia_x86_msi_hwirq_bdf(0, bdf);
 	assert_string_equal(bdf, "0000:00:00.0");
+	ia_x86_msi_hwirq_bdf(UINT64_MAX, bdf); /* domain: 16 bits of the hwirq */
+	assert_string_equal(bdf, "ffff:ff:1f.7");
 }
 
 int main(void)
