@@ -9,6 +9,7 @@
 
 #include "core/array.h"
 #include "core/db.h"
+#include "core/facts.h"
 #include "core/ia_err.h"
 #include "decode/interrupts.h"
 
@@ -21,102 +22,119 @@ static int kernel_grow(void **v, size_t n, size_t *cap, size_t size)
 	return 0;
 }
 
-/* A text column copied, or NULL for SQL NULL; *@err = -ENOMEM when the copy fails. */
-static char *kernel_col(sqlite3_stmt *st, int col, int *err)
+/* A copy of @v (NULL stays NULL); *@err = -ENOMEM when the copy fails. */
+static char *kernel_dup(const char *v, int *err)
 {
-	char *s = ia_db_col_strdup(st, col);
+	char *s = v ? strdup(v) : NULL;
 
-	if (!s && sqlite3_column_type(st, col) != SQLITE_NULL)
+	if (v && !s)
 		*err = -ENOMEM;
 	return s;
 }
 
-/* Run @sql and hand each row to @row (which appends to @k); 0, -IA_E_SQLITE or @row's error. */
-static int kernel_scan(sqlite3 *db, const char *sql, struct ia_kernel_facts *k,
-		       int (*row)(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap))
+/* Read @columns of table @t (its description in core/facts.h) in the order @tail gives, and hand
+ * each row (a struct ia_fact_<t>) to @row, which appends to @k. 0, -IA_E_SQLITE, -ENOMEM or
+ * @row's error. */
+static int kernel_scan(sqlite3 *db, enum ia_fact_table_id t, const char *columns, const char *tail,
+		       void *row_buf, struct ia_kernel_facts *k,
+		       int (*row)(const void *r, struct ia_kernel_facts *k, size_t *cap))
+{
+	struct ia_fact_cursor c;
+	size_t cap = 0;
+	int rc, s;
+
+	if ((rc = ia_fact_select(db, t, columns, tail, &c)) < 0)
+		return rc == -EINVAL ? -IA_E_SQLITE : rc;
+	while ((s = ia_fact_next(&c, row_buf)) == 1 && (rc = row(row_buf, k, &cap)) == 0)
+		;
+	ia_fact_cursor_close(&c);
+	return rc ? rc : s < 0 ? s : 0;
+}
+
+static int kernel_row_param(const void *r, struct ia_kernel_facts *k, size_t *cap)
+{
+	const struct ia_fact_cmdline_param *f = r;
+	int err = 0;
+
+	if (kernel_grow((void **)&k->params, k->n_params, cap, sizeof(*k->params)))
+		return -ENOMEM;
+	struct ia_cmdline_param *p = &k->params[k->n_params++];
+	p->key = kernel_dup(f->key ? f->key : "", &err);
+	p->value = kernel_dup(f->value, &err);
+	return err;
+}
+
+static int kernel_row_kconfig(const void *r, struct ia_kernel_facts *k, size_t *cap)
+{
+	const struct ia_fact_kernel_config *f = r;
+	int err = 0;
+
+	if (kernel_grow((void **)&k->kconfig, k->n_kconfig, cap, sizeof(*k->kconfig)))
+		return -ENOMEM;
+	struct ia_kconfig_option *o = &k->kconfig[k->n_kconfig++];
+	o->option = kernel_dup(f->option ? f->option : "", &err);
+	o->value = kernel_dup(f->value ? f->value : "", &err);
+	return err;
+}
+
+static int kernel_row_mparam(const void *r, struct ia_kernel_facts *k, size_t *cap)
+{
+	const struct ia_fact_module_param *f = r;
+	int err = 0;
+
+	if (kernel_grow((void **)&k->mparams, k->n_mparams, cap, sizeof(*k->mparams)))
+		return -ENOMEM;
+	struct ia_module_param *m = &k->mparams[k->n_mparams++];
+	m->module = kernel_dup(f->module ? f->module : "", &err);
+	m->name = kernel_dup(f->name ? f->name : "", &err);
+	m->value = kernel_dup(f->value, &err);
+	return err;
+}
+
+static int kernel_row_sysfs_module(const void *r, struct ia_kernel_facts *k, size_t *cap)
+{
+	const struct ia_fact_sysfs_module *f = r;
+	int err = 0;
+
+	if (kernel_grow((void **)&k->sysfs_modules, k->n_sysfs_modules, cap, sizeof(*k->sysfs_modules)))
+		return -ENOMEM;
+	k->sysfs_modules[k->n_sysfs_modules++] = kernel_dup(f->name ? f->name : "", &err);
+	return err;
+}
+
+/* The numbers N of dev/vfio/noiommu-N: a derived value, not a column, so a query of its own. */
+static int kernel_vfio_noiommu(sqlite3 *db, struct ia_kernel_facts *k)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc = 0, s;
 
-	if (ia_db_prepare(db, sql, &st))
+	if (ia_db_prepare(db, "SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node WHERE name GLOB 'noiommu-[0-9]*'",
+			  &st))
 		return -IA_E_SQLITE;
-	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW)
-		rc = row(st, k, &cap);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = kernel_grow((void **)&k->vfio_noiommu, k->n_vfio_noiommu, &cap, sizeof(*k->vfio_noiommu))))
+			break;
+		k->vfio_noiommu[k->n_vfio_noiommu++] = sqlite3_column_int(st, 0);
+	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = -IA_E_SQLITE;
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int kernel_row_param(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
+static int kernel_row_irq_arch(const void *r, struct ia_kernel_facts *k, size_t *cap, bool x86_64)
 {
-	int err = 0;
-
-	if (kernel_grow((void **)&k->params, k->n_params, cap, sizeof(*k->params)))
-		return -ENOMEM;
-	struct ia_cmdline_param *p = &k->params[k->n_params++];
-	p->key = kernel_col(st, 0, &err);
-	p->value = kernel_col(st, 1, &err);
-	return err ? err : p->key ? 0 : -ENOMEM;
-}
-
-static int kernel_row_kconfig(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
-{
-	int err = 0;
-
-	if (kernel_grow((void **)&k->kconfig, k->n_kconfig, cap, sizeof(*k->kconfig)))
-		return -ENOMEM;
-	struct ia_kconfig_option *o = &k->kconfig[k->n_kconfig++];
-	o->option = kernel_col(st, 0, &err);
-	o->value = kernel_col(st, 1, &err);
-	return err ? err : o->option && o->value ? 0 : -ENOMEM;
-}
-
-static int kernel_row_mparam(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
-{
-	int err = 0;
-
-	if (kernel_grow((void **)&k->mparams, k->n_mparams, cap, sizeof(*k->mparams)))
-		return -ENOMEM;
-	struct ia_module_param *m = &k->mparams[k->n_mparams++];
-	m->module = kernel_col(st, 0, &err);
-	m->name = kernel_col(st, 1, &err);
-	m->value = kernel_col(st, 2, &err);
-	return err ? err : m->module && m->name ? 0 : -ENOMEM;
-}
-
-static int kernel_row_sysfs_module(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
-{
-	int err = 0;
-
-	if (kernel_grow((void **)&k->sysfs_modules, k->n_sysfs_modules, cap, sizeof(*k->sysfs_modules)))
-		return -ENOMEM;
-	char *s = kernel_col(st, 0, &err);
-	k->sysfs_modules[k->n_sysfs_modules++] = s;
-	return err ? err : s ? 0 : -ENOMEM;
-}
-
-static int kernel_row_noiommu(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
-{
-	if (kernel_grow((void **)&k->vfio_noiommu, k->n_vfio_noiommu, cap, sizeof(*k->vfio_noiommu)))
-		return -ENOMEM;
-	k->vfio_noiommu[k->n_vfio_noiommu++] = sqlite3_column_int(st, 0);
-	return 0;
-}
-
-
-static int kernel_row_irq_arch(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap, bool x86_64)
-{
+	const struct ia_fact_interrupt_chip *f = r;
 	int err = 0;
 	struct ia_msi_chip mc;
 
 	if (kernel_grow((void **)&k->irqs, k->n_irqs, cap, sizeof(*k->irqs)))
 		return -ENOMEM;
 	struct ia_irq_chip *c = &k->irqs[k->n_irqs++];
-	c->irq = kernel_col(st, 0, &err);
-	c->chip = kernel_col(st, 1, &err);
-	c->isolating_parent = kernel_col(st, 2, &err);
+	c->irq = kernel_dup(f->irq, &err);
+	c->chip = kernel_dup(f->chip, &err);
+	c->isolating_parent = kernel_dup(f->isolating_parent, &err);
 	if (err)
 		return err;
 	ia_msi_chip_decode(c->chip, &mc);
@@ -127,7 +145,7 @@ static int kernel_row_irq_arch(sqlite3_stmt *st, struct ia_kernel_facts *k, size
 	} else if (mc.rid_in_hwirq && x86_64) {
 		uint64_t hw;
 		char bdf[IA_BDF_BUFSZ];
-		if (ia_irq_hwirq_decode((const char *)sqlite3_column_text(st, 3), &hw) == 0) {
+		if (ia_irq_hwirq_decode(f->hwirq, &hw) == 0) {
 			ia_x86_msi_hwirq_bdf(hw, bdf);
 			if (!(c->msi_bdf = strdup(bdf)))
 				return -ENOMEM;
@@ -136,28 +154,29 @@ static int kernel_row_irq_arch(sqlite3_stmt *st, struct ia_kernel_facts *k, size
 	return 0;
 }
 
-static int kernel_row_irq_x86(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
+static int kernel_row_irq_x86(const void *r, struct ia_kernel_facts *k, size_t *cap)
 {
-	return kernel_row_irq_arch(st, k, cap, true);
+	return kernel_row_irq_arch(r, k, cap, true);
 }
 
-static int kernel_row_irq_other(sqlite3_stmt *st, struct ia_kernel_facts *k, size_t *cap)
+static int kernel_row_irq_other(const void *r, struct ia_kernel_facts *k, size_t *cap)
 {
-	return kernel_row_irq_arch(st, k, cap, false);
+	return kernel_row_irq_arch(r, k, cap, false);
 }
 
 static int kernel_config_source(sqlite3 *db, struct ia_kernel_facts *k)
 {
-	sqlite3_stmt *st;
-	int rc = 0, s;
+	struct ia_fact_cursor c;
+	struct ia_fact_host h = {0};
+	int rc = ia_fact_select(db, IA_FACT_host, "kernel_config_source", "WHERE id = 1", &c), s;
 
-	if (ia_db_prepare(db, "SELECT kernel_config_source FROM host WHERE id = 1", &st))
-		return -IA_E_SQLITE;
-	if ((s = sqlite3_step(st)) == SQLITE_ROW)
-		k->kconfig_source = kernel_col(st, 0, &rc);
-	else if (s != SQLITE_DONE)
-		rc = -IA_E_SQLITE;
-	sqlite3_finalize(st);
+	if (rc < 0)
+		return rc == -EINVAL ? -IA_E_SQLITE : rc;
+	if ((s = ia_fact_next(&c, &h)) == 1)
+		k->kconfig_source = kernel_dup(h.kernel_config_source, &rc);
+	else if (s < 0)
+		rc = s;
+	ia_fact_cursor_close(&c);
 	return rc;
 }
 
@@ -165,20 +184,24 @@ int ia_kernel_facts_load(sqlite3 *db, const char *arch, struct ia_kernel_facts *
 {
 	struct ia_kernel_facts *k = calloc(1, sizeof(*k));
 	bool x86_64 = arch && !strcmp(arch, "x86_64");
+	struct ia_fact_cmdline_param p;
+	struct ia_fact_kernel_config o;
+	struct ia_fact_module_param m;
+	struct ia_fact_sysfs_module sm;
+	struct ia_fact_interrupt_chip ic;
 	int rc;
 
 	if (!k)
 		return -ENOMEM;
 	if ((rc = kernel_config_source(db, k)) ||
-	    (rc = kernel_scan(db, "SELECT key, value FROM cmdline_param ORDER BY seq", k, kernel_row_param)) ||
-	    (rc = kernel_scan(db, "SELECT option, value FROM kernel_config ORDER BY option", k, kernel_row_kconfig)) ||
-	    (rc = kernel_scan(db, "SELECT module, name, value FROM module_param ORDER BY module, name", k,
+	    (rc = kernel_scan(db, IA_FACT_cmdline_param, "key, value", "ORDER BY seq", &p, k, kernel_row_param)) ||
+	    (rc = kernel_scan(db, IA_FACT_kernel_config, "option, value", "ORDER BY option", &o, k, kernel_row_kconfig)) ||
+	    (rc = kernel_scan(db, IA_FACT_module_param, "module, name, value", "ORDER BY module, name", &m, k,
 			      kernel_row_mparam)) ||
-	    (rc = kernel_scan(db, "SELECT name FROM sysfs_module ORDER BY name", k, kernel_row_sysfs_module)) ||
-	    (rc = kernel_scan(db, "SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node"
-				  " WHERE name GLOB 'noiommu-[0-9]*'", k, kernel_row_noiommu)) ||
+	    (rc = kernel_scan(db, IA_FACT_sysfs_module, "name", "ORDER BY name", &sm, k, kernel_row_sysfs_module)) ||
+	    (rc = kernel_vfio_noiommu(db, k)) ||
 	    /* in collection order (rowid), which decides the example a finding names */
-	    (rc = kernel_scan(db, "SELECT irq, chip, isolating_parent, hwirq FROM interrupt_chip ORDER BY rowid", k,
+	    (rc = kernel_scan(db, IA_FACT_interrupt_chip, "irq, chip, isolating_parent, hwirq", "ORDER BY rowid", &ic, k,
 			      x86_64 ? kernel_row_irq_x86 : kernel_row_irq_other))) {
 		ia_kernel_facts_free(k);
 		return rc;
