@@ -139,7 +139,9 @@ int cli_load_policy(const struct cli_opts *o)
 int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what)
 {
 	if (ia_audit_load(db, a) < 0 || ia_rules_run(a) < 0) {
-		fprintf(stderr, "%s: cannot evaluate the facts: %s\n", what, sqlite3_errmsg(db));
+		const char *msg = NULL;
+		ia_db_step_failed(&msg);
+		fprintf(stderr, "%s: cannot evaluate the facts: %s\n", what, msg ? msg : sqlite3_errmsg(db));
 		return -1;
 	}
 	if (cli_policy && ia_policy_apply(cli_policy, a, time(NULL)) < 0) {

@@ -241,6 +241,38 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 	return 0;
 }
 
+/* The first failed step of this thread since ia_db_step_reset(): its code and message. */
+static _Thread_local int db_step_err;
+static _Thread_local char db_step_msg[256];
+
+int ia_db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && !db_step_err) {
+		db_step_err = rc;
+		if (rc == SQLITE_INTERRUPT) /* only the progress handler interrupts: the budget ran out */
+			snprintf(db_step_msg, sizeof(db_step_msg), "a query of the database exceeded the work budget"
+				 " of %llu SQL instructions (a view that never ends?)", (unsigned long long)IA_DB_WORK_BUDGET);
+		else
+			snprintf(db_step_msg, sizeof(db_step_msg), "%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	}
+	return rc;
+}
+
+void ia_db_step_reset(void)
+{
+	db_step_err = 0;
+	db_step_msg[0] = '\0';
+}
+
+int ia_db_step_failed(const char **msg)
+{
+	if (msg)
+		*msg = db_step_err ? db_step_msg : NULL;
+	return db_step_err;
+}
+
 void ia_db_close(sqlite3 *db)
 {
 	sqlite3_close(db);

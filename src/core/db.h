@@ -83,6 +83,25 @@ int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int cod
  */
 int ia_db_check_references(sqlite3 *db, size_t *n);
 
+/**
+ * ia_db_step() - sqlite3_step(), remembering the first step of this thread that failed (anything
+ * but SQLITE_ROW and SQLITE_DONE: a corrupt file, an I/O error, SQLITE_INTERRUPT when the work
+ * budget ran out) until ia_db_step_reset(). A reader whose loop ends at the first non-ROW code
+ * would otherwise take the failure for the end of the rows and go on with part of them; the
+ * model's loader asks ia_db_step_failed() once at the end and fails closed.
+ * Return: what sqlite3_step() returned.
+ */
+int ia_db_step(sqlite3_stmt *st);
+
+/** ia_db_step_reset() - forget this thread's failed step. */
+void ia_db_step_reset(void);
+
+/**
+ * ia_db_step_failed() - the SQLite code of this thread's first failed ia_db_step() since the last
+ * reset (0: none) and, in *@msg when not NULL, its message (a per-thread copy; NULL when none).
+ */
+int ia_db_step_failed(const char **msg);
+
 /** ia_db_schema_sql() - the schema text (ia_fact_schema_sql()), for documentation and `iommu-audit schema`. */
 const char *ia_db_schema_sql(void);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The fact tables' descriptors (src/core/facts.h) and what they drive: CREATE TABLE, INSERT, SELECT, binding and reading rows.
+#include "core/db.h"
 #include "core/facts.h"
 
 #include <errno.h>
@@ -378,7 +379,7 @@ int ia_fact_select(sqlite3 *db, enum ia_fact_table_id id, const char *columns, c
 
 int ia_fact_next(struct ia_fact_cursor *c, void *row)
 {
-	int rc = sqlite3_step(c->st);
+	int rc = ia_db_step(c->st);
 
 	if (rc == SQLITE_DONE)
 		return 0;

@@ -164,7 +164,7 @@ static int audit_index_devs(struct ia_audit *a)
 /* Step @st; true on a row. A step that neither gives a row nor ends the scan sets *@err. */
 static bool audit_step(sqlite3_stmt *st, int *err)
 {
-	int rc = sqlite3_step(st);
+	int rc = ia_db_step(st);
 
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		*err = -IA_E_SQLITE;
@@ -178,7 +178,7 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 
 	if (ia_db_prepare(db, "SELECT root, live, tool_version FROM run WHERE id = 1", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		a->root = ia_db_col_strdup(st, 0);
 		a->live = sqlite3_column_int(st, 1);
 		a->tool_version = ia_db_col_strdup(st, 2);
@@ -187,7 +187,7 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
 			      " iommu_groups_dir, kernel_patch, tainted FROM host WHERE id = 1", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		a->kernel_release = ia_db_col_strdup(st, 0);
 		if (ia_db_col_int(st, 1, &v)) {
 			a->kernel_major = (int)v;
@@ -501,7 +501,7 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 			      " (SELECT count(*) FROM iommu_unit_device d WHERE d.unit = u.name), cap, ecap, efr"
 			      " FROM iommu_unit u ORDER BY name", &st))
 		return -IA_E_SQLITE;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (ia_db_step(st) == SQLITE_ROW) {
 		if (a->n_units == cap) {
 			size_t nc = cap ? cap * 2 : 8;
 			struct ia_unit *nv = realloc(a->units, nc * sizeof(*nv));
@@ -536,7 +536,7 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 	if (ia_db_prepare(db, "SELECT collector, subject, code, offset, message, hides"
 			      " FROM collection_error ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (ia_db_step(st) == SQLITE_ROW) {
 		const char *subject = (const char *)sqlite3_column_text(st, 1);
 		const char *msg = (const char *)sqlite3_column_text(st, 4);
 		const char *hides = (const char *)sqlite3_column_text(st, 5);
@@ -570,6 +570,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 
 	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
 	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
+	ia_db_step_reset();
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)) ||
@@ -578,6 +579,10 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 		return rc;
 	}
 	audit_scan_free(&sc, a->n_devs);
+	/* A query that failed part way (a corrupt file, the work budget of a hostile one) ended its
+	 * reader's loop as if the rows had ended: fail closed instead of auditing part of the facts. */
+	if (ia_db_step_failed(NULL))
+		return -IA_E_SQLITE;
 	return 0;
 }
 

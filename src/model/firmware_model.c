@@ -31,7 +31,7 @@ static int firmware_strings(sqlite3_stmt *st, int64_t key, char ***out, bool **f
 	size_t cap = 0;
 
 	sqlite3_bind_int64(st, 1, key);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (ia_db_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 4;
 			char **nv = realloc(*out, nc * sizeof(*nv));
@@ -68,7 +68,7 @@ static int firmware_tables(sqlite3 *db, struct ia_firmware *fw)
 	if (ia_db_prepare(db, "SELECT signature, source, revision, oem_id, checksum_ok, decode_status, length"
 			      " FROM acpi_table ORDER BY signature", &st))
 		return -IA_E_SQLITE;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
 		if ((rc = firmware_grow((void **)&fw->tables, &fw->n_tables, &cap, sizeof(*fw->tables))))
 			break;
 		struct ia_fw_table *t = &fw->tables[fw->n_tables++];
@@ -92,7 +92,7 @@ static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
 
 	if (ia_db_prepare(db, "SELECT haw, intr_remap, x2apic_opt_out, dma_ctrl_platform_opt_in FROM dmar_info", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		fw->has_dmar_info = true;
 		fw->dmar_address_bits = (unsigned)sqlite3_column_int(st, 0) + 1;
 		fw->intr_remap = sqlite3_column_int(st, 1);
@@ -102,7 +102,7 @@ static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
 	sqlite3_finalize(st);
 	if (ia_db_prepare(db, "SELECT ivinfo, efr_sup, dma_remap FROM ivrs_info", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		fw->has_ivrs_info = true;
 		fw->ivinfo = (uint32_t)sqlite3_column_int64(st, 0);
 		fw->ivinfo_efr_sup = sqlite3_column_int(st, 1);
@@ -111,7 +111,7 @@ static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
 	sqlite3_finalize(st);
 	if (ia_db_prepare(db, "SELECT decode_status FROM dt_blob", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		fw->has_dt = true;
 		fw->dt_status = sqlite3_column_int(st, 0);
 	}
@@ -124,7 +124,7 @@ static int firmware_info(sqlite3 *db, struct ia_firmware *fw)
 			      " EXISTS (SELECT 1 FROM fw_unit WHERE source = 'DT') OR"
 			      " EXISTS (SELECT 1 FROM dt_host_bridge WHERE has_iommu_map OR n_iommus > 0)", &st))
 		return -IA_E_SQLITE;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (ia_db_step(st) == SQLITE_ROW) {
 		fw->describes_dmar = sqlite3_column_int(st, 0);
 		fw->describes_ivrs = sqlite3_column_int(st, 1);
 		fw->describes_iort = sqlite3_column_int(st, 2);
@@ -156,7 +156,7 @@ static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int6
 		free(cap);
 		return -IA_E_SQLITE;
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = ia_db_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const int64_t *hit = fw->n_units ? bsearch(&id, ids, fw->n_units, sizeof(*ids), firmware_cmp_id) : NULL;
 		if (!hit)
@@ -199,7 +199,7 @@ static int firmware_units(sqlite3 *db, struct ia_firmware *fw)
 	if (ia_db_prepare(db, "SELECT id, source, kind, name, segment, base, include_pci_all, compatible,"
 			      " flags, dma_coherent FROM fw_unit ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
 		size_t old_cap = cap;
 		if ((rc = firmware_grow((void **)&fw->units, &fw->n_units, &cap, sizeof(*fw->units))))
 			break;
@@ -250,7 +250,7 @@ static int firmware_regions(sqlite3 *db, struct ia_firmware *fw)
 		sqlite3_finalize(st);
 		return -IA_E_SQLITE;
 	}
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
 		if ((rc = firmware_grow((void **)&fw->regions, &fw->n_regions, &cap, sizeof(*fw->regions))))
 			break;
 		struct ia_fw_region *g = &fw->regions[fw->n_regions++];
@@ -285,7 +285,7 @@ static int firmware_msi(sqlite3 *db, struct ia_firmware *fw)
 			      " (SELECT count(*) FROM pci_msi_route r WHERE r.controller_id = m.id)"
 			      " FROM msi_controller m ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
 		if ((rc = firmware_grow((void **)&fw->msi, &fw->n_msi, &cap, sizeof(*fw->msi))))
 			break;
 		struct ia_fw_msi *m = &fw->msi[fw->n_msi++];
@@ -315,7 +315,7 @@ static int firmware_msi_routes(sqlite3 *db, struct ia_firmware *fw)
 	if (ia_db_prepare(db, "SELECT r.bdf, (SELECT count(*) FROM msi_controller o WHERE o.id < c.id)"
 			      " FROM pci_msi_route r JOIN msi_controller c ON c.id = r.controller_id ORDER BY r.bdf", &st))
 		return -IA_E_SQLITE;
-	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+	while (rc == 0 && (s = ia_db_step(st)) == SQLITE_ROW) {
 		if ((rc = firmware_grow((void **)&fw->msi_routes, &fw->n_msi_routes, &cap, sizeof(*fw->msi_routes))))
 			break;
 		struct ia_fw_msi_route *r = &fw->msi_routes[fw->n_msi_routes++];
@@ -344,7 +344,7 @@ static int firmware_dmar_ats(sqlite3 *db, struct ia_firmware *fw)
 		sqlite3_finalize(st);
 		return -IA_E_SQLITE;
 	}
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
 		if ((rc = firmware_grow((void **)&fw->dmar_ats, &fw->n_dmar_ats, &cap, sizeof(*fw->dmar_ats))))
 			break;
 		struct ia_fw_dmar_ats *t = &fw->dmar_ats[fw->n_dmar_ats++];

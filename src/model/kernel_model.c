@@ -112,7 +112,7 @@ static int kernel_vfio_noiommu(sqlite3 *db, struct ia_kernel_facts *k)
 	if (ia_db_prepare(db, "SELECT CAST(substr(name, 9) AS INTEGER) FROM vfio_node WHERE name GLOB 'noiommu-[0-9]*'",
 			  &st))
 		return -IA_E_SQLITE;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = ia_db_step(st)) == SQLITE_ROW) {
 		if ((rc = kernel_grow((void **)&k->vfio_noiommu, k->n_vfio_noiommu, &cap, sizeof(*k->vfio_noiommu))))
 			break;
 		k->vfio_noiommu[k->n_vfio_noiommu++] = sqlite3_column_int(st, 0);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
@@ -35,7 +36,7 @@ static int run(const char *args, char **out)
 	char cmd[4096];
 	int status = -1;
 
-	snprintf(cmd, sizeof(cmd), "timeout 20 %s %s 2>&1 </dev/null", IA_BIN, args);
+	snprintf(cmd, sizeof(cmd), "timeout 120 %s %s 2>&1 </dev/null", IA_BIN, args);
 	*out = ia_run_capture(cmd, &status);
 	assert_non_null(*out);
 	return status;
@@ -270,6 +271,29 @@ static void test_report_outputs(void **state)
 	assert_true(S_ISCHR(sb.st_mode));
 }
 
+/* A fact database whose table is a view that never ends: the work budget stops it and the audit
+ * fails closed with exit 3; it read such a query's cut-off as the end of the rows and went on
+ * (exit 0, part of the facts) before the loader asked ia_db_step_failed(). */
+static void test_endless_view_fails_closed(void **state)
+{
+	char cmd[1024], *out;
+	sqlite3 *db;
+
+	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE " --db '%s'", ia_sp("f.db"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	assert_int_equal(sqlite3_open(ia_sp("f.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE cmdline_param; CREATE VIEW cmdline_param AS WITH RECURSIVE"
+				      " r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS seq, 'k' AS key,"
+				      " NULL AS value, 0 AS relevant FROM r WHERE x < 0", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(cmd, sizeof(cmd), "--from-db '%s' --fail-on never", ia_sp("f.db"));
+	int rc = run(cmd, &out);
+	if (rc != 3 || !strstr(out, "cannot evaluate the facts: a query of the database exceeded the work budget"))
+		fail_msg("exit %d, said:\n%s", rc, out);
+	free(out);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -281,6 +305,7 @@ int main(void)
 		T(test_write_failures),
 		T(test_snapshot_outputs),
 		T(test_report_outputs),
+		T(test_endless_view_fails_closed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
