@@ -7,20 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/db.h"
 #include "core/ia_err.h"
 
-/* Grow *@v (elements of @size) to hold one more; zero the new one. 0 or -ENOMEM. */
+/* Grow *@v (elements of @size) to hold one more, overflow-checked (ia_array_reserve()); zero the
+ * new one. 0 or -ENOMEM. */
 static int firmware_grow(void **v, size_t *n, size_t *cap, size_t size)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		void *nv = realloc(*v, nc * size);
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (ia_array_reserve(v, cap, *n + 1, size) < 0)
+		return -ENOMEM;
 	memset((char *)*v + *n * size, 0, size);
 	return 0;
 }
@@ -33,18 +29,18 @@ static int firmware_strings(sqlite3_stmt *st, int64_t key, char ***out, bool **f
 	sqlite3_bind_int64(st, 1, key);
 	while (ia_db_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			char **nv = realloc(*out, nc * sizeof(*nv));
+			size_t scap = cap, fcap = cap;
+			char **nv = ia_array_grow(*out, &scap, *n + 1, sizeof(*nv));
 			if (!nv)
 				goto oom;
 			*out = nv;
 			if (flags) {
-				bool *nf = realloc(*flags, nc * sizeof(*nf));
+				bool *nf = ia_array_grow(*flags, &fcap, *n + 1, sizeof(*nf));
 				if (!nf)
 					goto oom;
 				*flags = nf;
 			}
-			cap = nc;
+			cap = scap; /* both grew the same way from the same capacity */
 		}
 		if (!((*out)[*n] = ia_db_col_strdup(st, 0)))
 			goto oom;
