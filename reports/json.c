@@ -169,6 +169,7 @@ static int json_unit_devices(const struct ia_audit *a, struct json_named **by_na
 
 static void json_platform(struct jw *w, const struct ia_audit *a)
 {
+	const struct ia_result *r = w->user;
 	struct json_named *by_name;
 	size_t (*span)[2];
 
@@ -206,19 +207,19 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	json_fw_regions(w, a->firmware);
 	json_fw_msi(w, a->firmware);
 	jm_map(w, "interrupt_isolation");
-	jm_text(w, "state", a->irq_isolated == IA_YES ? "isolated" :
-			    a->irq_isolated == IA_NO ? "not_isolated" : "unknown");
-	jm_text(w, "reason", a->irq_reason ? a->irq_reason : "interrupt isolation could not be determined");
-	jm_tri(w, "unsafe_interrupts_allowed", a->unsafe_interrupts_allowed);
+	jm_text(w, "state", r->irq_isolated == IA_YES ? "isolated" :
+			    r->irq_isolated == IA_NO ? "not_isolated" : "unknown");
+	jm_text(w, "reason", r->irq_reason ? r->irq_reason : "interrupt isolation could not be determined");
+	jm_tri(w, "unsafe_interrupts_allowed", r->unsafe_interrupts_allowed);
 	jw_map_end(w);
 	jm_map(w, "noiommu");
-	jm_text(w, "state", a->noiommu_state ? a->noiommu_state : "unknown");
-	jm_text(w, "reason", a->noiommu_reason ? a->noiommu_reason : "no-IOMMU mode could not be evaluated");
-	jm_tri(w, "compiled", a->noiommu_compiled);
-	jm_tri(w, "enabled", a->noiommu_enabled);
+	jm_text(w, "state", r->noiommu_state ? r->noiommu_state : "unknown");
+	jm_text(w, "reason", r->noiommu_reason ? r->noiommu_reason : "no-IOMMU mode could not be evaluated");
+	jm_tri(w, "compiled", r->noiommu_compiled);
+	jm_tri(w, "enabled", r->noiommu_enabled);
 	jm_arr(w, "groups");
-	for (size_t i = 0; i < a->n_noiommu_groups; i++)
-		jw_int(w, a->noiommu_groups[i]);
+	for (size_t i = 0; i < r->n_noiommu_groups; i++)
+		jw_int(w, r->noiommu_groups[i]);
 	jw_arr_end(w);
 	jw_map_end(w); /* noiommu */
 	jw_map_end(w); /* platform */
@@ -259,8 +260,8 @@ static void json_device(struct jw *w, const struct ia_audit *a, size_t i)
 	jw_map_end(w);
 }
 
-/* groups[i].blockers and .exceptions: @what under the key @what_key. */
-static void json_notes(struct jw *w, const char *key, const char *what_key, const struct ia_note *n, size_t count)
+/* groups[i].blockers, .exceptions and .notes: @what under the key @what_key; a note says why it does not block. */
+static void json_notes(struct jw *w, const char *key, const char *what_key, const struct ia_contrib *n, size_t count)
 {
 	jm_arr(w, key);
 	for (size_t k = 0; k < count; k++) {
@@ -268,6 +269,8 @@ static void json_notes(struct jw *w, const char *key, const char *what_key, cons
 		jm_text(w, "bdf", n[k].bdf[0] ? n[k].bdf : NULL);
 		jm_text(w, what_key, n[k].what);
 		jm_text(w, "reason", n[k].reason);
+		if (n[k].kind == IA_CONTRIB_NOTE)
+			jm_text(w, "lifted", n[k].lifted);
 		jw_map_end(w);
 	}
 	jw_arr_end(w);
@@ -277,6 +280,7 @@ static void json_notes(struct jw *w, const char *key, const char *what_key, cons
 static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 {
 	const struct ia_group *g = &a->groups[i];
+	const struct ia_group_verdict *v = &((const struct ia_result *)w->user)->groups[i];
 
 	jw_map(w);
 	jm_int(w, "id", g->id);
@@ -285,18 +289,20 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 		jw_text(w, g->devices[k]);
 	jw_arr_end(w);
 	jm_text(w, "type", g->type);
-	jm_tri(w, "dma_ownership_viable", g->dma_ownership_viable);
-	jm_tri(w, "userspace_assignable", g->userspace_assignable);
-	json_notes(w, "blockers", "rule", g->blockers, g->n_blockers);
-	json_notes(w, "exceptions", "kind", g->exceptions, g->n_exceptions);
+	jm_tri(w, "dma_ownership_viable", v->dma_ownership_viable);
+	jm_tri(w, "userspace_assignable", v->userspace_assignable);
+	json_notes(w, "blockers", "rule", v->blockers, v->n_blockers);
+	json_notes(w, "exceptions", "kind", v->exceptions, v->n_exceptions);
+	if (v->n_notes) /* blockers a policy lifted (only with --policy) */
+		json_notes(w, "notes", "rule", v->notes, v->n_notes);
 	jm_arr(w, "sva");
-	for (size_t k = 0; k < g->n_sva; k++) {
+	for (size_t k = 0; k < v->n_sva; k++) {
 		jw_map(w);
-		jm_text(w, "bdf", g->sva[k].bdf);
-		jm_tri(w, "viable", g->sva[k].viable);
+		jm_text(w, "bdf", v->sva[k].bdf);
+		jm_tri(w, "viable", v->sva[k].viable);
 		jm_arr(w, "reasons");
-		for (size_t r = 0; r < g->sva[k].n_reasons; r++)
-			jw_text(w, g->sva[k].reasons[r]);
+		for (size_t r = 0; r < v->sva[k].n_reasons; r++)
+			jw_text(w, v->sva[k].reasons[r]);
 		jw_arr_end(w);
 		jw_map_end(w);
 	}
@@ -322,8 +328,9 @@ static void json_predicted(struct jw *w, const struct ia_audit *a, size_t i)
 /* findings[i] */
 static void json_finding(struct jw *w, const struct ia_audit *a, size_t i)
 {
-	const struct ia_finding *f = &a->findings[i];
+	const struct ia_finding *f = &((const struct ia_result *)w->user)->findings[i];
 
+	(void)a;
 	jw_map(w);
 	jm_text(w, "rule", f->rule);
 	jm_text(w, "level", ia_level_name(f->level));
@@ -351,12 +358,14 @@ static void jw_elements(struct jw *w, const char *key, const struct ia_audit *a,
 	jw_arr_end(w);
 }
 
-int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
+int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out)
 {
 	struct jw *w = jw_new(out);
 
+	(void)o;
 	if (!w)
 		return -ENOMEM;
+	w->user = r; /* the engine's result: findings, group and host verdicts */
 	jw_map(w);
 	jm_text(w, "schema", "iommu-audit/1");
 	jm_map(w, "tool");
@@ -368,14 +377,14 @@ int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	jw_elements(w, "devices", a, a->n_devs, json_device);
 	jw_elements(w, "groups", a, a->n_groups, json_group);
 	jw_elements(w, "predicted_groups", a, a->n_predicted, json_predicted);
-	jw_elements(w, "findings", a, a->n_findings, json_finding);
+	jw_elements(w, "findings", a, r->n_findings, json_finding);
 	jm_map(w, "summary");
-	jm_int(w, "error", (long long)ia_audit_count(a, IA_LEVEL_ERROR));
-	jm_int(w, "warning", (long long)ia_audit_count(a, IA_LEVEL_WARNING));
-	jm_int(w, "info", (long long)ia_audit_count(a, IA_LEVEL_INFO));
+	jm_int(w, "error", (long long)ia_result_count(r, IA_LEVEL_ERROR));
+	jm_int(w, "warning", (long long)ia_result_count(r, IA_LEVEL_WARNING));
+	jm_int(w, "info", (long long)ia_result_count(r, IA_LEVEL_INFO));
 	jm_int(w, "devices", (long long)a->n_devs);
 	jm_int(w, "groups", (long long)a->n_groups);
-	jm_text(w, "verdict", ia_report_verdict_fails(a, o ? o->fail_on : IA_FAIL_ON_ERROR) ? "fail" : "pass");
+	jm_text(w, "verdict", r->verdict.fails ? "fail" : "pass");
 	jw_map_end(w);
 	jw_map_end(w);
 	return jw_finish(w);

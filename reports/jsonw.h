@@ -28,6 +28,7 @@ struct jw {
 	size_t flushes;            /* times buf was written out */
 	bool just_opened;          /* the last generator call opened an array or object ... */
 	size_t open_len, open_flushes; /* ... leaving len and flushes so: see jw_close() */
+	const void *user;          /* the renderer's own context (NULL from jw_new()) */
 	char buf[1 << 16];
 };
 

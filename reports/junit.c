@@ -106,7 +106,7 @@ static int junit_cmp_subject(const char *x, const char *y)
 /* Findings sorted by rule, then subject, then their order in the audit (qsort_r with the audit). */
 static int junit_cmp(const void *x, const void *y, void *audit)
 {
-	const struct ia_audit *au = audit;
+	const struct ia_result *au = audit;
 	const struct ia_finding *a = &au->findings[*(const size_t *)x];
 	const struct ia_finding *b = &au->findings[*(const size_t *)y];
 	int c = strcmp(a->rule, b->rule);
@@ -136,7 +136,7 @@ static int junit_cmp_first(const void *x, const void *y)
 }
 
 /* The reason in a not_evaluated entry "ID: not evaluated: WHY" when it names @id, else NULL. */
-static const char *junit_skip_reason(const struct ia_audit *a, const char *id)
+static const char *junit_skip_reason(const struct ia_result *a, const char *id)
 {
 	size_t n = strlen(id);
 	static const char mid[] = ": not evaluated: ";
@@ -150,7 +150,7 @@ static const char *junit_skip_reason(const struct ia_audit *a, const char *id)
 }
 
 /* The testcases of suite @s: fill @s's counts (@write false) or write them (@write true). */
-static void junit_cases(struct junit_w *j, const struct ia_audit *a, const size_t *idx,
+static void junit_cases(struct junit_w *j, const struct ia_result *a, const size_t *idx,
 			struct junit_suite *s, enum ia_fail_on fail_on, bool write)
 {
 	if (!write)
@@ -227,7 +227,7 @@ static void junit_cases(struct junit_w *j, const struct ia_audit *a, const size_
 }
 
 /* Lower bound of @id in the sorted findings. */
-static size_t junit_lower(const struct ia_audit *a, const size_t *idx, size_t n, const char *id)
+static size_t junit_lower(const struct ia_result *a, const size_t *idx, size_t n, const char *id)
 {
 	size_t lo = 0, hi = n;
 
@@ -249,9 +249,9 @@ static bool junit_in_table(const char *id)
 	return false;
 }
 
-int ia_report_junit(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
+int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const struct ia_report_opts *o, FILE *out)
 {
-	enum ia_fail_on fail_on = o ? o->fail_on : IA_FAIL_ON_ERROR;
+	enum ia_fail_on fail_on = a->verdict.fail_on;
 	size_t *idx = malloc((a->n_findings + 1) * sizeof(*idx)), n = 0, ns = 0;
 	struct junit_suite *suites = calloc(ia_n_rules + a->n_findings + 1, sizeof(*suites));
 	struct junit_w j = { 0 };

@@ -47,14 +47,14 @@ static int nfd_label_n(FILE *out, const char *name, size_t v)
 }
 
 /* Whether userspace could own @d's group: no group means no IOMMU translates it (not assignable). */
-static enum ia_tri nfd_dev_assignable(const struct ia_audit *a, const struct ia_dev *d)
+static enum ia_tri nfd_dev_assignable(const struct ia_audit *a, const struct ia_result *r, const struct ia_dev *d)
 {
 	const struct ia_group *g;
 
 	if (!d->has_group)
 		return IA_NO;
 	g = ia_audit_find_group(a, d->group);
-	return g ? g->userspace_assignable : IA_UNKNOWN;
+	return g && (size_t)(g - a->groups) < r->n_groups ? r->groups[g - a->groups].userspace_assignable : IA_UNKNOWN;
 }
 
 static int nfd_cmp_ids(const void *x, const void *y, void *audit)
@@ -66,22 +66,22 @@ static int nfd_cmp_ids(const void *x, const void *y, void *audit)
 	return (u > v) - (u < v);
 }
 
-int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out)
+int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out)
 {
-	enum ia_fail_on fail_on = o ? o->fail_on : IA_FAIL_ON_ERROR;
 	size_t *idx = malloc((a->n_devs + 1) * sizeof(*idx)), n = 0, assignable = 0;
-	const char *noiommu = a->noiommu_state && nfd_label_ok(a->noiommu_state, false) ? a->noiommu_state : "unknown";
+	const char *noiommu = r->noiommu_state && nfd_label_ok(r->noiommu_state, false) ? r->noiommu_state : "unknown";
 	int rc = 0;
 
 	if (!idx)
 		return -ENOMEM;
 	fprintf(out, "# iommu-audit %s: node-feature-discovery local feature file (features.d)\n", IA_VERSION);
-	for (size_t i = 0; i < a->n_groups; i++)
-		assignable += a->groups[i].userspace_assignable == IA_YES;
+	(void)o;
+	for (size_t i = 0; i < r->n_groups; i++)
+		assignable += r->groups[i].userspace_assignable == IA_YES;
 	rc = nfd_label(out, "iommu-active", ia_audit_iommu_active(a) ? "true" : "false");
 	if (!rc)
-		rc = nfd_label(out, "interrupt-isolation", a->irq_isolated == IA_YES ? "isolated" :
-			       a->irq_isolated == IA_NO ? "not_isolated" : "unknown");
+		rc = nfd_label(out, "interrupt-isolation", r->irq_isolated == IA_YES ? "isolated" :
+			       r->irq_isolated == IA_NO ? "not_isolated" : "unknown");
 	if (!rc)
 		rc = nfd_label(out, "noiommu", noiommu);
 	if (!rc)
@@ -89,7 +89,7 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE
 	if (!rc)
 		rc = nfd_label_n(out, "assignable-groups", assignable);
 	if (!rc)
-		rc = nfd_label(out, "verdict", ia_report_verdict_fails(a, fail_on) ? "fail" : "pass");
+		rc = nfd_label(out, "verdict", r->verdict.fails ? "fail" : "pass");
 
 	/* Per vendor:device, over the functions vfio-pci could bind (vfio_pci_probe() takes header type 0 only). */
 	for (size_t i = 0; i < a->n_devs; i++)
@@ -101,7 +101,7 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE
 		bool any_no = false, any_unknown = false;
 		size_t e = k;
 		for (; e < n && a->devs[idx[e]].vendor == d->vendor && a->devs[idx[e]].device == d->device; e++) {
-			enum ia_tri t = nfd_dev_assignable(a, &a->devs[idx[e]]);
+			enum ia_tri t = nfd_dev_assignable(a, r, &a->devs[idx[e]]);
 			any_no |= t == IA_NO;
 			any_unknown |= t == IA_UNKNOWN;
 		}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Renderers of an audit: text for people, JSON for fleets, JUnit for CI, NFD labels, the rules page. They decide nothing. */
+/* Renderers of an audit's facts and its engine result: text for people, JSON for fleets, JUnit for CI, NFD labels,
+ * the rules page. They decide nothing: every verdict is read from struct ia_result. */
 #ifndef IA_REPORT_H
 #define IA_REPORT_H
 
@@ -7,33 +8,16 @@
 #include <stdio.h>
 
 #include "model/audit.h"
-
-/** The --fail-on threshold of ../shared/docs/contract.md: findings at or above it fail the audit. */
-enum ia_fail_on { IA_FAIL_ON_ERROR, IA_FAIL_ON_WARNING, IA_FAIL_ON_NEVER };
+#include "rules/result.h"
 
 /** Options shared by the renderers. */
 struct ia_report_opts {
 	bool names;          /* look up vendor/device names in pci.ids (text report) */
 	const char *pci_ids; /* pci.ids path, or NULL for libpci's default */
 	bool color;          /* ANSI colour (only on a terminal, never with NO_COLOR) */
-	enum ia_fail_on fail_on; /* which findings fail (text verdict, JUnit <failure>) */
+	/* no --fail-on here: the threshold, the host verdict and which findings fail are the result's
+	 * (struct ia_result.verdict, ia_result_decide()) */
 };
-
-/**
- * ia_finding_fails() - whether @f makes the audit fail under @fail_on: its level is at or above
- * the threshold and no policy waived it. This is the test the exit status 1 rests on.
- */
-bool ia_finding_fails(const struct ia_finding *f, enum ia_fail_on fail_on);
-
-/** ia_report_failing() - how many findings of @a fail under @fail_on (0 means exit status 0). */
-size_t ia_report_failing(const struct ia_audit *a, enum ia_fail_on fail_on);
-
-/**
- * ia_report_verdict_fails() - the host verdict of JSON summary.verdict and the NFD verdict label:
- * true when a finding that is not waived reaches @fail_on, where IA_FAIL_ON_NEVER (which only keeps
- * the exit status 0, e.g. for fleet collection) judges at the default level, error.
- */
-bool ia_report_verdict_fails(const struct ia_audit *a, enum ia_fail_on fail_on);
 
 /** ia_report_rule_advice() - the advice of rule @id in the rule table (ia_rules[]), or NULL if no rule has that id. */
 const char *ia_report_rule_advice(const char *id);
@@ -50,25 +34,26 @@ FILE *ia_report_safe_open(FILE *out);
 int ia_report_safe_close(FILE *f, FILE *out);
 
 /**
- * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1"; summary.verdict per
- * ia_report_verdict_fails() with @o's fail_on, error when @o is NULL; ../shared/docs/contract.md,
+ * ia_report_json() - write the contract's JSON report (schema "iommu-audit/1"; summary.verdict is
+ * @r->verdict.fails; ../shared/docs/contract.md,
  * reports/report.schema.json) to @out, streamed by yajl's generator (yajl_gen, pretty-printed with
  * 2-space indentation) through a 64 KiB buffer, so memory does not grow with the host. Host text
  * (driver names, paths, findings that quote them) is sanitized by jw_text() (reports/jsonw.h): each byte
  * that starts no valid UTF-8 sequence becomes U+FFFD.
- * @a: the evaluated audit; @o: options, or NULL; @out: an open stream.
+ * @a: the audit's facts; @r: its result (ia_rules_run()); @o: options, or NULL; @out: an open stream.
  * Return: 0; -ENOMEM; -EIO when writing failed (errno is then the failed write's, e.g. ENOSPC) or
  * when yajl refused a call. On failure part of the report may already have been written.
  */
-int ia_report_json(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 
 /**
- * ia_report_text() - the report for people, read top-down: the overall verdict and what fails it
- * (each with its fix), then every group with its verdict first and its blockers with the fix,
- * then platform details and the remaining findings. ANSI colour only when @o->color.
+ * ia_report_text() - the report for people, read top-down: the host verdict (@r->verdict) and what
+ * fails it (each with its fix), then every group with its verdict first and its blockers with the
+ * fix (the advice of the finding each blocker links, else its rule's), then platform details and
+ * the remaining findings. ANSI colour only when @o->color.
  * Return: 0 or -EIO.
  */
-int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 
 /** ia_report_groups() - `iommu-audit groups`: the kernel's groups (or the predicted ones), one line per device. 0 or -EIO. */
 int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *out);
@@ -78,14 +63,14 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, b
  * <testsuites> holding one <testsuite> per rule id (the rule table's order, then other finding
  * rule ids such as "collect.unreadable" in order of appearance) and one <testcase> per rule and
  * subject. A testcase fails (<failure type=LEVEL>) when a finding of it fails under
- * @o->fail_on (ia_finding_fails()); findings below the threshold and waived findings pass with
+ * @r->verdict.fail_on (ia_finding_fails()); findings below the threshold and waived findings pass with
  * the message (and the waiver) in <system-out>; a rule evaluated with nothing found passes as
  * subject "host"; a rule not evaluated (a->not_evaluated) is <skipped message="why">.
  * Strings are escaped by libxml2's xmlwriter; characters XML 1.0 forbids (C0 controls other than
  * tab/CR/LF, U+FFFE/U+FFFF, malformed UTF-8) become U+FFFD.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
-int ia_report_junit(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 
 /**
  * ia_report_nfd() - a node-feature-discovery local-source feature file (features.d), one
@@ -93,13 +78,13 @@ int ia_report_junit(const struct ia_audit *a, const struct ia_report_opts *o, FI
  * (at most 63 characters of [A-Za-z0-9._-], alphanumeric at both ends):
  *   iommu-active=true|false, interrupt-isolation=isolated|not_isolated|unknown,
  *   noiommu=available|enabled|unavailable|unknown, groups=N, assignable-groups=N,
- *   verdict=pass|fail (under @o->fail_on), and per PCI vendor:device of the functions vfio-pci
+ *   verdict=pass|fail (@r->verdict.fails), and per PCI vendor:device of the functions vfio-pci
  *   could bind (header type 0, as vfio_pci_probe() requires) assignable-VVVV-DDDD=true when every
  *   such function is in a group whose userspace_assignable is true, false when one is known not
  *   to be (or is in no group), unknown otherwise.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
-int ia_report_nfd(const struct ia_audit *a, const struct ia_report_opts *o, FILE *out);
+int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 
 /**
  * ia_report_rules_man() - the iommu-audit-rules(7) manual page in roff, generated from the rule

@@ -322,50 +322,11 @@ static const char *text_level_sgr(enum ia_level l)
 	return l == IA_LEVEL_ERROR ? TEXT_RED : l == IA_LEVEL_WARNING ? TEXT_YELLOW : "";
 }
 
-/* Findings indexed by (rule, subject) so a group's blocker finds its finding's advice in O(log n). */
-static int text_cmp_finding(const void *x, const void *y, void *audit)
+/* The fix for a group blocker: the advice of the finding it links, else the rule's own advice. */
+static const char *text_blocker_fix(const struct ia_result *r, const struct ia_contrib *b)
 {
-	const struct ia_audit *a = audit;
-	const struct ia_finding *p = &a->findings[*(const size_t *)x], *q = &a->findings[*(const size_t *)y];
-	int c = strcmp(p->rule, q->rule);
-
-	return c ? c : strcmp(p->subject, q->subject);
-}
-
-/* The first finding of @rule about @subject in the sorted index, or NULL. */
-static const struct ia_finding *text_find(const struct ia_audit *a, const size_t *idx, size_t n,
-					  const char *rule, const char *subject)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ia_finding *f = &a->findings[idx[mid]];
-		int c = strcmp(f->rule, rule);
-		if (!c)
-			c = strcmp(f->subject, subject);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < n && !strcmp(a->findings[idx[lo]].rule, rule) && !strcmp(a->findings[idx[lo]].subject, subject))
-		return &a->findings[idx[lo]];
-	return NULL;
-}
-
-/* The fix for a group blocker: the advice of the finding behind it, else the rule's own advice. */
-static const char *text_blocker_fix(const struct ia_audit *a, const size_t *idx, size_t n,
-				    const struct ia_group *g, const struct ia_note *b)
-{
-	char subject[32];
-	const struct ia_finding *f;
-
-	snprintf(subject, sizeof(subject), "group %d", g->id);
-	if ((f = text_find(a, idx, n, b->what, subject)) && f->advice)
-		return f->advice;
-	if (b->bdf[0] && (f = text_find(a, idx, n, b->what, b->bdf)) && f->advice)
-		return f->advice;
+	if (b->finding != IA_NO_FINDING && b->finding < r->n_findings && r->findings[b->finding].advice)
+		return r->findings[b->finding].advice;
 	return ia_report_rule_advice(b->what);
 }
 
@@ -394,25 +355,20 @@ static const char *text_fail_on_name(enum ia_fail_on f)
 	return f == IA_FAIL_ON_WARNING ? "warning" : f == IA_FAIL_ON_NEVER ? "never" : "error";
 }
 
-int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FILE *raw)
+int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
 	struct text_names n;
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .raw = raw };
-	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, nidx = 0;
+	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0;
 	bool active = ia_audit_iommu_active(a);
-	enum ia_fail_on fail_on = o ? o->fail_on : IA_FAIL_ON_ERROR;
-	size_t failing = ia_report_failing(a, fail_on);
-	size_t *idx = malloc((a->n_findings + 1) * sizeof(*idx));
-	FILE *out = idx ? text_filter_open(&tf, raw) : NULL;
+	const struct ia_verdict *v = &r->verdict;
+	enum ia_fail_on fail_on = v->fail_on;
+	size_t failing = v->n_failing;
+	FILE *out = text_filter_open(&tf, raw);
 
-	if (!out) {
-		free(idx);
+	if (!out)
 		return -ENOMEM;
-	}
-	for (size_t i = 0; i < a->n_findings; i++)
-		idx[nidx++] = i;
-	qsort_r(idx, nidx, sizeof(*idx), text_cmp_finding, (void *)a);
 	text_names_init(&n, o);
 
 	/* Where, then the verdict: the one line a person must read. */
@@ -422,10 +378,10 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 		a->kernel_release ? a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown",
 		active ? "yes" : "no", a->n_units, a->n_units == 1 ? "" : "s", a->n_groups,
 		a->n_groups == 1 ? "" : "s", a->n_devs, a->n_devs == 1 ? "" : "s");
-	for (size_t i = 0; i < a->n_groups; i++) {
-		yes += a->groups[i].userspace_assignable == IA_YES;
-		no += a->groups[i].userspace_assignable == IA_NO;
-		unknown += a->groups[i].userspace_assignable == IA_UNKNOWN;
+	for (size_t i = 0; i < r->n_groups; i++) {
+		yes += r->groups[i].userspace_assignable == IA_YES;
+		no += r->groups[i].userspace_assignable == IA_NO;
+		unknown += r->groups[i].userspace_assignable == IA_UNKNOWN;
 	}
 	fputc('\n', out);
 	text_on(&col, failing ? TEXT_RED : TEXT_GREEN);
@@ -446,46 +402,51 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups; only the unsafe no-IOMMU mode would remain).\n");
-	fprintf(out, "  Interrupt isolation: %s%s%s\n", a->irq_isolated == IA_YES ? "isolated" :
-		a->irq_isolated == IA_NO ? "NOT isolated" : "unknown", a->irq_reason ? ": " : "",
-		a->irq_reason ? a->irq_reason : "");
-	if (a->noiommu_state)
-		fprintf(out, "  VFIO no-IOMMU mode: %s%s%s\n", a->noiommu_state, a->noiommu_reason ? ": " : "",
-			a->noiommu_reason ? a->noiommu_reason : "");
+	fprintf(out, "  Interrupt isolation: %s%s%s\n", r->irq_isolated == IA_YES ? "isolated" :
+		r->irq_isolated == IA_NO ? "NOT isolated" : "unknown", r->irq_reason ? ": " : "",
+		r->irq_reason ? r->irq_reason : "");
+	if (r->noiommu_state)
+		fprintf(out, "  VFIO no-IOMMU mode: %s%s%s\n", r->noiommu_state, r->noiommu_reason ? ": " : "",
+			r->noiommu_reason ? r->noiommu_reason : "");
 
 	/* What fails the audit, each with its fix: the work list. */
 	if (failing) {
 		fprintf(out, "\nFix these first (they fail the audit)\n");
-		for (size_t i = 0; i < a->n_findings; i++)
-			if (ia_finding_fails(&a->findings[i], fail_on))
-				text_finding(out, &col, &a->findings[i]);
+		for (size_t i = 0; i < r->n_findings; i++)
+			if (ia_finding_fails(&r->findings[i], fail_on))
+				text_finding(out, &col, &r->findings[i]);
 	}
 
 	/* Each group: verdict first, then what blocks it and the fix, then notes, then its devices. */
 	for (size_t i = 0; i < a->n_groups; i++) {
 		const struct ia_group *g = &a->groups[i];
+		const struct ia_group_verdict *gv = &r->groups[i];
 		fprintf(out, "\nIOMMU group %d: ", g->id);
-		const char *sgr = g->userspace_assignable == IA_YES ? TEXT_GREEN :
-				  g->userspace_assignable == IA_NO ? TEXT_RED : TEXT_YELLOW;
+		const char *sgr = gv->userspace_assignable == IA_YES ? TEXT_GREEN :
+				  gv->userspace_assignable == IA_NO ? TEXT_RED : TEXT_YELLOW;
 		text_on(&col, sgr);
-		fputs(g->userspace_assignable == IA_YES ? "assignable to userspace" :
-		      g->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
+		fputs(gv->userspace_assignable == IA_YES ? "assignable to userspace" :
+		      gv->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
 		      "assignability unknown (inputs unreadable)", out);
 		text_off(&col, sgr);
 		fprintf(out, " (%s, %zu device%s; VFIO ownership %s)\n", g->type ? g->type : "type unknown",
 			g->n_devices, g->n_devices == 1 ? "" : "s",
-			g->dma_ownership_viable == IA_YES ? "viable" : g->dma_ownership_viable == IA_NO ?
+			gv->dma_ownership_viable == IA_YES ? "viable" : gv->dma_ownership_viable == IA_NO ?
 			"not viable now" : "unknown");
-		for (size_t b = 0; b < g->n_blockers; b++) {
-			const char *fix = text_blocker_fix(a, idx, nidx, g, &g->blockers[b]);
-			fprintf(out, "    blocker%s%s [%s]: %s\n", g->blockers[b].bdf[0] ? " " : "",
-				g->blockers[b].bdf, g->blockers[b].what, g->blockers[b].reason);
+		for (size_t b = 0; b < gv->n_blockers; b++) {
+			const struct ia_contrib *c = &gv->blockers[b];
+			const char *fix = text_blocker_fix(r, c);
+			fprintf(out, "    blocker%s%s [%s]: %s\n", c->bdf[0] ? " " : "", c->bdf, c->what, c->reason);
 			if (fix)
 				fprintf(out, "        fix: %s\n", fix);
 		}
-		for (size_t e = 0; e < g->n_exceptions; e++)
-			fprintf(out, "    note%s%s (%s): %s\n", g->exceptions[e].bdf[0] ? " " : "",
-				g->exceptions[e].bdf, g->exceptions[e].what, g->exceptions[e].reason);
+		for (size_t e = 0; e < gv->n_exceptions; e++)
+			fprintf(out, "    note%s%s (%s): %s\n", gv->exceptions[e].bdf[0] ? " " : "",
+				gv->exceptions[e].bdf, gv->exceptions[e].what, gv->exceptions[e].reason);
+		for (size_t e = 0; e < gv->n_notes; e++)
+			fprintf(out, "    note%s%s [%s] (not blocking: %s): %s\n", gv->notes[e].bdf[0] ? " " : "",
+				gv->notes[e].bdf, gv->notes[e].what, gv->notes[e].lifted ? gv->notes[e].lifted : "lifted",
+				gv->notes[e].reason);
 		if (g->n_direct)
 			fprintf(out, "    reserved regions: %zu direct (firmware 1:1)\n", g->n_direct);
 		for (size_t k = 0; k < g->n_devices; k++) {
@@ -508,21 +469,20 @@ int ia_report_text(const struct ia_audit *a, const struct ia_report_opts *o, FIL
 	}
 
 	/* Everything else the rules said (below the threshold, or waived), then the platform details. */
-	if (a->n_findings > failing) {
+	if (r->n_findings > failing) {
 		fprintf(out, "\nOther findings (%zu error, %zu warning, %zu info not waived; %zu waived)\n",
-			ia_audit_count(a, IA_LEVEL_ERROR), ia_audit_count(a, IA_LEVEL_WARNING),
-			ia_audit_count(a, IA_LEVEL_INFO), a->n_findings - ia_audit_count(a, IA_LEVEL_ERROR) -
-			ia_audit_count(a, IA_LEVEL_WARNING) - ia_audit_count(a, IA_LEVEL_INFO));
-		for (size_t i = 0; i < a->n_findings; i++)
-			if (!ia_finding_fails(&a->findings[i], fail_on))
-				text_finding(out, &col, &a->findings[i]);
+			ia_result_count(r, IA_LEVEL_ERROR), ia_result_count(r, IA_LEVEL_WARNING),
+			ia_result_count(r, IA_LEVEL_INFO), r->n_findings - ia_result_count(r, IA_LEVEL_ERROR) -
+			ia_result_count(r, IA_LEVEL_WARNING) - ia_result_count(r, IA_LEVEL_INFO));
+		for (size_t i = 0; i < r->n_findings; i++)
+			if (!ia_finding_fails(&r->findings[i], fail_on))
+				text_finding(out, &col, &r->findings[i]);
 	}
 	text_platform(a->firmware, out);
 	for (size_t i = 0; i < a->n_units; i++)
 		fprintf(out, "  kernel IOMMU unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
 			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");
 	text_names_free(&n);
-	free(idx);
 	return text_filter_end(out, raw);
 }
 

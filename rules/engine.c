@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The rule engine: build the group model from the audit's facts once, then evaluate every rule in order.
+// The rule engine: build the group model from the audit's facts once, evaluate every rule in declared
+// order into one engine-owned result, apply the policy, compose the group and host verdicts once.
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,7 +12,155 @@
 #include "decode/cmdline.h"
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
+#include "rules/policy.h"
 #include "rules/rules.h"
+
+/* ---- the result ---------------------------------------------------------------------------- */
+
+const char *ia_level_name(enum ia_level l)
+{
+	return l == IA_LEVEL_ERROR ? "error" : l == IA_LEVEL_WARNING ? "warning" : "info";
+}
+
+int ia_result_add_finding(struct ia_result *r, const char *rule, enum ia_level level, const char *subject,
+			  const char *message, const char *advice, const char *evidence)
+{
+	struct ia_finding *f;
+
+	if (r->n_findings == r->cap_findings) {
+		size_t nc = r->cap_findings ? r->cap_findings * 2 : 32;
+		struct ia_finding *nv = realloc(r->findings, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		r->findings = nv;
+		r->cap_findings = nc;
+	}
+	f = &r->findings[r->n_findings];
+	memset(f, 0, sizeof(*f));
+	f->rule = strdup(rule);
+	f->level = level;
+	f->subject = strdup(subject ? subject : "host");
+	f->message = strdup(message);
+	f->advice = advice ? strdup(advice) : NULL;
+	f->evidence = evidence ? strdup(evidence) : NULL;
+	if (!f->rule || !f->subject || !f->message || (advice && !f->advice) || (evidence && !f->evidence)) {
+		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
+		return -ENOMEM;
+	}
+	r->n_findings++;
+	return 0;
+}
+
+int ia_contrib_add(struct ia_contrib **list, size_t *n, enum ia_contrib_kind kind, const struct ia_rule *rule,
+		   const char *bdf, const char *what, const char *reason, size_t finding)
+{
+	struct ia_contrib *nv = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!nv)
+		return -ENOMEM;
+	*list = nv;
+	struct ia_contrib *c = &nv[*n];
+	*c = (struct ia_contrib){ .kind = kind, .rule = rule, .finding = finding };
+	c->bdf = strdup(bdf ? bdf : "");
+	c->what = strdup(what);
+	c->reason = strdup(reason);
+	if (!c->bdf || !c->what || !c->reason) {
+		free(c->bdf); free(c->what); free(c->reason);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+static void engine_contribs_free(struct ia_contrib *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].bdf); free(v[i].what); free(v[i].reason);
+	}
+	free(v);
+}
+
+void ia_result_free(struct ia_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		struct ia_finding *f = &r->findings[i];
+		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
+		free(f->waiver_reason); free(f->waiver_expires);
+	}
+	free(r->findings);
+	for (size_t i = 0; i < r->n_groups; i++) {
+		struct ia_group_verdict *g = &r->groups[i];
+		engine_contribs_free(g->pending, g->n_pending);
+		engine_contribs_free(g->blockers, g->n_blockers);
+		engine_contribs_free(g->exceptions, g->n_exceptions);
+		engine_contribs_free(g->notes, g->n_notes);
+		for (size_t k = 0; k < g->n_sva; k++) {
+			for (size_t q = 0; q < g->sva[k].n_reasons; q++)
+				free(g->sva[k].reasons[q]);
+			free(g->sva[k].reasons); free(g->sva[k].bdf);
+		}
+		free(g->sva);
+	}
+	free(r->groups);
+	free(r->irq_reason);
+	free(r->noiommu_reason);
+	free(r->noiommu_groups);
+	for (size_t i = 0; i < r->n_not_evaluated; i++)
+		free(r->not_evaluated[i]);
+	free(r->not_evaluated);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t ia_result_count(const struct ia_result *r, enum ia_level level)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += r->findings[i].level == level && !r->findings[i].waived;
+	return n;
+}
+
+bool ia_finding_fails(const struct ia_finding *f, enum ia_fail_on fail_on)
+{
+	if (f->waived || fail_on == IA_FAIL_ON_NEVER)
+		return false;
+	return f->level == IA_LEVEL_ERROR || (fail_on == IA_FAIL_ON_WARNING && f->level == IA_LEVEL_WARNING);
+}
+
+void ia_result_decide(struct ia_result *r, enum ia_fail_on fail_on)
+{
+	struct ia_verdict *v = &r->verdict;
+	enum ia_fail_on judge = fail_on == IA_FAIL_ON_NEVER ? IA_FAIL_ON_ERROR : fail_on;
+	size_t at_threshold = 0;
+
+	v->fail_on = fail_on;
+	v->threshold = judge == IA_FAIL_ON_WARNING ? IA_LEVEL_WARNING : IA_LEVEL_ERROR;
+	v->n_failing = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		at_threshold += ia_finding_fails(&r->findings[i], judge);
+		v->n_failing += ia_finding_fails(&r->findings[i], fail_on);
+	}
+	v->fails = at_threshold > 0;
+	v->exit_status = v->n_failing ? 1 : 0;
+}
+
+/* An "ID: not evaluated: WHY" entry; 0 or -ENOMEM. */
+static int engine_not_evaluated(struct ia_result *r, const char *msg)
+{
+	char **nv = realloc(r->not_evaluated, (r->n_not_evaluated + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	r->not_evaluated = nv;
+	if (!(nv[r->n_not_evaluated] = strdup(msg)))
+		return -ENOMEM;
+	r->n_not_evaluated++;
+	return 0;
+}
+
+/* ---- what rules call ------------------------------------------------------------------------ */
 
 int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level level,
 		    const char *subject, const char *advice, const char *evidence, const char *fmt, ...)
@@ -22,7 +171,33 @@ int ia_rule_finding(struct ia_eval *ev, const struct ia_rule *r, enum ia_level l
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ia_audit_add_finding(ev->a, r->id, level, subject, msg, advice ? advice : r->advice, evidence);
+	return ia_result_add_finding(ev->res, r->id, level, subject, msg, advice ? advice : r->advice, evidence);
+}
+
+int ia_rule_block(struct ia_eval *ev, const struct ia_rule *r, size_t group, const char *bdf, const char *reason,
+		  size_t finding)
+{
+	struct ia_group_verdict *g = &ev->res->groups[group];
+
+	return ia_contrib_add(&g->pending, &g->n_pending, IA_CONTRIB_BLOCKER, r, bdf, r->id, reason, finding);
+}
+
+int ia_rule_except(struct ia_eval *ev, const struct ia_rule *r, size_t group, const char *bdf, const char *kind,
+		   const char *reason)
+{
+	struct ia_group_verdict *g = &ev->res->groups[group];
+
+	return ia_contrib_add(&g->pending, &g->n_pending, IA_CONTRIB_EXCEPTION, r, bdf, kind, reason, IA_NO_FINDING);
+}
+
+void ia_rule_link(struct ia_eval *ev, const struct ia_rule *r, size_t group, size_t from, size_t finding)
+{
+	struct ia_group_verdict *g = &ev->res->groups[group];
+
+	for (size_t i = from; i < g->n_pending; i++)
+		if (g->pending[i].finding == IA_NO_FINDING && g->pending[i].kind == IA_CONTRIB_BLOCKER &&
+		    g->pending[i].rule == r)
+			g->pending[i].finding = finding;
 }
 
 /* The parsed command line, or NULL when proc/cmdline was not readable (every answer is unknown). */
@@ -121,7 +296,7 @@ int ia_eval_kconfig(const struct ia_eval *ev, const char *option, char *val, siz
 	return v != NULL;
 }
 
-struct ia_dev *ia_eval_dev_of_fn(struct ia_eval *ev, size_t fn)
+const struct ia_dev *ia_eval_dev_of_fn(const struct ia_eval *ev, size_t fn)
 {
 	return fn < ev->a->n_devs ? &ev->a->devs[fn] : NULL;
 }
@@ -184,7 +359,7 @@ static int engine_cmp_sec_key(const void *k, const void *e)
  * without it (a hex dump), the bridge whose secondary bus number matches. */
 static int engine_build_model(struct ia_eval *ev)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	size_t n = a->n_devs, nb = 0;
 	struct ia_topo_bus *buses = NULL;
 	struct ia_topo_fn *fns = NULL;
@@ -194,10 +369,8 @@ static int engine_build_model(struct ia_eval *ev)
 	struct ia_diags dg = {0};
 	int rc = -ENOMEM;
 
-	if (!n) {
-		ev->model_error = strdup("no PCI functions were collected");
-		return 0;
-	}
+	if (!n)
+		return (ev->model_error = strdup("no PCI functions were collected")) ? 0 : -ENOMEM;
 	buses = calloc(n, sizeof(*buses));
 	fns = calloc(n, sizeof(*fns));
 	bus_of = calloc(n, sizeof(*bus_of));
@@ -318,7 +491,7 @@ static int engine_build_model(struct ia_eval *ev)
 			 dg.n ? ": " : "", dg.n ? dg.v[0].msg : "");
 		ev->model_error = strdup(msg);
 		ev->model = NULL;
-		rc = 0;
+		rc = ev->model_error ? 0 : -ENOMEM;
 		goto out;
 	}
 	bool *no_iommu = calloc(n, sizeof(*no_iommu));
@@ -344,9 +517,8 @@ out:
 }
 
 /* Copy the prediction into the audit for the reports. */
-static int engine_publish_prediction(struct ia_eval *ev)
+static int engine_publish_prediction(struct ia_eval *ev, struct ia_audit *a)
 {
-	struct ia_audit *a = ev->a;
 
 	a->predicted = calloc(ev->pred->n_groups ? ev->pred->n_groups : 1, sizeof(*a->predicted));
 	if (!a->predicted)
@@ -370,6 +542,8 @@ static int engine_publish_prediction(struct ia_eval *ev)
 		} else {
 			pg->basis = strdup(tg->basis); /* the same text without formatting it */
 		}
+		if (!pg->basis)
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < ev->pred->n_fns; i++)
 		if (ev->pred->fn[i].has_group)
@@ -378,9 +552,8 @@ static int engine_publish_prediction(struct ia_eval *ev)
 }
 
 /* Copy the isolation domains of more than one function into the audit (for `plan`). */
-static int engine_publish_domains(struct ia_eval *ev)
+static int engine_publish_domains(struct ia_eval *ev, struct ia_audit *a)
 {
-	struct ia_audit *a = ev->a;
 
 	a->domains = calloc(ev->domains->n ? ev->domains->n : 1, sizeof(*a->domains));
 	if (!a->domains)
@@ -401,21 +574,283 @@ static int engine_publish_domains(struct ia_eval *ev)
 		char blame[1024] = "";
 		for (size_t k = 0, bl = 0; k < td->n_blame && bl < sizeof(blame) - 200; k++)
 			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", td->blame[k].why);
-		pd->basis = strdup(blame);
+		if (!(pd->basis = strdup(blame)))
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-int ia_rules_run(struct ia_audit *a)
-{
-	struct ia_eval ev = { .a = a };
-	int rc = engine_build_model(&ev);
 
-	if (rc < 0)
+/* ---- declared order ------------------------------------------------------------------------- */
+
+/* What the engine itself gives before any rule runs. */
+#define ENGINE_GIVES IA_GIVES_TOPOLOGY
+
+static const char *const engine_product_names[] = {
+	"topology", "ownership", "irq-isolation", "isolation", "direct-regions", "noiommu", "sva", "endpoint",
+	"coherency",
+};
+#define ENGINE_N_PRODUCTS (sizeof(engine_product_names) / sizeof(engine_product_names[0]))
+
+static const char *engine_product_name(unsigned bits)
+{
+	for (size_t b = 0; b < ENGINE_N_PRODUCTS; b++)
+		if (bits & (1u << b))
+			return engine_product_names[b];
+	return "an unnamed product";
+}
+
+int ia_rules_order(const struct ia_rule *const *rules, size_t n, size_t *order, char *err, size_t errlen)
+{
+	unsigned all = ENGINE_GIVES;
+	bool *placed = calloc(n + 1, sizeof(*placed));
+
+	if (errlen)
+		err[0] = '\0';
+	if (!placed)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		all |= rules[i]->gives;
+	for (size_t i = 0; i < n; i++) {
+		unsigned missing = rules[i]->needs & ~all;
+		if (missing || (rules[i]->needs & rules[i]->gives)) {
+			if (errlen && missing)
+				snprintf(err, errlen, "%s needs %s, which no rule gives", rules[i]->id, engine_product_name(missing));
+			else if (errlen)
+				snprintf(err, errlen, "%s needs %s, which it gives itself", rules[i]->id,
+					 engine_product_name(rules[i]->needs & rules[i]->gives));
+			free(placed);
+			return -EINVAL;
+		}
+	}
+	/* Stable Kahn: each step takes the first rule in table order none of whose needs an unplaced
+	 * rule still gives. O(n^3) on a table of a few dozen rules. */
+	for (size_t k = 0; k < n; k++) {
+		size_t pick = n;
+		for (size_t i = 0; i < n && pick == n; i++) {
+			if (placed[i])
+				continue;
+			bool ready = true;
+			for (size_t j = 0; j < n && ready; j++)
+				ready = j == i || placed[j] || !(rules[j]->gives & rules[i]->needs);
+			if (ready)
+				pick = i;
+		}
+		if (pick == n) {
+			size_t l = 0;
+			if (errlen)
+				l = (size_t)snprintf(err, errlen, "rules form a cycle:");
+			for (size_t i = 0; i < n && l < errlen; i++)
+				if (!placed[i])
+					l += (size_t)snprintf(err + l, errlen - l, " %s", rules[i]->id);
+			free(placed);
+			return -EINVAL;
+		}
+		placed[pick] = true;
+		order[k] = pick;
+	}
+	free(placed);
+	return 0;
+}
+
+/* ---- evaluation ----------------------------------------------------------------------------- */
+
+/* Collection errors as findings: what could not be read and what that hides, in table order. */
+static int engine_collect_findings(const struct ia_audit *a, struct ia_result *r)
+{
+	for (size_t i = 0; i < a->n_collection_errors; i++) {
+		const struct ia_collect_error *e = &a->collect_errors[i];
+		char ev[256], adv[512];
+
+		if (e->has_offset)
+			snprintf(ev, sizeof(ev), "collector %s, %s, offset %lld", e->collector, ia_strerror(e->code),
+				 (long long)e->offset);
+		else
+			snprintf(ev, sizeof(ev), "collector %s, %s", e->collector, ia_strerror(e->code));
+		snprintf(adv, sizeof(adv), "%s%s%s", e->hides ? "This hides " : "", e->hides ? e->hides : "",
+			 e->hides ? "; run as root on the host, or capture it with `iommu-audit snapshot` as root." : "");
+		/* Nothing at all about the PCI functions means no verdict about anything: fail closed
+		 * (an error, so the audit does not pass on an empty or unreadable device list). */
+		bool all_pci = e->hides && !strcmp(e->hides, "every PCI function");
+		int rc = ia_result_add_finding(r, "collect.unreadable", all_pci ? IA_LEVEL_ERROR : IA_LEVEL_WARNING,
+					       e->subject, e->message ? e->message : "", e->hides ? adv : NULL, ev);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Evaluate the rules in declared order; a rule whose prerequisite was not evaluated is not either. */
+static int engine_eval_rules(struct ia_eval *ev)
+{
+	struct ia_result *r = ev->res;
+	size_t order[64];
+	const char *why_missing[ENGINE_N_PRODUCTS] = {0};
+	unsigned given = ev->model ? IA_GIVES_TOPOLOGY : 0;
+	char err[256];
+	int rc;
+
+	if (ia_n_rules > sizeof(order) / sizeof(order[0]))
+		return -EINVAL;
+	if ((rc = ia_rules_order(ia_rules, ia_n_rules, order, err, sizeof(err))) < 0)
+		return rc;
+	why_missing[0] = ev->model_error ? ev->model_error : "no topology model";
+	for (size_t k = 0; k < ia_n_rules; k++) {
+		const struct ia_rule *rule = ia_rules[order[k]];
+		const char *why = NULL;
+		unsigned missing = rule->needs & ~given;
+		int er;
+		if (missing) {
+			for (size_t b = 0; b < ENGINE_N_PRODUCTS && !why; b++)
+				if (missing & (1u << b))
+					why = why_missing[b];
+			er = -ENODATA;
+		} else {
+			er = rule->eval(ev, rule, &why);
+		}
+		if (er == -ENODATA) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: not evaluated: %s", rule->id, why ? why : "inputs missing");
+			if ((rc = engine_not_evaluated(r, msg)) < 0 ||
+			    (rc = ia_result_add_finding(r, "rule.not-evaluated", IA_LEVEL_INFO, rule->id, msg, NULL, NULL)) < 0)
+				return rc;
+			for (size_t b = 0; b < ENGINE_N_PRODUCTS; b++)
+				if ((rule->gives & (1u << b)) && !(given & (1u << b)) && !why_missing[b])
+					why_missing[b] = why ? why : "inputs missing";
+		} else if (er < 0) {
+			return er;
+		} else {
+			given |= rule->gives;
+		}
+	}
+	return 0;
+}
+
+/* The rule with @id in the table, or NULL. */
+static const struct ia_rule *engine_rule(const char *id)
+{
+	for (size_t i = 0; i < ia_n_rules; i++)
+		if (!strcmp(ia_rules[i]->id, id))
+			return ia_rules[i];
+	return NULL;
+}
+
+/* Why the policy lifts a blocker of @rule linked to @finding, or NULL when it stands. */
+static const char *engine_lifted(const struct ia_policy *p, const struct ia_result *r, const struct ia_rule *rule,
+				 size_t finding)
+{
+	enum ia_level l;
+
+	if (p && rule && ia_policy_rule_level(p, rule->id, &l) && l < IA_LEVEL_ERROR)
+		return l == IA_LEVEL_WARNING ? "the policy re-levels the rule to warning"
+					     : "the policy re-levels the rule to info";
+	if (finding != IA_NO_FINDING && finding < r->n_findings && r->findings[finding].waived)
+		return "the policy waives its finding";
+	return NULL;
+}
+
+/* Move one pending contribution to the list its kind and the policy give it (ownership moves). */
+static int engine_place(struct ia_group_verdict *g, struct ia_contrib *c)
+{
+	struct ia_contrib **list = c->kind == IA_CONTRIB_BLOCKER ? &g->blockers :
+				   c->kind == IA_CONTRIB_NOTE ? &g->notes : &g->exceptions;
+	size_t *n = c->kind == IA_CONTRIB_BLOCKER ? &g->n_blockers :
+		    c->kind == IA_CONTRIB_NOTE ? &g->n_notes : &g->n_exceptions;
+	struct ia_contrib *nv = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!nv)
+		return -ENOMEM;
+	*list = nv;
+	nv[(*n)++] = *c;
+	memset(c, 0, sizeof(*c));
+	return 0;
+}
+
+/*
+ * Each group's verdict after the policy (kernel-rules.md §11): no function vfio-pci binds, or a
+ * blocker that stands, makes it NO; then MSIs that are not isolated (the host-wide blocker); then
+ * any unknown input (ownership, interrupt isolation, reserved regions, the isolation domains)
+ * makes it UNKNOWN, never assignable.
+ */
+static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
+{
+	const struct ia_audit *a = ev->a;
+	struct ia_result *r = ev->res;
+	const struct ia_rule *msi = engine_rule("platform.msi-not-isolated");
+	bool msi_disabled = p && msi && ia_policy_rule_disabled(p, msi->id);
+	const char *msi_lifted = engine_lifted(p, r, msi, r->irq_finding);
+	int rc = 0;
+
+	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++) {
+		struct ia_group_verdict *gv = &r->groups[gi];
+		const struct ia_group *g = &a->groups[gi];
+		for (size_t k = 0; k < gv->n_pending && rc == 0; k++) {
+			struct ia_contrib *c = &gv->pending[k];
+			if (p && c->rule && ia_policy_rule_disabled(p, c->rule->id))
+				continue; /* freed with the pending list */
+			if (c->kind == IA_CONTRIB_BLOCKER && (c->lifted = engine_lifted(p, r, c->rule, c->finding)))
+				c->kind = IA_CONTRIB_NOTE;
+			rc = engine_place(gv, c);
+		}
+		engine_contribs_free(gv->pending, gv->n_pending);
+		gv->pending = NULL;
+		gv->n_pending = 0;
+		if (rc)
+			break;
+		if (gv->endpoint == IA_UNKNOWN) {
+			gv->userspace_assignable = IA_UNKNOWN; /* cannot tell whether it holds an endpoint */
+			continue;
+		}
+		if (gv->endpoint == IA_NO || gv->n_blockers) {
+			gv->userspace_assignable = IA_NO;
+			continue;
+		}
+		if (r->irq_isolated == IA_NO && msi && !msi_disabled) {
+			/* the host-wide blocker, on every group nothing else blocks */
+			const char *why = r->irq_reason ? r->irq_reason : "MSIs are not isolated";
+			if (!msi_lifted) {
+				gv->userspace_assignable = IA_NO;
+				rc = ia_contrib_add(&gv->blockers, &gv->n_blockers, IA_CONTRIB_BLOCKER, msi, NULL, msi->id,
+						    why, r->irq_finding);
+				continue;
+			}
+			if ((rc = ia_contrib_add(&gv->notes, &gv->n_notes, IA_CONTRIB_NOTE, msi, NULL, msi->id, why,
+						 r->irq_finding)) < 0)
+				break;
+			gv->notes[gv->n_notes - 1].lifted = msi_lifted;
+		}
+		/* Fail closed: without every input (isolation domains need the topology model), no
+		 * verdict, never "assignable". */
+		if (gv->dma_ownership_viable == IA_UNKNOWN || r->irq_isolated == IA_UNKNOWN || !g->resv_read ||
+		    !ev->domains || gv->isolation_unknown)
+			gv->userspace_assignable = IA_UNKNOWN;
+		else
+			gv->userspace_assignable = IA_YES;
+	}
+	return rc;
+}
+
+int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_result *res)
+{
+	struct ia_eval ev = { .a = a, .res = res };
+	const struct ia_policy *p = o ? o->policy : NULL;
+	int rc;
+
+	res->irq_isolated = res->unsafe_interrupts_allowed = IA_UNKNOWN;
+	res->noiommu_compiled = res->noiommu_enabled = IA_UNKNOWN;
+	res->irq_finding = IA_NO_FINDING;
+	res->groups = calloc(a->n_groups ? a->n_groups : 1, sizeof(*res->groups));
+	if (!res->groups)
+		return -ENOMEM;
+	res->n_groups = a->n_groups;
+	for (size_t i = 0; i < a->n_groups; i++)
+		res->groups[i] = (struct ia_group_verdict){ .dma_ownership_viable = IA_UNKNOWN,
+							    .userspace_assignable = IA_UNKNOWN, .endpoint = IA_UNKNOWN };
+	if ((rc = engine_collect_findings(a, res)) < 0 || (rc = engine_build_model(&ev)) < 0)
 		goto out;
-	if (ev.pred && (rc = engine_publish_prediction(&ev)) < 0)
+	if (ev.pred && (rc = engine_publish_prediction(&ev, a)) < 0)
 		goto out;
-	if (ev.domains && (rc = engine_publish_domains(&ev)) < 0)
+	if (ev.domains && (rc = engine_publish_domains(&ev, a)) < 0)
 		goto out;
 	ev.kgroup_of_fn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(size_t));
 	if (!ev.kgroup_of_fn) {
@@ -427,24 +862,16 @@ int ia_rules_run(struct ia_audit *a)
 		/* a no-IOMMU group is not a kernel IOMMU group for prediction or isolation purposes */
 		ev.kgroup_of_fn[i] = g && !g->noiommu ? (size_t)(g - a->groups) : SIZE_MAX;
 	}
-	for (size_t r = 0; r < ia_n_rules; r++) {
-		const char *why = NULL;
-		int er = ia_rules[r]->eval(&ev, ia_rules[r], &why);
-		if (er == -ENODATA) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: not evaluated: %s", ia_rules[r]->id, why ? why : "inputs missing");
-			char **nv = realloc(a->not_evaluated, (a->n_not_evaluated + 1) * sizeof(*nv));
-			if (nv) {
-				a->not_evaluated = nv;
-				nv[a->n_not_evaluated++] = strdup(msg);
-			}
-			ia_audit_add_finding(a, "rule.not-evaluated", IA_LEVEL_INFO, ia_rules[r]->id,
-					     msg, NULL, NULL);
-		} else if (er < 0) {
-			rc = er;
-			break;
-		}
-	}
+	if ((rc = engine_eval_rules(&ev)) < 0)
+		goto out;
+	/* The policy: disable and re-level, waive; then the verdicts; then the requirements. */
+	if (p && ((rc = ia_policy_apply_rules(p, res)) < 0 || (rc = ia_policy_apply_waivers(p, res, o->today)) < 0))
+		goto out;
+	if ((rc = engine_compose(&ev, p)) < 0)
+		goto out;
+	if (p && (rc = ia_policy_apply_requirements(p, a, res)) < 0)
+		goto out;
+	ia_result_decide(res, o ? o->fail_on : IA_FAIL_ON_ERROR);
 out:
 	ia_topo_domains_free(ev.domains);
 	ia_topo_groups_free(ev.pred);

@@ -494,30 +494,67 @@ static const struct policy_rule *policy_find_rule(const struct ia_policy *p, con
 	return p->n_rules ? bsearch(&key, p->rules, p->n_rules, sizeof(*p->rules), policy_cmp_rule) : NULL;
 }
 
+bool ia_policy_rule_disabled(const struct ia_policy *p, const char *id)
+{
+	const struct policy_rule *r = p ? policy_find_rule(p, id) : NULL;
+
+	return r && r->disabled;
+}
+
+bool ia_policy_rule_level(const struct ia_policy *p, const char *id, enum ia_level *level)
+{
+	const struct policy_rule *r = p ? policy_find_rule(p, id) : NULL;
+
+	if (!r || !r->has_level)
+		return false;
+	*level = r->level;
+	return true;
+}
+
 static void policy_finding_free(struct ia_finding *f)
 {
 	free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
 	free(f->waiver_reason); free(f->waiver_expires);
 }
 
-/* Step 1: disable and re-level. */
-static int policy_apply_rules(const struct ia_policy *p, struct ia_audit *a)
+/* The new index of finding @i after step 1 dropped some (remap[i] == IA_NO_FINDING: dropped). */
+static size_t policy_remap(const size_t *remap, size_t n, size_t i)
 {
-	size_t w = 0;
+	return i == IA_NO_FINDING || i >= n ? IA_NO_FINDING : remap[i];
+}
 
-	for (size_t i = 0; i < a->n_findings; i++) {
+int ia_policy_apply_rules(const struct ia_policy *p, struct ia_result *a)
+{
+	size_t w = 0, n = a->n_findings;
+	size_t *remap = malloc((n + 1) * sizeof(*remap));
+
+	if (!p || !a)
+		return free(remap), -EINVAL;
+	if (!remap)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
 		struct ia_finding *f = &a->findings[i];
 		const struct policy_rule *r = policy_find_rule(p, f->rule);
 		const struct policy_rule *ne = !strcmp(f->rule, "rule.not-evaluated") ? policy_find_rule(p, f->subject) : NULL;
 		if ((r && r->disabled) || (ne && ne->disabled)) {
 			policy_finding_free(f);
+			remap[i] = IA_NO_FINDING;
 			continue;
 		}
-		if (r && r->has_level)
+		if (r && r->has_level) {
 			f->level = r->level;
+			f->relevelled = true;
+		}
+		remap[i] = w;
 		a->findings[w++] = *f;
 	}
 	a->n_findings = w;
+	/* the links of contributions and of the interrupt verdict follow their findings */
+	for (size_t g = 0; g < a->n_groups; g++)
+		for (size_t k = 0; k < a->groups[g].n_pending; k++)
+			a->groups[g].pending[k].finding = policy_remap(remap, n, a->groups[g].pending[k].finding);
+	a->irq_finding = policy_remap(remap, n, a->irq_finding);
+	free(remap);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		if (!p->rules[i].disabled)
 			continue;
@@ -534,8 +571,8 @@ static int policy_apply_rules(const struct ia_policy *p, struct ia_audit *a)
 		const struct policy_rule *ne = policy_find_rule(p, "rule.not-evaluated");
 		if (ne && ne->disabled)
 			continue;
-		int rc = ia_audit_add_finding(a, "rule.not-evaluated", ne && ne->has_level ? ne->level : IA_LEVEL_INFO,
-					      p->rules[i].id, msg, NULL, NULL);
+		int rc = ia_result_add_finding(a, "rule.not-evaluated", ne && ne->has_level ? ne->level : IA_LEVEL_INFO,
+					       p->rules[i].id, msg, NULL, NULL);
 		if (rc)
 			return rc;
 	}
@@ -543,8 +580,13 @@ static int policy_apply_rules(const struct ia_policy *p, struct ia_audit *a)
 }
 
 /* Step 2: waivers. */
-static int policy_apply_waivers(const struct ia_policy *p, struct ia_audit *a, int today)
+int ia_policy_apply_waivers(const struct ia_policy *p, struct ia_result *a, time_t now)
 {
+	struct tm tm;
+
+	if (!p || !a || !gmtime_r(&now, &tm))
+		return -EINVAL;
+	int today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 	bool *used = calloc(p->n_waivers + 1, sizeof(*used));
 	int rc = 0;
 
@@ -573,11 +615,11 @@ static int policy_apply_waivers(const struct ia_policy *p, struct ia_audit *a, i
 		if (w->expires_ymd && w->expires_ymd < today) {
 			snprintf(msg, sizeof(msg), "the waiver of %s for %s expired on %s (reason given: %s): "
 				 "its findings count again", w->rule, w->subject, w->expires, w->reason);
-			rc = ia_audit_add_finding(a, "policy.waiver-expired", IA_LEVEL_WARNING, w->subject, msg,
+			rc = ia_result_add_finding(a, "policy.waiver-expired", IA_LEVEL_WARNING, w->subject, msg,
 						  "Fix what the waiver covered, or renew it with a new expiry date.", ev);
 		} else if (!used[k]) {
 			snprintf(msg, sizeof(msg), "the waiver of %s for %s matched no finding", w->rule, w->subject);
-			rc = ia_audit_add_finding(a, "policy.waiver-unused", IA_LEVEL_INFO, w->subject, msg,
+			rc = ia_result_add_finding(a, "policy.waiver-unused", IA_LEVEL_INFO, w->subject, msg,
 						  "Remove the waiver, or check the rule id and the subject's spelling "
 						  "(a BDF \"DDDD:BB:DD.F\", \"group N\", \"host\").", ev);
 		}
@@ -593,48 +635,57 @@ static const char *policy_tri(enum ia_tri t)
 }
 
 /* assignable / dma_ownership_viable: the kernel group holding @r->bdf. */
-static int policy_req_group(const struct policy_req *r, struct ia_audit *a, size_t idx)
+static int policy_req_group(const struct policy_req *r, const struct ia_audit *a, struct ia_result *res, size_t idx)
 {
 	const char *what = policy_req_names[r->kind];
 	const struct ia_dev *d = ia_audit_find_dev(a, r->bdf);
 	const struct ia_group *g = d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;
+	const struct ia_group_verdict *gv = g && (size_t)(g - a->groups) < res->n_groups ? &res->groups[g - a->groups] : NULL;
 	char msg[600], ev[1400] = "";
 	size_t n = 0;
 
 	if (!d)
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is not a PCI function of this host",
 			 what, r->bdf);
-	else if (!g)
+	else if (!g || !gv)
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is in no IOMMU group (%s)", what, r->bdf,
 			 ia_audit_iommu_active(a) ? "not behind an IOMMU" : "no IOMMU is active");
 	else {
-		enum ia_tri t = r->kind == POLICY_REQ_ASSIGNABLE ? g->userspace_assignable : g->dma_ownership_viable;
+		enum ia_tri t = r->kind == POLICY_REQ_ASSIGNABLE ? gv->userspace_assignable : gv->dma_ownership_viable;
 		if (t == IA_YES)
 			return 0;
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: its group %d has %s = %s%s", what, r->bdf,
 			 g->id, r->kind == POLICY_REQ_ASSIGNABLE ? "userspace_assignable" : what, policy_tri(t),
 			 t == IA_UNKNOWN ? " (inputs unreadable; fail closed)" : "");
-		for (size_t b = 0; b < g->n_blockers && n < sizeof(ev) - 1; b++) {
-			if (r->kind == POLICY_REQ_VIABLE && strcmp(g->blockers[b].what, "group.not-viable"))
-				continue;
-			n += (size_t)snprintf(ev + n, sizeof(ev) - n, "%s%s%s[%s] %s", n ? "; " : "blockers: ",
-					      g->blockers[b].bdf, g->blockers[b].bdf[0] ? " " : "",
-					      g->blockers[b].what, g->blockers[b].reason);
+		/* the group's blockers; for dma_ownership_viable, those of the rule that gives ownership
+		 * (whether or not the policy lifted them: viability is the kernel's test) */
+		for (int pass = 0; pass < 2; pass++) {
+			const struct ia_contrib *v = pass ? gv->notes : gv->blockers;
+			size_t nv = pass ? gv->n_notes : gv->n_blockers;
+			if (pass && r->kind != POLICY_REQ_VIABLE)
+				break;
+			for (size_t b = 0; b < nv && n < sizeof(ev) - 1; b++) {
+				if (r->kind == POLICY_REQ_VIABLE && !(v[b].rule && (v[b].rule->gives & IA_GIVES_OWNERSHIP)))
+					continue;
+				n += (size_t)snprintf(ev + n, sizeof(ev) - n, "%s%s%s[%s] %s", n ? "; " : "blockers: ",
+						      v[b].bdf, v[b].bdf[0] ? " " : "", v[b].what, v[b].reason);
+			}
 		}
 	}
 	if (n >= sizeof(ev))
 		n = sizeof(ev) - 1;
 	snprintf(ev + n, sizeof(ev) - n, "%spolicy $.require[%zu]", n ? "; " : "", idx);
-	return ia_audit_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, r->bdf, msg,
+	return ia_result_add_finding(res, "policy.requirement-unmet", IA_LEVEL_ERROR, r->bdf, msg,
 				    "Resolve the group's blockers (`iommu-audit plan BDF` shows what assignment needs), "
 				    "or change the requirement.", ev);
 }
 
-/* Step 3: requirements (max_level last, counting what the others and the waivers left). */
-static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
+int ia_policy_apply_requirements(const struct ia_policy *p, const struct ia_audit *au, struct ia_result *a)
 {
 	int rc = 0;
 
+	if (!p || !au || !a)
+		return -EINVAL;
 	for (int pass = 0; pass < 2 && rc == 0; pass++)
 		for (size_t i = 0; i < p->n_reqs && rc == 0; i++) {
 			const struct policy_req *r = &p->reqs[i];
@@ -645,7 +696,7 @@ static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
 			switch (r->kind) {
 			case POLICY_REQ_ASSIGNABLE:
 			case POLICY_REQ_VIABLE:
-				rc = policy_req_group(r, a, i);
+				rc = policy_req_group(r, au, a, i);
 				break;
 			case POLICY_REQ_IRQ: {
 				const char *st = a->irq_isolated == IA_YES ? "isolated" : a->irq_isolated == IA_NO ?
@@ -654,18 +705,18 @@ static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
 					break;
 				snprintf(msg, sizeof(msg), "policy requires interrupt_isolation %s, but it is %s: %s", r->state,
 					 st, a->irq_reason ? a->irq_reason : "interrupt isolation could not be determined");
-				rc = ia_audit_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
+				rc = ia_result_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
 							  "See platform.msi-not-isolated for the fix.", ev);
 				break;
 			}
 			case POLICY_REQ_IOMMU_ACTIVE: {
-				bool active = ia_audit_iommu_active(a);
+				bool active = ia_audit_iommu_active(au);
 				if (active == r->active)
 					break;
 				snprintf(msg, sizeof(msg), "policy requires iommu_active %s, but it is %s (%zu unit%s, %zu group%s)",
-					 r->active ? "true" : "false", active ? "true" : "false", a->n_units,
-					 a->n_units == 1 ? "" : "s", a->n_groups, a->n_groups == 1 ? "" : "s");
-				rc = ia_audit_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
+					 r->active ? "true" : "false", active ? "true" : "false", au->n_units,
+					 au->n_units == 1 ? "" : "s", au->n_groups, au->n_groups == 1 ? "" : "s");
+				rc = ia_result_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
 							  "See host.iommu-inactive for the fix.", ev);
 				break;
 			}
@@ -687,7 +738,7 @@ static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
 				snprintf(msg, sizeof(msg), "policy requires no unwaived finding above %s, but %zu remain%s",
 					 ia_level_name(r->level), n, n == 1 ? "s" : "");
 				snprintf(ev, sizeof(ev), "%s%s; policy $.require[%zu]", list, n > 5 ? "; ..." : "", i);
-				rc = ia_audit_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
+				rc = ia_result_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
 							  "Fix or waive (with a reason) the findings listed.", ev);
 				break;
 			}
@@ -696,15 +747,13 @@ static int policy_apply_reqs(const struct ia_policy *p, struct ia_audit *a)
 	return rc;
 }
 
-int ia_policy_apply(const struct ia_policy *p, struct ia_audit *a, time_t today)
+int ia_policy_apply(const struct ia_policy *p, const struct ia_audit *a, struct ia_result *r, time_t today)
 {
-	struct tm tm;
 	int rc;
 
-	if (!p || !a || !gmtime_r(&today, &tm))
+	if (!p || !a || !r)
 		return -EINVAL;
-	int ymd = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-	if ((rc = policy_apply_rules(p, a)) || (rc = policy_apply_waivers(p, a, ymd)))
+	if ((rc = ia_policy_apply_rules(p, r)) || (rc = ia_policy_apply_waivers(p, r, today)))
 		return rc;
-	return policy_apply_reqs(p, a);
+	return ia_policy_apply_requirements(p, a, r);
 }

@@ -26,7 +26,7 @@ static enum ia_tri coherency_of(const struct ia_fw_unit *u)
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	const struct ia_firmware *fw = a->firmware;
 	size_t n_smmu = 0;
 	int rc = 0;
@@ -53,19 +53,20 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
 		if (!d || !d->has_group)
 			continue;
-		struct ia_group *g = ia_audit_find_group(a, d->group);
+		const struct ia_group *g = ia_audit_find_group(a, d->group);
 		if (!g)
 			continue;
 		char evd[512], subject[32];
 		snprintf(evd, sizeof(evd), "%s %s %s: %s", src, kind, unit,
 			 !strcmp(src, "DT") ? "no dma-coherent property" : "SMMUv3 node flags bit 0 (COHACC override) clear");
-		ia_group_note(&g->blockers, &g->n_blockers, bdf, self->id,
-			      "its SMMU is not cache coherent per firmware: VFIO refuses the device (-EINVAL), "
-			      "since it always maps with IOMMU_CACHE");
 		snprintf(subject, sizeof(subject), "group %d", g->id);
 		rc = ia_rule_finding(ev, self, self->level, bdf, NULL, evd,
 				     "%s (%s) sits behind %s, which the firmware does not declare cache coherent: VFIO "
 				     "will not accept it (IOMMU_CAP_CACHE_COHERENCY)", bdf, subject, unit);
+		if (rc == 0)
+			rc = ia_rule_block(ev, self, (size_t)(g - a->groups), bdf,
+					   "its SMMU is not cache coherent per firmware: VFIO refuses the device (-EINVAL), "
+					   "since it always maps with IOMMU_CACHE", ia_rule_last_finding(ev));
 	}
 	if (rc == 0 && !n_smmu) {
 		*why = "no PCI function is mapped to an Arm SMMUv3 by the firmware (IORT or device tree)";
@@ -84,4 +85,5 @@ const struct ia_rule ia_rule_iommu_not_coherent = {
 		"arm-smmu-v3/arm-smmu-v3.c arm_smmu_capable(), arm_smmu_device_hw_probe(); kernel-rules.md §11 item 6, "
 		"Appendix A.4",
 	.eval = r_eval,
+	.gives = IA_GIVES_COHERENCY,
 };

@@ -67,7 +67,7 @@ static int direct_predeploy(struct ia_eval *ev, const struct ia_rule *self)
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	int rc = 0;
 
 	if (!a->n_iommu_groups) {
@@ -77,7 +77,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return -ENODATA;
 	}
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
-		struct ia_group *g = &a->groups[gi];
+		const struct ia_group *g = &a->groups[gi];
 		char subject[32], ev_txt[128];
 		snprintf(subject, sizeof(subject), "group %d", g->id);
 		if (!g->resv_read)
@@ -85,17 +85,19 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (g->n_direct) {
 			snprintf(ev_txt, sizeof(ev_txt), "sys/kernel/iommu_groups/%d/reserved_regions has %zu direct region%s",
 				 g->id, g->n_direct, g->n_direct == 1 ? "" : "s");
-			ia_group_note(&g->blockers, &g->n_blockers, NULL, self->id,
-				      "firmware requires a 1:1 (direct) mapping for a member: VFIO and iommufd can never "
-				      "attach a blocking domain, so the group cannot be owned by userspace");
 			rc = ia_rule_finding(ev, self, self->level, subject, NULL, ev_txt,
 					     "group %d has a firmware 1:1 region (RMRR/IVMD/RMR): userspace can never own it "
 					     "(\"Firmware has requested this device have a 1:1 IOMMU mapping\")", g->id);
+			if (rc == 0)
+				rc = ia_rule_block(ev, self, gi, NULL,
+						   "firmware requires a 1:1 (direct) mapping for a member: VFIO and iommufd can "
+						   "never attach a blocking domain, so the group cannot be owned by userspace",
+						   ia_rule_last_finding(ev));
 		} else if (g->n_relaxable) {
-			ia_group_note(&g->exceptions, &g->n_exceptions, NULL, "relaxable-rmrr",
-				      "a relaxable 1:1 region (USB or graphics RMRR, or an IORT RMR with remapping "
-				      "permitted) is not mapped for the user: assignment works, the firmware's use of "
-				      "that memory stops");
+			rc = ia_rule_except(ev, self, gi, NULL, "relaxable-rmrr",
+					    "a relaxable 1:1 region (USB or graphics RMRR, or an IORT RMR with remapping "
+					    "permitted) is not mapped for the user: assignment works, the firmware's use of "
+					    "that memory stops");
 		}
 	}
 	return rc;
@@ -110,4 +112,5 @@ const struct ia_rule ia_rule_direct_region = {
 	.refs = "drivers/iommu/iommu.c iommu_create_device_direct_mappings(), __iommu_device_set_domain(); "
 		"kernel-rules.md §4.5, §7.1",
 	.eval = r_eval,
+	.gives = IA_GIVES_DIRECT,
 };

@@ -34,7 +34,7 @@ static void host_identity_cause(const struct ia_eval *ev, char *buf, size_t cap)
 
 static int r_eval_identity(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	size_t n_id = 0, n_typed = 0;
 	char list[512] = "";
 	int rc = 0;
@@ -90,7 +90,7 @@ const struct ia_rule ia_rule_identity_domain = {
 
 static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	const struct ia_firmware *fw = a->firmware;
 	bool iommu_on = ia_audit_iommu_active(a);
 	bool optin_dmar = fw && fw->has_dmar_info && fw->dma_ctrl_platform_opt_in;

@@ -36,7 +36,7 @@ static enum ia_tri r_unsafe_allowed(const struct ia_kernel_facts *k, char *which
 /* Effective MSI isolation from the interrupt chips the kernel set up (proc/interrupts). */
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	const struct ia_kernel_facts *k = a->kernel;
 	const struct ia_firmware *fw = a->firmware;
 	int isolating = 0, open_msi = 0;
@@ -88,43 +88,48 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		}
 	}
 	char which[160];
-	a->unsafe_interrupts_allowed = r_unsafe_allowed(k, which, sizeof(which));
+	struct ia_result *res = ev->res;
+	res->unsafe_interrupts_allowed = r_unsafe_allowed(k, which, sizeof(which));
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
 		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
 	}
 	if (!isolating && !open_msi && fw_devs && fw_its == fw_devs) {
-		a->irq_isolated = IA_YES;
-		a->irq_reason = strdup("no MSI is active yet, but the firmware routes every device behind the "
-				       "IOMMU to a GICv3 ITS, which always isolates");
-		return 0;
+		res->irq_isolated = IA_YES;
+		res->irq_reason = strdup("no MSI is active yet, but the firmware routes every device behind the "
+					 "IOMMU to a GICv3 ITS, which always isolates");
+		return res->irq_reason ? 0 : -ENOMEM;
 	}
 	if (!isolating && !open_msi) {
-		a->irq_isolated = IA_UNKNOWN;
-		a->irq_reason = strdup("no MSI interrupt is set up in proc/interrupts (or it was not readable), "
-				       "so the kernel's MSI domains cannot be seen");
+		res->irq_isolated = IA_UNKNOWN;
+		res->irq_reason = strdup("no MSI interrupt is set up in proc/interrupts (or it was not readable), "
+					 "so the kernel's MSI domains cannot be seen");
 		*why = "no MSI chips in proc/interrupts";
-		return -ENODATA;
+		return res->irq_reason ? -ENODATA : -ENOMEM;
 	}
 	char reason[512];
 	if (open_msi) {
-		a->irq_isolated = IA_NO;
+		res->irq_isolated = IA_NO;
 		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use a non-isolating "
 			 "parent (e.g. %s): no interrupt remapping / ITS for them", open_msi,
 			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", example);
-		a->irq_reason = strdup(reason);
+		if (!(res->irq_reason = strdup(reason)))
+			return -ENOMEM;
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
-		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
-				       "MSIs are not isolated: a device given to userspace can raise any interrupt "
-				       "(VFIO refuses unless allow_unsafe_interrupts is set%s)",
-				       a->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "");
+		int rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+					 "MSIs are not isolated: a device given to userspace can raise any interrupt "
+					 "(VFIO refuses unless allow_unsafe_interrupts is set%s)",
+					 res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "");
+		/* the engine makes it a blocker of every group nothing else blocks, linked to this finding */
+		if (rc == 0)
+			res->irq_finding = ia_rule_last_finding(ev);
+		return rc;
 	}
-	a->irq_isolated = IA_YES;
+	res->irq_isolated = IA_YES;
 	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (x86 interrupt "
 		 "remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips)", isolating);
-	a->irq_reason = strdup(reason);
-	return 0;
+	return (res->irq_reason = strdup(reason)) ? 0 : -ENOMEM;
 }
 
 const struct ia_rule ia_rule_interrupts = {
@@ -136,4 +141,5 @@ const struct ia_rule ia_rule_interrupts = {
 	.refs = "kernel/irq/msi.c msi_device_has_isolated_msi(); drivers/vfio/vfio_iommu_type1.c "
 		"vfio_iommu_type1_attach_group(); kernel-rules.md §5",
 	.eval = r_eval,
+	.gives = IA_GIVES_IRQ,
 };

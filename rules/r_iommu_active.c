@@ -8,7 +8,7 @@
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 
 	if (ia_audit_iommu_active(a)) /* no-IOMMU groups do not count: nothing translates them */
 		return 0;

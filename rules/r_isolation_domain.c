@@ -8,10 +8,10 @@
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	int rc = 0;
 
-	if (!ev->domains) {
+	if (!ev->domains) { /* the engine does not run it without IA_GIVES_TOPOLOGY */
 		*why = ev->model_error ? ev->model_error : "no topology model";
 		return -ENODATA;
 	}
@@ -50,23 +50,24 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				     "%s%s can reach each other peer-to-peer without the IOMMU although the kernel "
 				     "puts them in different groups: treat them as one isolation domain",
 				     uncertain ? "possibly (ACS state unreadable): " : "", members);
-		/* Every kernel group inside the domain gets the blocker. */
-		for (size_t k = 0; a->n_groups && k < dom->n_members; k++) {
+		/* Every kernel group inside the domain gets the blocker, linked to the finding. */
+		size_t finding = ia_rule_last_finding(ev);
+		for (size_t k = 0; rc == 0 && a->n_groups && k < dom->n_members; k++) {
 			size_t g = ev->kgroup_of_fn[dom->members[k]];
 			if (g == SIZE_MAX)
 				continue;
-			struct ia_group *grp = &a->groups[g];
+			struct ia_group_verdict *gv = &ev->res->groups[g];
 			if (uncertain) {
-				grp->isolation_unknown = true;
+				gv->isolation_unknown = true;
 				continue;
 			}
 			bool have = false;
-			for (size_t b = 0; b < grp->n_blockers; b++)
-				have |= !strcmp(grp->blockers[b].what, self->id);
+			for (size_t b = 0; b < gv->n_pending && !have; b++)
+				have = gv->pending[b].rule == self && gv->pending[b].kind == IA_CONTRIB_BLOCKER;
 			if (!have) {
 				char reason[1200];
 				snprintf(reason, sizeof(reason), "shares an isolation domain with %s (%s)", members, blame);
-				ia_group_note(&grp->blockers, &grp->n_blockers, a->devs[dom->members[k]].bdf, self->id, reason);
+				rc = ia_rule_block(ev, self, g, a->devs[dom->members[k]].bdf, reason, finding);
 			}
 		}
 	}
@@ -81,4 +82,6 @@ const struct ia_rule ia_rule_isolation_domain = {
 		  "Redirect on the ports named (firmware setting), or use a switch with ACS.",
 	.refs = "kernel-rules.md §1.5 item 8 and §1.7 (\"Fix incorrect iommu_groups with PCIe ACS\"); PCIe Base §6.12 ACS",
 	.eval = r_eval,
+	.gives = IA_GIVES_ISOLATION,
+	.needs = IA_GIVES_TOPOLOGY,
 };

@@ -16,7 +16,7 @@ static const char *const noiommu_cost =
 	"userspace must use physical addresses and needs CAP_SYS_RAWIO, no VM can use it, and the kernel "
 	"is tainted ('U')";
 
-static int noiommu_push(struct ia_audit *a, int id)
+static int noiommu_push(struct ia_result *a, int id)
 {
 	int *nv = realloc(a->noiommu_groups, (a->n_noiommu_groups + 1) * sizeof(*nv));
 
@@ -39,15 +39,16 @@ static int noiommu_cmp_int(const void *x, const void *y)
  * nodes whose group directory was not captured. Ascending. */
 static int noiommu_groups(struct ia_eval *ev)
 {
-	struct ia_audit *a = ev->a;
-	const struct ia_kernel_facts *k = a->kernel;
+	const struct ia_audit *fa = ev->a;
+	const struct ia_kernel_facts *k = fa->kernel;
+	struct ia_result *a = ev->res;
 	int rc = 0;
 
-	for (size_t i = 0; i < a->n_groups && rc == 0; i++)
-		if (a->groups[i].noiommu)
-			rc = noiommu_push(a, a->groups[i].id);
+	for (size_t i = 0; i < fa->n_groups && rc == 0; i++)
+		if (fa->groups[i].noiommu)
+			rc = noiommu_push(a, fa->groups[i].id);
 	for (size_t i = 0; k && i < k->n_vfio_noiommu && rc == 0; i++)
-		if (!ia_audit_find_group(a, k->vfio_noiommu[i]))
+		if (!ia_audit_find_group(fa, k->vfio_noiommu[i]))
 			rc = noiommu_push(a, k->vfio_noiommu[i]);
 	if (a->n_noiommu_groups)
 		qsort(a->noiommu_groups, a->n_noiommu_groups, sizeof(int), noiommu_cmp_int);
@@ -72,7 +73,8 @@ static int noiommu_param(const struct ia_eval *ev, enum ia_tri *val)
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *fa = ev->a;
+	struct ia_result *a = ev->res;
 	char cval[64] = "", kval[16] = "", reason[768];
 	enum ia_tri pval = IA_UNKNOWN;
 	int rc;
@@ -82,7 +84,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	int p = noiommu_param(ev, &pval);
 	int k = ia_eval_kconfig(ev, "CONFIG_VFIO_NOIOMMU", kval, sizeof(kval));
 	int c = ia_eval_cmdline(ev, "vfio.enable_unsafe_noiommu_mode", cval, sizeof(cval));
-	bool tainted_u = a->has_tainted && ((a->tainted >> TAINT_USER_BIT) & 1);
+	bool tainted_u = fa->has_tainted && ((fa->tainted >> TAINT_USER_BIT) & 1);
 
 	/* compiled in? */
 	const char *cwhy;
@@ -144,21 +146,24 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return -ENODATA;
 	}
 
-	/* Each no-IOMMU group: no translation, so userspace owning it owns all of memory (§6). */
-	for (size_t gi = 0; gi < a->n_groups; gi++) {
-		struct ia_group *g = &a->groups[gi];
-		if (g->noiommu && ia_group_note(&g->blockers, &g->n_blockers, NULL, self->id,
-						"a VFIO no-IOMMU group: no IOMMU translates its DMA, so a user of it can "
-						"read and write all of memory") < 0)
+	/* Each no-IOMMU group: no translation, so userspace owning it owns all of memory (§6); the
+	 * blockers are linked to the finding below. */
+	for (size_t gi = 0; gi < fa->n_groups; gi++)
+		if (fa->groups[gi].noiommu && ia_rule_block(ev, self, gi, NULL,
+							    "a VFIO no-IOMMU group: no IOMMU translates its DMA, so a user "
+							    "of it can read and write all of memory", IA_NO_FINDING) < 0)
 			return -ENOMEM;
-	}
 	char evd[1024];
 	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
-	if (a->n_noiommu_groups)
-		return ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
-				       "group%s %s %s driven through VFIO no-IOMMU mode: %s",
-				       a->n_noiommu_groups == 1 ? "" : "s", groups,
-				       a->n_noiommu_groups == 1 ? "is" : "are", noiommu_cost);
+	if (a->n_noiommu_groups) {
+		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
+				     "group%s %s %s driven through VFIO no-IOMMU mode: %s",
+				     a->n_noiommu_groups == 1 ? "" : "s", groups,
+				     a->n_noiommu_groups == 1 ? "is" : "are", noiommu_cost);
+		for (size_t gi = 0; rc == 0 && gi < fa->n_groups; gi++)
+			ia_rule_link(ev, self, gi, 0, ia_rule_last_finding(ev));
+		return rc;
+	}
 	if (a->noiommu_enabled == IA_YES)
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "
@@ -167,7 +172,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "the kernel is tainted 'U' (a no-IOMMU group may have existed since boot) although "
 				       "no no-IOMMU group is present now");
-	if (a->noiommu_compiled == IA_YES && !a->n_iommu_groups && !a->n_units)
+	if (a->noiommu_compiled == IA_YES && !fa->n_iommu_groups && !fa->n_units)
 		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
 				       "Prefer enabling the IOMMU. Use no-IOMMU mode (vfio.enable_unsafe_noiommu_mode=1) only "
 				       "for trusted devices and software that accept the cost.", evd,
@@ -186,4 +191,5 @@ const struct ia_rule ia_rule_noiommu = {
 	.refs = "drivers/vfio/group.c vfio_group_find_or_alloc(), vfio_noiommu_group_alloc(); "
 		"drivers/vfio/vfio_main.c enable_unsafe_noiommu_mode; kernel-rules.md §6",
 	.eval = r_eval,
+	.gives = IA_GIVES_NOIOMMU,
 };

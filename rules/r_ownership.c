@@ -24,31 +24,33 @@ static bool r_is_vfio_driver(const char *drv)
 	return m && m->vfio_bus_driver;
 }
 
-/* Exceptions: members that may stay in a user-owned group, named with their cost. */
-static void r_exceptions(struct ia_audit *a, struct ia_group *g, const struct ia_dev *d)
+/* Exceptions: members that may stay in a user-owned group, named with their cost. 0 or -ENOMEM. */
+static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t gi, const struct ia_dev *d)
 {
+	int rc = 0;
+
 	if (d->driver && !strcmp(d->driver, "pci-stub"))
-		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "pci-stub",
-			      "held by pci-stub (driver_managed_dma): allowed in a user-owned group, but userspace "
-			      "can reach the stubbed device peer-to-peer and through the shared IOMMU domain");
+		rc = ia_rule_except(ev, self, gi, d->bdf, "pci-stub",
+				    "held by pci-stub (driver_managed_dma): allowed in a user-owned group, but userspace "
+				    "can reach the stubbed device peer-to-peer and through the shared IOMMU domain");
 	else if (d->has_hdr && d->hdr_type != 0)
-		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "bridge",
-			      d->driver ? "a bridge bound to pcieport (driver_managed_dma): it stays with the host; "
-					  "vfio-pci never binds bridges"
-				        : "an unbound bridge: it stays with the host; vfio-pci never binds bridges");
+		rc = ia_rule_except(ev, self, gi, d->bdf, "bridge",
+				    d->driver ? "a bridge bound to pcieport (driver_managed_dma): it stays with the host; "
+						"vfio-pci never binds bridges"
+					      : "an unbound bridge: it stays with the host; vfio-pci never binds bridges");
 	else if (d->driver && !r_is_vfio_driver(d->driver) && r_dmd(d->driver))
-		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "driver-managed-dma",
-			      "its driver sets driver_managed_dma, so it does not claim the group's DMA ownership");
-	if (d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf)
-		ia_group_note(&g->exceptions, &g->n_exceptions, d->bdf, "no-mmio",
-			      "has no memory BAR: nothing of it can be mapped to userspace, but it still DMAs in "
-			      "the group's IOMMU domain");
-	(void)a;
+		rc = ia_rule_except(ev, self, gi, d->bdf, "driver-managed-dma",
+				    "its driver sets driver_managed_dma, so it does not claim the group's DMA ownership");
+	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf)
+		rc = ia_rule_except(ev, self, gi, d->bdf, "no-mmio",
+				    "has no memory BAR: nothing of it can be mapped to userspace, but it still DMAs in "
+				    "the group's IOMMU domain");
+	return rc;
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	int rc = 0;
 
 	if (!a->n_groups) {
@@ -57,11 +59,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	bool pre519 = a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
-		struct ia_group *g = &a->groups[gi];
+		const struct ia_group *g = &a->groups[gi];
+		size_t c0 = ev->res->groups[gi].n_pending;
 		bool unknown = false, blocked = false, has_vfio = false;
 		char blockers[1024] = "";
 		size_t bl = 0;
-		for (size_t k = 0; k < g->n_devices; k++) {
+		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			if (!d) {
 				/* A non-PCI member: its driver is not collected, so viability is unknown. */
@@ -90,7 +93,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				char reason[256];
 				snprintf(reason, sizeof(reason), "bound to %s, a kernel driver without driver_managed_dma: "
 					 "it owns the group's DMA, so userspace cannot", drv);
-				ia_group_note(&g->blockers, &g->n_blockers, d->bdf, self->id, reason);
+				rc = ia_rule_block(ev, self, gi, d->bdf, reason, IA_NO_FINDING);
 				bl += (size_t)snprintf(blockers + bl, bl < sizeof(blockers) ? sizeof(blockers) - bl : 0,
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
 				if (bl >= sizeof(blockers))
@@ -98,12 +101,15 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			} else if (ok == IA_UNKNOWN) {
 				unknown = true;
 			}
-			r_exceptions(a, g, d);
+			if (rc == 0)
+				rc = r_exceptions(ev, self, gi, d);
 		}
+		if (rc)
+			break;
 		/* a member list that could not be read may miss a member bound to a kernel driver */
 		if (!g->members_read)
 			unknown = true;
-		g->dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
+		ev->res->groups[gi].dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
 		char subject[32];
 		snprintf(subject, sizeof(subject), "group %d", g->id);
 		if (blocked && has_vfio)
@@ -118,6 +124,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, NULL, blockers,
 					     "group %d is owned by the kernel: to hand it to userspace, unbind %s",
 					     g->id, blockers);
+		/* the members' blockers are explained by the group's finding */
+		if (rc == 0 && blocked)
+			ia_rule_link(ev, self, gi, c0, ia_rule_last_finding(ev));
 		if (rc == 0 && pre519 && has_vfio)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
 					     "Upgrade to Linux 5.19 or later, or never bind kernel drivers to devices "
@@ -137,4 +146,5 @@ const struct ia_rule ia_rule_ownership = {
 	.refs = "drivers/vfio/group.c vfio_group_ioctl_get_status(); drivers/iommu/iommu.c "
 		"iommu_group_claim_dma_owner(), iommu_device_use_default_domain(); kernel-rules.md §4",
 	.eval = r_eval,
+	.gives = IA_GIVES_OWNERSHIP,
 };

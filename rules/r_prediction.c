@@ -9,7 +9,7 @@
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 
 	if (!ev->pred) {
 		*why = ev->model_error ? ev->model_error : "no topology model";
@@ -113,4 +113,5 @@ const struct ia_rule ia_rule_prediction = {
 	.advice = "Check for pcie_acs_override or a patched kernel; assign the predicted group as a whole.",
 	.refs = "drivers/iommu/iommu.c pci_device_group(); drivers/pci/pci.c pci_acs_enabled(); kernel-rules.md §1.4-1.6, §11 step 1",
 	.eval = r_eval,
+	.needs = IA_GIVES_TOPOLOGY,
 };

@@ -289,7 +289,7 @@ static void sva_amd(const struct sva_host *h, const struct ia_unit *u, const str
 static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia_group *g, const char *member,
 		      struct ia_sva *out)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	struct sva_acc s = { .v = IA_YES };
 	const struct ia_dev *d = ia_audit_find_dev(a, member);
 
@@ -402,7 +402,7 @@ done:
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	struct sva_host host = {0};
 	int rc = 0;
 
@@ -411,14 +411,15 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return -ENODATA;
 	}
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
-		struct ia_group *g = &a->groups[gi];
-		g->sva = calloc(g->n_devices ? g->n_devices : 1, sizeof(*g->sva));
-		if (!g->sva) {
+		const struct ia_group *g = &a->groups[gi];
+		struct ia_group_verdict *gv = &ev->res->groups[gi];
+		gv->sva = calloc(g->n_devices ? g->n_devices : 1, sizeof(*gv->sva));
+		if (!gv->sva) {
 			rc = -ENOMEM;
 			break;
 		}
 		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
-			struct ia_sva *sv = &g->sva[g->n_sva++];
+			struct ia_sva *sv = &gv->sva[gv->n_sva++];
 			if (!(sv->bdf = strdup(g->devices[k]))) {
 				rc = -ENOMEM;
 				break;
@@ -455,12 +456,13 @@ const struct ia_rule ia_rule_sva = {
 		"pci_configure_eetlp_prefix(); drivers/iommu/intel/svm.c intel_svm_check(); drivers/iommu/amd/init.c "
 		"amd_iommu_pasid_supported(); kernel-rules.md §8",
 	.eval = r_eval,
+	.gives = IA_GIVES_SVA,
 };
 
 /* device.pasid-unprotected: PASID is enabled now although the fabric may route its requests by address. */
 static int r_eval_unprotected(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	int rc = 0;
 
 	if (!ev->model) {
@@ -496,4 +498,5 @@ const struct ia_rule ia_rule_pasid_unprotected = {
 		  "on, which refuses PASID without them), or stop the driver from using PASID.",
 	.refs = "drivers/pci/ats.c pci_enable_pasid() (201007ef707a, v6.2); PCIe r6.0 §2.2.10.4; kernel-rules.md §8.2",
 	.eval = r_eval_unprotected,
+	.needs = IA_GIVES_TOPOLOGY,
 };

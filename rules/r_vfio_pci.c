@@ -26,7 +26,7 @@ static bool vfio_denylisted(const struct ia_dev *d)
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
-	struct ia_audit *a = ev->a;
+	const struct ia_audit *a = ev->a;
 	char dl[16] = "";
 	/* vfio_pci.disable_denylist and vfio-pci.disable_denylist are the same parameter (parameq()) */
 	bool denylist_off = ia_eval_cmdline(ev, "vfio_pci.disable_denylist", dl, sizeof(dl)) == 1 &&

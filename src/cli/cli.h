@@ -10,6 +10,7 @@
 
 #include "collectors/collect.h"
 #include "model/audit.h"
+#include "rules/result.h"
 
 /* Exit statuses of ../shared/docs/contract.md. */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };
@@ -48,12 +49,14 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp);
 int cli_facts(const struct cli_opts *o, sqlite3 **dbp);
 
 /**
- * cli_evaluate() - load the model from @db, run the rules, and apply the --policy loaded by
- * cli_load_policy() (if any). @a: zeroed by the caller; freed by the caller (ia_audit_free())
- * whatever the result. @what: prefix of the error message ("iommu-audit", "iommu-audit diff: PATH").
+ * cli_evaluate() - load the model from @db and run the rules (ia_rules_run()), which apply the
+ * --policy loaded by cli_load_policy() (if any) and decide the host verdict and the exit status
+ * under @o->fail_on (r->verdict). @a, @r: zeroed by the caller; freed by the caller
+ * (ia_audit_free(), ia_result_free()) whatever the result. @what: prefix of the error message
+ * ("iommu-audit", "iommu-audit diff: PATH").
  * Return: 0, or -1 after a message on stderr (the caller exits EXIT_UNREADABLE).
  */
-int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what);
+int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, struct ia_result *r, const char *what);
 
 /**
  * cli_load_policy() - parse --policy FILE once, before any collection, so a malformed file fails

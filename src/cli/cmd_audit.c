@@ -15,13 +15,15 @@
 int cli_cmd_audit(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
+	struct ia_result r = {0};
 	sqlite3 *db = NULL;
 	int status, rc;
 
 	if ((status = cli_facts(o, &db)) >= 0)
 		return status;
-	if (cli_evaluate(db, &a, "iommu-audit") < 0) {
+	if (cli_evaluate(db, o, &a, &r, "iommu-audit") < 0) {
 		ia_db_close(db);
+		ia_result_free(&r);
 		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}
@@ -29,32 +31,31 @@ int cli_cmd_audit(const struct cli_opts *o)
 
 	FILE *out = cli_open_output(o);
 	if (!out) {
+		ia_result_free(&r);
 		ia_audit_free(&a);
 		return EXIT_USAGE;
 	}
 	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
 	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids,
 				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
-									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))),
-				     .fail_on = o->fail_on == FAIL_NEVER ? IA_FAIL_ON_NEVER :
-						o->fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR };
+									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) };
 	if (!strcmp(o->cmd, "groups"))
 		rc = ia_report_groups(&a, &ro, o->predicted, out);
 	else if (o->format == FMT_JSON)
-		rc = ia_report_json(&a, &ro, out);
+		rc = ia_report_json(&a, &r, &ro, out);
 	else if (o->format == FMT_JUNIT)
-		rc = ia_report_junit(&a, &ro, out);
+		rc = ia_report_junit(&a, &r, &ro, out);
 	else if (o->format == FMT_NFD)
-		rc = ia_report_nfd(&a, &ro, out);
+		rc = ia_report_nfd(&a, &r, &ro, out);
 	else
-		rc = ia_report_text(&a, &ro, out);
+		rc = ia_report_text(&a, &r, &ro, out);
 	if (cli_finish_output(o, out, rc, "report") < 0) {
+		ia_result_free(&r);
 		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}
-	size_t errors = ia_audit_count(&a, IA_LEVEL_ERROR), warnings = ia_audit_count(&a, IA_LEVEL_WARNING);
-	status = (o->fail_on == FAIL_ERROR && errors) || (o->fail_on == FAIL_WARNING && (errors || warnings))
-		 ? EXIT_FINDINGS : EXIT_OK;
+	status = r.verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;   /* decided once, ia_result_decide() */
+	ia_result_free(&r);
 	ia_audit_free(&a);
 	return status;
 }

@@ -10,7 +10,7 @@
 
 /* Audit one `diff` operand (captured tree, snapshot archive or fact database) into @a.
  * Returns an exit status, or -1 to go on. */
-static int audit_operand(const struct cli_opts *base, const char *path, struct ia_audit *a)
+static int audit_operand(const struct cli_opts *base, const char *path, struct ia_audit *a, struct ia_result *r)
 {
 	struct cli_opts o = *base;
 	enum ia_diff_input kind;
@@ -35,7 +35,7 @@ static int audit_operand(const struct cli_opts *base, const char *path, struct i
 	}
 	char what[4200];
 	snprintf(what, sizeof(what), "iommu-audit diff: %s", path);
-	if (cli_evaluate(db, a, what) < 0) {
+	if (cli_evaluate(db, base, a, r, what) < 0) {
 		ia_db_close(db);
 		return EXIT_UNREADABLE;
 	}
@@ -47,6 +47,7 @@ static int audit_operand(const struct cli_opts *base, const char *path, struct i
 int cli_cmd_diff(const struct cli_opts *o)
 {
 	struct ia_audit old = {0}, new = {0};
+	struct ia_result old_r = {0}, new_r = {0};
 	struct ia_diff *d = NULL;
 	int status;
 
@@ -56,9 +57,10 @@ int cli_cmd_diff(const struct cli_opts *o)
 				"snapshot or a .db), --format text or json, and no --root, --snapshot, --from-db or --db\n");
 		return EXIT_USAGE;
 	}
-	if ((status = audit_operand(o, o->args[0], &old)) < 0 && (status = audit_operand(o, o->args[1], &new)) < 0) {
+	if ((status = audit_operand(o, o->args[0], &old, &old_r)) < 0 &&
+	    (status = audit_operand(o, o->args[1], &new, &new_r)) < 0) {
 		FILE *out = NULL;
-		int rc = ia_diff_audits(&old, &new, &d);
+		int rc = ia_diff_audits(&old, &old_r, &new, &new_r, &d);
 		if (rc < 0) {
 			fprintf(stderr, "iommu-audit diff: %s\n", ia_strerror(rc));
 			status = EXIT_UNREADABLE;
@@ -71,6 +73,8 @@ int cli_cmd_diff(const struct cli_opts *o)
 		}
 	}
 	ia_diff_free(d);
+	ia_result_free(&old_r);
+	ia_result_free(&new_r);
 	ia_audit_free(&old);
 	ia_audit_free(&new);
 	return status;

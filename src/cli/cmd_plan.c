@@ -10,7 +10,7 @@
 #include "core/ia_err.h"
 
 /* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF. */
-static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
+static int plan_run(const struct cli_opts *o, const struct ia_audit *a, const struct ia_result *r)
 {
 	char (*bdf)[IA_BDF_BUFSZ] = calloc((size_t)o->n_args, sizeof(*bdf));
 	const char **v = calloc((size_t)o->n_args, sizeof(*v));
@@ -23,7 +23,7 @@ static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
 		v[i] = bdf[i];
 	}
 	if (rc == 0)
-		rc = ia_plan_build(a, v, (size_t)o->n_args, &p, err, sizeof(err));
+		rc = ia_plan_build(a, r, v, (size_t)o->n_args, &p, err, sizeof(err));
 	if (rc == -ENOENT) {
 		fprintf(stderr, "iommu-audit plan: %s\n", err);
 		status = EXIT_USAGE;
@@ -48,6 +48,7 @@ static int plan_run(const struct cli_opts *o, const struct ia_audit *a)
 int cli_cmd_plan(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
+	struct ia_result r = {0};
 	sqlite3 *db = NULL;
 	char bdf[IA_BDF_BUFSZ];
 	int status;
@@ -64,13 +65,15 @@ int cli_cmd_plan(const struct cli_opts *o)
 		}
 	if ((status = cli_facts(o, &db)) >= 0)
 		return status;
-	if (cli_evaluate(db, &a, "iommu-audit") < 0) {
+	if (cli_evaluate(db, o, &a, &r, "iommu-audit") < 0) {
 		ia_db_close(db);
+		ia_result_free(&r);
 		ia_audit_free(&a);
 		return EXIT_UNREADABLE;
 	}
 	ia_db_close(db);
-	status = plan_run(o, &a);
+	status = plan_run(o, &a, &r);
+	ia_result_free(&r);
 	ia_audit_free(&a);
 	return status;
 }

@@ -79,19 +79,20 @@ static const char *diff_irq(enum ia_tri t)
 	return t == IA_YES ? "isolated" : t == IA_NO ? "not_isolated" : "unknown";
 }
 
-static int diff_host(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
+static int diff_host(struct ia_diff *d, const struct ia_audit *o, const struct ia_result *or,
+		     const struct ia_audit *n, const struct ia_result *nr)
 {
 	int rc;
 	bool oa = ia_audit_iommu_active(o), na = ia_audit_iommu_active(n);
-	const char *ov = ia_audit_count(o, IA_LEVEL_ERROR) ? "fail" : "pass";
-	const char *nv = ia_audit_count(n, IA_LEVEL_ERROR) ? "fail" : "pass";
+	const char *ov = or->verdict.fails ? "fail" : "pass";   /* the host verdict of each side */
+	const char *nv = nr->verdict.fails ? "fail" : "pass";
 
 	if ((rc = diff_value(d, "host", "host", "kernel", o->kernel_release, n->kernel_release)) ||
 	    (rc = diff_value(d, "host", "host", "iommu_active", oa ? "true" : "false", na ? "true" : "false")) ||
-	    (rc = diff_value(d, "host", "host", "interrupt_isolation", diff_irq(o->irq_isolated),
-			     diff_irq(n->irq_isolated))) ||
+	    (rc = diff_value(d, "host", "host", "interrupt_isolation", diff_irq(or->irq_isolated),
+			     diff_irq(nr->irq_isolated))) ||
 	    (rc = diff_value(d, "host", "host", "unsafe_interrupts_allowed",
-			     diff_tri(o->unsafe_interrupts_allowed), diff_tri(n->unsafe_interrupts_allowed))))
+			     diff_tri(or->unsafe_interrupts_allowed), diff_tri(nr->unsafe_interrupts_allowed))))
 		return rc;
 	return diff_value(d, "host", "host", "verdict", ov, nv);
 }
@@ -172,7 +173,8 @@ static char *diff_members(const struct ia_group *g)
 	return s;
 }
 
-static int diff_group_pair(struct ia_diff *d, const struct ia_group *x, const struct ia_group *y)
+static int diff_group_pair(struct ia_diff *d, const struct ia_group *x, const struct ia_group_verdict *xv,
+			   const struct ia_group *y, const struct ia_group_verdict *yv)
 {
 	char id[16];
 	char *a = diff_members(x), *b = diff_members(y);
@@ -181,16 +183,17 @@ static int diff_group_pair(struct ia_diff *d, const struct ia_group *x, const st
 	snprintf(id, sizeof(id), "%d", x->id);
 	if (a && b && !(rc = diff_value(d, "group", id, "devices", a, b)) &&
 	    !(rc = diff_value(d, "group", id, "type", x->type, y->type)) &&
-	    !(rc = diff_value(d, "group", id, "dma_ownership_viable", diff_tri(x->dma_ownership_viable),
-			      diff_tri(y->dma_ownership_viable))))
-		rc = diff_value(d, "group", id, "userspace_assignable", diff_tri(x->userspace_assignable),
-				diff_tri(y->userspace_assignable));
+	    !(rc = diff_value(d, "group", id, "dma_ownership_viable", diff_tri(xv->dma_ownership_viable),
+			      diff_tri(yv->dma_ownership_viable))))
+		rc = diff_value(d, "group", id, "userspace_assignable", diff_tri(xv->userspace_assignable),
+				diff_tri(yv->userspace_assignable));
 	free(a);
 	free(b);
 	return rc;
 }
 
-static int diff_groups(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
+static int diff_groups(struct ia_diff *d, const struct ia_audit *o, const struct ia_result *or,
+		       const struct ia_audit *n, const struct ia_result *nr)
 {
 	size_t i = 0, k = 0;
 	int rc = 0;
@@ -199,7 +202,8 @@ static int diff_groups(struct ia_diff *d, const struct ia_audit *o, const struct
 		int c = i == o->n_groups ? 1 : k == n->n_groups ? -1 :
 			o->groups[i].id < n->groups[k].id ? -1 : o->groups[i].id > n->groups[k].id;
 		if (c == 0) {
-			rc = diff_group_pair(d, &o->groups[i++], &n->groups[k++]);
+			rc = diff_group_pair(d, &o->groups[i], &or->groups[i], &n->groups[k], &nr->groups[k]);
+			i++, k++;
 			continue;
 		}
 		const struct ia_group *g = c < 0 ? &o->groups[i++] : &n->groups[k++];
@@ -225,7 +229,7 @@ static int diff_cmp_finding(const void *x, const void *y)
 	return c ? c : strcmp(p->message, q->message);
 }
 
-static const struct ia_finding **diff_sorted(const struct ia_audit *a)
+static const struct ia_finding **diff_sorted(const struct ia_result *a)
 {
 	const struct ia_finding **v = malloc((a->n_findings + 1) * sizeof(*v));
 
@@ -261,7 +265,7 @@ static int diff_finding_pair(struct ia_diff *d, const struct ia_finding *f, cons
  * (a finding whose wording changed), and what is left resolved or appeared. Pairing by position
  * alone called a resolved error beside a surviving warning a level change.
  */
-static int diff_findings(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
+static int diff_findings(struct ia_diff *d, const struct ia_result *o, const struct ia_result *n)
 {
 	const struct ia_finding **x = diff_sorted(o), **y = diff_sorted(n);
 	size_t i = 0, k = 0;
@@ -329,17 +333,19 @@ static int diff_findings(struct ia_diff *d, const struct ia_audit *o, const stru
 	return rc;
 }
 
-int ia_diff_audits(const struct ia_audit *old, const struct ia_audit *new, struct ia_diff **out)
+int ia_diff_audits(const struct ia_audit *old, const struct ia_result *old_r, const struct ia_audit *new,
+		   const struct ia_result *new_r, struct ia_diff **out)
 {
 	struct ia_diff *d;
 	int rc;
 
-	if (!old || !new || !out)
+	if (!old || !new || !old_r || !new_r || !out || old_r->n_groups != old->n_groups ||
+	    new_r->n_groups != new->n_groups)
 		return -EINVAL;
 	if (!(d = calloc(1, sizeof(*d))))
 		return -ENOMEM;
-	if ((rc = diff_host(d, old, new)) || (rc = diff_devices(d, old, new)) || (rc = diff_groups(d, old, new)) ||
-	    (rc = diff_findings(d, old, new))) {
+	if ((rc = diff_host(d, old, old_r, new, new_r)) || (rc = diff_devices(d, old, new)) ||
+	    (rc = diff_groups(d, old, old_r, new, new_r)) || (rc = diff_findings(d, old_r, new_r))) {
 		ia_diff_free(d);
 		return rc;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "model/audit.h"
+#include "rules/result.h"
 
 /** What a diff input is. */
 enum ia_diff_input {
@@ -36,15 +37,18 @@ struct ia_diff {
 };
 
 /**
- * ia_diff_audits() - compare two evaluated audits (after ia_rules_run(), and a policy if any).
+ * ia_diff_audits() - compare two evaluated audits: the facts @old and @new with the results
+ * ia_rules_run() wrote for them (@old_r, @new_r; a policy, if any, applied by the engine).
  * Devices are matched by BDF (ids, class, driver, kernel group), kernel groups by id (members,
  * type, dma_ownership_viable, userspace_assignable), findings by (rule, subject), paired in order
  * of level and message when one subject has several (level and waiver changes); host kernel,
- * IOMMU active, interrupt isolation and the summary verdict are compared as values.
+ * IOMMU active, interrupt isolation and the host verdict (struct ia_result.verdict) are compared as values.
  * Cost: O(n log n) in findings, linear in devices, groups and members (all sorted by the loader).
- * Return: 0 with *@out set (n == 0 when nothing changed); -EINVAL; -ENOMEM.
+ * Return: 0 with *@out set (n == 0 when nothing changed); -EINVAL (NULL, or a result not of its
+ * audit); -ENOMEM.
  */
-int ia_diff_audits(const struct ia_audit *old, const struct ia_audit *new, struct ia_diff **out);
+int ia_diff_audits(const struct ia_audit *old, const struct ia_result *old_r, const struct ia_audit *new,
+		   const struct ia_result *new_r, struct ia_diff **out);
 
 /** ia_diff_text() - one line per change ("device 0000:07:02.0 driver: 8139cp -> vfio-pci"); nothing when none. 0 or -EIO. */
 int ia_diff_text(const struct ia_diff *d, FILE *out);

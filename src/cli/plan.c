@@ -14,6 +14,7 @@
 #include "reports/jsonw.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
+#include "rules/rules.h"
 
 int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ])
 {
@@ -30,6 +31,7 @@ int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ])
 
 struct plan_build {
 	const struct ia_audit *a;
+	const struct ia_result *r;      /* the engine's verdicts on @a */
 	struct ia_plan *p;
 	bool *in_plan;          /* per a->groups index */
 	size_t *queue; size_t qh, qt;
@@ -244,16 +246,16 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 			rc = plan_blocker(b, "plan.non-pci-member", subject, true,
 					  "member %s is not a PCI function the collector saw: whether its driver claims "
 					  "DMA ownership is unknown", g->devices[k]);
-	/* Blockers of rules this plan does not resolve or recompute (fail closed on new rules). */
-	static const char *const handled[] = { "group.not-viable", "isolation.p2p-domain", "group.verdict",
-					       "group.firmware-direct-region", "platform.msi-not-isolated" };
-	for (size_t k = 0; k < g->n_blockers && rc == 0; k++) {
-		bool known = false;
-		for (size_t h = 0; h < sizeof(handled) / sizeof(handled[0]); h++)
-			known |= !strcmp(g->blockers[k].what, handled[h]);
-		if (!known)
-			rc = plan_blocker(b, g->blockers[k].what, g->blockers[k].bdf[0] ? g->blockers[k].bdf : subject,
-					  false, "%s", g->blockers[k].reason);
+	/* Blockers of rules this plan does not resolve or recompute (fail closed on new rules): those
+	 * of the rules that give ownership, isolation domains, endpoints, 1:1 regions and interrupt
+	 * isolation are handled above and below, by what the rules declare they give. */
+	const unsigned handled = IA_GIVES_OWNERSHIP | IA_GIVES_ISOLATION | IA_GIVES_ENDPOINT | IA_GIVES_DIRECT |
+				 IA_GIVES_IRQ;
+	const struct ia_group_verdict *gv = &b->r->groups[g - b->a->groups];
+	for (size_t k = 0; k < gv->n_blockers && rc == 0; k++) {
+		const struct ia_contrib *c = &gv->blockers[k];
+		if (!c->rule || !(c->rule->gives & handled))
+			rc = plan_blocker(b, c->what, c->bdf[0] ? c->bdf : subject, false, "%s", c->reason);
 	}
 	return rc;
 }
@@ -261,16 +263,17 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 static int plan_platform_blockers(struct plan_build *b)
 {
 	const struct ia_audit *a = b->a;
+	const struct ia_result *r = b->r;
 	int rc = 0;
 
-	if (a->irq_isolated == IA_NO)
+	if (r->irq_isolated == IA_NO)
 		rc = plan_blocker(b, "platform.msi-not-isolated", "host", false, "%s%s",
-				  a->irq_reason ? a->irq_reason : "MSIs are not isolated",
-				  a->unsafe_interrupts_allowed == IA_YES ? " (allow_unsafe_interrupts is set: VFIO would "
+				  r->irq_reason ? r->irq_reason : "MSIs are not isolated",
+				  r->unsafe_interrupts_allowed == IA_YES ? " (allow_unsafe_interrupts is set: VFIO would "
 				  "proceed without isolation)" : ": VFIO refuses the groups (VFIO_SET_IOMMU fails with EPERM)");
-	else if (a->irq_isolated == IA_UNKNOWN)
+	else if (r->irq_isolated == IA_UNKNOWN)
 		rc = plan_blocker(b, "platform.msi-not-isolated", "host", true, "interrupt isolation is unknown: %s",
-				  a->irq_reason ? a->irq_reason : "it could not be determined");
+				  r->irq_reason ? r->irq_reason : "it could not be determined");
 	if (rc == 0 && !a->have_predicted)
 		rc = plan_blocker(b, "isolation.p2p-domain", "host", true,
 				  "the PCI topology model could not be built, so a wider isolation domain cannot be ruled out");
@@ -377,15 +380,15 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 	return a->n_groups ? plan_platform_blockers(b) : 0;
 }
 
-int ia_plan_build(const struct ia_audit *a, const char *const *bdfs, size_t n, struct ia_plan **out,
-		  char *err, size_t errlen)
+int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const char *const *bdfs, size_t n,
+		  struct ia_plan **out, char *err, size_t errlen)
 {
-	struct plan_build b = { .a = a };
+	struct plan_build b = { .a = a, .r = r };
 	int rc;
 
 	if (errlen)
 		err[0] = '\0';
-	if (!a || !bdfs || !n || !out)
+	if (!a || !r || r->n_groups != a->n_groups || !bdfs || !n || !out)
 		return -EINVAL;
 	if (!(b.p = calloc(1, sizeof(*b.p))))
 		return -ENOMEM;

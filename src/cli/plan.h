@@ -9,6 +9,7 @@
 
 #include "core/bdf.h"
 #include "model/audit.h"
+#include "rules/result.h"
 
 /** What the plan does with one device. */
 enum ia_plan_action {
@@ -62,7 +63,8 @@ struct ia_plan {
 int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ]);
 
 /**
- * ia_plan_build() - the plan to hand @bdfs to userspace on the host of @a (after ia_rules_run()).
+ * ia_plan_build() - the plan to hand @bdfs to userspace on the host of @a, whose result @r
+ * ia_rules_run() wrote (group blockers, interrupt isolation; a->groups and r->groups are parallel).
  * @bdfs, @n: canonical BDFs (ia_plan_normalize_bdf()); @n >= 1.
  * @err: receives the message for -ENOENT ("0000:3b:00.0 is not a PCI function of this host").
  *
@@ -77,10 +79,11 @@ int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ]);
  * MSIs not isolated, a PF with VFs enabled that would go to vfio-pci (-EBUSY), and unknowns (reserved regions or interrupt isolation unreadable, no topology
  * model, a non-PCI group member), plus any other blocker a rule put on the groups.
  * Cost: O(n log n) in the devices of the host.
- * Return: 0; -ENOENT for a BDF the host lacks; -EINVAL for NULL pointers or @n == 0; -ENOMEM.
+ * Return: 0; -ENOENT for a BDF the host lacks; -EINVAL for NULL pointers, @n == 0 or an @r not of
+ * @a; -ENOMEM.
  */
-int ia_plan_build(const struct ia_audit *a, const char *const *bdfs, size_t n, struct ia_plan **out,
-		  char *err, size_t errlen);
+int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const char *const *bdfs, size_t n,
+		  struct ia_plan **out, char *err, size_t errlen);
 
 /** ia_plan_feasible() - true when nothing blocks (the commands would make the devices assignable). */
 bool ia_plan_feasible(const struct ia_plan *p);

@@ -136,16 +136,21 @@ int cli_load_policy(const struct cli_opts *o)
 	return EXIT_OK;
 }
 
-int cli_evaluate(sqlite3 *db, struct ia_audit *a, const char *what)
+int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, struct ia_result *r, const char *what)
 {
-	if (ia_audit_load(db, a) < 0 || ia_rules_run(a) < 0) {
+	/* the engine applies the policy and decides the host verdict and the exit status once */
+	struct ia_run_opts run = { .policy = cli_policy, .today = time(NULL),
+				   .fail_on = o->fail_on == FAIL_NEVER ? IA_FAIL_ON_NEVER :
+					      o->fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR };
+	int rc = ia_audit_load(db, a);
+
+	if (rc == 0)
+		rc = ia_rules_run(a, &run, r);
+	if (rc < 0) {
 		const char *msg = NULL;
 		ia_db_step_failed(&msg);
-		fprintf(stderr, "%s: cannot evaluate the facts: %s\n", what, msg ? msg : sqlite3_errmsg(db));
-		return -1;
-	}
-	if (cli_policy && ia_policy_apply(cli_policy, a, time(NULL)) < 0) {
-		fprintf(stderr, "%s: applying the policy: %s\n", what, ia_strerror(-ENOMEM));
+		fprintf(stderr, "%s: cannot evaluate the facts: %s\n", what,
+			rc == -IA_E_SQLITE ? (msg ? msg : sqlite3_errmsg(db)) : ia_strerror(rc));
 		return -1;
 	}
 	return 0;

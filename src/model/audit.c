@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Load the facts of one audit from the database into arrays, and keep its findings.
+// Load the facts of one audit from the database into arrays.
 #include "model/audit.h"
 
 #include <errno.h>
@@ -12,64 +12,6 @@
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
 #include "core/ia_err.h"
-
-const char *ia_level_name(enum ia_level l)
-{
-	return l == IA_LEVEL_ERROR ? "error" : l == IA_LEVEL_WARNING ? "warning" : "info";
-}
-
-int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level level,
-			 const char *subject, const char *message, const char *advice,
-			 const char *evidence)
-{
-	struct ia_finding *f;
-
-	if (a->n_findings == a->cap_findings) {
-		size_t nc = a->cap_findings ? a->cap_findings * 2 : 32;
-		struct ia_finding *nv = realloc(a->findings, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		a->findings = nv;
-		a->cap_findings = nc;
-	}
-	f = &a->findings[a->n_findings];
-	f->rule = strdup(rule);
-	f->level = level;
-	f->subject = strdup(subject ? subject : "host");
-	f->message = strdup(message);
-	f->advice = advice ? strdup(advice) : NULL;
-	f->evidence = evidence ? strdup(evidence) : NULL;
-	f->waived = false;
-	f->waiver_reason = f->waiver_expires = NULL;
-	if (!f->rule || !f->subject || !f->message) {
-		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
-		return -ENOMEM;
-	}
-	a->n_findings++;
-	return 0;
-}
-
-int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason)
-{
-	struct ia_note *nv = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (!nv)
-		return -ENOMEM;
-	*list = nv;
-	nv[*n].bdf = strdup(bdf ? bdf : "");
-	nv[*n].what = strdup(what);
-	nv[*n].reason = strdup(reason);
-	(*n)++;
-	return 0;
-}
-
-static void audit_free_notes(struct ia_note *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].bdf); free(v[i].what); free(v[i].reason);
-	}
-	free(v);
-}
 
 static int audit_cmp_group_id(const void *k, const void *e)
 {
@@ -88,14 +30,6 @@ bool ia_audit_iommu_active(const struct ia_audit *a)
 	return a->n_units > 0 || a->n_iommu_groups > 0;
 }
 
-size_t ia_audit_count(const struct ia_audit *a, enum ia_level level)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < a->n_findings; i++)
-		n += a->findings[i].level == level && !a->findings[i].waived;
-	return n;
-}
 
 static int audit_cmp_bdf(const void *k, const void *e)
 {
@@ -450,7 +384,6 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a, const struct audit
 		g->resv_read = sqlite3_column_int(st[G], 3);
 		g->members_read = sqlite3_column_int(st[G], 4);
 		g->noiommu = sqlite3_column_int(st[G], 5);
-		g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
 		/* rows of groups that do not exist are passed over */
 		while (row[RR] && sqlite3_column_int64(st[RR], 0) < id)
 			row[RR] = audit_step(st[RR], &err);
@@ -532,35 +465,40 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 {
 	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = 0;
 
 	if (ia_db_prepare(db, "SELECT collector, subject, code, offset, message, hides"
 			      " FROM collection_error ORDER BY id", &st))
 		return -IA_E_SQLITE;
-	while (ia_db_step(st) == SQLITE_ROW) {
-		const char *subject = (const char *)sqlite3_column_text(st, 1);
-		const char *msg = (const char *)sqlite3_column_text(st, 4);
-		const char *hides = (const char *)sqlite3_column_text(st, 5);
-		char ev[256], adv[512];
-		int64_t off;
-		bool has_off = ia_db_col_int(st, 3, &off);
-
-		snprintf(ev, sizeof(ev), "collector %s, %s%s%lld", sqlite3_column_text(st, 0),
-			 ia_strerror(sqlite3_column_int(st, 2)), has_off ? ", offset " : "",
-			 has_off ? (long long)off : 0LL);
-		if (!has_off)
-			snprintf(ev, sizeof(ev), "collector %s, %s", sqlite3_column_text(st, 0),
-				 ia_strerror(sqlite3_column_int(st, 2)));
-		snprintf(adv, sizeof(adv), "%s%s%s", hides ? "This hides " : "", hides ? hides : "",
-			 hides ? "; run as root on the host, or capture it with `iommu-audit snapshot` as root." : "");
-		/* Nothing at all about the PCI functions means no verdict about anything: fail closed
-		 * (an error, so the audit does not pass on an empty or unreadable device list). */
-		bool all_pci = hides && !strcmp(hides, "every PCI function");
-		ia_audit_add_finding(a, "collect.unreadable", all_pci ? IA_LEVEL_ERROR : IA_LEVEL_WARNING, subject, msg,
-				     hides ? adv : NULL, ev);
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
+		if (a->n_collection_errors == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct ia_collect_error *nv = realloc(a->collect_errors, nc * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			a->collect_errors = nv;
+			cap = nc;
+		}
+		struct ia_collect_error *e = &a->collect_errors[a->n_collection_errors];
+		memset(e, 0, sizeof(*e));
+		e->collector = ia_db_col_strdup(st, 0);
+		e->subject = ia_db_col_strdup(st, 1);
+		e->code = sqlite3_column_int(st, 2);
+		e->has_offset = ia_db_col_int(st, 3, &e->offset);
+		e->message = ia_db_col_strdup(st, 4);
+		e->hides = ia_db_col_strdup(st, 5);
 		a->n_collection_errors++;
+		if ((!e->collector && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+		    (!e->subject && sqlite3_column_type(st, 1) != SQLITE_NULL) ||
+		    (!e->message && sqlite3_column_type(st, 4) != SQLITE_NULL) ||
+		    (!e->hides && sqlite3_column_type(st, 5) != SQLITE_NULL))
+			rc = -ENOMEM;
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 int ia_audit_load(sqlite3 *db, struct ia_audit *a)
@@ -568,8 +506,6 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	struct audit_scan sc = {0};
 	int rc;
 
-	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
-	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
 	ia_db_step_reset();
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
@@ -602,15 +538,6 @@ void ia_audit_free(struct ia_audit *a)
 		for (size_t k = 0; k < a->groups[i].n_devices; k++)
 			free(a->groups[i].devices[k]);
 		free(a->groups[i].devices); free(a->groups[i].type); free(a->groups[i].name);
-		audit_free_notes(a->groups[i].blockers, a->groups[i].n_blockers);
-		audit_free_notes(a->groups[i].exceptions, a->groups[i].n_exceptions);
-		for (size_t k = 0; k < a->groups[i].n_sva; k++) {
-			struct ia_sva *s = &a->groups[i].sva[k];
-			for (size_t r = 0; r < s->n_reasons; r++)
-				free(s->reasons[r]);
-			free(s->reasons); free(s->bdf);
-		}
-		free(a->groups[i].sva);
 	}
 	free(a->groups);
 	for (size_t i = 0; i < a->n_units; i++) {
@@ -627,17 +554,10 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->domains[i].members); free(a->domains[i].basis);
 	}
 	free(a->domains);
-	for (size_t i = 0; i < a->n_findings; i++) {
-		struct ia_finding *f = &a->findings[i];
-		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
-		free(f->waiver_reason); free(f->waiver_expires);
+	for (size_t i = 0; i < a->n_collection_errors; i++) {
+		struct ia_collect_error *e = &a->collect_errors[i];
+		free(e->collector); free(e->subject); free(e->message); free(e->hides);
 	}
-	free(a->findings);
-	free(a->irq_reason);
-	free(a->noiommu_reason);
-	free(a->noiommu_groups);
-	for (size_t i = 0; i < a->n_not_evaluated; i++)
-		free(a->not_evaluated[i]);
-	free(a->not_evaluated);
+	free(a->collect_errors);
 	memset(a, 0, sizeof(*a));
 }

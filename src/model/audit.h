@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The audit: facts loaded once from the database into arrays that rules read and reports render. */
+/* The audit: facts loaded once from the database into arrays that rules read and reports render (no conclusions: rules/result.h). */
 #ifndef IA_AUDIT_H
 #define IA_AUDIT_H
 
@@ -12,20 +12,12 @@
 struct sqlite3;
 struct ia_kernel_facts;
 
-enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
-const char *ia_level_name(enum ia_level l);
-
-/** A finding: what a rule (or collection) concluded about one subject. */
-struct ia_finding {
-	char *rule;       /* stable id ("collect.unreadable", "group.not-viable", ...) */
-	enum ia_level level;
-	char *subject;    /* BDF, "group N", a table signature or a path */
-	char *message;    /* one sentence: what is wrong */
-	char *advice;     /* what to do (may be NULL) */
-	char *evidence;   /* the facts it rests on (may be NULL) */
-	/* set by a policy (--policy): a waived finding stays in every report, marked, but never
-	 * counts towards --fail-on; waiver_expires is an ISO date "YYYY-MM-DD" or NULL */
-	bool waived; char *waiver_reason, *waiver_expires;
+/** A collection error (table collection_error): what could not be read and what that hides. */
+struct ia_collect_error {
+	char *collector, *subject, *message;
+	int code;                /* negative errno or -IA_E_* */
+	bool has_offset; int64_t offset;
+	char *hides;             /* what the missing data hides, or NULL */
 };
 
 /** One PCI function as the audit sees it (NULL-able facts have a has_ flag). */
@@ -60,18 +52,6 @@ struct ia_dev {
 	size_t n_mem_bars;       /* memory BARs with a size (devices with no MMIO have 0) */
 };
 
-/** A blocker or exception attached to a group: which member, which rule or kind, why. */
-struct ia_note {
-	char *bdf, *what, *reason;
-};
-
-/** SVA (PASID) viability of one group member (rule device.sva, kernel-rules.md §8). */
-struct ia_sva {
-	char *bdf;                          /* the member as linked under devices/ */
-	enum ia_tri viable;                 /* IA_YES only when every precondition was seen to hold */
-	char **reasons; size_t n_reasons;   /* each failed or unknown precondition, in plain words */
-};
-
 /** A kernel IOMMU group. */
 struct ia_group {
 	int id;
@@ -80,13 +60,7 @@ struct ia_group {
 	bool resv_read;
 	bool members_read;                  /* devices/ was listed; else the member list may be incomplete */
 	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
-	enum ia_tri dma_ownership_viable;   /* filled by the rules; IA_UNKNOWN until then */
-	enum ia_tri userspace_assignable;
-	bool isolation_unknown;             /* a wider isolation domain may exist (ACS unreadable) */
 	bool noiommu;                       /* a VFIO no-IOMMU group: no translation behind it at all */
-	struct ia_note *blockers; size_t n_blockers;
-	struct ia_note *exceptions; size_t n_exceptions;
-	struct ia_sva *sva; size_t n_sva;   /* one per member, filled by rule device.sva */
 };
 
 /** A predicted group (the tool's reimplementation of the kernel's pci_device_group()). */
@@ -132,28 +106,17 @@ struct ia_audit {
 	 * published by the engine for `plan`: members, basis = the ports or functions to blame,
 	 * uncertain when it rests on unreadable ACS state; empty without a topology model */
 	struct ia_pgroup *domains; size_t n_domains;
-	/* platform verdicts (rules) */
-	enum ia_tri irq_isolated; char *irq_reason;
-	enum ia_tri unsafe_interrupts_allowed;
-	/* VFIO no-IOMMU mode (rule host.noiommu, kernel-rules.md §6); state NULL until evaluated */
-	const char *noiommu_state;          /* "available", "enabled", "unavailable", "unknown" */
-	char *noiommu_reason;
-	enum ia_tri noiommu_compiled;       /* CONFIG_VFIO_NOIOMMU */
-	enum ia_tri noiommu_enabled;        /* vfio.enable_unsafe_noiommu_mode */
-	int *noiommu_groups; size_t n_noiommu_groups; /* groups named vfio-noiommu or with /dev/vfio/noiommu-N */
-	/* rules not evaluated, with the reason (for `rules` and reports) */
-	char **not_evaluated; size_t n_not_evaluated;
-	/* conclusions */
-	struct ia_finding *findings; size_t n_findings, cap_findings;
+	/* what could not be read (the engine makes them "collect.unreadable" findings) */
+	struct ia_collect_error *collect_errors;
 	size_t n_collection_errors;
 };
 
 /**
  * ia_audit_load() - read the facts of @db into @a (zeroed by the caller).
- * Collection errors become findings of rule "collect.unreadable" (level warning) so every
- * report says what could not be read and what that hides. Every fact the rules read is loaded
- * here (the rules never query @db): the devices, groups and units, the firmware facts
- * (ia_firmware_load()) and the kernel facts (ia_kernel_facts_load()).
+ * Collection errors are kept in a->collect_errors (rules/engine.c turns each into a
+ * "collect.unreadable" finding, so every report says what could not be read and what that hides).
+ * Every fact the rules read is loaded here (the rules never query @db): the devices, groups and
+ * units, the firmware facts (ia_firmware_load()) and the kernel facts (ia_kernel_facts_load()).
  * Return: 0; -IA_E_SQLITE; -ENOMEM.
  */
 int ia_audit_load(struct sqlite3 *db, struct ia_audit *a);
@@ -161,20 +124,12 @@ int ia_audit_load(struct sqlite3 *db, struct ia_audit *a);
 /** ia_audit_free() - release everything (accepts a zeroed audit). */
 void ia_audit_free(struct ia_audit *a);
 
-/** ia_audit_add_finding() - append a finding (strings are copied; NULL allowed for advice/evidence). */
-int ia_audit_add_finding(struct ia_audit *a, const char *rule, enum ia_level level,
-			 const char *subject, const char *message, const char *advice,
-			 const char *evidence);
-
 /**
  * ia_audit_find_dev() - the device whose BDF is @bdf (exact string equality), or NULL.
  * Binary search: devs are sorted by BDF (strcmp order); over a->bdf_keys when ia_audit_load()
  * built them, else over the devs.
  */
 struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
-
-/** ia_group_note() - append a blocker or exception to @list (strings copied). 0 or -ENOMEM. */
-int ia_group_note(struct ia_note **list, size_t *n, const char *bdf, const char *what, const char *reason);
 
 /**
  * ia_audit_iommu_active() - the kernel runs an IOMMU: a unit under sys/class/iommu, or a group an
@@ -184,8 +139,5 @@ bool ia_audit_iommu_active(const struct ia_audit *a);
 
 /** ia_audit_find_group() - the kernel group with @id, or NULL (binary search; groups are sorted by id). */
 struct ia_group *ia_audit_find_group(const struct ia_audit *a, int id);
-
-/** ia_audit_count() - findings at @level, not counting waived ones (what --fail-on compares). */
-size_t ia_audit_count(const struct ia_audit *a, enum ia_level level);
 
 #endif

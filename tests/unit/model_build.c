@@ -33,9 +33,28 @@ static char *mb_strdup(const char *s)
 	return d;
 }
 
+/* An audit built here and the result the engine writes for it (the audit first: mb_new() hands out
+ * &m->a, and the readers below find the result from it). */
+struct mb_audit {
+	struct ia_audit a;
+	struct ia_result r;
+};
+
+struct ia_result *mb_result(const struct ia_audit *a)
+{
+	return &((struct mb_audit *)(void *)(uintptr_t)a)->r;
+}
+
+int mb_run(struct ia_audit *a, const struct ia_run_opts *o)
+{
+	ia_result_free(mb_result(a));
+	return ia_rules_run(a, o, mb_result(a));
+}
+
 struct ia_audit *mb_new(void)
 {
-	struct ia_audit *a = calloc(1, sizeof(*a));
+	struct mb_audit *m = calloc(1, sizeof(*m));
+	struct ia_audit *a = m ? &m->a : NULL;
 
 	if (!a || !(a->firmware = calloc(1, sizeof(*a->firmware))) || !(a->kernel = calloc(1, sizeof(*a->kernel))))
 		fail_msg("out of memory");
@@ -48,8 +67,6 @@ struct ia_audit *mb_new(void)
 	a->arch = mb_strdup("x86_64");
 	a->cmdline = mb_strdup("");
 	a->iommu_groups_dir = true;
-	a->irq_isolated = a->unsafe_interrupts_allowed = IA_UNKNOWN;
-	a->noiommu_compiled = a->noiommu_enabled = IA_UNKNOWN;
 	return a;
 }
 
@@ -57,8 +74,9 @@ void mb_free(struct ia_audit *a)
 {
 	if (!a)
 		return;
+	ia_result_free(mb_result(a));
 	ia_audit_free(a);
-	free(a);
+	free((struct mb_audit *)(void *)a);
 }
 
 struct ia_dev *mb_dev(struct ia_audit *a, const char *bdf, const char *parent)
@@ -122,7 +140,6 @@ struct ia_group *mb_group(struct ia_audit *a, int id, const char *type, ...)
 	g->id = id;
 	g->type = mb_strdup(type);
 	g->resv_read = g->members_read = true;
-	g->dma_ownership_viable = g->userspace_assignable = IA_UNKNOWN;
 	va_start(ap, type);
 	while ((m = va_arg(ap, const char *))) {
 		size_t n = g->n_devices;
@@ -390,18 +407,21 @@ void mb_finish(struct ia_audit *a)
 
 const struct ia_finding *mb_find_finding(const struct ia_audit *a, const char *rule, const char *subject)
 {
-	for (size_t i = 0; i < a->n_findings; i++)
-		if (!strcmp(a->findings[i].rule, rule) && (!subject || !strcmp(a->findings[i].subject, subject)))
-			return &a->findings[i];
+	const struct ia_result *r = mb_result(a);
+
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (!strcmp(r->findings[i].rule, rule) && (!subject || !strcmp(r->findings[i].subject, subject)))
+			return &r->findings[i];
 	return NULL;
 }
 
 size_t mb_count_findings(const struct ia_audit *a, const char *rule)
 {
+	const struct ia_result *r = mb_result(a);
 	size_t n = 0;
 
-	for (size_t i = 0; i < a->n_findings; i++)
-		n += !strcmp(a->findings[i].rule, rule);
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += !strcmp(r->findings[i].rule, rule);
 	return n;
 }
 
@@ -410,18 +430,20 @@ bool mb_not_evaluated(const struct ia_audit *a, const char *rule)
 	return mb_find_finding(a, "rule.not-evaluated", rule) != NULL;
 }
 
-static const struct ia_group *mb_group_of(const struct ia_audit *a, int gid)
+/* The engine's verdict of kernel group @gid (parallel to a->groups); fails the test for an absent group. */
+static const struct ia_group_verdict *mb_group_of(const struct ia_audit *a, int gid)
 {
 	const struct ia_group *g = ia_audit_find_group(a, gid);
+	const struct ia_result *r = mb_result(a);
 
-	if (!g)
-		fail_msg("no group %d", gid);
-	return g;
+	if (!g || (size_t)(g - a->groups) >= r->n_groups)
+		fail_msg("no group %d (or no result: call mb_run())", gid);
+	return &r->groups[g - a->groups];
 }
 
 bool mb_group_blocked_by(const struct ia_audit *a, int gid, const char *what)
 {
-	const struct ia_group *g = mb_group_of(a, gid);
+	const struct ia_group_verdict *g = mb_group_of(a, gid);
 
 	for (size_t i = 0; i < g->n_blockers; i++)
 		if (!strcmp(g->blockers[i].what, what))
@@ -431,7 +453,7 @@ bool mb_group_blocked_by(const struct ia_audit *a, int gid, const char *what)
 
 bool mb_group_excepted(const struct ia_audit *a, int gid, const char *what)
 {
-	const struct ia_group *g = mb_group_of(a, gid);
+	const struct ia_group_verdict *g = mb_group_of(a, gid);
 
 	for (size_t i = 0; i < g->n_exceptions; i++)
 		if (!strcmp(g->exceptions[i].what, what))
@@ -451,7 +473,7 @@ enum ia_tri mb_group_ownership(const struct ia_audit *a, int gid)
 
 enum ia_tri mb_group_sva(const struct ia_audit *a, int gid, const char *bdf)
 {
-	const struct ia_group *g = mb_group_of(a, gid);
+	const struct ia_group_verdict *g = mb_group_of(a, gid);
 
 	for (size_t i = 0; i < g->n_sva; i++)
 		if (!strcmp(g->sva[i].bdf, bdf))
@@ -461,10 +483,10 @@ enum ia_tri mb_group_sva(const struct ia_audit *a, int gid, const char *bdf)
 
 enum ia_tri mb_irq_isolated(const struct ia_audit *a)
 {
-	return a->irq_isolated;
+	return mb_result(a)->irq_isolated;
 }
 
 const char *mb_noiommu_state(const struct ia_audit *a)
 {
-	return a->noiommu_state;
+	return mb_result(a)->noiommu_state;
 }

@@ -10,6 +10,7 @@
 #include "model/audit.h"
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
+#include "rules/rules.h"
 
 /*
  * Building. Every function aborts the test (cmocka fail) on allocation failure; strings are
@@ -24,8 +25,17 @@
  */
 struct ia_audit *mb_new(void);
 
-/** mb_free() - release the audit (accepts NULL). */
+/** mb_free() - release the audit and its result (accepts NULL). */
 void mb_free(struct ia_audit *a);
+
+/**
+ * mb_run() - evaluate the audit (ia_rules_run() with @o, NULL for no policy) into the result kept
+ * with it (mb_result(); a previous result is released first). Return: ia_rules_run()'s.
+ */
+int mb_run(struct ia_audit *a, const struct ia_run_opts *o);
+
+/** mb_result() - the engine's result for an audit from mb_new(), which the readers below read. */
+struct ia_result *mb_result(const struct ia_audit *a);
 
 /**
  * mb_dev() - add a PCI endpoint @bdf ("DDDD:BB:DD.F") whose upstream bridge is @parent (NULL on a

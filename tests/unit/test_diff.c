@@ -196,12 +196,13 @@ static void test_usage(void **state)
 static void test_model(void **state)
 {
 	struct ia_audit o = {0}, n = {0};
+	struct ia_result orr = {0}, nr = {0};
 	struct ia_dev dv[2] = {0};
 	char *g1[] = { "0000:01:00.0" }, *g2[] = { "0000:02:00.0" };
-	struct ia_group og[1] = { { .id = 1, .devices = g1, .n_devices = 1, .dma_ownership_viable = IA_YES,
-				    .userspace_assignable = IA_YES } };
-	struct ia_group ng[2] = { og[0], { .id = 2, .devices = g2, .n_devices = 1, .dma_ownership_viable = IA_UNKNOWN,
-					   .userspace_assignable = IA_UNKNOWN } };
+	struct ia_group og[1] = { { .id = 1, .devices = g1, .n_devices = 1 } };
+	struct ia_group ng[2] = { og[0], { .id = 2, .devices = g2, .n_devices = 1 } };
+	struct ia_group_verdict ov[1] = { { .dma_ownership_viable = IA_YES, .userspace_assignable = IA_YES } };
+	struct ia_group_verdict nv[2] = { ov[0], { .dma_ownership_viable = IA_UNKNOWN, .userspace_assignable = IA_UNKNOWN } };
 	struct ia_diff *d = NULL;
 	(void)state;
 
@@ -209,12 +210,16 @@ static void test_model(void **state)
 	snprintf(dv[1].bdf, 16, "0000:02:00.0");
 	dv[0].has_group = dv[1].has_group = true;
 	dv[0].group = 1, dv[1].group = 2;
-	o.devs = dv, o.n_devs = 1, o.groups = og, o.n_groups = 1, o.n_iommu_groups = 1, o.irq_isolated = IA_YES;
-	n.devs = dv, n.n_devs = 2, n.groups = ng, n.n_groups = 2, n.n_iommu_groups = 2, n.irq_isolated = IA_NO;
-	assert_int_equal(ia_audit_add_finding(&o, "group.not-viable", IA_LEVEL_INFO, "group 1", "m", NULL, NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&n, "group.not-viable", IA_LEVEL_ERROR, "group 1", "m", NULL, NULL), 0);
-	n.findings[0].waived = true;
-	assert_int_equal(ia_diff_audits(&o, &n, &d), 0);
+	o.devs = dv, o.n_devs = 1, o.groups = og, o.n_groups = 1, o.n_iommu_groups = 1;
+	n.devs = dv, n.n_devs = 2, n.groups = ng, n.n_groups = 2, n.n_iommu_groups = 2;
+	orr.groups = ov, orr.n_groups = 1, orr.irq_isolated = IA_YES;
+	nr.groups = nv, nr.n_groups = 2, nr.irq_isolated = IA_NO;
+	assert_int_equal(ia_result_add_finding(&orr, "group.not-viable", IA_LEVEL_INFO, "group 1", "m", NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&nr, "group.not-viable", IA_LEVEL_ERROR, "group 1", "m", NULL, NULL), 0);
+	nr.findings[0].waived = true;
+	ia_result_decide(&orr, IA_FAIL_ON_ERROR);
+	ia_result_decide(&nr, IA_FAIL_ON_ERROR);
+	assert_int_equal(ia_diff_audits(&o, &orr, &n, &nr, &d), 0);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -228,12 +233,21 @@ static void test_model(void **state)
 			    "finding [group.not-viable] group 1 waived: false -> true\n");
 	free(buf);
 	ia_diff_free(d);
-	for (size_t i = 0; i < 1; i++) {
-		free(o.findings[i].rule); free(o.findings[i].subject); free(o.findings[i].message);
-		free(n.findings[i].rule); free(n.findings[i].subject); free(n.findings[i].message);
-	}
-	free(o.findings);
-	free(n.findings);
+	/* the host verdict is the result's: an unwaived error in the new audit fails it */
+	nr.findings[0].waived = false;
+	ia_result_decide(&nr, IA_FAIL_ON_ERROR);
+	assert_int_equal(ia_diff_audits(&o, &orr, &n, &nr, &d), 0);
+	bool verdict = false;
+	for (size_t i = 0; i < d->n; i++)
+		verdict |= d->v[i].field && !strcmp(d->v[i].field, "verdict") && !strcmp(d->v[i].new, "fail");
+	assert_true(verdict);
+	ia_diff_free(d);
+	/* a result that is not of its audit is refused */
+	assert_int_equal(ia_diff_audits(&o, &nr, &n, &nr, &d), -EINVAL);
+	orr.groups = NULL, orr.n_groups = 0;
+	nr.groups = NULL, nr.n_groups = 0;
+	ia_result_free(&orr);
+	ia_result_free(&nr);
 }
 
 int main(void)

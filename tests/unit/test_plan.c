@@ -302,6 +302,7 @@ static void test_usage(void **state)
 static void test_no_iommu(void **state)
 {
 	struct ia_audit a = {0};
+	struct ia_result r = {0};
 	struct ia_dev d = {0};
 	struct ia_plan *p = NULL;
 	const char *bdf = "0000:00:01.0";
@@ -312,7 +313,7 @@ static void test_no_iommu(void **state)
 	d.driver = "virtio-pci";
 	d.has_hdr = true;
 	a.devs = &d, a.n_devs = 1;
-	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	assert_false(ia_plan_feasible(p));
 	assert_int_equal(p->n_blockers, 1);
 	assert_string_equal(p->blockers[0].rule, "host.iommu-inactive");
@@ -321,7 +322,7 @@ static void test_no_iommu(void **state)
 	ia_plan_free(p);
 	const char *missing = "0000:00:02.0";
 	p = NULL;
-	assert_int_equal(ia_plan_build(&a, &missing, 1, &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(ia_plan_build(&a, &r, &missing, 1, &p, err, sizeof(err)), -ENOENT);
 	assert_null(p);
 	assert_string_equal(err, "0000:00:02.0 is not a PCI function of this host");
 }
@@ -331,6 +332,8 @@ static void test_no_iommu(void **state)
 static void test_pf_with_vfs(void **state)
 {
 	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	struct ia_group_verdict gv = {0};
 	struct ia_dev d = {0};
 	struct ia_group g = {0};
 	struct ia_plan *p = NULL;
@@ -349,11 +352,12 @@ static void test_pf_with_vfs(void **state)
 	g.devices = &member;
 	g.n_devices = 1;
 	g.resv_read = true;
-	g.dma_ownership_viable = IA_NO;
+	gv.dma_ownership_viable = IA_NO;
 	a.devs = &d, a.n_devs = 1;
 	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
-	a.irq_isolated = IA_YES;
-	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	r.groups = &gv, r.n_groups = 1;
+	r.irq_isolated = IA_YES;
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
 	assert_false(ia_plan_feasible(p));
 	bool found = false;
@@ -365,7 +369,7 @@ static void test_pf_with_vfs(void **state)
 	/* the same PF with SR-IOV off: nothing in the way */
 	d.numvfs = 0;
 	p = NULL;
-	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	for (size_t i = 0; i < p->n_blockers; i++)
 		assert_string_not_equal(p->blockers[i].rule, "device.vfio-pci-refuses");
 	/* what remains is the unknown isolation domain of a hand-built audit without a topology model */
@@ -379,6 +383,7 @@ static void test_pf_with_vfs(void **state)
 static void test_text_is_filtered(void **state)
 {
 	struct ia_audit a = {0};
+	struct ia_result r = {0};
 	struct ia_dev d = {0};
 	struct ia_plan *p = NULL;
 	const char *bdf = "0000:00:01.0";
@@ -390,7 +395,7 @@ static void test_text_is_filtered(void **state)
 	d.driver = "virtio\x1b]0;pwned\x07\x1b[2J";
 	d.has_hdr = true;
 	a.devs = &d, a.n_devs = 1;
-	assert_int_equal(ia_plan_build(&a, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	FILE *m = open_memstream(&buf, &len);
 	assert_non_null(m);
 	assert_int_equal(ia_plan_text(p, m), 0);

@@ -13,6 +13,7 @@
 
 #include "core/ia_err.h"
 #include "rules/policy.h"
+#include "rules/rules.h"
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 /* nvme 04:00.0 on vfio-pci behind a switch whose downstream ports lack ACS: one error finding,
@@ -138,11 +139,20 @@ static void test_valid_and_bdf(void **state)
 
 struct mini {
 	struct ia_audit a;
+	struct ia_result r;
 	struct ia_dev devs[2];
 	struct ia_group groups[2];
 	char *g1[1], *g2[1];
-	struct ia_note note;
 };
+
+static const struct ia_rule *rule_by_id(const char *id)
+{
+	for (size_t i = 0; i < ia_n_rules; i++)
+		if (!strcmp(ia_rules[i]->id, id))
+			return ia_rules[i];
+	fail_msg("no rule %s", id);
+	return NULL;
+}
 
 /* Two devices: 0000:01:00.0 in assignable group 1; 0000:02:00.0 in group 2, not viable (blocker). */
 static void mini_init(struct mini *m)
@@ -154,41 +164,39 @@ static void mini_init(struct mini *m)
 	m->devs[1].has_group = true, m->devs[1].group = 2;
 	m->g1[0] = m->devs[0].bdf;
 	m->g2[0] = m->devs[1].bdf;
-	m->groups[0] = (struct ia_group){ .id = 1, .devices = m->g1, .n_devices = 1,
-					  .dma_ownership_viable = IA_YES, .userspace_assignable = IA_YES };
-	m->note = (struct ia_note){ .bdf = m->devs[1].bdf, .what = "group.not-viable", .reason = "bound to e1000e" };
-	m->groups[1] = (struct ia_group){ .id = 2, .devices = m->g2, .n_devices = 1, .dma_ownership_viable = IA_NO,
-					  .userspace_assignable = IA_NO, .blockers = &m->note, .n_blockers = 1 };
+	m->groups[0] = (struct ia_group){ .id = 1, .devices = m->g1, .n_devices = 1 };
+	m->groups[1] = (struct ia_group){ .id = 2, .devices = m->g2, .n_devices = 1 };
 	m->a.devs = m->devs, m->a.n_devs = 2;
 	m->a.groups = m->groups, m->a.n_groups = 2, m->a.n_iommu_groups = 2;
-	m->a.irq_isolated = IA_YES;
 	m->a.n_units = 1;
-	assert_int_equal(ia_audit_add_finding(&m->a, "group.not-viable", IA_LEVEL_ERROR, "group 2",
-					      "group 2 is not viable", NULL, NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&m->a, "isolation.p2p-domain", IA_LEVEL_ERROR, "0000:01:00.0",
-					      "domain", NULL, NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&m->a, "collect.unreadable", IA_LEVEL_WARNING, "sys/x",
-					      "unreadable", NULL, NULL), 0);
+	m->r.groups = calloc(2, sizeof(*m->r.groups));
+	assert_non_null(m->r.groups);
+	m->r.n_groups = 2;
+	m->r.groups[0].dma_ownership_viable = m->r.groups[0].userspace_assignable = IA_YES;
+	m->r.groups[1].dma_ownership_viable = m->r.groups[1].userspace_assignable = IA_NO;
+	assert_int_equal(ia_contrib_add(&m->r.groups[1].blockers, &m->r.groups[1].n_blockers, IA_CONTRIB_BLOCKER,
+					rule_by_id("group.not-viable"), m->devs[1].bdf, "group.not-viable",
+					"bound to e1000e", 0), 0);
+	m->r.irq_isolated = IA_YES;
+	m->r.irq_finding = IA_NO_FINDING;
+	assert_int_equal(ia_result_add_finding(&m->r, "group.not-viable", IA_LEVEL_ERROR, "group 2",
+					       "group 2 is not viable", NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&m->r, "isolation.p2p-domain", IA_LEVEL_ERROR, "0000:01:00.0",
+					       "domain", NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&m->r, "collect.unreadable", IA_LEVEL_WARNING, "sys/x",
+					       "unreadable", NULL, NULL), 0);
 }
 
 static void mini_free(struct mini *m)
 {
-	for (size_t i = 0; i < m->a.n_findings; i++) {
-		struct ia_finding *f = &m->a.findings[i];
-		free(f->rule); free(f->subject); free(f->message); free(f->advice); free(f->evidence);
-		free(f->waiver_reason); free(f->waiver_expires);
-	}
-	free(m->a.findings);
-	for (size_t i = 0; i < m->a.n_not_evaluated; i++)
-		free(m->a.not_evaluated[i]);
-	free(m->a.not_evaluated);
+	ia_result_free(&m->r);
 }
 
 static const struct ia_finding *mini_find(const struct mini *m, const char *rule, const char *subject)
 {
-	for (size_t i = 0; i < m->a.n_findings; i++)
-		if (!strcmp(m->a.findings[i].rule, rule) && !strcmp(m->a.findings[i].subject, subject))
-			return &m->a.findings[i];
+	for (size_t i = 0; i < m->r.n_findings; i++)
+		if (!strcmp(m->r.findings[i].rule, rule) && !strcmp(m->r.findings[i].subject, subject))
+			return &m->r.findings[i];
 	return NULL;
 }
 
@@ -201,7 +209,7 @@ static void mini_apply(struct mini *m, const char *text, const char *today)
 	if (ia_policy_parse(text, strlen(text), &p, err, sizeof(err)))
 		fail_msg("policy rejected: %s", err);
 	assert_non_null(strptime(today, "%Y-%m-%d", &tm));
-	assert_int_equal(ia_policy_apply(p, &m->a, timegm(&tm) + 12 * 3600), 0);
+	assert_int_equal(ia_policy_apply(p, &m->a, &m->r, timegm(&tm) + 12 * 3600), 0);
 	ia_policy_free(p);
 }
 
@@ -233,8 +241,8 @@ static void test_apply_waivers(void **state)
 	assert_non_null(f = mini_find(&m, "policy.waiver-unused", "sys/y"));
 	assert_int_equal(f->level, IA_LEVEL_INFO);
 	assert_string_equal(f->message, "the waiver of collect.unreadable for sys/y matched no finding");
-	assert_int_equal(ia_audit_count(&m.a, IA_LEVEL_ERROR), 1);   /* the p2p one */
-	assert_int_equal(ia_audit_count(&m.a, IA_LEVEL_WARNING), 2); /* unreadable + expired */
+	assert_int_equal(ia_result_count(&m.r, IA_LEVEL_ERROR), 1);   /* the p2p one */
+	assert_int_equal(ia_result_count(&m.r, IA_LEVEL_WARNING), 2); /* unreadable + expired */
 	mini_free(&m);
 }
 
@@ -251,10 +259,10 @@ static void test_apply_rules(void **state)
 	const struct ia_finding *f = mini_find(&m, "rule.not-evaluated", "isolation.p2p-domain");
 	assert_non_null(f);
 	assert_string_equal(f->message, "isolation.p2p-domain: not evaluated: disabled by the policy");
-	assert_int_equal(m.a.n_not_evaluated, 1);
-	assert_int_equal(ia_audit_count(&m.a, IA_LEVEL_ERROR), 0);
-	/* Verdicts are facts: disabling a rule leaves them alone. */
-	assert_int_equal(m.groups[1].userspace_assignable, IA_NO);
+	assert_int_equal(m.r.n_not_evaluated, 1);
+	assert_int_equal(ia_result_count(&m.r, IA_LEVEL_ERROR), 0);
+	/* ia_policy_apply() composes nothing (the engine does, between steps 2 and 3). */
+	assert_int_equal(m.r.groups[1].userspace_assignable, IA_NO);
 	mini_free(&m);
 }
 
@@ -265,7 +273,7 @@ static void test_apply_requirements(void **state)
 
 	(void)state;
 	mini_init(&m);
-	m.groups[0].userspace_assignable = IA_UNKNOWN;
+	m.r.groups[0].userspace_assignable = IA_UNKNOWN;
 	mini_apply(&m, HDR "\"waivers\": [{\"rule\": \"isolation.p2p-domain\", \"subject\": \"0000:01:00.0\", \"reason\": \"r\"}],"
 		   " \"require\": [{\"assignable\": \"0000:01:00.0\"}, {\"dma_ownership_viable\": \"0000:02:00.0\"},"
 		   " {\"assignable\": \"0000:09:00.0\"}, {\"interrupt_isolation\": \"isolated\"}, {\"iommu_active\": true},"
@@ -286,20 +294,20 @@ static void test_apply_requirements(void **state)
 	assert_string_equal(f->message, "policy requires no unwaived finding above info, but 2 remain");
 	assert_string_equal(f->evidence, "group.not-viable group 2 (error); collect.unreadable sys/x (warning); policy $.require[5]");
 	size_t unmet = 0;
-	for (size_t i = 0; i < m.a.n_findings; i++)
-		unmet += !strcmp(m.a.findings[i].rule, "policy.requirement-unmet");
+	for (size_t i = 0; i < m.r.n_findings; i++)
+		unmet += !strcmp(m.r.findings[i].rule, "policy.requirement-unmet");
 	assert_int_equal(unmet, 4);
 	mini_free(&m);
 
 	/* The platform requirements, unmet. */
 	mini_init(&m);
-	m.a.irq_isolated = IA_UNKNOWN;
-	m.a.irq_reason = NULL;
+	m.r.irq_isolated = IA_UNKNOWN;
+	m.r.irq_reason = NULL;
 	m.a.n_units = 0, m.a.n_groups = 0, m.a.n_iommu_groups = 0;
 	mini_apply(&m, HDR "\"require\": [{\"interrupt_isolation\": \"isolated\"}, {\"iommu_active\": true}]}", "2025-01-01");
 	size_t k = 0;
-	for (size_t i = 0; i < m.a.n_findings; i++) {
-		f = &m.a.findings[i];
+	for (size_t i = 0; i < m.r.n_findings; i++) {
+		f = &m.r.findings[i];
 		if (strcmp(f->rule, "policy.requirement-unmet"))
 			continue;
 		assert_string_equal(f->message, k++ == 0 ?
@@ -353,6 +361,18 @@ static json_t *report_finding(json_t *rep, const char *rule, const char *subject
 	return NULL;
 }
 
+static json_t *report_group(json_t *rep, int id)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(json_object_get(rep, "groups"), i, g)
+		if (json_integer_value(json_object_get(g, "id")) == id)
+			return g;
+	fail_msg("no group %d in the report", id);
+	return NULL;
+}
+
 static void test_e2e(void **state)
 {
 	int st;
@@ -394,10 +414,10 @@ static void test_e2e(void **state)
 	assert_non_null(report_finding(r, "rule.not-evaluated", "isolation.p2p-domain"));
 	json_decref(r);
 
-	/* Require: nvme's group is not assignable (the switch's isolation domain), so the run fails
-	 * even with the p2p finding itself waived; the met requirements add nothing. */
-	r = run_policy(HDR "\"waivers\": [{\"rule\": \"isolation.p2p-domain\", \"subject\": \"0000:03:00.0\", \"reason\": \"r\"}],"
-		       " \"require\": [{\"iommu_active\": true}, {\"interrupt_isolation\": \"isolated\"},"
+	/* Require, no policy on the p2p rule: nvme's group is not assignable (the switch's isolation
+	 * domain blocks it), so the requirement is unmet and the run fails; the met requirements add
+	 * nothing. */
+	r = run_policy(HDR "\"require\": [{\"iommu_active\": true}, {\"interrupt_isolation\": \"isolated\"},"
 		       " {\"assignable\": \"0000:04:00.0\"}]}", "", &st);
 	assert_int_equal(st, 1);
 	assert_non_null(f = report_finding(r, "policy.requirement-unmet", "0000:04:00.0"));
@@ -405,6 +425,46 @@ static void test_e2e(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "message")),
 			    "policy requires assignable 0000:04:00.0: unmet: its group 10 has userspace_assignable = false");
 	assert_null(report_finding(r, "policy.requirement-unmet", "host"));
+	json_decref(r);
+
+	/* The p2p finding waived: it no longer blocks (issue 14 point 1); its blocker stays on the group
+	 * as a note saying why it does not block, and the requirement is met. (Before the engine
+	 * applied the policy, the blocker stood and this failed.) */
+	r = run_policy(HDR "\"waivers\": [{\"rule\": \"isolation.p2p-domain\", \"subject\": \"0000:03:00.0\", \"reason\": \"r\"}],"
+		       " \"require\": [{\"iommu_active\": true}, {\"interrupt_isolation\": \"isolated\"},"
+		       " {\"assignable\": \"0000:04:00.0\"}]}", "", &st);
+	assert_int_equal(st, 0);
+	assert_null(report_finding(r, "policy.requirement-unmet", "0000:04:00.0"));
+	json_t *g10 = report_group(r, 10);
+	assert_true(json_is_true(json_object_get(g10, "userspace_assignable")));
+	assert_int_equal(json_array_size(json_object_get(g10, "blockers")), 0);
+	json_t *note = json_array_get(json_object_get(g10, "notes"), 0);
+	assert_string_equal(json_string_value(json_object_get(note, "rule")), "isolation.p2p-domain");
+	assert_string_equal(json_string_value(json_object_get(note, "lifted")), "the policy waives its finding");
+	json_decref(r);
+
+	/* Re-levelled to warning: the same (the finding stays, at warning). Re-levelled to error: it blocks. */
+	r = run_policy(HDR "\"rules\": {\"isolation.p2p-domain\": {\"level\": \"warning\"}},"
+		       " \"require\": [{\"assignable\": \"0000:04:00.0\"}]}", "", &st);
+	assert_int_equal(st, 0);
+	assert_true(json_is_true(json_object_get(report_group(r, 10), "userspace_assignable")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(report_group(r, 10), "notes"), 0),
+							      "lifted")), "the policy re-levels the rule to warning");
+	json_decref(r);
+	r = run_policy(HDR "\"rules\": {\"isolation.p2p-domain\": {\"level\": \"error\"}},"
+		       " \"require\": [{\"assignable\": \"0000:04:00.0\"}]}", "", &st);
+	assert_int_equal(st, 1);
+	assert_true(json_is_false(json_object_get(report_group(r, 10), "userspace_assignable")));
+	json_decref(r);
+
+	/* Disabled: no finding and no blocker, and no note either. */
+	r = run_policy(HDR "\"rules\": {\"isolation.p2p-domain\": {\"enabled\": false}},"
+		       " \"require\": [{\"assignable\": \"0000:04:00.0\"}]}", "", &st);
+	assert_int_equal(st, 0);
+	g10 = report_group(r, 10);
+	assert_true(json_is_true(json_object_get(g10, "userspace_assignable")));
+	assert_int_equal(json_array_size(json_object_get(g10, "blockers")), 0);
+	assert_null(json_object_get(g10, "notes"));
 	json_decref(r);
 
 	/* The same requirements on a device that is assignable: passes. dma_ownership_viable of the
@@ -432,15 +492,37 @@ static void test_e2e(void **state)
 	free(err);
 }
 
-/* The documented example parses. */
+/* The documented example parses, and run on the host it describes (docs/policy.md: the capture
+ * x86-intel-scn-a-nvme-vfio) it passes its own requirements, `assignable` among them (issue 14
+ * point 1): the re-levelled p2p rule and the waived not-viable finding no longer block. Before the
+ * engine applied the policy this exited 1 with "group 10 has userspace_assignable = false". */
 static void test_example(void **state)
 {
 	struct ia_policy *p = NULL;
-	char err[512];
+	char err[512], cmd[1024];
+	json_error_t je;
+	int st;
 
 	(void)state;
 	assert_int_equal(ia_policy_load(IA_SOURCE_DIR "/docs/examples/qualification-policy.json", &p, err, sizeof(err)), 0);
 	ia_policy_free(p);
+	snprintf(cmd, sizeof(cmd), "%s --snapshot %s --policy %s --format json --no-names 2>/dev/null", IA_BIN, SCN_A,
+		 IA_SOURCE_DIR "/docs/examples/qualification-policy.json");
+	char *out = ia_run_capture(cmd, &st);
+	assert_non_null(out);
+	json_t *r = json_loads(out, 0, &je);
+	free(out);
+	assert_non_null(r);
+	assert_int_equal(st, 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "summary"), "verdict")), "pass");
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "rule")), "policy.requirement-unmet"))
+			fail_msg("unmet: %s", json_string_value(json_object_get(f, "message")));
+	json_t *g10 = report_group(r, 10);
+	assert_true(json_is_true(json_object_get(g10, "userspace_assignable")));
+	json_decref(r);
 }
 
 int main(void)

@@ -64,8 +64,22 @@ static int teardown_roots(void **state)
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-/* Render with @fn into a NUL-terminated malloc'd buffer; asserts the renderer returned 0. */
-static char *render(int (*fn)(const struct ia_audit *, const struct ia_report_opts *, FILE *),
+/* The engine's result of the hand-built audit under test (groups parallel to its groups), and the
+ * --fail-on the verdict is decided under when it is rendered. */
+static struct ia_result R;
+static enum ia_fail_on ON = IA_FAIL_ON_ERROR;
+
+/* Release the hand-built audit and its result, for the next test. */
+static void reset(struct ia_audit *a)
+{
+	ia_audit_free(a);
+	ia_result_free(&R);
+	ON = IA_FAIL_ON_ERROR;
+}
+
+/* Decide the verdict of R under ON (the engine's last step), then render with @fn into a
+ * NUL-terminated malloc'd buffer; asserts the renderer returned 0. */
+static char *render(int (*fn)(const struct ia_audit *, const struct ia_result *, const struct ia_report_opts *, FILE *),
 		    const struct ia_audit *a, const struct ia_report_opts *o)
 {
 	char *buf = NULL;
@@ -73,7 +87,8 @@ static char *render(int (*fn)(const struct ia_audit *, const struct ia_report_op
 	FILE *m = open_memstream(&buf, &len);
 
 	assert_non_null(m);
-	assert_int_equal(fn(a, o, m), 0);
+	ia_result_decide(&R, ON);
+	assert_int_equal(fn(a, &R, o, m), 0);
 	assert_int_equal(fclose(m), 0);
 	return buf;
 }
@@ -90,8 +105,10 @@ static void add_group(struct ia_audit *a, int id, const char *bdf, enum ia_tri a
 	g->devices = calloc(1, sizeof(char *));
 	g->devices[0] = strdup(bdf);
 	g->n_devices = 1;
-	g->userspace_assignable = assignable;
-	g->dma_ownership_viable = assignable;
+	R.groups = realloc(R.groups, (R.n_groups + 1) * sizeof(*R.groups));
+	assert_non_null(R.groups);
+	R.groups[R.n_groups++] = (struct ia_group_verdict){ .userspace_assignable = assignable,
+							    .dma_ownership_viable = assignable };
 }
 
 /* A PCI function @bdf [@vendor:@device] with header type @hdr, in group @group (or none when < 0). */
@@ -118,10 +135,11 @@ static void add_not_evaluated(struct ia_audit *a, const char *id, const char *wh
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), "%s: not evaluated: %s", id, why);
-	a->not_evaluated = realloc(a->not_evaluated, (a->n_not_evaluated + 1) * sizeof(char *));
-	assert_non_null(a->not_evaluated);
-	a->not_evaluated[a->n_not_evaluated++] = strdup(msg);
-	assert_int_equal(ia_audit_add_finding(a, "rule.not-evaluated", IA_LEVEL_INFO, id, msg, NULL, NULL), 0);
+	(void)a;
+	R.not_evaluated = realloc(R.not_evaluated, (R.n_not_evaluated + 1) * sizeof(char *));
+	assert_non_null(R.not_evaluated);
+	R.not_evaluated[R.n_not_evaluated++] = strdup(msg);
+	assert_int_equal(ia_result_add_finding(&R, "rule.not-evaluated", IA_LEVEL_INFO, id, msg, NULL, NULL), 0);
 }
 
 static void waive(struct ia_finding *f, const char *reason, const char *expires)
@@ -210,18 +228,18 @@ static void test_fail_threshold(void **state)
 static void test_junit_structure(void **state)
 {
 	struct ia_audit a = { 0 };
-	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	struct ia_report_opts o = { 0 };
 	const char *r0 = ia_rules[0]->id, *r1 = ia_rules[1]->id;
 	char *txt, xp[512];
 	(void)state;
 
 	assert_true(ia_n_rules >= 3);
-	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "group 10", "bad ten", "fix ten", "ev ten"), 0);
-	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "group 9", "bad nine", NULL, NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_WARNING, "group 9", "meh nine", NULL, NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&a, r0, IA_LEVEL_ERROR, "0000:00:01.0", "waived one", NULL, NULL), 0);
-	waive(&a.findings[3], "known lab quirk", "2031-01-31");
-	assert_int_equal(ia_audit_add_finding(&a, "collect.unreadable", IA_LEVEL_WARNING, "proc/interrupts",
+	assert_int_equal(ia_result_add_finding(&R, r0, IA_LEVEL_ERROR, "group 10", "bad ten", "fix ten", "ev ten"), 0);
+	assert_int_equal(ia_result_add_finding(&R, r0, IA_LEVEL_ERROR, "group 9", "bad nine", NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&R, r0, IA_LEVEL_WARNING, "group 9", "meh nine", NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&R, r0, IA_LEVEL_ERROR, "0000:00:01.0", "waived one", NULL, NULL), 0);
+	waive(&R.findings[3], "known lab quirk", "2031-01-31");
+	assert_int_equal(ia_result_add_finding(&R, "collect.unreadable", IA_LEVEL_WARNING, "proc/interrupts",
 					      "unreadable", NULL, NULL), 0);
 	add_not_evaluated(&a, r1, "no groups <here> & \"there\"");
 
@@ -265,28 +283,28 @@ static void test_junit_structure(void **state)
 	free(x);
 
 	/* --fail-on warning: group 9 still one failing case; collect.unreadable fails now */
-	o.fail_on = IA_FAIL_ON_WARNING;
+	ON = IA_FAIL_ON_WARNING;
 	x = render(ia_report_junit, &a, &o);
 	assert_int_equal(xpath_count(x, "//testsuite[@name='collect.unreadable'][@failures='1']", NULL), 1);
 	assert_int_equal(xpath_count(x, "/testsuites[@failures='3']", NULL), 1);
 	free(x);
 	/* --fail-on never: nothing fails */
-	o.fail_on = IA_FAIL_ON_NEVER;
+	ON = IA_FAIL_ON_NEVER;
 	x = render(ia_report_junit, &a, &o);
 	assert_int_equal(xpath_count(x, "//failure", NULL), 0);
 	free(x);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* XML specials round-trip; characters XML 1.0 forbids (controls, malformed UTF-8) become U+FFFD. */
 static void test_junit_escaping(void **state)
 {
 	struct ia_audit a = { 0 };
-	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	struct ia_report_opts o = { 0 };
 	char *txt;
 	(void)state;
 
-	assert_int_equal(ia_audit_add_finding(&a, "x.hostile", IA_LEVEL_ERROR, "a<b>&\"c'\x01\xff",
+	assert_int_equal(ia_result_add_finding(&R, "x.hostile", IA_LEVEL_ERROR, "a<b>&\"c'\x01\xff",
 					      "]]> \x1b[31mred\x7f caf\xc3\xa9 \xef\xbf\xbe", NULL, NULL), 0);
 	char *x = render(ia_report_junit, &a, &o);
 	assert_int_equal(xpath_count(x, "//testsuite[@name='x.hostile']/testcase/@name", &txt), 1);
@@ -298,7 +316,7 @@ static void test_junit_escaping(void **state)
 	free(txt);
 	assert_null(strchr(x, '\x1b'));
 	free(x);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* Host-derived text that is not UTF-8 keeps its field in the JSON, bad bytes as U+FFFD (jansson
@@ -311,15 +329,15 @@ static void test_json_invalid_utf8(void **state)
 	add_dev(&a, "0000:01:00.0", 0x8086, 0x10d3, 0, 1);
 	a.devs[0].driver = strdup("e1000\xff" "e");
 	add_group(&a, 1, "0000:01:00.0", IA_NO);
-	assert_int_equal(ia_group_note(&a.groups[0].blockers, &a.groups[0].n_blockers, "0000:01:00.0",
-				       "group.not-viable", "bound to e1000\xff" "e \xed\xa0\x80 \xc3\xa9"), 0);
-	assert_int_equal(ia_audit_add_finding(&a, "group.not-viable", IA_LEVEL_ERROR, "group 1",
+	assert_int_equal(ia_contrib_add(&R.groups[0].blockers, &R.groups[0].n_blockers, IA_CONTRIB_BLOCKER, NULL, "0000:01:00.0",
+				       "group.not-viable", "bound to e1000\xff" "e \xed\xa0\x80 \xc3\xa9", IA_NO_FINDING), 0);
+	assert_int_equal(ia_result_add_finding(&R, "group.not-viable", IA_LEVEL_ERROR, "group 1",
 					      "driver e1000\xff" "e \xf0\x9f\x98\x80 ok", NULL, NULL), 0);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	assert_non_null(m);
-	assert_int_equal(ia_report_json(&a, NULL, m), 0);
+	assert_int_equal((ia_result_decide(&R, ON), ia_report_json(&a, &R, NULL, m)), 0);
 	assert_int_equal(fclose(m), 0);
 	json_error_t err;
 	json_t *j = json_loads(buf, 0, &err);
@@ -335,7 +353,7 @@ static void test_json_invalid_utf8(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "message")), "driver e1000\xef\xbf\xbd" "e \xf0\x9f\x98\x80 ok");
 	json_decref(j);
 	free(buf);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* Parse the JSON report of @a (must be JSON) into a new jansson reference. */
@@ -403,7 +421,7 @@ static void test_json_unit_devices(void **state)
 			assert_string_equal(json_string_value(json_array_get(devs, k)), want[u][k + 1]);
 	}
 	json_decref(j);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* Integers and hex strings as the old printf formats gave them: "0x%0*llx" with the field's width,
@@ -428,10 +446,10 @@ static void test_json_numbers(void **state)
 	add_unit(&a, "dmar1");
 	a.units[1].has_address = true;
 	a.units[1].address = 0;
-	a.noiommu_groups = malloc(sizeof(noiommu));
-	assert_non_null(a.noiommu_groups);
-	memcpy(a.noiommu_groups, noiommu, sizeof(noiommu));
-	a.n_noiommu_groups = 4;
+	R.noiommu_groups = malloc(sizeof(noiommu));
+	assert_non_null(R.noiommu_groups);
+	memcpy(R.noiommu_groups, noiommu, sizeof(noiommu));
+	R.n_noiommu_groups = 4;
 	json_t *j = render_json(&a), *devs = json_object_get(j, "devices");
 	json_t *d0 = json_array_get(devs, 0), *d1 = json_array_get(devs, 1);
 	assert_string_equal(json_string_value(json_object_get(d0, "vendor")), "0x00ab");
@@ -454,7 +472,7 @@ static void test_json_numbers(void **state)
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(json_integer_value(json_array_get(ng, i)), noiommu[i]);
 	json_decref(j);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* Text longer than the writer's 64 KiB buffer (written around it) keeps every byte; a long text
@@ -471,12 +489,12 @@ static void test_json_long_text(void **state)
 	for (size_t i = 0; i < n; i++)
 		msg[i] = (char)('a' + i % 26);
 	msg[n] = '\0';
-	assert_int_equal(ia_audit_add_finding(&a, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&R, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
 	msg[n / 2] = '\xff';
 	memcpy(want, msg, n / 2);
 	memcpy(want + n / 2, "\xef\xbf\xbd", 3);
 	memcpy(want + n / 2 + 3, msg + n / 2 + 1, n - n / 2); /* with the NUL */
-	assert_int_equal(ia_audit_add_finding(&a, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
+	assert_int_equal(ia_result_add_finding(&R, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
 	msg[n / 2] = (char)('a' + (n / 2) % 26);
 	json_t *j = render_json(&a), *f = json_object_get(j, "findings");
 	assert_int_equal(json_array_size(f), 2);
@@ -485,7 +503,7 @@ static void test_json_long_text(void **state)
 	json_decref(j);
 	free(msg);
 	free(want);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /*
@@ -520,7 +538,7 @@ static void test_json_layout_is_jansson(void **state)
 		free(txt);
 		a.cmdline = NULL;
 		free(cmd);
-		ia_audit_free(&a);
+		reset(&a);
 	}
 }
 
@@ -540,10 +558,10 @@ static void test_json_write_error(void **state)
 		add_dev(&a, bdf, 0x8086, 0x10d3, 0, -1);
 	}
 	errno = 0;
-	assert_int_equal(ia_report_json(&a, NULL, full), -EIO);
+	assert_int_equal(ia_report_json(&a, &R, NULL, full), -EIO);
 	assert_int_equal(errno, ENOSPC);
 	fclose(full);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* ---- NFD ------------------------------------------------------------------------------ */
@@ -551,7 +569,7 @@ static void test_json_write_error(void **state)
 static void test_nfd_labels(void **state)
 {
 	struct ia_audit a = { 0 };
-	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR };
+	struct ia_report_opts o = { 0 };
 	regex_t re;
 	(void)state;
 
@@ -567,9 +585,9 @@ static void test_nfd_labels(void **state)
 	add_dev(&a, "0000:05:00.0", 0x8086, 0x10d3, 0, 4);
 	add_dev(&a, "0000:00:02.0", 0x1b36, 0x000c, 1, 4);  /* a bridge: vfio-pci never binds it, no label */
 	add_dev(&a, "0000:00:1f.0", 0x8086, 0x2918, 0, -1); /* in no group: false */
-	a.irq_isolated = IA_NO;
-	a.noiommu_state = "unavailable";
-	assert_int_equal(ia_audit_add_finding(&a, "x.y", IA_LEVEL_WARNING, "host", "w", NULL, NULL), 0);
+	R.irq_isolated = IA_NO;
+	R.noiommu_state = "unavailable";
+	assert_int_equal(ia_result_add_finding(&R, "x.y", IA_LEVEL_WARNING, "host", "w", NULL, NULL), 0);
 
 	char *x = render(ia_report_nfd, &a, &o);
 	const char *expect =
@@ -600,15 +618,15 @@ static void test_nfd_labels(void **state)
 	regfree(&re);
 	free(x);
 	/* the verdict follows --fail-on */
-	o.fail_on = IA_FAIL_ON_WARNING;
+	ON = IA_FAIL_ON_WARNING;
 	x = render(ia_report_nfd, &a, &o);
 	assert_non_null(strstr(x, "\niommu-audit.io/verdict=fail\n"));
 	free(x);
-	a.noiommu_state = NULL;   /* not evaluated: unknown, never a guess */
+	R.noiommu_state = NULL;   /* not evaluated: unknown, never a guess */
 	x = render(ia_report_nfd, &a, &o);
 	assert_non_null(strstr(x, "\niommu-audit.io/noiommu=unknown\n"));
 	free(x);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* ---- text ----------------------------------------------------------------------------- */
@@ -616,16 +634,16 @@ static void test_nfd_labels(void **state)
 static void test_text_verdict_first_and_color(void **state)
 {
 	struct ia_audit a = { 0 };
-	struct ia_report_opts o = { .fail_on = IA_FAIL_ON_ERROR, .color = false };
+	struct ia_report_opts o = { .color = false };
 	(void)state;
 
 	add_group(&a, 7, "0000:07:00.0", IA_NO);
 	add_dev(&a, "0000:07:00.0", 0x8086, 0x10d3, 0, 7);
-	assert_int_equal(ia_group_note(&a.groups[0].blockers, &a.groups[0].n_blockers, "0000:07:00.0",
-				       "group.not-viable", "bound to e1000e"), 0);
-	assert_int_equal(ia_audit_add_finding(&a, "group.not-viable", IA_LEVEL_ERROR, "group 7", "not viable",
+	assert_int_equal(ia_contrib_add(&R.groups[0].blockers, &R.groups[0].n_blockers, IA_CONTRIB_BLOCKER, NULL, "0000:07:00.0",
+				       "group.not-viable", "bound to e1000e", 0 /* the finding below */), 0);
+	assert_int_equal(ia_result_add_finding(&R, "group.not-viable", IA_LEVEL_ERROR, "group 7", "not viable",
 					      "unbind e1000e from 0000:07:00.0", NULL), 0);
-	assert_int_equal(ia_audit_add_finding(&a, "x.hostile", IA_LEVEL_INFO, "host", "evil \x1b]0;title\x07 \xc2\x9b" "2J",
+	assert_int_equal(ia_result_add_finding(&R, "x.hostile", IA_LEVEL_INFO, "host", "evil \x1b]0;title\x07 \xc2\x9b" "2J",
 					      NULL, NULL), 0);
 	char *x = render(ia_report_text, &a, &o);
 	char *verdict = strstr(x, "VERDICT: FAIL"), *fixes = strstr(x, "Fix these first"), *group = strstr(x, "IOMMU group 7: NOT");
@@ -650,13 +668,13 @@ static void test_text_verdict_first_and_color(void **state)
 	assert_non_null(strstr(x, "evil ?]0;title? ?2J"));  /* data is filtered with colour on too */
 	free(x);
 
-	a.findings[0].level = IA_LEVEL_WARNING;
+	R.findings[0].level = IA_LEVEL_WARNING;
 	o.color = false;
 	x = render(ia_report_text, &a, &o);
 	assert_non_null(strstr(x, "VERDICT: PASS: no finding reaches --fail-on error"));
 	assert_null(strstr(x, "Fix these first"));
 	free(x);
-	ia_audit_free(&a);
+	reset(&a);
 }
 
 /* The text filter (ia_report_safe_open()) decodes UTF-8 strictly, also across writes: overlong

@@ -25,7 +25,7 @@ static struct ia_audit *host(void)
 static void run(struct ia_audit *a)
 {
 	mb_finish(a);
-	assert_int_equal(ia_rules_run(a), 0);
+	assert_int_equal(mb_run(a, NULL), 0);
 }
 
 /* Finding of @rule about @subject at @level, else fail with what the audit has. */
@@ -35,9 +35,10 @@ static const struct ia_finding *expect(const struct ia_audit *a, const char *rul
 	const struct ia_finding *f = mb_find_finding(a, rule, subject);
 
 	if (!f) {
-		for (size_t i = 0; i < a->n_findings; i++)
-			print_message("  have %s %s: %s\n", a->findings[i].rule, a->findings[i].subject,
-				      a->findings[i].message);
+		const struct ia_result *r = mb_result(a);
+		for (size_t i = 0; i < r->n_findings; i++)
+			print_message("  have %s %s: %s\n", r->findings[i].rule, r->findings[i].subject,
+				      r->findings[i].message);
 		fail_msg("no %s finding about %s", rule, subject ? subject : "anything");
 	}
 	assert_string_equal(ia_level_name(f->level), ia_level_name(level));
@@ -95,8 +96,9 @@ static void test_healthy_host(void **state)
 	struct ia_audit *a = host();
 
 	run(a);
-	for (size_t i = 0; i < a->n_findings; i++)
-		print_message("  unexpected %s %s: %s\n", a->findings[i].rule, a->findings[i].subject, a->findings[i].message);
+	const struct ia_result *r = mb_result(a);
+	for (size_t i = 0; i < r->n_findings; i++)
+		print_message("  unexpected %s %s: %s\n", r->findings[i].rule, r->findings[i].subject, r->findings[i].message);
 	assert_int_equal(mb_count_findings(a, "host.iommu-inactive") + mb_count_findings(a, "group.not-viable") +
 			 mb_count_findings(a, "platform.msi-not-isolated"), 0);
 	mb_free(a);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The engine-owned result of one audit: findings, per-group contributions and verdicts, the host verdict. */
+#ifndef IA_RESULT_H
+#define IA_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/tri.h"
+
+enum ia_level { IA_LEVEL_INFO, IA_LEVEL_WARNING, IA_LEVEL_ERROR };
+
+/** ia_level_name() - "error", "warning" or "info". */
+const char *ia_level_name(enum ia_level l);
+
+/** The --fail-on threshold of ../shared/docs/contract.md: findings at or above it fail the audit. */
+enum ia_fail_on { IA_FAIL_ON_ERROR, IA_FAIL_ON_WARNING, IA_FAIL_ON_NEVER };
+
+/** A finding: what a rule (or collection, or the policy) concluded about one subject. */
+struct ia_finding {
+	char *rule;       /* stable id ("collect.unreadable", "group.not-viable", ...) */
+	enum ia_level level;
+	char *subject;    /* BDF, "group N", a table signature or a path */
+	char *message;    /* one sentence: what is wrong */
+	char *advice;     /* what to do (may be NULL) */
+	char *evidence;   /* the facts it rests on (may be NULL) */
+	/* set by a policy (--policy): a waived finding stays in every report, marked, but never
+	 * counts towards --fail-on nor blocks a group; waiver_expires is "YYYY-MM-DD" or NULL */
+	bool waived; char *waiver_reason, *waiver_expires;
+	bool relevelled;  /* the policy gave the rule a level of its own */
+};
+
+/** Where a group contribution stands after the policy. */
+enum ia_contrib_kind {
+	IA_CONTRIB_BLOCKER,    /* stops userspace_assignable */
+	IA_CONTRIB_EXCEPTION,  /* a member that may stay in a user-owned group, with its cost */
+	IA_CONTRIB_NOTE,       /* a blocker the policy lifted (re-levelled rule or waived finding) */
+};
+
+/** A blocker, exception or note of one group: which member, which rule, why, and its finding. */
+struct ia_contrib {
+	enum ia_contrib_kind kind;
+	const struct ia_rule *rule;   /* the rule that made it (NULL: the engine) */
+	char *bdf;                    /* the member it is about, "" for the whole group */
+	char *what;                   /* a blocker's rule id, an exception's kind ("pci-stub", "bridge") */
+	char *reason;
+	size_t finding;               /* index into ia_result.findings, or IA_NO_FINDING */
+	const char *lifted;           /* a note: why the policy lifted the blocker; else NULL */
+};
+#define IA_NO_FINDING SIZE_MAX
+
+/** SVA (PASID) viability of one group member (rule device.sva, kernel-rules.md §8). */
+struct ia_sva {
+	char *bdf;                          /* the member as linked under devices/ */
+	enum ia_tri viable;                 /* IA_YES only when every precondition was seen to hold */
+	char **reasons; size_t n_reasons;   /* each failed or unknown precondition, in plain words */
+};
+
+/** The verdict of one kernel group (same index as ia_audit.groups). */
+struct ia_group_verdict {
+	enum ia_tri dma_ownership_viable;   /* group.not-viable: the kernel's VFIO viability test now */
+	enum ia_tri userspace_assignable;   /* composed by the engine after the policy */
+	enum ia_tri endpoint;               /* group.verdict: holds a function vfio-pci binds */
+	bool isolation_unknown;             /* isolation.p2p-domain: a wider domain may exist */
+	struct ia_contrib *pending; size_t n_pending;       /* as the rules gave them, before the policy */
+	struct ia_contrib *blockers; size_t n_blockers;
+	struct ia_contrib *exceptions; size_t n_exceptions;
+	struct ia_contrib *notes; size_t n_notes;
+	struct ia_sva *sva; size_t n_sva;   /* one per member, filled by rule device.sva */
+};
+
+/** The host verdict: one decision for every renderer and the exit status. */
+struct ia_verdict {
+	enum ia_fail_on fail_on;   /* as given */
+	enum ia_level threshold;   /* the level judged: fail_on's, error for IA_FAIL_ON_NEVER */
+	bool fails;                /* an unwaived finding reaches threshold */
+	size_t n_failing;          /* findings that fail the exit status under fail_on (0 with never) */
+	int exit_status;           /* 0 or 1 (contract.md: 1 when findings reach --fail-on) */
+};
+
+/** Everything the rules and the engine concluded; the audit's facts stay in struct ia_audit. */
+struct ia_result {
+	struct ia_finding *findings; size_t n_findings, cap_findings;
+	struct ia_group_verdict *groups; size_t n_groups;   /* parallel to ia_audit.groups */
+	/* host-wide conclusions */
+	enum ia_tri irq_isolated; char *irq_reason;         /* platform.msi-not-isolated */
+	size_t irq_finding;                                 /* its finding, or IA_NO_FINDING */
+	enum ia_tri unsafe_interrupts_allowed;
+	const char *noiommu_state;                          /* "available", "enabled", "unavailable", "unknown"; NULL until evaluated */
+	char *noiommu_reason;
+	enum ia_tri noiommu_compiled, noiommu_enabled;
+	int *noiommu_groups; size_t n_noiommu_groups;
+	/* rules not evaluated, "ID: not evaluated: WHY" */
+	char **not_evaluated; size_t n_not_evaluated;
+	struct ia_verdict verdict;
+};
+
+/**
+ * ia_result_add_finding() - append a finding (strings copied; @advice, @evidence may be NULL;
+ * @subject NULL means "host").
+ * Return: 0 or -ENOMEM (nothing appended).
+ */
+int ia_result_add_finding(struct ia_result *r, const char *rule, enum ia_level level, const char *subject,
+			  const char *message, const char *advice, const char *evidence);
+
+/**
+ * ia_contrib_add() - append a contribution to @list (strings copied; @bdf NULL means "").
+ * Return: 0 or -ENOMEM (nothing appended).
+ */
+int ia_contrib_add(struct ia_contrib **list, size_t *n, enum ia_contrib_kind kind, const struct ia_rule *rule,
+		   const char *bdf, const char *what, const char *reason, size_t finding);
+
+/** ia_result_free() - release everything (accepts a zeroed result). */
+void ia_result_free(struct ia_result *r);
+
+/** ia_result_count() - findings at @level, not counting waived ones. */
+size_t ia_result_count(const struct ia_result *r, enum ia_level level);
+
+/**
+ * ia_finding_fails() - whether @f makes the exit status 1 under @fail_on: its level is at or
+ * above the threshold and no policy waived it (never with IA_FAIL_ON_NEVER).
+ */
+bool ia_finding_fails(const struct ia_finding *f, enum ia_fail_on fail_on);
+
+/**
+ * ia_result_decide() - the host verdict and the exit status, the one place they are decided
+ * (../shared/docs/contract.md "Exit status", README's NFD table): the verdict fails when an
+ * unwaived finding reaches @fail_on, judged at error for IA_FAIL_ON_NEVER (which only keeps the
+ * exit status 0); the exit status is 1 when a finding fails under @fail_on, else 0.
+ * Writes r->verdict; call it after the policy, once every finding is in.
+ */
+void ia_result_decide(struct ia_result *r, enum ia_fail_on fail_on);
+
+#endif
