@@ -1502,7 +1502,7 @@ void ia_topo_domains_free(struct ia_topo_domains *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n; i++) {
+	for (size_t i = 0; d->v && i < d->n; i++) { /* d->v is NULL when its allocation failed */
 		free(d->v[i].members);
 		free(d->v[i].groups);
 		free(d->v[i].blame);

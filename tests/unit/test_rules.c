@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Every rule has a case where it must fire and one where it must not, on edited kernel captures.
+// Every rule has a case where it must fire and one where it must not, on edited kernel captures;
+// the engine orders rules from their declarations, propagates "not evaluated", and fails closed
+// on allocation failure.
 #include "testutil.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,7 +13,48 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/db.h"
+#include "rules/rules.h"
+
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+
+/* ---- a failing allocator: malloc interposed for the whole binary, failing the Nth call when armed */
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static long fail_at = -1;   /* -1: never; else the countdown to the failing allocation */
+static long n_allocs;       /* allocations since arming, counted */
+
+static bool alloc_fails(void)
+{
+	if (fail_at < 0)
+		return false;
+	n_allocs++;
+	return fail_at-- == 0;
+}
+
+void *malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t m)
+{
+	return alloc_fails() ? NULL : __libc_calloc(n, m);
+}
+
+void *realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __libc_realloc(p, n);
+}
+
+void free(void *p)
+{
+	__libc_free(p);
+}
 
 /* Unpack a capture into a new temp dir, run @edit (a shell snippet; $T is the tree), audit it. */
 static json_t *audit_edited(const char *capture, const char *edit, int *status)
@@ -685,9 +729,173 @@ static void test_rules_listing(void **state)
 	free(out);
 }
 
+/* ---- the engine ---------------------------------------------------------------------------- */
+
+static int fake_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	(void)ev, (void)self, (void)why;
+	return 0;
+}
+
+/* The shipped table orders as listed (stable), every rule after every giver of what it needs;
+ * a need nobody gives and a cycle are errors. */
+static void test_rules_order(void **state)
+{
+	size_t order[64];
+	char err[256];
+	(void)state;
+
+	assert_true(ia_n_rules <= 64);
+	assert_int_equal(ia_rules_order(ia_rules, ia_n_rules, order, err, sizeof(err)), 0);
+	for (size_t k = 0; k < ia_n_rules; k++) {
+		assert_int_equal(order[k], k); /* the table already respects the declarations */
+		for (size_t j = k + 1; j < ia_n_rules; j++)
+			if (ia_rules[order[j]]->gives & ia_rules[order[k]]->needs)
+				fail_msg("%s runs before %s, which gives what it needs", ia_rules[order[k]]->id,
+					 ia_rules[order[j]]->id);
+	}
+	/* group.verdict needs ownership */
+	const struct ia_rule a = { .id = "a", .eval = fake_eval, .needs = IA_GIVES_OWNERSHIP, .gives = IA_GIVES_ENDPOINT };
+	const struct ia_rule b = { .id = "b", .eval = fake_eval, .gives = IA_GIVES_OWNERSHIP };
+	const struct ia_rule c = { .id = "c", .eval = fake_eval, .needs = IA_GIVES_TOPOLOGY };
+	const struct ia_rule *const t1[] = { &a, &c, &b };
+	assert_int_equal(ia_rules_order(t1, 3, order, err, sizeof(err)), 0);
+	assert_int_equal(order[0], 1); /* c: the engine gives the topology */
+	assert_int_equal(order[1], 2); /* b before a */
+	assert_int_equal(order[2], 0);
+	/* a need nobody gives */
+	const struct ia_rule *const t2[] = { &a, &c };
+	assert_int_equal(ia_rules_order(t2, 2, order, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "a needs ownership, which no rule gives");
+	/* a cycle */
+	const struct ia_rule x = { .id = "x", .eval = fake_eval, .needs = IA_GIVES_IRQ, .gives = IA_GIVES_SVA };
+	const struct ia_rule y = { .id = "y", .eval = fake_eval, .needs = IA_GIVES_SVA, .gives = IA_GIVES_IRQ };
+	const struct ia_rule *const t3[] = { &c, &x, &y };
+	assert_int_equal(ia_rules_order(t3, 3, order, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "rules form a cycle: x y");
+	const struct ia_rule z = { .id = "z", .eval = fake_eval, .needs = IA_GIVES_SVA, .gives = IA_GIVES_SVA };
+	const struct ia_rule *const t4[] = { &z };
+	assert_int_equal(ia_rules_order(t4, 1, order, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "z needs sva, which it gives itself");
+}
+
+/* A fact database of @capture (run-6.12), collected by the binary into a temp file; its path in @path. */
+static sqlite3 *collect_db(const char *capture, char *path, size_t cap)
+{
+	char cmd[1024];
+	const char *err;
+	sqlite3 *db = NULL;
+	int st;
+
+	snprintf(path, cap, "%s/ia-rules-%d.db", ia_scratch_base(), (int)getpid());
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "%s collect --snapshot %s/%s/run-6.12/snapshot.tar.gz --db %s 2>/dev/null", IA_BIN, KKA,
+		 capture, path);
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 0);
+	assert_int_equal(ia_db_open(&db, path, false, &err), 0);
+	return db;
+}
+
+/* Without groups, group.verdict is not evaluated because its prerequisite (group.not-viable, which
+ * gives ownership) was not, with that reason; without devices, the rules that need the topology
+ * are not evaluated with the engine's reason. */
+static void test_prerequisite_not_evaluated(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	sqlite3 *db = NULL;
+	const char *err;
+	(void)state;
+
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(ia_rules_run(&a, NULL, &r), 0);
+	bool verdict = false, domain = false;
+	for (size_t i = 0; i < r.n_not_evaluated; i++) {
+		verdict |= !strcmp(r.not_evaluated[i], "group.verdict: not evaluated: the kernel formed no IOMMU groups");
+		domain |= !strcmp(r.not_evaluated[i], "isolation.p2p-domain: not evaluated: no PCI functions were collected");
+	}
+	assert_true(verdict);
+	assert_true(domain);
+	assert_int_equal(r.verdict.exit_status, 0);
+	ia_result_free(&r);
+	ia_audit_free(&a);
+	ia_db_close(db);
+}
+
+/* Every allocation of ia_rules_run() failing in turn: -ENOMEM or a complete result, never a
+ * finding, blocker or note with a NULL string (ia_group_note() and the engine used to keep
+ * unchecked strdup() results, returning 0 with NULL fields). */
+static void test_rules_run_out_of_memory(void **state)
+{
+	char path[512];
+	sqlite3 *db = collect_db("x86-intel-scn-a-nvme-vfio", path, sizeof(path));
+	long total;
+	(void)state;
+
+	/* count the allocations of one run */
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	n_allocs = 0;
+	fail_at = 1L << 40;
+	assert_int_equal(ia_rules_run(&a, NULL, &r), 0);
+	fail_at = -1;
+	total = n_allocs;
+	ia_result_free(&r);
+	ia_audit_free(&a);
+	assert_true(total > 10);
+	size_t enomem = 0;
+	for (long n = 0; n < total; n++) {
+		struct ia_audit b = {0};
+		struct ia_result q = {0};
+		assert_int_equal(ia_audit_load(db, &b), 0);
+		fail_at = n;
+		int rc = ia_rules_run(&b, NULL, &q);
+		fail_at = -1;
+		if (rc != 0 && rc != -ENOMEM)
+			fail_msg("allocation %ld failing: ia_rules_run() returned %d", n, rc);
+		enomem += rc == -ENOMEM;
+		for (size_t i = 0; rc == 0 && i < q.n_findings; i++)
+			assert_true(q.findings[i].rule && q.findings[i].subject && q.findings[i].message);
+		for (size_t g = 0; rc == 0 && g < q.n_groups; g++) {
+			const struct ia_group_verdict *v = &q.groups[g];
+			for (size_t k = 0; k < v->n_blockers; k++)
+				assert_true(v->blockers[k].bdf && v->blockers[k].what && v->blockers[k].reason);
+			for (size_t k = 0; k < v->n_exceptions; k++)
+				assert_true(v->exceptions[k].bdf && v->exceptions[k].what && v->exceptions[k].reason);
+		}
+		for (size_t i = 0; rc == 0 && i < q.n_not_evaluated; i++)
+			assert_non_null(q.not_evaluated[i]);
+		for (size_t i = 0; rc == 0 && i < b.n_predicted; i++)
+			assert_non_null(b.predicted[i].basis);
+		ia_result_free(&q);
+		ia_audit_free(&b);
+	}
+	assert_true(enomem > 0);
+	ia_db_close(db);
+	unlink(path);
+
+	/* ia_contrib_add(), which replaced ia_group_note(): a failing strdup appends nothing */
+	struct ia_contrib *v = NULL;
+	size_t n = 0;
+	for (long k = 0; k < 4; k++) {
+		fail_at = k;
+		int rc = ia_contrib_add(&v, &n, IA_CONTRIB_BLOCKER, NULL, "0000:00:01.0", "x.y", "why", IA_NO_FINDING);
+		fail_at = -1;
+		assert_int_equal(rc, -ENOMEM);
+		assert_int_equal(n, 0);
+	}
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules_order),
+		cmocka_unit_test(test_prerequisite_not_evaluated),
+		cmocka_unit_test(test_rules_run_out_of_memory),
 		cmocka_unit_test(test_iommu_inactive),
 		cmocka_unit_test(test_acs_override_and_split_groups),
 		cmocka_unit_test(test_direct_region),
