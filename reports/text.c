@@ -384,11 +384,15 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		unknown += r->groups[i].userspace_assignable == IA_UNKNOWN;
 	}
 	fputc('\n', out);
-	text_on(&col, failing ? TEXT_RED : TEXT_GREEN);
-	fprintf(out, "VERDICT: %s", failing ? "FAIL" : "PASS");
-	text_off(&col, failing ? TEXT_RED : TEXT_GREEN);
-	if (fail_on == IA_FAIL_ON_NEVER)
-		fprintf(out, " (--fail-on never: no finding fails the audit)\n");
+	/* the host verdict of the result, the same one JSON summary.verdict and the NFD label print */
+	text_on(&col, v->fails ? TEXT_RED : TEXT_GREEN);
+	fprintf(out, "VERDICT: %s", v->fails ? "FAIL" : "PASS");
+	text_off(&col, v->fails ? TEXT_RED : TEXT_GREEN);
+	if (fail_on == IA_FAIL_ON_NEVER && v->fails)
+		fprintf(out, ": %zu finding%s at or above error (--fail-on never: the exit status stays 0)\n",
+			v->n_at_threshold, v->n_at_threshold == 1 ? "" : "s");
+	else if (fail_on == IA_FAIL_ON_NEVER)
+		fprintf(out, ": no finding reaches error (--fail-on never: the exit status stays 0)\n");
 	else if (failing)
 		fprintf(out, ": %zu finding%s at or above --fail-on %s\n", failing, failing == 1 ? "" : "s",
 			text_fail_on_name(fail_on));

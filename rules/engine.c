@@ -142,6 +142,7 @@ void ia_result_decide(struct ia_result *r, enum ia_fail_on fail_on)
 		at_threshold += ia_finding_fails(&r->findings[i], judge);
 		v->n_failing += ia_finding_fails(&r->findings[i], fail_on);
 	}
+	v->n_at_threshold = at_threshold;
 	v->fails = at_threshold > 0;
 	v->exit_status = v->n_failing ? 1 : 0;
 }

@@ -75,6 +75,7 @@ struct ia_verdict {
 	enum ia_fail_on fail_on;   /* as given */
 	enum ia_level threshold;   /* the level judged: fail_on's, error for IA_FAIL_ON_NEVER */
 	bool fails;                /* an unwaived finding reaches threshold */
+	size_t n_at_threshold;     /* the unwaived findings at or above threshold (fails == n_at_threshold > 0) */
 	size_t n_failing;          /* findings that fail the exit status under fail_on (0 with never) */
 	int exit_status;           /* 0 or 1 (contract.md: 1 when findings reach --fail-on) */
 };

@@ -744,6 +744,39 @@ static void test_exit_0(void **state)
 	free(out);
 }
 
+/* One verdict for one audit (issue 13 item 15): under every --fail-on the text VERDICT line, JSON
+ * summary.verdict and the NFD label say the same; --fail-on never only keeps the exit status 0.
+ * The session-start binary printed "VERDICT: PASS" in the text while JSON and NFD said "fail". */
+static void test_one_verdict(void **state)
+{
+	static const char *const fail_on[] = { "error", "warning", "never" };
+	int st;
+	(void)state;
+
+	for (size_t i = 0; i < 3; i++) {
+		char *t = run(&st, "--root %s --fail-on %s --format text --no-names", root_fail, fail_on[i]);
+		assert_int_equal(st, i == 2 ? 0 : 1);
+		assert_non_null(strstr(t, "\nVERDICT: FAIL"));
+		free(t);
+		char *j = run(&st, "--root %s --fail-on %s --format json --no-names", root_fail, fail_on[i]);
+		assert_non_null(strstr(j, "\"verdict\": \"fail\""));
+		free(j);
+		char *n = run(&st, "--root %s --fail-on %s --format nfd --no-names", root_fail, fail_on[i]);
+		assert_non_null(strstr(n, "\niommu-audit.io/verdict=fail\n"));
+		free(n);
+	}
+	char *t = run(&st, "--root %s --fail-on never --no-names", root_fail);
+	assert_non_null(strstr(t, "\nVERDICT: FAIL: 2 findings at or above error (--fail-on never: the exit status stays 0)\n"));
+	free(t);
+	t = run(&st, "--root %s --fail-on never --no-names", root_pass);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(t, "\nVERDICT: PASS: no finding reaches error (--fail-on never: the exit status stays 0)\n"));
+	free(t);
+	char *j = run(&st, "--root %s --fail-on never --format json --no-names", root_pass);
+	assert_non_null(strstr(j, "\"verdict\": \"pass\""));
+	free(j);
+}
+
 static void test_exit_1(void **state)
 {
 	int st;
@@ -890,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_text_verdict_first_and_color),
 		cmocka_unit_test(test_rules_man),
 		cmocka_unit_test(test_exit_0),
+		cmocka_unit_test(test_one_verdict),
 		cmocka_unit_test(test_exit_1),
 		cmocka_unit_test(test_exit_2),
 		cmocka_unit_test(test_exit_3),
