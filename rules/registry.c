@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The rule table, in evaluation order (later rules read what earlier ones decided).
+// The rule table. Rules hand nothing to each other through shared state: each declares what it
+// gives and needs (struct ia_rule .gives/.needs) and ia_rules_order() orders them; the table's
+// order is kept where the declarations allow (it is the order of findings in every report).
 #include "rules/rules.h"
 
 extern const struct ia_rule ia_rule_iommu_active, ia_rule_acs_override, ia_rule_prediction,
