@@ -727,11 +727,11 @@ static int engine_eval_rules(struct ia_eval *ev)
 	return 0;
 }
 
-/* The rule with @id in the table, or NULL. */
-static const struct ia_rule *engine_rule(const char *id)
+/* The first rule in the table that declares it gives @product, or NULL. */
+static const struct ia_rule *engine_giver(unsigned product)
 {
 	for (size_t i = 0; i < ia_n_rules; i++)
-		if (!strcmp(ia_rules[i]->id, id))
+		if (ia_rules[i]->gives & product)
 			return ia_rules[i];
 	return NULL;
 }
@@ -777,7 +777,7 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 {
 	const struct ia_audit *a = ev->a;
 	struct ia_result *r = ev->res;
-	const struct ia_rule *msi = engine_rule("platform.msi-not-isolated");
+	const struct ia_rule *msi = engine_giver(IA_GIVES_IRQ); /* the host-wide blocker's rule */
 	bool msi_disabled = p && msi && ia_policy_rule_disabled(p, msi->id);
 	const char *msi_lifted = engine_lifted(p, r, msi, r->irq_finding);
 	int rc = 0;
