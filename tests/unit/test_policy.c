@@ -451,6 +451,15 @@ static void test_e2e(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(report_group(r, 10), "notes"), 0),
 							      "lifted")), "the policy re-levels the rule to warning");
 	json_decref(r);
+	/* the text report shows the lifted blocker as a note, with why */
+	write_policy(HDR "\"rules\": {\"isolation.p2p-domain\": {\"level\": \"warning\"}}}");
+	snprintf(cmd, sizeof(cmd), "%s --snapshot %s --policy %s --no-names 2>/dev/null", IA_BIN, SCN_A, policy_path);
+	char *txt = ia_run_capture(cmd, &st);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\nIOMMU group 10: assignable to userspace"));
+	assert_non_null(strstr(txt, "    note 0000:03:00.0 [isolation.p2p-domain] (not blocking: the policy re-levels the "
+				    "rule to warning): shares an isolation domain with "));
+	free(txt);
 	r = run_policy(HDR "\"rules\": {\"isolation.p2p-domain\": {\"level\": \"error\"}},"
 		       " \"require\": [{\"assignable\": \"0000:04:00.0\"}]}", "", &st);
 	assert_int_equal(st, 1);

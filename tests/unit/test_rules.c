@@ -824,6 +824,49 @@ static void test_prerequisite_not_evaluated(void **state)
 	ia_db_close(db);
 }
 
+/* Every blocker and exception names the rule that made it; a blocker's finding, when linked, is a
+ * finding of that rule; a group with a blocker is not assignable (x86-intel-scn-a: ownership,
+ * isolation-domain and verdict blockers). */
+static void test_contributions_linked(void **state)
+{
+	char path[512];
+	sqlite3 *db = collect_db("x86-intel-scn-a-nvme-vfio", path, sizeof(path));
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	size_t linked = 0, blockers = 0;
+	(void)state;
+
+	assert_int_equal(ia_audit_load(db, &a), 0);
+	assert_int_equal(ia_rules_run(&a, NULL, &r), 0);
+	assert_int_equal(r.n_groups, a.n_groups);
+	for (size_t g = 0; g < r.n_groups; g++) {
+		const struct ia_group_verdict *v = &r.groups[g];
+		assert_int_equal(v->n_pending, 0);
+		assert_int_equal(v->n_notes, 0); /* no policy, nothing lifted */
+		for (size_t k = 0; k < v->n_blockers; k++) {
+			const struct ia_contrib *c = &v->blockers[k];
+			assert_non_null(c->rule);
+			assert_int_equal(c->kind, IA_CONTRIB_BLOCKER);
+			assert_string_equal(c->what, c->rule->id);
+			blockers++;
+			if (c->finding == IA_NO_FINDING)
+				continue;
+			assert_true(c->finding < r.n_findings);
+			assert_string_equal(r.findings[c->finding].rule, c->rule->id);
+			linked++;
+		}
+		for (size_t k = 0; k < v->n_exceptions; k++)
+			assert_non_null(v->exceptions[k].rule);
+		if (v->n_blockers)
+			assert_int_equal(v->userspace_assignable, IA_NO);
+	}
+	assert_true(blockers > linked && linked > 0); /* group.verdict's have no finding */
+	ia_result_free(&r);
+	ia_audit_free(&a);
+	ia_db_close(db);
+	unlink(path);
+}
+
 /* Every allocation of ia_rules_run() failing in turn: -ENOMEM or a complete result, never a
  * finding, blocker or note with a NULL string (ia_group_note() and the engine used to keep
  * unchecked strdup() results, returning 0 with NULL fields). */
@@ -895,6 +938,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules_order),
 		cmocka_unit_test(test_prerequisite_not_evaluated),
+		cmocka_unit_test(test_contributions_linked),
 		cmocka_unit_test(test_rules_run_out_of_memory),
 		cmocka_unit_test(test_iommu_inactive),
 		cmocka_unit_test(test_acs_override_and_split_groups),
