@@ -736,12 +736,16 @@ static const struct ia_rule *engine_giver(unsigned product)
 	return NULL;
 }
 
-/* Why the policy lifts a blocker of @rule linked to @finding, or NULL when it stands. */
+/* Why the policy lifts a blocker of @rule linked to @finding, or NULL when it stands. A blocker of
+ * what the kernel itself refuses (rule->kernel_enforced) always stands: the policy's re-level or
+ * waiver keeps its finding out of --fail-on, but the group is no more assignable for it. */
 static const char *engine_lifted(const struct ia_policy *p, const struct ia_result *r, const struct ia_rule *rule,
 				 size_t finding)
 {
 	enum ia_level l;
 
+	if (rule && rule->kernel_enforced)
+		return NULL;
 	if (p && rule && ia_policy_rule_level(p, rule->id, &l) && l < IA_LEVEL_ERROR)
 		return l == IA_LEVEL_WARNING ? "the policy re-levels the rule to warning"
 					     : "the policy re-levels the rule to info";
@@ -779,7 +783,10 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 	struct ia_result *r = ev->res;
 	const struct ia_rule *msi = engine_giver(IA_GIVES_IRQ); /* the host-wide blocker's rule */
 	bool msi_disabled = p && msi && ia_policy_rule_disabled(p, msi->id);
-	const char *msi_lifted = engine_lifted(p, r, msi, r->irq_finding);
+	/* MSIs that are not isolated: the legacy container refuses the group
+	 * (vfio_iommu_type1_attach_group(): -EPERM) unless allow_unsafe_interrupts is set, so only
+	 * then may a policy accept the risk and lift the blocker */
+	const char *msi_lifted = r->unsafe_interrupts_allowed == IA_YES ? engine_lifted(p, r, msi, r->irq_finding) : NULL;
 	int rc = 0;
 
 	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++) {

@@ -147,4 +147,5 @@ const struct ia_rule ia_rule_ownership = {
 		"iommu_group_claim_dma_owner(), iommu_device_use_default_domain(); kernel-rules.md §4",
 	.eval = r_eval,
 	.gives = IA_GIVES_OWNERSHIP,
+	.kernel_enforced = true,  /* vfio_group_viable(), iommu_device_claim_dma_owner(): -EBUSY */
 };

@@ -82,4 +82,5 @@ const struct ia_rule ia_rule_vfio_pci_refuses = {
 	.refs = "drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device(); drivers/vfio/pci/vfio_pci.c "
 		"vfio_pci_dev_in_denylist(); kernel-rules.md §4.4",
 	.eval = r_eval,
+	.kernel_enforced = true,  /* vfio_pci_probe() fails: no VFIO device for the group */
 };

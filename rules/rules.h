@@ -58,6 +58,12 @@ struct ia_rule {
 	int (*eval)(struct ia_eval *ev, const struct ia_rule *self, const char **why);
 	unsigned gives;          /* enum ia_product bits this rule provides */
 	unsigned needs;          /* enum ia_product bits it cannot be evaluated without */
+	/* Its blockers state what the kernel itself refuses (a group whose DMA a kernel driver owns,
+	 * vfio-pci's refusal to bind): a policy that re-levels the rule or waives a finding takes
+	 * the finding out of --fail-on, but the blocker stands, since the kernel still refuses and
+	 * "assignable" would be false. Other blockers are the tool's safety judgement, which a
+	 * policy may accept (they become notes saying why). */
+	bool kernel_enforced;
 };
 
 extern const struct ia_rule *const ia_rules[];

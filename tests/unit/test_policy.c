@@ -531,6 +531,15 @@ static void test_example(void **state)
 			fail_msg("unmet: %s", json_string_value(json_object_get(f, "message")));
 	json_t *g10 = report_group(r, 10);
 	assert_true(json_is_true(json_object_get(g10, "userspace_assignable")));
+	/* The waiver of group 11's group.not-viable takes its finding out of the gate, but the kernel
+	 * still refuses that group (virtio-pci owns its DMA): it stays NOT assignable, its blocker
+	 * standing (rules' kernel_enforced), so no line of the report says otherwise. */
+	json_t *g11 = report_group(r, 11);
+	assert_true(json_is_false(json_object_get(g11, "userspace_assignable")));
+	assert_true(json_is_false(json_object_get(g11, "dma_ownership_viable")));
+	json_t *b = json_array_get(json_object_get(g11, "blockers"), 0);
+	assert_non_null(b);
+	assert_string_equal(json_string_value(json_object_get(b, "rule")), "group.not-viable");
 	json_decref(r);
 }
 
