@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bdf.h"
 #include "core/ia_err.h"
 #include "rules/rules.h"
 
@@ -92,17 +93,9 @@ static bool policy_level_parse(const char *s, enum ia_level *l)
 
 bool ia_policy_bdf_ok(const char *s)
 {
-	static const char shape[] = "xxxx:xx:xx.x";
+	struct ia_bdf b;
 
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++) {
-		bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
-		if (shape[i] == 'x' ? !hex : s[i] != shape[i])
-			return false;
-	}
-	unsigned dev = (unsigned)strtoul(s + 8, NULL, 16);
-	return dev <= 0x1f && s[11] <= '7';
+	return ia_bdf_parse(s, IA_BDF_CANONICAL, &b) == 0;
 }
 
 /* A real calendar day "YYYY-MM-DD" as YYYYMMDD, or 0. */

@@ -95,7 +95,11 @@ int ia_policy_apply_requirements(const struct ia_policy *p, const struct ia_audi
  */
 int ia_policy_apply(const struct ia_policy *p, const struct ia_audit *a, struct ia_result *r, time_t today);
 
-/** ia_policy_bdf_ok() - true when @s is a PCI address in the canonical form "DDDD:BB:DD.F" (lowercase hex). */
+/**
+ * ia_policy_bdf_ok() - true when @s is a PCI address as the kernel names it (pci_name():
+ * "DDDD:BB:DD.F", lowercase hex, a domain of 4 to 8 digits as Intel VMD's "10000:e0:06.0";
+ * ia_bdf_parse() with IA_BDF_CANONICAL).
+ */
 bool ia_policy_bdf_ok(const char *s);
 
 #endif

@@ -128,6 +128,12 @@ static void test_valid_and_bdf(void **state)
 	assert_false(ia_policy_bdf_ok("0000:3B:00.0"));
 	assert_false(ia_policy_bdf_ok("0000:3b:20.0"));
 	assert_false(ia_policy_bdf_ok("0000-3b:00.0"));
+	/* Intel VMD domains (5 digits) up to 8 digits, as pci_name() prints them; not 3:00.0 or 9 digits */
+	assert_true(ia_policy_bdf_ok("10000:e0:06.0"));
+	assert_true(ia_policy_bdf_ok("ffffffff:00:00.0"));
+	assert_false(ia_policy_bdf_ok("3b:00.0"));
+	assert_false(ia_policy_bdf_ok("100000000:00:00.0"));
+	assert_false(ia_policy_bdf_ok("00000:00:00.0"));
 	assert_int_equal(ia_policy_parse(NULL, 0, &p, err, sizeof(err)), -EINVAL);
 	/* Embedded NUL: the length, not the string, decides. */
 	assert_int_equal(ia_policy_parse("{}\0{}", 5, &p, err, sizeof(err)), -IA_E_FORMAT);
