@@ -34,7 +34,7 @@ static void text_names_warning(char *msg, ...)
 	(void)msg;
 }
 
-__attribute__((noreturn)) static void text_names_error(char *msg, ...)
+__attribute__((noreturn, format(printf, 1, 2))) static void text_names_error(char *msg, ...)
 {
 	va_list ap;
 
