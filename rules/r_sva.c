@@ -367,14 +367,26 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 				"address (the kernel allows it since 6.2; a safe SVA needs a single-device group)",
 				g->n_devices);
 	}
-	/* Stable 6.12.69+ disables SVA on x86 ("iommu: disable SVA when CONFIG_X86 is set") */
-	if (a->has_kernel_version && a->kernel_major == 6 && a->kernel_minor == 12 && a->has_kernel_patch &&
-	    a->kernel_patch >= 69) {
+	/* The stable lines that make iommu_sva_bind_device() return -EOPNOTSUPP on x86 ("iommu:
+	 * disable SVA when CONFIG_X86 is set"): 6.1.163 and 6.12.64 (../shared/docs/kernel-versions.md,
+	 * from Debian's changelog). Until this session the rule knew only 6.12 and took 6.12.69: the
+	 * releases between 6.12.64 and 6.12.68, where the two sources disagree, are unknown; so is a
+	 * 6.1 or 6.12 kernel whose stable level its distribution hides (src/decode/kversion.c). */
+	if (a->has_kernel_version && a->kernel_major == 6 && (a->kernel_minor == 1 || a->kernel_minor == 12)) {
+		int from = a->kernel_minor == 1 ? 163 : 64, sure = a->kernel_minor == 1 ? 163 : 69;
 		bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
-		if (x86 || !a->arch)
-			sva_add(&s, x86 ? IA_NO : IA_UNKNOWN, "Linux 6.12.%d%s: 6.12.69 and later stable releases disable "
-				"SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_patch,
-				x86 ? " on x86" : ", architecture unknown");
+		if (x86 || !a->arch) {
+			if (!a->has_kernel_patch)
+				sva_add(&s, IA_UNKNOWN, "Linux 6.%d with its stable level unknown: 6.%d.%d and later "
+					"disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")",
+					a->kernel_minor, a->kernel_minor, from);
+			else if (a->kernel_patch >= from)
+				sva_add(&s, a->kernel_patch >= sure && x86 ? IA_NO : IA_UNKNOWN,
+					"Linux 6.%d.%d%s: 6.%d.%d and later stable releases disable SVA on x86 "
+					"(\"iommu: disable SVA when CONFIG_X86 is set\")%s", a->kernel_minor,
+					a->kernel_patch, x86 ? " on x86" : ", architecture unknown", a->kernel_minor, from,
+					a->kernel_patch < sure ? "; the sources disagree below 6.12.69" : "");
+		}
 	}
 	/* What the IOMMU translating it supports */
 	const struct ia_unit *u = sva_unit(a, d->iommu_unit);

@@ -408,6 +408,38 @@ static void test_sva_fires(void **state)
 	mb_free(a);
 }
 
+/* device.sva on the stable lines that disable SVA on x86 (kernel-versions.md: 6.1.163, 6.12.64;
+ * the rule knew only 6.12.69): 6.1.192 says so, an unknown stable level of 6.1 or 6.12 is unknown,
+ * 6.12.64..68 is unknown (the sources disagree), 6.12.10 and an arm64 6.1.192 are not concerned. */
+static void test_sva_x86_stable_lines(void **state)
+{
+	static const struct { int minor, patch; bool has_patch; const char *arch, *want; } c[] = {
+		{ 1, 192, true, "x86_64", "Linux 6.1.192 on x86: 6.1.163 and later stable releases disable SVA on x86" },
+		{ 1, 0, false, "x86_64", "Linux 6.1 with its stable level unknown: 6.1.163 and later disable SVA on x86" },
+		{ 12, 0, false, "x86_64", "Linux 6.12 with its stable level unknown: 6.12.64 and later disable SVA" },
+		{ 12, 66, true, "x86_64", "the sources disagree below 6.12.69" },
+		{ 12, 117, true, "x86_64", "Linux 6.12.117 on x86: 6.12.64 and later stable releases disable SVA" },
+		{ 12, 10, true, "x86_64", NULL },
+		{ 1, 192, true, "aarch64", NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ia_audit *a = mf_host(2, 2);
+		a->devs[a->n_devs - 2].has_pasid = IA_YES;
+		a->kernel_minor = c[i].minor;
+		a->kernel_patch = c[i].patch;
+		a->has_kernel_patch = c[i].has_patch;
+		free(a->arch);
+		a->arch = strdup(c[i].arch);
+		run(a);
+		const struct ia_finding *f = expect(a, "device.sva", "0000:00:1f.0", IA_LEVEL_INFO);
+		if (c[i].want ? !strstr(f->evidence, c[i].want) : !!strstr(f->evidence, "disable SVA"))
+			fail_msg("6.%d.%d%s %s: evidence \"%s\"", c[i].minor, c[i].patch, c[i].has_patch ? "" : "(unknown)",
+				 c[i].arch, f->evidence);
+		mb_free(a);
+	}
+}
+
 static void test_sva_quiet(void **state)
 {
 	(void)state;
@@ -672,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_msi_not_isolated_quiet),
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
+		cmocka_unit_test(test_sva_x86_stable_lines),
 		cmocka_unit_test(test_pasid_unprotected_fires),
 		cmocka_unit_test(test_pasid_unprotected_quiet),
 		cmocka_unit_test(test_noiommu_fires),
