@@ -191,7 +191,10 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 	 * row insert costs about a tenth less. sqlite3_config() only takes effect before SQLite's
 	 * first use, and SQLITE_MISUSE after that is harmless (the library's defaults stay). */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	flags |= SQLITE_OPEN_NOMUTEX;
+	/* A new database is never made through a symbolic link (collect --db into a dangling link in
+	 * a shared directory would make a root run create the link's target): SQLite refuses it with
+	 * SQLITE_CANTOPEN. A database read for an audit may be reached through one. */
+	flags |= SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_NOFOLLOW : 0);
 	/* Read-only opens are immutable: no journal, no -wal/-shm beside the file, no lock taken
 	 * (an audit only reads; a WAL-mode file otherwise gains its -wal and -shm). */
 	char uri[8192];

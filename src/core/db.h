@@ -28,7 +28,8 @@
  * @path: a file, or NULL for a private in-memory database.
  * @create: true to create the schema in an empty database (a file that already holds facts or
  *          any other table is refused with -EEXIST so no audit silently mixes two hosts or
- *          writes into a foreign database); false to open an existing database read-only,
+ *          writes into a foreign database; a path that is a symbolic link is refused with
+ *          -IA_E_SQLITE, SQLITE_OPEN_NOFOLLOW); false to open an existing database read-only,
  *          immutable (no journal, no -wal/-shm files, no lock: the audit writes nothing beside
  *          it) with a budget of IA_DB_WORK_BUDGET instructions of SQL work (a hostile file's
  *          endless recursive view fails instead of hanging), and check its schema version.

@@ -116,6 +116,26 @@ static void test_read_only_is_immutable_and_bounded(void **state)
 	assert_int_equal(stat(side, &st), -1);
 }
 
+/* A new database is never made through a symbolic link, a dangling link's target never created
+ * (issue 17 item 1: --db followed links); an existing one is read through a link. */
+static void test_open_refuses_links(void **state)
+{
+	sqlite3 *db = (sqlite3 *)1;
+	const char *err = NULL;
+	struct stat st;
+
+	ia_mk_link("dangling.db", ia_sp("target.db"));
+	assert_int_equal(ia_db_open(&db, ia_sp("dangling.db"), true, &err), -IA_E_SQLITE);
+	assert_null(db);
+	assert_int_equal(stat(ia_sp("target.db"), &st), -1);
+	assert_int_equal(ia_db_open(&db, ia_sp("real.db"), true, &err), 0);
+	ia_db_close(db);
+	ia_mk_link("link.db", ia_sp("real.db"));
+	assert_int_equal(ia_db_open(&db, ia_sp("link.db"), true, &err), -IA_E_SQLITE);
+	assert_int_equal(ia_db_open(&db, ia_sp("link.db"), false, &err), 0);
+	ia_db_close(db);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -125,6 +145,7 @@ int main(void)
 		T(test_open_error_message_survives),
 		T(test_open_own_database),
 		T(test_read_only_is_immutable_and_bounded),
+		T(test_open_refuses_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
