@@ -25,8 +25,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		/* unknown: cannot tell whether it holds an endpoint */
 		ev->res->groups[gi].endpoint = endpoint ? IA_YES : hdr_unknown ? IA_UNKNOWN : IA_NO;
 		if (!endpoint && !hdr_unknown) {
-			int rc = ia_rule_block(ev, self, gi, NULL, "no assignable function: the group holds only bridges "
-					       "or host bridges", IA_NO_FINDING);
+			/* vfio_pci_probe() takes header type 0 only: a host bridge (class 0600, type 0)
+			 * is assignable like any endpoint, a PCI-to-PCI or CardBus bridge is not */
+			int rc = ia_rule_block(ev, self, gi, NULL, "no function vfio-pci binds: the group holds only "
+					       "PCI-to-PCI or CardBus bridges (header type 1 or 2; vfio-pci takes header "
+					       "type 0 only)", IA_NO_FINDING);
 			if (rc < 0)
 				return rc;
 		}
@@ -38,7 +41,8 @@ const struct ia_rule ia_rule_assignable = {
 	.id = "group.verdict",
 	.level = IA_LEVEL_INFO,
 	.summary = "Whole verdict per group: DMA ownership, 1:1 regions, MSI isolation and isolation domains",
-	.advice = "Resolve the blockers listed for the group.",
+	.advice = "A group of bridges only stays with the host (pcieport): assign the groups of the devices "
+		  "below its bridges instead.",
 	.refs = "kernel-rules.md §11",
 	.eval = r_eval,
 	.gives = IA_GIVES_ENDPOINT,
