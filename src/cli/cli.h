@@ -59,6 +59,13 @@ int cli_facts(const struct cli_opts *o, sqlite3 **dbp);
 int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, struct ia_result *r, const char *what);
 
 /**
+ * cli_audit() - cli_facts() then cli_evaluate(), the database closed after: the audited model in
+ * @a and the engine's result in @r (zeroed by the caller, freed by the caller whatever happens).
+ * Return: -1 to go on, or an exit status after a message on stderr.
+ */
+int cli_audit(const struct cli_opts *o, struct ia_audit *a, struct ia_result *r);
+
+/**
  * cli_load_policy() - parse --policy FILE once, before any collection, so a malformed file fails
  * fast. Return: 0 (also without --policy), or EXIT_USAGE after a message on stderr.
  */

@@ -16,18 +16,13 @@ int cli_cmd_audit(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
 	struct ia_result r = {0};
-	sqlite3 *db = NULL;
 	int status, rc;
 
-	if ((status = cli_facts(o, &db)) >= 0)
-		return status;
-	if (cli_evaluate(db, o, &a, &r, "iommu-audit") < 0) {
-		ia_db_close(db);
+	if ((status = cli_audit(o, &a, &r)) >= 0) {
 		ia_result_free(&r);
 		ia_audit_free(&a);
-		return EXIT_UNREADABLE;
+		return status;
 	}
-	ia_db_close(db);
 
 	FILE *out = cli_open_output(o);
 	if (!out) {

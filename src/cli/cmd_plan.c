@@ -49,7 +49,6 @@ int cli_cmd_plan(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
 	struct ia_result r = {0};
-	sqlite3 *db = NULL;
 	char bdf[IA_BDF_BUFSZ];
 	int status;
 
@@ -63,16 +62,9 @@ int cli_cmd_plan(const struct cli_opts *o)
 				o->args[i]);
 			return EXIT_USAGE;
 		}
-	if ((status = cli_facts(o, &db)) >= 0)
-		return status;
-	if (cli_evaluate(db, o, &a, &r, "iommu-audit") < 0) {
-		ia_db_close(db);
-		ia_result_free(&r);
-		ia_audit_free(&a);
-		return EXIT_UNREADABLE;
-	}
-	ia_db_close(db);
-	status = plan_run(o, &a, &r);
+	status = cli_audit(o, &a, &r);
+	if (status < 0)
+		status = plan_run(o, &a, &r);
 	ia_result_free(&r);
 	ia_audit_free(&a);
 	return status;

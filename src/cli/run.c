@@ -156,6 +156,18 @@ int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, stru
 	return 0;
 }
 
+int cli_audit(const struct cli_opts *o, struct ia_audit *a, struct ia_result *r)
+{
+	sqlite3 *db = NULL;
+	int status = cli_facts(o, &db);
+
+	if (status >= 0)
+		return status;
+	status = cli_evaluate(db, o, a, r, "iommu-audit") < 0 ? EXIT_UNREADABLE : -1;
+	ia_db_close(db);
+	return status;
+}
+
 static const char *cli_file_kind(mode_t m)
 {
 	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" :
