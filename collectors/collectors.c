@@ -203,6 +203,19 @@ int ia_collect_order(const struct ia_collector *const *list, size_t n, size_t *o
 	return 0;
 }
 
+ia_fact_set ia_collect_unguaranteed_references(const struct ia_collector *const *list, size_t n)
+{
+	ia_fact_set check = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < IA_FACT_N_TABLES; t++) {
+			ia_fact_set parents = ia_fact_parents((enum ia_fact_table_id)t);
+			if ((list[i]->writes >> t & 1) && (parents & ~(list[i]->writes | list[i]->needs)))
+				check |= (ia_fact_set)1 << t;
+		}
+	return check;
+}
+
 int ia_collect_run(struct ia_ctx *ctx, const struct ia_collector *const *list, size_t n)
 {
 	size_t order[64], bad;
@@ -226,12 +239,18 @@ int ia_collect_run(struct ia_ctx *ctx, const struct ia_collector *const *list, s
 			ia_ctx_error(ctx, c->name, crc, -1, NULL, "collector stopped: %s", ia_strerror(crc));
 	}
 	ctx->collector = NULL;
-	/* every REFERENCES of the schema holds over what was written, or each row that breaks one is said */
-	size_t dangling = 0;
-	if (ia_db_check_references(ctx->db, &dangling) < 0)
-		ia_ctx_error(ctx, "facts", -IA_E_SQLITE, -1, NULL, "could not check the rows' references: %s",
-			     sqlite3_errmsg(ctx->db));
-	ctx->errors += dangling;
+	/* every REFERENCES no collector guarantees holds over what was written, or each row that
+	 * breaks one is said */
+	ia_fact_set check = ia_collect_unguaranteed_references(list, n);
+	for (size_t t = 0; t < IA_FACT_N_TABLES; t++) {
+		size_t dangling = 0;
+		if (!(check >> t & 1))
+			continue;
+		if (ia_db_check_references(ctx->db, ia_fact_tables[t].name, &dangling) < 0)
+			ia_ctx_error(ctx, "facts", -IA_E_SQLITE, -1, ia_fact_tables[t].name,
+				     "could not check the rows' references: %s", sqlite3_errmsg(ctx->db));
+		ctx->errors += dangling;
+	}
 	if (ia_db_exec(ctx->db, "COMMIT"))
 		return -IA_E_SQLITE;
 	return ctx->facts ? 0 : -ENODATA;

@@ -331,17 +331,22 @@ static void db_fk_text(sqlite3 *db, const char *table, int fkid, char *out, size
  * does not ignore foreign-key failures, so a collector that steps without checking would drop the
  * row silently; checked afterwards, every row stays and each violation is said.
  */
-int ia_db_check_references(sqlite3 *db, size_t *n)
+int ia_db_check_references(sqlite3 *db, const char *table, size_t *n)
 {
 	sqlite3_stmt *st;
 	int rc = 0, step;
 
 	*n = 0;
-	if (ia_db_prepare(db, "PRAGMA foreign_key_check", &st))
+	char *sql = table ? sqlite3_mprintf("PRAGMA foreign_key_check(\"%w\")", table) : NULL;
+	if (table && !sql)
+		return -ENOMEM;
+	rc = ia_db_prepare(db, sql ? sql : "PRAGMA foreign_key_check", &st);
+	sqlite3_free(sql);
+	if (rc)
 		return -IA_E_SQLITE;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *table = (const char *)sqlite3_column_text(st, 0);
-		char *child = strdup(table ? table : "?");
+		const char *child_table = (const char *)sqlite3_column_text(st, 0);
+		char *child = strdup(child_table ? child_table : "?");
 		bool has_rowid = sqlite3_column_type(st, 1) != SQLITE_NULL;
 		int64_t rowid = sqlite3_column_int64(st, 1);
 		int fkid = sqlite3_column_int(st, 3);

@@ -74,15 +74,17 @@ int ia_db_error(sqlite3 *db, const char *collector, const char *subject, int cod
 		int64_t offset, const char *message, const char *hides);
 
 /**
- * ia_db_check_references() - check every REFERENCES clause of the schema over the rows written
- * (PRAGMA foreign_key_check; the connection does not enforce them row by row, see db.c) and
- * record each row that names a parent row no table holds as a collection error (collector
- * "facts", subject the child table, code -ENOENT, offset the child's rowid or -1 for a WITHOUT
- * ROWID table, hides what the dangling reference hides).
+ * ia_db_check_references() - check the REFERENCES clauses of child table @table (NULL: of every
+ * table) over the rows written (PRAGMA foreign_key_check; the connection does not enforce them
+ * row by row, see db.c) and record each row that names a parent row no table holds as a
+ * collection error (collector "facts", subject the child table, code -ENOENT, offset the child's
+ * rowid or -1 for a WITHOUT ROWID table, hides what the dangling reference hides). Each child row
+ * costs one lookup in its parent's key index.
  * @n: out, the violations recorded.
- * Return: 0 (also when violations were found); -IA_E_SQLITE when the check or a record failed.
+ * Return: 0 (also when violations were found); -ENOMEM; -IA_E_SQLITE when the check (an unknown
+ * @table among them) or a record failed.
  */
-int ia_db_check_references(sqlite3 *db, size_t *n);
+int ia_db_check_references(sqlite3 *db, const char *table, size_t *n);
 
 /**
  * ia_db_step() - sqlite3_step(), remembering the first step of this thread that failed (anything

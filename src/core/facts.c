@@ -213,6 +213,26 @@ const char *ia_fact_schema_sql(void)
 	return fact_schema;
 }
 
+_Static_assert(IA_FACT_N_TABLES <= 64, "ia_fact_parents() returns the tables as bits of a uint64_t");
+
+uint64_t ia_fact_parents(enum ia_fact_table_id id)
+{
+	const struct ia_fact_table *t = &ia_fact_tables[id];
+	uint64_t set = 0;
+
+	for (size_t i = 0; i < t->n_columns; i++) {
+		const char *r = strstr(t->columns[i].constraint, "REFERENCES ");
+		if (!r)
+			continue;
+		r += strlen("REFERENCES ");
+		size_t len = strcspn(r, "( ");
+		for (size_t k = 0; k < IA_FACT_N_TABLES; k++)
+			if (strlen(ia_fact_tables[k].name) == len && !strncmp(ia_fact_tables[k].name, r, len))
+				set |= (uint64_t)1 << k;
+	}
+	return set;
+}
+
 /* Prepare "<head> <columns> <mid> [<params>] <tail>" for table @t. */
 static int fact_prepare(sqlite3 *db, const struct ia_fact_table *t, const char *head, const char *mid,
 			bool params, const char *tail, sqlite3_stmt **st)

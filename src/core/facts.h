@@ -446,6 +446,13 @@ extern const struct ia_fact_table ia_fact_tables[IA_FACT_N_TABLES];
 const char *ia_fact_schema_sql(void);
 
 /**
+ * ia_fact_parents() - the tables whose rows @t's REFERENCES clauses name, as a set of bits
+ * (bit i: table i of enum ia_fact_table_id; 0 for a table with no REFERENCES). Read from the
+ * column constraints of the descriptions ("REFERENCES <table>(<column>)").
+ */
+uint64_t ia_fact_parents(enum ia_fact_table_id t);
+
+/**
  * ia_fact_prepare_insert() - prepare "INSERT [@conflict] INTO t(every column) VALUES (?, ...)".
  * @conflict: NULL, "OR IGNORE" or "OR REPLACE". Bind a row with ia_fact_bind().
  * Return: 0; -IA_E_SQLITE; -ENOMEM.

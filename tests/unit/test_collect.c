@@ -238,20 +238,52 @@ static void test_collect_run_order_and_error(void **state)
 	ia_db_close(db);
 }
 
-/* A collector that writes a capability of a function nobody collected, and an MSI route to a
- * controller nobody described. */
-static int fake_dangling(struct ia_ctx *ctx)
+/* One collector writes a function and an MSI controller; another, which needs neither table,
+ * writes a capability of a function nobody collected and an MSI route to a controller nobody
+ * described. */
+static int fake_parents(struct ia_ctx *ctx)
 {
 	ctx->facts++;
 	return ia_db_exec(ctx->db, "INSERT INTO pci_function(bdf, domain, bus, dev, fn, config_bytes, is_vf)"
 				   " VALUES ('0000:00:01.0', 0, 0, 1, 0, 0, 0);"
-				   "INSERT INTO pci_capability VALUES ('0000:00:02.0', 0, 16, 64, NULL);"
+				   "INSERT INTO msi_controller(kind, source, name) VALUES ('other', 'DT', '/its')");
+}
+
+static int fake_dangling(struct ia_ctx *ctx)
+{
+	ctx->facts++;
+	return ia_db_exec(ctx->db, "INSERT INTO pci_capability VALUES ('0000:00:02.0', 0, 16, 64, NULL);"
 				   "INSERT INTO pci_capability VALUES ('0000:00:01.0', 0, 16, 64, NULL);"
-				   "INSERT INTO msi_controller(kind, source, name) VALUES ('other', 'DT', '/its');"
 				   "INSERT INTO pci_msi_route VALUES ('0000:00:01.0', 7, NULL, 'iort')");
 }
 
-/* Every REFERENCES of the schema is checked after collection: each dangling row is a collection
+/* The references checked after collection are those of a table whose writer neither writes nor
+ * needs the parent; the others hold by construction (test_known_answers checks them all). */
+static void test_collect_unguaranteed_references(void **state)
+{
+	(void)state;
+	const struct ia_collector parents = { "parents", "", IA_FACT_BIT(pci_function) | IA_FACT_BIT(msi_controller), 0,
+					      fake_parents };
+	const struct ia_collector blind = { "blind", "", IA_FACT_BIT(pci_capability) | IA_FACT_BIT(pci_msi_route), 0,
+					    fake_dangling };
+	const struct ia_collector reader = { "reader", "", IA_FACT_BIT(pci_capability) | IA_FACT_BIT(pci_msi_route),
+					     IA_FACT_BIT(pci_function) | IA_FACT_BIT(msi_controller), fake_dangling };
+	const struct ia_collector half = { "half", "", IA_FACT_BIT(pci_msi_route), IA_FACT_BIT(msi_controller),
+					   fake_dangling };
+	const struct ia_collector self = { "self", "", IA_FACT_BIT(pci_function) | IA_FACT_BIT(pci_bar), 0, fake_parents };
+	const struct ia_collector *const l1[] = { &parents, &blind }, *const l2[] = { &parents, &reader },
+				  *const l3[] = { &parents, &half }, *const l4[] = { &self };
+
+	assert_int_equal(ia_collect_unguaranteed_references(l1, 2), IA_FACT_BIT(pci_capability) | IA_FACT_BIT(pci_msi_route));
+	assert_int_equal(ia_collect_unguaranteed_references(l2, 2), 0);
+	/* pci_msi_route names pci_function too: needing only the controllers leaves the functions unchecked */
+	assert_int_equal(ia_collect_unguaranteed_references(l3, 2), IA_FACT_BIT(pci_msi_route));
+	assert_int_equal(ia_collect_unguaranteed_references(l4, 1), 0);
+	assert_int_equal(ia_fact_parents(IA_FACT_pci_msi_route), IA_FACT_BIT(pci_function) | IA_FACT_BIT(msi_controller));
+	assert_int_equal(ia_fact_parents(IA_FACT_pci_function), 0);
+}
+
+/* The unguaranteed references are checked after collection: each dangling row is a collection
  * error that names the table and the relation, and the rows themselves stay. */
 static void test_collect_dangling_references(void **state)
 {
@@ -260,13 +292,15 @@ static void test_collect_dangling_references(void **state)
 	sqlite3_stmt *st;
 	const char *err;
 	struct ia_collect_opts opts = {0};
-	const struct ia_collector dangling = { "dangling", "", IA_FACT_BIT(pci_function) | IA_FACT_BIT(pci_capability) |
-					       IA_FACT_BIT(msi_controller) | IA_FACT_BIT(pci_msi_route), 0, fake_dangling };
-	const struct ia_collector *const list[] = { &dangling };
+	const struct ia_collector parents = { "parents", "", IA_FACT_BIT(pci_function) | IA_FACT_BIT(msi_controller), 0,
+					      fake_parents };
+	const struct ia_collector dangling = { "dangling", "", IA_FACT_BIT(pci_capability) | IA_FACT_BIT(pci_msi_route), 0,
+					       fake_dangling };
+	const struct ia_collector *const list[] = { &parents, &dangling };
 
 	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
 	struct ia_ctx ctx = { .db = db, .opts = &opts };
-	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(ia_collect_run(&ctx, list, 2), 0);
 	assert_int_equal(ctx.errors, 2);
 	assert_int_equal(ia_db_prepare(db, "SELECT collector, subject, code, message FROM collection_error ORDER BY subject", &st), 0);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -408,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_order_unmet_need),
 		cmocka_unit_test(test_order_cycle),
 		cmocka_unit_test(test_collect_run_order_and_error),
+		cmocka_unit_test(test_collect_unguaranteed_references),
 		cmocka_unit_test(test_collect_dangling_references),
 		cmocka_unit_test(test_pci_writes_each_row_once),
 		cmocka_unit_test(test_kernel_writes_host_once),

@@ -4,7 +4,7 @@
 # port) is audited; every generated function
 # appears, the generated kernel groups equal the tool's pci_device_group() prediction, and the
 # verdict is the expected one (switches without ACS: exit 1 with isolation.p2p-domain; the
-# --isolated variant: exit 0, no error). Usage: test_gen_tree.sh GEN IA_BIN WORKDIR
+# --isolated variant: exit 0, no error), and the facts of `collect --db` break no REFERENCES. Usage: test_gen_tree.sh GEN IA_BIN WORKDIR
 set -eu
 gen=$1 bin=$2 work=$3
 py=/usr/bin/python3
@@ -68,6 +68,15 @@ if fail:
     print("FAIL %s:\n  %s" % (tree, "\n  ".join(fail)), file=sys.stderr)
     sys.exit(1)
 print("ok %s: %d functions, %d groups" % (os.path.basename(tree), len(seen), len(K)))
+PY
+	# the references the collection driver leaves to construction hold (every REFERENCES of the schema)
+	"$bin" collect --root "$work/$name" --db "$work/$name.db" >/dev/null
+	"$py" - "$work/$name.db" <<'PY'
+import sqlite3, sys
+bad = sqlite3.connect(sys.argv[1]).execute("PRAGMA foreign_key_check").fetchall()
+if bad:
+    print("FAIL %s: dangling references %s" % (sys.argv[1], bad[:5]), file=sys.stderr)
+    sys.exit(1)
 PY
 }
 
