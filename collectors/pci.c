@@ -126,7 +126,7 @@ static bool pci_two_pci_components(const char *path)
 {
 	int seen = 0;
 
-	for (const char *p = path; *p && seen < 2; p++)
+	for (const char *p = strchr(path, '/'); p && seen < 2; p = strchr(p + 1, '/'))
 		if (!strncasecmp(p, "/pci", 4)) {
 			seen++;
 			p += 3;
