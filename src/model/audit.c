@@ -191,15 +191,32 @@ static int audit_load_bars(sqlite3 *db, struct ia_audit *a, const struct audit_s
 	return err;
 }
 
+/* The pci_function columns the model holds: each one read costs every function a column decode,
+ * so the columns only reports of the facts themselves use (sysfs_path, caps_complete, devcap2,
+ * ats_cap, has_ari, the SR-IOV geometry, sysfs_totalvfs) are left in the database. */
+static const char audit_dev_columns[] =
+	"bdf, domain, bus, dev, fn, vendor, device, subsys_vendor, subsys_device, class, revision, header_type,"
+	" multifunction, is_pcie, pcie_type, secondary_bus, subordinate_bus, config_bytes, config_size, has_acs,"
+	" acs_offset, acs_cap, acs_ctrl, acs_cap_dw, acs_ctrl_dw, has_ats, has_pri, has_pasid, has_sriov, is_vf,"
+	" physfn_bdf, parent_bdf, driver, driver_override, iommu_group, iommu_unit, eetlp_prefix, ats_ctrl,"
+	" pri_ctrl, pri_status, pasid_cap, pasid_ctrl, removable, real_dma_bdf, sysfs_numvfs, sriov_ctrl,"
+	" sriov_num_vfs, driver_read";
+
 static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *sc)
 {
-	sqlite3_stmt *st;
+	struct ia_fact_cursor cur;
+	struct ia_fact_pci_function r;
 	size_t cap = 0;
-	int err = 0;
+	int err = 0, k;
 
-	if (ia_fact_prepare_select(db, IA_FACT_pci_function, "ORDER BY bdf", &st))
-		return -IA_E_SQLITE;
-	while (!err && audit_step(st, &err)) {
+	memset(&r, 0, sizeof(r)); /* the columns not selected stay absent */
+	if ((k = ia_fact_select(db, IA_FACT_pci_function, audit_dev_columns, "ORDER BY bdf", &cur)))
+		return k == -ENOMEM ? k : -IA_E_SQLITE;
+	while (!err && (k = ia_fact_next(&cur, &r)) != 0) {
+		if (k < 0) {
+			err = k;
+			break;
+		}
 		if (a->n_devs == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			struct ia_dev *nv = realloc(a->devs, nc * sizeof(*nv));
@@ -218,15 +235,15 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 			cap = nc;
 		}
 		struct ia_dev *d = &a->devs[a->n_devs];
-		struct ia_fact_pci_function r;
-		ia_fact_read(st, IA_FACT_pci_function, &r);
 		memset(d, 0, sizeof(*d));
 		if (!(sc->bdf[a->n_devs] = strdup(r.bdf ? r.bdf : ""))) {
 			err = -ENOMEM;
 			break;
 		}
 		a->n_devs++;
-		snprintf(d->bdf, sizeof(d->bdf), "%s", r.bdf);
+		size_t bl = strnlen(sc->bdf[a->n_devs - 1], sizeof(d->bdf) - 1);
+		memcpy(d->bdf, sc->bdf[a->n_devs - 1], bl);
+		d->bdf[bl] = '\0';
 		d->domain = (uint32_t)r.domain.v;
 		d->bus = (uint8_t)r.bus.v;
 		d->dev = (uint8_t)r.dev.v;
@@ -287,7 +304,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 		d->driver_unknown = !r.driver_read.v;
 		d->predicted_group = -1;
 	}
-	sqlite3_finalize(st);
+	ia_fact_cursor_close(&cur);
 	return err ? err : audit_load_bars(db, a, sc);
 }
 
