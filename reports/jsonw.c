@@ -130,10 +130,6 @@ void jw_raw(struct jw *w, const char *s, size_t n)
 	jw_st(w, yajl_gen_string(w->g, (const unsigned char *)s, n));
 }
 
-void jw_key(struct jw *w, const char *k)
-{
-	jw_raw(w, k, strlen(k));
-}
 
 /* Text from the host: null for NULL, bytes that start no valid UTF-8 sequence as U+FFFD. */
 void jw_text(struct jw *w, const char *s)
@@ -202,33 +198,6 @@ void jw_hex(struct jw *w, unsigned long long v, int width)
 }
 
 /* Object members: "key": value. The _if forms write null unless @has. */
-void jm_text(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_text(w, s); }
-void jm_tri(struct jw *w, const char *k, enum ia_tri t)  { jw_key(w, k); jw_tri(w, t); }
-void jm_bool(struct jw *w, const char *k, bool b)        { jw_key(w, k); jw_bool(w, b); }
-void jm_int(struct jw *w, const char *k, long long v)    { jw_key(w, k); jw_int(w, v); }
-void jm_null(struct jw *w, const char *k)                { jw_key(w, k); jw_null(w); }
-void jm_map(struct jw *w, const char *k)                 { jw_key(w, k); jw_map(w); }
-void jm_arr(struct jw *w, const char *k)                 { jw_key(w, k); jw_arr(w); }
-
-void jm_int_if(struct jw *w, const char *k, bool has, long long v)
-{
-	jw_key(w, k);
-	if (has)
-		jw_int(w, v);
-	else
-		jw_null(w);
-}
-
-void jm_hex_if(struct jw *w, const char *k, bool has, unsigned long long v, int width)
-{
-	jw_key(w, k);
-	if (has)
-		jw_hex(w, v, width);
-	else
-		jw_null(w);
-}
-
-
 struct jw *jw_new(FILE *out)
 {
 	struct jw *w = calloc(1, sizeof(*w));
