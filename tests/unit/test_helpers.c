@@ -192,6 +192,28 @@ static void sanitize_is(const char *in, size_t n, enum ia_text_profile p, const 
 
 #define R "\xef\xbf\xbd"
 
+/* ia_utf8_valid() skips ASCII eight bytes at a time: a bad byte, or a valid multi-byte sequence,
+ * at every position of a longer text, and texts whose length is not a multiple of eight. */
+static void test_utf8_valid_long(void **state)
+{
+	(void)state;
+	char b[40];
+
+	for (size_t at = 0; at < 30; at++) {
+		memset(b, 'a', sizeof(b));
+		b[at] = (char)0xff;
+		assert_int_equal(ia_utf8_valid(b, 33), at < 33 ? at : 33);
+		memset(b, 'a', sizeof(b));
+		memcpy(b + at, "\xe2\x82\xac", 3);  /* U+20AC */
+		assert_int_equal(ia_utf8_valid(b, 37), 37);
+		assert_int_equal(ia_utf8_valid(b, at + 2), at); /* cut inside the sequence */
+	}
+	for (size_t n = 0; n < 20; n++) {
+		memset(b, 'z', sizeof(b));
+		assert_int_equal(ia_utf8_valid(b, n), n);
+	}
+}
+
 static void test_utf8_sanitize(void **state)
 {
 	(void)state;
@@ -423,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_bdf_grammar),
 		cmocka_unit_test(test_bdf_format),
 		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_valid_long),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_utf8_stream),
 		cmocka_unit_test(test_array_grow),
