@@ -42,7 +42,7 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
                              rules/r_sva.c rules/r_noiommu.c rules/r_host.c
-                             rules/r_coherency.c rules/r_vfio_pci.c rules/policy.c
+                             rules/r_coherency.c rules/r_vfio_pci.c rules/policy.c rules/when_enabled.c
                      DEPS model topology decode_kernel PkgConfig::JANSSON)
 
 # reports: the renderers (text, JSON, JUnit, NFD labels, the rules page); they decide nothing.

@@ -203,6 +203,25 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	free(span);
 	json_fw_units(w, a->firmware);
 	jw_arr_end(w);
+	/* what enabling the IOMMU gives, where it is off (predicted_groups_when_enabled lists them) */
+	const struct ia_when_enabled_result *we = &r->when_enabled;
+	if (we->iommu_off) {
+		jm_map(w, "when_enabled");
+		jm_text(w, "iommu", we->iommu);
+		jm_text(w, "how", we->how);
+		jm_text(w, "acs", we->acs_note);
+		jm_text(w, "group_creation", we->probe_note);
+		jm_int_if(w, "groups", we->evaluated, (long long)we->n_groups);
+		jm_int_if(w, "bindable_groups", we->evaluated, (long long)we->n_bindable);
+		jm_int(w, "uncovered_functions", (long long)we->n_uncovered);
+		jm_arr(w, "refused_functions");
+		for (size_t i = 0; i < we->n_refused; i++)
+			jw_text(w, a->devs[we->refused[i]].bdf);
+		jw_arr_end(w);
+		jw_map_end(w);
+	} else {
+		jm_null(w, "when_enabled");
+	}
 	jw_map_end(w); /* iommu */
 	json_fw_regions(w, a->firmware);
 	json_fw_msi(w, a->firmware);
@@ -325,6 +344,22 @@ static void json_predicted(struct jw *w, const struct ia_audit *a, size_t i)
 	jw_map_end(w);
 }
 
+/* predicted_groups_when_enabled[i]: the shape of predicted_groups[i] */
+static void json_predicted_enabled(struct jw *w, const struct ia_audit *a, size_t i)
+{
+	const struct ia_result *r = w->user;
+	const struct ia_enabled_group *p = &r->when_enabled.groups[i];
+
+	jw_map(w);
+	jm_arr(w, "devices");
+	for (size_t k = 0; k < p->n; k++)
+		jw_text(w, a->devs[p->members[k]].bdf);
+	jw_arr_end(w);
+	jm_text(w, "basis", p->basis);
+	jm_bool(w, "uncertain", p->uncertain);
+	jw_map_end(w);
+}
+
 /* findings[i] */
 static void json_finding(struct jw *w, const struct ia_audit *a, size_t i)
 {
@@ -377,6 +412,10 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 	jw_elements(w, "devices", a, a->n_devs, json_device);
 	jw_elements(w, "groups", a, a->n_groups, json_group);
 	jw_elements(w, "predicted_groups", a, a->n_predicted, json_predicted);
+	if (r->when_enabled.current) /* the IOMMU is on: the same groups */
+		jw_elements(w, "predicted_groups_when_enabled", a, a->n_predicted, json_predicted);
+	else
+		jw_elements(w, "predicted_groups_when_enabled", a, r->when_enabled.n_groups, json_predicted_enabled);
 	jw_elements(w, "findings", a, r->n_findings, json_finding);
 	jm_map(w, "summary");
 	jm_int(w, "error", (long long)ia_result_count(r, IA_LEVEL_ERROR));

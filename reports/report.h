@@ -55,8 +55,20 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
  */
 int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 
-/** ia_report_groups() - `iommu-audit groups`: the kernel's groups (or the predicted ones), one line per device. 0 or -EIO. */
-int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *out);
+/** Which groups `iommu-audit groups` lists. */
+enum ia_groups_view {
+	IA_GROUPS_KERNEL,        /* sys/kernel/iommu_groups */
+	IA_GROUPS_PREDICTED,     /* --predicted: pci_device_group() on the current state */
+	IA_GROUPS_WHEN_ENABLED,  /* --predicted --when-enabled: once the IOMMU is on (r->when_enabled) */
+};
+
+/**
+ * ia_report_groups() - `iommu-audit groups`: the kernel's groups, the predicted ones, or those
+ * once the IOMMU is on (@r's when_enabled), one line per device under each group's line.
+ * Return: 0 or -EIO (a write failed), -ENOMEM.
+ */
+int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o,
+		     enum ia_groups_view view, FILE *out);
 
 /**
  * ia_report_junit() - JUnit XML (the Ant/Jenkins "junit-10" layout, tests/schemas/junit-10.xsd):

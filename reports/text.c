@@ -350,6 +350,60 @@ static void text_finding(FILE *out, const struct text_color *col, const struct i
 			f->waiver_expires ? ")" : "");
 }
 
+/* Where the IOMMU is off, the answer to "which groups will I get?" (issue 19), right under the verdict. */
+static void text_when_enabled_lead(const struct ia_when_enabled_result *we, FILE *out)
+{
+	if (!we->iommu_off)
+		return;
+	if (!we->iommu) {
+		fprintf(out, "  No IOMMU to enable: %s.\n", we->how);
+		return;
+	}
+	if (!we->evaluated) {
+		fprintf(out, "  If you enable the IOMMU (%s: %s), the groups the kernel would form cannot be "
+			"predicted: the PCI topology could not be modelled.\n", we->iommu, we->how);
+		return;
+	}
+	fprintf(out, "  If you enable the IOMMU (%s: %s), the kernel would form %s%zu IOMMU group%s%s; %zu of them "
+		"hold a function vfio-pci can bind (header type 0), listed under \"Groups once the IOMMU is on\".\n",
+		we->iommu, we->how, we->probe_note ? "up to " : "", we->n_groups, we->n_groups == 1 ? "" : "s",
+		we->probe_note ? " (on this kernel a group may appear only when a driver probes its function)" : "",
+		we->n_bindable);
+}
+
+/* The groups once the IOMMU is on, each with its members, where the IOMMU is off. */
+static void text_when_enabled_groups(struct text_names *n, const struct ia_audit *a,
+				     const struct ia_when_enabled_result *we, FILE *out)
+{
+	if (!we->iommu_off || !we->evaluated || !we->iommu)
+		return;
+	fprintf(out, "\nGroups once the IOMMU is on (%s; predicted as pci_device_group() would form them)\n", we->iommu);
+	if (we->acs_note)
+		fprintf(out, "  ACS: %s.\n", we->acs_note);
+	if (we->probe_note)
+		fprintf(out, "  Groups: %s.\n", we->probe_note);
+	if (we->n_uncovered)
+		fprintf(out, "  %zu PCI function%s no firmware IOMMU unit lists: no group, not assignable.\n",
+			we->n_uncovered, we->n_uncovered == 1 ? "" : "s");
+	if (we->n_refused) {
+		fprintf(out, "  %zu PCI function%s would share a StreamID with a function probed before %s (behind "
+			"one PCIe-to-PCI bridge): arm-smmu-v3 refuses %s (\"stream N already in tree\"), so %s no "
+			"group:\n", we->n_refused, we->n_refused == 1 ? "" : "s", we->n_refused == 1 ? "it" : "them",
+			we->n_refused == 1 ? "it" : "them", we->n_refused == 1 ? "it gets" : "they get");
+		for (size_t i = 0; i < we->n_refused; i++)
+			text_dev_line(n, &a->devs[we->refused[i]], out);
+	}
+	fprintf(out, "  Whether each group can then be handed to userspace depends on its drivers, interrupt "
+		"remapping and firmware 1:1 regions, which this report checks once the IOMMU is on.\n");
+	for (size_t g = 0; g < we->n_groups; g++) {
+		const struct ia_enabled_group *eg = &we->groups[g];
+		fprintf(out, "  group %zu%s%s: %s\n", g, eg->uncertain ? " (uncertain)" : "",
+			eg->bindable ? "" : " (no function vfio-pci binds)", eg->basis ? eg->basis : "");
+		for (size_t k = 0; k < eg->n; k++)
+			text_dev_line(n, &a->devs[eg->members[k]], out);
+	}
+}
+
 static const char *text_fail_on_name(enum ia_fail_on f)
 {
 	return f == IA_FAIL_ON_WARNING ? "warning" : f == IA_FAIL_ON_NEVER ? "never" : "error";
@@ -406,12 +460,15 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups; only the unsafe no-IOMMU mode would remain).\n");
+	text_when_enabled_lead(&r->when_enabled, out);
 	fprintf(out, "  Interrupt isolation: %s%s%s\n", r->irq_isolated == IA_YES ? "isolated" :
 		r->irq_isolated == IA_NO ? "NOT isolated" : "unknown", r->irq_reason ? ": " : "",
 		r->irq_reason ? r->irq_reason : "");
 	if (r->noiommu_state)
 		fprintf(out, "  VFIO no-IOMMU mode: %s%s%s\n", r->noiommu_state, r->noiommu_reason ? ": " : "",
 			r->noiommu_reason ? r->noiommu_reason : "");
+
+	text_when_enabled_groups(&n, a, &r->when_enabled, out);
 
 	/* What fails the audit, each with its fix: the work list. */
 	if (failing) {
@@ -490,7 +547,8 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	return text_filter_end(out, raw);
 }
 
-int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, bool predicted, FILE *raw)
+int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o,
+		     enum ia_groups_view view, FILE *raw)
 {
 	struct text_names n;
 	struct text_filter tf;
@@ -499,14 +557,35 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_report_opts *o, b
 	if (!out)
 		return -ENOMEM;
 	text_names_init(&n, o);
-	if (predicted) {
+	if (view == IA_GROUPS_WHEN_ENABLED) {
+		const struct ia_when_enabled_result *we = &r->when_enabled;
+		if (we->iommu_off && !we->iommu)
+			fprintf(out, "no IOMMU to enable: %s\n", we->how);
+		else if (!we->evaluated)
+			fprintf(out, "the groups once the IOMMU is on cannot be predicted: the PCI topology could not be modelled\n");
+		else if (we->iommu_off)
+			fprintf(out, "once the IOMMU is on (%s: %s): %zu group%s\n", we->iommu, we->how, we->n_groups,
+				we->n_groups == 1 ? "" : "s");
+		else
+			fprintf(out, "the IOMMU is on: the groups are the current prediction's (%zu)\n", a->n_predicted);
+		for (size_t i = 0; i < we->n_refused; i++)
+			fprintf(out, "no group (arm-smmu-v3 refuses it: a StreamID already taken): %s\n",
+				a->devs[we->refused[i]].bdf);
+		for (size_t i = 0; i < we->n_groups; i++) {
+			const struct ia_enabled_group *g = &we->groups[i];
+			fprintf(out, "predicted group %zu%s: %s\n", i, g->uncertain ? " (uncertain)" : "", g->basis ? g->basis : "");
+			for (size_t k = 0; k < g->n; k++)
+				text_dev_line(&n, &a->devs[g->members[k]], out);
+		}
+	}
+	if (view == IA_GROUPS_PREDICTED || (view == IA_GROUPS_WHEN_ENABLED && r->when_enabled.current)) {
 		for (size_t i = 0; i < a->n_predicted; i++) {
 			fprintf(out, "predicted group %zu%s: %s\n", i, a->predicted[i].uncertain ? " (uncertain)" : "",
 				a->predicted[i].basis ? a->predicted[i].basis : "");
 			for (size_t k = 0; k < a->predicted[i].n; k++)
 				text_dev_line(&n, &a->devs[a->predicted[i].members[k]], out);
 		}
-	} else {
+	} else if (view == IA_GROUPS_KERNEL) {
 		for (size_t i = 0; i < a->n_groups; i++) {
 			fprintf(out, "IOMMU group %d:\n", a->groups[i].id);
 			for (size_t k = 0; k < a->groups[i].n_devices; k++) {

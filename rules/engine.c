@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "core/ia_err.h"
+#include "core/text.h"
 #include "decode/cmdline.h"
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
 #include "rules/policy.h"
 #include "rules/rules.h"
+#include "rules/when_enabled.h"
 
 /* ---- the result ---------------------------------------------------------------------------- */
 
@@ -107,6 +109,15 @@ void ia_result_free(struct ia_result *r)
 	free(r->irq_reason);
 	free(r->noiommu_reason);
 	free(r->noiommu_groups);
+	for (size_t i = 0; i < r->when_enabled.n_groups; i++) {
+		free(r->when_enabled.groups[i].members);
+		free(r->when_enabled.groups[i].basis);
+	}
+	free(r->when_enabled.groups);
+	free(r->when_enabled.refused);
+	free(r->when_enabled.how);
+	free(r->when_enabled.acs_note);
+	free(r->when_enabled.probe_note);
 	for (size_t i = 0; i < r->n_not_evaluated; i++)
 		free(r->not_evaluated[i]);
 	free(r->not_evaluated);
@@ -261,6 +272,18 @@ int ia_eval_cmdline_token(const struct ia_eval *ev, const char *key, const char 
 	return engine_cmdline_tokens(ev, key, engine_token_eq, (void *)token);
 }
 
+static int engine_token_prefix(const char *tok, size_t len, void *ctx)
+{
+	size_t pl = strlen((const char *)ctx);
+
+	return len >= pl && !memcmp(tok, ctx, pl);
+}
+
+int ia_eval_cmdline_token_prefix(const struct ia_eval *ev, const char *key, const char *prefix)
+{
+	return engine_cmdline_tokens(ev, key, engine_token_prefix, (void *)prefix);
+}
+
 struct engine_last_of {
 	const char *const *tokens;
 	int last;
@@ -358,6 +381,73 @@ static int engine_cmp_sec_key(const void *k, const void *e)
 
 /* Buses and functions from the audit's devices (sorted by BDF): the sysfs parent gives bus->self;
  * without it (a hex dump), the bridge whose secondary bus number matches. */
+/* The groups of @pred as the result's groups once the IOMMU is on; @all_uncertain (or "") is
+ * why every group is uncertain. */
+static int engine_publish_when_enabled(struct ia_eval *ev, const struct ia_topo_groups *pred, const char *all_uncertain)
+{
+	const struct ia_audit *a = ev->a;
+	struct ia_when_enabled_result *we = &ev->res->when_enabled;
+
+	we->evaluated = true;
+	we->groups = calloc(pred->n_groups ? pred->n_groups : 1, sizeof(*we->groups));
+	if (!we->groups)
+		return -ENOMEM;
+	we->n_groups = pred->n_groups;
+	for (size_t g = 0; g < pred->n_groups; g++) {
+		const struct ia_topo_group *tg = &pred->groups[g];
+		struct ia_enabled_group *eg = &we->groups[g];
+		eg->members = malloc((tg->n_members ? tg->n_members : 1) * sizeof(size_t));
+		if (!eg->members)
+			return -ENOMEM;
+		memcpy(eg->members, tg->members, tg->n_members * sizeof(size_t));
+		eg->n = tg->n_members;
+		eg->uncertain = tg->uncertain || all_uncertain[0];
+		struct ia_sb sb;
+		ia_sb_init(&sb);
+		ia_sb_puts(&sb, tg->basis ? tg->basis : "");
+		if (tg->uncertain)
+			ia_sb_printf(&sb, "; uncertain: %s", tg->uncertain_reason ? tg->uncertain_reason : "");
+		if (all_uncertain[0])
+			ia_sb_printf(&sb, "; uncertain: %s", all_uncertain);
+		if (!(eg->basis = ia_sb_take(&sb)))
+			return -ENOMEM;
+		for (size_t k = 0; k < eg->n; k++)
+			eg->bindable |= a->devs[eg->members[k]].has_hdr && a->devs[eg->members[k]].hdr_type == 0;
+		we->n_bindable += eg->bindable;
+	}
+	return 0;
+}
+
+/* Where the IOMMU is off: what enabling it gives (rules/when_enabled.h). */
+static int engine_when_enabled(struct ia_eval *ev, const struct ia_topo *cur)
+{
+	struct ia_when_enabled w;
+	struct ia_when_enabled_result *we = &ev->res->when_enabled;
+	int rc = ia_when_enabled_predict(ev, cur, &w);
+
+	if (rc == 0) {
+		we->iommu_off = true;
+		we->iommu = w.iommu_name;
+		we->n_uncovered = w.n_uncovered;
+		if (w.n_refused && !(we->refused = malloc(w.n_refused * sizeof(*we->refused))))
+			rc = -ENOMEM;
+		for (size_t i = 0; rc == 0 && w.refused && i < ev->a->n_devs; i++)
+			if (w.refused[i])
+				we->refused[we->n_refused++] = i;
+		if (rc == 0 && (!(we->how = strdup(w.how)) || (w.acs_note[0] && !(we->acs_note = strdup(w.acs_note))) ||
+				(w.probe_note[0] && !(we->probe_note = strdup(w.probe_note)))))
+			rc = -ENOMEM;
+		else if (w.pred)
+			rc = engine_publish_when_enabled(ev, w.pred, w.uncertain);
+		else
+			we->evaluated = w.iommu == IA_ENABLE_NONE; /* no IOMMU described: no group, known */
+	} else if (rc != -ENOMEM) {
+		rc = 0; /* the current model was built from the same input: not reached in practice */
+	}
+	ia_when_enabled_free(&w);
+	return rc;
+}
+
 static int engine_build_model(struct ia_eval *ev)
 {
 	const struct ia_audit *a = ev->a;
@@ -508,6 +598,13 @@ static int engine_build_model(struct ia_eval *ev)
 	free(no_iommu);
 	if (rc == 0)
 		rc = ia_topo_isolation_domains(ev->model, ev->pred, &ev->domains);
+	if (rc == 0)
+	{
+		if (ia_audit_iommu_active(a))
+			ev->res->when_enabled.evaluated = ev->res->when_enabled.current = true; /* a->predicted */
+		else
+			rc = engine_when_enabled(ev, &in);
+	}
 out:
 	ia_diags_free(&dg);
 	free(buses);

@@ -168,6 +168,11 @@ static bool quirks_intel_spt_id(uint16_t d)
 	       (d >= 0x9d10 && d <= 0x9d1b);
 }
 
+bool ia_quirk_intel_spt_pch(uint16_t device)
+{
+	return quirks_intel_spt_id(device);
+}
+
 /* pci_quirk_intel_spt_pch_acs(): pci_acs_flags_enabled() on dword registers, control at cap + 8. */
 static unsigned quirks_pci_quirk_intel_spt_pch_acs(struct ia_acs_quirk_ctx *c, uint16_t flags)
 {

@@ -61,6 +61,13 @@ extern const size_t ia_acs_quirk_count;
 /** ia_acs_quirk_matches() - vendor/device match of pci_dev_specific_acs_enabled(). */
 bool ia_acs_quirk_matches(const struct ia_acs_quirk *q, uint16_t vendor, uint16_t device);
 
+/**
+ * ia_quirk_intel_spt_pch() - whether Intel (0x8086) device @device is a Sunrise/Union Point or
+ * 7th/8th-generation mobile PCH root port, whose ACS registers are dwords with the control at cap + 8
+ * (drivers/pci/quirks.c pci_quirk_intel_spt_pch_acs_match()).
+ */
+bool ia_quirk_intel_spt_pch(uint16_t device);
+
 /** Which DMA-alias fixup a row runs. */
 enum ia_alias_kind {
 	IA_ALK_FUNC0,       /* quirk_dma_func0_alias: alias slot.0 unless fn 0 */

@@ -81,6 +81,35 @@ struct ia_verdict {
 };
 
 /** Everything the rules and the engine concluded; the audit's facts stay in struct ia_audit. */
+/** A group the kernel would form once its IOMMU runs (struct ia_when_enabled_result). */
+struct ia_enabled_group {
+	size_t *members; size_t n;          /* indexes into ia_audit.devs, in probe order */
+	char *basis;                        /* why they are together, with the uncertainty if any */
+	bool uncertain;
+	bool bindable;                      /* a member has header type 0, which vfio-pci binds */
+};
+
+/**
+ * The groups once the IOMMU is on (rules/when_enabled.h, issue 19). While the IOMMU is active
+ * they are the current prediction's; where it is off, the groups pci_device_group() would form
+ * after pci_enable_acs() and the firmware's units take over.
+ */
+struct ia_when_enabled_result {
+	bool evaluated;                     /* a topology model existed (else no groups either way) */
+	bool current;                       /* the IOMMU is active: the groups are ia_audit.predicted
+					       (groups stays NULL: not copied) */
+	bool iommu_off;                     /* the host's IOMMU is not active: the fields below apply */
+	const char *iommu;                  /* "Intel VT-d (DMAR)", ...; NULL when the firmware describes none (static) */
+	char *how;                          /* what the operator changes to turn it on */
+	char *acs_note;                     /* how the ACS control was derived, or NULL */
+	char *probe_note;                   /* arm64: groups form when a driver probes, or NULL */
+	size_t n_uncovered;                 /* functions no firmware unit lists: no group */
+	size_t *refused; size_t n_refused;  /* functions arm-smmu-v3 would refuse (a StreamID already
+					       taken by one probed earlier): indexes into ia_audit.devs */
+	struct ia_enabled_group *groups; size_t n_groups;
+	size_t n_bindable;                  /* groups with bindable set */
+};
+
 struct ia_result {
 	struct ia_finding *findings; size_t n_findings, cap_findings;
 	struct ia_group_verdict *groups; size_t n_groups;   /* parallel to ia_audit.groups */
@@ -95,6 +124,7 @@ struct ia_result {
 	/* rules not evaluated, "ID: not evaluated: WHY" */
 	char **not_evaluated; size_t n_not_evaluated;
 	struct ia_verdict verdict;
+	struct ia_when_enabled_result when_enabled;
 };
 
 /**

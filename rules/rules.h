@@ -150,6 +150,13 @@ int ia_eval_cmdline(const struct ia_eval *ev, const char *key, char *val, size_t
 int ia_eval_cmdline_token(const struct ia_eval *ev, const char *key, const char *token);
 
 /**
+ * ia_eval_cmdline_token_prefix() - whether any comma-separated option of any occurrence of @key
+ * starts with @prefix ("disable_acs_redir=" among the options of pci=).
+ * Return: 1 yes; 0 no; -1 unknown (proc/cmdline unreadable).
+ */
+int ia_eval_cmdline_token_prefix(const struct ia_eval *ev, const char *key, const char *prefix);
+
+/**
  * ia_eval_cmdline_last_of() - over every occurrence of @key in command-line order, the last of the
  * mutually exclusive @tokens (NULL-terminated) that appears, e.g. { "sm_on", "sm_off" }.
  * Return: its index; -ENOENT when none appears; -1 unknown (proc/cmdline unreadable).

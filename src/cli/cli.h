@@ -27,6 +27,7 @@ struct cli_opts {
 	enum cli_failon fail_on;
 	enum cli_color color;
 	bool predicted, names;
+	bool when_enabled;           /* groups --when-enabled: the groups once the IOMMU is on */
 	bool force;                         /* snapshot --force: replace an existing archive */
 	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
 	struct ia_collect_opts collect;

@@ -35,7 +35,8 @@ int cli_cmd_audit(const struct cli_opts *o)
 				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
 									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) };
 	if (!strcmp(o->cmd, "groups"))
-		rc = ia_report_groups(&a, &ro, o->predicted, out);
+		rc = ia_report_groups(&a, &r, &ro, o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ?
+				      IA_GROUPS_PREDICTED : IA_GROUPS_KERNEL, out);
 	else if (o->format == FMT_JSON)
 		rc = ia_report_json(&a, &r, &ro, out);
 	else if (o->format == FMT_JUNIT)

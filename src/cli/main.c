@@ -21,7 +21,7 @@ void cli_usage(FILE *f)
 	      "  iommu-audit diff OLD NEW [--format text|json]   OLD, NEW: captured tree, .tar.gz or .db\n"
 	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|.tar.zst|.tar|DIR [--force]\n"
 	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
-	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted]\n"
+	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted [--when-enabled]]\n"
 	      "  iommu-audit rules [--format man]   list rule ids, levels, summaries, advice and sources\n"
 	      "  iommu-audit schema                 print the fact database schema\n"
 	      "  iommu-audit --version | --help\n"
@@ -36,7 +36,7 @@ void cli_usage(FILE *f)
 static int parse_args(int argc, char **argv, struct cli_opts *o)
 {
 	enum { O_SNAPSHOT = 256, O_FAILON, O_FROMDB, O_POLICY, O_PREDICTED, O_LSPCI, O_ACPIDUMP, O_DTB,
-	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR, O_FORCE };
+	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR, O_FORCE, O_WHEN_ENABLED };
 	static const struct option lo[] = {
 		{ "root", required_argument, NULL, 'r' }, { "snapshot", required_argument, NULL, O_SNAPSHOT },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
@@ -47,6 +47,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 		{ "pci-ids", required_argument, NULL, O_PCIIDS }, { "no-names", no_argument, NULL, O_NONAMES },
 		{ "version", no_argument, NULL, O_VERSION }, { "help", no_argument, NULL, 'h' },
 		{ "color", required_argument, NULL, O_COLOR }, { "force", no_argument, NULL, O_FORCE },
+		{ "when-enabled", no_argument, NULL, O_WHEN_ENABLED },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -97,6 +98,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 			}
 			break;
 		case O_PREDICTED: o->predicted = true; break;
+		case O_WHEN_ENABLED: o->when_enabled = o->predicted = true; break;
 		case O_LSPCI: o->collect.pci_dump = optarg; break;
 		case O_ACPIDUMP: o->collect.acpidump = optarg; break;
 		case O_DTB: o->collect.dtb = optarg; break;
@@ -112,6 +114,10 @@ static int parse_args(int argc, char **argv, struct cli_opts *o)
 	o->n_args = argc - optind;
 	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff")) {
 		fprintf(stderr, "iommu-audit: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (o->predicted && strcmp(o->cmd, "groups")) {
+		fprintf(stderr, "iommu-audit: --predicted and --when-enabled are for `iommu-audit groups` only\n");
 		return -1;
 	}
 	if (o->force && strcmp(o->cmd, "snapshot")) {

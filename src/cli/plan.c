@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/array.h"
+#include "core/text.h"
 #include "core/bdf.h"
 #include "core/ia_err.h"
 #include "reports/jsonw.h"
@@ -52,23 +53,73 @@ static int plan_blocker(struct plan_build *b, const char *rule, const char *subj
 			const char *fmt, ...)
 {
 	struct ia_plan *p = b->p;
-	char msg[1400];
+	struct ia_sb sb;
 	va_list ap;
 
+	ia_sb_init(&sb);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ia_sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
-	struct ia_plan_blocker *nv = ia_array_grow(p->blockers, &b->cap_blockers, p->n_blockers + 1, sizeof(*nv));
-	if (!nv)
+	char *msg = ia_sb_take(&sb);
+	struct ia_plan_blocker *nv = msg ? ia_array_grow(p->blockers, &b->cap_blockers, p->n_blockers + 1, sizeof(*nv)) : NULL;
+	if (!nv) {
+		free(msg);
 		return -ENOMEM;
+	}
 	p->blockers = nv;
 	struct ia_plan_blocker *x = &p->blockers[p->n_blockers];
 	x->rule = strdup(rule);
 	x->subject = strdup(subject);
-	x->reason = strdup(msg);
+	x->reason = msg;
 	x->unknown = unknown;
 	p->n_blockers++;
 	return x->rule && x->subject && x->reason ? 0 : -ENOMEM;
+}
+
+/*
+ * Where the IOMMU is off (issue 19): what turns it on, and for each requested device the group the
+ * kernel would put it in then (r->when_enabled) with the members that would go with it, appended
+ * to @sb (the tail of the host.iommu-inactive blocker).
+ */
+static void plan_when_enabled(const struct plan_build *b, struct ia_sb *sb)
+{
+	const struct ia_audit *a = b->a;
+	const struct ia_when_enabled_result *we = &b->r->when_enabled;
+
+	if (!we->iommu_off)
+		return;
+	if (!we->iommu) {
+		ia_sb_printf(sb, "; %s", we->how);
+		return;
+	}
+	ia_sb_printf(sb, "; once the IOMMU is on (%s: %s)", we->iommu, we->how);
+	if (!we->evaluated) {
+		ia_sb_printf(sb, ", the groups cannot be predicted (the PCI topology could not be modelled)");
+		return;
+	}
+	for (size_t i = 0; i < b->p->n_requested; i++) {
+		const struct ia_dev *d = ia_audit_find_dev(a, b->p->requested[i]);
+		size_t di = d ? (size_t)(d - a->devs) : SIZE_MAX, gi = SIZE_MAX;
+		for (size_t g = 0; g < we->n_groups && gi == SIZE_MAX; g++)
+			for (size_t k = 0; k < we->groups[g].n; k++)
+				if (we->groups[g].members[k] == di)
+					gi = g;
+		if (!d)
+			continue;
+		ia_sb_printf(sb, "%s", i ? "; " : ", ");
+		if (gi == SIZE_MAX) {
+			ia_sb_printf(sb, "%s would be in no group (no firmware IOMMU unit takes it, or arm-smmu-v3 refuses "
+				     "its StreamID)", d->bdf);
+			continue;
+		}
+		const struct ia_enabled_group *g = &we->groups[gi];
+		ia_sb_printf(sb, "%s would be in predicted group %zu%s", d->bdf, gi, g->uncertain ? " (uncertain)" : "");
+		size_t others = 0;
+		for (size_t k = 0; k < g->n; k++)
+			if (g->members[k] != di)
+				ia_sb_printf(sb, "%s%s", others++ ? ", " : " with ", a->devs[g->members[k]].bdf);
+		ia_sb_printf(sb, "%s (%s)", others ? "" : " alone", g->basis ? g->basis : "");
+	}
 }
 
 /* Add kernel group @gi to the plan (once). */
@@ -309,8 +360,14 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 	p->n_requested = w;
 
 	if (!ia_audit_iommu_active(a) || !a->n_groups) {
-		if ((rc = plan_blocker(b, "host.iommu-inactive", "host", false,
-				       "no IOMMU is active (no IOMMU groups): nothing can be given to userspace with DMA isolation")))
+		struct ia_sb sb;
+		ia_sb_init(&sb);
+		plan_when_enabled(b, &sb);
+		char *tail = ia_sb_take(&sb);
+		rc = tail ? plan_blocker(b, "host.iommu-inactive", "host", false, "no IOMMU is active (no IOMMU groups): "
+					 "nothing can be given to userspace with DMA isolation%s", tail) : -ENOMEM;
+		free(tail);
+		if (rc)
 			return rc;
 		for (size_t i = 0; i < p->n_requested; i++)
 			if ((rc = plan_add_dev(b, p->requested[i], NULL)))

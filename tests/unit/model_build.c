@@ -261,6 +261,8 @@ size_t mb_fw_unit(struct ia_audit *a, const char *source, const char *kind, cons
 	u->dma_coherent = IA_UNKNOWN;
 	if (!strcmp(source, "DMAR"))
 		fw->describes_dmar = true;
+	else if (!strcmp(source, "IVRS"))
+		fw->describes_ivrs = true;
 	else if (!strcmp(source, "IORT"))
 		fw->describes_iort = true;
 	else if (!strcmp(source, "DT"))

@@ -349,6 +349,108 @@ static void test_references_hold(void **state)
 	unlink(db);
 }
 
+/* One line of iommu_groups.txt ("N: BDF BDF ..."): the group's index in @grp for each BDF. */
+struct ka_member {
+	char bdf[16];
+	int group;
+};
+
+static size_t read_truth(const char *path, struct ka_member *m, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	size_t n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		int id, off;
+		if (sscanf(line, "%d:%n", &id, &off) != 1)
+			continue;
+		for (char *t = strtok(line + off, " \n"); t && n < cap; t = strtok(NULL, " \n")) {
+			snprintf(m[n].bdf, sizeof(m[n].bdf), "%s", t);
+			m[n++].group = id;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* The index in predicted_groups_when_enabled of the group holding @bdf, or -1. */
+static int enabled_group_of(json_t *rep, const char *bdf)
+{
+	json_t *g, *d;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(rep, "predicted_groups_when_enabled"), i, g)
+		json_array_foreach(json_object_get(g, "devices"), k, d)
+			if (!strcmp(json_string_value(d), bdf))
+				return (int)i;
+	return -1;
+}
+
+/*
+ * Issue 19: on every IOMMU-off capture of the known answers (../shared), the groups predicted for
+ * the enabled state equal the groups the same kernel formed once the IOMMU was on (the paired
+ * case's run), over the functions that kernel grouped: two functions share a predicted group
+ * exactly when they share a kernel group. The report says the IOMMU is off and what enables it.
+ */
+static void test_groups_when_enabled(void **state)
+{
+	(void)state;
+	char base[1200];
+	DIR *d;
+	struct dirent *e;
+	size_t pairs = 0;
+
+	snprintf(base, sizeof(base), "%s", ia_fixture("kernel-known-answers"));
+	assert_non_null(d = opendir(base));
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len <= 10 || strcmp(e->d_name + len - 10, "-iommu-off"))
+			continue;
+		char off[1400];
+		snprintf(off, sizeof(off), "%s/%s", base, e->d_name);
+		DIR *r = opendir(off);
+		struct dirent *f;
+		while (r && (f = readdir(r))) {
+			if (strncmp(f->d_name, "run-", 4))
+				continue;
+			char args[1800], truth[1800], name[600];
+			struct ka_member m[256];
+			int status;
+			snprintf(name, sizeof(name), "%.250s/%.250s", e->d_name, f->d_name);
+			snprintf(args, sizeof(args), "--snapshot %s/%s/snapshot.tar.gz", off, f->d_name);
+			snprintf(truth, sizeof(truth), "%s/%.*s/%s/iommu_groups.txt", base, (int)(len - 10), e->d_name, f->d_name);
+			size_t n = read_truth(truth, m, 256);
+			assert_true(n > 0);
+			json_t *rep = audit_json(args, &status);
+			json_t *we = json_object_get(json_object_get(json_object_get(rep, "platform"), "iommu"), "when_enabled");
+			if (!json_is_object(we))
+				fail_msg("%s: platform.iommu.when_enabled is not an object", name);
+			assert_non_null(json_string_value(json_object_get(we, "how")));
+			for (size_t i = 0; i < n; i++) {
+				int gi = enabled_group_of(rep, m[i].bdf);
+				if (gi < 0)
+					fail_msg("%s: %s is in kernel group %d but in no group predicted for the enabled state",
+						 name, m[i].bdf, m[i].group);
+				for (size_t k = 0; k < i; k++) {
+					bool kernel_same = m[k].group == m[i].group, same = enabled_group_of(rep, m[k].bdf) == gi;
+					if (kernel_same != same)
+						fail_msg("%s: %s and %s are %s by the kernel once the IOMMU is on, %s by the prediction",
+							 name, m[k].bdf, m[i].bdf, kernel_same ? "grouped together" : "apart",
+							 same ? "together" : "apart");
+				}
+			}
+			json_decref(rep);
+			pairs++;
+		}
+		if (r)
+			closedir(r);
+	}
+	closedir(d);
+	assert_true(pairs >= 20);
+}
+
 /* Every config cut to 64 bytes (an unprivileged capture): ACS is unknown, never "absent", and said why. */
 static void test_truncated_config(void **state)
 {
@@ -495,6 +597,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_capture),
 		cmocka_unit_test(test_references_hold),
+		cmocka_unit_test(test_groups_when_enabled),
 		cmocka_unit_test(test_truncated_config),
 		cmocka_unit_test(test_unreadable_and_damaged),
 		cmocka_unit_test(test_snapshot_roundtrip),

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The groups once the IOMMU is on (rules/when_enabled.c, issue 19), on models built in memory:
+// ACS the kernel enables by platform and release, the command-line overrides it leaves alone, the
+// firmware's coverage, arm-smmu-v3's StreamID refusals. The known-answer pairs are checked end to
+// end by test_known_answers (test_groups_when_enabled).
+#include "testutil.h"
+#include "model_build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/firmware_model.h"
+#include "rules/result.h"
+
+/* Root port 00:02.0 (ACS capability SV TB RR CR UF, control all off, as an IOMMU-off boot leaves
+ * it) above endpoint 01:00.0; root port 00:03.0 without ACS above 02:00.0; every function listed
+ * by firmware unit @source/@kind. No IOMMU unit in sysfs, no group: the IOMMU is off. */
+static struct ia_audit *off_host(const char *source, const char *kind, const char *cmdline)
+{
+	struct ia_audit *a = mb_new();
+	struct ia_dev *rp = mb_root_port(a, "0000:00:02.0", 1, true);
+
+	rp->acs_ctrl = rp->acs_ctrl_dw = 0;
+	mb_dev(a, "0000:01:00.0", "0000:00:02.0");
+	mb_root_port(a, "0000:00:03.0", 2, false);
+	mb_dev(a, "0000:02:00.0", "0000:00:03.0");
+	if (source) {
+		size_t u = mb_fw_unit(a, source, kind, "unit0");
+		for (size_t i = 0; i < a->n_devs; i++)
+			mb_fw_unit_dev(a, u, a->devs[i].bdf);
+	}
+	mb_cmdline(a, cmdline);
+	return a;
+}
+
+static void run(struct ia_audit *a)
+{
+	mb_finish(a);
+	assert_int_equal(mb_run(a, NULL), 0);
+}
+
+/* The index of the group holding @bdf once the IOMMU is on, or -1. */
+static int we_group_of(const struct ia_audit *a, const char *bdf)
+{
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+
+	for (size_t g = 0; g < we->n_groups; g++)
+		for (size_t k = 0; k < we->groups[g].n; k++)
+			if (!strcmp(a->devs[we->groups[g].members[k]].bdf, bdf))
+				return (int)g;
+	return -1;
+}
+
+/* The current prediction's group of @bdf (a->predicted), or -1. */
+static int cur_group_of(const struct ia_audit *a, const char *bdf)
+{
+	const struct ia_dev *d = ia_audit_find_dev(a, bdf);
+
+	return d ? d->predicted_group : -1;
+}
+
+/* VT-d turned off with intel_iommu=off: the kernel enables ACS once it is on, so the endpoint
+ * behind the ACS port gets a group of its own, unlike the current state; behind the port without
+ * ACS it stays with the port. */
+static void test_intel_enables_acs(void **state)
+{
+	(void)state;
+	struct ia_audit *a = off_host("DMAR", "vt-d", "quiet intel_iommu=off");
+
+	run(a);
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_true(we->iommu_off);
+	assert_true(we->evaluated);
+	assert_string_equal(we->iommu, "Intel VT-d (DMAR)");
+	assert_string_equal(we->how, "boot with intel_iommu=on instead of intel_iommu=off");
+	assert_non_null(strstr(we->acs_note, "pci_request_acs()"));
+	assert_int_equal(cur_group_of(a, "0000:00:02.0"), cur_group_of(a, "0000:01:00.0"));
+	assert_int_not_equal(we_group_of(a, "0000:00:02.0"), we_group_of(a, "0000:01:00.0"));
+	assert_int_equal(we_group_of(a, "0000:00:03.0"), we_group_of(a, "0000:02:00.0"));
+	assert_int_equal(we->n_groups, 3);
+	assert_int_equal(we->n_bindable, 2); /* 01:00.0's and 02:00.0's; the port alone is header type 1 */
+	for (size_t g = 0; g < we->n_groups; g++)
+		assert_false(we->groups[g].uncertain);
+	mb_free(a);
+}
+
+/* pci=config_acs= is applied over the firmware value with or without an IOMMU: the captured
+ * control is what the kernel keeps for the ports it names, so nothing is enabled and every group
+ * says why it is uncertain. */
+static void test_config_acs_keeps_captured(void **state)
+{
+	(void)state;
+	struct ia_audit *a = off_host("DMAR", "vt-d", "intel_iommu=off pci=noats,config_acs=xxx11@00:03.0");
+
+	run(a);
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_int_equal(we_group_of(a, "0000:00:02.0"), we_group_of(a, "0000:01:00.0"));
+	for (size_t g = 0; g < we->n_groups; g++) {
+		assert_true(we->groups[g].uncertain);
+		assert_non_null(strstr(we->groups[g].basis, "pci=disable_acs_redir= or pci=config_acs="));
+	}
+	mb_free(a);
+}
+
+/* arm64 device-tree boots, by release: 6.12 keeps the firmware's ACS (and forms groups at driver
+ * probe), 7.3 enables it, a release between is not known: captured control, every group uncertain. */
+static void test_dt_by_release(void **state)
+{
+	(void)state;
+	static const struct { int major, minor; bool apart, uncertain; const char *note; } cases[] = {
+		{ 6, 12, false, false, "Linux 6.12 on a device-tree boot leaves ACS as the firmware set it" },
+		{ 7, 3, true, false, "Linux 7.3 enables ACS at enumeration" },
+		{ 7, 0, false, true, "whether Linux 7.0 enables ACS" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ia_audit *a = off_host("DT", "smmu-v3", "initcall_blacklist=arm_smmu_driver_init");
+		a->has_kernel_version = true;
+		a->kernel_major = cases[i].major;
+		a->kernel_minor = cases[i].minor;
+		run(a);
+		const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+		assert_string_equal(we->iommu, "Arm SMMU (device tree)");
+		assert_non_null(strstr(we->how, "boot without initcall_blacklist=arm_smmu_driver_init"));
+		assert_non_null(strstr(we->acs_note, cases[i].note));
+		assert_int_equal(we_group_of(a, "0000:00:02.0") != we_group_of(a, "0000:01:00.0"), cases[i].apart);
+		assert_int_equal(we->groups[0].uncertain, cases[i].uncertain);
+		if (cases[i].minor == 12)
+			assert_non_null(strstr(we->probe_note, "when a driver probes it"));
+		mb_free(a);
+	}
+}
+
+/* No firmware IOMMU: no group, and the answer names the firmware switch. A function no unit
+ * lists gets no group either. */
+static void test_coverage(void **state)
+{
+	(void)state;
+	struct ia_audit *a = off_host(NULL, NULL, "quiet");
+
+	run(a);
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_true(we->iommu_off);
+	assert_null(we->iommu);
+	assert_int_equal(we->n_groups, 0);
+	assert_non_null(strstr(we->how, "the firmware describes no IOMMU"));
+	mb_free(a);
+
+	a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_dev(a, "0000:00:03.0", NULL);
+	mb_fw_unit_dev(a, mb_fw_unit(a, "IVRS", "amd-vi", "IVHD0"), "0000:00:03.0");
+	mb_cmdline(a, "amd_iommu=off");
+	run(a);
+	we = &mb_result(a)->when_enabled;
+	assert_string_equal(we->how, "boot without amd_iommu=off");
+	assert_int_equal(we->n_uncovered, 1);
+	assert_int_equal(we_group_of(a, "0000:00:02.0"), -1);
+	assert_int_equal(we_group_of(a, "0000:00:03.0"), 0);
+	mb_free(a);
+}
+
+/* arm-smmu-v3 refuses the second function behind one PCIe-to-PCI bridge (the bridge's alias is a
+ * StreamID already in its tree): that function gets no group; VT-d takes both. */
+static void test_smmuv3_refuses_shared_streamid(void **state)
+{
+	(void)state;
+	for (int smmu = 0; smmu < 2; smmu++) {
+		struct ia_audit *a = mb_new();
+		struct ia_dev *br = mb_root_port(a, "0000:00:04.0", 5, false);
+		br->pcie_type = 0x7; /* PCIe-to-PCI bridge */
+		for (int k = 0; k < 2; k++) {
+			struct ia_dev *d = mb_dev(a, k ? "0000:05:02.0" : "0000:05:01.0", "0000:00:04.0");
+			d->is_pcie = IA_NO;
+		}
+		size_t u = mb_fw_unit(a, smmu ? "IORT" : "DMAR", smmu ? "smmu-v3" : "vt-d", "unit0");
+		for (size_t i = 0; i < a->n_devs; i++)
+			mb_fw_unit_dev(a, u, a->devs[i].bdf);
+		a->has_kernel_version = true;
+		a->kernel_major = 6;
+		a->kernel_minor = 12;
+		mb_cmdline(a, "quiet");
+		run(a);
+		const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+		assert_int_equal(we->n_refused, smmu ? 1 : 0);
+		if (smmu)
+			assert_string_equal(a->devs[we->refused[0]].bdf, "0000:05:02.0");
+		assert_int_equal(we_group_of(a, "0000:05:02.0") < 0, smmu);
+		assert_true(we_group_of(a, "0000:05:01.0") >= 0);
+		mb_free(a);
+	}
+}
+
+/* While the IOMMU is active the groups once it is on are the current prediction's (not copied),
+ * and nothing else is said. */
+static void test_active_is_current(void **state)
+{
+	(void)state;
+	struct ia_audit *a = off_host("DMAR", "vt-d", "intel_iommu=on");
+
+	mb_unit(a, "dmar0", "vt-d");
+	mb_group(a, 0, "DMA", "0000:00:02.0", "0000:01:00.0", NULL);
+	mb_group(a, 1, "DMA", "0000:00:03.0", "0000:02:00.0", NULL);
+	run(a);
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_false(we->iommu_off);
+	assert_true(we->evaluated);
+	assert_true(we->current); /* the reports print a->predicted for them */
+	assert_null(we->how);
+	assert_int_equal(we->n_groups, 0);
+	assert_int_equal(a->n_predicted, 2);
+	mb_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intel_enables_acs),
+		cmocka_unit_test(test_config_acs_keeps_captured),
+		cmocka_unit_test(test_dt_by_release),
+		cmocka_unit_test(test_coverage),
+		cmocka_unit_test(test_smmuv3_refuses_shared_streamid),
+		cmocka_unit_test(test_active_is_current),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
