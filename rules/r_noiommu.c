@@ -55,20 +55,25 @@ static int noiommu_groups(struct ia_eval *ev)
 	return rc;
 }
 
-/* The parameter file: 1 when present (*val its value, IA_UNKNOWN when unreadable); 0 absent with
- * sys/module/vfio present (so CONFIG_VFIO_NOIOMMU=n); -1 when vfio's sysfs directory was not seen. */
+/* The parameter file (ia_kernel_vfio_noiommu_param()): 1 when present (*val its value, IA_UNKNOWN
+ * when unreadable); 0 when vfio is loaded without it (CONFIG_VFIO_NOIOMMU=n); -1 when not known. */
 static int noiommu_param(const struct ia_eval *ev, enum ia_tri *val)
 {
-	const struct ia_kernel_facts *k = ev->a->kernel;
-	const struct ia_module_param *p = ia_kernel_module_param(k, "vfio", "enable_unsafe_noiommu_mode");
+	const struct ia_module_param *p = NULL;
+	int rc = ia_kernel_vfio_noiommu_param(ev->a->kernel, &p);
 
-	if (!k)
-		return -1;
-	if (p) {
+	if (rc == 1)
 		*val = p->value && *p->value ? ia_kstrtobool(p->value) : IA_UNKNOWN; /* sysfs prints Y or N */
-		return 1;
-	}
-	return ia_kernel_sysfs_module(k, "vfio") ? 0 : -1;
+	return rc;
+}
+
+/* "group 0" or "groups 0, 3": ids, never read as a count. */
+static void noiommu_group_list(const struct ia_result *a, char *buf, size_t cap)
+{
+	size_t l = (size_t)snprintf(buf, cap, "group%s ", a->n_noiommu_groups == 1 ? "" : "s");
+
+	for (size_t i = 0; i < a->n_noiommu_groups && l < cap; i++)
+		l += (size_t)snprintf(buf + l, cap - l, "%s%d", i ? ", " : "", a->noiommu_groups[i]);
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -100,43 +105,50 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	} else if (k == 0) {
 		a->noiommu_compiled = IA_NO;
 		cwhy = "CONFIG_VFIO_NOIOMMU is not set";
-	} else if (p == 0) {
+	} else if (p == 0 && ia_kernel_sysfs_module(fa->kernel, "vfio")) {
 		a->noiommu_compiled = IA_NO;
 		cwhy = "vfio is loaded without an enable_unsafe_noiommu_mode parameter (CONFIG_VFIO_NOIOMMU=n)";
+	} else if (p == 0) {
+		a->noiommu_compiled = IA_NO;
+		cwhy = "vfio is loaded (proc/modules) without an enable_unsafe_noiommu_mode parameter, while the "
+		       "other VFIO modules' parameters were captured (CONFIG_VFIO_NOIOMMU=n)";
 	} else {
 		cwhy = "neither the kernel configuration nor sys/module/vfio was readable";
 	}
-	/* enabled? */
+	bool cmd_on = c == 1 && ia_kstrtobool(cval) == IA_YES;
+	/* enabled? The command line alone never says so: a kernel without CONFIG_VFIO_NOIOMMU ignores
+	 * the unknown parameter and creates no no-IOMMU group. */
 	if (p == 1 && pval != IA_UNKNOWN)
 		a->noiommu_enabled = pval;
 	else if (a->n_noiommu_groups)
 		a->noiommu_enabled = IA_YES;
 	else if (a->noiommu_compiled == IA_NO)
 		a->noiommu_enabled = IA_NO;
-	else if (c == 1 && ia_kstrtobool(cval) == IA_YES)
+	else if (cmd_on && a->noiommu_compiled == IA_YES)
 		a->noiommu_enabled = IA_YES; /* applies when vfio loads */
 
 	char groups[256] = "";
-	for (size_t i = 0; i < a->n_noiommu_groups; i++)
-		snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups), "%s%d", i ? ", " : "",
-			 a->noiommu_groups[i]);
+	noiommu_group_list(a, groups, sizeof(groups));
 	if (a->n_noiommu_groups) {
 		a->noiommu_state = "enabled";
-		snprintf(reason, sizeof(reason), "no-IOMMU groups in use: %s (%s)", groups, cwhy);
+		snprintf(reason, sizeof(reason), "no-IOMMU %s in use (%s)", groups, cwhy);
 	} else if (a->noiommu_enabled == IA_YES) {
 		a->noiommu_state = "enabled";
 		snprintf(reason, sizeof(reason), "vfio.enable_unsafe_noiommu_mode is on (%s)",
-			 p == 1 ? "module parameter Y" : "kernel command line");
+			 p == 1 ? "module parameter Y" : "kernel command line, and CONFIG_VFIO_NOIOMMU=y");
 	} else if (a->noiommu_compiled == IA_YES) {
 		a->noiommu_state = "available";
 		snprintf(reason, sizeof(reason), "compiled in (%s) but vfio.enable_unsafe_noiommu_mode is %s", cwhy,
 			 a->noiommu_enabled == IA_NO ? "off" : "not known to be on");
 	} else if (a->noiommu_compiled == IA_NO) {
 		a->noiommu_state = "unavailable";
-		snprintf(reason, sizeof(reason), "%s", cwhy);
+		snprintf(reason, sizeof(reason), "%s%s", cwhy,
+			 cmd_on ? "; the kernel ignores vfio.enable_unsafe_noiommu_mode on its command line" : "");
 	} else {
 		a->noiommu_state = "unknown";
-		snprintf(reason, sizeof(reason), "%s%s", cwhy,
+		snprintf(reason, sizeof(reason), "%s%s%s", cwhy,
+			 cmd_on ? "; the command line sets vfio.enable_unsafe_noiommu_mode, which a kernel without "
+				  "CONFIG_VFIO_NOIOMMU ignores" : "",
 			 tainted_u ? "; the kernel carries taint U, which a no-IOMMU group would set" : "");
 	}
 	if (!(a->noiommu_reason = strdup(reason)))
@@ -157,8 +169,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
 	if (a->n_noiommu_groups) {
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
-				     "group%s %s %s driven through VFIO no-IOMMU mode: %s",
-				     a->n_noiommu_groups == 1 ? "" : "s", groups,
+				     "%s %s driven through VFIO no-IOMMU mode: %s", groups,
 				     a->n_noiommu_groups == 1 ? "is" : "are", noiommu_cost);
 		for (size_t gi = 0; rc == 0 && gi < fa->n_groups; gi++)
 			ia_rule_link(ev, self, gi, 0, ia_rule_last_finding(ev));
@@ -168,6 +179,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "
 				       "hands it to userspace with no isolation; %s", noiommu_cost);
+	if (a->noiommu_compiled == IA_NO && cmd_on && !tainted_u)
+		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
+				       "Drop vfio.enable_unsafe_noiommu_mode from the command line, or boot a kernel built "
+				       "with CONFIG_VFIO_NOIOMMU=y if no-IOMMU mode is really wanted.", evd,
+				       "vfio.enable_unsafe_noiommu_mode=%s is on the command line, but this kernel has no "
+				       "VFIO no-IOMMU mode (CONFIG_VFIO_NOIOMMU=n): it ignores the parameter and creates no "
+				       "no-IOMMU group", cval);
 	if (tainted_u)
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "the kernel is tainted 'U' (a no-IOMMU group may have existed since boot) although "

@@ -102,6 +102,17 @@ static int kernel_row_sysfs_module(const void *r, struct ia_kernel_facts *k, siz
 	return err;
 }
 
+static int kernel_row_loaded_module(const void *r, struct ia_kernel_facts *k, size_t *cap)
+{
+	const struct ia_fact_loaded_module *f = r;
+	int err = 0;
+
+	if (kernel_grow((void **)&k->loaded_modules, k->n_loaded_modules, cap, sizeof(*k->loaded_modules)))
+		return -ENOMEM;
+	k->loaded_modules[k->n_loaded_modules++] = kernel_dup(f->name ? f->name : "", &err);
+	return err;
+}
+
 /* The numbers N of dev/vfio/noiommu-N: a derived value, not a column, so a query of its own. */
 static int kernel_vfio_noiommu(sqlite3 *db, struct ia_kernel_facts *k)
 {
@@ -188,6 +199,7 @@ int ia_kernel_facts_load(sqlite3 *db, const char *arch, struct ia_kernel_facts *
 	struct ia_fact_kernel_config o;
 	struct ia_fact_module_param m;
 	struct ia_fact_sysfs_module sm;
+	struct ia_fact_loaded_module lm;
 	struct ia_fact_interrupt_chip ic;
 	int rc;
 
@@ -199,6 +211,7 @@ int ia_kernel_facts_load(sqlite3 *db, const char *arch, struct ia_kernel_facts *
 	    (rc = kernel_scan(db, IA_FACT_module_param, "module, name, value", "ORDER BY module, name", &m, k,
 			      kernel_row_mparam)) ||
 	    (rc = kernel_scan(db, IA_FACT_sysfs_module, "name", "ORDER BY name", &sm, k, kernel_row_sysfs_module)) ||
+	    (rc = kernel_scan(db, IA_FACT_loaded_module, "name", "ORDER BY name", &lm, k, kernel_row_loaded_module)) ||
 	    (rc = kernel_vfio_noiommu(db, k)) ||
 	    /* in collection order (rowid), which decides the example a finding names */
 	    (rc = kernel_scan(db, IA_FACT_interrupt_chip, "irq, chip, isolating_parent, hwirq", "ORDER BY rowid", &ic, k,
@@ -234,6 +247,9 @@ void ia_kernel_facts_free(struct ia_kernel_facts *k)
 	for (size_t i = 0; i < k->n_sysfs_modules; i++)
 		free(k->sysfs_modules[i]);
 	free(k->sysfs_modules);
+	for (size_t i = 0; i < k->n_loaded_modules; i++)
+		free(k->loaded_modules[i]);
+	free(k->loaded_modules);
 	free(k->vfio_noiommu);
 	for (size_t i = 0; i < k->n_irqs; i++) {
 		free(k->irqs[i].irq);
@@ -275,4 +291,34 @@ bool ia_kernel_sysfs_module(const struct ia_kernel_facts *k, const char *name)
 		if (!strcmp(k->sysfs_modules[i], name))
 			return true;
 	return false;
+}
+
+bool ia_kernel_loaded_module(const struct ia_kernel_facts *k, const char *name)
+{
+	for (size_t i = 0; k && i < k->n_loaded_modules; i++)
+		if (!strcmp(k->loaded_modules[i], name))
+			return true;
+	return false;
+}
+
+int ia_kernel_vfio_noiommu_param(const struct ia_kernel_facts *k, const struct ia_module_param **param)
+{
+	static const char *const others[] = { "vfio_iommu_type1", "vfio_pci", "iommufd" };
+	const struct ia_module_param *p = ia_kernel_module_param(k, "vfio", "enable_unsafe_noiommu_mode");
+
+	if (!k)
+		return -1;
+	if (p) {
+		*param = p;
+		return 1;
+	}
+	if (ia_kernel_sysfs_module(k, "vfio"))
+		return 0;
+	if (!ia_kernel_loaded_module(k, "vfio"))
+		return -1;
+	for (size_t i = 0; i < k->n_mparams; i++)
+		for (size_t m = 0; m < sizeof(others) / sizeof(*others); m++)
+			if (!strcmp(k->mparams[i].module, others[m]))
+				return 0;
+	return -1;
 }

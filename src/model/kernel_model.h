@@ -51,6 +51,9 @@ struct ia_kernel_facts {
 	struct ia_module_param *mparams; size_t n_mparams;
 	/* modules with a directory under sys/module (table sysfs_module), sorted */
 	char **sysfs_modules; size_t n_sysfs_modules;
+	/* modules listed in proc/modules (table loaded_module), sorted; empty when proc/modules was
+	 * absent (CONFIG_MODULES=n) or unreadable */
+	char **loaded_modules; size_t n_loaded_modules;
 	/* the numbers N of dev/vfio/noiommu-N nodes (names "noiommu-" and a digit; N read as SQL's CAST
 	 * reads the rest), in table order */
 	int *vfio_noiommu; size_t n_vfio_noiommu;
@@ -60,8 +63,8 @@ struct ia_kernel_facts {
 
 /**
  * ia_kernel_facts_load() - read the kernel facts of @db (tables host.kernel_config_source,
- * cmdline_param, kernel_config, module_param, sysfs_module, vfio_node, interrupt_chip; written by
- * collectors/kernel.c).
+ * cmdline_param, kernel_config, module_param, sysfs_module, loaded_module, vfio_node, interrupt_chip;
+ * written by collectors/kernel.c and collectors/iommu.c).
  * @db: an open fact database of the current schema.
  * @arch: the kernel's architecture (host.arch, "x86_64"), or NULL: on x86_64 an MSI chip without a
  *        device suffix names its function through the hwirq.
@@ -86,5 +89,23 @@ const struct ia_module_param *ia_kernel_module_param(const struct ia_kernel_fact
 
 /** ia_kernel_sysfs_module() - sys/module/@name exists. */
 bool ia_kernel_sysfs_module(const struct ia_kernel_facts *k, const char *name);
+
+/** ia_kernel_loaded_module() - proc/modules lists module @name (exact name, "vfio"); false for a NULL @k. */
+bool ia_kernel_loaded_module(const struct ia_kernel_facts *k, const char *name);
+
+/**
+ * ia_kernel_vfio_noiommu_param() - what the module parameter files say of CONFIG_VFIO_NOIOMMU: the
+ * file sys/module/vfio/parameters/enable_unsafe_noiommu_mode exists only with that option
+ * (drivers/vfio/vfio_main.c, module_param_named() under #ifdef CONFIG_VFIO_NOIOMMU; Linux 6.12),
+ * and it is the vfio module's only parameter.
+ * @k: the kernel facts, or NULL.
+ * @param: set to the parameter file's row when the return is 1; untouched otherwise.
+ * Return: 1 the file exists (CONFIG_VFIO_NOIOMMU=y); 0 vfio is loaded without it, seen either as
+ * sys/module/vfio without the file (a live host always has the module's directory), or as vfio
+ * listed in proc/modules with no sys/module/vfio while another VFIO module's parameters
+ * (vfio_iommu_type1, vfio_pci, iommufd) were captured (so a capture that kept sys/module/X/parameters
+ * would have kept vfio's); -1 when neither can be told.
+ */
+int ia_kernel_vfio_noiommu_param(const struct ia_kernel_facts *k, const struct ia_module_param **param);
 
 #endif

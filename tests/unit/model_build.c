@@ -223,6 +223,14 @@ void mb_module_param(struct ia_audit *a, const char *module, const char *name, c
 	}
 }
 
+void mb_loaded_module(struct ia_audit *a, const char *name)
+{
+	struct ia_kernel_facts *k = a->kernel;
+
+	k->loaded_modules = mb_grow(k->loaded_modules, &k->n_loaded_modules, sizeof(*k->loaded_modules));
+	k->loaded_modules[k->n_loaded_modules - 1] = mb_strdup(name);
+}
+
 void mb_vfio_noiommu(struct ia_audit *a, int id)
 {
 	struct ia_kernel_facts *k = a->kernel;

@@ -70,6 +70,9 @@ void mb_kconfig(struct ia_audit *a, const char *option, const char *value);
 /** mb_module_param() - sys/module/@module/parameters/@name holds @value (NULL: unreadable); also sys/module/@module. */
 void mb_module_param(struct ia_audit *a, const char *module, const char *name, const char *value);
 
+/** mb_loaded_module() - proc/modules lists module @name. */
+void mb_loaded_module(struct ia_audit *a, const char *name);
+
 /** mb_vfio_noiommu() - dev/vfio/noiommu-@id exists. */
 void mb_vfio_noiommu(struct ia_audit *a, int id);
 

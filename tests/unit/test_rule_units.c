@@ -681,6 +681,81 @@ static void test_verdict_assignable(void **state)
 	mb_free(a);
 }
 
+/* issue 13 item 1: host.noiommu decides "enabled" from the kernel, never from the command line alone */
+static void test_noiommu_cmdline_not_enough(void **state)
+{
+	(void)state;
+	/* a stock kernel without CONFIG_VFIO_NOIOMMU, booted with the parameter, no IOMMU, vfio loaded:
+	 * the capture holds no sys/module/vfio (a module without parameters) but proc/modules lists
+	 * vfio and vfio_pci's parameters were captured */
+	struct ia_audit *a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "quiet vfio.enable_unsafe_noiommu_mode=1");
+	mb_loaded_module(a, "vfio");
+	mb_loaded_module(a, "vfio_pci");
+	mb_module_param(a, "vfio_pci", "disable_vga", "N");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "unavailable");
+	assert_non_null(strstr(mb_result(a)->noiommu_reason, "vfio is loaded (proc/modules) without an enable_unsafe_noiommu_mode parameter"));
+	assert_non_null(strstr(mb_result(a)->noiommu_reason, "CONFIG_VFIO_NOIOMMU=n"));
+	assert_int_equal(mb_result(a)->noiommu_enabled, IA_NO);
+	const struct ia_finding *f = expect(a, "host.noiommu", "host", IA_LEVEL_INFO);
+	assert_non_null(strstr(f->message, "it ignores the parameter and creates no no-IOMMU group"));
+	mb_free(a);
+	/* the command line alone: unknown (not evaluated), never "enabled" */
+	a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "vfio.enable_unsafe_noiommu_mode=1");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "unknown");
+	assert_int_equal(mb_result(a)->noiommu_enabled, IA_UNKNOWN);
+	assert_true(mb_not_evaluated(a, "host.noiommu"));
+	assert_non_null(strstr(mb_result(a)->noiommu_reason, "a kernel without CONFIG_VFIO_NOIOMMU ignores"));
+	mb_free(a);
+	/* vfio listed but no VFIO module's parameters captured: the absent file proves nothing */
+	a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "vfio.enable_unsafe_noiommu_mode=1");
+	mb_loaded_module(a, "vfio");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "unknown");
+	mb_free(a);
+	/* the command line with CONFIG_VFIO_NOIOMMU=y: enabled when vfio loads */
+	a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "vfio.enable_unsafe_noiommu_mode=1");
+	mb_kconfig(a, "CONFIG_VFIO_NOIOMMU", "y");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "enabled");
+	assert_string_equal(mb_result(a)->noiommu_reason,
+			    "vfio.enable_unsafe_noiommu_mode is on (kernel command line, and CONFIG_VFIO_NOIOMMU=y)");
+	mb_free(a);
+}
+
+/* issue 13 item 1: on an IOMMU host the same evidence decides "unavailable", not "unknown ... not readable" */
+static void test_noiommu_unavailable_from_modules(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_loaded_module(a, "vfio_iommu_type1");
+	mb_loaded_module(a, "vfio");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "unavailable");
+	assert_false(mb_not_evaluated(a, "host.noiommu"));
+	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	assert_null(strstr(mb_result(a)->noiommu_reason, "not readable"));
+	mb_free(a);
+	/* vfio not loaded: nothing tells, still unknown */
+	a = host();
+	mb_loaded_module(a, "vfio_iommu_type1");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
+	run(a);
+	assert_string_equal(mb_noiommu_state(a), "unknown");
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -717,6 +792,8 @@ int main(void)
 		cmocka_unit_test(test_vfio_pci_refuses_quiet),
 		cmocka_unit_test(test_verdict_blocks),
 		cmocka_unit_test(test_verdict_assignable),
+		cmocka_unit_test(test_noiommu_cmdline_not_enough),
+		cmocka_unit_test(test_noiommu_unavailable_from_modules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -392,10 +392,22 @@ static json_t *noiommu(json_t *rep)
 static void test_noiommu(void **state)
 {
 	int st;
-	/* The captures hold no sys/module and no kernel config: unknown, and said so. */
+	/* The captures hold no sys/module/vfio and no kernel config, but proc/modules lists vfio and the
+	 * parameters of vfio_pci and vfio_iommu_type1 were captured: vfio has no parameter, so
+	 * CONFIG_VFIO_NOIOMMU=n (issue 13 item 1). */
 	json_t *r = audit_edited("x86-intel-acs/run-6.12", NULL, &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "unavailable");
+	assert_int_equal(count(r, "host.noiommu", NULL), 0);
+	json_decref(r);
+	/* vfio not loaded: nothing tells, unknown, and said so */
+	r = audit_edited("x86-intel-acs/run-6.12", "sed -i '/^vfio /d' $T/proc/modules", &st);
 	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "unknown");
 	assert_int_equal(count(r, "host.noiommu", NULL), 0);
+	json_decref(r);
+	/* the parameter on the command line of a kernel without CONFIG_VFIO_NOIOMMU: ignored, never "enabled" */
+	r = audit_edited("x86-intel-acs/run-6.12", "sed -i 's/$/ vfio.enable_unsafe_noiommu_mode=1/' $T/proc/cmdline", &st);
+	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "unavailable");
+	assert_int_equal(count(r, "host.noiommu", "info"), 1);
 	json_decref(r);
 	/* vfio loaded without the parameter: compiled out. */
 	r = audit_edited("x86-intel-acs/run-6.12", "mkdir -p $T/sys/module/vfio", &st);
@@ -415,8 +427,10 @@ static void test_noiommu(void **state)
 	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "enabled");
 	assert_int_equal(count(r, "host.noiommu", "warning"), 1);
 	json_decref(r);
-	/* a bare boolean flag on the command line means Y (param_set_bool()) */
-	r = audit_edited("x86-intel-acs/run-6.12", "sed -i 's/$/ vfio.enable_unsafe_noiommu_mode/' $T/proc/cmdline", &st);
+	/* a bare boolean flag on the command line means Y (param_set_bool()), with CONFIG_VFIO_NOIOMMU=y
+	 * and vfio not loaded yet */
+	r = audit_edited("x86-intel-acs/run-6.12", "sed -i 's/$/ vfio.enable_unsafe_noiommu_mode/' $T/proc/cmdline && "
+			 "sed -i '/^vfio /d' $T/proc/modules && echo CONFIG_VFIO_NOIOMMU=y | gzip > $T/proc/config.gz", &st);
 	assert_string_equal(json_string_value(json_object_get(noiommu(r), "state")), "enabled");
 	json_decref(r);
 	/* a vfio-noiommu group on a host without IOMMU: its group is never assignable, and the IOMMU is
