@@ -34,6 +34,7 @@ if(TARGET ia_rules)
 endif()
 ia_test(test_rule_units tests/unit/test_rule_units.c DEPS rules model_build)
 ia_test(test_when_enabled tests/unit/test_when_enabled.c DEPS model_build rules)
+ia_test(test_kernel_state tests/unit/test_kernel_state.c DEPS rules reports model_build)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.
 add_test(NAME validate_reports COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/validate_reports.py

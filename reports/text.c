@@ -416,6 +416,8 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	struct text_color col = { .on = o && o->color, .raw = raw };
 	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0;
 	bool active = ia_audit_iommu_active(a);
+	/* host.noiommu found the kernel without CONFIG_VFIO_NOIOMMU: no "unsafe mode" remains either */
+	bool no_noiommu = r->noiommu_compiled == IA_NO;
 	const struct ia_verdict *v = &r->verdict;
 	enum ia_fail_on fail_on = v->fail_on;
 	size_t failing = v->n_failing;
@@ -428,11 +430,17 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	/* Where, then the verdict: the one line a person must read. */
 	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->live ? "live host" : "captured host ",
 		a->live ? "" : (a->root ? a->root : "?"));
-	fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s); %zu PCI function%s\n",
-		a->kernel_release ? a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown",
-		active ? "yes" : "no", a->n_units, a->n_units == 1 ? "" : "s", a->n_groups,
-		a->n_groups == 1 ? "" : "s", a->n_devs, a->n_devs == 1 ? "" : "s");
-	for (size_t i = 0; i < r->n_groups; i++) {
+	/* IOMMU groups only: a VFIO no-IOMMU group is no IOMMU group (kernel-rules.md §6) */
+	size_t n_noiommu = a->n_groups - a->n_iommu_groups;
+	fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s", a->kernel_release ?
+		a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown", active ? "yes" : "no", a->n_units,
+		a->n_units == 1 ? "" : "s", a->n_iommu_groups, a->n_iommu_groups == 1 ? "" : "s");
+	if (n_noiommu)
+		fprintf(out, ", and %zu VFIO no-IOMMU group%s", n_noiommu, n_noiommu == 1 ? "" : "s");
+	fprintf(out, "); %zu PCI function%s\n", a->n_devs, a->n_devs == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_groups && i < a->n_groups; i++) {
+		if (a->groups[i].noiommu)
+			continue;
 		yes += r->groups[i].userspace_assignable == IA_YES;
 		no += r->groups[i].userspace_assignable == IA_NO;
 		unknown += r->groups[i].userspace_assignable == IA_UNKNOWN;
@@ -452,14 +460,15 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			text_fail_on_name(fail_on));
 	else
 		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(fail_on));
-	fprintf(out, "  %zu of %zu IOMMU group%s can be handed to userspace now", yes, a->n_groups,
-		a->n_groups == 1 ? "" : "s");
+	fprintf(out, "  %zu of %zu IOMMU group%s can be handed to userspace now", yes, a->n_iommu_groups,
+		a->n_iommu_groups == 1 ? "" : "s");
 	if (no || unknown)
 		fprintf(out, "; %zu cannot; %zu unknown (inputs unreadable)", no, unknown);
 	fputs(".\n", out);
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
-			     "(VFIO needs IOMMU groups; only the unsafe no-IOMMU mode would remain).\n");
+			     "(VFIO needs IOMMU groups%s).\n", no_noiommu ? ", and this kernel has no VFIO no-IOMMU mode"
+			     : "; only the unsafe no-IOMMU mode would remain");
 	text_when_enabled_lead(&r->when_enabled, out);
 	fprintf(out, "  Interrupt isolation: %s%s%s\n", r->irq_isolated == IA_YES ? "isolated" :
 		r->irq_isolated == IA_NO ? "NOT isolated" : "unknown", r->irq_reason ? ": " : "",
@@ -522,8 +531,9 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		ungrouped += !a->devs[i].has_group;
 	if (ungrouped) {
 		fprintf(out, "\nPCI functions in no IOMMU group (%zu): %s\n", ungrouped,
-			active ? "not behind an IOMMU (only the unsafe no-IOMMU mode could give them to userspace)"
-			       : "no IOMMU is active");
+			!active ? "no IOMMU is active" : no_noiommu ? "not behind an IOMMU (this kernel has no VFIO "
+			"no-IOMMU mode, so nothing can give them to userspace)" : "not behind an IOMMU (only the unsafe "
+			"no-IOMMU mode could give them to userspace)");
 		for (size_t i = 0; i < a->n_devs; i++)
 			if (!a->devs[i].has_group)
 				text_dev_line(&n, &a->devs[i], out);

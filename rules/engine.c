@@ -590,10 +590,11 @@ static int engine_build_model(struct ia_eval *ev)
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* A function the kernel left out of every group while groups exist is not behind an IOMMU
-	 * (for example the AMD IOMMU's own function): it gets no group and takes no ID. */
-	for (size_t i = 0; a->n_groups && i < n; i++)
-		no_iommu[i] = !a->devs[i].has_group;
+	/* A function the kernel left out of every IOMMU group while IOMMU groups exist is not behind an
+	 * IOMMU (for example the AMD IOMMU's own function, or a device in a VFIO no-IOMMU group): it
+	 * gets no group and takes no ID. */
+	for (size_t i = 0; a->n_iommu_groups && i < n; i++)
+		no_iommu[i] = !ia_audit_dev_translated(a, &a->devs[i]);
 	rc = ia_topo_predict_groups(ev->model, no_iommu, &ev->pred);
 	free(no_iommu);
 	if (rc == 0)

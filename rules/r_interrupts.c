@@ -55,8 +55,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		 * function comes from the chip name (6.2+ per-device domains) or, on x86 before, from the
 		 * requester ID in the hwirq (the loader decoded both). */
 		const struct ia_dev *d = c->msi_bdf ? ia_audit_find_dev(a, c->msi_bdf) : NULL;
-		if (d && a->n_groups && !d->has_group)
-			continue;
+		if (d && a->n_iommu_groups && !ia_audit_dev_translated(a, d))
+			continue; /* only IOMMU groups count: a VFIO no-IOMMU group is no IOMMU (§6) */
 		if (par && (!strcmp(par, "IR") || !strcmp(par, "ITS")))
 			isolating++;
 		else {
@@ -77,7 +77,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		/* The firmware collector routes collected functions only, so a route whose function
 		 * the audit cannot find (a BDF longer than struct ia_dev holds) is still a device's
 		 * route: counted, never dropped. */
-		if (d && a->n_groups && !d->has_group)
+		if (d && a->n_iommu_groups && !ia_audit_dev_translated(a, d))
 			continue; /* not behind the IOMMU: never assigned */
 		fw_devs++;
 		if (m->isolating == IA_NO) {

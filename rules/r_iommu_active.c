@@ -35,9 +35,19 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (ia_eval_kconfig(ev, "CONFIG_INTEL_IOMMU_DEFAULT_ON", k, sizeof(k)) == 0)
 			snprintf(off, sizeof(off), "CONFIG_INTEL_IOMMU_DEFAULT_ON is not set and intel_iommu=on is absent");
 	}
-	snprintf(evd, sizeof(evd), "%s; firmware describing an IOMMU:%s%s%s",
-		 a->iommu_groups_dir ? "sys/kernel/iommu_groups is empty and sys/class/iommu lists no unit"
-				     : "sys/kernel/iommu_groups is absent and sys/class/iommu lists no unit",
+	/* the groups here are VFIO no-IOMMU groups (ia_audit_iommu_active() counts none): name them */
+	char groups[160] = "";
+	for (size_t i = 0, l = 0; i < a->n_groups && l < sizeof(groups) - 16; i++)
+		l += (size_t)snprintf(groups + l, sizeof(groups) - l, "%s%s%d", i ? ", " : "",
+				      i ? "" : a->n_groups == 1 ? "group " : "groups ", a->groups[i].id);
+	char where[256];
+	if (a->n_groups)
+		snprintf(where, sizeof(where), "sys/kernel/iommu_groups holds only VFIO no-IOMMU groups (%s) and "
+			 "sys/class/iommu lists no unit", groups);
+	else
+		snprintf(where, sizeof(where), "sys/kernel/iommu_groups is %s and sys/class/iommu lists no unit",
+			 a->iommu_groups_dir ? "empty" : "absent");
+	snprintf(evd, sizeof(evd), "%s; firmware describing an IOMMU:%s%s%s", where,
 		 fwdesc[0] ? fwdesc : fw ? " none found" : " unknown (firmware facts unavailable)",
 		 off[0] ? "; disabled by " : "", off);
 	if (fwdesc[0])

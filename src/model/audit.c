@@ -30,6 +30,18 @@ bool ia_audit_iommu_active(const struct ia_audit *a)
 	return a->n_units > 0 || a->n_iommu_groups > 0;
 }
 
+bool ia_audit_dev_translated(const struct ia_audit *a, const struct ia_dev *d)
+{
+	const struct ia_group *g = d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;
+
+	if (!d || !d->has_group || (g && g->noiommu))
+		return false;
+	for (size_t i = 0; !g && a->kernel && i < a->kernel->n_vfio_noiommu; i++)
+		if (a->kernel->vfio_noiommu[i] == d->group)
+			return false; /* dev/vfio/noiommu-N of a group whose directory was not captured */
+	return true;
+}
+
 
 static int audit_cmp_bdf(const void *k, const void *e)
 {

@@ -137,6 +137,14 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
  */
 bool ia_audit_iommu_active(const struct ia_audit *a);
 
+/**
+ * ia_audit_dev_translated() - @d is in a kernel IOMMU group an IOMMU translates: it has a group, and
+ * that group is not a VFIO no-IOMMU group (struct ia_group.noiommu, or a dev/vfio/noiommu-N node of
+ * its number; kernel-rules.md §6). False for a NULL @d. The one definition of "behind the IOMMU"
+ * for rules that must not count no-IOMMU groups.
+ */
+bool ia_audit_dev_translated(const struct ia_audit *a, const struct ia_dev *d);
+
 /** ia_audit_find_group() - the kernel group with @id, or NULL (binary search; groups are sorted by id). */
 struct ia_group *ia_audit_find_group(const struct ia_audit *a, int id);
 
