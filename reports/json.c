@@ -423,6 +423,16 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 	jm_int(w, "info", (long long)ia_result_count(r, IA_LEVEL_INFO));
 	jm_int(w, "devices", (long long)a->n_devs);
 	jm_int(w, "groups", (long long)a->n_groups);
+	/* over IOMMU groups (no-IOMMU groups are no IOMMU groups): the audit's "safely now", and what
+	 * VFIO itself would hand over now (issue 13 item 9) */
+	size_t safe = 0, kernel = 0;
+	for (size_t i = 0; i < r->n_groups && i < a->n_groups; i++) {
+		safe += !a->groups[i].noiommu && r->groups[i].userspace_assignable == IA_YES;
+		kernel += !a->groups[i].noiommu && r->groups[i].kernel_hands_over == IA_YES;
+	}
+	jm_int(w, "iommu_groups", (long long)a->n_iommu_groups);
+	jm_int(w, "assignable_groups", (long long)safe);
+	jm_int(w, "kernel_handover_groups", (long long)kernel);
 	jm_text(w, "verdict", r->verdict.fails ? "fail" : "pass");
 	jw_map_end(w);
 	jw_map_end(w);

@@ -414,7 +414,8 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	struct text_names n;
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .raw = raw };
-	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0;
+	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0;
+	bool unsafe_msi = false, p2p = false;
 	bool active = ia_audit_iommu_active(a);
 	/* host.noiommu found the kernel without CONFIG_VFIO_NOIOMMU: no "unsafe mode" remains either */
 	bool no_noiommu = r->noiommu_compiled == IA_NO;
@@ -444,6 +445,15 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		yes += r->groups[i].userspace_assignable == IA_YES;
 		no += r->groups[i].userspace_assignable == IA_NO;
 		unknown += r->groups[i].userspace_assignable == IA_UNKNOWN;
+		if (r->groups[i].kernel_hands_over != IA_YES)
+			continue;
+		kernel_yes++;
+		/* why VFIO takes a group the audit does not call safe: its MSI or isolation-domain blocker */
+		for (size_t k = 0; r->groups[i].userspace_assignable != IA_YES && k < r->groups[i].n_blockers; k++) {
+			const char *w = r->groups[i].blockers[k].what;
+			unsafe_msi |= w && !strcmp(w, "platform.msi-not-isolated");
+			p2p |= w && !strcmp(w, "isolation.p2p-domain");
+		}
 	}
 	fputc('\n', out);
 	/* the host verdict of the result, the same one JSON summary.verdict and the NFD label print */
@@ -460,11 +470,17 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			text_fail_on_name(fail_on));
 	else
 		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(fail_on));
-	fprintf(out, "  %zu of %zu IOMMU group%s can be handed to userspace now", yes, a->n_iommu_groups,
+	fprintf(out, "  %zu of %zu IOMMU group%s can be safely handed to userspace now", yes, a->n_iommu_groups,
 		a->n_iommu_groups == 1 ? "" : "s");
 	if (no || unknown)
 		fprintf(out, "; %zu cannot; %zu unknown (inputs unreadable)", no, unknown);
 	fputs(".\n", out);
+	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
+	if (kernel_yes != yes)
+		fprintf(out, "  The kernel itself would hand %zu of the %zu to userspace now%s%s%s.\n", kernel_yes,
+			a->n_iommu_groups, unsafe_msi ? ": allow_unsafe_interrupts is set, so VFIO takes groups whose MSIs "
+			"are not isolated" : "", unsafe_msi && p2p ? "; and " : p2p ? ": " : "",
+			p2p ? "VFIO does not see the peer-to-peer paths of the isolation domains below" : "");
 	if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups%s).\n", no_noiommu ? ", and this kernel has no VFIO no-IOMMU mode"

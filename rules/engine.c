@@ -869,6 +869,39 @@ static int engine_place(struct ia_group_verdict *g, struct ia_contrib *c)
 	return 0;
 }
 
+/* Whether a contribution @c is something VFIO itself refuses: every blocker but the isolation
+ * domain's (only the audit sees peer-to-peer paths) and the MSI one (decided apart). */
+static bool engine_kernel_refuses(const struct ia_contrib *c, const struct ia_rule *msi)
+{
+	return !(c->rule && (c->rule == msi || (c->rule->gives & IA_GIVES_ISOLATION)));
+}
+
+/*
+ * Whether VFIO would hand group @g to userspace now, safe or not (kernel-rules.md §4.4): a function
+ * vfio-pci binds, the group viable, no direct-mapped region (§4.5), no other blocker the kernel
+ * refuses (a policy's note still counts as the blocker it was), and MSIs isolated or
+ * allow_unsafe_interrupts set (vfio_iommu_type1_attach_group(), iommufd: -EPERM otherwise).
+ * IA_UNKNOWN when an input is. For the summaries' "the kernel would hand over" count (issue 13 item 9).
+ */
+static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const struct ia_group *g,
+					     const struct ia_group_verdict *gv, const struct ia_rule *msi)
+{
+	if (gv->endpoint == IA_NO || gv->dma_ownership_viable == IA_NO || g->n_direct)
+		return IA_NO;
+	for (size_t k = 0; k < gv->n_blockers; k++)
+		if (engine_kernel_refuses(&gv->blockers[k], msi))
+			return IA_NO;
+	for (size_t k = 0; k < gv->n_notes; k++)
+		if (engine_kernel_refuses(&gv->notes[k], msi))
+			return IA_NO;
+	if (r->irq_isolated == IA_NO && r->unsafe_interrupts_allowed == IA_NO)
+		return IA_NO;
+	if ((r->irq_isolated != IA_YES && r->unsafe_interrupts_allowed != IA_YES) || gv->endpoint == IA_UNKNOWN ||
+	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read)
+		return IA_UNKNOWN;
+	return IA_YES;
+}
+
 /*
  * Each group's verdict after the policy (kernel-rules.md §11): no function vfio-pci binds, or a
  * blocker that stands, makes it NO; then MSIs that are not isolated (the host-wide blocker); then
@@ -933,6 +966,8 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		else
 			gv->userspace_assignable = IA_YES;
 	}
+	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++)
+		r->groups[gi].kernel_hands_over = engine_kernel_hands_over(r, &a->groups[gi], &r->groups[gi], msi);
 	return rc;
 }
 
@@ -951,7 +986,8 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	res->n_groups = a->n_groups;
 	for (size_t i = 0; i < a->n_groups; i++)
 		res->groups[i] = (struct ia_group_verdict){ .dma_ownership_viable = IA_UNKNOWN,
-							    .userspace_assignable = IA_UNKNOWN, .endpoint = IA_UNKNOWN };
+							    .userspace_assignable = IA_UNKNOWN, .endpoint = IA_UNKNOWN,
+							    .kernel_hands_over = IA_UNKNOWN };
 	if ((rc = engine_collect_findings(a, res)) < 0 || (rc = engine_build_model(&ev)) < 0)
 		goto out;
 	if (ev.pred && (rc = engine_publish_prediction(&ev, a)) < 0)

@@ -61,6 +61,10 @@ struct ia_sva {
 struct ia_group_verdict {
 	enum ia_tri dma_ownership_viable;   /* group.not-viable: the kernel's VFIO viability test now */
 	enum ia_tri userspace_assignable;   /* composed by the engine after the policy */
+	/* VFIO itself would hand the group to userspace now, safe or not (kernel-rules.md §4.4): an
+	 * endpoint, viable, nothing the kernel refuses, and MSIs isolated or allow_unsafe_interrupts
+	 * set; the audit's own judgement (isolation domains) and the policy do not count */
+	enum ia_tri kernel_hands_over;
 	enum ia_tri endpoint;               /* group.verdict: holds a function vfio-pci binds */
 	bool isolation_unknown;             /* isolation.p2p-domain: a wider domain may exist */
 	struct ia_contrib *pending; size_t n_pending;       /* as the rules gave them, before the policy */

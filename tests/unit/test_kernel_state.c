@@ -137,11 +137,69 @@ static void test_iommu_host_counts_unchanged(void **state)
 	mb_free(a);
 }
 
+/* An IOMMU host whose MSIs are not remapped: group 1 = 0000:00:02.0 on vfio-pci; @unsafe is
+ * vfio_iommu_type1.allow_unsafe_interrupts ("Y", "N"). */
+static struct ia_audit *unremapped_host(const char *unsafe)
+{
+	struct ia_audit *a = mb_new();
+
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "PCI-MSIX-0000:00:02.0", NULL, "0000:00:02.0");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", unsafe);
+	return a;
+}
+
+/* Item 9: with allow_unsafe_interrupts=Y VFIO hands the group over; the audit says "safely" and
+ * gives the kernel's count too, in text and JSON. */
+static void test_unsafe_interrupts_handover(void **state)
+{
+	(void)state;
+	struct ia_audit *a = unremapped_host("Y");
+
+	run(a);
+	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
+	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_YES);
+	char *t = render(ia_report_text, a);
+	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown (inputs unreadable).\n");
+	has_line(t, "  The kernel itself would hand 1 of the 1 to userspace now: allow_unsafe_interrupts is set, so VFIO "
+		    "takes groups whose MSIs are not isolated.\n");
+	free(t);
+	char *j = render(ia_report_json, a);
+	if (!strstr(j, "\"assignable_groups\": 0,") || !strstr(j, "\"kernel_handover_groups\": 1,") ||
+	    !strstr(j, "\"iommu_groups\": 1,"))
+		fail_msg("summary counts missing in:\n%s", j);
+	free(j);
+	mb_free(a);
+}
+
+/* Item 9, must-not-fire: without the override the kernel refuses too; nothing more to say. */
+static void test_unsafe_interrupts_refused(void **state)
+{
+	(void)state;
+	struct ia_audit *a = unremapped_host("N");
+
+	run(a);
+	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_NO);
+	char *t = render(ia_report_text, a);
+	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown (inputs unreadable).\n");
+	lacks(t, "The kernel itself would hand");
+	free(t);
+	char *j = render(ia_report_json, a);
+	if (!strstr(j, "\"kernel_handover_groups\": 0,"))
+		fail_msg("kernel_handover_groups 0 missing in:\n%s", j);
+	free(j);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_noiommu_group_not_an_iommu_group),
 		cmocka_unit_test(test_iommu_host_counts_unchanged),
+		cmocka_unit_test(test_unsafe_interrupts_handover),
+		cmocka_unit_test(test_unsafe_interrupts_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
