@@ -507,7 +507,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	for (size_t i = 0; i < a->n_groups; i++) {
 		const struct ia_group *g = &a->groups[i];
 		const struct ia_group_verdict *gv = &r->groups[i];
-		fprintf(out, "\nIOMMU group %d: ", g->id);
+		fprintf(out, "\n%s group %d: ", g->noiommu ? "VFIO no-IOMMU" : "IOMMU", g->id);
 		const char *sgr = gv->userspace_assignable == IA_YES ? TEXT_GREEN :
 				  gv->userspace_assignable == IA_NO ? TEXT_RED : TEXT_YELLOW;
 		text_on(&col, sgr);

@@ -119,7 +119,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		int rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 					 "MSIs are not isolated: a device given to userspace can raise any interrupt "
-					 "(VFIO refuses unless allow_unsafe_interrupts is set%s)",
+					 "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)",
+					 /* a VFIO no-IOMMU group is handed over without this check (§6) */
+					 ia_audit_iommu_active(a) ? "" : "an IOMMU group once an IOMMU is active, ",
 					 res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "");
 		/* the engine makes it a blocker of every group nothing else blocks, linked to this finding */
 		if (rc == 0)

@@ -112,6 +112,14 @@ static void test_noiommu_group_not_an_iommu_group(void **state)
 	has_line(t, "  0 of 0 IOMMU groups can be");
 	has_line(t, "  VFIO no-IOMMU mode: enabled: no-IOMMU group 0 in use (");
 	lacks(t, "in use: 0");
+	has_line(t, "VFIO no-IOMMU group 0: NOT assignable to userspace");
+	lacks(t, "IOMMU group 0:\n");
+	lacks(t, "\nIOMMU group 0: ");
+	/* no IOMMU: VFIO's interrupt check applies only to IOMMU groups, once an IOMMU is active */
+	f = mb_find_finding(a, "platform.msi-not-isolated", "host");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "(VFIO refuses an IOMMU group once an IOMMU is active, unless "
+				       "allow_unsafe_interrupts is set)"));
 	free(t);
 	mb_free(a);
 }
