@@ -515,10 +515,13 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		      gv->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
 		      "assignability unknown (inputs unreadable)", out);
 		text_off(&col, sgr);
-		fprintf(out, " (%s, %zu device%s; VFIO ownership %s)\n", g->type ? g->type : "type unknown",
+		fprintf(out, " (%s, %zu device%s; VFIO ownership %s%s)\n", g->type ? g->type : "type unknown",
 			g->n_devices, g->n_devices == 1 ? "" : "s",
 			gv->dma_ownership_viable == IA_YES ? "viable" : gv->dma_ownership_viable == IA_NO ?
-			"not viable now" : "unknown");
+			"not viable now" : "unknown",
+			/* not safe, yet VFIO takes it (allow_unsafe_interrupts, a wider isolation domain) */
+			gv->userspace_assignable != IA_YES && gv->kernel_hands_over == IA_YES && !g->noiommu ?
+			"; VFIO would still hand it over now" : "");
 		for (size_t b = 0; b < gv->n_blockers; b++) {
 			const struct ia_contrib *c = &gv->blockers[b];
 			const char *fix = text_blocker_fix(r, c);
