@@ -706,9 +706,10 @@ int ia_policy_apply_requirements(const struct ia_policy *p, const struct ia_audi
 				bool active = ia_audit_iommu_active(au);
 				if (active == r->active)
 					break;
-				snprintf(msg, sizeof(msg), "policy requires iommu_active %s, but it is %s (%zu unit%s, %zu group%s)",
-					 r->active ? "true" : "false", active ? "true" : "false", au->n_units,
-					 au->n_units == 1 ? "" : "s", au->n_groups, au->n_groups == 1 ? "" : "s");
+				/* IOMMU groups only: a VFIO no-IOMMU group is none (issue 13 item 2) */
+				snprintf(msg, sizeof(msg), "policy requires iommu_active %s, but it is %s (%zu unit%s, %zu "
+					 "group%s)", r->active ? "true" : "false", active ? "true" : "false", au->n_units,
+					 au->n_units == 1 ? "" : "s", au->n_iommu_groups, au->n_iommu_groups == 1 ? "" : "s");
 				rc = ia_result_add_finding(a, "policy.requirement-unmet", IA_LEVEL_ERROR, "host", msg,
 							  "See host.iommu-inactive for the fix.", ev);
 				break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "rules/policy.h"
 #include "rules/rules.h"
 
 static void run(struct ia_audit *a)
@@ -204,6 +205,26 @@ static void test_unsafe_interrupts_refused(void **state)
 	mb_free(a);
 }
 
+/* Item 2 sibling: the policy's iommu_active requirement counts IOMMU groups, not no-IOMMU ones. */
+static void test_policy_iommu_active_counts(void **state)
+{
+	(void)state;
+	static const char pol[] = "{\"policy\": \"iommu-audit-policy/1\", \"require\": [{\"iommu_active\": true}]}";
+	struct ia_policy *p = NULL;
+	char err[256];
+	struct ia_audit *a = noiommu_host();
+
+	assert_int_equal(ia_policy_parse(pol, sizeof(pol) - 1, &p, err, sizeof(err)), 0);
+	struct ia_run_opts o = { .policy = p };
+	mb_finish(a);
+	assert_int_equal(mb_run(a, &o), 0);
+	const struct ia_finding *f = mb_find_finding(a, "policy.requirement-unmet", "host");
+	assert_non_null(f);
+	assert_string_equal(f->message, "policy requires iommu_active true, but it is false (0 units, 0 groups)");
+	ia_policy_free(p);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_iommu_host_counts_unchanged),
 		cmocka_unit_test(test_unsafe_interrupts_handover),
 		cmocka_unit_test(test_unsafe_interrupts_refused),
+		cmocka_unit_test(test_policy_iommu_active_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
