@@ -112,6 +112,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		a->noiommu_compiled = IA_NO;
 		cwhy = "vfio is loaded (proc/modules) without an enable_unsafe_noiommu_mode parameter, while the "
 		       "other VFIO modules' parameters were captured (CONFIG_VFIO_NOIOMMU=n)";
+	} else if (fa->kernel && fa->kernel->n_loaded_modules && !ia_kernel_loaded_module(fa->kernel, "vfio")) {
+		cwhy = "no kernel configuration was readable, and vfio is not listed in proc/modules (not loaded, "
+		       "or built in without parameters)";
+	} else if (ia_kernel_loaded_module(fa->kernel, "vfio")) {
+		cwhy = "no kernel configuration was readable, and proc/modules lists vfio but no VFIO module's "
+		       "parameters were captured";
 	} else {
 		cwhy = "neither the kernel configuration nor sys/module/vfio was readable";
 	}

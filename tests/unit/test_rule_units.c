@@ -756,6 +756,8 @@ static void test_noiommu_unavailable_from_modules(void **state)
 	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
 	run(a);
 	assert_string_equal(mb_noiommu_state(a), "unknown");
+	assert_string_equal(mb_result(a)->noiommu_reason, "no kernel configuration was readable, and vfio is not "
+			    "listed in proc/modules (not loaded, or built in without parameters)");
 	mb_free(a);
 }
 
