@@ -616,7 +616,7 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 		}
 	} else if (view == IA_GROUPS_KERNEL) {
 		for (size_t i = 0; i < a->n_groups; i++) {
-			fprintf(out, "IOMMU group %d:\n", a->groups[i].id);
+			fprintf(out, "%s group %d:\n", a->groups[i].noiommu ? "VFIO no-IOMMU" : "IOMMU", a->groups[i].id);
 			for (size_t k = 0; k < a->groups[i].n_devices; k++) {
 				const struct ia_dev *d = ia_audit_find_dev(a, a->groups[i].devices[k]);
 				if (d)

@@ -114,6 +114,14 @@ static void test_noiommu_group_not_an_iommu_group(void **state)
 	has_line(t, "  VFIO no-IOMMU mode: enabled: no-IOMMU group 0 in use (");
 	lacks(t, "in use: 0");
 	has_line(t, "VFIO no-IOMMU group 0: NOT assignable to userspace");
+	char *gr = NULL;
+	size_t grl = 0;
+	FILE *m = open_memstream(&gr, &grl);
+	assert_non_null(m);
+	assert_int_equal(ia_report_groups(a, &(struct ia_report_opts){ 0 }, false, m), 0);
+	assert_int_equal(fclose(m), 0);
+	has_line(gr, "VFIO no-IOMMU group 0:\n"); /* `iommu-audit groups` */
+	free(gr);
 	lacks(t, "IOMMU group 0:\n");
 	lacks(t, "\nIOMMU group 0: ");
 	/* no IOMMU: VFIO's interrupt check applies only to IOMMU groups, once an IOMMU is active */
