@@ -198,10 +198,12 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 	}
 	for (size_t i = 0; i < fw->n_msi; i++) {
 		const struct ia_fw_msi *m = &fw->msi[i];
-		fprintf(out, "    MSI controller %s (%s, %s)%s%s%s: %s, %zu PCI function%s\n", m->name, m->kind, m->source,
-			m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
+		fprintf(out, "    MSI controller %s (%s, %s)%s%s%s: %s%s%s%s, %zu PCI function%s\n", m->name, m->kind,
+			m->source, m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
 			m->isolating == IA_YES ? "isolates MSIs" : m->isolating == IA_NO ? "does NOT isolate MSIs" :
-			"isolation unknown", m->n_devices, m->n_devices == 1 ? "" : "s");
+			"isolation unknown", m->turned_off_by ? " (the kernel sets no interrupt remapping up: " : "",
+			m->turned_off_by ? m->turned_off_by : "", m->turned_off_by ? " on the command line)" : "",
+			m->n_devices, m->n_devices == 1 ? "" : "s");
 	}
 }
 

@@ -539,7 +539,9 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)) ||
-	    (rc = ia_kernel_facts_load(db, a->arch, &a->kernel))) {
+	    (rc = ia_kernel_facts_load(db, a->arch, &a->kernel)) ||
+	    /* the firmware's interrupt remapping as the command line leaves it (issue 13 item 3) */
+	    (rc = ia_firmware_apply_cmdline(a->firmware, a->cmdline != NULL, a->kernel->params, a->kernel->n_params))) {
 		audit_scan_free(&sc, a->n_devs);
 		return rc;
 	}

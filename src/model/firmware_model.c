@@ -10,6 +10,8 @@
 #include "core/array.h"
 #include "core/db.h"
 #include "core/ia_err.h"
+#include "decode/cmdline.h"
+#include "model/kernel_model.h"
 
 /* Grow *@v (elements of @size) to hold one more, overflow-checked (ia_array_reserve()); zero the
  * new one. 0 or -ENOMEM. */
@@ -356,6 +358,81 @@ static int firmware_dmar_ats(sqlite3 *db, struct ia_firmware *fw)
 	return rc;
 }
 
+/* The first comma-separated option of @p's value that begins with one of @words[0..@n_words)
+ * (strncmp(), as the kernel's option parsers compare), applied in order: the index of the word
+ * the LAST such option begins with, or -1 when none does. */
+static int firmware_last_option(const struct ia_cmdline_param *p, const char *const *words, size_t n_words)
+{
+	size_t pos = 0, off, len;
+	int last = -1;
+
+	while (ia_cmdline_option_next(p->value, &pos, &off, &len))
+		for (size_t w = 0; w < n_words; w++)
+			if (!strncmp(p->value + off, words[w], strlen(words[w]))) {
+				last = (int)w;
+				break;
+			}
+	return last;
+}
+
+/* "key" or "key=value" of @p, malloc'd; NULL without memory. */
+static char *firmware_param_text(const struct ia_cmdline_param *p)
+{
+	size_t n = strlen(p->key) + (p->value ? strlen(p->value) + 1 : 0) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s%s", p->key, p->value ? "=" : "", p->value ? p->value : "");
+	return s;
+}
+
+int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const struct ia_cmdline_param *params,
+			      size_t n)
+{
+	static const char *const on_off[] = { "on", "off" };
+	static const char *const off[] = { "off" };
+	const struct ia_cmdline_param *irq_off = NULL, *amd_off = NULL;
+
+	if (!fw)
+		return 0;
+	/* disable_irq_remap after every early parameter, in order; amd_iommu_disabled once set stays */
+	for (size_t i = 0; cmdline_read && i < n; i++) {
+		const struct ia_cmdline_param *p = &params[i];
+		if (ia_cmdline_key_eq(p->key, "nointremap")) {
+			irq_off = p;
+		} else if (ia_cmdline_key_eq(p->key, "intremap")) {
+			int w = firmware_last_option(p, on_off, 2);
+			if (w == 0)
+				irq_off = NULL;
+			else if (w == 1)
+				irq_off = p;
+		} else if (ia_cmdline_key_eq(p->key, "amd_iommu") && !amd_off && firmware_last_option(p, off, 1) == 0) {
+			amd_off = p;
+		}
+	}
+	for (size_t i = 0; i < fw->n_msi; i++) {
+		struct ia_fw_msi *m = &fw->msi[i];
+		bool amd = !strcmp(m->kind, "amd-ir");
+		if (!amd && strcmp(m->kind, "intel-ir"))
+			continue;
+		if (!cmdline_read) {
+			if (m->isolating == IA_YES)
+				m->isolating = IA_UNKNOWN;
+			continue;
+		}
+		const struct ia_cmdline_param *by = irq_off ? irq_off : amd ? amd_off : NULL;
+		if (!by)
+			continue;
+		char *t = firmware_param_text(by);
+		if (!t)
+			return -ENOMEM;
+		free(m->turned_off_by);
+		m->turned_off_by = t;
+		m->isolating = IA_NO;
+	}
+	return 0;
+}
+
 int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 {
 	struct ia_firmware *fw = calloc(1, sizeof(*fw));
@@ -398,7 +475,7 @@ void ia_firmware_free(struct ia_firmware *fw)
 	free(fw->regions);
 	for (size_t i = 0; i < fw->n_msi; i++) {
 		struct ia_fw_msi *m = &fw->msi[i];
-		free(m->kind); free(m->source); free(m->name); free(m->compatible);
+		free(m->kind); free(m->source); free(m->name); free(m->compatible); free(m->turned_off_by);
 	}
 	free(fw->msi);
 	free(fw->unit_devs);

@@ -10,6 +10,7 @@
 #include "core/tri.h"
 
 struct sqlite3;
+struct ia_cmdline_param;
 
 /** One ACPI table that was read (table acpi_table). */
 struct ia_fw_table {
@@ -79,8 +80,13 @@ struct ia_fw_msi {
 	char *name;              /* "ITS 0", "MSI frame 0", DT path, "DMAR INTR_REMAP", "IVRS" */
 	char *compatible;        /* DT compatible strings, or NULL */
 	bool has_base; uint64_t base;        /* MMIO base (MADT) */
-	enum ia_tri isolating;   /* IRQ_DOMAIN_FLAG_ISOLATED_MSI would be set; unknown when not judgeable */
+	enum ia_tri isolating;   /* IRQ_DOMAIN_FLAG_ISOLATED_MSI would be set; unknown when not judgeable
+				    (after ia_firmware_apply_cmdline(): no when the command line keeps
+				    the kernel from setting the controller up) */
 	size_t n_devices;        /* PCI functions whose MSIs reach it (table pci_msi_route) */
+	char *turned_off_by;     /* the command-line parameter, as written ("intremap=off", "nointremap",
+				    "amd_iommu=off"), that keeps the kernel from setting this x86
+				    interrupt remapping up; NULL when none does (ia_firmware_apply_cmdline()) */
 };
 
 /** Everything the firmware says, as loaded by ia_firmware_load(). Release with ia_firmware_free(). */
@@ -121,6 +127,32 @@ struct ia_firmware {
  * Return: 0; -IA_E_SQLITE when a query fails (a database of another schema); -ENOMEM.
  */
 int ia_firmware_load(struct sqlite3 *db, struct ia_firmware **out);
+
+/**
+ * ia_firmware_apply_cmdline() - what the kernel command line does to the firmware's x86 interrupt
+ * remapping (msi[] of kind "intel-ir" and "amd-ir"): the DMAR INTR_REMAP flag or an IVRS says the
+ * hardware can isolate MSIs, but the kernel sets no remapping up when the command line turns it
+ * off, and its MSIs are then not isolated.
+ * @fw: firmware facts from ia_firmware_load(); NULL does nothing.
+ * @cmdline_read: proc/cmdline was read (struct ia_audit.cmdline is not NULL).
+ * @params, @n: its parameters in command-line order (struct ia_kernel_facts.params).
+ *
+ * Follows drivers/iommu/irq_remapping.c (Linux 6.12): the early parameters run in command-line
+ * order (parse_early_param()); "nointremap" sets disable_irq_remap (setup_nointremap()); each
+ * comma-separated option of "intremap=" that begins with "on" clears it and one that begins with
+ * "off" sets it (setup_irqremap() compares with strncmp(), so "offline" is "off"); with it set,
+ * irq_remapping_prepare() sets up neither Intel nor AMD remapping. An AMD controller is also off
+ * with an "amd_iommu=" option beginning with "off" (parse_amd_iommu_options(): amd_iommu_disabled
+ * stops state_next() at IOMMU_CMDLINE_DISABLED, so amd_iommu_prepare() fails). Not off:
+ * "intel_iommu=...,intremap=off" (intel_iommu_setup() ignores an option it does not know),
+ * "intel_iommu=off" (VT-d interrupt remapping does not need DMA remapping), "amd_iommu_intr="
+ * (it picks the remapping mode only). A controller turned off becomes isolating = IA_NO with
+ * turned_off_by set; when the command line was not read, an isolating controller of those kinds
+ * becomes IA_UNKNOWN (it may have been turned off: fail closed).
+ * Return: 0; -ENOMEM (controllers before the one that failed may have been changed).
+ */
+int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const struct ia_cmdline_param *params,
+			      size_t n);
 
 /** ia_firmware_free() - release everything ia_firmware_load() allocated (accepts NULL). */
 void ia_firmware_free(struct ia_firmware *fw);

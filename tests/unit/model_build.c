@@ -411,6 +411,9 @@ void mb_finish(struct ia_audit *a)
 		qsort(fw->msi_routes, fw->n_msi_routes, sizeof(*fw->msi_routes), mb_cmp_route);
 	if (a->kernel->n_kconfig)
 		qsort(a->kernel->kconfig, a->kernel->n_kconfig, sizeof(*a->kernel->kconfig), mb_cmp_kconfig);
+	/* the command line's effect on x86 interrupt remapping, as ia_audit_load() applies it */
+	if (ia_firmware_apply_cmdline(fw, a->cmdline != NULL, a->kernel->params, a->kernel->n_params))
+		fail_msg("out of memory");
 }
 
 /* ------------------------------------------------------------------------------------------- */

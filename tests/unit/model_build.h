@@ -103,7 +103,8 @@ void mb_fw_table(struct ia_audit *a, const char *sig);
 /**
  * mb_finish() - make the audit what ia_audit_load() would give: functions sorted by BDF, groups
  * by id, each group's members sorted, the (function, unit) pairs and MSI routes by BDF, kernel
- * options by name, n_iommu_groups counted. Call once, before ia_rules_run().
+ * options by name, n_iommu_groups counted, the command line applied to the firmware's interrupt
+ * remapping (ia_firmware_apply_cmdline()). Call once, before ia_rules_run().
  */
 void mb_finish(struct ia_audit *a);
 

@@ -507,10 +507,12 @@ static void test_dmar_fixtures(void **state)
 			assert_int_equal(json_array_size(devs), distinct);
 			assert_int_equal(json_array_size(json_object_get(g, "unresolved")), distinct);
 		}
-		/* Interrupt remapping follows the header's INTR_REMAP flag. */
+		/* Interrupt remapping follows the header's INTR_REMAP flag; with it set, whether the
+		 * kernel keeps it on is unknown here: the tree holds no proc/cmdline (intremap=off,
+		 * nointremap would turn it off; issue 13 item 3). */
 		int iso = -2;
 		assert_int_equal(msi_count(rep, "intel-ir", &iso, NULL), d->n_drhd ? 1 : 0);
-		assert_int_equal(iso, (int)(d->flags & 1));
+		assert_int_equal(iso, (d->flags & 1) ? -1 : 0);
 		json_decref(units);
 		json_decref(regions);
 		json_decref(rep);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/report.h"
 #include "rules/rules.h"
 
 /* A healthy host: a VT-d unit, MSIs remapped, group 1 = RCiEP 0000:00:02.0 bound to vfio-pci. */
@@ -792,6 +793,89 @@ static void test_acs_override_split(void **state)
 	mb_free(a);
 }
 
+/* ---- issue 13: firmware statements ------------------------------------------------------------- */
+
+/* Render the text report of an evaluated audit from model_build into a malloc'd string. */
+static char *text_report(const struct ia_audit *a)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	struct ia_report_opts o = { .names = false };
+
+	assert_non_null(m);
+	assert_int_equal(ia_report_text(a, mb_result(a), &o, m), 0);
+	assert_int_equal(fclose(m), 0);
+	return buf;
+}
+
+/* An x86 host whose firmware offers interrupt remapping of @kind ("intel-ir", "amd-ir"), booted
+ * with @cmdline (NULL: proc/cmdline unreadable); evaluated. */
+static struct ia_audit *ir_host(const char *kind, const char *cmdline)
+{
+	struct ia_audit *a = host();
+	size_t c = mb_fw_msi(a, kind, IA_YES);
+
+	free(a->firmware->msi[c].source);
+	a->firmware->msi[c].source = strdup(!strcmp(kind, "amd-ir") ? "IVRS" : "DMAR");
+	mb_fw_msi_route(a, "0000:00:02.0", c);
+	mb_fw_table(a, !strcmp(kind, "amd-ir") ? "IVRS" : "DMAR");
+	mb_cmdline(a, cmdline);
+	run(a);
+	return a;
+}
+
+/* Issue 13 item 3: intremap=off / nointremap (and amd_iommu=off for AMD) leave the kernel without
+ * interrupt remapping, so the firmware's IR controller must not be called isolating; an unknown
+ * intel_iommu= option and intel_iommu=off do not turn it off, and the last intremap= option wins. */
+static void test_fw_ir_cmdline(void **state)
+{
+	(void)state;
+	static const struct { const char *kind, *cmdline, *by; enum ia_tri want; } cases[] = {
+		{ "intel-ir", "quiet", NULL, IA_YES },
+		{ "intel-ir", "intremap=off", "intremap=off", IA_NO },
+		{ "intel-ir", "nointremap", "nointremap", IA_NO },
+		{ "intel-ir", "intremap=nosid,off", "intremap=nosid,off", IA_NO },
+		{ "intel-ir", "intremap=offline", "intremap=offline", IA_NO },   /* strncmp(str, "off", 3) */
+		{ "intel-ir", "nointremap intremap=on", NULL, IA_YES },          /* early params in order */
+		{ "intel-ir", "intremap=off,on", NULL, IA_YES },
+		{ "intel-ir", "intremap=on nointremap", "nointremap", IA_NO },
+		{ "intel-ir", "intel_iommu=on,intremap=off", NULL, IA_YES },      /* an unknown option, ignored */
+		{ "intel-ir", "intel_iommu=off", NULL, IA_YES },                 /* DMA remapping only */
+		{ "intel-ir", "amd_iommu=off", NULL, IA_YES },
+		{ "amd-ir", "intremap=off", "intremap=off", IA_NO },             /* irq_remapping.c is shared */
+		{ "amd-ir", "amd_iommu=off", "amd_iommu=off", IA_NO },
+		{ "amd-ir", "amd_iommu=fullflush,off", "amd_iommu=fullflush,off", IA_NO },
+		{ "amd-ir", "amd_iommu_intr=legacy", NULL, IA_YES },             /* picks the mode only */
+		{ "amd-ir", NULL, NULL, IA_UNKNOWN },                            /* unreadable: fail closed */
+		{ "intel-ir", NULL, NULL, IA_UNKNOWN },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct ia_audit *a = ir_host(cases[i].kind, cases[i].cmdline);
+		const struct ia_fw_msi *m = &a->firmware->msi[0];
+		print_message("case %zu: %s with \"%s\"\n", i, cases[i].kind, cases[i].cmdline ? cases[i].cmdline : "(unreadable)");
+		assert_int_equal(m->isolating, cases[i].want);
+		if (cases[i].by)
+			assert_string_equal(m->turned_off_by, cases[i].by);
+		else
+			assert_null(m->turned_off_by);
+		char *t = text_report(a), want[256];
+		snprintf(want, sizeof(want), "MSI controller %s (%s, %s): %s", m->name, m->kind, m->source,
+			 cases[i].want == IA_YES ? "isolates MSIs, 1 PCI function" :
+			 cases[i].want == IA_UNKNOWN ? "isolation unknown, 1 PCI function" : "does NOT isolate MSIs (");
+		if (!strstr(t, want))
+			fail_msg("no \"%s\" in:\n%s", want, t);
+		if (cases[i].by) {
+			snprintf(want, sizeof(want), "does NOT isolate MSIs (the kernel sets no interrupt remapping up: "
+				 "%s on the command line), 1 PCI function", cases[i].by);
+			if (!strstr(t, want))
+				fail_msg("no \"%s\" in:\n%s", want, t);
+		}
+		free(t);
+		mb_free(a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -831,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_noiommu_cmdline_not_enough),
 		cmocka_unit_test(test_noiommu_unavailable_from_modules),
 		cmocka_unit_test(test_acs_override_split),
+		cmocka_unit_test(test_fw_ir_cmdline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
