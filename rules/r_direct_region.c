@@ -65,6 +65,99 @@ static int direct_predeploy(struct ia_eval *ev, const struct ia_rule *self)
 	return rc;
 }
 
+/* The kernel's 0-16 MiB region for an ISA bridge (intel_iommu_get_resv_regions() under
+ * CONFIG_INTEL_IOMMU_FLOPPY_WA: IOMMU_RESV_DIRECT_RELAXABLE [0, 1 << 24) for PCI class 0x0601). */
+#define DIRECT_FLOPPY_END 0xffffffu
+
+/* A VT-d unit is active (the floppy workaround is intel_iommu's). */
+static bool direct_vtd_active(const struct ia_audit *a)
+{
+	for (size_t i = 0; i < a->n_units; i++)
+		if (!strcmp(a->units[i].kind, "vt-d"))
+			return true;
+	return false;
+}
+
+/* A member of group @g of base and sub-class @cls (class code >> 8), or NULL. */
+static const struct ia_dev *direct_member_of_class(const struct ia_audit *a, const struct ia_group *g, uint32_t cls)
+{
+	for (size_t k = 0; k < g->n_devices; k++) {
+		const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+		if (d && d->has_class && (d->class_code >> 8) == cls)
+			return d;
+	}
+	return NULL;
+}
+
+/* The firmware region of [@start, @end] that names a member of @g for which it is relaxable
+ * (the member in *@who), or NULL. */
+static const struct ia_fw_region *direct_fw_origin(const struct ia_audit *a, const struct ia_group *g,
+						   uint64_t start, uint64_t end, const struct ia_dev **who)
+{
+	const struct ia_firmware *fw = a->firmware;
+
+	for (size_t i = 0; fw && i < fw->n_regions; i++) {
+		const struct ia_fw_region *r = &fw->regions[i];
+		if (!r->kernel_applies || r->base != start || !r->has_end || r->end != end)
+			continue;
+		for (size_t t = 0; t < r->n_targets; t++) {
+			const struct ia_dev *d = r->resolved[t] ? ia_audit_find_dev(a, r->targets[t]) : NULL;
+			if (!d || !d->has_group || d->group != g->id || direct_relaxable(r, d) != IA_YES)
+				continue;
+			*who = d;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * One note per direct-relaxable region of group @gi, naming where it comes from: the firmware's
+ * RMRR (USB or graphics device: device_rmrr_is_relaxable()) or IORT RMR (remapping permitted),
+ * or the kernel's own floppy workaround for an ISA bridge, which no firmware asked for (issue 13
+ * item 5: it made every Intel host with an LPC bridge show a "relaxable RMRR"). A relaxable region
+ * is not mapped for the user's domain (iommu_create_device_direct_mappings() maps only
+ * IOMMU_RESV_DIRECT into a default domain), so it never blocks assignment.
+ */
+static int direct_relaxable_notes(struct ia_eval *ev, const struct ia_rule *self, size_t gi)
+{
+	const struct ia_audit *a = ev->a;
+	const struct ia_group *g = &a->groups[gi];
+	int rc = 0;
+
+	if (!g->relaxable) /* counted, but the ranges are not known */
+		return ia_rule_except(ev, self, gi, NULL, "relaxable-direct",
+				      "a relaxable 1:1 region of unknown origin is not mapped for the user: assignment "
+				      "works");
+	for (size_t k = 0; k < g->n_relaxable && rc == 0; k++) {
+		uint64_t start = g->relaxable[k].start, end = g->relaxable[k].end;
+		const struct ia_dev *who = NULL, *isa = direct_member_of_class(a, g, 0x0601);
+		const struct ia_fw_region *r = direct_fw_origin(a, g, start, end, &who);
+		char why[512];
+		if (r) {
+			bool rmr = !strcmp(r->kind, "RMR");
+			snprintf(why, sizeof(why), "the firmware's %s %s [0x%" PRIx64 "-0x%" PRIx64 "] for this %s is "
+				 "relaxable (%s): it is not mapped for the user, so assignment works and the firmware's "
+				 "use of that memory stops", r->source, r->kind, start, end,
+				 rmr ? "device" : (who->class_code >> 16) == 0x03 ? "graphics device" : "USB controller",
+				 rmr ? "the IORT marks remapping permitted" : "device_rmrr_is_relaxable()");
+			rc = ia_rule_except(ev, self, gi, who->bdf, rmr ? "relaxable-rmr" : "relaxable-rmrr", why);
+		} else if (start == 0 && end == DIRECT_FLOPPY_END && isa && direct_vtd_active(a)) {
+			rc = ia_rule_except(ev, self, gi, isa->bdf, "isa-floppy-wa",
+					    "the 0-16 MiB relaxable 1:1 region is the kernel's own, not the firmware's: "
+					    "intel_iommu_get_resv_regions() gives it to every ISA bridge for legacy floppy "
+					    "DMA (CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so "
+					    "assignment works");
+		} else {
+			snprintf(why, sizeof(why), "a relaxable 1:1 region [0x%" PRIx64 "-0x%" PRIx64 "] that neither a "
+				 "firmware RMRR or IORT RMR naming a member nor the ISA-bridge floppy workaround "
+				 "explains: it is not mapped for the user, so assignment works", start, end);
+			rc = ia_rule_except(ev, self, gi, NULL, "relaxable-direct", why);
+		}
+	}
+	return rc;
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -94,10 +187,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 						   "never attach a blocking domain, so the group cannot be owned by userspace",
 						   ia_rule_last_finding(ev));
 		} else if (g->n_relaxable) {
-			rc = ia_rule_except(ev, self, gi, NULL, "relaxable-rmrr",
-					    "a relaxable 1:1 region (USB or graphics RMRR, or an IORT RMR with remapping "
-					    "permitted) is not mapped for the user: assignment works, the firmware's use of "
-					    "that memory stops");
+			rc = direct_relaxable_notes(ev, self, gi);
 		}
 	}
 	return rc;

@@ -366,8 +366,8 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a, const struct audit
 		" CASE WHEN g.name = 'vfio-noiommu' THEN EXISTS (SELECT 1 FROM iommu_group_device d"
 		"  JOIN pci_function f ON f.bdf = d.device WHERE d.group_id = g.id) ELSE 0 END"
 		" FROM iommu_group g ORDER BY id",
-		"SELECT group_id, type = 'direct' FROM reserved_region"
-		" WHERE type IN ('direct', 'direct-relaxable') ORDER BY group_id",
+		"SELECT group_id, type = 'direct', start, end FROM reserved_region"
+		" WHERE type IN ('direct', 'direct-relaxable') ORDER BY group_id, start",
 		/* the ids N whose text makes a node name 'noiommu-' || N */
 		"SELECT id FROM (SELECT CAST(substr(name, 9) AS INTEGER) AS id, name FROM vfio_node"
 		" WHERE substr(name, 1, 8) = 'noiommu-') WHERE 'noiommu-' || id = name ORDER BY id",
@@ -417,10 +417,19 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a, const struct audit
 		while (row[RR] && sqlite3_column_int64(st[RR], 0) < id)
 			row[RR] = audit_step(st[RR], &err);
 		for (; row[RR] && sqlite3_column_int64(st[RR], 0) == id; row[RR] = audit_step(st[RR], &err)) {
-			if (sqlite3_column_int(st[RR], 1))
+			if (sqlite3_column_int(st[RR], 1)) {
 				g->n_direct++;
-			else
-				g->n_relaxable++;
+				continue;
+			}
+			/* each relaxable region's range, so a rule can name where it comes from */
+			struct ia_resv_range *nr = realloc(g->relaxable, (g->n_relaxable + 1) * sizeof(*nr));
+			if (!nr) {
+				err = -ENOMEM;
+				break;
+			}
+			g->relaxable = nr;
+			nr[g->n_relaxable++] = (struct ia_resv_range){ (uint64_t)sqlite3_column_int64(st[RR], 2),
+								       (uint64_t)sqlite3_column_int64(st[RR], 3) };
 		}
 		while (row[VN] && sqlite3_column_int64(st[VN], 0) < id)
 			row[VN] = audit_step(st[VN], &err);
@@ -569,6 +578,7 @@ void ia_audit_free(struct ia_audit *a)
 		for (size_t k = 0; k < a->groups[i].n_devices; k++)
 			free(a->groups[i].devices[k]);
 		free(a->groups[i].devices); free(a->groups[i].type); free(a->groups[i].name);
+		free(a->groups[i].relaxable);
 	}
 	free(a->groups);
 	for (size_t i = 0; i < a->n_units; i++) {

@@ -60,6 +60,9 @@ struct ia_group {
 	bool resv_read;
 	bool members_read;                  /* devices/ was listed; else the member list may be incomplete */
 	size_t n_direct, n_relaxable;       /* reserved regions of type direct / direct-relaxable */
+	struct ia_resv_range { uint64_t start, end; } *relaxable; /* the n_relaxable direct-relaxable
+					       regions, [start, end] inclusive as reserved_regions prints
+					       them, by start; NULL (origin unknown) in a model built by hand */
 	bool noiommu;                       /* a VFIO no-IOMMU group: no translation behind it at all */
 };
 

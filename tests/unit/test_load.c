@@ -79,6 +79,10 @@ static void test_load_groups(void **state)
 	assert_string_equal(g->devices[2], "0000:00:02.0");
 	assert_int_equal(g->n_direct, 2);
 	assert_int_equal(g->n_relaxable, 1);
+	/* the relaxable region's range, so group.firmware-direct-region can name its origin */
+	assert_non_null(g->relaxable);
+	assert_int_equal(g->relaxable[0].start, 20);
+	assert_int_equal(g->relaxable[0].end, 30);
 	assert_true(g->resv_read && g->members_read);
 	assert_string_equal(g->type, "DMA");
 	assert_null(g->name);

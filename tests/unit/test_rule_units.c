@@ -297,7 +297,7 @@ static void test_direct_region_quiet(void **state)
 	run(a);
 	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
 	assert_false(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
-	assert_true(mb_group_excepted(a, 1, "relaxable-rmrr"));
+	assert_true(mb_group_excepted(a, 1, "relaxable-direct")); /* ranges unknown: no origin named */
 	mb_free(a);
 	/* no IOMMU yet: an RMRR of a USB controller is relaxable, nothing to warn about */
 	a = mb_new();
@@ -876,6 +876,76 @@ static void test_fw_ir_cmdline(void **state)
 	}
 }
 
+/* The text of group @gid's exception of kind @kind for member @bdf ("" for the group), or NULL. */
+static const char *group_exception(const struct ia_audit *a, int gid, const char *kind, const char *bdf)
+{
+	const struct ia_result *r = mb_result(a);
+
+	for (size_t g = 0; g < a->n_groups && g < r->n_groups; g++) {
+		if (a->groups[g].id != gid)
+			continue;
+		for (size_t e = 0; e < r->groups[g].n_exceptions; e++) {
+			const struct ia_contrib *c = &r->groups[g].exceptions[e];
+			if (!strcmp(c->what, kind) && !strcmp(c->bdf, bdf))
+				return c->reason;
+		}
+	}
+	return NULL;
+}
+
+/* Issue 13 item 5: a direct-relaxable region is named by its real origin. The 0-16 MiB region of a
+ * group holding an ISA bridge is the kernel's floppy workaround (intel_iommu_get_resv_regions()),
+ * not a "relaxable RMRR"; a USB controller's RMRR is the firmware's; a range nothing explains says so. */
+static void test_direct_relaxable_origin(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:1f.0", NULL)->class_code = 0x060100; /* ISA bridge (ICH9 LPC) */
+	mb_dev(a, "0000:00:14.0", NULL)->class_code = 0x0c0330; /* xHCI */
+	mb_group(a, 7, "DMA", "0000:00:1f.0", NULL);
+	mb_group(a, 8, "DMA", "0000:00:14.0", NULL);
+	mb_fw_region(a, "RMRR", 0x7c000000, 0x7c1fffff, "0000:00:14.0");
+	struct ia_group *g7 = &a->groups[1], *g8 = &a->groups[2];
+	assert_int_equal(g7->id, 7);
+	g7->n_relaxable = 1;
+	g7->relaxable = calloc(1, sizeof(*g7->relaxable));
+	assert_non_null(g7->relaxable);
+	g7->relaxable[0] = (struct ia_resv_range){ 0, 0xffffff };
+	g8->n_relaxable = 2;
+	g8->relaxable = calloc(2, sizeof(*g8->relaxable));
+	assert_non_null(g8->relaxable);
+	g8->relaxable[0] = (struct ia_resv_range){ 0x7c000000, 0x7c1fffff };
+	g8->relaxable[1] = (struct ia_resv_range){ 0x80000000, 0x80000fff };
+	run(a);
+	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	assert_int_equal(mb_group_verdict(a, 7), IA_YES);
+	/* the ISA bridge's group: the kernel's region, never called an RMRR */
+	assert_false(mb_group_excepted(a, 7, "relaxable-rmrr"));
+	const char *t = group_exception(a, 7, "isa-floppy-wa", "0000:00:1f.0");
+	assert_non_null(t);
+	assert_string_equal(t, "the 0-16 MiB relaxable 1:1 region is the kernel's own, not the firmware's: "
+			       "intel_iommu_get_resv_regions() gives it to every ISA bridge for legacy floppy DMA "
+			       "(CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so assignment works");
+	/* the USB controller's group: the firmware's RMRR, and an unexplained range said to be one */
+	t = group_exception(a, 8, "relaxable-rmrr", "0000:00:14.0");
+	assert_non_null(t);
+	assert_string_equal(t, "the firmware's DMAR RMRR [0x7c000000-0x7c1fffff] for this USB controller is "
+			       "relaxable (device_rmrr_is_relaxable()): it is not mapped for the user, so assignment "
+			       "works and the firmware's use of that memory stops");
+	t = group_exception(a, 8, "relaxable-direct", "");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "[0x80000000-0x80000fff] that neither a firmware RMRR or IORT RMR naming a member "
+				  "nor the ISA-bridge floppy workaround explains"));
+	char *txt = text_report(a);
+	if (!strstr(txt, "    note 0000:00:1f.0 (isa-floppy-wa): the 0-16 MiB relaxable 1:1 region is the kernel's own"))
+		fail_msg("no floppy note in:\n%s", txt);
+	if (strstr(txt, "relaxable-rmrr): a relaxable 1:1 region (USB or graphics RMRR"))
+		fail_msg("the old RMRR wording is still there:\n%s", txt);
+	free(txt);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_noiommu_unavailable_from_modules),
 		cmocka_unit_test(test_acs_override_split),
 		cmocka_unit_test(test_fw_ir_cmdline),
+		cmocka_unit_test(test_direct_relaxable_origin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
