@@ -379,6 +379,42 @@ static int engine_cmp_sec_key(const void *k, const void *e)
 	return key < ek ? -1 : key > ek;
 }
 
+/*
+ * The IVRS aliases the AMD IOMMU driver adds to the PCI DMA aliases (drivers/iommu/amd/iommu.c
+ * setup_aliases(), run for every device the driver probes, so before its group is formed): when
+ * the IVRS alias table gives a function a DeviceID other than its own and that DeviceID is on the
+ * function's own bus, pci_add_dma_alias(pdev, alias & 0xff, 1). An alias on another bus is only
+ * cloned into the device table (clone_aliases()) and never reaches pci_device_group(). The
+ * firmware collector records the DeviceID each function's requests carry as fw_unit_device's
+ * stream_id (collectors/firmware.c, ia_ivrs_lookup() over the alias entries 42h and 43h). Applied
+ * when an AMD-Vi unit is active, or when no IOMMU is and only an IVRS describes one (the groups an
+ * enabled AMD IOMMU would form). @fns: one per a->devs, in the same order.
+ */
+static void engine_ivrs_aliases(const struct ia_audit *a, struct ia_topo_fn *fns)
+{
+	const struct ia_firmware *fw = a->firmware;
+	bool amd = false;
+
+	if (!fw)
+		return;
+	for (size_t i = 0; i < a->n_units; i++)
+		amd |= !strcmp(a->units[i].kind, "amd-vi");
+	if (!amd && (a->n_units || !fw->describes_ivrs || fw->describes_dmar || fw->describes_iort || fw->describes_dt))
+		return;
+	for (size_t k = 0; k < fw->n_unit_devs; k++) {
+		const struct ia_fw_unit_dev *ud = &fw->unit_devs[k];
+		const struct ia_fw_unit *u = &fw->units[ud->unit];
+		const struct ia_dev *d = ud->has_stream_id && !strcmp(u->kind, "amd-vi") ? ia_audit_find_dev(a, ud->bdf) : NULL;
+		if (!d || !u->has_segment || d->domain != u->segment || ud->stream_id > 0xffff)
+			continue;
+		uint16_t own = (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn), alias = (uint16_t)ud->stream_id;
+		if (alias == own || alias >> 8 != d->bus)
+			continue; /* no alias, or one on another bus (not a PCI DMA alias) */
+		struct ia_topo_fn *f = &fns[d - a->devs];
+		f->extra_alias_devfn[(alias & 0xff) / 32] |= 1u << (alias & 31);
+	}
+}
+
 /* Buses and functions from the audit's devices (sorted by BDF): the sysfs parent gives bus->self;
  * without it (a hex dump), the bridge whose secondary bus number matches. */
 /* The groups of @pred as the result's groups once the IOMMU is on; @all_uncertain (or "") is
@@ -515,6 +551,7 @@ static int engine_build_model(struct ia_eval *ev)
 			}
 		}
 	}
+	engine_ivrs_aliases(a, fns);
 	/* Bridges by (domain, secondary bus), for buses the sysfs nesting does not place. */
 	sec = malloc(n * sizeof(*sec));
 	if (!sec)

@@ -150,7 +150,7 @@ static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int6
 
 	if (!cap)
 		return -ENOMEM;
-	if (ia_db_prepare(db, "SELECT unit_id, bdf FROM fw_unit_device ORDER BY bdf, unit_id", &st)) {
+	if (ia_db_prepare(db, "SELECT unit_id, bdf, stream_id FROM fw_unit_device ORDER BY bdf, unit_id", &st)) {
 		free(cap);
 		return -IA_E_SQLITE;
 	}
@@ -178,7 +178,10 @@ static int firmware_unit_devices(sqlite3 *db, struct ia_firmware *fw, const int6
 		u->n_devices++;
 		if ((rc = firmware_grow((void **)&fw->unit_devs, &fw->n_unit_devs, &pcap, sizeof(*fw->unit_devs))))
 			break;
-		fw->unit_devs[fw->n_unit_devs++] = (struct ia_fw_unit_dev){ u->devices[u->n_devices - 1], k };
+		int64_t sid;
+		bool has_sid = ia_db_col_int(st, 2, &sid);
+		fw->unit_devs[fw->n_unit_devs++] = (struct ia_fw_unit_dev){ u->devices[u->n_devices - 1], k, has_sid,
+									    (uint32_t)sid };
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = -IA_E_SQLITE;

@@ -41,6 +41,10 @@ struct ia_fw_unit {
 struct ia_fw_unit_dev {
 	const char *bdf;         /* the function (points into the unit's devices[]) */
 	size_t unit;             /* index into struct ia_firmware.units */
+	bool has_stream_id;      /* stream_id below was recorded (IORT, DT, IVRS; never DMAR) */
+	uint32_t stream_id;      /* the ID the unit sees: an SMMU StreamID, or the IVRS DeviceID the
+				    function's requests carry (its IVHD alias when an alias entry covers
+				    it, else its own bus << 8 | devfn) */
 };
 
 /** A PCI function's MSI route (table pci_msi_route): the controller its MSIs reach per firmware. */

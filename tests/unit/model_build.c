@@ -402,7 +402,7 @@ void mb_finish(struct ia_audit *a)
 			qsort(fw->units[u].devices, fw->units[u].n_devices, sizeof(char *), mb_cmp_str);
 		for (size_t k = 0; k < fw->units[u].n_devices; k++) {
 			fw->unit_devs = mb_grow(fw->unit_devs, &fw->n_unit_devs, sizeof(*fw->unit_devs));
-			fw->unit_devs[fw->n_unit_devs - 1] = (struct ia_fw_unit_dev){ fw->units[u].devices[k], u };
+			fw->unit_devs[fw->n_unit_devs - 1] = (struct ia_fw_unit_dev){ .bdf = fw->units[u].devices[k], .unit = u };
 		}
 	}
 	if (fw->n_unit_devs)

@@ -281,8 +281,8 @@ static void test_load_fw_rule_facts(void **state)
 	sqlite3 *db = load_db(
 		"INSERT INTO fw_unit(id, source, kind, name, flags, dma_coherent) VALUES"
 		" (1, 'IORT', 'smmu-v3', 'SMMUv3@0x1', 1, NULL), (4, 'DT', 'smmu-v3', '/smmu', NULL, 0);"
-		"INSERT INTO fw_unit_device(unit_id, bdf, how) VALUES (4, '0000:00:02.0', 'dt-iommus'),"
-		" (1, '0000:00:02.0', 'iort-rc'), (4, '0000:00:01.0', 'dt-iommus'), (8, '0000:00:00.0', 'iort-rc');"
+		"INSERT INTO fw_unit_device(unit_id, bdf, how, stream_id) VALUES (4, '0000:00:02.0', 'dt-iommus', NULL),"
+		" (1, '0000:00:02.0', 'iort-rc', 16), (4, '0000:00:01.0', 'dt-iommus', 8), (8, '0000:00:00.0', 'iort-rc', 0);"
 		"INSERT INTO msi_controller VALUES (3, 'gic-v3-its', 'IORT', 'ITS 0', NULL, 0, NULL, 1),"
 		" (7, 'gic-v2m', 'MADT', 'MSI frame 0', NULL, 0, NULL, 0);"
 		"INSERT INTO pci_msi_route VALUES ('0000:00:02.0', 3, 0, 'iort'), ('0000:00:01.0', 7, NULL, 'iort'),"
@@ -308,6 +308,12 @@ static void test_load_fw_rule_facts(void **state)
 	assert_int_equal(fw->unit_devs[1].unit, 0);
 	assert_string_equal(fw->unit_devs[2].bdf, "0000:00:02.0");
 	assert_int_equal(fw->unit_devs[2].unit, 1);
+	/* the StreamID / IVRS DeviceID each pair recorded (issue 13 items 11 and 16) */
+	assert_true(fw->unit_devs[0].has_stream_id);
+	assert_int_equal(fw->unit_devs[0].stream_id, 8);
+	assert_true(fw->unit_devs[1].has_stream_id);
+	assert_int_equal(fw->unit_devs[1].stream_id, 16);
+	assert_false(fw->unit_devs[2].has_stream_id);
 	assert_int_equal(fw->n_msi_routes, 2); /* the route to controller 9 reaches none */
 	assert_string_equal(fw->msi_routes[0].bdf, "0000:00:01.0");
 	assert_string_equal(fw->msi[fw->msi_routes[0].controller].kind, "gic-v2m");

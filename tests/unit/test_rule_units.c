@@ -946,6 +946,81 @@ static void test_direct_relaxable_origin(void **state)
 	mb_free(a);
 }
 
+/* Two RCiEPs 0000:00:02.0 and 0000:00:03.0 behind an IOMMU of @kind ("amd-vi", "vt-d"; NULL: none
+ * active), their kernel groups @g2 and @g3 (equal: one group), and the IVRS giving 00:03.0's
+ * requests DeviceID @alias (0: its own); evaluated. */
+static struct ia_audit *ivrs_alias_host(const char *kind, uint32_t alias, int g2, int g3)
+{
+	struct ia_audit *a = mb_new();
+
+	if (kind)
+		mb_unit(a, kind, kind);
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_dev(a, "0000:00:03.0", NULL);
+	if (kind && g2 == g3) {
+		mb_group(a, g2, "DMA", "0000:00:02.0", "0000:00:03.0", NULL);
+	} else if (kind) {
+		mb_group(a, g2, "DMA", "0000:00:02.0", NULL);
+		mb_group(a, g3, "DMA", "0000:00:03.0", NULL);
+	}
+	size_t u = mb_fw_unit(a, "IVRS", "amd-vi", "IVHD0");
+	a->firmware->units[u].has_segment = true;
+	a->firmware->describes_ivrs = true;
+	mb_fw_table(a, "IVRS");
+	mb_fw_unit_dev(a, u, "0000:00:02.0");
+	mb_fw_unit_dev(a, u, "0000:00:03.0");
+	mb_finish(a);
+	struct ia_firmware *fw = a->firmware;
+	assert_int_equal(fw->n_unit_devs, 2);
+	assert_string_equal(fw->unit_devs[1].bdf, "0000:00:03.0");
+	fw->unit_devs[0].has_stream_id = fw->unit_devs[1].has_stream_id = true;
+	fw->unit_devs[0].stream_id = 0x0010;
+	fw->unit_devs[1].stream_id = alias ? alias : 0x0018;
+	assert_int_equal(mb_run(a, NULL), 0);
+	return a;
+}
+
+/* The predicted group of function @bdf (an index into a->predicted), failing when it has none. */
+static size_t predicted_of(const struct ia_audit *a, const char *bdf)
+{
+	const struct ia_dev *d = ia_audit_find_dev(a, bdf);
+
+	assert_non_null(d);
+	assert_true(d->predicted_group >= 0 && (size_t)d->predicted_group < a->n_predicted);
+	return (size_t)d->predicted_group;
+}
+
+/* Issue 13 item 16: an IVRS alias entry (42h/43h) on the function's own bus joins the two
+ * functions' groups, as setup_aliases() -> pci_add_dma_alias() makes the kernel do; an alias on
+ * another bus, an alias under a VT-d IOMMU and no alias at all leave them apart. */
+static void test_ivrs_alias_groups(void **state)
+{
+	(void)state;
+	/* 00:03.0 uses 00:02.0's DeviceID: one group, as the kernel forms it, and no mismatch */
+	struct ia_audit *a = ivrs_alias_host("amd-vi", 0x0010, 1, 1);
+	size_t p = predicted_of(a, "0000:00:03.0");
+	assert_int_equal(predicted_of(a, "0000:00:02.0"), p);
+	assert_non_null(strstr(a->predicted[p].basis, "DMA alias 0000:00:03.0 -> 0000:00:02.0"));
+	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	mb_free(a);
+	/* no IOMMU active yet and only an IVRS describes one: the groups it would form */
+	a = ivrs_alias_host(NULL, 0x0010, 0, 0);
+	assert_int_equal(predicted_of(a, "0000:00:02.0"), predicted_of(a, "0000:00:03.0"));
+	mb_free(a);
+	/* an alias on bus 01 is not a PCI DMA alias (PCI_BUS_NUM(ivrs_alias) != bus): apart */
+	a = ivrs_alias_host("amd-vi", 0x0110, 1, 2);
+	assert_int_not_equal(predicted_of(a, "0000:00:02.0"), predicted_of(a, "0000:00:03.0"));
+	mb_free(a);
+	/* its own DeviceID: apart */
+	a = ivrs_alias_host("amd-vi", 0, 1, 2);
+	assert_int_not_equal(predicted_of(a, "0000:00:02.0"), predicted_of(a, "0000:00:03.0"));
+	mb_free(a);
+	/* a VT-d IOMMU never reads the IVRS */
+	a = ivrs_alias_host("vt-d", 0x0010, 1, 2);
+	assert_int_not_equal(predicted_of(a, "0000:00:02.0"), predicted_of(a, "0000:00:03.0"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -987,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_acs_override_split),
 		cmocka_unit_test(test_fw_ir_cmdline),
 		cmocka_unit_test(test_direct_relaxable_origin),
+		cmocka_unit_test(test_ivrs_alias_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
