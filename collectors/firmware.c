@@ -218,13 +218,23 @@ static uint16_t fw_pci_rid(const struct fw_pci *p)
 
 /* ---- Rows -------------------------------------------------------------------------- */
 
-/* Record every decoder diagnostic as a collection error of its table. */
-static void fw_report_diags(struct fw_run *r, const char *sig, const struct ia_diags *dg, const char *hides)
+/*
+ * Record every decoder diagnostic as a collection error of its table. @hides says what the
+ * diagnostics hide (what the table describes after the problem); a diagnostic of code
+ * @value_code (0: none) reports a value the table holds, decoded to its end, and hides nothing
+ * (DMAR -IA_E_RANGE: an RMRR out of alignment, a DRHD with register base 0, the HAW; the base-0
+ * DRHD read "This hides the units described after this point" while nothing was dropped,
+ * issue 13 item 12).
+ */
+static void fw_report_diags(struct fw_run *r, const char *sig, const struct ia_diags *dg, const char *hides,
+			    int value_code)
 {
-	for (size_t i = 0; i < dg->n; i++)
-		ia_ctx_error(r->ctx, sig, dg->v[i].code, dg->v[i].offset,
-			     dg->v[i].code == -IA_E_CHECKSUM ? NULL : hides, "%s: %s%s", sig, dg->v[i].msg,
-			     dg->v[i].code == -IA_E_CHECKSUM ? " (decoded anyway, as the kernel does)" : "");
+	for (size_t i = 0; i < dg->n; i++) {
+		int c = dg->v[i].code;
+		ia_ctx_error(r->ctx, sig, c, dg->v[i].offset, c == -IA_E_CHECKSUM || (value_code && c == value_code) ?
+			     NULL : hides, "%s: %s%s", sig, dg->v[i].msg,
+			     c == -IA_E_CHECKSUM ? " (decoded anyway, as the kernel does)" : "");
+	}
 }
 
 /* Insert one firmware unit; returns its row id, or -1 when the row was refused. */
@@ -672,7 +682,8 @@ static void fw_dmar(struct fw_run *r, const struct fw_blob *b)
 	struct fw_scope_res **res = NULL;
 	int64_t *unit_of = NULL;
 
-	fw_report_diags(r, "DMAR", &dg, "Intel VT-d units, RMRRs and interrupt remapping described after this point");
+	fw_report_diags(r, "DMAR", &dg, "Intel VT-d units, RMRRs and interrupt remapping described after this point",
+			-IA_E_RANGE);
 	ia_diags_free(&dg);
 	fw_store_table(r, b, rc < 0 ? rc : 0);
 	if (d.hdr.signature[0] == '\0')
@@ -805,7 +816,7 @@ static void fw_ivrs(struct fw_run *r, const struct fw_blob *b)
 	int64_t *unit_of = NULL;
 	int rc = ia_ivrs_decode(b->bytes, b->len, &t, &dg);
 
-	fw_report_diags(r, "IVRS", &dg, "AMD-Vi units and IVMD regions described after this point");
+	fw_report_diags(r, "IVRS", &dg, "AMD-Vi units and IVMD regions described after this point", 0);
 	ia_diags_free(&dg);
 	fw_store_table(r, b, rc < 0 ? rc : 0);
 	if (t.hdr.signature[0] == '\0')
@@ -923,7 +934,7 @@ static void fw_iort(struct fw_run *r, const struct fw_blob *b, const int64_t *it
 	int *map_rc = NULL;
 	int rc = ia_iort_decode(b->bytes, b->len, &t, &dg);
 
-	fw_report_diags(r, "IORT", &dg, "SMMUs, ITS groups and RMRs described after this point");
+	fw_report_diags(r, "IORT", &dg, "SMMUs, ITS groups and RMRs described after this point", 0);
 	ia_diags_free(&dg);
 	fw_store_table(r, b, rc < 0 ? rc : 0);
 	if (t.hdr.signature[0] == '\0')
@@ -1070,7 +1081,7 @@ static int fw_collect(struct ia_ctx *ctx)
 	if (fw_fetch(&r, &dump, "APIC", &madt)) {
 		struct ia_diags dg = {0};
 		int mrc = ia_madt_decode(madt.bytes, madt.len, &r.madt, &dg);
-		fw_report_diags(&r, "APIC", &dg, "GIC ITS and GICv2m MSI controllers described after this point");
+		fw_report_diags(&r, "APIC", &dg, "GIC ITS and GICv2m MSI controllers described after this point", 0);
 		ia_diags_free(&dg);
 		fw_store_table(&r, &madt, mrc < 0 ? mrc : 0);
 		r.have_madt = r.madt.hdr.signature[0] != '\0';

@@ -164,6 +164,8 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 		fprintf(out, "  DMAR: %u address bits, INTR_REMAP %s, X2APIC_OPT_OUT %s, DMA_CTRL_PLATFORM_OPT_IN %s\n",
 			fw->dmar_address_bits, fw->intr_remap ? "set" : "clear", fw->x2apic_opt_out ? "set" : "clear",
 			fw->dma_ctrl_platform_opt_in ? "set" : "clear");
+	if (fw->dmar_refused)
+		fprintf(out, "  DMAR: VT-d cannot be enabled from this firmware: %s\n", fw->dmar_refused);
 	if (fw->has_ivrs_info)
 		fprintf(out, "  IVRS: IVinfo 0x%08x (EFRSup %s, DMA remap opt-in %s)\n", fw->ivinfo,
 			fw->ivinfo_efr_sup ? "yes" : "no", fw->ivinfo_dma_remap ? "yes" : "no");
@@ -179,6 +181,8 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 			ia_sb_printf(&b, " base 0x%llx", (unsigned long long)u->base);
 		if (u->include_pci_all == IA_YES)
 			ia_sb_puts(&b, " INCLUDE_PCI_ALL");
+		if (!strcmp(u->source, "DMAR") && u->has_base && u->base == 0)
+			ia_sb_puts(&b, " (invalid register base: the kernel refuses the DMAR)");
 		ia_sb_printf(&b, ": %zu device%s%s", u->n_devices, u->n_devices == 1 ? "" : "s",
 			     u->n_devices ? " " : "");
 		text_list(out, lead, u->devices, u->n_devices, 8);

@@ -150,8 +150,8 @@ static int dmar_decode_fixed(const uint8_t *buf, size_t off, struct ia_dmar_stru
 		s->u.drhd.register_base = ia_le64(buf, off + 8);
 		if (s->u.drhd.register_base == 0)
 			ia_diag_add(diags, -IA_E_RANGE, DMAR_WHERE, (int64_t)off + 8,
-				    "DRHD at 0x%zx: register base address is 0 (kernel dmar_validate_one_drhd() rejects it)",
-				    off);
+				    "DRHD at 0x%zx: register base address is 0: dmar_validate_one_drhd() fails, so the "
+				    "kernel refuses the whole DMAR and enables no VT-d DMA remapping", off);
 		break;
 	case IA_DMAR_RMRR: {
 		struct ia_dmar_rmrr *r = &s->u.rmrr;

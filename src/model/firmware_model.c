@@ -436,6 +436,45 @@ int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const s
 	return 0;
 }
 
+/* The kernel's verdict on the DMAR (struct ia_firmware.dmar_refused) and its effect on the VT-d
+ * interrupt remapping controller. 0 or -ENOMEM. */
+static int firmware_judge_dmar(struct ia_firmware *fw)
+{
+	char why[512] = "";
+	bool ir_unknown = false, ir_off = false;
+
+	if (fw->has_dmar_info && fw->dmar_address_bits < 12) {
+		snprintf(why, sizeof(why), "its Host Address Width field is %u, below 11: parse_dmar_table() rejects "
+			 "the table, so the kernel sets up neither DMA remapping nor interrupt remapping from it",
+			 fw->dmar_address_bits - 1);
+		ir_off = true;
+	}
+	for (size_t i = 0; !why[0] && i < fw->n_units; i++) {
+		const struct ia_fw_unit *u = &fw->units[i];
+		if (strcmp(u->source, "DMAR") || !u->has_base || u->base != 0)
+			continue;
+		snprintf(why, sizeof(why), "%s%s has register base 0: dmar_validate_one_drhd() fails for it, and "
+			 "detect_intel_iommu() then never installs intel_iommu_init(), so none of the table's DRHDs "
+			 "translates DMA (one invalid DRHD refuses the whole table, not only itself)", u->name,
+			 u->include_pci_all == IA_YES ? " (INCLUDE_PCI_ALL)" : "");
+		ir_unknown = true;
+	}
+	if (!why[0])
+		return 0;
+	if (!(fw->dmar_refused = strdup(why)))
+		return -ENOMEM;
+	for (size_t i = 0; i < fw->n_msi; i++) {
+		struct ia_fw_msi *m = &fw->msi[i];
+		if (strcmp(m->kind, "intel-ir"))
+			continue;
+		if (ir_off)
+			m->isolating = IA_NO;
+		else if (ir_unknown && m->isolating == IA_YES)
+			m->isolating = IA_UNKNOWN;
+	}
+	return 0;
+}
+
 int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 {
 	struct ia_firmware *fw = calloc(1, sizeof(*fw));
@@ -445,7 +484,7 @@ int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 		return -ENOMEM;
 	if ((rc = firmware_tables(db, fw)) || (rc = firmware_info(db, fw)) || (rc = firmware_units(db, fw)) ||
 	    (rc = firmware_regions(db, fw)) || (rc = firmware_msi(db, fw)) || (rc = firmware_msi_routes(db, fw)) ||
-	    (rc = firmware_dmar_ats(db, fw))) {
+	    (rc = firmware_dmar_ats(db, fw)) || (rc = firmware_judge_dmar(fw))) {
 		ia_firmware_free(fw);
 		return rc;
 	}
@@ -462,6 +501,7 @@ void ia_firmware_free(struct ia_firmware *fw)
 		free(fw->tables[i].oem_id);
 	}
 	free(fw->tables);
+	free(fw->dmar_refused);
 	for (size_t i = 0; i < fw->n_units; i++) {
 		struct ia_fw_unit *u = &fw->units[i];
 		for (size_t k = 0; k < u->n_devices; k++)

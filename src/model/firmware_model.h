@@ -109,6 +109,12 @@ struct ia_firmware {
 	bool has_ivrs_info;      /* IVinfo below is valid */
 	uint32_t ivinfo;
 	bool ivinfo_efr_sup, ivinfo_dma_remap;
+	/* why the kernel sets no VT-d DMA remapping up from this DMAR whatever the command line says,
+	 * or NULL (ia_firmware_load(), issue 13 item 12): a DRHD with register base 0
+	 * (dmar_validate_one_drhd() fails, so detect_intel_iommu() never installs intel_iommu_init():
+	 * one invalid DRHD refuses the whole table), or a Host Address Width below 11
+	 * (parse_dmar_table() rejects the table) */
+	char *dmar_refused;
 	struct ia_fw_unit *units; size_t n_units;
 	struct ia_fw_region *regions; size_t n_regions;
 	struct ia_fw_msi *msi; size_t n_msi;
@@ -128,6 +134,10 @@ struct ia_firmware {
  * @db: an open fact database of the current schema.
  * @out: set to a heap-allocated struct (empty arrays when the host had no firmware tables);
  *       untouched on failure.
+ * Also judges the DMAR as the kernel would (dmar_refused) and, when a DRHD has register base 0, makes
+ * an isolating "intel-ir" controller unknown (whether dmar_table_init() then fails for interrupt
+ * remapping too depends on the memory map at address 0); with a Host Address Width below 11 it
+ * does NOT isolate (dmar_table_init() fails, so intel_prepare_irq_remapping() sets nothing up).
  * Return: 0; -IA_E_SQLITE when a query fails (a database of another schema); -ENOMEM.
  */
 int ia_firmware_load(struct sqlite3 *db, struct ia_firmware **out);

@@ -1149,6 +1149,35 @@ static void test_resolve_real_scope(void **state)
 	unload(&L);
 }
 
+/* Issue 13 item 12: a DRHD with register base 0 is one diagnostic that says the kernel refuses the
+ * whole DMAR (dmar_validate_one_drhd() in detect_intel_iommu()), not that one unit is dropped; the
+ * table is still decoded to its end with every DRHD. */
+static void test_drhd_base_zero_refuses_dmar(void **state)
+{
+	(void)state;
+	struct tb t;
+	struct ia_dmar d;
+	struct ia_diags g;
+	size_t o;
+
+	tb_init(&t);
+	o = tb_struct(&t, IA_DMAR_DRHD, 16);
+	tb_put64(&t, o + 8, 0xfed90000);
+	o = tb_struct(&t, IA_DMAR_DRHD, 16);
+	t.b[o + 4] = IA_DMAR_DRHD_INCLUDE_PCI_ALL;
+	tb_put64(&t, o + 8, 0);
+	tb_finish(&t);
+	assert_int_equal(decode_tb(&t, &d, &g), 0);
+	assert_true(d.walk_complete);
+	assert_int_equal(d.n_structs, 2);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.v[0].code, -IA_E_RANGE);
+	assert_string_equal(g.v[0].msg, "DRHD at 0x40: register base address is 0: dmar_validate_one_drhd() "
+			    "fails, so the kernel refuses the whole DMAR and enables no VT-d DMA remapping");
+	ia_dmar_free(&d);
+	ia_diags_free(&g);
+}
+
 int main(void)
 {
 	enum { NCASES = sizeof(dmar_cases) / sizeof(dmar_cases[0]) };
@@ -1185,6 +1214,7 @@ int main(void)
 		cmocka_unit_test(test_robust_mutations),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_resolve_real_scope),
+		cmocka_unit_test(test_drhd_base_zero_refuses_dmar),
 	};
 	int fails = cmocka_run_group_tests_name("dmar_fixtures", fixture_tests, NULL, NULL);
 

@@ -330,6 +330,64 @@ static void test_load_fw_rule_facts(void **state)
 	ia_db_close(db);
 }
 
+/* Issue 13 items 3 and 12, as ia_audit_load() applies them: a DRHD with register base 0 refuses
+ * the whole DMAR (dmar_refused says so, the VT-d interrupt remapping becomes unknown); a Host
+ * Address Width below 11 refuses it too, remapping included; the command line's intremap=off turns
+ * the remapping off. */
+static void test_load_dmar_judged(void **state)
+{
+	(void)state;
+	static const struct { const char *facts, *refused; enum ia_tri ir; const char *off_by; } cases[] = {
+		{ "INSERT INTO dmar_info VALUES (1, 38, 1, 1, 0, 0);"
+		  "INSERT INTO fw_unit(id, source, kind, name, base, include_pci_all) VALUES"
+		  " (1, 'DMAR', 'vt-d', 'DRHD0', 4276748288, 0), (2, 'DMAR', 'vt-d', 'DRHD1', 4276752384, 0),"
+		  " (3, 'DMAR', 'vt-d', 'DRHD2', 0, 1);",
+		  "DRHD2 (INCLUDE_PCI_ALL) has register base 0: dmar_validate_one_drhd() fails for it, and "
+		  "detect_intel_iommu() then never installs intel_iommu_init(), so none of the table's DRHDs "
+		  "translates DMA (one invalid DRHD refuses the whole table, not only itself)", IA_UNKNOWN, NULL },
+		{ "INSERT INTO dmar_info VALUES (1, 5, 1, 1, 0, 0);"
+		  "INSERT INTO fw_unit(id, source, kind, name, base, include_pci_all) VALUES"
+		  " (1, 'DMAR', 'vt-d', 'DRHD0', 4276748288, 1);",
+		  "its Host Address Width field is 5, below 11: parse_dmar_table() rejects the table, so the kernel "
+		  "sets up neither DMA remapping nor interrupt remapping from it", IA_NO, NULL },
+		{ "INSERT INTO dmar_info VALUES (1, 38, 1, 1, 0, 0);"
+		  "INSERT INTO fw_unit(id, source, kind, name, base, include_pci_all) VALUES"
+		  " (1, 'DMAR', 'vt-d', 'DRHD0', 4276748288, 1);", NULL, IA_YES, NULL },
+		{ "INSERT INTO dmar_info VALUES (1, 38, 1, 1, 0, 0);"
+		  "INSERT INTO fw_unit(id, source, kind, name, base, include_pci_all) VALUES"
+		  " (1, 'DMAR', 'vt-d', 'DRHD0', 4276748288, 1);"
+		  "UPDATE host SET cmdline = 'intremap=off';"
+		  "INSERT INTO cmdline_param VALUES (0, 'intremap', 'off', 1);", NULL, IA_NO, "intremap=off" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char sql[2048];
+		snprintf(sql, sizeof(sql), "INSERT INTO host(id, cmdline, arch, iommu_groups_dir) VALUES (1, 'quiet', 'x86_64', 1);"
+			 "INSERT INTO msi_controller VALUES (1, 'intel-ir', 'DMAR', 'DMAR INTR_REMAP', NULL, NULL, NULL, 1);"
+			 "%s", cases[i].facts);
+		sqlite3 *db = load_db(sql);
+		struct ia_audit a = {0};
+		print_message("case %zu\n", i);
+		assert_int_equal(ia_audit_load(db, &a), 0);
+		const struct ia_firmware *fw = a.firmware;
+		if (cases[i].refused) {
+			assert_non_null(fw->dmar_refused);
+			assert_string_equal(fw->dmar_refused, cases[i].refused);
+		}
+		else
+			assert_null(fw->dmar_refused);
+		assert_int_equal(fw->n_msi, 1);
+		assert_int_equal(fw->msi[0].isolating, cases[i].ir);
+		if (cases[i].off_by) {
+			assert_non_null(fw->msi[0].turned_off_by);
+			assert_string_equal(fw->msi[0].turned_off_by, cases[i].off_by);
+		}
+		else
+			assert_null(fw->msi[0].turned_off_by);
+		ia_audit_free(&a);
+		ia_db_close(db);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_msi_route_of_unindexed_function),
 		cmocka_unit_test(test_load_kernel_facts),
 		cmocka_unit_test(test_load_fw_rule_facts),
+		cmocka_unit_test(test_load_dmar_judged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

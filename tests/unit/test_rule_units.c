@@ -855,8 +855,10 @@ static void test_fw_ir_cmdline(void **state)
 		const struct ia_fw_msi *m = &a->firmware->msi[0];
 		print_message("case %zu: %s with \"%s\"\n", i, cases[i].kind, cases[i].cmdline ? cases[i].cmdline : "(unreadable)");
 		assert_int_equal(m->isolating, cases[i].want);
-		if (cases[i].by)
+		if (cases[i].by) {
+			assert_non_null(m->turned_off_by);
 			assert_string_equal(m->turned_off_by, cases[i].by);
+		}
 		else
 			assert_null(m->turned_off_by);
 		char *t = text_report(a), want[256];
@@ -1021,6 +1023,39 @@ static void test_ivrs_alias_groups(void **state)
 	mb_free(a);
 }
 
+/* Issue 13 item 12: the firmware section says VT-d cannot be enabled from a DMAR the kernel refuses,
+ * and marks the DRHD with register base 0, instead of listing it as one of three working units. */
+static void test_dmar_refused_text(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mb_new();
+
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_fw_table(a, "DMAR");
+	for (int i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "DRHD%d", i);
+		size_t u = mb_fw_unit(a, "DMAR", "vt-d", name);
+		a->firmware->units[u].has_base = true;
+		a->firmware->units[u].base = i == 2 ? 0 : 0xfed90000u + 0x1000u * (unsigned)i;
+		a->firmware->units[u].include_pci_all = i == 2 ? IA_YES : IA_NO;
+	}
+	mb_fw_unit_dev(a, 2, "0000:00:02.0");
+	a->firmware->dmar_refused = strdup("DRHD2 (INCLUDE_PCI_ALL) has register base 0: dmar_validate_one_drhd() fails");
+	run(a);
+	char *t = text_report(a);
+	if (!strstr(t, "\n  DMAR: VT-d cannot be enabled from this firmware: DRHD2 (INCLUDE_PCI_ALL) has register "
+		       "base 0: dmar_validate_one_drhd() fails\n"))
+		fail_msg("no refusal line in:\n%s", t);
+	if (!strstr(t, "    unit DRHD2 (vt-d, DMAR) base 0x0 INCLUDE_PCI_ALL (invalid register base: the kernel refuses "
+		       "the DMAR): 1 device 0000:00:02.0\n"))
+		fail_msg("no marked DRHD2 in:\n%s", t);
+	if (!strstr(t, "    unit DRHD0 (vt-d, DMAR) base 0xfed90000: 0 devices\n"))
+		fail_msg("no plain DRHD0 in:\n%s", t);
+	free(t);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1063,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(test_fw_ir_cmdline),
 		cmocka_unit_test(test_direct_relaxable_origin),
 		cmocka_unit_test(test_ivrs_alias_groups),
+		cmocka_unit_test(test_dmar_refused_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
