@@ -14,6 +14,7 @@
 #include "core/ia_err.h"
 #include "core/text.h"
 #include "report.h"
+#include "rules/no_group.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
 /* Device and class names from pci.ids through libpci. libpci's error callback must not return
@@ -554,14 +555,26 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	}
 	for (size_t i = 0; i < a->n_devs; i++)
 		ungrouped += !a->devs[i].has_group;
+	/* Each function's reason when the firmware puts one of them behind an IOMMU (issue 13 item
+	 * 11: an Arm host bridge mapped to an SMMU was "not behind an IOMMU"), else one for all. */
+	bool behind = false;
+	char why[512];
+	for (size_t i = 0; active && i < a->n_devs && !behind; i++)
+		behind = !a->devs[i].has_group && ia_no_group_reason(a, &a->devs[i], why, sizeof(why));
 	if (ungrouped) {
-		fprintf(out, "\nPCI functions in no IOMMU group (%zu): %s\n", ungrouped,
-			!active ? "no IOMMU is active" : no_noiommu ? "not behind an IOMMU (this kernel has no VFIO "
-			"no-IOMMU mode, so nothing can give them to userspace)" : "not behind an IOMMU (only the unsafe "
-			"no-IOMMU mode could give them to userspace)");
-		for (size_t i = 0; i < a->n_devs; i++)
-			if (!a->devs[i].has_group)
-				text_dev_line(&n, &a->devs[i], out);
+		fprintf(out, "\nPCI functions in no IOMMU group (%zu)%s%s\n", ungrouped, behind ? "" : ": ",
+			behind ? "" : !active ? "no IOMMU is active" : no_noiommu ? "not behind an IOMMU (this kernel has "
+			"no VFIO no-IOMMU mode, so nothing can give them to userspace)" : "not behind an IOMMU (only the "
+			"unsafe no-IOMMU mode could give them to userspace)");
+		for (size_t i = 0; i < a->n_devs; i++) {
+			if (a->devs[i].has_group)
+				continue;
+			text_dev_line(&n, &a->devs[i], out);
+			if (behind) {
+				ia_no_group_reason(a, &a->devs[i], why, sizeof(why));
+				fprintf(out, "        %s\n", why);
+			}
+		}
 	}
 
 	/* Everything else the rules said (below the threshold, or waived), then the platform details. */

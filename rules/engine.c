@@ -13,6 +13,7 @@
 #include "decode/cmdline.h"
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
+#include "rules/no_group.h"
 #include "rules/policy.h"
 #include "rules/rules.h"
 #include "rules/when_enabled.h"
@@ -415,6 +416,52 @@ static void engine_ivrs_aliases(const struct ia_audit *a, struct ia_topo_fn *fns
 	}
 }
 
+/* The first (function, unit) pair of @bdf in fw->unit_devs (sorted by BDF), or NULL. */
+static const struct ia_fw_unit_dev *engine_fw_unit_dev(const struct ia_firmware *fw, const char *bdf)
+{
+	size_t lo = 0, hi = fw ? fw->n_unit_devs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(fw->unit_devs[mid].bdf, bdf) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return fw && lo < fw->n_unit_devs && !strcmp(fw->unit_devs[lo].bdf, bdf) ? &fw->unit_devs[lo] : NULL;
+}
+
+bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *buf, size_t cap)
+{
+	const struct ia_firmware *fw = a->firmware;
+	const struct ia_fw_unit_dev *ud = engine_fw_unit_dev(fw, d->bdf);
+
+	if (!ud) {
+		snprintf(buf, cap, "not behind an IOMMU (only the unsafe no-IOMMU mode could give it to userspace)");
+		return false;
+	}
+	const struct ia_fw_unit *u = &fw->units[ud->unit];
+	bool smmu = !strcmp(u->kind, "smmu-v3") || !strcmp(u->kind, "smmu");
+	/* a grouped function on the same SMMUv3 with a requester ID (so a StreamID) in common */
+	const struct ia_dev *od = d->stream_shared_with;
+	if (od && od->has_group) {
+		snprintf(buf, cap, "the firmware (%s) maps it to %s, but its DMA requester ID (a DMA alias) is also "
+			 "%s's (group %d), so both would use one StreamID: the SMMUv3 driver refuses the second "
+			 "device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no group and no "
+			 "driver that needs DMA, vfio-pci included, can bind it", u->source, u->name, od->bdf, od->group);
+		return true;
+	}
+	if (smmu && !d->driver && !d->driver_unknown && a->has_kernel_version && a->kernel_major < 7) {
+		snprintf(buf, cap, "no group yet: the firmware (%s) maps it to %s, but this kernel sets a device's IOMMU "
+			 "up only when a driver probes it (of_dma_configure() or acpi_dma_configure() from "
+			 "really_probe()) and none is bound; binding vfio-pci would give it a group", u->source, u->name);
+		return true;
+	}
+	snprintf(buf, cap, "the firmware (%s) puts it behind %s, yet the kernel gave it no group (its IOMMU probe "
+		 "failed or never ran: see the kernel log)", u->source, u->name);
+	return true;
+}
+
 /* Buses and functions from the audit's devices (sorted by BDF): the sysfs parent gives bus->self;
  * without it (a hex dump), the bridge whose secondary bus number matches. */
 /* The groups of @pred as the result's groups once the IOMMU is on; @all_uncertain (or "") is
@@ -649,6 +696,63 @@ out:
 	free(fns);
 	free(bus_of);
 	free(sec);
+	return rc;
+}
+
+/* Collect the requester IDs ia_topo_for_each_dma_alias() yields into a 65536-bit set. */
+static int engine_alias_rid(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid, bool uncertain,
+			    void *ctx)
+{
+	uint32_t *set = ctx;
+
+	(void)m; (void)dev; (void)domain; (void)uncertain;
+	set[rid / 32] |= 1u << (rid % 32);
+	return 0;
+}
+
+/*
+ * For each function the kernel left without a group while groups exist and the firmware maps to
+ * an SMMUv3: a grouped function on the same SMMUv3 and segment whose DMA aliases
+ * (pci_for_each_dma_alias(), which of_iommu_configure() and iort_iommu_configure_id() both walk to
+ * add a StreamID per alias) share a requester ID with its own, so both map to one StreamID and
+ * arm_smmu_insert_master() refuses whichever probes second ("stream ... already in tree"). Sets
+ * struct ia_dev.stream_shared_with (ia_no_group_reason() says it). 0 or -ENOMEM.
+ */
+static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
+{
+	const struct ia_firmware *fw = a->firmware;
+	uint32_t *mine = NULL, *theirs = NULL;
+	int rc = 0;
+
+	if (!fw || !ev->model || !a->n_groups)
+		return 0;
+	for (size_t k = 0; k < fw->n_unit_devs && rc == 0; k++) {
+		const struct ia_fw_unit_dev *ud = &fw->unit_devs[k];
+		struct ia_dev *d = ia_audit_find_dev(a, ud->bdf);
+		if (!d || d->has_group || strcmp(fw->units[ud->unit].kind, "smmu-v3"))
+			continue;
+		if (!mine && (!(mine = calloc(2048, sizeof(*mine))) || !(theirs = calloc(2048, sizeof(*theirs))))) {
+			rc = -ENOMEM;
+			break;
+		}
+		memset(mine, 0, 2048 * sizeof(*mine));
+		ia_topo_for_each_dma_alias(ev->model, (size_t)(d - a->devs), engine_alias_rid, mine);
+		for (size_t j = 0; j < fw->n_unit_devs && !d->stream_shared_with; j++) {
+			const struct ia_fw_unit_dev *oj = &fw->unit_devs[j];
+			const struct ia_dev *o = oj->unit == ud->unit ? ia_audit_find_dev(a, oj->bdf) : NULL;
+			if (!o || o == d || !o->has_group || o->domain != d->domain)
+				continue;
+			memset(theirs, 0, 2048 * sizeof(*theirs));
+			ia_topo_for_each_dma_alias(ev->model, (size_t)(o - a->devs), engine_alias_rid, theirs);
+			for (size_t w = 0; w < 2048; w++)
+				if (mine[w] & theirs[w]) {
+					d->stream_shared_with = o;
+					break;
+				}
+		}
+	}
+	free(mine);
+	free(theirs);
 	return rc;
 }
 
@@ -1030,6 +1134,8 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	if (ev.pred && (rc = engine_publish_prediction(&ev, a)) < 0)
 		goto out;
 	if (ev.domains && (rc = engine_publish_domains(&ev, a)) < 0)
+		goto out;
+	if ((rc = engine_publish_stream_sharing(&ev, a)) < 0)
 		goto out;
 	ev.kgroup_of_fn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(size_t));
 	if (!ev.kgroup_of_fn) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Policy files: parse a strict JSON policy with jansson and apply it to an evaluated audit.
 #include "rules/policy.h"
+#include "rules/no_group.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -640,9 +641,12 @@ static int policy_req_group(const struct policy_req *r, const struct ia_audit *a
 	if (!d)
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is not a PCI function of this host",
 			 what, r->bdf);
-	else if (!g || !gv)
-		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is in no IOMMU group (%s)", what, r->bdf,
-			 ia_audit_iommu_active(a) ? "not behind an IOMMU" : "no IOMMU is active");
+	else if (!g || !gv) {
+		char why[400] = "no IOMMU is active";
+		if (ia_audit_iommu_active(a) && !ia_no_group_reason(a, d, why, sizeof(why)))
+			snprintf(why, sizeof(why), "not behind an IOMMU");
+		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is in no IOMMU group (%s)", what, r->bdf, why);
+	}
 	else {
 		enum ia_tri t = r->kind == POLICY_REQ_ASSIGNABLE ? gv->userspace_assignable : gv->dma_ownership_viable;
 		if (t == IA_YES)

@@ -15,6 +15,7 @@
 #include "reports/jsonw.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
+#include "rules/no_group.h"
 #include "rules/rules.h"
 
 int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ])
@@ -389,6 +390,15 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		for (size_t i = 0; i < p->n_requested; i++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, p->requested[i]);
 			const struct ia_group *g = plan_group_of(a, d);
+			char why[512];
+			if (!g && ia_no_group_reason(a, d, why, sizeof(why))) {
+				/* the firmware puts it behind an IOMMU: say why it has no group (issue 13 item 11) */
+				if ((rc = plan_blocker(b, "plan.no-group", d->bdf, false, "%s is in no IOMMU group: %s",
+						       d->bdf, why)) ||
+				    (rc = plan_add_dev(b, d->bdf, NULL)))
+					return rc;
+				continue;
+			}
 			if (!g) {
 				if ((rc = plan_blocker(b, "plan.no-group", d->bdf, false, "%s is in no IOMMU group: it is not "
 						       "behind an IOMMU, so it cannot be given to userspace with isolation", d->bdf)) ||

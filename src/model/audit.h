@@ -50,6 +50,10 @@ struct ia_dev {
 	char *iommu_unit;
 	int predicted_group;     /* index into ia_audit.predicted, or -1 before prediction */
 	size_t n_mem_bars;       /* memory BARs with a size (devices with no MMIO have 0) */
+	/* published by the engine (rules/engine.c) for a function without a group: a grouped function
+	 * on the same firmware SMMUv3 whose DMA aliases share a requester ID with this one's (so one
+	 * StreamID: arm_smmu_insert_master() refuses the second); NULL when none, or before the engine */
+	const struct ia_dev *stream_shared_with;
 };
 
 /** A kernel IOMMU group. */

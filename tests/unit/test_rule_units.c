@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "rules/no_group.h"
 #include "rules/rules.h"
 
 /* A healthy host: a VT-d unit, MSIs remapped, group 1 = RCiEP 0000:00:02.0 bound to vfio-pci. */
@@ -1056,6 +1057,87 @@ static void test_dmar_refused_text(void **state)
 	mb_free(a);
 }
 
+/* An arm64 device-tree host on Linux @major.12: SMMUv3 /smmuv3@9050000 maps every function; host
+ * bridge 00:00.0 unbound; root port 00:01.0 -> PCIe-to-PCI bridge 01:00.0 -> conventional 02:01.0
+ * (bound, grouped) and 02:02.0 (the kernel refused it); evaluated. */
+static struct ia_audit *arm_smmu_host(int major)
+{
+	struct ia_audit *a = mb_new();
+	static const char *const all[] = { "0000:00:00.0", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0",
+					   "0000:02:02.0" };
+
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	a->kernel_major = major;
+	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+	mb_dev(a, "0000:00:00.0", NULL)->class_code = 0x060000;
+	mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
+	struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
+	b->class_code = 0x060400;
+	b->hdr_type = 1;
+	b->pcie_type = 0x7; /* PCI Express to PCI/PCI-X bridge */
+	b->has_bus_range = true;
+	b->secondary_bus = b->subordinate_bus = 2;
+	b->driver = strdup("shpchp");
+	struct ia_dev *e = mb_dev(a, "0000:02:01.0", "0000:01:00.0");
+	e->is_pcie = IA_NO;
+	e->driver = strdup("vfio-pci");
+	mb_dev(a, "0000:02:02.0", "0000:01:00.0")->is_pcie = IA_NO;
+	mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
+		mb_fw_unit_dev(a, u, all[i]);
+	run(a);
+	return a;
+}
+
+/* Issue 13 item 11: a function the firmware maps to an SMMU is never "not behind an IOMMU": an
+ * unbound one on a 6.x kernel has no group until a driver probes it (binding vfio-pci would give
+ * it one); one whose DMA alias shares a StreamID with a grouped function was refused by the
+ * SMMUv3 driver; on 7.x (groups at enumeration) an ungrouped one is unexplained. */
+static void test_arm_no_group_reasons(void **state)
+{
+	(void)state;
+	struct ia_audit *a = arm_smmu_host(6);
+	char why[512];
+
+	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:00:00.0"), why, sizeof(why)));
+	assert_string_equal(why, "no group yet: the firmware (DT) maps it to /smmuv3@9050000, but this kernel sets a "
+			    "device's IOMMU up only when a driver probes it (of_dma_configure() or acpi_dma_configure() "
+			    "from really_probe()) and none is bound; binding vfio-pci would give it a group");
+	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:02:02.0"), why, sizeof(why)));
+	assert_string_equal(why, "the firmware (DT) maps it to /smmuv3@9050000, but its DMA requester ID (a DMA alias) "
+			    "is also 0000:02:01.0's (group 3), so both would use one StreamID: the SMMUv3 driver refuses "
+			    "the second device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no "
+			    "group and no driver that needs DMA, vfio-pci included, can bind it");
+	char *t = text_report(a);
+	if (strstr(t, "not behind an IOMMU"))
+		fail_msg("\"not behind an IOMMU\" in:\n%s", t);
+	if (!strstr(t, "\nPCI functions in no IOMMU group (2)\n    0000:00:00.0 ") ||
+	    !strstr(t, "\n        no group yet: the firmware (DT) maps it to /smmuv3@9050000") ||
+	    !strstr(t, "\n        the firmware (DT) maps it to /smmuv3@9050000, but its DMA requester ID"))
+		fail_msg("no reasons in:\n%s", t);
+	free(t);
+	mb_free(a);
+	/* 7.x groups every device at enumeration: an unbound one without a group is not explained by probing */
+	a = arm_smmu_host(7);
+	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:00:00.0"), why, sizeof(why)));
+	assert_string_equal(why, "the firmware (DT) puts it behind /smmuv3@9050000, yet the kernel gave it no group "
+			    "(its IOMMU probe failed or never ran: see the kernel log)");
+	mb_free(a);
+	/* a function no firmware unit maps is not behind an IOMMU, as before */
+	a = host();
+	mb_dev(a, "0000:00:1f.0", NULL);
+	run(a);
+	assert_false(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:00:1f.0"), why, sizeof(why)));
+	t = text_report(a);
+	if (!strstr(t, "\nPCI functions in no IOMMU group (1): not behind an IOMMU (only the unsafe no-IOMMU mode "
+		       "could give them to userspace)\n"))
+		fail_msg("no plain line in:\n%s", t);
+	free(t);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_direct_relaxable_origin),
 		cmocka_unit_test(test_ivrs_alias_groups),
 		cmocka_unit_test(test_dmar_refused_text),
+		cmocka_unit_test(test_arm_no_group_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
