@@ -786,26 +786,38 @@ static void fw_devid_text(uint16_t seg, uint16_t devid, char *out, size_t cap)
 	snprintf(out, cap, "%04x:%02x:%02x.%u", seg, devid >> 8, (devid >> 3) & 0x1f, devid & 7);
 }
 
+/* The southbridge IOAPIC's DeviceID the kernel insists on (IOAPIC_SB_DEVID: 00:14.0). */
+#define FW_IOAPIC_SB_DEVID 0x00a0u
+
 /*
  * AMD interrupt remapping is isolating when the kernel keeps it on: check_ioapic_information()
- * needs every MADT IOAPIC named by a special (0x48) IOAPIC entry. Unknown without the MADT.
+ * (drivers/iommu/amd/init.c, 6.12) walks the MADT IOAPICs in order, each looked up among the
+ * special (0x48) IOAPIC entries of the used IVHDs (get_ioapic_devid(): the first entry naming its
+ * id); one the IVRS lacks clears the result, one whose DeviceID is the southbridge's (00:14.0)
+ * sets it, and without such a southbridge IOAPIC it stays off ("No southbridge IOAPIC found",
+ * issue 13 item 3's sibling: the firmware "isolated MSIs" the kernel never remapped). Unknown
+ * without the MADT. (ivrs_ioapic= on the command line overrides the table; not seen here.)
  */
 static int fw_ivrs_ir_isolating(const struct fw_run *r, const struct ia_ivrs *t)
 {
+	bool ret = false;
+
 	if (!r->have_madt)
 		return -1;
 	for (size_t a = 0; a < r->madt.n_ioapics; a++) {
-		bool found = false;
-		for (size_t e = 0; e < t->n_entries && !found; e++) {
+		const struct ia_ivhd_entry *hit = NULL;
+		for (size_t e = 0; e < t->n_entries && !hit; e++) {
 			const struct ia_ivhd_entry *en = &t->entries[e];
-			found = en->has_special && en->variety == IA_IVHD_SPECIAL_IOAPIC &&
-				en->handle == r->madt.ioapics[a].ioapic_id && en->ivhd < t->n_ivhd &&
-				t->ivhd[en->ivhd].linux_uses;
+			if (en->has_special && en->variety == IA_IVHD_SPECIAL_IOAPIC &&
+			    en->handle == r->madt.ioapics[a].ioapic_id && en->ivhd < t->n_ivhd && t->ivhd[en->ivhd].linux_uses)
+				hit = en;
 		}
-		if (!found)
-			return 0;
+		if (!hit)
+			ret = false;
+		else if (hit->source_devid == FW_IOAPIC_SB_DEVID)
+			ret = true;
 	}
-	return 1;
+	return ret;
 }
 
 static void fw_ivrs(struct fw_run *r, const struct fw_blob *b)

@@ -969,6 +969,36 @@ static void test_rules_run_out_of_memory(void **state)
 #endif
 }
 
+/* Issue 13 item 3's sibling: an IVRS whose IOAPIC special entry does not carry the southbridge
+ * DeviceID 00:14.0 makes the kernel turn AMD interrupt remapping off (check_ioapic_information():
+ * "No southbridge IOAPIC found"), so its IR controller must not isolate MSIs. */
+static void test_amd_ir_needs_southbridge_ioapic(void **state)
+{
+	(void)state;
+	int st;
+	json_t *r = audit_edited("x86-amd-iommu/run-6.12", NULL, &st), *m;
+	size_t i, seen = 0;
+
+	json_array_foreach(json_object_get(json_object_get(r, "platform"), "msi_controllers"), i, m)
+		if (!strcmp(json_string_value(json_object_get(m, "kind")), "amd-ir")) {
+			assert_true(json_is_true(json_object_get(m, "isolating")));
+			seen++;
+		}
+	assert_int_equal(seen, 1);
+	json_decref(r);
+	/* the special entry at IVRS offset 176 names DeviceID 0x00a0; make it 0x00a1 */
+	r = audit_edited("x86-amd-iommu/run-6.12",
+			 "printf '\\241' | dd of=$T/sys/firmware/acpi/tables/IVRS bs=1 seek=181 conv=notrunc 2>/dev/null", &st);
+	seen = 0;
+	json_array_foreach(json_object_get(json_object_get(r, "platform"), "msi_controllers"), i, m)
+		if (!strcmp(json_string_value(json_object_get(m, "kind")), "amd-ir")) {
+			assert_true(json_is_false(json_object_get(m, "isolating")));
+			seen++;
+		}
+	assert_int_equal(seen, 1);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -996,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_modalias),
 		cmocka_unit_test(test_unreadable_driver_link),
 		cmocka_unit_test(test_rules_listing),
+		cmocka_unit_test(test_amd_ir_needs_southbridge_ioapic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
