@@ -139,8 +139,10 @@ static void text_list(FILE *out, const char *lead, char *const *v, size_t n, siz
 }
 
 /* The platform section: what the firmware tables describe (units, 1:1 regions, MSI controllers). */
-static void text_platform(const struct ia_firmware *fw, FILE *out)
+static void text_platform(const struct ia_audit *a, FILE *out)
 {
+	const struct ia_firmware *fw = a->firmware;
+
 	if (!fw)
 		return;
 	fprintf(out, "\nPlatform firmware\n");
@@ -199,7 +201,25 @@ static void text_platform(const struct ia_firmware *fw, FILE *out)
 		if (!g->has_end)
 			snprintf(lead, sizeof(lead), "    %s 0x%llx, empty or overflowing length%s: ", g->kind,
 				 (unsigned long long)g->base, g->kernel_applies ? "" : " (ignored by Linux)");
-		text_list(out, g->n_targets ? lead : "", g->targets, g->n_targets, 16);
+		/* the functions it is relaxable for say so: "unless relaxable" above must be readable here
+		 * (a USB controller's RMRR read as if it made the controller unassignable) */
+		char **shown = malloc((g->n_targets ? g->n_targets : 1) * sizeof(*shown));
+		for (size_t k = 0; shown && k < g->n_targets; k++) {
+			const struct ia_dev *d = g->resolved[k] ? ia_audit_find_dev(a, g->targets[k]) : NULL;
+			shown[k] = NULL;
+			if (d && g->relaxable != IA_YES && ia_fw_region_relaxable_for(g, d->has_class, d->class_code) == IA_YES &&
+			    asprintf(&shown[k], "%s (relaxable for it)", g->targets[k]) < 0)
+				shown[k] = NULL;
+		}
+		char **v = shown ? shown : g->targets;
+		for (size_t k = 0; shown && k < g->n_targets; k++)
+			if (!shown[k])
+				shown[k] = g->targets[k];
+		text_list(out, g->n_targets ? lead : "", v, g->n_targets, 16);
+		for (size_t k = 0; shown && k < g->n_targets; k++)
+			if (shown[k] != g->targets[k])
+				free(shown[k]);
+		free(shown);
 	}
 	for (size_t i = 0; i < fw->n_msi; i++) {
 		const struct ia_fw_msi *m = &fw->msi[i];
@@ -587,7 +607,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			if (!ia_finding_fails(&r->findings[i], fail_on))
 				text_finding(out, &col, &r->findings[i]);
 	}
-	text_platform(a->firmware, out);
+	text_platform(a, out);
 	for (size_t i = 0; i < a->n_units; i++)
 		fprintf(out, "  kernel IOMMU unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
 			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");

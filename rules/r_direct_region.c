@@ -7,21 +7,10 @@
 #include "model/firmware_model.h"
 #include "rules/rules.h"
 
-/*
- * Is a 1:1 region relaxable for @d? Intel device_rmrr_is_relaxable(): USB (class 0x0c03xx) and
- * graphics (base class 0x03) RMRRs; IORT RMRs when the table marks remapping permitted; AMD IVMDs
- * are always IOMMU_RESV_DIRECT (init_unity_mappings_for_device() in 6.12).
- */
+/* Is a 1:1 region relaxable for @d? ia_fw_region_relaxable_for() (device_rmrr_is_relaxable(), RMR flags). */
 static enum ia_tri direct_relaxable(const struct ia_fw_region *r, const struct ia_dev *d)
 {
-	if (!strcmp(r->kind, "RMRR")) {
-		if (!d->has_class)
-			return IA_UNKNOWN;
-		return (d->class_code >> 8) == 0x0c03 || (d->class_code >> 16) == 0x03 ? IA_YES : IA_NO;
-	}
-	if (!strcmp(r->kind, "RMR"))
-		return r->relaxable;
-	return IA_NO;
+	return ia_fw_region_relaxable_for(r, d->has_class, d->class_code);
 }
 
 /*

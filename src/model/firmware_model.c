@@ -475,6 +475,18 @@ static int firmware_judge_dmar(struct ia_firmware *fw)
 	return 0;
 }
 
+enum ia_tri ia_fw_region_relaxable_for(const struct ia_fw_region *r, bool has_class, uint32_t class_code)
+{
+	if (!strcmp(r->kind, "RMRR")) {
+		if (!has_class)
+			return IA_UNKNOWN;
+		return (class_code >> 8) == 0x0c03 || (class_code >> 16) == 0x03 ? IA_YES : IA_NO;
+	}
+	if (!strcmp(r->kind, "RMR"))
+		return r->relaxable;
+	return IA_NO;
+}
+
 int ia_firmware_load(sqlite3 *db, struct ia_firmware **out)
 {
 	struct ia_firmware *fw = calloc(1, sizeof(*fw));

@@ -168,6 +168,16 @@ int ia_firmware_load(struct sqlite3 *db, struct ia_firmware **out);
 int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const struct ia_cmdline_param *params,
 			      size_t n);
 
+/**
+ * ia_fw_region_relaxable_for() - whether the kernel makes 1:1 region @r IOMMU_RESV_DIRECT_RELAXABLE
+ * for a PCI function of class code @class_code (24-bit; @has_class false when unreadable):
+ * an RMRR for USB (0x0c03xx) or graphics (0x03xxxx) functions (device_rmrr_is_relaxable(),
+ * drivers/iommu/intel/iommu.c); an IORT RMR as its table says (r->relaxable); never an IVMD
+ * (amd_iommu_get_resv_regions() makes unity ranges IOMMU_RESV_DIRECT in 6.12).
+ * Return: IA_YES, IA_NO, or IA_UNKNOWN (an RMRR for a function of unreadable class).
+ */
+enum ia_tri ia_fw_region_relaxable_for(const struct ia_fw_region *r, bool has_class, uint32_t class_code);
+
 /** ia_firmware_free() - release everything ia_firmware_load() allocated (accepts NULL). */
 void ia_firmware_free(struct ia_firmware *fw);
 

@@ -1138,6 +1138,28 @@ static void test_arm_no_group_reasons(void **state)
 	mb_free(a);
 }
 
+/* Issue 13 item 5's sibling: the firmware section's "cannot be owned by userspace unless relaxable"
+ * must show which named functions a region is relaxable for (a USB controller's RMRR), and not
+ * mark a network function's. */
+static void test_rmrr_text_marks_relaxable(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:14.0", NULL)->class_code = 0x0c0330;
+	mb_dev(a, "0000:00:19.0", NULL);
+	mb_fw_region(a, "RMRR", 0x7c000000, 0x7c1fffff, "0000:00:14.0");
+	mb_fw_region(a, "RMRR", 0x7d000000, 0x7d1fffff, "0000:00:19.0");
+	mb_fw_table(a, "DMAR");
+	run(a);
+	char *t = text_report(a);
+	if (!strstr(t, "\n    RMRR 0x7c000000-0x7c1fffff: 0000:00:14.0 (relaxable for it)\n") ||
+	    !strstr(t, "\n    RMRR 0x7d000000-0x7d1fffff: 0000:00:19.0\n"))
+		fail_msg("RMRR lines wrong in:\n%s", strstr(t, "Platform firmware") ? strstr(t, "Platform firmware") : t);
+	free(t);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1182,6 +1204,7 @@ int main(void)
 		cmocka_unit_test(test_ivrs_alias_groups),
 		cmocka_unit_test(test_dmar_refused_text),
 		cmocka_unit_test(test_arm_no_group_reasons),
+		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
