@@ -674,9 +674,11 @@ static int engine_build_model(struct ia_eval *ev)
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* A function the kernel left out of every IOMMU group while IOMMU groups exist is not behind an
-	 * IOMMU (for example the AMD IOMMU's own function, or a device in a VFIO no-IOMMU group): it
-	 * gets no group and takes no ID. */
+	/* A function the kernel left out of every IOMMU group while IOMMU groups exist gets no
+	 * predicted group and takes no ID: not behind an IOMMU (the AMD IOMMU's own function), in a
+	 * VFIO no-IOMMU group, refused (an SMMUv3 StreamID another function holds), or on an Arm 6.x
+	 * kernel not probed by any driver yet (ia_no_group_reason() says which; the prediction is of
+	 * the groups as they stand). */
 	for (size_t i = 0; a->n_iommu_groups && i < n; i++)
 		no_iommu[i] = !ia_audit_dev_translated(a, &a->devs[i]);
 	rc = ia_topo_predict_groups(ev->model, no_iommu, &ev->pred);
