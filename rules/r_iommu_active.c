@@ -50,6 +50,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	snprintf(evd, sizeof(evd), "%s; firmware describing an IOMMU:%s%s%s", where,
 		 fwdesc[0] ? fwdesc : fw ? " none found" : " unknown (firmware facts unavailable)",
 		 off[0] ? "; disabled by " : "", off);
+	/* A DMAR the kernel refuses (issue 13 item 12): no command line enables VT-d from it. */
+	if (fw && fw->dmar_refused && !fw->describes_ivrs && !fw->describes_iort && !fw->describes_dt)
+		return ia_rule_finding(ev, self, self->level, "host",
+				       "Have the firmware fixed (a BIOS update, or the vendor): no kernel parameter enables "
+				       "VT-d from this DMAR; then re-run the audit.", evd,
+				       "the firmware describes an IOMMU (DMAR) that the kernel cannot enable: %s; none of the "
+				       "%zu PCI functions can be assigned to userspace with DMA isolation", fw->dmar_refused,
+				       a->n_devs);
 	if (fwdesc[0])
 		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 				       "the firmware describes an IOMMU (%s) but the kernel has not activated it%s%s: none "

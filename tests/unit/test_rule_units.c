@@ -1160,6 +1160,29 @@ static void test_rmrr_text_marks_relaxable(void **state)
 	mb_free(a);
 }
 
+/* Issue 13 item 12's sibling: with a DMAR the kernel refuses, host.iommu-inactive must not advise
+ * intel_iommu=on (it cannot help): it says the firmware's DMAR cannot be enabled, and why. */
+static void test_iommu_inactive_dmar_refused(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mb_new();
+
+	mb_dev(a, "0000:00:02.0", NULL);
+	a->iommu_groups_dir = false;
+	mb_fw_table(a, "DMAR");
+	size_t u = mb_fw_unit(a, "DMAR", "vt-d", "DRHD0");
+	a->firmware->units[u].has_base = true;
+	a->firmware->dmar_refused = strdup("DRHD0 has register base 0: dmar_validate_one_drhd() fails for it");
+	mb_cmdline(a, "intel_iommu=off");
+	run(a);
+	const struct ia_finding *f = expect(a, "host.iommu-inactive", "host", IA_LEVEL_WARNING);
+	assert_string_equal(f->message, "the firmware describes an IOMMU (DMAR) that the kernel cannot enable: DRHD0 "
+			    "has register base 0: dmar_validate_one_drhd() fails for it; none of the 1 PCI functions can "
+			    "be assigned to userspace with DMA isolation");
+	assert_null(strstr(f->advice, "intel_iommu=on"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1205,6 +1228,7 @@ int main(void)
 		cmocka_unit_test(test_dmar_refused_text),
 		cmocka_unit_test(test_arm_no_group_reasons),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
+		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
