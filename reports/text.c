@@ -226,8 +226,11 @@ static void text_platform(const struct ia_audit *a, FILE *out)
 		fprintf(out, "    MSI controller %s (%s, %s)%s%s%s: %s%s%s%s, %zu PCI function%s\n", m->name, m->kind,
 			m->source, m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
 			m->isolating == IA_YES ? "isolates MSIs" : m->isolating == IA_NO ? "does NOT isolate MSIs" :
-			"isolation unknown", m->turned_off_by ? " (the kernel sets no interrupt remapping up: " : "",
-			m->turned_off_by ? m->turned_off_by : "", m->turned_off_by ? " on the command line)" : "",
+			"isolation unknown", m->turned_off_by ? " (the kernel sets no interrupt remapping up: " :
+			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ?
+			" (the kernel refuses the DMAR, see above" : "",
+			m->turned_off_by ? m->turned_off_by : "", m->turned_off_by ? " on the command line)" :
+			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ? ")" : "",
 			m->n_devices, m->n_devices == 1 ? "" : "s");
 	}
 }

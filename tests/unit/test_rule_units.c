@@ -1043,8 +1043,14 @@ static void test_dmar_refused_text(void **state)
 	}
 	mb_fw_unit_dev(a, 2, "0000:00:02.0");
 	a->firmware->dmar_refused = strdup("DRHD2 (INCLUDE_PCI_ALL) has register base 0: dmar_validate_one_drhd() fails");
+	size_t c = mb_fw_msi(a, "intel-ir", IA_UNKNOWN);
+	free(a->firmware->msi[c].source);
+	a->firmware->msi[c].source = strdup("DMAR");
 	run(a);
 	char *t = text_report(a);
+	if (!strstr(t, "    MSI controller intel-ir 0 (intel-ir, DMAR): isolation unknown (the kernel refuses the DMAR, "
+		       "see above), 0 PCI functions\n"))
+		fail_msg("no IR line in:\n%s", strstr(t, "Platform firmware") ? strstr(t, "Platform firmware") : t);
 	if (!strstr(t, "\n  DMAR: VT-d cannot be enabled from this firmware: DRHD2 (INCLUDE_PCI_ALL) has register "
 		       "base 0: dmar_validate_one_drhd() fails\n"))
 		fail_msg("no refusal line in:\n%s", t);
