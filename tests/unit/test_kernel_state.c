@@ -118,7 +118,7 @@ static void test_noiommu_group_not_an_iommu_group(void **state)
 	size_t grl = 0;
 	FILE *m = open_memstream(&gr, &grl);
 	assert_non_null(m);
-	assert_int_equal(ia_report_groups(a, &(struct ia_report_opts){ 0 }, false, m), 0);
+	assert_int_equal(ia_report_groups(a, mb_result(a), &(struct ia_report_opts){ 0 }, IA_GROUPS_KERNEL, m), 0);
 	assert_int_equal(fclose(m), 0);
 	has_line(gr, "VFIO no-IOMMU group 0:\n"); /* `iommu-audit groups` */
 	free(gr);
