@@ -1559,8 +1559,9 @@ int ia_topo_isolation_domains(struct ia_topo_model *m, const struct ia_topo_grou
 			      struct ia_topo_domains **out)
 {
 	size_t nf, nb, i, k, nbl = 0, capbl = 0;
-	size_t *uf = NULL, *root_of = NULL, *anchor = NULL, *dom_root = NULL;
+	size_t *uf = NULL, *root_of = NULL, *anchor = NULL, *dom_root = NULL, *sub_anchor = NULL, *sub_root = NULL;
 	bool *spoiled = NULL, *merged = NULL, *has_root = NULL, *has_anchor = NULL;
+	bool *has_sub = NULL, *has_below = NULL, *has_sub_root = NULL, *slot_did = NULL;
 	struct topo_blame_rec *bl = NULL;
 	struct ia_topo_domains *d = NULL;
 	int ret = -ENOMEM;
@@ -1631,10 +1632,21 @@ int ia_topo_isolation_domains(struct ia_topo_model *m, const struct ia_topo_grou
 		}
 	}
 
-	/* (b) asymmetric ACS inside a multifunction slot. */
+	/* (b) asymmetric ACS inside a multifunction slot: the slot's non-VF functions, and everything
+	 * below those that are bridges (a request the non-isolated function lets through reaches a
+	 * sibling port internally and is routed down its secondary side; ACS at the sibling only
+	 * redirects what its own ingress receives from below). */
+	sub_anchor = malloc(sizeof(size_t) * (nf + 1));
+	has_sub = calloc(nf + 1, sizeof(bool));
+	has_below = calloc(nf + 1, sizeof(bool));
+	sub_root = malloc(sizeof(size_t) * (nb + 1));
+	has_sub_root = calloc(nb + 1, sizeof(bool));
+	slot_did = calloc(nf + 1, sizeof(bool));
+	if (!sub_anchor || !has_sub || !has_below || !sub_root || !has_sub_root || !slot_did)
+		goto out;
 	for (i = 0; i < nf;) {
 		size_t first = i, n = m->slot_count[m->slot_members[i]];
-		bool any_mf = false, any_bad = false, did = false;
+		bool any_mf = false, any_bad = false;
 		size_t a0 = 0;
 		bool have_a0 = false;
 
@@ -1657,25 +1669,61 @@ int ia_topo_isolation_domains(struct ia_topo_model *m, const struct ia_topo_grou
 					have_a0 = true;
 					a0 = f;
 				} else if (topo_union(uf, a0, f)) {
-					did = true;
+					slot_did[a0] = true;
 				}
-			}
-			for (k = first; k < first + n && did; k++) {
-				size_t f = m->slot_members[k];
-				struct topo_blame_rec r = { .anchor = a0 };
-				const struct ia_topo_fn *ff = &m->fns[f];
-				char sfx[96];
-
-				if (ff->is_vf || topo_acs_hw(m, f).v == IA_YES)
-					continue;
-				snprintf(sfx, sizeof(sfx), ": it can reach the other functions of slot "
-					 "%04x:%02x:%02x internally", ff->domain, ff->bus_nr, ff->devfn >> 3);
-				topo_blame_text(m, f, "function", sfx, &r.b);
-				if (topo_add_blame(&bl, &nbl, &capbl, &r))
-					goto out;
+				sub_anchor[f] = a0;
+				has_sub[f] = true;
 			}
 		}
 		i = first + (n ? n : 1);
+	}
+	/* The subtrees below the merged slots' bridges: buses in probe order, parents first; each bus
+	 * remembers the slot function it hangs below (the nearest one). */
+	for (i = 0; i < nb; i++) {
+		size_t b = m->bus_order[i];
+		int p = m->buses[b].parent, s = m->buses[b].self;
+
+		if (s >= 0 && has_sub[s]) {
+			has_sub_root[b] = true;
+			sub_root[b] = (size_t)s;
+		} else if (p >= 0 && has_sub_root[p]) {
+			has_sub_root[b] = true;
+			sub_root[b] = sub_root[p];
+		}
+	}
+	for (i = 0; i < nf; i++) {
+		size_t b = (size_t)m->fns[i].bus;
+
+		if (!has_sub_root[b])
+			continue;
+		has_below[sub_root[b]] = true;
+		if (topo_union(uf, sub_anchor[sub_root[b]], i))
+			slot_did[sub_anchor[sub_root[b]]] = true;
+	}
+	/* Blame the slot's functions that are not ACS-isolated, for the slots that widened a domain. */
+	for (i = 0; i < nf;) {
+		size_t first = i, n = m->slot_count[m->slot_members[i]];
+
+		i = first + (n ? n : 1);
+		for (k = first; k < first + n; k++) {
+			size_t f = m->slot_members[k], a0;
+			struct topo_blame_rec r;
+			const struct ia_topo_fn *ff = &m->fns[f];
+			bool below_others = false;
+			char sfx[112];
+
+			if (ff->is_vf || !has_sub[f] || !slot_did[a0 = sub_anchor[f]] || topo_acs_hw(m, f).v == IA_YES)
+				continue;
+			for (size_t j = first; j < first + n && !below_others; j++)
+				below_others = m->slot_members[j] != f && has_below[m->slot_members[j]];
+			snprintf(sfx, sizeof(sfx), ": it can reach the other functions of slot %04x:%02x:%02x "
+				 "internally%s", ff->domain, ff->bus_nr, ff->devfn >> 3,
+				 below_others ? ", and the devices below them" : "");
+			r = (struct topo_blame_rec){ .anchor = a0 };
+			topo_blame_text(m, f, "function", sfx, &r.b);
+			if (topo_add_blame(&bl, &nbl, &capbl, &r))
+				goto out;
+		}
 	}
 
 	/* Collect the domains, numbered by their lowest function index. */
@@ -1765,6 +1813,12 @@ out:
 	free(has_root);
 	free(has_anchor);
 	free(dom_root);
+	free(sub_anchor);
+	free(sub_root);
+	free(has_sub);
+	free(has_below);
+	free(has_sub_root);
+	free(slot_did);
 	free(bl);
 	return ret;
 }

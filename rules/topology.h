@@ -266,7 +266,7 @@ void ia_topo_groups_free(struct ia_topo_groups *g);
 struct ia_topo_blame {
 	size_t fn;             /* index in fns[] */
 	enum ia_tri acs;       /* IA_NO, or IA_UNKNOWN when its ACS state is unreadable */
-	char why[192];         /* e.g. "DSP 0000:03:01.0 lacks ACS P2P redirect (RR,CR not enabled)" */
+	char why[256];         /* e.g. "DSP 0000:03:01.0 lacks ACS P2P redirect (RR,CR not enabled)" */
 };
 
 /** One isolation domain: functions that may reach each other peer-to-peer without the IOMMU. */
@@ -292,7 +292,12 @@ struct ia_topo_domains {
  * that bus and everything below it, as in pci_bus_isolated() of the unmerged "Fix incorrect
  * iommu_groups with PCIe ACS" series; (b) in a multifunction slot where some non-VF function is not
  * ACS-isolated, all non-VF functions of the slot (asymmetric ACS: the non-isolated function can reach
- * its isolated siblings internally). Each merge records the functions to blame.
+ * its isolated siblings internally) and every function below those that are bridges (a request
+ * reaching a sibling port from inside the slot is routed down its secondary side, whatever that
+ * port's ACS, which only redirects requests its own ingress receives). The kernel's groups
+ * (get_pci_function_alias_group()) merge only the slot functions that all lack ACS, so with mixed
+ * ACS the endpoints below an isolated sibling port keep groups of their own. Each merge records the
+ * functions to blame.
  *
  * Return: 0, -EINVAL for NULL pointers or a @g of another size, -ENOMEM.
  */

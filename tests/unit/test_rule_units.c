@@ -1189,6 +1189,43 @@ static void test_iommu_inactive_dmar_refused(void **state)
 	mb_free(a);
 }
 
+/* ---- issue 13: statements checked against what the code checked ---- */
+
+/* Item 6: root ports 00:1c.0 (no ACS) and 00:1c.1 (ACS) share a slot; endpoints below each are in
+ * separate kernel groups (as the kernel forms them), but 01:00.0 reaches 02:00.0 through the slot:
+ * one isolation domain, and group 3 (below the isolating port) is not assignable. */
+static void test_i13_domain_crosses_slot(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_root_port(a, "0000:00:1c.0", 1, false)->multifunction = IA_YES;
+	mb_root_port(a, "0000:00:1c.1", 2, true)->multifunction = IA_YES;
+	a->devs[a->n_devs - 2].driver = strdup("pcieport");
+	a->devs[a->n_devs - 1].driver = strdup("pcieport");
+	mb_dev(a, "0000:01:00.0", "0000:00:1c.0")->driver = strdup("vfio-pci");
+	mb_dev(a, "0000:02:00.0", "0000:00:1c.1")->driver = strdup("vfio-pci");
+	mb_group(a, 2, "DMA", "0000:00:1c.0", "0000:01:00.0", NULL);
+	mb_group(a, 3, "DMA", "0000:00:1c.1", NULL);
+	mb_group(a, 4, "DMA", "0000:02:00.0", NULL);
+	mb_irq(a, "IR-PCI-MSI-0000:01:00.0", "IR", "0000:01:00.0");
+	mb_irq(a, "IR-PCI-MSI-0000:02:00.0", "IR", "0000:02:00.0");
+	run(a);
+	/* the prediction matches these groups: only the domain differs */
+	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	const struct ia_finding *f = expect(a, "isolation.p2p-domain", "0000:00:1c.0", IA_LEVEL_ERROR);
+	assert_string_equal(f->message, "0000:00:1c.0 0000:00:1c.1 0000:01:00.0 0000:02:00.0 can reach each other "
+			    "peer-to-peer without the IOMMU although the kernel puts them in different groups: treat "
+			    "them as one isolation domain");
+	assert_string_equal(f->evidence, "function 0000:00:1c.0 lacks ACS P2P redirect (no ACS capability): it can "
+			    "reach the other functions of slot 0000:00:1c internally, and the devices below them");
+	assert_true(mb_group_blocked_by(a, 4, "isolation.p2p-domain"));
+	assert_int_equal(mb_group_verdict(a, 4), IA_NO);
+	assert_true(mb_group_blocked_by(a, 2, "isolation.p2p-domain"));
+	assert_false(mb_group_blocked_by(a, 1, "isolation.p2p-domain"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1235,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_arm_no_group_reasons),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
+		cmocka_unit_test(test_i13_domain_crosses_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1330,6 +1330,96 @@ static void test_csv_copies_match_shared(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ issue 13 */
+
+/* Root ports 00:1c.0 (no ACS) and 00:1c.1 (ACS on) in one slot, endpoint 01:00.0 below .0, and a
+ * switch below .1 whose DSP (ACS on) leads to endpoint 04:00.0. */
+static void build_mf_rp_subtrees(struct tb *t)
+{
+	int b0 = tb_root(t, 0);
+	int rp0 = RP(t, b0, 0x1c, 0, ACS_NONE), rp1 = RP(t, b0, 0x1c, 1, ACS_ON);
+	int usp, dsp;
+
+	EP(t, tb_below(t, rp0, 1), 0, 0, ACS_NONE);
+	usp = USP(t, tb_below(t, rp1, 2), 0, 0);
+	dsp = DSP(t, tb_below(t, usp, 3), 0, 0, ACS_ON);
+	EP(t, tb_below(t, dsp, 4), 0, 0, ACS_NONE);
+	t->fns[rp1].subordinate = 4;
+	t->fns[usp].subordinate = 4;
+}
+
+/* Isolation domains do not stop at the slot: a request from below the ACS-less root port 1c.0 is
+ * routed by the slot to its sibling 1c.1 and down to everything below it, so the endpoints below
+ * both ports share one domain although the kernel gives them separate groups (issue 13 item 6). */
+static void test_domains_mf_root_port_subtrees(void **state)
+{
+	struct tb *t;
+	struct ia_topo_model *m = build_model(build_mf_rp_subtrees, &t);
+	struct ia_topo_groups *g = NULL;
+	struct ia_topo_domains *d = NULL;
+	size_t rp0 = tb_find(m, "0000:00:1c.0"), ep0 = tb_find(m, "0000:01:00.0");
+	size_t ep1 = tb_find(m, "0000:04:00.0"), dsp = tb_find(m, "0000:03:00.0");
+	const struct ia_topo_domain *dm;
+	char *txt;
+
+	(void)state;
+	assert_int_equal(ia_topo_predict_groups(m, NULL, &g), 0);
+	/* the kernel (get_pci_function_alias_group(): only ACS-less siblings) keeps them apart */
+	txt = tb_render(m, g);
+	assert_string_equal(txt, "0: 0000:00:1c.0 0000:01:00.0\n1: 0000:00:1c.1\n2: 0000:02:00.0\n"
+				 "3: 0000:03:00.0\n4: 0000:04:00.0\n");
+	free(txt);
+	assert_int_equal(ia_topo_isolation_domains(m, g, &d), 0);
+	dm = &d->v[d->domain_of[ep0]];
+	assert_int_equal(d->domain_of[ep1], d->domain_of[ep0]);
+	assert_int_equal(d->domain_of[dsp], d->domain_of[ep0]);
+	assert_int_equal(d->n, 1);
+	assert_int_equal(dm->n_members, 6);
+	assert_int_equal(dm->n_groups, 5);
+	assert_int_equal(dm->n_blame, 1);
+	assert_int_equal(dm->blame[0].fn, rp0);
+	assert_string_equal(dm->blame[0].why, "function 0000:00:1c.0 lacks ACS P2P redirect (no ACS capability): it "
+			    "can reach the other functions of slot 0000:00:1c internally, and the devices below them");
+	assert_false(dm->uncertain);
+	ia_topo_domains_free(d);
+	ia_topo_groups_free(g);
+	ia_topo_model_free(m);
+	free(t);
+}
+
+/* A multifunction slot whose only bridge is the ACS-less function itself: nothing is below the
+ * other functions, so the blame does not claim devices below them. */
+static void build_mf_rp_ep_sibling(struct tb *t)
+{
+	int b0 = tb_root(t, 0);
+	int rp0 = RP(t, b0, 0x1c, 0, ACS_NONE);
+
+	EP(t, b0, 0x1c, 1, ACS_ON);
+	EP(t, tb_below(t, rp0, 1), 0, 0, ACS_NONE);
+}
+
+static void test_domains_mf_no_devices_below_siblings(void **state)
+{
+	struct tb *t;
+	struct ia_topo_model *m = build_model(build_mf_rp_ep_sibling, &t);
+	struct ia_topo_groups *g = NULL;
+	struct ia_topo_domains *d = NULL;
+	size_t ep0 = tb_find(m, "0000:01:00.0");
+
+	(void)state;
+	assert_int_equal(ia_topo_predict_groups(m, NULL, &g), 0);
+	assert_int_equal(ia_topo_isolation_domains(m, g, &d), 0);
+	assert_int_equal(d->n, 1);
+	assert_int_equal(d->domain_of[tb_find(m, "0000:00:1c.1")], d->domain_of[ep0]);
+	assert_int_equal(d->v[0].n_blame, 1);
+	assert_string_equal(d->v[0].blame[0].why, "function 0000:00:1c.0 lacks ACS P2P redirect (no ACS capability): "
+			    "it can reach the other functions of slot 0000:00:1c internally");
+	ia_topo_domains_free(d);
+	ia_topo_groups_free(g);
+	ia_topo_model_free(m);
+	free(t);
+}
+
 /* ------------------------------------------------------------------ main */
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -1347,6 +1437,8 @@ int main(void)
 		cmocka_unit_test(test_acs_path),
 		cmocka_unit_test(test_alias_walks),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_domains_mf_root_port_subtrees),
+		cmocka_unit_test(test_domains_mf_no_devices_below_siblings),
 	};
 	size_t n = NCASES(fixed) + NCASES(grp_cases) + NCASES(acs_cases) + NCASES(bad_cases) +
 		   NCASES(viab_cases), k = 0;
