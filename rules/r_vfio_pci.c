@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule device.vfio-pci-refuses: functions vfio-pci will not bind whatever the group looks like: a PF
-// whose VFs are enabled, and the IDs on vfio-pci's denylist.
-// Mirrors drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device() ("Cannot bind to PF with
-// SR-IOV enabled", -EBUSY) and drivers/vfio/pci/vfio_pci.c vfio_pci_dev_in_denylist() /
+// whose VFs are enabled, and the IDs on vfio-pci's denylist. Each refusal is a blocker of the group
+// holding the function (the kernel refuses: it stands whatever a policy says).
+// Mirrors drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device() (pci_num_vf(pdev) != 0:
+// "Cannot bind to PF with SR-IOV enabled", -EBUSY; the check is in the core, so it holds for every
+// vfio-pci-core variant driver too) and drivers/vfio/pci/vfio_pci.c vfio_pci_dev_in_denylist() /
 // disable_denylist (Linux 6.12); kernel-rules.md §4.4 item 2.
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +24,17 @@ static bool vfio_denylisted(const struct ia_dev *d)
 		if (d->device == vfio_denylist_intel[i])
 			return true;
 	return false;
+}
+
+/* The refusal blocks the kernel group holding @d (its reason names the refusal; the finding just
+ * added explains it): the group cannot be handed over through vfio-pci. 0 or -ENOMEM. */
+static int r_block(struct ia_eval *ev, const struct ia_rule *self, const struct ia_dev *d, const char *reason)
+{
+	const struct ia_group *g = d->has_group ? ia_audit_find_group(ev->a, d->group) : NULL;
+
+	if (!g)
+		return 0; /* no group: nothing to hand over through VFIO anyway */
+	return ia_rule_block(ev, self, (size_t)(g - ev->a->groups), d->bdf, reason, ia_rule_last_finding(ev));
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -59,8 +72,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "PF to vfio-pci (with vfio-pci enable_sriov=1 to recreate them under VFIO).",
 					     evd, "%s is an SR-IOV PF with %u VF%s enabled: vfio-pci refuses to bind it (-EBUSY)",
 					     d->bdf, d->numvfs, d->numvfs == 1 ? "" : "s");
+			if (rc == 0) {
+				char reason[128];
+				snprintf(reason, sizeof(reason), "an SR-IOV PF with %u VF%s enabled: vfio-pci refuses to bind "
+					 "it (-EBUSY)", d->numvfs, d->numvfs == 1 ? "" : "s");
+				rc = r_block(ev, self, d, reason);
+			}
 		}
-		if (rc == 0 && vfio_denylisted(d) && !denylist_off) {
+		/* bound to a VFIO driver already (a variant driver, or vfio-pci when the denylist was
+		 * off at binding time): nothing is refused */
+		if (rc == 0 && vfio_denylisted(d) && !denylist_off && !on_vfio) {
 			char evd[128];
 			snprintf(evd, sizeof(evd), "vendor:device %04x:%04x on vfio-pci's denylist", d->vendor, d->device);
 			rc = ia_rule_finding(ev, self, self->level, d->bdf,
@@ -69,6 +90,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "guards against.", evd,
 					     "%s (%04x:%04x) is on vfio-pci's denylist: vfio-pci will not bind it",
 					     d->bdf, d->vendor, d->device);
+			if (rc == 0) {
+				char reason[128];
+				snprintf(reason, sizeof(reason), "%04x:%04x is on vfio-pci's denylist: vfio-pci will not bind it",
+					 d->vendor, d->device);
+				rc = r_block(ev, self, d, reason);
+			}
 		}
 	}
 	return rc;

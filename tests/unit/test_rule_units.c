@@ -1226,6 +1226,88 @@ static void test_i13_domain_crosses_slot(void **state)
 	mb_free(a);
 }
 
+/* The verdict of kernel group @gid (fails the test when absent). */
+static const struct ia_group_verdict *i13_verdict(const struct ia_audit *a, int gid)
+{
+	for (size_t i = 0; i < a->n_groups; i++)
+		if (a->groups[i].id == gid)
+			return &mb_result(a)->groups[i];
+	fail_msg("no group %d", gid);
+	return NULL;
+}
+
+/* The contribution of @list with kind-or-rule @what about member @bdf, or NULL. */
+static const struct ia_contrib *i13_contrib(const struct ia_contrib *list, size_t n, const char *what,
+					    const char *bdf)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].what, what) && !strcmp(list[i].bdf, bdf))
+			return &list[i];
+	return NULL;
+}
+
+/* Item 4: an unbound SR-IOV PF with VFs enabled, alone in group 2: vfio-pci refuses it (-EBUSY),
+ * so the group is not assignable, and a policy cannot lift what the kernel refuses. */
+static struct ia_audit *i13_pf_host(void)
+{
+	struct ia_audit *a = host();
+	struct ia_dev *pf = mb_dev(a, "0000:00:03.0", NULL);
+
+	pf->has_sriov = IA_YES;
+	pf->has_numvfs = true;
+	pf->numvfs = 2;
+	mb_group(a, 2, "DMA", "0000:00:03.0", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:03.0", "IR", "0000:00:03.0");
+	return a;
+}
+
+static void test_i13_vfio_refusal_blocks_group(void **state)
+{
+	(void)state;
+	struct ia_audit *a = i13_pf_host();
+
+	run(a);
+	const struct ia_finding *f = expect(a, "device.vfio-pci-refuses", "0000:00:03.0", IA_LEVEL_INFO);
+	assert_string_equal(f->message, "0000:00:03.0 is an SR-IOV PF with 2 VFs enabled: vfio-pci refuses to "
+			    "bind it (-EBUSY)");
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	const struct ia_contrib *c = i13_contrib(gv->blockers, gv->n_blockers, "device.vfio-pci-refuses",
+						 "0000:00:03.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "an SR-IOV PF with 2 VFs enabled: vfio-pci refuses to bind it (-EBUSY)");
+	assert_true(c->finding != IA_NO_FINDING && !strcmp(mb_result(a)->findings[c->finding].rule,
+							     "device.vfio-pci-refuses"));
+	assert_int_equal(mb_group_verdict(a, 2), IA_NO);
+	assert_int_equal(mb_group_verdict(a, 1), IA_YES); /* the other group is untouched */
+	mb_free(a);
+	/* no VFs enabled: nothing refused, the group is assignable */
+	a = i13_pf_host();
+	a->devs[a->n_devs - 1].numvfs = 0;
+	run(a);
+	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	assert_int_equal(mb_group_verdict(a, 2), IA_YES);
+	mb_free(a);
+	/* the denylist blocks the group too, unless a VFIO variant driver holds the function */
+	a = qat_host();
+	mb_group(a, 6, "DMA", "0000:00:06.0", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:06.0", "IR", "0000:00:06.0");
+	run(a);
+	gv = i13_verdict(a, 6);
+	c = i13_contrib(gv->blockers, gv->n_blockers, "device.vfio-pci-refuses", "0000:00:06.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "8086:0435 is on vfio-pci's denylist: vfio-pci will not bind it");
+	assert_int_equal(mb_group_verdict(a, 6), IA_NO);
+	mb_free(a);
+	a = qat_host();
+	a->devs[a->n_devs - 1].driver = strdup("qat_vfio_pci");
+	mb_group(a, 6, "DMA", "0000:00:06.0", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:06.0", "IR", "0000:00:06.0");
+	run(a);
+	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	assert_int_equal(mb_group_verdict(a, 6), IA_YES);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1273,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 		cmocka_unit_test(test_i13_domain_crosses_slot),
+		cmocka_unit_test(test_i13_vfio_refusal_blocks_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

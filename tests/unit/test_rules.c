@@ -669,9 +669,10 @@ static void test_vfio_pci_refuses(void **state)
 	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
 	assert_int_equal(count(r, "device.vfio-pci-refuses", NULL), 0);
 	json_decref(r);
-	/* a denylisted QAT, and the same with the denylist disabled on the command line */
-	snprintf(cmd, sizeof(cmd), "echo 0x8086 > %s/vendor && echo 0x0435 > %s/device && rm -f %s/modalias",
-		 e1000e, e1000e, e1000e);
+	/* a denylisted QAT, unbound (bound to vfio-pci it would prove the denylist off), and the same
+	 * with the denylist disabled on the command line */
+	snprintf(cmd, sizeof(cmd), "echo 0x8086 > %s/vendor && echo 0x0435 > %s/device && rm -f %s/modalias "
+		 "%s/driver", e1000e, e1000e, e1000e, e1000e);
 	r = audit_edited("x86-intel-acs/run-6.12", cmd, &st);
 	assert_int_equal(count(r, "device.vfio-pci-refuses", "info"), 1);
 	assert_non_null(strstr(message_of(r, "device.vfio-pci-refuses"), "denylist"));
