@@ -24,27 +24,61 @@ static bool r_is_vfio_driver(const char *drv)
 	return m && m->vfio_bus_driver;
 }
 
-/* Exceptions: members that may stay in a user-owned group, named with their cost. 0 or -ENOMEM. */
-static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t gi, const struct ia_dev *d)
+/* Whether @bdf's memory BARs are known: its resource attribute was read and parsed (the PCI
+ * collector records a collection error hiding its "BAR sizes" otherwise). */
+static bool r_bars_known(const struct ia_audit *a, const char *bdf)
 {
+	for (size_t i = 0; i < a->n_collection_errors; i++) {
+		const struct ia_collect_error *e = &a->collect_errors[i];
+		if (e->subject && e->hides && !strcmp(e->subject, bdf) && strstr(e->hides, "BAR sizes"))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Exceptions: members that may stay in a user-owned group, named with their cost. Each one states
+ * only what was checked: @ok is the member's viability verdict (ia_topo_group_viable(), or the
+ * fallback without a model) and @pre519 whether the kernel predates DMA ownership (v5.19), whose
+ * rule was vfio_dev_viable()'s allow-list instead of driver_managed_dma. A member that blocks or
+ * whose driver is unknown gets no ownership exception (its blocker, or the unknown verdict, says
+ * why). 0 or -ENOMEM.
+ */
+static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t gi, const struct ia_dev *d,
+			enum ia_tri ok, bool pre519)
+{
+	char why[256];
 	int rc = 0;
 
-	if (d->driver && !strcmp(d->driver, "pci-stub"))
+	if (ok == IA_YES && d->driver && !strcmp(d->driver, "pci-stub"))
 		rc = ia_rule_except(ev, self, gi, d->bdf, "pci-stub",
-				    "held by pci-stub (driver_managed_dma): allowed in a user-owned group, but userspace "
-				    "can reach the stubbed device peer-to-peer and through the shared IOMMU domain");
-	else if (d->has_hdr && d->hdr_type != 0)
-		rc = ia_rule_except(ev, self, gi, d->bdf, "bridge",
-				    d->driver ? "a bridge bound to pcieport (driver_managed_dma): it stays with the host; "
-						"vfio-pci never binds bridges"
-					      : "an unbound bridge: it stays with the host; vfio-pci never binds bridges");
-	else if (d->driver && !r_is_vfio_driver(d->driver) && r_dmd(d->driver))
-		rc = ia_rule_except(ev, self, gi, d->bdf, "driver-managed-dma",
-				    "its driver sets driver_managed_dma, so it does not claim the group's DMA ownership");
-	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf)
+				    pre519 ? "held by pci-stub (on vfio_dev_viable()'s allow-list before v5.19): allowed "
+					     "in a user-owned group, but userspace can reach the stubbed device "
+					     "peer-to-peer and through the shared IOMMU domain"
+					   : "held by pci-stub (driver_managed_dma): allowed in a user-owned group, but "
+					     "userspace can reach the stubbed device peer-to-peer and through the shared "
+					     "IOMMU domain");
+	else if (ok == IA_YES && d->has_hdr && d->hdr_type != 0) {
+		if (!d->driver)
+			snprintf(why, sizeof(why), "an unbound bridge: it stays with the host; vfio-pci never binds "
+				 "bridges");
+		else if (pre519)
+			snprintf(why, sizeof(why), "a bridge bound to %s (before v5.19, vfio_dev_viable() allows any "
+				 "driver on a function whose header type is not 0): it stays with the host; vfio-pci "
+				 "never binds bridges", d->driver);
+		else
+			snprintf(why, sizeof(why), "a bridge bound to %s (driver_managed_dma): it stays with the "
+				 "host; vfio-pci never binds bridges", d->driver);
+		rc = ia_rule_except(ev, self, gi, d->bdf, "bridge", why);
+	} else if (ok == IA_YES && !pre519 && d->driver && !r_is_vfio_driver(d->driver) && r_dmd(d->driver)) {
+		snprintf(why, sizeof(why), "bound to %s, which sets driver_managed_dma: it does not claim the "
+			 "group's DMA ownership", d->driver);
+		rc = ia_rule_except(ev, self, gi, d->bdf, "driver-managed-dma", why);
+	}
+	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf && r_bars_known(ev->a, d->bdf))
 		rc = ia_rule_except(ev, self, gi, d->bdf, "no-mmio",
-				    "has no memory BAR: nothing of it can be mapped to userspace, but it still DMAs in "
-				    "the group's IOMMU domain");
+				    "has no memory BAR: nothing of it can be mapped to userspace, but it can still DMA "
+				    "in the group's IOMMU domain");
 	return rc;
 }
 
@@ -91,8 +125,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			if (ok == IA_NO) {
 				blocked = true;
 				char reason[256];
-				snprintf(reason, sizeof(reason), "bound to %s, a kernel driver without driver_managed_dma: "
-					 "it owns the group's DMA, so userspace cannot", drv);
+				if (pre519)
+					snprintf(reason, sizeof(reason), "bound to %s, a driver vfio_dev_viable() does not "
+						 "allow before v5.19: the group is not viable while it is bound", drv);
+				else
+					snprintf(reason, sizeof(reason), "bound to %s, a kernel driver without "
+						 "driver_managed_dma: it owns the group's DMA, so userspace cannot", drv);
 				rc = ia_rule_block(ev, self, gi, d->bdf, reason, IA_NO_FINDING);
 				bl += (size_t)snprintf(blockers + bl, bl < sizeof(blockers) ? sizeof(blockers) - bl : 0,
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
@@ -102,7 +140,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				unknown = true;
 			}
 			if (rc == 0)
-				rc = r_exceptions(ev, self, gi, d);
+				rc = r_exceptions(ev, self, gi, d, ok, pre519);
 		}
 		if (rc)
 			break;

@@ -1308,6 +1308,122 @@ static void test_i13_vfio_refusal_blocks_group(void **state)
 	mb_free(a);
 }
 
+
+/* Item 7: a bridge exception states the driver it checked; a bridge on shpchp (no
+ * driver_managed_dma) gets the blocker only, before v5.19 any driver on a bridge was allowed. */
+static struct ia_audit *i13_bridge_host(const char *driver, int major, int minor)
+{
+	struct ia_audit *a = host();
+
+	a->kernel_major = major;
+	a->kernel_minor = minor;
+	mb_root_port(a, "0000:00:1c.0", 1, false)->driver = strdup("pcieport");
+	struct ia_dev *br = mb_dev(a, "0000:01:00.0", "0000:00:1c.0");
+	br->class_code = 0x060400;
+	br->hdr_type = 1;
+	br->pcie_type = 0x8; /* PCIe-to-PCI bridge */
+	br->has_bus_range = true;
+	br->secondary_bus = br->subordinate_bus = 2;
+	br->n_mem_bars = 0;
+	br->driver = driver ? strdup(driver) : NULL;
+	mb_group(a, 2, "DMA", "0000:00:1c.0", "0000:01:00.0", NULL);
+	return a;
+}
+
+static void test_i13_bridge_exception_names_driver(void **state)
+{
+	(void)state;
+	struct ia_audit *a = i13_bridge_host("shpchp", 6, 12);
+
+	run(a);
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	const struct ia_contrib *c = i13_contrib(gv->blockers, gv->n_blockers, "group.not-viable", "0000:01:00.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "bound to shpchp, a kernel driver without driver_managed_dma: it owns the "
+			    "group's DMA, so userspace cannot");
+	assert_null(i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:01:00.0"));
+	c = i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:00:1c.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "a bridge bound to pcieport (driver_managed_dma): it stays with the host; "
+			    "vfio-pci never binds bridges");
+	mb_free(a);
+	/* before v5.19 the bridge on shpchp was allowed: the exception says why, naming its driver */
+	a = i13_bridge_host("shpchp", 5, 15);
+	run(a);
+	gv = i13_verdict(a, 2);
+	assert_false(mb_group_blocked_by(a, 2, "group.not-viable"));
+	c = i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:01:00.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver "
+			    "on a function whose header type is not 0): it stays with the host; vfio-pci never "
+			    "binds bridges");
+	mb_free(a);
+	/* unbound */
+	a = i13_bridge_host(NULL, 6, 12);
+	run(a);
+	gv = i13_verdict(a, 2);
+	c = i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:01:00.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "an unbound bridge: it stays with the host; vfio-pci never binds bridges");
+	mb_free(a);
+}
+
+/* Siblings of item 7: pci-stub's exception names the rule of the kernel it applies to, and a
+ * blocker on a pre-5.19 kernel does not speak of driver_managed_dma, which it predates. */
+static void test_i13_ownership_texts_follow_kernel(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	a->kernel_major = 5;
+	a->kernel_minor = 15;
+	mb_dev(a, "0000:00:1f.0", NULL)->driver = strdup("pci-stub");
+	mb_dev(a, "0000:00:1f.3", NULL)->driver = strdup("snd_hda_intel");
+	a->devs[a->n_devs - 2].multifunction = a->devs[a->n_devs - 1].multifunction = IA_YES;
+	mb_group(a, 2, "DMA", "0000:00:1f.0", "0000:00:1f.3", NULL);
+	run(a);
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	const struct ia_contrib *c = i13_contrib(gv->exceptions, gv->n_exceptions, "pci-stub", "0000:00:1f.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "held by pci-stub (on vfio_dev_viable()'s allow-list before v5.19): allowed "
+			    "in a user-owned group, but userspace can reach the stubbed device peer-to-peer and "
+			    "through the shared IOMMU domain");
+	c = i13_contrib(gv->blockers, gv->n_blockers, "group.not-viable", "0000:00:1f.3");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "bound to snd_hda_intel, a driver vfio_dev_viable() does not allow before "
+			    "v5.19: the group is not viable while it is bound");
+	mb_free(a);
+}
+
+/* Sibling of item 7: "has no memory BAR" only when the BARs were read; an unreadable resource
+ * attribute (a collection error hiding the BAR sizes) leaves no BAR counted but says nothing. */
+static void test_i13_no_mmio_only_when_bars_read(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	a->devs[0].n_mem_bars = 0;
+	run(a);
+	const struct ia_group_verdict *gv = i13_verdict(a, 1);
+	const struct ia_contrib *c = i13_contrib(gv->exceptions, gv->n_exceptions, "no-mmio", "0000:00:02.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "has no memory BAR: nothing of it can be mapped to userspace, but it can still "
+			    "DMA in the group's IOMMU domain");
+	mb_free(a);
+	a = host();
+	a->devs[0].n_mem_bars = 0;
+	a->collect_errors = calloc(1, sizeof(*a->collect_errors));
+	assert_non_null(a->collect_errors);
+	a->n_collection_errors = 1;
+	a->collect_errors[0] = (struct ia_collect_error){ .collector = strdup("pci"), .subject = strdup("0000:00:02.0"),
+		.message = strdup("cannot read resource: Permission denied"), .code = -EACCES,
+		.hides = strdup("BAR sizes (devices with no MMIO)") };
+	run(a);
+	gv = i13_verdict(a, 1);
+	assert_null(i13_contrib(gv->exceptions, gv->n_exceptions, "no-mmio", "0000:00:02.0"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1356,6 +1472,9 @@ int main(void)
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 		cmocka_unit_test(test_i13_domain_crosses_slot),
 		cmocka_unit_test(test_i13_vfio_refusal_blocks_group),
+		cmocka_unit_test(test_i13_bridge_exception_names_driver),
+		cmocka_unit_test(test_i13_ownership_texts_follow_kernel),
+		cmocka_unit_test(test_i13_no_mmio_only_when_bars_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
