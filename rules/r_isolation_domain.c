@@ -18,20 +18,29 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	for (size_t d = 0; d < ev->domains->n && rc == 0; d++) {
 		const struct ia_topo_domain *dom = &ev->domains->v[d];
 		/* Which kernel groups (or, without an IOMMU, predicted groups) the domain spans. */
-		size_t first = SIZE_MAX;
+		/* A member in no group at all while the kernel formed IOMMU groups (no driver probed it
+		 * through the IOMMU, or its ID was taken: "already in tree") cannot go with the group
+		 * it can reach, so it splits the domain as a second group does. */
+		size_t first = SIZE_MAX, n_groupless = 0;
 		bool spans = false;
+		char groupless[512] = "";
 		for (size_t k = 0; k < dom->n_members; k++) {
 			size_t fn = dom->members[k];
 			size_t g = a->n_groups ? ev->kgroup_of_fn[fn]
 				 : (ev->pred->fn[fn].has_group ? ev->pred->fn[fn].group : SIZE_MAX);
-			if (g == SIZE_MAX)
+			if (g == SIZE_MAX) {
+				if (a->n_groups && !a->devs[fn].has_group && strlen(groupless) < sizeof(groupless) - 40)
+					snprintf(groupless + strlen(groupless), sizeof(groupless) - strlen(groupless),
+						 "%s%s", n_groupless++ ? " " : "", a->devs[fn].bdf);
 				continue;
+			}
 			if (first == SIZE_MAX)
 				first = g;
 			else if (g != first)
 				spans = true;
 		}
-		if (!spans)
+		bool split = spans || (n_groupless && first != SIZE_MAX);
+		if (!split)
 			continue;
 		/* A domain resting on an uncertain prediction (ACS unreadable, treated as absent) is a
 		 * possibility, not a fact: it makes verdicts unknown instead of blocking them. */
@@ -45,11 +54,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					       a->devs[dom->members[k]].bdf);
 		for (size_t k = 0; k < dom->n_blame && bl < sizeof(blame) - 200; k++)
 			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", dom->blame[k].why);
+		char why_split[700];
+		if (n_groupless)
+			snprintf(why_split, sizeof(why_split), "%s%s %s in no IOMMU group",
+				 spans ? "the kernel puts them in different groups, and " : "", groupless,
+				 n_groupless == 1 ? "is" : "are");
+		else
+			snprintf(why_split, sizeof(why_split), "the kernel puts them in different groups");
 		rc = ia_rule_finding(ev, self, uncertain ? IA_LEVEL_WARNING : self->level,
 				     a->devs[dom->members[0]].bdf, NULL, blame,
-				     "%s%s can reach each other peer-to-peer without the IOMMU although the kernel "
-				     "puts them in different groups: treat them as one isolation domain",
-				     uncertain ? "possibly (ACS state unreadable): " : "", members);
+				     "%s%s can reach each other peer-to-peer without the IOMMU although %s: treat them "
+				     "as one isolation domain", uncertain ? "possibly (ACS state unreadable): " : "", members,
+				     why_split);
 		/* Every kernel group inside the domain gets the blocker, linked to the finding. */
 		size_t finding = ia_rule_last_finding(ev);
 		for (size_t k = 0; rc == 0 && a->n_groups && k < dom->n_members; k++) {

@@ -1424,6 +1424,28 @@ static void test_i13_no_mmio_only_when_bars_read(void **state)
 	mb_free(a);
 }
 
+/* Sibling of item 6: a domain member in no IOMMU group (nothing probed it through the IOMMU,
+ * or its ID was taken) cannot go with the group it reaches: the group is blocked and the finding
+ * names the member as groupless, not as "in different groups". */
+static void test_i13_domain_groupless_member(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:1f.0", NULL)->multifunction = IA_YES;
+	mb_dev(a, "0000:00:1f.3", NULL)->multifunction = IA_YES;
+	a->devs[a->n_devs - 2].driver = strdup("vfio-pci");
+	mb_group(a, 2, "DMA", "0000:00:1f.0", NULL);
+	mb_irq(a, "IR-PCI-MSI-0000:00:1f.0", "IR", "0000:00:1f.0");
+	run(a);
+	const struct ia_finding *f = expect(a, "isolation.p2p-domain", "0000:00:1f.0", IA_LEVEL_ERROR);
+	assert_string_equal(f->message, "0000:00:1f.0 0000:00:1f.3 can reach each other peer-to-peer without the IOMMU "
+			    "although 0000:00:1f.3 is in no IOMMU group: treat them as one isolation domain");
+	assert_true(mb_group_blocked_by(a, 2, "isolation.p2p-domain"));
+	assert_int_equal(mb_group_verdict(a, 2), IA_NO);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1475,6 +1497,7 @@ int main(void)
 		cmocka_unit_test(test_i13_bridge_exception_names_driver),
 		cmocka_unit_test(test_i13_ownership_texts_follow_kernel),
 		cmocka_unit_test(test_i13_no_mmio_only_when_bars_read),
+		cmocka_unit_test(test_i13_domain_groupless_member),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
