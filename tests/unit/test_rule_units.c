@@ -1446,6 +1446,45 @@ static void test_i13_domain_groupless_member(void **state)
 	mb_free(a);
 }
 
+/* Item 4, the group's other members: the refusal blocks only when no other member is a function
+ * vfio-pci binds; beside another endpoint the PF may stay unbound and the group goes without it. */
+static void test_i13_vfio_refusal_other_member(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+	struct ia_dev *pf = mb_dev(a, "0000:00:03.0", NULL);
+
+	pf->multifunction = IA_YES;
+	pf->has_sriov = IA_YES;
+	pf->has_numvfs = true;
+	pf->numvfs = 1;
+	mb_dev(a, "0000:00:03.1", NULL)->multifunction = IA_YES;
+	a->devs[a->n_devs - 1].driver = strdup("vfio-pci");
+	mb_group(a, 2, "DMA", "0000:00:03.0", "0000:00:03.1", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:03.1", "IR", "0000:00:03.1");
+	run(a);
+	expect(a, "device.vfio-pci-refuses", "0000:00:03.0", IA_LEVEL_INFO);
+	assert_false(mb_group_blocked_by(a, 2, "device.vfio-pci-refuses"));
+	assert_int_equal(mb_group_verdict(a, 2), IA_YES);
+	mb_free(a);
+	/* beside a bridge only: blocked, and the reason says why the whole group */
+	a = host();
+	mb_root_port(a, "0000:00:1c.0", 1, true)->driver = strdup("pcieport");
+	pf = mb_dev(a, "0000:01:00.0", "0000:00:1c.0");
+	pf->has_sriov = IA_YES;
+	pf->has_numvfs = true;
+	pf->numvfs = 1;
+	mb_group(a, 2, "DMA", "0000:00:1c.0", "0000:01:00.0", NULL);
+	run(a);
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	const struct ia_contrib *c = i13_contrib(gv->blockers, gv->n_blockers, "device.vfio-pci-refuses", "0000:01:00.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "an SR-IOV PF with 1 VF enabled: vfio-pci refuses to bind it (-EBUSY), and no "
+			    "other member of the group is a function vfio-pci binds");
+	assert_int_equal(mb_group_verdict(a, 2), IA_NO);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1498,6 +1537,7 @@ int main(void)
 		cmocka_unit_test(test_i13_ownership_texts_follow_kernel),
 		cmocka_unit_test(test_i13_no_mmio_only_when_bars_read),
 		cmocka_unit_test(test_i13_domain_groupless_member),
+		cmocka_unit_test(test_i13_vfio_refusal_other_member),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
