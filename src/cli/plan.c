@@ -123,6 +123,15 @@ static void plan_when_enabled(const struct plan_build *b, struct ia_sb *sb)
 	}
 }
 
+/* Whether the plan has a blocker of @rule about @subject already. */
+static bool plan_has_blocker(const struct ia_plan *p, const char *rule, const char *subject)
+{
+	for (size_t i = 0; i < p->n_blockers; i++)
+		if (!strcmp(p->blockers[i].rule, rule) && !strcmp(p->blockers[i].subject, subject))
+			return true;
+	return false;
+}
+
 /* Add kernel group @gi to the plan (once). */
 static int plan_take_group(struct plan_build *b, size_t gi, bool via_domain, bool uncertain, const char *basis)
 {
@@ -177,13 +186,17 @@ static bool plan_is_vfio(const char *drv)
 }
 
 /* Does @drv keep DMA ownership out of the group (may stay bound)? Mirrors rules/r_ownership.c. */
+/* The kernel predates DMA ownership (v5.19): vfio_dev_viable()'s allow-list decides instead. */
+static bool plan_pre519(const struct ia_audit *a)
+{
+	return a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
+}
+
 static bool plan_driver_may_stay(const struct ia_audit *a, const struct ia_dev *d, const char **why)
 {
 	const char *drv = d->driver;
 	const struct ia_dmd_driver *m = ia_dmd_lookup(drv);
-	bool pre519 = a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
-
-	if (pre519) {
+	if (plan_pre519(a)) {
 		/* vfio_dev_viable(): pci-stub, VFIO drivers and, for bridges, any driver. */
 		*why = "claims DMA ownership (before v5.19 only pci-stub, VFIO drivers and bridges may stay bound)";
 		return !strcmp(drv, "pci-stub") || (d->has_hdr && d->hdr_type != 0);
@@ -249,8 +262,10 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 			snprintf(reason, sizeof(reason), "an unbound bridge: it stays with the host (vfio-pci never binds bridges)");
 		} else if (plan_driver_may_stay(b->a, d, &why)) {
 			x->action = IA_PLAN_KEEP;
-			snprintf(reason, sizeof(reason), "a bridge on %s (driver_managed_dma): it stays with the host "
-				 "(vfio-pci never binds bridges)", d->driver);
+			snprintf(reason, sizeof(reason), "a bridge on %s (%s): it stays with the host "
+				 "(vfio-pci never binds bridges)", d->driver,
+				 plan_pre519(b->a) ? "before v5.19, vfio_dev_viable() allows any driver on a bridge"
+						   : "driver_managed_dma");
 		} else {
 			x->action = IA_PLAN_UNBIND;
 			snprintf(reason, sizeof(reason), "a bridge bound to %s, which %s: unbind it and leave it unbound "
@@ -269,8 +284,9 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 			 "and must stay unbound (a kernel driver probing it later makes the group not viable)");
 	} else if (plan_driver_may_stay(b->a, d, &why)) {
 		x->action = IA_PLAN_KEEP;
-		snprintf(reason, sizeof(reason), "%s sets driver_managed_dma: it may stay bound, but it shares the "
-			 "user's IOMMU domain and userspace can reach it peer-to-peer", d->driver);
+		snprintf(reason, sizeof(reason), "%s %s: it may stay bound, but it shares the user's IOMMU domain and "
+			 "userspace can reach it peer-to-peer", d->driver,
+			 plan_pre519(b->a) ? "is on vfio_dev_viable()'s allow-list (before v5.19)" : "sets driver_managed_dma");
 	} else {
 		x->action = IA_PLAN_BIND_VFIO;
 		snprintf(reason, sizeof(reason), "bound to %s, which %s: it must leave %s (to vfio-pci, so no kernel "
@@ -435,9 +451,10 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		    (rc = plan_blocker(b, "collect.unreadable", x->bdf, true, "its driver link could not be read: "
 				       "whether a kernel driver owns its DMA is unknown")))
 			return rc;
-		/* vfio_pci_core_register_device(): "Cannot bind to PF with SR-IOV enabled" (-EBUSY) */
+		/* vfio_pci_core_register_device(): "Cannot bind to PF with SR-IOV enabled" (-EBUSY); once
+		 * per function (rule device.vfio-pci-refuses may have given the group's blocker already) */
 		if (x->action == IA_PLAN_BIND_VFIO && x->dev && !x->dev->is_vf && x->dev->has_numvfs &&
-		    x->dev->numvfs > 0 &&
+		    x->dev->numvfs > 0 && !plan_has_blocker(p, "device.vfio-pci-refuses", x->bdf) &&
 		    (rc = plan_blocker(b, "device.vfio-pci-refuses", x->bdf, false, "an SR-IOV PF with %u VF%s enabled: "
 				       "vfio-pci refuses to bind it (-EBUSY); disable the VFs first (echo 0 > "
 				       "/sys/bus/pci/devices/%s/sriov_numvfs) or assign the VFs", x->dev->numvfs,

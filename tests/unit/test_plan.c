@@ -410,6 +410,98 @@ static void test_text_is_filtered(void **state)
 	ia_plan_free(p);
 }
 
+/* Issue 13: the rule's device.vfio-pci-refuses blocker of the PF's group and the plan's own check
+ * of the function to bind say one thing once (a hand-built audit as in test_pf_with_vfs). */
+extern const struct ia_rule ia_rule_vfio_pci_refuses;
+
+static void test_i13_pf_refusal_once(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	struct ia_group_verdict gv = {0};
+	struct ia_contrib c = { .kind = IA_CONTRIB_BLOCKER, .rule = &ia_rule_vfio_pci_refuses,
+				.bdf = "0000:01:00.0", .what = "device.vfio-pci-refuses",
+				.reason = "an SR-IOV PF with 4 VFs enabled: vfio-pci refuses to bind it (-EBUSY)",
+				.finding = IA_NO_FINDING };
+	struct ia_dev d = {0};
+	struct ia_group g = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:01:00.0";
+	char *member = (char *)bdf, err[128];
+	size_t n = 0;
+
+	(void)state;
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	d.driver = "ixgbe";
+	d.has_hdr = true;
+	d.has_group = true;
+	d.group = 5;
+	d.has_numvfs = true;
+	d.numvfs = 4;
+	g.id = 5;
+	g.devices = &member;
+	g.n_devices = 1;
+	g.resv_read = true;
+	gv.dma_ownership_viable = IA_NO;
+	gv.blockers = &c;
+	gv.n_blockers = 1;
+	a.devs = &d, a.n_devs = 1;
+	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
+	r.groups = &gv, r.n_groups = 1;
+	r.irq_isolated = IA_YES;
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+	for (size_t i = 0; i < p->n_blockers; i++)
+		n += !strcmp(p->blockers[i].rule, "device.vfio-pci-refuses");
+	assert_int_equal(n, 1);
+	ia_plan_free(p);
+}
+
+/* Issue 13 item 7 in the plan: before v5.19 a bridge's driver and pci-stub stay by
+ * vfio_dev_viable()'s allow-list, not by driver_managed_dma, which those kernels lack. */
+static void test_i13_pre519_texts(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	struct ia_group_verdict gv = {0};
+	struct ia_dev d[3];
+	struct ia_group g = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:00:1f.0";
+	char *members[3] = { "0000:00:1c.0", "0000:00:1f.0", "0000:00:1f.3" }, err[128];
+
+	(void)state;
+	memset(d, 0, sizeof(d));
+	for (int i = 0; i < 3; i++) {
+		snprintf(d[i].bdf, sizeof(d[i].bdf), "%s", members[i]);
+		d[i].has_hdr = true;
+		d[i].has_group = true;
+		d[i].group = 5;
+	}
+	d[0].hdr_type = 1;
+	d[0].driver = "shpchp";
+	d[1].driver = "vfio-pci";
+	d[2].driver = "pci-stub";
+	g.id = 5;
+	g.devices = members;
+	g.n_devices = 3;
+	g.resv_read = true;
+	gv.dma_ownership_viable = IA_YES;
+	a.has_kernel_version = true;
+	a.kernel_major = 5;
+	a.kernel_minor = 10;
+	a.devs = d, a.n_devs = 3;
+	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
+	r.groups = &gv, r.n_groups = 1;
+	r.irq_isolated = IA_YES;
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(p->n_devs, 3);
+	assert_string_equal(p->devs[0].reason, "a bridge on shpchp (before v5.19, vfio_dev_viable() allows any driver "
+			    "on a bridge): it stays with the host (vfio-pci never binds bridges)");
+	assert_string_equal(p->devs[2].reason, "pci-stub is on vfio_dev_viable()'s allow-list (before v5.19): it may "
+			    "stay bound, but it shares the user's IOMMU domain and userspace can reach it peer-to-peer");
+	ia_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_no_iommu),
 		cmocka_unit_test(test_pf_with_vfs),
 		cmocka_unit_test(test_text_is_filtered),
+		cmocka_unit_test(test_i13_pf_refusal_once),
+		cmocka_unit_test(test_i13_pre519_texts),
 	};
 
 	char cmd[128];
