@@ -41,8 +41,8 @@ const struct ia_rule ia_rule_assignable = {
 	.id = "group.verdict",
 	.level = IA_LEVEL_INFO,
 	.summary = "Whole verdict per group: DMA ownership, 1:1 regions, MSI isolation and isolation domains",
-	.advice = "A group of bridges only stays with the host (pcieport): assign the groups of the devices "
-		  "below its bridges instead.",
+	.advice = "A group of bridges only stays with the host: assign the groups of the devices below its "
+		  "bridges instead.",
 	.refs = "kernel-rules.md §11",
 	.eval = r_eval,
 	.gives = IA_GIVES_ENDPOINT,

@@ -1485,6 +1485,24 @@ static void test_i13_vfio_refusal_other_member(void **state)
 	mb_free(a);
 }
 
+/* Sibling of item 7: the group.verdict advice for a group of bridges does not assume their driver
+ * (they may be unbound, or on shpchp, not pcieport). */
+static void test_i13_bridge_group_advice(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_root_port(a, "0000:00:1c.0", 1, true);
+	mb_group(a, 4, "DMA", "0000:00:1c.0", NULL);
+	run(a);
+	assert_true(mb_group_blocked_by(a, 4, "group.verdict"));
+	const struct ia_group_verdict *gv = i13_verdict(a, 4);
+	assert_int_equal(gv->n_blockers, 1);
+	assert_string_equal(gv->blockers[0].rule->advice, "A group of bridges only stays with the host: assign the "
+			    "groups of the devices below its bridges instead.");
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1538,6 +1556,7 @@ int main(void)
 		cmocka_unit_test(test_i13_no_mmio_only_when_bars_read),
 		cmocka_unit_test(test_i13_domain_groupless_member),
 		cmocka_unit_test(test_i13_vfio_refusal_other_member),
+		cmocka_unit_test(test_i13_bridge_group_advice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
