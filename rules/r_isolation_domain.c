@@ -6,6 +6,20 @@
 
 #include "rules/rules.h"
 
+/* Append @item to the list in @buf (length *@len, capacity @cap) after @sep; when it does not fit
+ * with room for the tail, append " and @left more" instead and return false (stop listing). */
+static bool r_list_add(char *buf, size_t cap, size_t *len, const char *sep, const char *item, size_t left)
+{
+	size_t need = (*len ? strlen(sep) : 0) + strlen(item);
+
+	if (*len + need + 24 >= cap) {
+		*len += (size_t)snprintf(buf + *len, cap - *len, "%sand %zu more", *len ? " " : "", left);
+		return false;
+	}
+	*len += (size_t)snprintf(buf + *len, cap - *len, "%s%s", *len ? sep : "", item);
+	return true;
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -21,17 +35,22 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		/* A member in no group at all while the kernel formed IOMMU groups (no driver probed it
 		 * through the IOMMU, or its ID was taken: "already in tree") cannot go with the group
 		 * it can reach, so it splits the domain as a second group does. */
-		size_t first = SIZE_MAX, n_groupless = 0;
-		bool spans = false;
-		char groupless[512] = "";
+		size_t first = SIZE_MAX, n_groupless = 0, gl = 0, n_gl_total = 0;
+		bool spans = false, gl_open = true;
+		char groupless[200] = "";
+		for (size_t k = 0; a->n_groups && k < dom->n_members; k++)
+			n_gl_total += ev->kgroup_of_fn[dom->members[k]] == SIZE_MAX && !a->devs[dom->members[k]].has_group;
 		for (size_t k = 0; k < dom->n_members; k++) {
 			size_t fn = dom->members[k];
 			size_t g = a->n_groups ? ev->kgroup_of_fn[fn]
 				 : (ev->pred->fn[fn].has_group ? ev->pred->fn[fn].group : SIZE_MAX);
 			if (g == SIZE_MAX) {
-				if (a->n_groups && !a->devs[fn].has_group && strlen(groupless) < sizeof(groupless) - 40)
-					snprintf(groupless + strlen(groupless), sizeof(groupless) - strlen(groupless),
-						 "%s%s", n_groupless++ ? " " : "", a->devs[fn].bdf);
+				if (a->n_groups && !a->devs[fn].has_group) {
+					if (gl_open)
+						gl_open = r_list_add(groupless, sizeof(groupless), &gl, " ", a->devs[fn].bdf,
+								     n_gl_total - n_groupless);
+					n_groupless++;
+				}
 				continue;
 			}
 			if (first == SIZE_MAX)
@@ -47,14 +66,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		bool uncertain = dom->uncertain;
 		for (size_t k = 0; k < dom->n_members && !uncertain; k++)
 			uncertain = ev->pred->fn[dom->members[k]].uncertain;
-		char members[1024] = "", blame[1024] = "";
+		/* lists that do not fit say how many they leave out (the finding's message holds 1023 bytes) */
+		char members[600] = "", blame[1400] = "";
 		size_t ml = 0, bl = 0;
-		for (size_t k = 0; k < dom->n_members && ml < sizeof(members) - 40; k++)
-			ml += (size_t)snprintf(members + ml, sizeof(members) - ml, "%s%s", k ? " " : "",
-					       a->devs[dom->members[k]].bdf);
-		for (size_t k = 0; k < dom->n_blame && bl < sizeof(blame) - 200; k++)
-			bl += (size_t)snprintf(blame + bl, sizeof(blame) - bl, "%s%s", k ? "; " : "", dom->blame[k].why);
-		char why_split[700];
+		for (size_t k = 0; k < dom->n_members; k++)
+			if (!r_list_add(members, sizeof(members), &ml, " ", a->devs[dom->members[k]].bdf, dom->n_members - k))
+				break;
+		for (size_t k = 0; k < dom->n_blame; k++)
+			if (!r_list_add(blame, sizeof(blame), &bl, "; ", dom->blame[k].why, dom->n_blame - k))
+				break;
+		char why_split[300];
 		if (n_groupless)
 			snprintf(why_split, sizeof(why_split), "%s%s %s in no IOMMU group",
 				 spans ? "the kernel puts them in different groups, and " : "", groupless,
@@ -81,7 +102,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			for (size_t b = 0; b < gv->n_pending && !have; b++)
 				have = gv->pending[b].rule == self && gv->pending[b].kind == IA_CONTRIB_BLOCKER;
 			if (!have) {
-				char reason[1200];
+				char reason[sizeof(members) + sizeof(blame) + 64];
 				snprintf(reason, sizeof(reason), "shares an isolation domain with %s (%s)", members, blame);
 				rc = ia_rule_block(ev, self, g, a->devs[dom->members[k]].bdf, reason, finding);
 			}

@@ -1503,6 +1503,35 @@ static void test_i13_bridge_group_advice(void **state)
 	mb_free(a);
 }
 
+/* Sibling of item 6: a domain too large to list says how many members it leaves out instead of
+ * cutting the sentence (the message held at most 1023 bytes and lost its end). */
+static void test_i13_domain_long_list(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+	char bdf[16];
+
+	mb_root_port(a, "0000:00:1c.0", 1, false)->multifunction = IA_YES;
+	mb_root_port(a, "0000:00:1c.1", 2, true)->multifunction = IA_YES;
+	mb_group(a, 2, "DMA", "0000:00:1c.0", NULL);
+	mb_group(a, 3, "DMA", "0000:00:1c.1", NULL);
+	for (int i = 0; i < 70; i++) {
+		snprintf(bdf, sizeof(bdf), "0000:02:%02x.%d", i / 8, i % 8);
+		mb_dev(a, bdf, "0000:00:1c.1")->multifunction = IA_YES;
+		mb_group(a, 10 + i, "DMA", bdf, NULL);
+	}
+	run(a);
+	const struct ia_finding *f = expect(a, "isolation.p2p-domain", "0000:00:1c.0", IA_LEVEL_ERROR);
+	const char *tail = " can reach each other peer-to-peer without the IOMMU although the kernel puts them in "
+			   "different groups: treat them as one isolation domain";
+	size_t ml = strlen(f->message), tl = strlen(tail);
+	assert_true(ml > tl);
+	assert_string_equal(f->message + ml - tl, tail);
+	assert_non_null(strstr(f->message, " and 2"));  /* 72 members: the first ~40 listed, "and 2x more" */
+	assert_non_null(strstr(f->message, " more can reach"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1557,6 +1586,7 @@ int main(void)
 		cmocka_unit_test(test_i13_domain_groupless_member),
 		cmocka_unit_test(test_i13_vfio_refusal_other_member),
 		cmocka_unit_test(test_i13_bridge_group_advice),
+		cmocka_unit_test(test_i13_domain_long_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
