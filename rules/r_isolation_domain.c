@@ -63,9 +63,24 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			continue;
 		/* A domain resting on an uncertain prediction (ACS unreadable, treated as absent) is a
 		 * possibility, not a fact: it makes verdicts unknown instead of blocking them. */
-		bool uncertain = dom->uncertain;
-		for (size_t k = 0; k < dom->n_members && !uncertain; k++)
-			uncertain = ev->pred->fn[dom->members[k]].uncertain;
+		bool uncertain = dom->uncertain, acs_unknown = dom->uncertain, ntb = false;
+		for (size_t k = 0; k < dom->n_members; k++) {
+			const struct ia_topo_fn_group *fg = &ev->pred->fn[dom->members[k]];
+			if (!fg->uncertain)
+				continue;
+			uncertain = true;
+			/* why the prediction is uncertain: unreadable ACS (or PCIe) state, or a Switchtec
+			 * NTB whose DMA aliases come from device MMIO (topology.c topo_join()) */
+			const char *r = fg->has_group ? ev->pred->groups[fg->group].uncertain_reason : NULL;
+			if (r && strstr(r, "Switchtec NTB"))
+				ntb = true;
+			else
+				acs_unknown = true;
+		}
+		char possibly[128] = "";
+		if (uncertain)
+			snprintf(possibly, sizeof(possibly), "possibly (%s%s%s): ", acs_unknown ? "ACS state unreadable" : "",
+				 acs_unknown && ntb ? "; " : "", ntb ? "Switchtec NTB DMA aliases unpredictable" : "");
 		/* lists that do not fit say how many they leave out (the finding's message holds 1023 bytes) */
 		char members[600] = "", blame[1400] = "";
 		size_t ml = 0, bl = 0;
@@ -85,7 +100,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		rc = ia_rule_finding(ev, self, uncertain ? IA_LEVEL_WARNING : self->level,
 				     a->devs[dom->members[0]].bdf, NULL, blame,
 				     "%s%s can reach each other peer-to-peer without the IOMMU although %s: treat them "
-				     "as one isolation domain", uncertain ? "possibly (ACS state unreadable): " : "", members,
+				     "as one isolation domain", possibly, members,
 				     why_split);
 		/* Every kernel group inside the domain gets the blocker, linked to the finding. */
 		size_t finding = ia_rule_last_finding(ev);

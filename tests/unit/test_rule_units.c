@@ -1532,6 +1532,29 @@ static void test_i13_domain_long_list(void **state)
 	mb_free(a);
 }
 
+/* Sibling of item 6: an uncertain domain says what is uncertain: a Switchtec NTB's DMA aliases
+ * (read from device MMIO at boot), not "ACS state unreadable", which was read. */
+static void test_i13_domain_uncertain_reason(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+	struct ia_dev *ntb = mb_dev(a, "0000:00:03.0", NULL);
+
+	ntb->vendor = 0x11f8;
+	ntb->device = 0x8531;
+	ntb->class_code = 0x068000;
+	ntb->multifunction = IA_YES;
+	mb_dev(a, "0000:00:03.1", NULL)->multifunction = IA_YES;
+	mb_group(a, 2, "DMA", "0000:00:03.0", NULL);
+	mb_group(a, 3, "DMA", "0000:00:03.1", NULL);
+	run(a);
+	const struct ia_finding *f = expect(a, "isolation.p2p-domain", "0000:00:03.0", IA_LEVEL_WARNING);
+	assert_string_equal(f->message, "possibly (Switchtec NTB DMA aliases unpredictable): 0000:00:03.0 0000:00:03.1 "
+			    "can reach each other peer-to-peer without the IOMMU although the kernel puts them in "
+			    "different groups: treat them as one isolation domain");
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1587,6 +1610,7 @@ int main(void)
 		cmocka_unit_test(test_i13_vfio_refusal_other_member),
 		cmocka_unit_test(test_i13_bridge_group_advice),
 		cmocka_unit_test(test_i13_domain_long_list),
+		cmocka_unit_test(test_i13_domain_uncertain_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
