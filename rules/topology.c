@@ -1512,6 +1512,15 @@ void ia_topo_domains_free(struct ia_topo_domains *d)
 	free(d);
 }
 
+/* Whether @fn, not ACS-isolated, has P2P Request and Completion Redirect enabled all the same
+ * (pci_acs_enabled() also wants SV and UF): then it is "not ACS-isolated", not "lacking redirect". */
+static bool topo_has_redirect(struct ia_topo_model *m, size_t fn)
+{
+	const struct topo_acs_memo hw = topo_acs_hw(m, fn);
+
+	return hw.v == IA_NO && hw.why.basis == IA_ACS_BY_CAPABILITY && !(hw.why.missing & (IA_ACS_RR | IA_ACS_CR));
+}
+
 static void topo_blame_text(struct ia_topo_model *m, size_t fn, const char *prefix,
 			    const char *suffix, struct ia_topo_blame *bl)
 {
@@ -1528,11 +1537,12 @@ static void topo_blame_text(struct ia_topo_model *m, size_t fn, const char *pref
 		snprintf(bl->why, sizeof(bl->why), "%s %s lacks ACS P2P redirect (no ACS capability)%s",
 			 prefix, bdf, suffix);
 	else if (a->why.basis == IA_ACS_BY_CAPABILITY)
-		snprintf(bl->why, sizeof(bl->why), "%s %s lacks ACS P2P redirect (%s not enabled)%s",
-			 prefix, bdf, topo_acs_names(a->why.missing, names), suffix);
+		snprintf(bl->why, sizeof(bl->why), "%s %s %s (%s not enabled)%s", prefix, bdf,
+			 topo_has_redirect(m, fn) ? "is not ACS-isolated" : "lacks ACS P2P redirect",
+			 topo_acs_names(a->why.missing, names), suffix);
 	else if (a->why.has_quirk)
-		snprintf(bl->why, sizeof(bl->why), "%s %s lacks ACS P2P redirect (ACS quirk %s: not "
-			 "isolated)%s", prefix, bdf, a->why.quirk_fn, suffix);
+		snprintf(bl->why, sizeof(bl->why), "%s %s is not ACS-isolated (ACS quirk %s)%s", prefix, bdf,
+			 a->why.quirk_fn, suffix);
 	else
 		snprintf(bl->why, sizeof(bl->why), "%s %s lacks ACS P2P redirect (%s)%s", prefix, bdf,
 			 topo_kind(&m->fns[fn]), suffix);
@@ -1710,15 +1720,22 @@ int ia_topo_isolation_domains(struct ia_topo_model *m, const struct ia_topo_grou
 			struct topo_blame_rec r;
 			const struct ia_topo_fn *ff = &m->fns[f];
 			bool below_others = false;
-			char sfx[112];
+			char sfx[160];
 
 			if (ff->is_vf || !has_sub[f] || !slot_did[a0 = sub_anchor[f]] || topo_acs_hw(m, f).v == IA_YES)
 				continue;
 			for (size_t j = first; j < first + n && !below_others; j++)
 				below_others = m->slot_members[j] != f && has_below[m->slot_members[j]];
-			snprintf(sfx, sizeof(sfx), ": it can reach the other functions of slot %04x:%02x:%02x "
-				 "internally%s", ff->domain, ff->bus_nr, ff->devfn >> 3,
-				 below_others ? ", and the devices below them" : "");
+			/* with P2P redirect on (only SV or UF off) the kernel still does not count it
+			 * as isolated, but a request to a sibling goes upstream first */
+			if (topo_has_redirect(m, f))
+				snprintf(sfx, sizeof(sfx), ": the kernel does not count it as isolated from the "
+					 "other functions of slot %04x:%02x:%02x%s", ff->domain, ff->bus_nr,
+					 ff->devfn >> 3, below_others ? " and the devices below them" : "");
+			else
+				snprintf(sfx, sizeof(sfx), ": it can reach the other functions of slot "
+					 "%04x:%02x:%02x internally%s", ff->domain, ff->bus_nr, ff->devfn >> 3,
+					 below_others ? ", and the devices below them" : "");
 			r = (struct topo_blame_rec){ .anchor = a0 };
 			topo_blame_text(m, f, "function", sfx, &r.b);
 			if (topo_add_blame(&bl, &nbl, &capbl, &r))

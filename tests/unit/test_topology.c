@@ -1420,6 +1420,38 @@ static void test_domains_mf_no_devices_below_siblings(void **state)
 	free(t);
 }
 
+/* Root ports 00:1c.0 (ACS SV,RR,CR on, UF off) and 00:1c.1 (ACS on): 1c.0 has P2P redirect, so
+ * the blame does not say it lacks it, nor that it reaches its siblings internally. */
+static void build_mf_rp_no_uf(struct tb *t)
+{
+	int b0 = tb_root(t, 0);
+	int rp0 = RP(t, b0, 0x1c, 0, ACS_ON);
+
+	RP(t, b0, 0x1c, 1, ACS_ON);
+	t->fns[rp0].acs_ctrl = t->fns[rp0].acs_ctrl_dw = 0x0d; /* SV RR CR */
+}
+
+static void test_domains_blame_redirect_on(void **state)
+{
+	struct tb *t;
+	struct ia_topo_model *m = build_model(build_mf_rp_no_uf, &t);
+	struct ia_topo_groups *g = NULL;
+	struct ia_topo_domains *d = NULL;
+
+	(void)state;
+	assert_int_equal(ia_topo_predict_groups(m, NULL, &g), 0);
+	assert_int_equal(g->n_groups, 2);
+	assert_int_equal(ia_topo_isolation_domains(m, g, &d), 0);
+	assert_int_equal(d->n, 1);
+	assert_int_equal(d->v[0].n_blame, 1);
+	assert_string_equal(d->v[0].blame[0].why, "function 0000:00:1c.0 is not ACS-isolated (UF not enabled): the kernel "
+			    "does not count it as isolated from the other functions of slot 0000:00:1c");
+	ia_topo_domains_free(d);
+	ia_topo_groups_free(g);
+	ia_topo_model_free(m);
+	free(t);
+}
+
 /* ------------------------------------------------------------------ main */
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -1439,6 +1471,7 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_domains_mf_root_port_subtrees),
 		cmocka_unit_test(test_domains_mf_no_devices_below_siblings),
+		cmocka_unit_test(test_domains_blame_redirect_on),
 	};
 	size_t n = NCASES(fixed) + NCASES(grp_cases) + NCASES(acs_cases) + NCASES(bad_cases) +
 		   NCASES(viab_cases), k = 0;
