@@ -24,6 +24,30 @@ static bool r_is_vfio_driver(const char *drv)
 	return m && m->vfio_bus_driver;
 }
 
+/*
+ * One member's VFIO viability without a topology model (the PCI topology was inconsistent): the
+ * rule of ia_topo_group_viable() from the member's own facts. v5.19+: unbound or a
+ * driver_managed_dma driver (unknown for one listed as not mainline); before v5.19
+ * (vfio_dev_viable()): unbound, pci-stub, a VFIO bus driver, or any driver on a function whose
+ * header type is not 0 (unknown when the header type was unreadable).
+ */
+static enum ia_tri r_viable_no_model(const struct ia_dev *d, bool pre519)
+{
+	const struct ia_dmd_driver *m = d->driver ? ia_dmd_lookup(d->driver) : NULL;
+
+	if (!d->driver)
+		return IA_YES;
+	if (pre519) {
+		if (!strcmp(d->driver, "pci-stub") || (m && m->vfio_bus_driver && m->mainline != IA_DMD_NOT_MAINLINE) ||
+		    (d->has_hdr && d->hdr_type != 0))
+			return IA_YES;
+		return d->has_hdr ? IA_NO : IA_UNKNOWN;
+	}
+	if (m && m->mainline == IA_DMD_NOT_MAINLINE)
+		return IA_UNKNOWN;
+	return m ? IA_YES : IA_NO;
+}
+
 /* Whether @bdf's memory BARs are known: its resource attribute was read and parsed (the PCI
  * collector records a collection error hiding its "BAR sizes" otherwise). */
 static bool r_bars_known(const struct ia_audit *a, const char *bdf)
@@ -118,10 +142,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			if (ev->model && ia_topo_group_viable(ev->model, &fn, &drv, 1, a->has_kernel_version ? a->kernel_major : 0,
 							      a->has_kernel_version ? a->kernel_minor : 0, &v, &ok) == 0)
 				ok = v.ok;
-			else if (!drv || r_dmd(drv))
-				ok = IA_YES;
 			else
-				ok = IA_NO;
+				ok = r_viable_no_model(d, pre519);
 			if (ok == IA_NO) {
 				blocked = true;
 				char reason[256];

@@ -1555,6 +1555,30 @@ static void test_i13_domain_uncertain_reason(void **state)
 	mb_free(a);
 }
 
+/* Sibling of item 7 without a topology model (an inconsistent PCI topology): the member's
+ * viability follows the kernel's rule too, so a bridge on shpchp before v5.19 is allowed, not a
+ * blocker "without driver_managed_dma". */
+static void test_i13_viability_without_model(void **state)
+{
+	(void)state;
+	struct ia_audit *a = i13_bridge_host("shpchp", 5, 15);
+
+	/* two functions with one BDF: the topology is inconsistent, no model */
+	mb_dev(a, "0000:00:07.0", NULL);
+	mb_dev(a, "0000:00:07.0", NULL);
+	run(a);
+	assert_true(mb_not_evaluated(a, "isolation.p2p-domain"));
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	assert_false(mb_group_blocked_by(a, 2, "group.not-viable"));
+	assert_int_equal(gv->dma_ownership_viable, IA_YES);
+	const struct ia_contrib *c = i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:01:00.0");
+	assert_non_null(c);
+	assert_string_equal(c->reason, "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver "
+			    "on a function whose header type is not 0): it stays with the host; vfio-pci never "
+			    "binds bridges");
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1611,6 +1635,7 @@ int main(void)
 		cmocka_unit_test(test_i13_bridge_group_advice),
 		cmocka_unit_test(test_i13_domain_long_list),
 		cmocka_unit_test(test_i13_domain_uncertain_reason),
+		cmocka_unit_test(test_i13_viability_without_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
