@@ -20,6 +20,14 @@ static bool r_list_add(char *buf, size_t cap, size_t *len, const char *sep, cons
 	return true;
 }
 
+/* A function in no group that could be in one: not the IOMMU's own function (class 0806, the AMD
+ * IOMMU's PCI function), which no IOMMU translates by design and which shares a slot with the
+ * root complex on AMD hosts. */
+static bool r_groupless(const struct ia_dev *d)
+{
+	return !d->has_group && !(d->has_class && (d->class_code >> 8) == 0x0806);
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -39,13 +47,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		bool spans = false, gl_open = true;
 		char groupless[200] = "";
 		for (size_t k = 0; a->n_groups && k < dom->n_members; k++)
-			n_gl_total += ev->kgroup_of_fn[dom->members[k]] == SIZE_MAX && !a->devs[dom->members[k]].has_group;
+			n_gl_total += ev->kgroup_of_fn[dom->members[k]] == SIZE_MAX && r_groupless(&a->devs[dom->members[k]]);
 		for (size_t k = 0; k < dom->n_members; k++) {
 			size_t fn = dom->members[k];
 			size_t g = a->n_groups ? ev->kgroup_of_fn[fn]
 				 : (ev->pred->fn[fn].has_group ? ev->pred->fn[fn].group : SIZE_MAX);
 			if (g == SIZE_MAX) {
-				if (a->n_groups && !a->devs[fn].has_group) {
+				if (a->n_groups && r_groupless(&a->devs[fn])) {
 					if (gl_open)
 						gl_open = r_list_add(groupless, sizeof(groupless), &gl, " ", a->devs[fn].bdf,
 								     n_gl_total - n_groupless);

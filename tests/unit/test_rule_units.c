@@ -1579,6 +1579,24 @@ static void test_i13_viability_without_model(void **state)
 	mb_free(a);
 }
 
+/* The groupless-member rule leaves out the AMD IOMMU's own function (class 0806), which no IOMMU
+ * translates by design and which shares slot 00:00 with the root complex. */
+static void test_i13_domain_iommu_function_not_groupless(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:00:00.0", NULL)->multifunction = IA_YES;
+	a->devs[a->n_devs - 1].class_code = 0x060000;
+	mb_dev(a, "0000:00:00.2", NULL)->multifunction = IA_YES;
+	a->devs[a->n_devs - 1].class_code = 0x080600;
+	mb_group(a, 0, "DMA", "0000:00:00.0", NULL);
+	run(a);
+	assert_null(mb_find_finding(a, "isolation.p2p-domain", NULL));
+	assert_false(mb_group_blocked_by(a, 0, "isolation.p2p-domain"));
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1636,6 +1654,7 @@ int main(void)
 		cmocka_unit_test(test_i13_domain_long_list),
 		cmocka_unit_test(test_i13_domain_uncertain_reason),
 		cmocka_unit_test(test_i13_viability_without_model),
+		cmocka_unit_test(test_i13_domain_iommu_function_not_groupless),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
