@@ -128,10 +128,10 @@ int ia_parse_pair_u64(const char *s, size_t len, char sep, int base, bool second
 /* Split the next line; returns its length, advances *pos past the newline. */
 static size_t attr_next_line(const char *s, size_t len, size_t *pos, const char **line)
 {
-	size_t start = *pos, e = start;
+	size_t start = *pos;
+	const char *nl = memchr(s + start, '\n', len - start);
+	size_t e = nl ? (size_t)(nl - s) : len;
 
-	while (e < len && s[e] != '\n')
-		e++;
 	*line = s + start;
 	*pos = e < len ? e + 1 : e;
 	return e - start;

@@ -324,6 +324,45 @@ static void test_parse_resource_ok(void **state)
 	}
 }
 
+/* The kernel's fixed layout, decoded eight digits at a time: every value with digits of both
+ * cases equals strtoull()'s, and every byte next to a digit range (/ : @ G ` g), a byte >= 0x80 or
+ * NUL in every digit position makes the line fail, as the general parser fails it. */
+static void test_parse_resource_hex_swar(void **state)
+{
+	static const unsigned char bad[] = { '/', ':', '@', 'G', '`', 'g', 0x80, 0xc3, 0xff, 0 };
+	char line[64];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	(void)state;
+
+	for (int k = 0; k < 2000; k++) {
+		uint64_t v[3];
+		for (int i = 0; i < 3; i++) {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			v[i] = k < 16 ? (k & 1 ? ~0ull : 0) ^ ((uint64_t)1 << (4 * k)) : seed;
+		}
+		snprintf(line, sizeof(line), k & 1 ? "0x%016llx 0x%016llX 0x%016llx" : "0x%016llX 0x%016llx 0x%016llX",
+			 (unsigned long long)v[0], (unsigned long long)v[1], (unsigned long long)v[2]);
+		struct ia_pci_resource r;
+		size_t n = 0;
+		assert_int_equal(ia_parse_resource(line, strlen(line), &r, &n, NULL), 0);
+		assert_int_equal(n, 1);
+		assert_true(r.start == v[0] && r.end == v[1] && r.flags == v[2]);
+	}
+	for (size_t pos = 0; pos < 56; pos++) {
+		if (pos % 19 < 2 || pos % 19 == 18)
+			continue; /* "0x" and the separators */
+		for (size_t b = 0; b < sizeof(bad); b++) {
+			struct ia_pci_resource r;
+			size_t n = 0;
+			snprintf(line, sizeof(line), "0x%016llx 0x%016llx 0x%016llx", 0x123456789abcdefull,
+				 0xfedcba9876543210ull, 0x14220cull);
+			line[pos] = (char)bad[b];
+			if (ia_parse_resource(line, 56, &r, &n, NULL) != -IA_E_FORMAT)
+				fail_msg("byte 0x%02x at %zu was taken for a digit", bad[b], pos);
+		}
+	}
+}
+
 static void test_parse_resource_bad(void **state)
 {
 	static const struct {
@@ -537,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bool),
 		cmocka_unit_test(test_parse_pair),
 		cmocka_unit_test(test_parse_resource_ok),
+		cmocka_unit_test(test_parse_resource_hex_swar),
 		cmocka_unit_test(test_parse_resource_bad),
 		cmocka_unit_test(test_parse_reserved_regions_ok),
 		cmocka_unit_test(test_parse_reserved_regions_bad),
