@@ -25,6 +25,7 @@ ia_test(test_diff      tests/unit/test_diff.c      DEPS cli reports)
 ia_test(test_reports    tests/unit/test_reports.c    DEPS reports)
 ia_test(test_names      tests/unit/test_names.c      DEPS reports)
 ia_test(test_inputs     tests/unit/test_inputs.c     DEPS reports)
+ia_test(test_cli        tests/unit/test_cli.c        DEPS reports)
 ia_test(test_load       tests/unit/test_load.c       DEPS reports)
 # Rule unit tests on models built in memory (tests/unit/model_build.c): no SQLite, no capture.
 if(TARGET ia_rules)

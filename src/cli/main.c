@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The iommu-audit command line: parse options, then hand over to the command (src/cli/cmd_*.c).
 #include <getopt.h>
+#include <stdarg.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,140 +13,282 @@
 
 void cli_usage(FILE *f)
 {
-	fputs("usage:\n"
+	fputs("usage (the command may stand anywhere among the options; each takes only the options shown):\n"
 	      "  iommu-audit [audit] [--root DIR|--snapshot FILE.tar.gz|--from-db FILE]\n"
 	      "                      [--format text|json|junit|nfd] [--output FILE] [--db FILE]\n"
 	      "                      [--fail-on error|warning|never] [--color auto|always|never]\n"
 	      "                      [--policy FILE]   (docs/policy.md)\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
-	      "  iommu-audit diff OLD NEW [--format text|json]   OLD, NEW: captured tree, .tar.gz or .db\n"
+	      "                      [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
+	      "  iommu-audit diff OLD NEW [--format text|json] [--output FILE] [--policy FILE] [--fail-on LEVEL]\n"
+	      "                      OLD, NEW: captured tree, .tar.gz or .db\n"
 	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|.tar.zst|.tar|DIR [--force]\n"
-	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE\n"
-	      "  iommu-audit groups   [--root DIR|--snapshot FILE] [--predicted [--when-enabled]]\n"
-	      "  iommu-audit rules [--format man]   list rule ids, levels, summaries, advice and sources\n"
-	      "  iommu-audit schema                 print the fact database schema\n"
+	      "  iommu-audit collect  [--root DIR|--snapshot FILE] --db FILE [--force]   (--force: replace FILE)\n"
+	      "  iommu-audit groups   [--root DIR|--snapshot FILE|--from-db FILE] [--predicted [--when-enabled]]\n"
+	      "                      [--format text|json] [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
+	      "  iommu-audit rules [--format text|json|man] [--output FILE]   the rule catalogue: ids, levels,\n"
+	      "                      summaries, advice and sources\n"
+	      "  iommu-audit schema [--output FILE]  print the fact database schema\n"
 	      "  iommu-audit --version | --help\n"
-	      "options that replace parts of the root:\n"
+	      "options that replace parts of the root (audit, groups, plan, collect):\n"
 	      "  --lspci-dump FILE   read PCI config spaces from an `lspci -xxxx` dump (libpci dump method)\n"
 	      "  --acpidump FILE     read ACPI tables from acpidump text output\n"
 	      "  --dtb FILE          read the device tree from a flattened blob\n"
+	      "device names (audit, groups):\n"
 	      "  --pci-ids FILE      pci.ids for device names; --no-names to skip names\n"
 	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage; 3 nothing readable\n", f);
 }
 
-static int parse_args(int argc, char **argv, struct cli_opts *o)
+/* The options, one bit each in a command's allowed set (struct cli_cmd.opts). */
+enum cli_opt {
+	OPT_ROOT, OPT_SNAPSHOT, OPT_FROMDB, OPT_FORMAT, OPT_OUTPUT, OPT_DB, OPT_POLICY, OPT_FAILON, OPT_COLOR,
+	OPT_PREDICTED, OPT_WHEN_ENABLED, OPT_LSPCI, OPT_ACPIDUMP, OPT_DTB, OPT_PCIIDS, OPT_NONAMES, OPT_FORCE,
+	OPT_VERSION, OPT_HELP,
+};
+
+/* getopt_long()'s value of option @id: past every short option's character */
+#define LV(id) (256 + (id))
+static const struct option cli_longopts[] = {
+	{ "root", required_argument, NULL, LV(OPT_ROOT) }, { "snapshot", required_argument, NULL, LV(OPT_SNAPSHOT) },
+	{ "from-db", required_argument, NULL, LV(OPT_FROMDB) }, { "format", required_argument, NULL, LV(OPT_FORMAT) },
+	{ "output", required_argument, NULL, LV(OPT_OUTPUT) }, { "db", required_argument, NULL, LV(OPT_DB) },
+	{ "policy", required_argument, NULL, LV(OPT_POLICY) }, { "fail-on", required_argument, NULL, LV(OPT_FAILON) },
+	{ "color", required_argument, NULL, LV(OPT_COLOR) }, { "predicted", no_argument, NULL, LV(OPT_PREDICTED) },
+	{ "when-enabled", no_argument, NULL, LV(OPT_WHEN_ENABLED) },
+	{ "lspci-dump", required_argument, NULL, LV(OPT_LSPCI) }, { "acpidump", required_argument, NULL, LV(OPT_ACPIDUMP) },
+	{ "dtb", required_argument, NULL, LV(OPT_DTB) }, { "pci-ids", required_argument, NULL, LV(OPT_PCIIDS) },
+	{ "no-names", no_argument, NULL, LV(OPT_NONAMES) }, { "force", no_argument, NULL, LV(OPT_FORCE) },
+	{ "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
+	{ NULL, 0, NULL, 0 },
+};
+/* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -h. The leading '-' returns every
+ * operand in place (so the command may stand anywhere, whatever POSIXLY_CORRECT says); ':' makes a
+ * missing argument ':' instead of getopt's own message (which names argv[0]'s full path). */
+static const char cli_shortopts[] = "-:r:f:o:d:h";
+
+/* "--name" of option @id, for messages: from cli_longopts, so the two never disagree */
+static const char *cli_opt_name(int id)
 {
-	enum { O_SNAPSHOT = 256, O_FAILON, O_FROMDB, O_POLICY, O_PREDICTED, O_LSPCI, O_ACPIDUMP, O_DTB,
-	       O_PCIIDS, O_NONAMES, O_VERSION, O_COLOR, O_FORCE, O_WHEN_ENABLED };
-	static const struct option lo[] = {
-		{ "root", required_argument, NULL, 'r' }, { "snapshot", required_argument, NULL, O_SNAPSHOT },
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' }, { "from-db", required_argument, NULL, O_FROMDB },
-		{ "policy", required_argument, NULL, O_POLICY }, { "fail-on", required_argument, NULL, O_FAILON },
-		{ "predicted", no_argument, NULL, O_PREDICTED }, { "lspci-dump", required_argument, NULL, O_LSPCI },
-		{ "acpidump", required_argument, NULL, O_ACPIDUMP }, { "dtb", required_argument, NULL, O_DTB },
-		{ "pci-ids", required_argument, NULL, O_PCIIDS }, { "no-names", no_argument, NULL, O_NONAMES },
-		{ "version", no_argument, NULL, O_VERSION }, { "help", no_argument, NULL, 'h' },
-		{ "color", required_argument, NULL, O_COLOR }, { "force", no_argument, NULL, O_FORCE },
-		{ "when-enabled", no_argument, NULL, O_WHEN_ENABLED },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	for (const struct option *l = cli_longopts; l->name; l++)
+		if (l->val == LV(id))
+			return l->name;
+	return "?";
+}
+
+#define B(id) (1u << (id))
+#define FB(fmt) (1u << (fmt))
+/* option sets several commands share */
+#define O_SOURCE  (B(OPT_ROOT) | B(OPT_SNAPSHOT) | B(OPT_FROMDB))
+#define O_REPLACE (B(OPT_LSPCI) | B(OPT_ACPIDUMP) | B(OPT_DTB))          /* replace parts of the root */
+#define O_EVAL    (B(OPT_POLICY) | B(OPT_FAILON))                        /* the engine's */
+#define O_NAMES   (B(OPT_PCIIDS) | B(OPT_NONAMES))                        /* the text reports' device names */
+
+/* The commands, by name ("audit" is the default), with the options and --format values each takes:
+ * any other option is a usage error naming it and the command, never silently ignored. */
+static const struct cli_cmd {
+	const char *name;
+	int (*run)(const struct cli_opts *o);
+	unsigned opts;                      /* B(enum cli_opt) of each option it takes */
+	unsigned formats;                   /* FB(enum cli_fmt) of each --format it takes */
+} cli_cmds[] = {
+	{ "audit", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
+				  B(OPT_COLOR), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
+	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
+				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
+	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB),
+	  FB(FMT_TEXT) | FB(FMT_JSON) },
+	{ "diff", cli_cmd_diff, O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT), FB(FMT_TEXT) | FB(FMT_JSON) },
+	{ "collect", cli_cmd_collect, B(OPT_ROOT) | B(OPT_SNAPSHOT) | O_REPLACE | B(OPT_DB) | B(OPT_FORCE), 0 },
+	{ "snapshot", cli_cmd_snapshot, B(OPT_ROOT) | B(OPT_OUTPUT) | B(OPT_FORCE), 0 },
+	{ "rules", cli_cmd_rules, B(OPT_FORMAT) | B(OPT_OUTPUT), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_MAN) },
+	{ "schema", cli_cmd_schema, B(OPT_OUTPUT), 0 },
+};
+#define CLI_N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+/* The --format words, by enum cli_fmt. */
+static const struct { const char *word; enum cli_fmt fmt; } cli_formats[] = {
+	{ "text", FMT_TEXT }, { "json", FMT_JSON }, { "junit", FMT_JUNIT }, { "nfd", FMT_NFD }, { "man", FMT_MAN },
+};
+
+/* A usage error: one line on stderr, "iommu-audit: MESSAGE; see `iommu-audit --help`". */
+static int __attribute__((format(printf, 1, 2))) cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("iommu-audit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see `iommu-audit --help`\n", stderr);
+	return -1;
+}
+
+static const struct cli_cmd *cli_find_cmd(const char *name)
+{
+	for (size_t i = 0; i < CLI_N_CMDS; i++)
+		if (!strcmp(name, cli_cmds[i].name))
+			return &cli_cmds[i];
+	return NULL;
+}
+
+/* "text, json or man": the --format words @formats holds, into @buf. */
+static const char *cli_format_list(unsigned formats, char *buf, size_t len)
+{
+	size_t n = 0, k = 0, at = 0;
+
+	for (size_t i = 0; i < sizeof(cli_formats) / sizeof(cli_formats[0]); i++)
+		n += !!(formats & FB(cli_formats[i].fmt));
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(cli_formats) / sizeof(cli_formats[0]); i++) {
+		if (!(formats & FB(cli_formats[i].fmt)))
+			continue;
+		k++;
+		int w = snprintf(buf + at, len - at, "%s%s", k == 1 ? "" : k == n ? " or " : ", ", cli_formats[i].word);
+		if (w < 0 || (size_t)w >= len - at)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
+/* One keyword option's value: @words[i] names value @vals[i]; else a usage error naming @opt. */
+static int cli_keyword(const char *opt, const char *arg, const char *const *words, const int *vals, size_t n,
+		       const char *expected, int *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(arg, words[i])) {
+			*out = vals[i];
+			return 0;
+		}
+	return cli_usage_error("--%s %s: expected %s", opt, arg, expected);
+}
+
+/*
+ * parse_args() - the command line into @o. Options and operands may come in any order; the first
+ * operand that names a command is the command ("audit" when none does), the others are its
+ * operands (plan BDF..., diff OLD NEW). Then every option given must be one the command takes
+ * (cli_cmds[].opts), and --format one of its formats.
+ * @cmd: receives the command's table entry (NULL for --help and --version).
+ * Return: 0, or -1 after one line on stderr (exit EXIT_USAGE). @o->args is malloc'd either way.
+ */
+static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cli_cmd **cmd)
+{
+	int *given = calloc((size_t)argc + 1, sizeof(*given)); /* the options given, in order */
+	const char *format = NULL;
+	size_t n_given = 0;
+	int c, v;
 
 	o->cmd = "audit";
 	o->names = true;
-	if (argc > 1 && argv[1][0] != '-') {
-		o->cmd = argv[1];
-		argv++;
-		argc--;
+	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	*cmd = NULL;
+	if (!given || !o->args) {
+		free(given);
+		fprintf(stderr, "iommu-audit: out of memory\n");
+		return -1;
 	}
+	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:o:d:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r': o->root = optarg; break;
-		case O_SNAPSHOT: o->snapshot = optarg; break;
-		case 'f':
-			if (!strcmp(optarg, "text")) o->format = FMT_TEXT;
-			else if (!strcmp(optarg, "json")) o->format = FMT_JSON;
-			else if (!strcmp(optarg, "junit")) o->format = FMT_JUNIT;
-			else if (!strcmp(optarg, "nfd")) o->format = FMT_NFD;
-			else if (!strcmp(optarg, "man")) o->format = FMT_MAN;
-			else {
-				fprintf(stderr, "iommu-audit: --format %s: expected text, json, junit or nfd\n", optarg);
+	while ((c = getopt_long(argc, argv, cli_shortopts, cli_longopts, NULL)) != -1) {
+		int id = c >= 256 ? c - 256 : c == 'r' ? OPT_ROOT : c == 'f' ? OPT_FORMAT : c == 'o' ? OPT_OUTPUT :
+			 c == 'd' ? OPT_DB : c == 'h' ? OPT_HELP : -1;
+		if (c == 1) { /* an operand, in place */
+			o->args[o->n_args++] = optarg;
+			continue;
+		}
+		if (c == ':') {
+			free(given);
+			return cli_usage_error("%s requires an argument", argv[optind - 1]);
+		}
+		if (id < 0) { /* '?': unknown, ambiguous, or an argument given to a flag */
+			free(given);
+			if (optopt > 0 && optopt < 256)
+				return cli_usage_error("unrecognized option -%c", optopt);
+			return cli_usage_error("unrecognized option %s", argv[optind - 1]);
+		}
+		given[n_given++] = id;
+		switch (id) {
+		case OPT_ROOT: o->root = optarg; break;
+		case OPT_SNAPSHOT: o->snapshot = optarg; break;
+		case OPT_FROMDB: o->from_db = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
+		case OPT_OUTPUT: o->output = optarg; break;
+		case OPT_DB: o->db = optarg; break;
+		case OPT_POLICY: o->policy = optarg; break;
+		case OPT_FAILON:
+			if (cli_keyword("fail-on", optarg, (const char *const[]){ "error", "warning", "never" },
+					(const int[]){ FAIL_ERROR, FAIL_WARNING, FAIL_NEVER }, 3, "error, warning or never", &v)) {
+				free(given);
 				return -1;
 			}
+			o->fail_on = (enum cli_failon)v;
 			break;
-		case O_COLOR:
-			if (!strcmp(optarg, "auto")) o->color = COLOR_AUTO;
-			else if (!strcmp(optarg, "always")) o->color = COLOR_ALWAYS;
-			else if (!strcmp(optarg, "never")) o->color = COLOR_NEVER;
-			else {
-				fprintf(stderr, "iommu-audit: --color %s: expected auto, always or never\n", optarg);
+		case OPT_COLOR:
+			if (cli_keyword("color", optarg, (const char *const[]){ "auto", "always", "never" },
+					(const int[]){ COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER }, 3, "auto, always or never", &v)) {
+				free(given);
 				return -1;
 			}
+			o->color = (enum cli_color)v;
 			break;
-		case 'o': o->output = optarg; break;
-		case 'd': o->db = optarg; break;
-		case O_FROMDB: o->from_db = optarg; break;
-		case O_POLICY: o->policy = optarg; break;
-		case O_FAILON:
-			if (!strcmp(optarg, "error")) o->fail_on = FAIL_ERROR;
-			else if (!strcmp(optarg, "warning")) o->fail_on = FAIL_WARNING;
-			else if (!strcmp(optarg, "never")) o->fail_on = FAIL_NEVER;
-			else {
-				fprintf(stderr, "iommu-audit: --fail-on %s: expected error, warning or never\n", optarg);
-				return -1;
-			}
-			break;
-		case O_PREDICTED: o->predicted = true; break;
-		case O_WHEN_ENABLED: o->when_enabled = o->predicted = true; break;
-		case O_LSPCI: o->collect.pci_dump = optarg; break;
-		case O_ACPIDUMP: o->collect.acpidump = optarg; break;
-		case O_DTB: o->collect.dtb = optarg; break;
-		case O_PCIIDS: o->collect.pci_ids = optarg; break;
-		case O_NONAMES: o->names = false; break;
-		case O_FORCE: o->force = true; break;
-		case O_VERSION: o->cmd = "version"; break;
-		case 'h': o->cmd = "help"; break;
-		default: return -1;
+		case OPT_PREDICTED: o->predicted = true; break;
+		case OPT_WHEN_ENABLED: o->when_enabled = o->predicted = true; break;
+		case OPT_LSPCI: o->collect.pci_dump = optarg; break;
+		case OPT_ACPIDUMP: o->collect.acpidump = optarg; break;
+		case OPT_DTB: o->collect.dtb = optarg; break;
+		case OPT_PCIIDS: o->collect.pci_ids = optarg; break;
+		case OPT_NONAMES: o->names = false; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_VERSION: o->cmd = "version"; break;
+		case OPT_HELP: o->cmd = "help"; break;
 		}
 	}
-	o->args = argv + optind;
-	o->n_args = argc - optind;
-	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff")) {
-		fprintf(stderr, "iommu-audit: unexpected argument \"%s\"\n", argv[optind]);
-		return -1;
+	while (optind < argc) /* after "--" */
+		o->args[o->n_args++] = argv[optind++];
+	if (!strcmp(o->cmd, "help") || !strcmp(o->cmd, "version")) {
+		free(given);
+		return 0;
 	}
-	if (o->predicted && strcmp(o->cmd, "groups")) {
-		fprintf(stderr, "iommu-audit: --predicted and --when-enabled are for `iommu-audit groups` only\n");
-		return -1;
+	/* the command: the first operand that names one */
+	for (int i = 0; i < o->n_args; i++) {
+		if (!(*cmd = cli_find_cmd(o->args[i])))
+			continue;
+		o->cmd = (*cmd)->name;
+		memmove(&o->args[i], &o->args[i + 1], (size_t)(o->n_args - i) * sizeof(*o->args));
+		o->n_args--;
+		break;
 	}
-	if (o->force && strcmp(o->cmd, "snapshot")) {
-		fprintf(stderr, "iommu-audit: --force is for `iommu-audit snapshot` only\n");
-		return -1;
+	if (!*cmd) {
+		*cmd = cli_find_cmd("audit");
+		if (o->n_args) {
+			free(given);
+			return cli_usage_error("unknown or unsupported command \"%s\"", o->args[0]);
+		}
 	}
-	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1) {
-		fprintf(stderr, "iommu-audit: give at most one of --root, --snapshot and --from-db\n");
-		return -1;
+	for (size_t i = 0; i < n_given; i++)
+		if (!((*cmd)->opts & B(given[i]))) {
+			const char *name = cli_opt_name(given[i]);
+			free(given);
+			return cli_usage_error("`%s` does not take --%s", (*cmd)->name, name);
+		}
+	free(given);
+	if (format) {
+		char list[64];
+		size_t k = 0;
+		while (k < sizeof(cli_formats) / sizeof(cli_formats[0]) &&
+		       (strcmp(format, cli_formats[k].word) || !((*cmd)->formats & FB(cli_formats[k].fmt))))
+			k++;
+		if (k == sizeof(cli_formats) / sizeof(cli_formats[0]))
+			return cli_usage_error("--format %s: expected %s for `%s`", format,
+					       cli_format_list((*cmd)->formats, list, sizeof(list)), (*cmd)->name);
+		o->format = cli_formats[k].fmt;
 	}
+	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff"))
+		return cli_usage_error("unexpected argument \"%s\" for `%s`", o->args[0], o->cmd);
+	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1)
+		return cli_usage_error("give at most one of --root, --snapshot and --from-db");
 	return 0;
 }
-
-/* The commands, by name; "audit" is the default. */
-static const struct {
-	const char *name;
-	int (*run)(const struct cli_opts *o);
-	bool policy;                        /* takes --policy (loaded before anything is collected) */
-} cli_cmds[] = {
-	{ "audit", cli_cmd_audit, true },
-	{ "groups", cli_cmd_audit, true },
-	{ "collect", cli_cmd_collect, true },
-	{ "plan", cli_cmd_plan, true },
-	{ "diff", cli_cmd_diff, true },
-	{ "snapshot", cli_cmd_snapshot, false },
-	{ "rules", cli_cmd_rules, false },
-	{ "schema", cli_cmd_schema, false },
-};
 
 int main(int argc, char **argv)
 {
@@ -156,36 +299,26 @@ int main(int argc, char **argv)
 	 * process dying of SIGXFSZ with whatever it had written left in place. */
 	signal(SIGXFSZ, SIG_IGN);
 	struct cli_opts o = {0};
+	const struct cli_cmd *cmd;
+	int status;
 
-	if (parse_args(argc, argv, &o) < 0) {
-		cli_usage(stderr);
+	if (parse_args(argc, argv, &o, &cmd) < 0) {
+		free(o.args);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(o.cmd, "help")) {
 		cli_usage(stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(o.cmd, "version")) {
+		status = cli_finish_output(&(struct cli_opts){0}, stdout, 0, "usage") < 0 ? EXIT_UNREADABLE : EXIT_OK;
+	} else if (!strcmp(o.cmd, "version")) {
 		printf("iommu-audit %s\n", IA_VERSION);
-		return EXIT_OK;
-	}
-	for (size_t i = 0; i < sizeof(cli_cmds) / sizeof(cli_cmds[0]); i++) {
-		if (strcmp(o.cmd, cli_cmds[i].name))
-			continue;
-		if (o.format == FMT_MAN && cli_cmds[i].run != cli_cmd_rules) {
-			fprintf(stderr, "iommu-audit: --format man is for `iommu-audit rules` only\n");
-			return EXIT_USAGE;
-		}
-		int status = cli_check_inputs(&o);
-		if (status == EXIT_OK && cli_cmds[i].policy)
+		status = cli_finish_output(&(struct cli_opts){0}, stdout, 0, "version") < 0 ? EXIT_UNREADABLE : EXIT_OK;
+	} else {
+		status = cli_check_inputs(&o);
+		if (status == EXIT_OK && (cmd->opts & B(OPT_POLICY)))
 			status = cli_load_policy(&o);
-		return status != EXIT_OK ? status : cli_cmds[i].run(&o);
+		if (status == EXIT_OK)
+			status = cmd->run(&o);
 	}
-	if (o.format == FMT_MAN) {
-		fprintf(stderr, "iommu-audit: --format man is for `iommu-audit rules` only\n");
-		return EXIT_USAGE;
-	}
-	fprintf(stderr, "iommu-audit: unknown or unsupported command \"%s\"\n", o.cmd);
-	cli_usage(stderr);
-	return EXIT_USAGE;
+	free(o.args);
+	return status;
 }

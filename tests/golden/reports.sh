@@ -40,8 +40,8 @@ run_all() {
 	# `plan` of the first function, both formats (the JSON through the one JSON writer)
 	first=$(ls "$r/sys/bus/pci/devices" 2>/dev/null | head -n 1)
 	if [ -n "$first" ]; then
-		NO_COLOR=1 "$bin" plan "$first" --root "$r" --no-names >"$p.plan.text" 2>/dev/null || true
-		NO_COLOR=1 "$bin" plan "$first" --root "$r" --no-names --format json >"$p.plan.json" 2>/dev/null || true
+		NO_COLOR=1 "$bin" plan "$first" --root "$r" >"$p.plan.text" 2>/dev/null || true
+		NO_COLOR=1 "$bin" plan "$first" --root "$r" --format json >"$p.plan.json" 2>/dev/null || true
 	fi
 }
 

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One option grammar (issue 14 item 3, src/cli/main.c): each command takes only its own options,
+// and any other is a usage error of one line naming the option and the command, never silence;
+// the command may stand anywhere among the options; `groups` and `rules` print JSON; `collect
+// --db` refuses an existing file unless --force, which replaces it whole; the documented
+// examples of the README and the man page run.
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+#define CAPTURE KKA "/x86-intel-acs/run-6.12/snapshot.tar.gz"
+#define CAPTURE_B KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz"
+#define HELP "; see `iommu-audit --help`\n"
+
+static int scratch_setup(void **state)
+{
+	(void)state;
+	return ia_scratch_make("cli");
+}
+
+static int scratch_teardown(void **state)
+{
+	(void)state;
+	return ia_scratch_remove();
+}
+
+/* "iommu-audit @args" (IA_BIN, an absolute path) with stdout and stderr into one string; its exit status. */
+static char *run(const char *args, int *status)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 120 %s %s 2>&1 </dev/null", ia_scratch, IA_BIN, args);
+	*status = -1;
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	return out;
+}
+
+/* Usage errors: exit 2 and exactly one line (no usage text), naming the program "iommu-audit"
+ * although it runs as an absolute path; the option and the command named. */
+static void test_usage_errors_one_line(void **state)
+{
+	static const struct { const char *args, *line; } c[] = {
+		/* an option the command does not take (they were silently ignored) */
+		{ "groups --force", "iommu-audit: `groups` does not take --force" HELP },
+		{ "rules --output r.txt --root /", "iommu-audit: `rules` does not take --root" HELP },
+		{ "rules --snapshot " CAPTURE, "iommu-audit: `rules` does not take --snapshot" HELP },
+		{ "snapshot --format json --output x.tar", "iommu-audit: `snapshot` does not take --format" HELP },
+		{ "snapshot --lspci-dump /dev/null --output x.tar", "iommu-audit: `snapshot` does not take --lspci-dump" HELP },
+		{ "schema --no-names", "iommu-audit: `schema` does not take --no-names" HELP },
+		{ "collect --db c.db --policy p.json", "iommu-audit: `collect` does not take --policy" HELP },
+		{ "collect --db c.db --from-db x.db", "iommu-audit: `collect` does not take --from-db" HELP },
+		{ "diff a b --root /", "iommu-audit: `diff` does not take --root" HELP },
+		{ "plan 00:01.0 --color never", "iommu-audit: `plan` does not take --color" HELP },
+		{ "plan 00:01.0 --pci-ids /dev/null", "iommu-audit: `plan` does not take --pci-ids" HELP },
+		{ "--predicted", "iommu-audit: `audit` does not take --predicted" HELP },
+		{ "--when-enabled --snapshot " CAPTURE, "iommu-audit: `audit` does not take --when-enabled" HELP },
+		{ "-r / rules", "iommu-audit: `rules` does not take --root" HELP },
+		/* a --format the command does not print */
+		{ "groups --format junit", "iommu-audit: --format junit: expected text or json for `groups`" HELP },
+		{ "rules --format nfd", "iommu-audit: --format nfd: expected text, json or man for `rules`" HELP },
+		{ "--format man", "iommu-audit: --format man: expected text, json, junit or nfd for `audit`" HELP },
+		{ "plan 00:01.0 --format xml", "iommu-audit: --format xml: expected text or json for `plan`" HELP },
+		/* getopt's own complaints, which named argv[0]'s full path */
+		{ "--frobnicate", "iommu-audit: unrecognized option --frobnicate" HELP },
+		{ "-x", "iommu-audit: unrecognized option -x" HELP },
+		{ "--root", "iommu-audit: --root requires an argument" HELP },
+		{ "--fail-on fatal", "iommu-audit: --fail-on fatal: expected error, warning or never" HELP },
+		{ "frobnicate", "iommu-audit: unknown or unsupported command \"frobnicate\"" HELP },
+		{ "groups extra", "iommu-audit: unexpected argument \"extra\" for `groups`" HELP },
+		{ "--root / --from-db x.db", "iommu-audit: give at most one of --root, --snapshot and --from-db" HELP },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int st;
+		char *out = run(c[i].args, &st);
+		if (st != 2 || strcmp(out, c[i].line))
+			fail_msg("iommu-audit %s: exit %d (want 2), said:\n%s\nwant:\n%s", c[i].args, st, out, c[i].line);
+		free(out);
+	}
+}
+
+/* The command may stand anywhere among the options: the same output and status either way;
+ * operands of plan and diff keep their order around it. */
+static void test_command_anywhere(void **state)
+{
+	static const struct { const char *a, *b; } c[] = {
+		{ "groups --snapshot " CAPTURE " --fail-on never", "--snapshot " CAPTURE " --fail-on never groups" },
+		{ "groups --predicted --snapshot " CAPTURE, "--predicted --snapshot " CAPTURE " groups" },
+		{ "plan 00:01.0 --snapshot " CAPTURE, "--snapshot " CAPTURE " plan 00:01.0" },
+		{ "plan 00:01.0 --snapshot " CAPTURE, "--snapshot " CAPTURE " 00:01.0 plan" },
+		{ "diff " CAPTURE " " CAPTURE_B " --format json", "--format json diff " CAPTURE " " CAPTURE_B },
+		{ "rules --format json", "--format json rules" },
+		{ "audit --snapshot " CAPTURE " --fail-on never", "--snapshot " CAPTURE " --fail-on never" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int sa, sb;
+		char *a = run(c[i].a, &sa), *b = run(c[i].b, &sb);
+		if (sa != sb || strcmp(a, b) || sa == 2)
+			fail_msg("`%s` (exit %d) and `%s` (exit %d) differ:\n%s\n----\n%s", c[i].a, sa, c[i].b, sb, a, b);
+		free(a);
+		free(b);
+	}
+	/* "groups" really is the command there: the group listing, not the report */
+	int st;
+	char *out = run("--snapshot " CAPTURE " --fail-on never groups", &st);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "IOMMU group 0:\n"));
+	assert_null(strstr(out, "iommu-audit 0.1.0: captured host"));
+	free(out);
+}
+
+/* --help and --version are taken anywhere; the usage lists each command's options. */
+static void test_help(void **state)
+{
+	int st;
+	char *out = run("groups --help", &st);
+
+	(void)state;
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\n  iommu-audit groups   [--root DIR|--snapshot FILE|--from-db FILE] [--predicted [--when-enabled]]\n"
+				    "                      [--format text|json]"));
+	assert_non_null(strstr(out, "\n  iommu-audit rules [--format text|json|man] [--output FILE]"));
+	assert_non_null(strstr(out, "--db FILE [--force]"));
+	free(out);
+	out = run("--version rules", &st);
+	assert_int_equal(st, 0);
+	assert_string_equal(out, "iommu-audit 0.1.0\n");
+	free(out);
+	out = ia_run_capture(IA_BIN " --version 2>&1 >/dev/full", &st);
+	assert_int_equal(st, 3);
+	assert_string_equal(out, "iommu-audit: standard output: cannot write the version: No space left on device\n");
+	free(out);
+}
+
+/* collect --db FILE: an existing FILE is refused (one line, exit 2, FILE untouched); --force
+ * replaces it through a temporary file renamed into place, so a failed collection leaves it as it
+ * was; a link or a directory is never replaced. */
+static void test_collect_force(void **state)
+{
+	char db[512], args[2048];
+	size_t len0, len1;
+	int st;
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s", ia_sp("c.db"));
+	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE " --db '%s'", db);
+	char *out = run(args, &st);
+	assert_int_equal(st, 0);
+	assert_string_equal(out, "");
+	free(out);
+	uint8_t *before = ia_slurp(db, &len0);
+	assert_non_null(before);
+	/* again, without --force: refused */
+	out = run(args, &st);
+	char want[1024];
+	snprintf(want, sizeof(want), "iommu-audit collect: %s exists; give --force to replace it\n", db);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, want);
+	free(out);
+	/* a file that is not a database is refused just the same */
+	ia_mk_text("junk.db", "not a database\n");
+	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE " --db junk.db");
+	out = run(args, &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit collect: junk.db exists; give --force to replace it\n");
+	free(out);
+	/* --force: replaced by another host's facts, which an audit then reads */
+	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE_B " --db '%s' --force", db);
+	out = run(args, &st);
+	assert_int_equal(st, 0);
+	assert_string_equal(out, "");
+	free(out);
+	snprintf(args, sizeof(args), "--from-db '%s' --fail-on never", db);
+	out = run(args, &st);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "x86-intel-scn-b-e1000-vfio-rtl-native"));
+	free(out);
+	/* a failed --force collection leaves the file as it was and nothing beside it */
+	uint8_t *now = ia_slurp(db, &len1);
+	assert_non_null(now);
+	snprintf(args, sizeof(args), "collect --root '%s' --db '%s' --force", ia_sp("no-such-root"), db);
+	out = run(args, &st);
+	assert_int_equal(st, 3);
+	free(out);
+	uint8_t *after = ia_slurp(db, &len0);
+	assert_non_null(after);
+	assert_int_equal(len0, len1);
+	assert_memory_equal(after, now, len1);
+	free(before);
+	free(now);
+	free(after);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^\\.c\\.db\\.' || true", ia_scratch);
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "0\n");
+	free(out);
+	/* a link or a directory in the database's place: never replaced */
+	ia_mk_link("l.db", ia_sp("made-through-link.db"));
+	out = run("collect --snapshot " CAPTURE " --db l.db --force", &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit collect: l.db: --force replaces a regular file only, not a symbolic link\n");
+	free(out);
+	struct stat sb;
+	assert_int_equal(lstat(ia_sp("made-through-link.db"), &sb), -1);
+	ia_mk_dir("d.db");
+	out = run("collect --snapshot " CAPTURE " --db d.db --force", &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit collect: d.db: --force replaces a regular file only, not a directory\n");
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_usage_errors_one_line, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_command_anywhere, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_help, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_collect_force, scratch_setup, scratch_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
