@@ -438,3 +438,104 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 	jw_map_end(w);
 	return jw_finish(w);
 }
+
+/* groups[i].devices[k] of `groups --format json`: @d, or only @bdf when the facts have no such function */
+static void json_groups_member(struct jw *w, const struct ia_dev *d, const char *bdf)
+{
+	jw_map(w);
+	jm_text(w, "bdf", d ? d->bdf : bdf);
+	jm_hex_if(w, "vendor", d && d->has_ids, d ? d->vendor : 0, 4);
+	jm_hex_if(w, "device", d && d->has_ids, d ? d->device : 0, 4);
+	jm_hex_if(w, "class", d && d->has_class, d ? d->class_code : 0, 6);
+	jm_text(w, "driver", d ? d->driver : NULL);
+	jw_map_end(w);
+}
+
+/* One predicted group (current prediction, or once the IOMMU is on): the text's "predicted group N" */
+static void json_groups_predicted(struct jw *w, const struct ia_audit *a, size_t i, const size_t *members, size_t n,
+				  const char *basis, bool uncertain, enum ia_tri bindable)
+{
+	jw_map(w);
+	jm_int(w, "id", (long long)i);
+	jm_text(w, "kind", "predicted");
+	jm_text(w, "basis", basis);
+	jm_bool(w, "uncertain", uncertain);
+	jm_tri(w, "bindable", bindable);
+	jm_arr(w, "devices");
+	for (size_t k = 0; k < n; k++)
+		json_groups_member(w, &a->devs[members[k]], NULL);
+	jw_arr_end(w);
+	jw_map_end(w);
+}
+
+int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, enum ia_groups_view view, FILE *out)
+{
+	const struct ia_when_enabled_result *we = &r->when_enabled;
+	struct jw *w = jw_new(out);
+	char *note = NULL;
+	int n = 0;
+
+	if (!w)
+		return -ENOMEM;
+	/* the text's first line (ia_report_groups()), where it has one */
+	if (view == IA_GROUPS_WHEN_ENABLED) {
+		if (we->iommu_off && !we->iommu)
+			n = asprintf(&note, "no IOMMU to enable: %s", we->how ? we->how : "");
+		else if (!we->evaluated)
+			n = asprintf(&note, "the groups once the IOMMU is on cannot be predicted: the PCI topology could "
+					    "not be modelled");
+		else if (we->iommu_off)
+			n = asprintf(&note, "once the IOMMU is on (%s: %s): %zu group%s", we->iommu, we->how ? we->how : "",
+				     we->n_groups, we->n_groups == 1 ? "" : "s");
+		else
+			n = asprintf(&note, "the IOMMU is on: the groups are the current prediction's (%zu)", a->n_predicted);
+	} else if (view == IA_GROUPS_KERNEL && !a->n_groups) {
+		n = asprintf(&note, "no IOMMU groups: %s", a->iommu_groups_dir ? "the kernel formed none"
+						: "sys/kernel/iommu_groups is absent (no IOMMU active)");
+	}
+	if (n < 0) {
+		jw_fail(w, -ENOMEM, ENOMEM);
+		note = NULL;
+	}
+	jw_map(w);
+	jm_text(w, "schema", "iommu-audit-groups/1");
+	jm_map(w, "tool");
+	jm_text(w, "name", "iommu-audit");
+	jm_text(w, "version", IA_VERSION);
+	jw_map_end(w);
+	jm_text(w, "view", view == IA_GROUPS_KERNEL ? "kernel" : view == IA_GROUPS_PREDICTED ? "predicted" : "when_enabled");
+	jm_text(w, "note", note);
+	free(note);
+	jm_arr(w, "refused_functions");
+	for (size_t i = 0; view == IA_GROUPS_WHEN_ENABLED && i < we->n_refused; i++)
+		jw_text(w, a->devs[we->refused[i]].bdf);
+	jw_arr_end(w);
+	jm_arr(w, "groups");
+	if (view == IA_GROUPS_WHEN_ENABLED)
+		for (size_t i = 0; i < we->n_groups && !w->err; i++)
+			json_groups_predicted(w, a, i, we->groups[i].members, we->groups[i].n, we->groups[i].basis,
+					      we->groups[i].uncertain, we->groups[i].bindable ? IA_YES : IA_NO);
+	if (view == IA_GROUPS_PREDICTED || (view == IA_GROUPS_WHEN_ENABLED && we->current)) {
+		for (size_t i = 0; i < a->n_predicted && !w->err; i++)
+			json_groups_predicted(w, a, i, a->predicted[i].members, a->predicted[i].n, a->predicted[i].basis,
+					      a->predicted[i].uncertain, IA_UNKNOWN);
+	} else if (view == IA_GROUPS_KERNEL) {
+		for (size_t i = 0; i < a->n_groups && !w->err; i++) {
+			const struct ia_group *g = &a->groups[i];
+			jw_map(w);
+			jm_int(w, "id", g->id);
+			jm_text(w, "kind", g->noiommu ? "noiommu" : "iommu");
+			jm_null(w, "basis");
+			jm_bool(w, "uncertain", false);
+			jm_null(w, "bindable");
+			jm_arr(w, "devices");
+			for (size_t k = 0; k < g->n_devices; k++)
+				json_groups_member(w, ia_audit_find_dev(a, g->devices[k]), g->devices[k]);
+			jw_arr_end(w);
+			jw_map_end(w);
+		}
+	}
+	jw_arr_end(w);
+	jw_map_end(w);
+	return jw_finish(w);
+}

@@ -71,6 +71,18 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 		     enum ia_groups_view view, FILE *out);
 
 /**
+ * ia_report_groups_json() - `iommu-audit groups --format json` (schema "iommu-audit-groups/1",
+ * reports/groups.schema.json): the groups of @view as ia_report_groups() lists them, through the
+ * JSON writer (reports/jsonw.h). Per group: id (the kernel's group number, or the prediction's
+ * index as the text numbers it), kind ("iommu", "noiommu", "predicted"), basis, uncertain,
+ * bindable (groups once the IOMMU is on only, else null) and its functions (bdf, vendor, device,
+ * class, driver; null where the facts lack them); "note" is the text's explanatory line or null;
+ * "refused_functions" the BDFs arm-smmu-v3 would refuse (@view IA_GROUPS_WHEN_ENABLED).
+ * Return: 0; -ENOMEM; -EIO when writing failed (errno is the failed write's).
+ */
+int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, enum ia_groups_view view, FILE *out);
+
+/**
  * ia_report_junit() - JUnit XML (the Ant/Jenkins "junit-10" layout, tests/schemas/junit-10.xsd):
  * <testsuites> holding one <testsuite> per rule id (the rule table's order, then other finding
  * rule ids such as "collect.unreadable" in order of appearance) and one <testcase> per rule and
@@ -104,5 +116,13 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const str
  * Return: 0 or -EIO.
  */
 int ia_report_rules_man(const char *date, FILE *out);
+
+/**
+ * ia_report_rules_json() - the machine-readable rule catalogue (schema "iommu-audit-rules/1",
+ * reports/rules.schema.json): per rule of ia_rules[], in table order, its id, level, summary,
+ * advice, refs (kernel function or spec section) and kernel_enforced (struct ia_rule).
+ * Return: 0; -ENOMEM; -EIO when writing failed (errno is the failed write's).
+ */
+int ia_report_rules_json(FILE *out);
 
 #endif

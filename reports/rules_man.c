@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The iommu-audit-rules(7) manual page, rendered from the rule table so the page never drifts from the code.
+// The rule catalogue rendered from the rule table, so it never drifts from the code: the
+// iommu-audit-rules(7) manual page, and `rules --format json`.
 #include <errno.h>
 #include <stdio.h>
 
 #include "report.h"
+#include "reports/jsonw.h"
 #include "rules/rules.h"
 
 /*
@@ -69,4 +71,33 @@ int ia_report_rules_man(const char *date, FILE *out)
 	}
 	fputs(".SH SEE ALSO\n.BR iommu\\-audit (8)\n", out);
 	return ferror(out) ? -EIO : 0;
+}
+
+int ia_report_rules_json(FILE *out)
+{
+	struct jw *w = jw_new(out);
+
+	if (!w)
+		return -ENOMEM;
+	jw_map(w);
+	jm_text(w, "schema", "iommu-audit-rules/1");
+	jm_map(w, "tool");
+	jm_text(w, "name", "iommu-audit");
+	jm_text(w, "version", IA_VERSION);
+	jw_map_end(w);
+	jm_arr(w, "rules");
+	for (size_t i = 0; i < ia_n_rules; i++) {
+		const struct ia_rule *r = ia_rules[i];
+		jw_map(w);
+		jm_text(w, "id", r->id);
+		jm_text(w, "level", ia_level_name(r->level));
+		jm_text(w, "summary", r->summary);
+		jm_text(w, "advice", r->advice);
+		jm_text(w, "refs", r->refs);
+		jm_bool(w, "kernel_enforced", r->kernel_enforced);
+		jw_map_end(w);
+	}
+	jw_arr_end(w);
+	jw_map_end(w);
+	return jw_finish(w);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Every machine-readable report of every kernel known-answer capture, of edited copies and of the
-live host is valid: JSON against reports/report.schema.json (draft 2020-12), JUnit against
+live host is valid: JSON against reports/report.schema.json (draft 2020-12), `groups --format json`
+and `rules --format json` against reports/groups.schema.json and reports/rules.schema.json, JUnit against
 tests/schemas/junit-10.xsd (xmllint), NFD lines against the label rules; and the three agree with
 each other and with the exit status. The schemas must also reject broken reports.
 
@@ -318,6 +319,70 @@ class Reports(unittest.TestCase):
                         self.assertTrue(members and all(verdict.get(d["iommu_group"]) is True for d in members
                                                         if d["class"] and not d["class"].startswith("0x0604")),
                                         f"{key}=true but a function of that id is not assignable")
+
+    # ---- groups and rules --format json -------------------------------------------------------
+
+    @staticmethod
+    def side_validator(name):
+        """A validator for reports/NAME (groups.schema.json, rules.schema.json), itself checked."""
+        with open(os.path.join(ARGS.source, "reports", name)) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        return jsonschema.Draft202012Validator(schema)
+
+    def test_groups_json_valid_and_agrees(self):
+        """`groups --format json` in each view matches its schema and lists the JSON report's groups."""
+        v = self.side_validator("groups.schema.json")
+        views = (("kernel", [], "groups"), ("predicted", ["--predicted"], "predicted_groups"),
+                 ("when_enabled", ["--when-enabled"], "predicted_groups_when_enabled"))
+        for name in self.cases:
+            report = json.loads(self.report(name, "json", "never")[1])
+            for view, args, key in views:
+                with self.subTest(case=name, view=view):
+                    _, out = run("groups", *self.cases[name], *args, "--format", "json", "--fail-on", "never",
+                                 check_status=(0,))
+                    g = json.loads(out)
+                    errors = [f"{list(e.absolute_path)}: {e.message}" for e in v.iter_errors(g)]
+                    self.assertEqual(errors, [], f"{name}: groups JSON does not match its schema")
+                    self.assertEqual(g["view"], view)
+                    self.assertEqual([[d["bdf"] for d in x["devices"]] for x in g["groups"]],
+                                     [x["devices"] for x in report[key]])
+        good = json.loads(run("groups", *self.cases["x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12"], "--format",
+                              "json", "--fail-on", "never", check_status=(0,))[1])
+        self.assertTrue(v.is_valid(good))
+        breakages = {
+            "wrong schema id": lambda g: g.__setitem__("schema", "iommu-audit/1"),
+            "view sideways": lambda g: g.__setitem__("view", "sideways"),
+            "short BDF": lambda g: g["groups"][0]["devices"][0].__setitem__("bdf", "00:01.0"),
+            "vendor a number": lambda g: g["groups"][0]["devices"][0].__setitem__("vendor", 32902),
+            "group kind vfio": lambda g: g["groups"][0].__setitem__("kind", "vfio"),
+            "group without devices": lambda g: g["groups"][0].pop("devices"),
+        }
+        for what, breakage in breakages.items():
+            with self.subTest(breakage=what):
+                bad = copy.deepcopy(good)
+                breakage(bad)
+                self.assertFalse(v.is_valid(bad), f"the groups schema accepts a listing with {what}")
+
+    def test_rules_json_valid_and_agrees(self):
+        """`rules --format json` matches its schema and lists the text's rules, in the same order."""
+        v = self.side_validator("rules.schema.json")
+        r = json.loads(run("rules", "--format", "json", check_status=(0,))[1])
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in v.iter_errors(r)]
+        self.assertEqual(errors, [], "rules JSON does not match its schema")
+        self.assertEqual([x["id"] for x in r["rules"]], self.rule_ids)
+        self.assertIn(True, [x["kernel_enforced"] for x in r["rules"]])
+        breakages = {
+            "level fatal": lambda d: d["rules"][0].__setitem__("level", "fatal"),
+            "no rules": lambda d: d.__setitem__("rules", []),
+            "kernel_enforced a string": lambda d: d["rules"][0].__setitem__("kernel_enforced", "yes"),
+            "rule without summary": lambda d: d["rules"][0].pop("summary"),
+        }
+        for what, breakage in breakages.items():
+            with self.subTest(breakage=what):
+                bad = copy.deepcopy(r)
+                breakage(bad)
+                self.assertFalse(v.is_valid(bad), f"the rules schema accepts a catalogue with {what}")
 
 
 def main():

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `iommu-audit [audit]` and `iommu-audit groups`: evaluate the root's facts and render the report
-// (text, JSON, JUnit, NFD) or the group listing; the exit status follows --fail-on.
+// (text, JSON, JUnit, NFD) or the group listing (text or JSON); the exit status follows --fail-on.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +34,12 @@ int cli_cmd_audit(const struct cli_opts *o)
 	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids,
 				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
 									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) };
-	if (!strcmp(o->cmd, "groups"))
-		rc = ia_report_groups(&a, &r, &ro, o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ?
-				      IA_GROUPS_PREDICTED : IA_GROUPS_KERNEL, out);
+	enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :
+				   IA_GROUPS_KERNEL;
+	if (!strcmp(o->cmd, "groups") && o->format == FMT_JSON)
+		rc = ia_report_groups_json(&a, &r, view, out);
+	else if (!strcmp(o->cmd, "groups"))
+		rc = ia_report_groups(&a, &r, &ro, view, out);
 	else if (o->format == FMT_JSON)
 		rc = ia_report_json(&a, &r, &ro, out);
 	else if (o->format == FMT_JUNIT)

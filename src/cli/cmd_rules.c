@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `iommu-audit rules`: every rule with its level, summary, advice and kernel source; `--format man`
-// writes iommu-audit-rules(7).
+// `iommu-audit rules`: every rule with its level, summary, advice and kernel source; `--format json`
+// the same as JSON, `--format man` writes iommu-audit-rules(7).
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +46,8 @@ int cli_cmd_rules(const struct cli_opts *o)
 		return cmd_rules_man(o);
 	if (!(out = cli_open_output(o)))
 		return EXIT_USAGE;
+	if (o->format == FMT_JSON)
+		return cli_finish_output(o, out, ia_report_rules_json(out), "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 	for (size_t i = 0; i < ia_n_rules; i++)
 		fprintf(out, "%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
 			ia_level_name(ia_rules[i]->level), ia_rules[i]->summary, ia_rules[i]->advice,

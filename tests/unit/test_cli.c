@@ -220,6 +220,172 @@ static void test_collect_force(void **state)
 	free(out);
 }
 
+/* Only stdout (stderr dropped), parsed as JSON; its exit status into *@status. */
+static json_t *run_json(const char *args, int *status)
+{
+	char cmd[4096];
+	json_error_t err;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 120 %s %s 2>/dev/null </dev/null", ia_scratch, IA_BIN, args);
+	*status = -1;
+	char *out = ia_run_capture(cmd, status);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, &err);
+	if (!j)
+		fail_msg("iommu-audit %s: not JSON (%s):\n%.2000s", args, err.text, out);
+	free(out);
+	return j;
+}
+
+/* The BDFs of every group's functions of `groups --format json`, one group per line ("A B\n"). */
+static char *groups_json_members(json_t *j)
+{
+	size_t cap = 1 << 16, at = 0, i, k;
+	char *s = calloc(1, cap);
+	json_t *g, *d;
+
+	assert_non_null(s);
+	json_array_foreach(json_object_get(j, "groups"), i, g) {
+		json_array_foreach(json_object_get(g, "devices"), k, d)
+			at += (size_t)snprintf(s + at, cap - at, "%s%s", k ? " " : "",
+					       json_string_value(json_object_get(d, "bdf")));
+		at += (size_t)snprintf(s + at, cap - at, "\n");
+		assert_true(at < cap);
+	}
+	return s;
+}
+
+/* The same from the text listing: the device lines under each group line. */
+static char *groups_text_members(const char *text)
+{
+	size_t cap = 1 << 16, at = 0;
+	char *s = calloc(1, cap);
+	bool first = true;
+
+	assert_non_null(s);
+	for (const char *l = text; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		if (!strncmp(l, "    ", 4)) {
+			at += (size_t)snprintf(s + at, cap - at, "%s%.12s", first ? "" : " ", l + 4);
+			first = false;
+		} else if (strstr(l, "group ") && !first) {
+			at += (size_t)snprintf(s + at, cap - at, "\n");
+			first = true;
+		}
+		assert_true(at < cap);
+	}
+	if (!first)
+		snprintf(s + at, cap - at, "\n");
+	return s;
+}
+
+/* `groups --format json` (it printed the text): each view, the same groups and functions as the
+ * text listing, in the same order, with the functions' ids and drivers. */
+static void test_groups_json(void **state)
+{
+	static const struct { const char *args, *view; } c[] = {
+		{ "", "kernel" }, { "--predicted", "predicted" }, { "--when-enabled", "when_enabled" },
+	};
+	char args[2048];
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(args, sizeof(args), "groups %s --snapshot " CAPTURE " --fail-on never --format json", c[i].args);
+		json_t *j = run_json(args, &st);
+		assert_int_equal(st, 0);
+		assert_string_equal(json_string_value(json_object_get(j, "schema")), "iommu-audit-groups/1");
+		assert_string_equal(json_string_value(json_object_get(j, "view")), c[i].view);
+		assert_true(json_array_size(json_object_get(j, "groups")) > 0);
+		snprintf(args, sizeof(args), "groups %s --snapshot " CAPTURE " --fail-on never", c[i].args);
+		char *text = run(args, &st);
+		assert_int_equal(st, 0);
+		char *a = groups_json_members(j), *b = groups_text_members(text);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		free(text);
+		json_decref(j);
+	}
+	/* kernel group 1 of this capture: the VGA function 0000:00:01.0, 1234:1111, bound to vfio-pci */
+	json_t *j = run_json("groups --snapshot " CAPTURE " --fail-on never --format json", &st);
+	json_t *g = json_array_get(json_object_get(j, "groups"), 1);
+	assert_int_equal(json_integer_value(json_object_get(g, "id")), 1);
+	assert_string_equal(json_string_value(json_object_get(g, "kind")), "iommu");
+	json_t *d = json_array_get(json_object_get(g, "devices"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "bdf")), "0000:00:01.0");
+	assert_string_equal(json_string_value(json_object_get(d, "vendor")), "0x1234");
+	assert_string_equal(json_string_value(json_object_get(d, "device")), "0x1111");
+	assert_string_equal(json_string_value(json_object_get(d, "class")), "0x030000");
+	assert_string_equal(json_string_value(json_object_get(d, "driver")), "vfio-pci");
+	assert_true(json_is_null(json_object_get(j, "note")));
+	json_decref(j);
+}
+
+/* `rules --format json` (it printed the text): the catalogue, the text's rules in its order, with
+ * level, summary, advice, refs and kernel_enforced. */
+static void test_rules_json(void **state)
+{
+	int st;
+	json_t *j = run_json("rules --format json", &st), *r;
+	char *text = run("rules", &st);
+	size_t i, n_enforced = 0;
+
+	(void)state;
+	assert_int_equal(st, 0);
+	assert_string_equal(json_string_value(json_object_get(j, "schema")), "iommu-audit-rules/1");
+	assert_true(json_array_size(json_object_get(j, "rules")) > 10);
+	const char *at = text;
+	json_array_foreach(json_object_get(j, "rules"), i, r) {
+		char line[1024];
+		snprintf(line, sizeof(line), "%-30s %-7s %s\n    advice: %s\n    source: %s\n",
+			 json_string_value(json_object_get(r, "id")), json_string_value(json_object_get(r, "level")),
+			 json_string_value(json_object_get(r, "summary")), json_string_value(json_object_get(r, "advice")),
+			 json_string_value(json_object_get(r, "refs")));
+		if (strncmp(at, line, strlen(line)))
+			fail_msg("rule %zu: JSON gives\n%s\ntext has\n%.400s", i, line, at);
+		at += strlen(line);
+		n_enforced += json_is_true(json_object_get(r, "kernel_enforced"));
+		assert_true(json_is_boolean(json_object_get(r, "kernel_enforced")));
+	}
+	assert_string_equal(at, "");
+	assert_true(n_enforced > 0);
+	free(text);
+	json_decref(j);
+	/* --output FILE is written, not stdout */
+	char *out = run("rules --format json --output rules.json", &st);
+	assert_int_equal(st, 0);
+	assert_string_equal(out, "");
+	free(out);
+	json_error_t err;
+	j = json_load_file(ia_sp("rules.json"), 0, &err);
+	assert_non_null(j);
+	json_decref(j);
+}
+
+/* A failed write of every JSON the grammar adds: exit 3 and one line. */
+static void test_json_write_failures(void **state)
+{
+	static const struct { const char *args, *what; } c[] = {
+		{ "groups --format json --fail-on never --snapshot " CAPTURE, "report" },
+		{ "groups --when-enabled --format json --fail-on never --snapshot " CAPTURE, "report" },
+		{ "rules --format json", "rule list" },
+	};
+	char cmd[2048], line[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int st;
+		snprintf(cmd, sizeof(cmd), "%s %s 2>&1 >/dev/full </dev/null", IA_BIN, c[i].args);
+		char *out = ia_run_capture(cmd, &st);
+		assert_non_null(out);
+		snprintf(line, sizeof(line), "iommu-audit: standard output: cannot write the %s: No space left on device\n",
+			 c[i].what);
+		if (st != 3 || strcmp(out, line))
+			fail_msg("iommu-audit %s >/dev/full: exit %d (want 3), said:\n%s", c[i].args, st, out);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +393,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_command_anywhere, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_help, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_collect_force, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_groups_json, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_rules_json, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_json_write_failures, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
