@@ -52,8 +52,8 @@ int cli_cmd_plan(const struct cli_opts *o)
 	char bdf[IA_BDF_BUFSZ];
 	int status;
 
-	if (!o->n_args || (o->format != FMT_TEXT && o->format != FMT_JSON)) {
-		fprintf(stderr, "iommu-audit plan: name one or more devices (BDF), --format text or json\n");
+	if (!o->n_args) { /* --format: text or json, checked with the other options (main.c) */
+		fprintf(stderr, "iommu-audit plan: name one or more devices (BDF); see `iommu-audit --help`\n");
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < o->n_args; i++)

@@ -204,6 +204,8 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 			free(given);
 			if (optopt > 0 && optopt < 256)
 				return cli_usage_error("unrecognized option -%c", optopt);
+			if (optopt >= 256) /* a flag given "=VALUE" */
+				return cli_usage_error("--%s takes no argument", cli_opt_name(optopt - 256));
 			return cli_usage_error("unrecognized option %s", argv[optind - 1]);
 		}
 		given[n_given++] = id;
