@@ -15,6 +15,7 @@ struct ia_report_opts {
 	bool names;          /* look up vendor/device names in pci.ids (text report) */
 	const char *pci_ids; /* pci.ids path, or NULL for libpci's default */
 	bool color;          /* ANSI colour (only on a terminal, never with NO_COLOR) */
+	bool quiet;          /* text report: only the verdict and the findings that fail it (--quiet) */
 	/* no --fail-on here: the threshold, the host verdict and which findings fail are the result's
 	 * (struct ia_result.verdict, ia_result_decide()) */
 };
@@ -50,7 +51,8 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
  * ia_report_text() - the report for people, read top-down: the host verdict (@r->verdict) and what
  * fails it (each with its fix), then every group with its verdict first and its blockers with the
  * fix (the advice of the finding each blocker links, else its rule's), then platform details and
- * the remaining findings. ANSI colour only when @o->color.
+ * the remaining findings. ANSI colour only when @o->color. With @o->quiet only the verdict line and
+ * the findings that fail it, each with its fix (virt-host-validate -q).
  * Return: 0 or -EIO.
  */
 int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);

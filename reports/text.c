@@ -439,8 +439,45 @@ static const char *text_fail_on_name(enum ia_fail_on f)
 	return f == IA_FAIL_ON_WARNING ? "warning" : f == IA_FAIL_ON_NEVER ? "never" : "error";
 }
 
+/* The host verdict of the result, the same one JSON summary.verdict and the NFD label print. */
+static void text_verdict(FILE *out, const struct text_color *col, const struct ia_verdict *v)
+{
+	text_on(col, v->fails ? TEXT_RED : TEXT_GREEN);
+	fprintf(out, "VERDICT: %s", v->fails ? "FAIL" : "PASS");
+	text_off(col, v->fails ? TEXT_RED : TEXT_GREEN);
+	if (v->fail_on == IA_FAIL_ON_NEVER && v->fails)
+		fprintf(out, ": %zu finding%s at or above error (--fail-on never: the exit status stays 0)\n",
+			v->n_at_threshold, v->n_at_threshold == 1 ? "" : "s");
+	else if (v->fail_on == IA_FAIL_ON_NEVER)
+		fprintf(out, ": no finding reaches error (--fail-on never: the exit status stays 0)\n");
+	else if (v->n_failing)
+		fprintf(out, ": %zu finding%s at or above --fail-on %s\n", v->n_failing, v->n_failing == 1 ? "" : "s",
+			text_fail_on_name(v->fail_on));
+	else
+		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(v->fail_on));
+}
+
+/* --quiet (as virt-host-validate -q): the verdict line, then each finding that fails it with its fix. */
+static int text_quiet(const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
+{
+	struct text_filter tf;
+	struct text_color col = { .on = o->color, .raw = raw };
+	FILE *out = text_filter_open(&tf, raw);
+
+	if (!out)
+		return -ENOMEM;
+	text_verdict(out, &col, &r->verdict);
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (ia_finding_fails(&r->findings[i], r->verdict.fail_on))
+			text_finding(out, &col, &r->findings[i]);
+	return text_filter_end(out, raw);
+}
+
 int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
+	if (o && o->quiet)
+		return text_quiet(r, o, raw);
+
 	struct text_names n;
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .raw = raw };
@@ -486,20 +523,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		}
 	}
 	fputc('\n', out);
-	/* the host verdict of the result, the same one JSON summary.verdict and the NFD label print */
-	text_on(&col, v->fails ? TEXT_RED : TEXT_GREEN);
-	fprintf(out, "VERDICT: %s", v->fails ? "FAIL" : "PASS");
-	text_off(&col, v->fails ? TEXT_RED : TEXT_GREEN);
-	if (fail_on == IA_FAIL_ON_NEVER && v->fails)
-		fprintf(out, ": %zu finding%s at or above error (--fail-on never: the exit status stays 0)\n",
-			v->n_at_threshold, v->n_at_threshold == 1 ? "" : "s");
-	else if (fail_on == IA_FAIL_ON_NEVER)
-		fprintf(out, ": no finding reaches error (--fail-on never: the exit status stays 0)\n");
-	else if (failing)
-		fprintf(out, ": %zu finding%s at or above --fail-on %s\n", failing, failing == 1 ? "" : "s",
-			text_fail_on_name(fail_on));
-	else
-		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(fail_on));
+	text_verdict(out, &col, v);
 	fprintf(out, "  %zu of %zu IOMMU group%s can be safely handed to userspace now", yes, a->n_iommu_groups,
 		a->n_iommu_groups == 1 ? "" : "s");
 	if (no || unknown)

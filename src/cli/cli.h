@@ -28,7 +28,8 @@ struct cli_opts {
 	enum cli_color color;
 	bool predicted, names;
 	bool when_enabled;           /* groups --when-enabled: the groups once the IOMMU is on */
-	bool force;                         /* snapshot --force: replace an existing archive */
+	bool force;                         /* snapshot, collect --force: replace an existing archive, database */
+	bool quiet;                         /* audit --quiet: the verdict and what fails it (text) */
 	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
 	struct ia_collect_opts collect;
 };

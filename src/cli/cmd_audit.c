@@ -31,7 +31,7 @@ int cli_cmd_audit(const struct cli_opts *o)
 		return EXIT_USAGE;
 	}
 	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
-	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids,
+	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids, .quiet = o->quiet,
 				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
 									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) };
 	enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :

@@ -18,6 +18,7 @@ void cli_usage(FILE *f)
 	      "                      [--format text|json|junit|nfd] [--output FILE] [--db FILE]\n"
 	      "                      [--fail-on error|warning|never] [--color auto|always|never]\n"
 	      "                      [--policy FILE]   (docs/policy.md)\n"
+	      "                      [--quiet]   text: only the verdict and the findings that fail it\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
 	      "                      [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
 	      "  iommu-audit diff OLD NEW [--format text|json] [--output FILE] [--policy FILE] [--fail-on LEVEL]\n"
@@ -43,7 +44,7 @@ void cli_usage(FILE *f)
 enum cli_opt {
 	OPT_ROOT, OPT_SNAPSHOT, OPT_FROMDB, OPT_FORMAT, OPT_OUTPUT, OPT_DB, OPT_POLICY, OPT_FAILON, OPT_COLOR,
 	OPT_PREDICTED, OPT_WHEN_ENABLED, OPT_LSPCI, OPT_ACPIDUMP, OPT_DTB, OPT_PCIIDS, OPT_NONAMES, OPT_FORCE,
-	OPT_VERSION, OPT_HELP,
+	OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 /* getopt_long()'s value of option @id: past every short option's character */
@@ -58,13 +59,13 @@ static const struct option cli_longopts[] = {
 	{ "lspci-dump", required_argument, NULL, LV(OPT_LSPCI) }, { "acpidump", required_argument, NULL, LV(OPT_ACPIDUMP) },
 	{ "dtb", required_argument, NULL, LV(OPT_DTB) }, { "pci-ids", required_argument, NULL, LV(OPT_PCIIDS) },
 	{ "no-names", no_argument, NULL, LV(OPT_NONAMES) }, { "force", no_argument, NULL, LV(OPT_FORCE) },
-	{ "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
+	{ "quiet", no_argument, NULL, LV(OPT_QUIET) }, { "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
 	{ NULL, 0, NULL, 0 },
 };
-/* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -h. The leading '-' returns every
+/* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -q, -h. The leading '-' returns every
  * operand in place (so the command may stand anywhere, whatever POSIXLY_CORRECT says); ':' makes a
  * missing argument ':' instead of getopt's own message (which names argv[0]'s full path). */
-static const char cli_shortopts[] = "-:r:f:o:d:h";
+static const char cli_shortopts[] = "-:r:f:o:d:qh";
 
 /* "--name" of option @id, for messages: from cli_longopts, so the two never disagree */
 static const char *cli_opt_name(int id)
@@ -92,7 +93,7 @@ static const struct cli_cmd {
 	unsigned formats;                   /* FB(enum cli_fmt) of each --format it takes */
 } cli_cmds[] = {
 	{ "audit", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
-				  B(OPT_COLOR), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
+				  B(OPT_COLOR) | B(OPT_QUIET), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
 	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
 				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB),
@@ -191,7 +192,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 	optind = 1;
 	while ((c = getopt_long(argc, argv, cli_shortopts, cli_longopts, NULL)) != -1) {
 		int id = c >= 256 ? c - 256 : c == 'r' ? OPT_ROOT : c == 'f' ? OPT_FORMAT : c == 'o' ? OPT_OUTPUT :
-			 c == 'd' ? OPT_DB : c == 'h' ? OPT_HELP : -1;
+			 c == 'd' ? OPT_DB : c == 'q' ? OPT_QUIET : c == 'h' ? OPT_HELP : -1;
 		if (c == 1) { /* an operand, in place */
 			o->args[o->n_args++] = optarg;
 			continue;
@@ -241,6 +242,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 		case OPT_PCIIDS: o->collect.pci_ids = optarg; break;
 		case OPT_NONAMES: o->names = false; break;
 		case OPT_FORCE: o->force = true; break;
+		case OPT_QUIET: o->quiet = true; break;
 		case OPT_VERSION: o->cmd = "version"; break;
 		case OPT_HELP: o->cmd = "help"; break;
 		}
@@ -285,6 +287,8 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 					       cli_format_list((*cmd)->formats, list, sizeof(list)), (*cmd)->name);
 		o->format = cli_formats[k].fmt;
 	}
+	if (o->quiet && o->format != FMT_TEXT)
+		return cli_usage_error("--quiet shortens the text report only, not --format %s", format);
 	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff"))
 		return cli_usage_error("unexpected argument \"%s\" for `%s`", o->args[0], o->cmd);
 	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1)

@@ -409,6 +409,7 @@ static void test_documented_examples(void **state)
 		"iommu-audit --snapshot host.tar.gz groups --format json",
 		"iommu-audit rules --format json",
 		"iommu-audit collect --snapshot host.tar.gz --db host.db --force",
+		"iommu-audit --snapshot host.tar.gz --quiet",
 	};
 	size_t len;
 	char *readme = (char *)ia_slurp(IA_SOURCE_DIR "/README.md", &len);
@@ -435,11 +436,14 @@ static void test_documented_examples(void **state)
 			assert_non_null(j);
 		} else {
 			char *out = run(ex[i] + strlen("iommu-audit "), &st);
-			assert_string_equal(out, "");
+			if (strstr(ex[i], "--quiet"))   /* test_quiet checks the rest */
+				assert_true(!strncmp(out, "VERDICT: FAIL: 1 finding at or above --fail-on error\n  error ", 60));
+			else
+				assert_string_equal(out, "");
 			free(out);
 		}
 		/* groups exits as the audit does: this capture has findings at level error */
-		if (st != (strstr(ex[i], " groups ") ? 1 : 0))
+		if (st != (strstr(ex[i], " groups ") || strstr(ex[i], "--quiet") ? 1 : 0))
 			fail_msg("`%s`: exit %d", ex[i], st);
 		json_decref(j);
 	}
@@ -450,6 +454,53 @@ static void test_documented_examples(void **state)
 	free(out);
 	free(readme);
 	free(man);
+}
+
+/* --quiet (issue 14 item 7, as virt-host-validate -q): the full report's verdict line, then exactly
+ * its "Fix these first" findings with their fixes, and nothing else; for the text report only. */
+static void test_quiet(void **state)
+{
+	int st, sq;
+	char *full = run("--snapshot " CAPTURE, &st), *quiet = run("--snapshot " CAPTURE " --quiet", &sq);
+
+	(void)state;
+	assert_int_equal(st, 1);
+	assert_int_equal(sq, 1);
+	const char *v = strstr(full, "\nVERDICT: ");
+	assert_non_null(v);
+	v++;
+	size_t vlen = (size_t)(strchr(v, '\n') + 1 - v);
+	assert_memory_equal(quiet, v, vlen);
+	assert_string_equal(quiet, "VERDICT: FAIL: 1 finding at or above --fail-on error\n"
+				   "  error   0000:03:00.0 [isolation.p2p-domain]: 0000:03:00.0 0000:03:01.0 0000:04:00.0 "
+				   "0000:05:00.0 can reach each other peer-to-peer without the IOMMU although the kernel puts "
+				   "them in different groups: treat them as one isolation domain\n"
+				   "          fix: Assign the whole isolation domain to one owner, or enable ACS P2P "
+				   "Request/Completion Redirect on the ports named (firmware setting), or use a switch with ACS.\n"
+				   "          evidence: DSP 0000:03:00.0 lacks ACS P2P redirect (no ACS capability); DSP "
+				   "0000:03:01.0 lacks ACS P2P redirect (no ACS capability)\n");
+	const char *fix = strstr(full, "\nFix these first (they fail the audit)\n");
+	assert_non_null(fix);
+	fix = strchr(fix + 1, '\n') + 1;
+	size_t flen = (size_t)(strstr(fix, "\n\n") + 1 - fix);
+	assert_int_equal(strlen(quiet) - vlen, flen);
+	assert_memory_equal(quiet + vlen, fix, flen);
+	free(full);
+	free(quiet);
+	/* nothing fails: the verdict line alone, -q spelled short */
+	quiet = run("-q --snapshot " CAPTURE " --fail-on never", &sq);
+	assert_int_equal(sq, 0);
+	assert_string_equal(quiet, "VERDICT: FAIL: 1 finding at or above error (--fail-on never: the exit status stays 0)\n");
+	free(quiet);
+	/* text only, audit only */
+	quiet = run("--quiet --format json", &sq);
+	assert_int_equal(sq, 2);
+	assert_string_equal(quiet, "iommu-audit: --quiet shortens the text report only, not --format json" HELP);
+	free(quiet);
+	quiet = run("groups -q", &sq);
+	assert_int_equal(sq, 2);
+	assert_string_equal(quiet, "iommu-audit: `groups` does not take --quiet" HELP);
+	free(quiet);
 }
 
 int main(void)
@@ -463,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rules_json, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_json_write_failures, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_documented_examples, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_quiet, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
