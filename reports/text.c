@@ -227,9 +227,11 @@ static void text_platform(const struct ia_audit *a, FILE *out)
 			m->source, m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
 			m->isolating == IA_YES ? "isolates MSIs" : m->isolating == IA_NO ? "does NOT isolate MSIs" :
 			"isolation unknown", m->turned_off_by ? " (the kernel sets no interrupt remapping up: " :
+			m->unremapped_chip ? " (the running kernel does not remap interrupts: proc/interrupts has " :
 			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ?
 			" (the kernel refuses the DMAR, see above" : "",
-			m->turned_off_by ? m->turned_off_by : "", m->turned_off_by ? " on the command line)" :
+			m->turned_off_by ? m->turned_off_by : m->unremapped_chip ? m->unremapped_chip : "",
+			m->turned_off_by ? " on the command line)" : m->unremapped_chip ? " and no IR- chip)" :
 			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ? ")" : "",
 			m->n_devices, m->n_devices == 1 ? "" : "s");
 	}
