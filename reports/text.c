@@ -388,7 +388,8 @@ static void text_when_enabled_lead(const struct ia_when_enabled_result *we, FILE
 	if (!we->iommu_off)
 		return;
 	if (!we->iommu) {
-		fprintf(out, "  No IOMMU to enable: %s.\n", we->how);
+		fprintf(out, "  %s: %s.\n", we->firmware_unread ? "The groups once an IOMMU is on are unknown" :
+			"No IOMMU to enable", we->how);
 		return;
 	}
 	if (!we->evaluated) {
@@ -633,7 +634,8 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 	if (view == IA_GROUPS_WHEN_ENABLED) {
 		const struct ia_when_enabled_result *we = &r->when_enabled;
 		if (we->iommu_off && !we->iommu)
-			fprintf(out, "no IOMMU to enable: %s\n", we->how);
+			fprintf(out, "%s: %s\n", we->firmware_unread ? "the groups once an IOMMU is on are unknown" :
+				"no IOMMU to enable", we->how);
 		else if (!we->evaluated)
 			fprintf(out, "the groups once the IOMMU is on cannot be predicted: the PCI topology could not be modelled\n");
 		else if (we->iommu_off)
