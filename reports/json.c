@@ -208,6 +208,7 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	if (we->iommu_off) {
 		jm_map(w, "when_enabled");
 		jm_text(w, "iommu", we->iommu);
+		jm_bool(w, "firmware_read", !we->firmware_unread);
 		jm_text(w, "how", we->how);
 		jm_text(w, "acs", we->acs_note);
 		jm_text(w, "group_creation", we->probe_note);

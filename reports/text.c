@@ -227,9 +227,11 @@ static void text_platform(const struct ia_audit *a, FILE *out)
 			m->source, m->compatible ? " [" : "", m->compatible ? m->compatible : "", m->compatible ? "]" : "",
 			m->isolating == IA_YES ? "isolates MSIs" : m->isolating == IA_NO ? "does NOT isolate MSIs" :
 			"isolation unknown", m->turned_off_by ? " (the kernel sets no interrupt remapping up: " :
+			m->unremapped_chip ? " (the running kernel does not remap interrupts: proc/interrupts has " :
 			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ?
 			" (the kernel refuses the DMAR, see above" : "",
-			m->turned_off_by ? m->turned_off_by : "", m->turned_off_by ? " on the command line)" :
+			m->turned_off_by ? m->turned_off_by : m->unremapped_chip ? m->unremapped_chip : "",
+			m->turned_off_by ? " on the command line)" : m->unremapped_chip ? " and no IR- chip)" :
 			fw->dmar_refused && !strcmp(m->kind, "intel-ir") && m->isolating != IA_YES ? ")" : "",
 			m->n_devices, m->n_devices == 1 ? "" : "s");
 	}
@@ -386,7 +388,8 @@ static void text_when_enabled_lead(const struct ia_when_enabled_result *we, FILE
 	if (!we->iommu_off)
 		return;
 	if (!we->iommu) {
-		fprintf(out, "  No IOMMU to enable: %s.\n", we->how);
+		fprintf(out, "  %s: %s.\n", we->firmware_unread ? "The groups once an IOMMU is on are unknown" :
+			"No IOMMU to enable", we->how);
 		return;
 	}
 	if (!we->evaluated) {
@@ -655,7 +658,8 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 	if (view == IA_GROUPS_WHEN_ENABLED) {
 		const struct ia_when_enabled_result *we = &r->when_enabled;
 		if (we->iommu_off && !we->iommu)
-			fprintf(out, "no IOMMU to enable: %s\n", we->how);
+			fprintf(out, "%s: %s\n", we->firmware_unread ? "the groups once an IOMMU is on are unknown" :
+				"no IOMMU to enable", we->how);
 		else if (!we->evaluated)
 			fprintf(out, "the groups once the IOMMU is on cannot be predicted: the PCI topology could not be modelled\n");
 		else if (we->iommu_off)

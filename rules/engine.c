@@ -511,6 +511,7 @@ static int engine_when_enabled(struct ia_eval *ev, const struct ia_topo *cur)
 	if (rc == 0) {
 		we->iommu_off = true;
 		we->iommu = w.iommu_name;
+		we->firmware_unread = w.firmware_unread;
 		we->n_uncovered = w.n_uncovered;
 		if (w.n_refused && !(we->refused = malloc(w.n_refused * sizeof(*we->refused))))
 			rc = -ENOMEM;
@@ -523,7 +524,7 @@ static int engine_when_enabled(struct ia_eval *ev, const struct ia_topo *cur)
 		else if (w.pred)
 			rc = engine_publish_when_enabled(ev, w.pred, w.uncertain);
 		else
-			we->evaluated = w.iommu == IA_ENABLE_NONE; /* no IOMMU described: no group, known */
+			we->evaluated = w.iommu == IA_ENABLE_NONE && !w.firmware_unread; /* none described: no group, known */
 	} else if (rc != -ENOMEM) {
 		rc = 0; /* the current model was built from the same input: not reached in practice */
 	}

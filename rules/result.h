@@ -104,6 +104,7 @@ struct ia_when_enabled_result {
 					       (groups stays NULL: not copied) */
 	bool iommu_off;                     /* the host's IOMMU is not active: the fields below apply */
 	const char *iommu;                  /* "Intel VT-d (DMAR)", ...; NULL when the firmware describes none (static) */
+	bool firmware_unread;               /* iommu is NULL because no firmware table was read (unknown, not none) */
 	char *how;                          /* what the operator changes to turn it on */
 	char *acs_note;                     /* how the ACS control was derived, or NULL */
 	char *probe_note;                   /* arm64: groups form when a driver probes, or NULL */

@@ -111,9 +111,14 @@ static void we_how(const struct ia_eval *ev, struct ia_when_enabled *w)
 		break;
 	}
 	case IA_ENABLE_NONE:
-		snprintf(w->how, sizeof(w->how), "the firmware describes no IOMMU (no DMAR, IVRS, IORT SMMU node or "
-			 "device-tree IOMMU): turn the IOMMU on in the firmware setup (Intel VT-d, AMD IOMMU or "
-			 "SVM, Arm SMMU), then boot with it on");
+		if (w->firmware_unread)
+			snprintf(w->how, sizeof(w->how), "no firmware table was read (no ACPI table nor device tree "
+				 "among the inputs: an unprivileged run, or a dump without --acpidump or --dtb), so which "
+				 "IOMMU the firmware describes, if any, is unknown");
+		else
+			snprintf(w->how, sizeof(w->how), "the firmware describes no IOMMU (no DMAR, IVRS, IORT SMMU node or "
+				 "device-tree IOMMU): turn the IOMMU on in the firmware setup (Intel VT-d, AMD IOMMU or "
+				 "SVM, Arm SMMU), then boot with it on");
 		break;
 	}
 }
@@ -253,6 +258,7 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 	static const char *const names[] = { NULL, "Intel VT-d (DMAR)", "AMD-Vi (IVRS)", "Arm SMMU (IORT)",
 					     "Arm SMMU (device tree)" };
 	out->iommu_name = names[out->iommu];
+	out->firmware_unread = out->iommu == IA_ENABLE_NONE && (!fw || (!fw->n_tables && !fw->has_dt));
 	we_how(ev, out);
 	if (out->iommu == IA_ENABLE_NONE || !cur->n_fns)
 		return 0;

@@ -29,6 +29,8 @@ enum ia_enable_iommu {
 struct ia_when_enabled {
 	enum ia_enable_iommu iommu;
 	const char *iommu_name;     /* "Intel VT-d (DMAR)", ... or NULL for IA_ENABLE_NONE (static) */
+	bool firmware_unread;       /* IA_ENABLE_NONE because no ACPI table nor device tree was read:
+				       which IOMMU the firmware describes is unknown, not "none" */
 	char how[320];              /* what the operator changes: the boot line, the driver, the firmware */
 	/* pci_enable_acs() with pci_acs_enable set: IA_YES the standard enable (SV, RR, CR, UF where the
 	 * capability has them) runs at enumeration, IA_NO it does not (arm64 device-tree boots before

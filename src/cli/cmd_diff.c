@@ -43,7 +43,9 @@ static int audit_operand(const struct cli_opts *base, const char *path, struct i
 	return -1;
 }
 
-/* `diff OLD NEW`: exit 0 nothing changed, 1 something did (like diff(1)), 2 usage, 3 unreadable. */
+/* `diff OLD NEW`: exit 1 when something got worse (struct ia_diff.n_worse: a finding newly failing
+ * --fail-on, a group no longer assignable, MSI isolation lost, the IOMMU no longer active), 0
+ * otherwise (nothing changed, or nothing got worse), 2 usage, 3 unreadable. */
 int cli_cmd_diff(const struct cli_opts *o)
 {
 	struct ia_audit old = {0}, new = {0};
@@ -69,7 +71,7 @@ int cli_cmd_diff(const struct cli_opts *o)
 		} else {
 			rc = o->format == FMT_JSON ? ia_diff_json(d, o->args[0], o->args[1], out) : ia_diff_text(d, out);
 			rc = cli_finish_output(o, out, rc, "diff");
-			status = rc < 0 ? EXIT_UNREADABLE : d->n ? EXIT_FINDINGS : EXIT_OK;
+			status = rc < 0 ? EXIT_UNREADABLE : d->n_worse ? EXIT_FINDINGS : EXIT_OK;
 		}
 	}
 	ia_diff_free(d);

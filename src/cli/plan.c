@@ -93,6 +93,7 @@ static void plan_when_enabled(const struct plan_build *b, struct ia_sb *sb)
 		ia_sb_printf(sb, "; %s", we->how);
 		return;
 	}
+	/* (firmware_unread: how says the firmware was not read, and nothing is predicted) */
 	ia_sb_printf(sb, "; once the IOMMU is on (%s: %s)", we->iommu, we->how);
 	if (!we->evaluated) {
 		ia_sb_printf(sb, ", the groups cannot be predicted (the PCI topology could not be modelled)");

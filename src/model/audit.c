@@ -320,6 +320,33 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 	return err ? err : audit_load_bars(db, a, sc);
 }
 
+/* ia_firmware_apply_interrupts() from the kernel's interrupt table: its PCI MSI chips, the
+ * remapped ones ("IR-" parent), and the name of one that is not. */
+static int audit_apply_interrupts(struct ia_audit *a)
+{
+	size_t msi = 0, remapped = 0;
+	const char *plain = NULL, *plain_iommu = NULL;
+
+	for (size_t i = 0; i < a->kernel->n_irqs; i++) {
+		const struct ia_irq_chip *c = &a->kernel->irqs[i];
+		if (!c->pci_msi)
+			continue;
+		msi++;
+		if (c->isolating_parent && !strcmp(c->isolating_parent, "IR")) {
+			remapped++;
+			continue;
+		}
+		/* name a device's chip rather than the IOMMU's own (class 08.06), whose event
+		 * interrupt is never remapped */
+		const struct ia_dev *d = c->msi_bdf ? ia_audit_find_dev(a, c->msi_bdf) : NULL;
+		if (d && d->has_class && (d->class_code >> 8) == 0x0806)
+			plain_iommu = plain_iommu ? plain_iommu : c->chip;
+		else if (!plain)
+			plain = c->chip;
+	}
+	return ia_firmware_apply_interrupts(a->firmware, msi, remapped, plain ? plain : plain_iommu);
+}
+
 /* Append @dev to @g's members (a malloc'd copy); 0 or -ENOMEM. */
 static int audit_group_add_member(struct ia_group *g, size_t *cap, const char *dev)
 {
@@ -550,7 +577,9 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)) ||
 	    (rc = ia_kernel_facts_load(db, a->arch, &a->kernel)) ||
 	    /* the firmware's interrupt remapping as the command line leaves it (issue 13 item 3) */
-	    (rc = ia_firmware_apply_cmdline(a->firmware, a->cmdline != NULL, a->kernel->params, a->kernel->n_params))) {
+	    (rc = ia_firmware_apply_cmdline(a->firmware, a->cmdline != NULL, a->kernel->params, a->kernel->n_params)) ||
+	    /* ... and as the running kernel uses it (its MSI chips) */
+	    (rc = audit_apply_interrupts(a))) {
 		audit_scan_free(&sc, a->n_devs);
 		return rc;
 	}

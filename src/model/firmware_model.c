@@ -436,6 +436,23 @@ int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const s
 	return 0;
 }
 
+int ia_firmware_apply_interrupts(struct ia_firmware *fw, size_t pci_msi_chips, size_t remapped,
+				 const char *first_plain)
+{
+	if (!fw || !pci_msi_chips || remapped || !first_plain)
+		return 0;
+	for (size_t i = 0; i < fw->n_msi; i++) {
+		struct ia_fw_msi *m = &fw->msi[i];
+		if (m->isolating != IA_YES || (strcmp(m->kind, "amd-ir") && strcmp(m->kind, "intel-ir")))
+			continue;
+		free(m->unremapped_chip);
+		if (!(m->unremapped_chip = strdup(first_plain)))
+			return -ENOMEM;
+		m->isolating = IA_NO;
+	}
+	return 0;
+}
+
 /* The kernel's verdict on the DMAR (struct ia_firmware.dmar_refused) and its effect on the VT-d
  * interrupt remapping controller. 0 or -ENOMEM. */
 static int firmware_judge_dmar(struct ia_firmware *fw)
@@ -530,7 +547,7 @@ void ia_firmware_free(struct ia_firmware *fw)
 	free(fw->regions);
 	for (size_t i = 0; i < fw->n_msi; i++) {
 		struct ia_fw_msi *m = &fw->msi[i];
-		free(m->kind); free(m->source); free(m->name); free(m->compatible); free(m->turned_off_by);
+		free(m->kind); free(m->source); free(m->name); free(m->compatible); free(m->turned_off_by); free(m->unremapped_chip);
 	}
 	free(fw->msi);
 	free(fw->unit_devs);

@@ -91,6 +91,9 @@ struct ia_fw_msi {
 	char *turned_off_by;     /* the command-line parameter, as written ("intremap=off", "nointremap",
 				    "amd_iommu=off"), that keeps the kernel from setting this x86
 				    interrupt remapping up; NULL when none does (ia_firmware_apply_cmdline()) */
+	char *unremapped_chip;   /* an x86 remapping controller the running kernel does not use: a PCI
+				    MSI chip of proc/interrupts without remapping ("PCI-MSIX-0000:00:03.0")
+				    while none has it (ia_firmware_apply_interrupts()); NULL otherwise */
 };
 
 /** Everything the firmware says, as loaded by ia_firmware_load(). Release with ia_firmware_free(). */
@@ -167,6 +170,18 @@ int ia_firmware_load(struct sqlite3 *db, struct ia_firmware **out);
  */
 int ia_firmware_apply_cmdline(struct ia_firmware *fw, bool cmdline_read, const struct ia_cmdline_param *params,
 			      size_t n);
+
+/**
+ * ia_firmware_apply_interrupts() - the x86 interrupt remapping controllers (intel-ir, amd-ir) as
+ * the running kernel uses them: when proc/interrupts lists PCI MSI chips (@pci_msi_chips of them,
+ * @first_plain the name of one) and none is remapped (@remapped == 0: no "IR-" chip), the kernel
+ * runs without interrupt remapping whatever the firmware describes (a DMAR or IVRS it refused at
+ * boot, AMD's "No southbridge IOAPIC found" on Linux 7.3 with QEMU's IVRS): a controller judged
+ * isolating becomes IA_NO with unremapped_chip set. No MSI chip says nothing: unchanged.
+ * Return: 0; -ENOMEM.
+ */
+int ia_firmware_apply_interrupts(struct ia_firmware *fw, size_t pci_msi_chips, size_t remapped,
+				 const char *first_plain);
 
 /**
  * ia_fw_region_relaxable_for() - whether the kernel makes 1:1 region @r IOMMU_RESV_DIRECT_RELAXABLE

@@ -388,6 +388,46 @@ static void test_load_dmar_judged(void **state)
 	}
 }
 
+/* An x86 remapping controller the running kernel does not use (issue 13, sibling of item 3): on
+ * Linux 7.3 with QEMU's IVRS the kernel turns interrupt remapping off ("No southbridge IOAPIC
+ * found"), and proc/interrupts then lists plain PCI-MSI chips only; the controller must not read
+ * "isolates MSIs" beside a host that is NOT isolated. The chip named is a device's, not the AMD
+ * IOMMU's own (class 08.06), whose event interrupt is never remapped. */
+static void test_load_unremapped_msi(void **state)
+{
+	(void)state;
+	static const struct { const char *chips; enum ia_tri ir; const char *chip; } cases[] = {
+		{ "INSERT INTO interrupt_chip VALUES ('24', 'PCI-MSI-0000:00:02.0', 0, NULL, NULL, NULL),"
+		  " ('25', 'PCI-MSIX-0000:00:03.0', 0, NULL, NULL, NULL);", IA_NO, "PCI-MSIX-0000:00:03.0" },
+		{ "INSERT INTO interrupt_chip VALUES ('24', 'PCI-MSI-0000:00:02.0', 0, NULL, NULL, NULL);", IA_NO,
+		  "PCI-MSI-0000:00:02.0" },
+		{ "INSERT INTO interrupt_chip VALUES ('24', 'PCI-MSI-0000:00:02.0', 0, NULL, NULL, NULL),"
+		  " ('25', 'IR-PCI-MSIX-0000:00:03.0', 1, 'IR', NULL, NULL);", IA_YES, NULL },
+		{ "INSERT INTO interrupt_chip VALUES ('0', 'IO-APIC', 0, NULL, NULL, NULL);", IA_YES, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char sql[2048];
+		snprintf(sql, sizeof(sql), "INSERT INTO host(id, cmdline, arch, iommu_groups_dir) VALUES (1, 'quiet', 'x86_64', 1);"
+			 "INSERT INTO cmdline_param VALUES (0, 'quiet', '', 0);"
+			 "INSERT INTO pci_function(bdf, domain, bus, dev, fn, class, config_bytes, is_vf)"
+			 " VALUES ('0000:00:02.0', 0, 0, 2, 0, 525824, 256, 0), ('0000:00:03.0', 0, 0, 3, 0, 131072, 256, 0);"
+			 "INSERT INTO msi_controller VALUES (1, 'amd-ir', 'IVRS', 'IVRS', NULL, NULL, NULL, 1);"
+			 "%s", cases[i].chips);
+		sqlite3 *db = load_db(sql);
+		struct ia_audit a = {0};
+		print_message("case %zu\n", i);
+		assert_int_equal(ia_audit_load(db, &a), 0);
+		assert_int_equal(a.firmware->n_msi, 1);
+		assert_int_equal(a.firmware->msi[0].isolating, cases[i].ir);
+		if (cases[i].chip)
+			assert_string_equal(a.firmware->msi[0].unremapped_chip, cases[i].chip);
+		else
+			assert_null(a.firmware->msi[0].unremapped_chip);
+		ia_audit_free(&a);
+		ia_db_close(db);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_load_kernel_facts),
 		cmocka_unit_test(test_load_fw_rule_facts),
 		cmocka_unit_test(test_load_dmar_judged),
+		cmocka_unit_test(test_load_unremapped_msi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,19 +130,33 @@ static void test_dt_by_release(void **state)
 	}
 }
 
-/* No firmware IOMMU: no group, and the answer names the firmware switch. A function no unit
- * lists gets no group either. */
+/* No firmware IOMMU: no group, and the answer names the firmware switch; no firmware read: the
+ * answer is unknown. A function no unit lists gets no group either. */
 static void test_coverage(void **state)
 {
 	(void)state;
 	struct ia_audit *a = off_host(NULL, NULL, "quiet");
 
+	mb_fw_table(a, "APIC"); /* the ACPI tables were read: none describes an IOMMU */
 	run(a);
 	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
 	assert_true(we->iommu_off);
 	assert_null(we->iommu);
+	assert_false(we->firmware_unread);
+	assert_true(we->evaluated);
 	assert_int_equal(we->n_groups, 0);
 	assert_non_null(strstr(we->how, "the firmware describes no IOMMU"));
+	mb_free(a);
+
+	/* no firmware table read at all (unprivileged, or a dump alone): unknown, never "none" */
+	a = off_host(NULL, NULL, "quiet");
+	run(a);
+	we = &mb_result(a)->when_enabled;
+	assert_null(we->iommu);
+	assert_true(we->firmware_unread);
+	assert_false(we->evaluated);
+	assert_non_null(strstr(we->how, "no firmware table was read"));
+	assert_null(strstr(we->how, "describes no IOMMU"));
 	mb_free(a);
 
 	a = mb_new();
