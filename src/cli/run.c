@@ -47,6 +47,7 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 	const char *path = o->root ? o->root : "/";
 	const char *err;
 	int rc, status = -1;
+	struct ia_db_pending pending = { .tmp = "" };
 
 	if (o->snapshot) {
 		rc = ia_snapshot_unpack(o->snapshot, &unpacked, &dg);
@@ -65,7 +66,8 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 		status = EXIT_UNREADABLE;
 		goto out;
 	}
-	rc = ia_db_open(dbp, o->db, true, &err);
+	/* --db FILE: written beside FILE and renamed into place once the facts are whole (below) */
+	rc = o->db ? ia_db_create_file(dbp, o->db, &pending, &err) : ia_db_open(dbp, NULL, true, &err);
 	if (rc < 0) {
 		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db ? o->db : "(memory)", err ? err : ia_strerror(rc));
 		status = EXIT_USAGE;
@@ -86,6 +88,11 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 		fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
 		status = EXIT_UNREADABLE;
 	}
+	if (status < 0 && ia_db_publish(&pending, &err) < 0) {
+		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db, err);
+		status = EXIT_UNREADABLE;
+	}
+	ia_db_discard(&pending);
 out:
 	ia_diags_free(&dg);
 	if (unpacked) {

@@ -3,9 +3,12 @@
 #include "core/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/facts.h"
 #include "core/ia_err.h"
@@ -178,6 +181,17 @@ static const char *db_immutable_uri(const char *path, char *uri, size_t cap)
 	return uri;
 }
 
+/* True (with *@err) when @db, of user_version @v, already holds facts or another database's
+ * schema objects: a collection never writes into it. */
+static bool db_refuse_used(sqlite3 *db, int v, const char **err)
+{
+	if (v == 0 && db_n_tables(db) == 0)
+		return false;
+	*err = v != 0 ? "the database already holds facts; give a new file"
+		      : "the file already holds another database's tables or views; give a new file";
+	return true;
+}
+
 int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 {
 	sqlite3 *db = NULL;
@@ -217,9 +231,7 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		return -IA_E_SQLITE;
 	}
 	if (create) {
-		if (v != 0 || db_n_tables(db) != 0) {
-			*err = v != 0 ? "the database already holds facts; give a new file"
-				      : "the file already holds another database's tables or views; give a new file";
+		if (db_refuse_used(db, v, err)) {
 			sqlite3_close(db);
 			return -EEXIST;
 		}
@@ -368,4 +380,111 @@ int ia_db_check_references(sqlite3 *db, const char *table, size_t *n)
 		rc = -IA_E_SQLITE;
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Whether an existing @path may be replaced by a new database: a regular file (never a link,
+ * whatever it leads to) that is empty or an SQLite database without schema objects, the same
+ * files ia_db_open(create) writes into. 0 (*@exists set), or the refusal with *@err. */
+static int db_check_target(const char *path, bool *exists, const char **err)
+{
+	struct stat st;
+	sqlite3 *db = NULL;
+	int v = 0;
+
+	*exists = false;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(db_open_err, sizeof(db_open_err), "%s", strerror(errno));
+		*err = db_open_err;
+		return -IA_E_SQLITE;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		*err = "a symbolic link; refusing to write through it";
+		return -IA_E_SQLITE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = "not a regular file; give a new file";
+		return -EEXIST;
+	}
+	*exists = true;
+	if (st.st_size == 0)
+		return 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		*err = db_errmsg_copy(db);
+		sqlite3_close(db);
+		return -IA_E_SQLITE;
+	}
+	int rc = 0;
+	if (db_user_version(db, &v)) {
+		*err = "not an SQLite database";
+		rc = -IA_E_SQLITE;
+	} else if (db_refuse_used(db, v, err)) {
+		rc = -EEXIST;
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
+int ia_db_create_file(sqlite3 **out, const char *path, struct ia_db_pending *p, const char **err)
+{
+	const char *slash = strrchr(path, '/');
+	int n, fd, rc;
+
+	*out = NULL;
+	*err = NULL;
+	p->tmp[0] = '\0';
+	if ((rc = db_check_target(path, &p->replace, err)) < 0)
+		return rc;
+	n = slash ? snprintf(p->tmp, sizeof(p->tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
+		  : snprintf(p->tmp, sizeof(p->tmp), ".%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(p->tmp) || snprintf(p->path, sizeof(p->path), "%s", path) >= (int)sizeof(p->path)) {
+		p->tmp[0] = '\0';
+		*err = "the database's path is too long";
+		return -IA_E_SQLITE;
+	}
+	if ((fd = mkostemp(p->tmp, O_CLOEXEC)) < 0) {
+		snprintf(db_open_err, sizeof(db_open_err), "%s", strerror(errno));
+		*err = db_open_err;
+		p->tmp[0] = '\0';
+		return -IA_E_SQLITE;
+	}
+	mode_t um = umask(0);
+	umask(um);
+	fchmod(fd, 0644 & ~um); /* what SQLite makes (SQLITE_DEFAULT_FILE_PERMISSIONS) */
+	close(fd);
+	if ((rc = ia_db_open(out, p->tmp, true, err)) < 0)
+		ia_db_discard(p);
+	return rc;
+}
+
+int ia_db_publish(struct ia_db_pending *p, const char **err)
+{
+	int fd, rc = 0;
+
+	*err = NULL;
+	if (!p->tmp[0])
+		return 0;
+	/* SQLite writes with synchronous=OFF: the bytes reach the disk before the name does */
+	if ((fd = open(p->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fsync(fd) < 0 ||
+	    renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->path, p->replace ? 0 : RENAME_NOREPLACE) < 0) {
+		snprintf(db_open_err, sizeof(db_open_err), "cannot put the database in place: %s%s", strerror(errno),
+			 errno == EEXIST ? " (another run made the file meanwhile)" : "");
+		*err = db_open_err;
+		rc = -IA_E_SQLITE;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		ia_db_discard(p);
+	p->tmp[0] = '\0';
+	return rc;
+}
+
+void ia_db_discard(struct ia_db_pending *p)
+{
+	if (p->tmp[0])
+		unlink(p->tmp);
+	p->tmp[0] = '\0';
 }

@@ -3,6 +3,7 @@
 #ifndef IA_DB_H
 #define IA_DB_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,40 @@
  * IA_DB_SCHEMA_VERSION.
  */
 int ia_db_open(sqlite3 **db, const char *path, bool create, const char **err);
+
+/** A database being written under a temporary name beside its file (ia_db_create_file()). */
+struct ia_db_pending {
+	char tmp[PATH_MAX];     /* "DIR/.NAME.XXXXXX", or "" when nothing is pending */
+	char path[PATH_MAX];    /* the file it becomes */
+	bool replace;           /* the file existed (empty) when the run began: renamed over it */
+};
+
+/**
+ * ia_db_create_file() - create a new fact database that becomes @path only when the caller says
+ * it is whole (ia_db_publish()): it is written to a temporary file beside @path (".NAME.XXXXXX",
+ * mode 0644 less the umask), so a failed, interrupted or concurrent run never leaves a cut
+ * database under @path, and a previous @path stays as it was until the rename.
+ * @path: the file; absent, or an empty regular file or schema-less SQLite file (replaced). A
+ *        symbolic link in its place (dangling or not) is refused with -IA_E_SQLITE, anything
+ *        but a regular file with -EEXIST, a database holding facts or another's tables with -EEXIST
+ *        (the messages of ia_db_open()).
+ * @p: receives the pending state for ia_db_publish() or ia_db_discard().
+ * @err: as ia_db_open().
+ * Return: as ia_db_open(create); nothing is left beside @path on failure.
+ */
+int ia_db_create_file(sqlite3 **db, const char *path, struct ia_db_pending *p, const char **err);
+
+/**
+ * ia_db_publish() - fsync the database of @p (its writes were committed) and rename it onto its
+ * file: with RENAME_NOREPLACE when the file was absent at the start (a file another run made
+ * meanwhile is kept), over it otherwise. The connection may stay open (it reads the same inode).
+ * Return: 0 (also when nothing is pending); -IA_E_SQLITE with *@err ("cannot put the database
+ * in place: <strerror>"), the temporary file removed.
+ */
+int ia_db_publish(struct ia_db_pending *p, const char **err);
+
+/** ia_db_discard() - remove the temporary file of @p (nothing when none is pending). */
+void ia_db_discard(struct ia_db_pending *p);
 
 /** ia_db_close() - close (accepts NULL). */
 void ia_db_close(sqlite3 *db);

@@ -294,6 +294,109 @@ static void test_endless_view_fails_closed(void **state)
 	free(out);
 }
 
+/* The number of names in ia_scratch starting with @prefix (temporary files left behind). */
+static int scratch_count(const char *prefix)
+{
+	char cmd[1024];
+	int st = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^%s' || true", ia_scratch, prefix);
+	char *out = ia_run_capture(cmd, &st);
+	assert_non_null(out);
+	int n = atoi(out);
+	free(out);
+	return n;
+}
+
+/* The SQLite file @path is whole and holds the facts of CAPTURE: its 21 functions, and an audit
+ * of it gives the report of the capture itself. */
+static void expect_whole_facts(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	char cmd[1024], *want, *got;
+
+	assert_int_equal(run("groups --fail-on never --snapshot " CAPTURE, &want), 0);
+	snprintf(cmd, sizeof(cmd), "groups --fail-on never --from-db '%s'", path);
+	assert_int_equal(run(cmd, &got), 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pci_function", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 21);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/*
+ * --db FILE (issue 17 item 1) is written beside FILE and renamed into place when the facts are
+ * whole: a run that reads nothing (exit 3) leaves no FILE (it left one holding a run row and no
+ * facts); a run cut short by `ulimit -f` leaves an existing empty FILE empty (it left the cut
+ * database in it); four concurrent runs into one new FILE leave one whole database, the others
+ * refused; no temporary file stays beside it; a link in FILE's place is refused, its target never made.
+ */
+static void test_db_outputs(void **state)
+{
+	char cmd[2048], *out;
+	int st = -1;
+
+	ia_mk_dir("empty/");
+	snprintf(cmd, sizeof(cmd), "collect --root '%s' --db '%s'", ia_sp("empty"), ia_sp("n.db"));
+	assert_int_equal(run(cmd, &out), 3);
+	assert_non_null(strstr(out, "nothing could be read under"));
+	free(out);
+	struct stat sb;
+	assert_int_equal(lstat(ia_sp("n.db"), &sb), -1);
+
+	/* an empty file: replaced when the run succeeds, kept as it was when it fails */
+	ia_mk_text("e.db", "");
+	/* 256 functions: the facts pass 280 KiB (the empty schema alone is 225 KiB, within the limit) */
+	snprintf(cmd, sizeof(cmd), "%s/tools/ia-gen-tree --functions 256 '%s' >/dev/null && prlimit --fsize=286720 "
+		 "%s audit --fail-on never --root '%s' --db '%s' >/dev/null 2>&1; echo $?", IA_BINARY_DIR, ia_sp("gen"),
+		 IA_BIN, ia_sp("gen"), ia_sp("e.db"));
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "3\n");
+	free(out);
+	assert_int_equal(lstat(ia_sp("e.db"), &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE " --db '%s'", ia_sp("e.db"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	expect_whole_facts(ia_sp("e.db"));
+	/* a file holding facts is still refused, and kept */
+	assert_int_equal(run(cmd, &out), 2);
+	assert_non_null(strstr(out, "the database already holds facts; give a new file"));
+	free(out);
+	expect_whole_facts(ia_sp("e.db"));
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf " CAPTURE " -C '%s'", ia_sp("tree"), ia_sp("tree"));
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 0);
+	/* four at once into one new file: one whole database; the others refused (exit 2 or 3) */
+	snprintf(cmd, sizeof(cmd), "for i in 1 2 3 4; do (%s collect --root '%s' --db '%s' >/dev/null 2>&1; echo $?) & done; wait",
+		 IA_BIN, ia_sp("tree"), ia_sp("c.db"));
+	out = ia_run_capture(cmd, &st);
+	int ok = 0;
+	for (const char *p = out; *p; p++)
+		if (*p == '0')
+			ok++;
+		else if (*p != '\n' && *p != '2' && *p != '3')
+			fail_msg("concurrent collections said:\n%s", out);
+	assert_true(ok >= 1);
+	free(out);
+	expect_whole_facts(ia_sp("c.db"));
+	assert_int_equal(scratch_count("\\.[nec]\\.db\\."), 0);
+
+	ia_mk_link("l.db", ia_sp("made-through-link.db"));
+	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE " --db '%s'", ia_sp("l.db"));
+	assert_int_equal(run(cmd, &out), 2);
+	assert_non_null(strstr(out, "a symbolic link; refusing to write through it"));
+	free(out);
+	assert_int_equal(stat(ia_sp("made-through-link.db"), &sb), -1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -306,6 +409,7 @@ int main(void)
 		T(test_snapshot_outputs),
 		T(test_report_outputs),
 		T(test_endless_view_fails_closed),
+		T(test_db_outputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
