@@ -23,7 +23,7 @@ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 export ASAN_OPTIONS
 
 # check NAME TRACE ALLOWED_PREFIX[|PREFIX...]: every write-type call in TRACE must target one of
-# the prefixes (the output, and an archive's temporary name beside it), fd 1 or fd 2; every open
+# the prefixes (the output, and its temporary name beside it), fd 1 or fd 2; every open
 # must be read-only unless it is of one of them.
 check() {
 	name=$1 trace=$2 allowed=$3
@@ -85,7 +85,7 @@ strace -f -qq -y -e trace="$calls" -o "$work/snapdir.trace" \
 	"$bin" snapshot --output "$work/snap" >"$work/snapdir.out" 2>"$work/snapdir.err"
 rc=$?
 [ "$rc" -eq 0 ] || { echo "readonly: snapshot into a directory exited $rc: $(tail -c 500 "$work/snapdir.err")"; fail=1; }
-check snapshot-dir "$work/snapdir.trace" "$work/snap" || fail=1
+check snapshot-dir "$work/snapdir.trace" "$work/snap|$work/.snap." || fail=1
 strace -f -qq -y -e trace="$calls" -o "$work/snaptgz.trace" \
 	"$bin" snapshot --output "$work/snap.tar.gz" >"$work/snaptgz.out" 2>"$work/snaptgz.err"
 rc=$?

@@ -5,11 +5,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <ftw.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +248,79 @@ struct snap_sink {
 	const struct ia_fsroot *root;
 	size_t files;
 	int write_err;          /* the first failed write (-errno, -IA_E_ARCHIVE): the capture is incomplete */
+	char **seen;            /* the names written so far: an open-addressing set of malloc'd strings */
+	size_t seen_cap, seen_n;
 };
+
+/* FNV-1a of @name: the slot of the written-names set to probe first. */
+static size_t snap_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* Insert @name (owned by the set) into @v of @cap slots (a power of two, never full). */
+static void snap_seen_put(char **v, size_t cap, char *name)
+{
+	size_t i = snap_hash(name) & (cap - 1);
+
+	while (v[i])
+		i = (i + 1) & (cap - 1);
+	v[i] = name;
+}
+
+/*
+ * True when @rel is written for the first time. Two names of the root can lead to one directory
+ * (two links to one device directory, every device under one host bridge naming its
+ * firmware_node): a second copy would be a second member of that name, which the unpacker
+ * refuses (it never overwrites), or, in a directory output, a file that already exists. The
+ * path under the root is the same object, so the second copy is skipped.
+ * Return: true to write; false when written already, or with the capture failed (-ENOMEM).
+ */
+static bool snap_claim(struct snap_sink *s, const char *rel)
+{
+	if (s->write_err)
+		return false;
+	if (s->seen_cap) {
+		for (size_t i = snap_hash(rel) & (s->seen_cap - 1); s->seen[i]; i = (i + 1) & (s->seen_cap - 1))
+			if (!strcmp(s->seen[i], rel))
+				return false;
+	}
+	if (2 * (s->seen_n + 1) > s->seen_cap) { /* at most half full */
+		size_t cap = s->seen_cap ? 2 * s->seen_cap : 1024;
+		char **v = calloc(cap, sizeof(*v));
+		if (!v)
+			goto nomem;
+		for (size_t i = 0; i < s->seen_cap; i++)
+			if (s->seen[i])
+				snap_seen_put(v, cap, s->seen[i]);
+		free(s->seen);
+		s->seen = v;
+		s->seen_cap = cap;
+	}
+	char *copy = strdup(rel);
+	if (!copy)
+		goto nomem;
+	snap_seen_put(s->seen, s->seen_cap, copy);
+	s->seen_n++;
+	return true;
+nomem:
+	s->write_err = -ENOMEM;
+	ia_diag_add(s->diags, -ENOMEM, rel, -1, "cannot write the capture: %s", strerror(ENOMEM));
+	return false;
+}
+
+static void snap_seen_free(struct snap_sink *s)
+{
+	for (size_t i = 0; i < s->seen_cap; i++)
+		free(s->seen[i]);
+	free(s->seen);
+	s->seen = NULL;
+	s->seen_cap = s->seen_n = 0;
+}
 
 /* Record the first failed write (a full disk, a file-size limit) once. */
 static void snap_write_failed(struct snap_sink *s, const char *rel, int err, const char *why)
@@ -257,7 +331,7 @@ static void snap_write_failed(struct snap_sink *s, const char *rel, int err, con
 	ia_diag_add(s->diags, s->write_err, rel, -1, "cannot write the capture: %s; %s",
 		    why ? why : ia_strerror(s->write_err),
 		    s->ar ? "no archive is left under that name (an earlier one stays as it was)"
-			  : "the directory is incomplete");
+			  : "no directory is left under that name (an earlier one stays as it was)");
 }
 
 /* One archive header; false (recorded) when the archive cannot be written. */
@@ -314,6 +388,8 @@ static int snap_parent_fd(struct snap_sink *s, const char *rel, const char **lea
 
 static void snap_put_file(struct snap_sink *s, const char *rel, const void *data, size_t len)
 {
+	if (!snap_claim(s, rel))
+		return;
 	if (s->ar) {
 		struct archive_entry *e = archive_entry_new();
 		archive_entry_set_pathname(e, rel);
@@ -349,6 +425,8 @@ static void snap_put_file(struct snap_sink *s, const char *rel, const void *data
 /* An (empty) directory: its existence is the fact (a loaded module under sys/module). */
 static void snap_put_dir(struct snap_sink *s, const char *rel)
 {
+	if (!snap_claim(s, rel))
+		return;
 	if (s->ar) {
 		struct archive_entry *e = archive_entry_new();
 		archive_entry_set_pathname(e, rel);
@@ -371,6 +449,8 @@ static void snap_put_dir(struct snap_sink *s, const char *rel)
 
 static void snap_put_link(struct snap_sink *s, const char *rel, const char *target)
 {
+	if (!snap_claim(s, rel))
+		return;
 	if (s->ar) {
 		struct archive_entry *e = archive_entry_new();
 		archive_entry_set_pathname(e, rel);
@@ -589,27 +669,108 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
 	return ia_snapshot_capture_opts(root, output, false, diags);
 }
 
-int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force, struct ia_diags *diags)
+/* Remove the tree at @path without following a link or leaving its filesystem (FTW_PHYS, FTW_MOUNT). */
+static void snap_rmtree(const char *path)
+{
+	nftw(path, snap_rm_cb, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* The top-level names a directory capture writes: an existing directory holding anything else is
+ * not a capture, and --force never replaces it (a mistyped --output $HOME would remove it). */
+static bool snap_dir_is_capture(const char *dir, struct ia_diags *diags)
+{
+	static const char *const top[] = { "proc", "sys", "boot", "dev" };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool ok = d != NULL;
+
+	if (!d) {
+		ia_diag_add(diags, -errno, dir, -1, "cannot read the directory to replace: %s", strerror(errno));
+		return false;
+	}
+	while (ok && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		bool known = false;
+		for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+			known |= !strcmp(de->d_name, top[i]);
+		if (!known) {
+			ia_diag_add(diags, -EEXIST, dir, -1, "holds \"%s\", which no capture writes; not replaced",
+				    de->d_name);
+			ok = false;
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
+/*
+ * Put the directory capture @tmp in @output's place: a new name with RENAME_NOREPLACE; over an
+ * old capture (@replace) with RENAME_EXCHANGE, so @output is whole at every moment, then the old
+ * tree (now under @tmp's name) removed. A filesystem without RENAME_EXCHANGE gets the old tree
+ * renamed aside first. Return: 0 or -errno.
+ */
+static int snap_dir_into_place(const char *tmp, const char *output, bool replace)
+{
+	if (!replace)
+		return renameat2(AT_FDCWD, tmp, AT_FDCWD, output, RENAME_NOREPLACE) < 0 ? -errno : 0;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, output, RENAME_EXCHANGE) == 0) {
+		snap_rmtree(tmp);
+		return 0;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	char aside[PATH_MAX];
+	int rc = snap_tmp_name(output, aside, sizeof(aside));
+	if (rc < 0)
+		return rc;
+	if (!mkdtemp(aside))
+		return -errno;
+	if (rename(output, aside) < 0) { /* over the empty directory just made */
+		rc = -errno;
+		rmdir(aside);
+		return rc;
+	}
+	if (rename(tmp, output) < 0) {
+		rc = -errno;
+		rename(aside, output); /* put the old one back */
+		return rc;
+	}
+	snap_rmtree(aside);
+	return 0;
+}
+
+int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_arg, bool force, struct ia_diags *diags)
 {
 	struct snap_sink s = { .dirfd = -1, .now = time(NULL), .diags = diags, .root = root };
-	enum snap_kind kind = snap_kind_of(output);
+	enum snap_kind kind = snap_kind_of(output_arg);
 	bool archive = kind != SNAP_DIR;
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], output[PATH_MAX];
 	int rc = 0;
 
 	struct stat ost;
 	int ofd = -1;
+	bool replace;
 
-	/* An existing output is kept unless --force; a link (also a dangling one) or a directory in
-	 * its place never is: rename(2) would replace the link itself, but say so instead. */
-	if (lstat(output, &ost) == 0 && (!force || !archive || !S_ISREG(ost.st_mode)))
+	/* "DIR/" names DIR: its temporary sibling is ".DIR.XXXXXX", not "DIR/..XXXXXX" */
+	if (snprintf(output, sizeof(output), "%s", output_arg) >= (int)sizeof(output))
+		return -ENAMETOOLONG;
+	for (size_t l = strlen(output); l > 1 && output[l - 1] == '/'; l--)
+		output[l - 1] = '\0';
+	/* An existing output is kept unless --force; a link (also a dangling one) or anything but a
+	 * regular file (an archive) or a directory holding a capture (a directory) never is:
+	 * rename(2) would replace the link itself, but say so instead. */
+	replace = lstat(output, &ost) == 0;
+	if (replace && (!force || (archive ? !S_ISREG(ost.st_mode) : !S_ISDIR(ost.st_mode))))
 		return -EEXIST;
+	if (replace && !archive && !snap_dir_is_capture(output, diags))
+		return -EEXIST;
+	/* Written under a temporary name beside the output (".NAME.XXXXXX"), never through a link,
+	 * flushed and renamed into place: a failed capture (a full disk) or a killed one leaves
+	 * nothing that looks whole and leaves a previous one as it was. */
+	if ((rc = snap_tmp_name(output, tmp, sizeof(tmp))) < 0)
+		return rc;
 	if (archive) {
-		/* Written under a temporary name beside the output, never through a link, fsync'ed and
-		 * renamed into place: a failed capture (a full disk) leaves no archive that looks whole
-		 * and leaves a previous one as it was. */
-		if ((rc = snap_tmp_name(output, tmp, sizeof(tmp))) < 0)
-			return rc;
 		ofd = mkostemp(tmp, O_CLOEXEC);
 		if (ofd < 0)
 			return -errno;
@@ -617,20 +778,27 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, b
 		s.ar = archive_write_new();
 		int frc = kind == SNAP_GZIP ? archive_write_add_filter_gzip(s.ar) :
 			  kind == SNAP_ZSTD ? archive_write_add_filter_zstd(s.ar) : archive_write_add_filter_none(s.ar);
+		/* Names are stored as the root's bytes (hdrcharset=BINARY): in the C locale a name that is
+		 * not ASCII cannot be translated to the pax headers' UTF-8 ("Can't translate pathname"),
+		 * and a name that is not UTF-8 cannot be in any locale; the unpacker gives the bytes back. */
 		if (frc != ARCHIVE_OK || archive_write_set_format_pax_restricted(s.ar) != ARCHIVE_OK ||
+		    archive_write_set_format_option(s.ar, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
 		    archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", archive_error_string(s.ar));
+			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", snap_str(archive_error_string(s.ar)));
 			archive_write_free(s.ar);
 			close(ofd);
 			unlink(tmp);
 			return -IA_E_ARCHIVE;
 		}
 	} else {
-		if (mkdir(output, 0755) < 0)
+		if (!mkdtemp(tmp))
 			return -errno;
-		s.dirfd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (s.dirfd < 0)
-			return -errno;
+		s.dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (s.dirfd < 0) {
+			rc = -errno;
+			rmdir(tmp);
+			return rc;
+		}
 	}
 	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/version_signature", "proc/interrupts",
 					    "proc/modules", "proc/config.gz", "proc/sys/kernel/tainted", "proc/sys/kernel/arch" };
@@ -683,7 +851,20 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, b
 		if (s.write_err)
 			unlink(tmp); /* never leave a truncated archive, under either name */
 	} else {
+		/* the files on disk before the name that says "whole" (one syncfs, not one fsync a file) */
+		if (!s.write_err && syncfs(s.dirfd) < 0)
+			snap_write_failed(&s, output, -errno, strerror(errno));
 		close(s.dirfd);
+		mode_t um = umask(0);
+		umask(um);
+		if (!s.write_err && chmod(tmp, 0755 & ~um) < 0) /* what mkdir(2) would have made */
+			snap_write_failed(&s, output, -errno, strerror(errno));
+		int prc = s.write_err ? 0 : snap_dir_into_place(tmp, output, replace);
+		if (prc < 0)
+			snap_write_failed(&s, output, prc, strerror(-prc));
+		if (s.write_err)
+			snap_rmtree(tmp); /* never leave a cut directory, under either name */
 	}
+	snap_seen_free(&s);
 	return rc < 0 ? rc : s.write_err;
 }

@@ -21,7 +21,7 @@
  * ia_snapshot_remove()); @diags: one diagnostic per refused member.
  *
  * Members with absolute names, ".." components, links whose target leaves the tree, hard links,
- * and device or FIFO nodes are refused (the archive is refused as a whole: -IA_E_ARCHIVE).
+ * device or FIFO nodes, and a member over an existing file are refused (the archive is refused as a whole: -IA_E_ARCHIVE).
  * Return: 0; -IA_E_ARCHIVE (unreadable or unsafe); -IA_E_TOOBIG past the limits; -errno.
  */
 int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags);
@@ -47,22 +47,31 @@ void ia_snapshot_remove(const char *dir);
 
 /**
  * ia_snapshot_capture() - capture the files of the contract's captured-tree layout from @root
- * (../shared/docs/contract.md) into @output: a directory (created; must not exist) or, by the
- * name's ending, a tar: ".tar.gz"/".tgz" gzip-compressed, ".tar.zst"/".tzst" zstd-compressed,
- * ".tar" plain (pax). Symlinks are kept as the relative links sysfs has (a link leading out of
- * the root is skipped with an -IA_E_ESCAPE diagnostic); /dev/vfio entries become empty files.
- * An archive is written under a temporary name beside @output (".NAME.XXXXXX"), fsync'ed and
- * renamed into place, so a failed capture leaves nothing that looks whole. Nothing outside
- * @output's directory is written, and an @output that is a (dangling) symlink is refused.
+ * (../shared/docs/contract.md) into @output: a directory (must not exist) or, by the name's
+ * ending, a tar: ".tar.gz"/".tgz" gzip-compressed, ".tar.zst"/".tzst" zstd-compressed, ".tar"
+ * plain (pax, names stored as the root's bytes: hdrcharset=BINARY, so any name, UTF-8 or not,
+ * is captured and unpacked to the same bytes). Symlinks are kept as the relative links sysfs has
+ * (a link leading out of the root is skipped with an -IA_E_ESCAPE diagnostic); /dev/vfio entries
+ * become empty files. A path reached twice (two links to one device directory, every device
+ * naming its host bridge's firmware_node) is written once.
+ * Either output is written under a temporary name beside @output (".NAME.XXXXXX": a file
+ * fsync'ed, a directory syncfs'ed) and renamed into place, so a failed or killed capture leaves
+ * nothing that looks whole. Nothing outside @output's directory is written, and an @output that
+ * is a (dangling) symlink is refused.
  * @diags: one diagnostic per file that could not be read (the capture goes on).
- * Return: 0; -EEXIST when @output exists; -IA_E_ARCHIVE; -errno.
+ * Return: 0; -EEXIST when @output exists; -IA_E_ARCHIVE; -errno (-ENOSPC, -EFBIG: the write that
+ * failed, with a diagnostic).
  */
 int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags);
 
 /**
- * ia_snapshot_capture_opts() - ia_snapshot_capture(), and with @force an existing regular file
- * @output is replaced by the new archive (atomically: rename(2)); a link, a directory or any
- * other file in its place is still refused with -EEXIST, and directories are never replaced.
+ * ia_snapshot_capture_opts() - ia_snapshot_capture(), and with @force an existing @output is
+ * replaced: an archive's regular file by rename(2); a directory output's directory by
+ * renameat2(RENAME_EXCHANGE) (the old tree then removed, so @output names a whole capture at
+ * every moment; a filesystem without it gets the old tree renamed aside first), and only when its
+ * top level holds nothing but what a capture writes (proc, sys, boot, dev; anything else is
+ * refused with -EEXIST and a diagnostic naming it). A link, or the other kind of file in
+ * @output's place, is still refused with -EEXIST.
  */
 int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force, struct ia_diags *diags);
 

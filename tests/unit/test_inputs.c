@@ -397,6 +397,76 @@ static void test_db_outputs(void **state)
 	assert_int_equal(stat(ia_sp("made-through-link.db"), &sb), -1);
 }
 
+/*
+ * snapshot --output DIR (issue 17 items 1 and 7) is written into ".DIR.XXXXXX" beside DIR and
+ * renamed into place: a capture cut short by `ulimit -f` exits 3 and leaves no DIR (it left a cut
+ * directory that looked whole) and, over an old capture with --force, the old one as it was; an
+ * existing DIR is refused without --force and replaced with it (the old files gone); a directory
+ * that holds anything a capture does not write is never replaced.
+ */
+static void test_snapshot_dir_outputs(void **state)
+{
+	char cmd[2048], *out, *want;
+	int st = -1;
+	struct stat sb;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf " CAPTURE " -C '%s'", ia_sp("tree"), ia_sp("tree"));
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 0);
+	snprintf(cmd, sizeof(cmd), "ulimit -f 4; %s snapshot --root '%s' --output '%s' 2>/dev/null; echo $?",
+		 IA_BIN, ia_sp("tree"), ia_sp("d"));
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "3\n");
+	free(out);
+	assert_int_equal(lstat(ia_sp("d"), &sb), -1);
+	assert_int_equal(scratch_count("\\.d\\."), 0);
+
+	snprintf(cmd, sizeof(cmd), "snapshot --root '%s' --output '%s/'", ia_sp("tree"), ia_sp("d"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "groups --fail-on never --root '%s'", ia_sp("tree"));
+	assert_int_equal(run(cmd, &want), 0);
+	snprintf(cmd, sizeof(cmd), "groups --fail-on never --root '%s'", ia_sp("d"));
+	assert_int_equal(run(cmd, &out), 0);
+	assert_string_equal(out, want);
+	free(out);
+	assert_int_equal(stat(ia_sp("d"), &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0755 & ~umask(022));
+
+	/* kept without --force; a cut capture with --force leaves the old one whole */
+	ia_mk_text("d/sys/old-marker", "x");
+	snprintf(cmd, sizeof(cmd), "snapshot --root '%s' --output '%s'", ia_sp("tree"), ia_sp("d"));
+	assert_int_equal(run(cmd, &out), 2);
+	assert_non_null(strstr(out, "File exists"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "ulimit -f 4; %s snapshot --root '%s' --output '%s' --force 2>/dev/null; echo $?",
+		 IA_BIN, ia_sp("tree"), ia_sp("d"));
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "3\n");
+	free(out);
+	assert_int_equal(stat(ia_sp("d/sys/old-marker"), &sb), 0);
+	/* replaced with --force: the new capture, the old files gone, nothing left beside it */
+	snprintf(cmd, sizeof(cmd), "snapshot --root '%s' --output '%s' --force", ia_sp("tree"), ia_sp("d"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	assert_int_equal(stat(ia_sp("d/sys/old-marker"), &sb), -1);
+	snprintf(cmd, sizeof(cmd), "groups --fail-on never --root '%s'", ia_sp("d"));
+	assert_int_equal(run(cmd, &out), 0);
+	assert_string_equal(out, want);
+	free(out);
+	free(want);
+	assert_int_equal(scratch_count("\\.d\\."), 0);
+
+	/* a directory that is not a capture is never replaced */
+	ia_mk_text("home/notes.txt", "keep");
+	snprintf(cmd, sizeof(cmd), "snapshot --root '%s' --output '%s' --force", ia_sp("tree"), ia_sp("home"));
+	assert_int_equal(run(cmd, &out), 2);
+	assert_non_null(strstr(out, "holds \"notes.txt\", which no capture writes; not replaced"));
+	free(out);
+	assert_int_equal(stat(ia_sp("home/notes.txt"), &sb), 0);
+	assert_int_equal(scratch_count("\\.home\\."), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -410,6 +480,7 @@ int main(void)
 		T(test_report_outputs),
 		T(test_endless_view_fails_closed),
 		T(test_db_outputs),
+		T(test_snapshot_dir_outputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
