@@ -104,6 +104,22 @@ int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *dia
 int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_limits *lim, char **dir_out,
 			       struct ia_diags *diags)
 {
+	return ia_snapshot_unpack_stoppable(archive, lim, NULL, dir_out, diags);
+}
+
+/* True (with a diagnostic) once *@stop says a signal asked the unpacking to end. */
+static bool snap_stopped(const volatile sig_atomic_t *stop, const char *archive, struct ia_diags *diags)
+{
+	if (!stop || !*stop)
+		return false;
+	ia_diag_add(diags, -EINTR, archive, -1, "unpacking interrupted by signal %d; nothing is left unpacked",
+		    (int)*stop);
+	return true;
+}
+
+int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_limits *lim,
+				 const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
+{
 	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
 	struct archive_entry *e;
 	const char *tmp = getenv("TMPDIR");
@@ -149,6 +165,10 @@ int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_lim
 		char full[8192];
 		const char *ename = archive_entry_pathname(e);
 
+		if (snap_stopped(stop, archive, diags)) {
+			rc = -EINTR;
+			break;
+		}
 		if (++entries > lim->max_entries) {
 			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %zu members (the limit)",
 				    lim->max_entries);
@@ -198,11 +218,18 @@ int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_lim
 			size_t len;
 			int64_t off;
 			bool written = true;
-			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+				if (stop && *stop) /* a member up to the size limit takes long */
+					break;
 				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
 					written = false;
 					break;
 				}
+			}
+			if (snap_stopped(stop, archive, diags)) {
+				rc = -EINTR;
+				break;
+			}
 			if (!written) { /* e.g. $TMPDIR is full */
 				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
 					    snap_str(archive_error_string(w)));
@@ -223,6 +250,8 @@ int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_lim
 			break;
 		}
 	}
+	if (rc == 0 && snap_stopped(stop, archive, diags))
+		rc = -EINTR;
 	if (rc == 0 && r != ARCHIVE_EOF) {
 		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(archive_error_string(a)));
 		rc = -IA_E_ARCHIVE;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "core/diag.h"
@@ -41,6 +42,17 @@ struct ia_snapshot_limits {
  */
 int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_limits *lim, char **dir_out,
 			       struct ia_diags *diags);
+
+/**
+ * ia_snapshot_unpack_stoppable() - ia_snapshot_unpack_limited(), ended early once *@stop (when
+ * not NULL) is non-zero: the caller's signal handler sets it (SIGINT, SIGTERM), and the unpacking
+ * checks it before each member and each data block, so no system call is added per member.
+ * Stopped, it removes what it unpacked and returns -EINTR with a diagnostic naming *@stop (the
+ * signal number); the caller then re-raises the signal or exits as it documents.
+ * Return: as ia_snapshot_unpack(); -EINTR when stopped.
+ */
+int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_limits *lim,
+				 const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags);
 
 /** ia_snapshot_remove() - delete an unpacked tree (only a directory made by ia_snapshot_unpack). */
 void ia_snapshot_remove(const char *dir);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -38,6 +39,39 @@ static int write_run_row(sqlite3 *db, const char *root, bool live, const char *s
 	return rc;
 }
 
+/* The signal that asked a --snapshot run to end while its unpacked tree existed (0: none). */
+static volatile sig_atomic_t cli_stop_sig;
+
+static void cli_on_stop_signal(int sig)
+{
+	if (!cli_stop_sig)
+		cli_stop_sig = sig;
+}
+
+static const int cli_stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* While a --snapshot's tree is unpacked under $TMPDIR, SIGINT, SIGTERM and SIGHUP only set
+ * cli_stop_sig (a signal the caller ignores stays ignored): the unpacking checks it and stops,
+ * the tree is removed, and cli_stop_restore() puts the dispositions back and re-raises the
+ * signal, so the process ends by it (exit 130, 143 or 129 in a shell) with nothing left behind. */
+static void cli_stop_catch(struct sigaction old[3])
+{
+	struct sigaction sa = { .sa_handler = cli_on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 3; i++)
+		if (sigaction(cli_stop_sigs[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN)
+			sigaction(cli_stop_sigs[i], &sa, NULL);
+}
+
+static void cli_stop_restore(const struct sigaction old[3])
+{
+	for (size_t i = 0; i < 3; i++)
+		sigaction(cli_stop_sigs[i], &old[i], NULL);
+	if (cli_stop_sig)
+		raise(cli_stop_sig); /* ends the process unless the caller handles it */
+}
+
 /* cli_collect(): see cli.h. */
 int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 {
@@ -49,13 +83,18 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 	int rc, status = -1;
 	struct ia_db_pending pending = { .tmp = "" };
 
+	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
+	struct sigaction old_sa[3];
+
 	if (o->snapshot) {
-		rc = ia_snapshot_unpack(o->snapshot, &unpacked, &dg);
+		cli_stop_catch(old_sa);
+		rc = ia_snapshot_unpack_stoppable(o->snapshot, &lim, &cli_stop_sig, &unpacked, &dg);
 		if (rc < 0) {
 			fprintf(stderr, "iommu-audit: %s: %s\n", o->snapshot, ia_strerror(rc));
 			for (size_t i = 0; i < dg.n; i++)
 				fprintf(stderr, "  %s\n", dg.v[i].msg);
 			ia_diags_free(&dg);
+			cli_stop_restore(old_sa); /* re-raised when a signal stopped the unpacking */
 			return EXIT_UNREADABLE;
 		}
 		path = unpacked;
@@ -88,7 +127,8 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 		fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
 		status = EXIT_UNREADABLE;
 	}
-	if (status < 0 && ia_db_publish(&pending, &err) < 0) {
+	/* a run stopped by a signal while collecting from a --snapshot leaves no database either */
+	if (status < 0 && !cli_stop_sig && ia_db_publish(&pending, &err) < 0) {
 		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db, err);
 		status = EXIT_UNREADABLE;
 	}
@@ -98,6 +138,7 @@ out:
 	if (unpacked) {
 		ia_snapshot_remove(unpacked);
 		free(unpacked);
+		cli_stop_restore(old_sa);
 	}
 	return status;
 }

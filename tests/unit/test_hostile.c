@@ -711,6 +711,73 @@ static void test_capture_names_as_bytes(void **state)
 	free(want);
 }
 
+/* The number of @dir's own entries (not below them), and the first one's path in @sub. */
+static size_t tmp_entries(const char *dir, char *sub, size_t cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	sub[0] = '\0';
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			n++;
+			if (!sub[0])
+				snprintf(sub, cap, "%s/%s", dir, de->d_name);
+		}
+	closedir(d);
+	return n;
+}
+
+/*
+ * SIGINT or SIGTERM while `--snapshot` unpacks a large archive: the temporary directory is
+ * removed and the process ends by that signal (a shell says 130 or 143). It left the partly
+ * unpacked tree (thousands of entries) in $TMPDIR (issue 17 item 7).
+ */
+static void test_signal_during_unpack(void **state)
+{
+	static const int sigs[] = { SIGTERM, SIGINT };
+	char cmd[4096], tmp[1024], sub[1300];
+	int status = -1;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "%s/tools/ia-gen-tree --functions 4096 '%s' >/dev/null && %s snapshot --root '%s' --output '%s'",
+		 IA_BINARY_DIR, ia_sp("big"), IA_BIN, ia_sp("big"), ia_sp("big.tar.gz"));
+	free(ia_run_capture(cmd, &status));
+	assert_int_equal(status, 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", ia_scratch);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			signal(SIGINT, SIG_DFL); /* a test runner may ignore it; the operator's shell does not */
+			signal(SIGTERM, SIG_DFL);
+			int null = open("/dev/null", O_RDWR);
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(IA_BIN, IA_BIN, "groups", "--fail-on", "never", "--snapshot", ia_sp("big.tar.gz"), (char *)NULL);
+			_exit(127);
+		}
+		/* wait until the unpacking is under way: a directory in $TMPDIR with entries in it */
+		struct timespec ms = { 0, 1000000 };
+		bool under_way = false;
+		for (int t = 0; t < 60000 && !under_way; t++) {
+			under_way = tmp_entries(tmp, sub, sizeof(sub)) == 1 && tmp_entries(sub, cmd, sizeof(cmd)) > 0;
+			if (!under_way)
+				nanosleep(&ms, NULL);
+		}
+		assert_true(under_way);
+		assert_int_equal(kill(pid, sigs[i]), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != sigs[i])
+			fail_msg("signal %d: the run ended with status 0x%x, not by the signal", sigs[i], status);
+		if (tmp_entries(tmp, sub, sizeof(sub)) != 0)
+			fail_msg("signal %d: %s was left behind", sigs[i], sub);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -724,6 +791,7 @@ int main(void)
 		T(test_no_pci_is_not_a_pass),
 		T(test_capture_two_names_one_device),
 		T(test_capture_names_as_bytes),
+		T(test_signal_during_unpack),
 		T(test_archive_escape_spellings),
 		T(test_archive_formats),
 		T(test_archive_limits),
