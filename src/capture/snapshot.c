@@ -303,10 +303,11 @@ static void snap_seen_put(char **v, size_t cap, char *name)
 
 /*
  * True when @rel is written for the first time. Two names of the root can lead to one directory
- * (two links to one device directory, every device under one host bridge naming its
- * firmware_node): a second copy would be a second member of that name, which the unpacker
- * refuses (it never overwrites), or, in a directory output, a file that already exists. The
- * path under the root is the same object, so the second copy is skipped.
+ * (two links to one device directory), and every device under one host bridge names its
+ * firmware_node link: a second copy of a file would be a second member of that name, which the
+ * unpacker refuses (it never overwrites a file), or, in a directory output, a file that already
+ * exists (EEXIST); a second link is only a larger archive. The path under the root is the same
+ * object, so the second copy is skipped.
  * Return: true to write; false when written already, or with the capture failed (-ENOMEM).
  */
 static bool snap_claim(struct snap_sink *s, const char *rel)

@@ -22,7 +22,7 @@
  * ia_snapshot_remove()); @diags: one diagnostic per refused member.
  *
  * Members with absolute names, ".." components, links whose target leaves the tree, hard links,
- * device or FIFO nodes, and a member over an existing file are refused (the archive is refused as a whole: -IA_E_ARCHIVE).
+ * device or FIFO nodes, and a file member over an existing file are refused (the archive is refused as a whole: -IA_E_ARCHIVE).
  * Return: 0; -IA_E_ARCHIVE (unreadable or unsafe); -IA_E_TOOBIG past the limits; -errno.
  */
 int ia_snapshot_unpack(const char *archive, char **dir_out, struct ia_diags *diags);
