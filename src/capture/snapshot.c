@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -117,8 +118,8 @@ static bool snap_stopped(const volatile sig_atomic_t *stop, const char *archive,
 	return true;
 }
 
-int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_limits *lim,
-				 const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
+static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim,
+		       const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
 {
 	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
 	struct archive_entry *e;
@@ -265,6 +266,28 @@ out:
 	}
 	*dir_out = strdup(dir);
 	return *dir_out ? 0 : -ENOMEM;
+}
+
+/*
+ * The unpacking runs in the C.UTF-8 locale (this thread only, uselocale()): a pax archive names
+ * its members in UTF-8, and libarchive converts them to the current locale's charset, which in
+ * the C locale a tool started by cron or systemd runs in is ASCII, so any other name failed the
+ * whole archive ("Pathname can't be converted from UTF-8 to current locale"). UTF-8 to UTF-8 is a
+ * copy: the bytes on disk are the header's. Names marked hdrcharset=BINARY (ours) are never
+ * converted. Without a C.UTF-8 locale the current one is kept.
+ */
+int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_limits *lim,
+				 const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
+{
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t prev = utf8 ? uselocale(utf8) : (locale_t)0;
+	int rc = snap_unpack(archive, lim, stop, dir_out, diags);
+
+	if (utf8) {
+		uselocale(prev);
+		freelocale(utf8);
+	}
+	return rc;
 }
 
 /* ---- capture ---- */

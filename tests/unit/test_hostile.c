@@ -711,6 +711,50 @@ static void test_capture_names_as_bytes(void **state)
 	free(want);
 }
 
+/*
+ * A pax archive another tool wrote (GNU tar in a UTF-8 locale) names a member "caf\xc3\xa9" in
+ * UTF-8 without hdrcharset=BINARY: the unpacker, in the C locale, refused the whole archive
+ * ("Pathname can't be converted from UTF-8 to current locale"). It unpacks in C.UTF-8 now and
+ * gives the header's bytes back.
+ */
+static void test_unpack_utf8_names(void **state)
+{
+	static const char drv[] = "caf\xc3\xa9";
+	char cmd[2048], path[1024], target[1024], got[1024];
+	(void)state;
+
+	unpack_known_capture("root");
+	snprintf(path, sizeof(path), "%s", ia_sp("root/sys/devices/pci0000:00/0000:00:01.0/driver"));
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", drv);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, path), 0);
+	snprintf(cmd, sizeof(cmd), "root/sys/bus/pci/drivers/%s/", drv);
+	ia_mk_dir(cmd);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && LC_ALL=C.UTF-8 tar --format=pax -czf '%s' proc sys 2>&1", ia_sp("root"),
+		 ia_sp("utf8.tar.gz"));
+	int status = -1;
+	free(ia_run_capture(cmd, &status));
+	assert_int_equal(status, 0);
+
+	char *dir = NULL;
+	struct ia_diags d = {0};
+	int rc = ia_snapshot_unpack(ia_sp("utf8.tar.gz"), &dir, &d);
+	if (rc != 0)
+		fail_msg("unpack: %d %s", rc, d.n ? d.v[0].msg : "");
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:01.0/driver", dir);
+	ssize_t n = readlink(path, got, sizeof(got) - 1);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_string_equal(got, target);
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/drivers/%s", dir, drv);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	ia_snapshot_remove(dir);
+	free(dir);
+	ia_diags_free(&d);
+}
+
 /* The number of @dir's own entries (not below them), and the first one's path in @sub. */
 static size_t tmp_entries(const char *dir, char *sub, size_t cap)
 {
@@ -791,6 +835,7 @@ int main(void)
 		T(test_no_pci_is_not_a_pass),
 		T(test_capture_two_names_one_device),
 		T(test_capture_names_as_bytes),
+		T(test_unpack_utf8_names),
 		T(test_signal_during_unpack),
 		T(test_archive_escape_spellings),
 		T(test_archive_formats),
