@@ -300,9 +300,12 @@ struct snap_sink {
 	const struct ia_fsroot *root;
 	size_t files;
 	int write_err;          /* the first failed write (-errno, -IA_E_ARCHIVE): the capture is incomplete */
+	const volatile sig_atomic_t *stop; /* non-zero: a signal asked the capture to end (or NULL) */
 	char **seen;            /* the names written so far: an open-addressing set of malloc'd strings */
 	size_t seen_cap, seen_n;
 };
+
+static void snap_write_failed(struct snap_sink *s, const char *rel, int err, const char *why);
 
 /* FNV-1a of @name: the slot of the written-names set to probe first. */
 static size_t snap_hash(const char *name)
@@ -335,6 +338,8 @@ static void snap_seen_put(char **v, size_t cap, char *name)
  */
 static bool snap_claim(struct snap_sink *s, const char *rel)
 {
+	if (s->stop && *s->stop)
+		snap_write_failed(s, rel, -EINTR, "interrupted by a signal");
 	if (s->write_err)
 		return false;
 	if (s->seen_cap) {
@@ -719,7 +724,7 @@ static int snap_tmp_name(const char *output, char *tmp, size_t cap)
 
 int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags)
 {
-	return ia_snapshot_capture_opts(root, output, false, diags);
+	return ia_snapshot_capture_opts(root, output, false, NULL, diags);
 }
 
 /* Remove the tree at @path without following a link or leaving its filesystem (FTW_PHYS, FTW_MOUNT). */
@@ -793,9 +798,10 @@ static int snap_dir_into_place(const char *tmp, const char *output, bool replace
 	return 0;
 }
 
-int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_arg, bool force, struct ia_diags *diags)
+int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_arg, bool force,
+			     const volatile sig_atomic_t *stop, struct ia_diags *diags)
 {
-	struct snap_sink s = { .dirfd = -1, .now = time(NULL), .diags = diags, .root = root };
+	struct snap_sink s = { .dirfd = -1, .now = time(NULL), .diags = diags, .root = root, .stop = stop };
 	enum snap_kind kind = snap_kind_of(output_arg);
 	bool archive = kind != SNAP_DIR;
 	char tmp[PATH_MAX], output[PATH_MAX];

@@ -83,8 +83,11 @@ int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct
  * every moment; a filesystem without it gets the old tree renamed aside first), and only when its
  * top level holds nothing but what a capture writes (proc, sys, boot, dev; anything else is
  * refused with -EEXIST and a diagnostic naming it). A link, or the other kind of file in
- * @output's place, is still refused with -EEXIST.
+ * @output's place, is still refused with -EEXIST. Once *@stop (when not NULL) is non-zero (the
+ * caller's signal handler sets it) nothing more is written, the temporary output is removed and
+ * -EINTR returned with a diagnostic.
  */
-int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force, struct ia_diags *diags);
+int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output, bool force,
+			     const volatile sig_atomic_t *stop, struct ia_diags *diags);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef IA_CLI_H
 #define IA_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sqlite3.h>
@@ -102,6 +103,17 @@ FILE *cli_open_output(const struct cli_opts *o);
  * Return: 0, or -EIO after the message.
  */
 int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *what);
+
+/**
+ * Signals while a run has temporary files to remove (a --snapshot's unpacked tree, --db FILE's or
+ * snapshot's temporary output): cli_stop_catch() makes SIGINT, SIGTERM and SIGHUP only set
+ * cli_stop_sig (one a caller ignores stays ignored; @old: receives the three dispositions), the
+ * work checks it and stops where it can, and after the cleanup cli_stop_restore() puts @old back
+ * and re-raises the signal, so the process ends by it (exit 130, 143 or 129 in a shell).
+ */
+extern volatile sig_atomic_t cli_stop_sig;
+void cli_stop_catch(struct sigaction old[3]);
+void cli_stop_restore(const struct sigaction old[3]);
 
 /** cli_usage() - the usage text, on @f. */
 void cli_usage(FILE *f);

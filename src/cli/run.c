@@ -39,8 +39,8 @@ static int write_run_row(sqlite3 *db, const char *root, bool live, const char *s
 	return rc;
 }
 
-/* The signal that asked a --snapshot run to end while its unpacked tree existed (0: none). */
-static volatile sig_atomic_t cli_stop_sig;
+/* The signal that asked the run to end while it had something to clean up (0: none): cli.h. */
+volatile sig_atomic_t cli_stop_sig;
 
 static void cli_on_stop_signal(int sig)
 {
@@ -50,11 +50,8 @@ static void cli_on_stop_signal(int sig)
 
 static const int cli_stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
-/* While a --snapshot's tree is unpacked under $TMPDIR, SIGINT, SIGTERM and SIGHUP only set
- * cli_stop_sig (a signal the caller ignores stays ignored): the unpacking checks it and stops,
- * the tree is removed, and cli_stop_restore() puts the dispositions back and re-raises the
- * signal, so the process ends by it (exit 130, 143 or 129 in a shell) with nothing left behind. */
-static void cli_stop_catch(struct sigaction old[3])
+/* cli_stop_catch(), cli_stop_restore(): see cli.h. */
+void cli_stop_catch(struct sigaction old[3])
 {
 	struct sigaction sa = { .sa_handler = cli_on_stop_signal };
 
@@ -64,7 +61,7 @@ static void cli_stop_catch(struct sigaction old[3])
 			sigaction(cli_stop_sigs[i], &sa, NULL);
 }
 
-static void cli_stop_restore(const struct sigaction old[3])
+void cli_stop_restore(const struct sigaction old[3])
 {
 	for (size_t i = 0; i < 3; i++)
 		sigaction(cli_stop_sigs[i], &old[i], NULL);
@@ -86,8 +83,11 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
 	struct sigaction old_sa[3];
 
-	if (o->snapshot) {
+	/* the unpacked tree and the --db file's temporary are removed before a signal ends the run */
+	bool catching = o->snapshot || o->db;
+	if (catching)
 		cli_stop_catch(old_sa);
+	if (o->snapshot) {
 		rc = ia_snapshot_unpack_stoppable(o->snapshot, &lim, &cli_stop_sig, &unpacked, &dg);
 		if (rc < 0) {
 			fprintf(stderr, "iommu-audit: %s: %s\n", o->snapshot, ia_strerror(rc));
@@ -138,8 +138,9 @@ out:
 	if (unpacked) {
 		ia_snapshot_remove(unpacked);
 		free(unpacked);
-		cli_stop_restore(old_sa);
 	}
+	if (catching)
+		cli_stop_restore(old_sa);
 	return status;
 }
 

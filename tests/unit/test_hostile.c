@@ -778,7 +778,9 @@ static size_t tmp_entries(const char *dir, char *sub, size_t cap)
 /*
  * SIGINT or SIGTERM while `--snapshot` unpacks a large archive: the temporary directory is
  * removed and the process ends by that signal (a shell says 130 or 143). It left the partly
- * unpacked tree (thousands of entries) in $TMPDIR (issue 17 item 7).
+ * unpacked tree (thousands of entries) in $TMPDIR (issue 17 item 7). SIGTERM during `snapshot`
+ * into a directory or an archive: its temporary output beside the output is removed too (it
+ * stayed, ".cap.XXXXXX").
  */
 static void test_signal_during_unpack(void **state)
 {
@@ -819,6 +821,35 @@ static void test_signal_during_unpack(void **state)
 			fail_msg("signal %d: the run ended with status 0x%x, not by the signal", sigs[i], status);
 		if (tmp_entries(tmp, sub, sizeof(sub)) != 0)
 			fail_msg("signal %d: %s was left behind", sigs[i], sub);
+	}
+	/* snapshot into a directory, then an archive: SIGTERM once its temporary output exists */
+	static const char *const outs[] = { "out/cap", "out/cap.tar.gz" };
+	ia_mk_dir("out/");
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			int null = open("/dev/null", O_RDWR);
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(IA_BIN, IA_BIN, "snapshot", "--root", ia_sp("big"), "--output", ia_sp(outs[i]), (char *)NULL);
+			_exit(127);
+		}
+		struct timespec ms = { 0, 1000000 };
+		bool under_way = false;
+		for (int t = 0; t < 60000 && !under_way; t++) {
+			under_way = tmp_entries(ia_sp("out"), sub, sizeof(sub)) == 1;
+			if (!under_way)
+				nanosleep(&ms, NULL);
+		}
+		assert_true(under_way);
+		assert_int_equal(kill(pid, SIGTERM), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM)
+			fail_msg("snapshot %s: the run ended with status 0x%x, not by the signal", outs[i], status);
+		if (tmp_entries(ia_sp("out"), sub, sizeof(sub)) != 0)
+			fail_msg("snapshot %s: %s was left behind", outs[i], sub);
 	}
 }
 
