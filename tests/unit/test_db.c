@@ -136,6 +136,51 @@ static void test_open_refuses_links(void **state)
 	ia_db_close(db);
 }
 
+/* ia_db_create_file(): the database is made beside its file and becomes it only at
+ * ia_db_publish(); ia_db_discard() leaves nothing; a file holding facts or a link is refused with
+ * nothing made beside it; an empty file is replaced. */
+static void test_create_file_beside(void **state)
+{
+	sqlite3 *db = NULL;
+	const char *err = NULL;
+	struct ia_db_pending p;
+	struct stat st;
+	const char *path = ia_sp("new.db");
+
+	assert_int_equal(ia_db_create_file(&db, path, &p, &err), 0);
+	assert_non_null(strstr(p.tmp, "/.new.db."));
+	assert_int_equal(stat(p.tmp, &st), 0);
+	assert_int_equal(stat(path, &st), -1);          /* not under its name before it is whole */
+	assert_int_equal(ia_db_publish(&p, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_string_equal(p.tmp, "");
+	ia_db_close(db);
+	/* holding facts now: refused, nothing made beside it */
+	assert_int_equal(ia_db_create_file(&db, path, &p, &err), -EEXIST);
+	assert_string_equal(err, "the database already holds facts; give a new file");
+	assert_string_equal(p.tmp, "");
+	/* discarded: neither name exists */
+	assert_int_equal(ia_db_create_file(&db, ia_sp("gone.db"), &p, &err), 0);
+	char tmp[sizeof(p.tmp)];
+	snprintf(tmp, sizeof(tmp), "%s", p.tmp);
+	ia_db_discard(&p);
+	ia_db_close(db);
+	assert_int_equal(stat(tmp, &st), -1);
+	assert_int_equal(stat(ia_sp("gone.db"), &st), -1);
+	/* a link, dangling or not */
+	ia_mk_link("link.db", ia_sp("new.db"));
+	assert_int_equal(ia_db_create_file(&db, ia_sp("link.db"), &p, &err), -IA_E_SQLITE);
+	assert_string_equal(err, "a symbolic link; refusing to write through it");
+	/* an empty file is replaced by the whole database */
+	ia_mk_text("empty.db", "");
+	assert_int_equal(ia_db_create_file(&db, ia_sp("empty.db"), &p, &err), 0);
+	assert_true(p.replace);
+	assert_int_equal(ia_db_publish(&p, &err), 0);
+	ia_db_close(db);
+	assert_int_equal(stat(ia_sp("empty.db"), &st), 0);
+	assert_true(st.st_size > 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -146,6 +191,7 @@ int main(void)
 		T(test_open_own_database),
 		T(test_read_only_is_immutable_and_bounded),
 		T(test_open_refuses_links),
+		T(test_create_file_beside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
