@@ -106,7 +106,7 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 		goto out;
 	}
 	/* --db FILE: written beside FILE and renamed into place once the facts are whole (below) */
-	rc = o->db ? ia_db_create_file(dbp, o->db, &pending, &err) : ia_db_open(dbp, NULL, true, &err);
+	rc = o->db ? ia_db_create_file(dbp, o->db, o->force, &pending, &err) : ia_db_open(dbp, NULL, true, &err);
 	if (rc < 0) {
 		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db ? o->db : "(memory)", err ? err : ia_strerror(rc));
 		status = EXIT_USAGE;

@@ -383,9 +383,9 @@ int ia_db_check_references(sqlite3 *db, const char *table, size_t *n)
 }
 
 /* Whether an existing @path may be replaced by a new database: a regular file (never a link,
- * whatever it leads to) that is empty or an SQLite database without schema objects, the same
- * files ia_db_open(create) writes into. 0 (*@exists set), or the refusal with *@err. */
-static int db_check_target(const char *path, bool *exists, const char **err)
+ * whatever it leads to) and, unless @any, one that is empty or an SQLite database without schema
+ * objects, the same files ia_db_open(create) writes into. 0 (*@exists set), or the refusal with *@err. */
+static int db_check_target(const char *path, bool any, bool *exists, const char **err)
 {
 	struct stat st;
 	sqlite3 *db = NULL;
@@ -408,7 +408,7 @@ static int db_check_target(const char *path, bool *exists, const char **err)
 		return -EEXIST;
 	}
 	*exists = true;
-	if (st.st_size == 0)
+	if (st.st_size == 0 || any)
 		return 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
@@ -427,7 +427,7 @@ static int db_check_target(const char *path, bool *exists, const char **err)
 	return rc;
 }
 
-int ia_db_create_file(sqlite3 **out, const char *path, struct ia_db_pending *p, const char **err)
+int ia_db_create_file(sqlite3 **out, const char *path, bool replace, struct ia_db_pending *p, const char **err)
 {
 	const char *slash = strrchr(path, '/');
 	int n, fd, rc;
@@ -435,7 +435,7 @@ int ia_db_create_file(sqlite3 **out, const char *path, struct ia_db_pending *p, 
 	*out = NULL;
 	*err = NULL;
 	p->tmp[0] = '\0';
-	if ((rc = db_check_target(path, &p->replace, err)) < 0)
+	if ((rc = db_check_target(path, replace, &p->replace, err)) < 0)
 		return rc;
 	n = slash ? snprintf(p->tmp, sizeof(p->tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
 		  : snprintf(p->tmp, sizeof(p->tmp), ".%s.XXXXXX", path);

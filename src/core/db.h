@@ -56,12 +56,13 @@ struct ia_db_pending {
  * @path: the file; absent, or an empty regular file or schema-less SQLite file (replaced). A
  *        symbolic link in its place (dangling or not) is refused with -IA_E_SQLITE, anything
  *        but a regular file with -EEXIST, a database holding facts or another's tables with -EEXIST
- *        (the messages of ia_db_open()).
+ *        (the messages of ia_db_open()) unless @replace.
+ * @replace: any existing regular file is replaced (collect --force).
  * @p: receives the pending state for ia_db_publish() or ia_db_discard().
  * @err: as ia_db_open().
  * Return: as ia_db_open(create); nothing is left beside @path on failure.
  */
-int ia_db_create_file(sqlite3 **db, const char *path, struct ia_db_pending *p, const char **err);
+int ia_db_create_file(sqlite3 **db, const char *path, bool replace, struct ia_db_pending *p, const char **err);
 
 /**
  * ia_db_publish() - fsync the database of @p (its writes were committed) and rename it onto its

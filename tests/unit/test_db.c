@@ -147,7 +147,7 @@ static void test_create_file_beside(void **state)
 	struct stat st;
 	const char *path = ia_sp("new.db");
 
-	assert_int_equal(ia_db_create_file(&db, path, &p, &err), 0);
+	assert_int_equal(ia_db_create_file(&db, path, false, &p, &err), 0);
 	assert_non_null(strstr(p.tmp, "/.new.db."));
 	assert_int_equal(stat(p.tmp, &st), 0);
 	assert_int_equal(stat(path, &st), -1);          /* not under its name before it is whole */
@@ -156,11 +156,16 @@ static void test_create_file_beside(void **state)
 	assert_string_equal(p.tmp, "");
 	ia_db_close(db);
 	/* holding facts now: refused, nothing made beside it */
-	assert_int_equal(ia_db_create_file(&db, path, &p, &err), -EEXIST);
+	assert_int_equal(ia_db_create_file(&db, path, false, &p, &err), -EEXIST);
 	assert_string_equal(err, "the database already holds facts; give a new file");
 	assert_string_equal(p.tmp, "");
+	/* replaced when the caller says so (collect --force) */
+	assert_int_equal(ia_db_create_file(&db, path, true, &p, &err), 0);
+	assert_true(p.replace);
+	assert_int_equal(ia_db_publish(&p, &err), 0);
+	ia_db_close(db);
 	/* discarded: neither name exists */
-	assert_int_equal(ia_db_create_file(&db, ia_sp("gone.db"), &p, &err), 0);
+	assert_int_equal(ia_db_create_file(&db, ia_sp("gone.db"), false, &p, &err), 0);
 	char tmp[sizeof(p.tmp)];
 	snprintf(tmp, sizeof(tmp), "%s", p.tmp);
 	ia_db_discard(&p);
@@ -169,11 +174,11 @@ static void test_create_file_beside(void **state)
 	assert_int_equal(stat(ia_sp("gone.db"), &st), -1);
 	/* a link, dangling or not */
 	ia_mk_link("link.db", ia_sp("new.db"));
-	assert_int_equal(ia_db_create_file(&db, ia_sp("link.db"), &p, &err), -IA_E_SQLITE);
+	assert_int_equal(ia_db_create_file(&db, ia_sp("link.db"), true, &p, &err), -IA_E_SQLITE);
 	assert_string_equal(err, "a symbolic link; refusing to write through it");
 	/* an empty file is replaced by the whole database */
 	ia_mk_text("empty.db", "");
-	assert_int_equal(ia_db_create_file(&db, ia_sp("empty.db"), &p, &err), 0);
+	assert_int_equal(ia_db_create_file(&db, ia_sp("empty.db"), false, &p, &err), 0);
 	assert_true(p.replace);
 	assert_int_equal(ia_db_publish(&p, &err), 0);
 	ia_db_close(db);

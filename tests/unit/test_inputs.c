@@ -333,9 +333,10 @@ static void expect_whole_facts(const char *path)
 /*
  * --db FILE (issue 17 item 1) is written beside FILE and renamed into place when the facts are
  * whole: a run that reads nothing (exit 3) leaves no FILE (it left one holding a run row and no
- * facts); a run cut short by `ulimit -f` leaves an existing empty FILE empty (it left the cut
- * database in it); four concurrent runs into one new FILE leave one whole database, the others
- * refused; no temporary file stays beside it; a link in FILE's place is refused, its target never made.
+ * facts); a run cut short by a file-size limit leaves an existing empty FILE empty (it left the cut
+ * database in it); collect --force replaces a database, and a failed one leaves it whole; four
+ * concurrent runs into one new FILE leave one whole database, the others refused; no temporary
+ * file stays beside it; a link in FILE's place is refused, its target never made.
  */
 static void test_db_outputs(void **state)
 {
@@ -361,13 +362,22 @@ static void test_db_outputs(void **state)
 	free(out);
 	assert_int_equal(lstat(ia_sp("e.db"), &sb), 0);
 	assert_int_equal(sb.st_size, 0);
-	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE " --db '%s'", ia_sp("e.db"));
+	snprintf(cmd, sizeof(cmd), "--fail-on never --snapshot " CAPTURE " --db '%s'", ia_sp("e.db"));
 	assert_int_equal(run(cmd, &out), 0);
 	free(out);
 	expect_whole_facts(ia_sp("e.db"));
-	/* a file holding facts is still refused, and kept */
+	/* a file holding facts is still refused by an audit, and kept */
 	assert_int_equal(run(cmd, &out), 2);
 	assert_non_null(strstr(out, "the database already holds facts; give a new file"));
+	free(out);
+	expect_whole_facts(ia_sp("e.db"));
+	/* collect --force replaces it (through a temporary file), and a failed one leaves it whole */
+	snprintf(cmd, sizeof(cmd), "collect --force --snapshot " CAPTURE " --db '%s'", ia_sp("e.db"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	expect_whole_facts(ia_sp("e.db"));
+	snprintf(cmd, sizeof(cmd), "collect --force --root '%s' --db '%s'", ia_sp("empty"), ia_sp("e.db"));
+	assert_int_equal(run(cmd, &out), 3);
 	free(out);
 	expect_whole_facts(ia_sp("e.db"));
 
@@ -390,7 +400,7 @@ static void test_db_outputs(void **state)
 	assert_int_equal(scratch_count("\\.[nec]\\.db\\."), 0);
 
 	ia_mk_link("l.db", ia_sp("made-through-link.db"));
-	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE " --db '%s'", ia_sp("l.db"));
+	snprintf(cmd, sizeof(cmd), "--snapshot " CAPTURE " --db '%s'", ia_sp("l.db"));
 	assert_int_equal(run(cmd, &out), 2);
 	assert_non_null(strstr(out, "a symbolic link; refusing to write through it"));
 	free(out);
