@@ -629,10 +629,19 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 
 	/* Everything else the rules said (below the threshold, or waived), then the platform details. */
 	if (r->n_findings > failing) {
+		/* the counts of what is listed here: those above (they fail the audit) are not "other" */
+		size_t other[3] = {0}, waived = 0;
+		for (size_t i = 0; i < r->n_findings; i++) {
+			const struct ia_finding *f = &r->findings[i];
+			if (ia_finding_fails(f, fail_on))
+				continue;
+			if (f->waived)
+				waived++;
+			else if ((size_t)f->level < 3)
+				other[f->level]++;
+		}
 		fprintf(out, "\nOther findings (%zu error, %zu warning, %zu info not waived; %zu waived)\n",
-			ia_result_count(r, IA_LEVEL_ERROR), ia_result_count(r, IA_LEVEL_WARNING),
-			ia_result_count(r, IA_LEVEL_INFO), r->n_findings - ia_result_count(r, IA_LEVEL_ERROR) -
-			ia_result_count(r, IA_LEVEL_WARNING) - ia_result_count(r, IA_LEVEL_INFO));
+			other[IA_LEVEL_ERROR], other[IA_LEVEL_WARNING], other[IA_LEVEL_INFO], waived);
 		for (size_t i = 0; i < r->n_findings; i++)
 			if (!ia_finding_fails(&r->findings[i], fail_on))
 				text_finding(out, &col, &r->findings[i]);

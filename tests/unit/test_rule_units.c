@@ -1597,6 +1597,27 @@ static void test_i13_domain_iommu_function_not_groupless(void **state)
 	mb_free(a);
 }
 
+/* "Other findings" counts what it lists: an error that fails the audit is listed above, under
+ * "Fix these first", so it is not counted again as another error (issue 13's kind: a count the same
+ * report contradicts; the header read "1 error" over a list without any). */
+static void test_other_findings_counts(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");  /* platform.msi-not-isolated: error */
+	mb_cmdline(a, "quiet pcie_acs_override=downstream");       /* host.acs-override: not an error */
+	run(a);
+	char *t = text_report(a);
+	assert_non_null(strstr(t, "Fix these first"));
+	const char *other = strstr(t, "\nOther findings (");
+	assert_non_null(other);
+	assert_non_null(strstr(other, "Other findings (0 error, "));
+	assert_null(strstr(other + 1, "  error   ")); /* and indeed none is listed there */
+	free(t);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1655,6 +1676,7 @@ int main(void)
 		cmocka_unit_test(test_i13_domain_uncertain_reason),
 		cmocka_unit_test(test_i13_viability_without_model),
 		cmocka_unit_test(test_i13_domain_iommu_function_not_groupless),
+		cmocka_unit_test(test_other_findings_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
