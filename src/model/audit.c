@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "model/firmware_model.h"
@@ -218,7 +219,7 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 {
 	struct ia_fact_cursor cur;
 	struct ia_fact_pci_function r;
-	size_t cap = 0;
+	size_t cap = 0, cap_bdf = 0, cap_group = 0;
 	int err = 0, k;
 
 	memset(&r, 0, sizeof(r)); /* the columns not selected stay absent */
@@ -229,23 +230,10 @@ static int audit_load_devs(sqlite3 *db, struct ia_audit *a, struct audit_scan *s
 			err = k;
 			break;
 		}
-		if (a->n_devs == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			struct ia_dev *nv = realloc(a->devs, nc * sizeof(*nv));
-			char **nb = realloc(sc->bdf, nc * sizeof(*nb));
-			if (nb)
-				sc->bdf = nb;
-			int64_t *ng = realloc(sc->group, nc * sizeof(*ng));
-			if (ng)
-				sc->group = ng;
-			if (nv)
-				a->devs = nv;
-			if (!nv || !nb || !ng) {
-				err = -ENOMEM;
-				break;
-			}
-			cap = nc;
-		}
+		if ((err = ia_array_reserve((void **)&a->devs, &cap, a->n_devs + 1, sizeof(*a->devs))) ||
+		    (err = ia_array_reserve((void **)&sc->bdf, &cap_bdf, a->n_devs + 1, sizeof(*sc->bdf))) ||
+		    (err = ia_array_reserve((void **)&sc->group, &cap_group, a->n_devs + 1, sizeof(*sc->group))))
+			break;
 		struct ia_dev *d = &a->devs[a->n_devs];
 		memset(d, 0, sizeof(*d));
 		if (!(sc->bdf[a->n_devs] = strdup(r.bdf ? r.bdf : ""))) {
@@ -350,14 +338,8 @@ static int audit_apply_interrupts(struct ia_audit *a)
 /* Append @dev to @g's members (a malloc'd copy); 0 or -ENOMEM. */
 static int audit_group_add_member(struct ia_group *g, size_t *cap, const char *dev)
 {
-	if (g->n_devices == *cap) {
-		size_t nc = *cap ? *cap * 2 : 4;
-		char **nd = realloc(g->devices, nc * sizeof(*nd));
-		if (!nd)
-			return -ENOMEM;
-		g->devices = nd;
-		*cap = nc;
-	}
+	if (ia_array_reserve((void **)&g->devices, cap, g->n_devices + 1, sizeof(*g->devices)))
+		return -ENOMEM;
 	if (!(g->devices[g->n_devices] = strdup(dev)))
 		return -ENOMEM;
 	g->n_devices++;
@@ -421,16 +403,8 @@ static int audit_load_groups(sqlite3 *db, struct ia_audit *a, const struct audit
 	for (size_t i = RR; i < N_ST; i++)
 		row[i] = audit_step(st[i], &err);
 	while (!err && audit_step(st[G], &err)) {
-		if (a->n_groups == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct ia_group *nv = realloc(a->groups, nc * sizeof(*nv));
-			if (!nv) {
-				err = -ENOMEM;
-				break;
-			}
-			a->groups = nv;
-			cap = nc;
-		}
+		if ((err = ia_array_reserve((void **)&a->groups, &cap, a->n_groups + 1, sizeof(*a->groups))))
+			break;
 		struct ia_group *g = &a->groups[a->n_groups++];
 		int64_t id = sqlite3_column_int64(st[G], 0);
 		memset(g, 0, sizeof(*g));
@@ -499,19 +473,19 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 			      " (SELECT count(*) FROM iommu_unit_device d WHERE d.unit = u.name), cap, ecap, efr"
 			      " FROM iommu_unit u ORDER BY name", &st))
 		return -IA_E_SQLITE;
-	while (ia_db_step(st) == SQLITE_ROW) {
-		if (a->n_units == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct ia_unit *nv = realloc(a->units, nc * sizeof(*nv));
-			if (!nv)
-				break;
-			a->units = nv;
-			cap = nc;
-		}
+	int rc = 0;
+
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
+		/* no memory is an error, never fewer units (a host would look as if its IOMMU were off) */
+		if ((rc = ia_array_reserve((void **)&a->units, &cap, a->n_units + 1, sizeof(*a->units))))
+			break;
 		struct ia_unit *u = &a->units[a->n_units++];
 		memset(u, 0, sizeof(*u));
 		u->name = ia_db_col_strdup(st, 0);
 		u->kind = ia_db_col_strdup(st, 1);
+		if ((!u->name && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+		    (!u->kind && sqlite3_column_type(st, 1) != SQLITE_NULL))
+			rc = -ENOMEM;
 		u->has_address = ia_db_col_int(st, 2, &v);
 		u->address = (uint64_t)v;
 		u->ir = ia_db_col_tri(st, 3);
@@ -524,7 +498,7 @@ static int audit_load_units(sqlite3 *db, struct ia_audit *a)
 		u->efr = (uint64_t)v;
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
@@ -537,16 +511,9 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 			      " FROM collection_error ORDER BY id", &st))
 		return -IA_E_SQLITE;
 	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
-		if (a->n_collection_errors == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct ia_collect_error *nv = realloc(a->collect_errors, nc * sizeof(*nv));
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			a->collect_errors = nv;
-			cap = nc;
-		}
+		if ((rc = ia_array_reserve((void **)&a->collect_errors, &cap, a->n_collection_errors + 1,
+					   sizeof(*a->collect_errors))))
+			break;
 		struct ia_collect_error *e = &a->collect_errors[a->n_collection_errors];
 		memset(e, 0, sizeof(*e));
 		e->collector = ia_db_col_strdup(st, 0);

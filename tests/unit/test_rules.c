@@ -970,6 +970,46 @@ static void test_rules_run_out_of_memory(void **state)
 #endif
 }
 
+/* Every allocation of ia_audit_load() failing in turn: an error, or the whole facts; never fewer
+ * devices, groups, units or collection errors with 0 (the unit loop used to stop at a failed
+ * realloc and return 0, so a host could load with no IOMMU unit and look as if its IOMMU were off). */
+static void test_audit_load_out_of_memory(void **state)
+{
+#ifdef IA_TEST_NO_INTERPOSE
+	(void)state;
+	skip();
+#else
+	char path[512];
+	sqlite3 *db = collect_db("x86-intel-scn-a-nvme-vfio", path, sizeof(path));
+	struct ia_audit full = {0};
+	(void)state;
+
+	n_allocs = 0;
+	fail_at = 1L << 40;
+	assert_int_equal(ia_audit_load(db, &full), 0);
+	fail_at = -1;
+	long total = n_allocs;
+	assert_true(full.n_units > 0 && full.n_groups > 0 && full.n_devs > 0);
+	for (long n = 0; n < total; n++) {
+		struct ia_audit b = {0};
+		fail_at = n;
+		int rc = ia_audit_load(db, &b);
+		fail_at = -1;
+		if (rc == 0 && (b.n_devs != full.n_devs || b.n_groups != full.n_groups || b.n_units != full.n_units ||
+				b.n_collection_errors != full.n_collection_errors))
+			fail_msg("allocation %ld failing: ia_audit_load() returned 0 with %zu devices, %zu groups, %zu units "
+				 "(whole: %zu, %zu, %zu)", n, b.n_devs, b.n_groups, b.n_units, full.n_devs, full.n_groups,
+				 full.n_units);
+		for (size_t u = 0; rc == 0 && u < b.n_units; u++)
+			assert_true(b.units[u].name && b.units[u].kind);
+		ia_audit_free(&b);
+	}
+	ia_audit_free(&full);
+	ia_db_close(db);
+	unlink(path);
+#endif
+}
+
 /* Issue 13 item 3's sibling: an IVRS whose IOAPIC special entry does not carry the southbridge
  * DeviceID 00:14.0 makes the kernel turn AMD interrupt remapping off (check_ioapic_information():
  * "No southbridge IOAPIC found"), so its IR controller must not isolate MSIs. */
@@ -1007,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_prerequisite_not_evaluated),
 		cmocka_unit_test(test_contributions_linked),
 		cmocka_unit_test(test_rules_run_out_of_memory),
+		cmocka_unit_test(test_audit_load_out_of_memory),
 		cmocka_unit_test(test_iommu_inactive),
 		cmocka_unit_test(test_acs_override_and_split_groups),
 		cmocka_unit_test(test_direct_region),
