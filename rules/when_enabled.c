@@ -14,19 +14,24 @@
 #include "rules/when_enabled.h"
 
 /*
- * arm64 device-tree boots: whether the standard ACS enable runs at enumeration, by release (data,
- * from the known answers arm-dt-{its,v2m}-smmuv3 and their -iommu-off pairs): on 6.12
- * of_iommu_configure() calls pci_request_acs() only from a driver's probe, after pci_acs_init()
- * has run for every function, so ACS stays as the firmware left it even with the SMMU on; 7.3
- * enables it at enumeration, IOMMU on or off. A release at or before the first row behaves as it,
- * at or after the last as it; between them the behaviour is not known.
+ * arm64 behaviour by release (data, from the known answers arm-{acpi,dt}-{its,v2m}-smmuv3 and their
+ * -iommu-off pairs, which 6.12 and 7.3 decided):
+ * - dt_acs: a device-tree boot runs the standard ACS enable at enumeration. On 6.12
+ *   of_iommu_configure() calls pci_request_acs() only from a driver's probe, after pci_acs_init()
+ *   has run for every function, so ACS stays as the firmware left it even with the SMMU on; 7.3
+ *   enables it at enumeration, IOMMU on or off.
+ * - groups_at_enumeration: every function gets its group at enumeration. On 6.12 (device tree and
+ *   IORT) a group is formed when a driver probes the function (of_dma_configure() or
+ *   acpi_dma_configure() from really_probe()); 7.3 groups the host bridge and driverless functions too.
+ * A release at or before the first row behaves as it, at or after the last as it; between them
+ * the behaviour is not known (IA_UNKNOWN), nor is it for an unknown release.
  */
-static const struct {
+static const struct we_arm64_row {
 	int major, minor;
-	enum ia_tri acs_enable;
-} we_dt_acs[] = {
-	{ 6, 12, IA_NO },
-	{ 7, 3, IA_YES },
+	enum ia_tri dt_acs, groups_at_enumeration;
+} we_arm64[] = {
+	{ 6, 12, IA_NO, IA_NO },
+	{ 7, 3, IA_YES, IA_YES },
 };
 
 static int we_release_cmp(int ma, int mi, int mb, int nb)
@@ -34,29 +39,38 @@ static int we_release_cmp(int ma, int mi, int mb, int nb)
 	return ma != mb ? (ma > mb) - (ma < mb) : (mi > nb) - (mi < nb);
 }
 
+/* The row of we_arm64[] that holds for the audited release, or NULL when it is not known. */
+static const struct we_arm64_row *we_arm64_release(const struct ia_audit *a)
+{
+	const struct we_arm64_row *first = &we_arm64[0], *last = &we_arm64[sizeof(we_arm64) / sizeof(we_arm64[0]) - 1];
+
+	if (!a->has_kernel_version)
+		return NULL;
+	if (we_release_cmp(a->kernel_major, a->kernel_minor, first->major, first->minor) <= 0)
+		return first;
+	if (we_release_cmp(a->kernel_major, a->kernel_minor, last->major, last->minor) >= 0)
+		return last;
+	return NULL;
+}
+
 static enum ia_tri we_dt_acs_enable(const struct ia_audit *a, char *note, size_t cap)
 {
-	size_t last = sizeof(we_dt_acs) / sizeof(we_dt_acs[0]) - 1;
+	const struct we_arm64_row *r = we_arm64_release(a);
 
-	if (!a->has_kernel_version) {
+	if (!a->has_kernel_version)
 		snprintf(note, cap, "the kernel release is unknown, and whether a device-tree boot enables ACS "
 			 "at enumeration depends on it (6.12 does not, 7.3 does): the captured ACS control is kept");
-		return IA_UNKNOWN;
-	}
-	if (we_release_cmp(a->kernel_major, a->kernel_minor, we_dt_acs[0].major, we_dt_acs[0].minor) <= 0) {
+	else if (!r)
+		snprintf(note, cap, "whether Linux %d.%d enables ACS at enumeration on a device-tree boot is not known "
+			 "(6.12 does not, 7.3 does): the captured ACS control is kept", a->kernel_major, a->kernel_minor);
+	else if (r->dt_acs == IA_YES)
+		snprintf(note, cap, "Linux %d.%d enables ACS at enumeration on a device-tree boot (pci_enable_acs(): "
+			 "SV, RR, CR and UF where the capability has them)", a->kernel_major, a->kernel_minor);
+	else
 		snprintf(note, cap, "Linux %d.%d on a device-tree boot leaves ACS as the firmware set it, IOMMU on or "
 			 "off (of_iommu_configure() requests ACS only when a driver probes, after enumeration): the "
 			 "captured ACS control is what the kernel keeps", a->kernel_major, a->kernel_minor);
-		return we_dt_acs[0].acs_enable;
-	}
-	if (we_release_cmp(a->kernel_major, a->kernel_minor, we_dt_acs[last].major, we_dt_acs[last].minor) >= 0) {
-		snprintf(note, cap, "Linux %d.%d enables ACS at enumeration on a device-tree boot (pci_enable_acs(): "
-			 "SV, RR, CR and UF where the capability has them)", a->kernel_major, a->kernel_minor);
-		return we_dt_acs[last].acs_enable;
-	}
-	snprintf(note, cap, "whether Linux %d.%d enables ACS at enumeration on a device-tree boot is not known (6.12 "
-		 "does not, 7.3 does): the captured ACS control is kept", a->kernel_major, a->kernel_minor);
-	return IA_UNKNOWN;
+	return r ? r->dt_acs : IA_UNKNOWN;
 }
 
 /* @val (a parameter's value) names an SMMU driver's initcall or module. */
@@ -273,10 +287,8 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 			 "the IORT code (iort_init_platform_devices())");
 	}
 	if (out->iommu == IA_ENABLE_IORT || out->iommu == IA_ENABLE_DT) {
-		/* the same releases: 6.12 forms a group when a driver probes the function (of_dma_configure(),
-		 * acpi_dma_configure() from really_probe()), 7.3 at enumeration (known answers' READMEs) */
-		enum ia_tri at_enum = a->has_kernel_version ? we_dt_acs_enable(a, out->probe_note, sizeof(out->probe_note))
-							    : IA_UNKNOWN;
+		const struct we_arm64_row *r = we_arm64_release(a);
+		enum ia_tri at_enum = r ? r->groups_at_enumeration : IA_UNKNOWN;
 		if (at_enum == IA_NO)
 			snprintf(out->probe_note, sizeof(out->probe_note), "Linux %d.%d on arm64 forms a function's group "
 				 "when a driver probes it: a function no driver binds (a host bridge) has none until one "
@@ -285,8 +297,6 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 			snprintf(out->probe_note, sizeof(out->probe_note), "arm64 kernels up to 6.12 form a function's "
 				 "group only when a driver probes it, 7.3 at enumeration: on this kernel a function no "
 				 "driver binds may have no group until one does");
-		else
-			out->probe_note[0] = '\0';
 	}
 	bool acs_params = ia_eval_cmdline_token_prefix(ev, "pci", "disable_acs_redir=") == 1 ||
 			  ia_eval_cmdline_token_prefix(ev, "pci", "config_acs=") == 1;
