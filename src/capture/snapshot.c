@@ -833,7 +833,9 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 		ofd = mkostemp(tmp, O_CLOEXEC);
 		if (ofd < 0)
 			return -errno;
-		fchmod(ofd, 0644);
+		mode_t um = umask(0);
+		umask(um);
+		fchmod(ofd, 0644 & ~um); /* what open(O_CREAT, 0644) would make: mkostemp() makes 0600 */
 		s.ar = archive_write_new();
 		int frc = kind == SNAP_GZIP ? archive_write_add_filter_gzip(s.ar) :
 			  kind == SNAP_ZSTD ? archive_write_add_filter_zstd(s.ar) : archive_write_add_filter_none(s.ar);

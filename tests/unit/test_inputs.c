@@ -414,6 +414,35 @@ static void test_db_outputs(void **state)
  * existing DIR is refused without --force and replaced with it (the old files gone); a directory
  * that holds anything a capture does not write is never replaced.
  */
+/* Every output keeps the caller's umask, as open(O_CREAT) would: under umask 077 nothing is
+ * readable by others (a root capture holds config space and the kernel's parameters). The
+ * snapshot archive was made 0644 whatever the umask (fchmod() after mkostemp()). */
+static void test_outputs_honour_umask(void **state)
+{
+	static const char *const outs[] = { "a.tar.gz", "r.json", "f.db", "dir" };
+	char cmd[4096];
+	int st = -1;
+	struct stat sb;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf " CAPTURE " -C '%s'", ia_sp("tree"), ia_sp("tree"));
+	free(ia_run_capture(cmd, &st));
+	assert_int_equal(st, 0);
+	snprintf(cmd, sizeof(cmd), "umask 077; B=%s T='%s' O='%s'; "
+		 "$B snapshot --root $T --output $O/a.tar.gz && $B --root $T --format json --fail-on never --output $O/r.json "
+		 "&& $B collect --root $T --db $O/f.db && $B snapshot --root $T --output $O/dir; echo $?",
+		 IA_BIN, ia_sp("tree"), ia_scratch);
+	char *out = ia_run_capture(cmd, &st);
+	assert_non_null(out);
+	assert_string_equal(out, "0\n");
+	free(out);
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		assert_int_equal(stat(ia_sp(outs[i]), &sb), 0);
+		if (sb.st_mode & 077)
+			fail_msg("%s has mode %04o under umask 077", outs[i], (unsigned)(sb.st_mode & 07777));
+	}
+}
+
 static void test_snapshot_dir_outputs(void **state)
 {
 	char cmd[2048], *out, *want;
@@ -490,6 +519,7 @@ int main(void)
 		T(test_report_outputs),
 		T(test_endless_view_fails_closed),
 		T(test_db_outputs),
+		T(test_outputs_honour_umask),
 		T(test_snapshot_dir_outputs),
 	};
 
