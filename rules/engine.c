@@ -1069,7 +1069,10 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		const struct ia_group *g = &a->groups[gi];
 		for (size_t k = 0; k < gv->n_pending && rc == 0; k++) {
 			struct ia_contrib *c = &gv->pending[k];
-			if (p && c->rule && ia_policy_rule_disabled(p, c->rule->id))
+			/* a disabled rule says nothing, except a refusal the kernel itself enforces: that
+			 * blocker stands (without its finding), as for a re-levelled or waived rule */
+			if (p && c->rule && ia_policy_rule_disabled(p, c->rule->id) &&
+			    !(c->kind == IA_CONTRIB_BLOCKER && c->rule->kernel_enforced))
 				continue; /* freed with the pending list */
 			if (c->kind == IA_CONTRIB_BLOCKER && (c->lifted = engine_lifted(p, r, c->rule, c->finding)))
 				c->kind = IA_CONTRIB_NOTE;
@@ -1088,7 +1091,9 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 			gv->userspace_assignable = IA_NO;
 			continue;
 		}
-		if (r->irq_isolated == IA_NO && msi && !msi_disabled) {
+		/* disabling the rule lifts the host-wide blocker only where the kernel would hand the group
+		 * over anyway (allow_unsafe_interrupts set), as a re-level or waiver does (msi_lifted) */
+		if (r->irq_isolated == IA_NO && msi && !(msi_disabled && r->unsafe_interrupts_allowed == IA_YES)) {
 			/* the host-wide blocker, on every group nothing else blocks */
 			const char *why = r->irq_reason ? r->irq_reason : "MSIs are not isolated";
 			if (!msi_lifted) {

@@ -10,6 +10,7 @@
 
 #include "reports/report.h"
 #include "rules/no_group.h"
+#include "rules/policy.h"
 #include "rules/rules.h"
 
 /* A healthy host: a VT-d unit, MSIs remapped, group 1 = RCiEP 0000:00:02.0 bound to vfio-pci. */
@@ -1618,6 +1619,45 @@ static void test_other_findings_counts(void **state)
 	mb_free(a);
 }
 
+/* A policy that disables a rule whose refusal the kernel enforces lifts its finding, never the
+ * refusal: a group bound to a kernel driver (group.not-viable) or with MSIs not isolated and
+ * allow_unsafe_interrupts unset (VFIO_SET_IOMMU fails with EPERM) stays NOT assignable; with
+ * allow_unsafe_interrupts set, disabling the MSI rule does lift it (the kernel hands it over). */
+static void test_policy_disable_kernel_enforced(void **state)
+{
+	(void)state;
+	static const char *const pol[] = {
+		"{\"policy\": \"iommu-audit-policy/1\", \"rules\": {\"group.not-viable\": {\"enabled\": false}}}",
+		"{\"policy\": \"iommu-audit-policy/1\", \"rules\": {\"platform.msi-not-isolated\": {\"enabled\": false}}}",
+	};
+	for (size_t k = 0; k < 2; k++) {
+		for (int unsafe = 0; unsafe < 2; unsafe++) {
+			struct ia_policy *p = NULL;
+			char err[256];
+			assert_int_equal(ia_policy_parse(pol[k], strlen(pol[k]), &p, err, sizeof(err)), 0);
+			struct ia_audit *a = host();
+			if (k == 0) {
+				free(a->devs[0].driver);
+				a->devs[0].driver = strdup("e1000e"); /* a kernel driver owns the group's DMA */
+			} else {
+				mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+				if (unsafe)
+					mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "Y");
+			}
+			mb_finish(a);
+			struct ia_run_opts o = { .policy = p, .fail_on = IA_FAIL_ON_ERROR };
+			assert_int_equal(mb_run(a, &o), 0);
+			enum ia_tri want = k == 1 && unsafe ? IA_YES : IA_NO;
+			if (mb_group_verdict(a, 1) != want)
+				fail_msg("policy %s, allow_unsafe_interrupts %d: group 1 is %d, want %d", pol[k], unsafe,
+					 mb_group_verdict(a, 1), want);
+			assert_null(mb_find_finding(a, k ? "platform.msi-not-isolated" : "group.not-viable", NULL));
+			mb_free(a);
+			ia_policy_free(p);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1677,6 +1717,7 @@ int main(void)
 		cmocka_unit_test(test_i13_viability_without_model),
 		cmocka_unit_test(test_i13_domain_iommu_function_not_groupless),
 		cmocka_unit_test(test_other_findings_counts),
+		cmocka_unit_test(test_policy_disable_kernel_enforced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
