@@ -34,7 +34,7 @@ if(TARGET ia_rules)
   target_link_libraries(ia_model_build PUBLIC ia_model ia_decode_sysfs ia_decode_kernel)
 endif()
 ia_test(test_rule_units tests/unit/test_rule_units.c DEPS rules model_build reports)
-ia_test(test_when_enabled tests/unit/test_when_enabled.c DEPS model_build rules)
+ia_test(test_when_enabled tests/unit/test_when_enabled.c DEPS model_build rules reports)
 ia_test(test_kernel_state tests/unit/test_kernel_state.c DEPS rules reports model_build)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.

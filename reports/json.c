@@ -480,16 +480,7 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
 		return -ENOMEM;
 	/* the text's first line (ia_report_groups()), where it has one */
 	if (view == IA_GROUPS_WHEN_ENABLED) {
-		if (we->iommu_off && !we->iommu)
-			n = asprintf(&note, "no IOMMU to enable: %s", we->how ? we->how : "");
-		else if (!we->evaluated)
-			n = asprintf(&note, "the groups once the IOMMU is on cannot be predicted: the PCI topology could "
-					    "not be modelled");
-		else if (we->iommu_off)
-			n = asprintf(&note, "once the IOMMU is on (%s: %s): %zu group%s", we->iommu, we->how ? we->how : "",
-				     we->n_groups, we->n_groups == 1 ? "" : "s");
-		else
-			n = asprintf(&note, "the IOMMU is on: the groups are the current prediction's (%zu)", a->n_predicted);
+		n = (note = ia_report_when_enabled_headline(a, r)) ? 0 : -1;
 	} else if (view == IA_GROUPS_KERNEL && !a->n_groups) {
 		n = asprintf(&note, "no IOMMU groups: %s", a->iommu_groups_dir ? "the kernel formed none"
 						: "sys/kernel/iommu_groups is absent (no IOMMU active)");

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What every renderer shares: the rule table's advice.
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -11,4 +13,23 @@ const char *ia_report_rule_advice(const char *id)
 		if (!strcmp(ia_rules[r]->id, id))
 			return ia_rules[r]->advice;
 	return NULL;
+}
+
+char *ia_report_when_enabled_headline(const struct ia_audit *a, const struct ia_result *r)
+{
+	const struct ia_when_enabled_result *we = &r->when_enabled;
+	char *t = NULL;
+	int n;
+
+	if (we->iommu_off && !we->iommu)
+		n = asprintf(&t, "%s: %s", we->firmware_unread ? "the groups once an IOMMU is on are unknown" :
+			     "no IOMMU to enable", we->how ? we->how : "");
+	else if (!we->evaluated)
+		n = asprintf(&t, "the groups once the IOMMU is on cannot be predicted: the PCI topology could not be modelled");
+	else if (we->iommu_off)
+		n = asprintf(&t, "once the IOMMU is on (%s: %s): %zu group%s", we->iommu, we->how ? we->how : "",
+			     we->n_groups, we->n_groups == 1 ? "" : "s");
+	else
+		n = asprintf(&t, "the IOMMU is on: the groups are the current prediction's (%zu)", a->n_predicted);
+	return n < 0 ? NULL : t;
 }

@@ -65,6 +65,13 @@ enum ia_groups_view {
 };
 
 /**
+ * ia_report_when_enabled_headline() - the first line of `groups --when-enabled` (text and JSON
+ * "note"): what turning the IOMMU on gives, unknown when the firmware was not read or the topology
+ * could not be modelled. Return: a malloc'd string; NULL when out of memory.
+ */
+char *ia_report_when_enabled_headline(const struct ia_audit *a, const struct ia_result *r);
+
+/**
  * ia_report_groups() - `iommu-audit groups`: the kernel's groups, the predicted ones, or those
  * once the IOMMU is on (@r's when_enabled), one line per device under each group's line.
  * Return: 0 or -EIO (a write failed), -ENOMEM.

@@ -666,16 +666,14 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 	text_names_init(&n, o);
 	if (view == IA_GROUPS_WHEN_ENABLED) {
 		const struct ia_when_enabled_result *we = &r->when_enabled;
-		if (we->iommu_off && !we->iommu)
-			fprintf(out, "%s: %s\n", we->firmware_unread ? "the groups once an IOMMU is on are unknown" :
-				"no IOMMU to enable", we->how);
-		else if (!we->evaluated)
-			fprintf(out, "the groups once the IOMMU is on cannot be predicted: the PCI topology could not be modelled\n");
-		else if (we->iommu_off)
-			fprintf(out, "once the IOMMU is on (%s: %s): %zu group%s\n", we->iommu, we->how, we->n_groups,
-				we->n_groups == 1 ? "" : "s");
-		else
-			fprintf(out, "the IOMMU is on: the groups are the current prediction's (%zu)\n", a->n_predicted);
+		char *head = ia_report_when_enabled_headline(a, r);
+		if (!head) {
+			text_names_free(&n);
+			text_filter_end(out, raw);
+			return -ENOMEM;
+		}
+		fprintf(out, "%s\n", head);
+		free(head);
 		for (size_t i = 0; i < we->n_refused; i++)
 			fprintf(out, "no group (arm-smmu-v3 refuses it: a StreamID already taken): %s\n",
 				a->devs[we->refused[i]].bdf);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "reports/report.h"
 #include "rules/result.h"
 
 /* Root port 00:02.0 (ACS capability SV TB RR CR UF, control all off, as an IOMMU-off boot leaves
@@ -94,6 +95,9 @@ static void test_config_acs_keeps_captured(void **state)
 
 	run(a);
 	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_true(we->evaluated);
+	assert_int_equal(we->n_groups, 2); /* 00:02.0 with 01:00.0, 00:03.0 with 02:00.0 */
+	assert_true(we_group_of(a, "0000:00:02.0") >= 0);
 	assert_int_equal(we_group_of(a, "0000:00:02.0"), we_group_of(a, "0000:01:00.0"));
 	for (size_t g = 0; g < we->n_groups; g++) {
 		assert_true(we->groups[g].uncertain);
@@ -122,8 +126,11 @@ static void test_dt_by_release(void **state)
 		assert_string_equal(we->iommu, "Arm SMMU (device tree)");
 		assert_non_null(strstr(we->how, "boot without initcall_blacklist=arm_smmu_driver_init"));
 		assert_non_null(strstr(we->acs_note, cases[i].note));
+		assert_int_equal(we->n_groups, cases[i].apart ? 3 : 2);
+		assert_true(we_group_of(a, "0000:00:02.0") >= 0 && we_group_of(a, "0000:01:00.0") >= 0);
 		assert_int_equal(we_group_of(a, "0000:00:02.0") != we_group_of(a, "0000:01:00.0"), cases[i].apart);
-		assert_int_equal(we->groups[0].uncertain, cases[i].uncertain);
+		for (size_t g = 0; g < we->n_groups; g++)
+			assert_int_equal(we->groups[g].uncertain, cases[i].uncertain);
 		if (cases[i].minor == 12)
 			assert_non_null(strstr(we->probe_note, "when a driver probes it"));
 		mb_free(a);
@@ -157,6 +164,20 @@ static void test_coverage(void **state)
 	assert_false(we->evaluated);
 	assert_non_null(strstr(we->how, "no firmware table was read"));
 	assert_null(strstr(we->how, "describes no IOMMU"));
+	/* `groups --when-enabled`, text and JSON, say unknown too (the JSON said "no IOMMU to enable") */
+	for (int json = 0; json < 2; json++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		struct ia_report_opts o = { .names = false };
+		assert_non_null(m);
+		assert_int_equal(json ? ia_report_groups_json(a, mb_result(a), IA_GROUPS_WHEN_ENABLED, m) :
+			       ia_report_groups(a, mb_result(a), &o, IA_GROUPS_WHEN_ENABLED, m), 0);
+		assert_int_equal(fclose(m), 0);
+		assert_non_null(strstr(buf, "the groups once an IOMMU is on are unknown: no firmware table was read"));
+		assert_null(strstr(buf, "no IOMMU to enable"));
+		free(buf);
+	}
 	mb_free(a);
 
 	a = mb_new();
