@@ -25,16 +25,22 @@ int ia_diff_input_kind(const char *path, enum ia_diff_input *kind)
 
 	if (!path || !kind)
 		return -EINVAL;
-	if (stat(path, &st) < 0)
+	/* one descriptor, opened without blocking (a FIFO swapped in after cli_check_input()) and
+	 * checked before any read: a directory is a tree, a regular file is read, anything else refused */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
 		return -errno;
+	int err = fstat(fd, &st) < 0 ? -errno : !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	if (err) {
+		close(fd);
+		return err;
+	}
 	if (S_ISDIR(st.st_mode)) {
+		close(fd);
 		*kind = IA_DIFF_TREE;
 		return 0;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
 	ssize_t n = read(fd, head, sizeof(head));
-	int err = n < 0 ? -errno : 0;
+	err = n < 0 ? -errno : 0;
 	close(fd);
 	if (err)
 		return err;

@@ -88,7 +88,10 @@ struct ia_diff {
 /**
  * ia_diff_input_kind() - classify @path: a directory, a file starting with the 16-byte SQLite
  * header "SQLite format 3\0" (https://www.sqlite.org/fileformat.html §1.3.1), or an archive.
- * Return: 0 with *@kind set; -errno when @path cannot be stat'ed or read.
+ * Opened with O_NONBLOCK | O_NOCTTY and checked with fstat() before any read, so a FIFO or device
+ * swapped in for an operand never blocks and is never read.
+ * Return: 0 with *@kind set; -EINVAL for anything but a directory or a regular file; -errno when
+ * @path cannot be opened or read.
  */
 int ia_diff_input_kind(const char *path, enum ia_diff_input *kind);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/diff.h"
@@ -204,6 +205,11 @@ static void test_databases(void **state)
 	assert_int_equal(k, IA_DIFF_TREE);
 	snprintf(path, sizeof(path), "%s/none", work);
 	assert_int_equal(ia_diff_input_kind(path, &k), -ENOENT);
+	/* a FIFO (nobody writing) or a device is refused at once, never opened for a blocking read */
+	snprintf(path, sizeof(path), "%s/fifo", work);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(ia_diff_input_kind(path, &k), -EINVAL);
+	assert_int_equal(ia_diff_input_kind("/dev/zero", &k), -EINVAL);
 }
 
 static void test_usage(void **state)
