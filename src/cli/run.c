@@ -323,14 +323,20 @@ FILE *cli_open_output(const struct cli_opts *o)
 	 * its target). A FIFO, a device or another special file is written in place (renaming over
 	 * /dev/null would replace the device); a regular file, or a new one, through a temporary
 	 * file beside it that cli_finish_output() renames into place. */
-	if (lstat(o->output, &st) == 0 && S_ISLNK(st.st_mode)) {
+	bool exists = lstat(o->output, &st) == 0;
+	if (exists && S_ISLNK(st.st_mode)) {
 		fprintf(stderr, "iommu-audit: %s: a symbolic link; refusing to write through it\n", o->output);
 		return NULL;
 	}
-	if (lstat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
-		FILE *f = fopen(o->output, "w");
-		if (!f)
+	if (exists && !S_ISREG(st.st_mode)) {
+		/* O_NOFOLLOW: a link swapped in after the lstat() is refused, not followed */
+		int fd = open(o->output, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!f) {
 			fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
 		return f;
 	}
 	const char *slash = strrchr(o->output, '/');
