@@ -443,6 +443,16 @@ bool mb_not_evaluated(const struct ia_audit *a, const char *rule)
 	return mb_find_finding(a, "rule.not-evaluated", rule) != NULL;
 }
 
+void mb_expect_quiet(const struct ia_audit *a, const char *rule)
+{
+	const struct ia_finding *f = mb_find_finding(a, rule, NULL);
+
+	if (f)
+		fail_msg("%s gave a finding about %s: %s", rule, f->subject, f->message);
+	if (mb_not_evaluated(a, rule))
+		fail_msg("%s was not evaluated: quiet proves nothing", rule);
+}
+
 /* The engine's verdict of kernel group @gid (parallel to a->groups); fails the test for an absent group. */
 static const struct ia_group_verdict *mb_group_of(const struct ia_audit *a, int gid)
 {

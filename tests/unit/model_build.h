@@ -122,6 +122,12 @@ size_t mb_count_findings(const struct ia_audit *a, const char *rule);
 /** mb_not_evaluated() - @rule reported that its inputs are missing. */
 bool mb_not_evaluated(const struct ia_audit *a, const char *rule);
 
+/**
+ * mb_expect_quiet() - @rule was evaluated and gave no finding (a rule that could not run gives no
+ * finding either: a "quiet" test must tell the two apart). Fails the test otherwise.
+ */
+void mb_expect_quiet(const struct ia_audit *a, const char *rule);
+
 /** mb_group_blocked_by() - group @gid carries a blocker from @what (a rule id). */
 bool mb_group_blocked_by(const struct ia_audit *a, int gid, const char *what);
 

@@ -127,7 +127,7 @@ static void test_iommu_inactive_quiet(void **state)
 	struct ia_audit *a = host();
 
 	run(a);
-	assert_null(mb_find_finding(a, "host.iommu-inactive", NULL));
+	mb_expect_quiet(a, "host.iommu-inactive");
 	mb_free(a);
 }
 
@@ -155,7 +155,7 @@ static void test_acs_override_quiet(void **state)
 	/* the name inside another parameter's value is not the parameter */
 	mb_cmdline(a, "quiet dyndbg=\"pcie_acs_override=x\" xpcie_acs_override=id:1:2");
 	run(a);
-	assert_null(mb_find_finding(a, "host.acs-override", NULL));
+	mb_expect_quiet(a, "host.acs-override");
 	assert_false(mb_not_evaluated(a, "host.acs-override"));
 	mb_free(a);
 	a = host();
@@ -206,7 +206,7 @@ static void test_prediction_differs_quiet(void **state)
 	struct ia_audit *a = mf_host(2, 2);
 
 	run(a);
-	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	mb_expect_quiet(a, "group.prediction-differs");
 	assert_false(mb_not_evaluated(a, "group.prediction-differs"));
 	mb_free(a);
 }
@@ -232,7 +232,7 @@ static void test_p2p_domain_quiet(void **state)
 	struct ia_audit *a = mf_host(2, 2);
 
 	run(a);
-	assert_null(mb_find_finding(a, "isolation.p2p-domain", NULL));
+	mb_expect_quiet(a, "isolation.p2p-domain");
 	assert_false(mb_group_blocked_by(a, 2, "isolation.p2p-domain"));
 	mb_free(a);
 }
@@ -262,7 +262,7 @@ static void test_not_viable_quiet(void **state)
 	a->devs[a->n_devs - 2].driver = strdup("vfio-pci");
 	a->devs[a->n_devs - 1].driver = strdup("vfio-pci");
 	run(a);
-	assert_null(mb_find_finding(a, "group.not-viable", NULL));
+	mb_expect_quiet(a, "group.not-viable");
 	assert_int_equal(mb_group_ownership(a, 2), IA_YES);
 	assert_int_equal(mb_group_ownership(a, 1), IA_YES);
 	mb_free(a);
@@ -297,7 +297,7 @@ static void test_direct_region_quiet(void **state)
 
 	a->groups[0].n_relaxable = 1;
 	run(a);
-	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	mb_expect_quiet(a, "group.firmware-direct-region");
 	assert_false(mb_group_blocked_by(a, 1, "group.firmware-direct-region"));
 	assert_true(mb_group_excepted(a, 1, "relaxable-direct")); /* ranges unknown: no origin named */
 	mb_free(a);
@@ -306,7 +306,7 @@ static void test_direct_region_quiet(void **state)
 	mb_dev(a, "0000:00:14.0", NULL)->class_code = 0x0c0330;
 	mb_fw_region(a, "RMRR", 0x7c000000, 0x7c1fffff, "0000:00:14.0");
 	run(a);
-	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	mb_expect_quiet(a, "group.firmware-direct-region");
 	assert_false(mb_not_evaluated(a, "group.firmware-direct-region"));
 	mb_free(a);
 }
@@ -343,7 +343,7 @@ static void test_not_coherent_quiet(void **state)
 	struct ia_audit *a = smmu_host(1);
 
 	run(a);
-	assert_null(mb_find_finding(a, "group.iommu-not-coherent", NULL));
+	mb_expect_quiet(a, "group.iommu-not-coherent");
 	assert_false(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
 	assert_false(mb_not_evaluated(a, "group.iommu-not-coherent"));
 	mb_free(a);
@@ -385,7 +385,7 @@ static void test_msi_not_isolated_quiet(void **state)
 	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
 	mb_irq(a, "DMAR-MSI", NULL, NULL);
 	run(a);
-	assert_null(mb_find_finding(a, "platform.msi-not-isolated", NULL));
+	mb_expect_quiet(a, "platform.msi-not-isolated");
 	assert_int_equal(mb_irq_isolated(a), IA_YES);
 	mb_free(a);
 	/* every firmware route reaches an ITS: isolated before any MSI is set up */
@@ -395,7 +395,7 @@ static void test_msi_not_isolated_quiet(void **state)
 	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
 	mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v3-its", IA_YES));
 	run(a);
-	assert_null(mb_find_finding(a, "platform.msi-not-isolated", NULL));
+	mb_expect_quiet(a, "platform.msi-not-isolated");
 	assert_int_equal(mb_irq_isolated(a), IA_YES);
 	mb_free(a);
 }
@@ -452,7 +452,7 @@ static void test_sva_quiet(void **state)
 	struct ia_audit *a = mf_host(2, 2);
 
 	run(a);
-	assert_null(mb_find_finding(a, "device.sva", NULL));
+	mb_expect_quiet(a, "device.sva");
 	assert_int_equal(mb_group_sva(a, 2, "0000:00:1f.0"), IA_NO); /* no PASID capability: reasons, no finding */
 	mb_free(a);
 }
@@ -487,11 +487,11 @@ static void test_pasid_unprotected_quiet(void **state)
 	struct ia_audit *a = pasid_host(false, 0); /* PASID not enabled */
 
 	run(a);
-	assert_null(mb_find_finding(a, "device.pasid-unprotected", NULL));
+	mb_expect_quiet(a, "device.pasid-unprotected");
 	mb_free(a);
 	a = pasid_host(true, 1); /* enabled, with ACS RR and UF on the root port */
 	run(a);
-	assert_null(mb_find_finding(a, "device.pasid-unprotected", NULL));
+	mb_expect_quiet(a, "device.pasid-unprotected");
 	mb_free(a);
 }
 
@@ -526,14 +526,14 @@ static void test_noiommu_quiet(void **state)
 
 	mb_kconfig(a, "CONFIG_VFIO", "m"); /* read, without CONFIG_VFIO_NOIOMMU */
 	run(a);
-	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	mb_expect_quiet(a, "host.noiommu");
 	assert_string_equal(mb_noiommu_state(a), "unavailable");
 	mb_free(a);
 	/* compiled in, parameter N: available, no finding while an IOMMU is active */
 	a = host();
 	mb_module_param(a, "vfio", "enable_unsafe_noiommu_mode", "N");
 	run(a);
-	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	mb_expect_quiet(a, "host.noiommu");
 	assert_string_equal(mb_noiommu_state(a), "available");
 	mb_free(a);
 	/* nothing known: not evaluated */
@@ -573,7 +573,7 @@ static void test_identity_domain_quiet(void **state)
 	struct ia_audit *a = host();
 
 	run(a);
-	assert_null(mb_find_finding(a, "host.identity-domain", NULL));
+	mb_expect_quiet(a, "host.identity-domain");
 	assert_false(mb_not_evaluated(a, "host.identity-domain"));
 	mb_free(a);
 }
@@ -604,7 +604,7 @@ static void test_external_dma_quiet(void **state)
 
 	mb_dev(a, "0000:00:05.0", NULL)->removable = strdup("fixed");
 	run(a);
-	assert_null(mb_find_finding(a, "host.external-dma", NULL));
+	mb_expect_quiet(a, "host.external-dma");
 	assert_false(mb_not_evaluated(a, "host.external-dma"));
 	mb_free(a);
 }
@@ -646,12 +646,12 @@ static void test_vfio_pci_refuses_quiet(void **state)
 	/* vfio-pci.x and vfio_pci.x are one parameter (parameq()) */
 	mb_cmdline(a, "vfio-pci.disable_denylist=1");
 	run(a);
-	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_expect_quiet(a, "device.vfio-pci-refuses");
 	mb_free(a);
 	a = qat_host();
 	mb_module_param(a, "vfio_pci", "disable_denylist", "Y");
 	run(a);
-	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_expect_quiet(a, "device.vfio-pci-refuses");
 	mb_free(a);
 }
 
@@ -666,7 +666,7 @@ static void test_verdict_blocks(void **state)
 	run(a);
 	assert_true(mb_group_blocked_by(a, 4, "group.verdict"));
 	assert_int_equal(mb_group_verdict(a, 4), IA_NO);
-	assert_null(mb_find_finding(a, "group.verdict", NULL)); /* a verdict, never a finding */
+	mb_expect_quiet(a, "group.verdict"); /* a verdict, never a finding */
 	mb_free(a);
 }
 
@@ -750,7 +750,7 @@ static void test_noiommu_unavailable_from_modules(void **state)
 	run(a);
 	assert_string_equal(mb_noiommu_state(a), "unavailable");
 	assert_false(mb_not_evaluated(a, "host.noiommu"));
-	assert_null(mb_find_finding(a, "host.noiommu", NULL));
+	mb_expect_quiet(a, "host.noiommu");
 	assert_null(strstr(mb_result(a)->noiommu_reason, "not readable"));
 	mb_free(a);
 	/* vfio not loaded: nothing tells, still unknown */
@@ -922,7 +922,7 @@ static void test_direct_relaxable_origin(void **state)
 	g8->relaxable[0] = (struct ia_resv_range){ 0x7c000000, 0x7c1fffff };
 	g8->relaxable[1] = (struct ia_resv_range){ 0x80000000, 0x80000fff };
 	run(a);
-	assert_null(mb_find_finding(a, "group.firmware-direct-region", NULL));
+	mb_expect_quiet(a, "group.firmware-direct-region");
 	assert_int_equal(mb_group_verdict(a, 7), IA_YES);
 	/* the ISA bridge's group: the kernel's region, never called an RMRR */
 	assert_false(mb_group_excepted(a, 7, "relaxable-rmrr"));
@@ -1005,7 +1005,7 @@ static void test_ivrs_alias_groups(void **state)
 	size_t p = predicted_of(a, "0000:00:03.0");
 	assert_int_equal(predicted_of(a, "0000:00:02.0"), p);
 	assert_non_null(strstr(a->predicted[p].basis, "DMA alias 0000:00:03.0 -> 0000:00:02.0"));
-	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	mb_expect_quiet(a, "group.prediction-differs");
 	mb_free(a);
 	/* no IOMMU active yet and only an IVRS describes one: the groups it would form */
 	a = ivrs_alias_host(NULL, 0x0010, 0, 0);
@@ -1213,7 +1213,7 @@ static void test_i13_domain_crosses_slot(void **state)
 	mb_irq(a, "IR-PCI-MSI-0000:02:00.0", "IR", "0000:02:00.0");
 	run(a);
 	/* the prediction matches these groups: only the domain differs */
-	assert_null(mb_find_finding(a, "group.prediction-differs", NULL));
+	mb_expect_quiet(a, "group.prediction-differs");
 	const struct ia_finding *f = expect(a, "isolation.p2p-domain", "0000:00:1c.0", IA_LEVEL_ERROR);
 	assert_string_equal(f->message, "0000:00:1c.0 0000:00:1c.1 0000:01:00.0 0000:02:00.0 can reach each other "
 			    "peer-to-peer without the IOMMU although the kernel puts them in different groups: treat "
@@ -1285,7 +1285,7 @@ static void test_i13_vfio_refusal_blocks_group(void **state)
 	a = i13_pf_host();
 	a->devs[a->n_devs - 1].numvfs = 0;
 	run(a);
-	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_expect_quiet(a, "device.vfio-pci-refuses");
 	assert_int_equal(mb_group_verdict(a, 2), IA_YES);
 	mb_free(a);
 	/* the denylist blocks the group too, unless a VFIO variant driver holds the function */
@@ -1304,7 +1304,7 @@ static void test_i13_vfio_refusal_blocks_group(void **state)
 	mb_group(a, 6, "DMA", "0000:00:06.0", NULL);
 	mb_irq(a, "IR-PCI-MSIX-0000:00:06.0", "IR", "0000:00:06.0");
 	run(a);
-	assert_null(mb_find_finding(a, "device.vfio-pci-refuses", NULL));
+	mb_expect_quiet(a, "device.vfio-pci-refuses");
 	assert_int_equal(mb_group_verdict(a, 6), IA_YES);
 	mb_free(a);
 }
@@ -1593,7 +1593,7 @@ static void test_i13_domain_iommu_function_not_groupless(void **state)
 	a->devs[a->n_devs - 1].class_code = 0x080600;
 	mb_group(a, 0, "DMA", "0000:00:00.0", NULL);
 	run(a);
-	assert_null(mb_find_finding(a, "isolation.p2p-domain", NULL));
+	mb_expect_quiet(a, "isolation.p2p-domain");
 	assert_false(mb_group_blocked_by(a, 0, "isolation.p2p-domain"));
 	mb_free(a);
 }
