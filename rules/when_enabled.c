@@ -155,6 +155,9 @@ static long we_unit_of(const struct ia_firmware *fw, const char *bdf)
 	const struct ia_fw_unit_dev *u = bdf && fw->n_unit_devs ?
 		bsearch(bdf, fw->unit_devs, fw->n_unit_devs, sizeof(*fw->unit_devs), we_cmp_unit_dev) : NULL;
 
+	/* bsearch() finds any of a function's rows (sorted by BDF, then unit): the first is wanted */
+	while (u && u > fw->unit_devs && !strcmp(u[-1].bdf, bdf))
+		u--;
 	return u ? (long)u->unit : -1;
 }
 
