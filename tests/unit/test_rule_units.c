@@ -131,6 +131,38 @@ static void test_iommu_inactive_quiet(void **state)
 	mb_free(a);
 }
 
+/* group.members-unseen: a PCI member of a kernel group that sys/bus/pci/devices did not give
+ * (removed mid-scan, or a cut capture) is an error, naming it; a platform member is not a PCI
+ * function and does not count. Without the rule an audit of a tree whose sys/bus/pci/devices is
+ * empty passed with every group "unknown". */
+static void test_members_unseen_fires(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_dev(a, "0000:40:00.0", NULL);
+	mb_group(a, 40, "DMA", "0000:40:00.0", "0000:40:00.1", "ff100000.dma", NULL);
+	run(a);
+	const struct ia_finding *f = expect(a, "group.members-unseen", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->message, "the kernel's IOMMU groups list 1 PCI device that the PCI collector did not "
+			    "see (0000:40:00.1), in 1 group (40): nothing about it was read, so that group's verdict is unknown");
+	assert_non_null(strstr(f->evidence, "names 1 that are not among them: 0000:40:00.1"));
+	assert_int_equal(mb_count_findings(a, "group.members-unseen"), 1);
+	assert_int_equal(mb_group_verdict(a, 40), IA_UNKNOWN);
+	mb_free(a);
+}
+
+static void test_members_unseen_quiet(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+
+	mb_group(a, 41, "DMA", "ff100000.dma", NULL);
+	run(a);
+	mb_expect_quiet(a, "group.members-unseen");
+	mb_free(a);
+}
+
 /* host.acs-override */
 static void test_acs_override_fires(void **state)
 {
@@ -1665,6 +1697,8 @@ int main(void)
 		cmocka_unit_test(test_healthy_host),
 		cmocka_unit_test(test_iommu_inactive_fires),
 		cmocka_unit_test(test_iommu_inactive_quiet),
+		cmocka_unit_test(test_members_unseen_fires),
+		cmocka_unit_test(test_members_unseen_quiet),
 		cmocka_unit_test(test_acs_override_fires),
 		cmocka_unit_test(test_acs_override_quiet),
 		cmocka_unit_test(test_prediction_differs_fires),
