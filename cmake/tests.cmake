@@ -73,3 +73,8 @@ set_tests_properties(test_golden_reports PROPERTIES TIMEOUT 900)
 
 # The include graph points down only (src/core -> decode -> collectors -> model -> rules -> reports -> cli).
 add_test(NAME test_layers COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/layers.py ${CMAKE_CURRENT_SOURCE_DIR})
+
+# Live config reads (issue 18 item 1): the sparse read's facts equal a whole read's.
+add_test(NAME test_live_config COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/live_config.sh
+         $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_BINARY_DIR}/live-config-test)
+set_tests_properties(test_live_config PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "collect.h"
@@ -182,6 +184,7 @@ struct pci_item {
 	char bdf[24], parent[24];
 	char *canon;                      /* canonical device directory (malloc'd); NULL if unresolved */
 	size_t cfg_size, readable, decode_size;
+	size_t cfg_read;                  /* config bytes read (pci_function.config_read) */
 	struct ia_pcicfg c;
 	uint16_t cfg_svid, cfg_sdid;      /* config 0x2c/0x2e */
 	struct pci_opt vendor, device, svid, sdid, cls, rev, numvfs, totalvfs;
@@ -205,6 +208,7 @@ struct pci_batch {
 	const struct pci_addr *devs;      /* the functions, in BDF order */
 	struct pci_item *items;           /* PCI_WINDOW slots */
 	bool sysfs;
+	bool sparse;                      /* read only the config bytes decoded (ia_pcicfg_fetch()) */
 	int devs_fd;                      /* sys/bus/pci/devices, open (sysfs only) */
 	const char *devs_canon;           /* its canonical path */
 	struct ia_ctx *ctx;               /* pci_store_item() only: the database side */
@@ -334,7 +338,43 @@ static bool pci_modalias(struct pci_item *it, int dfd)
  * file in pieces (then reading goes on up to the size), so a short read is never taken for a
  * short file.
  */
-static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size)
+/* ia_pcicfg_fetch()'s reader over an open `config` file: pread() until @len bytes or the end. */
+static long pci_cfg_pread(void *ctx, uint8_t *dst, size_t off, size_t len)
+{
+	int fd = *(const int *)ctx;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t k = pread(fd, dst + got, len - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return got ? (long)got : -errno;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (long)got;
+}
+
+/*
+ * Whether this process reads the whole config space through sysfs: the kernel serves more than
+ * the first 64 bytes only to an opener with CAP_SYS_ADMIN (drivers/pci/pci-sysfs.c
+ * pci_read_config(): file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN)). The effective set of
+ * this process, from capget(2); false when it cannot be told.
+ */
+static bool pci_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	return d[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
+}
+
+static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size,
+				 bool sparse)
 {
 	int fd = openat(dfd, "config", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK); /* a FIFO never hangs */
 	size_t got = 0;
@@ -345,6 +385,21 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 	if (fd < 0) {
 		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
 		return 0;
+	}
+	/* A live root read with CAP_SYS_ADMIN: each dword is a hardware access, so read only the
+	 * bytes the decoder looks at. The kernel's file is 256 or 4096 bytes, all of it readable. */
+	if (sparse && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_size == IA_PCI_CFG_LEGACY || st.st_size == IA_PCI_CFG_EXT) && (size_t)st.st_size <= want) {
+		struct ia_pcicfg_fetch_stats fs;
+		long rd = ia_pcicfg_fetch(pci_cfg_pread, &fd, buf, (size_t)st.st_size, (size_t)st.st_size, &fs);
+		close(fd);
+		it->cfg_read = fs.bytes;
+		if (rd < 0) {
+			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror((int)-rd));
+			return 0;
+		}
+		*size = (size_t)st.st_size;
+		return (size_t)rd;
 	}
 	while (got <= want) {
 		ssize_t k = pread(fd, buf + got, want + 1 - got, (off_t)got);
@@ -357,6 +412,7 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 		got += (size_t)k;
 		if (got == IA_PCI_CFG_EXT) {
 			*size = got; /* the whole extended space */
+			it->cfg_read = got;
 			close(fd);
 			return got;
 		}
@@ -366,6 +422,7 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 				break; /* a legacy 256-byte file, whole */
 		}
 	}
+	it->cfg_read = got;
 	if (!have_st)
 		have_st = fstat(fd, &st) == 0;
 	if (have_st && S_ISREG(st.st_mode))
@@ -412,11 +469,12 @@ static void pci_read_fn(void *arg, size_t idx)
 				if (!pci_is_host_bridge(name))
 					snprintf(it->parent, sizeof(it->parent), "%s", name);
 			}
-			it->readable = pci_read_config_fd(it, dfd, cfg, IA_PCI_CFG_EXT, &it->cfg_size);
+			it->readable = pci_read_config_fd(it, dfd, cfg, IA_PCI_CFG_EXT, &it->cfg_size, b->sparse);
 		}
 	} else {
 		pci_run_cur->msg[0] = '\0';
 		it->readable = pci_read_config(d, cfg, sizeof(cfg));
+		it->cfg_read = it->readable;
 		if (pci_run_cur->msg[0])
 			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", pci_run_cur->msg);
 	}
@@ -561,6 +619,7 @@ static bool pci_store_fn(struct ia_ctx *ctx, struct pci_stmts *s, struct pci_ite
 		.subordinate_bus = ia_fact_i(bridge, c->subordinate_bus),
 		.config_bytes = ia_fact_i(true, (int64_t)readable),
 		.config_size = ia_fact_i(it->cfg_size > 0, (int64_t)it->cfg_size),
+		.config_read = ia_fact_i(true, (int64_t)it->cfg_read),
 		.caps_complete = pci_tri(hdr ? c->caps_complete : IA_UNKNOWN),
 		.devcap2 = ia_fact_i(c->has_devcap2 == IA_YES, c->devcap2),
 		.eetlp_prefix = ia_fact_i(c->has_devcap2 != IA_UNKNOWN, c->has_devcap2 == IA_YES && c->eetlp_prefix),
@@ -765,6 +824,7 @@ static int pci_collect(struct ia_ctx *ctx)
 		goto out;
 	}
 	struct pci_batch batch = { .root = ctx->root, .devs = devs, .items = items, .sysfs = sysfs,
+				   .sparse = sysfs && ctx->root->live && pci_cap_sys_admin(),
 				   .devs_fd = devs_fd, .devs_canon = devs_canon, .ctx = ctx, .stmts = &s };
 	if (sysfs) {
 		ia_collect_ordered(n, PCI_WINDOW, pci_read_fn, pci_store_item, &batch);

@@ -3,6 +3,7 @@
 # Benchmark iommu-audit on synthetic captured hosts of growing size (docs/benchmark.md).
 #
 #   tools/bench.sh [--sizes 256,1024,4096,16384] [--runs 5] [--loop-max 1024] [--trees DIR] [--build DIR]
+#   tools/bench.sh --live [--runs 21] [--build DIR]
 #
 # Builds a Release tree (default build-bench-release/) when needed, writes one tree per size with
 # ia-gen-tree (kept in --trees, default <build>/bench-trees, regenerated when the generator changes),
@@ -12,6 +13,12 @@
 # functions: it re-scans the whole tree per device, quadratic). Prints a markdown table of
 # medians (wall and CPU), ratios, the audit's peak RSS and its growth from one size to the next,
 # then the audit's phases at the largest size (collect, load and rules, JSON report).
+#
+# --live measures the running host instead (issue 18): as root, alternating in each round, the
+# audit (--format json), `lspci -vvv` and `lspci -xxxx`, each timed with a nanosecond clock; then
+# the config bytes each reads per function (the audit's own count, pci_function.config_read; lspci's
+# from strace: the bytes its pread()s of the sysfs config files returned). On a live host each
+# config dword is a hardware access (a trap to the hypervisor in a VM).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +27,7 @@ runs=5
 loop_max=1024
 build=$repo/build-bench-release
 trees=
+live=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -28,11 +36,51 @@ while [ $# -gt 0 ]; do
 	--loop-max) loop_max=$2; shift 2 ;;
 	--trees) trees=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
+	--live) live=1; [ "$runs" = 5 ] && runs=21; shift ;;
+	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 trees=${trees:-$build/bench-trees}
+
+if [ -n "$live" ]; then
+	[ "$(id -u)" = 0 ] || { echo "bench.sh --live: run as root (config space past 64 bytes needs CAP_SYS_ADMIN)" >&2; exit 2; }
+	command -v lspci >/dev/null && command -v strace >/dev/null && command -v sqlite3 >/dev/null ||
+		{ echo "bench.sh --live: lspci, strace and sqlite3 are needed" >&2; exit 2; }
+	if [ ! -x "$build/iommu-audit" ]; then
+		cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIA_TESTS=OFF >/dev/null
+	fi
+	cmake --build "$build" --target iommu-audit >/dev/null
+	audit=$build/iommu-audit
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(((t1 - t0) / 1000)); }
+	for ((r = 1; r <= runs; r++)); do
+		ms "$audit" --format json >>"$work/audit"
+		ms lspci -vvv >>"$work/vvv"
+		ms lspci -xxxx >>"$work/xxxx"
+	done
+	med() { sort -n "$1" | awk '{v[NR]=$1} END {printf "%.1f", (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2) / 1000}'; }
+	"$audit" collect --db "$work/live.db"
+	nfn=$(sqlite3 "$work/live.db" "SELECT count(*) FROM pci_function")
+	abytes=$(sqlite3 "$work/live.db" "SELECT sum(config_read) FROM pci_function")
+	areadable=$(sqlite3 "$work/live.db" "SELECT sum(config_bytes) FROM pci_function")
+	# lspci's config bytes: what its pread()s of .../config returned (strace -y names the file).
+	lbytes() { strace -f -y -e trace=pread64 -o "$work/strace" lspci "$1" >/dev/null 2>&1 || true
+		   sed -n 's/^[0-9]* *pread64([0-9]*<[^>]*\/config>.*= \([0-9]*\)$/\1/p' "$work/strace" | awk '{s += $1} END {print s + 0}'; }
+	vb=$(lbytes -vvv); xb=$(lbytes -xxxx)
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+	am=$(med "$work/audit"); vm=$(med "$work/vvv"); xm=$(med "$work/xxxx")
+	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), $nfn PCI functions ($areadable config bytes readable)"
+	echo "Medians of $runs alternating runs, wall milliseconds."
+	echo
+	echo "| live host | wall ms | vs lspci -vvv | config bytes read | per function |"
+	echo "|---|---:|---:|---:|---:|"
+	printf '| iommu-audit --format json | %s | %s | %s | %s |\n' "$am" "$(ratio "$am" "$vm")" "$abytes" "$(ratio "$abytes" "$nfn")"
+	printf '| lspci -vvv | %s | 1.00 | %s | %s |\n' "$vm" "$vb" "$(ratio "$vb" "$nfn")"
+	printf '| lspci -xxxx | %s | %s | %s | %s |\n' "$xm" "$(ratio "$xm" "$vm")" "$xb" "$(ratio "$xb" "$nfn")"
+	exit 0
+fi
 command -v lspci >/dev/null || { echo "bench.sh: lspci (pciutils) is needed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench.sh: /usr/bin/time (package time) is needed" >&2; exit 2; }
 

@@ -100,6 +100,7 @@
 	C(subordinate_bus, INTEGER, "",                          "bridges only") \
 	C(config_bytes,    INTEGER, "NOT NULL",                  "config bytes that were readable (0..4096)") \
 	C(config_size,     INTEGER, "",                          "size of the sysfs config file (256 or 4096) when known") \
+	C(config_read,     INTEGER, "",                          "config bytes this collection read (a live root read with CAP_SYS_ADMIN: the header and the capabilities decoded, each dword once; otherwise the whole readable file)") \
 	C(caps_complete,   INTEGER, "",                          "1 when both capability lists were walked to their end") \
 	C(devcap2,         INTEGER, "",                          "PCIe Device Capabilities 2; NULL when absent or unreadable") \
 	C(eetlp_prefix,    INTEGER, "",                          "DevCap2 bit 21 End-End TLP Prefix Supported") \

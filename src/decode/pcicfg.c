@@ -270,3 +270,120 @@ int ia_pcicfg_decode(const uint8_t *buf, size_t readable, size_t cfg_size,
 			 : (std == IA_NO || ext == IA_NO) ? IA_NO : IA_UNKNOWN;
 	return 0;
 }
+
+/* ia_pcicfg_fetch()'s state: what was read, and how far the reader goes. */
+struct pcicfg_fetcher {
+	ia_pcicfg_read_fn read;
+	void *ctx;
+	uint8_t *buf;
+	size_t size, limit;
+	uint8_t have[IA_PCI_CFG_EXT / 4 / 8];   /* one bit per dword read */
+	struct ia_pcicfg_fetch_stats st;
+	long err;                               /* the first read's errno, when it failed */
+};
+
+/* Bytes of an extended capability that ia_pcicfg_decode() reads (pcicfg_ext_cap()). */
+static size_t pcicfg_ext_body(uint16_t id)
+{
+	switch (id) {
+	case IA_PCI_EXT_CAP_ID_ACS: return 12;    /* capability, control, egress control vector */
+	case IA_PCI_EXT_CAP_ID_ATS: return 8;
+	case IA_PCI_EXT_CAP_ID_PRI: return 12;
+	case IA_PCI_EXT_CAP_ID_PASID: return 8;
+	case IA_PCI_EXT_CAP_ID_SRIOV: return 0x1c;
+	default: return 4;                        /* the header only (ARI: its presence) */
+	}
+}
+
+/* Make [off, off + len) present, reading the dwords not read yet; true when all of it lies within
+ * what is readable. */
+static bool pcicfg_need(struct pcicfg_fetcher *f, size_t off, size_t len)
+{
+	size_t end = off + len > f->size ? f->size : off + len;
+	size_t d = off & ~(size_t)3, z = (end + 3) & ~(size_t)3;
+
+	while (d < z && d < f->limit) {
+		if (f->have[d / 32] & (1u << ((d / 4) % 8))) {
+			d += 4;
+			continue;
+		}
+		size_t r = d;
+		while (r < z && r < f->limit && !(f->have[r / 32] & (1u << ((r / 4) % 8))))
+			r += 4;
+		if (r > f->limit)
+			r = f->limit;
+		long got = f->read(f->ctx, f->buf + d, d, r - d);
+		f->st.reads++;
+		f->st.bytes += r - d;
+		if (got < 0 && d == 0 && !f->err)
+			f->err = got;
+		if (got < 0)
+			got = 0;
+		if ((size_t)got > r - d)
+			got = (long)(r - d);
+		for (size_t k = d; k + 4 <= d + (size_t)got; k += 4)
+			f->have[k / 32] |= (uint8_t)(1u << ((k / 4) % 8));
+		if ((size_t)got < r - d) {
+			f->limit = d + (size_t)got; /* the readable part ends here */
+			break;
+		}
+		d = r;
+	}
+	return end <= f->limit && off + len <= f->size;
+}
+
+long ia_pcicfg_fetch(ia_pcicfg_read_fn read, void *ctx, uint8_t *buf, size_t cfg_size, size_t limit,
+		     struct ia_pcicfg_fetch_stats *st)
+{
+	struct pcicfg_fetcher f = { .read = read, .ctx = ctx, .buf = buf,
+				    .size = cfg_size > IA_PCI_CFG_EXT ? IA_PCI_CFG_EXT : cfg_size };
+	bool pcie = false;
+
+	f.limit = limit > f.size ? f.size : limit;
+	memset(buf, 0, f.size);
+	pcicfg_need(&f, 0, 64);
+	if (f.limit < 64)
+		goto out; /* ia_pcicfg_decode() reads only the IDs then */
+
+	/* The standard list, as pcicfg_walk_std() walks it. */
+	if (ia_le16(buf, 6) & 0x10) {
+		uint8_t seen[256 / 8] = {0};
+		uint8_t pos = buf[(buf[0x0e] & 0x7f) == 2 ? 0x14 : 0x34] & 0xfc;
+		while (pos >= 0x40 && !(seen[pos / 8] & (1u << (pos % 8)))) {
+			seen[pos / 8] |= (uint8_t)(1u << (pos % 8));
+			if (!pcicfg_need(&f, pos, 4) && !ia_in_bounds(f.limit, pos, 2))
+				break;
+			if (buf[pos] == 0xff)
+				break;
+			if (buf[pos] == IA_PCI_CAP_ID_EXP && !pcie && ia_in_bounds(f.limit, pos, 4)) {
+				/* Flags (+2) give the version: version 1 ends before Device Capabilities 2. */
+				pcicfg_need(&f, pos, (ia_le16(buf, pos + 2) & 0xf) < 2 ? 8 : 0x28);
+				pcie = ia_in_bounds(f.limit, pos, 8);
+			}
+			pos = buf[pos + 1] & 0xfc;
+		}
+	}
+
+	/* The extended list, as pcicfg_walk_ext() walks it: only for PCI Express with 4096 bytes. */
+	if (pcie && f.size > IA_PCI_CFG_LEGACY && pcicfg_need(&f, 0x100, 4) && ia_le32(buf, 0x100) &&
+	    ia_le32(buf, 0x100) != 0xffffffffu) {
+		uint8_t seen[IA_PCI_CFG_EXT / 4 / 8] = {0};
+		uint16_t pos = 0x100;
+		while (pos >= 0x100 && !(pos & 3) && !(seen[pos / 4 / 8] & (1u << ((pos / 4) % 8)))) {
+			seen[pos / 4 / 8] |= (uint8_t)(1u << ((pos / 4) % 8));
+			if (!pcicfg_need(&f, pos, 4))
+				break;
+			uint32_t hdr = ia_le32(buf, pos);
+			if (hdr == 0xffffffffu)
+				break;
+			pcicfg_need(&f, pos, pcicfg_ext_body(hdr & 0xffff));
+			pos = (hdr >> 20) & 0xffc;
+		}
+	}
+out:
+	if (st)
+		*st = f.st;
+	if (f.err && f.limit == 0)
+		return f.err;
+	return (long)f.limit;
+}

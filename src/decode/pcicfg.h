@@ -121,6 +121,48 @@ struct ia_pcicfg {
 int ia_pcicfg_decode(const uint8_t *buf, size_t readable, size_t cfg_size,
 		     struct ia_pcicfg *out, struct ia_diags *diags);
 
+/**
+ * ia_pcicfg_read_fn - how ia_pcicfg_fetch() reads config space.
+ * @ctx: the caller's.
+ * @dst: receives up to @len bytes.
+ * @off, @len: config-space offset and length in bytes (dword-aligned, inside the config size).
+ * Return: bytes read, fewer (0 included) where the readable part ends; a negative errno when the
+ * read failed (taken as the end of what is readable).
+ */
+typedef long (*ia_pcicfg_read_fn)(void *ctx, uint8_t *dst, size_t off, size_t len);
+
+/** What ia_pcicfg_fetch() read: read calls made and bytes asked for. */
+struct ia_pcicfg_fetch_stats {
+	size_t reads, bytes;
+};
+
+/**
+ * ia_pcicfg_fetch() - read only the config bytes ia_pcicfg_decode() looks at, as lspci's
+ * config_fetch() does: on a live host each config dword is a hardware access (ECAM, or a trap to
+ * the hypervisor in a VM), and the kernel's sysfs `config` read does one per dword asked for.
+ * @read, @ctx: the reader.
+ * @buf: @cfg_size bytes; zeroed here, then the fetched bytes are filled in. Bytes not fetched stay
+ *       zero, and ia_pcicfg_decode() never looks at them.
+ * @cfg_size: the config-space size the kernel exposes (256 or 4096; at most 4096).
+ * @limit: how many bytes from offset 0 the reader may return (the kernel's own limit: the whole
+ *         @cfg_size for a CAP_SYS_ADMIN opener, 64 otherwise, drivers/pci/pci-sysfs.c
+ *         pci_read_config()); a read that comes back short lowers it.
+ * @st: receives the reads made (may be NULL).
+ *
+ * Reads, in dword-aligned pieces and each dword at most once: the 64-byte header; each standard
+ * capability's ID and next pointer and the PCI Express capability's first 0x28 bytes (through
+ * Device Capabilities 2); when the PCI Express capability is there and @cfg_size is 4096, each
+ * extended capability header from 0x100 and the bodies of ACS, ATS, PRI, PASID and SR-IOV (the
+ * registers ia_pcicfg_decode() decodes). The walks stop where the decoder's do (loops, pointers
+ * into the header, all-ones), so ia_pcicfg_decode(@buf, return value, @cfg_size) decodes exactly
+ * what it would from the whole config space read at once (fuzz_pcicfg checks this).
+ *
+ * Return: the readable length to give ia_pcicfg_decode() (@limit, or where a read came back
+ * short or failed, whichever is lower); -errno from the reader when the header's first read failed.
+ */
+long ia_pcicfg_fetch(ia_pcicfg_read_fn read, void *ctx, uint8_t *buf, size_t cfg_size, size_t limit,
+		     struct ia_pcicfg_fetch_stats *st);
+
 /** ia_pcie_type_name() - short name of a PCIe port type ("root-port", "endpoint", ...). */
 const char *ia_pcie_type_name(uint8_t type);
 
