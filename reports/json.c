@@ -11,6 +11,7 @@
 #include "model/firmware_model.h"
 #include "report.h"
 #include "reports/jsonw.h"
+#include "rules/vfio_path.h"
 
 static void json_host(struct jw *w, const struct ia_audit *a)
 {
@@ -232,6 +233,21 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	jm_text(w, "reason", r->irq_reason ? r->irq_reason : "interrupt isolation could not be determined");
 	jm_tri(w, "unsafe_interrupts_allowed", r->unsafe_interrupts_allowed);
 	jw_map_end(w);
+	/* the VFIO paths the kernel offers, each with the allow_unsafe_interrupts it reads (issue 12) */
+	jm_text(w, "vfio_path", ia_vfio_path_name(r->path));
+	jm_bool(w, "vfio_path_named", r->path_named);
+	jm_arr(w, "vfio_paths");
+	for (size_t q = 0; q < IA_N_PATHS; q++) {
+		const struct ia_path_state *ps = &r->paths[q];
+		jw_map(w);
+		jm_text(w, "path", ia_vfio_path_name((enum ia_vfio_path)q));
+		jm_tri(w, "offered", ps->offered);
+		jm_text(w, "reason", ps->why);
+		jm_text(w, "unsafe_interrupts_parameter", ps->param);
+		jm_tri(w, "unsafe_interrupts_allowed", ps->unsafe_interrupts_allowed);
+		jw_map_end(w);
+	}
+	jw_arr_end(w);
 	jm_map(w, "noiommu");
 	jm_text(w, "state", r->noiommu_state ? r->noiommu_state : "unknown");
 	jm_text(w, "reason", r->noiommu_reason ? r->noiommu_reason : "no-IOMMU mode could not be evaluated");
@@ -281,18 +297,23 @@ static void json_device(struct jw *w, const struct ia_audit *a, size_t i)
 }
 
 /* groups[i].blockers, .exceptions and .notes: @what under the key @what_key; a note says why it does not block. */
+/* One blocker, exception or note: {bdf, WHAT_KEY, reason[, lifted]}. */
+static void json_note(struct jw *w, const char *what_key, const struct ia_contrib *n)
+{
+	jw_map(w);
+	jm_text(w, "bdf", n->bdf[0] ? n->bdf : NULL);
+	jm_text(w, what_key, n->what);
+	jm_text(w, "reason", n->reason);
+	if (n->kind == IA_CONTRIB_NOTE)
+		jm_text(w, "lifted", n->lifted);
+	jw_map_end(w);
+}
+
 static void json_notes(struct jw *w, const char *key, const char *what_key, const struct ia_contrib *n, size_t count)
 {
 	jm_arr(w, key);
-	for (size_t k = 0; k < count; k++) {
-		jw_map(w);
-		jm_text(w, "bdf", n[k].bdf[0] ? n[k].bdf : NULL);
-		jm_text(w, what_key, n[k].what);
-		jm_text(w, "reason", n[k].reason);
-		if (n[k].kind == IA_CONTRIB_NOTE)
-			jm_text(w, "lifted", n[k].lifted);
-		jw_map_end(w);
-	}
+	for (size_t k = 0; k < count; k++)
+		json_note(w, what_key, &n[k]);
 	jw_arr_end(w);
 }
 
@@ -315,6 +336,34 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 	json_notes(w, "exceptions", "kind", v->exceptions, v->n_exceptions);
 	if (v->n_notes) /* blockers a policy lifted (only with --policy) */
 		json_notes(w, "notes", "rule", v->notes, v->n_notes);
+	/* the verdict on each VFIO path: only the MSI blocker depends on the path (its parameter) */
+	const struct ia_result *res = w->user;
+	jm_arr(w, "paths");
+	for (size_t q = 0; q < IA_N_PATHS; q++) {
+		const struct ia_group_path *gp = &v->paths[q];
+		jw_map(w);
+		jm_text(w, "path", ia_vfio_path_name((enum ia_vfio_path)q));
+		jm_tri(w, "offered", res->paths[q].offered);
+		jm_tri(w, "userspace_assignable", gp->userspace_assignable);
+		jm_tri(w, "kernel_hands_over", gp->kernel_hands_over);
+		jm_arr(w, "blockers");
+		for (size_t k = 0; k < v->n_blockers; k++) {
+			const struct ia_contrib *c = &v->blockers[k];
+			if (!c->bdf[0] && !strcmp(c->what, "platform.msi-not-isolated"))
+				continue; /* the host-wide MSI blocker: this path's own answer follows */
+			json_note(w, "rule", c);
+		}
+		if (gp->msi_blocks) {
+			jw_map(w);
+			jm_text(w, "bdf", NULL);
+			jm_text(w, "rule", "platform.msi-not-isolated");
+			jm_text(w, "reason", res->irq_reason ? res->irq_reason : "MSIs are not isolated");
+			jw_map_end(w);
+		}
+		jw_arr_end(w);
+		jw_map_end(w);
+	}
+	jw_arr_end(w);
 	jm_arr(w, "sva");
 	for (size_t k = 0; k < v->n_sva; k++) {
 		jw_map(w);

@@ -549,6 +549,18 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	if (r->noiommu_state)
 		fprintf(out, "  VFIO no-IOMMU mode: %s%s%s\n", r->noiommu_state, r->noiommu_reason ? ": " : "",
 			r->noiommu_reason ? r->noiommu_reason : "");
+	/* the VFIO path the verdicts are for, and the other one (issue 12: each reads its own
+	 * allow_unsafe_interrupts) */
+	for (size_t q = 0; q < IA_N_PATHS; q++) {
+		size_t p = q == 0 ? (size_t)r->path : (size_t)(1 - r->path);
+		const struct ia_path_state *ps = &r->paths[p];
+		static const char *const label[IA_N_PATHS] = { "the legacy container (/dev/vfio/vfio)",
+							       "iommufd (/dev/iommu, the VFIO device cdev)" };
+		fprintf(out, "  %s %s%s: %s%s%s\n", q == 0 ? "VFIO path judged:" : "Other VFIO path:", label[p],
+			q == 0 ? (r->path_named ? ", as --vfio-path names" : ", the default") : "",
+			ps->offered == IA_YES ? "in this kernel" : ps->offered == IA_NO ? "not in this kernel" : "unknown",
+			ps->why ? "; " : "", ps->why ? ps->why : "");
+	}
 
 	text_when_enabled_groups(&n, a, &r->when_enabled, out);
 

@@ -16,6 +16,7 @@
 #include "rules/no_group.h"
 #include "rules/policy.h"
 #include "rules/rules.h"
+#include "rules/vfio_path.h"
 #include "rules/when_enabled.h"
 
 /* ---- the result ---------------------------------------------------------------------------- */
@@ -107,6 +108,8 @@ void ia_result_free(struct ia_result *r)
 		free(g->sva);
 	}
 	free(r->groups);
+	for (size_t i = 0; i < IA_N_PATHS; i++)
+		free(r->paths[i].why);
 	free(r->irq_reason);
 	free(r->noiommu_reason);
 	free(r->noiommu_groups);
@@ -1028,8 +1031,13 @@ static bool engine_kernel_refuses(const struct ia_contrib *c, const struct ia_ru
  * IA_UNKNOWN when an input is. For the summaries' "the kernel would hand over" count (issue 13 item 9).
  */
 static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const struct ia_group *g,
-					     const struct ia_group_verdict *gv, const struct ia_rule *msi)
+					     const struct ia_group_verdict *gv, const struct ia_rule *msi,
+					     enum ia_vfio_path path)
 {
+	enum ia_tri unsafe = r->paths[path].unsafe_interrupts_allowed;
+
+	if (r->paths[path].offered == IA_NO)
+		return IA_NO; /* the kernel has no such path */
 	if (gv->endpoint == IA_NO || gv->dma_ownership_viable == IA_NO || g->n_direct)
 		return IA_NO;
 	for (size_t k = 0; k < gv->n_blockers; k++)
@@ -1038,10 +1046,10 @@ static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const str
 	for (size_t k = 0; k < gv->n_notes; k++)
 		if (engine_kernel_refuses(&gv->notes[k], msi))
 			return IA_NO;
-	if (r->irq_isolated == IA_NO && r->unsafe_interrupts_allowed == IA_NO)
+	if (r->irq_isolated == IA_NO && unsafe == IA_NO)
 		return IA_NO;
-	if ((r->irq_isolated != IA_YES && r->unsafe_interrupts_allowed != IA_YES) || gv->endpoint == IA_UNKNOWN ||
-	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read)
+	if ((r->irq_isolated != IA_YES && unsafe != IA_YES) || gv->endpoint == IA_UNKNOWN ||
+	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read || r->paths[path].offered != IA_YES)
 		return IA_UNKNOWN;
 	return IA_YES;
 }
@@ -1061,7 +1069,13 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 	/* MSIs that are not isolated: the legacy container refuses the group
 	 * (vfio_iommu_type1_attach_group(): -EPERM) unless allow_unsafe_interrupts is set, so only
 	 * then may a policy accept the risk and lift the blocker */
-	const char *msi_lifted = r->unsafe_interrupts_allowed == IA_YES ? engine_lifted(p, r, msi, r->irq_finding) : NULL;
+	enum ia_tri unsafe[IA_N_PATHS];
+	const char *lifted[IA_N_PATHS];
+	for (size_t q = 0; q < IA_N_PATHS; q++) {
+		unsafe[q] = r->paths[q].unsafe_interrupts_allowed; /* each path reads its own parameter */
+		lifted[q] = unsafe[q] == IA_YES ? engine_lifted(p, r, msi, r->irq_finding) : NULL;
+	}
+	const char *msi_lifted = lifted[r->path];
 	int rc = 0;
 
 	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++) {
@@ -1083,6 +1097,26 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		gv->n_pending = 0;
 		if (rc)
 			break;
+		/* Fail closed: without every input (isolation domains need the topology model), no
+		 * verdict, never "assignable". */
+		bool unknown_input = gv->dma_ownership_viable == IA_UNKNOWN || r->irq_isolated == IA_UNKNOWN ||
+				     !g->resv_read || !ev->domains || gv->isolation_unknown;
+		for (size_t q = 0; q < IA_N_PATHS; q++) {
+			/* disabling the rule lifts the host-wide blocker only where the kernel would hand
+			 * the group over anyway (the path's allow_unsafe_interrupts set), as a re-level or
+			 * waiver does (lifted[]) */
+			bool msi_blocks = r->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[q] == IA_YES) &&
+					  !lifted[q];
+			enum ia_tri v = gv->endpoint == IA_NO || gv->n_blockers ? IA_NO
+				      : gv->endpoint == IA_UNKNOWN ? IA_UNKNOWN
+				      : msi_blocks ? IA_NO : unknown_input ? IA_UNKNOWN : IA_YES;
+			gv->paths[q].msi_blocks = msi_blocks;
+			if (r->paths[q].offered == IA_NO)
+				v = IA_NO;
+			else if (r->paths[q].offered == IA_UNKNOWN && v == IA_YES)
+				v = IA_UNKNOWN;
+			gv->paths[q].userspace_assignable = v;
+		}
 		if (gv->endpoint == IA_UNKNOWN) {
 			gv->userspace_assignable = IA_UNKNOWN; /* cannot tell whether it holds an endpoint */
 			continue;
@@ -1093,7 +1127,7 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		}
 		/* disabling the rule lifts the host-wide blocker only where the kernel would hand the group
 		 * over anyway (allow_unsafe_interrupts set), as a re-level or waiver does (msi_lifted) */
-		if (r->irq_isolated == IA_NO && msi && !(msi_disabled && r->unsafe_interrupts_allowed == IA_YES)) {
+		if (r->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[r->path] == IA_YES)) {
 			/* the host-wide blocker, on every group nothing else blocks */
 			const char *why = r->irq_reason ? r->irq_reason : "MSIs are not isolated";
 			if (!msi_lifted) {
@@ -1107,16 +1141,23 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 				break;
 			gv->notes[gv->n_notes - 1].lifted = msi_lifted;
 		}
-		/* Fail closed: without every input (isolation domains need the topology model), no
-		 * verdict, never "assignable". */
-		if (gv->dma_ownership_viable == IA_UNKNOWN || r->irq_isolated == IA_UNKNOWN || !g->resv_read ||
-		    !ev->domains || gv->isolation_unknown)
-			gv->userspace_assignable = IA_UNKNOWN;
-		else
-			gv->userspace_assignable = IA_YES;
+		gv->userspace_assignable = unknown_input ? IA_UNKNOWN : IA_YES;
 	}
-	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++)
-		r->groups[gi].kernel_hands_over = engine_kernel_hands_over(r, &a->groups[gi], &r->groups[gi], msi);
+	/* a path named with --vfio-path that the kernel lacks (or may lack) assigns nothing */
+	for (size_t gi = 0; gi < r->n_groups && rc == 0 && r->path_named; gi++) {
+		struct ia_group_verdict *gv = &r->groups[gi];
+		if (r->paths[r->path].offered == IA_NO)
+			gv->userspace_assignable = IA_NO;
+		else if (r->paths[r->path].offered == IA_UNKNOWN && gv->userspace_assignable == IA_YES)
+			gv->userspace_assignable = IA_UNKNOWN;
+	}
+	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++) {
+		struct ia_group_verdict *gv = &r->groups[gi];
+		for (size_t q = 0; q < IA_N_PATHS; q++)
+			gv->paths[q].kernel_hands_over = engine_kernel_hands_over(r, &a->groups[gi], gv, msi,
+										 (enum ia_vfio_path)q);
+		gv->kernel_hands_over = gv->paths[r->path].kernel_hands_over;
+	}
 	return rc;
 }
 
@@ -1160,6 +1201,13 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	/* The policy: disable and re-level, waive; then the verdicts; then the requirements. */
 	if (p && ((rc = ia_policy_apply_rules(p, res)) < 0 || (rc = ia_policy_apply_waivers(p, res, o->today)) < 0))
 		goto out;
+	ia_vfio_paths_decide(a, res);
+	res->path_named = o && o->vfio_path_named;
+	if (res->path_named)
+		res->path = o->vfio_path;
+	else /* the container, which QEMU, libvirt and DPDK open by default, unless the kernel has none */
+		res->path = res->paths[IA_PATH_CONTAINER].offered == IA_NO &&
+			    res->paths[IA_PATH_IOMMUFD].offered != IA_NO ? IA_PATH_IOMMUFD : IA_PATH_CONTAINER;
 	if ((rc = engine_compose(&ev, p)) < 0)
 		goto out;
 	if (p && (rc = ia_policy_apply_requirements(p, a, res)) < 0)

@@ -57,6 +57,30 @@ struct ia_sva {
 	char **reasons; size_t n_reasons;   /* each failed or unknown precondition, in plain words */
 };
 
+/** The VFIO paths by which userspace takes a group (rules/vfio_path.h, issue 12). */
+enum ia_vfio_path {
+	IA_PATH_CONTAINER,                  /* /dev/vfio/vfio: vfio_iommu_type1, or iommufd's compat container */
+	IA_PATH_IOMMUFD,                    /* /dev/iommu: the VFIO device cdev or a group bound to an iommufd */
+	IA_N_PATHS
+};
+
+/** What one VFIO path is on this kernel (ia_vfio_paths_decide()). */
+struct ia_path_state {
+	enum ia_tri offered;                /* the kernel has it */
+	char *why;                          /* how that was told (malloc'd) */
+	const char *param;                  /* the allow_unsafe_interrupts it reads: "vfio_iommu_type1.
+					       allow_unsafe_interrupts", "iommufd.allow_unsafe_interrupts",
+					       or NULL when the container's backend is unknown (static) */
+	enum ia_tri unsafe_interrupts_allowed; /* that parameter's value */
+};
+
+/** One group's verdict on one VFIO path. */
+struct ia_group_path {
+	enum ia_tri userspace_assignable;   /* as ia_group_verdict's, with this path's parameter */
+	enum ia_tri kernel_hands_over;      /* as ia_group_verdict's, with this path's parameter */
+	bool msi_blocks;                    /* the host-wide MSI blocker stands on this path */
+};
+
 /** The verdict of one kernel group (same index as ia_audit.groups). */
 struct ia_group_verdict {
 	enum ia_tri dma_ownership_viable;   /* group.not-viable: the kernel's VFIO viability test now */
@@ -72,6 +96,9 @@ struct ia_group_verdict {
 	struct ia_contrib *exceptions; size_t n_exceptions;
 	struct ia_contrib *notes; size_t n_notes;
 	struct ia_sva *sva; size_t n_sva;   /* one per member, filled by rule device.sva */
+	/* the verdicts on each path; userspace_assignable and kernel_hands_over above are those of
+	 * ia_result.path, the path the report is for */
+	struct ia_group_path paths[IA_N_PATHS];
 };
 
 /** The host verdict: one decision for every renderer and the exit status. */
@@ -121,7 +148,10 @@ struct ia_result {
 	/* host-wide conclusions */
 	enum ia_tri irq_isolated; char *irq_reason;         /* platform.msi-not-isolated */
 	size_t irq_finding;                                 /* its finding, or IA_NO_FINDING */
-	enum ia_tri unsafe_interrupts_allowed;
+	enum ia_tri unsafe_interrupts_allowed;              /* either path's parameter is set (contract) */
+	struct ia_path_state paths[IA_N_PATHS];             /* ia_vfio_paths_decide() */
+	enum ia_vfio_path path;                             /* the path the group verdicts are for */
+	bool path_named;                                    /* given with --vfio-path (else the first offered) */
 	const char *noiommu_state;                          /* "available", "enabled", "unavailable", "unknown"; NULL until evaluated */
 	char *noiommu_reason;
 	enum ia_tri noiommu_compiled, noiommu_enabled;

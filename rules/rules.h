@@ -84,6 +84,8 @@ struct ia_run_opts {
 	const struct ia_policy *policy;   /* NULL: none */
 	time_t today;                     /* now, for waiver expiry (UTC day) */
 	enum ia_fail_on fail_on;          /* the host verdict's threshold (ia_result_decide()) */
+	bool vfio_path_named;             /* --vfio-path given: the group verdicts are for vfio_path */
+	enum ia_vfio_path vfio_path;      /* else the container, or iommufd where the kernel has no container */
 };
 
 /**

@@ -31,6 +31,8 @@ struct cli_opts {
 	bool when_enabled;           /* groups --when-enabled: the groups once the IOMMU is on */
 	bool force;                         /* snapshot, collect --force: replace an existing archive, database */
 	bool quiet;                         /* audit --quiet: the verdict and what fails it (text) */
+	bool vfio_path_named;               /* --vfio-path given */
+	int vfio_path;                      /* its enum ia_vfio_path */
 	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
 	struct ia_collect_opts collect;
 };

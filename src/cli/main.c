@@ -18,6 +18,9 @@ void cli_usage(FILE *f)
 	      "                      [--format text|json|junit|nfd] [--output FILE] [--db FILE]\n"
 	      "                      [--fail-on error|warning|never] [--color auto|always|never]\n"
 	      "                      [--policy FILE]   (docs/policy.md)\n"
+	      "                      [--vfio-path container|iommufd]   the VFIO path the verdicts are for\n"
+	      "                      (default: the container, iommufd where the kernel has none; also for\n"
+	      "                      plan, groups and diff)\n"
 	      "                      [--quiet]   text: only the verdict and the findings that fail it\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
 	      "                      [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
@@ -44,7 +47,7 @@ void cli_usage(FILE *f)
 enum cli_opt {
 	OPT_ROOT, OPT_SNAPSHOT, OPT_FROMDB, OPT_FORMAT, OPT_OUTPUT, OPT_DB, OPT_POLICY, OPT_FAILON, OPT_COLOR,
 	OPT_PREDICTED, OPT_WHEN_ENABLED, OPT_LSPCI, OPT_ACPIDUMP, OPT_DTB, OPT_PCIIDS, OPT_NONAMES, OPT_FORCE,
-	OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_QUIET, OPT_VFIOPATH, OPT_VERSION, OPT_HELP,
 };
 
 /* getopt_long()'s value of option @id: past every short option's character */
@@ -59,7 +62,7 @@ static const struct option cli_longopts[] = {
 	{ "lspci-dump", required_argument, NULL, LV(OPT_LSPCI) }, { "acpidump", required_argument, NULL, LV(OPT_ACPIDUMP) },
 	{ "dtb", required_argument, NULL, LV(OPT_DTB) }, { "pci-ids", required_argument, NULL, LV(OPT_PCIIDS) },
 	{ "no-names", no_argument, NULL, LV(OPT_NONAMES) }, { "force", no_argument, NULL, LV(OPT_FORCE) },
-	{ "quiet", no_argument, NULL, LV(OPT_QUIET) }, { "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
+	{ "quiet", no_argument, NULL, LV(OPT_QUIET) }, { "vfio-path", required_argument, NULL, LV(OPT_VFIOPATH) }, { "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
 	{ NULL, 0, NULL, 0 },
 };
 /* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -q, -h. The leading '-' returns every
@@ -81,7 +84,7 @@ static const char *cli_opt_name(int id)
 /* option sets several commands share */
 #define O_SOURCE  (B(OPT_ROOT) | B(OPT_SNAPSHOT) | B(OPT_FROMDB))
 #define O_REPLACE (B(OPT_LSPCI) | B(OPT_ACPIDUMP) | B(OPT_DTB))          /* replace parts of the root */
-#define O_EVAL    (B(OPT_POLICY) | B(OPT_FAILON))                        /* the engine's */
+#define O_EVAL    (B(OPT_POLICY) | B(OPT_FAILON) | B(OPT_VFIOPATH))     /* the engine's */
 #define O_NAMES   (B(OPT_PCIIDS) | B(OPT_NONAMES))                        /* the text reports' device names */
 
 /* The commands, by name ("audit" is the default), with the options and --format values each takes:
@@ -225,6 +228,15 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 				return -1;
 			}
 			o->fail_on = (enum cli_failon)v;
+			break;
+		case OPT_VFIOPATH:
+			if (cli_keyword("vfio-path", optarg, (const char *const[]){ "container", "iommufd" },
+					(const int[]){ IA_PATH_CONTAINER, IA_PATH_IOMMUFD }, 2, "container or iommufd", &v)) {
+				free(given);
+				return -1;
+			}
+			o->vfio_path = v;
+			o->vfio_path_named = true;
 			break;
 		case OPT_COLOR:
 			if (cli_keyword("color", optarg, (const char *const[]){ "auto", "always", "never" },

@@ -190,7 +190,8 @@ int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, stru
 	/* the engine applies the policy and decides the host verdict and the exit status once */
 	struct ia_run_opts run = { .policy = cli_policy, .today = time(NULL),
 				   .fail_on = o->fail_on == FAIL_NEVER ? IA_FAIL_ON_NEVER :
-					      o->fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR };
+					      o->fail_on == FAIL_WARNING ? IA_FAIL_ON_WARNING : IA_FAIL_ON_ERROR,
+				   .vfio_path_named = o->vfio_path_named, .vfio_path = (enum ia_vfio_path)o->vfio_path };
 	int rc = ia_audit_load(db, a);
 
 	if (rc == 0)

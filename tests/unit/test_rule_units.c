@@ -1690,6 +1690,122 @@ static void test_policy_disable_kernel_enforced(void **state)
 	}
 }
 
+/* Issue 12: each VFIO path reads its own allow_unsafe_interrupts, never the other's. MSIs not
+ * isolated; iommufd.allow_unsafe_interrupts=Y, vfio_iommu_type1's N: the legacy container refuses
+ * the group (vfio_iommu_type1_attach_group(): -EPERM), iommufd takes it (iommufd_group_setup_msi());
+ * the report's verdicts are the container's (the default path), and the contract's
+ * unsafe_interrupts_allowed says "either". The old code merged both parameters, so the container
+ * looked as if it would take the group. */
+static void test_vfio_paths_own_parameter(void **state)
+{
+	(void)state;
+	for (int swap = 0; swap < 2; swap++) {
+		struct ia_audit *a = host();
+		mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+		mb_kconfig(a, "CONFIG_VFIO", "m");
+		mb_kconfig(a, "CONFIG_VFIO_IOMMU_TYPE1", "m");
+		mb_kconfig(a, "CONFIG_IOMMUFD", "m");
+		mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", swap ? "Y" : "N");
+		mb_module_param(a, "iommufd", "allow_unsafe_interrupts", swap ? "N" : "Y");
+		run(a);
+		const struct ia_result *r = mb_result(a);
+		enum ia_tri c = swap ? IA_YES : IA_NO, f = swap ? IA_NO : IA_YES;
+		assert_int_equal(r->path, IA_PATH_CONTAINER);
+		assert_false(r->path_named);
+		assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_YES);
+		assert_string_equal(r->paths[IA_PATH_CONTAINER].param, "vfio_iommu_type1.allow_unsafe_interrupts");
+		assert_int_equal(r->paths[IA_PATH_CONTAINER].unsafe_interrupts_allowed, c);
+		assert_int_equal(r->paths[IA_PATH_IOMMUFD].offered, IA_YES);
+		assert_int_equal(r->paths[IA_PATH_IOMMUFD].unsafe_interrupts_allowed, f);
+		assert_int_equal(r->unsafe_interrupts_allowed, IA_YES);
+		const struct ia_group_verdict *gv = &r->groups[0];
+		assert_int_equal(gv->paths[IA_PATH_CONTAINER].kernel_hands_over, c);
+		assert_int_equal(gv->paths[IA_PATH_IOMMUFD].kernel_hands_over, f);
+		assert_int_equal(gv->kernel_hands_over, c);
+		/* not safe on either path: MSIs are not isolated, and no policy accepts it */
+		assert_int_equal(gv->paths[IA_PATH_CONTAINER].userspace_assignable, IA_NO);
+		assert_int_equal(gv->paths[IA_PATH_IOMMUFD].userspace_assignable, IA_NO);
+		assert_true(gv->paths[IA_PATH_IOMMUFD].msi_blocks);
+		mb_free(a);
+	}
+}
+
+/* Which paths the kernel has: iommufd's compat container reads iommufd's parameter; a kernel before
+ * 6.2 has no iommufd; a kernel built without a container defaults to iommufd; unknown without a
+ * configuration or a loaded module, and then a group is not "assignable" on that path. */
+static void test_vfio_paths_offered(void **state)
+{
+	(void)state;
+	struct ia_audit *a = host();
+	mb_kconfig(a, "CONFIG_VFIO", "y");
+	mb_kconfig(a, "CONFIG_IOMMUFD", "y");
+	mb_kconfig(a, "CONFIG_IOMMUFD_VFIO_CONTAINER", "y");
+	mb_module_param(a, "iommufd", "allow_unsafe_interrupts", "Y");
+	run(a);
+	const struct ia_result *r = mb_result(a);
+	assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_YES);
+	assert_string_equal(r->paths[IA_PATH_CONTAINER].param, "iommufd.allow_unsafe_interrupts");
+	assert_int_equal(r->paths[IA_PATH_CONTAINER].unsafe_interrupts_allowed, IA_YES);
+	assert_non_null(strstr(r->paths[IA_PATH_CONTAINER].why, "CONFIG_IOMMUFD_VFIO_CONTAINER"));
+	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_YES);
+	mb_free(a);
+
+	a = host();
+	mb_kconfig(a, "CONFIG_VFIO", "y");
+	mb_kconfig(a, "CONFIG_IOMMUFD", "y");              /* VFIO_CONTAINER and IOMMUFD_VFIO_CONTAINER off */
+	run(a);
+	r = mb_result(a);
+	assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_NO);
+	assert_int_equal(r->path, IA_PATH_IOMMUFD);
+	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_NO);
+	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].kernel_hands_over, IA_NO);
+	assert_int_equal(r->groups[0].paths[IA_PATH_IOMMUFD].userspace_assignable, IA_YES);
+	mb_free(a);
+
+	a = host();                                         /* 5.10, nothing else known */
+	a->has_kernel_version = true;
+	a->kernel_major = 5;
+	a->kernel_minor = 10;
+	run(a);
+	r = mb_result(a);
+	assert_int_equal(r->paths[IA_PATH_IOMMUFD].offered, IA_NO);
+	assert_string_equal(r->paths[IA_PATH_IOMMUFD].why, "Linux 5.10 has no iommufd (merged in 6.2)");
+	assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_UNKNOWN);
+	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_UNKNOWN);
+	assert_int_equal(r->groups[0].paths[IA_PATH_IOMMUFD].userspace_assignable, IA_NO);
+	mb_free(a);
+	/* --vfio-path iommufd on that kernel: nothing is assignable that way */
+	a = host();
+	a->has_kernel_version = true;
+	a->kernel_major = 5;
+	a->kernel_minor = 10;
+	mb_kconfig(a, "CONFIG_VFIO", "m");
+	mb_kconfig(a, "CONFIG_VFIO_IOMMU_TYPE1", "m");
+	mb_finish(a);
+	struct ia_run_opts o = { .fail_on = IA_FAIL_ON_ERROR, .vfio_path_named = true, .vfio_path = IA_PATH_IOMMUFD };
+	assert_int_equal(mb_run(a, &o), 0);
+	r = mb_result(a);
+	assert_true(r->path_named);
+	assert_int_equal(r->path, IA_PATH_IOMMUFD);
+	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_NO);
+	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_YES);
+	mb_free(a);
+
+	/* the command line sets the parameter of a module not loaded yet (modprobe passes it) */
+	a = host();
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+	mb_kconfig(a, "CONFIG_VFIO", "m");
+	mb_kconfig(a, "CONFIG_VFIO_IOMMU_TYPE1", "m");
+	mb_cmdline(a, "quiet vfio_iommu_type1.allow_unsafe_interrupts=1");
+	run(a);
+	r = mb_result(a);
+	assert_int_equal(r->paths[IA_PATH_CONTAINER].unsafe_interrupts_allowed, IA_YES);
+	assert_non_null(strstr(r->paths[IA_PATH_CONTAINER].why, "the command line sets"));
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_YES);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1699,6 +1815,8 @@ int main(void)
 		cmocka_unit_test(test_iommu_inactive_quiet),
 		cmocka_unit_test(test_members_unseen_fires),
 		cmocka_unit_test(test_members_unseen_quiet),
+		cmocka_unit_test(test_vfio_paths_own_parameter),
+		cmocka_unit_test(test_vfio_paths_offered),
 		cmocka_unit_test(test_acs_override_fires),
 		cmocka_unit_test(test_acs_override_quiet),
 		cmocka_unit_test(test_prediction_differs_fires),

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The VFIO paths the audited kernel offers (legacy container, iommufd) and the
+// allow_unsafe_interrupts parameter each reads (rules/vfio_path.h; issue 12).
+#include "rules/vfio_path.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/cmdline.h"
+#include "model/kernel_model.h"
+
+#define TYPE1_PARAM "vfio_iommu_type1.allow_unsafe_interrupts"
+#define IOMMUFD_PARAM "iommufd.allow_unsafe_interrupts"
+
+static const char *const path_names[IA_N_PATHS] = { "container", "iommufd" };
+
+const char *ia_vfio_path_name(enum ia_vfio_path p)
+{
+	return (unsigned)p < IA_N_PATHS ? path_names[p] : NULL;
+}
+
+int ia_vfio_path_parse(const char *word, enum ia_vfio_path *out)
+{
+	for (unsigned i = 0; word && i < IA_N_PATHS; i++)
+		if (!strcmp(word, path_names[i])) {
+			*out = (enum ia_vfio_path)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* A configuration option built in or as a module. */
+static bool vp_set(const struct ia_kernel_facts *k, const char *option)
+{
+	const char *v = ia_kernel_kconfig(k, option);
+
+	return v && (!strcmp(v, "y") || !strcmp(v, "m"));
+}
+
+/* The value of parameter @param ("module.name") for this kernel, and how it was told, into @how. */
+static enum ia_tri vp_param(const struct ia_kernel_facts *k, const char *param, char *how, size_t cap)
+{
+	char module[32];
+	const char *dot = strchr(param, '.');
+	size_t ml = (size_t)(dot - param);
+
+	if (!k) {
+		snprintf(how, cap, "no kernel facts were read");
+		return IA_UNKNOWN;
+	}
+	memcpy(module, param, ml);
+	module[ml] = '\0';
+	const struct ia_module_param *p = ia_kernel_module_param(k, module, dot + 1);
+	if (p) {
+		snprintf(how, cap, "sys/module/%s/parameters/%s reads %s", module, dot + 1, p->value ? p->value : "nothing (unreadable)");
+		return ia_kstrtobool(p->value);
+	}
+	/* the last occurrence on the command line wins (parse_args() sets it in order); modprobe
+	 * passes MODULE.PARAM= from proc/cmdline to a module it loads (modprobe(8)) */
+	const char *last = NULL;
+	bool seen = false;
+	for (size_t i = 0; k && i < k->n_params; i++)
+		if (!strcmp(k->params[i].key, param)) {
+			last = k->params[i].value;
+			seen = true;
+		}
+	if (seen) {
+		snprintf(how, cap, "the command line sets %s=%s", param, last ? last : "(empty: true)");
+		return ia_kstrtobool(last ? last : "");
+	}
+	if (ia_kernel_sysfs_module(k, module)) {
+		snprintf(how, cap, "sys/module/%s exists without the parameter", module);
+		return IA_NO;
+	}
+	snprintf(how, cap, "%s is not loaded, so its parameter is not readable (modprobe.d may set it at load)",
+		 module);
+	return IA_UNKNOWN;
+}
+
+static void vp_set_why(struct ia_path_state *s, const char *offered, const char *how)
+{
+	size_t n = strlen(offered) + strlen(how) + 3;
+
+	free(s->why);
+	s->why = malloc(n);
+	if (s->why)
+		snprintf(s->why, n, "%s%s%s", offered, how[0] ? "; " : "", how);
+}
+
+void ia_vfio_paths_decide(const struct ia_audit *a, struct ia_result *res)
+{
+	const struct ia_kernel_facts *k = a->kernel;
+	bool kconfig = k && k->kconfig_source;
+	struct ia_path_state *c = &res->paths[IA_PATH_CONTAINER], *f = &res->paths[IA_PATH_IOMMUFD];
+	char offered[256], how[256] = "";
+
+	/* The container and its backend. */
+	c->param = NULL;
+	if (kconfig && vp_set(k, "CONFIG_VFIO_IOMMU_TYPE1")) {
+		c->offered = IA_YES;
+		c->param = TYPE1_PARAM;
+		snprintf(offered, sizeof(offered), "%s has CONFIG_VFIO_IOMMU_TYPE1: /dev/vfio/vfio is vfio_iommu_type1's",
+			 k->kconfig_source);
+	} else if (kconfig && vp_set(k, "CONFIG_IOMMUFD_VFIO_CONTAINER")) {
+		c->offered = IA_YES;
+		c->param = IOMMUFD_PARAM;
+		snprintf(offered, sizeof(offered), "%s has CONFIG_IOMMUFD_VFIO_CONTAINER: iommufd serves /dev/vfio/vfio",
+			 k->kconfig_source);
+	} else if (kconfig) {
+		c->offered = IA_NO;
+		snprintf(offered, sizeof(offered), "%s has neither CONFIG_VFIO_IOMMU_TYPE1 nor "
+			 "CONFIG_IOMMUFD_VFIO_CONTAINER: no /dev/vfio/vfio", k->kconfig_source);
+	} else if (k && ia_kernel_sysfs_module(k, "vfio_iommu_type1")) {
+		c->offered = IA_YES;
+		c->param = TYPE1_PARAM;
+		snprintf(offered, sizeof(offered), "sys/module/vfio_iommu_type1 exists (no kernel configuration was read)");
+	} else {
+		c->offered = IA_UNKNOWN;
+		snprintf(offered, sizeof(offered), "no kernel configuration was read and vfio_iommu_type1 is not loaded: "
+			 "whether /dev/vfio/vfio exists, and which backend serves it, is unknown");
+	}
+	c->unsafe_interrupts_allowed = c->param ? vp_param(k, c->param, how, sizeof(how)) : IA_UNKNOWN;
+	vp_set_why(c, offered, how);
+
+	/* iommufd */
+	how[0] = '\0';
+	f->param = IOMMUFD_PARAM;
+	if (kconfig && vp_set(k, "CONFIG_IOMMUFD") && vp_set(k, "CONFIG_VFIO")) {
+		f->offered = IA_YES;
+		snprintf(offered, sizeof(offered), "%s has CONFIG_IOMMUFD (/dev/iommu)%s", k->kconfig_source,
+			 vp_set(k, "CONFIG_VFIO_DEVICE_CDEV") ? " and CONFIG_VFIO_DEVICE_CDEV (/dev/vfio/devices/vfioN)"
+								: ", which VFIO groups bind to");
+	} else if (kconfig) {
+		f->offered = IA_NO;
+		snprintf(offered, sizeof(offered), "%s has no CONFIG_IOMMUFD%s", k->kconfig_source,
+			 vp_set(k, "CONFIG_VFIO") ? "" : " or CONFIG_VFIO");
+	} else if (a->has_kernel_version && (a->kernel_major < 6 || (a->kernel_major == 6 && a->kernel_minor < 2))) {
+		/* iommufd was merged in 6.2 (drivers/iommu/iommufd/) */
+		f->offered = IA_NO;
+		snprintf(offered, sizeof(offered), "Linux %d.%d has no iommufd (merged in 6.2)", a->kernel_major,
+			 a->kernel_minor);
+	} else if (k && ia_kernel_sysfs_module(k, "iommufd")) {
+		f->offered = IA_YES;
+		snprintf(offered, sizeof(offered), "sys/module/iommufd exists (no kernel configuration was read)");
+	} else {
+		f->offered = IA_UNKNOWN;
+		snprintf(offered, sizeof(offered), "no kernel configuration was read and iommufd is not loaded "
+			 "(its parameter is read when it loads; modprobe.d may set it)");
+	}
+	f->unsafe_interrupts_allowed = f->offered == IA_NO ? IA_NO : vp_param(k, f->param, how, sizeof(how));
+	vp_set_why(f, offered, f->offered == IA_YES ? how : "");
+}
