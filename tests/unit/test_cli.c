@@ -410,6 +410,7 @@ static void test_documented_examples(void **state)
 		"iommu-audit rules --format json",
 		"iommu-audit collect --snapshot host.tar.gz --db host.db --force",
 		"iommu-audit --snapshot host.tar.gz --quiet",
+		"iommu-audit --snapshot host.tar.gz --vfio-path iommufd --format json --fail-on never",
 	};
 	size_t len;
 	char *readme = (char *)ia_slurp(IA_SOURCE_DIR "/README.md", &len);
@@ -434,6 +435,9 @@ static void test_documented_examples(void **state)
 		if (strstr(ex[i], "--format json")) {
 			j = run_json(ex[i] + strlen("iommu-audit "), &st);
 			assert_non_null(j);
+			if (strstr(ex[i], "--vfio-path iommufd")) /* the verdicts are iommufd's */
+				assert_string_equal(json_string_value(json_object_get(json_object_get(j, "platform"),
+										      "vfio_path")), "iommufd");
 		} else {
 			char *out = run(ex[i] + strlen("iommu-audit "), &st);
 			if (strstr(ex[i], "--quiet"))   /* test_quiet checks the rest */
