@@ -2,6 +2,7 @@
 // The audited kernel's upstream version and stable level (kversion.h).
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ia_err.h"
@@ -96,13 +97,57 @@ static int kver_last_field(const char *s, int v[3])
 	return 1;
 }
 
-/* ".elN" in @release (RHEL, CentOS Stream, Rocky, Alma, Oracle: "5.14.0-427.13.1.el9_4.x86_64"). */
-static bool kver_is_el(const char *release)
+/* ".elN[_M]" in @release (RHEL, CentOS Stream, Rocky, Alma, Oracle, Oracle UEK's ".el9uek"):
+ * true with @maj (N) and @min (M, or -1). */
+static bool kver_is_el(const char *release, int *maj, int *min)
 {
 	for (const char *p = release; (p = strstr(p, ".el")); p += 3)
-		if (p[3] >= '0' && p[3] <= '9')
-			return true;
+		if (p[3] >= '0' && p[3] <= '9') {
+			const char *q = p + 3;
+			*maj = kver_num(&q);
+			*min = -1;
+			if (*q == '_' && q[1] >= '0' && q[1] <= '9') {
+				q++;
+				*min = kver_num(&q);
+			}
+			return *maj >= 0;
+		}
 	return false;
+}
+
+/* SUSE Linux Enterprise: "X.Y.Z-150500.55.39-default" (the SLE 15 SPn build number has six
+ * digits, "15" then the service pack) with "SUSE" in proc/version. */
+static bool kver_is_sle(const char *end, const char *proc_version)
+{
+	if (!end || *end != '-' || !proc_version || !strstr(proc_version, "SUSE"))
+		return false;
+	for (int i = 1; i <= 6; i++)
+		if (end[i] < '0' || end[i] > '9')
+			return false;
+	return end[7] == '.';
+}
+
+char *ia_kver_assumed(const struct ia_kver *k, char *buf, size_t cap)
+{
+	if (!buf || !cap)
+		return buf;
+	buf[0] = '\0';
+	if (!k || !k->has_version)
+		snprintf(buf, cap, "the kernel release is unknown: every behaviour that changed between releases "
+			 "is taken as unknown");
+	else if (k->backports)
+		snprintf(buf, cap, "a distribution kernel that backports onto Linux %d.%d%s: a behaviour that came "
+			 "upstream after %d.%d is taken as unknown (it may have been backported), one from %d.%d "
+			 "or before as present", k->major, k->minor, k->suse ? " (SUSE)" : k->el_major >= 0 ? " (RHEL-like)" : "",
+			 k->major, k->minor, k->major, k->minor);
+	else if (!k->has_stable)
+		snprintf(buf, cap, "the upstream stable level of Linux %d.%d is not known (the distribution's "
+			 "release hides it): a behaviour that came in a %d.%d stable release is taken as unknown",
+			 k->major, k->minor, k->major, k->minor);
+	else if (k->rc)
+		snprintf(buf, cap, "a pre-release (%d.%d-rc%d) is taken as Linux %d.%d", k->major, k->minor, k->rc_n,
+			 k->major, k->minor);
+	return buf;
 }
 
 int ia_kver_decode(const char *release, const char *proc_version, const char *signature, struct ia_kver *out)
@@ -113,9 +158,18 @@ int ia_kver_decode(const char *release, const char *proc_version, const char *si
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	out->el_major = out->el_minor = -1;
 	int n = release ? kver_triple(release, r, &end) : 0;
 	if (n < 2)
 		return -IA_E_FORMAT;
+	if (n == 3 && r[2] == 0 && end && !strncmp(end, "-rc", 3) && end[3] >= '0' && end[3] <= '9') {
+		const char *q = end + 3;
+		int rcn = kver_num(&q);
+		if (rcn >= 0) {
+			out->rc = true;
+			out->rc_n = rcn;
+		}
+	}
 	out->has_version = true;
 	out->major = r[0];
 	out->minor = r[1];
@@ -139,10 +193,12 @@ int ia_kver_decode(const char *release, const char *proc_version, const char *si
 		out->distro_abi = true;
 		return 0;
 	}
-	if (kver_is_el(release)) {
+	if (kver_is_el(release, &out->el_major, &out->el_minor)) {
 		out->backports = true;
 		return 0;
 	}
+	if (n == 3 && kver_is_sle(end, proc_version))
+		out->suse = out->backports = true;
 	if (n == 3) {
 		out->has_stable = true;
 		out->stable = r[2];

@@ -54,6 +54,29 @@ static const struct kv_case cases[] = {
 	{ "6.12.69", "Linux version 6.12.69 (root@build) #1 SMP", NULL, 6, 12, true, 69, IA_KVER_RELEASE, false, false },
 	{ "6.13.0-rc5", "Linux version 6.13.0-rc5 (root@build) #1 SMP", NULL, 6, 13, true, 0, IA_KVER_RELEASE, false, false },
 	{ "6.6", NULL, NULL, 6, 6, false, 0, IA_KVER_NONE, false, false },
+	/* Arch, Amazon Linux, openSUSE Tumbleweed: upstream stable releases with a local suffix */
+	{ "6.12.10-arch1-1", "Linux version 6.12.10-arch1-1 (linux@archlinux) (gcc (GCC) 14.2.1 20240910, GNU ld "
+	  "(GNU Binutils) 2.43.0) #1 SMP PREEMPT_DYNAMIC Fri, 17 Jan 2025 18:14:12 +0000", NULL,
+	  6, 12, true, 10, IA_KVER_RELEASE, false, false },
+	{ "6.1.119-129.201.amzn2023.x86_64", "Linux version 6.1.119-129.201.amzn2023.x86_64 (mockbuild@ip-10-0-54-46) "
+	  "(gcc (GCC) 11.4.1 20230605 (Red Hat 11.4.1-2)) #1 SMP PREEMPT_DYNAMIC", NULL,
+	  6, 1, true, 119, IA_KVER_RELEASE, false, false },
+	{ "6.12.8-1-default", "Linux version 6.12.8-1-default (geeko@buildhost) (gcc (SUSE Linux) 14.2.1 20241007) #1 SMP "
+	  "PREEMPT_DYNAMIC Thu Jan  2 12:09:50 UTC 2025 (7a5f0e6)", NULL, 6, 12, true, 8, IA_KVER_RELEASE, false, false },
+	/* SUSE Linux Enterprise 15 SP5: 5.14.21 is the base it backports onto */
+	{ "5.14.21-150500.55.39-default", "Linux version 5.14.21-150500.55.39-default (geeko@buildhost) (gcc (SUSE Linux) "
+	  "7.5.0, GNU ld (GNU Binutils; SUSE Linux Enterprise 15) 2.41.0.20230908-150100.7.46) #1 SMP PREEMPT_DYNAMIC",
+	  NULL, 5, 14, true, 21, IA_KVER_RELEASE, false, true },
+	/* Rocky 8, Oracle UEK on Oracle Linux 9: RHEL-like */
+	{ "4.18.0-553.el8_10.x86_64", "Linux version 4.18.0-553.el8_10.x86_64 (mockbuild@iad1-prod-build001.bld.equ.rockylinux.org) "
+	  "(gcc version 8.5.0 20210514 (Red Hat 8.5.0-22) (GCC)) #1 SMP Fri May 24 13:05:10 UTC 2024", NULL,
+	  4, 18, false, 0, IA_KVER_NONE, false, true },
+	{ "5.15.0-208.159.3.el9uek.x86_64", "Linux version 5.15.0-208.159.3.el9uek.x86_64 (mockbuild@host) #2 SMP", NULL,
+	  5, 15, false, 0, IA_KVER_NONE, false, true },
+	/* Ubuntu HWE 6.8 on 22.04 */
+	{ "6.8.0-49-generic", "Linux version 6.8.0-49-generic (buildd@lcy02-amd64-103) (x86_64-linux-gnu-gcc-12 (Ubuntu "
+	  "12.3.0-1ubuntu1~22.04) 12.3.0) #49~22.04.1-Ubuntu SMP PREEMPT_DYNAMIC", "Ubuntu 6.8.0-49.49~22.04.1-generic 6.8.12",
+	  6, 8, true, 12, IA_KVER_UBUNTU, true, false },
 	/* a signature of another base is not taken */
 	{ "6.8.0-40-generic", "Linux version 6.8.0-40-generic #40-Ubuntu SMP", "Ubuntu 6.5.0-1.1-generic 6.5.3",
 	  6, 8, false, 0, IA_KVER_NONE, true, false },
@@ -94,11 +117,57 @@ static void test_malformed(void **state)
 	assert_string_equal(ia_kver_source_name(IA_KVER_DEBIAN), "debian");
 }
 
+/* The fields the behaviour table reads beside the version: pre-release, RHEL-like release, SUSE,
+ * and the sentence a verdict prints about what it assumed. */
+static void test_details(void **state)
+{
+	struct ia_kver k;
+	char buf[320];
+
+	(void)state;
+	assert_int_equal(ia_kver_decode("6.13.0-rc5", "Linux version 6.13.0-rc5 (root@build) #1 SMP", NULL, &k), 0);
+	assert_true(k.rc);
+	assert_int_equal(k.rc_n, 5);
+	assert_string_equal(ia_kver_assumed(&k, buf, sizeof(buf)), "a pre-release (6.13-rc5) is taken as Linux 6.13");
+	assert_int_equal(ia_kver_decode("6.13.0-rcx", NULL, NULL, &k), 0);
+	assert_false(k.rc);
+	assert_int_equal(ia_kver_decode("5.14.0-427.13.1.el9_4.x86_64", NULL, NULL, &k), 0);
+	assert_int_equal(k.el_major, 9);
+	assert_int_equal(k.el_minor, 4);
+	assert_false(k.suse);
+	assert_string_equal(ia_kver_assumed(&k, buf, sizeof(buf)),
+			    "a distribution kernel that backports onto Linux 5.14 (RHEL-like): a behaviour that came "
+			    "upstream after 5.14 is taken as unknown (it may have been backported), one from 5.14 or "
+			    "before as present");
+	assert_int_equal(ia_kver_decode("5.15.0-208.159.3.el9uek.x86_64", NULL, NULL, &k), 0);
+	assert_int_equal(k.el_major, 9);
+	assert_int_equal(k.el_minor, -1);
+	/* without "SUSE" in proc/version a six-digit build number is no SLE kernel */
+	assert_int_equal(ia_kver_decode("5.14.21-150500.55.39-default", "Linux version 5.14.21-150500.55.39-default #1", NULL, &k), 0);
+	assert_false(k.suse);
+	assert_false(k.backports);
+	assert_int_equal(ia_kver_decode("5.14.21-150500.55.39-default", "Linux version 5.14.21-150500.55.39-default "
+					"(gcc (SUSE Linux) 7.5.0) #1", NULL, &k), 0);
+	assert_true(k.suse);
+	assert_true(k.backports);
+	assert_int_equal(k.el_major, -1);
+	assert_int_equal(ia_kver_decode("6.1.0-56-amd64", "Linux version 6.1.0-56-amd64 #1 SMP Debian", NULL, &k), 0);
+	assert_string_equal(ia_kver_assumed(&k, buf, sizeof(buf)),
+			    "the upstream stable level of Linux 6.1 is not known (the distribution's release hides it): "
+			    "a behaviour that came in a 6.1 stable release is taken as unknown");
+	assert_int_equal(ia_kver_decode("6.12.117+deb12-amd64", "Linux version 6.12.117+deb12-amd64 #1 SMP Debian 6.12.117-1", NULL, &k), 0);
+	assert_string_equal(ia_kver_assumed(&k, buf, sizeof(buf)), "");
+	assert_string_equal(ia_kver_assumed(NULL, buf, sizeof(buf)),
+			    "the kernel release is unknown: every behaviour that changed between releases is taken as unknown");
+	assert_string_equal(ia_kver_assumed(NULL, buf, 4), "the");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_details),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
