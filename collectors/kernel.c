@@ -52,6 +52,7 @@ static const char *kernel_arch_of(const char *version)
 struct kernel_host {
 	char *ver, *cmd;                  /* proc/version's line, proc/cmdline (malloc'd); NULL if unreadable */
 	char release[128];                /* "" when unparsed */
+	char sig[256];                    /* proc/version_signature (Ubuntu), "" when absent */
 	char machine[65];                 /* proc/sys/kernel/arch, or uname()'s machine of the running host */
 	struct ia_fact_host row;          /* its strings point into this struct (or are literals) */
 };
@@ -67,18 +68,34 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 	rc = ia_fsroot_read(ctx->root, "proc/version", 4096, &ver, &len);
 	if (rc < 0) {
 		ia_ctx_error(ctx, "proc/version", rc, -1,
-			     "the kernel release (version-dependent rules use Linux 6.12 behaviour)",
+			     "the kernel release (version-dependent behaviours are unknown)",
 			     "cannot read proc/version: %s", ia_strerror(rc));
 	} else {
 		ver[strcspn(ver, "\n")] = '\0';
-		if (sscanf(ver, "Linux version %127s", h->release) == 1) {
-			/* Ubuntu names its upstream base only here; absent elsewhere, and that is no error */
-			char sig[256];
-			long sl = ia_fsroot_read_small(ctx->root, "proc/version_signature", sig, sizeof(sig));
-			ia_kver_decode(release, ver, sl > 0 ? sig : NULL, &kv);
-		} else
+		if (sscanf(ver, "Linux version %127s", h->release) != 1) {
+			h->release[0] = '\0';
 			ia_ctx_error(ctx, "proc/version", -IA_E_FORMAT, -1, "the kernel release",
 				     "proc/version does not start with \"Linux version\"");
+		}
+	}
+	/* proc/sys/kernel/osrelease is UTS_RELEASE, the same word: read where proc/version gave none */
+	if (!release[0]) {
+		char osr[128];
+		long ol = ia_fsroot_read_small(ctx->root, "proc/sys/kernel/osrelease", osr, sizeof(osr));
+		if (ol > 0) {
+			osr[strcspn(osr, "\n")] = '\0';
+			if (osr[0] && !strchr(osr, ' '))
+				snprintf(h->release, sizeof(h->release), "%s", osr);
+		}
+	}
+	if (release[0]) {
+		/* Ubuntu names its upstream base only here; absent elsewhere, and that is no error */
+		long sl = ia_fsroot_read_small(ctx->root, "proc/version_signature", h->sig, sizeof(h->sig));
+		if (sl > 0)
+			h->sig[strcspn(h->sig, "\n")] = '\0';
+		else
+			h->sig[0] = '\0';
+		ia_kver_decode(release, ver, h->sig[0] ? h->sig : NULL, &kv);
 	}
 	rc = ia_fsroot_read(ctx->root, "proc/cmdline", 65536, &cmd, &len);
 	if (rc < 0)
@@ -113,6 +130,9 @@ static void kernel_host(struct ia_ctx *ctx, struct kernel_host *h)
 		.kernel_major = ia_fact_i(kv.has_version, kv.major),
 		.kernel_minor = ia_fact_i(kv.has_version, kv.minor),
 		.kernel_patch = ia_fact_i(kv.has_stable, kv.stable),
+		.kernel_stable_source = kv.has_stable ? ia_kver_source_name(kv.source) : NULL,
+		.kernel_backports = ia_fact_i(kv.has_version, kv.backports),
+		.kernel_signature = h->sig[0] ? h->sig : NULL,
 		.cmdline = cmd,
 		.arch = arch,
 		.iommu_groups_dir = ia_fact_i(true, ia_fsroot_exists(ctx->root, "sys/kernel/iommu_groups")),

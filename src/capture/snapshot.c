@@ -862,7 +862,8 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 		}
 	}
 	static const char *const proc[] = { "proc/cmdline", "proc/version", "proc/version_signature", "proc/interrupts",
-					    "proc/modules", "proc/config.gz", "proc/sys/kernel/tainted", "proc/sys/kernel/arch" };
+					    "proc/modules", "proc/config.gz", "proc/sys/kernel/tainted", "proc/sys/kernel/arch",
+					    "proc/sys/kernel/osrelease" };
 	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
 		snap_copy(&s, proc[i], 32u << 20);
 	char *ver = NULL;

@@ -39,7 +39,10 @@
 	C(arch,                 TEXT,    "",                          "\"x86_64\", \"aarch64\", ... from proc/version or the tree") \
 	C(iommu_groups_dir,     INTEGER, "NOT NULL",                  "1 when sys/kernel/iommu_groups exists") \
 	C(kernel_config_source, TEXT,    "",                          "\"boot/config-<release>\" or \"proc/config.gz\"; NULL if none") \
-	C(tainted,              INTEGER, "",                          "proc/sys/kernel/tainted (bit 6 'U': a vfio-noiommu group was created); NULL if unreadable")
+	C(tainted,              INTEGER, "",                          "proc/sys/kernel/tainted (bit 6 'U': a vfio-noiommu group was created); NULL if unreadable") \
+	C(kernel_stable_source, TEXT,    "",                          "where kernel_patch came from: \"release\", \"debian\" (proc/version), \"ubuntu\" (proc/version_signature); NULL when unknown") \
+	C(kernel_backports,     INTEGER, "",                          "1 for a distribution kernel that backports onto an old base (RHEL-like .elN, SUSE Linux Enterprise): its behaviour may be newer than kernel_major.kernel_minor; NULL if the release was unreadable") \
+	C(kernel_signature,     TEXT,    "",                          "proc/version_signature (Ubuntu: \"Ubuntu 5.15.0-91.101-generic 5.15.131\"), trailing newline removed; NULL if absent")
 
 #define IA_FACTS_cmdline_param(C) \
 	C(seq,      INTEGER, "PRIMARY KEY",               "position on the command line") \

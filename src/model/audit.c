@@ -132,7 +132,8 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	}
 	sqlite3_finalize(st);
 	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
-			      " iommu_groups_dir, kernel_patch, tainted FROM host WHERE id = 1", &st))
+			      " iommu_groups_dir, kernel_patch, tainted, kernel_stable_source, kernel_backports"
+			      " FROM host WHERE id = 1", &st))
 		return -IA_E_SQLITE;
 	if (ia_db_step(st) == SQLITE_ROW) {
 		a->kernel_release = ia_db_col_strdup(st, 0);
@@ -148,6 +149,10 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 		a->kernel_patch = (int)v;
 		a->has_tainted = ia_db_col_int(st, 7, &v);
 		a->tainted = (uint64_t)v;
+		if (a->has_kernel_patch)
+			a->kernel_stable_source = ia_db_col_strdup(st, 8);
+		/* unknown (NULL) is taken as backporting: nothing says the release is the upstream one */
+		a->kernel_backports = !ia_db_col_int(st, 9, &v) || v;
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -562,7 +567,7 @@ void ia_audit_free(struct ia_audit *a)
 {
 	if (!a)
 		return;
-	free(a->root); free(a->tool_version); free(a->kernel_release); free(a->cmdline); free(a->arch);
+	free(a->root); free(a->tool_version); free(a->kernel_release); free(a->kernel_stable_source); free(a->cmdline); free(a->arch);
 	for (size_t i = 0; i < a->n_devs; i++) {
 		struct ia_dev *d = &a->devs[i];
 		free(d->physfn); free(d->parent); free(d->driver); free(d->driver_override); free(d->iommu_unit);

@@ -92,7 +92,13 @@ struct ia_audit {
 	char *root; bool live; char *tool_version;
 	char *kernel_release; int kernel_major, kernel_minor; bool has_kernel_version;
 	char *cmdline, *arch;
-	bool has_kernel_patch; int kernel_patch;   /* third number of the release ("6.12.69" -> 69) */
+	bool has_kernel_patch; int kernel_patch;   /* upstream stable level ("6.12.69" -> 69; Debian's
+						    * "6.1.0-56" -> 192 from proc/version), src/decode/kversion.c */
+	char *kernel_stable_source;                /* how kernel_patch was derived: "release", "debian",
+						    * "ubuntu"; NULL when !has_kernel_patch */
+	bool kernel_backports;                     /* a distribution kernel that backports onto an old base
+						    * (RHEL-like, SLE), or one whose release was unreadable:
+						    * behaviours newer than kernel_major.kernel_minor are unknown */
 	bool has_tainted; uint64_t tainted;        /* proc/sys/kernel/tainted */
 	bool iommu_groups_dir;
 	/* facts */

@@ -430,10 +430,71 @@ static void test_kernel_writes_host_once(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/* The kernel identity kept whole: where the stable level came from, whether the kernel
+ * backports, Ubuntu's signature; proc/sys/kernel/osrelease where proc/version gives no release. */
+static void run_kernel_identity(const char *version, const char *signature, const char *osrelease,
+				const char *release, int patch, const char *source, int backports)
+{
+	struct ia_fsroot root;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const list[] = { &ia_collector_kernel };
+
+	assert_int_equal(ia_scratch_make("collect"), 0);
+	if (version)
+		ia_mk_text("root/proc/version", version);
+	if (signature)
+		ia_mk_text("root/proc/version_signature", signature);
+	if (osrelease)
+		ia_mk_text("root/proc/sys/kernel/osrelease", osrelease);
+	ia_mk_text("root/proc/cmdline", "quiet\n");
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(ia_db_prepare(db, "SELECT kernel_release, kernel_patch, kernel_stable_source, kernel_backports,"
+				       " kernel_signature FROM host", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), release);
+	if (patch < 0) {
+		assert_int_equal(sqlite3_column_type(st, 1), SQLITE_NULL);
+		assert_int_equal(sqlite3_column_type(st, 2), SQLITE_NULL);
+	} else {
+		assert_int_equal(sqlite3_column_int(st, 1), patch);
+		assert_string_equal((const char *)sqlite3_column_text(st, 2), source);
+	}
+	assert_int_equal(sqlite3_column_int(st, 3), backports);
+	if (signature)
+		assert_string_equal((const char *)sqlite3_column_text(st, 4), "Ubuntu 5.15.0-91.101-generic 5.15.131");
+	else
+		assert_int_equal(sqlite3_column_type(st, 4), SQLITE_NULL);
+	sqlite3_finalize(st);
+	ia_db_close(db);
+	ia_fsroot_close(&root);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+static void test_kernel_identity(void **state)
+{
+	(void)state;
+	run_kernel_identity("Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC "
+			    "Debian 6.1.192-2 (2026-11-16)\n", NULL, NULL, "6.1.0-56-amd64", 192, "debian", 0);
+	run_kernel_identity("Linux version 5.15.0-91-generic (buildd@lcy02-amd64-045) #101-Ubuntu SMP\n",
+			    "Ubuntu 5.15.0-91.101-generic 5.15.131\n", NULL, "5.15.0-91-generic", 131, "ubuntu", 0);
+	run_kernel_identity("Linux version 5.14.0-427.13.1.el9_4.x86_64 (mockbuild@x86-64-01) #1 SMP\n", NULL, NULL,
+			    "5.14.0-427.13.1.el9_4.x86_64", -1, NULL, 1);
+	run_kernel_identity("Linux version 6.12.9 (root@build) #1 SMP\n", NULL, NULL, "6.12.9", 9, "release", 0);
+	/* no proc/version: the release from osrelease, and no proc/version line to find Debian in */
+	run_kernel_identity(NULL, NULL, "6.12.9\n", "6.12.9", 9, "release", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ordered_many),
+		cmocka_unit_test(test_kernel_identity),
 		cmocka_unit_test(test_ordered_window_one),
 		cmocka_unit_test(test_ordered_window_all),
 		cmocka_unit_test(test_ordered_small_and_empty),
