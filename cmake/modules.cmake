@@ -37,7 +37,8 @@ ia_module(model      SOURCES src/model/audit.c src/model/firmware_model.c src/mo
 # rules: the group model (topology, ACS and DMA-alias quirks: the kernel's pci_device_group()),
 # one file per rule run by the engine over the model, and policy files (read with jansson; every
 # JSON document the tool writes goes through reports/jsonw.c, yajl).
-ia_module(topology   SOURCES rules/topology.c rules/quirks.c      DEPS core)
+include(cmake/kernel_behaviours.cmake)   # rules/data/kernel_behaviours.csv -> kernel_behaviours.gen.h
+ia_module(topology   SOURCES rules/topology.c rules/quirks.c rules/kernel_behaviour.c DEPS core)
 ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
@@ -48,7 +49,7 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
 # reports: the renderers (text, JSON, JUnit, NFD labels, the rules page); they decide nothing.
 ia_module(reports    SOURCES reports/report.c reports/jsonw.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
                              reports/rules_man.c
-                     DEPS model rules decode_pcicfg PkgConfig::YAJL PkgConfig::LIBPCI
+                     DEPS model rules decode_pcicfg decode_kversion PkgConfig::YAJL PkgConfig::LIBPCI
                           PkgConfig::LIBXML2)
 
 # src/cli: the commands on top: the shared stages (run.c), one file per command (cmd_*.c),

@@ -13,6 +13,7 @@
 #include "decode/cmdline.h"
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/no_group.h"
 #include "rules/policy.h"
 #include "rules/rules.h"
@@ -454,10 +455,20 @@ bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *
 			 "driver that needs DMA, vfio-pci included, can bind it", u->source, u->name, od->bdf, od->group);
 		return true;
 	}
-	if (smmu && !d->driver && !d->driver_unknown && a->has_kernel_version && a->kernel_major < 7) {
+	/* row arm64_groups_at_enumeration of the behaviour table */
+	enum ia_tri at_enum = smmu && !d->driver && !d->driver_unknown ?
+			      ia_kernel_has(a, IA_KB_ARM64_GROUPS_AT_ENUMERATION) : IA_YES;
+	if (at_enum == IA_NO) {
 		snprintf(buf, cap, "no group yet: the firmware (%s) maps it to %s, but this kernel sets a device's IOMMU "
 			 "up only when a driver probes it (of_dma_configure() or acpi_dma_configure() from "
 			 "really_probe()) and none is bound; binding vfio-pci would give it a group", u->source, u->name);
+		return true;
+	}
+	if (at_enum == IA_UNKNOWN) {
+		snprintf(buf, cap, "no group yet: the firmware (%s) maps it to %s; arm64 kernels up to 6.12 set a "
+			 "device's IOMMU up only when a driver probes it (none is bound), 7.3 at enumeration, and this "
+			 "kernel's release does not tell which it does: binding vfio-pci may give it a group, or its "
+			 "IOMMU probe failed (see the kernel log)", u->source, u->name);
 		return true;
 	}
 	snprintf(buf, cap, "the firmware (%s) puts it behind %s, yet the kernel gave it no group (its IOMMU probe "
@@ -649,8 +660,7 @@ static int engine_build_model(struct ia_eval *ev)
 		}
 	}
 	struct ia_topo in = { .buses = buses, .n_buses = nb, .fns = fns, .n_fns = n };
-	in.env.kernel_major = a->has_kernel_version ? a->kernel_major : 0;
-	in.env.kernel_minor = a->has_kernel_version ? a->kernel_minor : 0;
+	in.env.kernel = ia_kernel_id_of(a);
 	bool amd = false, intel = false;
 	for (size_t i = 0; i < a->n_units; i++) {
 		amd |= !strcmp(a->units[i].kind, "amd-vi");

@@ -242,11 +242,12 @@ static unsigned quirks_pci_quirk_wangxun_nic_acs(struct ia_acs_quirk_ctx *c, uin
 	return IA_QO_DISABLED;
 }
 
-/* Post-6.12 rows whose function is not confirmed: only on a >= 7.0 kernel, then anything goes. */
+/* Post-6.12 rows whose function is not confirmed: only on a kernel that may have them (row
+ * acs_quirks_7_0 of the behaviour table), then anything goes. */
 static unsigned quirks_unconfirmed(struct ia_acs_quirk_ctx *c, uint16_t flags)
 {
 	(void)flags;
-	if (c->env->kernel_major < 7)
+	if (ia_kb_has(&c->env->kernel, IA_KB_ACS_QUIRKS_7_0) == IA_NO)
 		return IA_QO_NONE;
 	c->unknown_reason = "post-6.12 ACS quirk row whose content is unconfirmed";
 	return IA_QO_NONE | IA_QO_ENABLED | IA_QO_DISABLED;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 /* Whether the firmware calls SMMUv3 @u cache coherent: the IORT node's COHACC override (flags
@@ -35,8 +36,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "the kernel formed no IOMMU groups";
 		return -ENODATA;
 	}
-	if (a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19)))
-		return 0; /* VFIO did not check coherency before 5.19 */
+	/* row vfio_requires_coherency (v5.19): VFIO did not check coherency before; a kernel the table
+	 * cannot place is taken to check (the stricter verdict) */
+	if (ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY) == IA_NO)
+		return 0;
 	if (!fw) {
 		*why = "the firmware IOMMU facts are missing from the database";
 		return -ENODATA;

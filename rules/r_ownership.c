@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/kernel_audit.h"
 #include "rules/quirks.h"
 #include "rules/rules.h"
 
@@ -115,7 +116,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "the kernel formed no IOMMU groups";
 		return -ENODATA;
 	}
-	bool pre519 = a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
+	/* row dma_ownership (v5.19) of the behaviour table */
+	struct ia_kernel_id kid = ia_kernel_id_of(a);
+	enum ia_tri own = ia_kb_has(&kid, IA_KB_DMA_OWNERSHIP);
+	bool pre519 = own == IA_NO;
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
 		const struct ia_group *g = &a->groups[gi];
 		size_t c0 = ev->res->groups[gi].n_pending;
@@ -139,11 +143,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			size_t fn = (size_t)(d - a->devs);
 			struct ia_viab_member v;
 			enum ia_tri ok = IA_UNKNOWN;
-			if (ev->model && ia_topo_group_viable(ev->model, &fn, &drv, 1, a->has_kernel_version ? a->kernel_major : 0,
-							      a->has_kernel_version ? a->kernel_minor : 0, &v, &ok) == 0)
+			if (ev->model && ia_topo_group_viable(ev->model, &fn, &drv, 1, &kid, &v, &ok) == 0)
 				ok = v.ok;
 			else
-				ok = r_viable_no_model(d, pre519);
+				ok = own == IA_UNKNOWN && r_viable_no_model(d, true) != r_viable_no_model(d, false) ?
+				     IA_UNKNOWN : r_viable_no_model(d, pre519);
 			if (ok == IA_NO) {
 				blocked = true;
 				char reason[256];
@@ -187,13 +191,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		/* the members' blockers are explained by the group's finding */
 		if (rc == 0 && blocked)
 			ia_rule_link(ev, self, gi, c0, ia_rule_last_finding(ev));
-		if (rc == 0 && pre519 && has_vfio)
+		if (rc == 0 && own != IA_YES && has_vfio)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
 					     "Upgrade to Linux 5.19 or later, or never bind kernel drivers to devices "
 					     "of a group VFIO is using.", NULL,
-					     "this kernel predates DMA ownership (v5.19): a kernel driver binding to any "
-					     "device of group %d while VFIO uses it crashes the host (BUG_ON in "
-					     "vfio_iommu_group_notifier)", g->id);
+					     "this kernel %s DMA ownership (v5.19): a kernel driver binding to any "
+					     "device of group %d while VFIO uses it crashes %s (BUG_ON in "
+					     "vfio_iommu_group_notifier)", pre519 ? "predates" : "may predate (its release "
+					     "does not tell)", g->id, pre519 ? "the host" : "a kernel without it");
 	}
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 /* PCIe port types (PCI_EXP_TYPE_*). */
@@ -336,7 +337,9 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 	}
 	/* ACS RR|UF from the device up to the root (v6.2, commit 201007ef707a) */
 	size_t fn = (size_t)(pd - a->devs);
-	bool pre62 = a->has_kernel_version && (a->kernel_major < 6 || (a->kernel_major == 6 && a->kernel_minor < 2));
+	/* rows pasid_acs_path and sva_any_group_size (both v6.2) of the behaviour table */
+	enum ia_tri acs_checked = ia_kernel_has(a, IA_KB_PASID_ACS_PATH);
+	bool pre62 = acs_checked == IA_NO;
 	if (!ev->model) {
 		sva_add(&s, IA_UNKNOWN, "the topology model is missing (%s): ACS on the path unknown",
 			ev->model_error ? ev->model_error : "no devices");
@@ -351,6 +354,11 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 					"(before 6.2) enables PASID without that check: PASID-tagged DMA can be "
 					"routed peer-to-peer past the IOMMU", acs == IA_NO ? "are not enabled" : "may not be enabled",
 					fd ? fd->bdf : "a device on the path");
+			else if (acs_checked == IA_UNKNOWN)
+				sva_add(&s, acs, "ACS Request Redirect and Upstream Forwarding %s at %s: from 6.2 "
+					"pci_enable_pasid() refuses, before it PASID-tagged DMA can be routed peer-to-peer "
+					"past the IOMMU, and this kernel's release does not tell which",
+					acs == IA_NO ? "are not enabled" : "may not be enabled", fd ? fd->bdf : "a device on the path");
 			else
 				sva_add(&s, acs, "ACS Request Redirect and Upstream Forwarding %s at %s: "
 					"pci_enable_pasid() refuses (needed since 6.2)",
@@ -359,7 +367,7 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 	}
 	/* Single-device group: required by kernels before 6.2; iommu-audit requires it always (§8.3) */
 	if (g->n_devices > 1) {
-		if (pre62)
+		if (ia_kernel_has(a, IA_KB_SVA_ANY_GROUP_SIZE) == IA_NO)
 			sva_add(&s, IA_NO, "the group has %zu devices: kernels before 6.2 bind SVA only in "
 				"single-device groups", g->n_devices);
 		else
@@ -367,26 +375,38 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 				"address (the kernel allows it since 6.2; a safe SVA needs a single-device group)",
 				g->n_devices);
 	}
-	/* The stable lines that make iommu_sva_bind_device() return -EOPNOTSUPP on x86 ("iommu:
-	 * disable SVA when CONFIG_X86 is set"): 6.1.163 and 6.12.64 (../shared/docs/kernel-versions.md,
-	 * from Debian's changelog). Until this session the rule knew only 6.12 and took 6.12.69: the
-	 * releases between 6.12.64 and 6.12.68, where the two sources disagree, are unknown; so is a
-	 * 6.1 or 6.12 kernel whose stable level its distribution hides (src/decode/kversion.c). */
-	if (a->has_kernel_version && a->kernel_major == 6 && (a->kernel_minor == 1 || a->kernel_minor == 12)) {
-		int from = a->kernel_minor == 1 ? 163 : 64, sure = a->kernel_minor == 1 ? 163 : 69;
-		bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
-		if (x86 || !a->arch) {
-			if (!a->has_kernel_patch)
-				sva_add(&s, IA_UNKNOWN, "Linux 6.%d with its stable level unknown: 6.%d.%d and later "
-					"disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")",
-					a->kernel_minor, a->kernel_minor, from);
-			else if (a->kernel_patch >= from)
-				sva_add(&s, a->kernel_patch >= sure && x86 ? IA_NO : IA_UNKNOWN,
-					"Linux 6.%d.%d%s: 6.%d.%d and later stable releases disable SVA on x86 "
-					"(\"iommu: disable SVA when CONFIG_X86 is set\")%s", a->kernel_minor,
-					a->kernel_patch, x86 ? " on x86" : ", architecture unknown", a->kernel_minor, from,
-					a->kernel_patch < sure ? "; the sources disagree below 6.12.69" : "");
-		}
+	/* Row sva_x86_disabled: the releases whose iommu_sva_bind_device() returns -EOPNOTSUPP on x86
+	 * ("iommu: disable SVA when CONFIG_X86 is set"): stable 6.1.163 and 6.12.64 from Debian's
+	 * changelog, 6.12.69 from its source (6.12.64 to 6.12.68 unknown), other stable lines and
+	 * mainline after 6.18 at levels not confirmed (unknown); a kernel whose stable level its
+	 * distribution hides is unknown too (src/decode/kversion.c). */
+	bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
+	enum ia_tri sva_off = x86 || !a->arch ? ia_kernel_has(a, IA_KB_SVA_X86_DISABLED) : IA_NO;
+	if (sva_off != IA_NO) {
+		int from = 0, sure = 0;
+		bool line = a->has_kernel_version &&
+			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure) == 0;
+		char below[64] = "";
+		if (sva_off != IA_YES && sure < 0)
+			snprintf(below, sizeof(below), "; the stable level that took it is not confirmed");
+		else if (sva_off != IA_YES)
+			snprintf(below, sizeof(below), "; the sources disagree below %d.%d.%d", a->kernel_major,
+				 a->kernel_minor, sure);
+		if (line && !a->has_kernel_patch)
+			sva_add(&s, IA_UNKNOWN, "Linux %d.%d with its stable level unknown: %d.%d.%d and later "
+				"disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")",
+				a->kernel_major, a->kernel_minor, a->kernel_major, a->kernel_minor, from);
+		else if (line)
+			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
+				"Linux %d.%d.%d%s: %d.%d.%d and later stable releases disable SVA on x86 "
+				"(\"iommu: disable SVA when CONFIG_X86 is set\")%s", a->kernel_major, a->kernel_minor,
+				a->kernel_patch, x86 ? " on x86" : ", architecture unknown", a->kernel_major, a->kernel_minor,
+				from, below);
+		else
+			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
+				"Linux %d.%d%s: whether this release disables SVA on x86 (\"iommu: disable SVA when "
+				"CONFIG_X86 is set\", in stable lines from 2026 and mainline after 6.18) is not confirmed",
+				a->kernel_major, a->kernel_minor, x86 ? " on x86" : ", architecture unknown");
 	}
 	/* What the IOMMU translating it supports */
 	const struct ia_unit *u = sva_unit(a, d->iommu_unit);

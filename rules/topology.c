@@ -658,7 +658,7 @@ static unsigned topo_flags_enabled(const struct ia_topo_model *m, const struct i
 	miss = (uint16_t)(req & ~f->acs_ctrl);
 	why->missing = miss;
 	r = miss ? IA_QO_DISABLED : IA_QO_ENABLED;
-	if (m->env.kernel_major >= 7) {
+	if (ia_kb_has(&m->env.kernel, IA_KB_ACS_SV_CAP_FIXUP) != IA_NO) {
 		for (size_t q = 0; q < ia_acs_quirk_count; q++) {
 			const struct ia_acs_quirk *row = &ia_acs_quirk_table[q];
 			uint16_t req2;
@@ -1842,55 +1842,74 @@ out:
 
 /* ---------------------------------------------------------------- VFIO viability */
 
+/* One member's verdict under DMA ownership (@own) or vfio_dev_viable()'s allow-list (!@own). */
+static void topo_member_viable(const struct ia_topo_fn *f, const char *drvname, bool own, enum ia_tri bridges,
+			       struct ia_viab_member *v)
+{
+	const struct ia_dmd_driver *drv = ia_dmd_lookup(drvname);
+
+	if (!drvname) {
+		v->ok = IA_YES;
+		v->reason = "unbound";
+	} else if (!own) {
+		/* vfio_dev_viable() / vfio_dev_driver_allowed() before v5.19 */
+		if (strcmp(drvname, "pci-stub") == 0) {
+			v->ok = IA_YES;
+			v->reason = "pci-stub is in vfio_driver_allowed[] (before v5.19)";
+		} else if (f->hdr_type != 0 && bridges != IA_NO) {
+			v->ok = bridges;
+			v->reason = bridges == IA_YES ? "header type is not 0: bridges were tolerated whatever their driver (before v5.19)"
+				    : "header type is not 0: whether this kernel tolerates a bridge whatever its driver "
+				      "(vfio_dev_whitelisted(), v4.13) is unknown";
+		} else if (drv && drv->vfio_bus_driver && drv->mainline != IA_DMD_NOT_MAINLINE) {
+			v->ok = IA_YES;
+			v->reason = "bound to a VFIO bus driver";
+		} else {
+			v->ok = IA_NO;
+			v->reason = "bound to a driver vfio_dev_viable() does not allow (before v5.19)";
+		}
+	} else if (drv && drv->mainline == IA_DMD_NOT_MAINLINE) {
+		v->ok = IA_UNKNOWN;
+		v->reason = "driver not in mainline: whether it sets driver_managed_dma is unknown";
+	} else if (drv) {
+		v->ok = IA_YES;
+		v->reason = "driver sets driver_managed_dma (v5.19+)";
+	} else {
+		v->ok = IA_NO;
+		v->reason = "bound to a DMA-API kernel driver (no driver_managed_dma): "
+			    "iommu_group_dma_owner_claimed() (v5.19+)";
+	}
+}
+
 int ia_topo_group_viable(const struct ia_topo_model *m, const size_t *members,
-			 const char *const *drivers, size_t n, int kernel_major, int kernel_minor,
+			 const char *const *drivers, size_t n, const struct ia_kernel_id *kernel,
 			 struct ia_viab_member *verdicts, enum ia_tri *viable)
 {
-	bool pre519, any_no = false, any_unknown = false;
+	bool any_no = false, any_unknown = false;
 
 	if (!m || !viable || (n && (!members || !drivers || !verdicts)))
 		return -EINVAL;
-	if (kernel_major < 0 || kernel_minor < 0)
-		return -IA_E_RANGE;
 	for (size_t i = 0; i < n; i++)
 		if (members[i] >= m->n_fns)
 			return -IA_E_RANGE;
-	pre519 = (kernel_major || kernel_minor) &&
-		 (kernel_major < 5 || (kernel_major == 5 && kernel_minor < 19));
+	/* rows dma_ownership (v5.19) and vfio_bridge_allowed (v4.13) of the behaviour table */
+	enum ia_tri own = ia_kb_has(kernel, IA_KB_DMA_OWNERSHIP);
+	enum ia_tri bridges = ia_kb_has(kernel, IA_KB_VFIO_BRIDGE_ALLOWED);
 	for (size_t i = 0; i < n; i++) {
 		const struct ia_topo_fn *f = &m->fns[members[i]];
-		const struct ia_dmd_driver *drv = ia_dmd_lookup(drivers[i]);
 		struct ia_viab_member *v = &verdicts[i];
 
 		v->fn = members[i];
-		if (!drivers[i]) {
-			v->ok = IA_YES;
-			v->reason = "unbound";
-		} else if (pre519) {
-			/* vfio_dev_viable() / vfio_dev_driver_allowed() before v5.19 */
-			if (strcmp(drivers[i], "pci-stub") == 0) {
-				v->ok = IA_YES;
-				v->reason = "pci-stub is in vfio_driver_allowed[] (before v5.19)";
-			} else if (f->hdr_type != 0) {
-				v->ok = IA_YES;
-				v->reason = "header type is not 0: bridges were tolerated whatever their driver (before v5.19)";
-			} else if (drv && drv->vfio_bus_driver && drv->mainline != IA_DMD_NOT_MAINLINE) {
-				v->ok = IA_YES;
-				v->reason = "bound to a VFIO bus driver";
-			} else {
-				v->ok = IA_NO;
-				v->reason = "bound to a driver vfio_dev_viable() does not allow (before v5.19)";
+		topo_member_viable(f, drivers[i], own != IA_NO, bridges, v);
+		if (own == IA_UNKNOWN) {
+			/* a kernel the table cannot place: both rules, and unknown where they differ */
+			struct ia_viab_member old = *v;
+			topo_member_viable(f, drivers[i], false, bridges, &old);
+			if (old.ok != v->ok) {
+				v->ok = IA_UNKNOWN;
+				v->reason = "whether this kernel has DMA ownership (v5.19) is unknown, and the rule before it "
+					    "(vfio_dev_viable()'s allow-list) judges this driver differently";
 			}
-		} else if (drv && drv->mainline == IA_DMD_NOT_MAINLINE) {
-			v->ok = IA_UNKNOWN;
-			v->reason = "driver not in mainline: whether it sets driver_managed_dma is unknown";
-		} else if (drv) {
-			v->ok = IA_YES;
-			v->reason = "driver sets driver_managed_dma (v5.19+)";
-		} else {
-			v->ok = IA_NO;
-			v->reason = "bound to a DMA-API kernel driver (no driver_managed_dma): "
-				    "iommu_group_dma_owner_claimed() (v5.19+)";
 		}
 		any_no |= v->ok == IA_NO;
 		any_unknown |= v->ok == IA_UNKNOWN;

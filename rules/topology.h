@@ -12,6 +12,7 @@
 
 /* Tri-state for facts that may be unreadable (IA_NO, IA_YES, IA_UNKNOWN). */
 #include "core/tri.h"
+#include "rules/kernel_behaviour.h"
 
 /* ACS Capability/Control bits (include/uapi/linux/pci_regs.h, PCIe Base Spec ACS Extended Cap). */
 #define IA_ACS_SV 0x0001u /* Source Validation */
@@ -65,7 +66,8 @@ struct ia_topo_fn {
 
 /** Platform facts the quirks need. */
 struct ia_topo_env {
-	int kernel_major, kernel_minor;   /* the release the host runs (0,0 = unknown: use 6.12 rules) */
+	struct ia_kernel_id kernel;       /* the kernel the host runs, read through the behaviour table
+					   * (rules/kernel_behaviour.h); has_version false = unknown */
 	enum ia_tri ivrs_present;         /* pci_quirk_amd_sb_acs needs an IVRS table */
 	enum ia_tri intel_pch_acs_quirk_enabled; /* PCI_DEV_FLAGS_ACS_ENABLED_QUIRK could be set (boot log / IOMMU requested ACS) */
 	bool acs_override_downstream, acs_override_multifunction; uint16_t acs_override_ids[16][2]; int n_acs_override_ids; /* pcie_acs_override= tokens, out-of-tree patch */
@@ -317,18 +319,20 @@ struct ia_viab_member {
 /**
  * ia_topo_group_viable() - VFIO group viability (kernel-rules.md 4.1 and 4.4).
  * @members: @n function indices of one group.  @drivers: @n bound driver names, NULL = unbound.
- * @kernel_major, @kernel_minor: running kernel (0,0 = unknown: 6.12 rules).
+ * @kernel: the running kernel (NULL = unknown), read through rows dma_ownership and
+ *	vfio_bridge_allowed of the behaviour table.
  * @verdicts: caller array of @n entries, filled per member.  @viable: receives the group verdict.
  *
- * v5.19+ (vfio_group_ioctl_get_status() / iommu_group_dma_owner_claimed()): every member unbound or
- * on a driver that sets driver_managed_dma. Before v5.19 (vfio_dev_viable()): unbound, "pci-stub",
- * any function whose header type is not 0 whatever its driver, or a VFIO bus driver. A driver listed
- * as not in mainline gives IA_UNKNOWN.
+ * With DMA ownership (v5.19+, vfio_group_ioctl_get_status() / iommu_group_dma_owner_claimed()):
+ * every member unbound or on a driver that sets driver_managed_dma. Before (vfio_dev_viable()):
+ * unbound, "pci-stub", any function whose header type is not 0 whatever its driver (from v4.13,
+ * vfio_dev_whitelisted()), or a VFIO bus driver. A driver listed as not in mainline gives
+ * IA_UNKNOWN; so does a member the two rules judge differently on a kernel the table cannot place.
  * Return: 0; -EINVAL for NULL arrays with @n > 0 or NULL @viable; -IA_E_RANGE for a member index
- * out of range or a negative kernel version.
+ * out of range.
  */
 int ia_topo_group_viable(const struct ia_topo_model *m, const size_t *members,
-			 const char *const *drivers, size_t n, int kernel_major, int kernel_minor,
+			 const char *const *drivers, size_t n, const struct ia_kernel_id *kernel,
 			 struct ia_viab_member *verdicts, enum ia_tri *viable);
 
 #endif

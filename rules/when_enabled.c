@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/quirks.h"
 #include "rules/when_enabled.h"
 
 /*
- * arm64 behaviour by release (data, from the known answers arm-{acpi,dt}-{its,v2m}-smmuv3 and their
- * -iommu-off pairs, which 6.12 and 7.3 decided):
+ * arm64 behaviour by release: rows arm64_dt_acs_at_enumeration and arm64_groups_at_enumeration of
+ * the behaviour table (rules/data/kernel_behaviours.csv), from the known answers
+ * arm-{acpi,dt}-{its,v2m}-smmuv3 and their -iommu-off pairs, which 6.12 and 7.3 decided:
  * - dt_acs: a device-tree boot runs the standard ACS enable at enumeration. On 6.12
  *   of_iommu_configure() calls pci_request_acs() only from a driver's probe, after pci_acs_init()
  *   has run for every function, so ACS stays as the firmware left it even with the SMMU on; 7.3
@@ -23,54 +25,27 @@
  * - groups_at_enumeration: every function gets its group at enumeration. On 6.12 (device tree and
  *   IORT) a group is formed when a driver probes the function (of_dma_configure() or
  *   acpi_dma_configure() from really_probe()); 7.3 groups the host bridge and driverless functions too.
- * A release at or before the first row behaves as it, at or after the last as it; between them
- * the behaviour is not known (IA_UNKNOWN), nor is it for an unknown release.
+ * A release at or before 6.12 behaves as 6.12, at or after 7.3 as 7.3; between them (and for an
+ * unknown or backporting release) the behaviour is not known (IA_UNKNOWN).
  */
-static const struct we_arm64_row {
-	int major, minor;
-	enum ia_tri dt_acs, groups_at_enumeration;
-} we_arm64[] = {
-	{ 6, 12, IA_NO, IA_NO },
-	{ 7, 3, IA_YES, IA_YES },
-};
-
-static int we_release_cmp(int ma, int mi, int mb, int nb)
-{
-	return ma != mb ? (ma > mb) - (ma < mb) : (mi > nb) - (mi < nb);
-}
-
-/* The row of we_arm64[] that holds for the audited release, or NULL when it is not known. */
-static const struct we_arm64_row *we_arm64_release(const struct ia_audit *a)
-{
-	const struct we_arm64_row *first = &we_arm64[0], *last = &we_arm64[sizeof(we_arm64) / sizeof(we_arm64[0]) - 1];
-
-	if (!a->has_kernel_version)
-		return NULL;
-	if (we_release_cmp(a->kernel_major, a->kernel_minor, first->major, first->minor) <= 0)
-		return first;
-	if (we_release_cmp(a->kernel_major, a->kernel_minor, last->major, last->minor) >= 0)
-		return last;
-	return NULL;
-}
-
 static enum ia_tri we_dt_acs_enable(const struct ia_audit *a, char *note, size_t cap)
 {
-	const struct we_arm64_row *r = we_arm64_release(a);
+	enum ia_tri r = ia_kernel_has(a, IA_KB_ARM64_DT_ACS_AT_ENUMERATION);
 
 	if (!a->has_kernel_version)
 		snprintf(note, cap, "the kernel release is unknown, and whether a device-tree boot enables ACS "
 			 "at enumeration depends on it (6.12 does not, 7.3 does): the captured ACS control is kept");
-	else if (!r)
+	else if (r == IA_UNKNOWN)
 		snprintf(note, cap, "whether Linux %d.%d enables ACS at enumeration on a device-tree boot is not known "
 			 "(6.12 does not, 7.3 does): the captured ACS control is kept", a->kernel_major, a->kernel_minor);
-	else if (r->dt_acs == IA_YES)
+	else if (r == IA_YES)
 		snprintf(note, cap, "Linux %d.%d enables ACS at enumeration on a device-tree boot (pci_enable_acs(): "
 			 "SV, RR, CR and UF where the capability has them)", a->kernel_major, a->kernel_minor);
 	else
 		snprintf(note, cap, "Linux %d.%d on a device-tree boot leaves ACS as the firmware set it, IOMMU on or "
 			 "off (of_iommu_configure() requests ACS only when a driver probes, after enumeration): the "
 			 "captured ACS control is what the kernel keeps", a->kernel_major, a->kernel_minor);
-	return r ? r->dt_acs : IA_UNKNOWN;
+	return r;
 }
 
 /* @val (a parameter's value) names an SMMU driver's initcall or module. */
@@ -290,8 +265,7 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 			 "the IORT code (iort_init_platform_devices())");
 	}
 	if (out->iommu == IA_ENABLE_IORT || out->iommu == IA_ENABLE_DT) {
-		const struct we_arm64_row *r = we_arm64_release(a);
-		enum ia_tri at_enum = r ? r->groups_at_enumeration : IA_UNKNOWN;
+		enum ia_tri at_enum = ia_kernel_has(a, IA_KB_ARM64_GROUPS_AT_ENUMERATION);
 		if (at_enum == IA_NO)
 			snprintf(out->probe_note, sizeof(out->probe_note), "Linux %d.%d on arm64 forms a function's group "
 				 "when a driver probes it: a function no driver binds (a host bridge) has none until one "

@@ -33,7 +33,7 @@ LAYERS = [
 ]
 # Same floor but kept apart: collectors never use capture archives and the reverse.
 APART = {("collectors/", "src/capture/"), ("src/capture/", "collectors/")}
-GENERATED = {"schema_sql.h"}
+GENERATED = {"schema_sql.h", "kernel_behaviours.gen.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # Folders whose code reads the model, never the fact database.
 NO_SQL = ("rules/", "reports/")

@@ -15,6 +15,7 @@
 #include "reports/jsonw.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
+#include "rules/kernel_audit.h"
 #include "rules/no_group.h"
 #include "rules/rules.h"
 
@@ -187,23 +188,33 @@ static bool plan_is_vfio(const char *drv)
 }
 
 /* Does @drv keep DMA ownership out of the group (may stay bound)? Mirrors rules/r_ownership.c. */
-/* The kernel predates DMA ownership (v5.19): vfio_dev_viable()'s allow-list decides instead. */
+/* The kernel predates DMA ownership (row dma_ownership, v5.19): vfio_dev_viable()'s allow-list
+ * decides instead. */
 static bool plan_pre519(const struct ia_audit *a)
 {
-	return a->has_kernel_version && (a->kernel_major < 5 || (a->kernel_major == 5 && a->kernel_minor < 19));
+	return ia_kernel_has(a, IA_KB_DMA_OWNERSHIP) == IA_NO;
 }
 
 static bool plan_driver_may_stay(const struct ia_audit *a, const struct ia_dev *d, const char **why)
 {
 	const char *drv = d->driver;
 	const struct ia_dmd_driver *m = ia_dmd_lookup(drv);
-	if (plan_pre519(a)) {
-		/* vfio_dev_viable(): pci-stub, VFIO drivers and, for bridges, any driver. */
+	enum ia_tri own = ia_kernel_has(a, IA_KB_DMA_OWNERSHIP);
+	/* vfio_dev_viable(): pci-stub, VFIO drivers and, for bridges (row vfio_bridge_allowed), any driver. */
+	bool old_ok = !strcmp(drv, "pci-stub") ||
+		      (d->has_hdr && d->hdr_type != 0 && ia_kernel_has(a, IA_KB_VFIO_BRIDGE_ALLOWED) == IA_YES);
+	if (own == IA_NO) {
 		*why = "claims DMA ownership (before v5.19 only pci-stub, VFIO drivers and bridges may stay bound)";
-		return !strcmp(drv, "pci-stub") || (d->has_hdr && d->hdr_type != 0);
+		return old_ok;
 	}
 	if (m && m->mainline == IA_DMD_NOT_MAINLINE) {
 		*why = "sets driver_managed_dma only outside mainline, so it is taken to claim DMA ownership";
+		return false;
+	}
+	if (own == IA_UNKNOWN && m && !old_ok) {
+		/* a kernel the table cannot place: only what both rules allow stays */
+		*why = "may claim DMA ownership: whether this kernel has DMA ownership (v5.19) is unknown, and before it "
+		       "only pci-stub, VFIO drivers and bridges may stay bound";
 		return false;
 	}
 	*why = "does not set driver_managed_dma, so it claims the group's DMA ownership "

@@ -478,6 +478,34 @@ static void test_sva_x86_stable_lines(void **state)
 	}
 }
 
+/* Row sva_x86_disabled beyond the 6.1 and 6.12 lines: a 7.3 x86 kernel (mainline after 6.18: not
+ * confirmed) and a late 5.10 stable (queued in 2026 at a level not confirmed) are unknown, with the
+ * reason; 5.10.223 (before the change) and 6.11.4 (no such line, mainline before it) say nothing. */
+static void test_sva_x86_table_rows(void **state)
+{
+	static const struct { int major, minor, patch; const char *want; enum ia_tri sva; } c[] = {
+		{ 7, 3, 4, "Linux 7.3 on x86: whether this release disables SVA on x86", IA_UNKNOWN },
+		{ 5, 10, 250, "Linux 5.10.250 on x86: 5.10.224 and later stable releases disable SVA on x86 "
+		  "(\"iommu: disable SVA when CONFIG_X86 is set\"); the stable level that took it is not confirmed",
+		  IA_UNKNOWN },
+		{ 5, 10, 223, NULL, IA_NO },
+		{ 6, 11, 4, NULL, IA_NO },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ia_audit *a = mf_host(2, 2);
+		a->devs[a->n_devs - 2].has_pasid = IA_YES;
+		a->kernel_major = c[i].major;
+		a->kernel_minor = c[i].minor;
+		a->kernel_patch = c[i].patch;
+		run(a);
+		const struct ia_finding *f = expect(a, "device.sva", "0000:00:1f.0", IA_LEVEL_INFO);
+		if (c[i].want ? !strstr(f->evidence, c[i].want) : !!strstr(f->evidence, "disable SVA"))
+			fail_msg("%d.%d.%d: evidence \"%s\"", c[i].major, c[i].minor, c[i].patch, f->evidence);
+		mb_free(a);
+	}
+}
+
 static void test_sva_quiet(void **state)
 {
 	(void)state;
@@ -1428,6 +1456,38 @@ static void test_i13_ownership_texts_follow_kernel(void **state)
 	mb_free(a);
 }
 
+/* Row dma_ownership on a kernel the table cannot place (RHEL 9: 5.14 with
+ * backports): a bridge on shpchp (allowed before 5.19,
+ * blocking after) makes the group unknown, not assignable (the old code took 5.14 as pre-5.19:
+ * assignable); the BUG_ON hazard is worded as possible. */
+static void test_kernel_backports_unknown(void **state)
+{
+	(void)state;
+	struct ia_audit *a = i13_bridge_host("shpchp", 5, 14);
+	a->kernel_backports = true;
+	a->has_kernel_patch = false;
+	mb_dev(a, "0000:02:00.0", "0000:01:00.0")->driver = strdup("vfio-pci");
+	free(a->groups[a->n_groups - 1].devices[0]);
+	a->groups[a->n_groups - 1].devices[0] = strdup("0000:02:00.0");
+	run(a);
+	assert_int_equal(mb_group_verdict(a, 2), IA_UNKNOWN);
+	const struct ia_group_verdict *gv = i13_verdict(a, 2);
+	assert_null(i13_contrib(gv->blockers, gv->n_blockers, "group.not-viable", "0000:01:00.0"));
+	bool hazard = false;
+	const struct ia_result *r = mb_result(a);
+	for (size_t i = 0; i < r->n_findings; i++)
+		hazard |= !strcmp(r->findings[i].rule, "group.not-viable") &&
+			  strstr(r->findings[i].message, "this kernel may predate (its release does not tell) DMA "
+				 "ownership (v5.19)") != NULL;
+	assert_true(hazard);
+	mb_free(a);
+	/* the same group on 5.15 (no backports): allowed, and the hazard is certain */
+	a = i13_bridge_host("shpchp", 5, 15);
+	run(a);
+	assert_false(mb_group_blocked_by(a, 2, "group.not-viable"));
+	mb_free(a);
+}
+
 /* Sibling of item 7: "has no memory BAR" only when the BARs were read; an unreadable resource
  * attribute (a collection error hiding the BAR sizes) leaves no BAR counted but says nothing. */
 static void test_i13_no_mmio_only_when_bars_read(void **state)
@@ -1834,6 +1894,8 @@ int main(void)
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
 		cmocka_unit_test(test_sva_x86_stable_lines),
+		cmocka_unit_test(test_sva_x86_table_rows),
+		cmocka_unit_test(test_kernel_backports_unknown),
 		cmocka_unit_test(test_pasid_unprotected_fires),
 		cmocka_unit_test(test_pasid_unprotected_quiet),
 		cmocka_unit_test(test_noiommu_fires),

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The kernel behaviour table (rules/data/kernel_behaviours.csv, rules/kernel_behaviour.c): every
+// row parses, and each row the code reads answers yes, no and unknown on the releases it names.
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "rules/kernel_behaviour.h"
+
+/* Every row's first release and stable list parse; every id is distinct. (An id the code uses
+ * that the CSV lacks does not compile: enum ia_kb is generated from the CSV.) */
+static void test_rows_parse(void **state)
+{
+	(void)state;
+	assert_true(IA_KB_COUNT >= 12);
+	for (size_t i = 0; i < IA_KB_COUNT; i++) {
+		if (ia_kb_check_row(i))
+			fail_msg("row %s: first '%s' or stable '%s' does not parse", ia_kb_rows[i].id,
+				 ia_kb_rows[i].first, ia_kb_rows[i].stable);
+		assert_true(ia_kb_rows[i].commit[0] && ia_kb_rows[i].function[0] && ia_kb_rows[i].change[0]);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(ia_kb_rows[i].id, ia_kb_rows[j].id);
+	}
+	assert_int_equal(ia_kb_check_row(IA_KB_COUNT), -EINVAL);
+	assert_string_equal(ia_kb_id(IA_KB_DMA_OWNERSHIP), "dma_ownership");
+	assert_string_equal(ia_kb_id(IA_KB_COUNT), "?");
+}
+
+struct kb_case {
+	enum ia_kb id;
+	int major, minor;
+	bool has_stable; int stable;
+	bool backports;
+	enum ia_tri expect;
+};
+
+#define K(id, ma, mi, hs, st, bp, ex) { IA_KB_##id, ma, mi, hs, st, bp, IA_##ex }
+
+/* Per row the code reads: a release that has it (must fire), one that does not (must not), and
+ * where the table is uncertain, unknown. */
+static const struct kb_case kb_cases[] = {
+	K(DMA_OWNERSHIP, 5, 19, true, 0, false, YES), K(DMA_OWNERSHIP, 6, 1, false, 0, false, YES),
+	K(DMA_OWNERSHIP, 5, 18, true, 19, false, NO), K(DMA_OWNERSHIP, 5, 10, true, 223, false, NO),
+	/* RHEL 9 (5.14 base, backports): the behaviour may be there */
+	K(DMA_OWNERSHIP, 5, 14, false, 0, true, UNKNOWN), K(DMA_OWNERSHIP, 6, 12, false, 0, true, YES),
+	K(VFIO_BRIDGE_ALLOWED, 5, 4, true, 0, false, YES), K(VFIO_BRIDGE_ALLOWED, 4, 12, true, 0, false, NO),
+	K(VFIO_REQUIRES_COHERENCY, 5, 19, true, 0, false, YES), K(VFIO_REQUIRES_COHERENCY, 5, 15, true, 131, false, NO),
+	K(PASID_ACS_PATH, 6, 2, true, 0, false, YES), K(PASID_ACS_PATH, 6, 1, true, 192, false, NO),
+	K(SVA_ANY_GROUP_SIZE, 6, 12, true, 117, false, YES), K(SVA_ANY_GROUP_SIZE, 5, 15, true, 0, false, NO),
+	K(MSI_ISOLATION_PER_GROUP, 6, 3, true, 0, false, YES), K(MSI_ISOLATION_PER_GROUP, 6, 1, true, 192, false, NO),
+	K(REQUIRE_DIRECT, 6, 6, true, 0, false, YES), K(REQUIRE_DIRECT, 6, 5, true, 13, false, NO),
+	K(IOMMUFD, 6, 2, true, 0, false, YES), K(IOMMUFD, 6, 1, true, 192, false, NO),
+	K(VFIO_DEVICE_CDEV, 6, 6, true, 0, false, YES), K(VFIO_DEVICE_CDEV, 6, 5, true, 0, false, NO),
+	K(ACS_QUIRKS_7_0, 7, 0, true, 0, false, YES), K(ACS_QUIRKS_7_0, 6, 12, true, 117, false, NO),
+	K(ACS_SV_CAP_FIXUP, 7, 3, true, 4, false, YES), K(ACS_SV_CAP_FIXUP, 6, 19, true, 0, false, NO),
+	/* "6.12..7.3": 6.12 and before no, 7.3 and after yes, between unknown */
+	K(ARM64_DT_ACS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_DT_ACS_AT_ENUMERATION, 7, 3, true, 4, false, YES),
+	K(ARM64_DT_ACS_AT_ENUMERATION, 7, 0, true, 0, false, UNKNOWN), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 1, true, 0, false, NO),
+	K(ARM64_GROUPS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_GROUPS_AT_ENUMERATION, 7, 4, true, 0, false, YES),
+	K(ARM64_GROUPS_AT_ENUMERATION, 6, 13, true, 0, false, UNKNOWN),
+	/* SVA on x86: stable lines at levels, some uncertain; mainline after 6.18 unknown */
+	K(SVA_X86_DISABLED, 6, 1, true, 163, false, YES), K(SVA_X86_DISABLED, 6, 1, true, 162, false, NO),
+	K(SVA_X86_DISABLED, 6, 1, false, 0, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 12, true, 69, false, YES), K(SVA_X86_DISABLED, 6, 12, true, 117, false, YES),
+	K(SVA_X86_DISABLED, 6, 12, true, 64, false, UNKNOWN), K(SVA_X86_DISABLED, 6, 12, true, 68, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 12, true, 63, false, NO),
+	K(SVA_X86_DISABLED, 5, 10, true, 223, false, NO), K(SVA_X86_DISABLED, 5, 10, true, 250, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 18, true, 0, false, NO), K(SVA_X86_DISABLED, 6, 18, true, 3, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 11, true, 4, false, NO), K(SVA_X86_DISABLED, 7, 3, true, 4, false, UNKNOWN),
+	/* a backporting kernel on a line the row names, below the level: may have been backported */
+	K(SVA_X86_DISABLED, 6, 1, true, 100, true, UNKNOWN),
+};
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(kb_cases) / sizeof(kb_cases[0]); i++) {
+		const struct kb_case *c = &kb_cases[i];
+		const struct ia_kernel_id k = { .has_version = true, .major = c->major, .minor = c->minor,
+						.has_stable = c->has_stable, .stable = c->stable, .backports = c->backports };
+		enum ia_tri got = ia_kb_has(&k, c->id);
+		if (got != c->expect)
+			fail_msg("%s on %d.%d.%s%d%s: %s, expected %s", ia_kb_id(c->id), c->major, c->minor,
+				 c->has_stable ? "" : "?", c->stable, c->backports ? " (backports)" : "",
+				 ia_tri_str(got), ia_tri_str(c->expect));
+	}
+	/* an unknown release, a NULL kernel or an id out of range: unknown for every row */
+	const struct ia_kernel_id none = { 0 };
+	for (size_t i = 0; i < IA_KB_COUNT; i++) {
+		assert_int_equal(ia_kb_has(&none, (enum ia_kb)i), IA_UNKNOWN);
+		assert_int_equal(ia_kb_has(NULL, (enum ia_kb)i), IA_UNKNOWN);
+	}
+	const struct ia_kernel_id k612 = { .has_version = true, .major = 6, .minor = 12 };
+	assert_int_equal(ia_kb_has(&k612, IA_KB_COUNT), IA_UNKNOWN);
+}
+
+static void test_stable_line(void **state)
+{
+	int from = 0, sure = 0;
+
+	(void)state;
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 12, &from, &sure), 0);
+	assert_int_equal(from, 64);
+	assert_int_equal(sure, 69);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 1, &from, &sure), 0);
+	assert_int_equal(from, 163);
+	assert_int_equal(sure, 163);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 5, 15, &from, &sure), 0);
+	assert_int_equal(sure, -1);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 11, &from, &sure), -ENOENT);
+	assert_int_equal(ia_kb_stable_line(IA_KB_DMA_OWNERSHIP, 6, 1, &from, &sure), -ENOENT);
+	assert_int_equal(ia_kb_stable_line(IA_KB_COUNT, 6, 1, &from, &sure), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_parse),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_stable_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
