@@ -7,11 +7,40 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "decode/kversion.h"
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "report.h"
 #include "reports/jsonw.h"
 #include "rules/vfio_path.h"
+
+/* host.kernel_upstream: the upstream release the behaviour table reads (src/decode/kversion.c). */
+static void json_kernel_upstream(struct jw *w, const struct ia_audit *a)
+{
+	const struct ia_kver k = {
+		.has_version = a->has_kernel_version, .major = a->kernel_major, .minor = a->kernel_minor,
+		.has_stable = a->has_kernel_patch, .stable = a->kernel_patch,
+		.backports = a->has_kernel_version && a->kernel_backports, .el_major = -1, .el_minor = -1,
+	};
+	char buf[400];
+
+	jm_map(w, "kernel_upstream");
+	if (k.has_version) {
+		snprintf(buf, sizeof(buf), "%d.%d", k.major, k.minor);
+		jm_text(w, "version", buf);
+	} else {
+		jm_null(w, "version");
+	}
+	if (k.has_stable)
+		jm_int(w, "stable", k.stable);
+	else
+		jm_null(w, "stable");
+	jm_text(w, "derived_from", k.has_stable ? a->kernel_stable_source : NULL);
+	jm_bool(w, "backports", k.backports);
+	ia_kver_assumed(&k, buf, sizeof(buf));
+	jm_text(w, "assumed", buf[0] ? buf : NULL);
+	jw_map_end(w);
+}
 
 static void json_host(struct jw *w, const struct ia_audit *a)
 {
@@ -21,6 +50,7 @@ static void json_host(struct jw *w, const struct ia_audit *a)
 	jm_text(w, "kernel", a->kernel_release);
 	jm_text(w, "cmdline", a->cmdline);
 	jm_text(w, "arch", a->arch);
+	json_kernel_upstream(w, a);
 	jw_map_end(w);
 }
 

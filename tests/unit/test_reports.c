@@ -424,6 +424,62 @@ static void test_json_unit_devices(void **state)
 	reset(&a);
 }
 
+/* host.kernel_upstream: the upstream release the behaviour table is read with, where its stable
+ * level came from, and what the verdicts assume when the release does not tell. */
+static void test_json_kernel_upstream(void **state)
+{
+	struct ia_audit a = { 0 };
+	(void)state;
+
+	a.kernel_release = strdup("6.1.0-56-amd64");
+	a.has_kernel_version = true;
+	a.kernel_major = 6;
+	a.kernel_minor = 1;
+	a.has_kernel_patch = true;
+	a.kernel_patch = 192;
+	a.kernel_stable_source = strdup("debian");
+	json_t *j = render_json(&a), *h = json_object_get(json_object_get(j, "host"), "kernel_upstream");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "host"), "kernel")), "6.1.0-56-amd64");
+	assert_string_equal(json_string_value(json_object_get(h, "version")), "6.1");
+	assert_int_equal(json_integer_value(json_object_get(h, "stable")), 192);
+	assert_string_equal(json_string_value(json_object_get(h, "derived_from")), "debian");
+	assert_true(json_is_false(json_object_get(h, "backports")));
+	assert_true(json_is_null(json_object_get(h, "assumed")));
+	json_decref(j);
+	/* Debian without its package version: the stable level unknown, and said */
+	a.has_kernel_patch = false;
+	j = render_json(&a);
+	h = json_object_get(json_object_get(j, "host"), "kernel_upstream");
+	assert_true(json_is_null(json_object_get(h, "stable")));
+	assert_true(json_is_null(json_object_get(h, "derived_from")));
+	assert_string_equal(json_string_value(json_object_get(h, "assumed")),
+			    "the upstream stable level of Linux 6.1 is not known (the distribution's release hides it): "
+			    "a behaviour that came in a 6.1 stable release is taken as unknown");
+	json_decref(j);
+	/* RHEL 9 */
+	a.kernel_major = 5;
+	a.kernel_minor = 14;
+	a.kernel_backports = true;
+	j = render_json(&a);
+	h = json_object_get(json_object_get(j, "host"), "kernel_upstream");
+	assert_string_equal(json_string_value(json_object_get(h, "version")), "5.14");
+	assert_true(json_is_true(json_object_get(h, "backports")));
+	assert_non_null(strstr(json_string_value(json_object_get(h, "assumed")),
+			       "a distribution kernel that backports onto Linux 5.14: a behaviour that came upstream "
+			       "after 5.14 is taken as unknown"));
+	json_decref(j);
+	/* no release at all */
+	a.has_kernel_version = false;
+	j = render_json(&a);
+	h = json_object_get(json_object_get(j, "host"), "kernel_upstream");
+	assert_true(json_is_null(json_object_get(h, "version")));
+	assert_true(json_is_false(json_object_get(h, "backports")));
+	assert_string_equal(json_string_value(json_object_get(h, "assumed")),
+			    "the kernel release is unknown: every behaviour that changed between releases is taken as unknown");
+	json_decref(j);
+	reset(&a);
+}
+
 /* Integers and hex strings as the old printf formats gave them: "0x%0*llx" with the field's width,
  * "%lld" including negative values and the extremes. */
 static void test_json_numbers(void **state)
@@ -915,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_text_filter_strict),
 		cmocka_unit_test(test_json_unit_devices),
+		cmocka_unit_test(test_json_kernel_upstream),
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_long_text),
 		cmocka_unit_test(test_json_layout_is_jansson),
