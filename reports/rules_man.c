@@ -68,6 +68,16 @@ int ia_report_rules_man(const char *date, FILE *out)
 		man_text(out, r->advice ? r->advice : "(none)");
 		fputs(".TP\n.B Source\n", out);
 		man_text(out, r->refs ? r->refs : "(none)");
+		if (r->n_kernel) {
+			/* the rows of rules/data/kernel_behaviours.csv its decision changes with */
+			fputs(".TP\n.B Kernel releases\n", out);
+			for (size_t k = 0; k < r->n_kernel; k++) {
+				char rel[400];
+				if (k)
+					fputs(".br\n", out);
+				man_text(out, ia_kb_releases(r->kernel[k], rel, sizeof(rel)));
+			}
+		}
 	}
 	fputs(".SH SEE ALSO\n.BR iommu\\-audit (8)\n", out);
 	return ferror(out) ? -EIO : 0;
@@ -95,6 +105,20 @@ int ia_report_rules_json(FILE *out)
 		jm_text(w, "advice", r->advice);
 		jm_text(w, "refs", r->refs);
 		jm_bool(w, "kernel_enforced", r->kernel_enforced);
+		jm_arr(w, "kernel_behaviours");
+		for (size_t k = 0; k < r->n_kernel; k++) {
+			const struct ia_kb_row *row = &ia_kb_rows[r->kernel[k]];
+			char rel[400];
+			jw_map(w);
+			jm_text(w, "id", row->id);
+			jm_text(w, "first", row->first);
+			jm_text(w, "stable", row->stable);
+			jm_text(w, "releases", ia_kb_releases(r->kernel[k], rel, sizeof(rel)));
+			jm_text(w, "commit", row->commit);
+			jm_text(w, "function", row->function);
+			jw_map_end(w);
+		}
+		jw_arr_end(w);
 		jw_map_end(w);
 	}
 	jw_arr_end(w);

@@ -3,6 +3,7 @@
 // rules/data/kernel_behaviours.csv.
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "rules/kernel_behaviour.h"
 
@@ -169,6 +170,48 @@ int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure)
 		}
 	}
 	return -ENOENT;
+}
+
+char *ia_kb_releases(enum ia_kb id, char *buf, size_t cap)
+{
+	int lo[2], hi = 0, hi_v[2], v[3], w;
+	size_t n = 0;
+
+	if (!buf || !cap)
+		return buf;
+	buf[0] = '\0';
+	if ((unsigned)id >= IA_KB_COUNT || ia_kb_check_row(id)) {
+		snprintf(buf, cap, "?");
+		return buf;
+	}
+	const struct ia_kb_row *row = &ia_kb_rows[id];
+#define KB_PUT(...) do { int k_ = snprintf(buf + n, cap - n, __VA_ARGS__); \
+			 n = k_ < 0 ? n : n + (size_t)k_ >= cap ? cap - 1 : n + (size_t)k_; } while (0)
+	KB_PUT("%s: ", row->id);
+	int f = kb_first(row->first, lo, &hi, hi_v);
+	if (f == -1)
+		KB_PUT("in no upstream release");
+	else if (!hi)
+		KB_PUT("Linux %d.%d and later", lo[0], lo[1]);
+	else if (hi == 1)
+		KB_PUT("not in %d.%d or before, in %d.%d and later (between: unknown)", lo[0], lo[1], hi_v[0], hi_v[1]);
+	else
+		KB_PUT("not in %d.%d or before, unknown after", lo[0], lo[1]);
+	bool first = true;
+	for (const char *p = row->stable; *p;) {
+		if (kb_stable_entry(&p, v, &w))
+			break;
+		KB_PUT("%s", first ? "; stable " : ", ");
+		if (w >= 0)
+			KB_PUT("%d.%d.%d (unknown from %d.%d.%d)", v[0], v[1], w, v[0], v[1], v[2]);
+		else if (w == -1)
+			KB_PUT("%d.%d at a level not confirmed (none up to %d.%d.%d)", v[0], v[1], v[0], v[1], v[2] - 1);
+		else
+			KB_PUT("%d.%d.%d", v[0], v[1], v[2]);
+		first = false;
+	}
+#undef KB_PUT
+	return buf;
 }
 
 const char *ia_kb_id(enum ia_kb id)

@@ -73,6 +73,16 @@ int ia_kb_check_row(size_t i);
 int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure);
 
 /**
+ * ia_kb_releases() - the releases row @id holds for, in words: "dma_ownership: Linux 5.19 and
+ * later", "arm64_dt_acs_at_enumeration: not in 6.12 or before, in 7.3 and later (between: unknown)",
+ * "sva_x86_disabled: not in 6.18 or before, unknown after; stable 5.10 at a level not confirmed
+ * (none up to 5.10.223), ..., 6.1.163, ..., 6.12.69 (unknown from 6.12.64), ...".
+ * @buf, @cap: receive the text (truncated to @cap - 1 bytes).
+ * Return: @buf ("?" for an id out of range).
+ */
+char *ia_kb_releases(enum ia_kb id, char *buf, size_t cap);
+
+/**
  * ia_kb_id() - the CSV id of row @id ("dma_ownership"), for a report line that follows the row;
  *	"?" for an id out of range.
  * Return: a static string (never NULL).

@@ -89,4 +89,6 @@ const struct ia_rule ia_rule_iommu_not_coherent = {
 		"Appendix A.4",
 	.eval = r_eval,
 	.gives = IA_GIVES_COHERENCY,
+	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_REQUIRES_COHERENCY },
+	.n_kernel = 1,
 };

@@ -213,4 +213,6 @@ const struct ia_rule ia_rule_ownership = {
 	.eval = r_eval,
 	.gives = IA_GIVES_OWNERSHIP,
 	.kernel_enforced = true,  /* vfio_group_viable(), iommu_device_claim_dma_owner(): -EBUSY */
+	.kernel = (const enum ia_kb[]){ IA_KB_DMA_OWNERSHIP, IA_KB_VFIO_BRIDGE_ALLOWED },
+	.n_kernel = 2,
 };

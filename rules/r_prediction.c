@@ -114,4 +114,6 @@ const struct ia_rule ia_rule_prediction = {
 	.refs = "drivers/iommu/iommu.c pci_device_group(); drivers/pci/pci.c pci_acs_enabled(); kernel-rules.md §1.4-1.6, §11 step 1",
 	.eval = r_eval,
 	.needs = IA_GIVES_TOPOLOGY,
+	.kernel = (const enum ia_kb[]){ IA_KB_ACS_QUIRKS_7_0, IA_KB_ACS_SV_CAP_FIXUP },
+	.n_kernel = 2,
 };

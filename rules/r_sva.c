@@ -489,6 +489,8 @@ const struct ia_rule ia_rule_sva = {
 		"amd_iommu_pasid_supported(); kernel-rules.md §8",
 	.eval = r_eval,
 	.gives = IA_GIVES_SVA,
+	.kernel = (const enum ia_kb[]){ IA_KB_SVA_ANY_GROUP_SIZE, IA_KB_PASID_ACS_PATH, IA_KB_SVA_X86_DISABLED },
+	.n_kernel = 3,
 };
 
 /* device.pasid-unprotected: PASID is enabled now although the fabric may route its requests by address. */

@@ -64,6 +64,9 @@ struct ia_rule {
 	 * "assignable" would be false. Other blockers are the tool's safety judgement, which a
 	 * policy may accept (they become notes saying why). */
 	bool kernel_enforced;
+	/* The rows of the kernel behaviour table (rules/data/kernel_behaviours.csv) its decision
+	 * changes with: `iommu-audit rules` and iommu-audit-rules(7) name their releases. */
+	const enum ia_kb *kernel; size_t n_kernel;
 };
 
 extern const struct ia_rule *const ia_rules[];

@@ -346,6 +346,15 @@ static void test_rules_json(void **state)
 		if (strncmp(at, line, strlen(line)))
 			fail_msg("rule %zu: JSON gives\n%s\ntext has\n%.400s", i, line, at);
 		at += strlen(line);
+		/* then one "kernel:" line per row of the behaviour table the rule follows */
+		size_t k;
+		json_t *kb;
+		json_array_foreach(json_object_get(r, "kernel_behaviours"), k, kb) {
+			snprintf(line, sizeof(line), "    kernel: %s\n", json_string_value(json_object_get(kb, "releases")));
+			if (strncmp(at, line, strlen(line)))
+				fail_msg("rule %zu row %zu: JSON gives\n%s\ntext has\n%.400s", i, k, line, at);
+			at += strlen(line);
+		}
 		n_enforced += json_is_true(json_object_get(r, "kernel_enforced"));
 		assert_true(json_is_boolean(json_object_get(r, "kernel_enforced")));
 	}

@@ -775,6 +775,40 @@ static void test_rules_man(void **state)
 		if (!strstr(buf, ss))
 			fail_msg("rule %s has no section in the page", ia_rules[i]->id);
 	}
+	/* the releases each rule's behaviour applies to (rows of the kernel behaviour table) */
+	char *own = strstr(buf, ".SS \"group.not\\-viable\"\n");
+	assert_non_null(own);
+	assert_non_null(strstr(own, ".TP\n.B Kernel releases\ndma_ownership: Linux 5.19 and later\n.br\n"
+				    "vfio_bridge_allowed: Linux 4.13 and later\n"));
+	char *sva = strstr(buf, ".SS \"device.sva\"\n");
+	assert_non_null(sva);
+	assert_non_null(strstr(sva, "sva_x86_disabled: not in 6.18 or before, unknown after; stable 5.10 at a level not "
+				    "confirmed (none up to 5.10.223)"));
+	assert_non_null(strstr(sva, "6.1.163, 6.6 at a level not confirmed (none up to 6.6.57), 6.12.69 (unknown from "
+				    "6.12.64)"));
+	free(buf);
+	/* and in the JSON catalogue, row by row */
+	buf = NULL;
+	m = open_memstream(&buf, &len);
+	assert_int_equal(ia_report_rules_json(m), 0);
+	fclose(m);
+	json_error_t err;
+	json_t *j = json_loads(buf, 0, &err), *rules = json_object_get(j, "rules");
+	assert_non_null(j);
+	size_t tagged = 0;
+	for (size_t i = 0; i < json_array_size(rules); i++) {
+		json_t *r = json_array_get(rules, i), *kb = json_object_get(r, "kernel_behaviours");
+		assert_true(json_is_array(kb));
+		if (!strcmp(json_string_value(json_object_get(r, "id")), "group.not-viable")) {
+			json_t *row = json_array_get(kb, 0);
+			assert_string_equal(json_string_value(json_object_get(row, "id")), "dma_ownership");
+			assert_string_equal(json_string_value(json_object_get(row, "first")), "5.19");
+			assert_string_equal(json_string_value(json_object_get(row, "releases")), "dma_ownership: Linux 5.19 and later");
+		}
+		tagged += json_array_size(kb) > 0;
+	}
+	assert_int_equal(tagged, 4);
+	json_decref(j);
 	free(buf);
 }
 
