@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 /* Is a 1:1 region relaxable for @d? ia_fw_region_relaxable_for() (device_rmrr_is_relaxable(), RMR flags). */
@@ -147,6 +148,78 @@ static int direct_relaxable_notes(struct ia_eval *ev, const struct ia_rule *self
 	return rc;
 }
 
+/* The kind of IOMMU translating group @g ("vt-d", "amd-vi", "smmu-v3", ...): the kind of the unit
+ * its members' iommu links name when they agree, else (no link read) the kind every unit of the
+ * host has; NULL when it cannot be told. */
+static const char *direct_group_kind(const struct ia_audit *a, const struct ia_group *g)
+{
+	const char *kind = NULL;
+
+	for (size_t k = 0; k < g->n_devices; k++) {
+		const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+		for (size_t u = 0; d && d->iommu_unit && u < a->n_units; u++) {
+			if (strcmp(a->units[u].name, d->iommu_unit))
+				continue;
+			if (kind && strcmp(kind, a->units[u].kind))
+				return NULL;
+			kind = a->units[u].kind;
+		}
+	}
+	for (size_t u = 0; !kind && u < a->n_units; u++)
+		if (u && strcmp(a->units[u].kind, a->units[0].kind))
+			return NULL;
+	return kind ? kind : a->n_units ? a->units[0].kind : NULL;
+}
+
+/* A group with a non-relaxable direct region. Row require_direct of the behaviour table: from
+ * 6.6 (a48ce36e2786) __iommu_device_set_domain() refuses a blocking or user domain for it on every
+ * IOMMU; before, only Intel VT-d refused (intel_iommu_attach_device(): -EPERM for an RMRR device)
+ * and an AMD IVMD unity range or an Arm IORT RMR did not stop VFIO. */
+static int direct_group(struct ia_eval *ev, const struct ia_rule *self, size_t gi)
+{
+	const struct ia_audit *a = ev->a;
+	const struct ia_group *g = &a->groups[gi];
+	char subject[32], ev_txt[128];
+	snprintf(subject, sizeof(subject), "group %d", g->id);
+	snprintf(ev_txt, sizeof(ev_txt), "sys/kernel/iommu_groups/%d/reserved_regions has %zu direct region%s",
+		 g->id, g->n_direct, g->n_direct == 1 ? "" : "s");
+	enum ia_tri generic = ia_kernel_has(a, IA_KB_REQUIRE_DIRECT);
+	const char *kind = direct_group_kind(a, g);
+	bool intel = kind && !strcmp(kind, "vt-d");
+	int rc;
+
+	if (generic == IA_NO && !intel && kind) {
+		/* the kernel hands the group over; the region is then not mapped for the device */
+		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
+				       "Check that the device works without the firmware's 1:1 mapping, or keep it "
+				       "with the host.", ev_txt,
+				       "group %d has a firmware 1:1 region (IVMD/RMR): Linux %d.%d on %s does not refuse "
+				       "userspace ownership (only Intel VT-d did before 6.6), but a user's domain lacks "
+				       "the region, so DMA the firmware expects there faults", g->id, a->kernel_major,
+				       a->kernel_minor, kind);
+	}
+	if (generic == IA_YES || intel)
+		rc = ia_rule_finding(ev, self, self->level, subject, NULL, ev_txt,
+				     "group %d has a firmware 1:1 region (RMRR/IVMD/RMR): userspace can never own it "
+				     "(\"Firmware has requested this device have a 1:1 IOMMU mapping\")", g->id);
+	else
+		rc = ia_rule_finding(ev, self, self->level, subject, NULL, ev_txt,
+				     "group %d has a firmware 1:1 region (RMRR/IVMD/RMR): from 6.6 the kernel refuses "
+				     "userspace ownership of it, and whether this one does is not known", g->id);
+	if (rc)
+		return rc;
+	const char *reason =
+		generic == IA_YES ? "firmware requires a 1:1 (direct) mapping for a member: VFIO and iommufd can "
+				    "never attach a blocking domain, so the group cannot be owned by userspace"
+		: intel ? "firmware requires a 1:1 (direct) mapping for a member: Intel VT-d refuses to attach a "
+			  "device with an RMRR to a user's domain (intel_iommu_attach_device(): -EPERM), so the group "
+			  "cannot be owned by userspace"
+		: "firmware requires a 1:1 (direct) mapping for a member: from 6.6 the kernel refuses userspace "
+		  "ownership of such a group on every IOMMU, before only Intel VT-d did, and neither this kernel's "
+		  "release nor its IOMMU tells which applies";
+	return ia_rule_block(ev, self, gi, NULL, reason, ia_rule_last_finding(ev));
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -160,21 +233,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
 		const struct ia_group *g = &a->groups[gi];
-		char subject[32], ev_txt[128];
-		snprintf(subject, sizeof(subject), "group %d", g->id);
 		if (!g->resv_read)
 			continue; /* unknown: the verdict stays null (collect.unreadable says why) */
 		if (g->n_direct) {
-			snprintf(ev_txt, sizeof(ev_txt), "sys/kernel/iommu_groups/%d/reserved_regions has %zu direct region%s",
-				 g->id, g->n_direct, g->n_direct == 1 ? "" : "s");
-			rc = ia_rule_finding(ev, self, self->level, subject, NULL, ev_txt,
-					     "group %d has a firmware 1:1 region (RMRR/IVMD/RMR): userspace can never own it "
-					     "(\"Firmware has requested this device have a 1:1 IOMMU mapping\")", g->id);
-			if (rc == 0)
-				rc = ia_rule_block(ev, self, gi, NULL,
-						   "firmware requires a 1:1 (direct) mapping for a member: VFIO and iommufd can "
-						   "never attach a blocking domain, so the group cannot be owned by userspace",
-						   ia_rule_last_finding(ev));
+			rc = direct_group(ev, self, gi);
 		} else if (g->n_relaxable) {
 			rc = direct_relaxable_notes(ev, self, gi);
 		}
@@ -192,4 +254,6 @@ const struct ia_rule ia_rule_direct_region = {
 		"kernel-rules.md §4.5, §7.1",
 	.eval = r_eval,
 	.gives = IA_GIVES_DIRECT,
+	.kernel = (const enum ia_kb[]){ IA_KB_REQUIRE_DIRECT },
+	.n_kernel = 1,
 };

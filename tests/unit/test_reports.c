@@ -807,7 +807,7 @@ static void test_rules_man(void **state)
 		}
 		tagged += json_array_size(kb) > 0;
 	}
-	assert_int_equal(tagged, 4);
+	assert_int_equal(tagged, 5);
 	json_decref(j);
 	free(buf);
 }

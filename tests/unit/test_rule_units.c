@@ -322,6 +322,41 @@ static void test_direct_region_fires(void **state)
 	mb_free(a);
 }
 
+/* Row require_direct: from 6.6 every IOMMU refuses a group with a direct region; before, only
+ * Intel VT-d (an RMRR). An AMD IVMD unity range on 6.1 does not block (the old rule blocked it
+ * whatever the release): a warning says the region is missing from the user's domain. */
+static void test_direct_region_by_release(void **state)
+{
+	static const struct { const char *kind; int major, minor; bool backports, blocked; const char *msg; } c[] = {
+		{ "amd-vi", 6, 1, false, false, "Linux 6.1 on amd-vi does not refuse userspace ownership" },
+		{ "smmu-v3", 5, 10, false, false, "only Intel VT-d did before 6.6" },
+		{ "amd-vi", 6, 6, false, true, "userspace can never own it" },
+		{ "vt-d", 6, 1, false, true, "userspace can never own it" },
+		{ "amd-vi", 5, 14, true, true, "whether this one does is not known" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ia_audit *a = mb_new();
+		mb_unit(a, "iommu0", c[i].kind);
+		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+		a->devs[0].iommu_unit = strdup("iommu0");
+		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		mb_irq(a, "IR-PCI-MSIX-0000:00:02.0", "IR", "0000:00:02.0");
+		a->groups[0].n_direct = 1;
+		a->kernel_major = c[i].major;
+		a->kernel_minor = c[i].minor;
+		a->kernel_backports = c[i].backports;
+		run(a);
+		const struct ia_finding *f = mb_find_finding(a, "group.firmware-direct-region", "group 1");
+		assert_non_null(f);
+		if (!strstr(f->message, c[i].msg))
+			fail_msg("%s %d.%d: \"%s\"", c[i].kind, c[i].major, c[i].minor, f->message);
+		assert_int_equal(mb_group_blocked_by(a, 1, "group.firmware-direct-region"), c[i].blocked);
+		assert_int_equal(f->level, c[i].blocked ? IA_LEVEL_ERROR : IA_LEVEL_WARNING);
+		mb_free(a);
+	}
+}
+
 static void test_direct_region_quiet(void **state)
 {
 	(void)state;
@@ -1894,6 +1929,7 @@ int main(void)
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
 		cmocka_unit_test(test_sva_x86_stable_lines),
+		cmocka_unit_test(test_direct_region_by_release),
 		cmocka_unit_test(test_sva_x86_table_rows),
 		cmocka_unit_test(test_kernel_backports_unknown),
 		cmocka_unit_test(test_pasid_unprotected_fires),
