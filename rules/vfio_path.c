@@ -10,6 +10,7 @@
 
 #include "decode/cmdline.h"
 #include "model/kernel_model.h"
+#include "rules/kernel_audit.h"
 
 #define TYPE1_PARAM "vfio_iommu_type1.allow_unsafe_interrupts"
 #define IOMMUFD_PARAM "iommufd.allow_unsafe_interrupts"
@@ -136,11 +137,12 @@ void ia_vfio_paths_decide(const struct ia_audit *a, struct ia_result *res)
 		f->offered = IA_NO;
 		snprintf(offered, sizeof(offered), "%s has no CONFIG_IOMMUFD%s", k->kconfig_source,
 			 vp_set(k, "CONFIG_VFIO") ? "" : " or CONFIG_VFIO");
-	} else if (a->has_kernel_version && (a->kernel_major < 6 || (a->kernel_major == 6 && a->kernel_minor < 2))) {
-		/* iommufd was merged in 6.2 (drivers/iommu/iommufd/) */
+	} else if (ia_kernel_has(a, IA_KB_IOMMUFD) == IA_NO) {
+		/* the behaviour table's row iommufd (rules/data/kernel_behaviours.csv) */
+		char rel[64];
 		f->offered = IA_NO;
-		snprintf(offered, sizeof(offered), "Linux %d.%d has no iommufd (merged in 6.2)", a->kernel_major,
-			 a->kernel_minor);
+		snprintf(offered, sizeof(offered), "Linux %d.%d has no iommufd (%s)", a->kernel_major, a->kernel_minor,
+			 ia_kb_releases(IA_KB_IOMMUFD, rel, sizeof(rel)));
 	} else if (k && ia_kernel_sysfs_module(k, "iommufd")) {
 		f->offered = IA_YES;
 		snprintf(offered, sizeof(offered), "sys/module/iommufd exists (no kernel configuration was read)");

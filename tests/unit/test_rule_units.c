@@ -1864,7 +1864,7 @@ static void test_vfio_paths_offered(void **state)
 	run(a);
 	r = mb_result(a);
 	assert_int_equal(r->paths[IA_PATH_IOMMUFD].offered, IA_NO);
-	assert_string_equal(r->paths[IA_PATH_IOMMUFD].why, "Linux 5.10 has no iommufd (merged in 6.2)");
+	assert_string_equal(r->paths[IA_PATH_IOMMUFD].why, "Linux 5.10 has no iommufd (iommufd: Linux 6.2 and later)");
 	assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_UNKNOWN);
 	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_UNKNOWN);
 	assert_int_equal(r->groups[0].paths[IA_PATH_IOMMUFD].userspace_assignable, IA_NO);
