@@ -28,6 +28,8 @@ ia_test(test_names      tests/unit/test_names.c      DEPS reports)
 ia_test(test_inputs     tests/unit/test_inputs.c     DEPS reports)
 ia_test(test_cli        tests/unit/test_cli.c        DEPS reports)
 ia_test(test_load       tests/unit/test_load.c       DEPS reports)
+# Fleet outputs (issue 15): --also, audit --db --force, Prometheus metrics, verdicts in the database.
+ia_test(test_fleet      tests/unit/test_fleet.c      DEPS reports)
 # Rule unit tests on models built in memory (tests/unit/model_build.c): no SQLite, no capture.
 if(TARGET ia_rules)
   add_library(ia_model_build STATIC tests/unit/model_build.c)

@@ -20,6 +20,13 @@ enum cli_fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_NFD, FMT_MAN };
 enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum cli_failon { FAIL_ERROR, FAIL_WARNING, FAIL_NEVER };
 
+/** One `--also FORMAT=FILE` of audit: the same report also written to @file in @format. */
+struct cli_also {
+	const char *arg;                    /* "FORMAT=FILE" as given */
+	enum cli_fmt format;
+	const char *file;                   /* points into @arg, after the '=' */
+};
+
 /** The parsed command line (src/cli/main.c parse_args()). */
 struct cli_opts {
 	const char *cmd;                    /* "audit", "plan", "diff", ..., "help", "version" */
@@ -34,6 +41,7 @@ struct cli_opts {
 	bool vfio_path_named;               /* --vfio-path given */
 	int vfio_path;                      /* its enum ia_vfio_path */
 	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
+	struct cli_also *also; int n_also;  /* audit --also FORMAT=FILE..., in the order given */
 	struct ia_collect_opts collect;
 };
 

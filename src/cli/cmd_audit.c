@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `iommu-audit [audit]` and `iommu-audit groups`: evaluate the root's facts and render the report
-// (text, JSON, JUnit, NFD) or the group listing (text or JSON); the exit status follows --fail-on.
+// (text, JSON, JUnit, NFD) or the group listing (text or JSON), on standard output or --output and
+// into each --also FILE; the exit status follows --fail-on.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,48 +13,69 @@
 #include "core/ia_err.h"
 #include "reports/report.h"
 
+/* One report of the run in @fmt onto @out; @ro without its colour, which depends on @out. */
+static int audit_render(const struct cli_opts *o, enum cli_fmt fmt, const struct ia_audit *a,
+			const struct ia_result *r, struct ia_report_opts ro, FILE *out)
+{
+	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
+	ro.color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
+						!(getenv("NO_COLOR") && *getenv("NO_COLOR")));
+	enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :
+				   IA_GROUPS_KERNEL;
+	if (!strcmp(o->cmd, "groups") && fmt == FMT_JSON)
+		return ia_report_groups_json(a, r, view, out);
+	if (!strcmp(o->cmd, "groups"))
+		return ia_report_groups(a, r, &ro, view, out);
+	if (fmt == FMT_JSON)
+		return ia_report_json(a, r, &ro, out);
+	if (fmt == FMT_JUNIT)
+		return ia_report_junit(a, r, &ro, out);
+	if (fmt == FMT_NFD)
+		return ia_report_nfd(a, r, &ro, out);
+	return ia_report_text(a, r, &ro, out);
+}
+
+/*
+ * The report in --format onto standard output or --output, then into each --also FILE in its
+ * format, each one written whole under a temporary name and renamed into place
+ * (cli_open_output()). An output that fails does not stop the others.
+ * Return: EXIT_OK; else the first failure's status: EXIT_USAGE (an output could not be opened: a
+ * link in its place, no such directory), EXIT_UNREADABLE (a write failed).
+ */
+static int audit_outputs(const struct cli_opts *o, const struct ia_audit *a, const struct ia_result *r)
+{
+	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids, .quiet = o->quiet };
+	int status = EXIT_OK;
+
+	for (int i = -1; i < o->n_also; i++) {
+		struct cli_opts oo = *o;
+		if (i >= 0) {
+			oo.output = o->also[i].file;
+			oo.format = o->also[i].format;
+		}
+		FILE *out = cli_open_output(&oo);
+		if (!out) {
+			status = status ? status : EXIT_USAGE;
+			continue;
+		}
+		int rc = audit_render(&oo, oo.format, a, r, ro, out);
+		if (cli_finish_output(&oo, out, rc, "report") < 0)
+			status = status ? status : EXIT_UNREADABLE;
+	}
+	return status;
+}
+
 int cli_cmd_audit(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
 	struct ia_result r = {0};
-	int status, rc;
+	int status;
 
-	if ((status = cli_audit(o, &a, &r)) >= 0) {
-		ia_result_free(&r);
-		ia_audit_free(&a);
-		return status;
+	if ((status = cli_audit(o, &a, &r)) < 0) {
+		status = audit_outputs(o, &a, &r);
+		if (status == EXIT_OK) /* decided once, ia_result_decide() */
+			status = r.verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;
 	}
-
-	FILE *out = cli_open_output(o);
-	if (!out) {
-		ia_result_free(&r);
-		ia_audit_free(&a);
-		return EXIT_USAGE;
-	}
-	/* Colour: --color always/never, else only on a terminal and never with NO_COLOR set (no-color.org). */
-	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids, .quiet = o->quiet,
-				     .color = o->color == COLOR_ALWAYS || (o->color == COLOR_AUTO && isatty(fileno(out)) &&
-									  !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) };
-	enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :
-				   IA_GROUPS_KERNEL;
-	if (!strcmp(o->cmd, "groups") && o->format == FMT_JSON)
-		rc = ia_report_groups_json(&a, &r, view, out);
-	else if (!strcmp(o->cmd, "groups"))
-		rc = ia_report_groups(&a, &r, &ro, view, out);
-	else if (o->format == FMT_JSON)
-		rc = ia_report_json(&a, &r, &ro, out);
-	else if (o->format == FMT_JUNIT)
-		rc = ia_report_junit(&a, &r, &ro, out);
-	else if (o->format == FMT_NFD)
-		rc = ia_report_nfd(&a, &r, &ro, out);
-	else
-		rc = ia_report_text(&a, &r, &ro, out);
-	if (cli_finish_output(o, out, rc, "report") < 0) {
-		ia_result_free(&r);
-		ia_audit_free(&a);
-		return EXIT_UNREADABLE;
-	}
-	status = r.verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;   /* decided once, ia_result_decide() */
 	ia_result_free(&r);
 	ia_audit_free(&a);
 	return status;

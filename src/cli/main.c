@@ -22,6 +22,8 @@ void cli_usage(FILE *f)
 	      "                      (default: the container, iommufd where the kernel has none; also for\n"
 	      "                      plan, groups and diff)\n"
 	      "                      [--quiet]   text: only the verdict and the findings that fail it\n"
+	      "                      [--also FORMAT=FILE]...  the same report also into FILE (atomically)\n"
+	      "                      [--force]   with --db: replace an existing FILE\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
 	      "                      [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
 	      "  iommu-audit diff OLD NEW [--format text|json] [--output FILE] [--policy FILE] [--fail-on LEVEL]\n"
@@ -48,6 +50,7 @@ enum cli_opt {
 	OPT_ROOT, OPT_SNAPSHOT, OPT_FROMDB, OPT_FORMAT, OPT_OUTPUT, OPT_DB, OPT_POLICY, OPT_FAILON, OPT_COLOR,
 	OPT_PREDICTED, OPT_WHEN_ENABLED, OPT_LSPCI, OPT_ACPIDUMP, OPT_DTB, OPT_PCIIDS, OPT_NONAMES, OPT_FORCE,
 	OPT_QUIET, OPT_VFIOPATH, OPT_VERSION, OPT_HELP,
+	OPT_ALSO,
 };
 
 /* getopt_long()'s value of option @id: past every short option's character */
@@ -63,6 +66,7 @@ static const struct option cli_longopts[] = {
 	{ "dtb", required_argument, NULL, LV(OPT_DTB) }, { "pci-ids", required_argument, NULL, LV(OPT_PCIIDS) },
 	{ "no-names", no_argument, NULL, LV(OPT_NONAMES) }, { "force", no_argument, NULL, LV(OPT_FORCE) },
 	{ "quiet", no_argument, NULL, LV(OPT_QUIET) }, { "vfio-path", required_argument, NULL, LV(OPT_VFIOPATH) }, { "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
+	{ "also", required_argument, NULL, LV(OPT_ALSO) },
 	{ NULL, 0, NULL, 0 },
 };
 /* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -q, -h. The leading '-' returns every
@@ -96,7 +100,7 @@ static const struct cli_cmd {
 	unsigned formats;                   /* FB(enum cli_fmt) of each --format it takes */
 } cli_cmds[] = {
 	{ "audit", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
-				  B(OPT_COLOR) | B(OPT_QUIET), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
+				  B(OPT_COLOR) | B(OPT_QUIET) | B(OPT_ALSO) | B(OPT_FORCE), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
 	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
 				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB),
@@ -168,6 +172,40 @@ static int cli_keyword(const char *opt, const char *arg, const char *const *word
 }
 
 /*
+ * cli_parse_also() - --also number @i ("FORMAT=FILE") into its format and file: FORMAT one of the
+ * formats @cmd writes, FILE not empty and named by no other output of the run (--output, --db,
+ * another --also), since two outputs renamed onto one name would leave only the last.
+ * Return: 0, or -1 after one line on stderr (exit EXIT_USAGE).
+ */
+static int cli_parse_also(struct cli_opts *o, const struct cli_cmd *cmd, int i)
+{
+	struct cli_also *al = &o->also[i];
+	const char *eq = strchr(al->arg, '=');
+	char list[64];
+	size_t k = 0, n = sizeof(cli_formats) / sizeof(cli_formats[0]);
+
+	while (eq && k < n && (strlen(cli_formats[k].word) != (size_t)(eq - al->arg) ||
+			       strncmp(al->arg, cli_formats[k].word, (size_t)(eq - al->arg)) ||
+			       !(cmd->formats & FB(cli_formats[k].fmt))))
+		k++;
+	if (!eq || k == n)
+		return cli_usage_error("--also %s: expected FORMAT=FILE with FORMAT %s", al->arg,
+				       cli_format_list(cmd->formats, list, sizeof(list)));
+	al->format = cli_formats[k].fmt;
+	al->file = eq + 1;
+	if (!*al->file)
+		return cli_usage_error("--also %s: no FILE after the '='", al->arg);
+	if (o->output && !strcmp(al->file, o->output))
+		return cli_usage_error("--also %s: %s is the --output already", al->arg, al->file);
+	if (o->db && !strcmp(al->file, o->db))
+		return cli_usage_error("--also %s: %s is the --db already", al->arg, al->file);
+	for (int j = 0; j < i; j++)
+		if (!strcmp(al->file, o->also[j].file))
+			return cli_usage_error("--also %s: %s is named by another --also already", al->arg, al->file);
+	return 0;
+}
+
+/*
  * parse_args() - the command line into @o. Options and operands may come in any order; the first
  * operand that names a command is the command ("audit" when none does), the others are its
  * operands (plan BDF..., diff OLD NEW). Then every option given must be one the command takes
@@ -185,8 +223,9 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 	o->cmd = "audit";
 	o->names = true;
 	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	o->also = calloc((size_t)argc + 1, sizeof(*o->also));
 	*cmd = NULL;
-	if (!given || !o->args) {
+	if (!given || !o->args || !o->also) {
 		free(given);
 		fprintf(stderr, "iommu-audit: out of memory\n");
 		return -1;
@@ -257,6 +296,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_VERSION: o->cmd = "version"; break;
 		case OPT_HELP: o->cmd = "help"; break;
+		case OPT_ALSO: o->also[o->n_also++].arg = optarg; break;
 		}
 	}
 	while (optind < argc) /* after "--" */
@@ -299,6 +339,11 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 					       cli_format_list((*cmd)->formats, list, sizeof(list)), (*cmd)->name);
 		o->format = cli_formats[k].fmt;
 	}
+	for (int i = 0; i < o->n_also; i++)
+		if (cli_parse_also(o, *cmd, i) < 0)
+			return -1;
+	if (o->force && !o->db && !strcmp(o->cmd, "audit"))
+		return cli_usage_error("--force replaces an existing --db FILE; give --db");
 	if (o->quiet && o->format != FMT_TEXT)
 		return cli_usage_error("--quiet shortens the text report only, not --format %s", format);
 	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff"))
@@ -322,6 +367,7 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o, &cmd) < 0) {
 		free(o.args);
+		free(o.also);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(o.cmd, "help")) {
@@ -338,5 +384,6 @@ int main(int argc, char **argv)
 			status = cmd->run(&o);
 	}
 	free(o.args);
+	free(o.also);
 	return status;
 }
