@@ -11,9 +11,10 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake ninja-build pkg-config libpci-dev pciutils pci.ids libsqlite3-dev
           libfdt-dev device-tree-compiler acpica-tools libjansson-dev libyajl-dev libarchive-dev
           zlib1g-dev libxml2-dev)
-# Only for `./run.sh test`: unit tests, sanitizers, fuzz smoke, read-only tracing, report validation.
+# Only for `./run.sh test`: unit tests, sanitizers, fuzz smoke, read-only tracing, report validation,
+# Prometheus metrics (promtool, node_exporter).
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev strace valgrind libxml2-utils python3
-               python3-jsonschema man-db groff-base)
+               python3-jsonschema man-db groff-base prometheus prometheus-node-exporter)
 
 ensure_packages() {
 	local missing=()

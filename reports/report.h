@@ -5,6 +5,7 @@
 #define IA_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "model/audit.h"
@@ -16,6 +17,9 @@ struct ia_report_opts {
 	const char *pci_ids; /* pci.ids path, or NULL for libpci's default */
 	bool color;          /* ANSI colour (only on a terminal, never with NO_COLOR) */
 	bool quiet;          /* text report: only the verdict and the findings that fail it (--quiet) */
+	/* Prometheus metrics: when the audit ran (seconds since 1970: SOURCE_DATE_EPOCH when set) and
+	 * how long collecting and evaluating took (seconds); without has_timing both are left out */
+	bool has_timing; int64_t audited_at; double duration_s;
 	/* no --fail-on here: the threshold, the host verdict and which findings fail are the result's
 	 * (struct ia_result.verdict, ia_result_decide()) */
 };
@@ -118,6 +122,26 @@ int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const s
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
 int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
+
+/**
+ * ia_report_prometheus() - the audit as Prometheus metrics in the text exposition format (0.0.4)
+ * that node_exporter's textfile collector reads (a "*.prom" file in its directory): per family
+ * "# HELP" and "# TYPE ... gauge", no timestamps, names by prometheus.io's naming guide:
+ *   iommu_audit_info{version,kernel} 1; iommu_audit_verdict{verdict="pass"|"fail"},
+ *   iommu_audit_interrupt_isolation{state="isolated"|"not_isolated"|"unknown"},
+ *   iommu_audit_noiommu{state="available"|"enabled"|"unavailable"|"unknown"} (state sets: the
+ *   current one 1, the others 0); iommu_audit_iommu_active 0|1; iommu_audit_groups,
+ *   iommu_audit_assignable_groups; iommu_audit_group_assignable{group,bdf} 1|0|NaN (unknown) for
+ *   the first 1024 groups (its first function's BDF), iommu_audit_group_series_omitted the rest;
+ *   iommu_audit_findings{rule,level} (unwaived; 0 for a catalogue rule with none),
+ *   iommu_audit_waived_findings, iommu_audit_rules_not_evaluated; with @o->has_timing
+ *   iommu_audit_last_audit_timestamp_seconds and iommu_audit_duration_seconds. Label values are
+ *   made valid UTF-8 (U+FFFD) and escaped (\\, \", \n). Every series' cardinality is bounded by the
+ *   rule catalogue, the three levels or the group cap.
+ * Return: 0; -ENOMEM; -EIO when writing failed.
+ */
+int ia_report_prometheus(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o,
+			 FILE *out);
 
 /**
  * ia_report_rules_man() - the iommu-audit-rules(7) manual page in roff, generated from the rule

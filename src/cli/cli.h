@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <sqlite3.h>
 
 #include "collectors/collect.h"
@@ -16,7 +17,7 @@
 /* Exit statuses of ../shared/docs/contract.md. */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3 };
 
-enum cli_fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_NFD, FMT_MAN };
+enum cli_fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_NFD, FMT_MAN, FMT_PROMETHEUS };
 enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum cli_failon { FAIL_ERROR, FAIL_WARNING, FAIL_NEVER };
 
@@ -124,6 +125,13 @@ int cli_finish_output(const struct cli_opts *o, FILE *out, int rc, const char *w
 extern volatile sig_atomic_t cli_stop_sig;
 void cli_stop_catch(struct sigaction old[3]);
 void cli_stop_restore(const struct sigaction old[3]);
+
+/**
+ * cli_epoch() - the time of this run in *@t, seconds since 1970: SOURCE_DATE_EPOCH when set and
+ * not empty (reproducible outputs, reproducible-builds.org/specs/source-date-epoch), else time(2).
+ * Return: 0, or EXIT_USAGE after a message on stderr when SOURCE_DATE_EPOCH is not a decimal number.
+ */
+int cli_epoch(time_t *t);
 
 /** cli_usage() - the usage text, on @f. */
 void cli_usage(FILE *f);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `iommu-audit [audit]` and `iommu-audit groups`: evaluate the root's facts and render the report
-// (text, JSON, JUnit, NFD) or the group listing (text or JSON), on standard output or --output and
+// (text, JSON, JUnit, NFD, Prometheus) or the group listing (text or JSON), on standard output or --output and
 // into each --also FILE; the exit status follows --fail-on.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -32,6 +33,8 @@ static int audit_render(const struct cli_opts *o, enum cli_fmt fmt, const struct
 		return ia_report_junit(a, r, &ro, out);
 	if (fmt == FMT_NFD)
 		return ia_report_nfd(a, r, &ro, out);
+	if (fmt == FMT_PROMETHEUS)
+		return ia_report_prometheus(a, r, &ro, out);
 	return ia_report_text(a, r, &ro, out);
 }
 
@@ -42,9 +45,11 @@ static int audit_render(const struct cli_opts *o, enum cli_fmt fmt, const struct
  * Return: EXIT_OK; else the first failure's status: EXIT_USAGE (an output could not be opened: a
  * link in its place, no such directory), EXIT_UNREADABLE (a write failed).
  */
-static int audit_outputs(const struct cli_opts *o, const struct ia_audit *a, const struct ia_result *r)
+static int audit_outputs(const struct cli_opts *o, const struct ia_audit *a, const struct ia_result *r,
+			 time_t when, double duration)
 {
-	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids, .quiet = o->quiet };
+	struct ia_report_opts ro = { .names = o->names, .pci_ids = o->collect.pci_ids, .quiet = o->quiet,
+				     .has_timing = true, .audited_at = (int64_t)when, .duration_s = duration };
 	int status = EXIT_OK;
 
 	for (int i = -1; i < o->n_also; i++) {
@@ -69,10 +74,17 @@ int cli_cmd_audit(const struct cli_opts *o)
 {
 	struct ia_audit a = {0};
 	struct ia_result r = {0};
+	struct timespec t0, t1;
+	time_t when;
 	int status;
 
+	if ((status = cli_epoch(&when)) != 0)
+		return status;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((status = cli_audit(o, &a, &r)) < 0) {
-		status = audit_outputs(o, &a, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double duration = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		status = audit_outputs(o, &a, &r, when, duration);
 		if (status == EXIT_OK) /* decided once, ia_result_decide() */
 			status = r.verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;
 	}

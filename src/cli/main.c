@@ -15,7 +15,7 @@ void cli_usage(FILE *f)
 {
 	fputs("usage (the command may stand anywhere among the options; each takes only the options shown):\n"
 	      "  iommu-audit [audit] [--root DIR|--snapshot FILE.tar.gz|--from-db FILE]\n"
-	      "                      [--format text|json|junit|nfd] [--output FILE] [--db FILE]\n"
+	      "                      [--format text|json|junit|nfd|prometheus] [--output FILE] [--db FILE]\n"
 	      "                      [--fail-on error|warning|never] [--color auto|always|never]\n"
 	      "                      [--policy FILE]   (docs/policy.md)\n"
 	      "                      [--vfio-path container|iommufd]   the VFIO path the verdicts are for\n"
@@ -100,7 +100,8 @@ static const struct cli_cmd {
 	unsigned formats;                   /* FB(enum cli_fmt) of each --format it takes */
 } cli_cmds[] = {
 	{ "audit", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
-				  B(OPT_COLOR) | B(OPT_QUIET) | B(OPT_ALSO) | B(OPT_FORCE), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) },
+				  B(OPT_COLOR) | B(OPT_QUIET) | B(OPT_ALSO) | B(OPT_FORCE), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) |
+				  FB(FMT_PROMETHEUS) },
 	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
 				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB),
@@ -116,6 +117,7 @@ static const struct cli_cmd {
 /* The --format words, by enum cli_fmt. */
 static const struct { const char *word; enum cli_fmt fmt; } cli_formats[] = {
 	{ "text", FMT_TEXT }, { "json", FMT_JSON }, { "junit", FMT_JUNIT }, { "nfd", FMT_NFD }, { "man", FMT_MAN },
+	{ "prometheus", FMT_PROMETHEUS },
 };
 
 /* A usage error: one line on stderr, "iommu-audit: MESSAGE; see `iommu-audit --help`". */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +38,24 @@ static int write_run_row(sqlite3 *db, const char *root, bool live, const char *s
 	int rc = ia_db_step_done(st);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int cli_epoch(time_t *t)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	*t = time(NULL);
+	if (!sde || !*sde)
+		return 0;
+	errno = 0;
+	unsigned long long v = strtoull(sde, &end, 10);
+	if (errno || *end || *sde < '0' || *sde > '9' || v > (unsigned long long)INT64_MAX) {
+		fprintf(stderr, "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970\n", sde);
+		return EXIT_USAGE;
+	}
+	*t = (time_t)v;
+	return 0;
 }
 
 /* The signal that asked the run to end while it had something to clean up (0: none): cli.h. */

@@ -10,7 +10,8 @@
 # and of ../shared/fixtures/kernel-known-answers (skipped when absent), each unpacked once and
 # audited with --root under a relative name so the report's "root" is the same everywhere; and the
 # 4,096-function tree of the benchmark (ia-gen-tree --functions 4096, stored gzipped).
-# Per capture: the text, JSON, JUnit and NFD reports, `groups`, `groups --predicted` and the `plan`
+# Per capture: the text, JSON, JUnit, NFD and Prometheus reports (this one dated by
+# SOURCE_DATE_EPOCH, without the measured iommu_audit_duration_seconds line), `groups`, `groups --predicted` and the `plan`
 # of its first function (text and JSON); and a `diff` of two captures (text and JSON).
 set -eu
 mode=$1 bin=$2 gen=$3 src=$4 shared=$5 work=$6
@@ -35,6 +36,11 @@ run_all() {
 			echo "FAIL: $bin --root $r --format $f exited $?" >&2; cat "$p.$f.err" >&2; exit 1; }
 		rm -f "$p.$f.err"
 	done
+	# Prometheus metrics, dated by SOURCE_DATE_EPOCH; the measured duration is the one line left out
+	SOURCE_DATE_EPOCH=1700000000 "$bin" --root "$r" --format prometheus --fail-on never --no-names >"$p.prom.raw" \
+		2>"$p.prom.err" || { echo "FAIL: $bin --root $r --format prometheus exited $?" >&2; cat "$p.prom.err" >&2; exit 1; }
+	grep -v '^iommu_audit_duration_seconds ' "$p.prom.raw" >"$p.prom"
+	rm -f "$p.prom.raw" "$p.prom.err"
 	NO_COLOR=1 "$bin" groups --root "$r" --no-names >"$p.groups" 2>/dev/null || true
 	NO_COLOR=1 "$bin" groups --predicted --root "$r" --no-names >"$p.predicted" 2>/dev/null || true
 	# `plan` of the first function, both formats (the JSON through the one JSON writer)

@@ -66,7 +66,7 @@ static void test_usage_errors_one_line(void **state)
 		/* a --format the command does not print */
 		{ "groups --format junit", "iommu-audit: --format junit: expected text or json for `groups`" HELP },
 		{ "rules --format nfd", "iommu-audit: --format nfd: expected text, json or man for `rules`" HELP },
-		{ "--format man", "iommu-audit: --format man: expected text, json, junit or nfd for `audit`" HELP },
+		{ "--format man", "iommu-audit: --format man: expected text, json, junit, nfd or prometheus for `audit`" HELP },
 		{ "plan 00:01.0 --format xml", "iommu-audit: --format xml: expected text or json for `plan`" HELP },
 		/* getopt's own complaints, which named argv[0]'s full path */
 		{ "--frobnicate", "iommu-audit: unrecognized option --frobnicate" HELP },

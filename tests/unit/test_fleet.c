@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The fleet outputs of one audit run (issue 15): `--also FORMAT=FILE` writes the same report in
-// several formats, each atomically; `audit --db FILE --force` replaces a database atomically.
+// several formats, each atomically; `audit --db FILE --force` replaces a database atomically;
+// `--format prometheus` is dated by SOURCE_DATE_EPOCH when set.
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -146,9 +147,9 @@ static void test_also_refuses_links(void **state)
 static void test_also_usage(void **state)
 {
 	static const struct { const char *args, *msg; } cases[] = {
-		{ "--also yaml=r", "--also yaml=r: expected FORMAT=FILE with FORMAT text, json, junit or nfd" },
-		{ "--also json", "--also json: expected FORMAT=FILE with FORMAT text, json, junit or nfd" },
-		{ "--also man=r", "--also man=r: expected FORMAT=FILE with FORMAT text, json, junit or nfd" },
+		{ "--also yaml=r", "--also yaml=r: expected FORMAT=FILE with FORMAT text, json, junit, nfd or prometheus" },
+		{ "--also json", "--also json: expected FORMAT=FILE with FORMAT text, json, junit, nfd or prometheus" },
+		{ "--also man=r", "--also man=r: expected FORMAT=FILE with FORMAT text, json, junit, nfd or prometheus" },
 		{ "--also json=", "--also json=: no FILE after the '='" },
 		{ "--also json=a --also text=a", "--also text=a: a is named by another --also already" },
 		{ "--output a --also json=a", "--also json=a: a is the --output already" },
@@ -156,6 +157,7 @@ static void test_also_usage(void **state)
 		{ "groups --also json=a", "`groups` does not take --also" },
 		{ "plan 00:00.0 --also json=a", "`plan` does not take --also" },
 		{ "--force", "--force replaces an existing --db FILE; give --db" },
+		{ "groups --format prometheus", "--format prometheus: expected text or json for `groups`" },
 	};
 	int st;
 
@@ -213,6 +215,41 @@ static void test_audit_db_force(void **state)
 	assert_int_equal(lstat(ia_sp("made-through-link.db"), &sb), -1);
 }
 
+/* --format prometheus: the run's time is SOURCE_DATE_EPOCH when set (reproducible outputs), and a
+ * SOURCE_DATE_EPOCH that is not a number of seconds is a usage error, before anything is collected. */
+static void test_prometheus_epoch(void **state)
+{
+	int st;
+
+	(void)state;
+	char *out = run("--snapshot " CAPTURE " --fail-on never --format prometheus --output m.prom", &st);
+	assert_int_equal(st, 0);
+	free(out);
+	char *m = slurp_text("m.prom");
+	assert_non_null(strstr(m, "\niommu_audit_last_audit_timestamp_seconds "));
+	assert_non_null(strstr(m, "\niommu_audit_duration_seconds "));
+	assert_null(strstr(m, "\niommu_audit_last_audit_timestamp_seconds 1700000000\n"));
+	free(m);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=1700000000 %s --snapshot " CAPTURE
+		 " --fail-on never --format prometheus 2>&1", ia_scratch, IA_BIN);
+	m = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(m, "\niommu_audit_last_audit_timestamp_seconds 1700000000\n"));
+	free(m);
+	static const char *const bad[] = { "-1", "12x", " 5", "99999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[256];
+		snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH='%s' %s --snapshot " CAPTURE
+			 " --format prometheus 2>&1", ia_scratch, bad[i], IA_BIN);
+		m = ia_run_capture(cmd, &st);
+		snprintf(want, sizeof(want), "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970\n", bad[i]);
+		assert_string_equal(m, want);
+		assert_int_equal(st, 2);
+		free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_also_refuses_links, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_also_usage, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_db_force, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_prometheus_epoch, scratch_setup, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
