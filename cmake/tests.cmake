@@ -39,12 +39,17 @@ endif()
 ia_test(test_rule_units tests/unit/test_rule_units.c DEPS rules model_build reports)
 ia_test(test_when_enabled tests/unit/test_when_enabled.c DEPS model_build rules reports)
 ia_test(test_kernel_state tests/unit/test_kernel_state.c DEPS rules reports model_build)
-ia_test(test_fleet_units tests/unit/test_fleet_units.c DEPS rules reports model_build)
+ia_test(test_fleet_units tests/unit/test_fleet_units.c DEPS rules reports model_build cli)
 # Prometheus metrics end to end (issue 15): promtool check metrics on every known-answer case, the
 # series against the JSON report, and a real prometheus-node-exporter serving them (127.0.0.1).
 add_test(NAME fleet_metrics COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/fleet_metrics.py
          --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR} --shared ${IA_SHARED_DIR})
 set_tests_properties(fleet_metrics PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+# The verdict tables in SQL (issue 15): contrib/osquery's ATC queries and docs/fleet.md's fleet
+# questions, each run on databases written by `iommu-audit --db` from known-answer captures.
+add_test(NAME fleet_sql COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/fleet_sql.py
+         --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(fleet_sql PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 # Every report format of every known-answer capture (and edited copies, and the live host) against
 # reports/report.schema.json and tests/schemas/junit-10.xsd; Debian's python3 with python3-jsonschema.
 add_test(NAME validate_reports COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/validate_reports.py

@@ -18,6 +18,7 @@
 #include "core/db.h"
 #include "core/ia_err.h"
 #include "rules/policy.h"
+#include "cli/verdicts_db.h"
 #include "rules/rules.h"
 
 static int write_run_row(sqlite3 *db, const char *root, bool live, const char *source)
@@ -42,19 +43,29 @@ static int write_run_row(sqlite3 *db, const char *root, bool live, const char *s
 
 int cli_epoch(time_t *t)
 {
+	static bool known;          /* one time per run: every output of the run says the same */
+	static time_t when;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	char *end;
 
-	*t = time(NULL);
-	if (!sde || !*sde)
+	if (known) {
+		*t = when;
 		return 0;
+	}
+	*t = time(NULL);
+	if (!sde || !*sde) {
+		known = true;
+		when = *t;
+		return 0;
+	}
 	errno = 0;
 	unsigned long long v = strtoull(sde, &end, 10);
 	if (errno || *end || *sde < '0' || *sde > '9' || v > (unsigned long long)INT64_MAX) {
 		fprintf(stderr, "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970\n", sde);
 		return EXIT_USAGE;
 	}
-	*t = (time_t)v;
+	*t = when = (time_t)v;
+	known = true;
 	return 0;
 }
 
@@ -88,8 +99,14 @@ void cli_stop_restore(const struct sigaction old[3])
 		raise(cli_stop_sig); /* ends the process unless the caller handles it */
 }
 
-/* cli_collect(): see cli.h. */
-int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
+/*
+ * cli_collect() with @then: once the facts are whole, and while a --db FILE is still under its
+ * temporary name (signals held), @then(db, @arg) runs on the open database (the audit's
+ * evaluation and its verdict rows); the file is then renamed into place whatever @then returned,
+ * since the facts are whole either way. Return: as cli_collect(), or @then's exit status when the
+ * collection went well and @then returned one (>= 0; -1 goes on).
+ */
+static int cli_collect_then(const struct cli_opts *o, sqlite3 **dbp, int (*then)(sqlite3 *db, void *arg), void *arg)
 {
 	struct ia_fsroot root;
 	struct ia_diags dg = {0};
@@ -146,11 +163,14 @@ int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
 		fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
 		status = EXIT_UNREADABLE;
 	}
+	int then_status = status < 0 && then && !cli_stop_sig ? then(*dbp, arg) : -1;
 	/* a run stopped by a signal while collecting from a --snapshot leaves no database either */
 	if (status < 0 && !cli_stop_sig && ia_db_publish(&pending, &err) < 0) {
 		fprintf(stderr, "iommu-audit: database %s: %s\n", o->db, err);
 		status = EXIT_UNREADABLE;
 	}
+	if (status < 0 && then_status >= 0)
+		status = then_status;
 	ia_db_discard(&pending);
 out:
 	ia_diags_free(&dg);
@@ -161,6 +181,12 @@ out:
 	if (catching)
 		cli_stop_restore(old_sa);
 	return status;
+}
+
+/* cli_collect(): see cli.h. */
+int cli_collect(const struct cli_opts *o, sqlite3 **dbp)
+{
+	return cli_collect_then(o, dbp, NULL, NULL);
 }
 
 int cli_facts(const struct cli_opts *o, sqlite3 **dbp)
@@ -225,12 +251,47 @@ int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, stru
 	return 0;
 }
 
+/* What cli_audit() hands cli_collect_then() for a --db FILE. */
+struct cli_audit_then {
+	const struct cli_opts *o;
+	struct ia_audit *a;
+	struct ia_result *r;
+	bool evaluated;
+};
+
+/* Evaluate the facts just collected and store the verdicts beside them (cli_store_verdicts()). */
+static int cli_audit_into_db(sqlite3 *db, void *arg)
+{
+	struct cli_audit_then *t = arg;
+	time_t when;
+
+	if (cli_evaluate(db, t->o, t->a, t->r, "iommu-audit") < 0)
+		return EXIT_UNREADABLE;
+	t->evaluated = true;
+	cli_epoch(&when); /* checked by the command before collecting: the same time here */
+	struct cli_db_run run = { .command = t->o->cmd, .audited_at = when, .policy = t->o->policy };
+	int rc = cli_store_verdicts(db, t->a, t->r, &run);
+	if (rc < 0) {
+		fprintf(stderr, "iommu-audit: database %s: cannot store the verdicts: %s\n", t->o->db,
+			rc == -IA_E_SQLITE ? sqlite3_errmsg(db) : ia_strerror(rc));
+		return EXIT_UNREADABLE;
+	}
+	return -1;
+}
+
 int cli_audit(const struct cli_opts *o, struct ia_audit *a, struct ia_result *r)
 {
 	sqlite3 *db = NULL;
-	int status = cli_facts(o, &db);
+	int status;
 
-	if (status >= 0)
+	if (o->db && !o->from_db) {
+		/* --db FILE: the verdicts go in before the file is renamed into place */
+		struct cli_audit_then t = { .o = o, .a = a, .r = r };
+		status = cli_collect_then(o, &db, cli_audit_into_db, &t);
+		ia_db_close(db);
+		return status >= 0 ? status : t.evaluated ? -1 : EXIT_UNREADABLE;
+	}
+	if ((status = cli_facts(o, &db)) >= 0)
 		return status;
 	status = cli_evaluate(db, o, a, r, "iommu-audit") < 0 ? EXIT_UNREADABLE : -1;
 	ia_db_close(db);

@@ -118,6 +118,18 @@ FACT_COLUMNS_(dt_host_bridge)
 #define FACT_ROW struct ia_fact_dt_port
 FACT_COLUMNS_(dt_port)
 #undef FACT_ROW
+#define FACT_ROW struct ia_fact_audit_run
+FACT_COLUMNS_(audit_run)
+#undef FACT_ROW
+#define FACT_ROW struct ia_fact_audit_finding
+FACT_COLUMNS_(audit_finding)
+#undef FACT_ROW
+#define FACT_ROW struct ia_fact_audit_group
+FACT_COLUMNS_(audit_group)
+#undef FACT_ROW
+#define FACT_ROW struct ia_fact_audit_group_item
+FACT_COLUMNS_(audit_group_item)
+#undef FACT_ROW
 
 #define FACT_TABLE_(table, opts, tcons, what) \
 	[IA_FACT_##table] = { #table, opts, tcons, what, fact_cols_##table, \
@@ -194,7 +206,8 @@ static void fact_schema_build(void)
 {
 	struct fact_buf b = {0};
 
-	fact_put(&b, "-- The iommu-audit fact database: what the collectors saw, one row per fact, NULL where unreadable.\n"
+	fact_put(&b, "-- The iommu-audit fact database: what the collectors saw, one row per fact, NULL where unreadable;\n"
+		     "-- and, written by `audit --db`, the audit's verdicts (the audit_* tables, empty otherwise).\n"
 		     "-- Generated from the table descriptions in src/core/facts.h; PRAGMA user_version holds the\n"
 		     "-- schema version (IA_DB_SCHEMA_VERSION in src/core/db.h).\n\n");
 	for (size_t i = 0; i < IA_FACT_N_TABLES; i++)

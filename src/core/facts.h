@@ -347,6 +347,63 @@
 
 
 /*
+ * The audit's verdicts: outputs beside the facts, written by `audit --db FILE` (and `groups`,
+ * `plan` with --db) after the rules ran (src/cli/verdicts_db.c), never read back by an audit
+ * (--from-db audits the facts again). Empty in a database from `collect`: no audit_run row means
+ * the file holds facts only. contrib/osquery and docs/fleet.md query them.
+ */
+#define IA_FACTS_audit_run(C) \
+	C(id,                  INTEGER, "PRIMARY KEY",               "always 1: one audit per database (no row: facts only, from `collect`)") \
+	C(command,             TEXT,    "NOT NULL",                  "the command that audited: \"audit\", \"groups\" or \"plan\"") \
+	C(tool_version,        TEXT,    "NOT NULL",                  "iommu-audit version that audited") \
+	C(audited_at,          TEXT,    "NOT NULL",                  "UTC time of the audit, ISO 8601 (SOURCE_DATE_EPOCH when set)") \
+	C(policy,              TEXT,    "",                          "the --policy file as given; NULL without one") \
+	C(fail_on,             TEXT,    "NOT NULL",                  "--fail-on: \"error\", \"warning\" or \"never\"") \
+	C(verdict,             TEXT,    "NOT NULL",                  "\"pass\" or \"fail\": a finding not waived reaches --fail-on (error with never), as the JSON report's summary.verdict") \
+	C(exit_status,         INTEGER, "NOT NULL",                  "0 or 1: the audit's exit status from its findings under fail_on") \
+	C(iommu_active,        INTEGER, "NOT NULL",                  "1 when the kernel runs an IOMMU (units registered or groups formed)") \
+	C(interrupt_isolation, TEXT,    "NOT NULL",                  "\"isolated\", \"not_isolated\" or \"unknown\": whether MSIs are isolated (interrupt remapping, GICv3 ITS)") \
+	C(noiommu,             TEXT,    "NOT NULL",                  "VFIO's unsafe no-IOMMU mode: \"available\", \"enabled\", \"unavailable\" or \"unknown\"") \
+	C(iommu_groups,        INTEGER, "NOT NULL",                  "the kernel's IOMMU groups (rows of audit_group)") \
+	C(assignable_groups,   INTEGER, "NOT NULL",                  "groups userspace (VFIO) can own safely now") \
+	C(rules_not_evaluated, INTEGER, "NOT NULL",                  "rules whose inputs were missing: their verdicts are unknown, never safe")
+
+#define IA_FACTS_audit_finding(C) \
+	C(seq,            INTEGER, "PRIMARY KEY",               "position in the report's findings, from 0 (the JSON report's order)") \
+	C(rule,           TEXT,    "NOT NULL",                  "rule id (iommu-audit-rules(7)), or \"collect.unreadable\", \"rule.not-evaluated\", a policy's") \
+	C(level,          TEXT,    "NOT NULL",                  "\"error\", \"warning\" or \"info\", after the policy") \
+	C(subject,        TEXT,    "NOT NULL",                  "what it is about: a BDF, \"group N\", a table signature, a path or \"host\"") \
+	C(message,        TEXT,    "NOT NULL",                  "one sentence: what is wrong") \
+	C(evidence,       TEXT,    "",                          "the facts it rests on; NULL when none is given") \
+	C(fix,            TEXT,    "",                          "what to do (the JSON report's advice); NULL when none") \
+	C(waived,         INTEGER, "NOT NULL",                  "1 when a --policy waiver took it out of the verdict (it still blocks nothing)") \
+	C(waiver_reason,  TEXT,    "",                          "the waiver's reason; NULL when not waived") \
+	C(waiver_expires, TEXT,    "",                          "the waiver's expiry, YYYY-MM-DD; NULL when none") \
+	C(fails,          INTEGER, "NOT NULL",                  "1 when it makes the exit status 1 under audit_run.fail_on")
+
+#define IA_FACTS_audit_group(C) \
+	C(group_id,             INTEGER, "PRIMARY KEY REFERENCES iommu_group(id)", "the kernel's group number") \
+	C(first_bdf,            TEXT,    "",                          "its first member as listed under devices/; NULL when it lists none") \
+	C(members,              INTEGER, "NOT NULL",                  "members listed under devices/") \
+	C(userspace_assignable, INTEGER, "",                          "1 when userspace (VFIO) can own it safely now, 0 when not; NULL unknown (treat as not)") \
+	C(dma_ownership_viable, INTEGER, "",                          "the kernel's VFIO viability test now (rule group.not-viable): 1, 0; NULL unknown") \
+	C(kernel_hands_over,    INTEGER, "",                          "1 when VFIO itself would hand it to userspace now, safe or not (an endpoint, viable, MSIs isolated or allow_unsafe_interrupts); NULL unknown") \
+	C(endpoint,             INTEGER, "",                          "1 when it holds a function vfio-pci binds (header type 0); NULL unknown") \
+	C(isolation_unknown,    INTEGER, "NOT NULL",                  "1 when a peer-to-peer isolation domain wider than the group may exist (rule isolation.p2p-domain)") \
+	C(blockers,             INTEGER, "NOT NULL",                  "its rows of kind \"blocker\" in audit_group_item")
+
+#define IA_FACTS_audit_group_item(C) \
+	C(group_id,    INTEGER, "NOT NULL REFERENCES audit_group(group_id)", "the group") \
+	C(seq,         INTEGER, "NOT NULL",                  "position among the group's items, from 0: blockers, then exceptions, then notes") \
+	C(kind,        TEXT,    "NOT NULL",                  "\"blocker\" (stops userspace_assignable), \"exception\" (a member that may stay, with its cost) or \"note\" (a blocker the policy lifted)") \
+	C(bdf,         TEXT,    "",                          "the member it is about; NULL for the whole group") \
+	C(what,        TEXT,    "NOT NULL",                  "a blocker's or note's rule id; an exception's kind (\"pci-stub\", \"bridge\")") \
+	C(reason,      TEXT,    "NOT NULL",                  "why, in words") \
+	C(lifted,      TEXT,    "",                          "a note: why the policy lifted the blocker; NULL otherwise") \
+	C(finding_seq, INTEGER, "REFERENCES audit_finding(seq)", "the finding it comes from (audit_finding.seq); NULL when none")
+
+
+/*
  * The tables in creation order: T(table, "options", "table constraint or empty", "what it holds").
  * The order is also the order of `iommu-audit schema`.
  */
@@ -383,7 +440,11 @@
 	T(pci_msi_route,      "STRICT, WITHOUT ROWID", "", "firmware: each function's MSI controller (collectors/firmware.c, collectors/dt.c)") \
 	T(dt_blob,            "STRICT", "", "the flattened device tree (collectors/dt.c)") \
 	T(dt_host_bridge,     "STRICT", "", "DT PCIe host bridges (collectors/dt.c)") \
-	T(dt_port,            "STRICT", "", "DT PCI bridge nodes (collectors/dt.c)")
+	T(dt_port,            "STRICT", "", "DT PCI bridge nodes (collectors/dt.c)") \
+	T(audit_run,          "STRICT", "", "verdicts: the audit that wrote them, and the host verdict (src/cli/verdicts_db.c)") \
+	T(audit_finding,      "STRICT", "", "verdicts: the audit's findings (src/cli/verdicts_db.c)") \
+	T(audit_group,        "STRICT", "", "verdicts: each kernel IOMMU group's verdict (src/cli/verdicts_db.c)") \
+	T(audit_group_item,   "STRICT", "PRIMARY KEY (group_id, seq)", "verdicts: each group's blockers, exceptions and notes (src/cli/verdicts_db.c)")
 
 #include <stdbool.h>
 #include <stddef.h>

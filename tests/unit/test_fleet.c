@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The fleet outputs of one audit run (issue 15): `--also FORMAT=FILE` writes the same report in
 // several formats, each atomically; `audit --db FILE --force` replaces a database atomically;
-// `--format prometheus` is dated by SOURCE_DATE_EPOCH when set.
+// `--format prometheus` is dated by SOURCE_DATE_EPOCH when set; `audit --db FILE` stores the verdicts.
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 #define CAPTURE KKA "/x86-intel-acs/run-6.12/snapshot.tar.gz"
@@ -250,6 +253,157 @@ static void test_prometheus_epoch(void **state)
 	}
 }
 
+/* The first column of @sql's single row as text ("NULL" for SQL NULL), malloc'd. */
+static char *one(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = strdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "NULL");
+	sqlite3_finalize(st);
+	assert_non_null(v);
+	return v;
+}
+
+static void assert_one(sqlite3 *db, const char *sql, const char *want)
+{
+	char *got = one(db, sql);
+
+	if (strcmp(got, want))
+		fail_msg("%s: got %s, want %s", sql, got, want);
+	free(got);
+}
+
+/*
+ * `audit --db FILE` stores the verdicts beside the facts: the run, every finding of the JSON report
+ * in its order with the same words, every group with the same assignability. `--from-db FILE`
+ * audits the facts again and ignores the stored verdicts: its report is the same byte for byte,
+ * even after the verdict rows were rewritten to say something else. `collect` leaves them empty.
+ */
+static void test_audit_db_verdicts(void **state)
+{
+	int st;
+	json_error_t jerr;
+	sqlite3 *db;
+
+	(void)state;
+	char *out = run("--snapshot " CAPTURE_B " --fail-on warning --db v.db --format json --output a.json", &st);
+	assert_string_equal(out, "");
+	assert_int_equal(st, 1);
+	free(out);
+	json_t *j = json_load_file(ia_sp("a.json"), 0, &jerr);
+	assert_non_null(j);
+	assert_int_equal(sqlite3_open_v2(ia_sp("v.db"), &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_one(db, "SELECT command || ' ' || fail_on || ' ' || verdict || ' ' || exit_status || ' ' || "
+		   "interrupt_isolation || ' ' || iommu_active FROM audit_run", "audit warning fail 1 isolated 1");
+	assert_one(db, "SELECT tool_version FROM audit_run", IA_VERSION);
+	assert_one(db, "SELECT audited_at GLOB '20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z' "
+		   "FROM audit_run", "1");
+	json_t *findings = json_object_get(j, "findings"), *f;
+	size_t i;
+	char sql[256], want[64];
+	snprintf(want, sizeof(want), "%zu", json_array_size(findings));
+	assert_one(db, "SELECT count(*) FROM audit_finding", want);
+	assert_true(json_array_size(findings) > 0);
+	json_array_foreach(findings, i, f) {
+		static const char *const keys[][2] = { { "rule", "rule" }, { "level", "level" }, { "subject", "subject" },
+						       { "message", "message" }, { "advice", "fix" }, { "evidence", "evidence" } };
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			const char *jv = json_string_value(json_object_get(f, keys[k][0]));
+			snprintf(sql, sizeof(sql), "SELECT %s FROM audit_finding WHERE seq = %zu", keys[k][1], i);
+			assert_one(db, sql, jv ? jv : "NULL");
+		}
+	}
+	json_t *groups = json_object_get(j, "groups"), *g;
+	snprintf(want, sizeof(want), "%zu", json_array_size(groups));
+	assert_one(db, "SELECT count(*) FROM audit_group", want);
+	assert_one(db, "SELECT iommu_groups FROM audit_run", want);
+	json_array_foreach(groups, i, g) {
+		json_t *u = json_object_get(g, "userspace_assignable");
+		snprintf(sql, sizeof(sql), "SELECT userspace_assignable FROM audit_group WHERE group_id = %lld",
+			 (long long)json_integer_value(json_object_get(g, "id")));
+		assert_one(db, sql, json_is_null(u) ? "NULL" : json_is_true(u) ? "1" : "0");
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_group_item WHERE kind = 'blocker' AND group_id = %lld",
+			 (long long)json_integer_value(json_object_get(g, "id")));
+		snprintf(want, sizeof(want), "%zu", json_array_size(json_object_get(g, "blockers")));
+		assert_one(db, sql, want);
+	}
+	/* the stored verdicts are outputs: rewritten, they change nothing --from-db reports */
+	assert_int_equal(sqlite3_exec(db, "UPDATE audit_group SET userspace_assignable = 1; UPDATE audit_run SET "
+				      "verdict = 'pass'; DELETE FROM audit_finding", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	json_decref(j);
+	out = run("--from-db v.db --fail-on warning --format json --output b.json", &st);
+	assert_string_equal(out, "");
+	assert_int_equal(st, 1);
+	free(out);
+	char *a = slurp_text("a.json"), *b = slurp_text("b.json");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* collect: the facts only, no verdict rows */
+	out = run("collect --snapshot " CAPTURE_B " --db c.db", &st);
+	assert_int_equal(st, 0);
+	free(out);
+	assert_int_equal(sqlite3_open_v2(ia_sp("c.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_one(db, "SELECT (SELECT count(*) FROM audit_run) + (SELECT count(*) FROM audit_finding) + "
+		   "(SELECT count(*) FROM audit_group) + (SELECT count(*) FROM audit_group_item)", "0");
+	assert_one(db, "SELECT count(*) FROM iommu_group", "14");
+	sqlite3_close(db);
+	assert_no_temporaries();
+}
+
+/* The README's and the man page's example of one run with every output, run as written (host.tar.gz
+ * a capture, host.db an earlier database that --force replaces). */
+static void test_documented_example(void **state)
+{
+	static const char ex[] = "iommu-audit --snapshot host.tar.gz --db host.db --force --format json --output host.json"
+				 " --also nfd=host.nfd --also prometheus=host.prom";
+	char esc[512];
+	size_t len, k = 0;
+	int st;
+
+	(void)state;
+	char *readme = (char *)ia_slurp(IA_SOURCE_DIR "/README.md", &len);
+	char *man = (char *)ia_slurp(IA_SOURCE_DIR "/man/iommu-audit.8", &len);
+	assert_non_null(readme);
+	assert_non_null(man);
+	if (!strstr(readme, ex))
+		fail_msg("README.md does not show `%s`", ex);
+	for (const char *p = ex; *p && k + 3 < sizeof(esc); p++) { /* roff: '-' is written "\-" */
+		if (*p == '-')
+			esc[k++] = '\\';
+		esc[k++] = *p;
+	}
+	esc[k] = '\0';
+	if (!strstr(man, esc))
+		fail_msg("man/iommu-audit.8 does not show `%s` (as %s)", ex, esc);
+	free(readme);
+	free(man);
+	ia_mk_link("host.tar.gz", CAPTURE);
+	char *out = run("collect --snapshot " CAPTURE_B " --db host.db", &st);
+	assert_int_equal(st, 0);
+	free(out);
+	out = run(ex + strlen("iommu-audit "), &st);
+	assert_string_equal(out, "");
+	assert_int_equal(st, 1); /* the capture has a finding at level error */
+	free(out);
+	char *json = slurp_text("host.json"), *nfd = slurp_text("host.nfd"), *prom = slurp_text("host.prom");
+	assert_non_null(strstr(json, "\"root\": \"host.tar.gz\""));
+	assert_non_null(strstr(nfd, "iommu-audit.io/verdict=fail\n"));
+	assert_non_null(strstr(prom, "\niommu_audit_verdict{verdict=\"fail\"} 1\n"));
+	free(json);
+	free(nfd);
+	free(prom);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(ia_sp("host.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_one(db, "SELECT root || ' ' || verdict FROM run, audit_run", "host.tar.gz fail");
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +412,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_also_usage, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_db_force, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_prometheus_epoch, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_db_verdicts, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_documented_example, scratch_setup, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

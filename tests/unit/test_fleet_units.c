@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The fleet renderers on models built in memory (tests/unit/model_build.h): the Prometheus metrics'
-// words (reports/prometheus.c) and the verdict tables written into the database.
+// The fleet outputs on models built in memory (tests/unit/model_build.h): the Prometheus metrics'
+// words (reports/prometheus.c) and the verdict tables written into the database (src/cli/verdicts_db.c).
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/db.h"
+#include "core/ia_err.h"
+#include "cli/verdicts_db.h"
 #include "model_build.h"
 #include "reports/report.h"
 
@@ -172,12 +175,123 @@ static void test_prom_group_cap(void **state)
 	mb_free(a);
 }
 
+/* One row of @sql's result as "a|b|c" (NULL as "NULL"), rows joined by newlines: malloc'd. */
+static char *rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *out = calloc(1, 1 << 16);
+	size_t at = 0;
+
+	assert_non_null(out);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+			at += (size_t)snprintf(out + at, (1 << 16) - at, "%s%s", c ? "|" : "", v ? (const char *)v : "NULL");
+		}
+		at += (size_t)snprintf(out + at, (1 << 16) - at, "\n");
+		assert_true(at < (1 << 16));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void assert_rows(sqlite3 *db, const char *sql, const char *want)
+{
+	char *got = rows(db, sql);
+
+	if (strcmp(got, want))
+		fail_msg("%s:\n got:\n%s want:\n%s", sql, got, want);
+	free(got);
+}
+
+/*
+ * The verdict rows (src/cli/verdicts_db.c): the run (command, time in UTC, policy, verdict,
+ * states, counts), each finding with its fix, evidence, waiver and whether it fails, each group's
+ * verdicts with NULL for unknown, and its blockers, exceptions and notes in that order, each
+ * naming its finding by position. A second audit into the same file fails and leaves the first
+ * one's rows as they were (one savepoint).
+ */
+static void test_db_verdict_rows(void **state)
+{
+	(void)state;
+	struct ia_audit *a = two_groups();
+	mb_finish(a);
+	struct ia_run_opts ro = { .fail_on = IA_FAIL_ON_WARNING };
+	assert_int_equal(mb_run(a, &ro), 0);
+	struct ia_result *r = mb_result(a);
+	size_t f0 = r->n_findings;
+	assert_int_equal(ia_result_add_finding(r, "host.noiommu", IA_LEVEL_ERROR, "0000:00:01.0", "msg one",
+					       "do this", "saw that"), 0);
+	assert_int_equal(ia_result_add_finding(r, "collect.unreadable", IA_LEVEL_WARNING, NULL, "msg two", NULL, NULL), 0);
+	r->findings[f0 + 1].waived = true;
+	r->findings[f0 + 1].waiver_reason = strdup("known");
+	r->findings[f0 + 1].waiver_expires = strdup("2030-01-01");
+	r->groups[0].userspace_assignable = IA_UNKNOWN;
+	r->groups[0].dma_ownership_viable = IA_NO;
+	r->groups[0].isolation_unknown = true;
+	r->groups[1].userspace_assignable = IA_YES;
+	assert_int_equal(ia_contrib_add(&r->groups[0].blockers, &r->groups[0].n_blockers, IA_CONTRIB_BLOCKER, NULL,
+					"0000:00:01.0", "host.noiommu", "the reason", f0), 0);
+	assert_int_equal(ia_contrib_add(&r->groups[0].notes, &r->groups[0].n_notes, IA_CONTRIB_NOTE, NULL, NULL,
+					"isolation.p2p-domain", "lifted reason", IA_NO_FINDING), 0);
+	r->groups[0].notes[r->groups[0].n_notes - 1].lifted = "waived by the policy";
+	ia_result_decide(r, IA_FAIL_ON_WARNING);
+
+	sqlite3 *db;
+	const char *err;
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	struct cli_db_run run = { .command = "audit", .audited_at = 1700000000, .policy = "q.json" };
+	assert_int_equal(cli_store_verdicts(db, a, r, &run), 0);
+	char want[1024];
+	snprintf(want, sizeof(want), "1|audit|%s|2023-11-14T22:13:20Z|q.json|warning|fail|1|1|unknown|unknown|2|1|%zu\n",
+		 IA_VERSION, r->n_not_evaluated);
+	assert_rows(db, "SELECT * FROM audit_run", want);
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT * FROM audit_finding WHERE seq >= %zu ORDER BY seq", f0);
+	snprintf(want, sizeof(want),
+		 "%zu|host.noiommu|error|0000:00:01.0|msg one|saw that|do this|0|NULL|NULL|1\n"
+		 "%zu|collect.unreadable|warning|host|msg two|NULL|NULL|1|known|2030-01-01|0\n", f0, f0 + 1);
+	assert_rows(db, sql, want);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_finding");
+	snprintf(want, sizeof(want), "%zu\n", r->n_findings);
+	assert_rows(db, sql, want);
+	snprintf(want, sizeof(want), "1|0000:00:01.0|1|NULL|0|%s|%s|1|1\n2|0000:00:02.0|1|1|",
+		 r->groups[0].kernel_hands_over == IA_UNKNOWN ? "NULL" : r->groups[0].kernel_hands_over == IA_YES ? "1" : "0",
+		 r->groups[0].endpoint == IA_UNKNOWN ? "NULL" : r->groups[0].endpoint == IA_YES ? "1" : "0");
+	char *got = rows(db, "SELECT * FROM audit_group ORDER BY group_id");
+	if (strncmp(got, want, strlen(want)))
+		fail_msg("audit_group:\n%s\nwant to begin with:\n%s", got, want);
+	free(got);
+	snprintf(want, sizeof(want), "1|0|blocker|0000:00:01.0|host.noiommu|the reason|NULL|%zu\n"
+		 "1|1|note|NULL|isolation.p2p-domain|lifted reason|waived by the policy|NULL\n", f0);
+	assert_rows(db, "SELECT * FROM audit_group_item WHERE group_id = 1 AND what IN ('host.noiommu', "
+		    "'isolation.p2p-domain') ORDER BY seq", want);
+	/* every item's group has its row, every finding_seq its finding */
+	assert_rows(db, "SELECT count(*) FROM audit_group_item i LEFT JOIN audit_group g USING (group_id) "
+		    "LEFT JOIN audit_finding f ON f.seq = i.finding_seq WHERE g.group_id IS NULL OR "
+		    "(i.finding_seq IS NOT NULL AND f.seq IS NULL)", "0\n");
+	/* again into the same database: refused, nothing of it kept */
+	char *before = rows(db, "SELECT (SELECT count(*) FROM audit_run), (SELECT count(*) FROM audit_finding), "
+			    "(SELECT count(*) FROM audit_group), (SELECT count(*) FROM audit_group_item)");
+	run.command = "plan";
+	assert_int_equal(cli_store_verdicts(db, a, r, &run), -IA_E_SQLITE);
+	assert_rows(db, "SELECT (SELECT count(*) FROM audit_run), (SELECT count(*) FROM audit_finding), "
+		    "(SELECT count(*) FROM audit_group), (SELECT count(*) FROM audit_group_item)", before);
+	assert_rows(db, "SELECT command FROM audit_run", "audit\n");
+	free(before);
+	ia_db_close(db);
+	mb_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_words),
 		cmocka_unit_test(test_prom_states),
 		cmocka_unit_test(test_prom_group_cap),
+		cmocka_unit_test(test_db_verdict_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
