@@ -129,7 +129,9 @@ void cli_stop_restore(const struct sigaction old[3]);
 /**
  * cli_epoch() - the time of this run in *@t, seconds since 1970: SOURCE_DATE_EPOCH when set and
  * not empty (reproducible outputs, reproducible-builds.org/specs/source-date-epoch), else time(2).
- * Return: 0, or EXIT_USAGE after a message on stderr when SOURCE_DATE_EPOCH is not a decimal number.
+ * The first call decides; later calls give the same time (every output of a run says one time).
+ * Return: 0, or EXIT_USAGE after a message on stderr when SOURCE_DATE_EPOCH is not a decimal number
+ * (on the first call only; *@t is then the current time, which later calls give without a word).
  */
 int cli_epoch(time_t *t);
 

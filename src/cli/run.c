@@ -62,6 +62,8 @@ int cli_epoch(time_t *t)
 	unsigned long long v = strtoull(sde, &end, 10);
 	if (errno || *end || *sde < '0' || *sde > '9' || v > (unsigned long long)INT64_MAX) {
 		fprintf(stderr, "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970\n", sde);
+		known = true; /* said once; a caller that goes on has the current time */
+		when = *t;
 		return EXIT_USAGE;
 	}
 	*t = when = (time_t)v;
@@ -268,7 +270,9 @@ static int cli_audit_into_db(sqlite3 *db, void *arg)
 	if (cli_evaluate(db, t->o, t->a, t->r, "iommu-audit") < 0)
 		return EXIT_UNREADABLE;
 	t->evaluated = true;
-	cli_epoch(&when); /* checked by the command before collecting: the same time here */
+	/* the time cli_cmd_audit() checked before collecting (groups and plan: a malformed
+	 * SOURCE_DATE_EPOCH is said here and the current time stored) */
+	cli_epoch(&when);
 	struct cli_db_run run = { .command = t->o->cmd, .audited_at = when, .policy = t->o->policy };
 	int rc = cli_store_verdicts(db, t->a, t->r, &run);
 	if (rc < 0) {

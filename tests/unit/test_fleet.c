@@ -251,6 +251,13 @@ static void test_prometheus_epoch(void **state)
 		assert_int_equal(st, 2);
 		free(m);
 	}
+	/* an audit that writes no time does not read it */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=x %s --snapshot " CAPTURE " --fail-on never --format nfd"
+		 " 2>&1 >/dev/null", ia_scratch, IA_BIN);
+	m = ia_run_capture(cmd, &st);
+	assert_string_equal(m, "");
+	assert_int_equal(st, 0);
+	free(m);
 }
 
 /* The first column of @sql's single row as text ("NULL" for SQL NULL), malloc'd. */

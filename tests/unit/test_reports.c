@@ -889,10 +889,10 @@ static void test_exit_1(void **state)
 static void test_exit_2(void **state)
 {
 	static const struct { const char *args, *says; } cases[] = {
-		{ "--format xml", "--format xml: expected text, json, junit or nfd for `audit`" },
+		{ "--format xml", "--format xml: expected text, json, junit, nfd or prometheus for `audit`" },
 		{ "--fail-on fatal", "--fail-on fatal: expected error, warning or never" },
 		{ "--color sometimes", "--color sometimes: expected auto, always or never" },
-		{ "--format man", "--format man: expected text, json, junit or nfd for `audit`" },
+		{ "--format man", "--format man: expected text, json, junit, nfd or prometheus for `audit`" },
 		{ "--no-such-option", "unrecognized option" },
 		{ "frobnicate", "unknown or unsupported command \"frobnicate\"" },
 		{ "audit extra", "unexpected argument \"extra\"" },
