@@ -10,6 +10,7 @@
 #include "core/facts.h"
 #include "core/ia_err.h"
 #include "cli/verdicts_db.h"
+#include "rules/vfio_path.h"
 
 /* An INTEGER column from a tri-state: NULL for unknown. */
 static struct ia_fact_int vdb_tri(enum ia_tri t)
@@ -53,6 +54,7 @@ static int vdb_run(sqlite3 *db, const struct ia_audit *a, const struct ia_result
 		.iommu_groups = ia_fact_i(true, (int64_t)a->n_groups),
 		.assignable_groups = ia_fact_i(true, (int64_t)assignable),
 		.rules_not_evaluated = ia_fact_i(true, (int64_t)r->n_not_evaluated),
+		.vfio_path = ia_vfio_path_name(r->path),
 	};
 	if ((rc = ia_fact_prepare_insert(db, IA_FACT_audit_run, NULL, &st)) < 0)
 		return rc;
@@ -136,6 +138,10 @@ static int vdb_groups(sqlite3 *db, const struct ia_audit *a, const struct ia_res
 			.userspace_assignable = vdb_tri(v->userspace_assignable),
 			.dma_ownership_viable = vdb_tri(v->dma_ownership_viable),
 			.kernel_hands_over = vdb_tri(v->kernel_hands_over),
+			.container_assignable = vdb_tri(v->paths[IA_PATH_CONTAINER].userspace_assignable),
+			.container_hands_over = vdb_tri(v->paths[IA_PATH_CONTAINER].kernel_hands_over),
+			.iommufd_assignable = vdb_tri(v->paths[IA_PATH_IOMMUFD].userspace_assignable),
+			.iommufd_hands_over = vdb_tri(v->paths[IA_PATH_IOMMUFD].kernel_hands_over),
 			.endpoint = vdb_tri(v->endpoint),
 			.isolation_unknown = ia_fact_i(true, v->isolation_unknown),
 			.blockers = ia_fact_i(true, (int64_t)v->n_blockers),

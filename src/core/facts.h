@@ -366,7 +366,8 @@
 	C(noiommu,             TEXT,    "NOT NULL",                  "VFIO's unsafe no-IOMMU mode: \"available\", \"enabled\", \"unavailable\" or \"unknown\"") \
 	C(iommu_groups,        INTEGER, "NOT NULL",                  "the kernel's IOMMU groups (rows of audit_group)") \
 	C(assignable_groups,   INTEGER, "NOT NULL",                  "groups userspace (VFIO) can own safely now") \
-	C(rules_not_evaluated, INTEGER, "NOT NULL",                  "rules whose inputs were missing: their verdicts are unknown, never safe")
+	C(rules_not_evaluated, INTEGER, "NOT NULL",                  "rules whose inputs were missing: their verdicts are unknown, never safe") \
+	C(vfio_path,           TEXT,    "NOT NULL",                  "the VFIO path the groups' userspace_assignable and kernel_hands_over are for: \"container\" (/dev/vfio/vfio) or \"iommufd\" (--vfio-path)")
 
 #define IA_FACTS_audit_finding(C) \
 	C(seq,            INTEGER, "PRIMARY KEY",               "position in the report's findings, from 0 (the JSON report's order)") \
@@ -390,7 +391,11 @@
 	C(kernel_hands_over,    INTEGER, "",                          "1 when VFIO itself would hand it to userspace now, safe or not (an endpoint, viable, MSIs isolated or allow_unsafe_interrupts); NULL unknown") \
 	C(endpoint,             INTEGER, "",                          "1 when it holds a function vfio-pci binds (header type 0); NULL unknown") \
 	C(isolation_unknown,    INTEGER, "NOT NULL",                  "1 when a peer-to-peer isolation domain wider than the group may exist (rule isolation.p2p-domain)") \
-	C(blockers,             INTEGER, "NOT NULL",                  "its rows of kind \"blocker\" in audit_group_item")
+	C(blockers,             INTEGER, "NOT NULL",                  "its rows of kind \"blocker\" in audit_group_item") \
+	C(container_assignable, INTEGER, "",                          "userspace_assignable on the legacy container path (/dev/vfio/vfio, its allow_unsafe_interrupts): 1, 0; NULL unknown") \
+	C(container_hands_over, INTEGER, "",                          "kernel_hands_over on the container path: 1, 0; NULL unknown") \
+	C(iommufd_assignable,   INTEGER, "",                          "userspace_assignable on the iommufd path (/dev/iommu, iommufd.allow_unsafe_interrupts): 1, 0 (also where the kernel has no iommufd); NULL unknown") \
+	C(iommufd_hands_over,   INTEGER, "",                          "kernel_hands_over on the iommufd path: 1, 0; NULL unknown")
 
 #define IA_FACTS_audit_group_item(C) \
 	C(group_id,    INTEGER, "NOT NULL REFERENCES audit_group(group_id)", "the group") \

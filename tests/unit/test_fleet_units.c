@@ -245,7 +245,7 @@ static void test_db_verdict_rows(void **state)
 	struct cli_db_run run = { .command = "audit", .audited_at = 1700000000, .policy = "q.json" };
 	assert_int_equal(cli_store_verdicts(db, a, r, &run), 0);
 	char want[1024];
-	snprintf(want, sizeof(want), "1|audit|%s|2023-11-14T22:13:20Z|q.json|warning|fail|1|1|unknown|unknown|2|1|%zu\n",
+	snprintf(want, sizeof(want), "1|audit|%s|2023-11-14T22:13:20Z|q.json|warning|fail|1|1|unknown|unknown|2|1|%zu|container\n",
 		 IA_VERSION, r->n_not_evaluated);
 	assert_rows(db, "SELECT * FROM audit_run", want);
 	char sql[256];
@@ -260,12 +260,26 @@ static void test_db_verdict_rows(void **state)
 	snprintf(want, sizeof(want), "1|0000:00:01.0|1|NULL|0|%s|%s|1|1\n2|0000:00:02.0|1|1|",
 		 r->groups[0].kernel_hands_over == IA_UNKNOWN ? "NULL" : r->groups[0].kernel_hands_over == IA_YES ? "1" : "0",
 		 r->groups[0].endpoint == IA_UNKNOWN ? "NULL" : r->groups[0].endpoint == IA_YES ? "1" : "0");
-	char *got = rows(db, "SELECT * FROM audit_group ORDER BY group_id");
+	char *got = rows(db, "SELECT group_id, first_bdf, members, userspace_assignable, dma_ownership_viable, "
+			 "kernel_hands_over, endpoint, isolation_unknown, blockers FROM audit_group ORDER BY group_id");
 	if (strncmp(got, want, strlen(want)))
 		fail_msg("audit_group:\n%s\nwant to begin with:\n%s", got, want);
 	free(got);
 	snprintf(want, sizeof(want), "1|0|blocker|0000:00:01.0|host.noiommu|the reason|NULL|%zu\n"
 		 "1|1|note|NULL|isolation.p2p-domain|lifted reason|waived by the policy|NULL\n", f0);
+	/* the verdicts on each VFIO path (issue 12), as the engine gave them */
+	for (size_t g = 0; g < 2; g++) {
+		char *e = want;
+		for (size_t q = 0; q < IA_N_PATHS; q++)
+			for (int k = 0; k < 2; k++) {
+				enum ia_tri t = k ? r->groups[g].paths[q].kernel_hands_over : r->groups[g].paths[q].userspace_assignable;
+				e += sprintf(e, "%s%s", q || k ? "|" : "", t == IA_UNKNOWN ? "NULL" : t == IA_YES ? "1" : "0");
+			}
+		strcpy(e, "\n");
+		snprintf(sql, sizeof(sql), "SELECT container_assignable, container_hands_over, iommufd_assignable, "
+			 "iommufd_hands_over FROM audit_group WHERE group_id = %zu", g + 1);
+		assert_rows(db, sql, want);
+	}
 	assert_rows(db, "SELECT * FROM audit_group_item WHERE group_id = 1 AND what IN ('host.noiommu', "
 		    "'isolation.p2p-domain') ORDER BY seq", want);
 	/* every item's group has its row, every finding_seq its finding */
