@@ -269,7 +269,7 @@ static void test_db_verdict_rows(void **state)
 		 "1|1|note|NULL|isolation.p2p-domain|lifted reason|waived by the policy|NULL\n", f0);
 	/* the verdicts on each VFIO path (issue 12), as the engine gave them */
 	for (size_t g = 0; g < 2; g++) {
-		char *e = want;
+		char pw[64], *e = pw;
 		for (size_t q = 0; q < IA_N_PATHS; q++)
 			for (int k = 0; k < 2; k++) {
 				enum ia_tri t = k ? r->groups[g].paths[q].kernel_hands_over : r->groups[g].paths[q].userspace_assignable;
@@ -278,7 +278,7 @@ static void test_db_verdict_rows(void **state)
 		strcpy(e, "\n");
 		snprintf(sql, sizeof(sql), "SELECT container_assignable, container_hands_over, iommufd_assignable, "
 			 "iommufd_hands_over FROM audit_group WHERE group_id = %zu", g + 1);
-		assert_rows(db, sql, want);
+		assert_rows(db, sql, pw);
 	}
 	assert_rows(db, "SELECT * FROM audit_group_item WHERE group_id = 1 AND what IN ('host.noiommu', "
 		    "'isolation.p2p-domain') ORDER BY seq", want);
