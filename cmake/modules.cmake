@@ -24,7 +24,7 @@ ia_module(decode_kernel SOURCES src/decode/cmdline.c src/decode/interrupts.c DEP
 # collectors: the only code that reads the host (through fsroot and libpci); facts into the database.
 find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_ordered)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
-                             collectors/firmware.c collectors/dt.c
+                             collectors/firmware.c collectors/dt.c collectors/host_use.c
                      DEPS core decode_pcicfg decode_sysfs decode_kversion decode_dmar decode_ivrs decode_iort decode_fdt
                           decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB Threads::Threads)
 # src/capture: capture archives (snapshot) and their safe unpacking into a root.

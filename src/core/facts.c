@@ -130,6 +130,12 @@ FACT_COLUMNS_(audit_group)
 #define FACT_ROW struct ia_fact_audit_group_item
 FACT_COLUMNS_(audit_group_item)
 #undef FACT_ROW
+#define FACT_ROW struct ia_fact_host_use
+FACT_COLUMNS_(host_use)
+#undef FACT_ROW
+#define FACT_ROW struct ia_fact_host_use_source
+FACT_COLUMNS_(host_use_source)
+#undef FACT_ROW
 
 #define FACT_TABLE_(table, opts, tcons, what) \
 	[IA_FACT_##table] = { #table, opts, tcons, what, fact_cols_##table, \

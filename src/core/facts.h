@@ -346,6 +346,22 @@
 	C(external_facing, INTEGER, "NOT NULL",                  "the boolean \"external-facing\" property (kernel pci_set_bus_of_node())")
 
 
+/* Which PCI functions the host itself uses (collectors/host_use.c): `plan` refuses to take them. */
+#define IA_FACTS_host_use(C) \
+	C(bdf,    TEXT,    "NOT NULL REFERENCES pci_function(bdf)", "the PCI function the host uses: the deepest DDDD:BB:DD.F of the sysfs path of its block device, interface, tty, framebuffer or DRM card") \
+	C(use,    TEXT,    "NOT NULL",                  "root-disk, mounted, swap, dm-md-member, default-route-nic, addressed-nic, console, boot-vga") \
+	C(name,   TEXT,    "NOT NULL",                  "the name the operator knows: disk (\"vda\", \"nvme0n1\"), interface (\"eth0\"), tty (\"ttyS0\", \"tty0\") or DRM card (\"card0\")") \
+	C(detail, TEXT,    "NOT NULL",                  "how: \"mounted on /\", \"mounted on / (under dm-0 vg0-root)\", \"swap on /dev/vda3\", \"default route via 10.0.2.2\", \"route to 10.0.2.0/24\", \"held by dm-0\", \"active console\", \"boot_vga\"") \
+	C(source, TEXT,    "NOT NULL",                  "the file that shows it: proc/self/mountinfo, proc/swaps, sys/class/block, proc/net/route, proc/net/ipv6_route, proc/net/if_inet6, sys/class/tty/console/active, proc/consoles, sys/bus/pci/devices/*/boot_vga")
+
+/* What the host_use collector read, so that `plan` says which uses it could not check. */
+#define IA_FACTS_host_use_source(C) \
+	C(path,     TEXT,    "PRIMARY KEY",               "a file or directory under the root (\"proc/self/mountinfo\")") \
+	C(shows,    TEXT,    "NOT NULL",                  "the use it shows (\"mounted filesystems\")") \
+	C(required, INTEGER, "NOT NULL",                  "1 when every Linux host has it, so its absence means that use was not checked; 0 when a host may lack it (no IPv6, no framebuffer) and its absence means no such use") \
+	C(status,   INTEGER, "NOT NULL",                  "0 read; -ENOENT absent (in a captured tree: not captured); another negative errno or -IA_E_*: unreadable (a collection error says why)")
+
+
 /*
  * The audit's verdicts: outputs beside the facts, written by `audit --db FILE` (and `groups`,
  * `plan` with --db) after the rules ran (src/cli/verdicts_db.c), never read back by an audit
@@ -449,7 +465,9 @@
 	T(audit_run,          "STRICT", "", "verdicts: the audit that wrote them, and the host verdict (src/cli/verdicts_db.c)") \
 	T(audit_finding,      "STRICT", "", "verdicts: the audit's findings (src/cli/verdicts_db.c)") \
 	T(audit_group,        "STRICT", "", "verdicts: each kernel IOMMU group's verdict (src/cli/verdicts_db.c)") \
-	T(audit_group_item,   "STRICT", "PRIMARY KEY (group_id, seq)", "verdicts: each group's blockers, exceptions and notes (src/cli/verdicts_db.c)")
+	T(audit_group_item,   "STRICT", "PRIMARY KEY (group_id, seq)", "verdicts: each group's blockers, exceptions and notes (src/cli/verdicts_db.c)") \
+	T(host_use,           "STRICT, WITHOUT ROWID", "PRIMARY KEY (bdf, use, name)", "the PCI functions the host uses: disks, interfaces, console, boot display (collectors/host_use.c)") \
+	T(host_use_source,    "STRICT", "", "the files that show the host's use of devices, and whether they were read (collectors/host_use.c)")
 
 #include <stdbool.h>
 #include <stddef.h>
