@@ -567,11 +567,11 @@ static void hu_console(struct hu *h)
 	}
 	free(a);
 	free(c);
-	bool vt = false;
+	const char *vt = NULL;   /* the virtual terminal the console is on */
 	for (size_t i = 0; i < n; i++) {
 		char rel[128], canon[4096], bdf[IA_BDF_BUFSZ];
 		if (hu_is_vt(names[i])) {
-			vt = true;
+			vt = vt ? vt : names[i];
 			continue;
 		}
 		snprintf(rel, sizeof(rel), "sys/class/tty/%s", names[i]);
@@ -595,7 +595,7 @@ static void hu_console(struct hu *h)
 		    !hu_known(h, bdf))
 			continue;
 		snprintf(item, sizeof(item), "virtual terminal console drawn on %s", fb[i]);
-		hu_add(h, bdf, "console", "tty0", "", item, graphics);
+		hu_add(h, bdf, "console", vt, "", item, graphics);
 	}
 	ia_fsroot_list_free(fb, nf);
 }
@@ -606,17 +606,23 @@ static void hu_boot_vga(struct hu *h)
 	static const char drm[] = "sys/class/drm", path[] = "sys/bus/pci/devices/*/boot_vga";
 	sqlite3_stmt *st;
 	int status = 0;
+	bool vga = false;   /* a VGA-class function, which always has boot_vga */
 
-	if (ia_db_prepare(h->ctx->db, "SELECT bdf, sysfs_path FROM pci_function WHERE class >> 16 = 3 ORDER BY bdf", &st))
+	if (ia_db_prepare(h->ctx->db, "SELECT bdf, sysfs_path, class FROM pci_function WHERE class >> 16 = 3 ORDER BY bdf",
+			  &st))
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *bdf = (const char *)sqlite3_column_text(st, 0), *dir = (const char *)sqlite3_column_text(st, 1);
+		bool is_vga = (sqlite3_column_int64(st, 2) >> 8) == 0x0300;   /* pci_is_vga() */
 		char rel[4200], v[16];
 		if (!bdf || !dir)
 			continue;
+		vga |= is_vga;
 		snprintf(rel, sizeof(rel), "%s/boot_vga", dir);
 		long l = ia_fsroot_read_small(h->ctx->root, rel, v, sizeof(v));
-		if (l < 0 && l != -ENOENT) {   /* absent: not a VGA-class device (boot_vga is not visible) */
+		if (l == -ENOENT && is_vga && !status) {
+			status = -ENOENT;   /* pci_dev_attrs_are_visible() shows it for VGA: not captured */
+		} else if (l < 0 && l != -ENOENT) {   /* absent elsewhere: not VGA, boot_vga is not visible */
 			ia_ctx_error(h->ctx, rel, (int)l, -1, "whether this display is the host's boot VGA device",
 				     "cannot read %s: %s", rel, ia_strerror((int)l));
 			status = (int)l;
@@ -642,7 +648,7 @@ static void hu_boot_vga(struct hu *h)
 	}
 	sqlite3_finalize(st);
 	/* the status of the boot_vga reads: -ENOENT would claim "no VGA" for a failed one */
-	hu_source(h, path, "the boot VGA device", true, status);
+	hu_source(h, path, "the boot VGA device", vga, status);
 }
 
 /* Write the gathered uses, items joined. */

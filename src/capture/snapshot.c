@@ -580,7 +580,7 @@ static void snap_copy_dir_files(struct snap_sink *s, const char *dir, size_t max
 static const char *const snap_pci_attrs[] = {
 	"config", "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision",
 	"resource", "irq", "numa_node", "enable", "driver_override", "sriov_totalvfs", "sriov_numvfs",
-	"removable", "reset_method", "msi_bus", "local_cpulist", "modalias",
+	"removable", "reset_method", "msi_bus", "local_cpulist", "modalias", "boot_vga",
 };
 static const char *const snap_pci_links[] = { "driver", "iommu_group", "iommu", "physfn", "firmware_node" };
 
@@ -691,6 +691,106 @@ static void snap_names_as_empty(struct snap_sink *s, const char *dir, bool as_di
 		}
 	}
 	ia_fsroot_list_free(names, n);
+}
+
+/*
+ * The devices of class directory @cls (sys/class/block, net, graphics, drm; sys/dev/block) that the host_use
+ * collector maps to PCI functions: each link (whose name starts with @prefix, all when NULL), its
+ * target directory made to exist by its "dev" or "ifindex" attribute, and what a virtual one is
+ * built on: a block device's partition attribute, dm name, slaves/ and holders/ links and, for a
+ * multipath NVMe namespace, its subsystem's controller links; a network interface's lower_* links.
+ */
+static void snap_host_use_class(struct snap_sink *s, const char *cls, const char *prefix)
+{
+	static const char *const attrs[] = { "dev", "ifindex", "partition", "dm/name" };
+	char **names = NULL;
+	size_t n = 0;
+
+	if (ia_fsroot_list(s->root, cls, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], canon[4096], a[4608];
+		if (prefix && strncmp(names[i], prefix, strlen(prefix)))
+			continue;
+		snprintf(rel, sizeof(rel), "%s/%s", cls, names[i]);
+		if (!snap_copy_link(s, rel) || ia_fsroot_canonical(s->root, rel, canon, sizeof(canon)) < 0)
+			continue;
+		for (size_t k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
+			snprintf(a, sizeof(a), "%s/%s", canon, attrs[k]);
+			snap_copy(s, a, 4096);
+		}
+		snprintf(a, sizeof(a), "%s/slaves", canon);
+		snap_copy_dir_files(s, a, 0);
+		snprintf(a, sizeof(a), "%s/holders", canon);
+		snap_copy_dir_files(s, a, 0);
+		char **ents = NULL;
+		size_t ne = 0;
+		if (ia_fsroot_list(s->root, canon, &ents, &ne) == 0)
+			for (size_t k = 0; k < ne; k++)
+				if (!strncmp(ents[k], "lower_", 6)) {
+					snprintf(a, sizeof(a), "%s/%s", canon, ents[k]);
+					snap_copy_link(s, a);
+				}
+		ia_fsroot_list_free(ents, ne);
+		/* sys/devices/virtual/nvme-subsystem/nvme-subsysN/<ns>: the controllers nvme<M> beside it */
+		char *slash = strrchr(canon, '/');
+		if (!slash || !strstr(canon, "/nvme-subsystem/nvme-subsys"))
+			continue;
+		*slash = '\0';
+		if (ia_fsroot_list(s->root, canon, &ents, &ne) == 0)
+			for (size_t k = 0; k < ne; k++) {
+				char c2[4096];
+				if (strncmp(ents[k], "nvme", 4) || !strncmp(ents[k], "nvme-", 5))
+					continue;
+				snprintf(a, sizeof(a), "%s/%s", canon, ents[k]);
+				if (snap_copy_link(s, a) && ia_fsroot_canonical(s->root, a, c2, sizeof(c2)) >= 0) {
+					snprintf(a, sizeof(a), "%s/dev", c2);
+					snap_copy(s, a, 4096);
+				}
+			}
+		ia_fsroot_list_free(ents, ne);
+	}
+	ia_fsroot_list_free(names, n);
+}
+
+/* What the host_use collector reads (collectors/host_use.c): mounts, swap, routes, addresses, the
+ * console's ttys and framebuffers, DRM cards, and the block and network devices they name. */
+static void snap_host_use(struct snap_sink *s)
+{
+	static const char *const files[] = { "proc/self/mountinfo", "proc/swaps", "proc/net/route", "proc/net/ipv6_route",
+					     "proc/net/if_inet6", "proc/consoles", "sys/class/tty/console/active" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		snap_copy(s, files[i], 32u << 20);
+	snap_host_use_class(s, "sys/dev/block", NULL);
+	snap_host_use_class(s, "sys/class/block", NULL);
+	snap_host_use_class(s, "sys/class/net", NULL);
+	snap_host_use_class(s, "sys/class/graphics", "fb");
+	snap_host_use_class(s, "sys/class/drm", "card");
+	/* the console's ttys only (a host has dozens of ttys) */
+	char *txt = NULL;
+	size_t len;
+	for (int f = 0; f < 2; f++) {
+		if (ia_fsroot_read(s->root, f ? "proc/consoles" : "sys/class/tty/console/active", 65536, &txt, &len) < 0)
+			continue;
+		char *save = NULL;
+		for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *save2 = NULL;
+			for (char *t = strtok_r(l, " ", &save2); t; t = f ? NULL : strtok_r(NULL, " ", &save2)) {
+				char rel[128], canon[4096], a[4200];
+				if (!t[0] || strchr(t, '/') || !strcmp(t, ".") || !strcmp(t, "..") || strlen(t) > 64)
+					continue;
+				snprintf(rel, sizeof(rel), "sys/class/tty/%s", t);
+				if (snap_copy_link(s, rel) && ia_fsroot_canonical(s->root, rel, canon, sizeof(canon)) >= 0) {
+					snprintf(a, sizeof(a), "%s/dev", canon);
+					snap_copy(s, a, 4096);
+				}
+				if (f)
+					break;   /* proc/consoles: the first word of each line */
+			}
+		}
+		free(txt);
+		txt = NULL;
+	}
 }
 
 /* The archive kind an output name asks for: its filter, or -1 for a directory. */
@@ -898,6 +998,7 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 	snap_names_as_empty(&s, "sys/bus/pci/drivers", true);
 	snap_names_as_empty(&s, "dev/vfio", false);
 	snap_names_as_empty(&s, "dev/vfio/devices", false);
+	snap_host_use(&s);
 	if (s.ar) {
 		if (archive_write_close(s.ar) != ARCHIVE_OK)
 			snap_write_failed(&s, output, archive_errno(s.ar) > 0 ? -archive_errno(s.ar) : -IA_E_ARCHIVE,

@@ -9,7 +9,8 @@
 #include "core/db.h"
 #include "core/ia_err.h"
 
-/* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF. */
+/* `plan BDF...` over the evaluated audit: exit 0 feasible, 1 blocked, 2 unknown BDF, 4
+ * (IA_PLAN_EXIT_REFUSED) refused: a device it takes is used by the host, and no --force. */
 static int plan_run(const struct cli_opts *o, const struct ia_audit *a, const struct ia_result *r)
 {
 	char (*bdf)[IA_BDF_BUFSZ] = calloc((size_t)o->n_args, sizeof(*bdf));
@@ -31,12 +32,17 @@ static int plan_run(const struct cli_opts *o, const struct ia_audit *a, const st
 		fprintf(stderr, "iommu-audit plan: %s\n", ia_strerror(rc));
 	} else {
 		FILE *out = cli_open_output(o);
+		p->forced = o->force;
 		if (!out) {
 			status = EXIT_USAGE;
 		} else {
 			rc = o->format == FMT_JSON ? ia_plan_json(p, out) : ia_plan_text(p, out);
 			rc = cli_finish_output(o, out, rc, "plan");
-			status = rc < 0 ? EXIT_UNREADABLE : ia_plan_feasible(p) ? EXIT_OK : EXIT_FINDINGS;
+			status = rc < 0 ? EXIT_UNREADABLE : p->refused && !p->forced ? IA_PLAN_EXIT_REFUSED :
+				 ia_plan_feasible(p) ? EXIT_OK : EXIT_FINDINGS;
+			if (rc == 0 && status == IA_PLAN_EXIT_REFUSED)
+				fprintf(stderr, "iommu-audit plan: refused: it would take devices the host uses (see "
+					"\"Host use\"); --force prints the commands\n");
 		}
 	}
 	ia_plan_free(p);

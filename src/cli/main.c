@@ -26,6 +26,7 @@ void cli_usage(FILE *f)
 	      "                      [--force]   with --db: replace an existing FILE\n"
 	      "  iommu-audit plan BDF... [--root DIR|--snapshot FILE|--from-db FILE] [--format text|json]\n"
 	      "                      [--output FILE] [--db FILE] [--policy FILE] [--fail-on LEVEL]\n"
+	      "                      [--force]   print the commands although they take devices the host uses\n"
 	      "  iommu-audit diff OLD NEW [--format text|json] [--output FILE] [--policy FILE] [--fail-on LEVEL]\n"
 	      "                      OLD, NEW: captured tree, .tar.gz or .db\n"
 	      "  iommu-audit snapshot [--root DIR] --output FILE.tar.gz|.tar.zst|.tar|DIR [--force]\n"
@@ -42,7 +43,8 @@ void cli_usage(FILE *f)
 	      "  --dtb FILE          read the device tree from a flattened blob\n"
 	      "device names (audit, groups):\n"
 	      "  --pci-ids FILE      pci.ids for device names; --no-names to skip names\n"
-	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage; 3 nothing readable\n", f);
+	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage; 3 nothing readable;\n"
+	      "  plan: 4 refused, a device it takes is used by the host (its root disk, a route, the console)\n", f);
 }
 
 /* The options, one bit each in a command's allowed set (struct cli_cmd.opts). */
@@ -104,7 +106,7 @@ static const struct cli_cmd {
 				  FB(FMT_PROMETHEUS) },
 	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
 				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
-	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB),
+	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) | B(OPT_FORCE),
 	  FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "diff", cli_cmd_diff, O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT), FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "collect", cli_cmd_collect, B(OPT_ROOT) | B(OPT_SNAPSHOT) | O_REPLACE | B(OPT_DB) | B(OPT_FORCE), 0 },

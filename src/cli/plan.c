@@ -292,8 +292,10 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
 	} else if (!d->driver) {
 		x->action = IA_PLAN_KEEP;
+		x->pin = !d->driver_unknown;
 		snprintf(reason, sizeof(reason), "unbound: claims no DMA ownership; it shares the user's IOMMU domain "
-			 "and must stay unbound (a kernel driver probing it later makes the group not viable)");
+			 "and must stay unbound (a kernel driver probing it later makes the group not viable)%s",
+			 x->pin ? ": the commands pin it to vfio-pci with driver_override" : "");
 	} else if (plan_driver_may_stay(b->a, d, &why)) {
 		x->action = IA_PLAN_KEEP;
 		snprintf(reason, sizeof(reason), "%s %s: it may stay bound, but it shares the user's IOMMU domain and "
@@ -358,6 +360,86 @@ static int plan_platform_blockers(struct plan_build *b)
 		rc = plan_blocker(b, "isolation.p2p-domain", "host", true,
 				  "the PCI topology model could not be built, so a wider isolation domain cannot be ruled out");
 	return rc;
+}
+
+/* The plan unbinds @x or hands it to vfio-pci. */
+static bool plan_takes(const struct ia_plan_dev *x)
+{
+	return x->action == IA_PLAN_BIND_VFIO || x->action == IA_PLAN_UNBIND;
+}
+
+/*
+ * The host's uses of each device (a->host_use, sorted by bdf), the refusal when the plan takes one
+ * the host uses, and the uses that could not be checked (a file that shows them unreadable, or
+ * absent where every host has it): never "free" for want of the facts.
+ */
+static int plan_host_use(struct plan_build *b)
+{
+	const struct ia_audit *a = b->a;
+	struct ia_plan *p = b->p;
+	size_t n_required = 0, n_required_absent = 0;
+
+	for (size_t i = 0; i < p->n_devs; i++) {
+		struct ia_plan_dev *x = &p->devs[i];
+		size_t lo = 0, hi = a->n_host_use;
+		while (lo < hi) { /* the first use of x->bdf */
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(a->host_use[mid].bdf, x->bdf) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < a->n_host_use && !strcmp(a->host_use[k].bdf, x->bdf); k++) {
+			const struct ia_host_use **nv = realloc(x->uses, (x->n_uses + 1) * sizeof(*nv));
+			if (!nv)
+				return -ENOMEM;
+			x->uses = nv;
+			x->uses[x->n_uses++] = &a->host_use[k];
+		}
+		p->refused |= x->n_uses && plan_takes(x);
+	}
+	p->host_use_read = a->n_host_use_sources > 0;
+	for (size_t i = 0; i < a->n_host_use_sources; i++) {
+		const struct ia_host_use_source *s = &a->host_use_sources[i];
+		n_required += s->required;
+		n_required_absent += s->required && s->status == -ENOENT;
+		if (s->status == 0 || (s->status == -ENOENT && !s->required))
+			continue;
+		struct ia_sb sb;
+		ia_sb_init(&sb);
+		ia_sb_printf(&sb, "%s (%s: %s)", s->shows, s->path, s->status != -ENOENT ? ia_strerror(s->status) :
+			     a->live ? "absent" : "not in the capture");
+		char *line = ia_sb_take(&sb);
+		char **nv = line ? realloc(p->unchecked, (p->n_unchecked + 1) * sizeof(*nv)) : NULL;
+		if (!nv) {
+			free(line);
+			return -ENOMEM;
+		}
+		p->unchecked = nv;
+		p->unchecked[p->n_unchecked++] = line;
+	}
+	p->unchecked_all = !a->live && n_required && n_required == n_required_absent;
+	return 0;
+}
+
+/* What a use takes from the host, for "would take ...". */
+static const char *plan_use_phrase(const char *use)
+{
+	static const struct { const char *use, *phrase; } t[] = {
+		{ "root-disk", "the host's root disk" },
+		{ "mounted", "a disk the host has mounted" },
+		{ "swap", "the host's swap" },
+		{ "dm-md-member", "a disk under the host's device-mapper or md devices" },
+		{ "default-route-nic", "the host's default-route interface" },
+		{ "addressed-nic", "an interface the host has routes or addresses on" },
+		{ "console", "the host's console" },
+		{ "boot-vga", "the host's boot display" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(use, t[i].use))
+			return t[i].phrase;
+	return "a device the host uses";
 }
 
 static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, char *err, size_t errlen)
@@ -473,7 +555,9 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 				       x->dev->numvfs == 1 ? "" : "s", x->bdf)))
 			return rc;
 	}
-	return a->n_groups ? plan_platform_blockers(b) : 0;
+	if (a->n_groups && (rc = plan_platform_blockers(b)))
+		return rc;
+	return plan_host_use(b);
 }
 
 int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const char *const *bdfs, size_t n,
@@ -516,9 +600,14 @@ void ia_plan_free(struct ia_plan *p)
 	for (size_t i = 0; i < p->n_groups; i++)
 		free(p->groups[i].basis);
 	free(p->groups);
-	for (size_t i = 0; i < p->n_devs; i++)
+	for (size_t i = 0; i < p->n_devs; i++) {
 		free(p->devs[i].reason);
+		free(p->devs[i].uses);
+	}
 	free(p->devs);
+	for (size_t i = 0; i < p->n_unchecked; i++)
+		free(p->unchecked[i]);
+	free(p->unchecked);
 	for (size_t i = 0; i < p->n_blockers; i++) {
 		free(p->blockers[i].rule); free(p->blockers[i].subject); free(p->blockers[i].reason);
 	}
@@ -544,6 +633,8 @@ static void plan_commands(const struct ia_plan *p, bool driverctl, void (*line)(
 	char buf[256];
 	bool any_vfio = false;
 
+	if (p->refused && !p->forced)
+		return;   /* it would take what the host uses: nothing to copy and paste */
 	for (size_t i = 0; i < p->n_devs; i++)
 		any_vfio |= p->devs[i].action == IA_PLAN_BIND_VFIO;
 	if (!driverctl && any_vfio)
@@ -551,6 +642,16 @@ static void plan_commands(const struct ia_plan *p, bool driverctl, void (*line)(
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct ia_plan_dev *x = &p->devs[i];
 		const char *to = x->action == IA_PLAN_BIND_VFIO ? "vfio-pci" : x->action == IA_PLAN_UNBIND ? "none" : NULL;
+		if (x->pin) {
+			/* kept unbound: a later probe (a hotplug rescan, drivers_probe, a module load) binds
+			 * vfio-pci, never a driver that claims the group's DMA ownership */
+			if (driverctl)
+				snprintf(buf, sizeof(buf), "driverctl set-override %s vfio-pci", x->bdf);
+			else
+				snprintf(buf, sizeof(buf), "echo vfio-pci > /sys/bus/pci/devices/%s/driver_override", x->bdf);
+			line(ctx, buf);
+			continue;
+		}
 		if (!to)
 			continue;
 		if (driverctl) {
@@ -576,6 +677,36 @@ static void plan_text_line(void *ctx, const char *s)
 	fprintf((FILE *)ctx, "  %s\n", s);
 }
 
+/* "Host use:": what the plan would take from the host, the refusal, what could not be checked. */
+static void plan_text_host_use(const struct ia_plan *p, FILE *out)
+{
+	fprintf(out, "\nHost use:\n");
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct ia_plan_dev *x = &p->devs[i];
+		for (size_t k = 0; k < x->n_uses && plan_takes(x); k++)
+			fprintf(out, "  %s would take %s (%s, %s)\n", x->bdf, plan_use_phrase(x->uses[k]->use),
+				x->uses[k]->name, x->uses[k]->detail);
+	}
+	if (p->refused)
+		fprintf(out, p->forced ? "  --force: the commands below take them anyway\n"
+				       : "  REFUSED: no commands are printed; make sure the host can do without them, "
+					 "then --force prints the commands\n");
+	if (!p->host_use_read)
+		fprintf(out, "  not checked: no facts of the host's own use of its devices were collected (an lspci "
+			     "dump is a host of its own): whether the host uses these devices is unknown\n");
+	else if (p->unchecked_all)
+		fprintf(out, "  not checked: the capture holds none of the files that show the host's use of its devices "
+			     "(a capture by another tool or an older iommu-audit): whether the host uses these devices "
+			     "is unknown\n");
+	else
+		for (size_t i = 0; i < p->n_unchecked; i++)
+			fprintf(out, "  could not check %s: whether the host uses these devices so is unknown\n",
+				p->unchecked[i]);
+	if (!p->refused && p->host_use_read && !p->unchecked_all && !p->n_unchecked)
+		fprintf(out, "  none: no device the plan takes holds a mounted filesystem, swap or a dm/md member, "
+			     "carries a route or an address, or is the console or the boot display\n");
+}
+
 static int plan_text_raw(const struct ia_plan *p, FILE *out)
 {
 	size_t n_unbind = 0, n_keep = 0;
@@ -588,6 +719,7 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	else
 		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,
 			p->n_blockers == 1 ? "" : "s");
+	plan_text_host_use(p, out);
 	if (p->n_groups) {
 		fprintf(out, "\nDevices that go together (%zu kernel IOMMU group%s):\n", p->n_groups, p->n_groups == 1 ? "" : "s");
 		for (size_t i = 0; i < p->n_groups; i++) {
@@ -628,11 +760,16 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 			fprintf(out, "  %s [%s]%s: %s\n", p->blockers[i].subject, p->blockers[i].rule,
 				p->blockers[i].unknown ? " (unknown: fail closed)" : "", p->blockers[i].reason);
 	}
+	if (p->refused && !p->forced) {
+		fprintf(out, "\nCommands: none printed: they would take what the host uses (see \"Host use\"); "
+			     "--force prints them\n");
+		return ferror(out) ? -EIO : 0;
+	}
 	fprintf(out, "\nCommands (printed only: iommu-audit never runs them%s):\n",
 		ia_plan_feasible(p) ? "" : "; they do not lift the blockers above");
 	bool any = false;
 	for (size_t i = 0; i < p->n_devs; i++)
-		any |= p->devs[i].action == IA_PLAN_BIND_VFIO || p->devs[i].action == IA_PLAN_UNBIND;
+		any |= plan_takes(&p->devs[i]) || p->devs[i].pin;
 	if (!any) {
 		fprintf(out, "  none: every device is already where the plan needs it\n");
 	} else {
@@ -671,6 +808,18 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		jw_text(w, p->requested[i]);
 	jw_arr_end(w);
 	jm_bool(w, "feasible", ia_plan_feasible(p));
+	jm_bool(w, "refused", p->refused);
+	jm_bool(w, "forced", p->forced);
+	jm_bool(w, "host_use_checked", p->host_use_read && !p->unchecked_all && !p->n_unchecked);
+	jm_arr(w, "host_use_unchecked");
+	if (!p->host_use_read)
+		jw_text(w, "no facts of the host's own use of its devices were collected");
+	else if (p->unchecked_all)
+		jw_text(w, "the capture holds none of the files that show the host's use of its devices");
+	else
+		for (size_t i = 0; i < p->n_unchecked; i++)
+			jw_text(w, p->unchecked[i]);
+	jw_arr_end(w);
 	jm_arr(w, "groups");
 	for (size_t i = 0; i < p->n_groups; i++) {
 		jw_map(w);
@@ -696,6 +845,17 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		jm_bool(w, "requested", x->requested);
 		jm_text(w, "action", plan_action_name(x->action));
 		jm_text(w, "reason", x->reason);
+		jm_arr(w, "host_use");
+		for (size_t k = 0; k < x->n_uses; k++) {
+			jw_map(w);
+			jm_text(w, "use", x->uses[k]->use);
+			jm_text(w, "name", x->uses[k]->name);
+			jm_text(w, "detail", x->uses[k]->detail);
+			jm_text(w, "source", x->uses[k]->source);
+			jw_map_end(w);
+		}
+		jw_arr_end(w);
+		jm_bool(w, "pinned", x->pin);
 		jw_map_end(w);
 	}
 	jw_arr_end(w);

@@ -27,6 +27,8 @@ struct ia_plan_dev {
 	bool requested;             /* named on the command line */
 	enum ia_plan_action action;
 	char *reason;               /* why this action */
+	const struct ia_host_use **uses; size_t n_uses; /* the host's uses of it (into the audit's host_use) */
+	bool pin;                   /* unbound and kept so: the commands pin it to vfio-pci (driver_override) */
 };
 
 /** Something that keeps the devices from userspace whatever is unbound. */
@@ -51,7 +53,17 @@ struct ia_plan {
 	struct ia_plan_group *groups; size_t n_groups; /* ascending id */
 	struct ia_plan_dev *devs; size_t n_devs;       /* ascending BDF */
 	struct ia_plan_blocker *blockers; size_t n_blockers;
+	/* the host's own use of the devices the plan takes (collectors/host_use.c) */
+	bool refused;               /* a device the plan unbinds or gives to vfio-pci is used by the host */
+	bool forced;                /* set by the caller (plan --force): print the commands anyway */
+	bool host_use_read;         /* facts of the host's use were collected at all */
+	char **unchecked; size_t n_unchecked; /* uses that could not be checked: "mounted filesystems
+					       (proc/self/mountinfo: not in the capture)" */
+	bool unchecked_all;         /* none of the files every host has was in the capture */
 };
+
+/* Exit status of `plan` that refuses to take a device the host uses (without --force). */
+#define IA_PLAN_EXIT_REFUSED 4
 
 /**
  * ia_plan_normalize_bdf() - accept "[DDDD[DDDD]:]BB:DD.F" (no domain: 0000), any hex case
@@ -78,6 +90,12 @@ int ia_plan_normalize_bdf(const char *in, char out[IA_BDF_BUFSZ]);
  * Blockers nothing can unbind: no IOMMU or no group, a requested bridge, firmware 1:1 regions,
  * MSIs not isolated, a PF with VFs enabled that would go to vfio-pci (-EBUSY), and unknowns (reserved regions or interrupt isolation unreadable, no topology
  * model, a non-PCI group member), plus any other blocker a rule put on the groups.
+ * Host use (a->host_use, collectors/host_use.c): each device gets the host's uses of it; a device
+ * the plan unbinds or hands to vfio-pci that the host uses (its root disk, a mounted filesystem,
+ * swap, a dm/md member, an interface with a route or address, the console, the boot VGA) makes
+ * the plan refused (DPDK's dpdk-devbind.py "routing table indicates that interface ... is active",
+ * SPDK's setup.sh mount and holder checks); a file that showed such use and could not be read is
+ * listed in unchecked, so a device is never called free for want of the facts.
  * Cost: O(n log n) in the devices of the host.
  * Return: 0; -ENOENT for a BDF the host lacks; -EINVAL for NULL pointers, @n == 0 or an @r not of
  * @a; -ENOMEM.
@@ -88,7 +106,10 @@ int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const cha
 /** ia_plan_feasible() - true when nothing blocks (the commands would make the devices assignable). */
 bool ia_plan_feasible(const struct ia_plan *p);
 
-/** ia_plan_text() - the plan for people, with the commands (printed only). 0 or -EIO. */
+/**
+ * ia_plan_text() - the plan for people, with the commands (printed only; none when refused and
+ * not forced). 0 or -EIO.
+ */
 int ia_plan_text(const struct ia_plan *p, FILE *out);
 
 /** ia_plan_json() - the plan as JSON (schema "iommu-audit-plan/1", docs/policy.md). 0, -ENOMEM or -EIO. */

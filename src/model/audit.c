@@ -538,6 +538,51 @@ static int audit_load_errors(sqlite3 *db, struct ia_audit *a)
 	return rc;
 }
 
+/* host_use and host_use_source (collectors/host_use.c), ordered by bdf and path. */
+static int audit_load_host_use(sqlite3 *db, struct ia_audit *a)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (ia_db_prepare(db, "SELECT bdf, use, name, detail, source FROM host_use ORDER BY bdf, use, name", &st))
+		return -IA_E_SQLITE;
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
+		if ((rc = ia_array_reserve((void **)&a->host_use, &cap, a->n_host_use + 1, sizeof(*a->host_use))))
+			break;
+		struct ia_host_use *u = &a->host_use[a->n_host_use++];
+		const char *bdf = (const char *)sqlite3_column_text(st, 0);
+		memset(u, 0, sizeof(*u));
+		snprintf(u->bdf, sizeof(u->bdf), "%s", bdf ? bdf : "");
+		u->use = ia_db_col_strdup(st, 1);
+		u->name = ia_db_col_strdup(st, 2);
+		u->detail = ia_db_col_strdup(st, 3);
+		u->source = ia_db_col_strdup(st, 4);
+		if (!u->use || !u->name || !u->detail || !u->source)
+			rc = -ENOMEM;   /* NOT NULL columns: a NULL is no memory */
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	cap = 0;
+	if (ia_db_prepare(db, "SELECT path, shows, required, status FROM host_use_source ORDER BY path", &st))
+		return -IA_E_SQLITE;
+	while (rc == 0 && ia_db_step(st) == SQLITE_ROW) {
+		if ((rc = ia_array_reserve((void **)&a->host_use_sources, &cap, a->n_host_use_sources + 1,
+					   sizeof(*a->host_use_sources))))
+			break;
+		struct ia_host_use_source *s = &a->host_use_sources[a->n_host_use_sources++];
+		s->path = ia_db_col_strdup(st, 0);
+		s->shows = ia_db_col_strdup(st, 1);
+		s->required = sqlite3_column_int(st, 2) != 0;
+		s->status = sqlite3_column_int(st, 3);
+		if (!s->path || !s->shows)
+			rc = -ENOMEM;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 {
 	struct audit_scan sc = {0};
@@ -551,7 +596,7 @@ int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 	    /* the firmware's interrupt remapping as the command line leaves it (issue 13 item 3) */
 	    (rc = ia_firmware_apply_cmdline(a->firmware, a->cmdline != NULL, a->kernel->params, a->kernel->n_params)) ||
 	    /* ... and as the running kernel uses it (its MSI chips) */
-	    (rc = audit_apply_interrupts(a))) {
+	    (rc = audit_apply_interrupts(a)) || (rc = audit_load_host_use(db, a))) {
 		audit_scan_free(&sc, a->n_devs);
 		return rc;
 	}
@@ -601,5 +646,14 @@ void ia_audit_free(struct ia_audit *a)
 		free(e->collector); free(e->subject); free(e->message); free(e->hides);
 	}
 	free(a->collect_errors);
+	for (size_t i = 0; i < a->n_host_use; i++) {
+		struct ia_host_use *u = &a->host_use[i];
+		free(u->use); free(u->name); free(u->detail); free(u->source);
+	}
+	free(a->host_use);
+	for (size_t i = 0; i < a->n_host_use_sources; i++) {
+		free(a->host_use_sources[i].path); free(a->host_use_sources[i].shows);
+	}
+	free(a->host_use_sources);
 	memset(a, 0, sizeof(*a));
 }

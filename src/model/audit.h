@@ -87,6 +87,22 @@ struct ia_unit {
 	uint64_t efr;                       /* AMD EFR (amd-iommu/features, first field) */
 };
 
+/** A use the host makes of a PCI function (table host_use, collectors/host_use.c). */
+struct ia_host_use {
+	char bdf[IA_BDF_MAX];
+	char *use;      /* root-disk, mounted, swap, dm-md-member, default-route-nic, addressed-nic, console, boot-vga */
+	char *name;     /* the name the operator knows: "vda", "eth0", "ttyS0", "card0" */
+	char *detail;   /* "mounted on /", "default route via 10.0.2.2", ... */
+	char *source;   /* the file that shows it */
+};
+
+/** A file the host_use collector read (table host_use_source). */
+struct ia_host_use_source {
+	char *path, *shows;
+	bool required;  /* every host has it: absent means the use was not checked */
+	int status;     /* 0 read; -ENOENT absent; another negative errno or -IA_E_*: unreadable */
+};
+
 struct ia_audit {
 	/* host */
 	char *root; bool live; char *tool_version;
@@ -122,6 +138,9 @@ struct ia_audit {
 	/* what could not be read (the engine makes them "collect.unreadable" findings) */
 	struct ia_collect_error *collect_errors;
 	size_t n_collection_errors;
+	/* the host's own use of PCI functions, by bdf (for `plan`), and what showed it */
+	struct ia_host_use *host_use; size_t n_host_use;
+	struct ia_host_use_source *host_use_sources; size_t n_host_use_sources;
 };
 
 /**
@@ -129,7 +148,8 @@ struct ia_audit {
  * Collection errors are kept in a->collect_errors (rules/engine.c turns each into a
  * "collect.unreadable" finding, so every report says what could not be read and what that hides).
  * Every fact the rules read is loaded here (the rules never query @db): the devices, groups and
- * units, the firmware facts (ia_firmware_load()) and the kernel facts (ia_kernel_facts_load()).
+ * units, the firmware facts (ia_firmware_load()) and the kernel facts (ia_kernel_facts_load()),
+ * and the host's own use of its functions (a->host_use, by bdf, and a->host_use_sources, for `plan`).
  * Return: 0; -IA_E_SQLITE; -ENOMEM.
  */
 int ia_audit_load(struct sqlite3 *db, struct ia_audit *a);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `plan` refuses to break the host (issue 14 point 2): a known-answer capture copied to a scratch
+// directory with the files that show the host's use of its devices added (a root filesystem on the
+// NVMe, the default route on the e1000e) is planned with the refusal's exact words and exit status
+// 4, printed with --force, and a function the host does not use is planned as before; an
+// unreadable mountinfo is "could not check", an old capture "not checked"; unbound members kept
+// unbound are pinned with driver_override; `snapshot` keeps those files, and the README's and the
+// man page's example runs on such a snapshot as shown.
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
+#define SCN_B KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz"
+#define SCN_C KKA "/x86-intel-scn-c-e1000-vfio-rtl-unbound/run-6.12/snapshot.tar.gz"
+#define NVME "sys/devices/pci0000:00/0000:00:02.1/0000:02:00.0/0000:03:00.0/0000:04:00.0"
+#define E1000E "sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0"
+
+static int setup(void **state)
+{
+	(void)state;
+	return ia_scratch_make("plan-host");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return ia_scratch_remove();
+}
+
+/* @cmd run in the scratch directory; stdout only (stderr into *@err when not NULL). */
+static char *sh(const char *cmd, int *status, char **err)
+{
+	char full[4096];
+
+	snprintf(full, sizeof(full), "cd '%s' && %s 2>%s", ia_scratch, cmd, err ? "stderr.txt" : "/dev/null");
+	char *out = ia_run_capture(full, status);
+	assert_non_null(out);
+	if (err) {
+		size_t len;
+		*err = (char *)ia_slurp(ia_sp("stderr.txt"), &len);
+		assert_non_null(*err);
+	}
+	return out;
+}
+
+/* Unpack @archive into scratch/@dir. */
+static void unpack(const char *archive, const char *dir)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && tar -xzf %s -C %s", dir, archive, dir);
+	free(sh(cmd, &st, NULL));
+	assert_int_equal(st, 0);
+}
+
+static void mk(const char *dir, const char *rel, const char *text)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	ia_mk_text(p, text);
+}
+
+static void mk_link(const char *dir, const char *rel, const char *target)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	ia_mk_link(p, target);
+}
+
+/* scn-b's capture with the host's use added: / on nvme0n1p2 (0000:04:00.0), the default route on
+ * eth0 (e1000e, 0000:01:00.0), a serial console on the platform's ttyS0 (no PCI function). */
+static void mk_used_host(const char *dir)
+{
+	unpack(SCN_B, dir);
+	mk(dir, NVME "/nvme/nvme0/nvme0n1/dev", "259:0\n");
+	mk(dir, NVME "/nvme/nvme0/nvme0n1/nvme0n1p2/partition", "2\n");
+	mk_link(dir, "sys/dev/block/259:2", "../../devices/pci0000:00/0000:00:02.1/0000:02:00.0/0000:03:00.0/0000:04:00.0"
+					    "/nvme/nvme0/nvme0n1/nvme0n1p2");
+	mk_link(dir, "sys/class/block/nvme0n1", "../../devices/pci0000:00/0000:00:02.1/0000:02:00.0/0000:03:00.0"
+						"/0000:04:00.0/nvme/nvme0/nvme0n1");
+	mk(dir, "proc/self/mountinfo", "22 1 259:2 / / rw,relatime - ext4 /dev/nvme0n1p2 rw\n"
+				       "23 22 0:21 / /proc rw,relatime - proc proc rw\n");
+	mk(dir, "proc/swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	mk(dir, E1000E "/net/eth0/ifindex", "2\n");
+	mk_link(dir, "sys/class/net/eth0", "../../devices/pci0000:00/0000:00:02.0/0000:01:00.0/net/eth0");
+	mk(dir, "proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+				  "eth0\t00000000\t0202000A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+				  "eth0\t0002000A\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n");
+	mk(dir, "sys/devices/pci0000:00/0000:00:01.0/boot_vga", "1\n");   /* q35's VGA */
+	mk(dir, "proc/consoles", "ttyS0                -W- (EC p a)    4:64\n");
+	mk(dir, "sys/devices/pnp0/00:04/tty/ttyS0/dev", "4:64\n");
+	mk_link(dir, "sys/class/tty/ttyS0", "../../devices/pnp0/00:04/tty/ttyS0");
+}
+
+/* The text from "Host use:" to the next blank line, removed from @s (in place). */
+static void cut_host_use(char *s)
+{
+	char *h = strstr(s, "\nHost use:\n");
+	assert_non_null(h);
+	char *e = strstr(h + 1, "\n\n");
+	assert_non_null(e);
+	memmove(h, e, strlen(e) + 1);
+}
+
+static void test_refused_and_forced(void **state)
+{
+	int st;
+	char *err;
+
+	(void)state;
+	mk_used_host("used");
+	/* the NVMe holds / : refused, exit 4, no commands, one line on stderr */
+	char *out = sh(IA_BIN " plan 0000:04:00.0 --root used", &st, &err);
+	assert_int_equal(st, 4);
+	assert_non_null(strstr(out, "\nHost use:\n"
+				    "  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)\n"
+				    "  REFUSED: no commands are printed; make sure the host can do without them, then "
+				    "--force prints the commands\n\n"));
+	assert_non_null(strstr(out, "\nCommands: none printed: they would take what the host uses (see \"Host use\"); "
+				    "--force prints them\n"));
+	assert_null(strstr(out, "driverctl"));
+	assert_null(strstr(out, "echo "));
+	assert_string_equal(err, "iommu-audit plan: refused: it would take devices the host uses (see \"Host use\"); "
+				 "--force prints the commands\n");
+	free(out);
+	free(err);
+	/* --force: the warning, then the commands; the status is the plan's own */
+	out = sh(IA_BIN " plan 0000:04:00.0 --root used --force", &st, &err);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\nHost use:\n"
+				    "  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)\n"
+				    "  --force: the commands below take them anyway\n\n"));
+	assert_non_null(strstr(out, "\n  driverctl set-override 0000:04:00.0 vfio-pci\n"));
+	assert_non_null(strstr(out, "\n  echo 0000:04:00.0 > /sys/bus/pci/devices/0000:04:00.0/driver/unbind\n"));
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+	/* the default-route interface, in JSON: refused, the use on the device, no commands */
+	out = sh(IA_BIN " plan 01:00.0 --root used --format json", &st, NULL);
+	assert_int_equal(st, 4);
+	json_error_t je;
+	json_t *j = json_loads(out, 0, &je), *d = NULL, *x;
+	size_t i;
+	assert_non_null(j);
+	assert_true(json_is_true(json_object_get(j, "refused")));
+	assert_true(json_is_false(json_object_get(j, "forced")));
+	assert_true(json_is_true(json_object_get(j, "host_use_checked")));
+	assert_int_equal(json_array_size(json_object_get(j, "host_use_unchecked")), 0);
+	json_array_foreach(json_object_get(j, "devices"), i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "bdf")), "0000:01:00.0"))
+			d = x;
+	assert_non_null(d);
+	json_t *u = json_object_get(d, "host_use");
+	assert_int_equal(json_array_size(u), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "use")), "addressed-nic");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "detail")), "route to 10.0.2.0/24");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "use")), "default-route-nic");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "name")), "eth0");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "detail")), "default route via 10.0.2.2");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "commands"), "driverctl")), 0);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "commands"), "sysfs")), 0);
+	json_decref(j);
+	free(out);
+	out = sh(IA_BIN " plan 01:00.0 --root used", &st, NULL);
+	assert_int_equal(st, 4);
+	assert_non_null(strstr(out, "\nHost use:\n"
+				    "  0000:01:00.0 would take an interface the host has routes or addresses on "
+				    "(eth0, route to 10.0.2.0/24)\n"
+				    "  0000:01:00.0 would take the host's default-route interface (eth0, default route via 10.0.2.2)\n"
+				    "  REFUSED: "));
+	free(out);
+}
+
+/* A function the host does not use is planned as before: the same plan as on the capture without
+ * the host's files, but for the "Host use" lines, which say none was found. */
+static void test_unused_planned_as_before(void **state)
+{
+	int st, st0;
+
+	(void)state;
+	mk_used_host("used");
+	unpack(SCN_B, "plain");
+	char *out = sh(IA_BIN " plan 08:00.0 --root used", &st, NULL);
+	char *old = sh(IA_BIN " plan 08:00.0 --root plain", &st0, NULL);
+	assert_int_equal(st, 0);
+	assert_int_equal(st0, 0);
+	assert_non_null(strstr(out, "\nHost use:\n  none: no device the plan takes holds a mounted filesystem, swap or a "
+				    "dm/md member, carries a route or an address, or is the console or the boot display\n\n"));
+	/* the capture without them: not checked, never "none" */
+	assert_non_null(strstr(old, "\nHost use:\n  not checked: the capture holds none of the files that show the "
+				    "host's use of its devices (a capture by another tool or an older iommu-audit): whether "
+				    "the host uses these devices is unknown\n\n"));
+	cut_host_use(out);
+	cut_host_use(old);
+	assert_string_equal(out, old);
+	assert_non_null(strstr(out, "  driverctl set-override 0000:08:00.0 vfio-pci\n"));
+	free(out);
+	free(old);
+}
+
+/* mountinfo unreadable: the plan says which use it could not check, and does not refuse. */
+static void test_unreadable_mountinfo(void **state)
+{
+	int st;
+
+	(void)state;
+	mk_used_host("used");
+	assert_int_equal(remove(ia_sp("used/proc/self/mountinfo")), 0);
+	ia_mk_dir("used/proc/self/mountinfo/");
+	char *out = sh(IA_BIN " plan 04:00.0 --root used", &st, NULL);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\nHost use:\n  could not check mounted filesystems (proc/self/mountinfo: Is a "
+				    "directory): whether the host uses these devices so is unknown\n\n"));
+	assert_null(strstr(out, "none: no device"));
+	assert_non_null(strstr(out, "  driverctl set-override 0000:04:00.0 vfio-pci\n"));
+	free(out);
+	out = sh(IA_BIN " plan 04:00.0 --root used --format json", &st, NULL);
+	json_error_t je;
+	json_t *j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_true(json_is_false(json_object_get(j, "refused")));
+	assert_true(json_is_false(json_object_get(j, "host_use_checked")));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "host_use_unchecked"), 0)),
+			    "mounted filesystems (proc/self/mountinfo: Is a directory)");
+	json_decref(j);
+	free(out);
+	/* the audit says so too */
+	out = sh(IA_BIN " --root used --fail-on never", &st, NULL);
+	assert_non_null(strstr(out, "cannot read proc/self/mountinfo: Is a directory"));
+	free(out);
+}
+
+/* An unbound member kept unbound is pinned, so a later probe cannot bind a DMA-owning driver. */
+static void test_pin_unbound_member(void **state)
+{
+	int st;
+
+	(void)state;
+	char *out = sh(IA_BIN " plan 07:01.0 --snapshot " SCN_C, &st, NULL);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "  0000:07:02.0  (none)       stays        unbound: claims no DMA ownership; it shares "
+				    "the user's IOMMU domain and must stay unbound (a kernel driver probing it later makes "
+				    "the group not viable): the commands pin it to vfio-pci with driver_override\n"));
+	assert_non_null(strstr(out, "  # persistent across reboots, with driverctl(8):\n"
+				    "  driverctl set-override 0000:07:02.0 vfio-pci\n"
+				    "  # or until the next boot, through sysfs (as root):\n"
+				    "  echo vfio-pci > /sys/bus/pci/devices/0000:07:02.0/driver_override\n"));
+	/* the unbound bridge is not pinned (vfio-pci never binds bridges; pcieport may) */
+	assert_null(strstr(out, "0000:06:00.0/driver_override"));
+	free(out);
+}
+
+/* @s with each '-' as roff's "\-". */
+static void roff_escape(const char *s, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	for (; *s && at + 3 < len; s++) {
+		if (*s == '-')
+			buf[at++] = '\\';
+		buf[at++] = *s;
+	}
+	buf[at] = '\0';
+}
+
+/* The README's and the man page's example: the command, the lines it prints, its exit status. */
+static void test_documented_example(void **state)
+{
+	static const char cmd[] = "iommu-audit plan 0000:04:00.0 --snapshot host.tar.gz";
+	static const char *const lines[] = {
+		"Host use:",
+		"  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)",
+		"  REFUSED: no commands are printed; make sure the host can do without them, then --force prints the commands",
+		"Commands: none printed: they would take what the host uses (see \"Host use\"); --force prints them",
+	};
+	size_t len;
+	char *readme = (char *)ia_slurp(IA_SOURCE_DIR "/README.md", &len);
+	char *man = (char *)ia_slurp(IA_SOURCE_DIR "/man/iommu-audit.8", &len);
+	char esc[512], run[1024];
+	int st;
+
+	(void)state;
+	assert_non_null(readme);
+	assert_non_null(man);
+	mk_used_host("host");
+	/* captured by snapshot: it keeps the files that show the host's use */
+	free(sh(IA_BIN " snapshot --root host --output host.tar.gz", &st, NULL));
+	assert_int_equal(st, 0);
+	snprintf(run, sizeof(run), "%s%s", IA_BIN, cmd + strlen("iommu-audit"));
+	char *out = sh(run, &st, NULL);
+	assert_int_equal(st, 4);
+	if (!strstr(readme, cmd) || !strstr(readme, "exit status 4"))
+		fail_msg("README.md does not show `%s` and its exit status 4", cmd);
+	roff_escape(cmd, esc, sizeof(esc));
+	if (!strstr(man, esc))
+		fail_msg("man/iommu-audit.8 does not show `%s`", esc);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char want[512];
+		snprintf(want, sizeof(want), "%s\n", lines[i]);
+		if (!strstr(out, want))
+			fail_msg("`%s` does not print \"%s\":\n%s", cmd, lines[i], out);
+		snprintf(want, sizeof(want), "    %s\n", lines[i]);
+		if (!strstr(readme, want))
+			fail_msg("README.md does not show the line \"%s\"", lines[i]);
+		roff_escape(lines[i], esc, sizeof(esc));
+		if (!strstr(man, esc))
+			fail_msg("man/iommu-audit.8 does not show the line \"%s\"", esc);
+	}
+	free(out);
+	/* and --force prints the commands */
+	snprintf(run, sizeof(run), "%s%s --force", IA_BIN, cmd + strlen("iommu-audit"));
+	out = sh(run, &st, NULL);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "  driverctl set-override 0000:04:00.0 vfio-pci\n"));
+	free(out);
+	if (!strstr(readme, "iommu-audit plan 0000:04:00.0 --snapshot host.tar.gz --force"))
+		fail_msg("README.md does not show --force");
+	free(readme);
+	free(man);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_refused_and_forced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unused_planned_as_before, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_mountinfo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pin_unbound_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_documented_example, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
