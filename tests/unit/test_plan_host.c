@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
+#include "cli/plan.h"
+
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 #define SCN_B KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz"
 #define SCN_C KKA "/x86-intel-scn-c-e1000-vfio-rtl-unbound/run-6.12/snapshot.tar.gz"
@@ -258,6 +262,86 @@ static void test_pin_unbound_member(void **state)
 	free(out);
 }
 
+/* The plan of @bdf on a hand-built audit (no IOMMU: only the requested device), as text. */
+static char *plan_text(const struct ia_audit *a, const char *bdf, bool force, struct ia_plan **out)
+{
+	struct ia_result r = {0};
+	char err[128], *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(ia_plan_build(a, &r, &bdf, 1, out, err, sizeof(err)), 0);
+	(*out)->forced = force;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(ia_plan_text(*out, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* In memory: only a device the plan takes (unbinds or binds to vfio-pci) is refused; one already
+ * on vfio-pci is not; a source unreadable on a live host, or absent where every host has it, is
+ * "could not check"; an optional one absent (no IPv6) is not. */
+static void test_plan_build_host_use(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_dev d[2] = {0};
+	struct ia_host_use u[2] = {
+		{ "0000:00:01.0", "root-disk", "vda", "mounted on /", "proc/self/mountinfo" },
+		{ "0000:00:02.0", "default-route-nic", "eth0", "default route via 10.0.2.2", "proc/net/route" },
+	};
+	struct ia_host_use_source src[3] = {
+		{ "proc/net/ipv6_route", "IPv6 default routes", false, -ENOENT },
+		{ "proc/net/route", "IPv4 routes", true, -ENOENT },
+		{ "proc/self/mountinfo", "mounted filesystems", true, -EACCES },
+	};
+	struct ia_plan *p = NULL;
+
+	(void)state;
+	snprintf(d[0].bdf, sizeof(d[0].bdf), "0000:00:01.0");
+	d[0].driver = "virtio-pci";
+	d[0].has_hdr = true;
+	snprintf(d[1].bdf, sizeof(d[1].bdf), "0000:00:02.0");
+	d[1].driver = "vfio-pci";
+	d[1].has_hdr = true;
+	a.devs = d, a.n_devs = 2;
+	a.host_use = u, a.n_host_use = 2;
+	a.live = true;
+	char *t = plan_text(&a, "0000:00:01.0", false, &p);
+	assert_true(p->refused);
+	assert_int_equal(p->devs[0].n_uses, 1);
+	assert_ptr_equal(p->devs[0].uses[0], &u[0]);
+	assert_non_null(strstr(t, "\nHost use:\n  0000:00:01.0 would take the host's root disk (vda, mounted on /)\n"
+				  "  REFUSED: "));
+	assert_non_null(strstr(t, "  not checked: no facts of the host's own use of its devices were collected"));
+	assert_null(strstr(t, "driverctl"));
+	ia_plan_free(p);
+	free(t);
+	t = plan_text(&a, "0000:00:01.0", true, &p);
+	assert_non_null(strstr(t, "  --force: the commands below take them anyway\n"));
+	assert_non_null(strstr(t, "  driverctl set-override 0000:00:01.0 vfio-pci\n"));
+	ia_plan_free(p);
+	free(t);
+	/* already on vfio-pci: the plan takes nothing from the host */
+	a.host_use_sources = src, a.n_host_use_sources = 3;
+	t = plan_text(&a, "0000:00:02.0", false, &p);
+	assert_false(p->refused);
+	assert_int_equal(p->devs[0].n_uses, 1);
+	assert_string_equal(strstr(t, "\nHost use:\n"),
+			    "\nHost use:\n"
+			    "  could not check IPv4 routes (proc/net/route: absent): whether the host uses these devices so is unknown\n"
+			    "  could not check mounted filesystems (proc/self/mountinfo: Permission denied): whether the host "
+			    "uses these devices so is unknown\n"
+			    "\nDevices:\n  0000:00:02.0  vfio-pci     stays        already on vfio-pci\n"
+			    "\nDrivers to unbind: none\nMay stay: 0000:00:02.0 (vfio-pci)\n"
+			    "\nBlockers (no unbinding lifts them):\n"
+			    "  host [host.iommu-inactive]: no IOMMU is active (no IOMMU groups): nothing can be given to "
+			    "userspace with DMA isolation\n"
+			    "\nCommands (printed only: iommu-audit never runs them; they do not lift the blockers above):\n"
+			    "  none: every device is already where the plan needs it\n");
+	ia_plan_free(p);
+	free(t);
+}
+
 /* @s with each '-' as roff's "\-". */
 static void roff_escape(const char *s, char *buf, size_t len)
 {
@@ -330,6 +414,7 @@ static void test_documented_example(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_build_host_use),
 		cmocka_unit_test_setup_teardown(test_refused_and_forced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unused_planned_as_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_mountinfo, setup, teardown),
