@@ -242,6 +242,26 @@ static void test_unreadable_mountinfo(void **state)
 	free(out);
 }
 
+/* An lspci dump is a host of its own: the machine running the tool does not use its functions, and
+ * the plan says their use was not checked (the live host's root disk is not claimed for it). */
+static void test_lspci_dump_not_checked(void **state)
+{
+	int st;
+
+	(void)state;
+	ia_mk_text("dump.txt", "00:02.0 SCSI storage controller: a virtio disk\n"
+			       "00: f4 1a 01 10 07 05 10 00 00 00 00 01 00 00 00 00\n"
+			       "10: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+			       "20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 02 00\n"
+			       "30: 00 00 00 00 00 00 00 00 00 00 00 00 0b 01 00 00\n\n");
+	char *out = sh(IA_BIN " plan 00:02.0 --lspci-dump dump.txt", &st, NULL);
+	assert_int_not_equal(st, 4);
+	assert_non_null(strstr(out, "\nHost use:\n  not checked: no facts of the host's own use of its devices were "
+				    "collected (an lspci dump is a host of its own): whether the host uses these devices "
+				    "is unknown\n\n"));
+	free(out);
+}
+
 /* An unbound member kept unbound is pinned, so a later probe cannot bind a DMA-owning driver. */
 static void test_pin_unbound_member(void **state)
 {
@@ -419,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unused_planned_as_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_mountinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_unbound_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lspci_dump_not_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_example, setup, teardown),
 	};
 
