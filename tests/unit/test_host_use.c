@@ -2,7 +2,8 @@
 // The host_use collector (collectors/host_use.c) on scratch trees: each kind of use the host makes of
 // a PCI function (root disk through dm over NVMe, a partition mounted, swap, dm holders, a
 // multipath NVMe namespace, default-route and addressed interfaces, the console on a PCI UART and on
-// a framebuffer, the boot VGA), and an unreadable mountinfo recorded as unchecked, never as "free".
+// a framebuffer, the boot VGA), an unreadable mountinfo recorded as unchecked, never as "free", and
+// a snapshot of the tree giving the same uses.
 #include "testutil.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/snapshot.h"
 #include "collectors/collect.h"
 #include "core/db.h"
 #include "core/fsroot.h"
@@ -133,8 +135,8 @@ static void mk_host(void)
 	mk_link("sys/class/drm/card0", "../../devices/pci0000:00/0000:00:06.0/drm/card0");
 }
 
-/* Collect the scratch root into an in-memory database; the caller closes it. */
-static sqlite3 *collect(void)
+/* Collect scratch/@dir into an in-memory database; the caller closes it. */
+static sqlite3 *collect_dir(const char *dir)
 {
 	struct ia_fsroot root;
 	sqlite3 *db;
@@ -142,12 +144,17 @@ static sqlite3 *collect(void)
 	struct ia_collect_opts opts = {0};
 	const struct ia_collector *const list[] = { &ia_collector_kernel, &ia_collector_pci, &ia_collector_host_use };
 
-	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_fsroot_open(&root, ia_sp(dir)), 0);
 	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
 	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
 	assert_int_equal(ia_collect_run(&ctx, list, 3), 0);
 	ia_fsroot_close(&root);
 	return db;
+}
+
+static sqlite3 *collect(void)
+{
+	return collect_dir("root");
 }
 
 /* Every host_use row as "bdf use name: detail [source]" lines, ordered. */
@@ -198,6 +205,34 @@ static void test_each_use(void **state)
 	assert_string_equal(got, "");
 	free(got);
 	ia_db_close(db);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+/* `snapshot` keeps what the collector reads: the same uses from the capture as from the tree. */
+static void test_snapshot_keeps_uses(void **state)
+{
+	static const char q[] = "SELECT bdf, use, name, detail, source FROM host_use ORDER BY bdf, use, name";
+	struct ia_fsroot root;
+	struct ia_diags diags = {0};
+
+	(void)state;
+	assert_int_equal(ia_scratch_make("host-use"), 0);
+	mk_host();
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_snapshot_capture(&root, ia_sp("snap"), &diags), 0);
+	ia_fsroot_close(&root);
+	ia_diags_free(&diags);
+	sqlite3 *db = collect(), *sdb = collect_dir("snap");
+	char *want = rows(db, q), *got = rows(sdb, q);
+	assert_int_equal(strlen(want) > 0, 1);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	got = rows(sdb, "SELECT path, status FROM host_use_source WHERE status != 0");
+	assert_string_equal(got, "");
+	free(got);
+	ia_db_close(db);
+	ia_db_close(sdb);
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
@@ -269,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_use),
+		cmocka_unit_test(test_snapshot_keeps_uses),
 		cmocka_unit_test(test_many_mounts),
 		cmocka_unit_test(test_unreadable_mountinfo),
 	};
