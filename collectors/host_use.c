@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Host-use collector: the PCI functions the host itself uses (disks it mounts, swaps on or stacks dm/md on, interfaces it routes through, its console and boot display).
+// Host-use collector: the PCI functions the host itself uses (its disks, routed interfaces, console, boot display).
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +29,8 @@
  *   - sys/class/tty/console/active and proc/consoles: the console's ttys; a virtual terminal is
  *     drawn on the framebuffers (sys/class/graphics/fb*);
  *   - boot_vga of each display-class function (drivers/pci/pci-sysfs.c boot_vga_show(), visible
- *     for VGA-class devices only) with its DRM card name (sys/class/drm/card*).
+ *     for VGA-class devices only: pci_dev_attrs_are_visible()) with its DRM card name
+ *     (sys/class/drm/card*).
  *
  * A block device, interface, tty or framebuffer is mapped to the deepest PCI address in its
  * canonical sysfs path (sys/devices/pci0000:00/0000:00:02.0/0000:01:00.0/nvme/nvme0/nvme0n1 ->
@@ -613,7 +614,9 @@ static void hu_boot_vga(struct hu *h)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *bdf = (const char *)sqlite3_column_text(st, 0), *dir = (const char *)sqlite3_column_text(st, 1);
-		bool is_vga = (sqlite3_column_int64(st, 2) >> 8) == 0x0300;   /* pci_is_vga() */
+		/* drivers/pci/pci-sysfs.c pci_dev_attrs_are_visible(): boot_vga only for VGA class 0x0300
+		 * (pci_is_vga() in newer kernels also takes the pre-PCI-2.0 class 0x0001, not selected here) */
+		bool is_vga = (sqlite3_column_int64(st, 2) >> 8) == 0x0300;
 		char rel[4200], v[16];
 		if (!bdf || !dir)
 			continue;

@@ -37,7 +37,8 @@ struct cli_opts {
 	enum cli_color color;
 	bool predicted, names;
 	bool when_enabled;           /* groups --when-enabled: the groups once the IOMMU is on */
-	bool force;                         /* snapshot, collect --force: replace an existing archive, database; plan --force: print the commands although they take what the host uses */
+	bool force;                         /* snapshot, collect --force: replace an existing archive, database;
+					       plan --force: print the commands although the host uses a device */
 	bool quiet;                         /* audit --quiet: the verdict and what fails it (text) */
 	bool vfio_path_named;               /* --vfio-path given */
 	int vfio_path;                      /* its enum ia_vfio_path */
