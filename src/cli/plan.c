@@ -714,7 +714,9 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	fprintf(out, "Plan to give userspace (vfio-pci):");
 	for (size_t i = 0; i < p->n_requested; i++)
 		fprintf(out, " %s", p->requested[i]);
-	if (ia_plan_feasible(p))
+	if (ia_plan_feasible(p) && p->refused && !p->forced)
+		fprintf(out, "\nVerdict: REFUSED: the devices could be assigned, but the host uses them (see \"Host use\")\n");
+	else if (ia_plan_feasible(p))
 		fprintf(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n");
 	else
 		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,

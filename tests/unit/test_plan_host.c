@@ -124,6 +124,8 @@ static void test_refused_and_forced(void **state)
 	/* the NVMe holds / : refused, exit 4, no commands, one line on stderr */
 	char *out = sh(IA_BIN " plan 0000:04:00.0 --root used", &st, &err);
 	assert_int_equal(st, 4);
+	assert_non_null(strstr(out, "\nVerdict: REFUSED: the devices could be assigned, but the host uses them "
+				    "(see \"Host use\")\n"));
 	assert_non_null(strstr(out, "\nHost use:\n"
 				    "  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)\n"
 				    "  REFUSED: no commands are printed; make sure the host can do without them, then "
@@ -139,6 +141,7 @@ static void test_refused_and_forced(void **state)
 	/* --force: the warning, then the commands; the status is the plan's own */
 	out = sh(IA_BIN " plan 0000:04:00.0 --root used --force", &st, &err);
 	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n"));
 	assert_non_null(strstr(out, "\nHost use:\n"
 				    "  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)\n"
 				    "  --force: the commands below take them anyway\n\n"));
@@ -380,6 +383,8 @@ static void test_documented_example(void **state)
 {
 	static const char cmd[] = "iommu-audit plan 0000:04:00.0 --snapshot host.tar.gz";
 	static const char *const lines[] = {
+		"Plan to give userspace (vfio-pci): 0000:04:00.0",
+		"Verdict: REFUSED: the devices could be assigned, but the host uses them (see \"Host use\")",
 		"Host use:",
 		"  0000:04:00.0 would take the host's root disk (nvme0n1, mounted on /)",
 		"  REFUSED: no commands are printed; make sure the host can do without them, then --force prints the commands",
