@@ -236,6 +236,52 @@ static void test_snapshot_keeps_uses(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/* Virtual devices through what they are built on: md0 over two disks (its via named), a bond over
+ * two interfaces (the route named with the bond), a VLAN on a port of it. */
+static void test_md_and_bond(void **state)
+{
+	(void)state;
+	assert_int_equal(ia_scratch_make("host-use"), 0);
+	mk_text("proc/version", "Linux version 6.12.0 (x86_64) #1 SMP\n");
+	mk_function(PCI "/0000:00:02.0", "0000:00:02.0", 0x01);
+	mk_function(PCI "/0000:00:03.0", "0000:00:03.0", 0x01);
+	mk_function(PCI "/0000:00:04.0", "0000:00:04.0", 0x02);
+	mk_function(PCI "/0000:00:05.0", "0000:00:05.0", 0x02);
+	mk_text(PCI "/0000:00:02.0/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1/partition", "1\n");
+	mk_text(PCI "/0000:00:03.0/ata2/host1/target1:0:0/1:0:0:0/block/sdb/sdb1/partition", "1\n");
+	mk_text("sys/devices/virtual/block/md0/md/level", "raid1\n");
+	mk_link("sys/devices/virtual/block/md0/slaves/sda1",
+		"../../../../pci0000:00/0000:00:02.0/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1");
+	mk_link("sys/devices/virtual/block/md0/slaves/sdb1",
+		"../../../../pci0000:00/0000:00:03.0/ata2/host1/target1:0:0/1:0:0:0/block/sdb/sdb1");
+	mk_link("sys/dev/block/9:0", "../../devices/virtual/block/md0");
+	mk_text("proc/self/mountinfo", "26 1 9:0 / /data rw,relatime - ext4 /dev/md0 rw\n");
+	mk_text(PCI "/0000:00:04.0/net/eth0/ifindex", "2\n");
+	mk_text(PCI "/0000:00:05.0/net/eth1/ifindex", "3\n");
+	mk_text("sys/devices/virtual/net/bond0/ifindex", "4\n");
+	mk_link("sys/devices/virtual/net/bond0/lower_eth0", "../../../pci0000:00/0000:00:04.0/net/eth0");
+	mk_link("sys/devices/virtual/net/bond0/lower_eth1", "../../../pci0000:00/0000:00:05.0/net/eth1");
+	mk_text("sys/devices/virtual/net/bond0.7/ifindex", "5\n");
+	mk_link("sys/devices/virtual/net/bond0.7/lower_bond0", "../bond0");
+	mk_link("sys/class/net/bond0", "../../devices/virtual/net/bond0");
+	mk_link("sys/class/net/bond0.7", "../../devices/virtual/net/bond0.7");
+	mk_text("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+				  "bond0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+				  "bond0.7\t00070A0A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
+	sqlite3 *db = collect();
+	char *got = rows(db, "SELECT bdf, use, name, detail FROM host_use ORDER BY bdf, use, name");
+	assert_string_equal(got,
+		"0000:00:02.0|mounted|sda|mounted on /data (under md0)\n"
+		"0000:00:03.0|mounted|sdb|mounted on /data (under md0)\n"
+		"0000:00:04.0|addressed-nic|eth0|route to 10.10.7.0/24 (through bond0.7)\n"
+		"0000:00:04.0|default-route-nic|eth0|default route via 192.168.1.1 (through bond0)\n"
+		"0000:00:05.0|addressed-nic|eth1|route to 10.10.7.0/24 (through bond0.7)\n"
+		"0000:00:05.0|default-route-nic|eth1|default route via 192.168.1.1 (through bond0)\n");
+	free(got);
+	ia_db_close(db);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 /* Many mount points of one disk: "/" first, four named, the rest counted. */
 static void test_many_mounts(void **state)
 {
@@ -305,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_use),
 		cmocka_unit_test(test_snapshot_keeps_uses),
+		cmocka_unit_test(test_md_and_bond),
 		cmocka_unit_test(test_many_mounts),
 		cmocka_unit_test(test_unreadable_mountinfo),
 	};
