@@ -57,5 +57,5 @@ ia_module(reports    SOURCES reports/report.c reports/jsonw.c reports/json.c rep
 # assignment plans (plan.c) and audit diffs (diff.c); main.c is the executable's.
 ia_module(cli        SOURCES src/cli/run.c src/cli/cmd_audit.c src/cli/cmd_collect.c src/cli/cmd_plan.c
                              src/cli/cmd_diff.c src/cli/cmd_snapshot.c src/cli/cmd_rules.c src/cli/cmd_schema.c
-                             src/cli/plan.c src/cli/diff.c src/cli/verdicts_db.c
+                             src/cli/plan.c src/cli/diff.c src/cli/verdicts_db.c src/cli/select.c
                      DEPS collectors capture model topology rules reports)

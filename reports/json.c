@@ -42,6 +42,29 @@ static void json_kernel_upstream(struct jw *w, const struct ia_audit *a)
 	jw_map_end(w);
 }
 
+/* "selection": what `-s`/`-d` selected (only when they did: the whole host's reports are unchanged). */
+static void json_selection(struct jw *w, const struct ia_audit *a)
+{
+	const struct ia_audit_selection *s = a->selection;
+
+	if (!s)
+		return;
+	char *note = ia_report_selection_line(a);
+	if (!note)
+		jw_fail(w, -ENOMEM, ENOMEM);
+	jm_map(w, "selection");
+	jm_text(w, "selector", s->expr);
+	jm_int(w, "matched_functions", (long long)s->n_matched);
+	jm_int(w, "unmatchable_functions", (long long)s->n_unknown);
+	jm_int(w, "host_functions", (long long)s->host_devs);
+	jm_int(w, "host_iommu_groups", (long long)s->host_iommu_groups);
+	jm_int(w, "shown_functions", (long long)a->n_devs);
+	jm_int(w, "shown_iommu_groups", (long long)a->n_iommu_groups);
+	jm_text(w, "note", note);
+	jw_map_end(w);
+	free(note);
+}
+
 static void json_host(struct jw *w, const struct ia_audit *a)
 {
 	jm_map(w, "host");
@@ -51,6 +74,7 @@ static void json_host(struct jw *w, const struct ia_audit *a)
 	jm_text(w, "cmdline", a->cmdline);
 	jm_text(w, "arch", a->arch);
 	json_kernel_upstream(w, a);
+	json_selection(w, a);
 	jw_map_end(w);
 }
 
@@ -575,6 +599,7 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
 	jm_text(w, "version", IA_VERSION);
 	jw_map_end(w);
 	jm_text(w, "view", view == IA_GROUPS_KERNEL ? "kernel" : view == IA_GROUPS_PREDICTED ? "predicted" : "when_enabled");
+	json_selection(w, a);
 	jm_text(w, "note", note);
 	free(note);
 	jm_arr(w, "refused_functions");

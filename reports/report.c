@@ -15,6 +15,23 @@ const char *ia_report_rule_advice(const char *id)
 	return NULL;
 }
 
+char *ia_report_selection_line(const struct ia_audit *a)
+{
+	const struct ia_audit_selection *s = a->selection;
+	char *t = NULL, unk[96] = "";
+
+	if (!s)
+		return NULL;
+	if (s->n_unknown)
+		snprintf(unk, sizeof(unk), " (%zu more with unreadable IDs or class cannot be matched)", s->n_unknown);
+	if (asprintf(&t, "selection (%s): %zu of the host's %zu PCI function%s matched%s; shown: the %zu IOMMU group%s "
+		     "holding them, whole (%zu function%s), and the host-wide findings; the verdict and the counts are "
+		     "those of what is shown", s->expr, s->n_matched, s->host_devs, s->host_devs == 1 ? "" : "s", unk,
+		     a->n_iommu_groups, a->n_iommu_groups == 1 ? "" : "s", a->n_devs, a->n_devs == 1 ? "" : "s") < 0)
+		return NULL;
+	return t;
+}
+
 char *ia_report_when_enabled_headline(const struct ia_audit *a, const struct ia_result *r)
 {
 	const struct ia_when_enabled_result *we = &r->when_enabled;

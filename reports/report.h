@@ -24,6 +24,14 @@ struct ia_report_opts {
 	 * (struct ia_result.verdict, ia_result_decide()) */
 };
 
+/**
+ * ia_report_selection_line() - the header line of a report of the functions `-s`/`-d` selected
+ * (@a->selection, src/cli/select.c): the selector, how many functions it matched of the host's,
+ * what the report shows and that its verdict is that of what it shows. Text and JSON ("note").
+ * Return: a malloc'd string; NULL without a selection or when out of memory.
+ */
+char *ia_report_selection_line(const struct ia_audit *a);
+
 /** ia_report_rule_advice() - the advice of rule @id in the rule table (ia_rules[]), or NULL if no rule has that id. */
 const char *ia_report_rule_advice(const char *id);
 

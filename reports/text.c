@@ -501,14 +501,21 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	/* Where, then the verdict: the one line a person must read. */
 	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->live ? "live host" : "captured host ",
 		a->live ? "" : (a->root ? a->root : "?"));
-	/* IOMMU groups only: a VFIO no-IOMMU group is no IOMMU group (kernel-rules.md §6) */
+	/* IOMMU groups only: a VFIO no-IOMMU group is no IOMMU group (kernel-rules.md §6); the host's
+	 * counts also when -s/-d selected part of it (the selection line says what is shown) */
+	const struct ia_audit_selection *sel = a->selection;
 	size_t n_noiommu = a->n_groups - a->n_iommu_groups;
+	size_t host_groups = sel ? sel->host_iommu_groups : a->n_iommu_groups, host_devs = sel ? sel->host_devs : a->n_devs;
 	fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s", a->kernel_release ?
 		a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown", active ? "yes" : "no", a->n_units,
-		a->n_units == 1 ? "" : "s", a->n_iommu_groups, a->n_iommu_groups == 1 ? "" : "s");
-	if (n_noiommu)
+		a->n_units == 1 ? "" : "s", host_groups, host_groups == 1 ? "" : "s");
+	if (n_noiommu && !sel)
 		fprintf(out, ", and %zu VFIO no-IOMMU group%s", n_noiommu, n_noiommu == 1 ? "" : "s");
-	fprintf(out, "); %zu PCI function%s\n", a->n_devs, a->n_devs == 1 ? "" : "s");
+	fprintf(out, "); %zu PCI function%s\n", host_devs, host_devs == 1 ? "" : "s");
+	char *sel_line = ia_report_selection_line(a);
+	if (sel_line)
+		fprintf(out, "  %s\n", sel_line);
+	free(sel_line);
 	for (size_t i = 0; i < r->n_groups && i < a->n_groups; i++) {
 		if (a->groups[i].noiommu)
 			continue;
@@ -676,6 +683,10 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 	if (!out)
 		return -ENOMEM;
 	text_names_init(&n, o);
+	char *sel_line = ia_report_selection_line(a);   /* -s/-d: what is listed, first */
+	if (sel_line)
+		fprintf(out, "%s\n", sel_line);
+	free(sel_line);
 	if (view == IA_GROUPS_WHEN_ENABLED) {
 		const struct ia_when_enabled_result *we = &r->when_enabled;
 		char *head = ia_report_when_enabled_headline(a, r);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sqlite3.h>
 
+#include "cli/select.h"
 #include "collectors/collect.h"
 #include "model/audit.h"
 #include "rules/result.h"
@@ -45,6 +46,7 @@ struct cli_opts {
 	char **args; int n_args;            /* operands: plan BDF..., diff OLD NEW */
 	struct cli_also *also; int n_also;  /* audit --also FORMAT=FILE..., in the order given */
 	struct ia_collect_opts collect;
+	struct ia_select select;            /* -s/--slot, -d/--device (audit, groups, plan) */
 };
 
 /**

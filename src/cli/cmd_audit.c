@@ -88,11 +88,30 @@ int cli_cmd_audit(const struct cli_opts *o)
 		return status;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((status = cli_audit(o, &a, &r)) < 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		double duration = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		status = audit_outputs(o, &a, &r, when, duration);
-		if (status == EXIT_OK) /* decided once, ia_result_decide() */
-			status = r.verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;
+		/* -s/-d: the report of the selected groups only, its verdict theirs (src/cli/select.c) */
+		struct ia_audit va = {0};
+		struct ia_result vr = {0};
+		struct ia_audit_selection sel;
+		int rc = o->select.active ? ia_select_view(&a, &r, &o->select, &va, &vr, &sel) : 0;
+		if (rc < 0) {
+			if (rc == -ENOENT)
+				fprintf(stderr, "iommu-audit: %s matches none of the %zu PCI functions%s%s\n", o->select.expr,
+					a.n_devs, sel.n_unknown ? " (some IDs or classes were unreadable: " : "",
+					sel.n_unknown ? "those functions cannot be matched)" : "");
+			else
+				fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
+			status = rc == -ENOENT ? EXIT_USAGE : EXIT_UNREADABLE;
+		} else {
+			const struct ia_audit *ra = o->select.active ? &va : &a;
+			const struct ia_result *rr = o->select.active ? &vr : &r;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			double duration = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+			status = audit_outputs(o, ra, rr, when, duration);
+			if (status == EXIT_OK) /* decided once, ia_result_decide(): over the selected groups with -s/-d */
+				status = rr->verdict.exit_status ? EXIT_FINDINGS : EXIT_OK;
+		}
+		if (o->select.active)
+			ia_select_view_free(&va, &vr);
 	}
 	ia_result_free(&r);
 	ia_audit_free(&a);

@@ -43,7 +43,12 @@ void cli_usage(FILE *f)
 	      "  --dtb FILE          read the device tree from a flattened blob\n"
 	      "device names (audit, groups):\n"
 	      "  --pci-ids FILE      pci.ids for device names; --no-names to skip names\n"
-	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage; 3 nothing readable;\n"
+	      "selectors (audit, groups, plan), as lspci(8) has them; the report keeps the groups of the\n"
+	      "functions they match, whole, and its verdict is theirs:\n"
+	      "  -s, --slot [[[[DDDD]:]BB]:][DD][.[F]]   by address (e.g. -s 3b:, -s .1, -s 10000:e0:06.0)\n"
+	      "  -d, --device [VVVV]:[DDDD][:CCCC]       by vendor, device and class (e.g. -d 8086:, -d ::0200)\n"
+	      "exit status: 0 nothing reached --fail-on; 1 findings reached it; 2 usage (also: -s/-d match no\n"
+	      "function); 3 nothing readable;\n"
 	      "  plan: 4 refused, a device it takes is used by the host (its root disk, a route, the console)\n", f);
 }
 
@@ -53,6 +58,7 @@ enum cli_opt {
 	OPT_PREDICTED, OPT_WHEN_ENABLED, OPT_LSPCI, OPT_ACPIDUMP, OPT_DTB, OPT_PCIIDS, OPT_NONAMES, OPT_FORCE,
 	OPT_QUIET, OPT_VFIOPATH, OPT_VERSION, OPT_HELP,
 	OPT_ALSO,
+	OPT_SLOT, OPT_DEVICE,   /* -s, -d: lspci's selectors (src/cli/select.c) */
 };
 
 /* getopt_long()'s value of option @id: past every short option's character */
@@ -69,12 +75,14 @@ static const struct option cli_longopts[] = {
 	{ "no-names", no_argument, NULL, LV(OPT_NONAMES) }, { "force", no_argument, NULL, LV(OPT_FORCE) },
 	{ "quiet", no_argument, NULL, LV(OPT_QUIET) }, { "vfio-path", required_argument, NULL, LV(OPT_VFIOPATH) }, { "version", no_argument, NULL, LV(OPT_VERSION) }, { "help", no_argument, NULL, LV(OPT_HELP) },
 	{ "also", required_argument, NULL, LV(OPT_ALSO) },
+	{ "slot", required_argument, NULL, LV(OPT_SLOT) }, { "device", required_argument, NULL, LV(OPT_DEVICE) },
 	{ NULL, 0, NULL, 0 },
 };
-/* The short spellings: -r DIR, -f FORMAT, -o FILE, -d FILE, -q, -h. The leading '-' returns every
+/* The short spellings: -r DIR, -f FORMAT, -o FILE, -q, -h, and lspci's selectors -s SLOT and -d ID
+ * (-d is lspci's --device, not --db, which has no short form). The leading '-' returns every
  * operand in place (so the command may stand anywhere, whatever POSIXLY_CORRECT says); ':' makes a
  * missing argument ':' instead of getopt's own message (which names argv[0]'s full path). */
-static const char cli_shortopts[] = "-:r:f:o:d:qh";
+static const char cli_shortopts[] = "-:r:f:o:d:s:qh";
 
 /* "--name" of option @id, for messages: from cli_longopts, so the two never disagree */
 static const char *cli_opt_name(int id)
@@ -92,6 +100,7 @@ static const char *cli_opt_name(int id)
 #define O_REPLACE (B(OPT_LSPCI) | B(OPT_ACPIDUMP) | B(OPT_DTB))          /* replace parts of the root */
 #define O_EVAL    (B(OPT_POLICY) | B(OPT_FAILON) | B(OPT_VFIOPATH))     /* the engine's */
 #define O_NAMES   (B(OPT_PCIIDS) | B(OPT_NONAMES))                        /* the text reports' device names */
+#define O_SELECT  (B(OPT_SLOT) | B(OPT_DEVICE))                          /* -s, -d: the groups of some functions */
 
 /* The commands, by name ("audit" is the default), with the options and --format values each takes:
  * any other option is a usage error naming it and the command, never silently ignored. */
@@ -102,11 +111,11 @@ static const struct cli_cmd {
 	unsigned formats;                   /* FB(enum cli_fmt) of each --format it takes */
 } cli_cmds[] = {
 	{ "audit", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
-				  B(OPT_COLOR) | B(OPT_QUIET) | B(OPT_ALSO) | B(OPT_FORCE), FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) |
+				  B(OPT_COLOR) | B(OPT_QUIET) | B(OPT_ALSO) | B(OPT_FORCE) | O_SELECT, FB(FMT_TEXT) | FB(FMT_JSON) | FB(FMT_JUNIT) | FB(FMT_NFD) |
 				  FB(FMT_PROMETHEUS) },
 	{ "groups", cli_cmd_audit, O_SOURCE | O_REPLACE | O_EVAL | O_NAMES | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) |
-				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED), FB(FMT_TEXT) | FB(FMT_JSON) },
-	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) | B(OPT_FORCE),
+				   B(OPT_PREDICTED) | B(OPT_WHEN_ENABLED) | O_SELECT, FB(FMT_TEXT) | FB(FMT_JSON) },
+	{ "plan", cli_cmd_plan, O_SOURCE | O_REPLACE | O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT) | B(OPT_DB) | B(OPT_FORCE) | O_SELECT,
 	  FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "diff", cli_cmd_diff, O_EVAL | B(OPT_FORMAT) | B(OPT_OUTPUT), FB(FMT_TEXT) | FB(FMT_JSON) },
 	{ "collect", cli_cmd_collect, B(OPT_ROOT) | B(OPT_SNAPSHOT) | O_REPLACE | B(OPT_DB) | B(OPT_FORCE), 0 },
@@ -238,7 +247,7 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 	optind = 1;
 	while ((c = getopt_long(argc, argv, cli_shortopts, cli_longopts, NULL)) != -1) {
 		int id = c >= 256 ? c - 256 : c == 'r' ? OPT_ROOT : c == 'f' ? OPT_FORMAT : c == 'o' ? OPT_OUTPUT :
-			 c == 'd' ? OPT_DB : c == 'q' ? OPT_QUIET : c == 'h' ? OPT_HELP : -1;
+			 c == 'd' ? OPT_DEVICE : c == 's' ? OPT_SLOT : c == 'q' ? OPT_QUIET : c == 'h' ? OPT_HELP : -1;
 		if (c == 1) { /* an operand, in place */
 			o->args[o->n_args++] = optarg;
 			continue;
@@ -301,6 +310,17 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 		case OPT_VERSION: o->cmd = "version"; break;
 		case OPT_HELP: o->cmd = "help"; break;
 		case OPT_ALSO: o->also[o->n_also++].arg = optarg; break;
+		case OPT_SLOT:
+		case OPT_DEVICE: {
+			char err[128];
+			char opt = id == OPT_SLOT ? 's' : 'd';
+			if (ia_select_parse(&o->select, opt, optarg, err, sizeof(err)) < 0) {
+				free(given);
+				return cli_usage_error("-%c %s: %s (lspci's %s)", opt, optarg, err, opt == 's' ?
+						       "[[[[DDDD]:]BB]:][DD][.[F]]" : "[VVVV]:[DDDD][:CCCC]");
+			}
+			break;
+		}
 		}
 	}
 	while (optind < argc) /* after "--" */
@@ -352,6 +372,8 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 		return cli_usage_error("--quiet shortens the text report only, not --format %s", format);
 	if (o->n_args && strcmp(o->cmd, "plan") && strcmp(o->cmd, "diff"))
 		return cli_usage_error("unexpected argument \"%s\" for `%s`", o->args[0], o->cmd);
+	if (o->select.active && o->format == FMT_NFD)
+		return cli_usage_error("%s selects part of the host; NFD labels describe the whole node", o->select.expr);
 	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1)
 		return cli_usage_error("give at most one of --root, --snapshot and --from-db");
 	return 0;

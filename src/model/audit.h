@@ -103,6 +103,18 @@ struct ia_host_use_source {
 	int status;     /* 0 read; -ENOENT absent; another negative errno or -IA_E_*: unreadable */
 };
 
+/**
+ * The part of the host a report shows when `-s`/`-d` selected functions (src/cli/select.c builds
+ * the view; the reports print it in their headers). Counts are of PCI functions and IOMMU groups.
+ */
+struct ia_audit_selection {
+	const char *expr;          /* the selector as given: "-s 3b:", "-d 8086:", or both */
+	size_t n_matched;          /* functions the selector matched */
+	size_t n_unknown;          /* functions whose IDs or class were unreadable: not matched */
+	size_t host_devs;          /* the whole host's PCI functions */
+	size_t host_iommu_groups;  /* the whole host's IOMMU groups */
+};
+
 struct ia_audit {
 	/* host */
 	char *root; bool live; char *tool_version;
@@ -141,6 +153,8 @@ struct ia_audit {
 	/* the host's own use of PCI functions, by bdf (for `plan`), and what showed it */
 	struct ia_host_use *host_use; size_t n_host_use;
 	struct ia_host_use_source *host_use_sources; size_t n_host_use_sources;
+	/* a view of the functions `-s`/`-d` selected (src/cli/select.c), NULL for the whole host */
+	const struct ia_audit_selection *selection;
 };
 
 /**

@@ -73,7 +73,7 @@ static void test_usage_errors_one_line(void **state)
 		{ "-x", "iommu-audit: unrecognized option -x" HELP },
 		{ "--root", "iommu-audit: --root requires an argument" HELP },
 		{ "snapshot --force=yes --output x.tar", "iommu-audit: --force takes no argument" HELP },
-		{ "plan --snapshot " CAPTURE, "iommu-audit plan: name one or more devices (BDF)" HELP },
+		{ "plan --snapshot " CAPTURE, "iommu-audit plan: name one or more devices (BDF, or -s/-d)" HELP },
 		{ "--fail-on fatal", "iommu-audit: --fail-on fatal: expected error, warning or never" HELP },
 		{ "frobnicate", "iommu-audit: unknown or unsupported command \"frobnicate\"" HELP },
 		{ "groups extra", "iommu-audit: unexpected argument \"extra\" for `groups`" HELP },
