@@ -17,6 +17,9 @@ struct ia_collect_opts {
 	const char *acpidump;    /* acpidump text output instead of sys/firmware/acpi/tables */
 	const char *dtb;         /* a flattened device tree instead of sys/firmware/fdt */
 	const char *pci_ids;     /* pci.ids file for names (default: libpci's) */
+	/* the dumps above stand alone (no --root, --snapshot): the root is an empty directory of the
+	 * CLI's, and no collector reads a host's sysfs in place of a dump not given */
+	bool dumps_alone;
 };
 
 /** What every collector receives. */

@@ -472,6 +472,8 @@ static void pci_read_fn(void *arg, size_t idx)
 			it->readable = pci_read_config_fd(it, dfd, cfg, IA_PCI_CFG_EXT, &it->cfg_size, b->sparse);
 		}
 	} else {
+		/* an lspci dump holds config spaces only: the bound driver is unknown, not "none" */
+		it->driver_unknown = true;
 		pci_run_cur->msg[0] = '\0';
 		it->readable = pci_read_config(d, cfg, sizeof(cfg));
 		it->cfg_read = it->readable;
@@ -737,6 +739,8 @@ static int pci_collect(struct ia_ctx *ctx)
 	items = NULL;
 	devs_fd = -1;
 
+	if (sysfs && ctx->opts->dumps_alone) /* --acpidump or --dtb alone: no PCI function among the inputs */
+		return 0;
 	if (sysfs && !ia_fsroot_exists(ctx->root, "sys/bus/pci/devices")) {
 		ia_ctx_error(ctx, "sys/bus/pci/devices", -ENOENT, -1, "every PCI function",
 			     "no PCI device directory under the root");

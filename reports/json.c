@@ -68,7 +68,9 @@ static void json_selection(struct jw *w, const struct ia_audit *a)
 static void json_host(struct jw *w, const struct ia_audit *a)
 {
 	jm_map(w, "host");
-	jm_text(w, "root", a->root);
+	jm_text(w, "root", a->dumps_alone ? NULL : a->root);
+	if (a->dumps_alone)   /* dumps analysed alone: what they are (the whole host's reports unchanged) */
+		jm_text(w, "inputs", a->inputs);
 	jm_bool(w, "live", a->live);
 	jm_text(w, "kernel", a->kernel_release);
 	jm_text(w, "cmdline", a->cmdline);
@@ -236,7 +238,10 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	jm_map(w, "iommu");
 	json_fw_describes(w, a->firmware);
 	/* The kernel activated an IOMMU when it registered units or formed groups. */
-	jm_bool(w, "kernel_active", ia_audit_iommu_active(a));
+	if (a->dumps_alone)   /* no kernel among the inputs: unknown */
+		jm_null(w, "kernel_active");
+	else
+		jm_bool(w, "kernel_active", ia_audit_iommu_active(a));
 	jm_arr(w, "units");
 	for (size_t i = 0; i < a->n_units; i++) {
 		const struct ia_unit *u = &a->units[i];

@@ -78,7 +78,7 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const str
 	(void)o;
 	for (size_t i = 0; i < r->n_groups; i++)
 		assignable += r->groups[i].userspace_assignable == IA_YES;
-	rc = nfd_label(out, "iommu-active", ia_audit_iommu_active(a) ? "true" : "false");
+	rc = nfd_label(out, "iommu-active", a->dumps_alone ? "unknown" : ia_audit_iommu_active(a) ? "true" : "false");
 	if (!rc)
 		rc = nfd_label(out, "interrupt-isolation", r->irq_isolated == IA_YES ? "isolated" :
 			       r->irq_isolated == IA_NO ? "not_isolated" : "unknown");

@@ -121,7 +121,7 @@ int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const s
  * ia_report_nfd() - a node-feature-discovery local-source feature file (features.d), one
  * "iommu-audit.io/NAME=VALUE" line per label, each name and value a valid Kubernetes label
  * (at most 63 characters of [A-Za-z0-9._-], alphanumeric at both ends):
- *   iommu-active=true|false, interrupt-isolation=isolated|not_isolated|unknown,
+ *   iommu-active=true|false (unknown for dumps analysed alone), interrupt-isolation=isolated|not_isolated|unknown,
  *   noiommu=available|enabled|unavailable|unknown, groups=N, assignable-groups=N,
  *   verdict=pass|fail (@r->verdict.fails), and per PCI vendor:device of the functions vfio-pci
  *   could bind (header type 0, as vfio_pci_probe() requires) assignable-VVVV-DDDD=true when every

@@ -113,7 +113,7 @@ static void text_dev_line(struct text_names *n, const struct ia_dev *d, FILE *ou
 
 	fprintf(out, "    %s [%04x:%04x] %s: %s", d->bdf, d->vendor, d->device,
 		text_class_name(n, d, cls, sizeof(cls)), text_dev_name(n, d, name, sizeof(name)));
-	fprintf(out, "  driver=%s", d->driver ? d->driver : "(none)");
+	fprintf(out, "  driver=%s", d->driver ? d->driver : d->driver_unknown ? "unknown" : "(none)");
 	if (d->is_pcie == IA_YES)
 		fprintf(out, " %s", ia_pcie_type_name(d->pcie_type));
 	if (d->has_acs == IA_YES)
@@ -499,19 +499,24 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	text_names_init(&n, o);
 
 	/* Where, then the verdict: the one line a person must read. */
-	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->live ? "live host" : "captured host ",
-		a->live ? "" : (a->root ? a->root : "?"));
+	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->dumps_alone ? "" : a->live ? "live host" : "captured host ",
+		a->dumps_alone ? a->inputs : a->live ? "" : (a->root ? a->root : "?"));
 	/* IOMMU groups only: a VFIO no-IOMMU group is no IOMMU group (kernel-rules.md §6); the host's
 	 * counts also when -s/-d selected part of it (the selection line says what is shown) */
 	const struct ia_audit_selection *sel = a->selection;
 	size_t n_noiommu = a->n_groups - a->n_iommu_groups;
 	size_t host_groups = sel ? sel->host_iommu_groups : a->n_iommu_groups, host_devs = sel ? sel->host_devs : a->n_devs;
-	fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s", a->kernel_release ?
-		a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown", active ? "yes" : "no", a->n_units,
-		a->n_units == 1 ? "" : "s", host_groups, host_groups == 1 ? "" : "s");
-	if (n_noiommu && !sel)
-		fprintf(out, ", and %zu VFIO no-IOMMU group%s", n_noiommu, n_noiommu == 1 ? "" : "s");
-	fprintf(out, "); %zu PCI function%s\n", host_devs, host_devs == 1 ? "" : "s");
+	if (a->dumps_alone) {
+		fprintf(out, "  no kernel among the inputs: its release, whether an IOMMU is active, the IOMMU groups, drivers "
+			"and interrupts are unknown; %zu PCI function%s\n", host_devs, host_devs == 1 ? "" : "s");
+	} else {
+		fprintf(out, "  kernel %s (%s); IOMMU active: %s (%zu unit%s, %zu group%s", a->kernel_release ?
+			a->kernel_release : "unknown", a->arch ? a->arch : "arch unknown", active ? "yes" : "no", a->n_units,
+			a->n_units == 1 ? "" : "s", host_groups, host_groups == 1 ? "" : "s");
+		if (n_noiommu && !sel)
+			fprintf(out, ", and %zu VFIO no-IOMMU group%s", n_noiommu, n_noiommu == 1 ? "" : "s");
+		fprintf(out, "); %zu PCI function%s\n", host_devs, host_devs == 1 ? "" : "s");
+	}
 	char *sel_line = ia_report_selection_line(a);
 	if (sel_line)
 		fprintf(out, "  %s\n", sel_line);
@@ -545,7 +550,10 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			a->n_iommu_groups, unsafe_msi ? ": allow_unsafe_interrupts is set, so VFIO takes groups whose MSIs "
 			"are not isolated" : "", unsafe_msi && p2p ? "; and " : p2p ? ": " : "",
 			p2p ? "VFIO does not see the peer-to-peer paths of the isolation domains below" : "");
-	if (!active)
+	if (a->dumps_alone)
+		fprintf(out, "  The dumps hold no kernel state: no group can be judged assignable (IOMMU groups, drivers and "
+			"interrupts are not among the inputs).\n");
+	else if (!active)
 		fprintf(out, "  No IOMMU is active: no device can be assigned to userspace with isolation "
 			     "(VFIO needs IOMMU groups%s).\n", no_noiommu ? ", and this kernel has no VFIO no-IOMMU mode"
 			     : "; only the unsafe no-IOMMU mode would remain");
@@ -630,7 +638,11 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	char why[512];
 	for (size_t i = 0; active && i < a->n_devs && !behind; i++)
 		behind = !a->devs[i].has_group && ia_no_group_reason(a, &a->devs[i], why, sizeof(why));
-	if (ungrouped) {
+	if (ungrouped && a->dumps_alone) {
+		fprintf(out, "\nPCI functions (%zu; the dumps hold no IOMMU groups)\n", ungrouped);
+		for (size_t i = 0; i < a->n_devs; i++)
+			text_dev_line(&n, &a->devs[i], out);
+	} else if (ungrouped) {
 		fprintf(out, "\nPCI functions in no IOMMU group (%zu)%s%s\n", ungrouped, behind ? "" : ": ",
 			behind ? "" : !active ? "no IOMMU is active" : no_noiommu ? "not behind an IOMMU (this kernel has "
 			"no VFIO no-IOMMU mode, so nothing can give them to userspace)" : "not behind an IOMMU (only the "

@@ -966,7 +966,13 @@ static int engine_eval_rules(struct ia_eval *ev)
 		}
 		if (er == -ENODATA) {
 			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: not evaluated: %s", rule->id, why ? why : "inputs missing");
+			/* dumps analysed alone hold no kernel: a reason that speaks of what the kernel did
+			 * ("the kernel formed no IOMMU groups") would read as a fact about that host */
+			if (ev->a->dumps_alone && why && (strstr(why, "kernel") || strstr(why, "proc/") || strstr(why, "sys/")))
+				snprintf(msg, sizeof(msg), "%s: not evaluated: the dumps hold no kernel state (IOMMU groups, "
+					 "command line, interrupts, modules), which it needs", rule->id);
+			else
+				snprintf(msg, sizeof(msg), "%s: not evaluated: %s", rule->id, why ? why : "inputs missing");
 			if ((rc = engine_not_evaluated(r, msg)) < 0 ||
 			    (rc = ia_result_add_finding(r, "rule.not-evaluated", IA_LEVEL_INFO, rule->id, msg, NULL, NULL)) < 0)
 				return rc;

@@ -100,6 +100,11 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 	char list[512] = "";
 	int rc = 0;
 
+	if (a->dumps_alone) { /* whether the kernel keeps the IOMMU on is not in the dumps */
+		*why = "the dumps hold no kernel state: whether an IOMMU is active is unknown";
+		return -ENODATA;
+	}
+
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct ia_dev *d = &a->devs[i];
 		if (!d->removable)

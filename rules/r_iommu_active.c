@@ -12,6 +12,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 
 	if (ia_audit_iommu_active(a)) /* no-IOMMU groups do not count: nothing translates them */
 		return 0;
+	if (a->dumps_alone) { /* a dump holds no kernel: whether it runs an IOMMU is unknown, not "no" */
+		*why = "the inputs are dumps without the kernel's state (--lspci-dump, --acpidump or --dtb without a root)";
+		return -ENODATA;
+	}
 	if (!a->n_devs) {
 		*why = "no PCI functions were collected";
 		return -ENODATA;

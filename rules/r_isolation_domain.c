@@ -99,7 +99,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			if (!r_list_add(blame, sizeof(blame), &bl, "; ", dom->blame[k].why, dom->n_blame - k))
 				break;
 		char why_split[300];
-		if (n_groupless)
+		if (a->dumps_alone) /* no groups among the inputs: neither "different groups" nor "no group" */
+			snprintf(why_split, sizeof(why_split), "the IOMMU may give them to different owners (the dumps hold "
+				 "no IOMMU groups)");
+		else if (n_groupless)
 			snprintf(why_split, sizeof(why_split), "%s%s %s in no IOMMU group",
 				 spans ? "the kernel puts them in different groups, and " : "", groupless,
 				 n_groupless == 1 ? "is" : "are");

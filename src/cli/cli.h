@@ -59,6 +59,13 @@ struct cli_opts {
 int cli_collect(const struct cli_opts *o, sqlite3 **dbp);
 
 /**
+ * cli_dumps_alone() - the command line gives dumps (--lspci-dump, --acpidump, --dtb) and no root
+ * (--root, --snapshot, --from-db): the dumps are analysed as a host of their own, and cli_collect()
+ * reads them over an empty root with only their collectors (nothing of the running machine).
+ */
+bool cli_dumps_alone(const struct cli_opts *o);
+
+/**
  * cli_facts() - the facts the command audits: --from-db FILE opened read-only, else cli_collect().
  * @dbp: receives the open database when -1 is returned (the caller closes it).
  * Return: -1 to go on, or an exit status after a message on stderr (nothing left open).

@@ -288,7 +288,8 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 		snprintf(reason, sizeof(reason), "already on %s", d->driver);
 	} else if (x->requested) {
 		x->action = IA_PLAN_BIND_VFIO;
-		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : " (now unbound)",
+		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : d->driver_unknown ?
+			 " (its driver is unknown)" : " (now unbound)",
 			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
 	} else if (!d->driver) {
 		x->action = IA_PLAN_KEEP;
@@ -475,8 +476,12 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		ia_sb_init(&sb);
 		plan_when_enabled(b, &sb);
 		char *tail = ia_sb_take(&sb);
-		rc = tail ? plan_blocker(b, "host.iommu-inactive", "host", false, "no IOMMU is active (no IOMMU groups): "
-					 "nothing can be given to userspace with DMA isolation%s", tail) : -ENOMEM;
+		/* dumps alone: no kernel among the inputs, so whether an IOMMU is active is unknown (fail closed) */
+		rc = !tail ? -ENOMEM : a->dumps_alone ?
+		     plan_blocker(b, "host.iommu-inactive", "host", true, "the dumps hold no kernel state: whether an IOMMU "
+				  "is active and which IOMMU groups it forms are unknown, so nothing can be planned%s", tail) :
+		     plan_blocker(b, "host.iommu-inactive", "host", false, "no IOMMU is active (no IOMMU groups): "
+				  "nothing can be given to userspace with DMA isolation%s", tail);
 		free(tail);
 		if (rc)
 			return rc;
@@ -738,7 +743,8 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	fprintf(out, "\nDevices:\n");
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct ia_plan_dev *x = &p->devs[i];
-		const char *drv = x->dev && x->dev->driver ? x->dev->driver : "(none)";
+		const char *drv = x->dev && x->dev->driver ? x->dev->driver : x->dev && x->dev->driver_unknown ? "(unknown)" :
+				  "(none)";
 		const char *act = x->action == IA_PLAN_BIND_VFIO ? "-> vfio-pci" : x->action == IA_PLAN_UNBIND ?
 				  "-> unbind" : "stays";
 		fprintf(out, "  %s  %-12s %-12s %s\n", x->bdf, drv, act, x->reason);

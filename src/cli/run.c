@@ -101,6 +101,28 @@ void cli_stop_restore(const struct sigaction old[3])
 		raise(cli_stop_sig); /* ends the process unless the caller handles it */
 }
 
+bool cli_dumps_alone(const struct cli_opts *o)
+{
+	return (o->collect.pci_dump || o->collect.acpidump || o->collect.dtb) && !o->root && !o->snapshot && !o->from_db;
+}
+
+/* The collectors of dumps that stand alone: each dump's reader only (the kernel and iommu
+ * collectors read the host's kernel state, which a dump does not hold). The pci collector always
+ * runs: the firmware collectors resolve their scopes against its functions (none without a dump). */
+static size_t cli_dump_collectors(const struct cli_opts *o, const struct ia_collector **list)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ia_n_collectors; i++) {
+		const char *name = ia_collectors[i]->name;
+		if (!strcmp(name, "pci") || (!strcmp(name, "acpi") && o->collect.acpidump) ||
+		    (!strcmp(name, "dt") && o->collect.dtb))
+			list[n++] = ia_collectors[i];
+	}
+	return n;
+}
+
+
 /*
  * cli_collect() with @then: once the facts are whole, and while a --db FILE is still under its
  * temporary name (signals held), @then(db, @arg) runs on the open database (the audit's
@@ -120,6 +142,20 @@ static int cli_collect_then(const struct cli_opts *o, sqlite3 **dbp, int (*then)
 
 	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
 	struct sigaction old_sa[3];
+	/* dumps without a root: an empty directory of our own is the root, so nothing of the machine
+	 * running the tool is read (issue 14 item 4) */
+	char empty[64] = "";
+	bool alone = cli_dumps_alone(o);
+
+	if (alone) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(empty, sizeof(empty), "%s/iommu-audit-dumps.XXXXXX", tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+		if (!mkdtemp(empty)) {
+			fprintf(stderr, "iommu-audit: cannot make an empty root for the dumps: %s\n", strerror(errno));
+			return EXIT_UNREADABLE;
+		}
+		path = empty;
+	}
 
 	/* the unpacked tree and the --db file's temporary are removed before a signal ends the run */
 	bool catching = o->snapshot || o->db;
@@ -152,14 +188,19 @@ static int cli_collect_then(const struct cli_opts *o, sqlite3 **dbp, int (*then)
 		goto out;
 	}
 	char source[4200];
-	snprintf(source, sizeof(source), "%s%s", o->collect.pci_dump ? "dump:" : "sysfs",
+	snprintf(source, sizeof(source), "%s%s", o->collect.pci_dump ? "dump:" : alone ? "none" : "sysfs",
 		 o->collect.pci_dump ? o->collect.pci_dump : "");
-	write_run_row(*dbp, o->snapshot ? o->snapshot : path, root.live, source);
-	struct ia_ctx ctx = { .root = &root, .db = *dbp, .opts = &o->collect };
-	rc = ia_collect_all(&ctx);
+	/* the root "" says the dumps stood alone (src/core/facts.h run.root) */
+	write_run_row(*dbp, alone ? "" : o->snapshot ? o->snapshot : path, root.live, source);
+	struct ia_collect_opts copts = o->collect;
+	copts.dumps_alone = alone;
+	struct ia_ctx ctx = { .root = &root, .db = *dbp, .opts = &copts };
+	const struct ia_collector *dump_list[8];
+	rc = alone ? ia_collect_run(&ctx, dump_list, cli_dump_collectors(o, dump_list)) : ia_collect_all(&ctx);
 	ia_fsroot_close(&root);
 	if (rc == -ENODATA) {
-		fprintf(stderr, "iommu-audit: nothing could be read under %s\n", o->snapshot ? o->snapshot : path);
+		fprintf(stderr, "iommu-audit: nothing could be read %s%s\n", alone ? "from the dumps" : "under ",
+			alone ? "" : o->snapshot ? o->snapshot : path);
 		status = EXIT_UNREADABLE;
 	} else if (rc < 0) {
 		fprintf(stderr, "iommu-audit: %s\n", ia_strerror(rc));
@@ -180,6 +221,8 @@ out:
 		ia_snapshot_remove(unpacked);
 		free(unpacked);
 	}
+	if (empty[0])
+		rmdir(empty);
 	if (catching)
 		cli_stop_restore(old_sa);
 	return status;

@@ -23,10 +23,10 @@
 #define IA_FACTS_run(C) \
 	C(id,           INTEGER, "PRIMARY KEY",               "always 1: one audit per database") \
 	C(tool_version, TEXT,    "NOT NULL",                  "iommu-audit version that collected") \
-	C(root,         TEXT,    "NOT NULL",                  "the root given (--root), or the snapshot file name") \
+	C(root,         TEXT,    "NOT NULL",                  "the root given (--root), the snapshot file name, or \"\" for dumps analysed alone (--lspci-dump, --acpidump, --dtb without a root)") \
 	C(live,         INTEGER, "NOT NULL",                  "1 when the root was the running host's \"/\"") \
 	C(collected_at, TEXT,    "NOT NULL",                  "UTC time of collection, ISO 8601") \
-	C(pci_source,   TEXT,    "NOT NULL",                  "\"sysfs\" (libpci through <root>/sys/bus/pci) or \"dump:<file>\"")
+	C(pci_source,   TEXT,    "NOT NULL",                  "\"sysfs\" (libpci through <root>/sys/bus/pci), \"dump:<file>\", or \"none\" (dumps alone, no lspci dump)")
 
 #define IA_FACTS_host(C) \
 	C(id,                   INTEGER, "PRIMARY KEY",               "always 1") \

@@ -123,14 +123,40 @@ static int audit_load_host(sqlite3 *db, struct ia_audit *a)
 	sqlite3_stmt *st;
 	int64_t v;
 
-	if (ia_db_prepare(db, "SELECT root, live, tool_version FROM run WHERE id = 1", &st))
+	if (ia_db_prepare(db, "SELECT root, live, tool_version, pci_source FROM run WHERE id = 1", &st))
 		return -IA_E_SQLITE;
 	if (ia_db_step(st) == SQLITE_ROW) {
 		a->root = ia_db_col_strdup(st, 0);
 		a->live = sqlite3_column_int(st, 1);
 		a->tool_version = ia_db_col_strdup(st, 2);
+		const char *src = (const char *)sqlite3_column_text(st, 3);
+		a->dumps_alone = a->root && !a->root[0];
+		if (a->dumps_alone && src && !strncmp(src, "dump:", 5) && asprintf(&a->inputs, "lspci dump %s", src + 5) < 0)
+			a->inputs = NULL;
 	}
 	sqlite3_finalize(st);
+	/* the other dumps alone: the acpidump and the blob the firmware facts came from */
+	static const char *const dump_sql[][2] = {
+		{ "SELECT substr(source, 10) FROM acpi_table WHERE source LIKE 'acpidump:%' LIMIT 1", "acpidump" },
+		{ "SELECT substr(source, 5) FROM dt_blob WHERE source LIKE 'dtb:%' LIMIT 1", "device tree blob" },
+	};
+	for (size_t i = 0; a->dumps_alone && i < sizeof(dump_sql) / sizeof(dump_sql[0]); i++) {
+		if (ia_db_prepare(db, dump_sql[i][0], &st))
+			return -IA_E_SQLITE;
+		if (ia_db_step(st) == SQLITE_ROW) {
+			char *t = NULL;
+			if (asprintf(&t, "%s%s%s %s", a->inputs ? a->inputs : "", a->inputs ? ", " : "", dump_sql[i][1],
+				     (const char *)sqlite3_column_text(st, 0)) < 0) {
+				sqlite3_finalize(st);
+				return -ENOMEM;
+			}
+			free(a->inputs);
+			a->inputs = t;
+		}
+		sqlite3_finalize(st);
+	}
+	if (a->dumps_alone && !a->inputs && !(a->inputs = strdup("dumps")))
+		return -ENOMEM;
 	if (ia_db_prepare(db, "SELECT kernel_release, kernel_major, kernel_minor, cmdline, arch,"
 			      " iommu_groups_dir, kernel_patch, tainted, kernel_stable_source, kernel_backports"
 			      " FROM host WHERE id = 1", &st))
@@ -612,7 +638,7 @@ void ia_audit_free(struct ia_audit *a)
 {
 	if (!a)
 		return;
-	free(a->root); free(a->tool_version); free(a->kernel_release); free(a->kernel_stable_source); free(a->cmdline); free(a->arch);
+	free(a->root); free(a->inputs); free(a->tool_version); free(a->kernel_release); free(a->kernel_stable_source); free(a->cmdline); free(a->arch);
 	for (size_t i = 0; i < a->n_devs; i++) {
 		struct ia_dev *d = &a->devs[i];
 		free(d->physfn); free(d->parent); free(d->driver); free(d->driver_override); free(d->iommu_unit);

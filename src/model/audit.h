@@ -118,6 +118,10 @@ struct ia_audit_selection {
 struct ia_audit {
 	/* host */
 	char *root; bool live; char *tool_version;
+	/* dumps analysed alone (--lspci-dump, --acpidump, --dtb without a root: run.root is ""):
+	 * nothing of a kernel was read, so every kernel state (IOMMU active, groups, drivers,
+	 * interrupts) is unknown; inputs names them ("lspci dump FILE, acpidump FILE") */
+	bool dumps_alone; char *inputs;
 	char *kernel_release; int kernel_major, kernel_minor; bool has_kernel_version;
 	char *cmdline, *arch;
 	bool has_kernel_patch; int kernel_patch;   /* upstream stable level ("6.12.69" -> 69; Debian's

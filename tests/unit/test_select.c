@@ -383,6 +383,144 @@ static void test_vmd_domain(void **state)
 	free(out);
 }
 
+/*
+ * Dumps stand alone (issue 14 item 4): --lspci-dump, --acpidump without a root are a host of their
+ * own: the header names the dumps, nothing of the machine running the test (its kernel release,
+ * command line, groups, interrupts) enters, what needs the kernel is unknown, never "no IOMMU".
+ */
+static void test_dump_alone(void **state)
+{
+	const char *dump = IA_SHARED_DIR "/fixtures/pcihex-asus-p6t6-x58-full-tree/lspci-vvvxxxx.txt";
+	const char *acpi = IA_SHARED_DIR "/fixtures/dmar-asus-z690-hero/acpidump.txt";
+	char args[2048], want[2048], release[256] = "";
+	int st;
+
+	(void)state;
+	ia_require_fixtures();
+	FILE *u = popen("uname -r", "r");
+	assert_non_null(u);
+	assert_non_null(fgets(release, sizeof(release), u));
+	pclose(u);
+	release[strcspn(release, "\n")] = '\0';
+
+	/* TMPDIR: the empty root made for the dumps is removed after */
+	snprintf(args, sizeof(args), "--lspci-dump %s --no-names --fail-on never", dump);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && TMPDIR='%s' %s %s 2>&1", ia_scratch, ia_scratch, IA_BIN, args);
+	char *out = ia_run_capture(cmd, &st);
+	assert_non_null(out);
+	assert_int_equal(st, 0);
+	snprintf(want, sizeof(want), "iommu-audit 0.1.0: lspci dump %s\n  no kernel among the inputs: its release, whether "
+		 "an IOMMU is active, the IOMMU groups, drivers and interrupts are unknown; 53 PCI functions\n", dump);
+	if (strncmp(out, want, strlen(want)))
+		fail_msg("header:\n%.*s\nwant:\n%s", (int)strlen(want), out, want);
+	if (strstr(out, release))
+		fail_msg("the running kernel's release %s is in the report of a dump", release);
+	assert_null(strstr(out, "live host"));
+	assert_null(strstr(out, "No IOMMU is active"));
+	assert_null(strstr(out, "no IOMMU is active"));
+	assert_null(strstr(out, "[collect.unreadable]"));
+	assert_null(strstr(out, "driver=(none)"));      /* a dump says nothing of drivers */
+	assert_non_null(strstr(out, "\nPCI functions (53; the dumps hold no IOMMU groups)\n"));
+	assert_non_null(strstr(out, "host.iommu-inactive: not evaluated: the dumps hold no kernel state"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -c iommu-audit-dumps", ia_scratch);
+	out = ia_run_capture(cmd, &st);
+	assert_string_equal(out, "0\n");
+	free(out);
+
+	/* JSON: no root, the inputs, every kernel fact null, IOMMU activity unknown */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s --lspci-dump %s --format json --fail-on never > dump.json", ia_scratch,
+		 IA_BIN, dump);
+	assert_int_equal(system(cmd), 0);
+	json_error_t e;
+	json_t *j = json_load_file(ia_sp("dump.json"), 0, &e);
+	assert_non_null(j);
+	json_t *h = json_object_get(j, "host");
+	assert_true(json_is_null(json_object_get(h, "root")));
+	assert_true(json_is_null(json_object_get(h, "kernel")));
+	assert_true(json_is_null(json_object_get(h, "cmdline")));
+	snprintf(want, sizeof(want), "lspci dump %s", dump);
+	assert_string_equal(json_string_value(json_object_get(h, "inputs")), want);
+	assert_true(json_is_null(json_object_get(json_object_get(json_object_get(j, "platform"), "iommu"), "kernel_active")));
+	json_decref(j);
+
+	/* plan: unknown (fail closed), not "no IOMMU is active" */
+	snprintf(args, sizeof(args), "plan 00:14.0 --lspci-dump %s", dump);
+	out = run(args, &st);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "host [host.iommu-inactive] (unknown: fail closed): the dumps hold no kernel state"));
+	assert_non_null(strstr(out, "0000:00:14.0  (unknown)    -> vfio-pci  requested (its driver is unknown)"));
+	free(out);
+
+	/* an acpidump alone: its name in the header, no PCI directory missed, no external-DMA claim */
+	snprintf(args, sizeof(args), "--acpidump %s --no-names", acpi);
+	out = run(args, &st);
+	assert_int_equal(st, 0);
+	snprintf(want, sizeof(want), "iommu-audit 0.1.0: acpidump %s\n", acpi);
+	assert_true(!strncmp(out, want, strlen(want)));
+	assert_null(strstr(out, "[collect.unreadable]"));
+	assert_null(strstr(out, "no IOMMU is active"));
+	assert_null(strstr(out, release));
+	free(out);
+	/* both: one header */
+	snprintf(args, sizeof(args), "--lspci-dump %s --acpidump %s --no-names --fail-on never", dump, acpi);
+	out = run(args, &st);
+	snprintf(want, sizeof(want), "iommu-audit 0.1.0: lspci dump %s, acpidump %s\n", dump, acpi);
+	assert_true(!strncmp(out, want, strlen(want)));
+	free(out);
+}
+
+/* "-" as roff writes it ("\\-"), to find an example in the man page's source. */
+static void roff_escape(const char *s, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	for (; *s && at + 3 < len; s++) {
+		if (*s == '-')
+			buf[at++] = '\\';
+		buf[at++] = *s;
+	}
+	buf[at] = '\0';
+}
+
+/* The README's and the man page's examples of -s/-d and of a dump alone, run as written
+ * (host.tar.gz the x86-intel-acs capture, dump.txt a real lspci -xxxx dump). */
+static void test_documented_examples(void **state)
+{
+	static const struct { const char *cmd, *says; int status; } ex[] = {
+		{ "iommu-audit --snapshot host.tar.gz -d 8086:10d3", "\n  selection (-d 8086:10d3): 1 of the host's 21", 0 },
+		{ "iommu-audit --snapshot host.tar.gz groups -s 3:", "selection (-s 3:): 2 of the host's 21", 1 },
+		{ "iommu-audit plan -d 8086:10d3 --snapshot host.tar.gz", "Plan to give userspace (vfio-pci): 0000:01:00.0\n", 0 },
+		{ "iommu-audit --lspci-dump dump.txt", "iommu-audit 0.1.0: lspci dump dump.txt\n", 1 },
+	};
+	size_t len;
+	char *readme = (char *)ia_slurp(IA_SOURCE_DIR "/README.md", &len);
+	char *man = (char *)ia_slurp(IA_SOURCE_DIR "/man/iommu-audit.8", &len);
+	char esc[512];
+	int st;
+
+	(void)state;
+	ia_require_fixtures();
+	assert_non_null(readme);
+	assert_non_null(man);
+	ia_mk_link("host.tar.gz", CAPTURE);
+	ia_mk_link("dump.txt", IA_SHARED_DIR "/fixtures/pcihex-asus-p6t6-x58-full-tree/lspci-vvvxxxx.txt");
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		if (!strstr(readme, ex[i].cmd))
+			fail_msg("README.md does not show `%s`", ex[i].cmd);
+		roff_escape(ex[i].cmd, esc, sizeof(esc));
+		if (!strstr(man, esc))
+			fail_msg("man/iommu-audit.8 does not show `%s` (as %s)", ex[i].cmd, esc);
+		char *out = run(ex[i].cmd + strlen("iommu-audit "), &st);
+		if (st != ex[i].status || !strstr(out, ex[i].says))
+			fail_msg("`%s`: exit %d (want %d), said:\n%s", ex[i].cmd, st, ex[i].status, out);
+		free(out);
+	}
+	free(readme);
+	free(man);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +530,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_selectors, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_selector, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_vmd_domain, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_alone, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_documented_examples, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
