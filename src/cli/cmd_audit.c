@@ -88,11 +88,18 @@ int cli_cmd_audit(const struct cli_opts *o)
 		return status;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((status = cli_audit(o, &a, &r)) < 0) {
-		/* -s/-d: the report of the selected groups only, its verdict theirs (src/cli/select.c) */
+		enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :
+					   IA_GROUPS_KERNEL;
+		/* -s/-d: the report of the selected groups only, its verdict theirs (src/cli/select.c); the
+		 * groupings the output lists: the report shows the kernel's groups and, where the IOMMU
+		 * is off, those once it is on */
 		struct ia_audit va = {0};
 		struct ia_result vr = {0};
 		struct ia_audit_selection sel;
-		int rc = o->select.active ? ia_select_view(&a, &r, &o->select, &va, &vr, &sel) : 0;
+		unsigned kinds = !strcmp(o->cmd, "groups") ? (view == IA_GROUPS_KERNEL ? IA_SELECT_KERNEL :
+				 view == IA_GROUPS_PREDICTED ? IA_SELECT_PREDICTED : IA_SELECT_WHEN_ENABLED) :
+				 IA_SELECT_KERNEL | IA_SELECT_WHEN_ENABLED;
+		int rc = o->select.active ? ia_select_view(&a, &r, &o->select, kinds, &va, &vr, &sel) : 0;
 		if (rc < 0) {
 			if (rc == -ENOENT)
 				fprintf(stderr, "iommu-audit: %s matches none of the %zu PCI functions%s%s\n", o->select.expr,

@@ -90,49 +90,61 @@ static size_t view_dev_index(const struct ia_audit *a, const char *bdf)
 	return d ? (size_t)(d - a->devs) : SIZE_MAX;
 }
 
-/* Keep a group whose members include a kept function; then keep all its members. True when a
- * function was added. */
-static bool view_close_over(struct view_build *b, const size_t *members, size_t n, bool *keep)
+/* A group of a kind the view is about: kept when a member matched (@matched), then with all its
+ * members. A group of another kind (@whole_only): kept only when every member is already kept. */
+static void view_keep_group(struct view_build *b, const bool *matched, const size_t *members, size_t n,
+			    bool whole_only, bool *keep)
 {
-	bool any = false, added = false;
+	bool any = false, all = n > 0;
 
-	for (size_t k = 0; k < n && !any; k++)
-		any = members[k] < b->a->n_devs && b->dev_keep[members[k]];
-	if (!any)
-		return false;
+	for (size_t k = 0; k < n; k++) {
+		bool in = members[k] < b->a->n_devs;
+		any |= in && matched[members[k]];
+		all &= in && b->dev_keep[members[k]];
+	}
+	if (whole_only ? !all : !any)
+		return;
 	*keep = true;
 	for (size_t k = 0; k < n; k++)
-		if (members[k] < b->a->n_devs && !b->dev_keep[members[k]])
-			added = b->dev_keep[members[k]] = true;
-	return added;
+		if (members[k] < b->a->n_devs)
+			b->dev_keep[members[k]] = true;
 }
 
-/* The kept set of functions: matched ones, then whole groups of every kind to a fixed point. */
-static int view_close(struct view_build *b)
+/* The kept functions: the matched ones and every member of a group of @kinds that holds one (one
+ * step, not a closure: groupings differ, and the current-state prediction of a host whose IOMMU
+ * is off may be one group of everything); then the groups of the other kinds that lie wholly
+ * inside, so each group shown is whole. */
+static int view_close(struct view_build *b, unsigned kinds)
 {
 	const struct ia_audit *a = b->a;
 	const struct ia_when_enabled_result *we = &b->r->when_enabled;
 	size_t cap = 1;
 	size_t *m = NULL;
-	bool added = true;
+	bool *matched = malloc((a->n_devs + 1) * sizeof(bool));
 
 	for (size_t i = 0; i < a->n_groups; i++)
 		cap = a->groups[i].n_devices > cap ? a->groups[i].n_devices : cap;
-	if (!(m = malloc(cap * sizeof(*m))))
+	if (!matched || !(m = malloc(cap * sizeof(*m)))) {
+		free(matched);
 		return -ENOMEM;
-	while (added) {
-		added = false;
+	}
+	memcpy(matched, b->dev_keep, a->n_devs * sizeof(bool));
+	for (int pass = 0; pass < 2; pass++) {   /* 0: the view's kinds, 1: the others, whole only */
 		for (size_t i = 0; i < a->n_groups; i++) {
 			for (size_t k = 0; k < a->groups[i].n_devices; k++)
 				m[k] = view_dev_index(a, a->groups[i].devices[k]);
-			added |= view_close_over(b, m, a->groups[i].n_devices, &b->grp_keep[i]);
+			if (!!(kinds & IA_SELECT_KERNEL) == !pass)
+				view_keep_group(b, matched, m, a->groups[i].n_devices, pass, &b->grp_keep[i]);
 		}
 		for (size_t i = 0; i < a->n_predicted; i++)
-			added |= view_close_over(b, a->predicted[i].members, a->predicted[i].n, &b->pg_keep[i]);
+			if (!!(kinds & IA_SELECT_PREDICTED) == !pass)
+				view_keep_group(b, matched, a->predicted[i].members, a->predicted[i].n, pass, &b->pg_keep[i]);
 		for (size_t i = 0; !we->current && i < we->n_groups; i++)
-			added |= view_close_over(b, we->groups[i].members, we->groups[i].n, &b->we_keep[i]);
+			if (!!(kinds & IA_SELECT_WHEN_ENABLED) == !pass)
+				view_keep_group(b, matched, we->groups[i].members, we->groups[i].n, pass, &b->we_keep[i]);
 	}
 	free(m);
+	free(matched);
 	return 0;
 }
 
@@ -229,7 +241,7 @@ void ia_select_view_free(struct ia_audit *va, struct ia_result *vr)
 	}
 }
 
-int ia_select_view(const struct ia_audit *a, const struct ia_result *r, const struct ia_select *s,
+int ia_select_view(const struct ia_audit *a, const struct ia_result *r, const struct ia_select *s, unsigned kinds,
 		   struct ia_audit *va, struct ia_result *vr, struct ia_audit_selection *sel)
 {
 	const struct ia_when_enabled_result *we = &r->when_enabled;
@@ -258,7 +270,10 @@ int ia_select_view(const struct ia_audit *a, const struct ia_result *r, const st
 		rc = -ENOENT;
 		goto out;
 	}
-	if ((rc = view_close(&b)) < 0)
+	/* where the current groups are the prediction (the IOMMU is on), "once enabled" is the same */
+	if (we->current && (kinds & IA_SELECT_WHEN_ENABLED))
+		kinds |= IA_SELECT_PREDICTED;
+	if ((rc = view_close(&b, kinds)) < 0)
 		goto out;
 	rc = -ENOMEM;
 

@@ -39,11 +39,18 @@ int ia_select_parse(struct ia_select *s, char opt, const char *arg, char *err, s
  */
 int ia_select_match(const struct ia_select *s, const struct ia_dev *d);
 
+/** The groupings a view selects by (ia_select_view() @kinds). */
+enum {
+	IA_SELECT_KERNEL = 1u << 0,        /* sys/kernel/iommu_groups */
+	IA_SELECT_PREDICTED = 1u << 1,     /* the prediction on the current state */
+	IA_SELECT_WHEN_ENABLED = 1u << 2,  /* the groups once the IOMMU is on (where it is off) */
+};
+
 /**
  * ia_select_view() - what a report of the functions @s matches shows: @va and @vr are views of @a
- * and @r holding only the selected groups: every kernel, predicted and "once enabled" group that
- * holds a matched function, with all its members (and, in turn, every group of those members, so
- * each group shown is whole and its verdict stays true), and the matched functions in no group.
+ * and @r holding only the selected groups: every group of the groupings @kinds that holds a
+ * matched function, with all its members (so its verdict stays true for what is shown), the
+ * matched functions in no group, and the groups of the other groupings that lie wholly inside.
  * Findings about a function or group outside the view are left out; host-wide findings (subject
  * "host", a firmware table, a path of no PCI function) stay, and so do those a kept group's
  * blockers link. The host verdict and the exit status are decided again over the kept findings
@@ -51,11 +58,13 @@ int ia_select_match(const struct ia_select *s, const struct ia_dev *d);
  *
  * @a, @r:   the evaluated audit (read only; they must outlive the views, which share their strings).
  * @s:       an active selector.
+ * @kinds:   IA_SELECT_* of the groupings the report lists (the audit: kernel and once enabled;
+ *           groups --predicted: predicted; groups --when-enabled: once enabled).
  * @va, @vr: out; release with ia_select_view_free() (not ia_audit_free()/ia_result_free()).
  * @sel:     out, the header facts @va->selection points to (caller's storage).
  * Return: 0; -ENOENT when @s matches no function (@sel counts filled, views empty); -ENOMEM.
  */
-int ia_select_view(const struct ia_audit *a, const struct ia_result *r, const struct ia_select *s,
+int ia_select_view(const struct ia_audit *a, const struct ia_result *r, const struct ia_select *s, unsigned kinds,
 		   struct ia_audit *va, struct ia_result *vr, struct ia_audit_selection *sel);
 
 /** ia_select_view_free() - release what ia_select_view() allocated (accepts zeroed views). */
