@@ -489,6 +489,20 @@ static void test_dump_alone(void **state)
 	assert_null(strstr(out, "no IOMMU is active"));
 	assert_null(strstr(out, release));
 	free(out);
+	/* a device tree blob alone (compiled from a real .dts when dtc is there) */
+	char cmd2[2048];
+	snprintf(cmd2, sizeof(cmd2), "command -v dtc >/dev/null && dtc -q -I dts -O dtb -o '%s' '%s'", ia_sp("juno.dtb"),
+		 IA_SHARED_DIR "/fixtures/dts-arm-juno-r2/juno-r2.dts");
+	if (system(cmd2) == 0) {
+		snprintf(args, sizeof(args), "--dtb juno.dtb --no-names");
+		out = run(args, &st);
+		assert_int_equal(st, 0);
+		assert_true(!strncmp(out, "iommu-audit 0.1.0: device tree blob juno.dtb\n  no kernel among the inputs", 73));
+		assert_non_null(strstr(out, "\n  IOMMU described by: DT\n"));
+		assert_null(strstr(out, "[collect.unreadable]"));
+		assert_null(strstr(out, release));
+		free(out);
+	}
 	/* both: one header */
 	snprintf(args, sizeof(args), "--lspci-dump %s --acpidump %s --no-names --fail-on never", dump, acpi);
 	out = run(args, &st);
