@@ -500,6 +500,19 @@ static void test_i13_pre519_texts(void **state)
 	assert_string_equal(p->devs[2].reason, "pci-stub is on vfio_dev_viable()'s allow-list (before v5.19): it may "
 			    "stay bound, but it shares the user's IOMMU domain and userspace can reach it peer-to-peer");
 	ia_plan_free(p);
+	/* a kernel the behaviour table cannot place (RHEL 9: 5.14 with backports): only what both
+	 * ownership rules allow stays; the bridge on shpchp (allowed before v5.19, not after) is unbound,
+	 * pci-stub (allowed by both) stays */
+	a.kernel_minor = 14;
+	a.kernel_backports = true;
+	p = NULL;
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_int_equal(p->devs[0].action, IA_PLAN_UNBIND);
+	assert_string_equal(p->devs[0].reason, "a bridge bound to shpchp, which does not set driver_managed_dma, so it "
+			    "claims the group's DMA ownership (iommu_group_claim_dma_owner() refuses): unbind it and leave "
+			    "it unbound (vfio-pci never binds bridges)");
+	assert_int_equal(p->devs[2].action, IA_PLAN_KEEP);
+	ia_plan_free(p);
 }
 
 int main(void)
