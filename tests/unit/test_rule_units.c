@@ -1193,6 +1193,32 @@ static struct ia_audit *arm_smmu_host(int major)
 	return a;
 }
 
+/* Row arm64_groups_at_enumeration ("6.12..7.3"): 6.12 and before form a group at driver probe, 7.3
+ * and after at enumeration, 7.0 to 7.2 are not known (the old engine took every 7.x as 7.3 and
+ * said nothing of the doubt). */
+static void test_arm_no_group_by_release(void **state)
+{
+	(void)state;
+	struct ia_audit *a = arm_smmu_host(7);
+	const struct ia_dev *hb = ia_audit_find_dev(a, "0000:00:00.0");
+	char why[512];
+
+	a->kernel_minor = 1;
+	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
+	assert_string_equal(why, "no group yet: the firmware (DT) maps it to /smmuv3@9050000; arm64 kernels up to 6.12 "
+			    "set a device's IOMMU up only when a driver probes it (none is bound), 7.3 at enumeration, "
+			    "and this kernel's release does not tell which it does: binding vfio-pci may give it a group, "
+			    "or its IOMMU probe failed (see the kernel log)");
+	a->kernel_minor = 3;
+	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
+	assert_non_null(strstr(why, "yet the kernel gave it no group (its IOMMU probe failed or never ran"));
+	a->kernel_major = 6;
+	a->kernel_minor = 12;
+	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
+	assert_non_null(strstr(why, "but this kernel sets a device's IOMMU up only when a driver probes it"));
+	mb_free(a);
+}
+
 /* Issue 13 item 11: a function the firmware maps to an SMMU is never "not behind an IOMMU": an
  * unbound one on a 6.x kernel has no group until a driver probes it (binding vfio-pci would give
  * it one); one whose DMA alias shares a StreamID with a grouped function was refused by the
@@ -1929,6 +1955,7 @@ int main(void)
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
 		cmocka_unit_test(test_sva_x86_stable_lines),
+		cmocka_unit_test(test_arm_no_group_by_release),
 		cmocka_unit_test(test_direct_region_by_release),
 		cmocka_unit_test(test_sva_x86_table_rows),
 		cmocka_unit_test(test_kernel_backports_unknown),
