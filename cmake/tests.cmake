@@ -95,3 +95,4 @@ add_test(NAME test_live_config COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/live
          $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_BINARY_DIR}/live-config-test)
 set_tests_properties(test_live_config PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 ia_test(test_select      tests/unit/test_select.c      DEPS cli model_build reports)
+ia_test(test_rootfiles  tests/unit/test_rootfiles.c DEPS core capture)

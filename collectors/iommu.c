@@ -34,10 +34,10 @@ struct grp_batch {
 	sqlite3_stmt *g, *gd, *rr;        /* INSERT INTO iommu_group, iommu_group_device, reserved_region */
 };
 
-static char *iommu_dup_line(int dfd, const char *name, int *err)
+static char *iommu_dup_line(const struct ia_fsroot *r, int dfd, const char *name, int *err)
 {
 	char buf[256];
-	long l = ia_fsdir_read_small(dfd, name, buf, sizeof(buf));
+	long l = ia_fsdir_read_small(r, dfd, name, buf, sizeof(buf));
 
 	*err = l < 0 ? (int)l : 0;
 	if (l < 0)
@@ -59,23 +59,25 @@ static void iommu_group_read(void *arg, size_t idx)
 		return;
 	}
 	it->id_ok = true;
-	int dfd = ia_fsroot_open_link_dir(b->root, b->groups_fd, b->groups_canon, it->name, canon, sizeof(canon));
+	int dfd = ia_fsroot_open_link_dir(b->root, b->groups_fd, b->groups_canon, it->name, false, canon, sizeof(canon));
 	if (dfd < 0) {
 		ia_defer_error(&it->errs, rel, dfd, -1, "this group's type, devices and reserved regions",
 			       "cannot open group: %s", ia_strerror(dfd));
 		return;
 	}
 	it->opened = true;
-	it->type = iommu_dup_line(dfd, "type", &err);
+	it->type = iommu_dup_line(b->root, dfd, "type", &err);
 	if (err < 0 && err != -ENOENT)
 		ia_defer_error(&it->errs, rel, err, -1, "the group's default domain type",
 			       "cannot read type: %s", ia_strerror(err));
-	it->gname = iommu_dup_line(dfd, "name", &err);
+	it->gname = iommu_dup_line(b->root, dfd, "name", &err);
+	if (err < 0 && err != -ENOENT)
+		ia_defer_error(&it->errs, rel, err, -1, "the group's name", "cannot read name: %s", ia_strerror(err));
 	snprintf(rrel, sizeof(rrel), "%s/reserved_regions", rel);
 	/* Small files are read through the group directory; a large or linked one through the root. */
 	char *txt = NULL;
 	size_t len = 0;
-	long l = ia_fsdir_read_small(dfd, "reserved_regions", small, sizeof(small));
+	long l = ia_fsdir_read_small(b->root, dfd, "reserved_regions", small, sizeof(small));
 	int rrc = 0;
 	if (l >= 0) {
 		txt = small;

@@ -193,6 +193,8 @@ struct pci_item {
 	struct ia_pci_resource res[IA_PCI_MAX_RESOURCES];
 	size_t n_res;
 	char cfg_err[300];                /* why config could not be read (": <reason>"), or "" */
+	int cfg_code;                     /* and its code (-IA_E_NOTREG_CHR, ...), or 0 for -EIO */
+	const struct ia_fsroot *root;     /* the root the device directory belongs to (sysfs only) */
 	struct ia_deferred errs;
 };
 
@@ -223,7 +225,7 @@ static bool pci_attr_u64(struct pci_item *it, int dfd, const char *name, int bas
 			 struct pci_opt *out)
 {
 	char buf[64];
-	long n = ia_fsdir_read_small(dfd, name, buf, sizeof(buf));
+	long n = ia_fsdir_read_small(it->root, dfd, name, buf, sizeof(buf));
 	int rc;
 
 	if (n < 0) {
@@ -274,12 +276,17 @@ static char *pci_link(struct pci_item *it, int dfd, const char *name, const char
 	return NULL;
 }
 
-/* A text attribute up to its first newline, malloc'd; NULL when absent or empty. */
-static char *pci_text(int dfd, const char *name)
+/* A text attribute up to its first newline, malloc'd; NULL when absent or empty. A file that is
+ * there but refused (a device node, a FIFO, a hard link in a capture) is reported as hiding
+ * @hides: it is not "absent". */
+static char *pci_text(struct pci_item *it, int dfd, const char *name, const char *hides)
 {
 	char txt[256];
-	long n = ia_fsdir_read_small(dfd, name, txt, sizeof(txt));
+	long n = ia_fsdir_read_small(it->root, dfd, name, txt, sizeof(txt));
 
+	if (n < 0 && n != -ENOENT)
+		ia_defer_error(&it->errs, it->bdf, (int)n, -1, hides, "cannot read %s: %s", name,
+			       ia_strerror((int)n));
 	if (n <= 0)
 		return NULL;
 	txt[strcspn(txt, "\n")] = '\0';
@@ -294,8 +301,11 @@ static char *pci_text(int dfd, const char *name)
 static bool pci_modalias(struct pci_item *it, int dfd)
 {
 	char t[128];
-	long n = ia_fsdir_read_small(dfd, "modalias", t, sizeof(t));
+	long n = ia_fsdir_read_small(it->root, dfd, "modalias", t, sizeof(t));
 
+	if (n < 0 && n != -ENOENT)
+		ia_defer_error(&it->errs, it->bdf, (int)n, -1, NULL, "cannot read modalias: %s",
+			       ia_strerror((int)n));
 	if (n <= 0)
 		return false;
 	t[strcspn(t, "\n")] = '\0';
@@ -330,13 +340,14 @@ static bool pci_modalias(struct pci_item *it, int dfd)
 
 /*
  * Config space through the confined device directory: the readable prefix of the file, into
- * @buf (@want + 1 bytes, so a file longer than @want shows). *size is the file's size when known
- * (else 0). A read that returns all 4096 bytes of the extended space needs no fstat(): the
- * kernel's file is 256 or 4096 bytes, and anything longer (decoded as its first 4096 bytes
- * anyway) is a capture's artefact. Any other length asks fstat() for the size: an unprivileged
- * read (64 of 4096), a legacy 256-byte file, a capture cut short, or a source that returns the
- * file in pieces (then reading goes on up to the size), so a short read is never taken for a
- * short file.
+ * @buf (@want + 1 bytes, so a file longer than @want shows). *size is the file's size. The file
+ * is opened with ia_fsdir_open_file(), whose fstat() of the descriptor refuses a device node, a
+ * FIFO or a socket before a byte is read (and a hard link in a capture) and gives the size. A
+ * read that returns all 4096 bytes of the extended space is whole: the kernel's file is 256 or
+ * 4096 bytes, and anything longer (decoded as its first 4096 bytes anyway) is a capture's
+ * artefact. Any other length is read on up to the size: an unprivileged read (64 of 4096), a
+ * legacy 256-byte file, a capture cut short, or a source that returns the file in pieces, so a
+ * short read is never taken for a short file.
  */
 /* ia_pcicfg_fetch()'s reader over an open `config` file: pread() until @len bytes or the end. */
 static long pci_cfg_pread(void *ctx, uint8_t *dst, size_t off, size_t len)
@@ -376,20 +387,21 @@ static bool pci_cap_sys_admin(void)
 static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, size_t want, size_t *size,
 				 bool sparse)
 {
-	int fd = openat(dfd, "config", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK); /* a FIFO never hangs */
-	size_t got = 0;
 	struct stat st;
-	bool have_st = false;
+	int fd = ia_fsdir_open_file(it->root, dfd, "config", &st); /* a FIFO never hangs, nor is read */
+	size_t got = 0;
 
 	*size = 0;
 	if (fd < 0) {
-		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
+		if (fd <= -IA_E_BASE)
+			it->cfg_code = fd; /* refused as a special file or a hard link: say so */
+		snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", ia_strerror(fd));
 		return 0;
 	}
 	/* A live root read with CAP_SYS_ADMIN: each dword is a hardware access, so read only the
-	 * bytes the decoder looks at. The kernel's file is 256 or 4096 bytes, all of it readable. */
-	if (sparse && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_size == IA_PCI_CFG_LEGACY || st.st_size == IA_PCI_CFG_EXT) && (size_t)st.st_size <= want) {
+	 * bytes the decoder looks at. The kernel's file is 256 or 4096 bytes, all of it readable
+	 * (ia_fsdir_open_file() checked it is a regular file and gave its size). */
+	if (sparse && (st.st_size == IA_PCI_CFG_LEGACY || st.st_size == IA_PCI_CFG_EXT) && (size_t)st.st_size <= want) {
 		struct ia_pcicfg_fetch_stats fs;
 		long rd = ia_pcicfg_fetch(pci_cfg_pread, &fd, buf, (size_t)st.st_size, (size_t)st.st_size, &fs);
 		close(fd);
@@ -416,17 +428,11 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 			close(fd);
 			return got;
 		}
-		if (got == IA_PCI_CFG_LEGACY && !have_st) {
-			have_st = fstat(fd, &st) == 0;
-			if (have_st && S_ISREG(st.st_mode) && (size_t)st.st_size == got)
-				break; /* a legacy 256-byte file, whole */
-		}
+		if (got == IA_PCI_CFG_LEGACY && (size_t)st.st_size == got)
+			break; /* a legacy 256-byte file, whole */
 	}
 	it->cfg_read = got;
-	if (!have_st)
-		have_st = fstat(fd, &st) == 0;
-	if (have_st && S_ISREG(st.st_mode))
-		*size = (size_t)st.st_size;
+	*size = (size_t)st.st_size;
 	close(fd);
 	if (got > want)
 		got = want;
@@ -447,10 +453,11 @@ static void pci_read_fn(void *arg, size_t idx)
 	struct ia_diags dg = {0};
 	int dfd = -1;
 
-	*it = (struct pci_item){ .d = d, .dom = addr->dom, .bus = addr->bus, .dev = addr->dev, .fn = addr->fn };
+	*it = (struct pci_item){ .d = d, .dom = addr->dom, .bus = addr->bus, .dev = addr->dev, .fn = addr->fn,
+				 .root = b->root };
 	snprintf(it->bdf, sizeof(it->bdf), "%04x:%02x:%02x.%u", it->dom, it->bus, it->dev, it->fn);
 	if (b->sysfs) {
-		dfd = ia_fsroot_open_link_dir(b->root, b->devs_fd, b->devs_canon, it->bdf, canon, sizeof(canon));
+		dfd = ia_fsroot_open_link_dir(b->root, b->devs_fd, b->devs_canon, it->bdf, true, canon, sizeof(canon));
 		if (dfd < 0) {
 			char rel[64];
 			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", it->bdf);
@@ -490,7 +497,8 @@ static void pci_read_fn(void *arg, size_t idx)
 		it->decode_size = IA_PCI_CFG_EXT;
 	}
 	if (it->readable == 0)
-		ia_defer_error(&it->errs, it->bdf, -EIO, 0, "the header, ACS, ATS, PRI, PASID and SR-IOV state",
+		ia_defer_error(&it->errs, it->bdf, it->cfg_code ? it->cfg_code : -EIO, 0,
+			       "the header, ACS, ATS, PRI, PASID and SR-IOV state",
 			       "config space unreadable%s", it->cfg_err);
 	ia_pcicfg_decode(cfg, it->readable, it->decode_size, &it->c, &dg);
 	if (it->readable && it->readable < it->decode_size)
@@ -529,7 +537,7 @@ static void pci_read_fn(void *arg, size_t idx)
 		pci_attr_u64(it, dfd, "sriov_totalvfs", 10, false, &it->totalvfs);
 	}
 	it->driver = pci_link(it, dfd, "driver", "its bound driver (group viability is unknown)", &it->driver_unknown);
-	it->override = pci_text(dfd, "driver_override");
+	it->override = pci_text(it, dfd, "driver_override", "which driver it binds next (driver_override)");
 	if (it->override && !strcmp(it->override, "(null)")) {
 		free(it->override);
 		it->override = NULL;
@@ -538,11 +546,11 @@ static void pci_read_fn(void *arg, size_t idx)
 	it->unit = pci_link(it, dfd, "iommu", "which IOMMU unit translates it", NULL);
 	/* Not read: irq, enable, numa_node and firmware_node, which no rule or report uses (a quarter
 	 * of the system calls per function); a snapshot still captures them. */
-	it->removable = pci_text(dfd, "removable");
+	it->removable = pci_text(it, dfd, "removable", "whether it is removable (external-facing)");
 
 	/* BARs from the resource attribute. */
 	char text[2048];
-	long len = ia_fsdir_read_small(dfd, "resource", text, sizeof(text));
+	long len = ia_fsdir_read_small(it->root, dfd, "resource", text, sizeof(text));
 	if (len < 0) {
 		if (len != -ENOENT)
 			ia_defer_error(&it->errs, it->bdf, (int)len, -1, "BAR sizes (devices with no MMIO)",

@@ -56,6 +56,61 @@ void ia_fsroot_close(struct ia_fsroot *r)
 	r->fd = -1;
 }
 
+int ia_fsroot_mode_error(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return 0;
+	if (S_ISDIR(mode))
+		return -EISDIR; /* what read(2) of a directory says */
+	if (S_ISCHR(mode))
+		return -IA_E_NOTREG_CHR;
+	if (S_ISBLK(mode))
+		return -IA_E_NOTREG_BLK;
+	if (S_ISFIFO(mode))
+		return -IA_E_NOTREG_FIFO;
+	if (S_ISSOCK(mode))
+		return -IA_E_NOTREG_SOCK;
+	return -IA_E_NOTREG;
+}
+
+int ia_fsroot_check_fd(const struct ia_fsroot *r, int fd, struct stat *st)
+{
+	struct stat own;
+
+	if (!st)
+		st = &own;
+	if (fstat(fd, st) < 0)
+		return -errno;
+	int rc = ia_fsroot_mode_error(st->st_mode);
+	if (rc < 0)
+		return rc;
+	/*
+	 * A captured tree (or an unpacked archive: the unpacker makes no hard links) has no reason
+	 * for a second name of a file, and a hard link made into the tree from outside it is a file
+	 * path confinement cannot see. The live root is exempt: what the audit reads there is sysfs,
+	 * procfs (kernfs and proc refuse link(2), so their files always have one link) and the
+	 * distribution's kernel configuration, which a package may legitimately hard-link.
+	 */
+	if (!r->live && st->st_nlink > 1)
+		return -IA_E_HARDLINK;
+	return 0;
+}
+
+/*
+ * open(2) of a Unix socket fails with ENXIO (as does a device node without a driver), and of a
+ * device node on a "nodev" mount with EACCES: name what the entry is (fstatat of it, not
+ * followed) so the caller can say so; the error path only.
+ */
+static int fsroot_open_error(int err, int dirfd, const char *name)
+{
+	struct stat st;
+
+	if ((err == ENXIO || err == EACCES) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    ia_fsroot_mode_error(st.st_mode) < 0)
+		return ia_fsroot_mode_error(st.st_mode);
+	return -err;
+}
+
 /*
  * Resolve @rel inside the root into a canonical relative path (no links, no "." or ".."),
  * following links with RESOLVE_IN_ROOT semantics. @out has FSROOT_PATH_MAX bytes.
@@ -164,7 +219,7 @@ int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
 		int fd = (int)syscall(SYS_openat2, r->fd, rel[0] ? rel : ".", &how, sizeof(how));
 		if (fd >= 0)
 			return fd;
-		if (errno != ENOSYS && errno != EPERM)
+		if (errno != ENOSYS && errno != EPERM && errno != ENXIO && errno != EACCES)
 			return -errno;
 	}
 	char canon[FSROOT_PATH_MAX];
@@ -172,21 +227,50 @@ int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
 	if (n < 0)
 		return n;
 	int fd = openat(r->fd, n ? canon : ".", flags | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? fsroot_open_error(errno, r->fd, n ? canon : ".") : fd;
+}
+
+/* ia_fsroot_openat() of a file to read, checked with ia_fsroot_check_fd(): fd or -errno. */
+static int fsroot_open_file(const struct ia_fsroot *r, const char *rel, struct stat *st)
+{
+	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+
+	if (fd < 0)
+		return fd;
+	int rc = ia_fsroot_check_fd(r, fd, st);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int ia_fsdir_open_file(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st)
+{
+	if (strchr(name, '/'))
+		return -EINVAL;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fsroot_open_error(errno, dirfd, name);
+	int rc = ia_fsroot_check_fd(r, fd, st);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
 }
 
 long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf, size_t cap,
 			   size_t *size)
 {
-	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	struct stat st;
+	int fd = fsroot_open_file(r, rel, &st);
 	size_t got = 0;
 
 	if (fd < 0)
 		return fd;
-	if (size) {
-		struct stat st;
-		*size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
-	}
+	if (size)
+		*size = (size_t)st.st_size;
 	while (got < cap) {
 		ssize_t n = pread(fd, (char *)buf + got, cap - got, (off_t)got);
 		if (n < 0) {
@@ -209,7 +293,8 @@ long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf
 
 int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char **out, size_t *len)
 {
-	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	struct stat st;
+	int fd = fsroot_open_file(r, rel, &st);
 	size_t cap = 4096, n = 0;
 	char *b;
 
@@ -217,6 +302,17 @@ int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char 
 		return fd;
 	if (max > IA_FSROOT_MAX_FILE)
 		max = IA_FSROOT_MAX_FILE;
+	/* A captured file's size is exact: refuse one past @max before reading it, and size the
+	 * buffer once (one byte over, to see the end) instead of doubling it. A live sysfs text
+	 * attribute says 4096 and a procfs file 0 whatever they hold, so there the size is only the
+	 * first buffer's. */
+	if (st.st_size > 0) {
+		if (!r->live && (uint64_t)st.st_size > max) {
+			close(fd);
+			return -IA_E_TOOBIG;
+		}
+		cap = (uint64_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	}
 	b = malloc(cap + 1);
 	if (!b) {
 		close(fd);
@@ -303,7 +399,7 @@ long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf,
 {
 	if (cap == 0)
 		return -EINVAL; /* no room for the NUL */
-	int fd = ia_fsroot_openat(r, rel, O_RDONLY);
+	int fd = fsroot_open_file(r, rel, NULL);
 	return fd < 0 ? fd : fsroot_read_fd_small(fd, buf, cap);
 }
 
@@ -385,45 +481,68 @@ int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *count)
 	return fd < 0 ? -errno : fsroot_list_fd(fd, names, count);
 }
 
-/* List and close @fd. */
+/*
+ * List and close @fd (a directory opened O_RDONLY | O_DIRECTORY). getdents64(2) directly rather
+ * than fdopendir(): glibc's fdopendir() spends an fstat() and an fcntl() checking what
+ * O_DIRECTORY already guarantees, two system calls per IOMMU group's devices/ listing.
+ */
 static int fsroot_list_fd(int fd, char ***names, size_t *count)
 {
+	enum { LIST_BUF = 32768 };
 	char **v = NULL;
 	size_t n = 0, cap = 0;
-	DIR *d;
-	struct dirent *e;
+	char *buf;
+	int rc = 0;
 
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int err = errno;
+	buf = malloc(LIST_BUF);
+	if (!buf) {
 		close(fd);
-		return -err;
+		return -ENOMEM;
 	}
-	while ((errno = 0, e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (n == cap) {
-			char **nv = ia_array_grow(v, &cap, n + 1, sizeof(*nv));
-			if (!nv)
-				goto nomem;
-			v = nv;
+	for (;;) {
+		ssize_t got = getdents64(fd, buf, LIST_BUF);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			goto fail;
 		}
-		if (!(v[n] = strdup(e->d_name)))
-			goto nomem;
-		n++;
+		if (got == 0)
+			break;
+		for (ssize_t pos = 0; pos < got;) {
+			const struct dirent64 *e = (const struct dirent64 *)(buf + pos);
+			pos += e->d_reclen;
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (n == cap) {
+				char **nv = ia_array_grow(v, &cap, n + 1, sizeof(*nv));
+				if (!nv) {
+					rc = -ENOMEM;
+					goto fail;
+				}
+				v = nv;
+			}
+			if (!(v[n] = strdup(e->d_name))) {
+				rc = -ENOMEM;
+				goto fail;
+			}
+			n++;
+		}
 	}
-	closedir(d);
+	free(buf);
+	close(fd);
 	if (n)
 		qsort(v, n, sizeof(*v), fsroot_cmp);
 	*names = v;
 	*count = n;
 	return 0;
-nomem:
-	closedir(d);
+fail:
+	free(buf);
+	close(fd);
 	ia_fsroot_list_free(v, n);
-	return -ENOMEM;
+	return rc;
 }
 
 int ia_fsroot_stat(const struct ia_fsroot *r, const char *rel, struct stat *st)
@@ -492,7 +611,7 @@ static int fsroot_fd_at(int fd, const char *path, char *canon, size_t cap)
 }
 
 int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
-			    const char *name, char *canon, size_t cap)
+			    const char *name, bool link_expected, char *canon, size_t cap)
 {
 	char rel[FSROOT_PATH_MAX], lt[FSROOT_PATH_MAX], path[FSROOT_PATH_MAX * 2];
 
@@ -502,12 +621,16 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 		return -ENAMETOOLONG;
 	/* A plain directory (an IOMMU group): one component below a confined directory, no link
 	 * followed (a link fails with ENOTDIR or ELOOP and takes the way below), so the lexical path
-	 * is the canonical one. */
-	int dfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd >= 0)
-		return fsroot_fd_at(dfd, rel, canon, cap);
-	if (errno != ENOTDIR && errno != ELOOP)
-		return -errno;
+	 * is the canonical one. Skipped when the caller expects a link (a PCI device's entry): the
+	 * way below opens a plain directory too, and the failed openat() was one system call per
+	 * function. */
+	if (!link_expected) {
+		int dfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd >= 0)
+			return fsroot_fd_at(dfd, rel, canon, cap);
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -errno;
+	}
 	if (r->have_openat2) {
 		ssize_t k = readlinkat(dirfd, name, lt, sizeof(lt) - 1);
 		if (k >= 0) {
@@ -536,12 +659,12 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 	return ia_fsroot_openat(r, canon, O_PATH | O_DIRECTORY);
 }
 
-long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap)
+long ia_fsdir_read_small(const struct ia_fsroot *r, int dirfd, const char *name, char *buf, size_t cap)
 {
-	if (strchr(name, '/') || cap == 0)
+	if (cap == 0)
 		return -EINVAL;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-	return fd < 0 ? -errno : fsroot_read_fd_small(fd, buf, cap);
+	int fd = ia_fsdir_open_file(r, dirfd, name, NULL);
+	return fd < 0 ? fd : fsroot_read_fd_small(fd, buf, cap);
 }
 
 long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap)

@@ -36,17 +36,45 @@ void ia_fsroot_close(struct ia_fsroot *r);
  */
 int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags);
 
+/*
+ * Every reader below opens a file with O_NONBLOCK | O_NOCTTY (O_NOFOLLOW for the last component
+ * of a directory handle's entry), then checks the open descriptor with ia_fsroot_check_fd()
+ * before reading a byte: a character or block device, a FIFO or a socket planted where an
+ * attribute is expected is refused (-IA_E_NOTREG_CHR, -IA_E_NOTREG_BLK, -IA_E_NOTREG_FIFO,
+ * -IA_E_NOTREG_SOCK, -IA_E_NOTREG for any other type), and so is a regular file with a link count
+ * above one outside the live root (-IA_E_HARDLINK). Issue 17, items 4 and 5.
+ */
+
+/**
+ * ia_fsroot_mode_error() - 0 when @mode (struct stat st_mode) is a regular file, else why not:
+ * -EISDIR, -IA_E_NOTREG_CHR, -IA_E_NOTREG_BLK, -IA_E_NOTREG_FIFO, -IA_E_NOTREG_SOCK, -IA_E_NOTREG.
+ */
+int ia_fsroot_mode_error(mode_t mode);
+
+/**
+ * ia_fsroot_check_fd() - may open descriptor @fd (a file of root @r) be read as an attribute?
+ * One fstat(2) of the descriptor (not of a path, so nothing can be swapped in between): it must
+ * be a regular file, and outside the live root have a link count of one. The size is not
+ * checked: live sysfs attributes say 4096 and procfs files 0 whatever they hold.
+ * @st: out, the descriptor's stat (may be NULL).
+ * Return: 0; the codes of ia_fsroot_mode_error(); -IA_E_HARDLINK; -errno from fstat(2).
+ */
+int ia_fsroot_check_fd(const struct ia_fsroot *r, int fd, struct stat *st);
+
 /**
  * ia_fsroot_read() - read a whole file (at most @max bytes, at most IA_FSROOT_MAX_FILE).
  * @buf: malloc'd, NUL-terminated (free() it); @len: bytes read. Untouched on failure.
- * Return: 0; -ENOENT when absent; -IA_E_TOOBIG past @max; other -errno (-EACCES, -EIO, and
- * -ENODEV for a device that vanished while read).
+ * Outside the live root a file whose size is past @max is refused before any byte is read, and
+ * the buffer is allocated once at the file's size (memory: the file's size plus two bytes).
+ * Return: 0; -ENOENT when absent; -IA_E_TOOBIG past @max; the codes of ia_fsroot_check_fd();
+ * other -errno (-EACCES, -EIO, and -ENODEV for a device that vanished while read).
  */
 int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char **buf, size_t *len);
 
 /**
  * ia_fsroot_read_small() - read a small attribute into @buf (capacity @cap, NUL-terminated).
- * Return: bytes read (>= 0); -ENOENT; -IA_E_TOOBIG when the file does not fit; other -errno.
+ * Return: bytes read (>= 0); -ENOENT; -IA_E_TOOBIG when the file does not fit; the codes of
+ * ia_fsroot_check_fd(); other -errno.
  */
 long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap);
 
@@ -54,7 +82,7 @@ long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf,
  * ia_fsroot_read_prefix() - read up to @cap bytes of a file from offset 0, stopping at the
  * first short read (a non-root config read stops at 64 bytes; a truncated capture ends early).
  * @size: when not NULL, the file's st_size (the size the kernel exposes for sysfs `config`).
- * Return: bytes read (>= 0); -errno on open failure.
+ * Return: bytes read (>= 0); -errno on open failure; the codes of ia_fsroot_check_fd().
  */
 long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf, size_t cap,
 			   size_t *size);
@@ -104,6 +132,8 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
  * ia_fsroot_open_link_dir() - open the directory that entry @name of @dirfd leads to (a link
  * such as sys/bus/pci/devices/<BDF>, or a plain directory), confined to the root.
  * @dirfd: an open directory of the root whose canonical root-relative path is @dir_canon.
+ * @link_expected: the entry is normally a link (sysfs's bus/pci/devices/<BDF>): try the link's
+ * way first. Either way a link and a plain directory both open; the hint only saves a call.
  * @canon: receives the target's canonical root-relative path (@cap bytes).
  * A plain directory costs one openat(O_NOFOLLOW) below @dirfd. A link: one readlinkat() and one
  * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) of the lexical
@@ -114,7 +144,7 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
  * -ELOOP; -ENAMETOOLONG; other -errno.
  */
 int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
-			    const char *name, char *canon, size_t cap);
+			    const char *name, bool link_expected, char *canon, size_t cap);
 
 /**
  * ia_fsdir_list() - as ia_fsroot_list() for the directory entry @name of @dirfd (not followed
@@ -122,8 +152,18 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
  */
 int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *n);
 
-/** ia_fsdir_read_small() - as ia_fsroot_read_small() for entry @name of @dirfd. */
-long ia_fsdir_read_small(int dirfd, const char *name, char *buf, size_t cap);
+/**
+ * ia_fsdir_open_file() - open entry @name of @dirfd (a directory of root @r) to read it:
+ * O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, then ia_fsroot_check_fd().
+ * @st: out, the file's stat (may be NULL).
+ * Return: a descriptor (close() it); -EINVAL for a name with '/'; -ENOENT; -ELOOP for a link;
+ * the codes of ia_fsroot_check_fd() (a socket, which open(2) refuses with ENXIO, is named
+ * -IA_E_NOTREG_SOCK); other -errno.
+ */
+int ia_fsdir_open_file(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st);
+
+/** ia_fsdir_read_small() - as ia_fsroot_read_small() for entry @name of @dirfd, a directory of @r. */
+long ia_fsdir_read_small(const struct ia_fsroot *r, int dirfd, const char *name, char *buf, size_t cap);
 
 /** ia_fsdir_readlink_base() - basename of the target of link @name of @dirfd. len or -errno (-ENOENT when absent). */
 long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap);

@@ -21,6 +21,12 @@ static const char *const ia_err_msgs[IA_E_END - IA_E_BASE] = {
 	[IA_E_ESCAPE - IA_E_BASE] = "path leads outside the root",
 	[IA_E_TOOBIG - IA_E_BASE] = "input larger than the allowed limit",
 	[IA_E_USAGE - IA_E_BASE] = "usage error",
+	[IA_E_NOTREG_CHR - IA_E_BASE] = "not a regular file: character device",
+	[IA_E_NOTREG_BLK - IA_E_BASE] = "not a regular file: block device",
+	[IA_E_NOTREG_FIFO - IA_E_BASE] = "not a regular file: FIFO",
+	[IA_E_NOTREG_SOCK - IA_E_BASE] = "not a regular file: socket",
+	[IA_E_NOTREG - IA_E_BASE] = "not a regular file",
+	[IA_E_HARDLINK - IA_E_BASE] = "hard-linked file (link count above one) in a captured tree",
 };
 
 const char *ia_strerror(int err)

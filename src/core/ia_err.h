@@ -25,6 +25,12 @@ enum ia_err {
 	IA_E_ESCAPE,        /* a path or link leads outside the root */
 	IA_E_TOOBIG,        /* an input is larger than the limit for its kind */
 	IA_E_USAGE,         /* a command-line usage error */
+	IA_E_NOTREG_CHR,    /* a character device where a regular file is expected (never read) */
+	IA_E_NOTREG_BLK,    /* a block device where a regular file is expected (never read) */
+	IA_E_NOTREG_FIFO,   /* a FIFO where a regular file is expected (never read) */
+	IA_E_NOTREG_SOCK,   /* a Unix socket where a regular file is expected (never read) */
+	IA_E_NOTREG,        /* any other non-regular file where a regular file is expected */
+	IA_E_HARDLINK,      /* a regular file with a link count above one in a non-live root */
 	IA_E_END
 };
 

@@ -247,13 +247,13 @@ static void run_fsroot_checks(struct ia_fsroot *r, const char *mode)
 	/* Directory handles: plain names only, links in the directory are not followed. */
 	int dfd = ia_fsroot_opendir(r, "sys/bus/pci/devices/0000:00:01.0");
 	assert_true(dfd >= 0);
-	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, sizeof(b)), 7);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "vendor", b, sizeof(b)), 7);
 	assert_string_equal(b, "0x8086\n");
-	assert_int_equal(ia_fsdir_read_small(dfd, "evil", b, sizeof(b)), -ELOOP);
-	assert_int_equal(ia_fsdir_read_small(dfd, "../../../../etc/passwd", b, sizeof(b)), -EINVAL);
-	assert_int_equal(ia_fsdir_read_small(dfd, "absent", b, sizeof(b)), -ENOENT);
-	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, 0), -EINVAL);
-	assert_int_equal(ia_fsdir_read_small(dfd, "vendor", b, 4), -IA_E_TOOBIG);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "evil", b, sizeof(b)), -ELOOP);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "../../../../etc/passwd", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "absent", b, sizeof(b)), -ENOENT);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "vendor", b, 0), -EINVAL);
+	assert_int_equal(ia_fsdir_read_small(r, dfd, "vendor", b, 4), -IA_E_TOOBIG);
 	assert_int_equal(ia_fsdir_readlink_base(dfd, "iommu_group", b, sizeof(b)), 1);
 	assert_string_equal(b, "7");
 	assert_int_equal(ia_fsdir_readlink_base(dfd, "driver", b, sizeof(b)), -ENOENT);
@@ -262,7 +262,7 @@ static void run_fsroot_checks(struct ia_fsroot *r, const char *mode)
 	close(dfd);
 	int xfd = ia_fsroot_opendir(r, "sys/x");
 	assert_true(xfd >= 0);
-	assert_int_equal(ia_fsdir_read_small(xfd, "passwd", b, sizeof(b)), 7); /* the root's */
+	assert_int_equal(ia_fsdir_read_small(r, xfd, "passwd", b, sizeof(b)), 7); /* the root's */
 	close(xfd);
 	assert_int_equal(ia_fsroot_opendir(r, "sys/noetc"), -ENOENT);
 }
