@@ -58,7 +58,7 @@ static void dmar_fail(int *first, int code)
  * structure. Returns 0, or -ENOMEM; format problems go to @first and @diags.
  */
 static int dmar_walk_scopes(const uint8_t *buf, size_t start, size_t end,
-			    struct ia_dmar_struct *s, int *first, struct ia_diags *diags)
+			    struct ia_dmar_struct *s, size_t *scopes_left, int *first, struct ia_diags *diags)
 {
 	const char *sname = ia_dmar_type_name(s->type);
 	size_t cap = 0;
@@ -66,6 +66,14 @@ static int dmar_walk_scopes(const uint8_t *buf, size_t start, size_t end,
 
 	while (p < end) {
 		size_t rem = end - p;
+
+		if (*scopes_left == 0) {
+			ia_diag_add(diags, -IA_E_TOOBIG, DMAR_WHERE, (int64_t)p,
+				    "%s at 0x%x: more than %u device scopes in the table; the rest are not decoded",
+				    sname, s->offset, IA_DMAR_MAX_SCOPES);
+			dmar_fail(first, -IA_E_TOOBIG);
+			return 1;
+		}
 
 		if (rem < 2) {
 			ia_diag_add(diags, -IA_E_TRUNCATED, DMAR_WHERE, (int64_t)p,
@@ -103,6 +111,7 @@ static int dmar_walk_scopes(const uint8_t *buf, size_t start, size_t end,
 			return -ENOMEM;
 		s->scopes = ns;
 		struct ia_dmar_scope *sc = &ns[s->n_scopes++];
+		(*scopes_left)--;
 
 		memset(sc, 0, sizeof(*sc));
 		sc->offset = (uint32_t)p;
@@ -124,6 +133,17 @@ static int dmar_walk_scopes(const uint8_t *buf, size_t start, size_t end,
 		p += slen;
 	}
 	return 0;
+}
+
+/* Give back the unused capacity of @s's scope array (ia_array_grow() doubles from 8: a
+ * structure with one scope held eight, 2 KiB). */
+static void dmar_fit_scopes(struct ia_dmar_struct *s)
+{
+	if (s->n_scopes) {
+		struct ia_dmar_scope *v = realloc(s->scopes, s->n_scopes * sizeof(*v));
+		if (v)
+			s->scopes = v;
+	}
 }
 
 /* Copy the ANDD object name; returns false when no NUL ends it inside the structure. */
@@ -246,7 +266,7 @@ static int dmar_skip(struct ia_dmar *d, size_t *cap, size_t off, unsigned type, 
 
 int ia_dmar_decode(const uint8_t *buf, size_t len, struct ia_dmar *out, struct ia_diags *diags)
 {
-	size_t scap = 0, kcap = 0;
+	size_t scap = 0, kcap = 0, scopes_left = IA_DMAR_MAX_SCOPES;
 	int first = 0;
 	long use;
 	size_t off;
@@ -307,6 +327,13 @@ int ia_dmar_decode(const uint8_t *buf, size_t len, struct ia_dmar *out, struct i
 			dmar_fail(&first, -IA_E_TRUNCATED);
 			return first;
 		}
+		if (out->n_structs + out->n_skipped >= IA_DMAR_MAX_STRUCTS) {
+			ia_diag_add(diags, -IA_E_TOOBIG, DMAR_WHERE, (int64_t)off,
+				    "more than %u remapping structures; the rest of the table (from 0x%zx) is not decoded",
+				    IA_DMAR_MAX_STRUCTS, off);
+			dmar_fail(&first, -IA_E_TOOBIG);
+			return first;
+		}
 		size_t fixed = dmar_fixed_len(type);
 
 		if (fixed == 0) {
@@ -336,9 +363,13 @@ int ia_dmar_decode(const uint8_t *buf, size_t len, struct ia_dmar *out, struct i
 			s->length = (uint16_t)slen;
 			if (dmar_decode_fixed(buf, off, s, &first, diags) < 0)
 				goto nomem;
-			if (dmar_has_scopes(type) &&
-			    dmar_walk_scopes(buf, off + fixed, off + slen, s, &first, diags) < 0)
+			int wr = dmar_has_scopes(type) ?
+				 dmar_walk_scopes(buf, off + fixed, off + slen, s, &scopes_left, &first, diags) : 0;
+			if (wr < 0)
 				goto nomem;
+			dmar_fit_scopes(s);
+			if (wr > 0)
+				return first; /* the scope limit: stop here, walk incomplete */
 		}
 		off += slen;
 	}

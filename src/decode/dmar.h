@@ -23,6 +23,16 @@
 /* Byte offset of the first remapping structure (36-byte ACPI header + HAW, flags, 10 reserved). */
 #define IA_DMAR_STRUCT_START 48u
 
+/*
+ * Memory bounds (issue 17, item 8): a 16 MiB table (IA_ACPI_MAX_TABLE) could hold 524,000 RMRRs
+ * or 4 million 4-byte structures. Real tables hold tens. Past these limits the walk stops with
+ * -IA_E_TOOBIG (walk_complete false), so what the rest describes is reported as unread. At the
+ * limits the decoded table takes about 8 MiB (IA_DMAR_MAX_SCOPES * sizeof(struct ia_dmar_scope)
+ * plus the structures).
+ */
+#define IA_DMAR_MAX_STRUCTS 16384u  /* remapping structures, decoded or skipped */
+#define IA_DMAR_MAX_SCOPES  32768u  /* device scopes over the whole table */
+
 /* Most (Device, Function) path elements one device scope can hold: (255 - 6) / 2. */
 #define IA_DMAR_PATH_MAX 124u
 
@@ -181,6 +191,8 @@ struct ia_dmar {
  * fixed part, or a device scope length is below 6 or odd;
  * -IA_E_FORMAT when an ANDD object name has no terminating NUL (the kernel's
  * dmar_parse_one_andd() rejects the table; the name is kept as read);
+ * -IA_E_TOOBIG past IA_DMAR_MAX_STRUCTS structures or IA_DMAR_MAX_SCOPES device scopes (the
+ * walk stops there: the kernel has no such limit, but no real table comes near it);
  * -ENOMEM when memory runs out (@out holds what was decoded before).
  */
 int ia_dmar_decode(const uint8_t *buf, size_t len, struct ia_dmar *out, struct ia_diags *diags);
