@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "collect.h"
 #include "core/array.h"
@@ -352,52 +353,63 @@ static void fw_add_route(struct fw_run *r, const char *bdf, int64_t ctrl, bool h
 
 /* ---- Reading the tables ------------------------------------------------------------ */
 
-/* Read a user-given file whole with plain stdio (not under the root). 0 or -errno / -IA_E_TOOBIG. */
-static int fw_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+/*
+ * Parse the acpidump text file @path (user-given, not under the root) as it is read, 64 KiB at a
+ * time, so the text is never held whole (it may be @max bytes; the tables kept are bounded by
+ * IA_ACPIDUMP_MAX_TOTAL): ia_acpidump_stream_*(). A file larger than @max is refused before
+ * parsing (its size) or when it grows past it while read.
+ * @dump, @dg: as ia_acpidump_parse(); @n: its return value (tables kept, or -ENOMEM).
+ * Return: 0 (the parse's result in *@n); -errno from fopen/fstat/fread (-EIO); -IA_E_TOOBIG;
+ * -ENOMEM (then @dump is empty).
+ */
+static int fw_parse_acpidump(const char *path, size_t max, struct ia_acpidump *dump, struct ia_diags *dg,
+			     long *n)
 {
+	enum { CHUNK = 65536 };
 	FILE *f = fopen(path, "rb");
-	uint8_t *b = NULL;
-	size_t n = 0, cap = 0;
+	struct stat st;
+	uint8_t *chunk;
+	size_t total = 0;
 	int rc = 0;
 
+	memset(dump, 0, sizeof(*dump));
 	if (!f)
 		return -errno;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		fclose(f);
+		return -IA_E_TOOBIG;
+	}
+	struct ia_acpidump_stream *s = ia_acpidump_stream_new(NULL, dump, dg);
+	if (!s || !(chunk = malloc(CHUNK))) {
+		ia_acpidump_stream_end(s);
+		ia_acpidump_free(dump);
+		fclose(f);
+		return -ENOMEM;
+	}
 	for (;;) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 65536;
-			uint8_t *nb;
-			if (cap > max) {
-				rc = -IA_E_TOOBIG;
-				break;
-			}
-			if (!(nb = realloc(b, nc + 1))) {
-				rc = -ENOMEM;
-				break;
-			}
-			b = nb;
-			cap = nc;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (n > max) {
+		size_t got = fread(chunk, 1, CHUNK, f);
+		total += got;
+		if (total > max) {
 			rc = -IA_E_TOOBIG;
 			break;
 		}
-		if (got == 0) {
+		if (got && (rc = ia_acpidump_stream_feed(s, chunk, got)) != 0)
+			break; /* -ENOMEM, or 1: the total limit stopped the parse */
+		if (got < CHUNK) {
 			if (ferror(f))
 				rc = -EIO;
 			break;
 		}
 	}
+	free(chunk);
 	fclose(f);
-	if (rc < 0) {
-		free(b);
-		return rc;
+	*n = ia_acpidump_stream_end(s);
+	if (rc == 1)
+		rc = 0;
+	if (rc < 0 || *n < 0) {
+		ia_acpidump_free(dump);
+		return rc < 0 ? rc : (int)*n;
 	}
-	if (!b && !(b = malloc(1)))
-		return -ENOMEM;
-	*buf = b;
-	*len = n;
 	return 0;
 }
 
@@ -1067,17 +1079,15 @@ static int fw_collect(struct ia_ctx *ctx)
 		goto out;
 	}
 	if (ctx->opts->acpidump) {
-		uint8_t *text = NULL;
-		size_t len = 0;
 		struct ia_diags dg = {0};
-		int frc = fw_read_file(ctx->opts->acpidump, FW_ACPIDUMP_MAX_TEXT, &text, &len);
+		long n = 0;
+		int frc = fw_parse_acpidump(ctx->opts->acpidump, FW_ACPIDUMP_MAX_TEXT, &dump, &dg, &n);
 		if (frc < 0) {
+			ia_diags_free(&dg);
 			ia_ctx_error(ctx, ctx->opts->acpidump, frc, -1, "every ACPI firmware table",
 				     "cannot read the acpidump file: %s", ia_strerror(frc));
 			goto out;
 		}
-		long n = ia_acpidump_parse(text, len, NULL, &dump, &dg);
-		free(text);
 		for (size_t i = 0; i < dg.n; i++)
 			ia_ctx_error(ctx, dg.v[i].where[0] ? dg.v[i].where : "acpidump", dg.v[i].code,
 				     dg.v[i].offset, "the ACPI table it concerns", "acpidump %s: %s",

@@ -251,73 +251,194 @@ static void acpidump_append(struct acpidump_ctx *x, const uint8_t *p, size_t n, 
 	c->t.len += nb;
 }
 
+/* One line of the text (@n bytes at @p, without its '\n'), at byte @line_off, 1-based @lineno. */
+static void acpidump_line(struct acpidump_ctx *x, const uint8_t *p, size_t n, size_t line_off,
+			  size_t lineno)
+{
+	char sig[5];
+	uint64_t addr;
+
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (acpidump_blank(p, n)) {
+		x->cur.paused = x->cur.open;
+	} else if (acpidump_header(p, n, sig, &addr)) {
+		acpidump_finish(x);
+		if (x->stop || x->err)
+			return;
+		x->cur.open = true;
+		memcpy(x->cur.t.signature, sig, sizeof(sig));
+		x->cur.t.address = addr;
+		x->cur.t.line = lineno;
+		x->cur.hdr_off = line_off;
+	} else if (x->cur.open && !x->cur.bad && x->cur.paused) {
+		/* after a blank line: the table goes on only if this continues it */
+		uint8_t b[ACPIDUMP_BYTES_PER_LINE];
+		uint32_t off;
+		size_t nb;
+
+		if (!acpidump_hexline(p, n, &off, b, &nb) && off == x->cur.t.len && off) {
+			x->cur.paused = false;
+			acpidump_append(x, p, n, lineno, line_off);
+		} else {
+			acpidump_finish(x);   /* and the line is junk between tables */
+		}
+	} else if (x->cur.open && !x->cur.bad) {
+		acpidump_append(x, p, n, lineno, line_off);
+	}
+	/* else: outside a table (banner, junk) or inside a table already dropped */
+}
+
+/* A line longer than this is not acpidump's (its lines are 75 bytes): see ia_acpidump_stream_feed(). */
+#define ACPIDUMP_MAX_LINE 65536u
+
+struct ia_acpidump_stream {
+	struct acpidump_ctx x;
+	size_t pos;              /* bytes of text consumed */
+	size_t lineno;           /* lines completed */
+	uint8_t *carry;          /* the start of a line split across feeds */
+	size_t carry_len;
+	bool overlong;           /* the current line passed ACPIDUMP_MAX_LINE: skip to its end */
+	size_t line_off;         /* byte offset of the current line */
+};
+
+struct ia_acpidump_stream *ia_acpidump_stream_new(const struct ia_acpidump_limits *lim,
+						  struct ia_acpidump *out, struct ia_diags *diags)
+{
+	struct ia_acpidump_stream *s;
+
+	if (!out)
+		return NULL;
+	memset(out, 0, sizeof(*out));
+	if (!(s = calloc(1, sizeof(*s))))
+		return NULL;
+	s->x.out = out;
+	s->x.d = diags;
+	s->x.max_table = (lim && lim->max_table) ? lim->max_table : IA_ACPI_MAX_TABLE;
+	if (s->x.max_table > IA_ACPI_MAX_TABLE)
+		s->x.max_table = IA_ACPI_MAX_TABLE;
+	s->x.max_total = (lim && lim->max_total) ? lim->max_total : IA_ACPIDUMP_MAX_TOTAL;
+	return s;
+}
+
+/* The current line grew past ACPIDUMP_MAX_LINE: a table it is in is dropped; junk otherwise. */
+static void acpidump_overlong(struct ia_acpidump_stream *s)
+{
+	struct acpidump_ctx *x = &s->x;
+
+	s->overlong = true;
+	s->carry_len = 0;
+	if (x->cur.open && !x->cur.bad) {
+		ia_diag_add(x->d, -IA_E_FORMAT, x->cur.t.signature, (int64_t)s->line_off,
+			    "line %zu: longer than %u bytes; %s dropped", s->lineno + 1, ACPIDUMP_MAX_LINE,
+			    x->cur.t.signature);
+		x->cur.bad = true;
+	}
+}
+
+int ia_acpidump_stream_feed(struct ia_acpidump_stream *s, const uint8_t *buf, size_t len)
+{
+	struct acpidump_ctx *x = &s->x;
+	size_t i = 0;
+
+	if (!buf && len)
+		return -EINVAL;
+	while (i < len && !x->stop && !x->err) {
+		const uint8_t *p = buf + i;
+		const uint8_t *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i;
+
+		if (s->carry_len == 0 && !s->overlong)
+			s->line_off = s->pos;
+		if (!nl) {
+			/* a line split across feeds: keep its start (bounded) */
+			if (!s->overlong) {
+				if (s->carry_len + n > ACPIDUMP_MAX_LINE) {
+					acpidump_overlong(s);
+				} else {
+					if (!s->carry && !(s->carry = malloc(ACPIDUMP_MAX_LINE))) {
+						x->err = -ENOMEM;
+						break;
+					}
+					memcpy(s->carry + s->carry_len, p, n);
+					s->carry_len += n;
+				}
+			}
+			s->pos += n;
+			break;
+		}
+		s->pos += n + 1;
+		i += n + 1;
+		s->lineno++;
+		if (s->overlong) {
+			s->overlong = false; /* the end of the skipped line */
+			continue;
+		}
+		if (s->carry_len) {
+			if (s->carry_len + n > ACPIDUMP_MAX_LINE) {
+				s->lineno--;
+				acpidump_overlong(s);
+				s->lineno++;
+				s->overlong = false;
+				continue;
+			}
+			memcpy(s->carry + s->carry_len, p, n);
+			n += s->carry_len;
+			p = s->carry;
+			s->carry_len = 0;
+		} else if (n > ACPIDUMP_MAX_LINE) {
+			s->lineno--;
+			acpidump_overlong(s);
+			s->lineno++;
+			s->overlong = false;
+			continue;
+		}
+		acpidump_line(x, p, n, s->line_off, s->lineno);
+	}
+	if (x->err)
+		return x->err;
+	return x->stop ? 1 : 0;
+}
+
+long ia_acpidump_stream_end(struct ia_acpidump_stream *s)
+{
+	struct acpidump_ctx *x;
+	long rc;
+
+	if (!s)
+		return -EINVAL;
+	x = &s->x;
+	/* a last line without '\n' */
+	if (s->carry_len && !s->overlong && !x->stop && !x->err)
+		acpidump_line(x, s->carry, s->carry_len, s->line_off, ++s->lineno);
+	if (!x->stop && !x->err)
+		acpidump_finish(x);
+	acpidump_cur_reset(&x->cur);
+	if (x->err) {
+		ia_acpidump_free(x->out);
+		rc = x->err;
+	} else {
+		rc = (long)x->out->n;
+	}
+	free(s->carry);
+	free(s);
+	return rc;
+}
+
 long ia_acpidump_parse(const uint8_t *text, size_t len, const struct ia_acpidump_limits *lim,
 		       struct ia_acpidump *out, struct ia_diags *diags)
 {
-	struct acpidump_ctx x;
-	size_t pos = 0, lineno = 0;
-
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (!text && len)
 		return -EINVAL;
-	memset(&x, 0, sizeof(x));
-	x.out = out;
-	x.d = diags;
-	x.max_table = (lim && lim->max_table) ? lim->max_table : IA_ACPI_MAX_TABLE;
-	if (x.max_table > IA_ACPI_MAX_TABLE)
-		x.max_table = IA_ACPI_MAX_TABLE;
-	x.max_total = (lim && lim->max_total) ? lim->max_total : IA_ACPIDUMP_MAX_TOTAL;
-
-	while (pos < len && !x.stop && !x.err) {
-		const uint8_t *p = text + pos;
-		const uint8_t *nl = memchr(p, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - p) : len - pos;
-		size_t line_off = pos;
-		char sig[5];
-		uint64_t addr;
-
-		pos += n + (nl ? 1 : 0);
-		lineno++;
-		while (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (acpidump_blank(p, n)) {
-			x.cur.paused = x.cur.open;
-		} else if (acpidump_header(p, n, sig, &addr)) {
-			acpidump_finish(&x);
-			if (x.stop || x.err)
-				break;
-			x.cur.open = true;
-			memcpy(x.cur.t.signature, sig, sizeof(sig));
-			x.cur.t.address = addr;
-			x.cur.t.line = lineno;
-			x.cur.hdr_off = line_off;
-		} else if (x.cur.open && !x.cur.bad && x.cur.paused) {
-			/* after a blank line: the table goes on only if this continues it */
-			uint8_t b[ACPIDUMP_BYTES_PER_LINE];
-			uint32_t off;
-			size_t nb;
-
-			if (!acpidump_hexline(p, n, &off, b, &nb) && off == x.cur.t.len && off) {
-				x.cur.paused = false;
-				acpidump_append(&x, p, n, lineno, line_off);
-			} else {
-				acpidump_finish(&x);   /* and the line is junk between tables */
-			}
-		} else if (x.cur.open && !x.cur.bad) {
-			acpidump_append(&x, p, n, lineno, line_off);
-		}
-		/* else: outside a table (banner, junk) or inside a table already dropped */
-	}
-	if (!x.stop && !x.err)
-		acpidump_finish(&x);
-	acpidump_cur_reset(&x.cur);
-	if (x.err) {
-		ia_acpidump_free(out);
-		return x.err;
-	}
-	return (long)out->n;
+	struct ia_acpidump_stream *s = ia_acpidump_stream_new(lim, out, diags);
+	if (!s)
+		return -ENOMEM;
+	int rc = ia_acpidump_stream_feed(s, text, len);
+	long n = ia_acpidump_stream_end(s);
+	return rc < 0 ? rc : n;
 }
 
 void ia_acpidump_free(struct ia_acpidump *d)

@@ -66,6 +66,36 @@ struct ia_acpidump {
 long ia_acpidump_parse(const uint8_t *text, size_t len, const struct ia_acpidump_limits *lim,
 		       struct ia_acpidump *out, struct ia_diags *diags);
 
+/*
+ * The same parser fed in pieces, so a large dump is never held whole (issue 17, item 8): memory
+ * is the tables kept (at most @lim->max_total, plus the one being read, at most
+ * @lim->max_table) and one 64 KiB line buffer. ia_acpidump_parse() is new + one feed + end.
+ * A line longer than 64 KiB (acpidump's are 75 bytes) is not read: inside a table it drops the
+ * table (-IA_E_FORMAT, "line N: longer than 65536 bytes"), elsewhere it is junk.
+ */
+struct ia_acpidump_stream;
+
+/**
+ * ia_acpidump_stream_new() - start parsing into @out (zeroed here) with limits @lim (NULL:
+ * the defaults) and diagnostics to @diags (may be NULL), as ia_acpidump_parse() describes.
+ * Return: the parser, or NULL when @out is NULL or memory runs out.
+ */
+struct ia_acpidump_stream *ia_acpidump_stream_new(const struct ia_acpidump_limits *lim,
+						  struct ia_acpidump *out, struct ia_diags *diags);
+
+/**
+ * ia_acpidump_stream_feed() - the next @len bytes of the text (any split: a line may span feeds).
+ * Return: 0; 1 when parsing has stopped (the total limit: later text is ignored, the caller may
+ * stop reading); -EINVAL for NULL @buf with @len > 0; -ENOMEM.
+ */
+int ia_acpidump_stream_feed(struct ia_acpidump_stream *s, const uint8_t *buf, size_t len);
+
+/**
+ * ia_acpidump_stream_end() - parse the last line (one without '\n'), close the open table and
+ * release @s. Return: the number of tables kept; -ENOMEM (then @out is empty); -EINVAL for NULL.
+ */
+long ia_acpidump_stream_end(struct ia_acpidump_stream *s);
+
 /** ia_acpidump_free() - release the tables; accepts NULL; leaves @d empty. */
 void ia_acpidump_free(struct ia_acpidump *d);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "decode/acpi.h"
+#include "decode/acpidump.h"
 #include "decode/dmar.h"
 #include "core/ia_err.h"
 
@@ -145,6 +146,138 @@ static void test_dmar_decoder_limits(void **state)
 	free(t);
 }
 
+/* Print @len bytes of table @t as acpidump prints it ("SIGN @ 0x...", hex lines, a blank line). */
+static void dump_table(FILE *f, const char *sig, const uint8_t *t, size_t len)
+{
+	fprintf(f, "%s @ 0x0000000000000000\n", sig);
+	for (size_t off = 0; off < len; off += 16) {
+		size_t k = len - off < 16 ? len - off : 16;
+		fprintf(f, "  %04zX:", off);
+		for (size_t i = 0; i < k; i++)
+			fprintf(f, " %02X", t[off + i]);
+		fprintf(f, "%*s  ................\n", (int)(3 * (16 - k)), "");
+	}
+	fputc('\n', f);
+}
+
+/*
+ * An acpidump text of about 300 MiB (the limit is 320 MiB of text): a small DMAR first, then
+ * 1 MiB SSDTs past the 64 MiB limit on the tables kept. It was read whole into a buffer doubled
+ * to 512 MiB (532 MB peak); now it is parsed as read, in 64 KiB pieces.
+ */
+static void test_acpidump_of_300_mib(void **state)
+{
+	(void)state;
+	/* the DMAR: header and one DRHD with INCLUDE_PCI_ALL */
+	uint8_t dmar[64] = {0};
+	memcpy(dmar, "DMAR", 4);
+	put32(dmar + 4, sizeof(dmar));
+	dmar[8] = 1;
+	dmar[36] = 38;
+	dmar[37] = 1;
+	put16(dmar + 48, 0); put16(dmar + 50, 16); dmar[52] = 1; put64(dmar + 56, 0xfed90000);
+	uint8_t sum = 0;
+	for (size_t i = 0; i < sizeof(dmar); i++)
+		sum = (uint8_t)(sum + dmar[i]);
+	dmar[9] = (uint8_t)-sum;
+	/* one SSDT's text, written again and again */
+	size_t slen = 1u << 20;
+	uint8_t *ssdt = calloc(1, slen);
+	assert_non_null(ssdt);
+	memcpy(ssdt, "SSDT", 4);
+	put32(ssdt + 4, (uint32_t)slen);
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *m = open_memstream(&text, &tlen);
+	assert_non_null(m);
+	dump_table(m, "SSDT", ssdt, slen);
+	assert_int_equal(fclose(m), 0);
+	free(ssdt);
+	ia_mk_parents("acpidump.txt");
+	FILE *f = fopen(ia_sp("acpidump.txt"), "w");
+	assert_non_null(f);
+	dump_table(f, "DMAR", dmar, sizeof(dmar));
+	size_t total = 0;
+	while (total + tlen < (300u << 20)) {
+		assert_int_equal(fwrite(text, 1, tlen, f), tlen);
+		total += tlen;
+	}
+	assert_int_equal(fclose(f), 0);
+	free(text);
+
+	ia_mk_text("root/proc/version", "Linux version 6.12.0-membound (gcc) #1 SMP\n");
+	ia_mk_text("root/proc/cmdline", "intel_iommu=on\n");
+	char args[900];
+	snprintf(args, sizeof(args), "--root %s --acpidump %s --format json --fail-on never", ia_sp("root"),
+		 ia_sp("acpidump.txt"));
+	unsigned long long rss = 0;
+	int rc = run_bounded(args, "report.json", &rss);
+	remove(ia_sp("acpidump.txt"));
+	if (rc != 0)
+		fail_msg("audit under a %llu MiB address-space limit: exit %d (want 0)", BOUND >> 20, rc);
+	if (rss >= BOUND)
+		fail_msg("peak RSS %llu MiB, above %llu MiB", rss >> 20, BOUND >> 20);
+	size_t len = 0;
+	char *json = (char *)ia_slurp(ia_sp("report.json"), &len);
+	assert_non_null(json);
+	if (strstr(json, "cannot read the acpidump file"))
+		fail_msg("the acpidump was not read");
+	assert_non_null(strstr(json, "\"DRHD0\""));                       /* the DMAR was decoded */
+	assert_non_null(strstr(json, "-byte limit for all tables; stopping")); /* and the limit said */
+	free(json);
+	fprintf(stderr, "peak RSS %llu MiB\n", rss >> 20);
+}
+
+/* The stream parser gives what the whole-text parser gave, whatever the pieces. */
+static void test_acpidump_stream_pieces(void **state)
+{
+	static const char text[] =
+		"banner\r\n"
+		"FACP @ 0x00000000bffe0000\n"
+		"  0000: 46 41 43 50 14 00 00 00 01 00 41 42 43 44 45 46  FACP......ABCDEF\n"
+		"  0010: 47 48 49 4A                                      GHIJ\n"
+		"\n"
+		"DMAR @ 0x1\n"
+		"  0000: 44 4D 41 52 08 00 00 00";   /* the last line, without a newline */
+	(void)state;
+	for (size_t piece = 1; piece <= sizeof(text); piece++) {
+		struct ia_acpidump d;
+		struct ia_diags dg = {0};
+		struct ia_acpidump_stream *s = ia_acpidump_stream_new(NULL, &d, &dg);
+		assert_non_null(s);
+		for (size_t i = 0; i < sizeof(text) - 1; i += piece) {
+			size_t n = sizeof(text) - 1 - i < piece ? sizeof(text) - 1 - i : piece;
+			assert_int_equal(ia_acpidump_stream_feed(s, (const uint8_t *)text + i, n), 0);
+		}
+		assert_int_equal(ia_acpidump_stream_end(s), 2);
+		assert_string_equal(d.v[0].signature, "FACP");
+		assert_int_equal(d.v[0].len, 20);
+		assert_int_equal(d.v[0].line, 2);
+		assert_string_equal(d.v[1].signature, "DMAR");
+		assert_int_equal(d.v[1].len, 8);
+		assert_int_equal(d.v[1].line, 6);
+		assert_int_equal(dg.n, 0);
+		ia_acpidump_free(&d);
+		ia_diags_free(&dg);
+	}
+	/* a line past 64 KiB inside a table drops it, with the line's number */
+	size_t big = 70000;
+	char *t = malloc(big + 200);
+	assert_non_null(t);
+	int k = snprintf(t, 200, "SSDT @ 0x0\n  0000: 53 53 44 54 08 00 00 00");
+	memset(t + k, ' ', big);
+	memcpy(t + k + big, "x\n", 3);
+	struct ia_acpidump d;
+	struct ia_diags dg = {0};
+	assert_int_equal(ia_acpidump_parse((const uint8_t *)t, strlen(t), NULL, &d, &dg), 0);
+	const struct ia_diag *g = ia_diags_find(&dg, -IA_E_FORMAT);
+	assert_non_null(g);
+	assert_non_null(strstr(g->msg, "line 2: longer than 65536 bytes; SSDT dropped"));
+	ia_acpidump_free(&d);
+	ia_diags_free(&dg);
+	free(t);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -152,6 +285,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dmar_decoder_limits),
 		T(test_dmar_of_half_a_million_rmrrs),
+		T(test_acpidump_stream_pieces),
+		T(test_acpidump_of_300_mib),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
