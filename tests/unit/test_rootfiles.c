@@ -349,12 +349,16 @@ static void test_snapshot_leaves_special_files_out(void **state)
 	int sfd = mk_socket("root/" GRP "/reserved_regions");
 	mk_hardlink("root/" DEV "/modalias");
 	bool node = mk_node("root/" DEV "/driver_override", S_IFCHR, 1, 5);
+	/* dev/vfio/<group> are character devices on a host: recorded by name, as empty files */
+	ia_mk_dir("root/dev/vfio");
+	int vfd = mk_fifo_with_data("root/dev/vfio/7");
 	assert_int_equal(ia_fsroot_open(&r, ia_sp("root")), 0);
 	assert_int_equal(ia_snapshot_capture(&r, ia_sp("cap"), &d), 0);
 	assert_int_equal(ia_snapshot_capture(&r, ia_sp("cap.tar"), &d), 0);
 	ia_fsroot_close(&r);
 	close(ffd);
 	close(sfd);
+	close(vfd);
 	assert_true(tree_contains(ia_sp("cap"), "BOOT_IMAGE")); /* the capture did copy the tree */
 	assert_false(tree_contains(ia_sp("cap"), FIFO_SENTINEL));
 	assert_false(tree_contains(ia_sp("cap"), LINK_SENTINEL));
@@ -365,6 +369,9 @@ static void test_snapshot_leaves_special_files_out(void **state)
 	assert_int_not_equal(lstat(ia_sp("cap/" GRP "/reserved_regions"), &st), 0);
 	assert_int_not_equal(lstat(ia_sp("cap/" DEV "/modalias"), &st), 0);
 	assert_int_equal(lstat(ia_sp("cap/" DEV "/config"), &st), 0);
+	assert_int_equal(lstat(ia_sp("cap/dev/vfio/7"), &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 0);
 	const struct ia_diag *g = ia_diags_find(&d, -IA_E_NOTREG_FIFO);
 	assert_non_null(g);
 	assert_non_null(strstr(g->msg, "not captured: not a regular file: FIFO"));
