@@ -19,19 +19,20 @@ ia_module(decode_ivrs   SOURCES src/decode/ivrs.c                 DEPS decode_ac
 ia_module(decode_iort   SOURCES src/decode/iort.c src/decode/madt.c DEPS decode_acpi)
 ia_module(decode_acpidump SOURCES src/decode/acpidump.c           DEPS decode_acpi)
 ia_module(decode_fdt    SOURCES src/decode/fdt.c                  DEPS core fdt_ext)
-ia_module(decode_kernel SOURCES src/decode/cmdline.c src/decode/interrupts.c DEPS core)
+ia_module(decode_kernel SOURCES src/decode/cmdline.c src/decode/interrupts.c src/decode/identity.c DEPS core)
 
 # collectors: the only code that reads the host (through fsroot and libpci); facts into the database.
 find_package(Threads REQUIRED)   # collectors read sysfs on several threads (ia_collect_ordered)
 ia_module(collectors SOURCES collectors/collectors.c collectors/kernel.c collectors/pci.c collectors/iommu.c
-                             collectors/firmware.c collectors/dt.c collectors/host_use.c
+                             collectors/firmware.c collectors/dt.c collectors/host_use.c collectors/identity.c
                      DEPS core decode_pcicfg decode_sysfs decode_kversion decode_dmar decode_ivrs decode_iort decode_fdt
-                          decode_acpidump PkgConfig::LIBPCI ZLIB::ZLIB Threads::Threads)
+                          decode_acpidump decode_kernel PkgConfig::LIBPCI ZLIB::ZLIB Threads::Threads)
 # src/capture: capture archives (snapshot) and their safe unpacking into a root.
-ia_module(capture    SOURCES src/capture/snapshot.c               DEPS core PkgConfig::LIBARCHIVE)
+ia_module(capture    SOURCES src/capture/snapshot.c               DEPS core decode_kernel PkgConfig::LIBARCHIVE)
 
 # src/model: the facts loaded once from the database into the model the rules read.
 ia_module(model      SOURCES src/model/audit.c src/model/firmware_model.c src/model/kernel_model.c
+                             src/model/identity_model.c
                      DEPS core decode_kernel)
 
 # rules: the group model (topology, ACS and DMA-alias quirks: the kernel's pci_device_group()),

@@ -97,3 +97,4 @@ set_tests_properties(test_live_config PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120
 ia_test(test_select      tests/unit/test_select.c      DEPS cli model_build reports)
 ia_test(test_rootfiles  tests/unit/test_rootfiles.c DEPS core capture)
 ia_test(test_membound   tests/unit/test_membound.c  DEPS core decode_dmar decode_acpidump)
+ia_test(test_identity   tests/unit/test_identity.c   DEPS reports)

@@ -15,6 +15,7 @@
 extern const struct ia_collector ia_collector_kernel, ia_collector_pci, ia_collector_iommu;
 extern const struct ia_collector ia_collector_acpi, ia_collector_dt;
 extern const struct ia_collector ia_collector_host_use;
+extern const struct ia_collector ia_collector_identity;
 
 const struct ia_collector *const ia_collectors[] = {
 	&ia_collector_kernel,
@@ -23,6 +24,7 @@ const struct ia_collector *const ia_collectors[] = {
 	&ia_collector_acpi,
 	&ia_collector_dt,
 	&ia_collector_host_use,
+	&ia_collector_identity,
 };
 const size_t ia_n_collectors = sizeof(ia_collectors) / sizeof(ia_collectors[0]);
 

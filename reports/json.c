@@ -77,6 +77,17 @@ static void json_host(struct jw *w, const struct ia_audit *a)
 	jm_text(w, "arch", a->arch);
 	json_kernel_upstream(w, a);
 	json_selection(w, a);
+	/* who the audited host is (collectors/identity.c): the captured host's, never the analysing one's */
+	const struct ia_identity *id = &a->identity;
+	jm_text(w, "hostname", id->hostname);
+	jm_text(w, "machine_id", id->machine_id);
+	jm_map(w, "dmi");
+	jm_bool(w, "present", id->dmi_present);
+	for (size_t i = 0; i < IA_IDENTITY_N_DMI; i++)
+		jm_text(w, ia_identity_dmi_attrs[i], id->dmi[i]);
+	jw_map_end(w);
+	jm_text(w, "cpu_model", id->cpu_model);
+	jm_text(w, "audited_at", id->audited_at[0] ? id->audited_at : NULL);
 	jw_map_end(w);
 }
 

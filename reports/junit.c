@@ -249,6 +249,37 @@ static bool junit_in_table(const char *id)
 	return false;
 }
 
+/* One <property>, when @value is known. */
+static void junit_property(struct junit_w *j, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	jw_start(j, "property");
+	jw_attr(j, "name", name);
+	jw_attr(j, "value", value);
+	jw_end(j);
+}
+
+/* <properties>: who the audited host is and when it was audited (CI dashboards file reports by them). */
+static void junit_properties(struct junit_w *j, const struct ia_audit *au)
+{
+	const struct ia_identity *id = &au->identity;
+
+	jw_start(j, "properties");
+	junit_property(j, "hostname", id->hostname);
+	junit_property(j, "machine_id", id->machine_id);
+	for (size_t i = 0; i < IA_IDENTITY_N_DMI; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "dmi.%s", ia_identity_dmi_attrs[i]);
+		junit_property(j, name, id->dmi[i]);
+	}
+	junit_property(j, "cpu_model", id->cpu_model);
+	junit_property(j, "arch", au->arch);
+	junit_property(j, "kernel", au->kernel_release);
+	junit_property(j, "audited_at", id->audited_at[0] ? id->audited_at : NULL);
+	jw_end(j);
+}
+
 int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const struct ia_report_opts *o, FILE *out)
 {
 	enum ia_fail_on fail_on = a->verdict.fail_on;
@@ -331,6 +362,7 @@ int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const 
 		jw_attr_n(&j, "failures", suites[s].failures);
 		jw_attr_n(&j, "errors", 0);
 		jw_attr_n(&j, "skipped", suites[s].skipped);
+		junit_properties(&j, au);
 		junit_cases(&j, a, idx, &suites[s], fail_on, true);
 		jw_end(&j);
 	}

@@ -53,6 +53,9 @@ int ia_report_safe_close(FILE *f, FILE *out);
  * 2-space indentation) through a 64 KiB buffer, so memory does not grow with the host. Host text
  * (driver names, paths, findings that quote them) is sanitized by jw_text() (reports/jsonw.h): each byte
  * that starts no valid UTF-8 sequence becomes U+FFFD.
+ * host carries the audited host's identity (hostname, machine_id, dmi {present, sys_vendor, ...,
+ * bios_date}, cpu_model: @a->identity, null where unknown) and audited_at (this run's time, RFC 3339
+ * UTC).
  * @a: the audit's facts; @r: its result (ia_rules_run()); @o: options, or NULL; @out: an open stream.
  * Return: 0; -ENOMEM; -EIO when writing failed (errno is then the failed write's, e.g. ENOSPC) or
  * when yajl refused a call. On failure part of the report may already have been written.
@@ -107,7 +110,8 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
  * ia_report_junit() - JUnit XML (the Ant/Jenkins "junit-10" layout, tests/schemas/junit-10.xsd):
  * <testsuites> holding one <testsuite> per rule id (the rule table's order, then other finding
  * rule ids such as "collect.unreadable" in order of appearance) and one <testcase> per rule and
- * subject. A testcase fails (<failure type=LEVEL>) when a finding of it fails under
+ * subject; each <testsuite> begins with <properties>: the audited host's identity (hostname,
+ * machine_id, dmi.<attribute>, cpu_model, arch, kernel) and audited_at, those that are known. A testcase fails (<failure type=LEVEL>) when a finding of it fails under
  * @r->verdict.fail_on (ia_finding_fails()); findings below the threshold and waived findings pass with
  * the message (and the waiver) in <system-out>; a rule evaluated with nothing found passes as
  * subject "host"; a rule not evaluated (a->not_evaluated) is <skipped message="why">.

@@ -521,6 +521,8 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	if (sel_line)
 		fprintf(out, "  %s\n", sel_line);
 	free(sel_line);
+	char board[800]; /* the host's board and BIOS: qualification reports are filed by them */
+	fprintf(out, "  %s\n", ia_identity_board_line(&a->identity, board, sizeof(board)));
 	for (size_t i = 0; i < r->n_groups && i < a->n_groups; i++) {
 		if (a->groups[i].noiommu)
 			continue;

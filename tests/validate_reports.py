@@ -198,6 +198,9 @@ class Reports(unittest.TestCase):
             "waiver without reason": lambda r: r["findings"][0].__setitem__("waiver", {"expires": None}),
             "wrong schema id": lambda r: r.__setitem__("schema", "iommu-audit/2"),
             "negative count": lambda r: r["summary"].__setitem__("error", -1),
+            "no host identity": lambda r: r["host"].pop("dmi"),
+            "machine-id upper case": lambda r: r["host"].__setitem__("machine_id", "0123456789ABCDEF0123456789ABCDEF"),
+            "audited_at local time": lambda r: r["host"].__setitem__("audited_at", "2026-12-06 20:00:00"),
         }
         for what, breakage in breakages.items():
             with self.subTest(breakage=what):

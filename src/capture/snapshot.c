@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/ia_err.h"
+#include "decode/identity.h"
 
 /* True when @name (a relative member path) has no absolute start and no ".." component. */
 static bool snap_name_safe(const char *name)
@@ -837,7 +838,7 @@ static void snap_rmtree(const char *path)
  * not a capture, and --force never replaces it (a mistyped --output $HOME would remove it). */
 static bool snap_dir_is_capture(const char *dir, struct ia_diags *diags)
 {
-	static const char *const top[] = { "proc", "sys", "boot", "dev" };
+	static const char *const top[] = { "proc", "sys", "boot", "dev", "etc" };
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	bool ok = d != NULL;
@@ -999,6 +1000,15 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 	snap_names_as_empty(&s, "dev/vfio", false);
 	snap_names_as_empty(&s, "dev/vfio/devices", false);
 	snap_host_use(&s);
+	/* the host's identity (collectors/identity.c): name, machine-id, CPU, DMI system, board and BIOS */
+	static const char *const ident[] = { "proc/sys/kernel/hostname", "etc/machine-id", "proc/cpuinfo" };
+	for (size_t i = 0; i < sizeof(ident) / sizeof(*ident); i++)
+		snap_copy(&s, ident[i], 4u << 20);
+	for (size_t i = 0; i < IA_IDENTITY_N_DMI; i++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "sys/class/dmi/id/%s", ia_identity_dmi_attrs[i]);
+		snap_copy(&s, rel, 4096);
+	}
 	if (s.ar) {
 		if (archive_write_close(s.ar) != ARCHIVE_OK)
 			snap_write_failed(&s, output, archive_errno(s.ar) > 0 ? -archive_errno(s.ar) : -IA_E_ARCHIVE,

@@ -129,6 +129,26 @@ static void diff_side(struct ia_diff_side *s, const struct ia_audit *a, const st
 	s->fails = r->verdict.fails;
 }
 
+/* The host's identity (host_identity): a new board, BIOS, CPU or name is neither worse nor better,
+ * but a qualification filed by board and BIOS no longer holds, so each is a change of its own.
+ * audited_at is not compared: it is each run's own time. */
+static int diff_identity(struct ia_diff *d, const struct ia_audit *o, const struct ia_audit *n)
+{
+	const struct ia_identity *x = &o->identity, *y = &n->identity;
+	int rc;
+
+	if ((rc = diff_value(d, "host", "host", "hostname", x->hostname, y->hostname)) ||
+	    (rc = diff_value(d, "host", "host", "machine_id", x->machine_id, y->machine_id)))
+		return rc;
+	for (size_t i = 0; i < IA_IDENTITY_N_DMI; i++)
+		if ((rc = diff_value(d, "host", "host", ia_identity_dmi_attrs[i], x->dmi[i], y->dmi[i])))
+			return rc;
+	if ((rc = diff_value(d, "host", "host", "cpu_model", x->cpu_model, y->cpu_model)) ||
+	    (rc = diff_value(d, "host", "host", "arch", o->arch, n->arch)))
+		return rc;
+	return 0;
+}
+
 static int diff_host(struct ia_diff *d, const struct ia_audit *o, const struct ia_result *or,
 		     const struct ia_audit *n, const struct ia_result *nr)
 {
@@ -138,7 +158,8 @@ static int diff_host(struct ia_diff *d, const struct ia_audit *o, const struct i
 	const char *nv = nr->verdict.fails ? "fail" : "pass";
 	size_t n0;
 
-	if ((rc = diff_value(d, "host", "host", "kernel", o->kernel_release, n->kernel_release)) ||
+	if ((rc = diff_identity(d, o, n)) ||
+	    (rc = diff_value(d, "host", "host", "kernel", o->kernel_release, n->kernel_release)) ||
 	    (rc = diff_tri_value(d, "host", "host", "iommu_active", oa ? IA_YES : IA_NO, na ? IA_YES : IA_NO, diff_tri,
 				 diff_effect(oa, na), true)) ||
 	    (rc = diff_tri_value(d, "host", "host", "interrupt_isolation", or->irq_isolated, nr->irq_isolated, diff_irq,

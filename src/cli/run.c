@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,24 @@ int cli_load_policy(const struct cli_opts *o)
 	return EXIT_OK;
 }
 
+/* The time of this audit: SOURCE_DATE_EPOCH when set (reproducible reports: the golden tests, a
+ * packager's build), else now. A malformed value is said once and the clock used. */
+static time_t cli_audit_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	if (!sde || !*sde)
+		return time(NULL);
+	errno = 0;
+	unsigned long long v = strtoull(sde, &end, 10);
+	if (errno || *end || sde[0] == '-' || v > (unsigned long long)INT64_MAX / 2) {
+		fprintf(stderr, "iommu-audit: SOURCE_DATE_EPOCH=%s: expected seconds since 1970; the audit is dated now\n", sde);
+		return time(NULL);
+	}
+	return (time_t)v;
+}
+
 int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, struct ia_result *r, const char *what)
 {
 	/* the engine applies the policy and decides the host verdict and the exit status once */
@@ -284,6 +303,8 @@ int cli_evaluate(sqlite3 *db, const struct cli_opts *o, struct ia_audit *a, stru
 				   .vfio_path_named = o->vfio_path_named, .vfio_path = (enum ia_vfio_path)o->vfio_path };
 	int rc = ia_audit_load(db, a);
 
+	if (rc == 0)
+		ia_identity_stamp(&a->identity, cli_audit_time()); /* this run's time, not the collection's */
 	if (rc == 0)
 		rc = ia_rules_run(a, &run, r);
 	if (rc < 0) {

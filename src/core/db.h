@@ -17,7 +17,7 @@
 #define IA_BDF_MAX 17
 
 /* Schema version, stored in PRAGMA user_version; bump on any incompatible change of the tables (src/core/facts.h). */
-#define IA_DB_SCHEMA_VERSION 5
+#define IA_DB_SCHEMA_VERSION 6
 
 /* The SQL work allowed on a database opened read-only (virtual-machine instructions, see
  * sqlite3_progress_handler()): a query past it fails with SQLITE_INTERRUPT. Loading the facts of a

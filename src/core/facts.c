@@ -136,6 +136,9 @@ FACT_COLUMNS_(host_use)
 #define FACT_ROW struct ia_fact_host_use_source
 FACT_COLUMNS_(host_use_source)
 #undef FACT_ROW
+#define FACT_ROW struct ia_fact_host_identity
+FACT_COLUMNS_(host_identity)
+#undef FACT_ROW
 
 #define FACT_TABLE_(table, opts, tcons, what) \
 	[IA_FACT_##table] = { #table, opts, tcons, what, fact_cols_##table, \

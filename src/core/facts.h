@@ -423,6 +423,25 @@
 	C(lifted,      TEXT,    "",                          "a note: why the policy lifted the blocker; NULL otherwise") \
 	C(finding_seq, INTEGER, "REFERENCES audit_finding(seq)", "the finding it comes from (audit_finding.seq); NULL when none")
 
+/* The host's identity (collectors/identity.c): who the audited machine is, for filing reports by
+ * board and BIOS. One row; every value is read from the root (never the machine running the tool
+ * when it replays a capture), NULL when the file is absent, unreadable (a collection error says
+ * so) or malformed. */
+#define IA_FACTS_host_identity(C) \
+	C(id,              INTEGER, "PRIMARY KEY",               "always 1") \
+	C(hostname,        TEXT,    "",                          "proc/sys/kernel/hostname (the UTS nodename), trailing newline removed") \
+	C(machine_id,      TEXT,    "",                          "etc/machine-id: 32 lower-case hex digits (machine-id(5)); NULL when absent, unreadable or not in that form") \
+	C(dmi_present,     INTEGER, "NOT NULL",                  "1 when sys/class/dmi/id exists (a DMI/SMBIOS table was found by the kernel's dmi-id driver)") \
+	C(sys_vendor,      TEXT,    "",                          "sys/class/dmi/id/sys_vendor: SMBIOS type 1 Manufacturer") \
+	C(product_name,    TEXT,    "",                          "sys/class/dmi/id/product_name: SMBIOS type 1 Product Name") \
+	C(product_version, TEXT,    "",                          "sys/class/dmi/id/product_version: SMBIOS type 1 Version") \
+	C(board_vendor,    TEXT,    "",                          "sys/class/dmi/id/board_vendor: SMBIOS type 2 Manufacturer") \
+	C(board_name,      TEXT,    "",                          "sys/class/dmi/id/board_name: SMBIOS type 2 Product") \
+	C(bios_vendor,     TEXT,    "",                          "sys/class/dmi/id/bios_vendor: SMBIOS type 0 Vendor") \
+	C(bios_version,    TEXT,    "",                          "sys/class/dmi/id/bios_version: SMBIOS type 0 BIOS Version") \
+	C(bios_date,       TEXT,    "",                          "sys/class/dmi/id/bios_date: SMBIOS type 0 BIOS Release Date, as the firmware wrote it (MM/DD/YYYY)") \
+	C(cpu_model,       TEXT,    "",                          "proc/cpuinfo: x86 \"model name\"; arm64 the \"CPU implementer\"/\"CPU part\" pairs, named where known (\"Arm Neoverse-N1\"); distinct models joined with \"; \" in order of appearance") \
+	C(cpu_arch,        TEXT,    "",                          "the kernel's architecture as proc/cpuinfo's layout shows it (\"x86_64\": x86 lines without the 32-bit kernel's \"fdiv_bug\"; \"aarch64\": arm64's lines without \"model name\" and \"Hardware\"); NULL when it does not tell")
 
 /*
  * The tables in creation order: T(table, "options", "table constraint or empty", "what it holds").
@@ -467,7 +486,8 @@
 	T(audit_group,        "STRICT", "", "verdicts: each kernel IOMMU group's verdict (src/cli/verdicts_db.c)") \
 	T(audit_group_item,   "STRICT", "PRIMARY KEY (group_id, seq)", "verdicts: each group's blockers, exceptions and notes (src/cli/verdicts_db.c)") \
 	T(host_use,           "STRICT, WITHOUT ROWID", "PRIMARY KEY (bdf, use, name)", "the PCI functions the host uses: disks, interfaces, console, boot display (collectors/host_use.c)") \
-	T(host_use_source,    "STRICT", "", "the files that show the host's use of devices, and whether they were read (collectors/host_use.c)")
+	T(host_use_source,    "STRICT", "", "the files that show the host's use of devices, and whether they were read (collectors/host_use.c)") \
+	T(host_identity,      "STRICT", "", "the host's name, machine-id, DMI system, board and BIOS, CPU model (collectors/identity.c)")
 
 #include <stdbool.h>
 #include <stddef.h>

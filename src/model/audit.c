@@ -609,13 +609,24 @@ static int audit_load_host_use(sqlite3 *db, struct ia_audit *a)
 	return rc;
 }
 
+/* The architecture from proc/cpuinfo's layout (host_identity.cpu_arch) where the kernel collector
+ * found none (no proc/sys/kernel/arch, no hint in proc/version, not the live host): a snapshot of an
+ * older kernel then says what its live audit said (uname(2)). Return: 0 or -ENOMEM. */
+static int audit_arch_from_cpuinfo(struct ia_audit *a)
+{
+	if (a->arch || !a->identity.cpu_arch)
+		return 0;
+	return (a->arch = strdup(a->identity.cpu_arch)) ? 0 : -ENOMEM;
+}
+
 int ia_audit_load(sqlite3 *db, struct ia_audit *a)
 {
 	struct audit_scan sc = {0};
 	int rc;
 
 	ia_db_step_reset();
-	if ((rc = audit_load_host(db, a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
+	if ((rc = audit_load_host(db, a)) || (rc = ia_identity_load(db, &a->identity)) ||
+	    (rc = audit_arch_from_cpuinfo(a)) || (rc = audit_load_devs(db, a, &sc)) || (rc = audit_index_devs(a)) ||
 	    (rc = audit_load_groups(db, a, &sc)) || (rc = audit_load_units(db, a)) ||
 	    (rc = audit_load_errors(db, a)) || (rc = ia_firmware_load(db, &a->firmware)) ||
 	    (rc = ia_kernel_facts_load(db, a->arch, &a->kernel)) ||
@@ -681,5 +692,6 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->host_use_sources[i].path); free(a->host_use_sources[i].shows);
 	}
 	free(a->host_use_sources);
+	ia_identity_free(&a->identity);
 	memset(a, 0, sizeof(*a));
 }

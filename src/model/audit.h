@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "core/db.h"
 #include "core/tri.h"
+#include "model/identity_model.h"
 
 struct sqlite3;
 struct ia_kernel_facts;
@@ -133,6 +134,7 @@ struct ia_audit {
 						    * behaviours newer than kernel_major.kernel_minor are unknown */
 	bool has_tainted; uint64_t tainted;        /* proc/sys/kernel/tainted */
 	bool iommu_groups_dir;
+	struct ia_identity identity;               /* host name, machine-id, DMI, CPU, audit time (host_identity) */
 	/* facts */
 	struct ia_dev *devs; size_t n_devs;
 	/* ia_audit_load()'s search index for ia_audit_find_dev(): devs[i].bdf as big-endian 64-bit

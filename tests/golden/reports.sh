@@ -14,6 +14,10 @@
 # SOURCE_DATE_EPOCH, without the measured iommu_audit_duration_seconds line), `groups`, `groups --predicted` and the `plan`
 # of its first function (text and JSON); and a `diff` of two captures (text and JSON).
 set -eu
+# host.audited_at and the JUnit property audited_at are the time of the run: fixed here, so the
+# reports stay byte for byte reproducible
+SOURCE_DATE_EPOCH=0
+export SOURCE_DATE_EPOCH
 mode=$1 bin=$2 gen=$3 src=$4 shared=$5 work=$6
 golden=$src/tests/golden
 case $mode in check|generate) ;; *) echo "usage: $0 check|generate BIN GEN SRC SHARED WORK" >&2; exit 2 ;; esac
