@@ -50,6 +50,7 @@ ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_activ
 # reports: the renderers (text, JSON, JUnit, NFD labels, the rules page); they decide nothing.
 ia_module(reports    SOURCES reports/report.c reports/jsonw.c reports/json.c reports/text.c reports/junit.c reports/nfd.c
                              reports/prometheus.c
+                             reports/pcinames.c
                              reports/rules_man.c
                      DEPS model rules decode_pcicfg decode_kversion PkgConfig::YAJL PkgConfig::LIBPCI
                           PkgConfig::LIBXML2)

@@ -12,6 +12,7 @@
 #include "model/firmware_model.h"
 #include "report.h"
 #include "reports/jsonw.h"
+#include "reports/pcinames.h"
 #include "rules/vfio_path.h"
 
 /* host.kernel_upstream: the upstream release the behaviour table reads (src/decode/kversion.c). */
@@ -331,16 +332,25 @@ static void json_platform(struct jw *w, const struct ia_audit *a)
 	jw_map_end(w); /* platform */
 }
 
+/* The pci.ids names of ia_report_json()'s devices (reports run on one thread). */
+static struct ia_pcinames *json_names;
+
 /* devices[i] */
 static void json_device(struct jw *w, const struct ia_audit *a, size_t i)
 {
 	const struct ia_dev *d = &a->devs[i];
+	char vn[256], dn[256], cn[256];
 
 	jw_map(w);
 	jm_text(w, "bdf", d->bdf);
 	jm_hex_if(w, "vendor", d->has_ids, d->vendor, 4);
 	jm_hex_if(w, "device", d->has_ids, d->device, 4);
+	/* pci.ids names as the text report prints them; null without names (--no-names, no entry) */
+	jm_text(w, "vendor_name", d->has_ids ? ia_pcinames_vendor(json_names, d->vendor, vn, sizeof(vn)) : NULL);
+	jm_text(w, "device_name", d->has_ids ? ia_pcinames_device(json_names, d->vendor, d->device, dn, sizeof(dn)) : NULL);
 	jm_hex_if(w, "class", d->has_class, d->class_code, 6);
+	jm_text(w, "class_name", d->has_class ? ia_pcinames_class(json_names, d->class_code, cn, sizeof(cn)) : NULL);
+	jm_hex_if(w, "revision", d->has_revision, d->revision, 2);
 	jm_text(w, "driver", d->driver);
 	jm_int_if(w, "iommu_group", d->has_group, d->group);
 	jm_int_if(w, "predicted_group", d->predicted_group >= 0, d->predicted_group);
@@ -517,9 +527,11 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 {
 	struct jw *w = jw_new(out);
 
-	(void)o;
 	if (!w)
 		return -ENOMEM;
+	struct ia_pcinames names;
+	ia_pcinames_init(&names, o && o->names, o ? o->pci_ids : NULL);
+	json_names = &names;
 	w->user = r; /* the engine's result: findings, group and host verdicts */
 	jw_map(w);
 	jm_text(w, "schema", "iommu-audit/1");
@@ -556,6 +568,8 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 	jm_text(w, "verdict", r->verdict.fails ? "fail" : "pass");
 	jw_map_end(w);
 	jw_map_end(w);
+	json_names = NULL;
+	ia_pcinames_free(&names);
 	return jw_finish(w);
 }
 

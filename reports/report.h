@@ -55,7 +55,8 @@ int ia_report_safe_close(FILE *f, FILE *out);
  * that starts no valid UTF-8 sequence becomes U+FFFD.
  * host carries the audited host's identity (hostname, machine_id, dmi {present, sys_vendor, ...,
  * bios_date}, cpu_model: @a->identity, null where unknown) and audited_at (this run's time, RFC 3339
- * UTC).
+ * UTC); each devices[] entry its pci.ids vendor_name, device_name and class_name (null with
+ * @o->names false or no pci.ids entry; @o->pci_ids, else libpci's default file) and revision.
  * @a: the audit's facts; @r: its result (ia_rules_run()); @o: options, or NULL; @out: an open stream.
  * Return: 0; -ENOMEM; -EIO when writing failed (errno is then the failed write's, e.g. ENOSPC) or
  * when yajl refused a call. On failure part of the report may already have been written.

@@ -201,6 +201,8 @@ class Reports(unittest.TestCase):
             "no host identity": lambda r: r["host"].pop("dmi"),
             "machine-id upper case": lambda r: r["host"].__setitem__("machine_id", "0123456789ABCDEF0123456789ABCDEF"),
             "audited_at local time": lambda r: r["host"].__setitem__("audited_at", "2026-12-06 20:00:00"),
+            "revision a number": lambda r: r["devices"][0].__setitem__("revision", 5),
+            "device without class_name": lambda r: r["devices"][0].pop("class_name"),
         }
         for what, breakage in breakages.items():
             with self.subTest(breakage=what):

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The audited host's identity end to end (issue 14 items 5 and 7): host name, machine-id, DMI,
+// The audited host's identity end to end (issue 14 items 5, 7 and 9): host name, machine-id, DMI,
 // CPU model and the audit's time in JSON, JUnit, the text header, snapshots and `diff`; the
-// architecture from proc/cpuinfo.
+// architecture from proc/cpuinfo; the pci.ids names and revision of each function in JSON.
 #include "testutil.h"
 
 #include <jansson.h>
@@ -379,6 +379,37 @@ static void test_diff_bios(void **state)
 	json_decref(j);
 }
 
+/* devices[]: the pci.ids names (--pci-ids), the class name and the revision; null without names. */
+static void test_device_names(void **state)
+{
+	char args[1024];
+
+	(void)state;
+	build_root("root", false, NULL);
+	ia_mk_text("pci.ids", "8086  Intel Corporation\n\t9d10  Sunrise Point-LP PCI Express Root Port #1\n"
+		   "C 02  Network controller\n\t00  Ethernet controller\n");
+	snprintf(args, sizeof(args), "--root %s --format json --pci-ids %s --fail-on never", ia_sp("root"),
+		 ia_sp("pci.ids"));
+	assert_int_equal(run_tool(args, "out.json"), 0);
+	json_t *j = load_json("out.json");
+	json_t *d = json_array_get(json_object_get(j, "devices"), 0);
+	expect_str(json_string_value(json_object_get(d, "vendor_name")), "Intel Corporation");
+	expect_str(json_string_value(json_object_get(d, "device_name")), "Sunrise Point-LP PCI Express Root Port #1");
+	expect_str(json_string_value(json_object_get(d, "class")), "0x020000");
+	expect_str(json_string_value(json_object_get(d, "class_name")), "Ethernet controller");
+	expect_str(json_string_value(json_object_get(d, "revision")), "0x05");
+	json_decref(j);
+	snprintf(args, sizeof(args), "--root %s --format json --no-names --fail-on never", ia_sp("root"));
+	assert_int_equal(run_tool(args, "out.json"), 0);
+	j = load_json("out.json");
+	d = json_array_get(json_object_get(j, "devices"), 0);
+	assert_true(json_is_null(json_object_get(d, "vendor_name")));
+	assert_true(json_is_null(json_object_get(d, "device_name")));
+	assert_true(json_is_null(json_object_get(d, "class_name")));
+	expect_str(json_string_value(json_object_get(d, "revision")), "0x05");
+	json_decref(j);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -391,6 +422,7 @@ int main(void)
 		T(test_snapshot_keeps_identity),
 		T(test_live_and_snapshot_same_arch),
 		T(test_diff_bios),
+		T(test_device_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
