@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# `cmake --install` into a DESTDIR puts the binary, both manual pages and the JSON schemas (report, groups, rules) where
+# `cmake --install` into a DESTDIR puts the binary, both manual pages and the JSON schemas (report, groups, rules, plan, diff) where
 # they belong, the installed binary runs, and both pages render without a single groff/man warning.
 # Run as: cmake -DBUILD_DIR=... -DWORK_DIR=... -P check_install.cmake
 set(dest ${WORK_DIR}/destdir)
@@ -12,7 +12,8 @@ if(NOT rc EQUAL 0)
 endif()
 foreach(f sbin/iommu-audit share/man/man8/iommu-audit.8 share/man/man7/iommu-audit-rules.7
           share/iommu-audit/report.schema.json share/iommu-audit/groups.schema.json
-          share/iommu-audit/rules.schema.json)
+          share/iommu-audit/rules.schema.json share/iommu-audit/plan.schema.json
+          share/iommu-audit/diff.schema.json)
   if(NOT EXISTS ${dest}/usr/${f})
     message(FATAL_ERROR "not installed: /usr/${f}\n${out}")
   endif()

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Every machine-readable report of every kernel known-answer capture, of edited copies and of the
 live host is valid: JSON against reports/report.schema.json (draft 2020-12), `groups --format json`
-and `rules --format json` against reports/groups.schema.json and reports/rules.schema.json, JUnit against
+and `rules --format json` against reports/groups.schema.json and reports/rules.schema.json, `plan` and
+`diff --format json` against reports/plan.schema.json and reports/diff.schema.json, JUnit against
 tests/schemas/junit-10.xsd (xmllint), NFD lines against the label rules; and the three agree with
 each other and with the exit status. The schemas must also reject broken reports.
 
@@ -388,6 +389,76 @@ class Reports(unittest.TestCase):
                 bad = copy.deepcopy(r)
                 breakage(bad)
                 self.assertFalse(v.is_valid(bad), f"the rules schema accepts a catalogue with {what}")
+
+    # ---- plan and diff --format json ------------------------------------------------------------
+
+    def test_plan_json_valid_and_agrees(self):
+        """`plan BDF --format json` of each case's first function matches reports/plan.schema.json and
+        plans the JSON report's functions."""
+        v = self.side_validator("plan.schema.json")
+        good = None
+        for name in self.cases:
+            report = json.loads(self.report(name, "json", "never")[1])
+            if not report["devices"]:
+                continue
+            bdf = report["devices"][0]["bdf"]
+            with self.subTest(case=name):
+                _, out = run("plan", bdf, *self.cases[name], "--format", "json", check_status=(0, 1))
+                p = json.loads(out)
+                errors = [f"{list(e.absolute_path)}: {e.message}" for e in v.iter_errors(p)]
+                self.assertEqual(errors, [], f"{name}: plan JSON does not match its schema")
+                self.assertEqual(p["requested"], [bdf])
+                known = {d["bdf"] for d in report["devices"]}
+                self.assertTrue({d["bdf"] for d in p["devices"]} <= known)
+                self.assertEqual(p["feasible"], not p["blockers"])
+                if good is None:
+                    good = p
+        self.assertIsNotNone(good)
+        breakages = {
+            "wrong schema id": lambda p: p.__setitem__("schema", "iommu-audit/1"),
+            "feasible a string": lambda p: p.__setitem__("feasible", "yes"),
+            "action reboot": lambda p: p["devices"][0].__setitem__("action", "reboot"),
+            "short BDF": lambda p: p.__setitem__("requested", ["00:01.0"]),
+            "no commands": lambda p: p.pop("commands"),
+        }
+        for what, breakage in breakages.items():
+            with self.subTest(breakage=what):
+                bad = copy.deepcopy(good)
+                breakage(bad)
+                self.assertFalse(v.is_valid(bad), f"the plan schema accepts a plan with {what}")
+
+    def test_diff_json_valid_and_agrees(self):
+        """`diff OLD NEW --format json` of each case against one capture matches reports/diff.schema.json,
+        and "worse" is the exit status (1 only when something got worse)."""
+        v = self.side_validator("diff.schema.json")
+        base = self.cases["x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12"]
+        good = None
+        for name in self.cases:
+            if self.cases[name][0] != "--from-db" or len(self.cases[name]) != 2:
+                continue
+            with self.subTest(case=name):
+                status, out = run("diff", base[1], self.cases[name][1], "--format", "json", check_status=(0, 1))
+                d = json.loads(out)
+                errors = [f"{list(e.absolute_path)}: {e.message}" for e in v.iter_errors(d)]
+                self.assertEqual(errors, [], f"{name}: diff JSON does not match its schema")
+                self.assertEqual(status, 1 if d["worse"] else 0)
+                self.assertEqual(d["changed"], bool(d["changes"]))
+                if good is None and d["changes"]:
+                    good = d
+        self.assertIsNotNone(good)
+        breakages = {
+            "wrong schema id": lambda d: d.__setitem__("schema", "iommu-audit/1"),
+            "worse a string": lambda d: d.__setitem__("worse", "true"),
+            "result sideways": lambda d: d["summary"].__setitem__("result", "sideways"),
+            "effect bad": lambda d: d["changes"][0].__setitem__("effect", "bad"),
+            "area platform": lambda d: d["changes"][0].__setitem__("area", "platform"),
+            "no summary": lambda d: d.pop("summary"),
+        }
+        for what, breakage in breakages.items():
+            with self.subTest(breakage=what):
+                bad = copy.deepcopy(good)
+                breakage(bad)
+                self.assertFalse(v.is_valid(bad), f"the diff schema accepts a diff with {what}")
 
 
 def main():
