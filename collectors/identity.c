@@ -31,6 +31,21 @@ static void identity_attr(struct ia_ctx *ctx, const char *rel, char *buf, size_t
 		*out = t;
 }
 
+/* Write the one host_identity row. Not counted in ctx->facts: a tree holding only these files is
+ * no host to audit. Return: 0 or the database's error. */
+static int identity_store(struct ia_ctx *ctx, const struct ia_fact_host_identity *row)
+{
+	sqlite3_stmt *st;
+	int rc = ia_fact_prepare_insert(ctx->db, IA_FACT_host_identity, NULL, &st);
+
+	if (rc == 0) {
+		ia_fact_bind(st, IA_FACT_host_identity, row);
+		rc = ia_db_step_done(st);
+		sqlite3_finalize(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static int identity_collect(struct ia_ctx *ctx)
 {
 	char host[128], mid[128], dmi[IA_IDENTITY_N_DMI][256], model[512];
@@ -38,8 +53,12 @@ static int identity_collect(struct ia_ctx *ctx)
 	const char *hostname, *machine_id, *arch = NULL;
 	char *cpuinfo = NULL;
 	size_t len;
-	sqlite3_stmt *st;
 
+	/* an lspci dump, an acpidump or a DTB given without --root is a host of its own (issue 14 item 4):
+	 * the machine running the tool is not it, so none of its identity enters the facts */
+	if (ctx->root->live && ctx->opts && (ctx->opts->pci_dump || ctx->opts->acpidump || ctx->opts->dtb))
+		return identity_store(ctx, &(const struct ia_fact_host_identity){ .id = ia_fact_i(true, 1),
+										  .dmi_present = ia_fact_i(true, 0) });
 	identity_attr(ctx, "proc/sys/kernel/hostname", host, sizeof(host), "the host name in the report", &hostname);
 	identity_attr(ctx, "etc/machine-id", mid, sizeof(mid), "the machine-id in the report", &machine_id);
 	if (machine_id && !ia_identity_machine_id_ok(machine_id)) {
@@ -72,15 +91,9 @@ static int identity_collect(struct ia_ctx *ctx)
 		.cpu_model = model[0] ? model : NULL,
 		.cpu_arch = arch,
 	};
-	rc = ia_fact_prepare_insert(ctx->db, IA_FACT_host_identity, NULL, &st);
-	if (rc == 0) {
-		ia_fact_bind(st, IA_FACT_host_identity, &row);
-		rc = ia_db_step_done(st);
-		sqlite3_finalize(st);
-	}
-	/* not counted in ctx->facts: a tree holding only these files is no host to audit */
+	rc = identity_store(ctx, &row);
 	free(cpuinfo);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 const struct ia_collector ia_collector_identity = {

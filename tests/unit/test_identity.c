@@ -410,6 +410,37 @@ static void test_device_names(void **state)
 	json_decref(j);
 }
 
+/* An lspci dump given without --root is a host of its own (issue 14 item 4): the identity of the
+ * machine running the tool never enters its report. */
+static void test_dump_is_not_this_host(void **state)
+{
+	char args[1024], dump[4096];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(dump + n, sizeof(dump) - n, "00:01.0 Ethernet controller: Intel Corporation Device 9d10\n");
+	for (int row = 0; row < 4; row++) {
+		n += (size_t)snprintf(dump + n, sizeof(dump) - n, "%02x:", row * 16);
+		for (int k = 0; k < 16; k++) {
+			static const unsigned char head[16] = { 0x86, 0x80, 0x10, 0x9d, 0, 0, 0, 0, 0x05, 0, 0, 0x02 };
+			n += (size_t)snprintf(dump + n, sizeof(dump) - n, " %02x", row ? 0 : head[k]);
+		}
+		n += (size_t)snprintf(dump + n, sizeof(dump) - n, "\n");
+	}
+	ia_mk_text("dump.txt", dump);
+	snprintf(args, sizeof(args), "--lspci-dump %s --format json --no-names --fail-on never", ia_sp("dump.txt"));
+	assert_int_equal(run_tool(args, "out.json"), 0);
+	json_t *j = load_json("out.json");
+	assert_int_equal(json_array_size(json_object_get(j, "devices")), 1);
+	json_t *h = json_object_get(j, "host");
+	static const char *const keys[] = { "hostname", "machine_id", "cpu_model" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_is_null(json_object_get(h, keys[i])))
+			fail_msg("an lspci dump's report carries this machine's host.%s", keys[i]);
+	assert_true(json_is_false(json_object_get(json_object_get(h, "dmi"), "present")));
+	json_decref(j);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -423,6 +454,7 @@ int main(void)
 		T(test_live_and_snapshot_same_arch),
 		T(test_diff_bios),
 		T(test_device_names),
+		T(test_dump_is_not_this_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
