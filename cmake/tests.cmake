@@ -98,3 +98,14 @@ ia_test(test_select      tests/unit/test_select.c      DEPS cli model_build repo
 ia_test(test_rootfiles  tests/unit/test_rootfiles.c DEPS core capture)
 ia_test(test_membound   tests/unit/test_membound.c  DEPS core decode_dmar decode_acpidump)
 ia_test(test_identity   tests/unit/test_identity.c   DEPS reports)
+
+# The Debian package (issue 15): built from a copy of the tree, lintian-clean, installed (dpkg -i as
+# root on a machine without it, else dpkg -x into a scratch root), its systemd units verified and
+# scored, the service's ExecStart= lines run on a known-answer capture, then removed.
+add_test(NAME test_deb COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/package/deb.sh ${CMAKE_CURRENT_SOURCE_DIR}
+         ${IA_SHARED_DIR} ${CMAKE_CURRENT_BINARY_DIR}/deb-test)
+set_tests_properties(test_deb PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
+# The bash completion offers exactly the commands, options and formats the binary takes.
+add_test(NAME test_bash_completion COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/package/check_completion.py
+         --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(test_bash_completion PROPERTIES TIMEOUT 300)
