@@ -8,8 +8,8 @@ at the first that fails, as Type=oneshot does), with systemd's word splitting an
 expansion (systemd.service(5), "Command lines": "${VAR}" is one word, "$VAR" alone as a word
 splits on whitespace and vanishes when empty). Then it checks the outputs the lines name:
   --output FILE with --format F, --also F=FILE  -> the report in format F;  --db FILE -> the facts.
-Every run must write a JSON report, a fact database and a node-feature-discovery file; a
-Prometheus file is checked (`promtool check metrics`) when a line writes one.
+Every run must write a JSON report, a fact database, a node-feature-discovery file and a
+Prometheus file (checked with `promtool check metrics`).
 
 usage: check_unit.py --unit FILE --env FILE [--prefix DIR] [--schema FILE] [--groups N]
   --prefix DIR  the package was unpacked (dpkg -x) into DIR, not installed: the unit's absolute
@@ -248,7 +248,7 @@ def main():
     os.umask(old_umask)
     if FAILS:
         return 1
-    for need in ("json", "nfd"):
+    for need in ("json", "nfd", "prometheus"):
         if need not in written:
             fail("no ExecStart= line writes the %s report" % need)
     if not dbs:
