@@ -672,9 +672,11 @@ static int policy_req_group(const struct policy_req *r, const struct ia_audit *a
 	if (n >= sizeof(ev))
 		n = sizeof(ev) - 1;
 	snprintf(ev + n, sizeof(ev) - n, "%spolicy $.require[%zu]", n ? "; " : "", idx);
-	return ia_result_add_finding(res, "policy.requirement-unmet", IA_LEVEL_ERROR, r->bdf, msg,
-				    "Resolve the group's blockers (`iommu-audit plan BDF` shows what assignment needs), "
-				    "or change the requirement.", ev);
+	/* the fix names the function required (issue 14 point 7: no placeholder) */
+	char fix[160];
+	snprintf(fix, sizeof(fix), "Resolve the group's blockers (`iommu-audit plan %s` shows what assignment "
+		 "needs), or change the requirement.", r->bdf);
+	return ia_result_add_finding(res, "policy.requirement-unmet", IA_LEVEL_ERROR, r->bdf, msg, fix, ev);
 }
 
 int ia_policy_apply_requirements(const struct ia_policy *p, const struct ia_audit *au, struct ia_result *a)

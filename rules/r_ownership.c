@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule group.not-viable: VFIO's DMA-ownership test (v5.19+; the allow-list before), with its exceptions.
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/kernel_audit.h"
+#include "core/text.h"
 #include "rules/quirks.h"
 #include "rules/rules.h"
 
@@ -107,6 +109,19 @@ static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t g
 	return rc;
 }
 
+/*
+ * Append to @fix the commands that hand function @bdf, now bound to kernel driver @drv, to
+ * vfio-pci: driverctl(8)'s persistent override, or the sysfs unbind (drivers/pci/pci-driver.c
+ * unbind_store()) until the next boot. Each command is `quoted` so the text report's wrapping keeps
+ * it whole. The first call starts the sentence; a failure is the builder's sticky error.
+ */
+static void r_fix_add(struct ia_sb *fix, const char *bdf, const char *drv)
+{
+	ia_sb_printf(fix, "%s`driverctl set-override %s vfio-pci` (or, until the next boot, `echo %s > "
+		     "/sys/bus/pci/drivers/%s/unbind`)", fix->len ? "; " : "Unbind the kernel drivers named: ",
+		     bdf, bdf, drv);
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -126,6 +141,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		bool unknown = false, blocked = false, has_vfio = false;
 		char blockers[1024] = "";
 		size_t bl = 0;
+		/* the fix, with each blocking function's address and driver (issue 14 point 7) */
+		struct ia_sb fix;
+		ia_sb_init(&fix);
 		for (size_t k = 0; k < g->n_devices && rc == 0; k++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
 			if (!d) {
@@ -162,32 +180,39 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
 				if (bl >= sizeof(blockers))
 					bl = sizeof(blockers) - 1;
+				r_fix_add(&fix, d->bdf, drv);
 			} else if (ok == IA_UNKNOWN) {
 				unknown = true;
 			}
 			if (rc == 0)
 				rc = r_exceptions(ev, self, gi, d, ok, pre519);
 		}
-		if (rc)
+		if (rc) {
+			ia_sb_free(&fix);
 			break;
+		}
 		/* a member list that could not be read may miss a member bound to a kernel driver */
 		if (!g->members_read)
 			unknown = true;
 		ev->res->groups[gi].dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
 		char subject[32];
 		snprintf(subject, sizeof(subject), "group %d", g->id);
+		ia_sb_puts(&fix, "; or assign another group.");
+		if (blocked && fix.err) {
+			ia_sb_free(&fix);
+			rc = -ENOMEM;
+			break;
+		}
 		if (blocked && has_vfio)
-			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject,
-					     "Unbind the kernel drivers named (driverctl set-override BDF vfio-pci, or "
-					     "echo BDF > /sys/bus/pci/drivers/DRIVER/unbind), or assign another group.",
-					     blockers,
+			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject, ia_sb_str(&fix), blockers,
 					     "group %d is not viable for VFIO: %s still bound to kernel driver%s (%s)",
 					     g->id, strchr(blockers, ',') ? "members are" : "a member is",
 					     strchr(blockers, ',') ? "s" : "", blockers);
 		else if (blocked)
-			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, NULL, blockers,
+			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, ia_sb_str(&fix), blockers,
 					     "group %d is owned by the kernel: to hand it to userspace, unbind %s",
 					     g->id, blockers);
+		ia_sb_free(&fix);
 		/* the members' blockers are explained by the group's finding */
 		if (rc == 0 && blocked)
 			ia_rule_link(ev, self, gi, c0, ia_rule_last_finding(ev));

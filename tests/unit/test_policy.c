@@ -289,6 +289,9 @@ static void test_apply_requirements(void **state)
 	assert_string_equal(f->message, "policy requires assignable 0000:01:00.0: unmet: its group 1 has "
 			    "userspace_assignable = unknown (inputs unreadable; fail closed)");
 	assert_string_equal(f->evidence, "policy $.require[0]");
+	/* the fix names the function, not a placeholder (issue 14 point 7) */
+	assert_string_equal(f->advice, "Resolve the group's blockers (`iommu-audit plan 0000:01:00.0` shows what "
+			    "assignment needs), or change the requirement.");
 	assert_non_null(f = mini_find(&m, "policy.requirement-unmet", "0000:02:00.0"));
 	assert_string_equal(f->message, "policy requires dma_ownership_viable 0000:02:00.0: unmet: its group 2 has "
 			    "dma_ownership_viable = false");

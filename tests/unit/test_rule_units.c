@@ -280,9 +280,25 @@ static void test_not_viable_fires(void **state)
 	run(a);
 	const struct ia_finding *f = expect(a, "group.not-viable", "group 2", IA_LEVEL_ERROR);
 	assert_string_equal(f->evidence, "0000:00:1f.3 (snd_hda_intel)");
+	/* the fix names the real function and driver, not "BDF" and "DRIVER" (issue 14 point 7) */
+	assert_string_equal(f->advice, "Unbind the kernel drivers named: `driverctl set-override 0000:00:1f.3 vfio-pci` "
+			    "(or, until the next boot, `echo 0000:00:1f.3 > /sys/bus/pci/drivers/snd_hda_intel/unbind`); "
+			    "or assign another group.");
 	assert_true(mb_group_blocked_by(a, 2, "group.not-viable"));
 	assert_int_equal(mb_group_ownership(a, 2), IA_NO);
 	assert_int_equal(mb_group_verdict(a, 2), IA_NO);
+	mb_free(a);
+
+	/* a group the kernel owns whole: the fix names each function and its driver */
+	a = mf_host(2, 2);
+	a->devs[a->n_devs - 2].driver = strdup("e1000e");
+	a->devs[a->n_devs - 1].driver = strdup("snd_hda_intel");
+	run(a);
+	f = expect(a, "group.not-viable", "group 2", IA_LEVEL_INFO);
+	assert_string_equal(f->advice, "Unbind the kernel drivers named: `driverctl set-override 0000:00:1f.0 vfio-pci` "
+			    "(or, until the next boot, `echo 0000:00:1f.0 > /sys/bus/pci/drivers/e1000e/unbind`); "
+			    "`driverctl set-override 0000:00:1f.3 vfio-pci` (or, until the next boot, `echo 0000:00:1f.3 > "
+			    "/sys/bus/pci/drivers/snd_hda_intel/unbind`); or assign another group.");
 	mb_free(a);
 }
 
