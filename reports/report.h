@@ -65,7 +65,8 @@ int ia_report_json(const struct ia_audit *a, const struct ia_result *r, const st
 
 /**
  * ia_report_text() - the report for people, read top-down: the host verdict (@r->verdict) and what
- * fails it (each with its fix), then every group with its verdict first and its blockers with the
+ * fails it (each with its fix; the root cause first: no IOMMU, then MSI isolation, then other
+ * host-wide findings, then the groups' and functions' own, with one line saying why), then every group with its verdict first and its blockers with the
  * fix (the advice of the finding each blocker links, else its rule's), then platform details and
  * the remaining findings. ANSI colour only when @o->color. With @o->quiet only the verdict line and
  * the findings that fail it, each with its fix (virt-host-validate -q).

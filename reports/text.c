@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bdf.h"
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "core/ia_err.h"
@@ -382,6 +383,38 @@ static void text_finding(FILE *out, const struct text_color *col, const struct i
 			f->waiver_expires ? ")" : "");
 }
 
+/*
+ * Where a failing finding stands in "Fix these first" (issue 14 point 7): the root cause before its
+ * consequences. 0: no IOMMU is active (nothing is isolated until it is: kernel-rules.md §1.5 item
+ * 9); 1: MSIs are not isolated (VFIO refuses every group for it, vfio_iommu_type1_attach_group());
+ * 2: any other host-wide finding (a subject that is no PCI function and no group: "host", a
+ * firmware table, a path); 3: a group's or a function's own. Findings of one rank keep the
+ * engine's order.
+ */
+static int text_fix_rank(const struct ia_finding *f)
+{
+	struct ia_bdf b;
+
+	if (!strcmp(f->rule, "host.iommu-inactive"))
+		return 0;
+	if (!strcmp(f->rule, "platform.msi-not-isolated"))
+		return 1;
+	if (ia_bdf_parse(f->subject, 0, &b) != 0 && strncmp(f->subject, "group ", 6))
+		return 2;
+	return 3;
+}
+#define TEXT_FIX_RANKS 4
+
+/* The findings that fail the audit, in text_fix_rank() order, each with its fix. */
+static void text_fixes(FILE *out, const struct text_color *col, const struct ia_result *r)
+{
+	for (int rank = 0; rank < TEXT_FIX_RANKS; rank++)
+		for (size_t i = 0; i < r->n_findings; i++)
+			if (ia_finding_fails(&r->findings[i], r->verdict.fail_on) &&
+			    text_fix_rank(&r->findings[i]) == rank)
+				text_finding(out, col, &r->findings[i]);
+}
+
 /* Where the IOMMU is off, the answer to "which groups will I get?" (issue 19), right under the verdict. */
 static void text_when_enabled_lead(const struct ia_when_enabled_result *we, FILE *out)
 {
@@ -470,9 +503,7 @@ static int text_quiet(const struct ia_result *r, const struct ia_report_opts *o,
 	if (!out)
 		return -ENOMEM;
 	text_verdict(out, &col, &r->verdict);
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (ia_finding_fails(&r->findings[i], r->verdict.fail_on))
-			text_finding(out, &col, &r->findings[i]);
+	text_fixes(out, &col, r);
 	return text_filter_end(out, raw);
 }
 
@@ -584,9 +615,10 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	/* What fails the audit, each with its fix: the work list. */
 	if (failing) {
 		fprintf(out, "\nFix these first (they fail the audit)\n");
-		for (size_t i = 0; i < r->n_findings; i++)
-			if (ia_finding_fails(&r->findings[i], fail_on))
-				text_finding(out, &col, &r->findings[i]);
+		if (failing > 1)
+			fprintf(out, "  In this order: the host-wide cause first (no IOMMU, then interrupt isolation), then "
+				"each group's and function's own; fixing one may clear those below it.\n");
+		text_fixes(out, &col, r);
 	}
 
 	/* Each group: verdict first, then what blocks it and the fix, then notes, then its devices. */
