@@ -36,6 +36,41 @@ char *ia_report_selection_line(const struct ia_audit *a);
 const char *ia_report_rule_advice(const char *id);
 
 /**
+ * ia_report_unpriv_error() - whether collection error @e is a PCI function's config space cut at
+ * the size pci_read_config() (drivers/pci/pci-sysfs.c) serves a reader without CAP_SYS_ADMIN: the
+ * pci collector's "only N of M config bytes readable" (-EACCES) or "config file is N bytes"
+ * (-IA_E_TRUNCATED, a capture taken unprivileged) at byte 64, or 128 for a CardBus bridge.
+ */
+bool ia_report_unpriv_error(const struct ia_collect_error *e);
+
+/**
+ * struct ia_report_unpriv - an audit's unprivileged config reads (ia_report_unpriv_error()), for
+ * the one line that stands for all of them in the text report and on stderr (issue 14 point 7).
+ * @line:        "run as root to read the PCI config space past byte 64, where WHAT are (N
+ *               functions)", or NULL when no function's config was cut so.
+ * @n_functions: N, the functions with such an error.
+ * @v, @n_errors: the errors, sorted by subject and message (private).
+ */
+struct ia_report_unpriv {
+	char *line;
+	size_t n_functions;
+	const struct ia_collect_error **v;
+	size_t n_errors;
+};
+
+/** ia_report_unpriv_init() - fill @u from @a's collection errors (O(n log n)). Return: 0 or -ENOMEM (@u empty). */
+int ia_report_unpriv_init(struct ia_report_unpriv *u, const struct ia_audit *a);
+
+/**
+ * ia_report_unpriv_finding() - whether @f is the collect.unreadable finding of one of @u's errors
+ * (rules/engine.c gives one finding per collection error, with its subject and message).
+ */
+bool ia_report_unpriv_finding(const struct ia_report_unpriv *u, const struct ia_finding *f);
+
+/** ia_report_unpriv_free() - release @u (NULL-safe); it is empty after. */
+void ia_report_unpriv_free(struct ia_report_unpriv *u);
+
+/**
  * ia_report_safe_open() - a stream that writes into @out with the text reports' filter: C0/C1
  * controls other than LF and tab, DEL and malformed UTF-8 become '?', so text quoted from an audited
  * host (driver names, firmware strings) cannot carry terminal escape sequences. For `plan` and

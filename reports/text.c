@@ -388,7 +388,7 @@ static void text_finding(FILE *out, const struct text_color *col, const struct i
  * consequences. 0: no IOMMU is active (nothing is isolated until it is: kernel-rules.md §1.5 item
  * 9); 1: MSIs are not isolated (VFIO refuses every group for it, vfio_iommu_type1_attach_group());
  * 2: any other host-wide finding (a subject that is no PCI function and no group: "host", a
- * firmware table, a path); 3: a group's or a function's own. Findings of one rank keep the
+ * firmware table, a path; and the one line for the unprivileged config reads); 3: a group's or a function's own. Findings of one rank keep the
  * engine's order.
  */
 static int text_fix_rank(const struct ia_finding *f)
@@ -405,14 +405,42 @@ static int text_fix_rank(const struct ia_finding *f)
 }
 #define TEXT_FIX_RANKS 4
 
+/* The unprivileged config reads of a report: one line for all their findings, where the first stood. */
+struct text_fold {
+	struct ia_report_unpriv u;
+	bool shown_failing, shown_other;   /* the line was printed in "Fix these first" / "Other findings" */
+};
+
+/* text_finding(), or for a finding of an unprivileged config read the one line standing for all of
+ * them (the first time in the list @shown belongs to; the others are left out). */
+static void text_finding_folded(FILE *out, const struct text_color *col, struct text_fold *fold, bool *shown,
+				const struct ia_finding *f)
+{
+	if (!fold || !fold->u.line || !ia_report_unpriv_finding(&fold->u, f)) {
+		text_finding(out, col, f);
+		return;
+	}
+	if (*shown)
+		return;
+	*shown = true;
+	struct ia_finding one = *f;
+	one.subject = (char *)"host";
+	one.message = fold->u.line;
+	one.advice = (char *)"Run the audit as root on the host, or capture it with `iommu-audit snapshot` as root; "
+		     "the JSON report lists each function.";
+	one.evidence = NULL;
+	text_finding(out, col, &one);
+}
+
 /* The findings that fail the audit, in text_fix_rank() order, each with its fix. */
-static void text_fixes(FILE *out, const struct text_color *col, const struct ia_result *r)
+static void text_fixes(FILE *out, const struct text_color *col, const struct ia_result *r, struct text_fold *fold)
 {
 	for (int rank = 0; rank < TEXT_FIX_RANKS; rank++)
 		for (size_t i = 0; i < r->n_findings; i++)
 			if (ia_finding_fails(&r->findings[i], r->verdict.fail_on) &&
-			    text_fix_rank(&r->findings[i]) == rank)
-				text_finding(out, col, &r->findings[i]);
+			    (fold && fold->u.line && ia_report_unpriv_finding(&fold->u, &r->findings[i]) ? 2 :
+			     text_fix_rank(&r->findings[i])) == rank)
+				text_finding_folded(out, col, fold, fold ? &fold->shown_failing : NULL, &r->findings[i]);
 }
 
 /* Where the IOMMU is off, the answer to "which groups will I get?" (issue 19), right under the verdict. */
@@ -494,23 +522,29 @@ static void text_verdict(FILE *out, const struct text_color *col, const struct i
 }
 
 /* --quiet (as virt-host-validate -q): the verdict line, then each finding that fails it with its fix. */
-static int text_quiet(const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
+static int text_quiet(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
 	struct text_filter tf;
 	struct text_color col = { .on = o->color, .raw = raw };
-	FILE *out = text_filter_open(&tf, raw);
+	struct text_fold fold = { 0 };
+	FILE *out;
 
-	if (!out)
+	if (ia_report_unpriv_init(&fold.u, a) < 0)
 		return -ENOMEM;
+	if (!(out = text_filter_open(&tf, raw))) {
+		ia_report_unpriv_free(&fold.u);
+		return -ENOMEM;
+	}
 	text_verdict(out, &col, &r->verdict);
-	text_fixes(out, &col, r);
+	text_fixes(out, &col, r, &fold);
+	ia_report_unpriv_free(&fold.u);
 	return text_filter_end(out, raw);
 }
 
 int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
 	if (o && o->quiet)
-		return text_quiet(r, o, raw);
+		return text_quiet(a, r, o, raw);
 
 	struct text_names n;
 	struct text_filter tf;
@@ -523,10 +557,15 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	const struct ia_verdict *v = &r->verdict;
 	enum ia_fail_on fail_on = v->fail_on;
 	size_t failing = v->n_failing;
-	FILE *out = text_filter_open(&tf, raw);
+	struct text_fold fold = { 0 };
+	FILE *out;
 
-	if (!out)
+	if (ia_report_unpriv_init(&fold.u, a) < 0)
 		return -ENOMEM;
+	if (!(out = text_filter_open(&tf, raw))) {
+		ia_report_unpriv_free(&fold.u);
+		return -ENOMEM;
+	}
 	text_names_init(&n, o);
 
 	/* Where, then the verdict: the one line a person must read. */
@@ -618,7 +657,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		if (failing > 1)
 			fprintf(out, "  In this order: the host-wide cause first (no IOMMU, then interrupt isolation), then "
 				"each group's and function's own; fixing one may clear those below it.\n");
-		text_fixes(out, &col, r);
+		text_fixes(out, &col, r, &fold);
 	}
 
 	/* Each group: verdict first, then what blocks it and the fix, then notes, then its devices. */
@@ -709,13 +748,14 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			other[IA_LEVEL_ERROR], other[IA_LEVEL_WARNING], other[IA_LEVEL_INFO], waived);
 		for (size_t i = 0; i < r->n_findings; i++)
 			if (!ia_finding_fails(&r->findings[i], fail_on))
-				text_finding(out, &col, &r->findings[i]);
+				text_finding_folded(out, &col, &fold, &fold.shown_other, &r->findings[i]);
 	}
 	text_platform(a, out);
 	for (size_t i = 0; i < a->n_units; i++)
 		fprintf(out, "  kernel IOMMU unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
 			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");
 	text_names_free(&n);
+	ia_report_unpriv_free(&fold.u);
 	return text_filter_end(out, raw);
 }
 

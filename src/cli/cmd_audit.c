@@ -88,6 +88,12 @@ int cli_cmd_audit(const struct cli_opts *o)
 		return status;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((status = cli_audit(o, &a, &r)) < 0) {
+		/* An unprivileged run: one line on stderr for every function whose config space was cut
+		 * (issue 14 point 7), not one per function; the JSON keeps each function's finding. */
+		struct ia_report_unpriv up;
+		if (ia_report_unpriv_init(&up, &a) == 0 && up.line)
+			fprintf(stderr, "iommu-audit: %s\n", up.line);
+		ia_report_unpriv_free(&up);
 		enum ia_groups_view view = o->when_enabled ? IA_GROUPS_WHEN_ENABLED : o->predicted ? IA_GROUPS_PREDICTED :
 					   IA_GROUPS_KERNEL;
 		/* -s/-d: the report of the selected groups only, its verdict theirs (src/cli/select.c); the

@@ -1040,6 +1040,64 @@ static void test_text_fix_order(void **state)
 	free(x);
 }
 
+/*
+ * An unprivileged capture (issue 14 point 7): config files cut at 64 bytes, as pci_read_config()
+ * serves a reader without CAP_SYS_ADMIN, and five at 256 (a whole legacy config space). The text
+ * report and stderr say it once, "run as root to read ... (N functions)" with N the functions cut
+ * at 64, instead of two warnings per function; --quiet too; the JSON keeps every function's finding.
+ */
+static void test_text_unprivileged_once(void **state)
+{
+	char dir[300], cmd[2000], want[400];
+	int st;
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "%s-unpriv", root_fail);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && cp -a %s %s && cd %s && find sys/devices -name config | sort > list && "
+		 "head -n 5 list | xargs truncate -s 256 && tail -n +6 list | xargs truncate -s 64 && "
+		 "tail -n +6 list | wc -l", dir, root_fail, dir, dir);
+	char *n = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 0);
+	int cut = atoi(n);
+	free(n);
+	assert_true(cut > 5);
+	snprintf(want, sizeof(want), "run as root to read the PCI config space past byte 64, where the PCIe capability, "
+		 "ACS, ATS, PRI, PASID and SR-IOV are (%d functions)", cut);
+
+	char *x = run(&st, "--root %s --no-names --fail-on never", dir);
+	/* the line, once, with the words; no per-function "only 64 of 4096" or "config file is 64" */
+	const char *p = strstr(x, want);
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "run as root to read the PCI config space"));
+	assert_null(strstr(x, "only 64 of"));
+	assert_null(strstr(x, "config file is 64 bytes"));
+	free(x);
+	x = run(&st, "--root %s --no-names --fail-on warning --quiet", dir);
+	assert_non_null(p = strstr(x, want));
+	assert_null(strstr(p + 1, "run as root to read the PCI config space"));
+	assert_null(strstr(x, "only 64 of"));
+	free(x);
+
+	/* stderr: the one line */
+	snprintf(cmd, sizeof(cmd), "%s --root %s --no-names --fail-on never 2>&1 >/dev/null", IA_BIN, dir);
+	x = ia_run_capture(cmd, &st);
+	assert_non_null(x);
+	char line[600];
+	snprintf(line, sizeof(line), "iommu-audit: %s\n", want);
+	assert_string_equal(x, line);
+	free(x);
+
+	/* the JSON keeps a finding per function (fleet tools want them) */
+	x = run(&st, "--root %s --no-names --fail-on never --format json", dir);
+	int per_function = 0;
+	for (const char *q = x; (q = strstr(q, "only 64 of ")); q++)
+		per_function++;
+	assert_int_equal(per_function, cut);
+	free(x);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	free(ia_run_capture(cmd, &st));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1064,6 +1122,7 @@ int main(void)
 		cmocka_unit_test(test_exit_3),
 		cmocka_unit_test(test_color_tty),
 		cmocka_unit_test(test_text_fix_order),
+		cmocka_unit_test(test_text_unprivileged_once),
 	};
 	return cmocka_run_group_tests(tests, setup_roots, teardown_roots);
 }
