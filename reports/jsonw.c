@@ -131,14 +131,14 @@ void jw_raw(struct jw *w, const char *s, size_t n)
 }
 
 
-/* Text from the host: null for NULL, bytes that start no valid UTF-8 sequence as U+FFFD. */
+/* Text from the host: null for NULL, else escaped as every renderer escapes (ia_text_sanitize()). */
 void jw_text(struct jw *w, const char *s)
 {
 	if (!s) {
 		jw_null(w);
 		return;
 	}
-	size_t len = strlen(s), n = ia_utf8_valid(s, len);
+	size_t len = strlen(s), n = ia_text_clean(s, len);
 	if (n == len) {
 		jw_raw(w, s, n);
 		return;
@@ -153,7 +153,7 @@ void jw_text(struct jw *w, const char *s)
 		w->scratch = nb;
 		w->scratch_cap = n;
 	}
-	jw_raw(w, w->scratch, ia_text_sanitize(s, len, IA_TEXT_JSON, w->scratch));
+	jw_raw(w, w->scratch, ia_text_sanitize(s, len, w->scratch));
 }
 
 void jw_tri(struct jw *w, enum ia_tri t)

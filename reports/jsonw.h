@@ -55,7 +55,7 @@ void jw_arr_end(struct jw *w);
 void jw_null(struct jw *w);
 void jw_bool(struct jw *w, bool b);
 void jw_raw(struct jw *w, const char *s, size_t n);
-/** jw_text() - host text: null for NULL, each byte that starts no valid UTF-8 sequence as U+FFFD. */
+/** jw_text() - host text: null for NULL, else escaped as every renderer escapes it (ia_text_sanitize()). */
 void jw_text(struct jw *w, const char *s);
 /** jw_tri() - true, false, or null for IA_UNKNOWN. */
 void jw_tri(struct jw *w, enum ia_tri t);

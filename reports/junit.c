@@ -36,7 +36,7 @@ static void jw_attr(struct junit_w *j, const char *name, const char *value)
 
 	if (j->bad)
 		return;
-	if (!(c = ia_text_sanitize_dup(value, IA_TEXT_XML)) || xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(value)) || xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }
@@ -55,7 +55,7 @@ static void jw_text(struct junit_w *j, const char *s)
 
 	if (j->bad)
 		return;
-	if (!(c = ia_text_sanitize_dup(s, IA_TEXT_XML)) || xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(s)) || xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }

@@ -20,6 +20,7 @@ struct ia_report_opts {
 	/* Prometheus metrics: when the audit ran (seconds since 1970: SOURCE_DATE_EPOCH when set) and
 	 * how long collecting and evaluating took (seconds); without has_timing both are left out */
 	bool has_timing; int64_t audited_at; double duration_s;
+	unsigned width;      /* text reports: wrap to this many columns; 0: ia_text_columns() of the output */
 	/* no --fail-on here: the threshold, the host verdict and which findings fail are the result's
 	 * (struct ia_result.verdict, ia_result_decide()) */
 };
@@ -71,12 +72,21 @@ bool ia_report_unpriv_finding(const struct ia_report_unpriv *u, const struct ia_
 void ia_report_unpriv_free(struct ia_report_unpriv *u);
 
 /**
- * ia_report_safe_open() - a stream that writes into @out with the text reports' filter: C0/C1
- * controls other than LF and tab, DEL and malformed UTF-8 become '?', so text quoted from an audited
- * host (driver names, firmware strings) cannot carry terminal escape sequences. For `plan` and
+ * ia_report_safe_open() - a stream that writes into @out with the text reports' filter (lines
+ * wrapped to ia_text_columns() of @out with hanging indents, ia_text_wrap()), the one
+ * escaping of src/core/text.h (ia_text_sanitize(): C0 controls other than LF, DEL, C1 controls,
+ * separators, bidi controls and malformed UTF-8 become "\xNN" or "\uNNNN"), so text quoted from an
+ * audited host (driver names, firmware strings) cannot carry terminal escape sequences. For `plan` and
  * `diff` text. Return: the stream, or NULL when out of memory.
  */
 FILE *ia_report_safe_open(FILE *out);
+
+/**
+ * ia_report_safe_verbatim() - lines written to @f (from ia_report_safe_open()) from now on are not
+ * wrapped (@on true) or are again (@on false): for lines people copy whole, as plan's commands.
+ * Return: 0; -EINVAL when @f is no stream of ia_report_safe_open().
+ */
+int ia_report_safe_verbatim(FILE *f, bool on);
 
 /** ia_report_safe_close() - close a stream from ia_report_safe_open(): 0, or -EIO when a write failed. */
 int ia_report_safe_close(FILE *f, FILE *out);
@@ -86,8 +96,9 @@ int ia_report_safe_close(FILE *f, FILE *out);
  * @r->verdict.fails; ../shared/docs/contract.md,
  * reports/report.schema.json) to @out, streamed by yajl's generator (yajl_gen, pretty-printed with
  * 2-space indentation) through a 64 KiB buffer, so memory does not grow with the host. Host text
- * (driver names, paths, findings that quote them) is sanitized by jw_text() (reports/jsonw.h): each byte
- * that starts no valid UTF-8 sequence becomes U+FFFD.
+ * (driver names, paths, findings that quote them) is escaped by jw_text() (reports/jsonw.h) as every
+ * renderer escapes it (ia_text_sanitize(): "\xNN" for a byte that is not UTF-8 and for a C0
+ * control, "\uNNNN" for C1 controls and separators).
  * host carries the audited host's identity (hostname, machine_id, dmi {present, sys_vendor, ...,
  * bios_date}, cpu_model: @a->identity, null where unknown) and audited_at (this run's time, RFC 3339
  * UTC); each devices[] entry its pci.ids vendor_name, device_name and class_name (null with
@@ -152,8 +163,9 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
  * @r->verdict.fail_on (ia_finding_fails()); findings below the threshold and waived findings pass with
  * the message (and the waiver) in <system-out>; a rule evaluated with nothing found passes as
  * subject "host"; a rule not evaluated (a->not_evaluated) is <skipped message="why">.
- * Strings are escaped by libxml2's xmlwriter; characters XML 1.0 forbids (C0 controls other than
- * tab/CR/LF, U+FFFE/U+FFFF, malformed UTF-8) become U+FFFD.
+ * Strings are escaped by libxml2's xmlwriter after the one escaping of host text (ia_text_sanitize():
+ * controls, U+FFFE/U+FFFF and malformed UTF-8 become visible "\xNN"/"\uNNNN"), so the XML is
+ * well-formed.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
 int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);

@@ -240,18 +240,75 @@ static void text_platform(const struct ia_audit *a, FILE *out)
 
 /*
  * The text reports print strings from the audited host (driver names, paths, firmware strings),
- * and a capture may come from anywhere: they go through this filter, ia_text_stream_put() with
- * IA_TEXT_TERMINAL, which replaces C0 controls other than LF and tab, DEL, C1 controls and each
- * byte that starts no well-formed UTF-8 sequence (raw 0x80-0x9f among them) with '?', so a report
- * never carries a terminal escape sequence it did not write itself.
- * The renderer's own colour sequences go to the underlying stream directly (text_on/text_off).
+ * and a capture may come from anywhere: they go through this filter, ia_text_stream_put(), the one
+ * escaping every renderer and stderr share (src/core/text.h): C0 controls other than LF, DEL, C1
+ * controls, line separators, bidi controls and each byte that starts no well-formed UTF-8
+ * sequence become visible escapes ("\x1b", "\u009b", "\xff"), so a report never carries a
+ * terminal escape sequence it did not write itself.
+ * The filter then wraps each line to the width (ia_text_wrap(): hanging indents, never inside a
+ * BDF, a path or a `command`), unless verbatim (plan's commands). The renderer's own colour
+ * sequences enter the line unescaped (text_filter_raw(), through text_on/text_off).
  */
 struct text_filter {
 	FILE *out;
 	struct ia_text_stream st;   /* holds a sequence split between two writes */
+	struct ia_sb line;          /* the escaped line so far (no '\n') */
+	struct ia_sb wrapped;       /* ia_text_wrap()'s output for one line */
+	unsigned width;             /* columns; 0: no wrapping */
+	bool verbatim;              /* lines are written as they are (not wrapped) */
+	bool failed;                /* out of memory */
+	FILE *self;                 /* the stream of an ia_report_safe_open() filter */
+	struct text_filter *next;   /* the open ia_report_safe_open() filters */
 };
 
-/* Write what the filter gives for @buf[0..@len) in pieces of a fixed buffer. */
+static struct text_filter *text_safe_open_list;   /* reports run on one thread */
+
+static void text_sb_clear(struct ia_sb *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+/* Write the line held, wrapped unless verbatim, and its '\n'. */
+static void text_filter_line(struct text_filter *t)
+{
+	t->failed |= t->line.err != 0;
+	if (t->verbatim || !t->width) {
+		fwrite(ia_sb_str(&t->line), 1, t->line.len, t->out);
+		fputc('\n', t->out);
+	} else {
+		text_sb_clear(&t->wrapped);
+		if (ia_text_wrap(ia_sb_str(&t->line), t->line.len, t->width, &t->wrapped))
+			t->failed = true;
+		else
+			fwrite(ia_sb_str(&t->wrapped), 1, t->wrapped.len, t->out);
+	}
+	text_sb_clear(&t->line);
+}
+
+/* Take escaped text: complete lines are written, the rest is held. */
+static void text_filter_feed(struct text_filter *t, const char *o, size_t k)
+{
+	while (k) {
+		const char *nl = memchr(o, '\n', k);
+		size_t m = nl ? (size_t)(nl - o) : k;
+		ia_sb_append(&t->line, o, m);
+		if (!nl)
+			break;
+		text_filter_line(t);
+		o += m + 1;
+		k -= m + 1;
+	}
+}
+
+/* Put @s into the line as it is: the renderer's own colour sequences, never host text. */
+static void text_filter_raw(struct text_filter *t, const char *s)
+{
+	ia_sb_puts(&t->line, s);
+}
+
+/* Escape @buf[0..@len) in pieces of a fixed buffer and feed it to the line. */
 static ssize_t text_filter_write(void *cookie, const char *buf, size_t len)
 {
 	struct text_filter *t = cookie;
@@ -259,31 +316,40 @@ static ssize_t text_filter_write(void *cookie, const char *buf, size_t len)
 
 	for (size_t i = 0; i < len; i += 512) {
 		size_t k = len - i < 512 ? len - i : 512;
-		fwrite(o, 1, ia_text_stream_put(&t->st, buf + i, k, o), t->out);
+		text_filter_feed(t, o, ia_text_stream_put(&t->st, buf + i, k, o));
 	}
-	return ferror(t->out) ? -1 : (ssize_t)len;
+	return ferror(t->out) || t->failed ? -1 : (ssize_t)len;
 }
 
+/* The end: bytes held back, then a last line without '\n' as it is. */
 static void text_filter_flush_bad(struct text_filter *t)
 {
 	char o[IA_TEXT_SANITIZED_MAX(3)];
 
-	fwrite(o, 1, ia_text_stream_end(&t->st, o), t->out);
+	text_filter_feed(t, o, ia_text_stream_end(&t->st, o));
+	fwrite(ia_sb_str(&t->line), 1, t->line.len, t->out);
+	ia_sb_free(&t->line);
+	ia_sb_free(&t->wrapped);
 }
 
 static int text_filter_close(void *cookie)
 {
-	text_filter_flush_bad(cookie);
-	return 0;
+	struct text_filter *t = cookie;
+
+	text_filter_flush_bad(t);
+	return t->failed ? -1 : 0;
 }
 
-/* A stream writing through the filter into @t->out (unbuffered, so colour can be interleaved). */
-static FILE *text_filter_open(struct text_filter *t, FILE *out)
+/* A stream writing through the filter into @out (unbuffered, so colour can be interleaved),
+ * wrapped to @width columns (0: ia_text_columns() of @out). */
+static FILE *text_filter_open(struct text_filter *t, FILE *out, unsigned width)
 {
 	static const cookie_io_functions_t io = { .write = text_filter_write, .close = text_filter_close };
 	FILE *f;
 
-	*t = (struct text_filter){ .out = out, .st = { .profile = IA_TEXT_TERMINAL } };
+	*t = (struct text_filter){ .out = out, .width = width ? width : ia_text_columns(fileno(out)) };
+	ia_sb_init(&t->line);
+	ia_sb_init(&t->wrapped);
 	if ((f = fopencookie(t, "w", io)))
 		setvbuf(f, NULL, _IONBF, 0);
 	return f;
@@ -299,9 +365,16 @@ static int text_filter_end(FILE *f, FILE *out)
 
 static int text_filter_close_free(void *cookie)
 {
-	text_filter_flush_bad(cookie);
-	free(cookie);
-	return 0;
+	struct text_filter *t = cookie;
+	int rc = text_filter_close(t);
+
+	for (struct text_filter **pp = &text_safe_open_list; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	free(t);
+	return rc;
 }
 
 FILE *ia_report_safe_open(FILE *out)
@@ -312,13 +385,29 @@ FILE *ia_report_safe_open(FILE *out)
 
 	if (!t)
 		return NULL;
-	t->out = out;
-	t->st.profile = IA_TEXT_TERMINAL;
-	if (!(f = fopencookie(t, "w", io)))
+	*t = (struct text_filter){ .out = out, .width = ia_text_columns(fileno(out)) };
+	ia_sb_init(&t->line);
+	ia_sb_init(&t->wrapped);
+	if (!(f = fopencookie(t, "w", io))) {
 		free(t);
-	else
-		setvbuf(f, NULL, _IOFBF, 0); /* no colour to interleave: buffered */
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, 0); /* no colour to interleave: buffered */
+	t->self = f;
+	t->next = text_safe_open_list;
+	text_safe_open_list = t;
 	return f;
+}
+
+int ia_report_safe_verbatim(FILE *f, bool on)
+{
+	fflush(f);   /* what was written before is the filter's now */
+	for (struct text_filter *t = text_safe_open_list; t; t = t->next)
+		if (t->self == f) {
+			t->verbatim = on;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int ia_report_safe_close(FILE *f, FILE *out)
@@ -332,22 +421,26 @@ int ia_report_safe_close(FILE *f, FILE *out)
 #define TEXT_YELLOW "33"
 #define TEXT_BOLD "1"
 
-/* The colour state of a report: the filtered stream people's data goes to, and the real one. */
+/* The colour state of a report: whether colour is on, and the filter its sequences enter unescaped. */
 struct text_color {
 	bool on;
-	FILE *raw;
+	struct text_filter *tf;
 };
 
 static void text_on(const struct text_color *c, const char *sgr)
 {
-	if (c->on && *sgr)
-		fprintf(c->raw, "\033[%sm", sgr);
+	char seq[32];
+
+	if (c->on && *sgr) {
+		snprintf(seq, sizeof(seq), "\033[%sm", sgr);
+		text_filter_raw(c->tf, seq);
+	}
 }
 
 static void text_off(const struct text_color *c, const char *sgr)
 {
 	if (c->on && *sgr)
-		fputs("\033[0m", c->raw);
+		text_filter_raw(c->tf, "\033[0m");
 }
 
 static const char *text_level_sgr(enum ia_level l)
@@ -525,13 +618,13 @@ static void text_verdict(FILE *out, const struct text_color *col, const struct i
 static int text_quiet(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
 	struct text_filter tf;
-	struct text_color col = { .on = o->color, .raw = raw };
+	struct text_color col = { .on = o->color, .tf = &tf };
 	struct text_fold fold = { 0 };
 	FILE *out;
 
 	if (ia_report_unpriv_init(&fold.u, a) < 0)
 		return -ENOMEM;
-	if (!(out = text_filter_open(&tf, raw))) {
+	if (!(out = text_filter_open(&tf, raw, o ? o->width : 0))) {
 		ia_report_unpriv_free(&fold.u);
 		return -ENOMEM;
 	}
@@ -548,7 +641,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 
 	struct text_names n;
 	struct text_filter tf;
-	struct text_color col = { .on = o && o->color, .raw = raw };
+	struct text_color col = { .on = o && o->color, .tf = &tf };
 	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0;
 	bool unsafe_msi = false, p2p = false;
 	bool active = ia_audit_iommu_active(a);
@@ -562,7 +655,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 
 	if (ia_report_unpriv_init(&fold.u, a) < 0)
 		return -ENOMEM;
-	if (!(out = text_filter_open(&tf, raw))) {
+	if (!(out = text_filter_open(&tf, raw, o ? o->width : 0))) {
 		ia_report_unpriv_free(&fold.u);
 		return -ENOMEM;
 	}
@@ -764,7 +857,7 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 {
 	struct text_names n;
 	struct text_filter tf;
-	FILE *out = text_filter_open(&tf, raw);
+	FILE *out = text_filter_open(&tf, raw, o ? o->width : 0);
 
 	if (!out)
 		return -ENOMEM;

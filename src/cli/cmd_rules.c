@@ -48,15 +48,20 @@ int cli_cmd_rules(const struct cli_opts *o)
 		return EXIT_USAGE;
 	if (o->format == FMT_JSON)
 		return cli_finish_output(o, out, ia_report_rules_json(out), "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
+	/* through the text reports' filter: escaped and wrapped as every text renderer */
+	FILE *f = ia_report_safe_open(out);
+	if (!f)
+		return cli_finish_output(o, out, -ENOMEM, "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 	for (size_t i = 0; i < ia_n_rules; i++) {
-		fprintf(out, "%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
+		fprintf(f, "%-30s %-7s %s\n    advice: %s\n    source: %s\n", ia_rules[i]->id,
 			ia_level_name(ia_rules[i]->level), ia_rules[i]->summary, ia_rules[i]->advice,
 			ia_rules[i]->refs);
 		/* the kernel behaviour table's rows it follows, with their releases */
 		for (size_t k = 0; k < ia_rules[i]->n_kernel; k++) {
 			char rel[400];
-			fprintf(out, "    kernel: %s\n", ia_kb_releases(ia_rules[i]->kernel[k], rel, sizeof(rel)));
+			fprintf(f, "    kernel: %s\n", ia_kb_releases(ia_rules[i]->kernel[k], rel, sizeof(rel)));
 		}
 	}
-	return cli_finish_output(o, out, 0, "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
+	int rc = ia_report_safe_close(f, out);
+	return cli_finish_output(o, out, rc, "rule list") < 0 ? EXIT_UNREADABLE : EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 
 void cli_usage(FILE *f)
 {
@@ -387,6 +388,9 @@ int main(int argc, char **argv)
 	/* Past `ulimit -f` a write fails with EFBIG and the command says so (exit 3), instead of the
 	 * process dying of SIGXFSZ with whatever it had written left in place. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Every message on stderr escaped as the reports escape (issue 17 item 6): a hostile name it
+	 * quotes (ESC [2J, invalid UTF-8) never reaches the terminal raw. */
+	ia_text_stderr_guard();
 	struct cli_opts o = {0};
 	const struct cli_cmd *cmd;
 	int status;

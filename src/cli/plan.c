@@ -781,10 +781,12 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	if (!any) {
 		fprintf(out, "  none: every device is already where the plan needs it\n");
 	} else {
+		ia_report_safe_verbatim(out, true);   /* a command is copied whole: never wrapped */
 		fprintf(out, "  # persistent across reboots, with driverctl(8):\n");
 		plan_commands(p, true, plan_text_line, out);
 		fprintf(out, "  # or until the next boot, through sysfs (as root):\n");
 		plan_commands(p, false, plan_text_line, out);
+		ia_report_safe_verbatim(out, false);
 	}
 	return ferror(out) ? -EIO : 0;
 }

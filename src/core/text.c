@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Text helpers: the one strict UTF-8 decoder and sanitiser, and the one string builder.
+// Text helpers: the one strict UTF-8 decoder, the one escaping of host text, and the one string builder.
 #include "core/text.h"
 
 #include <errno.h>
@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
 
 /* ---- UTF-8 ---------------------------------------------------------------------------- */
 
@@ -82,39 +85,48 @@ size_t ia_utf8_valid(const char *s, size_t n)
 	return n;
 }
 
-bool ia_text_keeps(enum ia_text_profile profile, uint32_t cp)
+bool ia_text_keeps(uint32_t cp)
 {
-	switch (profile) {
-	case IA_TEXT_JSON:
+	if (cp < 0x20)
+		return cp == '\n';
+	if (cp < 0x7f)
 		return true;
-	case IA_TEXT_XML:
-		return cp >= 0x20 ? cp != 0xfffe && cp != 0xffff : cp == '\t' || cp == '\n' || cp == '\r';
-	case IA_TEXT_TERMINAL:
-		return cp >= 0x20 ? cp != 0x7f && (cp < 0x80 || cp > 0x9f) : cp == '\t' || cp == '\n';
-	}
-	return false;
+	if (cp <= 0x9f)
+		return false;                                   /* DEL, C1 */
+	if (cp >= 0x2028 && cp <= 0x202e)
+		return false;                                   /* LS, PS, LRE..RLO */
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return false;                                   /* LRI..PDI */
+	return cp != 0xfffe && cp != 0xffff;
 }
 
-const char *ia_text_replacement(enum ia_text_profile profile)
+static const char text_hex[] = "0123456789abcdef";
+
+/* Write the escape of the malformed byte @b ("\xNN") to @o; the bytes written. */
+static size_t text_esc_byte(unsigned b, char *o)
 {
-	return profile == IA_TEXT_TERMINAL ? "?" : "\xef\xbf\xbd";
+	o[0] = '\\';
+	o[1] = 'x';
+	o[2] = text_hex[b >> 4 & 0xf];
+	o[3] = text_hex[b & 0xf];
+	return 4;
 }
 
-/* Write one replacement to @o; the bytes written. */
-static size_t text_repl(enum ia_text_profile profile, char *o)
+/* Write the escape of the refused character @cp to @o: "\xNN" below U+0080, else "\uNNNN". */
+static size_t text_esc_cp(uint32_t cp, char *o)
 {
-	if (profile == IA_TEXT_TERMINAL) {
-		*o = '?';
-		return 1;
-	}
-	memcpy(o, "\xef\xbf\xbd", 3);
-	return 3;
+	if (cp < 0x80)
+		return text_esc_byte(cp, o);
+	o[0] = '\\';
+	o[1] = 'u';
+	for (int k = 0; k < 4; k++)
+		o[2 + k] = text_hex[cp >> (12 - 4 * k) & 0xf];
+	return 6;
 }
 
 /* One step over @p[0..@n): write what the sequence at @p becomes; the bytes consumed, 0 when
  * @p holds only a proper prefix and @final is false (wait for more). */
-static size_t text_step(enum ia_text_profile profile, const unsigned char *p, size_t n, bool final,
-			char *o, size_t *w)
+static size_t text_step(const unsigned char *p, size_t n, bool final, char *o, size_t *w)
 {
 	uint32_t cp;
 	size_t l = ia_utf8_decode(p, n, &cp);
@@ -122,19 +134,38 @@ static size_t text_step(enum ia_text_profile profile, const unsigned char *p, si
 	if (l == IA_UTF8_SHORT && !final)
 		return 0;
 	if (l == 0 || l == IA_UTF8_SHORT) {
-		*w += text_repl(profile, o + *w);
+		*w += text_esc_byte(p[0], o + *w);
 		return 1;
 	}
-	if (ia_text_keeps(profile, cp)) {
+	if (ia_text_keeps(cp)) {
 		memcpy(o + *w, p, l);
 		*w += l;
 	} else {
-		*w += text_repl(profile, o + *w);
+		*w += text_esc_cp(cp, o + *w);
 	}
 	return l;
 }
 
-size_t ia_text_sanitize(const char *s, size_t n, enum ia_text_profile profile, char *out)
+size_t ia_text_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t l = ia_utf8_decode(p + i, n - i, &cp);
+		if (l == 0 || l == IA_UTF8_SHORT || !ia_text_keeps(cp))
+			return i;
+		i += l;
+	}
+	return n;
+}
+
+size_t ia_text_sanitize(const char *s, size_t n, char *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, w = 0;
@@ -145,12 +176,12 @@ size_t ia_text_sanitize(const char *s, size_t n, enum ia_text_profile profile, c
 			out[w++] = (char)p[i++];
 			continue;
 		}
-		i += text_step(profile, p + i, n - i, true, out, &w);
+		i += text_step(p + i, n - i, true, out, &w);
 	}
 	return w;
 }
 
-char *ia_text_sanitize_dup(const char *s, enum ia_text_profile profile)
+char *ia_text_sanitize_dup(const char *s)
 {
 	size_t n;
 	char *r;
@@ -158,9 +189,9 @@ char *ia_text_sanitize_dup(const char *s, enum ia_text_profile profile)
 	if (!s)
 		return NULL;
 	n = strlen(s);
-	if (n > (SIZE_MAX - 1) / 3 || !(r = malloc(IA_TEXT_SANITIZED_MAX(n) + 1)))
+	if (n > (SIZE_MAX - 1) / 4 || !(r = malloc(IA_TEXT_SANITIZED_MAX(n) + 1)))
 		return NULL;
-	r[ia_text_sanitize(s, n, profile, r)] = '\0';
+	r[ia_text_sanitize(s, n, r)] = '\0';
 	return r;
 }
 
@@ -173,7 +204,7 @@ size_t ia_text_stream_put(struct ia_text_stream *t, const char *s, size_t n, cha
 	while (t->npend && i < n) {
 		t->pend[t->npend++] = p[i++];
 		while (t->npend) {
-			size_t used = text_step(t->profile, t->pend, t->npend, false, out, &w);
+			size_t used = text_step(t->pend, t->npend, false, out, &w);
 			if (!used)
 				break;
 			memmove(t->pend, t->pend + used, t->npend - used);
@@ -185,7 +216,7 @@ size_t ia_text_stream_put(struct ia_text_stream *t, const char *s, size_t n, cha
 			out[w++] = (char)p[i++];
 			continue;
 		}
-		size_t used = text_step(t->profile, p + i, n - i, false, out, &w);
+		size_t used = text_step(p + i, n - i, false, out, &w);
 		if (!used) {
 			/* a proper prefix up to the end of the piece: at most 3 bytes */
 			memcpy(t->pend, p + i, n - i);
@@ -202,11 +233,153 @@ size_t ia_text_stream_end(struct ia_text_stream *t, char *out)
 	size_t w = 0;
 
 	while (t->npend) {
-		size_t used = text_step(t->profile, t->pend, t->npend, true, out, &w);
+		size_t used = text_step(t->pend, t->npend, true, out, &w);
 		memmove(t->pend, t->pend + used, t->npend - used);
 		t->npend -= used;
 	}
 	return w;
+}
+
+/* stderr through the escaping: the stream state, and a write(2) loop onto descriptor 2. */
+static struct ia_text_stream text_err_st;
+
+static void text_err_out(const char *b, size_t n)
+{
+	while (n) {
+		ssize_t k = write(STDERR_FILENO, b, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;              /* nowhere to report a failed diagnostic */
+		b += k;
+		n -= (size_t)k;
+	}
+}
+
+static ssize_t text_err_write(void *cookie, const char *buf, size_t len)
+{
+	char o[IA_TEXT_SANITIZED_MAX(512 + 3)];
+
+	(void)cookie;
+	for (size_t i = 0; i < len; i += 512) {
+		size_t k = len - i < 512 ? len - i : 512;
+		text_err_out(o, ia_text_stream_put(&text_err_st, buf + i, k, o));
+	}
+	return (ssize_t)len;
+}
+
+static int text_err_close(void *cookie)
+{
+	char o[IA_TEXT_SANITIZED_MAX(3)];
+
+	(void)cookie;
+	text_err_out(o, ia_text_stream_end(&text_err_st, o));
+	return 0;
+}
+
+int ia_text_stderr_guard(void)
+{
+	static const cookie_io_functions_t io = { .write = text_err_write, .close = text_err_close };
+	FILE *f = fopencookie(NULL, "w", io);
+
+	if (!f)
+		return -ENOMEM;
+	setvbuf(f, NULL, _IOLBF, BUFSIZ);
+	fflush(stderr);
+	stderr = f;
+	return 0;
+}
+
+/* ---- wrapping ------------------------------------------------------------------------- */
+
+unsigned ia_text_columns(int fd)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+
+	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c && *c) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(c, &end, 10);
+		if (!errno && !*end && c[0] >= '0' && c[0] <= '9' && v >= 20 && v <= 10000)
+			return (unsigned)v;
+	}
+	return 80;
+}
+
+/* Columns of @s[0..@n): code points, an SGR sequence (ESC '[' ... final byte) none. */
+static size_t text_cols(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			for (i += 2; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e); i++)
+				;
+			continue;
+		}
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return c;
+}
+
+/* Append @k spaces. */
+static void text_spaces(struct ia_sb *out, size_t k)
+{
+	static const char sp[] = "                                                                ";
+
+	while (k && !out->err) {
+		size_t m = k < sizeof(sp) - 1 ? k : sizeof(sp) - 1;
+		ia_sb_append(out, sp, m);
+		k -= m;
+	}
+}
+
+int ia_text_wrap(const char *line, size_t n, unsigned width, struct ia_sb *out)
+{
+	size_t indent = 0, i, col, hang;
+	bool first = true;
+
+	if (!width || text_cols(line, n) <= width) {
+		ia_sb_append(out, line, n);
+		ia_sb_append(out, "\n", 1);
+		return out->err;
+	}
+	while (indent < n && line[indent] == ' ')
+		indent++;
+	hang = indent + 4 <= width / 2 ? indent + 4 : width / 2;
+	ia_sb_append(out, line, indent);
+	col = indent;
+	for (i = indent; i < n;) {
+		size_t g = i;
+		while (i < n && line[i] == ' ')
+			i++;
+		if (i >= n)
+			break;                          /* trailing spaces */
+		size_t gap = i - g, u = i;
+		bool quoted = false;
+		while (i < n && (quoted || line[i] != ' ')) {
+			if (line[i] == '`')
+				quoted = !quoted;
+			i++;
+		}
+		size_t w = text_cols(line + u, i - u);
+		if (!first && col + gap + w > width) {
+			ia_sb_append(out, "\n", 1);
+			text_spaces(out, hang);
+			col = hang;
+		} else {
+			ia_sb_append(out, line + g, gap);
+			col += gap;
+		}
+		ia_sb_append(out, line + u, i - u);
+		col += w;
+		first = false;
+	}
+	ia_sb_append(out, "\n", 1);
+	return out->err;
 }
 
 /* ---- string building ------------------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Text helpers: the one strict UTF-8 decoder and sanitiser, and the one string builder. */
+/* Text helpers: the one strict UTF-8 decoder, the one escaping of host text, and the one string builder. */
 #ifndef IA_TEXT_H
 #define IA_TEXT_H
 
@@ -33,58 +33,57 @@ size_t ia_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
  */
 size_t ia_utf8_valid(const char *s, size_t n);
 
-/* Which well-formed characters a sanitised text keeps, and what replaces the rest. */
-enum ia_text_profile {
-	/* JSON strings (RFC 8259 §7): every Unicode scalar value is kept (the writer escapes C0
-	 * controls); a byte that starts no well-formed sequence becomes U+FFFD. */
-	IA_TEXT_JSON,
-	/* XML 1.0 §2.2 production [2] Char: C0 controls other than tab, LF and CR, U+FFFE and U+FFFF
-	 * become U+FFFD, as does a byte that starts no well-formed sequence. */
-	IA_TEXT_XML,
-	/* A terminal: C0 controls other than LF and tab, DEL and C1 controls (U+0080..U+009F, ECMA-48
-	 * §5.2: they can start escape sequences) become '?', as does a byte that starts no
-	 * well-formed sequence; so quoted host text cannot carry an escape sequence. */
-	IA_TEXT_TERMINAL,
-};
-
-/**
- * ia_text_keeps() - whether @profile keeps the well-formed character @cp.
+/*
+ * The one escaping of host text (issue 17 item 6), the same in every renderer (text, JSON, JUnit,
+ * groups, plan, diff, rules) and on stderr: what a terminal could act on, what breaks a line or a
+ * format, and what is not UTF-8 becomes a visible escape, so a name reads the same in every format
+ * and never reaches a terminal raw.
+ *   - a byte that starts no well-formed UTF-8 sequence (ia_utf8_decode() returns 0, or a sequence
+ *     truncated by the end of the text): "\xNN", NN its value in lower-case hex;
+ *   - C0 controls other than LF (tab too: it would misalign columns), and DEL (ECMA-48 §5.2; CR, BS and ESC rewrite a terminal's
+ *     screen): "\xNN";
+ *   - C1 controls U+0080..U+009F (ECMA-48 §5.3: CSI U+009B starts a sequence), the line and paragraph
+ *     separators U+2028/U+2029 (JavaScript and many viewers break lines there), the bidirectional
+ *     embeddings, overrides and isolates U+202A..U+202E and U+2066..U+2069 (they reorder what is
+ *     shown, CVE-2021-42574), and U+FFFE/U+FFFF (not XML 1.0 characters, §2.2 [2]): "\uNNNN".
+ * Everything else (LF, every other Unicode scalar value) is kept. The escape is for people,
+ * not reversible: a name holding the four characters "\x1b" reads the same as one holding ESC.
+ * Every format can then carry the result: JSON escapes LF (RFC 8259 §7), XML takes it as it is.
  */
-bool ia_text_keeps(enum ia_text_profile profile, uint32_t cp);
+
+/** ia_text_keeps() - whether the well-formed character @cp is kept as it is (not escaped). */
+bool ia_text_keeps(uint32_t cp);
+
+/* Worst-case output size of ia_text_sanitize() for @n input bytes, without the NUL: a byte may
+ * become "\xNN" (4 bytes); a 2-byte C1 control or a 3-byte separator "\uNNNN" (6 bytes). */
+#define IA_TEXT_SANITIZED_MAX(n) ((n) * 4)
 
 /**
- * ia_text_replacement() - what replaces a refused character or byte under @profile: "\xef\xbf\xbd"
- * (U+FFFD, 3 bytes) for JSON and XML, "?" for a terminal. A static string.
+ * ia_text_clean() - the length of the longest prefix of @s[0..@n) that ia_text_sanitize() leaves as
+ * it is: @n when nothing in @s needs escaping (writers copy such text directly).
  */
-const char *ia_text_replacement(enum ia_text_profile profile);
-
-/* Worst-case output size of ia_text_sanitize() for @n input bytes, without the NUL (each input
- * byte may become a 3-byte U+FFFD). */
-#define IA_TEXT_SANITIZED_MAX(n) ((n) * 3)
+size_t ia_text_clean(const char *s, size_t n);
 
 /**
- * ia_text_sanitize() - copy @s[0..@n) into @out under @profile: each well-formed character it keeps
- * is copied, each well-formed character it refuses is replaced once (by ia_text_replacement()),
- * and each byte that starts no well-formed sequence (ia_utf8_decode(): including a sequence
- * truncated by the end of @s) is replaced once, decoding going on at the next byte.
+ * ia_text_sanitize() - copy @s[0..@n) into @out with the one escaping above: each kept character is
+ * copied, each other character or malformed byte is escaped once, decoding going on after it.
  * @out: room for IA_TEXT_SANITIZED_MAX(@n) bytes; not NUL-terminated by this function.
  * Return: the number of bytes written to @out.
  */
-size_t ia_text_sanitize(const char *s, size_t n, enum ia_text_profile profile, char *out);
+size_t ia_text_sanitize(const char *s, size_t n, char *out);
 
 /**
  * ia_text_sanitize_dup() - ia_text_sanitize() of the NUL-terminated @s into a new NUL-terminated
  * string. Return: the string (free() it); NULL when @s is NULL or memory runs out (-ENOMEM).
  */
-char *ia_text_sanitize_dup(const char *s, enum ia_text_profile profile);
+char *ia_text_sanitize_dup(const char *s);
 
 /**
  * struct ia_text_stream - ia_text_sanitize() over text that arrives in pieces: a sequence split
  * between two pieces is held back until the next piece (or ia_text_stream_end()) decides it.
- * Zero-initialise with the profile set; nothing to free.
+ * Zero-initialise; nothing to free.
  */
 struct ia_text_stream {
-	enum ia_text_profile profile;
 	unsigned char pend[4];   /* a proper prefix of a well-formed sequence */
 	size_t npend;
 };
@@ -98,9 +97,42 @@ size_t ia_text_stream_put(struct ia_text_stream *t, const char *s, size_t n, cha
 
 /**
  * ia_text_stream_end() - the end of the stream: bytes held back are a truncated sequence, each
- * replaced once, into @out (room for IA_TEXT_SANITIZED_MAX(3) bytes). Return: bytes written.
+ * escaped once, into @out (room for IA_TEXT_SANITIZED_MAX(3) bytes). Return: bytes written.
  */
 size_t ia_text_stream_end(struct ia_text_stream *t, char *out);
+
+/**
+ * ia_text_stderr_guard() - make stderr escape what is written to it with ia_text_sanitize(), so a
+ * message quoting a hostile name (a driver, a path, an archive member, a pci.ids line) cannot
+ * reach the operator's terminal raw: stderr becomes a line-buffered stream writing the escaped
+ * text to file descriptor 2. Call once, first thing in main(). Return: 0; -ENOMEM (stderr is left
+ * as it was).
+ */
+int ia_text_stderr_guard(void);
+
+/* ---- wrapping ------------------------------------------------------------------------- */
+
+struct ia_sb;
+
+/**
+ * ia_text_columns() - the width the text reports wrap to (issue 14 point 7): the terminal's columns
+ * (TIOCGWINSZ, tty_ioctl(4)) when @fd is a terminal, else $COLUMNS when it is a number from 20 to
+ * 10000, else 80. One ioctl() per report. Return: the width in columns.
+ */
+unsigned ia_text_columns(int fd);
+
+/**
+ * ia_text_wrap() - append the line @line[0..@n) (no '\n' in it) to @out wrapped to @width columns,
+ * each output line ended by '\n': breaks only at spaces (the spaces at a break are dropped), so a
+ * BDF or a path is never split; a `quoted` span (a command) is one unit, spaces and all; a unit that
+ * does not fit goes whole to the next line, and one wider than the line stays whole on a line of its
+ * own. Continuation lines hang 4 columns deeper than the line's own indentation (at most half the
+ * width). A line that fits is appended as it is. Columns are counted in code points; an ANSI SGR
+ * sequence (ESC '[' ... 'm') counts none.
+ * @width: columns; 0 appends the line unwrapped.
+ * Return: 0, or the builder's sticky error (struct ia_sb).
+ */
+int ia_text_wrap(const char *line, size_t n, unsigned width, struct ia_sb *out);
 
 /* ---- string building ------------------------------------------------------------------ */
 

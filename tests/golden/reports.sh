@@ -18,6 +18,9 @@ set -eu
 # reports stay byte for byte reproducible
 SOURCE_DATE_EPOCH=0
 export SOURCE_DATE_EPOCH
+# The text reports wrap to $COLUMNS when not on a terminal: the golden ones to 80, whatever the caller's.
+COLUMNS=80
+export COLUMNS
 mode=$1 bin=$2 gen=$3 src=$4 shared=$5 work=$6
 golden=$src/tests/golden
 case $mode in check|generate) ;; *) echo "usage: $0 check|generate BIN GEN SRC SHARED WORK" >&2; exit 2 ;; esac

@@ -178,19 +178,23 @@ static void test_utf8_decode(void **state)
 	assert_int_equal(ia_utf8_valid("", 0), 0);
 }
 
-static void sanitize_is(const char *in, size_t n, enum ia_text_profile p, const char *want)
+static void sanitize_is(const char *in, size_t n, const char *want)
 {
-	char out[64];
-	size_t w = ia_text_sanitize(in, n, p, out);
+	char out[128];
+	size_t w = ia_text_sanitize(in, n, out);
 
 	assert_true(w <= IA_TEXT_SANITIZED_MAX(n));
 	out[w] = '\0';
 	assert_string_equal(out, want);
 	if (strlen(want) != w)
 		fail_msg("length %zu, want %zu", w, strlen(want));
+	/* ia_text_clean(): the prefix left as it is */
+	size_t c = ia_text_clean(in, n);
+	assert_true(c <= n);
+	assert_memory_equal(in, out, c);
+	if (c < n)
+		assert_true(w != n || memcmp(in, out, n));
 }
-
-#define R "\xef\xbf\xbd"
 
 /* ia_utf8_valid() skips ASCII eight bytes at a time: a bad byte, or a valid multi-byte sequence,
  * at every position of a longer text, and texts whose length is not a multiple of eight. */
@@ -214,36 +218,82 @@ static void test_utf8_valid_long(void **state)
 	}
 }
 
+/* The one escaping (issue 17 item 6): malformed bytes "\xNN", C0/DEL "\xNN", C1, separators,
+ * bidi controls and U+FFFE/U+FFFF "\uNNNN"; tab, LF and every other character kept. */
 static void test_utf8_sanitize(void **state)
 {
 	(void)state;
-	/* each byte that starts no well-formed sequence: one replacement, decoding goes on */
-	sanitize_is("a\xed\xa0\x80" "b", 5, IA_TEXT_JSON, "a" R R R "b");
-	sanitize_is("\xc0\xaf", 2, IA_TEXT_JSON, R R);
-	sanitize_is("\xf4\x90\x80\x80", 4, IA_TEXT_JSON, R R R R);
-	sanitize_is("\xe2\x82" "A", 3, IA_TEXT_JSON, R R "A");
-	sanitize_is("x\xe2\x82", 3, IA_TEXT_JSON, "x" R R);     /* truncated by the end */
-	sanitize_is("\xc3\xa9\xf4\x8f\xbf\xbf", 6, IA_TEXT_JSON, "\xc3\xa9\xf4\x8f\xbf\xbf");
-	/* controls: JSON keeps them all (the writer escapes), XML and terminals do not */
-	sanitize_is("a\x01\t\n\r\x7f" "b", 7, IA_TEXT_JSON, "a\x01\t\n\r\x7f" "b");
-	sanitize_is("a\x01\t\n\r\x7f" "b", 7, IA_TEXT_XML, "a" R "\t\n\r\x7f" "b");
-	sanitize_is("a\x01\t\n\r\x7f" "b", 7, IA_TEXT_TERMINAL, "a?\t\n??b");
-	sanitize_is("\x1b[31m", 5, IA_TEXT_TERMINAL, "?[31m");
-	/* C1 (U+009B is CSI): one '?' for the 2-byte character; raw 0x9b is malformed: one '?' */
-	sanitize_is("\xc2\x9b" "1m\x9b", 5, IA_TEXT_TERMINAL, "?1m?");
-	sanitize_is("\xc2\xa0", 2, IA_TEXT_TERMINAL, "\xc2\xa0");
-	sanitize_is("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", 9, IA_TEXT_XML, R R R);
-	sanitize_is("\xef\xbf\xbe", 3, IA_TEXT_JSON, "\xef\xbf\xbe");
-	sanitize_is("\xed\xa0\x80", 3, IA_TEXT_TERMINAL, "???");
-	sanitize_is("", 0, IA_TEXT_XML, "");
-	assert_string_equal(ia_text_replacement(IA_TEXT_TERMINAL), "?");
-	assert_string_equal(ia_text_replacement(IA_TEXT_XML), R);
+	/* each byte that starts no well-formed sequence: one escape, decoding goes on */
+	sanitize_is("a\xed\xa0\x80" "b", 5, "a\\xed\\xa0\\x80b");
+	sanitize_is("\xc0\xaf", 2, "\\xc0\\xaf");
+	sanitize_is("\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80");
+	sanitize_is("\xe2\x82" "A", 3, "\\xe2\\x82A");
+	sanitize_is("x\xe2\x82", 3, "x\\xe2\\x82");     /* truncated by the end */
+	sanitize_is("\xc3\xa9\xf4\x8f\xbf\xbf", 6, "\xc3\xa9\xf4\x8f\xbf\xbf");
+	/* controls: LF stays; tab, CR, ESC, DEL do not */
+	sanitize_is("a\x01\t\n\r\x7f" "b", 7, "a\\x01\\x09\n\\x0d\\x7fb");
+	sanitize_is("\x1b[2J", 4, "\\x1b[2J");
+	/* C1 (U+009B is CSI) as a character; raw 0x9b is malformed */
+	sanitize_is("\xc2\x9b" "1m\x9b", 5, "\\u009b1m\\x9b");
+	sanitize_is("\xc2\xa0", 2, "\xc2\xa0");
+	/* line/paragraph separators, bidi override and isolate, U+FFFE/U+FFFF; U+FFFD stays */
+	sanitize_is("a\xe2\x80\xa8" "b\xe2\x80\xa9", 8, "a\\u2028b\\u2029");
+	sanitize_is("\xe2\x80\xae\xe2\x81\xa6", 6, "\\u202e\\u2066");
+	sanitize_is("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", 9, "\\ufffe\\uffff\xef\xbf\xbd");
+	sanitize_is("", 0, "");
+	/* the worst case: every byte a "\xNN" */
+	sanitize_is("\xff\xff\xff", 3, "\\xff\\xff\\xff");
+	assert_int_equal(ia_text_clean("ok\xc3\xa9\x1b", 5), 4);
+	assert_int_equal(ia_text_clean("ok\n\t", 4), 3);
 
-	char *d = ia_text_sanitize_dup("\xff" "ok", IA_TEXT_JSON);
+	char *d = ia_text_sanitize_dup("\xff" "ok");
 	assert_non_null(d);
-	assert_string_equal(d, R "ok");
+	assert_string_equal(d, "\\xffok");
 	free(d);
-	assert_null(ia_text_sanitize_dup(NULL, IA_TEXT_JSON));
+	assert_null(ia_text_sanitize_dup(NULL));
+}
+
+/* ia_text_wrap(@in) at @width, compared with @want. */
+static void wrap_is(const char *in, unsigned width, const char *want)
+{
+	struct ia_sb b;
+
+	ia_sb_init(&b);
+	assert_int_equal(ia_text_wrap(in, strlen(in), width, &b), 0);
+	assert_string_equal(ia_sb_str(&b), want);
+	ia_sb_free(&b);
+}
+
+/* Wrapping (issue 14 point 7): at spaces only, hanging indent, `commands` whole, SGR zero-width. */
+static void test_text_wrap(void **state)
+{
+	(void)state;
+	/* fits (or no width): as it is, double spaces kept */
+	wrap_is("  a  b c", 8, "  a  b c\n");
+	wrap_is("  a b c d e f g h", 0, "  a b c d e f g h\n");
+	/* hanging indent: 2 + 4; the spaces at a break are dropped */
+	wrap_is("  blocker 0000:00:1f.3 bound to e1000e", 24,
+		"  blocker 0000:00:1f.3\n      bound to e1000e\n");
+	/* a path wider than the line stays whole on its own line */
+	wrap_is("see /sys/bus/pci/devices/0000:00:1f.3/driver_override now", 20,
+		"see\n    /sys/bus/pci/devices/0000:00:1f.3/driver_override\n    now\n");
+	/* a `command` is one unit: moved whole to the next line */
+	wrap_is("  fix: run `driverctl set-override 0000:3b:00.0 vfio-pci` first", 40,
+		"  fix: run\n      `driverctl set-override 0000:3b:00.0 vfio-pci`\n      first\n");
+	/* SGR sequences take no column; multi-byte characters one each */
+	wrap_is("\033[1;31mVERDICT:\033[0m FAIL caf\xc3\xa9", 18, "\033[1;31mVERDICT:\033[0m FAIL caf\xc3\xa9\n");
+	wrap_is("\033[1;31mVERDICT:\033[0m FAIL caf\xc3\xa9", 17, "\033[1;31mVERDICT:\033[0m FAIL\n    caf\xc3\xa9\n");
+	/* a deep indent hangs at most half the width */
+	wrap_is("            aaaa bbbb", 20, "            aaaa\n          bbbb\n");
+	/* COLUMNS: a number from 20 to 10000, else 80 (descriptor -1 is no terminal) */
+	setenv("COLUMNS", "120", 1);
+	assert_int_equal(ia_text_columns(-1), 120);
+	setenv("COLUMNS", "12x", 1);
+	assert_int_equal(ia_text_columns(-1), 80);
+	setenv("COLUMNS", "5", 1);
+	assert_int_equal(ia_text_columns(-1), 80);
+	unsetenv("COLUMNS");
+	assert_int_equal(ia_text_columns(-1), 80);
 }
 
 /* A stream gives what one ia_text_sanitize() over the whole input gives, wherever it is split. */
@@ -253,29 +303,27 @@ static void test_utf8_stream(void **state)
 	const size_t n = sizeof(in) - 1;
 	(void)state;
 
-	for (int p = IA_TEXT_JSON; p <= IA_TEXT_TERMINAL; p++) {
-		char whole[128], part[128];
-		size_t wl = ia_text_sanitize(in, n, (enum ia_text_profile)p, whole);
-		for (size_t cut1 = 0; cut1 <= n; cut1++)
-			for (size_t cut2 = cut1; cut2 <= n; cut2++) {
-				struct ia_text_stream t = { .profile = (enum ia_text_profile)p };
-				size_t pl = ia_text_stream_put(&t, in, cut1, part);
-				pl += ia_text_stream_put(&t, in + cut1, cut2 - cut1, part + pl);
-				pl += ia_text_stream_put(&t, in + cut2, n - cut2, part + pl);
-				pl += ia_text_stream_end(&t, part + pl);
-				if (pl != wl || memcmp(part, whole, wl))
-					fail_msg("profile %d cut %zu/%zu differs", p, cut1, cut2);
-			}
-	}
+	char whole[128], part[128];
+	size_t wl = ia_text_sanitize(in, n, whole);
+	for (size_t cut1 = 0; cut1 <= n; cut1++)
+		for (size_t cut2 = cut1; cut2 <= n; cut2++) {
+			struct ia_text_stream t = { .npend = 0 };
+			size_t pl = ia_text_stream_put(&t, in, cut1, part);
+			pl += ia_text_stream_put(&t, in + cut1, cut2 - cut1, part + pl);
+			pl += ia_text_stream_put(&t, in + cut2, n - cut2, part + pl);
+			pl += ia_text_stream_end(&t, part + pl);
+			if (pl != wl || memcmp(part, whole, wl))
+				fail_msg("cut %zu/%zu differs", cut1, cut2);
+		}
 	/* byte by byte */
-	struct ia_text_stream t = { .profile = IA_TEXT_TERMINAL };
+	struct ia_text_stream t = { .npend = 0 };
 	char out[128];
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++)
 		o += ia_text_stream_put(&t, in + i, 1, out + o);
 	o += ia_text_stream_end(&t, out + o);
 	out[o] = '\0';
-	assert_string_equal(out, "a\xe2\x82\xac\xf0\x9f\x98\x80???b????");
+	assert_string_equal(out, "a\xe2\x82\xac\xf0\x9f\x98\x80\\u009b\\xe2\\x82b\\xed\\xa0\\x80\\xc3");
 }
 
 /* ---- growable arrays ---------------------------------------------------------------------- */
@@ -448,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_valid_long),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_utf8_stream),
+		cmocka_unit_test(test_text_wrap),
 		cmocka_unit_test(test_array_grow),
 		cmocka_unit_test(test_array_overflow),
 		cmocka_unit_test(test_sb_heap),

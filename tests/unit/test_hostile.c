@@ -23,6 +23,7 @@
 #include "decode/ivrs.h"
 #include "core/fsroot.h"
 #include "core/ia_err.h"
+#include "core/text.h"
 #include "capture/snapshot.h"
 
 /* ---- a scratch directory per test ----------------------------------------------------------- */
@@ -853,6 +854,143 @@ static void test_signal_during_unpack(void **state)
 	}
 }
 
+/* ---- hostile names in every format ------------------------------------------------------------ */
+
+/* ESC sequences (clear screen, set title with BEL), C1 CSI, bytes that are not UTF-8, U+2028, U+202E. */
+#define HOSTILE "\x1b[2J\x1b]0;pwn\x07\xc2\x9b" "31m\xff\xfe\xe2\x80\xa8\xe2\x80\xae"
+/* What the one escaping (ia_text_sanitize()) makes of it, in every format. */
+#define HOSTILE_SHOWN "\\x1b[2J\\x1b]0;pwn\\x07\\u009b31m\\xff\\xfe\\u2028\\u202e"
+
+/* @what (@len bytes) is valid UTF-8 with no C0 control but LF, no DEL, no C1 control, no line or
+ * paragraph separator and no bidi control; fails the test naming @what otherwise. */
+static void assert_clean_text(const char *what, const char *buf, size_t len)
+{
+	size_t bad = ia_utf8_valid(buf, len);
+
+	if (bad != len)
+		fail_msg("%s: not UTF-8 at byte %zu", what, bad);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t l = ia_utf8_decode((const unsigned char *)buf + i, len - i, &cp);
+		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			fail_msg("%s: U+%04X at byte %zu", what, cp, i);
+		i += l;
+	}
+}
+
+/*
+ * Issue 17 item 6: hostile names in a driver, an IOMMU group type (one of 64 KiB too), a kernel
+ * IOMMU unit and the pci.ids device names. Every format (text, JSON, JUnit, NFD, groups, plan,
+ * diff) is well-formed (JSON by python3's json, XML by its xml parser), the text ones valid UTF-8
+ * with no control but LF, each shows the name escaped the one way ("\x1b[2J..."), and stderr too.
+ */
+static void test_hostile_names_every_format(void **state)
+{
+	static const struct { const char *name, *args, *check; bool shows; } runs[] = {
+		{ "text", "--root R --pci-ids I --fail-on never", NULL, true },
+		{ "json", "--root R --pci-ids I --fail-on never --format json", "json", true },
+		{ "junit", "--root R --pci-ids I --fail-on never --format junit", "xml", true },
+		{ "nfd", "--root R --pci-ids I --fail-on never --format nfd", NULL, false },
+		{ "groups", "groups --root R --pci-ids I", NULL, true },
+		{ "groups-json", "groups --root R --format json", "json", true },
+		{ "predicted", "groups --predicted --root R --pci-ids I", NULL, true },
+		{ "plan", "plan 0000:00:01.0 --root R", NULL, true },
+		{ "plan-json", "plan 0000:00:01.0 --root R --format json", "json", true },
+		{ "diff", "diff O R", NULL, true },
+		{ "diff-json", "diff O R --format json", "json", true },
+	};
+	char cmd[8192], path[1024];
+	int st;
+	(void)state;
+
+	unpack_known_capture("orig");
+	unpack_known_capture("root");
+	/* the driver of 0000:00:01.0 */
+	snprintf(path, sizeof(path), "%s", ia_sp("root/sys/devices/pci0000:00/0000:00:01.0/driver"));
+	assert_int_equal(unlink(path), 0);
+	char target[512];
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/vfio" HOSTILE);
+	assert_int_equal(symlink(target, path), 0);
+	ia_mk_dir("root/sys/bus/pci/drivers/vfio" HOSTILE "/");
+	/* group 1's type, and group 2's of 64 KiB */
+	ia_mk_text("root/sys/kernel/iommu_groups/1/type", "DMA" HOSTILE "\n");
+	size_t big = 64 * 1024;
+	char *b = malloc(big + 1);
+	assert_non_null(b);
+	memset(b, 'x', big);
+	memcpy(b + big / 2, HOSTILE, sizeof(HOSTILE) - 1);
+	b[big] = '\0';
+	ia_mk_text("root/sys/kernel/iommu_groups/2/type", b);
+	free(b);
+	/* the kernel IOMMU unit's name */
+	snprintf(cmd, sizeof(cmd), "mv '%s' '%s'", ia_sp("root/sys/class/iommu/dmar0"),
+		 ia_sp("root/sys/class/iommu/dmar" HOSTILE));
+	assert_int_equal(system(cmd), 0);
+	/* the vendor and device names of 1234:1111 */
+	ia_mk_text("pci.ids", "1234  Evil" HOSTILE "\n\t1111  Dev" HOSTILE "\n");
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		/* R, O, I: the hostile root, the original, the pci.ids */
+		char args[1024] = "";
+		for (const char *a = runs[i].args; *a; a++) {
+			const char *rep = *a == 'R' && (a[1] == ' ' || !a[1]) ? ia_sp("root") :
+					  *a == 'O' && a[1] == ' ' ? ia_sp("orig") :
+					  *a == 'I' && (a[1] == ' ' || !a[1]) ? ia_sp("pci.ids") : NULL;
+			size_t l = strlen(args);
+			if (rep)
+				snprintf(args + l, sizeof(args) - l, "'%s'", rep);
+			else if (l + 1 < sizeof(args))
+				args[l] = *a, args[l + 1] = '\0';
+		}
+		snprintf(cmd, sizeof(cmd), "%s %s >'%s/out.%s' 2>'%s/err.%s'", IA_BIN, args, ia_scratch, runs[i].name,
+			 ia_scratch, runs[i].name);
+		st = system(cmd);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
+			fail_msg("%s: %s exited 0x%x", runs[i].name, cmd, st);
+		char rel[64];
+		size_t len;
+		snprintf(rel, sizeof(rel), "out.%s", runs[i].name);
+		char *out = (char *)ia_slurp(ia_sp(rel), &len);
+		assert_non_null(out);
+		assert_clean_text(rel, out, len);
+		/* the name, escaped the one way (in JSON its backslashes are escaped once more) */
+		if (runs[i].shows && !strstr(out, runs[i].check && !strcmp(runs[i].check, "json") ?
+					     "\\\\x1b[2J\\\\x1b]0;pwn\\\\x07\\\\u009b31m\\\\xff\\\\xfe\\\\u2028\\\\u202e" :
+					     HOSTILE_SHOWN))
+			fail_msg("%s: the escaped name is missing:\n%.3000s", rel, out);
+		free(out);
+		snprintf(rel, sizeof(rel), "err.%s", runs[i].name);
+		char *err = (char *)ia_slurp(ia_sp(rel), &len);
+		assert_non_null(err);
+		assert_clean_text(rel, err, len);
+		free(err);
+		if (runs[i].check) {
+			snprintf(cmd, sizeof(cmd), "python3 -c 'import sys, %s; %s(open(sys.argv[1], encoding=\"utf-8\"))' "
+				 "'%s/out.%s'", !strcmp(runs[i].check, "json") ? "json" : "xml.dom.minidom",
+				 !strcmp(runs[i].check, "json") ? "json.load" : "xml.dom.minidom.parse", ia_scratch,
+				 runs[i].name);
+			if (system(cmd) != 0)
+				fail_msg("%s: python3 refuses it as %s", runs[i].name, runs[i].check);
+		}
+	}
+	/* the device names from pci.ids, in the text report */
+	size_t len;
+	char *out = (char *)ia_slurp(ia_sp("out.text"), &len);
+	assert_non_null(strstr(out, "Dev" HOSTILE_SHOWN));
+	assert_non_null(strstr(out, "kernel IOMMU unit dmar" HOSTILE_SHOWN " (vt-d)"));
+	free(out);
+	/* stderr quotes a hostile name with the same escaping */
+	snprintf(cmd, sizeof(cmd), "%s --root '%s' --policy '%s/p" HOSTILE "' 2>&1 >/dev/null", IA_BIN, ia_sp("root"),
+		 ia_scratch);
+	char *err = ia_run_capture(cmd, &st);
+	assert_non_null(err);
+	assert_clean_text("stderr of --policy", err, strlen(err));
+	if (!strstr(err, "/p" HOSTILE_SHOWN ": "))
+		fail_msg("stderr: %s", err);
+	free(err);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
@@ -874,6 +1012,7 @@ int main(void)
 		T(test_archive_huge_member),
 		T(test_ivrs_many_ivhds),
 		T(test_fdt_many_bridges),
+		T(test_hostile_names_every_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

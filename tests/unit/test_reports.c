@@ -296,7 +296,8 @@ static void test_junit_structure(void **state)
 	reset(&a);
 }
 
-/* XML specials round-trip; characters XML 1.0 forbids (controls, malformed UTF-8) become U+FFFD. */
+/* XML specials round-trip; controls, malformed UTF-8 and U+FFFE are escaped as every renderer
+ * escapes them (ia_text_sanitize(): "\xNN", "\uNNNN"), so the XML is well-formed. */
 static void test_junit_escaping(void **state)
 {
 	struct ia_audit a = { 0 };
@@ -308,19 +309,19 @@ static void test_junit_escaping(void **state)
 					      "]]> \x1b[31mred\x7f caf\xc3\xa9 \xef\xbf\xbe", NULL, NULL), 0);
 	char *x = render(ia_report_junit, &a, &o);
 	assert_int_equal(xpath_count(x, "//testsuite[@name='x.hostile']/testcase/@name", &txt), 1);
-	assert_string_equal(txt, "a<b>&\"c'\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(txt, "a<b>&\"c'\\x01\\xff");
 	free(txt);
 	assert_int_equal(xpath_count(x, "//testsuite[@name='x.hostile']//failure/@message", &txt), 1);
-	/* ESC and U+FFFE are not XML characters; DEL (U+007F) is, and é stays */
-	assert_string_equal(txt, "]]> \xef\xbf\xbd[31mred\x7f caf\xc3\xa9 \xef\xbf\xbd");
+	/* ESC, DEL and U+FFFE escaped; é stays */
+	assert_string_equal(txt, "]]> \\x1b[31mred\\x7f caf\xc3\xa9 \\ufffe");
 	free(txt);
 	assert_null(strchr(x, '\x1b'));
 	free(x);
 	reset(&a);
 }
 
-/* Host-derived text that is not UTF-8 keeps its field in the JSON, bad bytes as U+FFFD (jansson
- * refuses invalid UTF-8, which used to drop the member silently). */
+/* Host-derived text that is not UTF-8 keeps its field in the JSON, bad bytes escaped "\xNN" as
+ * every renderer escapes them (jansson refuses invalid UTF-8, which used to drop the member silently). */
 static void test_json_invalid_utf8(void **state)
 {
 	struct ia_audit a = { 0 };
@@ -344,13 +345,13 @@ static void test_json_invalid_utf8(void **state)
 	if (!j)
 		fail_msg("not JSON: %s", err.text);
 	json_t *d = json_array_get(json_object_get(j, "devices"), 0);
-	assert_string_equal(json_string_value(json_object_get(d, "driver")), "e1000\xef\xbf\xbd" "e");
+	assert_string_equal(json_string_value(json_object_get(d, "driver")), "e1000\\xffe");
 	json_t *b = json_array_get(json_object_get(json_array_get(json_object_get(j, "groups"), 0), "blockers"), 0);
-	/* a UTF-16 surrogate (ED A0 80) is not UTF-8 either: three replacement characters; é stays */
+	/* a UTF-16 surrogate (ED A0 80) is not UTF-8 either: three escapes; é stays */
 	assert_string_equal(json_string_value(json_object_get(b, "reason")),
-			    "bound to e1000\xef\xbf\xbd" "e \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xc3\xa9");
+			    "bound to e1000\\xffe \\xed\\xa0\\x80 \xc3\xa9");
 	json_t *f = json_array_get(json_object_get(j, "findings"), 0);
-	assert_string_equal(json_string_value(json_object_get(f, "message")), "driver e1000\xef\xbf\xbd" "e \xf0\x9f\x98\x80 ok");
+	assert_string_equal(json_string_value(json_object_get(f, "message")), "driver e1000\\xffe \xf0\x9f\x98\x80 ok");
 	json_decref(j);
 	free(buf);
 	reset(&a);
@@ -537,7 +538,7 @@ static void test_json_long_text(void **state)
 {
 	struct ia_audit a = { 0 };
 	const size_t n = 200000;
-	char *msg = malloc(n + 1), *want = malloc(n + 3);
+	char *msg = malloc(n + 1), *want = malloc(n + 4);
 	(void)state;
 
 	assert_non_null(msg);
@@ -548,8 +549,8 @@ static void test_json_long_text(void **state)
 	assert_int_equal(ia_result_add_finding(&R, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
 	msg[n / 2] = '\xff';
 	memcpy(want, msg, n / 2);
-	memcpy(want + n / 2, "\xef\xbf\xbd", 3);
-	memcpy(want + n / 2 + 3, msg + n / 2 + 1, n - n / 2); /* with the NUL */
+	memcpy(want + n / 2, "\\xff", 4);   /* the one escaping (ia_text_sanitize()) */
+	memcpy(want + n / 2 + 4, msg + n / 2 + 1, n - n / 2); /* with the NUL */
 	assert_int_equal(ia_result_add_finding(&R, "x.long", IA_LEVEL_INFO, "host", msg, NULL, NULL), 0);
 	msg[n / 2] = (char)('a' + (n / 2) % 26);
 	json_t *j = render_json(&a), *f = json_object_get(j, "findings");
@@ -714,14 +715,14 @@ static void test_text_verdict_first_and_color(void **state)
 	assert_null(strchr(x, '\x1b'));
 	assert_null(strchr(x, '\x07'));
 	assert_null(strstr(x, "\xc2\x9b"));
-	assert_non_null(strstr(x, "evil ?]0;title? ?2J"));
+	assert_non_null(strstr(x, "evil \\x1b]0;title\\x07 \\u009b2J"));
 	free(x);
 
 	o.color = true;
 	x = render(ia_report_text, &a, &o);
 	assert_non_null(strstr(x, "\033[1;31mVERDICT: FAIL\033[0m"));
 	assert_non_null(strstr(x, "\033[1;31mNOT assignable to userspace\033[0m"));
-	assert_non_null(strstr(x, "evil ?]0;title? ?2J"));  /* data is filtered with colour on too */
+	assert_non_null(strstr(x, "evil \\x1b]0;title\\x07 \\u009b2J"));  /* data is filtered with colour on too */
 	free(x);
 
 	R.findings[0].level = IA_LEVEL_WARNING;
@@ -751,7 +752,8 @@ static void test_text_filter_strict(void **state)
 	fputs("\xac" "f\xf0\x9f\x98", f);   /* a euro sign split between writes; a truncated end */
 	assert_int_equal(ia_report_safe_close(f, mem), 0);
 	assert_int_equal(fclose(mem), 0);
-	assert_string_equal(buf, "a???b???c????d??e\xe2\x82\xac" "f???");
+	assert_string_equal(buf, "a\\xe0\\x80\\x80b\\xed\\xa0\\x80c\\xf4\\x90\\x80\\x80d\\xc0\\xafe\xe2\x82\xac"
+			    "f\\xf0\\x9f\\x98");
 	free(buf);
 }
 
@@ -1098,6 +1100,134 @@ static void test_text_unprivileged_once(void **state)
 	free(ia_run_capture(cmd, &st));
 }
 
+/* Columns of one line (code points; no SGR: the runs below have no colour). */
+static size_t line_cols(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/*
+ * Every line of @x (lines end in @eol) fits @width columns, or is one unbreakable unit after its
+ * indentation (a BDF, a path, a `command`); no `command` is split (each line holds an even number
+ * of backticks).
+ */
+static void assert_wrapped(const char *x, const char *eol, size_t width)
+{
+	for (const char *l = x; *l;) {
+		const char *e = strstr(l, eol);
+		size_t n = e ? (size_t)(e - l) : strlen(l), ticks = 0;
+		for (size_t i = 0; i < n; i++)
+			ticks += l[i] == '`';
+		if (ticks % 2)
+			fail_msg("a `command` is split at:\n%.*s", (int)n, l);
+		if (line_cols(l, n) > width) {
+			size_t k = 0;
+			while (k < n && l[k] == ' ')
+				k++;
+			bool quoted = false;
+			for (; k < n; k++) {
+				quoted ^= l[k] == '`';
+				if (l[k] == ' ' && !quoted)
+					fail_msg("line of %zu columns (> %zu) that could break:\n%.*s", line_cols(l, n), width,
+						 (int)n, l);
+			}
+		}
+		l += n + (e ? strlen(eol) : 0);
+	}
+}
+
+/* @x with every run of spaces and line ends made one space: the words, whatever the wrapping. */
+static char *words(const char *x)
+{
+	char *w = malloc(strlen(x) + 1), *o = w;
+
+	assert_non_null(w);
+	for (const char *p = x; *p; p++) {
+		bool sp = *p == ' ' || *p == '\n' || *p == '\r';
+		if (sp && o > w && o[-1] == ' ')
+			continue;
+		*o++ = sp ? ' ' : *p;
+	}
+	*o = '\0';
+	return w;
+}
+
+/*
+ * The text reports wrap (issue 14 point 7): to $COLUMNS when not a terminal (80 when unset), to
+ * the terminal's width (TIOCGWINSZ) on one, whatever $COLUMNS says; breaks only at spaces, so the
+ * words (BDFs, paths) are those of the unwrapped report; continuation lines hang deeper; `commands`
+ * stay whole; plan's command lines are never wrapped.
+ */
+static void test_text_wrap_width(void **state)
+{
+	char cmd[1200];
+	int st;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "COLUMNS=1000 %s --root %s --no-names 2>/dev/null", IA_BIN, root_fail);
+	char *wide = ia_run_capture(cmd, &st);
+	snprintf(cmd, sizeof(cmd), "COLUMNS=60 %s --root %s --no-names 2>/dev/null", IA_BIN, root_fail);
+	char *x = ia_run_capture(cmd, &st);
+	snprintf(cmd, sizeof(cmd), "unset COLUMNS; %s --root %s --no-names 2>/dev/null", IA_BIN, root_fail);
+	char *dflt = ia_run_capture(cmd, &st);
+	assert_non_null(wide);
+	assert_non_null(x);
+	assert_non_null(dflt);
+	assert_wrapped(x, "\n", 60);
+	assert_wrapped(dflt, "\n", 80);
+	/* it did wrap, with a hanging indent under a blocker line */
+	assert_true(strlen(x) > strlen(wide));
+	assert_non_null(strstr(x, "\n        "));
+	char *a = words(wide), *b = words(x), *c = words(dflt);
+	assert_string_equal(b, a);
+	assert_string_equal(c, a);
+	free(a), free(b), free(c);
+	free(x), free(dflt), free(wide);
+
+	/* plan: the command lines stay whole even at 20 columns */
+	snprintf(cmd, sizeof(cmd), "COLUMNS=20 %s plan 0000:00:00.0 --root %s 2>/dev/null", IA_BIN, root_fail);
+	x = ia_run_capture(cmd, &st);
+	assert_non_null(x);
+	assert_non_null(strstr(x, "\n  echo vfio-pci > /sys/bus/pci/devices/0000:00:00.0/driver_override\n"));
+	assert_non_null(strstr(x, "\n  driverctl set-override 0000:00:00.0 vfio-pci\n"));
+	free(x);
+
+	/* a terminal of 50 columns: its width, not $COLUMNS */
+	int master;
+	struct winsize ws = { .ws_row = 24, .ws_col = 50 };
+	pid_t pid = forkpty(&master, NULL, NULL, &ws);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		setenv("NO_COLOR", "1", 1);
+		setenv("COLUMNS", "1000", 1);
+		execl(IA_BIN, IA_BIN, "--root", root_fail, "--no-names", (char *)NULL);
+		_exit(127);
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		ssize_t r = read(master, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = 0;
+	close(master);
+	waitpid(pid, &st, 0);
+	assert_wrapped(buf, "\r\n", 50);
+	assert_non_null(strstr(buf, "\r\n        "));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1123,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(test_color_tty),
 		cmocka_unit_test(test_text_fix_order),
 		cmocka_unit_test(test_text_unprivileged_once),
+		cmocka_unit_test(test_text_wrap_width),
 	};
 	return cmocka_run_group_tests(tests, setup_roots, teardown_roots);
 }
