@@ -614,20 +614,31 @@ static void text_verdict(FILE *out, const struct text_color *col, const struct i
 		fprintf(out, ": no finding reaches --fail-on %s\n", text_fail_on_name(v->fail_on));
 }
 
+/* Open a text report's filter (@tf) and its fold of the unprivileged config reads (@fold);
+ * NULL when memory runs out (then nothing is left to free). */
+static FILE *text_begin(struct text_filter *tf, struct text_fold *fold, const struct ia_audit *a,
+			const struct ia_report_opts *o, FILE *raw)
+{
+	FILE *out;
+
+	*fold = (struct text_fold){ .shown_failing = false };
+	if (ia_report_unpriv_init(&fold->u, a) < 0)
+		return NULL;
+	if (!(out = text_filter_open(tf, raw, o ? o->width : 0)))
+		ia_report_unpriv_free(&fold->u);
+	return out;
+}
+
 /* --quiet (as virt-host-validate -q): the verdict line, then each finding that fails it with its fix. */
 static int text_quiet(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *raw)
 {
 	struct text_filter tf;
 	struct text_color col = { .on = o->color, .tf = &tf };
-	struct text_fold fold = { 0 };
-	FILE *out;
+	struct text_fold fold;
+	FILE *out = text_begin(&tf, &fold, a, o, raw);
 
-	if (ia_report_unpriv_init(&fold.u, a) < 0)
+	if (!out)
 		return -ENOMEM;
-	if (!(out = text_filter_open(&tf, raw, o ? o->width : 0))) {
-		ia_report_unpriv_free(&fold.u);
-		return -ENOMEM;
-	}
 	text_verdict(out, &col, &r->verdict);
 	text_fixes(out, &col, r, &fold);
 	ia_report_unpriv_free(&fold.u);
@@ -650,15 +661,11 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	const struct ia_verdict *v = &r->verdict;
 	enum ia_fail_on fail_on = v->fail_on;
 	size_t failing = v->n_failing;
-	struct text_fold fold = { 0 };
-	FILE *out;
+	struct text_fold fold;
+	FILE *out = text_begin(&tf, &fold, a, o, raw);
 
-	if (ia_report_unpriv_init(&fold.u, a) < 0)
+	if (!out)
 		return -ENOMEM;
-	if (!(out = text_filter_open(&tf, raw, o ? o->width : 0))) {
-		ia_report_unpriv_free(&fold.u);
-		return -ENOMEM;
-	}
 	text_names_init(&n, o);
 
 	/* Where, then the verdict: the one line a person must read. */
