@@ -31,14 +31,15 @@ static void prom_family(FILE *out, const char *name, const char *help)
 }
 
 /*
- * One label value, quoted: host text made valid UTF-8 first (each byte that starts no well-formed
- * sequence becomes U+FFFD: the exposition format is UTF-8, and one bad byte would make the
- * collector drop the whole file), then '\\', '"' and newline escaped as the format requires.
+ * One label value, quoted: host text escaped first as every renderer escapes it (ia_text_sanitize():
+ * "\xNN" for a byte that is not UTF-8 or a control, so the exposition format stays UTF-8, and one
+ * bad byte cannot make the collector drop the whole file), then '\\', '"' and newline escaped as the
+ * format requires.
  * Return: 0 or -ENOMEM.
  */
 static int prom_value(FILE *out, const char *v)
 {
-	char *s = ia_text_sanitize_dup(v ? v : "", IA_TEXT_JSON);
+	char *s = ia_text_sanitize_dup(v ? v : "");
 
 	if (!s)
 		return -ENOMEM;
