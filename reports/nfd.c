@@ -4,11 +4,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 
 /* Every label name is this prefix plus a name; NFD's local source takes "<namespace>/<name>=<value>". */
 #define NFD_PREFIX "iommu-audit.io/"
+
+/* How long the labels stay valid after the audit (the "# +expiry-time" directive): two days. */
+#define NFD_EXPIRY_S (2 * 24 * 3600)
 
 /*
  * A Kubernetes label name (after the prefix) or value: at most 63 characters of [A-Za-z0-9._-],
@@ -75,7 +79,16 @@ int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const str
 	if (!idx)
 		return -ENOMEM;
 	fprintf(out, "# iommu-audit %s: node-feature-discovery local feature file (features.d)\n", IA_VERSION);
-	(void)o;
+	/* NFD's local source drops the labels after this time (its "# +expiry-time=" directive, RFC 3339):
+	 * two days after the audit, so a daily timer that misses one run keeps them and a host whose
+	 * audits stopped loses them instead of advertising stale verdicts */
+	if (o && o->has_timing) {
+		time_t t = (time_t)(o->audited_at + NFD_EXPIRY_S);
+		struct tm tm;
+		char when[32];
+		if (gmtime_r(&t, &tm) && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			fprintf(out, "# +expiry-time=%s\n", when);
+	}
 	for (size_t i = 0; i < r->n_groups; i++)
 		assignable += r->groups[i].userspace_assignable == IA_YES;
 	rc = nfd_label(out, "iommu-active", a->dumps_alone ? "unknown" : ia_audit_iommu_active(a) ? "true" : "false");

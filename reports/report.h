@@ -179,7 +179,9 @@ int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const s
  *   verdict=pass|fail (@r->verdict.fails), and per PCI vendor:device of the functions vfio-pci
  *   could bind (header type 0, as vfio_pci_probe() requires) assignable-VVVV-DDDD=true when every
  *   such function is in a group whose userspace_assignable is true, false when one is known not
- *   to be (or is in no group), unknown otherwise.
+ *   to be (or is in no group), unknown otherwise. With @o->has_timing the file begins with NFD's
+ *   "# +expiry-time=YYYY-MM-DDTHH:MM:SSZ" directive, two days after @o->audited_at, so a host
+ *   whose audits stopped loses its labels.
  * Return: 0; -ENOMEM; -EIO when writing failed.
  */
 int ia_report_nfd(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);

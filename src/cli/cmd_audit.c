@@ -79,11 +79,11 @@ int cli_cmd_audit(const struct cli_opts *o)
 	time_t when = 0;
 	int status;
 
-	/* a run that writes its time (Prometheus, the verdict tables of --db) fails fast on a
+	/* a run that writes its time (Prometheus, NFD's expiry, the verdict tables of --db) fails fast on a
 	 * malformed SOURCE_DATE_EPOCH, before collecting */
-	bool timed = o->format == FMT_PROMETHEUS || (o->db && !o->from_db);
+	bool timed = o->format == FMT_PROMETHEUS || o->format == FMT_NFD || (o->db && !o->from_db);
 	for (int i = 0; i < o->n_also; i++)
-		timed |= o->also[i].format == FMT_PROMETHEUS;
+		timed |= o->also[i].format == FMT_PROMETHEUS || o->also[i].format == FMT_NFD;
 	if (timed && (status = cli_epoch(&when)) != 0)
 		return status;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

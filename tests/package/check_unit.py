@@ -152,12 +152,14 @@ def check_db(path, groups):
 def check_nfd(path, groups):
     """NFD's local source: "name=value" lines and "# +expiry-time=RFC3339" (other comments ignored)."""
     labels = {}
+    expiry = False
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if line.startswith("#"):
                 m = re.fullmatch(r"# \+expiry-time=(\S+)", line)
                 if m:
+                    expiry = True
                     t = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
                     if t <= datetime.datetime.now(datetime.timezone.utc):
                         fail("%s:%d: the labels expire in the past (%s)" % (path, n, m.group(1)))
@@ -167,6 +169,8 @@ def check_nfd(path, groups):
                 fail("%s:%d: not a node label: %r" % (path, n, line))
                 continue
             labels[m.group(1)] = m.group(2)
+    if not expiry:
+        fail("%s: no '# +expiry-time=' line: NFD would keep the labels after the audits stop" % path)
     if labels.get("verdict") not in ("pass", "fail"):
         fail("%s: no iommu-audit.io/verdict label" % path)
     if groups is not None and labels.get("groups") != str(groups):

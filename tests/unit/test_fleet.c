@@ -82,6 +82,9 @@ static void test_also_outputs(void **state)
 	int st;
 
 	(void)state;
+	/* one time for every run here: the JSON, JUnit and NFD outputs carry it (host.audited_at, the
+	 * audited_at property, NFD's expiry) */
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	ia_mk_text("r.text", "the previous report\n");
 	assert_int_equal(link(ia_sp("r.text"), ia_sp("old.text")), 0);
 	char *out = run("--snapshot " CAPTURE " --fail-on never --format json --output main.json"
@@ -117,6 +120,7 @@ static void test_also_outputs(void **state)
 	char *nfd = slurp_text("r.nfd");
 	assert_non_null(strstr(nfd, "iommu-audit.io/verdict=fail\n"));
 	free(nfd);
+	unsetenv("SOURCE_DATE_EPOCH");
 }
 
 /* A link in an --also FILE's place is refused and not followed (its target is not made); the
@@ -220,6 +224,34 @@ static void test_audit_db_force(void **state)
 
 /* --format prometheus: the run's time is SOURCE_DATE_EPOCH when set (reproducible outputs), and a
  * SOURCE_DATE_EPOCH that is not a number of seconds is a usage error, before anything is collected. */
+/* Issue 15 item 2: the NFD file says when its labels expire (NFD's "# +expiry-time=" directive,
+ * RFC 3339), two days after the audit, right after its comment line; the old file had no such line,
+ * so a host whose timer stopped kept advertising its last verdicts for ever. */
+static void test_nfd_expiry(void **state)
+{
+	int st;
+	char cmd[4096];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=1700000000 %s --snapshot " CAPTURE
+		 " --fail-on never --format nfd 2>&1", ia_scratch, IA_BIN);
+	char *m = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 0);
+	const char *nl = strchr(m, '\n');
+	assert_non_null(nl);
+	assert_true(!strncmp(nl + 1, "# +expiry-time=2023-11-16T22:13:20Z\n", 36));
+	free(m);
+	/* also through --also, as the service writes it */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=1700000000 %s --snapshot " CAPTURE
+		 " --fail-on never --format json --output r.json --also nfd=labels 2>&1", ia_scratch, IA_BIN);
+	m = ia_run_capture(cmd, &st);
+	assert_int_equal(st, 0);
+	free(m);
+	m = slurp_text("labels");
+	assert_non_null(strstr(m, "\n# +expiry-time=2023-11-16T22:13:20Z\n"));
+	free(m);
+}
+
 static void test_prometheus_epoch(void **state)
 {
 	int st;
@@ -251,11 +283,12 @@ static void test_prometheus_epoch(void **state)
 		assert_int_equal(st, 2);
 		free(m);
 	}
-	/* an audit that writes no time does not read it */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=x %s --snapshot " CAPTURE " --fail-on never --format nfd"
+	/* an audit that writes no time is not failed by it: it says so once and dates the audit now
+	 * (host.audited_at of the JSON report, cli_evaluate()) */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SOURCE_DATE_EPOCH=x %s --snapshot " CAPTURE " --fail-on never --format text"
 		 " 2>&1 >/dev/null", ia_scratch, IA_BIN);
 	m = ia_run_capture(cmd, &st);
-	assert_string_equal(m, "");
+	assert_string_equal(m, "iommu-audit: SOURCE_DATE_EPOCH=x: expected seconds since 1970; the audit is dated now\n");
 	assert_int_equal(st, 0);
 	free(m);
 }
@@ -418,7 +451,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_also_refuses_links, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_also_usage, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_db_force, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_prometheus_epoch, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_nfd_expiry, scratch_setup, scratch_teardown),
+cmocka_unit_test_setup_teardown(test_prometheus_epoch, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_db_verdicts, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_documented_example, scratch_setup, scratch_teardown),
 	};
