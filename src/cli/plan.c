@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `plan`: which devices go together, which drivers must go, what blocks, and the commands (never run).
 #include "cli/plan.h"
+#include "rules/vfio_path.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -577,6 +578,10 @@ int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const cha
 		return -EINVAL;
 	if (!(b.p = calloc(1, sizeof(*b.p))))
 		return -ENOMEM;
+	b.p->vfio_path = ia_vfio_path_name(r->path);
+	b.p->vfio_path_named = r->path_named;
+	b.p->vfio_path_offered = r->paths[r->path].offered;
+	b.p->vfio_path_why = r->paths[r->path].why;
 	rc = plan_fill(&b, bdfs, n, err, errlen);
 	free(b.in_plan);
 	free(b.queue);
@@ -726,6 +731,14 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	else
 		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,
 			p->n_blockers == 1 ? "" : "s");
+	if (p->vfio_path) /* issue 12: the verdict is the kernel's on this path */
+		fprintf(out, "VFIO path assumed: %s%s%s%s%s\n", !strcmp(p->vfio_path, "iommufd") ?
+			"iommufd (/dev/iommu, the VFIO device cdev)" : "the legacy container (/dev/vfio/vfio)",
+			p->vfio_path_named ? ", as --vfio-path names" : " (--vfio-path iommufd for the other)",
+			p->vfio_path_offered == IA_NO ? "; this kernel does NOT have it" :
+			p->vfio_path_offered == IA_UNKNOWN ? "; whether this kernel has it is unknown" : "",
+			p->vfio_path_offered != IA_YES && p->vfio_path_why ? ": " : "",
+			p->vfio_path_offered != IA_YES && p->vfio_path_why ? p->vfio_path_why : "");
 	plan_text_host_use(p, out);
 	if (p->n_groups) {
 		fprintf(out, "\nDevices that go together (%zu kernel IOMMU group%s):\n", p->n_groups, p->n_groups == 1 ? "" : "s");
@@ -818,6 +831,8 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		jw_text(w, p->requested[i]);
 	jw_arr_end(w);
 	jm_bool(w, "feasible", ia_plan_feasible(p));
+	jm_text(w, "vfio_path", p->vfio_path);
+	jm_tri(w, "vfio_path_offered", p->vfio_path_offered);
 	jm_bool(w, "refused", p->refused);
 	jm_bool(w, "forced", p->forced);
 	jm_bool(w, "host_use_checked", p->host_use_read && !p->unchecked_all && !p->n_unchecked);

@@ -53,6 +53,12 @@ struct ia_plan {
 	struct ia_plan_group *groups; size_t n_groups; /* ascending id */
 	struct ia_plan_dev *devs; size_t n_devs;       /* ascending BDF */
 	struct ia_plan_blocker *blockers; size_t n_blockers;
+	/* the VFIO path the plan assumes (the result's, --vfio-path): "container" or "iommufd", and
+	 * whether the kernel has it (static strings and the result's reason, not owned) */
+	const char *vfio_path;
+	bool vfio_path_named;
+	enum ia_tri vfio_path_offered;
+	const char *vfio_path_why;
 	/* the host's own use of the devices the plan takes (collectors/host_use.c) */
 	bool refused;               /* a device the plan unbinds or gives to vfio-pci is used by the host */
 	bool forced;                /* set by the caller (plan --force): print the commands anyway */

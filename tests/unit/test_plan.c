@@ -410,6 +410,39 @@ static void test_text_is_filtered(void **state)
 	ia_plan_free(p);
 }
 
+/* Issue 12: the plan says which VFIO path it assumes, and when that path is one the kernel lacks
+ * (--vfio-path iommufd on a kernel before 6.2) it says so; the old plan named no path. */
+static void test_vfio_path_named(void **state)
+{
+	struct ia_audit a = {0};
+	struct ia_result r = {0};
+	struct ia_dev d = {0};
+	struct ia_plan *p = NULL;
+	const char *bdf = "0000:00:01.0";
+	char err[128], *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	d.has_hdr = true;
+	a.devs = &d, a.n_devs = 1;
+	r.path = IA_PATH_IOMMUFD;
+	r.path_named = true;
+	r.paths[IA_PATH_IOMMUFD].offered = IA_NO;
+	r.paths[IA_PATH_IOMMUFD].why = "Linux 6.1 has no iommufd";
+	setenv("COLUMNS", "1000", 1);   /* one line, whatever the caller's terminal */
+	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+	assert_string_equal(p->vfio_path, "iommufd");
+	FILE *m = open_memstream(&buf, &len);
+	assert_non_null(m);
+	assert_int_equal(ia_plan_text(p, m), 0);
+	assert_int_equal(fclose(m), 0);
+	assert_non_null(strstr(buf, "VFIO path assumed: iommufd (/dev/iommu, the VFIO device cdev), as --vfio-path "
+				    "names; this kernel does NOT have it: Linux 6.1 has no iommufd\n"));
+	free(buf);
+	ia_plan_free(p);
+}
+
 /* Issue 13: the rule's device.vfio-pci-refuses blocker of the PF's group and the plan's own check
  * of the function to bind say one thing once (a hand-built audit as in test_pf_with_vfs). */
 extern const struct ia_rule ia_rule_vfio_pci_refuses;
@@ -524,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_no_iommu),
 		cmocka_unit_test(test_pf_with_vfs),
 		cmocka_unit_test(test_text_is_filtered),
+		cmocka_unit_test(test_vfio_path_named),
 		cmocka_unit_test(test_i13_pf_refusal_once),
 		cmocka_unit_test(test_i13_pre519_texts),
 	};
