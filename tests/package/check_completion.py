@@ -57,7 +57,9 @@ def main():
         for name, kind in longopts:
             if name in ("help", "version"):
                 continue
-            arg = [] if kind == "no_argument" else ["never" if name in ("fail-on", "color") else "x"]
+            # a valid value, so that only the command's own check can refuse the option
+            valid = {"fail-on": "never", "color": "never", "vfio-path": "container", "slot": "00:", "device": "8086:"}
+            arg = [] if kind == "no_argument" else [valid.get(name, "x")]
             if name == "format":
                 arg = ["@"]
             extra = [] if name == "format" else ["--format", "@"]
