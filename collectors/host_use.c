@@ -575,7 +575,7 @@ static void hu_console(struct hu *h)
 			vt = vt ? vt : names[i];
 			continue;
 		}
-		snprintf(rel, sizeof(rel), "sys/class/tty/%s", names[i]);
+		snprintf(rel, sizeof(rel), "sys/class/tty/%.63s", names[i]);
 		if (ia_fsroot_canonical(h->ctx->root, rel, canon, sizeof(canon)) >= 0 && hu_bdf_of_path(canon, bdf) &&
 		    hu_known(h, bdf))
 			hu_add(h, bdf, "console", names[i], "", "active console", from[i]);
