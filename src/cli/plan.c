@@ -726,6 +726,10 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 		fprintf(out, " %s", p->requested[i]);
 	if (ia_plan_feasible(p) && p->refused && !p->forced)
 		fprintf(out, "\nVerdict: REFUSED: the devices could be assigned, but the host uses them (see \"Host use\")\n");
+	else if (ia_plan_feasible(p) && (!p->host_use_read || p->unchecked_all || p->n_unchecked))
+		/* fail closed: a use that could not be checked is not "free" (see "Host use") */
+		fprintf(out, "\nVerdict: feasible unless the host uses them, which could not be checked (see "
+			"\"Host use\"): after the commands below the devices can be assigned\n");
 	else if (ia_plan_feasible(p))
 		fprintf(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n");
 	else

@@ -205,6 +205,14 @@ static void test_unused_planned_as_before(void **state)
 	assert_non_null(strstr(old, "\nHost use:\n  not checked: the capture holds none of the files that show the "
 				    "host's use of its devices (a capture by another tool or an older iommu-audit): whether "
 				    "the host uses these devices is unknown\n\n"));
+	/* and its verdict says so; the plan is otherwise the same */
+	static const char unchecked[] = "Verdict: feasible unless the host uses them, which could not be checked (see "
+					"\"Host use\"): after", plain[] = "Verdict: feasible: after";
+	char *v = strstr(old, unchecked);
+	assert_non_null(v);
+	assert_non_null(strstr(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n"));
+	memcpy(v, plain, sizeof(plain) - 1);
+	memmove(v + sizeof(plain) - 1, v + sizeof(unchecked) - 1, strlen(v + sizeof(unchecked) - 1) + 1);
 	cut_host_use(out);
 	cut_host_use(old);
 	assert_string_equal(out, old);
@@ -227,6 +235,9 @@ static void test_unreadable_mountinfo(void **state)
 	assert_non_null(strstr(out, "\nHost use:\n  could not check mounted filesystems (proc/self/mountinfo: Is a "
 				    "directory): whether the host uses these devices so is unknown\n\n"));
 	assert_null(strstr(out, "none: no device"));
+	/* the verdict does not call the plan plainly feasible on an unchecked use (fail closed) */
+	assert_non_null(strstr(out, "\nVerdict: feasible unless the host uses them, which could not be checked (see "
+				    "\"Host use\"): after the commands below the devices can be assigned\n"));
 	assert_non_null(strstr(out, "  driverctl set-override 0000:04:00.0 vfio-pci\n"));
 	free(out);
 	out = sh(IA_BIN " plan 04:00.0 --root used --format json", &st, NULL);
