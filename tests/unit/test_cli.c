@@ -31,18 +31,6 @@ static int scratch_teardown(void **state)
 	return ia_scratch_remove();
 }
 
-/* "iommu-audit @args" (IA_BIN, an absolute path) with stdout and stderr into one string; its exit status. */
-static char *run(const char *args, int *status)
-{
-	char cmd[4096];
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 120 %s %s 2>&1 </dev/null", ia_scratch, IA_BIN, args);
-	*status = -1;
-	char *out = ia_run_capture(cmd, status);
-	assert_non_null(out);
-	return out;
-}
-
 /* Usage errors: exit 2 and exactly one line (no usage text), naming the program "iommu-audit"
  * although it runs as an absolute path; the option and the command named. */
 static void test_usage_errors_one_line(void **state)
@@ -83,7 +71,7 @@ static void test_usage_errors_one_line(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int st;
-		char *out = run(c[i].args, &st);
+		char *out = ia_run_tool(c[i].args, &st);
 		if (st != 2 || strcmp(out, c[i].line))
 			fail_msg("iommu-audit %s: exit %d (want 2), said:\n%s\nwant:\n%s", c[i].args, st, out, c[i].line);
 		free(out);
@@ -107,7 +95,7 @@ static void test_command_anywhere(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int sa, sb;
-		char *a = run(c[i].a, &sa), *b = run(c[i].b, &sb);
+		char *a = ia_run_tool(c[i].a, &sa), *b = ia_run_tool(c[i].b, &sb);
 		if (sa != sb || strcmp(a, b) || sa == 2)
 			fail_msg("`%s` (exit %d) and `%s` (exit %d) differ:\n%s\n----\n%s", c[i].a, sa, c[i].b, sb, a, b);
 		free(a);
@@ -115,7 +103,7 @@ static void test_command_anywhere(void **state)
 	}
 	/* "groups" really is the command there: the group listing, not the report */
 	int st;
-	char *out = run("--snapshot " CAPTURE " --fail-on never groups", &st);
+	char *out = ia_run_tool("--snapshot " CAPTURE " --fail-on never groups", &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "IOMMU group 0:\n"));
 	assert_null(strstr(out, "iommu-audit 0.1.0: captured host"));
@@ -126,7 +114,7 @@ static void test_command_anywhere(void **state)
 static void test_help(void **state)
 {
 	int st;
-	char *out = run("groups --help", &st);
+	char *out = ia_run_tool("groups --help", &st);
 
 	(void)state;
 	assert_int_equal(st, 0);
@@ -135,7 +123,7 @@ static void test_help(void **state)
 	assert_non_null(strstr(out, "\n  iommu-audit rules [--format text|json|man] [--output FILE]"));
 	assert_non_null(strstr(out, "--db FILE [--force]"));
 	free(out);
-	out = run("--version rules", &st);
+	out = ia_run_tool("--version rules", &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, "iommu-audit 0.1.0\n");
 	free(out);
@@ -157,14 +145,14 @@ static void test_collect_force(void **state)
 	(void)state;
 	snprintf(db, sizeof(db), "%s", ia_sp("c.db"));
 	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE " --db '%s'", db);
-	char *out = run(args, &st);
+	char *out = ia_run_tool(args, &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, "");
 	free(out);
 	uint8_t *before = ia_slurp(db, &len0);
 	assert_non_null(before);
 	/* again, without --force: refused */
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	char want[1024];
 	snprintf(want, sizeof(want), "iommu-audit collect: %s exists; give --force to replace it\n", db);
 	assert_int_equal(st, 2);
@@ -173,18 +161,18 @@ static void test_collect_force(void **state)
 	/* a file that is not a database is refused just the same */
 	ia_mk_text("junk.db", "not a database\n");
 	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE " --db junk.db");
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 2);
 	assert_string_equal(out, "iommu-audit collect: junk.db exists; give --force to replace it\n");
 	free(out);
 	/* --force: replaced by another host's facts, which an audit then reads */
 	snprintf(args, sizeof(args), "collect --snapshot " CAPTURE_B " --db '%s' --force", db);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, "");
 	free(out);
 	snprintf(args, sizeof(args), "--from-db '%s' --fail-on never", db);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "x86-intel-scn-b-e1000-vfio-rtl-native"));
 	free(out);
@@ -192,7 +180,7 @@ static void test_collect_force(void **state)
 	uint8_t *now = ia_slurp(db, &len1);
 	assert_non_null(now);
 	snprintf(args, sizeof(args), "collect --root '%s' --db '%s' --force", ia_sp("no-such-root"), db);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 3);
 	free(out);
 	uint8_t *after = ia_slurp(db, &len0);
@@ -209,14 +197,14 @@ static void test_collect_force(void **state)
 	free(out);
 	/* a link or a directory in the database's place: never replaced */
 	ia_mk_link("l.db", ia_sp("made-through-link.db"));
-	out = run("collect --snapshot " CAPTURE " --db l.db --force", &st);
+	out = ia_run_tool("collect --snapshot " CAPTURE " --db l.db --force", &st);
 	assert_int_equal(st, 2);
 	assert_string_equal(out, "iommu-audit collect: l.db: --force replaces a regular file only, not a symbolic link\n");
 	free(out);
 	struct stat sb;
 	assert_int_equal(lstat(ia_sp("made-through-link.db"), &sb), -1);
 	ia_mk_dir("d.db");
-	out = run("collect --snapshot " CAPTURE " --db d.db --force", &st);
+	out = ia_run_tool("collect --snapshot " CAPTURE " --db d.db --force", &st);
 	assert_int_equal(st, 2);
 	assert_string_equal(out, "iommu-audit collect: d.db: --force replaces a regular file only, not a directory\n");
 	free(out);
@@ -299,7 +287,7 @@ static void test_groups_json(void **state)
 		assert_string_equal(json_string_value(json_object_get(j, "view")), c[i].view);
 		assert_true(json_array_size(json_object_get(j, "groups")) > 0);
 		snprintf(args, sizeof(args), "groups %s --snapshot " CAPTURE " --fail-on never", c[i].args);
-		char *text = run(args, &st);
+		char *text = ia_run_tool(args, &st);
 		assert_int_equal(st, 0);
 		char *a = groups_json_members(j), *b = groups_text_members(text);
 		assert_string_equal(a, b);
@@ -329,7 +317,7 @@ static void test_rules_json(void **state)
 {
 	int st;
 	json_t *j = run_json("rules --format json", &st), *r;
-	char *text = run("rules", &st);
+	char *text = ia_run_tool("rules", &st);
 	size_t i, n_enforced = 0;
 
 	(void)state;
@@ -363,7 +351,7 @@ static void test_rules_json(void **state)
 	free(text);
 	json_decref(j);
 	/* --output FILE is written, not stdout */
-	char *out = run("rules --format json --output rules.json", &st);
+	char *out = ia_run_tool("rules --format json --output rules.json", &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, "");
 	free(out);
@@ -432,7 +420,7 @@ static void test_documented_examples(void **state)
 	assert_non_null(man);
 	ia_mk_link("host.tar.gz", CAPTURE);
 	snprintf(cmd, sizeof(cmd), "collect --snapshot " CAPTURE_B " --db host.db");
-	free(run(cmd, &st));
+	free(ia_run_tool(cmd, &st));
 	assert_int_equal(st, 0);
 	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
 		if (!strstr(readme, ex[i]))
@@ -448,7 +436,7 @@ static void test_documented_examples(void **state)
 				assert_string_equal(json_string_value(json_object_get(json_object_get(j, "platform"),
 										      "vfio_path")), "iommufd");
 		} else {
-			char *out = run(ex[i] + strlen("iommu-audit "), &st);
+			char *out = ia_run_tool(ex[i] + strlen("iommu-audit "), &st);
 			if (strstr(ex[i], "--quiet"))   /* test_quiet checks the rest */
 				assert_true(!strncmp(out, "VERDICT: FAIL: 1 finding at or above --fail-on error\n  error ", 60));
 			else
@@ -461,7 +449,7 @@ static void test_documented_examples(void **state)
 		json_decref(j);
 	}
 	/* host.db now holds the capture's facts, not CAPTURE_B's */
-	char *out = run("--from-db host.db --fail-on never", &st);
+	char *out = ia_run_tool("--from-db host.db --fail-on never", &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "captured host host.tar.gz\n"));
 	free(out);
@@ -474,7 +462,7 @@ static void test_documented_examples(void **state)
 static void test_quiet(void **state)
 {
 	int st, sq;
-	char *full = run("--snapshot " CAPTURE, &st), *quiet = run("--snapshot " CAPTURE " --quiet", &sq);
+	char *full = ia_run_tool("--snapshot " CAPTURE, &st), *quiet = ia_run_tool("--snapshot " CAPTURE " --quiet", &sq);
 
 	(void)state;
 	assert_int_equal(st, 1);
@@ -501,16 +489,16 @@ static void test_quiet(void **state)
 	free(full);
 	free(quiet);
 	/* nothing fails: the verdict line alone, -q spelled short */
-	quiet = run("-q --snapshot " CAPTURE " --fail-on never", &sq);
+	quiet = ia_run_tool("-q --snapshot " CAPTURE " --fail-on never", &sq);
 	assert_int_equal(sq, 0);
 	assert_string_equal(quiet, "VERDICT: FAIL: 1 finding at or above error (--fail-on never: the exit status stays 0)\n");
 	free(quiet);
 	/* text only, audit only */
-	quiet = run("--quiet --format json", &sq);
+	quiet = ia_run_tool("--quiet --format json", &sq);
 	assert_int_equal(sq, 2);
 	assert_string_equal(quiet, "iommu-audit: --quiet shortens the text report only, not --format json" HELP);
 	free(quiet);
-	quiet = run("groups -q", &sq);
+	quiet = ia_run_tool("groups -q", &sq);
 	assert_int_equal(sq, 2);
 	assert_string_equal(quiet, "iommu-audit: `groups` does not take --quiet" HELP);
 	free(quiet);

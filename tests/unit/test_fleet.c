@@ -32,18 +32,6 @@ static int scratch_teardown(void **state)
 	return ia_scratch_remove();
 }
 
-/* "iommu-audit @args" in the scratch directory, stdout and stderr into one string; its exit status. */
-static char *run(const char *args, int *status)
-{
-	char cmd[8192];
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && NO_COLOR=1 timeout 120 %s %s 2>&1 </dev/null", ia_scratch, IA_BIN, args);
-	*status = -1;
-	char *out = ia_run_capture(cmd, status);
-	assert_non_null(out);
-	return out;
-}
-
 /* The whole of scratch file @rel as a NUL-terminated string (fails the test when absent). */
 static char *slurp_text(const char *rel)
 {
@@ -87,7 +75,7 @@ static void test_also_outputs(void **state)
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	ia_mk_text("r.text", "the previous report\n");
 	assert_int_equal(link(ia_sp("r.text"), ia_sp("old.text")), 0);
-	char *out = run("--snapshot " CAPTURE " --fail-on never --format json --output main.json"
+	char *out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --format json --output main.json"
 			" --also text=r.text --also json=r.json --also junit=r.junit --also nfd=r.nfd", &st);
 	assert_string_equal(out, "");
 	assert_int_equal(st, 0);
@@ -95,7 +83,7 @@ static void test_also_outputs(void **state)
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		char args[1024], rel[64];
 		snprintf(args, sizeof(args), "--snapshot " CAPTURE " --fail-on never --format %s", fmts[i]);
-		char *want = run(args, &st);
+		char *want = ia_run_tool(args, &st);
 		assert_int_equal(st, 0);
 		snprintf(rel, sizeof(rel), "r.%s", fmts[i]);
 		char *got = slurp_text(rel);
@@ -114,7 +102,7 @@ static void test_also_outputs(void **state)
 	free(old);
 	assert_no_temporaries();
 	/* the exit status is the verdict's, as without --also */
-	out = run("--snapshot " CAPTURE " --fail-on warning --also nfd=r.nfd --output /dev/null", &st);
+	out = ia_run_tool("--snapshot " CAPTURE " --fail-on warning --also nfd=r.nfd --output /dev/null", &st);
 	assert_int_equal(st, 1);
 	free(out);
 	char *nfd = slurp_text("r.nfd");
@@ -132,7 +120,7 @@ static void test_also_refuses_links(void **state)
 
 	(void)state;
 	ia_mk_link("l.json", ia_sp("target.json"));
-	char *out = run("--snapshot " CAPTURE " --fail-on never --output main.txt --also json=l.json --also nfd=r.nfd", &st);
+	char *out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --output main.txt --also json=l.json --also nfd=r.nfd", &st);
 	assert_string_equal(out, "iommu-audit: l.json: a symbolic link; refusing to write through it\n");
 	assert_int_equal(st, 2);
 	free(out);
@@ -143,7 +131,7 @@ static void test_also_refuses_links(void **state)
 	free(nfd);
 	free(txt);
 	/* a directory that does not exist: said, exit 2 */
-	out = run("--snapshot " CAPTURE " --fail-on never --output main.txt --also json=no/such/dir/r.json", &st);
+	out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --output main.txt --also json=no/such/dir/r.json", &st);
 	assert_int_equal(st, 2);
 	assert_string_equal(out, "iommu-audit: no/such/dir/r.json: No such file or directory\n");
 	free(out);
@@ -171,7 +159,7 @@ static void test_also_usage(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char want[512];
-		char *out = run(cases[i].args, &st);
+		char *out = ia_run_tool(cases[i].args, &st);
 		snprintf(want, sizeof(want), "iommu-audit: %s" HELP, cases[i].msg);
 		assert_string_equal(out, want);
 		assert_int_equal(st, 2);
@@ -187,22 +175,22 @@ static void test_audit_db_force(void **state)
 	struct stat sb;
 
 	(void)state;
-	char *out = run("--snapshot " CAPTURE " --fail-on never --db h.db --output /dev/null", &st);
+	char *out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --db h.db --output /dev/null", &st);
 	assert_int_equal(st, 0);
 	free(out);
 	assert_int_equal(link(ia_sp("h.db"), ia_sp("old.db")), 0);
-	out = run("--snapshot " CAPTURE_B " --fail-on never --db h.db --output /dev/null", &st);
+	out = ia_run_tool("--snapshot " CAPTURE_B " --fail-on never --db h.db --output /dev/null", &st);
 	assert_string_equal(out, "iommu-audit: database h.db: the database already holds facts; give a new file\n");
 	assert_int_equal(st, 2);
 	free(out);
-	out = run("--snapshot " CAPTURE_B " --fail-on never --db h.db --force --output /dev/null", &st);
+	out = ia_run_tool("--snapshot " CAPTURE_B " --fail-on never --db h.db --force --output /dev/null", &st);
 	assert_string_equal(out, "");
 	assert_int_equal(st, 0);
 	free(out);
-	out = run("--from-db h.db --fail-on never --format json --output h.json", &st);
+	out = ia_run_tool("--from-db h.db --fail-on never --format json --output h.json", &st);
 	assert_int_equal(st, 0);
 	free(out);
-	out = run("--from-db old.db --fail-on never --format json --output old.json", &st);
+	out = ia_run_tool("--from-db old.db --fail-on never --format json --output old.json", &st);
 	assert_int_equal(st, 0);
 	free(out);
 	char *h = slurp_text("h.json"), *o = slurp_text("old.json");
@@ -215,7 +203,7 @@ static void test_audit_db_force(void **state)
 	assert_no_temporaries();
 	/* a link in the database's place: refused, its target never made */
 	ia_mk_link("l.db", ia_sp("made-through-link.db"));
-	out = run("--snapshot " CAPTURE " --fail-on never --db l.db --force --output /dev/null", &st);
+	out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --db l.db --force --output /dev/null", &st);
 	assert_string_equal(out, "iommu-audit: database l.db: a symbolic link; refusing to write through it\n");
 	assert_int_equal(st, 2);
 	free(out);
@@ -257,7 +245,7 @@ static void test_prometheus_epoch(void **state)
 	int st;
 
 	(void)state;
-	char *out = run("--snapshot " CAPTURE " --fail-on never --format prometheus --output m.prom", &st);
+	char *out = ia_run_tool("--snapshot " CAPTURE " --fail-on never --format prometheus --output m.prom", &st);
 	assert_int_equal(st, 0);
 	free(out);
 	char *m = slurp_text("m.prom");
@@ -332,7 +320,7 @@ static void test_audit_db_verdicts(void **state)
 	(void)state;
 	/* both reports carry the audit time (host.audited_at): one time for both runs */
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	char *out = run("--snapshot " CAPTURE_B " --fail-on warning --db v.db --format json --output a.json", &st);
+	char *out = ia_run_tool("--snapshot " CAPTURE_B " --fail-on warning --db v.db --format json --output a.json", &st);
 	assert_string_equal(out, "");
 	assert_int_equal(st, 1);
 	free(out);
@@ -378,7 +366,7 @@ static void test_audit_db_verdicts(void **state)
 				      "verdict = 'pass'; DELETE FROM audit_finding", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	json_decref(j);
-	out = run("--from-db v.db --fail-on warning --format json --output b.json", &st);
+	out = ia_run_tool("--from-db v.db --fail-on warning --format json --output b.json", &st);
 	assert_string_equal(out, "");
 	assert_int_equal(st, 1);
 	free(out);
@@ -387,7 +375,7 @@ static void test_audit_db_verdicts(void **state)
 	free(a);
 	free(b);
 	/* collect: the facts only, no verdict rows */
-	out = run("collect --snapshot " CAPTURE_B " --db c.db", &st);
+	out = ia_run_tool("collect --snapshot " CAPTURE_B " --db c.db", &st);
 	assert_int_equal(st, 0);
 	free(out);
 	assert_int_equal(sqlite3_open_v2(ia_sp("c.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -427,10 +415,10 @@ static void test_documented_example(void **state)
 	free(readme);
 	free(man);
 	ia_mk_link("host.tar.gz", CAPTURE);
-	char *out = run("collect --snapshot " CAPTURE_B " --db host.db", &st);
+	char *out = ia_run_tool("collect --snapshot " CAPTURE_B " --db host.db", &st);
 	assert_int_equal(st, 0);
 	free(out);
-	out = run(ex + strlen("iommu-audit "), &st);
+	out = ia_run_tool(ex + strlen("iommu-audit "), &st);
 	assert_string_equal(out, "");
 	assert_int_equal(st, 1); /* the capture has a finding at level error */
 	free(out);

@@ -31,18 +31,6 @@ static int scratch_teardown(void **state)
 	return ia_scratch_remove();
 }
 
-/* "iommu-audit @args" in the scratch directory, stdout and stderr into one string; its exit status. */
-static char *run(const char *args, int *status)
-{
-	char cmd[4096];
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 120 %s %s 2>&1 </dev/null", ia_scratch, IA_BIN, args);
-	*status = -1;
-	char *out = ia_run_capture(cmd, status);
-	assert_non_null(out);
-	return out;
-}
-
 /* A function as the collector stores it. */
 static struct ia_dev dev(uint32_t dom, uint8_t bus, uint8_t d, uint8_t fn, uint16_t ven, uint16_t id, uint32_t cls)
 {
@@ -229,10 +217,10 @@ static void test_cli_selectors(void **state)
 
 	(void)state;
 	/* the whole host fails (an isolation domain behind the switch at bus 02) */
-	free(run("--snapshot " CAPTURE " --no-names", &st));
+	free(ia_run_tool("--snapshot " CAPTURE " --no-names", &st));
 	assert_int_equal(st, 1);
 	/* the I210-like 01:00.0 alone: its group passes, and so does the audit */
-	out = run("--snapshot " CAPTURE " --no-names -d 8086:10d3", &st);
+	out = ia_run_tool("--snapshot " CAPTURE " --no-names -d 8086:10d3", &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "\n  kernel 6.12.117+deb12-amd64 (x86_64); IOMMU active: yes (1 unit, 14 groups); 21 PCI functions\n"
 				    "  selection (-d 8086:10d3): 1 of the host's 21 PCI functions matched; shown: the 1 IOMMU group "
@@ -245,7 +233,7 @@ static void test_cli_selectors(void **state)
 	free(out);
 	/* bus 3 (both downstream ports of the switch): their groups whole, endpoints included, and the
 	 * isolation domain that fails them */
-	out = run("--snapshot " CAPTURE " --no-names --slot 3:", &st);
+	out = ia_run_tool("--snapshot " CAPTURE " --no-names --slot 3:", &st);
 	assert_int_equal(st, 1);
 	assert_non_null(strstr(out, "\n  selection (-s 3:): 2 of the host's 21 PCI functions matched; shown: the 2 IOMMU groups"));
 	assert_non_null(strstr(out, "\nIOMMU group 10: NOT assignable"));
@@ -255,7 +243,7 @@ static void test_cli_selectors(void **state)
 	assert_null(strstr(out, "IOMMU group 8:"));
 	free(out);
 	/* groups: the selection line first, then only the selected groups */
-	out = run("groups --snapshot " CAPTURE " --no-names -s 00:1f --fail-on never", &st);
+	out = ia_run_tool("groups --snapshot " CAPTURE " --no-names -s 00:1f --fail-on never", &st);
 	assert_int_equal(st, 0);
 	assert_true(!strncmp(out, "selection (-s 00:1f): 3 of the host's 21 PCI functions matched; shown: the 1 IOMMU "
 				  "group holding them, whole (3 functions)", 103));
@@ -301,7 +289,7 @@ static void test_cli_selectors(void **state)
 		{ "collect --db x.db -d 8086:", "iommu-audit: `collect` does not take --device" HELP },
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		out = run(c[i].args, &st);
+		out = ia_run_tool(c[i].args, &st);
 		if (st != 2 || strcmp(out, c[i].line))
 			fail_msg("iommu-audit %s: exit %d (want 2), said:\n%s\nwant:\n%s", c[i].args, st, out, c[i].line);
 		free(out);
@@ -318,7 +306,7 @@ static void test_view_iommu_off(void **state)
 
 	(void)state;
 	ia_require_fixtures();
-	out = run("--snapshot " IA_SHARED_DIR "/fixtures/kernel-known-answers/x86-intel-acs-iommu-off/run-6.12/snapshot.tar.gz"
+	out = ia_run_tool("--snapshot " IA_SHARED_DIR "/fixtures/kernel-known-answers/x86-intel-acs-iommu-off/run-6.12/snapshot.tar.gz"
 		  " --no-names -s 3:", &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "\n  selection (-s 3:): 2 of the host's 21 PCI functions matched; shown: the 0 IOMMU "
@@ -326,7 +314,7 @@ static void test_view_iommu_off(void **state)
 	assert_non_null(strstr(out, "the kernel would form 2 IOMMU groups; 2 of them hold"));
 	assert_non_null(strstr(out, "\nPCI functions in no IOMMU group (4): no IOMMU is active\n"));
 	free(out);
-	out = run("groups --predicted --snapshot " IA_SHARED_DIR "/fixtures/kernel-known-answers/x86-intel-acs-iommu-off/"
+	out = ia_run_tool("groups --predicted --snapshot " IA_SHARED_DIR "/fixtures/kernel-known-answers/x86-intel-acs-iommu-off/"
 		  "run-6.12/snapshot.tar.gz --no-names -s 3:", &st);
 	assert_non_null(strstr(out, "whole (15 functions)"));
 	assert_non_null(strstr(out, "\npredicted group 0: multifunction slot 0000:00:02 without ACS"));
@@ -341,12 +329,12 @@ static void test_plan_selector(void **state)
 	char *out;
 
 	(void)state;
-	out = run("plan -d 8086:10d3 --snapshot " CAPTURE, &st);
+	out = ia_run_tool("plan -d 8086:10d3 --snapshot " CAPTURE, &st);
 	assert_int_equal(st, 0);
 	assert_true(!strncmp(out, "Plan to give userspace (vfio-pci): 0000:01:00.0\n", 48));
 	free(out);
 	/* an operand and a selector naming the same function: planned once */
-	out = run("plan 01:00.0 -s 01:00.0 --snapshot " CAPTURE, &st);
+	out = ia_run_tool("plan 01:00.0 -s 01:00.0 --snapshot " CAPTURE, &st);
 	assert_int_equal(st, 0);
 	assert_true(!strncmp(out, "Plan to give userspace (vfio-pci): 0000:01:00.0\n", 48));
 	free(out);
@@ -388,14 +376,14 @@ static void test_vmd_domain(void **state)
 
 	/* plan with the VMD's 5-digit domain (upper case as typed), and the group's other member */
 	snprintf(args, sizeof(args), "plan 10000:E0:06.0 --root %s", ia_sp("root"));
-	char *out = run(args, &st);
+	char *out = ia_run_tool(args, &st);
 	if (strncmp(out, "Plan to give userspace (vfio-pci): 10000:e0:06.0\n", 49))
 		fail_msg("plan 10000:E0:06.0 (exit %d):\n%s", st, out);
 	assert_non_null(strstr(out, "group 4: 10000:e0:06.0 10000:e1:00.0"));
 	free(out);
 	/* -s with a 5-digit domain: that group whole, not group 5 */
 	snprintf(args, sizeof(args), "groups -s 10000:e1: --root %s --no-names --fail-on never", ia_sp("root"));
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "selection (-s 10000:e1:): 1 of the host's 3 PCI functions matched; shown: the 1 "
 				    "IOMMU group holding them, whole (2 functions)"));
@@ -404,7 +392,7 @@ static void test_vmd_domain(void **state)
 	assert_null(strstr(out, "0000:00:0e.0"));
 	free(out);
 	snprintf(args, sizeof(args), "plan -s 10000:e0:06.0 --root %s --format json", ia_sp("root"));
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_non_null(strstr(out, "\"10000:e0:06.0\""));
 	free(out);
 }
@@ -473,7 +461,7 @@ static void test_dump_alone(void **state)
 
 	/* plan: unknown (fail closed), not "no IOMMU is active" */
 	snprintf(args, sizeof(args), "plan 00:14.0 --lspci-dump %s", dump);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 1);
 	assert_non_null(strstr(out, "host [host.iommu-inactive] (unknown: fail closed): the dumps hold no kernel state"));
 	assert_non_null(strstr(out, "0000:00:14.0  (unknown)    -> vfio-pci  requested (its driver is unknown)"));
@@ -481,7 +469,7 @@ static void test_dump_alone(void **state)
 
 	/* an acpidump alone: its name in the header, no PCI directory missed, no external-DMA claim */
 	snprintf(args, sizeof(args), "--acpidump %s --no-names", acpi);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	assert_int_equal(st, 0);
 	snprintf(want, sizeof(want), "iommu-audit 0.1.0: acpidump %s\n", acpi);
 	assert_true(!strncmp(out, want, strlen(want)));
@@ -495,7 +483,7 @@ static void test_dump_alone(void **state)
 		 IA_SHARED_DIR "/fixtures/dts-arm-juno-r2/juno-r2.dts");
 	if (system(cmd2) == 0) {
 		snprintf(args, sizeof(args), "--dtb juno.dtb --no-names");
-		out = run(args, &st);
+		out = ia_run_tool(args, &st);
 		assert_int_equal(st, 0);
 		assert_true(!strncmp(out, "iommu-audit 0.1.0: device tree blob juno.dtb\n  no kernel among the inputs", 73));
 		assert_non_null(strstr(out, "\n  IOMMU described by: DT\n"));
@@ -505,7 +493,7 @@ static void test_dump_alone(void **state)
 	}
 	/* both: one header */
 	snprintf(args, sizeof(args), "--lspci-dump %s --acpidump %s --no-names --fail-on never", dump, acpi);
-	out = run(args, &st);
+	out = ia_run_tool(args, &st);
 	snprintf(want, sizeof(want), "iommu-audit 0.1.0: lspci dump %s, acpidump %s\n", dump, acpi);
 	assert_true(!strncmp(out, want, strlen(want)));
 	free(out);
@@ -552,7 +540,7 @@ static void test_documented_examples(void **state)
 		roff_escape(ex[i].cmd, esc, sizeof(esc));
 		if (!strstr(man, esc))
 			fail_msg("man/iommu-audit.8 does not show `%s` (as %s)", ex[i].cmd, esc);
-		char *out = run(ex[i].cmd + strlen("iommu-audit "), &st);
+		char *out = ia_run_tool(ex[i].cmd + strlen("iommu-audit "), &st);
 		if (st != ex[i].status || !strstr(out, ex[i].says))
 			fail_msg("`%s`: exit %d (want %d), said:\n%s", ex[i].cmd, st, ex[i].status, out);
 		free(out);

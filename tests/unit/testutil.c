@@ -173,3 +173,17 @@ void ia_mk_link(const char *rel, const char *target)
 	if (symlink(target, ia_sp(rel)) < 0)
 		fail_msg("symlink %s: %s", rel, strerror(errno));
 }
+
+char *ia_run_tool(const char *args, int *status)
+{
+	size_t n = strlen(ia_scratch) + strlen(IA_BIN) + strlen(args) + 64;
+	char *cmd = malloc(n);
+
+	assert_non_null(cmd);
+	snprintf(cmd, n, "cd '%s' && NO_COLOR=1 timeout 120 %s %s 2>&1 </dev/null", ia_scratch, IA_BIN, args);
+	*status = -1;
+	char *out = ia_run_capture(cmd, status);
+	free(cmd);
+	assert_non_null(out);
+	return out;
+}

@@ -43,5 +43,9 @@ void ia_mk_dir(const char *rel);
 void ia_mk_link(const char *rel, const char *target);
 /* Run a shell command and capture stdout (malloc'd, NUL-terminated) and exit status. */
 char *ia_run_capture(const char *cmd, int *status);
+/* "iommu-audit @args" (IA_BIN) run in ia_scratch with NO_COLOR set, a 120 s limit and no standard
+ * input: stdout and stderr in one malloc'd string (fails the test when it cannot run); its exit
+ * status in *@status (-1 when it did not exit). */
+char *ia_run_tool(const char *args, int *status);
 
 #endif
