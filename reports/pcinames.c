@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Vendor, device and class names from pci.ids through libpci, with libpci's fatal errors caught (for the JSON report).
+// Vendor, device and class names from pci.ids through libpci, with libpci's fatal errors caught (every report).
 #include <pci/pci.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +61,11 @@ const char *ia_pcinames_vendor(struct ia_pcinames *n, unsigned v, char *buf, siz
 const char *ia_pcinames_device(struct ia_pcinames *n, unsigned v, unsigned d, char *buf, size_t cap)
 {
 	return pcinames_lookup(n, buf, cap, PCI_LOOKUP_DEVICE, (int)v, (int)d);
+}
+
+const char *ia_pcinames_vendor_device(struct ia_pcinames *n, unsigned v, unsigned d, char *buf, size_t cap)
+{
+	return pcinames_lookup(n, buf, cap, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, (int)v, (int)d);
 }
 
 const char *ia_pcinames_class(struct ia_pcinames *n, unsigned class24, char *buf, size_t cap)

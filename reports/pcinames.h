@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Vendor, device and class names from pci.ids through libpci, for the machine-readable reports. */
+/* Vendor, device and class names from pci.ids through libpci, for every report. */
 #ifndef IA_PCINAMES_H
 #define IA_PCINAMES_H
 
@@ -36,6 +36,8 @@ void ia_pcinames_init(struct ia_pcinames *n, bool enabled, const char *pci_ids);
  */
 const char *ia_pcinames_vendor(struct ia_pcinames *n, unsigned v, char *buf, size_t cap);
 const char *ia_pcinames_device(struct ia_pcinames *n, unsigned v, unsigned d, char *buf, size_t cap);
+/* "Vendor Device" as lspci prints them together (PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE); NULL when unnamed. */
+const char *ia_pcinames_vendor_device(struct ia_pcinames *n, unsigned v, unsigned d, char *buf, size_t cap);
 const char *ia_pcinames_class(struct ia_pcinames *n, unsigned class24, char *buf, size_t cap);
 
 /** ia_pcinames_free() - release the libpci state (accepts an ia_pcinames_init() with names off). */

@@ -15,6 +15,7 @@
 #include "core/ia_err.h"
 #include "core/text.h"
 #include "report.h"
+#include "reports/pcinames.h"
 #include "rules/no_group.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
@@ -22,93 +23,30 @@
  * (its default prints and exits; a NULL one is called all the same, at the first malformed line
  * of a pci.ids), so lookups run under setjmp() and a parse error turns names off for the rest of
  * the report, with one message on stderr; the numbers are printed instead. */
-struct text_names {
-	struct pci_access *pacc;
-	bool broken;                /* libpci reported an error: no more lookups */
-	jmp_buf jb;                 /* where text_names_error() returns to, inside text_lookup() */
-	char msg[256];
-};
-
-static struct text_names *text_names_cur;   /* the lookup in progress (reports run on one thread) */
-
-static void text_names_warning(char *msg, ...)
-{
-	(void)msg;
-}
-
-__attribute__((noreturn, format(printf, 1, 2))) static void text_names_error(char *msg, ...)
-{
-	va_list ap;
-
-	va_start(ap, msg);
-	vsnprintf(text_names_cur->msg, sizeof(text_names_cur->msg), msg, ap);
-	va_end(ap);
-	longjmp(text_names_cur->jb, 1);
-}
-
-/* pci_lookup_name(@flags, @a, @b) with libpci's errors caught; NULL when there is no name. */
-static char *text_lookup(struct text_names *n, char *buf, size_t cap, int flags, int a, int b)
-{
-	if (!n->pacc || n->broken)
-		return NULL;
-	text_names_cur = n;
-	if (setjmp(n->jb)) {
-		n->broken = true;
-		n->msg[strcspn(n->msg, "\n")] = '\0';
-		fprintf(stderr, "iommu-audit: device names: %s; names are left out\n", n->msg);
-		return NULL;
-	}
-	return pci_lookup_name(n->pacc, buf, (int)cap, flags, a, b);
-}
-
-static void text_names_init(struct text_names *n, const struct ia_report_opts *o)
-{
-	n->pacc = NULL;
-	n->broken = false;
-	if (!o || !o->names)
-		return;
-	n->pacc = pci_alloc();
-	if (!n->pacc)
-		return;
-	n->pacc->error = text_names_error;
-	n->pacc->warning = text_names_warning;
-	n->pacc->debug = text_names_warning;
-	if (o->pci_ids)
-		pci_set_name_list_path(n->pacc, (char *)o->pci_ids, 0);
-}
-
-static void text_names_free(struct text_names *n)
-{
-	if (n->pacc)
-		pci_cleanup(n->pacc);
-}
-
-static const char *text_dev_name(struct text_names *n, const struct ia_dev *d, char *buf, size_t cap)
+static const char *text_dev_name(struct ia_pcinames *n, const struct ia_dev *d, char *buf, size_t cap)
 {
 	if (!d->has_ids) {
 		snprintf(buf, cap, "[ids unreadable]");
 		return buf;
 	}
 	/* pci.ids only (--pci-ids): the analysing host's udev hwdb says nothing about a captured one */
-	if (text_lookup(n, buf, cap, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_HWDB |
-			PCI_LOOKUP_NO_NUMBERS, d->vendor, d->device))
+	if (ia_pcinames_vendor_device(n, d->vendor, d->device, buf, cap))
 		return buf;
 	snprintf(buf, cap, "device %04x:%04x", d->vendor, d->device);
 	return buf;
 }
 
-static const char *text_class_name(struct text_names *n, const struct ia_dev *d, char *buf, size_t cap)
+static const char *text_class_name(struct ia_pcinames *n, const struct ia_dev *d, char *buf, size_t cap)
 {
 	if (!d->has_class)
 		return "class unreadable";
-	if (text_lookup(n, buf, cap, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
-			(int)(d->class_code >> 8), 0))
+	if (ia_pcinames_class(n, d->class_code, buf, cap))
 		return buf;
 	snprintf(buf, cap, "class %04x", d->class_code >> 8);
 	return buf;
 }
 
-static void text_dev_line(struct text_names *n, const struct ia_dev *d, FILE *out)
+static void text_dev_line(struct ia_pcinames *n, const struct ia_dev *d, FILE *out)
 {
 	char name[256], cls[128];
 
@@ -559,7 +497,7 @@ static void text_when_enabled_lead(const struct ia_when_enabled_result *we, FILE
 }
 
 /* The groups once the IOMMU is on, each with its members, where the IOMMU is off. */
-static void text_when_enabled_groups(struct text_names *n, const struct ia_audit *a,
+static void text_when_enabled_groups(struct ia_pcinames *n, const struct ia_audit *a,
 				     const struct ia_when_enabled_result *we, FILE *out)
 {
 	if (!we->iommu_off || !we->evaluated || !we->iommu)
@@ -650,7 +588,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	if (o && o->quiet)
 		return text_quiet(a, r, o, raw);
 
-	struct text_names n;
+	struct ia_pcinames n;
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .tf = &tf };
 	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0;
@@ -666,7 +604,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 
 	if (!out)
 		return -ENOMEM;
-	text_names_init(&n, o);
+	ia_pcinames_init(&n, o && o->names, o ? o->pci_ids : NULL);
 
 	/* Where, then the verdict: the one line a person must read. */
 	fprintf(out, "iommu-audit %s: %s%s\n", IA_VERSION, a->dumps_alone ? "" : a->live ? "live host" : "captured host ",
@@ -854,7 +792,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	for (size_t i = 0; i < a->n_units; i++)
 		fprintf(out, "  kernel IOMMU unit %s (%s), %zu device%s\n", a->units[i].name, a->units[i].kind,
 			a->units[i].n_devices, a->units[i].n_devices == 1 ? "" : "s");
-	text_names_free(&n);
+	ia_pcinames_free(&n);
 	ia_report_unpriv_free(&fold.u);
 	return text_filter_end(out, raw);
 }
@@ -862,13 +800,13 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o,
 		     enum ia_groups_view view, FILE *raw)
 {
-	struct text_names n;
+	struct ia_pcinames n;
 	struct text_filter tf;
 	FILE *out = text_filter_open(&tf, raw, o ? o->width : 0);
 
 	if (!out)
 		return -ENOMEM;
-	text_names_init(&n, o);
+	ia_pcinames_init(&n, o && o->names, o ? o->pci_ids : NULL);
 	char *sel_line = ia_report_selection_line(a);   /* -s/-d: what is listed, first */
 	if (sel_line)
 		fprintf(out, "%s\n", sel_line);
@@ -877,7 +815,7 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 		const struct ia_when_enabled_result *we = &r->when_enabled;
 		char *head = ia_report_when_enabled_headline(a, r);
 		if (!head) {
-			text_names_free(&n);
+			ia_pcinames_free(&n);
 			text_filter_end(out, raw);
 			return -ENOMEM;
 		}
@@ -915,6 +853,6 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 			fprintf(out, "no IOMMU groups: %s\n", a->iommu_groups_dir ?
 				"the kernel formed none" : "sys/kernel/iommu_groups is absent (no IOMMU active)");
 	}
-	text_names_free(&n);
+	ia_pcinames_free(&n);
 	return text_filter_end(out, raw);
 }
