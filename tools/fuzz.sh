@@ -7,7 +7,7 @@
 # Environment: IA_FUZZ_BUILD (build dir, default build/fuzz), IA_FUZZ_JOBS (harnesses run at once,
 # default 2), IA_FUZZ_ONLY (space-separated harness names, default all), IA_FUZZ_ARGS (extra
 # libFuzzer flags). The corpus grows in BUILD/corpus/<harness>/ across runs; a summary line per
-# harness (seconds it ran, executions, cov, ft, corpus size, exit status) goes to BUILD/fuzz-runs.txt.
+# harness (seconds it ran, CPU seconds, executions, cov, ft, corpus size, exit status) goes to BUILD/fuzz-runs.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$(pwd)
@@ -46,17 +46,22 @@ run_one() {
 	[ -d "$src/fuzz/regressions/$h" ] && dirs+=("$src/fuzz/regressions/$h")
 	local t0
 	t0=$(date +%s)
+	# CPU seconds (user + system) as well as wall seconds: on a shared machine (nice, other jobs)
+	# the two differ, and the depth of a run is its CPU time.
+	local TIMEFORMAT='%U %S'
 	# shellcheck disable=SC2086
-	"$build/fuzz/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	{ time "$build/fuzz/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h/" ${IA_FUZZ_ARGS:-} \
-		"${dirs[@]}" >"$log" 2>&1 || rc=$?
+		"${dirs[@]}" >"$log" 2>&1; } 2>"$build/logs/$h.time" || rc=$?
+	local cpu
+	cpu=$(awk '{ printf "%d", $1 + $2 }' "$build/logs/$h.time" 2>/dev/null || true)
 	local execs cov ft corp
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
 	ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
 	corp=$(find "$build/corpus/$h" -type f | wc -l)
-	printf '%s harness=%s seconds=%s execs=%s cov=%s ft=%s corpus=%s rc=%s\n' "$(date -u +%FT%TZ)" \
-		"$h" "$(($(date +%s) - t0))" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corp" "$rc" | tee -a "$build/fuzz-runs.txt"
+	printf '%s harness=%s seconds=%s cpu=%s execs=%s cov=%s ft=%s corpus=%s rc=%s\n' "$(date -u +%FT%TZ)" \
+		"$h" "$(($(date +%s) - t0))" "${cpu:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corp" "$rc" | tee -a "$build/fuzz-runs.txt"
 	if [ "$rc" -ne 0 ]; then
 		echo "tools/fuzz.sh: fuzz_$h failed; log $log, inputs in $build/artifacts/$h/:" >&2
 		grep -E 'ERROR|SUMMARY|invariant|Test unit written' "$log" | head -20 >&2 || true
