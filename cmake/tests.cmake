@@ -112,3 +112,4 @@ endif()
 add_test(NAME test_bash_completion COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/package/check_completion.py
          --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(test_bash_completion PROPERTIES TIMEOUT 300)
+ia_test(test_start      tests/unit/test_start.c      DEPS collectors)

@@ -60,6 +60,14 @@ extern const struct ia_collector *const ia_collectors[];
 extern const size_t ia_n_collectors;
 
 /**
+ * The kernel configuration options the rules read, sorted by strcmp() (collectors/kernel.c): an
+ * audit's in-memory database keeps only these in kernel_config; a database that outlives the run
+ * (a file: collect --db, audit --db) keeps every option of the configuration.
+ */
+extern const char *const ia_kernel_config_read[];
+extern const size_t ia_kernel_config_n_read;
+
+/**
  * ia_collect_order() - the order to run @n collectors in: each after every other collector that
  * writes a table it needs; among those free to run, the earliest in @list first (a stable
  * topological sort, Kahn's algorithm).

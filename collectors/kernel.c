@@ -300,88 +300,191 @@ static void kernel_modules(struct ia_ctx *ctx)
 	free(txt);
 }
 
-/* Store CONFIG_ lines of a kernel config text. */
-static void kernel_store_config(struct ia_ctx *ctx, char *txt)
-{
-	sqlite3_stmt *st;
-	char *save = NULL;
+/*
+ * The kernel configuration options the rules read (rules/: the ia_eval_kconfig() callers and
+ * vfio_path.c), sorted by strcmp(). A database that lives only for the run (the audit's, in
+ * memory) keeps only these: storing and loading back the other 1,700 (a small VM's config) to
+ * 11,000 (a distribution's) options cost about 40% of an audit of an otherwise empty tree, and
+ * nothing reads them. A database that outlives the run (collect --db, audit --db) keeps every
+ * option, for whoever queries it (docs/fleet.md). test_start checks that every "CONFIG_..."
+ * literal of rules/ is listed here.
+ */
+const char *const ia_kernel_config_read[] = {
+	"CONFIG_AMD_IOMMU", "CONFIG_INTEL_IOMMU", "CONFIG_INTEL_IOMMU_DEFAULT_ON",
+	"CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON", "CONFIG_IOMMUFD", "CONFIG_IOMMUFD_VFIO_CONTAINER",
+	"CONFIG_IOMMU_DEFAULT_PASSTHROUGH", "CONFIG_VFIO", "CONFIG_VFIO_DEVICE_CDEV", "CONFIG_VFIO_IOMMU_TYPE1",
+	"CONFIG_VFIO_NOIOMMU",
+};
+const size_t ia_kernel_config_n_read = sizeof(ia_kernel_config_read) / sizeof(*ia_kernel_config_read);
+_Static_assert(sizeof(ia_kernel_config_read) / sizeof(*ia_kernel_config_read) <= 32,
+	       "struct kernel_cfg.seen has one bit per option read");
 
-	if (ia_fact_prepare_insert(ctx->db, IA_FACT_kernel_config, "OR REPLACE", &st))
-		return;
-	for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(l, '=');
-		if (strncmp(l, "CONFIG_", 7) || !eq)
-			continue;
+/* Largest configuration text inflated from proc/config.gz, bytes (a distribution's is about 300 KiB). */
+#define KERNEL_CONFIG_MAX (32u << 20)
+
+/* One configuration being stored: the INSERT, whether every option is kept, the read ones seen. */
+struct kernel_cfg {
+	sqlite3_stmt *st;
+	bool all;          /* keep every option: the database outlives the run */
+	uint32_t seen;     /* bit i: ia_kernel_config_read[i] was given a value or said "is not set" */
+};
+
+static int kernel_cmp_option(const void *key, const void *e)
+{
+	return strcmp((const char *)key, *(const char *const *)e);
+}
+
+/* Index of @option in ia_kernel_config_read, or -1. */
+static int kernel_config_wanted(const char *option)
+{
+	const char *const *o = bsearch(option, ia_kernel_config_read, ia_kernel_config_n_read,
+				       sizeof(*ia_kernel_config_read), kernel_cmp_option);
+
+	return o ? (int)(o - ia_kernel_config_read) : -1;
+}
+
+/*
+ * One line of a kernel configuration (@l, NUL-terminated, modified): "CONFIG_X=value" is stored
+ * (every one, or those the rules read), "# CONFIG_X is not set" only marks X seen. Return: true once
+ * every option the rules read has been seen and no other is kept: the rest of the file cannot
+ * change what is stored, as scripts/kconfig/confdata.c conf_write() writes each symbol once.
+ */
+static bool kernel_config_line(struct kernel_cfg *c, char *l)
+{
+	char *eq;
+	int i;
+
+	if (!strncmp(l, "CONFIG_", 7) && (eq = strchr(l, '='))) {
 		*eq = '\0';
-		const struct ia_fact_kernel_config row = { .option = l, .value = eq + 1 };
-		ia_fact_bind(st, IA_FACT_kernel_config, &row);
-		ia_db_step_done(st);
+		i = kernel_config_wanted(l);
+		if (c->all || i >= 0) {
+			const struct ia_fact_kernel_config row = { .option = l, .value = eq + 1 };
+			ia_fact_bind(c->st, IA_FACT_kernel_config, &row);
+			ia_db_step_done(c->st);
+		}
+	} else if (!strncmp(l, "# CONFIG_", 9)) {
+		size_t n = strlen(l), tail = sizeof(" is not set") - 1;
+		if (n <= 2 + tail || strcmp(l + n - tail, " is not set"))
+			return false;
+		l[n - tail] = '\0';
+		i = kernel_config_wanted(l + 2);
+	} else {
+		return false;
 	}
-	sqlite3_finalize(st);
+	if (i >= 0)
+		c->seen |= (uint32_t)1 << i;
+	return !c->all && c->seen == ((uint32_t)1 << ia_kernel_config_n_read) - 1;
+}
+
+/*
+ * The lines of @buf[0, *@len) that end in '\n', through kernel_config_line(); the unfinished last
+ * line is moved to the front and *@len becomes its length. With @last, that line is taken too.
+ * Return: true when kernel_config_line() says the rest cannot change what is stored.
+ */
+static bool kernel_config_lines(struct kernel_cfg *c, char *buf, size_t *len, bool last)
+{
+	size_t at = 0;
+
+	while (at < *len) {
+		char *nl = memchr(buf + at, '\n', *len - at);
+		if (!nl && !last)
+			break;
+		size_t end = nl ? (size_t)(nl - buf) : *len;
+		buf[end] = '\0';
+		bool done = end > at && kernel_config_line(c, buf + at);
+		at = end + 1;
+		if (done)
+			return true;
+	}
+	if (at > *len)
+		at = *len;
+	memmove(buf, buf + at, *len - at);
+	*len -= at;
+	return false;
+}
+
+/*
+ * Inflate the gzip stream @gz/@gzlen (proc/config.gz: kernel/configs.c, IKCONFIG_PROC) line by line
+ * into kernel_config_line(), in a buffer as large as the longest line (not the whole text), and
+ * stop once the rest cannot change what is stored. Return: 0; -IA_E_FORMAT when the stream is not
+ * gzip, is cut short, fails its check or inflates past KERNEL_CONFIG_MAX; -ENOMEM.
+ */
+static int kernel_config_inflate(struct kernel_cfg *c, const char *gz, size_t gzlen)
+{
+	z_stream z = {0};
+	size_t cap = 64u << 10, len = 0, total = 0;
+	char *buf = malloc(cap + 1);
+	int zr = Z_OK, rc = -IA_E_FORMAT;
+
+	if (!buf)
+		return -ENOMEM;
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(buf);
+		return -ENOMEM;
+	}
+	z.next_in = (Bytef *)gz;
+	z.avail_in = (uInt)gzlen;
+	while (zr == Z_OK) {
+		if (len == cap) {           /* one line fills the buffer: grow it */
+			char *nb = cap * 2 <= KERNEL_CONFIG_MAX ? realloc(buf, cap * 2 + 1) : NULL;
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		z.next_out = (Bytef *)buf + len;
+		z.avail_out = (uInt)(cap - len);
+		zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = cap - len - z.avail_out;
+		len += got;
+		total += got;
+		if (total > KERNEL_CONFIG_MAX)
+			break;
+		if ((zr == Z_OK || zr == Z_STREAM_END) && kernel_config_lines(c, buf, &len, zr == Z_STREAM_END)) {
+			rc = 0;
+			break;
+		}
+		if (zr == Z_STREAM_END)
+			rc = 0;
+	}
+	inflateEnd(&z);
+	free(buf);
+	return rc;
 }
 
 /* The kernel configuration into kernel_config; where it was read into *@source (a literal, or @path: 256 bytes). */
 static void kernel_config(struct ia_ctx *ctx, const char *release, char path[256], const char **source)
 {
+	const char *file = sqlite3_db_filename(ctx->db, "main");
+	struct kernel_cfg c = { .all = file && *file };
 	char *txt = NULL;
-	const char *src = NULL;
 	size_t len;
-	int rc = -ENOENT;
 
+	if (ia_fact_prepare_insert(ctx->db, IA_FACT_kernel_config, "OR REPLACE", &c.st))
+		return;
 	if (release) {
 		snprintf(path, 256, "boot/config-%s", release);
-		rc = ia_fsroot_read(ctx->root, path, 16u << 20, &txt, &len);
-		if (rc == 0)
-			src = path;
-	}
-	if (rc < 0) {
-		char *gz = NULL;
-		size_t gzlen;
-		if (ia_fsroot_read(ctx->root, "proc/config.gz", 4u << 20, &gz, &gzlen) == 0) {
-			z_stream z = {0};
-			size_t cap = 1u << 20, n = 0;
-			txt = malloc(cap + 1);
-			if (txt && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
-				z.next_in = (Bytef *)gz;
-				z.avail_in = (uInt)gzlen;
-				int zr = Z_OK;
-				while (zr == Z_OK) {
-					if (n == cap) {
-						if (cap >= (32u << 20))
-							break;
-						char *nt = realloc(txt, cap * 2 + 1);
-						if (!nt)
-							break;
-						txt = nt;
-						cap *= 2;
-					}
-					z.next_out = (Bytef *)txt + n;
-					z.avail_out = (uInt)(cap - n);
-					zr = inflate(&z, Z_NO_FLUSH);
-					n = cap - z.avail_out;
-				}
-				inflateEnd(&z);
-				if (zr == Z_STREAM_END) {
-					txt[n] = '\0';
-					src = "proc/config.gz";
-					rc = 0;
-				} else {
-					ia_ctx_error(ctx, "proc/config.gz", -IA_E_FORMAT, -1,
-						     "kernel configuration (CONFIG_VFIO_NOIOMMU and others)",
-						     "proc/config.gz does not inflate");
-				}
-			}
-			free(gz);
-			if (rc < 0) {
-				free(txt);
-				txt = NULL;
-			}
+		if (ia_fsroot_read(ctx->root, path, 16u << 20, &txt, &len) == 0) {
+			kernel_config_lines(&c, txt, &len, true);
+			*source = path;
+			goto out;
 		}
 	}
-	if (rc == 0 && txt) {
-		kernel_store_config(ctx, txt);
-		*source = src;
+	if (ia_fsroot_read(ctx->root, "proc/config.gz", 4u << 20, &txt, &len) == 0) {
+		int rc = kernel_config_inflate(&c, txt, len);
+		if (rc == 0) {
+			*source = "proc/config.gz";
+		} else {
+			/* what was stored before the stream failed goes: no source, no options */
+			ia_db_exec(ctx->db, "DELETE FROM kernel_config");
+			if (rc == -IA_E_FORMAT)
+				ia_ctx_error(ctx, "proc/config.gz", -IA_E_FORMAT, -1,
+					     "kernel configuration (CONFIG_VFIO_NOIOMMU and others)",
+					     "proc/config.gz does not inflate");
+		}
 	}
+out:
+	sqlite3_finalize(c.st);
 	free(txt);
 }
 

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Start-up cost (issue 18 item 2): the kernel configuration an audit keeps, and what it loads.
+#include <dirent.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "collectors/collect.h"
+#include "core/db.h"
+#include "testutil.h"
+
+extern const struct ia_collector ia_collector_kernel;
+
+/* Every whole "CONFIG_..." string literal in the C files of IA_SOURCE_DIR/@dir is an option
+ * the collector keeps for the rules (a literal inside a longer message is not an option read). */
+static void check_literals_listed(const char *dir, size_t *found)
+{
+	char path[4096];
+	regex_t re;
+	regmatch_t m[2];
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "%s/%s", IA_SOURCE_DIR, dir);
+	assert_non_null(d = opendir(path));
+	assert_int_equal(regcomp(&re, "\"(CONFIG_[A-Z0-9_]+)\"", REG_EXTENDED), 0);
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name), len;
+		if (l < 3 || strcmp(e->d_name + l - 2, ".c"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", IA_SOURCE_DIR, dir, e->d_name);
+		char *src = (char *)ia_slurp(path, &len);
+		assert_non_null(src);
+		for (const char *p = src; !regexec(&re, p, 2, m, 0); p += m[0].rm_eo) {
+			char opt[128];
+			snprintf(opt, sizeof(opt), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
+			bool listed = false;
+			for (size_t i = 0; i < ia_kernel_config_n_read; i++)
+				listed |= !strcmp(opt, ia_kernel_config_read[i]);
+			if (!listed)
+				fail_msg("%s/%s reads %s, which collectors/kernel.c's ia_kernel_config_read does not list",
+					 dir, e->d_name, opt);
+			(*found)++;
+		}
+		free(src);
+	}
+	closedir(d);
+	regfree(&re);
+}
+
+/* The options the collector keeps for an audit are those the rules read, and sorted (bsearch). */
+static void test_kconfig_read_covers_rules(void **state)
+{
+	(void)state;
+	size_t found = 0;
+
+	check_literals_listed("rules", &found);
+	check_literals_listed("src/model", &found);
+	check_literals_listed("reports", &found);
+	check_literals_listed("src/cli", &found);
+	assert_true(found >= ia_kernel_config_n_read);   /* the scan saw the rules' options */
+	for (size_t i = 1; i < ia_kernel_config_n_read; i++)
+		assert_true(strcmp(ia_kernel_config_read[i - 1], ia_kernel_config_read[i]) < 0);
+}
+
+/* A configuration text: the options the rules read first (set, or "is not set"), then @filler other
+ * options of about 40 bytes each, in the layout scripts/kconfig/confdata.c writes. malloc'd. */
+static char *make_config(size_t filler, const char *tail)
+{
+	size_t cap = 4096 + filler * 96 + strlen(tail), n = 0;
+	char *t = malloc(cap);
+
+	assert_non_null(t);
+	n += (size_t)snprintf(t + n, cap - n, "#\n# Automatically generated file; DO NOT EDIT.\n#\nCONFIG_X86=y\n");
+	for (size_t i = 0; i < ia_kernel_config_n_read; i++)
+		n += (size_t)snprintf(t + n, cap - n, i % 3 == 2 ? "# %s is not set\n" : "%s=%s\n",
+				      ia_kernel_config_read[i], i % 3 == 1 ? "m" : "y");
+	for (size_t i = 0; i < filler; i++)
+		n += (size_t)snprintf(t + n, cap - n, "CONFIG_FILLER_%06zu=\"%08zx\"\n# CONFIG_OFF_%06zu is not set\n", i,
+				      i * 2654435761u, i);
+	n += (size_t)snprintf(t + n, cap - n, "%s", tail);
+	assert_true(n < cap);
+	return t;
+}
+
+/* @text gzip-compressed into root/proc/config.gz, its last @cut bytes dropped. */
+static void write_config_gz(const char *text, size_t cut)
+{
+	z_stream z = {0};
+	size_t len = strlen(text), cap = compressBound((uLong)len) + 64;
+	unsigned char *out = malloc(cap);
+
+	assert_non_null(out);
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_true(z.total_out > cut);
+	ia_mk_file("root/proc/config.gz", out, z.total_out - cut);
+	deflateEnd(&z);
+	free(out);
+}
+
+/* The kernel collector over ia_scratch/root into a database in memory (@file NULL) or the file
+ * @file; its kernel_config as "OPTION=VALUE\n" lines in option order, the source and the errors. */
+static char *collect_config(const char *file, char **source, int *errors)
+{
+	struct ia_fsroot root;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const list[] = { &ia_collector_kernel };
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	size_t cap = 1u << 20, n = 0;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	out[0] = '\0';
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_db_open(&db, file, true, &err), 0);
+	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
+	ia_collect_run(&ctx, list, 1);
+	assert_int_equal(ia_db_prepare(db, "SELECT option, value FROM kernel_config ORDER BY option", &st), 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(st, 0), *v = (const char *)sqlite3_column_text(st, 1);
+		size_t need = strlen(o) + strlen(v) + 3;
+		if (n + need > cap) {
+			assert_non_null(out = realloc(out, cap = (cap + need) * 2));
+		}
+		n += (size_t)snprintf(out + n, cap - n, "%s=%s\n", o, v);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(ia_db_prepare(db, "SELECT kernel_config_source, (SELECT count(*) FROM collection_error"
+				       " WHERE subject = 'proc/config.gz' AND message = 'proc/config.gz does not inflate')"
+				       " FROM host", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	*source = sqlite3_column_text(st, 0) ? strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+	*errors = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	ia_db_close(db);
+	ia_fsroot_close(&root);
+	return out;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the collector stored before issue 18: every "CONFIG_X=V" line (empty lines skipped), the
+ * last of a repeated option winning (INSERT OR REPLACE), as "OPTION=VALUE\n" lines in option order. */
+static char *reference_rows(const char *text)
+{
+	char *t = strdup(text), *save = NULL, **v = NULL;
+	size_t n = 0, cap = 0, len = 0;
+
+	assert_non_null(t);
+	for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "CONFIG_", 7) || !strchr(l, '='))
+			continue;
+		if (n == cap)
+			assert_non_null(v = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v)));
+		v[n++] = l;
+		len += strlen(l) + 1;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	char *out = malloc(len + 1), *p = out;
+	assert_non_null(out);
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s\n", v[i]);
+	free(v);
+	free(t);
+	return out;
+}
+
+/* The options the rules read, as the rows make_config() gives them. */
+static char *read_rows(void)
+{
+	char *out = calloc(1, 4096);
+	size_t n = 0;
+
+	assert_non_null(out);
+	for (size_t i = 0; i < ia_kernel_config_n_read; i++)
+		if (i % 3 != 2)
+			n += (size_t)snprintf(out + n, 4096 - n, "%s=%s\n", ia_kernel_config_read[i], i % 3 == 1 ? "m" : "y");
+	return out;
+}
+
+/* An audit's database (in memory) keeps the options the rules read, with their values; a file
+ * (collect --db) keeps every option, the same rows as before (a line of 200 KiB, past the
+ * inflating buffer, and a last line without '\n' included). */
+static void test_kconfig_memory_keeps_read_options(void **state)
+{
+	(void)state;
+	char *src, *longline = malloc(200u << 10), *tail;
+	int errors;
+
+	assert_non_null(longline);
+	memset(longline, 'a', (200u << 10) - 1);
+	longline[(200u << 10) - 1] = '\0';
+	assert_true(asprintf(&tail, "\nCONFIG_CMDLINE=\"%s\"\nCONFIG_LAST=y", longline) > 0);
+	char *text = make_config(4000, tail);
+	assert_int_equal(ia_scratch_make("start"), 0);
+	write_config_gz(text, 0);
+
+	char *mem = collect_config(NULL, &src, &errors);
+	char *want = read_rows();
+	assert_string_equal(mem, want);
+	assert_string_equal(src, "proc/config.gz");
+	assert_int_equal(errors, 0);
+	free(src);
+
+	char *file = collect_config(ia_sp("facts.db"), &src, &errors);
+	char *ref = reference_rows(text);
+	assert_string_equal(file, ref);
+	assert_non_null(strstr(file, longline));
+	assert_non_null(strstr(file, "CONFIG_LAST=y\n"));
+	assert_string_equal(src, "proc/config.gz");
+	assert_int_equal(errors, 0);
+	free(src);
+
+	free(mem);
+	free(want);
+	free(file);
+	free(ref);
+	free(text);
+	free(tail);
+	free(longline);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+/* Once every option the rules read is seen, an audit stops inflating: a stream cut short after
+ * them still gives their values. A file database reads to the end and, as before, keeps nothing
+ * of a stream that does not inflate, with the error. */
+static void test_kconfig_stops_once_read(void **state)
+{
+	(void)state;
+	char *src;
+	int errors;
+	char *text = make_config(20000, "");
+
+	assert_int_equal(ia_scratch_make("start"), 0);
+	write_config_gz(text, 64);
+
+	char *mem = collect_config(NULL, &src, &errors);
+	char *want = read_rows();
+	assert_string_equal(mem, want);
+	assert_string_equal(src, "proc/config.gz");
+	assert_int_equal(errors, 0);
+	free(src);
+
+	char *file = collect_config(ia_sp("facts.db"), &src, &errors);
+	assert_string_equal(file, "");
+	assert_null(src);
+	assert_int_equal(errors, 1);
+
+	free(mem);
+	free(want);
+	free(file);
+	free(text);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+/* A configuration missing an option the rules read is inflated to its end, and a stream that
+ * fails there leaves nothing, with the error, in memory too (nothing stored from its start). */
+static void test_kconfig_cut_before_all_read(void **state)
+{
+	(void)state;
+	char *src;
+	int errors;
+	char *text = make_config(20000, "");
+	char *vfio = strstr(text, "CONFIG_VFIO=");
+
+	assert_non_null(vfio);
+	memcpy(vfio, "CONFIG_VFIX=", 12);    /* CONFIG_VFIO never appears */
+	assert_int_equal(ia_scratch_make("start"), 0);
+	write_config_gz(text, 64);
+	char *mem = collect_config(NULL, &src, &errors);
+	assert_string_equal(mem, "");
+	assert_null(src);
+	assert_int_equal(errors, 1);
+
+	write_config_gz(text, 0);             /* whole: the options present, CONFIG_VFIX not kept */
+	free(mem);
+	mem = collect_config(NULL, &src, &errors);
+	assert_null(strstr(mem, "CONFIG_VFIX"));
+	assert_null(strstr(mem, "CONFIG_VFIO="));
+	assert_non_null(strstr(mem, "CONFIG_AMD_IOMMU=y\n"));
+	assert_string_equal(src, "proc/config.gz");
+	assert_int_equal(errors, 0);
+	free(src);
+	free(mem);
+	free(text);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kconfig_read_covers_rules),
+		cmocka_unit_test(test_kconfig_memory_keeps_read_options),
+		cmocka_unit_test(test_kconfig_stops_once_read),
+		cmocka_unit_test(test_kconfig_cut_before_all_read),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
