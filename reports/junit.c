@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlwriter.h>
 
 #include "core/text.h"
 #include "report.h"
 #include "rules/rules.h"
+#include "xml_lib.h"
 
 /* The finding rule under which the engine repeats a->not_evaluated; folded into <skipped>. */
 #define JUNIT_NOT_EVALUATED "rule.not-evaluated"
@@ -20,13 +20,13 @@ struct junit_w {
 
 static void jw_start(struct junit_w *j, const char *name)
 {
-	if (!j->bad && xmlTextWriterStartElement(j->w, BAD_CAST name) < 0)
+	if (!j->bad && ia_xmlTextWriterStartElement(j->w, BAD_CAST name) < 0)
 		j->bad = true;
 }
 
 static void jw_end(struct junit_w *j)
 {
-	if (!j->bad && xmlTextWriterEndElement(j->w) < 0)
+	if (!j->bad && ia_xmlTextWriterEndElement(j->w) < 0)
 		j->bad = true;
 }
 
@@ -36,7 +36,7 @@ static void jw_attr(struct junit_w *j, const char *name, const char *value)
 
 	if (j->bad)
 		return;
-	if (!(c = ia_text_sanitize_dup(value)) || xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(value)) || ia_xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }
@@ -55,7 +55,7 @@ static void jw_text(struct junit_w *j, const char *s)
 
 	if (j->bad)
 		return;
-	if (!(c = ia_text_sanitize_dup(s)) || xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
+	if (!(c = ia_text_sanitize_dup(s)) || ia_xmlTextWriterWriteString(j->w, BAD_CAST c) < 0)
 		j->bad = true;
 	free(c);
 }
@@ -286,8 +286,11 @@ int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const 
 	size_t *idx = malloc((a->n_findings + 1) * sizeof(*idx)), n = 0, ns = 0;
 	struct junit_suite *suites = calloc(ia_n_rules + a->n_findings + 1, sizeof(*suites));
 	struct junit_w j = { 0 };
-	int rc = 0;
+	const char *xerr;
+	int rc = ia_xml_load(&xerr);   /* libxml2, loaded on first use: -ENOENT when missing */
 
+	if (rc < 0)
+		goto out;
 	if (!idx || !suites) {
 		rc = -ENOMEM;
 		goto out;
@@ -339,16 +342,16 @@ int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const 
 		failures += suites[s].failures;
 	}
 
-	xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(out, NULL);
-	if (!buf || !(j.w = xmlNewTextWriter(buf))) {
+	xmlOutputBufferPtr buf = ia_xmlOutputBufferCreateFile(out, NULL);
+	if (!buf || !(j.w = ia_xmlNewTextWriter(buf))) {
 		if (buf)
-			xmlOutputBufferClose(buf);
+			ia_xmlOutputBufferClose(buf);
 		rc = -ENOMEM;
 		goto out;
 	}
-	xmlTextWriterSetIndent(j.w, 1);
-	xmlTextWriterSetIndentString(j.w, BAD_CAST "  ");
-	if (xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL) < 0)
+	ia_xmlTextWriterSetIndent(j.w, 1);
+	ia_xmlTextWriterSetIndentString(j.w, BAD_CAST "  ");
+	if (ia_xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL) < 0)
 		j.bad = true;
 	jw_start(&j, "testsuites");
 	jw_attr(&j, "name", "iommu-audit");
@@ -367,9 +370,9 @@ int ia_report_junit(const struct ia_audit *au, const struct ia_result *a, const 
 		jw_end(&j);
 	}
 	jw_end(&j);
-	if (!j.bad && xmlTextWriterEndDocument(j.w) < 0)
+	if (!j.bad && ia_xmlTextWriterEndDocument(j.w) < 0)
 		j.bad = true;
-	xmlFreeTextWriter(j.w);   /* flushes and closes the output buffer (not @out) */
+	ia_xmlFreeTextWriter(j.w);   /* flushes and closes the output buffer (not @out) */
 	rc = j.bad || ferror(out) ? -EIO : 0;
 out:
 	free(idx);

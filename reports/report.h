@@ -165,8 +165,8 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
  * subject "host"; a rule not evaluated (a->not_evaluated) is <skipped message="why">.
  * Strings are escaped by libxml2's xmlwriter after the one escaping of host text (ia_text_sanitize():
  * controls, U+FFFE/U+FFFF and malformed UTF-8 become visible "\xNN"/"\uNNNN"), so the XML is
- * well-formed.
- * Return: 0; -ENOMEM; -EIO when writing failed.
+ * well-formed. libxml2 is loaded on first use (reports/xml_lib.h).
+ * Return: 0; -ENOMEM; -EIO when writing failed; -ENOENT when libxml2 cannot be loaded (nothing written).
  */
 int ia_report_junit(const struct ia_audit *a, const struct ia_result *r, const struct ia_report_opts *o, FILE *out);
 

@@ -3,8 +3,6 @@
 #define _XOPEN_SOURCE 700
 #include "capture/snapshot.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/archive_lib.h"
 #include "core/ia_err.h"
 #include "decode/identity.h"
 
@@ -119,10 +118,21 @@ static bool snap_stopped(const volatile sig_atomic_t *stop, const char *archive,
 	return true;
 }
 
+/* libarchive, loaded on first use (core/archive_lib.h); when missing, a diagnostic on @file says so. */
+static int snap_archive_load(const char *file, struct ia_diags *diags)
+{
+	const char *err;
+	int rc = ia_archive_load(&err);
+
+	if (rc < 0)
+		ia_diag_add(diags, -IA_E_ARCHIVE, file, -1, "%s", err);
+	return rc;
+}
+
 static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim,
 		       const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
 {
-	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive *a, *w;
 	struct archive_entry *e;
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
@@ -131,10 +141,14 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 	int rc = 0, r;
 
 	*dir_out = NULL;
+	if (snap_archive_load(archive, diags) < 0)
+		return -IA_E_ARCHIVE;
+	a = ia_archive_read_new();
+	w = ia_archive_write_disk_new();
 	snprintf(dir, sizeof(dir), "%s/iommu-audit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!a || !w || !mkdtemp(dir)) {
-		archive_read_free(a);
-		archive_write_free(w);
+		ia_archive_read_free(a);
+		ia_archive_write_free(w);
 		return -errno ? -errno : -ENOMEM;
 	}
 	/* libarchive refuses to extract through any symlink of the path, $TMPDIR's own included. */
@@ -145,27 +159,27 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 	 * libarchive parser sees a hostile file, and no filter that would run an external program
 	 * (filter_all would start lrzip, grzip or lzop for such archives) is enabled; both filters
 	 * run in-process (libz, libzstd). */
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+	if (ia_archive_read_support_format_tar(a) != ARCHIVE_OK || ia_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    ia_archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
 		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
 		rc = -IA_E_ARCHIVE;
 		goto out;
 	}
 	/* Member names were checked above and are joined to our own (absolute) directory; libarchive
 	 * still refuses to write through a symlink or over an existing file. */
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	ia_archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 				       ARCHIVE_EXTRACT_NO_OVERWRITE);
-	if (archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(archive_error_string(a)));
+	if (ia_archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
 		rc = -IA_E_ARCHIVE;
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		/* A copy: archive_entry_set_pathname() below frees the entry's own string. */
+	while ((r = ia_archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		/* A copy: ia_archive_entry_set_pathname() below frees the entry's own string. */
 		char name[4096];
-		mode_t type = archive_entry_filetype(e);
+		mode_t type = ia_archive_entry_filetype(e);
 		char full[8192];
-		const char *ename = archive_entry_pathname(e);
+		const char *ename = ia_archive_entry_pathname(e);
 
 		if (snap_stopped(stop, archive, diags)) {
 			rc = -EINTR;
@@ -184,20 +198,20 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
-		if (archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)) {
+		if (ia_archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
 				    "member \"%s\" is a hard link, device or FIFO", name);
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
-		if (type == AE_IFLNK && !snap_link_safe(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "/")) {
+		if (type == AE_IFLNK && !snap_link_safe(name, ia_archive_entry_symlink(e) ? ia_archive_entry_symlink(e) : "/")) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
 				    "link \"%s\" -> \"%s\" leads outside the capture", name,
-				    snap_str(archive_entry_symlink(e)));
+				    snap_str(ia_archive_entry_symlink(e)));
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
-		la_int64_t size = archive_entry_size(e);
+		la_int64_t size = ia_archive_entry_size(e);
 		total += size > 0 ? (unsigned long long)size : 0;
 		if (size < 0 || total > lim->max_bytes) {
 			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1,
@@ -207,11 +221,11 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			break;
 		}
 		snprintf(full, sizeof(full), "%s/%s", dir, name);
-		archive_entry_set_pathname(e, full);
-		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
-		if (archive_write_header(w, e) != ARCHIVE_OK) {
+		ia_archive_entry_set_pathname(e, full);
+		ia_archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		if (ia_archive_write_header(w, e) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
-				    snap_str(archive_error_string(w)));
+				    snap_str(ia_archive_error_string(w)));
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
@@ -220,10 +234,10 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			size_t len;
 			int64_t off;
 			bool written = true;
-			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+			while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
 				if (stop && *stop) /* a member up to the size limit takes long */
 					break;
-				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
+				if (ia_archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
 					written = false;
 					break;
 				}
@@ -234,20 +248,20 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			}
 			if (!written) { /* e.g. $TMPDIR is full */
 				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
-					    snap_str(archive_error_string(w)));
+					    snap_str(ia_archive_error_string(w)));
 				rc = -IA_E_ARCHIVE;
 				break;
 			}
 			if (r != ARCHIVE_EOF) {
 				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
-					    name, snap_str(archive_error_string(a)));
+					    name, snap_str(ia_archive_error_string(a)));
 				rc = -IA_E_ARCHIVE;
 				break;
 			}
 		}
-		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+		if (ia_archive_write_finish_entry(w) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
-				    snap_str(archive_error_string(w)));
+				    snap_str(ia_archive_error_string(w)));
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
@@ -255,12 +269,12 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 	if (rc == 0 && snap_stopped(stop, archive, diags))
 		rc = -EINTR;
 	if (rc == 0 && r != ARCHIVE_EOF) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(archive_error_string(a)));
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
 		rc = -IA_E_ARCHIVE;
 	}
 out:
-	archive_read_free(a);
-	archive_write_free(w);
+	ia_archive_read_free(a);
+	ia_archive_write_free(w);
 	if (rc < 0) {
 		ia_snapshot_remove(dir);
 		return rc;
@@ -396,10 +410,10 @@ static void snap_write_failed(struct snap_sink *s, const char *rel, int err, con
 /* One archive header; false (recorded) when the archive cannot be written. */
 static bool snap_ar_header(struct snap_sink *s, struct archive_entry *e, const char *rel)
 {
-	if (archive_write_header(s->ar, e) == ARCHIVE_OK)
+	if (ia_archive_write_header(s->ar, e) == ARCHIVE_OK)
 		return true;
-	snap_write_failed(s, rel, archive_errno(s->ar) > 0 ? -archive_errno(s->ar) : -IA_E_ARCHIVE,
-			  archive_error_string(s->ar));
+	snap_write_failed(s, rel, ia_archive_errno(s->ar) > 0 ? -ia_archive_errno(s->ar) : -IA_E_ARCHIVE,
+			  ia_archive_error_string(s->ar));
 	return false;
 }
 
@@ -450,16 +464,16 @@ static void snap_put_file(struct snap_sink *s, const char *rel, const void *data
 	if (!snap_claim(s, rel))
 		return;
 	if (s->ar) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, rel);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)len);
-		archive_entry_set_mtime(e, s->now, 0);
-		if (snap_ar_header(s, e, rel) && len && archive_write_data(s->ar, data, len) != (la_ssize_t)len)
-			snap_write_failed(s, rel, archive_errno(s->ar) > 0 ? -archive_errno(s->ar) : -IA_E_ARCHIVE,
-					  archive_error_string(s->ar));
-		archive_entry_free(e);
+		struct archive_entry *e = ia_archive_entry_new();
+		ia_archive_entry_set_pathname(e, rel);
+		ia_archive_entry_set_filetype(e, AE_IFREG);
+		ia_archive_entry_set_perm(e, 0644);
+		ia_archive_entry_set_size(e, (la_int64_t)len);
+		ia_archive_entry_set_mtime(e, s->now, 0);
+		if (snap_ar_header(s, e, rel) && len && ia_archive_write_data(s->ar, data, len) != (la_ssize_t)len)
+			snap_write_failed(s, rel, ia_archive_errno(s->ar) > 0 ? -ia_archive_errno(s->ar) : -IA_E_ARCHIVE,
+					  ia_archive_error_string(s->ar));
+		ia_archive_entry_free(e);
 	} else {
 		const char *leaf = NULL;
 		int pfd = snap_parent_fd(s, rel, &leaf);
@@ -487,13 +501,13 @@ static void snap_put_dir(struct snap_sink *s, const char *rel)
 	if (!snap_claim(s, rel))
 		return;
 	if (s->ar) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, rel);
-		archive_entry_set_filetype(e, AE_IFDIR);
-		archive_entry_set_perm(e, 0755);
-		archive_entry_set_mtime(e, s->now, 0);
+		struct archive_entry *e = ia_archive_entry_new();
+		ia_archive_entry_set_pathname(e, rel);
+		ia_archive_entry_set_filetype(e, AE_IFDIR);
+		ia_archive_entry_set_perm(e, 0755);
+		ia_archive_entry_set_mtime(e, s->now, 0);
 		snap_ar_header(s, e, rel);
-		archive_entry_free(e);
+		ia_archive_entry_free(e);
 	} else {
 		const char *leaf = NULL;
 		int pfd = snap_parent_fd(s, rel, &leaf);
@@ -511,14 +525,14 @@ static void snap_put_link(struct snap_sink *s, const char *rel, const char *targ
 	if (!snap_claim(s, rel))
 		return;
 	if (s->ar) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, rel);
-		archive_entry_set_filetype(e, AE_IFLNK);
-		archive_entry_set_perm(e, 0777);
-		archive_entry_set_symlink(e, target);
-		archive_entry_set_mtime(e, s->now, 0);
+		struct archive_entry *e = ia_archive_entry_new();
+		ia_archive_entry_set_pathname(e, rel);
+		ia_archive_entry_set_filetype(e, AE_IFLNK);
+		ia_archive_entry_set_perm(e, 0777);
+		ia_archive_entry_set_symlink(e, target);
+		ia_archive_entry_set_mtime(e, s->now, 0);
 		snap_ar_header(s, e, rel);
-		archive_entry_free(e);
+		ia_archive_entry_free(e);
 	} else {
 		const char *leaf = NULL;
 		int pfd = snap_parent_fd(s, rel, &leaf);
@@ -930,6 +944,8 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 	 * nothing that looks whole and leaves a previous one as it was. */
 	if ((rc = snap_tmp_name(output, tmp, sizeof(tmp))) < 0)
 		return rc;
+	if (archive && snap_archive_load(output, diags) < 0)
+		return -IA_E_ARCHIVE;
 	if (archive) {
 		ofd = mkostemp(tmp, O_CLOEXEC);
 		if (ofd < 0)
@@ -937,17 +953,17 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 		mode_t um = umask(0);
 		umask(um);
 		fchmod(ofd, 0644 & ~um); /* what open(O_CREAT, 0644) would make: mkostemp() makes 0600 */
-		s.ar = archive_write_new();
-		int frc = kind == SNAP_GZIP ? archive_write_add_filter_gzip(s.ar) :
-			  kind == SNAP_ZSTD ? archive_write_add_filter_zstd(s.ar) : archive_write_add_filter_none(s.ar);
+		s.ar = ia_archive_write_new();
+		int frc = kind == SNAP_GZIP ? ia_archive_write_add_filter_gzip(s.ar) :
+			  kind == SNAP_ZSTD ? ia_archive_write_add_filter_zstd(s.ar) : ia_archive_write_add_filter_none(s.ar);
 		/* Names are stored as the root's bytes (hdrcharset=BINARY): in the C locale a name that is
 		 * not ASCII cannot be translated to the pax headers' UTF-8 ("Can't translate pathname"),
 		 * and a name that is not UTF-8 cannot be in any locale; the unpacker gives the bytes back. */
-		if (frc != ARCHIVE_OK || archive_write_set_format_pax_restricted(s.ar) != ARCHIVE_OK ||
-		    archive_write_set_format_option(s.ar, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
-		    archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", snap_str(archive_error_string(s.ar)));
-			archive_write_free(s.ar);
+		if (frc != ARCHIVE_OK || ia_archive_write_set_format_pax_restricted(s.ar) != ARCHIVE_OK ||
+		    ia_archive_write_set_format_option(s.ar, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
+		    ia_archive_write_open_fd(s.ar, ofd) != ARCHIVE_OK) {
+			ia_diag_add(diags, -IA_E_ARCHIVE, output, -1, "%s", snap_str(ia_archive_error_string(s.ar)));
+			ia_archive_write_free(s.ar);
 			close(ofd);
 			unlink(tmp);
 			return -IA_E_ARCHIVE;
@@ -1010,10 +1026,10 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 		snap_copy(&s, rel, 4096);
 	}
 	if (s.ar) {
-		if (archive_write_close(s.ar) != ARCHIVE_OK)
-			snap_write_failed(&s, output, archive_errno(s.ar) > 0 ? -archive_errno(s.ar) : -IA_E_ARCHIVE,
-					  archive_error_string(s.ar));
-		archive_write_free(s.ar);
+		if (ia_archive_write_close(s.ar) != ARCHIVE_OK)
+			snap_write_failed(&s, output, ia_archive_errno(s.ar) > 0 ? -ia_archive_errno(s.ar) : -IA_E_ARCHIVE,
+					  ia_archive_error_string(s.ar));
+		ia_archive_write_free(s.ar);
 		if (!s.write_err && fsync(ofd) < 0)
 			snap_write_failed(&s, output, -errno, strerror(errno));
 		if (close(ofd) < 0)

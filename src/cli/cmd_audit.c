@@ -14,6 +14,7 @@
 #include "core/db.h"
 #include "core/ia_err.h"
 #include "reports/report.h"
+#include "reports/xml_lib.h"
 
 /* One report of the run in @fmt onto @out; @ro without its colour, which depends on @out. */
 static int audit_render(const struct cli_opts *o, enum cli_fmt fmt, const struct ia_audit *a,
@@ -30,8 +31,14 @@ static int audit_render(const struct cli_opts *o, enum cli_fmt fmt, const struct
 		return ia_report_groups(a, r, &ro, view, out);
 	if (fmt == FMT_JSON)
 		return ia_report_json(a, r, &ro, out);
-	if (fmt == FMT_JUNIT)
+	if (fmt == FMT_JUNIT) {
+		const char *err;   /* libxml2 is loaded on first use: say which library is missing */
+		if (ia_xml_load(&err) < 0) {
+			fprintf(stderr, "iommu-audit: %s\n", err);
+			return -ENOENT;
+		}
 		return ia_report_junit(a, r, &ro, out);
+	}
 	if (fmt == FMT_NFD)
 		return ia_report_nfd(a, r, &ro, out);
 	if (fmt == FMT_PROMETHEUS)

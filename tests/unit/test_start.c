@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Start-up cost (issue 18 item 2): the kernel configuration an audit keeps, and what it loads.
 #include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 
 #include "collectors/collect.h"
 #include "core/db.h"
+#include "core/dlib.h"
 #include "testutil.h"
 
 extern const struct ia_collector ia_collector_kernel;
@@ -303,6 +306,110 @@ static void test_kconfig_cut_before_all_read(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/* The shared objects "iommu-audit @args" (run in ia_scratch) maps, as the dynamic loader lists
+ * them (LD_DEBUG=files: "file=NAME [0];  needed by" at start, "dynamically loaded by" for a dlopen). */
+static char *loaded_by(const char *args)
+{
+	char cmd[8192];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && LD_DEBUG=files '%s' %s 2>&1 >/dev/null </dev/null | grep -o 'file=[^ ]*'",
+		 ia_scratch, IA_BIN, args);
+	char *out = ia_run_capture(cmd, &status);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "file=libsqlite3.so"));   /* the listing works: a linked library is in it */
+	return out;
+}
+
+/* An audit of a tree maps neither libarchive nor libxml2 (with ICU and libstdc++): they are loaded
+ * when an archive is read or written, or a JUnit report written, and only then. */
+static void test_tree_audit_loads_no_archive_library(void **state)
+{
+	(void)state;
+	int status;
+
+	assert_int_equal(ia_scratch_make("start"), 0);
+	ia_mk_text("root/proc/version", "Linux version 6.12.9-test (gcc) #1 SMP x86_64\n");
+	ia_mk_text("root/proc/cmdline", "intel_iommu=on quiet\n");
+	char *text = make_config(10, "");
+	write_config_gz(text, 0);
+	free(text);
+
+	char *l = loaded_by("--root root --format json");
+	assert_null(strstr(l, "libarchive"));
+	assert_null(strstr(l, "libxml2"));
+	assert_null(strstr(l, "libicu"));
+	assert_null(strstr(l, "libstdc++"));
+	free(l);
+	l = loaded_by("--root root --format text");
+	assert_null(strstr(l, "libarchive"));
+	assert_null(strstr(l, "libxml2"));
+	free(l);
+
+	/* ... and each is loaded where it is needed, and works */
+	l = loaded_by("--root root --format junit");
+	assert_non_null(strstr(l, "file=libxml2.so"));
+	assert_null(strstr(l, "libarchive"));
+	free(l);
+	free(ia_run_tool("--root root --format junit --fail-on never --output report.xml", &status));
+	assert_int_equal(status, 0);
+	size_t len;
+	char *xml = (char *)ia_slurp(ia_sp("report.xml"), &len);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+	assert_non_null(strstr(xml, "<testsuites name=\"iommu-audit\""));
+	free(xml);
+
+	l = loaded_by("snapshot --root root --output cap.tar.gz");
+	assert_non_null(strstr(l, "file=libarchive.so"));   /* (which brings libxml2: its xar reader) */
+	free(l);
+	l = loaded_by("--snapshot cap.tar.gz --format json");
+	assert_non_null(strstr(l, "file=libarchive.so"));
+	free(l);
+	char *json = ia_run_tool("--snapshot cap.tar.gz --format json --fail-on never", &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(json, "\"kernel\": \"6.12.9-test\""));
+	free(json);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
+/* ia_dlib_load(): a library that is missing, or lacks a function, leaves the table empty and says
+ * which library, why, and what to install; a present one fills it, once. */
+static void test_dlib_load(void **state)
+{
+	(void)state;
+	struct {
+		const char *(*version)(void);
+		int (*crc)(int);
+	} t = { 0 };
+	const char *const names[] = { "zlibVersion", "ia_no_such_function" };
+	const char *err;
+
+	struct ia_dlib missing = { .soname = "libia-missing.so.9", .package = "ia-missing9 to test", .names = names,
+				   .n = 1, .fns = &t, .lock = PTHREAD_MUTEX_INITIALIZER };
+	assert_int_equal(ia_dlib_load(&missing, &err), -ENOENT);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "libia-missing.so.9 cannot be loaded ("));
+	assert_non_null(strstr(err, "); install ia-missing9 to test"));
+	assert_null(t.version);
+	assert_int_equal(ia_dlib_load(&missing, &err), -ENOENT);   /* kept */
+
+	struct ia_dlib lacks = { .soname = "libz.so.1", .package = "zlib1g", .names = names, .n = 2, .fns = &t,
+				 .lock = PTHREAD_MUTEX_INITIALIZER };
+	assert_int_equal(ia_dlib_load(&lacks, &err), -ENOENT);
+	assert_non_null(strstr(err, "ia_no_such_function"));
+	assert_null(t.version);                                    /* not half filled */
+	assert_null(t.crc);
+
+	struct ia_dlib zlib = { .soname = "libz.so.1", .package = "zlib1g", .names = names, .n = 1, .fns = &t,
+				.lock = PTHREAD_MUTEX_INITIALIZER };
+	assert_int_equal(ia_dlib_load(&zlib, &err), 0);
+	assert_null(err);
+	assert_non_null(t.version);
+	assert_string_equal(t.version(), zlibVersion());
+	assert_int_equal(ia_dlib_load(&zlib, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +417,8 @@ int main(void)
 		cmocka_unit_test(test_kconfig_memory_keeps_read_options),
 		cmocka_unit_test(test_kconfig_stops_once_read),
 		cmocka_unit_test(test_kconfig_cut_before_all_read),
+		cmocka_unit_test(test_tree_audit_loads_no_archive_library),
+		cmocka_unit_test(test_dlib_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
