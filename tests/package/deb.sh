@@ -48,6 +48,11 @@ stage "dpkg-buildpackage (version $version from CMakeLists.txt)"
 stage "lintian $deb"
 lintian --fail-on error,warning "$deb" >"$work/lintian.log" 2>&1 || { cat "$work/lintian.log" >&2; fail "lintian"; }
 if grep -E '^[EW]: ' "$work/lintian.log" >&2; then fail "lintian reports errors or warnings"; fi
+# libarchive and libxml2 are loaded with dlopen() (issue 18): shlibs cannot see them, debian/rules names them.
+deps=$(dpkg-deb -f "$deb" Depends)
+for lib in libarchive libxml2; do
+	echo "$deps" | grep -Eq "(^|, )$lib[0-9a-z.+-]*( |,|$)" || fail "Depends ($deps) lacks the package of $lib, loaded with dlopen()"
+done
 
 mode=scratch
 if [ "$(id -u)" -eq 0 ] && [ "${IA_DEB_SCRATCH:-0}" != 1 ] && [ ! -e /var/lib/iommu-audit ] &&
