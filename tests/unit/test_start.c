@@ -410,6 +410,67 @@ static void test_dlib_load(void **state)
 	assert_int_equal(ia_dlib_load(&zlib, &err), 0);
 }
 
+/* Every table, column (type, NOT NULL, default, key), index and foreign key of @db, one per line. */
+static char *schema_shape(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	size_t cap = 1u << 20, n = 0;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	out[0] = '\0';
+	assert_int_equal(ia_db_prepare(db,
+		"SELECT m.type || ' ' || m.name || ' ' || m.tbl_name || ' ' || coalesce(("
+		"  SELECT group_concat(c.name || ':' || c.type || ':' || c.\"notnull\" || ':' || coalesce(c.dflt_value, '-')"
+		"         || ':' || c.pk, ',') FROM pragma_table_info(m.name) c), '') || ' ' || coalesce(("
+		"  SELECT group_concat(f.\"table\" || '.' || f.\"from\" || '>' || coalesce(f.\"to\", '-'), ',')"
+		"  FROM pragma_foreign_key_list(m.name) f), '') || ' ' || coalesce(("
+		"  SELECT group_concat(i.name || ':' || i.\"unique\" || ':' || i.origin, ',') FROM pragma_index_list(m.name) i), '')"
+		" || ' ' || coalesce((SELECT group_concat(x.name, ',') FROM pragma_index_info(m.name) x), '')"
+		" FROM sqlite_master m ORDER BY m.type, m.name", &st), 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *l = (const char *)sqlite3_column_text(st, 0);
+		assert_true(n + strlen(l) + 2 < cap);
+		n += (size_t)snprintf(out + n, cap - n, "%s\n", l);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* The database in memory is made from the schema without its comments; it has the same tables,
+ * columns, keys and indexes as a file's, which keeps the comments (they document it). */
+static void test_memory_schema_bare_same_shape(void **state)
+{
+	(void)state;
+	sqlite3 *mem, *file;
+	sqlite3_stmt *st;
+	const char *err;
+
+	assert_int_equal(ia_scratch_make("start"), 0);
+	assert_int_equal(ia_db_open(&mem, NULL, true, &err), 0);
+	assert_int_equal(ia_db_open(&file, ia_sp("facts.db"), true, &err), 0);
+	char *a = schema_shape(mem), *b = schema_shape(file);
+	assert_true(strlen(a) > 1000);
+	assert_string_equal(a, b);
+	assert_int_equal(ia_db_prepare(mem, "SELECT count(*), sum(sql LIKE '%--%'), sum(sql LIKE '%  %'), "
+				       "(SELECT user_version FROM pragma_user_version) FROM sqlite_master WHERE sql IS NOT NULL", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_true(sqlite3_column_int(st, 0) >= 40);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);   /* no comment */
+	assert_int_equal(sqlite3_column_int(st, 2), 0);   /* no run of blanks */
+	assert_int_equal(sqlite3_column_int(st, 3), IA_DB_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	assert_int_equal(ia_db_prepare(file, "SELECT sum(sql LIKE '%--%') FROM sqlite_master", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_true(sqlite3_column_int(st, 0) >= 40);     /* the file's schema documents each table */
+	sqlite3_finalize(st);
+	free(a);
+	free(b);
+	ia_db_close(mem);
+	ia_db_close(file);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_kconfig_cut_before_all_read),
 		cmocka_unit_test(test_tree_audit_loads_no_archive_library),
 		cmocka_unit_test(test_dlib_load),
+		cmocka_unit_test(test_memory_schema_bare_same_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
