@@ -334,9 +334,12 @@ static int kernel_cmp_option(const void *key, const void *e)
 	return strcmp((const char *)key, *(const char *const *)e);
 }
 
-/* Index of @option in ia_kernel_config_read, or -1. */
+/* Index of @option ("CONFIG_...") in ia_kernel_config_read, or -1. */
 static int kernel_config_wanted(const char *option)
 {
+	/* most options fail on their first letter after "CONFIG_": only A, I and V are listed */
+	if (option[7] != 'A' && option[7] != 'I' && option[7] != 'V')
+		return -1;
 	const char *const *o = bsearch(option, ia_kernel_config_read, ia_kernel_config_n_read,
 				       sizeof(*ia_kernel_config_read), kernel_cmp_option);
 

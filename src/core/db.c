@@ -2,7 +2,6 @@
 // Open and create the fact database (the tables of src/core/facts.h), with typed bind helpers and the collection-error table.
 #include "core/db.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -228,7 +227,7 @@ static void db_bare_build(void)
 			if (!*s)
 				break;
 			s++;
-		} else if (isspace((unsigned char)*s)) {
+		} else if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r' || *s == '\f') {
 			if (n && o[n - 1] != ' ')
 				o[n++] = ' ';
 		} else {

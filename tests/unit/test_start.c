@@ -70,6 +70,8 @@ static void test_kconfig_read_covers_rules(void **state)
 	assert_true(found >= ia_kernel_config_n_read);   /* the scan saw the rules' options */
 	for (size_t i = 1; i < ia_kernel_config_n_read; i++)
 		assert_true(strcmp(ia_kernel_config_read[i - 1], ia_kernel_config_read[i]) < 0);
+	for (size_t i = 0; i < ia_kernel_config_n_read; i++)   /* kernel_config_wanted()'s first-letter filter */
+		assert_non_null(strchr("AIV", ia_kernel_config_read[i][7]));
 }
 
 /* A configuration text: the options the rules read first (set, or "is not set"), then @filler other
