@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/db.h"
 #include "core/text.h"
 
 void cli_usage(FILE *f)
@@ -391,6 +392,8 @@ int main(int argc, char **argv)
 	/* Every message on stderr escaped as the reports escape (issue 17 item 6): a hostile name it
 	 * quotes (ESC [2J, invalid UTF-8) never reaches the terminal raw. */
 	ia_text_stderr_guard();
+	/* in-memory fact databases are copied from the build's image, not created statement by statement */
+	ia_db_use_image(&ia_db_schema_image);
 	struct cli_opts o = {0};
 	const struct cli_cmd *cmd;
 	int status;

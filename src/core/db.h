@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
@@ -40,6 +41,40 @@
  * IA_DB_SCHEMA_VERSION.
  */
 int ia_db_open(sqlite3 **db, const char *path, bool create, const char **err);
+
+/**
+ * An image of the empty in-memory database (its schema created, user_version set), made at build
+ * time by ia-schema-image (src/core/schema_image.c, ia_db_image_write()) from this very schema:
+ * @n_pages pages of @page_size bytes, page i being @used[i] bytes of @data (after the bytes of
+ * the pages before it) and zeros after them (an empty table's root page is 8 bytes).
+ */
+struct ia_db_image {
+	size_t page_size, n_pages;
+	const uint16_t *used;
+	const unsigned char *data;
+};
+
+/** The image generated into the executable (db_schema_image.c in the build directory). */
+extern const struct ia_db_image ia_db_schema_image;
+
+/**
+ * ia_db_use_image() - create later in-memory databases (ia_db_open(path NULL, create)) by
+ * copying @img (sqlite3_deserialize() into a scratch connection, sqlite3_backup into the new
+ * ":memory:" one) instead of executing the schema's CREATE statements: SQLite parses every CREATE
+ * twice and scans sqlite_master once per table (OP_ParseSchema), about 8M instructions per audit,
+ * two fifths of an empty tree's. The database is the same ":memory:" one either way (pages,
+ * pager, speed); an image that does not load, or whose user_version is not
+ * IA_DB_SCHEMA_VERSION, is ignored (the statements run). @img NULL: the statements again.
+ * Call it before any thread opens a database.
+ */
+void ia_db_use_image(const struct ia_db_image *img);
+
+/**
+ * ia_db_image_write() - write @db (an empty in-memory database ia_db_open() made) as the C source
+ * of `const struct ia_db_image ia_db_schema_image` onto @out (the build's ia-schema-image).
+ * Return: 0; -IA_E_SQLITE when @db cannot be serialized or a page exceeds 65,535 bytes; -EIO.
+ */
+int ia_db_image_write(sqlite3 *db, FILE *out);
 
 /** A database being written under a temporary name beside its file (ia_db_create_file()). */
 struct ia_db_pending {

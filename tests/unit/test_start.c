@@ -473,6 +473,96 @@ static void test_memory_schema_bare_same_shape(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/* Whether @db has a table named @name. */
+static bool has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	bool yes;
+
+	assert_int_equal(ia_db_prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", &st), 0);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	yes = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* An image of a database holding only table "marker", with user_version @version. */
+static unsigned char *marker_image(int version, struct ia_db_image *img, uint16_t **used)
+{
+	sqlite3 *db;
+	sqlite3_int64 len;
+	char sql[128];
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "CREATE TABLE marker(x); PRAGMA user_version=%d", version);
+	assert_int_equal(ia_db_exec(db, sql), 0);
+	unsigned char *b = sqlite3_serialize(db, "main", &len, 0);
+	assert_non_null(b);
+	sqlite3_close(db);
+	img->page_size = 4096;
+	img->n_pages = (size_t)len / 4096;
+	assert_int_equal((size_t)len % 4096, 0);
+	assert_non_null(*used = calloc(img->n_pages, sizeof(**used)));
+	for (size_t i = 0; i < img->n_pages; i++)
+		(*used)[i] = 4096;
+	img->used = *used;
+	img->data = b;
+	return b;
+}
+
+/* The in-memory database is copied from the build's image: the same tables, columns, keys and
+ * indexes as one made by the statements (and a file's); an image is what is copied (a marker
+ * image's table appears), and one of another schema version is ignored for the statements. */
+static void test_memory_database_from_image(void **state)
+{
+	(void)state;
+	sqlite3 *img_db, *sql_db, *file;
+	const char *err;
+	struct ia_db_image marker;
+	uint16_t *used;
+
+	assert_int_equal(ia_scratch_make("start"), 0);
+	ia_db_use_image(NULL);
+	assert_int_equal(ia_db_open(&sql_db, NULL, true, &err), 0);
+	ia_db_use_image(&ia_db_schema_image);
+	assert_int_equal(ia_db_open(&img_db, NULL, true, &err), 0);
+	assert_int_equal(ia_db_open(&file, ia_sp("facts.db"), true, &err), 0);   /* a file: statements */
+	char *a = schema_shape(img_db), *b = schema_shape(sql_db), *c = schema_shape(file);
+	assert_true(strlen(a) > 1000);
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	assert_true(has_table(img_db, "pci_function"));
+	/* it is a database like the other: rows go in */
+	assert_int_equal(ia_db_exec(img_db, "INSERT INTO run(id, tool_version, root, live, collected_at, pci_source)"
+				    " VALUES (1, 'v', '/', 0, 't', 'sysfs')"), 0);
+	free(a);
+	free(b);
+	free(c);
+	ia_db_close(img_db);
+	ia_db_close(sql_db);
+	ia_db_close(file);
+
+	unsigned char *bytes = marker_image(IA_DB_SCHEMA_VERSION, &marker, &used);
+	ia_db_use_image(&marker);
+	assert_int_equal(ia_db_open(&img_db, NULL, true, &err), 0);
+	assert_true(has_table(img_db, "marker"));
+	assert_false(has_table(img_db, "pci_function"));
+	ia_db_close(img_db);
+	sqlite3_free(bytes);
+	free(used);
+
+	bytes = marker_image(IA_DB_SCHEMA_VERSION + 1, &marker, &used);
+	assert_int_equal(ia_db_open(&img_db, NULL, true, &err), 0);
+	assert_false(has_table(img_db, "marker"));
+	assert_true(has_table(img_db, "pci_function"));
+	ia_db_close(img_db);
+	ia_db_use_image(NULL);
+	sqlite3_free(bytes);
+	free(used);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_tree_audit_loads_no_archive_library),
 		cmocka_unit_test(test_dlib_load),
 		cmocka_unit_test(test_memory_schema_bare_same_shape),
+		cmocka_unit_test(test_memory_database_from_image),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
