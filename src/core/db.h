@@ -45,13 +45,12 @@ int ia_db_open(sqlite3 **db, const char *path, bool create, const char **err);
 /**
  * An image of the empty in-memory database (its schema created, user_version set), made at build
  * time by ia-schema-image (src/core/schema_image.c, ia_db_image_write()) from this very schema:
- * @n_pages pages of @page_size bytes, page i being @used[i] bytes of @data (after the bytes of
- * the pages before it) and zeros after them (an empty table's root page is 8 bytes).
+ * @n_pages pages of @page_size bytes at @bytes (read-only data of the executable: its pages are
+ * mapped from the file as SQLite reads them, never copied into the heap first).
  */
 struct ia_db_image {
 	size_t page_size, n_pages;
-	const uint16_t *used;
-	const unsigned char *data;
+	const unsigned char *bytes;
 };
 
 /** The image generated into the executable (db_schema_image.c in the build directory). */

@@ -487,8 +487,8 @@ static bool has_table(sqlite3 *db, const char *name)
 	return yes;
 }
 
-/* An image of a database holding only table "marker", with user_version @version. */
-static unsigned char *marker_image(int version, struct ia_db_image *img, uint16_t **used)
+/* An image of a database holding only table "marker", with user_version @version (sqlite3_free() it). */
+static unsigned char *marker_image(int version, struct ia_db_image *img)
 {
 	sqlite3 *db;
 	sqlite3_int64 len;
@@ -503,11 +503,7 @@ static unsigned char *marker_image(int version, struct ia_db_image *img, uint16_
 	img->page_size = 4096;
 	img->n_pages = (size_t)len / 4096;
 	assert_int_equal((size_t)len % 4096, 0);
-	assert_non_null(*used = calloc(img->n_pages, sizeof(**used)));
-	for (size_t i = 0; i < img->n_pages; i++)
-		(*used)[i] = 4096;
-	img->used = *used;
-	img->data = b;
+	img->bytes = b;
 	return b;
 }
 
@@ -520,7 +516,6 @@ static void test_memory_database_from_image(void **state)
 	sqlite3 *img_db, *sql_db, *file;
 	const char *err;
 	struct ia_db_image marker;
-	uint16_t *used;
 
 	assert_int_equal(ia_scratch_make("start"), 0);
 	ia_db_use_image(NULL);
@@ -543,23 +538,21 @@ static void test_memory_database_from_image(void **state)
 	ia_db_close(sql_db);
 	ia_db_close(file);
 
-	unsigned char *bytes = marker_image(IA_DB_SCHEMA_VERSION, &marker, &used);
+	unsigned char *bytes = marker_image(IA_DB_SCHEMA_VERSION, &marker);
 	ia_db_use_image(&marker);
 	assert_int_equal(ia_db_open(&img_db, NULL, true, &err), 0);
 	assert_true(has_table(img_db, "marker"));
 	assert_false(has_table(img_db, "pci_function"));
 	ia_db_close(img_db);
 	sqlite3_free(bytes);
-	free(used);
 
-	bytes = marker_image(IA_DB_SCHEMA_VERSION + 1, &marker, &used);
+	bytes = marker_image(IA_DB_SCHEMA_VERSION + 1, &marker);
 	assert_int_equal(ia_db_open(&img_db, NULL, true, &err), 0);
 	assert_false(has_table(img_db, "marker"));
 	assert_true(has_table(img_db, "pci_function"));
 	ia_db_close(img_db);
 	ia_db_use_image(NULL);
 	sqlite3_free(bytes);
-	free(used);
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
