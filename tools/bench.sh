@@ -12,7 +12,8 @@
 # shell loop over sys/kernel/iommu_groups calling lspci -nns per device (only up to --loop-max
 # functions: it re-scans the whole tree per device, quadratic). Prints a markdown table of
 # medians (wall and CPU), ratios, the audit's peak RSS and its growth from one size to the next,
-# then the audit's phases at the largest size (collect, load and rules, JSON report).
+# then the audit's phases at the largest size (collect, load and rules, JSON report), then the start:
+# an audit of an empty tree and of one with only proc/config.gz, in milliseconds.
 #
 # --live measures the running host instead (issue 18): as root, alternating in each round, the
 # audit (--format json), `lspci -vvv` and `lspci -xxxx`, each timed with a nanosecond clock; then
@@ -187,3 +188,20 @@ echo
 pc=$(col "$work/p_collect" 1); pn=$(col "$work/p_nfd" 1); pj=$(col "$work/p_json" 1)
 echo "Phases at $big functions (separate runs, medians, wall s): collect --db $pc; --from-db load+rules (nfd) $pn;" \
      "--from-db with the JSON report $pj (report alone $(awk -v a="$pj" -v b="$pn" 'BEGIN { printf "%.2f", a - b }'))"
+
+# Start (issue 18 item 2): an audit of an empty tree, and of one holding only the host's
+# proc/config.gz (when readable), alternating, 10 runs per --runs (at least 21), each timed with
+# bash's $EPOCHREALTIME (microseconds, no process of its own: /usr/bin/time's 10 ms cannot time it).
+mkdir -p "$work/start-empty" "$work/start-config/proc"
+cat /proc/config.gz >"$work/start-config/proc/config.gz" 2>/dev/null || rm -rf "$work/start-config"
+srun=$((runs * 10 < 21 ? 21 : runs * 10))
+us() { local t0=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; local t1=$EPOCHREALTIME; echo $(( ${t1/./} - ${t0/./} )); }
+for ((r = 1; r <= srun; r++)); do
+	us "$audit" --root "$work/start-empty" --format json >>"$work/s_empty"
+	[ -d "$work/start-config" ] && us "$audit" --root "$work/start-config" --format json >>"$work/s_config"
+done
+sms() { [ -f "$1" ] && median <"$1" | awk '{ printf "%.2f", $1 / 1000 }' || echo "-"; }
+echo
+echo "Start: audit of an empty tree $(sms "$work/s_empty") ms; of a tree with only proc/config.gz" \
+     "$(sms "$work/s_config") ms (wall, medians of $srun alternating runs; target: at most 4 ms)"
+
