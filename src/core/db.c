@@ -358,7 +358,7 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 		return -IA_E_SQLITE;
 	}
 	if (create) {
-		if (db_refuse_used(db, v, err)) {
+		if (path && db_refuse_used(db, v, err)) {   /* a new ":memory:" one is empty */
 			sqlite3_close(db);
 			return -EEXIST;
 		}
