@@ -155,9 +155,14 @@ static char *collect_config(const char *file, char **source, int *errors)
 	return out;
 }
 
+/* "OPTION=VALUE" lines in the order of OPTION (SQLite's BINARY collation: "CONFIG_X" before "CONFIG_X0"). */
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int c = memcmp(x, y, lx < ly ? lx : ly);
+
+	return c ? c : (lx > ly) - (lx < ly);
 }
 
 /* What the collector stored before issue 18: every "CONFIG_X=V" line (empty lines skipped), the
@@ -556,6 +561,70 @@ static void test_memory_database_from_image(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/* The options of @rows ("OPTION=VALUE\n" lines) that ia_kernel_config_read lists. */
+static char *filter_read(const char *rows)
+{
+	char *out = calloc(1, strlen(rows) + 1), *t = strdup(rows), *save = NULL;
+	size_t n = 0;
+
+	assert_non_null(out);
+	assert_non_null(t);
+	for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t k = strcspn(l, "=");
+		for (size_t i = 0; i < ia_kernel_config_n_read; i++)
+			if (strlen(ia_kernel_config_read[i]) == k && !strncmp(l, ia_kernel_config_read[i], k))
+				n += (size_t)sprintf(out + n, "%s\n", l);
+	}
+	free(t);
+	return out;
+}
+
+/* A real configuration: this machine's /proc/config.gz (skipped where it has none). A file
+ * database keeps the rows the old parser stored; the audit's in-memory one those of them the
+ * rules read. */
+static void test_kconfig_host_config(void **state)
+{
+	(void)state;
+	size_t gzlen, cap = 1u << 20, n = 0;
+	uint8_t *gzbytes = ia_slurp("/proc/config.gz", &gzlen);
+	char *src;
+	int errors, r;
+
+	if (!gzbytes) {
+		fprintf(stderr, "skipped: no readable /proc/config.gz on this machine\n");
+		skip();
+	}
+	gzFile g = gzopen("/proc/config.gz", "rb");
+	char *text = malloc(cap + 1);
+	assert_non_null(g);
+	assert_non_null(text);
+	while ((r = gzread(g, text + n, (unsigned)(cap - n))) > 0)
+		if ((n += (size_t)r) == cap)
+			assert_non_null(text = realloc(text, (cap *= 2) + 1));
+	assert_int_equal(r, 0);
+	gzclose(g);
+	text[n] = '\0';
+	assert_int_equal(ia_scratch_make("start"), 0);
+	ia_mk_file("root/proc/config.gz", gzbytes, gzlen);
+
+	char *file = collect_config(ia_sp("facts.db"), &src, &errors), *ref = reference_rows(text);
+	assert_string_equal(file, ref);
+	assert_true(strlen(ref) > 100);
+	free(src);
+	char *mem = collect_config(NULL, &src, &errors), *want = filter_read(ref);
+	assert_string_equal(mem, want);
+	assert_string_equal(src, "proc/config.gz");
+	assert_int_equal(errors, 0);
+	free(src);
+	free(mem);
+	free(want);
+	free(file);
+	free(ref);
+	free(text);
+	free(gzbytes);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_kconfig_memory_keeps_read_options),
 		cmocka_unit_test(test_kconfig_stops_once_read),
 		cmocka_unit_test(test_kconfig_cut_before_all_read),
+		cmocka_unit_test(test_kconfig_host_config),
 		cmocka_unit_test(test_tree_audit_loads_no_archive_library),
 		cmocka_unit_test(test_dlib_load),
 		cmocka_unit_test(test_memory_schema_bare_same_shape),
