@@ -267,8 +267,9 @@ static int db_from_image(sqlite3 *db, const struct ia_db_image *img)
 	 * without FREEONCLOSE never frees it; the cast only fits the API's non-const parameter */
 	if (len > 0 &&
 	    sqlite3_open_v2(":memory:", &src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_db_config(src, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0) == SQLITE_OK &&
 	    sqlite3_deserialize(src, "main", (unsigned char *)img->bytes, len, len, SQLITE_DESERIALIZE_READONLY) ==
-		    SQLITE_OK) {
+		    SQLITE_OK && ia_db_exec(src, "PRAGMA mmap_size=1048576") == 0) {
 		sqlite3_backup *b = sqlite3_backup_init(db, "main", src, "main");
 		if (b && sqlite3_backup_step(b, -1) == SQLITE_DONE && sqlite3_backup_finish(b) == SQLITE_OK)
 			rc = 0;
