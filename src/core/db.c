@@ -196,8 +196,9 @@ static bool db_refuse_used(sqlite3 *db, int v, const char **err)
 /*
  * The schema without its comments and with each run of blanks made one space, for a database in
  * memory: nobody reads its sqlite_master, and SQLite tokenizes every byte of each CREATE twice
- * (creating it, then parsing sqlite_master back): the comments are 26 KB of the 36 KB, and
- * creating the bare schema costs about 1.6M instructions less (of about 11M). A file's schema
+ * (creating it, then parsing sqlite_master back): the comments are 26 KB of the 36 KB, and an
+ * audit creating the bare schema costs about 1M instructions less (of about 11M). Used where no
+ * image is registered (ia_db_use_image(): tests, tools). A file's schema
  * keeps them: they document its columns for whoever opens it. SQL lexing as SQLite's
  * (tokenize.c): "--" to the end of the line and C comments, outside '...', "...", `...` and
  * [...]. Built once; NULL when out of memory (the caller then uses the commented text).

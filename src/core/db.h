@@ -71,7 +71,7 @@ void ia_db_use_image(const struct ia_db_image *img);
 /**
  * ia_db_image_write() - write @db (an empty in-memory database ia_db_open() made) as the C source
  * of `const struct ia_db_image ia_db_schema_image` onto @out (the build's ia-schema-image).
- * Return: 0; -IA_E_SQLITE when @db cannot be serialized or a page exceeds 65,535 bytes; -EIO.
+ * Return: 0; -IA_E_SQLITE when @db cannot be serialized; -EIO when writing @out failed.
  */
 int ia_db_image_write(sqlite3 *db, FILE *out);
 
