@@ -96,6 +96,8 @@ add_test(NAME test_live_config COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/live
 set_tests_properties(test_live_config PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 ia_test(test_select      tests/unit/test_select.c      DEPS cli model_build reports)
 ia_test(test_rootfiles  tests/unit/test_rootfiles.c DEPS core capture)
+ia_test(test_fsroot_race tests/unit/test_fsroot_race.c DEPS core)
+target_link_libraries(test_fsroot_race PRIVATE Threads::Threads)
 ia_test(test_membound   tests/unit/test_membound.c  DEPS core decode_dmar decode_acpidump)
 ia_test(test_identity   tests/unit/test_identity.c   DEPS reports)
 

@@ -19,6 +19,28 @@
 #define FSROOT_MAX_LINKS 40
 #define FSROOT_PATH_MAX 4096
 
+/*
+ * openat2(2) of @path below @dirfd. RESOLVE_IN_ROOT fails with EAGAIN when any rename or mount
+ * anywhere on the system raced a lookup that crossed ".." (fs/namei.c follow_dotdot(): the global
+ * rename_lock and mount_lock seqcounts; the man page tells the caller to retry). Sysfs links are
+ * full of "..", so on a busy machine (a build renaming object files) a read failed now and then
+ * and a report said a file could not be read. Retried a few times here; a caller that still sees
+ * EAGAIN uses the component walk, which never fails so.
+ * Return: a descriptor, or -1 with errno set.
+ */
+#define FSROOT_OPENAT2_TRIES 8
+static int fsroot_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	int fd = -1;
+
+	for (int i = 0; i < FSROOT_OPENAT2_TRIES; i++) {
+		fd = (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
+}
+
 int ia_fsroot_open(struct ia_fsroot *r, const char *path)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
@@ -216,10 +238,10 @@ int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
 		flags |= O_NOCTTY | O_NONBLOCK;
 	if (r->have_openat2) {
 		struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT };
-		int fd = (int)syscall(SYS_openat2, r->fd, rel[0] ? rel : ".", &how, sizeof(how));
+		int fd = fsroot_openat2(r->fd, rel[0] ? rel : ".", &how);
 		if (fd >= 0)
 			return fd;
-		if (errno != ENOSYS && errno != EPERM && errno != ENXIO && errno != EACCES)
+		if (errno != ENOSYS && errno != EPERM && errno != ENXIO && errno != EACCES && errno != EAGAIN)
 			return -errno;
 	}
 	char canon[FSROOT_PATH_MAX];
@@ -646,10 +668,10 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 		 * before each ".."), the lexical path is the resolved one. */
 		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-		int fd = (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
+		int fd = fsroot_openat2(r->fd, path, &how);
 		if (fd >= 0)
 			return fsroot_fd_at(fd, path, canon, cap);
-		if (errno != ELOOP && errno != EXDEV && errno != ENOSYS && errno != EPERM)
+		if (errno != ELOOP && errno != EXDEV && errno != ENOSYS && errno != EPERM && errno != EAGAIN)
 			return -errno;
 	}
 	/* Links inside the target, or no openat2: the component-by-component walk. */
