@@ -437,7 +437,8 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 			jw_map(w);
 			jm_text(w, "bdf", NULL);
 			jm_text(w, "rule", "platform.msi-not-isolated");
-			jm_text(w, "reason", res->irq_reason ? res->irq_reason : "MSIs are not isolated");
+			jm_text(w, "reason", v->irq_reason ? v->irq_reason : res->irq_reason ? res->irq_reason
+											   : "MSIs are not isolated");
 			jw_map_end(w);
 		}
 		jw_arr_end(w);

@@ -107,6 +107,7 @@ void ia_result_free(struct ia_result *r)
 			free(g->sva[k].reasons); free(g->sva[k].bdf);
 		}
 		free(g->sva);
+		free(g->irq_reason);
 	}
 	free(r->groups);
 	for (size_t i = 0; i < IA_N_PATHS; i++)
@@ -1062,9 +1063,9 @@ static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const str
 	for (size_t k = 0; k < gv->n_notes; k++)
 		if (engine_kernel_refuses(&gv->notes[k], msi))
 			return IA_NO;
-	if (r->irq_isolated == IA_NO && unsafe == IA_NO)
+	if (gv->irq_isolated == IA_NO && unsafe == IA_NO)
 		return IA_NO;
-	if ((r->irq_isolated != IA_YES && unsafe != IA_YES) || gv->endpoint == IA_UNKNOWN ||
+	if ((gv->irq_isolated != IA_YES && unsafe != IA_YES) || gv->endpoint == IA_UNKNOWN ||
 	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read || r->paths[path].offered != IA_YES)
 		return IA_UNKNOWN;
 	return IA_YES;
@@ -1115,13 +1116,13 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 			break;
 		/* Fail closed: without every input (isolation domains need the topology model), no
 		 * verdict, never "assignable". */
-		bool unknown_input = gv->dma_ownership_viable == IA_UNKNOWN || r->irq_isolated == IA_UNKNOWN ||
+		bool unknown_input = gv->dma_ownership_viable == IA_UNKNOWN || gv->irq_isolated == IA_UNKNOWN ||
 				     !g->resv_read || !ev->domains || gv->isolation_unknown;
 		for (size_t q = 0; q < IA_N_PATHS; q++) {
 			/* disabling the rule lifts the host-wide blocker only where the kernel would hand
 			 * the group over anyway (the path's allow_unsafe_interrupts set), as a re-level or
 			 * waiver does (lifted[]) */
-			bool msi_blocks = r->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[q] == IA_YES) &&
+			bool msi_blocks = gv->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[q] == IA_YES) &&
 					  !lifted[q];
 			enum ia_tri v = gv->endpoint == IA_NO || gv->n_blockers ? IA_NO
 				      : gv->endpoint == IA_UNKNOWN ? IA_UNKNOWN
@@ -1143,9 +1144,11 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		}
 		/* disabling the rule lifts the host-wide blocker only where the kernel would hand the group
 		 * over anyway (allow_unsafe_interrupts set), as a re-level or waiver does (msi_lifted) */
-		if (r->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[r->path] == IA_YES)) {
-			/* the host-wide blocker, on every group nothing else blocks */
-			const char *why = r->irq_reason ? r->irq_reason : "MSIs are not isolated";
+		if (gv->irq_isolated == IA_NO && msi && !(msi_disabled && unsafe[r->path] == IA_YES)) {
+			/* the MSI blocker, on every group nothing else blocks whose MSIs are not isolated
+			 * (every group before Linux 6.3) */
+			const char *why = gv->irq_reason ? gv->irq_reason : r->irq_reason ? r->irq_reason
+												: "MSIs are not isolated";
 			if (!msi_lifted) {
 				gv->userspace_assignable = IA_NO;
 				rc = ia_contrib_add(&gv->blockers, &gv->n_blockers, IA_CONTRIB_BLOCKER, msi, NULL, msi->id,
@@ -1193,7 +1196,7 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	for (size_t i = 0; i < a->n_groups; i++)
 		res->groups[i] = (struct ia_group_verdict){ .dma_ownership_viable = IA_UNKNOWN,
 							    .userspace_assignable = IA_UNKNOWN, .endpoint = IA_UNKNOWN,
-							    .kernel_hands_over = IA_UNKNOWN };
+							    .kernel_hands_over = IA_UNKNOWN, .irq_isolated = IA_UNKNOWN };
 	if ((rc = engine_collect_findings(a, res)) < 0 || (rc = engine_build_model(&ev)) < 0)
 		goto out;
 	if (ev.pred && (rc = engine_publish_prediction(&ev, a)) < 0)

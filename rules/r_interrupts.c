@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Rule platform.msi-not-isolated: MSIs are not isolated (no x86 interrupt remapping, GICv2m/MBI on Arm).
+// Rule platform.msi-not-isolated: MSIs are not isolated (no x86 interrupt remapping, GICv2m/MBI on Arm),
+// for the host and, from Linux 6.3, for each group.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/firmware_model.h"
 #include "model/kernel_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 /* The vfio_iommu_type1 / iommufd allow_unsafe_interrupts module parameters (Y/N), by module name. */
@@ -31,6 +33,164 @@ static enum ia_tri r_unsafe_allowed(const struct ia_kernel_facts *k, char *which
 		}
 	}
 	return seen ? t : IA_UNKNOWN;
+}
+
+/* What one function's MSI domain is, as far as the facts tell (per index of ia_audit.devs). */
+struct r_dev_msi {
+	enum ia_tri isolated;    /* IA_UNKNOWN: nothing names its domain */
+	const char *example;     /* an open chip name or firmware controller kind (borrowed), for the reason */
+	bool from_chip;          /* example is a proc/interrupts chip (else a firmware controller kind) */
+};
+
+/*
+ * Each function's MSI domain as msi_device_has_isolated_msi() (kernel/irq/msi.c, Linux 6.3+) walks
+ * it: the chips of its own MSIs in proc/interrupts (the domain they were allocated from: isolated
+ * when the parent is x86 interrupt remapping "IR" or a GICv3 ITS, whose domains carry
+ * IRQ_DOMAIN_FLAG_ISOLATED_MSI); else the controller its firmware route names (IORT or DT msi-map:
+ * the domain pci_set_msi_domain() gives it at enumeration, before any MSI is enabled). A route to a
+ * controller that does not isolate counts whatever the chips say (as for the host: fail closed).
+ * @out: a->n_devs entries, filled. Cost: one pass over the chips and one over the routes.
+ */
+static void r_dev_msi_fill(const struct ia_audit *a, struct r_dev_msi *out)
+{
+	const struct ia_kernel_facts *k = a->kernel;
+	const struct ia_firmware *fw = a->firmware;
+
+	for (size_t i = 0; i < a->n_devs; i++)
+		out[i] = (struct r_dev_msi){ .isolated = IA_UNKNOWN };
+	for (size_t i = 0; k && i < k->n_irqs; i++) {
+		const struct ia_irq_chip *c = &k->irqs[i];
+		const struct ia_dev *d = c->pci_msi && c->msi_bdf ? ia_audit_find_dev(a, c->msi_bdf) : NULL;
+		if (!d)
+			continue;
+		struct r_dev_msi *m = &out[d - a->devs];
+		const char *par = c->isolating_parent;
+		if (par && (!strcmp(par, "IR") || !strcmp(par, "ITS"))) {
+			if (m->isolated == IA_UNKNOWN)
+				m->isolated = IA_YES;
+		} else if (m->isolated != IA_NO) {
+			m->isolated = IA_NO;
+			m->example = c->chip;
+			m->from_chip = true;
+		}
+	}
+	for (size_t i = 0; fw && i < fw->n_msi_routes; i++) {
+		const struct ia_fw_msi_route *r = &fw->msi_routes[i];
+		const struct ia_dev *d = ia_audit_find_dev(a, r->bdf);
+		enum ia_tri c = fw->msi[r->controller].isolating;
+		if (!d || out[d - a->devs].isolated == IA_NO || (out[d - a->devs].isolated == IA_YES && c != IA_NO))
+			continue; /* its own MSIs already tell (a route to an open controller still counts) */
+		out[d - a->devs].isolated = c;
+		out[d - a->devs].example = fw->msi[r->controller].kind;
+		out[d - a->devs].from_chip = false;
+	}
+}
+
+/*
+ * Group @g's MSI isolation as iommu_group_has_isolated_msi() (drivers/iommu/iommu.c, Linux 6.3+)
+ * decides it: msi_device_has_isolated_msi() ANDed over the group's devices. A member nothing names
+ * a domain for takes @fallback (the host's evidence when it is uniform). @why receives the first
+ * member that is not isolated ("0000:01:00.0 (chip GICv2m-PCI-MSIX-0000:01:00.0)").
+ */
+static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *g, const struct r_dev_msi *dm,
+			       enum ia_tri fallback, char *why, size_t cap)
+{
+	enum ia_tri t = IA_YES;
+
+	why[0] = '\0';
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct ia_dev *d = ia_audit_find_dev(a, g->devices[i]);
+		enum ia_tri m = d ? dm[d - a->devs].isolated : IA_UNKNOWN;
+		if (m == IA_UNKNOWN)
+			m = fallback;
+		if (m == IA_NO) {
+			const struct r_dev_msi *x = d ? &dm[d - a->devs] : NULL;
+			if (t != IA_NO && x && x->example)
+				snprintf(why, cap, "%s (%s %s)", g->devices[i], x->from_chip ? "chip" : "firmware route to",
+					 x->example);
+			else if (t != IA_NO)
+				snprintf(why, cap, "%s (no MSI domain of its own is known; the host's MSIs are not "
+					 "isolated)", g->devices[i]);
+			t = IA_NO;
+		} else if (m == IA_UNKNOWN && t == IA_YES) {
+			t = IA_UNKNOWN;
+		}
+	}
+	return t;
+}
+
+/*
+ * Before Linux 6.3 the test is the host's: irq_domain_check_msi_remap() (kernel/irq/irqdomain.c)
+ * is false when ANY MSI domain does not remap, whether or not a device uses it, unless the IOMMU
+ * reports IOMMU_CAP_INTR_REMAP (x86 with interrupt remapping). A GICv2m frame or an MBI range the
+ * firmware describes gets a PCI-MSI domain (gicv2m_init(), mbi_init()) that does not remap.
+ * Return: the first such controller with no device routed to it (the routed ones are counted with
+ * the devices), or NULL.
+ */
+static const struct ia_fw_msi *r_unrouted_open(const struct ia_firmware *fw)
+{
+	for (size_t i = 0; fw && i < fw->n_msi; i++)
+		if (fw->msi[i].isolating == IA_NO && !fw->msi[i].n_devices &&
+		    (!strcmp(fw->msi[i].kind, "gic-v2m") || !strcmp(fw->msi[i].kind, "mbi")))
+			return &fw->msi[i];
+	return NULL;
+}
+
+/*
+ * Each group's MSI isolation as the audited kernel tests it (row msi_isolation_per_group):
+ * from 6.3 per group (r_group_msi()), before 6.3 the host's @host; a release that cannot be told
+ * gets the verdict only where both agree, else unknown (fail closed). Writes
+ * res->groups[].irq_isolated and ->irq_reason; a no-IOMMU group keeps the host's.
+ * Return: the number of IOMMU groups not isolated; -ENOMEM.
+ */
+static int r_groups_msi(struct ia_eval *ev, enum ia_tri host, enum ia_tri fallback, int *n_isolated)
+{
+	const struct ia_audit *a = ev->a;
+	struct ia_result *res = ev->res;
+	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
+	struct r_dev_msi *dm = calloc(a->n_devs ? a->n_devs : 1, sizeof(*dm));
+	int n_open = 0;
+
+	*n_isolated = 0;
+	if (!dm)
+		return -ENOMEM;
+	r_dev_msi_fill(a, dm);
+	for (size_t gi = 0; gi < res->n_groups; gi++) {
+		struct ia_group_verdict *gv = &res->groups[gi];
+		const struct ia_group *g = &a->groups[gi];
+		char why[192], reason[512] = "";
+		gv->irq_isolated = host;
+		if (g->noiommu || per_group == IA_NO)
+			continue;
+		enum ia_tri t = r_group_msi(a, g, dm, fallback, why, sizeof(why));
+		if (per_group == IA_YES) {
+			gv->irq_isolated = t;
+			if (t == IA_NO)
+				snprintf(reason, sizeof(reason), "the MSIs of %s are not isolated; Linux 6.3 and later "
+					 "refuse the group for it (iommu_group_has_isolated_msi())", why);
+			else if (t == IA_UNKNOWN)
+				snprintf(reason, sizeof(reason), "no MSI of a member is set up and the firmware routes "
+					 "none of them, so whether its MSI domain isolates is unknown");
+		} else if (t != host) {
+			gv->irq_isolated = IA_UNKNOWN;
+			snprintf(reason, sizeof(reason), "the kernel release is unknown: before 6.3 the host-wide "
+				 "test says MSIs are %s, from 6.3 this group's own test says %s (the behaviour "
+				 "table's row msi_isolation_per_group)",
+				 host == IA_YES ? "isolated" : host == IA_NO ? "not isolated" : "unknown",
+				 t == IA_YES ? "isolated" : t == IA_NO ? "not isolated" : "unknown");
+		}
+		if (reason[0] && !(gv->irq_reason = strdup(reason))) {
+			free(dm);
+			return -ENOMEM;
+		}
+	}
+	for (size_t gi = 0; gi < res->n_groups; gi++)
+		if (!a->groups[gi].noiommu) {
+			n_open += res->groups[gi].irq_isolated == IA_NO;
+			*n_isolated += res->groups[gi].irq_isolated == IA_YES;
+		}
+	free(dm);
+	return n_open;
 }
 
 /* Effective MSI isolation from the interrupt chips the kernel set up (proc/interrupts). */
@@ -90,15 +250,40 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	char which[160];
 	struct ia_result *res = ev->res;
 	res->unsafe_interrupts_allowed = r_unsafe_allowed(k, which, sizeof(which));
+	/* a function nothing names a domain for: the host's evidence where it is uniform */
+	enum ia_tri fallback = isolating || open_msi ? (!open_msi ? IA_YES : !isolating ? IA_NO : IA_UNKNOWN)
+			     : fw_devs && fw_its == fw_devs ? IA_YES : fw_devs && fw_open == fw_devs ? IA_NO : IA_UNKNOWN;
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
 		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
 	}
+	/* before 6.3: a non-remapping MSI domain no device uses; when the release is unknown it only
+	 * makes an isolated host unknown (below) */
+	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
+	const struct ia_fw_msi *unrouted = per_group != IA_YES ? r_unrouted_open(fw) : NULL;
+	const struct ia_fw_msi *maybe = per_group == IA_UNKNOWN ? unrouted : NULL;
+	if (maybe)
+		unrouted = NULL;
+	char maybe_why[256] = "";
+	if (maybe)
+		snprintf(maybe_why, sizeof(maybe_why), "; but the kernel release is unknown, and before Linux 6.3 the %s "
+			 "PCI-MSI domain of %s, which no device uses, fails irq_domain_check_msi_remap() for every group",
+			 maybe->kind, maybe->name);
+	enum ia_tri yes = maybe ? IA_UNKNOWN : IA_YES;
+	if (!open_msi && unrouted) {
+		open_msi = 1;
+		snprintf(example, sizeof(example), "the %s PCI-MSI domain of %s, which no device uses: before Linux "
+			 "6.3 irq_domain_check_msi_remap() fails for every group", unrouted->kind, unrouted->name);
+	}
+	int n_isolated = 0, n_open;
+	char reason[768];
 	if (!isolating && !open_msi && fw_devs && fw_its == fw_devs) {
-		res->irq_isolated = IA_YES;
-		res->irq_reason = strdup("no MSI is active yet, but the firmware routes every device behind the "
-					 "IOMMU to a GICv3 ITS, which always isolates");
-		return res->irq_reason ? 0 : -ENOMEM;
+		res->irq_isolated = yes;
+		snprintf(reason, sizeof(reason), "no MSI is active yet, but the firmware routes every device behind the "
+			 "IOMMU to a GICv3 ITS, which always isolates%s", maybe_why);
+		if (!(res->irq_reason = strdup(reason)))
+			return -ENOMEM;
+		return (n_open = r_groups_msi(ev, yes, fallback, &n_isolated)) < 0 ? n_open : 0;
 	}
 	if (!isolating && !open_msi) {
 		res->irq_isolated = IA_UNKNOWN;
@@ -107,7 +292,6 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "no MSI chips in proc/interrupts";
 		return res->irq_reason ? -ENODATA : -ENOMEM;
 	}
-	char reason[512];
 	if (open_msi) {
 		res->irq_isolated = IA_NO;
 		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use a non-isolating "
@@ -115,23 +299,34 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", example);
 		if (!(res->irq_reason = strdup(reason)))
 			return -ENOMEM;
+		if ((n_open = r_groups_msi(ev, IA_NO, fallback, &n_isolated)) < 0)
+			return n_open;
+		/* Linux 6.3 and later refuse only the groups whose own MSIs are not isolated */
+		char scope[160] = "";
+		if (per_group == IA_YES && n_isolated)
+			snprintf(scope, sizeof(scope), "; Linux 6.3 and later test each group "
+				 "(iommu_group_has_isolated_msi()): %d group%s refused, %d isolated", n_open,
+				 n_open == 1 ? "" : "s", n_isolated);
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		int rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 					 "MSIs are not isolated: a device given to userspace can raise any interrupt "
-					 "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)",
+					 "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)%s",
 					 /* a VFIO no-IOMMU group is handed over without this check (§6) */
 					 ia_audit_iommu_active(a) ? "" : "an IOMMU group once an IOMMU is active, ",
-					 res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "");
-		/* the engine makes it a blocker of every group nothing else blocks, linked to this finding */
+					 res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "", scope);
+		/* the engine makes it a blocker of every group whose MSIs are not isolated, linked to
+		 * this finding */
 		if (rc == 0)
 			res->irq_finding = ia_rule_last_finding(ev);
 		return rc;
 	}
-	res->irq_isolated = IA_YES;
+	res->irq_isolated = yes;
 	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (x86 interrupt "
-		 "remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips)", isolating);
-	return (res->irq_reason = strdup(reason)) ? 0 : -ENOMEM;
+		 "remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips)%s", isolating, maybe_why);
+	if (!(res->irq_reason = strdup(reason)))
+		return -ENOMEM;
+	return (n_open = r_groups_msi(ev, yes, fallback, &n_isolated)) < 0 ? n_open : 0;
 }
 
 const struct ia_rule ia_rule_interrupts = {
@@ -140,8 +335,11 @@ const struct ia_rule ia_rule_interrupts = {
 	.summary = "MSI interrupts are not isolated (no interrupt remapping or ITS)",
 	.advice = "x86: enable interrupt remapping (firmware VT-d/AMD-Vi with IR, drop intremap=off/nointremap). "
 		  "Arm: use a GICv3 ITS (GICv2m frames cannot isolate). allow_unsafe_interrupts only hides the risk.",
-	.refs = "kernel/irq/msi.c msi_device_has_isolated_msi(); drivers/vfio/vfio_iommu_type1.c "
-		"vfio_iommu_type1_attach_group(); kernel-rules.md §5",
+	.refs = "kernel/irq/msi.c msi_device_has_isolated_msi(); drivers/iommu/iommu.c "
+		"iommu_group_has_isolated_msi() (6.3+); kernel/irq/irqdomain.c irq_domain_check_msi_remap() "
+		"(before 6.3); drivers/vfio/vfio_iommu_type1.c vfio_iommu_type1_attach_group(); kernel-rules.md §5",
 	.eval = r_eval,
 	.gives = IA_GIVES_IRQ,
+	.kernel = (const enum ia_kb[]){ IA_KB_MSI_ISOLATION_PER_GROUP },
+	.n_kernel = 1,
 };

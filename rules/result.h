@@ -78,7 +78,7 @@ struct ia_path_state {
 struct ia_group_path {
 	enum ia_tri userspace_assignable;   /* as ia_group_verdict's, with this path's parameter */
 	enum ia_tri kernel_hands_over;      /* as ia_group_verdict's, with this path's parameter */
-	bool msi_blocks;                    /* the host-wide MSI blocker stands on this path */
+	bool msi_blocks;                    /* the MSI blocker (the group's MSIs not isolated) stands on this path */
 };
 
 /** The verdict of one kernel group (same index as ia_audit.groups). */
@@ -90,6 +90,11 @@ struct ia_group_verdict {
 	 * set; the audit's own judgement (isolation domains) and the policy do not count */
 	enum ia_tri kernel_hands_over;
 	enum ia_tri endpoint;               /* group.verdict: holds a function vfio-pci binds */
+	/* MSI isolation as the audited kernel tests this group (platform.msi-not-isolated, row
+	 * msi_isolation_per_group): from Linux 6.3 iommu_group_has_isolated_msi() over its members,
+	 * before it the host's irq_domain_check_msi_remap(); irq_reason says why when it differs
+	 * from the host's (malloc'd, else NULL) */
+	enum ia_tri irq_isolated; char *irq_reason;
 	bool isolation_unknown;             /* isolation.p2p-domain: a wider domain may exist */
 	struct ia_contrib *pending; size_t n_pending;       /* as the rules gave them, before the policy */
 	struct ia_contrib *blockers; size_t n_blockers;
@@ -146,7 +151,8 @@ struct ia_result {
 	struct ia_finding *findings; size_t n_findings, cap_findings;
 	struct ia_group_verdict *groups; size_t n_groups;   /* parallel to ia_audit.groups */
 	/* host-wide conclusions */
-	enum ia_tri irq_isolated; char *irq_reason;         /* platform.msi-not-isolated */
+	enum ia_tri irq_isolated; char *irq_reason;         /* platform.msi-not-isolated: every MSI the host
+							       uses is isolated (each group's own: groups[].irq_isolated) */
 	size_t irq_finding;                                 /* its finding, or IA_NO_FINDING */
 	enum ia_tri unsafe_interrupts_allowed;              /* either path's parameter is set (contract) */
 	struct ia_path_state paths[IA_N_PATHS];             /* ia_vfio_paths_decide() */

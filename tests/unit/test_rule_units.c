@@ -438,6 +438,8 @@ static void test_msi_not_isolated_fires(void **state)
 	(void)state;
 	struct ia_audit *a = host();
 
+	/* before Linux 6.3 one open MSI domain fails the host-wide test for every group */
+	a->kernel_minor = 1;
 	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
 	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "Y");
 	run(a);
@@ -480,6 +482,133 @@ static void test_msi_not_isolated_quiet(void **state)
 	run(a);
 	mb_expect_quiet(a, "platform.msi-not-isolated");
 	assert_int_equal(mb_irq_isolated(a), IA_YES);
+	mb_free(a);
+}
+
+/*
+ * Row msi_isolation_per_group (Linux 6.3, "Remove IOMMU_CAP_INTR_REMAP" series): from 6.3
+ * vfio_iommu_type1_attach_group() and iommufd_device_bind() ask iommu_group_has_isolated_msi(),
+ * which ANDs msi_device_has_isolated_msi() (kernel/irq/msi.c: a parent domain with
+ * IRQ_DOMAIN_FLAG_ISOLATED_MSI) over the group's devices; before 6.3 they asked
+ * irq_domain_check_msi_remap(), false for every group when any MSI domain does not remap. An Arm
+ * host with an ITS and one function routed to a GICv2m frame: on 6.12 only that function's group
+ * is refused, on 6.1 every group; with the release unknown the isolated group is unknown.
+ */
+static struct ia_audit *mixed_msi_host(int minor, bool known)
+{
+	struct ia_audit *a = mb_new();
+
+	a->kernel_minor = minor;
+	a->has_kernel_version = known;
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	mb_unit(a, "smmu0", "smmu-v3");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_dev(a, "0000:00:03.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_group(a, 2, "DMA", "0000:00:03.0", NULL);
+	size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES), v2m = mb_fw_msi(a, "gic-v2m", IA_NO);
+	mb_fw_msi_route(a, "0000:00:02.0", its);
+	mb_fw_msi_route(a, "0000:00:03.0", v2m);
+	mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
+	mb_irq(a, "GICv2m-PCI-MSIX-0000:00:03.0", NULL, "0000:00:03.0");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
+	return a;
+}
+
+static void test_msi_per_group(void **state)
+{
+	(void)state;
+	/* 6.12: group 2 (GICv2m) refused, group 1 (ITS) assignable */
+	struct ia_audit *a = mixed_msi_host(12, true);
+	run(a);
+	const struct ia_result *r = mb_result(a);
+	const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_non_null(strstr(f->message, "Linux 6.3 and later test each group (iommu_group_has_isolated_msi()): "
+				       "1 group refused, 1 isolated"));
+	assert_int_equal(r->irq_isolated, IA_NO);
+	assert_int_equal(r->groups[0].irq_isolated, IA_YES);
+	assert_int_equal(r->groups[1].irq_isolated, IA_NO);
+	assert_false(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	assert_true(mb_group_blocked_by(a, 2, "platform.msi-not-isolated"));
+	assert_string_equal(r->groups[1].blockers[0].reason,
+			    "the MSIs of 0000:00:03.0 (chip GICv2m-PCI-MSIX-0000:00:03.0) are not isolated; Linux 6.3 and "
+			    "later refuse the group for it (iommu_group_has_isolated_msi())");
+	assert_int_equal(r->groups[0].userspace_assignable, IA_YES);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_YES);
+	assert_int_equal(r->groups[1].userspace_assignable, IA_NO);
+	assert_int_equal(r->groups[1].kernel_hands_over, IA_NO);
+	assert_false(r->groups[0].paths[IA_PATH_IOMMUFD].msi_blocks);
+	assert_true(r->groups[1].paths[IA_PATH_IOMMUFD].msi_blocks);
+	mb_free(a);
+	/* 6.1: the host-wide test refuses both */
+	a = mixed_msi_host(1, true);
+	run(a);
+	r = mb_result(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_null(strstr(f->message, "test each group"));
+	assert_true(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	assert_true(mb_group_blocked_by(a, 2, "platform.msi-not-isolated"));
+	assert_int_equal(r->groups[0].userspace_assignable, IA_NO);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_NO);
+	mb_free(a);
+	/* release unknown: group 1 is isolated only from 6.3 on, so unknown; group 2 refused either way */
+	a = mixed_msi_host(12, false);
+	run(a);
+	r = mb_result(a);
+	assert_int_equal(r->groups[0].irq_isolated, IA_UNKNOWN);
+	assert_non_null(strstr(r->groups[0].irq_reason, "the kernel release is unknown: before 6.3 the host-wide "
+					"test says MSIs are not isolated, from 6.3 this group's own test says isolated"));
+	assert_int_equal(r->groups[0].userspace_assignable, IA_UNKNOWN);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_UNKNOWN);
+	assert_int_equal(r->groups[1].irq_isolated, IA_NO);
+	assert_true(mb_group_blocked_by(a, 2, "platform.msi-not-isolated"));
+	mb_free(a);
+}
+
+/* Before 6.3 a GICv2m frame or MBI range no device uses still fails irq_domain_check_msi_remap()
+ * (its PCI-MSI domain is on irq_domain_list); from 6.3 only the devices' own domains count. */
+static void test_msi_unrouted_domain(void **state)
+{
+	(void)state;
+	for (int minor = 1; minor <= 12; minor += 11) {
+		struct ia_audit *a = mb_new();
+		a->kernel_minor = minor;
+		mb_unit(a, "smmu0", "smmu-v3");
+		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v3-its", IA_YES));
+		mb_fw_msi(a, "mbi", IA_NO);
+		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
+		run(a);
+		if (minor == 1) {
+			const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+			assert_non_null(strstr(f->evidence, "PCI-MSI domain of"));
+			assert_non_null(strstr(f->evidence, "before Linux 6.3 irq_domain_check_msi_remap() fails for every group"));
+			assert_true(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+		} else {
+			mb_expect_quiet(a, "platform.msi-not-isolated");
+			assert_false(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+			assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_YES);
+		}
+		mb_free(a);
+	}
+	/* the release unknown: no finding (6.3+ would not fail), but not isolated for sure either */
+	struct ia_audit *a = mb_new();
+	a->has_kernel_version = false;
+	mb_unit(a, "smmu0", "smmu-v3");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v3-its", IA_YES));
+	mb_fw_msi(a, "gic-v2m", IA_NO);
+	mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
+	run(a);
+	mb_expect_quiet(a, "platform.msi-not-isolated");
+	assert_int_equal(mb_irq_isolated(a), IA_UNKNOWN);
+	assert_non_null(strstr(mb_result(a)->irq_reason, "but the kernel release is unknown, and before Linux 6.3 the "
+						       "gic-v2m PCI-MSI domain of gic-v2m 1, which no device uses"));
+	assert_int_equal(mb_result(a)->groups[0].irq_isolated, IA_UNKNOWN);
+	assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_UNKNOWN);
 	mb_free(a);
 }
 
@@ -1809,7 +1938,7 @@ static void test_policy_disable_kernel_enforced(void **state)
 				free(a->devs[0].driver);
 				a->devs[0].driver = strdup("e1000e"); /* a kernel driver owns the group's DMA */
 			} else {
-				mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+				mb_irq(a, "PCI-MSI-0000:00:02.0", NULL, "0000:00:02.0"); /* the group's own MSI */
 				if (unsafe)
 					mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "Y");
 			}
@@ -1838,7 +1967,7 @@ static void test_vfio_paths_own_parameter(void **state)
 	(void)state;
 	for (int swap = 0; swap < 2; swap++) {
 		struct ia_audit *a = host();
-		mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+		mb_irq(a, "PCI-MSI-0000:00:02.0", NULL, "0000:00:02.0"); /* the group's own MSI is open */
 		mb_kconfig(a, "CONFIG_VFIO", "m");
 		mb_kconfig(a, "CONFIG_VFIO_IOMMU_TYPE1", "m");
 		mb_kconfig(a, "CONFIG_IOMMUFD", "m");
@@ -1968,6 +2097,8 @@ int main(void)
 		cmocka_unit_test(test_not_coherent_quiet),
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
+		cmocka_unit_test(test_msi_per_group),
+		cmocka_unit_test(test_msi_unrouted_domain),
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
 		cmocka_unit_test(test_sva_x86_stable_lines),
