@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every row of the kernel behaviour table (rules/data/kernel_behaviours.csv) that a rule reads: a
+// must-fire and a must-not-fire case on an edited kernel known-answer capture, run through the binary.
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/kernel_behaviour.h"
+
+#define KKA IA_SHARED_DIR "/fixtures/kernel-known-answers"
+
+/*
+ * One case: capture @capture (a run-<kernel> folder) unpacked, proc/version's release set to
+ * @release (a plain upstream "X.Y.Z": the stable level is the third number, no distribution
+ * suffix), then @edit run in the tree's root (sh; NULL for none), then the text report read:
+ * @want must be in it and @unwanted (NULL: nothing) must not. @fire: the row holds on @release.
+ * Each pair is chosen at the row's release boundary, so moving the row's release in the CSV fails
+ * one of the pair.
+ */
+struct row_case {
+	enum ia_kb row;
+	bool fire;
+	const char *capture, *release, *edit, *want, *unwanted;
+	const char *kernel_line; /* the kernel code the expected words follow */
+};
+
+/* 06:00.0 (pcie-pci-bridge) is bound to shpchp in every arm case after vfio_bind_all */
+#define ITS612 "arm-acpi-its-smmuv3/run-6.12"
+#define DTOFF73 "arm-dt-its-smmuv3-iommu-off/run-7.3"
+/* one function (03:00.0) routed to a GICv2m frame instead of the ITS; the other groups stay on the ITS */
+#define MSI_EDIT "sed -i 's/ITS-PCI-MSI-0000:03:00.0/GICv2m-PCI-MSI-0000:03:00.0/' proc/interrupts"
+/* a firmware 1:1 region in group 9 (0000:01:00.0 on vfio-pci, assignable on 6.12) */
+#define DIRECT_EDIT "echo '0x00000000fee00000 0x00000000feefffff direct' >> sys/kernel/iommu_groups/9/reserved_regions"
+
+static const struct row_case cases[] = {
+	{ IA_KB_DMA_OWNERSHIP, true, ITS612, "5.19.0", NULL,
+	  "bound to shpchp, a kernel driver without driver_managed_dma: it owns the group's DMA",
+	  "before v5.19, vfio_dev_viable() allows any driver",
+	  "drivers/iommu/iommu.c iommu_device_use_default_domain(): owner_cnt counts shpchp (no driver_managed_dma)" },
+	{ IA_KB_DMA_OWNERSHIP, false, ITS612, "5.18.19", NULL,
+	  "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver on a function whose "
+	  "header type is not 0)", "without driver_managed_dma",
+	  "drivers/vfio/vfio.c vfio_dev_viable() (5.18): vfio_dev_driver_allowed() takes any non-type-0 header" },
+	{ IA_KB_VFIO_BRIDGE_ALLOWED, true, ITS612, "4.13.0", NULL,
+	  "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver", "does not allow before v5.19",
+	  "drivers/vfio/vfio.c vfio_dev_whitelisted(): pdev->hdr_type != PCI_HEADER_TYPE_NORMAL" },
+	{ IA_KB_VFIO_BRIDGE_ALLOWED, false, ITS612, "4.12.14", NULL,
+	  "bound to shpchp, a driver vfio_dev_viable() does not allow before v5.19", "allows any driver",
+	  "drivers/vfio/vfio.c vfio_dev_viable() (4.12): only pci-stub and VFIO drivers" },
+	{ IA_KB_MSI_ISOLATION_PER_GROUP, true, ITS612, "6.3.0", MSI_EDIT,
+	  "Linux 6.3 and later test each group (iommu_group_has_isolated_msi()): 1 group refused, 10 isolated",
+	  "0 of 11 IOMMU groups can be safely handed",
+	  "drivers/vfio/vfio_iommu_type1.c vfio_iommu_type1_attach_group(): !iommu_group_has_isolated_msi(iommu_group)" },
+	{ IA_KB_MSI_ISOLATION_PER_GROUP, false, ITS612, "6.2.16", MSI_EDIT,
+	  "0 of 11 IOMMU groups can be safely handed", "test each group",
+	  "drivers/vfio/vfio_iommu_type1.c (6.2): msi_remap = irq_domain_check_msi_remap() || IOMMU_CAP_INTR_REMAP" },
+	{ IA_KB_REQUIRE_DIRECT, true, ITS612, "6.6.0", DIRECT_EDIT,
+	  "group 9 has a firmware 1:1 region (RMRR/IVMD/RMR): userspace can never own it", "does not refuse",
+	  "drivers/iommu/iommu.c __iommu_device_set_domain(): dev->iommu->require_direct -EINVAL" },
+	{ IA_KB_REQUIRE_DIRECT, false, ITS612, "6.5.13", DIRECT_EDIT,
+	  "group 9 has a firmware 1:1 region (IVMD/RMR): Linux 6.5 on smmu-v3 does not refuse userspace ownership",
+	  "userspace can never own it",
+	  "drivers/iommu/intel/iommu.c intel_iommu_attach_device() (6.5): only VT-d refuses an RMRR" },
+	{ IA_KB_IOMMUFD, true, ITS612, "6.2.0", NULL,
+	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev): unknown; no kernel configuration was read",
+	  "has no iommufd", "drivers/iommu/iommufd/main.c (new in 6.2): /dev/iommu" },
+	{ IA_KB_IOMMUFD, false, ITS612, "6.1.192", NULL,
+	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev): not in this kernel; Linux 6.1 has no iommufd",
+	  NULL, "drivers/iommu/iommufd/ does not exist in 6.1" },
+	{ IA_KB_ARM64_DT_ACS_AT_ENUMERATION, true, DTOFF73, "7.3.4", NULL,
+	  "ACS: Linux 7.3 enables ACS at enumeration on a device-tree boot", "leaves ACS as the firmware set it",
+	  "known answer arm-dt-its-smmuv3/run-7.3 (ACSCtl SV+ RR+ CR+ UF+ with the SMMU off): pci_enable_acs()" },
+	{ IA_KB_ARM64_DT_ACS_AT_ENUMERATION, false, DTOFF73, "6.12.117", NULL,
+	  "ACS: Linux 6.12 on a device-tree boot leaves ACS as the firmware set it", "enables ACS at enumeration",
+	  "drivers/iommu/of_iommu.c of_iommu_configure() (6.12): pci_request_acs() from a driver's probe only" },
+	{ IA_KB_ARM64_GROUPS_AT_ENUMERATION, true, DTOFF73, "7.3.4", NULL,
+	  "the kernel would form 12 IOMMU groups;", "forms a function's group when a driver probes it",
+	  "known answer arm-dt-its-smmuv3/run-7.3: the driverless host bridge 00:00.0 has a group" },
+	{ IA_KB_ARM64_GROUPS_AT_ENUMERATION, false, DTOFF73, "6.12.117", NULL,
+	  "Groups: Linux 6.12 on arm64 forms a function's group when a driver probes it", "would form 12 IOMMU groups;",
+	  "drivers/base/dd.c really_probe() -> of_dma_configure() -> iommu_probe_device() (6.12)" },
+};
+
+/* Unpack, edit, audit; the text report (malloc'd). */
+static char *row_report(const struct row_case *c)
+{
+	char cmd[2048];
+	int status;
+
+	assert_int_equal(ia_scratch_make("kbrow"), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && mkdir root && tar xzf %s/%s/snapshot.tar.gz -C root && cd root && "
+		 "sed -i '1s/^Linux version [^ ]*/Linux version %s/; 1s/ SMP Debian [^ ]* / SMP /' proc/version%s%s",
+		 ia_scratch, KKA, c->capture, c->release, c->edit ? " && " : "", c->edit ? c->edit : "");
+	char *out = ia_run_capture(cmd, &status);
+	assert_non_null(out);
+	if (status != 0)
+		fail_msg("%s: preparing the tree failed (%d): %s", c->capture, status, out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "--root %s/root --no-names --fail-on never", ia_scratch);
+	out = ia_run_tool(cmd, &status);
+	if (status != 0)
+		fail_msg("%s at %s: exit status %d:\n%s", c->capture, c->release, status, out);
+	/* the release is the one the table was read with */
+	char line[64];
+	snprintf(line, sizeof(line), "  kernel %s (", c->release);
+	if (!strstr(out, line))
+		fail_msg("%s: the report does not say it audited %s:\n%.600s", c->capture, c->release, out);
+	ia_scratch_remove();
+	return out;
+}
+
+static void test_every_row_case(void **state)
+{
+	(void)state;
+	size_t failed = 0;
+
+	ia_require_fixtures();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct row_case *c = &cases[i];
+		char *t = row_report(c);
+		print_message("%s %s: %s at %s (%s)\n", ia_kb_id(c->row), c->fire ? "fires" : "does not fire",
+			      c->capture, c->release, c->kernel_line);
+		if (!strstr(t, c->want)) {
+			print_error("FAILED %s (%s at %s): no \"%s\" in the report\n", ia_kb_id(c->row), c->capture,
+				    c->release, c->want);
+			failed++;
+		}
+		if (c->unwanted && strstr(t, c->unwanted)) {
+			print_error("FAILED %s (%s at %s): \"%s\" in the report\n", ia_kb_id(c->row), c->capture,
+				    c->release, c->unwanted);
+			failed++;
+		}
+		free(t);
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* Every row some code reads has both cases here; the rows nothing reads are named, so a row that
+ * gains a reader without a case fails this test. */
+static void test_every_row_covered(void **state)
+{
+	(void)state;
+	static const enum ia_kb unread_or_in_memory[] = {
+		/* read by no rule: documentation of what changed */
+		IA_KB_RESV_DIRECT_RELAXABLE, IA_KB_VFIO_DEVICE_CDEV, IA_KB_PCI_CONFIG_ACS,
+		/* need a PASID capability, an SMMU without COHACC, or a quirked switch's IDs, which no
+		 * capture has: tested on in-memory models (test_rule_units, test_topology) */
+		IA_KB_VFIO_REQUIRES_COHERENCY, IA_KB_SVA_ANY_GROUP_SIZE, IA_KB_PASID_ACS_PATH,
+		IA_KB_SVA_X86_DISABLED, IA_KB_ACS_QUIRKS_7_0, IA_KB_ACS_SV_CAP_FIXUP,
+	};
+	for (size_t r = 0; r < IA_KB_COUNT; r++) {
+		bool fire = false, quiet = false, exempt = false;
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			if (cases[i].row == (enum ia_kb)r) {
+				fire |= cases[i].fire;
+				quiet |= !cases[i].fire;
+			}
+		for (size_t i = 0; i < sizeof(unread_or_in_memory) / sizeof(*unread_or_in_memory); i++)
+			exempt |= unread_or_in_memory[i] == (enum ia_kb)r;
+		if (!exempt && !(fire && quiet))
+			fail_msg("row %s has no %s case on a capture", ia_kb_id((enum ia_kb)r), fire ? "must-not-fire" : "must-fire");
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_row_covered),
+		cmocka_unit_test(test_every_row_case),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
