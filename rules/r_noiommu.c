@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rule host.noiommu: VFIO no-IOMMU mode: compiled in, enabled, groups in use, and what it costs.
 // Mirrors drivers/vfio/group.c vfio_group_find_or_alloc() / vfio_noiommu_group_alloc() and the
-// enable_unsafe_noiommu_mode parameter of drivers/vfio/vfio_main.c (Linux 6.12); kernel-rules.md §6.
+// enable_unsafe_noiommu_mode parameter of drivers/vfio/vfio_main.c (Linux 6.12); kernel-rules.md §6;
+// by release: rows vfio_noiommu (4.5), noiommu_groupless_device (5.19), noiommu_cdev.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/kernel_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 #define TAINT_USER_BIT 6 /* 'U', set by vfio_noiommu_group_alloc() */
@@ -93,9 +95,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 
 	/* compiled in? */
 	const char *cwhy;
+	char rel_why[160], rel[96];
 	if (p == 1) {
 		a->noiommu_compiled = IA_YES;
 		cwhy = "sys/module/vfio/parameters/enable_unsafe_noiommu_mode exists";
+	} else if (ia_kernel_has(fa, IA_KB_VFIO_NOIOMMU) == IA_NO && !a->n_noiommu_groups) {
+		/* row vfio_noiommu: the mode and its parameter came with 4.5 */
+		a->noiommu_compiled = IA_NO;
+		snprintf(rel_why, sizeof(rel_why), "Linux %d.%d predates VFIO no-IOMMU mode (%s)", fa->kernel_major,
+			 fa->kernel_minor, ia_kb_releases(IA_KB_VFIO_NOIOMMU, rel, sizeof(rel)));
+		cwhy = rel_why;
 	} else if (k == 1 && !strcmp(kval, "y")) {
 		a->noiommu_compiled = IA_YES;
 		cwhy = "CONFIG_VFIO_NOIOMMU=y";
@@ -174,17 +183,47 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	char evd[1024];
 	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
 	if (a->n_noiommu_groups) {
+		/* row noiommu_cdev: the VFIO device cdev (6.6+) is not created for a no-IOMMU device */
+		char cdev[192] = "";
+		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && ia_kernel_has(fa, IA_KB_NOIOMMU_CDEV) == IA_NO)
+			snprintf(cdev, sizeof(cdev), " (Linux %d.%d creates no /dev/vfio/devices/vfioN for a no-IOMMU "
+				 "device: only its group's /dev/vfio/noiommu-N serves it)", fa->kernel_major, fa->kernel_minor);
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
-				     "%s %s driven through VFIO no-IOMMU mode: %s", groups,
-				     a->n_noiommu_groups == 1 ? "is" : "are", noiommu_cost);
+				     "%s %s driven through VFIO no-IOMMU mode%s: %s", groups,
+				     a->n_noiommu_groups == 1 ? "is" : "are", cdev, noiommu_cost);
 		for (size_t gi = 0; rc == 0 && gi < fa->n_groups; gi++)
 			ia_rule_link(ev, self, gi, 0, ia_rule_last_finding(ev));
 		return rc;
 	}
-	if (a->noiommu_enabled == IA_YES)
+	if (a->noiommu_enabled == IA_YES) {
+		/* With the IOMMU active, which groupless functions would get a no-IOMMU group (row
+		 * noiommu_groupless_device): from 5.19 any; before, none, since iommu_present(dev->bus)
+		 * is true once an IOMMU driver registered for PCI. */
+		size_t n_groupless = 0;
+		const char *first = NULL;
+		for (size_t i = 0; ia_audit_iommu_active(fa) && i < fa->n_devs; i++)
+			if (!fa->devs[i].has_group && fa->devs[i].has_hdr && (fa->devs[i].hdr_type & 0x7f) == 0 &&
+			    !n_groupless++)
+				first = fa->devs[i].bdf;
+		char gl[384] = "";
+		enum ia_tri any = ia_kernel_has(fa, IA_KB_NOIOMMU_GROUPLESS_DEVICE);
+		if (n_groupless && any == IA_YES)
+			snprintf(gl, sizeof(gl), "; with the IOMMU active, %zu function%s without an IOMMU group (%s%s) "
+				 "would get a no-IOMMU group once bound to vfio-pci", n_groupless, n_groupless == 1 ? "" : "s",
+				 first, n_groupless == 1 ? "" : ", ...");
+		else if (n_groupless && any == IA_NO)
+			snprintf(gl, sizeof(gl), "; but Linux %d.%d gives a no-IOMMU group only to a device whose bus has "
+				 "no IOMMU (vfio_iommu_group_get(): iommu_present()), and the IOMMU is active on PCI: none "
+				 "of the %zu function%s without an IOMMU group (%s%s) can get one", fa->kernel_major,
+				 fa->kernel_minor, n_groupless, n_groupless == 1 ? "" : "s", first, n_groupless == 1 ? "" : ", ...");
+		else if (n_groupless)
+			snprintf(gl, sizeof(gl), "; whether the %zu function%s without an IOMMU group (%s%s) would get one "
+				 "while the IOMMU is active depends on the release (before 5.19: no), which is unknown",
+				 n_groupless, n_groupless == 1 ? "" : "s", first, n_groupless == 1 ? "" : ", ...");
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "
-				       "hands it to userspace with no isolation; %s", noiommu_cost);
+				       "hands it to userspace with no isolation%s; %s", gl, noiommu_cost);
+	}
 	if (a->noiommu_compiled == IA_NO && cmd_on && !tainted_u)
 		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
 				       "Drop vfio.enable_unsafe_noiommu_mode from the command line, or boot a kernel built "
@@ -216,4 +255,6 @@ const struct ia_rule ia_rule_noiommu = {
 		"drivers/vfio/vfio_main.c enable_unsafe_noiommu_mode; kernel-rules.md §6",
 	.eval = r_eval,
 	.gives = IA_GIVES_NOIOMMU,
+	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_NOIOMMU, IA_KB_NOIOMMU_GROUPLESS_DEVICE, IA_KB_NOIOMMU_CDEV },
+	.n_kernel = 3,
 };
