@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/bdf.h"
+#include "decode/kversion.h"
 #include "decode/pcicfg.h"
 #include "model/firmware_model.h"
 #include "core/ia_err.h"
@@ -676,15 +677,26 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			r->noiommu_reason ? r->noiommu_reason : "");
 	/* the VFIO path the verdicts are for, and the other one (issue 12: each reads its own
 	 * allow_unsafe_interrupts) */
+	/* what the behaviour table had to assume about the kernel (JSON host.kernel_upstream.assumed),
+	 * on the line of the path the verdicts are for */
+	const struct ia_kver kv = {
+		.has_version = a->has_kernel_version, .major = a->kernel_major, .minor = a->kernel_minor,
+		.has_stable = a->has_kernel_patch, .stable = a->kernel_patch,
+		.backports = a->has_kernel_version && a->kernel_backports, .el_major = -1, .el_minor = -1,
+	};
+	char assumed[400];
+	ia_kver_assumed(&kv, assumed, sizeof(assumed));
 	for (size_t q = 0; q < IA_N_PATHS; q++) {
 		size_t p = q == 0 ? (size_t)r->path : (size_t)(1 - r->path);
 		const struct ia_path_state *ps = &r->paths[p];
 		static const char *const label[IA_N_PATHS] = { "the legacy container (/dev/vfio/vfio)",
 							       "iommufd (/dev/iommu, the VFIO device cdev)" };
-		fprintf(out, "  %s %s%s: %s%s%s\n", q == 0 ? "VFIO path judged:" : "Other VFIO path:", label[p],
+		fprintf(out, "  %s %s%s: %s%s%s%s%s\n", q == 0 ? "VFIO path judged:" : "Other VFIO path:", label[p],
 			q == 0 ? (r->path_named ? ", as --vfio-path names" : ", the default") : "",
 			ps->offered == IA_YES ? "in this kernel" : ps->offered == IA_NO ? "not in this kernel" : "unknown",
-			ps->why ? "; " : "", ps->why ? ps->why : "");
+			ps->why ? "; " : "", ps->why ? ps->why : "",
+			q == 0 && assumed[0] && !a->dumps_alone ? "; the verdicts assume: " : "",
+			q == 0 && assumed[0] && !a->dumps_alone ? assumed : "");
 	}
 
 	text_when_enabled_groups(&n, a, &r->when_enabled, out);

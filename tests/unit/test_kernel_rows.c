@@ -200,11 +200,51 @@ static void test_every_row_covered(void **state)
 	}
 }
 
+/* Issue 12 item 5: the text report's path line says what the verdicts assumed about the kernel,
+ * as JSON host.kernel_upstream.assumed does (ia_kver_assumed()): nothing for an exact release, the
+ * stable level for Debian's ABI release without its package version, all for no release. */
+static void test_text_says_assumed(void **state)
+{
+	static const struct { const char *edit, *want, *unwanted; } tc[] = {
+		{ "true", NULL, "the verdicts assume" },
+		{ "sed -i '1s/^Linux version [^ ]*/Linux version 6.12.0-27-arm64/; 1s/ Debian [0-9][^ ]* / /' proc/version",
+		  "VFIO path judged: the legacy container (/dev/vfio/vfio), the default: in this kernel; sys/module/vfio_iommu_type1 "
+		  "exists (no kernel configuration was read); sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts "
+		  "reads N; the verdicts assume: the upstream stable level of Linux 6.12 is not known (the distribution's "
+		  "release hides it)", NULL },
+		{ "rm proc/version", "; the verdicts assume: the kernel release is unknown: every behaviour that changed "
+		  "between releases is taken as unknown", NULL },
+	};
+	char cmd[2048];
+	int status;
+
+	(void)state;
+	ia_require_fixtures();
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		assert_int_equal(ia_scratch_make("kbassume"), 0);
+		snprintf(cmd, sizeof(cmd), "cd %s && mkdir root && tar xzf %s/%s/snapshot.tar.gz -C root && cd root && %s",
+			 ia_scratch, KKA, ITS612, tc[i].edit);
+		char *out = ia_run_capture(cmd, &status);
+		assert_int_equal(status, 0);
+		free(out);
+		snprintf(cmd, sizeof(cmd), "--root %s/root --no-names --fail-on never", ia_scratch);
+		out = ia_run_tool(cmd, &status);
+		assert_int_equal(status, 0);
+		if (tc[i].want && !strstr(out, tc[i].want))
+			fail_msg("case %zu: no \"%s\" in:\n%s", i, tc[i].want, out);
+		if (tc[i].unwanted && strstr(out, tc[i].unwanted))
+			fail_msg("case %zu: \"%s\" in:\n%s", i, tc[i].unwanted, out);
+		free(out);
+		ia_scratch_remove();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_row_covered),
 		cmocka_unit_test(test_every_row_case),
+		cmocka_unit_test(test_text_says_assumed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
