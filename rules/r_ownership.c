@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Rule group.not-viable: VFIO's DMA-ownership test (v5.19+; the allow-list before), with its exceptions.
+// Rule group.not-viable: VFIO's DMA-ownership test (v5.19+; the allow-list from v3.6, with bridges from
+// v4.13, and the BUG_ON hazard before), with its exceptions.
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,21 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "the kernel formed no IOMMU groups";
 		return -ENODATA;
 	}
+	/* row vfio_allowlist (v3.6): before it the kernel has no VFIO at all */
+	if (ia_kernel_has(a, IA_KB_VFIO_ALLOWLIST) == IA_NO) {
+		char rel[96], reason[192];
+		snprintf(reason, sizeof(reason), "Linux %d.%d predates VFIO (%s): no group can be handed to userspace",
+			 a->kernel_major, a->kernel_minor, ia_kb_releases(IA_KB_VFIO_ALLOWLIST, rel, sizeof(rel)));
+		for (size_t gi = 0; gi < a->n_groups && rc == 0; gi++) {
+			ev->res->groups[gi].dma_ownership_viable = IA_NO;
+			rc = ia_rule_block(ev, self, gi, NULL, reason, IA_NO_FINDING);
+		}
+		if (rc == 0 && (rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, "host", "Boot Linux 3.6 or later (VFIO).",
+						     NULL, "%s", reason)) == 0)
+			for (size_t gi = 0; gi < a->n_groups; gi++)
+				ia_rule_link(ev, self, gi, 0, ia_rule_last_finding(ev));
+		return rc;
+	}
 	/* row dma_ownership (v5.19) of the behaviour table */
 	struct ia_kernel_id kid = ia_kernel_id_of(a);
 	enum ia_tri own = ia_kb_has(&kid, IA_KB_DMA_OWNERSHIP);
@@ -238,6 +254,6 @@ const struct ia_rule ia_rule_ownership = {
 	.eval = r_eval,
 	.gives = IA_GIVES_OWNERSHIP,
 	.kernel_enforced = true,  /* vfio_group_viable(), iommu_device_claim_dma_owner(): -EBUSY */
-	.kernel = (const enum ia_kb[]){ IA_KB_DMA_OWNERSHIP, IA_KB_VFIO_BRIDGE_ALLOWED },
-	.n_kernel = 2,
+	.kernel = (const enum ia_kb[]){ IA_KB_DMA_OWNERSHIP, IA_KB_VFIO_BRIDGE_ALLOWED, IA_KB_VFIO_ALLOWLIST },
+	.n_kernel = 3,
 };

@@ -48,6 +48,19 @@ static const struct row_case cases[] = {
 	  "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver on a function whose "
 	  "header type is not 0)", "without driver_managed_dma",
 	  "drivers/vfio/vfio.c vfio_dev_viable() (5.18): vfio_dev_driver_allowed() takes any non-type-0 header" },
+	/* the BUG_ON hazard goes with the allow-list (dma_ownership's row): every group on vfio-pci warns */
+	{ IA_KB_DMA_OWNERSHIP, false, ITS612, "5.18.19", NULL,
+	  "this kernel predates DMA ownership (v5.19): a kernel driver binding to any device of group 9 while VFIO "
+	  "uses it crashes the host (BUG_ON in vfio_iommu_group_notifier)", NULL,
+	  "drivers/vfio/vfio.c vfio_iommu_group_notifier() (5.18): BUG_ON(vfio_group_nb_verify(group, dev))" },
+	{ IA_KB_DMA_OWNERSHIP, true, ITS612, "5.19.0", NULL, "  kernel 5.19.0 (", "BUG_ON in vfio_iommu_group_notifier",
+	  "drivers/vfio/vfio.c (5.19): the group notifier is gone (\"vfio: Remove iommu group notifier\")" },
+	{ IA_KB_VFIO_ALLOWLIST, true, ITS612, "3.6.0", NULL,
+	  "bound to shpchp, a driver vfio_dev_viable() does not allow before v5.19", "predates VFIO (",
+	  "drivers/vfio/vfio.c vfio_dev_viable() (3.6): vfio_whitelist[] = { \"pci-stub\" }" },
+	{ IA_KB_VFIO_ALLOWLIST, false, ITS612, "3.5.7", NULL,
+	  "Linux 3.5 predates VFIO (vfio_allowlist: Linux 3.6 and later): no group can be handed to userspace",
+	  "bound to shpchp, a driver vfio_dev_viable() does not allow", "drivers/vfio/ does not exist in 3.5" },
 	{ IA_KB_VFIO_BRIDGE_ALLOWED, true, ITS612, "4.13.0", NULL,
 	  "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver", "does not allow before v5.19",
 	  "drivers/vfio/vfio.c vfio_dev_whitelisted(): pdev->hdr_type != PCI_HEADER_TYPE_NORMAL" },
