@@ -60,8 +60,10 @@ static void find_cases(void)
 {
 	n_cases = 0;
 	find_cases_in(KKA, NULL);
-	if (ia_have_fixtures())
+	if (ia_have_fixtures()) {
 		find_cases_in(IA_SHARED_DIR "/fixtures/kernel-known-answers", "run-7.3");
+		find_cases_in(IA_SHARED_DIR "/fixtures/kernel-known-answers", "run-5.10");
+	}
 }
 
 /* Run the tool and parse its JSON report. */
