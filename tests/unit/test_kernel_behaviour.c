@@ -69,6 +69,14 @@ static const struct kb_case kb_cases[] = {
 	K(SVA_X86_DISABLED, 5, 10, true, 223, false, NO), K(SVA_X86_DISABLED, 5, 10, true, 250, false, UNKNOWN),
 	K(SVA_X86_DISABLED, 6, 18, true, 0, false, NO), K(SVA_X86_DISABLED, 6, 18, true, 3, false, UNKNOWN),
 	K(SVA_X86_DISABLED, 6, 11, true, 4, false, NO), K(SVA_X86_DISABLED, 7, 3, true, 4, false, UNKNOWN),
+	/* the no-IOMMU and allow-list rows (issue 12 items 2 and 3) */
+	K(VFIO_NOIOMMU, 4, 5, true, 0, false, YES), K(VFIO_NOIOMMU, 4, 4, true, 302, false, NO),
+	K(NOIOMMU_GROUPLESS_DEVICE, 5, 19, true, 0, false, YES), K(NOIOMMU_GROUPLESS_DEVICE, 5, 18, true, 19, false, NO),
+	K(NOIOMMU_GROUPLESS_DEVICE, 5, 14, false, 0, true, UNKNOWN),
+	K(NOIOMMU_CDEV, 6, 12, true, 117, false, NO), K(NOIOMMU_CDEV, 6, 13, true, 0, false, UNKNOWN),
+	K(NOIOMMU_CDEV, 7, 3, true, 4, false, UNKNOWN),
+	K(VFIO_ALLOWLIST, 3, 6, true, 0, false, YES), K(VFIO_ALLOWLIST, 3, 5, true, 7, false, NO),
+	K(VFIO_ALLOWLIST, 5, 4, true, 0, false, YES),
 	/* a backporting kernel on a line the row names, below the level: may have been backported */
 	K(SVA_X86_DISABLED, 6, 1, true, 100, true, UNKNOWN),
 };
