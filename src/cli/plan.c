@@ -349,15 +349,38 @@ static int plan_platform_blockers(struct plan_build *b)
 	const struct ia_audit *a = b->a;
 	const struct ia_result *r = b->r;
 	int rc = 0;
-
-	if (r->irq_isolated == IA_NO)
-		rc = plan_blocker(b, "platform.msi-not-isolated", "host", false, "%s%s",
-				  r->irq_reason ? r->irq_reason : "MSIs are not isolated",
+	/* MSI isolation of the planned groups (groups[].irq_isolated: per group from Linux 6.3, the
+	 * host's before; issue 12), the host's when no group is planned */
+	enum ia_tri irq = IA_YES;
+	const char *why = NULL;
+	int why_group = 0;
+	bool any = false;
+	for (size_t gi = 0; b->in_plan && gi < a->n_groups && gi < r->n_groups; gi++) {
+		if (!b->in_plan[gi])
+			continue;
+		enum ia_tri t = r->groups[gi].irq_isolated;
+		any = true;
+		if ((t == IA_NO && irq != IA_NO) || (t == IA_UNKNOWN && irq == IA_YES)) {
+			why = r->groups[gi].irq_reason;
+			why_group = a->groups[gi].id;
+		}
+		irq = t == IA_NO || irq == IA_NO ? IA_NO : t == IA_UNKNOWN || irq == IA_UNKNOWN ? IA_UNKNOWN : IA_YES;
+	}
+	if (!any)
+		irq = r->irq_isolated;
+	const char *irq_reason = why ? why : r->irq_reason;
+	char subject[32] = "host";
+	if (why)
+		snprintf(subject, sizeof(subject), "group %d", why_group); /* the group's own reason */
+	if (irq == IA_NO)
+		rc = plan_blocker(b, "platform.msi-not-isolated", subject, false, "%s%s",
+				  irq_reason ? irq_reason : "MSIs are not isolated",
 				  r->unsafe_interrupts_allowed == IA_YES ? " (allow_unsafe_interrupts is set: VFIO would "
-				  "proceed without isolation)" : ": VFIO refuses the groups (VFIO_SET_IOMMU fails with EPERM)");
-	else if (r->irq_isolated == IA_UNKNOWN)
-		rc = plan_blocker(b, "platform.msi-not-isolated", "host", true, "interrupt isolation is unknown: %s",
-				  r->irq_reason ? r->irq_reason : "it could not be determined");
+				  "proceed without isolation)" : why ? " (VFIO_SET_IOMMU fails with EPERM)"
+				  : ": VFIO refuses the groups (VFIO_SET_IOMMU fails with EPERM)");
+	else if (irq == IA_UNKNOWN)
+		rc = plan_blocker(b, "platform.msi-not-isolated", subject, true, "interrupt isolation is unknown: %s",
+				  irq_reason ? irq_reason : "it could not be determined");
 	if (rc == 0 && !a->have_predicted)
 		rc = plan_blocker(b, "isolation.p2p-domain", "host", true,
 				  "the PCI topology model could not be built, so a wider isolation domain cannot be ruled out");

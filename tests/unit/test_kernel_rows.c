@@ -314,12 +314,44 @@ static void test_text_says_assumed(void **state)
 	}
 }
 
+/* Row msi_isolation_per_group in plan: planning 0000:01:00.0 (group 9, its MSIs on the ITS) on the
+ * capture whose 0000:03:00.0 was moved to GICv2m: from 6.3 nothing stops the plan for MSIs
+ * (iommu_group_has_isolated_msi() of group 9), before it the host-wide test refuses every group. */
+static void test_plan_msi_per_group(void **state)
+{
+	static const struct { const char *release; bool blocked; } tc[] = { { "6.3.0", false }, { "6.2.16", true } };
+	char cmd[2048];
+	int status;
+
+	(void)state;
+	ia_require_fixtures();
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		assert_int_equal(ia_scratch_make("kbplan"), 0);
+		snprintf(cmd, sizeof(cmd), "cd %s && mkdir root && tar xzf %s/%s/snapshot.tar.gz -C root && cd root && "
+			 "sed -i '1s/^Linux version [^ ]*/Linux version %s/; 1s/ Debian [0-9][^ ]* / /' proc/version && %s",
+			 ia_scratch, KKA, ITS612, tc[i].release, MSI_EDIT);
+		char *out = ia_run_capture(cmd, &status);
+		assert_int_equal(status, 0);
+		free(out);
+		snprintf(cmd, sizeof(cmd), "plan 0000:01:00.0 --root %s/root", ia_scratch);
+		out = ia_run_tool(cmd, &status);
+		bool msi = strstr(out, "[platform.msi-not-isolated]") != NULL;
+		if (msi != tc[i].blocked)
+			fail_msg("plan at %s: the MSI blocker is %s:\n%s", tc[i].release, msi ? "there" : "missing", out);
+		if (tc[i].blocked && !strstr(out, "GICv2m-PCI-MSI-0000:03:00.0"))
+			fail_msg("plan at %s: the MSI blocker does not name the open chip:\n%s", tc[i].release, out);
+		free(out);
+		ia_scratch_remove();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_row_covered),
 		cmocka_unit_test(test_every_row_case),
 		cmocka_unit_test(test_text_says_assumed),
+		cmocka_unit_test(test_plan_msi_per_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

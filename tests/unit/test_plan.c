@@ -361,7 +361,7 @@ static void test_pf_with_vfs(void **state)
 	a.devs = &d, a.n_devs = 1;
 	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
 	r.groups = &gv, r.n_groups = 1;
-	r.irq_isolated = IA_YES;
+	r.irq_isolated = gv.irq_isolated = IA_YES; /* the host's and the group's (issue 12) */
 	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
 	assert_false(ia_plan_feasible(p));
@@ -483,7 +483,7 @@ static void test_i13_pf_refusal_once(void **state)
 	a.devs = &d, a.n_devs = 1;
 	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
 	r.groups = &gv, r.n_groups = 1;
-	r.irq_isolated = IA_YES;
+	r.irq_isolated = gv.irq_isolated = IA_YES; /* the host's and the group's (issue 12) */
 	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	for (size_t i = 0; i < p->n_blockers; i++)
 		n += !strcmp(p->blockers[i].rule, "device.vfio-pci-refuses");
@@ -527,7 +527,7 @@ static void test_i13_pre519_texts(void **state)
 	a.devs = d, a.n_devs = 3;
 	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
 	r.groups = &gv, r.n_groups = 1;
-	r.irq_isolated = IA_YES;
+	r.irq_isolated = gv.irq_isolated = IA_YES; /* the host's and the group's (issue 12) */
 	assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 	assert_int_equal(p->n_devs, 3);
 	assert_string_equal(p->devs[0].reason, "a bridge on shpchp (before v5.19, vfio_dev_viable() allows any driver "
