@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 static bool host_is_removable(const struct ia_dev *d)
@@ -149,8 +150,23 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 		return rc;
 	}
 	if (!n_known && !optin_dmar && !optin_ivrs) {
-		*why = "no device has a removable attribute (kernels before 5.x, or a capture without it) and "
-		       "the firmware does not opt in to DMA protection";
+		/* row pci_removable_attr: every PCI function has the attribute from 5.14 on */
+		switch (ia_kernel_has(a, IA_KB_PCI_REMOVABLE_ATTR)) {
+		case IA_YES:
+			*why = "no device has a removable attribute, which the audited kernel gives every PCI "
+			       "function (Linux 5.14 and later): the capture left it out; and the firmware does not "
+			       "opt in to DMA protection";
+			break;
+		case IA_NO:
+			*why = "no device has a removable attribute: the audited kernel predates it (PCI functions "
+			       "have one from Linux 5.14); and the firmware does not opt in to DMA protection";
+			break;
+		default:
+			*why = "no device has a removable attribute (PCI functions have one from Linux 5.14; the "
+			       "audited kernel's release is unknown, or a capture left it out); and the firmware "
+			       "does not opt in to DMA protection";
+			break;
+		}
 		return -ENODATA;
 	}
 	return 0;
@@ -166,4 +182,6 @@ const struct ia_rule ia_rule_external_dma = {
 	.refs = "drivers/pci/probe.c set_pcie_untrusted(); drivers/pci/pci-acpi.c pci_acpi_set_external_facing(); "
 		"drivers/iommu/intel/iommu.c platform_optin_force_iommu(); kernel-rules.md §9",
 	.eval = r_eval_external,
+	.kernel = (const enum ia_kb[]){ IA_KB_PCI_REMOVABLE_ATTR },
+	.n_kernel = 1,
 };

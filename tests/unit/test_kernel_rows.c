@@ -41,6 +41,7 @@ struct row_case {
 #define NOIOMMU_NODE "touch dev/vfio/noiommu-0"
 /* group 2 of x86-intel-noacs-mf holds 15 functions; 0000:01:00.0 (e1000e) gains a PASID capability */
 #define MF612 "x86-intel-noacs-mf/run-6.12"
+#define AMD612 "x86-amd-iommu/run-6.12"
 #define SVA_DEV "0000:01:00.0"
 #define DIRECT_EDIT "echo '0x00000000fee00000 0x00000000feefffff direct' >> sys/kernel/iommu_groups/9/reserved_regions"
 
@@ -152,6 +153,14 @@ static const struct row_case cases[] = {
 	{ IA_KB_VFIO_DEVICE_CDEV, false, X86OFF612, "6.5.13", NOIOMMU_NODE,
 	  "group 0 is driven through VFIO no-IOMMU mode: no-IOMMU mode gives", "/dev/vfio/devices/vfioN",
 	  "drivers/vfio/ (6.5): no device_cdev.c, no /dev/vfio/devices", NULL },
+	/* x86-amd-iommu's captures have no removable attributes and its IVRS does not opt in */
+	{ IA_KB_PCI_REMOVABLE_ATTR, true, AMD612, "5.14.0", NULL,
+	  "which the audited kernel gives every PCI function (Linux 5.14 and later): the capture left it out",
+	  "predates it", "drivers/pci/probe.c pci_set_removable() (5.14): dev_set_removable(DEVICE_REMOVABLE or "
+	  "DEVICE_FIXED) for every function", NULL },
+	{ IA_KB_PCI_REMOVABLE_ATTR, false, AMD612, "5.13.19", NULL,
+	  "the audited kernel predates it (PCI functions have one from Linux 5.14)", "the capture left it out",
+	  "drivers/pci/ (5.13): no pci_set_removable(), no removable attribute for PCI functions", NULL },
 	/* noiommu_cdev is "6.12..?": not through 6.12, unknown after, where the audit claims nothing */
 	{ IA_KB_NOIOMMU_CDEV, false, X86OFF612, "6.12.117", NOIOMMU_NODE,
 	  "(Linux 6.12 creates no /dev/vfio/devices/vfioN for a no-IOMMU device", NULL,
