@@ -102,14 +102,14 @@ static void iommu_group_read(void *arg, size_t idx)
 			free(txt);
 	}
 	snprintf(drel, sizeof(drel), "%s/devices", rel);
-	int rc = ia_fsdir_list(dfd, "devices", &it->devs, &it->nd);
+	int rc = ia_fsdir_list(b->root, dfd, "devices", &it->devs, &it->nd);
 	if (rc == -ELOOP || rc == -ENOTDIR)
 		rc = ia_fsroot_list(b->root, drel, &it->devs, &it->nd); /* a link: resolve inside the root */
 	it->members_ok = rc >= 0;
 	if (rc < 0)
 		ia_defer_error(&it->errs, drel, rc, -1, "this group's members", "cannot list group devices: %s",
 			       ia_strerror(rc));
-	close(dfd);
+	ia_fsroot_handle_close(b->root, dfd);
 }
 
 /* Store group idx, read by iommu_group_read() (ia_collect_ordered()'s store step). */
@@ -194,8 +194,7 @@ out:
 		ia_fsroot_list_free(items[i].devs, items[i].nd);
 	}
 	free(items);
-	if (gfd >= 0)
-		close(gfd);
+	ia_fsroot_handle_close(ctx->root, gfd);
 	sqlite3_finalize(g);
 	sqlite3_finalize(gd);
 	sqlite3_finalize(rr);

@@ -254,7 +254,7 @@ static struct ia_fact_int pci_attr_val(const struct pci_opt *a, bool have_cfg, u
 static char *pci_link(struct pci_item *it, int dfd, const char *name, const char *hides, bool *unknown)
 {
 	char link[256];
-	long rc = ia_fsdir_readlink_base(dfd, name, link, sizeof(link));
+	long rc = ia_fsdir_readlink_base(it->root, dfd, name, link, sizeof(link));
 
 	if (rc >= 0)
 		return strdup(link);
@@ -263,7 +263,7 @@ static char *pci_link(struct pci_item *it, int dfd, const char *name, const char
 	 * holds its class device under a directory "iommu" ("iommu/ivhd0"): not a link to a unit
 	 * translating the function, and nothing unreadable. */
 	struct stat st;
-	if (rc == -EINVAL && !strcmp(name, "iommu") && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	if (rc == -EINVAL && !strcmp(name, "iommu") && ia_fsdir_lstat(it->root, dfd, name, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
 		return NULL;
 	if (rc != -ENOENT) {
@@ -349,18 +349,24 @@ static bool pci_modalias(struct pci_item *it, int dfd)
  * legacy 256-byte file, a capture cut short, or a source that returns the file in pieces, so a
  * short read is never taken for a short file.
  */
+/* An open `config` file of a root: what pci_cfg_pread() reads. */
+struct pci_cfg_file {
+	const struct ia_fsroot *root;
+	int fd;
+};
+
 /* ia_pcicfg_fetch()'s reader over an open `config` file: pread() until @len bytes or the end. */
 static long pci_cfg_pread(void *ctx, uint8_t *dst, size_t off, size_t len)
 {
-	int fd = *(const int *)ctx;
+	const struct pci_cfg_file *f = ctx;
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t k = pread(fd, dst + got, len - got, (off_t)(off + got));
-		if (k < 0 && errno == EINTR)
+		long k = ia_fsfile_pread(f->root, f->fd, dst + got, len - got, (off_t)(off + got));
+		if (k == -EINTR)
 			continue;
 		if (k < 0)
-			return got ? (long)got : -errno;
+			return got ? (long)got : k;
 		if (k == 0)
 			break;
 		got += (size_t)k;
@@ -403,8 +409,9 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 	 * (ia_fsdir_open_file() checked it is a regular file and gave its size). */
 	if (sparse && (st.st_size == IA_PCI_CFG_LEGACY || st.st_size == IA_PCI_CFG_EXT) && (size_t)st.st_size <= want) {
 		struct ia_pcicfg_fetch_stats fs;
-		long rd = ia_pcicfg_fetch(pci_cfg_pread, &fd, buf, (size_t)st.st_size, (size_t)st.st_size, &fs);
-		close(fd);
+		struct pci_cfg_file cf = { it->root, fd };
+		long rd = ia_pcicfg_fetch(pci_cfg_pread, &cf, buf, (size_t)st.st_size, (size_t)st.st_size, &fs);
+		ia_fsroot_handle_close(it->root, fd);
 		it->cfg_read = fs.bytes;
 		if (rd < 0) {
 			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror((int)-rd));
@@ -414,18 +421,18 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 		return (size_t)rd;
 	}
 	while (got <= want) {
-		ssize_t k = pread(fd, buf + got, want + 1 - got, (off_t)got);
-		if (k < 0 && errno == EINTR)
+		long k = ia_fsfile_pread(it->root, fd, buf + got, want + 1 - got, (off_t)got);
+		if (k == -EINTR)
 			continue;
 		if (k < 0 && got == 0)
-			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror(errno));
+			snprintf(it->cfg_err, sizeof(it->cfg_err), ": %s", strerror((int)-k));
 		if (k <= 0)
 			break;
 		got += (size_t)k;
 		if (got == IA_PCI_CFG_EXT) {
 			*size = got; /* the whole extended space */
 			it->cfg_read = got;
-			close(fd);
+			ia_fsroot_handle_close(it->root, fd);
 			return got;
 		}
 		if (got == IA_PCI_CFG_LEGACY && (size_t)st.st_size == got)
@@ -433,7 +440,7 @@ static size_t pci_read_config_fd(struct pci_item *it, int dfd, uint8_t *buf, siz
 	}
 	it->cfg_read = got;
 	*size = (size_t)st.st_size;
-	close(fd);
+	ia_fsroot_handle_close(it->root, fd);
 	if (got > want)
 		got = want;
 	if (*size && *size != IA_PCI_CFG_LEGACY && *size != IA_PCI_CFG_EXT)
@@ -563,7 +570,7 @@ static void pci_read_fn(void *arg, size_t idx)
 					       "resource: %s", rdg.v[i].msg);
 		ia_diags_free(&rdg);
 	}
-	close(dfd);
+	ia_fsroot_handle_close(it->root, dfd);
 }
 
 static void pci_item_free(struct pci_item *it)
@@ -854,8 +861,7 @@ out:
 	devs = NULL;
 	free(items);
 	items = NULL;
-	if (devs_fd >= 0)
-		close(devs_fd);
+	ia_fsroot_handle_close(ctx->root, devs_fd);
 	devs_fd = -1;
 	if (pacc && setjmp(run.jb) == 0)
 		pci_cleanup(pacc);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/ia_err.h"
+#include "core/memtree.h"
 
 #define FSROOT_MAX_LINKS 40
 #define FSROOT_PATH_MAX 4096
@@ -39,6 +40,173 @@ static int fsroot_openat2(int dirfd, const char *path, struct open_how *how)
 			break;
 	}
 	return fd;
+}
+
+/* ---- the in-memory backend: the same answers as the disk's below, from an ia_memtree ---- */
+
+/* The stat(2) an unpacked member would have: mode 0700/0600/0777, one link, inode = node + 1. */
+static void fsm_stat(const struct ia_memnode *nd, long i, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = (ino_t)i + 1;
+	st->st_nlink = nd->type == IA_MEM_DIR ? 2 : 1;
+	st->st_mode = nd->type == IA_MEM_DIR ? S_IFDIR | 0700 : nd->type == IA_MEM_REG ? S_IFREG | 0600 : S_IFLNK | 0777;
+	st->st_size = nd->type == IA_MEM_DIR ? 4096 : (off_t)nd->size;
+	st->st_blksize = 4096;
+}
+
+/* ia_fsroot_openat() in memory: resolve @rel from the root (the last link followed unless
+ * O_NOFOLLOW, which then fails with ELOOP as open(2) does; O_PATH opens the link itself). */
+static int fsm_openat(const struct ia_fsroot *r, const char *rel, int flags)
+{
+	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
+		return -EINVAL;
+	long i = ia_memtree_resolve(r->mem, 0, rel, !(flags & O_NOFOLLOW));
+	if (i < 0)
+		return (int)i;
+	const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+	if (nd->type == IA_MEM_LNK && !(flags & O_PATH))
+		return -ELOOP;
+	if ((flags & O_DIRECTORY) && nd->type != IA_MEM_DIR)
+		return -ENOTDIR;
+	return (int)i;
+}
+
+/* Directory handle @h of the memory root, checked: the node, or NULL. */
+static const struct ia_memnode *fsm_dir(const struct ia_fsroot *r, int h)
+{
+	const struct ia_memnode *nd = ia_memtree_node(r->mem, h);
+
+	return nd && nd->type == IA_MEM_DIR ? nd : NULL;
+}
+
+/* Entry @name of directory handle @dirfd, not followed: its node index, or -errno. */
+static long fsm_entry(const struct ia_fsroot *r, int dirfd, const char *name)
+{
+	if (strchr(name, '/'))
+		return -EINVAL;
+	if (!fsm_dir(r, dirfd))
+		return ia_memtree_node(r->mem, dirfd) ? -ENOTDIR : -EBADF;
+	if (!name[0])
+		return -ENOENT;
+	return ia_memtree_lookup(r->mem, (uint32_t)dirfd, name, strlen(name));
+}
+
+/* A regular file's node from a node index (or an error passed through): as ia_fsroot_check_fd(). */
+static const struct ia_memnode *fsm_reg(const struct ia_fsroot *r, long i, int *rc)
+{
+	if (i < 0) {
+		*rc = (int)i;
+		return NULL;
+	}
+	const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+	if (!nd) {
+		*rc = -EBADF;
+		return NULL;
+	}
+	if (nd->type == IA_MEM_LNK) {
+		*rc = -ELOOP;
+		return NULL;
+	}
+	if (nd->type != IA_MEM_REG) {
+		*rc = -EISDIR;
+		return NULL;
+	}
+	*rc = 0;
+	return nd;
+}
+
+/* As fsroot_read_fd_small(): a file past @cap - 1 bytes is -IA_E_TOOBIG. */
+static long fsm_read_small(const struct ia_memnode *nd, char *buf, size_t cap)
+{
+	if (nd->size > cap - 1)
+		return -IA_E_TOOBIG;
+	memcpy(buf, nd->data, (size_t)nd->size);
+	buf[nd->size] = '\0';
+	return (long)nd->size;
+}
+
+/* The names of directory node @i, sorted (the tree keeps them so), as fsroot_list_fd() gives them. */
+static int fsm_list(const struct ia_fsroot *r, long i, char ***names, size_t *count)
+{
+	if (i < 0)
+		return (int)i;
+	const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+	if (nd->type != IA_MEM_DIR)
+		return -ENOTDIR;
+	char **v = NULL;
+	if (nd->nkids) {
+		v = calloc(nd->nkids, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (uint32_t k = 0; k < nd->nkids; k++) {
+			v[k] = strdup(ia_memtree_node(r->mem, ia_memtree_kid(r->mem, (uint32_t)i, k))->name);
+			if (!v[k]) {
+				ia_fsroot_list_free(v, k);
+				return -ENOMEM;
+			}
+		}
+	}
+	*names = v;
+	*count = nd->nkids;
+	return 0;
+}
+
+/* The basename of link text @t (trailing slashes dropped) into @out: as ia_fsdir_readlink_base(). */
+static long fsm_link_base(const char *t, char *out, size_t cap)
+{
+	size_t n = strlen(t);
+
+	while (n > 1 && t[n - 1] == '/')
+		n--;
+	const char *b = t;
+	for (size_t k = 0; k < n; k++)
+		if (t[k] == '/')
+			b = t + k + 1;
+	size_t bl = n - (size_t)(b - t);
+	if (bl >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, b, bl);
+	out[bl] = '\0';
+	return (long)bl;
+}
+
+int ia_fsroot_open_mem(struct ia_fsroot *r, struct ia_memtree *tree, const char *label)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	r->path = strdup(label);
+	if (!r->path) {
+		ia_memtree_free(tree);
+		return -ENOMEM;
+	}
+	r->mem = tree;
+	return 0;
+}
+
+void ia_fsroot_handle_close(const struct ia_fsroot *r, int h)
+{
+	if (h >= 0 && !r->mem)
+		close(h);
+}
+
+long ia_fsfile_pread(const struct ia_fsroot *r, int h, void *buf, size_t len, off_t off)
+{
+	if (r->mem) {
+		int rc;
+		const struct ia_memnode *nd = fsm_reg(r, h, &rc);
+		if (!nd)
+			return rc == -ELOOP || rc == -EISDIR ? -EISDIR : rc;
+		if (off < 0)
+			return -EINVAL;
+		if ((uint64_t)off >= nd->size)
+			return 0;
+		size_t n = nd->size - (uint64_t)off < len ? (size_t)(nd->size - (uint64_t)off) : len;
+		memcpy(buf, nd->data + off, n);
+		return (long)n;
+	}
+	ssize_t k = pread(h, buf, len, off);
+	return k < 0 ? -errno : (long)k;
 }
 
 int ia_fsroot_open(struct ia_fsroot *r, const char *path)
@@ -73,6 +241,8 @@ void ia_fsroot_close(struct ia_fsroot *r)
 		return;
 	if (r->fd >= 0 && r->path)
 		close(r->fd);
+	ia_memtree_free(r->mem);
+	r->mem = NULL;
 	free(r->path);
 	r->path = NULL;
 	r->fd = -1;
@@ -213,6 +383,10 @@ static int fsroot_walk(const struct ia_fsroot *r, const char *rel, char *out)
 
 long ia_fsroot_canonical(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
 {
+	if (r->mem) {
+		long i = ia_memtree_resolve(r->mem, 0, rel, true);
+		return i < 0 ? i : ia_memtree_path(r->mem, (uint32_t)i, out, cap);
+	}
 	char buf[FSROOT_PATH_MAX];
 	int n = fsroot_walk(r, rel, buf);
 	struct stat st;
@@ -229,6 +403,8 @@ long ia_fsroot_canonical(const struct ia_fsroot *r, const char *rel, char *out, 
 
 int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags)
 {
+	if (r->mem)
+		return fsm_openat(r, rel, flags);
 	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
 		return -EINVAL;
 	flags |= O_CLOEXEC;
@@ -269,6 +445,14 @@ static int fsroot_open_file(const struct ia_fsroot *r, const char *rel, struct s
 
 int ia_fsdir_open_file(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st)
 {
+	if (r->mem) {
+		int rc;
+		long i = fsm_entry(r, dirfd, name);
+		const struct ia_memnode *nd = fsm_reg(r, i, &rc);
+		if (nd && st)
+			fsm_stat(nd, i, st);
+		return nd ? (int)i : rc;
+	}
 	if (strchr(name, '/'))
 		return -EINVAL;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
@@ -285,6 +469,18 @@ int ia_fsdir_open_file(const struct ia_fsroot *r, int dirfd, const char *name, s
 long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf, size_t cap,
 			   size_t *size)
 {
+	if (r->mem) {
+		int rc;
+		long i = fsm_openat(r, rel, O_RDONLY);
+		const struct ia_memnode *nd = fsm_reg(r, i, &rc);
+		if (!nd)
+			return rc;
+		if (size)
+			*size = (size_t)nd->size;
+		size_t n = nd->size < cap ? (size_t)nd->size : cap;
+		memcpy(buf, nd->data, n);
+		return (long)n;
+	}
 	struct stat st;
 	int fd = fsroot_open_file(r, rel, &st);
 	size_t got = 0;
@@ -315,6 +511,24 @@ long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf
 
 int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char **out, size_t *len)
 {
+	if (r->mem) {
+		int rc;
+		const struct ia_memnode *nd = fsm_reg(r, fsm_openat(r, rel, O_RDONLY), &rc);
+		if (!nd)
+			return rc;
+		if (max > IA_FSROOT_MAX_FILE)
+			max = IA_FSROOT_MAX_FILE;
+		if (nd->size > max)
+			return -IA_E_TOOBIG;
+		char *mb = malloc((size_t)nd->size + 1);
+		if (!mb)
+			return -ENOMEM;
+		memcpy(mb, nd->data, (size_t)nd->size);
+		mb[nd->size] = '\0';
+		*out = mb;
+		*len = (size_t)nd->size;
+		return 0;
+	}
 	struct stat st;
 	int fd = fsroot_open_file(r, rel, &st);
 	size_t cap = 4096, n = 0;
@@ -419,6 +633,11 @@ out:
 
 long ia_fsroot_read_small(const struct ia_fsroot *r, const char *rel, char *buf, size_t cap)
 {
+	if (r->mem && cap) {
+		int rc;
+		const struct ia_memnode *nd = fsm_reg(r, fsm_openat(r, rel, O_RDONLY), &rc);
+		return nd ? fsm_read_small(nd, buf, cap) : rc;
+	}
 	if (cap == 0)
 		return -EINVAL; /* no room for the NUL */
 	int fd = fsroot_open_file(r, rel, NULL);
@@ -432,6 +651,28 @@ long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, s
 	const char *base = slash ? slash + 1 : rel;
 	size_t dl = slash ? (size_t)(slash - rel) : 0;
 
+	if (r->mem) {
+		if (cap == 0)
+			return -EINVAL;
+		if (dl >= sizeof(dir))
+			return -ENAMETOOLONG;
+		memcpy(dir, rel, dl);
+		dir[dl] = '\0';
+		long d = ia_memtree_resolve(r->mem, 0, dir, true); /* the directory, not the link itself */
+		if (d < 0)
+			return d;
+		/* "dir/" names dir itself; the root's own name is "" (readlinkat(2): ENOENT) */
+		long i = *base ? ia_memtree_lookup(r->mem, (uint32_t)d, base, strlen(base)) : d == 0 ? -ENOENT : d;
+		if (i < 0)
+			return i;
+		const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+		if (nd->type != IA_MEM_LNK)
+			return *base || nd->type == IA_MEM_DIR ? -EINVAL : -ENOTDIR;
+		if (nd->size >= cap - 1)
+			return -ENAMETOOLONG;
+		memcpy(out, nd->data, (size_t)nd->size + 1);
+		return (long)nd->size;
+	}
 	if (cap == 0)
 		return -EINVAL;
 	if (dl >= sizeof(dir))
@@ -489,15 +730,24 @@ static int fsroot_list_fd(int fd, char ***names, size_t *count);
 
 int ia_fsroot_list(const struct ia_fsroot *r, const char *rel, char ***names, size_t *count)
 {
+	if (r->mem)
+		return fsm_list(r, fsm_openat(r, rel, O_RDONLY | O_DIRECTORY), names, count);
 	int fd = ia_fsroot_openat(r, rel, O_RDONLY | O_DIRECTORY);
 
 	return fd < 0 ? fd : fsroot_list_fd(fd, names, count);
 }
 
-int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *count)
+int ia_fsdir_list(const struct ia_fsroot *r, int dirfd, const char *name, char ***names, size_t *count)
 {
 	if (strchr(name, '/'))
 		return -EINVAL;
+	if (r->mem) {
+		long i = fsm_entry(r, dirfd, name);
+		const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+		if (nd && nd->type == IA_MEM_LNK)
+			return -ENOTDIR; /* O_DIRECTORY | O_NOFOLLOW on a link: ENOTDIR */
+		return fsm_list(r, i, names, count);
+	}
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fsroot_list_fd(fd, names, count);
@@ -569,6 +819,13 @@ fail:
 
 int ia_fsroot_stat(const struct ia_fsroot *r, const char *rel, struct stat *st)
 {
+	if (r->mem) {
+		long i = ia_memtree_resolve(r->mem, 0, rel, true);
+		if (i < 0)
+			return (int)i;
+		fsm_stat(ia_memtree_node(r->mem, i), i, st);
+		return 0;
+	}
 	int fd = ia_fsroot_openat(r, rel, O_PATH);
 
 	if (fd < 0)
@@ -637,6 +894,21 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 {
 	char rel[FSROOT_PATH_MAX], lt[FSROOT_PATH_MAX], path[FSROOT_PATH_MAX * 2];
 
+	if (r->mem) {
+		if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+			return -EINVAL;
+		if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", dir_canon, name) >= sizeof(rel))
+			return -ENAMETOOLONG;
+		if (!fsm_dir(r, dirfd))
+			return ia_memtree_node(r->mem, dirfd) ? -ENOTDIR : -EBADF;
+		long i = ia_memtree_resolve(r->mem, (uint32_t)dirfd, name, true);
+		if (i < 0)
+			return (int)i;
+		if (ia_memtree_node(r->mem, i)->type != IA_MEM_DIR)
+			return -ENOTDIR;
+		long cl = ia_memtree_path(r->mem, (uint32_t)i, canon, cap);
+		return cl < 0 ? (int)cl : (int)i;
+	}
 	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", dir_canon, name) >= sizeof(rel))
@@ -683,19 +955,31 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
 
 long ia_fsdir_read_small(const struct ia_fsroot *r, int dirfd, const char *name, char *buf, size_t cap)
 {
+	if (r->mem && cap) {
+		int rc;
+		const struct ia_memnode *nd = fsm_reg(r, fsm_entry(r, dirfd, name), &rc);
+		return nd ? fsm_read_small(nd, buf, cap) : rc;
+	}
 	if (cap == 0)
 		return -EINVAL;
 	int fd = ia_fsdir_open_file(r, dirfd, name, NULL);
 	return fd < 0 ? fd : fsroot_read_fd_small(fd, buf, cap);
 }
 
-long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap)
+long ia_fsdir_readlink_base(const struct ia_fsroot *r, int dirfd, const char *name, char *out, size_t cap)
 {
 	char t[FSROOT_PATH_MAX];
 	ssize_t n;
 
 	if (strchr(name, '/'))
 		return -EINVAL;
+	if (r->mem) {
+		long i = fsm_entry(r, dirfd, name);
+		if (i < 0)
+			return i;
+		const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
+		return nd->type == IA_MEM_LNK ? fsm_link_base(nd->data, out, cap) : -EINVAL;
+	}
 	n = readlinkat(dirfd, name, t, sizeof(t) - 1);
 	if (n < 0)
 		return -errno;
@@ -709,4 +993,18 @@ long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap)
 		return -ENAMETOOLONG;
 	memcpy(out, b, bl + 1);
 	return (long)bl;
+}
+
+int ia_fsdir_lstat(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st)
+{
+	if (strchr(name, '/'))
+		return -EINVAL;
+	if (r->mem) {
+		long i = fsm_entry(r, dirfd, name);
+		if (i < 0)
+			return (int)i;
+		fsm_stat(ia_memtree_node(r->mem, i), i, st);
+		return 0;
+	}
+	return fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }

@@ -6,13 +6,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
-/** An open root. Paths given to the functions below are relative to it ("sys/bus/pci"). */
+struct ia_memtree;
+
+/**
+ * An open root. Paths given to the functions below are relative to it ("sys/bus/pci").
+ * Two backends: a directory on disk (@fd), or a tree held in memory (@mem: a capture archive read
+ * by ia_snapshot_load(), src/capture/snapshot.h), served with the same confinement and the same
+ * error codes. Directory and file handles (the int the functions below return) are descriptors
+ * on disk and node indexes in memory: read them only with ia_fsfile_pread(), release them only
+ * with ia_fsroot_handle_close().
+ */
 struct ia_fsroot {
-	int fd;              /* O_PATH descriptor of the root directory */
-	char *path;          /* the root as given (for messages and for libpci's sysfs.path) */
+	int fd;              /* O_PATH descriptor of the root directory; -1 in memory */
+	char *path;          /* the root as given (for messages) */
 	bool live;           /* the root is "/" */
 	bool have_openat2;   /* the kernel resolves RESOLVE_IN_ROOT itself */
+	struct ia_memtree *mem; /* the in-memory backend's tree (owned), or NULL on disk */
 };
 
 /* Largest file read whole (config spaces are 4 KiB; ACPI tables are checked separately). */
@@ -24,6 +35,14 @@ struct ia_fsroot {
  */
 int ia_fsroot_open(struct ia_fsroot *r, const char *path);
 
+/**
+ * ia_fsroot_open_mem() - serve root @tree (sealed; the root takes it over and frees it on
+ * ia_fsroot_close(), also when this fails) under the name @label (for messages). Never live.
+ * Symlinks resolve as on disk with openat2(RESOLVE_IN_ROOT); every file is a regular file with
+ * one link. Return: 0; -ENOMEM.
+ */
+int ia_fsroot_open_mem(struct ia_fsroot *r, struct ia_memtree *tree, const char *label);
+
 /** ia_fsroot_close() - release the root (accepts a zeroed or already closed root). */
 void ia_fsroot_close(struct ia_fsroot *r);
 
@@ -32,7 +51,8 @@ void ia_fsroot_close(struct ia_fsroot *r);
  * never climbs above it and absolute links restart at it (openat2 RESOLVE_IN_ROOT semantics,
  * emulated by a component walk where openat2 is unavailable). O_CLOEXEC is always added and
  * write flags are refused.
- * Return: a descriptor; -EINVAL for write flags; -ELOOP after 40 links; -errno from open.
+ * Return: a handle (a descriptor on disk, a node in memory: ia_fsroot_handle_close() it);
+ * -EINVAL for write flags; -ELOOP after 40 links; -errno from open.
  */
 int ia_fsroot_openat(const struct ia_fsroot *r, const char *rel, int flags);
 
@@ -117,7 +137,6 @@ int ia_fsroot_stat(const struct ia_fsroot *r, const char *rel, struct stat *st);
 /** ia_fsroot_exists() - true when @rel exists (after links) inside the root. */
 bool ia_fsroot_exists(const struct ia_fsroot *r, const char *rel);
 
-#endif
 
 /*
  * Directory handles: open a directory once (confined) and read its entries by plain name.
@@ -125,7 +144,20 @@ bool ia_fsroot_exists(const struct ia_fsroot *r, const char *rel);
  * captured tree is never followed out of the directory.
  */
 
-/** ia_fsroot_opendir() - an O_PATH descriptor of directory @rel (close() it). fd or -errno. */
+/**
+ * ia_fsroot_handle_close() - release a handle of root @r (a directory from ia_fsroot_opendir()
+ * or ia_fsroot_open_link_dir(), a file from ia_fsdir_open_file()); a negative @h is ignored.
+ * On disk close(2); in memory nothing.
+ */
+void ia_fsroot_handle_close(const struct ia_fsroot *r, int h);
+
+/**
+ * ia_fsfile_pread() - pread(2) of file handle @h (from ia_fsdir_open_file()): up to @len bytes
+ * at offset @off into @buf. Return: bytes read (0 at the end); -errno (-EINTR may be retried).
+ */
+long ia_fsfile_pread(const struct ia_fsroot *r, int h, void *buf, size_t len, off_t off);
+
+/** ia_fsroot_opendir() - a handle of directory @rel (ia_fsroot_handle_close() it). handle or -errno. */
 int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
 
 /**
@@ -140,7 +172,8 @@ int ia_fsroot_opendir(const struct ia_fsroot *r, const char *rel);
  * target: when that succeeds no link was crossed, so the lexical path is the resolved one. When a
  * link is crossed (or openat2 is missing) it falls back to ia_fsroot_canonical() and
  * ia_fsroot_openat(), with the same result.
- * Return: an O_PATH descriptor (close() it); -ENOENT; -EINVAL for a name with '/'; -ENOTDIR;
+ * Return: a handle (an O_PATH descriptor on disk; ia_fsroot_handle_close() it); -ENOENT;
+ * -EINVAL for a name with '/'; -ENOTDIR;
  * -ELOOP; -ENAMETOOLONG; other -errno.
  */
 int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *dir_canon,
@@ -150,13 +183,19 @@ int ia_fsroot_open_link_dir(const struct ia_fsroot *r, int dirfd, const char *di
  * ia_fsdir_list() - as ia_fsroot_list() for the directory entry @name of @dirfd (not followed
  * when it is a link: -ELOOP or -ENOTDIR then). 0; -ENOENT; -ENOMEM; other -errno.
  */
-int ia_fsdir_list(int dirfd, const char *name, char ***names, size_t *n);
+int ia_fsdir_list(const struct ia_fsroot *r, int dirfd, const char *name, char ***names, size_t *n);
+
+/**
+ * ia_fsdir_lstat() - fstatat(@dirfd, @name, AT_SYMLINK_NOFOLLOW): the entry itself, a link not
+ * followed. 0; -EINVAL for a name with '/'; -ENOENT; other -errno.
+ */
+int ia_fsdir_lstat(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st);
 
 /**
  * ia_fsdir_open_file() - open entry @name of @dirfd (a directory of root @r) to read it:
  * O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, then ia_fsroot_check_fd().
  * @st: out, the file's stat (may be NULL).
- * Return: a descriptor (close() it); -EINVAL for a name with '/'; -ENOENT; -ELOOP for a link;
+ * Return: a handle (ia_fsroot_handle_close() it); -EINVAL for a name with '/'; -ENOENT; -ELOOP for a link;
  * the codes of ia_fsroot_check_fd() (a socket, which open(2) refuses with ENXIO, is named
  * -IA_E_NOTREG_SOCK); other -errno.
  */
@@ -166,4 +205,6 @@ int ia_fsdir_open_file(const struct ia_fsroot *r, int dirfd, const char *name, s
 long ia_fsdir_read_small(const struct ia_fsroot *r, int dirfd, const char *name, char *buf, size_t cap);
 
 /** ia_fsdir_readlink_base() - basename of the target of link @name of @dirfd. len or -errno (-ENOENT when absent). */
-long ia_fsdir_readlink_base(int dirfd, const char *name, char *out, size_t cap);
+long ia_fsdir_readlink_base(const struct ia_fsroot *r, int dirfd, const char *name, char *out, size_t cap);
+
+#endif

@@ -15,10 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/db.h"
 #include "core/facts.h"
 #include "core/fsroot.h"
 #include "core/ia_err.h"
+#include "core/memtree.h"
 #include "capture/snapshot.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -254,16 +256,65 @@ static void run_fsroot_checks(struct ia_fsroot *r, const char *mode)
 	assert_int_equal(ia_fsdir_read_small(r, dfd, "absent", b, sizeof(b)), -ENOENT);
 	assert_int_equal(ia_fsdir_read_small(r, dfd, "vendor", b, 0), -EINVAL);
 	assert_int_equal(ia_fsdir_read_small(r, dfd, "vendor", b, 4), -IA_E_TOOBIG);
-	assert_int_equal(ia_fsdir_readlink_base(dfd, "iommu_group", b, sizeof(b)), 1);
+	assert_int_equal(ia_fsdir_readlink_base(r, dfd, "iommu_group", b, sizeof(b)), 1);
 	assert_string_equal(b, "7");
-	assert_int_equal(ia_fsdir_readlink_base(dfd, "driver", b, sizeof(b)), -ENOENT);
-	assert_int_equal(ia_fsdir_readlink_base(dfd, "vendor", b, sizeof(b)), -EINVAL);
-	assert_int_equal(ia_fsdir_readlink_base(dfd, "a/b", b, sizeof(b)), -EINVAL);
-	close(dfd);
+	assert_int_equal(ia_fsdir_readlink_base(r, dfd, "driver", b, sizeof(b)), -ENOENT);
+	assert_int_equal(ia_fsdir_readlink_base(r, dfd, "vendor", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsdir_readlink_base(r, dfd, "a/b", b, sizeof(b)), -EINVAL);
+	assert_int_equal(ia_fsdir_lstat(r, dfd, "iommu_group", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(ia_fsdir_lstat(r, dfd, "vendor", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 7);
+	assert_int_equal(ia_fsdir_lstat(r, dfd, "absent", &st), -ENOENT);
+	/* file handles: pread at offsets, the end, and a link refused */
+	int ffd = ia_fsdir_open_file(r, dfd, "config", &st);
+	assert_true(ffd >= 0);
+	assert_int_equal(st.st_size, 4);
+	uint8_t pb[8] = {0};
+	assert_int_equal(ia_fsfile_pread(r, ffd, pb, sizeof(pb), 1), 3);
+	assert_int_equal(pb[0], 0x80);
+	assert_int_equal(pb[2], 0x34);
+	assert_int_equal(ia_fsfile_pread(r, ffd, pb, sizeof(pb), 4), 0);
+	assert_int_equal(ia_fsfile_pread(r, ffd, pb, sizeof(pb), 400), 0);
+	ia_fsroot_handle_close(r, ffd);
+	assert_int_equal(ia_fsdir_open_file(r, dfd, "evil", NULL), -ELOOP);
+	assert_int_equal(ia_fsdir_open_file(r, dfd, "absent", NULL), -ENOENT);
+	assert_int_equal(ia_fsdir_list(r, dfd, "iommu_group", &names, &n), -ENOTDIR); /* a link, not followed */
+	ia_fsroot_handle_close(r, dfd);
 	int xfd = ia_fsroot_opendir(r, "sys/x");
 	assert_true(xfd >= 0);
 	assert_int_equal(ia_fsdir_read_small(r, xfd, "passwd", b, sizeof(b)), 7); /* the root's */
-	close(xfd);
+	ia_fsroot_handle_close(r, xfd);
+	/* a device's directory through its bus link, from the directory of the links */
+	char canon[256];
+	int bfd = ia_fsroot_opendir(r, "sys/bus/pci/devices");
+	assert_true(bfd >= 0);
+	for (int hint = 0; hint < 2; hint++) {
+		int ddfd = ia_fsroot_open_link_dir(r, bfd, "sys/bus/pci/devices", "0000:00:01.0", hint, canon, sizeof(canon));
+		assert_true(ddfd >= 0);
+		assert_string_equal(canon, "sys/devices/pci0000:00/0000:00:01.0");
+		assert_int_equal(ia_fsdir_read_small(r, ddfd, "vendor", b, sizeof(b)), 7);
+		ia_fsroot_handle_close(r, ddfd);
+		assert_int_equal(ia_fsroot_open_link_dir(r, bfd, "sys/bus/pci/devices", "absent", hint, canon, sizeof(canon)),
+				 -ENOENT);
+		assert_int_equal(ia_fsroot_open_link_dir(r, bfd, "sys/bus/pci/devices", "..", hint, canon, sizeof(canon)),
+				 -EINVAL);
+	}
+	ia_fsroot_handle_close(r, bfd);
+	int sfd = ia_fsroot_opendir(r, "sys");
+	assert_true(sfd >= 0);
+	assert_int_equal(ia_fsroot_open_link_dir(r, sfd, "sys", "loop1", true, canon, sizeof(canon)), -ELOOP);
+	int ufd = ia_fsroot_open_link_dir(r, sfd, "sys", "up", true, canon, sizeof(canon));
+	assert_true(ufd >= 0);
+	assert_string_equal(canon, "");
+	ia_fsroot_handle_close(r, ufd);
+	ufd = ia_fsroot_open_link_dir(r, sfd, "sys", "deep", false, canon, sizeof(canon));
+	assert_true(ufd >= 0);
+	assert_string_equal(canon, "sys/deep");
+	ia_fsroot_handle_close(r, ufd);
+	assert_int_equal(ia_fsroot_open_link_dir(r, sfd, "sys", "noetc", false, canon, sizeof(canon)), -ENOENT);
+	ia_fsroot_handle_close(r, sfd);
 	assert_int_equal(ia_fsroot_opendir(r, "sys/noetc"), -ENOENT);
 }
 
@@ -292,6 +343,190 @@ static void test_fsroot_walk(void **state)
 	r.have_openat2 = false;
 	run_fsroot_checks(&r, "walk");
 	ia_fsroot_close(&r);
+}
+
+/* Copy the tree at ia_scratch/@rel (directories, regular files, symlinks) into memory tree @t. */
+static void mem_copy(struct ia_memtree *t, const char *rel, const char *sub)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s%s%s", ia_scratch, rel, *sub ? "/" : "", sub);
+	DIR *d = opendir(path);
+	assert_non_null(d);
+	for (struct dirent *de; (de = readdir(d));) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char full[4400], mrel[4400];
+		struct stat st;
+		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
+		snprintf(mrel, sizeof(mrel), "%s%s%s", sub, *sub ? "/" : "", de->d_name);
+		assert_int_equal(lstat(full, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			assert_int_equal(ia_memtree_add_dir(t, mrel), 0);
+			mem_copy(t, rel, mrel);
+		} else if (S_ISLNK(st.st_mode)) {
+			char tg[4096];
+			ssize_t n = readlink(full, tg, sizeof(tg) - 1);
+			assert_true(n >= 0);
+			tg[n] = '\0';
+			assert_int_equal(ia_memtree_add_link(t, mrel, tg), 0);
+		} else if (S_ISREG(st.st_mode)) {
+			size_t len = 0;
+			uint8_t *b = ia_slurp(full, &len);
+			char *data = NULL;
+			assert_non_null(b);
+			assert_int_equal(ia_memtree_add_file(t, mrel, len, &data), 0);
+			memcpy(data, b, len);
+			free(b);
+		}
+	}
+	closedir(d);
+}
+
+/* ia_scratch/@rel served from memory. */
+static void mem_root_of(const char *rel, struct ia_fsroot *r)
+{
+	struct ia_memtree *t = ia_memtree_new(64u << 20);
+	assert_non_null(t);
+	mem_copy(t, rel, "");
+	assert_int_equal(ia_memtree_seal(t), 0);
+	assert_int_equal(ia_fsroot_open_mem(r, t, "memory"), 0);
+}
+
+/* The same hostile tree served from memory (issue 18 item 3): every answer the disk gives. */
+static void test_fsroot_memory(void **state)
+{
+	struct ia_fsroot r;
+	(void)state;
+
+	build_hostile_root();
+	mem_root_of("root", &r);
+	assert_false(r.live);
+	assert_int_equal(r.fd, -1);
+	run_fsroot_checks(&r, "memory");
+	ia_fsroot_close(&r);
+	ia_fsroot_close(&r);
+}
+
+/* One answer of a root to a question about @rel, as text ("rc=... text"), for comparing backends. */
+static void answers_of(const struct ia_fsroot *r, const char *rel, char *out, size_t cap)
+{
+	char *buf = NULL, t[4096], small[16];
+	size_t len = 0, n = 0, used = 0;
+	char **names = NULL;
+	struct stat st;
+
+#define ANS(...) (used += (size_t)snprintf(out + used, used < cap ? cap - used : 0, __VA_ARGS__))
+	int rc = ia_fsroot_read(r, rel, 4096, &buf, &len);
+	ANS("read=%d:%s ", rc, rc == 0 ? buf : "");
+	free(buf);
+	long k = ia_fsroot_read_small(r, rel, small, sizeof(small));
+	ANS("small=%ld ", k);
+	k = ia_fsroot_canonical(r, rel, t, sizeof(t));
+	ANS("canon=%ld:%s ", k, k >= 0 ? t : "");
+	k = ia_fsroot_readlink(r, rel, t, sizeof(t));
+	ANS("readlink=%ld:%s ", k, k >= 0 ? t : "");
+	k = ia_fsroot_link_basename(r, rel, t, sizeof(t));
+	ANS("base=%ld:%s ", k, k >= 0 ? t : "");
+	rc = ia_fsroot_list(r, rel, &names, &n);
+	ANS("list=%d:", rc);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		ANS("%s,", names[i]);
+	if (rc == 0)
+		ia_fsroot_list_free(names, n);
+	rc = ia_fsroot_stat(r, rel, &st);
+	ANS(" stat=%d:%o ", rc, rc == 0 ? (unsigned)(st.st_mode & S_IFMT) : 0u);
+	int d = ia_fsroot_opendir(r, rel);
+	ANS("opendir=%d ", d < 0 ? d : 0);
+	/* and, when @rel has a directory part that opens, the handle functions on its last name */
+	const char *slash = strrchr(rel, '/');
+	if (slash && slash[1]) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+		int dfd = ia_fsroot_opendir(r, dir);
+		if (dfd >= 0) {
+			const char *nm = slash + 1;
+			k = ia_fsdir_read_small(r, dfd, nm, t, sizeof(t));
+			ANS("dsmall=%ld:%s ", k, k >= 0 ? t : "");
+			k = ia_fsdir_readlink_base(r, dfd, nm, t, sizeof(t));
+			ANS("dbase=%ld:%s ", k, k >= 0 ? t : "");
+			rc = ia_fsdir_lstat(r, dfd, nm, &st);
+			ANS("dlstat=%d:%o ", rc, rc == 0 ? (unsigned)(st.st_mode & S_IFMT) : 0u);
+			rc = ia_fsdir_list(r, dfd, nm, &names, &n);
+			ANS("dlist=%d ", rc);
+			if (rc == 0)
+				ia_fsroot_list_free(names, n);
+			int f = ia_fsdir_open_file(r, dfd, nm, NULL);
+			ANS("dopen=%d ", f < 0 ? f : 0);
+			ia_fsroot_handle_close(r, f);
+			char canon[4096];
+			int l = ia_fsroot_open_link_dir(r, dfd, dir, nm, true, canon, sizeof(canon));
+			ANS("linkdir=%d:%s", l < 0 ? l : 0, l >= 0 ? canon : "");
+			ia_fsroot_handle_close(r, l);
+			ia_fsroot_handle_close(r, dfd);
+		}
+	}
+	ia_fsroot_handle_close(r, d);
+#undef ANS
+}
+
+/*
+ * Every path of the hostile tree, and each with "/", "/.", "/..", "/x" and "/../.." after it,
+ * asked of the disk (openat2 and the walk) and of memory: the answers are the same text.
+ */
+static void test_fsroot_memory_same_answers(void **state)
+{
+	static const char *const extra[] = { "", ".", "..", "/", "//sys//x//", "sys/up/..", "sys/self",
+					     "sys/loop1/", "sys/x/../..", "nothing/..", "sys/deep/a/b/c/..",
+					     "sys/out/", "list/./a/", "sys/devices/pci0000:00/0000:00:01.0/evil" };
+	struct ia_fsroot disk, walk, mem;
+	char **paths = NULL;
+	size_t np = 0, cap = 0;
+	(void)state;
+
+	build_hostile_root();
+	ia_mk_link("root/sys/dangling", "nowhere/at/all");
+	ia_mk_link("root/sys/tofile", "../etc/passwd/");
+	ia_mk_link("root/sys/abs-dotdot", "/../../etc");
+	ia_mk_dir("root/empty/");
+	assert_int_equal(ia_fsroot_open(&disk, ia_sp("root")), 0);
+	assert_int_equal(ia_fsroot_open(&walk, ia_sp("root")), 0);
+	walk.have_openat2 = false;
+	mem_root_of("root", &mem);
+	/* the paths: every node of the memory tree, then the variants */
+	for (size_t i = 0; i < ia_memtree_count(mem.mem); i++) {
+		char p[4096];
+		assert_true(ia_memtree_path(mem.mem, (uint32_t)i, p, sizeof(p)) >= 0);
+		static const char *const suffix[] = { "", "/", "/.", "/..", "/x", "/../.." };
+		for (size_t k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++) {
+			char q[4200];
+			snprintf(q, sizeof(q), "%s%s", p, suffix[k]);
+			char **nv = ia_array_grow(paths, &cap, np + 1, sizeof(*nv));
+			assert_non_null(nv);
+			paths = nv;
+			paths[np++] = strdup(q);
+		}
+	}
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		char **nv = ia_array_grow(paths, &cap, np + 1, sizeof(*nv));
+		assert_non_null(nv);
+		paths = nv;
+		paths[np++] = strdup(extra[i]);
+	}
+	static char a[16384], b[16384], c[16384];
+	for (size_t i = 0; i < np; i++) {
+		answers_of(&disk, paths[i], a, sizeof(a));
+		answers_of(&walk, paths[i], b, sizeof(b));
+		answers_of(&mem, paths[i], c, sizeof(c));
+		if (strcmp(a, b))
+			fail_msg("\"%s\": openat2 %s\nwalk %s", paths[i], a, b);
+		if (strcmp(a, c))
+			fail_msg("\"%s\": disk %s\nmemory %s", paths[i], a, c);
+		free(paths[i]);
+	}
+	free(paths);
+	ia_fsroot_close(&disk);
+	ia_fsroot_close(&walk);
+	ia_fsroot_close(&mem);
 }
 
 /* A root whose own etc/ is absent: the absolute link is absent, never the host's /etc. */
@@ -842,6 +1077,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_fsroot_openat2),
 		T(test_fsroot_walk),
+		T(test_fsroot_memory),
+		T(test_fsroot_memory_same_answers),
 		T(test_fsroot_absolute_link_absent),
 		T(test_fsroot_open_errors),
 		T(test_unpack_refuses_hostile),

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A read-only in-memory file tree: arena-held nodes, a (directory, name) hash, RESOLVE_IN_ROOT walks.
+/* qsort_r() is GNU: _GNU_SOURCE comes from the build */
+#include "core/memtree.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MT_PAGE_SHIFT 12u                  /* nodes per page: 4096 */
+#define MT_PAGE (1u << MT_PAGE_SHIFT)
+#define MT_CHUNK (256u * 1024u)            /* arena chunk; larger pieces get their own block */
+#define MT_NAME_MAX 255u                   /* a component longer than NAME_MAX exists on no disk */
+#define MT_MAX_NODES (1u << 31)
+
+/* An arena block: the header, then its bytes. */
+struct mt_block {
+	struct mt_block *next;
+};
+
+struct ia_memtree {
+	size_t budget, used;
+	struct ia_memnode **pages;
+	size_t npages, pages_cap;
+	uint32_t n;                /* nodes */
+	uint32_t *slots;           /* hash of (parent, name): node index + 1, 0 = empty */
+	size_t nslots;             /* a power of two, at least twice n */
+	uint32_t *kids;            /* sealed: the children of every directory, each range sorted */
+	struct mt_block *blocks;   /* every arena block, freed together */
+	char *chunk;               /* the current chunk's free space */
+	size_t chunk_left;
+	bool sealed;
+};
+
+/* malloc() counted against the budget: NULL when past it (*@over set) or out of memory. */
+static void *mt_alloc(struct ia_memtree *t, size_t n, bool *over)
+{
+	if (n > t->budget || t->used > t->budget - n) {
+		*over = true;
+		return NULL;
+	}
+	void *p = malloc(n);
+	if (p)
+		t->used += n;
+	return p;
+}
+
+/* @n bytes of the arena, aligned to 8 (zeroed when @zero). NULL as mt_alloc(). */
+static char *mt_arena(struct ia_memtree *t, size_t n, bool zero, bool *over)
+{
+	size_t need = (n + 7u) & ~(size_t)7u;
+
+	if (need < n)
+		return NULL;
+	if (need > MT_CHUNK / 8) { /* a large file: a block of its own, no chunk space wasted */
+		if (need > SIZE_MAX - sizeof(struct mt_block))
+			return NULL;
+		struct mt_block *b = mt_alloc(t, sizeof(*b) + need, over);
+		if (!b)
+			return NULL;
+		b->next = t->blocks;
+		t->blocks = b;
+		char *p = (char *)(b + 1);
+		if (zero)
+			memset(p, 0, n);
+		return p;
+	}
+	if (need > t->chunk_left) {
+		struct mt_block *b = mt_alloc(t, sizeof(*b) + MT_CHUNK, over);
+		if (!b)
+			return NULL;
+		b->next = t->blocks;
+		t->blocks = b;
+		t->chunk = (char *)(b + 1);
+		t->chunk_left = MT_CHUNK;
+	}
+	char *p = t->chunk;
+	t->chunk += need;
+	t->chunk_left -= need;
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
+
+static struct ia_memnode *mt_node(const struct ia_memtree *t, uint32_t i)
+{
+	return &t->pages[i >> MT_PAGE_SHIFT][i & (MT_PAGE - 1)];
+}
+
+/* FNV-1a of (@parent, @name). */
+static uint32_t mt_hash(uint32_t parent, const char *name, size_t len)
+{
+	uint32_t h = 2166136261u ^ parent;
+
+	h *= 16777619u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)name[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The slot of (@parent, @name): holding its node, or the empty one where it would go. */
+static size_t mt_slot(const struct ia_memtree *t, uint32_t parent, const char *name, size_t len)
+{
+	size_t mask = t->nslots - 1;
+	size_t s = mt_hash(parent, name, len) & mask;
+
+	for (;; s = (s + 1) & mask) {
+		uint32_t v = t->slots[s];
+		if (!v)
+			return s;
+		const struct ia_memnode *nd = mt_node(t, v - 1);
+		if (nd->parent == parent && nd->name_len == len && !memcmp(nd->name, name, len))
+			return s;
+	}
+}
+
+/* Double the hash table (rehashing every node): 0, -ENOMEM or -E2BIG. */
+static int mt_rehash(struct ia_memtree *t)
+{
+	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	bool over = false;
+	uint32_t *slots = mt_alloc(t, ns * sizeof(*slots), &over);
+
+	if (!slots)
+		return over ? -E2BIG : -ENOMEM;
+	memset(slots, 0, ns * sizeof(*slots));
+	uint32_t *old = t->slots;
+	size_t olds = t->nslots;
+	t->slots = slots;
+	t->nslots = ns;
+	for (uint32_t i = 1; i < t->n; i++) { /* the root (0) is no directory's child */
+		const struct ia_memnode *nd = mt_node(t, i);
+		t->slots[mt_slot(t, nd->parent, nd->name, nd->name_len)] = i + 1;
+	}
+	free(old);
+	t->used -= olds * sizeof(*old);
+	return 0;
+}
+
+/* A new node (its fields zeroed but @type, @parent and the name): its index, or a negative code. */
+static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, const char *name, size_t len)
+{
+	bool over = false;
+
+	if (t->n >= MT_MAX_NODES - 1)
+		return -EINVAL;
+	if ((size_t)t->n + 1 > t->nslots / 2) {
+		int rc = mt_rehash(t);
+		if (rc < 0)
+			return rc;
+	}
+	if ((t->n >> MT_PAGE_SHIFT) >= t->npages) {
+		if (t->npages == t->pages_cap) {
+			size_t nc = t->pages_cap ? t->pages_cap * 2 : 16;
+			struct ia_memnode **np = mt_alloc(t, nc * sizeof(*np), &over);
+			if (!np)
+				return over ? -E2BIG : -ENOMEM;
+			if (t->npages)
+				memcpy(np, t->pages, t->npages * sizeof(*np));
+			free(t->pages);
+			t->used -= t->pages_cap * sizeof(*np);
+			t->pages = np;
+			t->pages_cap = nc;
+		}
+		struct ia_memnode *pg = mt_alloc(t, MT_PAGE * sizeof(*pg), &over);
+		if (!pg)
+			return over ? -E2BIG : -ENOMEM;
+		t->pages[t->npages++] = pg;
+	}
+	char *nm = mt_arena(t, len + 1, false, &over);
+	if (!nm)
+		return over ? -E2BIG : -ENOMEM;
+	memcpy(nm, name, len);
+	nm[len] = '\0';
+	uint32_t i = t->n++;
+	struct ia_memnode *nd = mt_node(t, i);
+	memset(nd, 0, sizeof(*nd));
+	nd->type = type;
+	nd->parent = parent;
+	nd->name = nm;
+	nd->name_len = (uint32_t)len;
+	if (i)
+		t->slots[mt_slot(t, parent, nm, len)] = i + 1;
+	return i;
+}
+
+struct ia_memtree *ia_memtree_new(size_t budget)
+{
+	struct ia_memtree *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->budget = budget;
+	if (mt_new_node(t, IA_MEM_DIR, 0, "", 0) != 0) {
+		ia_memtree_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void ia_memtree_free(struct ia_memtree *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->npages; i++)
+		free(t->pages[i]);
+	free(t->pages);
+	free(t->slots);
+	free(t->kids);
+	for (struct mt_block *b = t->blocks, *nx; b; b = nx) {
+		nx = b->next;
+		free(b);
+	}
+	free(t);
+}
+
+size_t ia_memtree_used(const struct ia_memtree *t)
+{
+	return t->used;
+}
+
+size_t ia_memtree_count(const struct ia_memtree *t)
+{
+	return t->n;
+}
+
+const struct ia_memnode *ia_memtree_node(const struct ia_memtree *t, long i)
+{
+	return i >= 0 && (unsigned long)i < t->n ? mt_node(t, (uint32_t)i) : NULL;
+}
+
+uint32_t ia_memtree_kid(const struct ia_memtree *t, uint32_t dir, uint32_t k)
+{
+	return t->kids[mt_node(t, dir)->kid0 + k];
+}
+
+long ia_memtree_lookup(const struct ia_memtree *t, uint32_t dir, const char *name, size_t len)
+{
+	const struct ia_memnode *d = mt_node(t, dir);
+
+	if (d->type != IA_MEM_DIR)
+		return -ENOTDIR;
+	if (len == 1 && name[0] == '.')
+		return dir;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return d->parent;
+	if (len > MT_NAME_MAX)
+		return -ENAMETOOLONG;
+	uint32_t v = t->slots[mt_slot(t, dir, name, len)];
+	return v ? (long)v - 1 : -ENOENT;
+}
+
+/*
+ * The node @path names, made as the extractor would (see the header): the directories before
+ * the last component (made when missing), then the last one by @add(). @add gets the parent
+ * directory and the last name, and returns 0 or a code.
+ */
+static int mt_add(struct ia_memtree *t, const char *path, uint8_t type, uint32_t *parent_out,
+		  const char **name_out, size_t *len_out, long *existing)
+{
+	uint32_t cur = 0;
+	const char *p = path;
+
+	if (t->sealed || path[0] == '/' || strlen(path) >= IA_MEMTREE_PATH_MAX)
+		return -EINVAL;
+	*existing = -1;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		size_t cl = strcspn(p, "/");
+		const char *q = p + cl;
+		while (*q == '/')
+			q++;
+		bool last = *q == '\0';
+		if (cl == 1 && p[0] == '.') {
+			if (last)
+				break; /* "a/." names a */
+			p = q;
+			continue;
+		}
+		if (cl == 0) { /* "" or a path of slashes and dots: the root itself */
+			break;
+		}
+		if (cl == 2 && p[0] == '.' && p[1] == '.')
+			return -EINVAL;
+		if (cl > MT_NAME_MAX)
+			return -ENAMETOOLONG;
+		long k = ia_memtree_lookup(t, cur, p, cl);
+		if (last) {
+			*parent_out = cur;
+			*name_out = p;
+			*len_out = cl;
+			*existing = k;
+			return 0;
+		}
+		if (k == -ENOENT)
+			k = mt_new_node(t, IA_MEM_DIR, cur, p, cl);
+		if (k < 0)
+			return (int)k;
+		const struct ia_memnode *nd = mt_node(t, (uint32_t)k);
+		if (nd->type == IA_MEM_LNK)
+			return -ELOOP;
+		if (nd->type != IA_MEM_DIR)
+			return -ENOTDIR;
+		cur = (uint32_t)k;
+		p = q;
+	}
+	/* the path names an existing directory (the root, or "a/." of an existing a) */
+	*parent_out = cur;
+	*name_out = NULL;
+	*len_out = 0;
+	*existing = cur;
+	(void)type;
+	return 0;
+}
+
+/*
+ * What a member of @type (@size bytes) does to the node @ex already at its name (-1: none), as
+ * the unpacker's archive_write_disk(ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_NO_OVERWRITE)
+ * does: a symlink there is removed and the member made in its place (1); any other node stays and
+ * the member is skipped (0), unless it brings bytes, which cannot be written (-EEXIST).
+ * Return: 1 make the member; 0 skip it; -EEXIST.
+ */
+static int mt_over(struct ia_memtree *t, long ex, uint8_t type, uint64_t size)
+{
+	if (ex < 0)
+		return 1;
+	struct ia_memnode *x = mt_node(t, (uint32_t)ex);
+	if (x->type == IA_MEM_LNK) {
+		x->type = 0; /* dead: its hash slot goes to the new node (same parent and name), no listing shows it */
+		return 1;
+	}
+	return type == IA_MEM_REG && size > 0 ? -EEXIST : 0;
+}
+
+int ia_memtree_add_dir(struct ia_memtree *t, const char *path)
+{
+	uint32_t parent;
+	const char *name;
+	size_t len;
+	long ex;
+	int rc = mt_add(t, path, IA_MEM_DIR, &parent, &name, &len, &ex);
+
+	if (rc < 0)
+		return rc;
+	if (!name || (rc = mt_over(t, ex, IA_MEM_DIR, 0)) <= 0)
+		return rc;
+	long k = mt_new_node(t, IA_MEM_DIR, parent, name, len);
+	return k < 0 ? (int)k : 0;
+}
+
+int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, char **data)
+{
+	uint32_t parent;
+	const char *name;
+	size_t len;
+	long ex;
+	bool over = false;
+	int rc = mt_add(t, path, IA_MEM_REG, &parent, &name, &len, &ex);
+
+	*data = NULL;
+	if (rc < 0)
+		return rc;
+	if (!name) /* the root, or "dir/." */
+		return size > 0 ? -EEXIST : 0;
+	if ((rc = mt_over(t, ex, IA_MEM_REG, size)) <= 0)
+		return rc;
+	if (size > SIZE_MAX - 16)
+		return -E2BIG;
+	char *d = mt_arena(t, size ? (size_t)size : 1, true, &over);
+	if (!d)
+		return over ? -E2BIG : -ENOMEM;
+	long k = mt_new_node(t, IA_MEM_REG, parent, name, len);
+	if (k < 0)
+		return (int)k;
+	struct ia_memnode *nd = mt_node(t, (uint32_t)k);
+	nd->data = d;
+	nd->size = size;
+	*data = d;
+	return 0;
+}
+
+int ia_memtree_add_link(struct ia_memtree *t, const char *path, const char *target)
+{
+	uint32_t parent;
+	const char *name;
+	size_t len, tl = strlen(target);
+	long ex;
+	bool over = false;
+	int rc = mt_add(t, path, IA_MEM_LNK, &parent, &name, &len, &ex);
+
+	if (rc < 0)
+		return rc;
+	if (tl >= IA_MEMTREE_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (!name || (rc = mt_over(t, ex, IA_MEM_LNK, 0)) <= 0)
+		return rc;
+	char *d = mt_arena(t, tl + 1, false, &over);
+	if (!d)
+		return over ? -E2BIG : -ENOMEM;
+	memcpy(d, target, tl + 1);
+	long k = mt_new_node(t, IA_MEM_LNK, parent, name, len);
+	if (k < 0)
+		return (int)k;
+	struct ia_memnode *nd = mt_node(t, (uint32_t)k);
+	nd->data = d;
+	nd->size = tl;
+	return 0;
+}
+
+static int mt_kid_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ia_memtree *t = arg;
+
+	return strcmp(mt_node(t, *(const uint32_t *)a)->name, mt_node(t, *(const uint32_t *)b)->name);
+}
+
+int ia_memtree_seal(struct ia_memtree *t)
+{
+	bool over = false;
+	size_t nk = t->n ? t->n - 1 : 0;
+
+	if (t->sealed)
+		return 0;
+	t->kids = mt_alloc(t, (nk ? nk : 1) * sizeof(*t->kids), &over);
+	if (!t->kids)
+		return over ? -E2BIG : -ENOMEM;
+	/* counting sort by parent, then each directory's range by name */
+	for (uint32_t i = 1; i < t->n; i++)
+		if (mt_node(t, i)->type) /* not a link another member replaced */
+			mt_node(t, mt_node(t, i)->parent)->nkids++;
+	uint32_t pos = 0;
+	for (uint32_t i = 0; i < t->n; i++) {
+		struct ia_memnode *nd = mt_node(t, i);
+		nd->kid0 = pos;
+		pos += nd->nkids;
+		nd->nkids = 0;
+	}
+	for (uint32_t i = 1; i < t->n; i++) {
+		if (!mt_node(t, i)->type)
+			continue;
+		struct ia_memnode *p = mt_node(t, mt_node(t, i)->parent);
+		t->kids[p->kid0 + p->nkids++] = i;
+	}
+	for (uint32_t i = 0; i < t->n; i++) {
+		struct ia_memnode *nd = mt_node(t, i);
+		if (nd->nkids > 1)
+			qsort_r(t->kids + nd->kid0, nd->nkids, sizeof(*t->kids), mt_kid_cmp, t);
+	}
+	t->sealed = true;
+	return 0;
+}
+
+long ia_memtree_resolve(const struct ia_memtree *t, uint32_t start, const char *path, bool follow_last)
+{
+	char todo[IA_MEMTREE_PATH_MAX * 2], tmp[IA_MEMTREE_PATH_MAX * 2];
+	size_t plen = strlen(path);
+	uint32_t cur = start;
+	int links = 0;
+
+	if (plen >= IA_MEMTREE_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(todo, path, plen + 1);
+	char *p = todo;
+	bool need_dir = false; /* the last component taken was followed by '/' */
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t cl = strcspn(p, "/");
+		char *rest = p + cl;
+		const char *q = rest;
+		while (*q == '/')
+			q++;
+		bool last = *q == '\0';
+		long k = ia_memtree_lookup(t, cur, p, cl);
+		if (k < 0)
+			return k;
+		const struct ia_memnode *nd = mt_node(t, (uint32_t)k);
+		if (nd->type == IA_MEM_LNK && (!last || follow_last || *rest == '/')) {
+			if (++links > IA_MEMTREE_MAX_LINKS)
+				return -ELOOP;
+			size_t rl = strlen(rest);
+			if (nd->size + 1 + rl >= sizeof(todo))
+				return -ENAMETOOLONG;
+			/* the link text, then the rest of the path (which starts with '/' when not empty) */
+			memcpy(tmp, nd->data, nd->size);
+			memcpy(tmp + nd->size, rest, rl + 1);
+			memcpy(todo, tmp, nd->size + rl + 1);
+			p = todo;
+			cur = nd->data[0] == '/' ? 0 : nd->parent;
+			need_dir = false;
+			continue;
+		}
+		cur = (uint32_t)k;
+		need_dir = *rest == '/';
+		p = rest;
+	}
+	if (need_dir && mt_node(t, cur)->type != IA_MEM_DIR)
+		return -ENOTDIR;
+	return cur;
+}
+
+long ia_memtree_path(const struct ia_memtree *t, uint32_t i, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	if (cap == 0)
+		return -ENAMETOOLONG;
+	for (uint32_t k = i; k; k = mt_node(t, k)->parent)
+		len += mt_node(t, k)->name_len + (mt_node(t, k)->parent ? 1 : 0);
+	if (len >= cap)
+		return -ENAMETOOLONG;
+	out[len] = '\0';
+	size_t end = len;
+	for (uint32_t k = i; k; k = mt_node(t, k)->parent) {
+		const struct ia_memnode *nd = mt_node(t, k);
+		end -= nd->name_len;
+		memcpy(out + end, nd->name, nd->name_len);
+		if (nd->parent)
+			out[--end] = '/';
+	}
+	return (long)len;
+}
