@@ -99,7 +99,7 @@ ia_test(test_select      tests/unit/test_select.c      DEPS cli model_build repo
 ia_test(test_rootfiles  tests/unit/test_rootfiles.c DEPS core capture)
 ia_test(test_fsroot_race tests/unit/test_fsroot_race.c DEPS core)
 target_link_libraries(test_fsroot_race PRIVATE Threads::Threads)
-ia_test(test_membound   tests/unit/test_membound.c  DEPS core decode_dmar decode_acpidump)
+ia_test(test_membound   tests/unit/test_membound.c  DEPS core capture decode_dmar decode_acpidump)
 ia_test(test_identity   tests/unit/test_identity.c   DEPS reports)
 
 # The Debian package (issue 15): built from a copy of the tree, lintian-clean, installed (dpkg -i as
@@ -116,3 +116,9 @@ add_test(NAME test_bash_completion COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOUR
          --bin $<TARGET_FILE:iommu-audit> --source ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(test_bash_completion PROPERTIES TIMEOUT 300)
 ia_test(test_start      tests/unit/test_start.c      DEPS collectors)
+
+# --snapshot replayed from memory (issue 18 item 3): every known-answer capture's reports equal
+# those of --root on the same tree unpacked, and the replay writes nothing under $TMPDIR.
+add_test(NAME test_replay_same COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/replay_same.sh
+         $<TARGET_FILE:iommu-audit> ${CMAKE_CURRENT_SOURCE_DIR} ${IA_SHARED_DIR} ${CMAKE_CURRENT_BINARY_DIR}/replay-same-test)
+set_tests_properties(test_replay_same PROPERTIES TIMEOUT 600)

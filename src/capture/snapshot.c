@@ -20,6 +20,7 @@
 
 #include "core/archive_lib.h"
 #include "core/ia_err.h"
+#include "core/memtree.h"
 #include "decode/identity.h"
 
 /* True when @name (a relative member path) has no absolute start and no ".." component. */
@@ -129,6 +130,53 @@ static int snap_archive_load(const char *file, struct ia_diags *diags)
 	return rc;
 }
 
+#define SNAP_NAME_MAX 4096
+
+/*
+ * The checks every member passes before it is unpacked or loaded, in archive order: the member
+ * and byte limits (counted in *@entries and *@total), a safe name (copied into @name, of
+ * SNAP_NAME_MAX bytes), a regular file, directory or symlink (no hard link, device or FIFO), and
+ * a link that stays inside the tree. Return: 0; -IA_E_TOOBIG or -IA_E_ARCHIVE with a diagnostic.
+ */
+static int snap_member_check(const char *archive, struct archive_entry *e, const struct ia_snapshot_limits *lim,
+			     size_t *entries, unsigned long long *total, char *name, struct ia_diags *diags)
+{
+	mode_t type = ia_archive_entry_filetype(e);
+	const char *ename = ia_archive_entry_pathname(e);
+
+	if (++*entries > lim->max_entries) {
+		ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %zu members (the limit)",
+			    lim->max_entries);
+		return -IA_E_TOOBIG;
+	}
+	snprintf(name, SNAP_NAME_MAX, "%s", ename ? ename : "");
+	if (!ename || strlen(ename) >= SNAP_NAME_MAX || !snap_name_safe(name)) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+			    "member \"%s\" has an absolute name or a \"..\" component", name);
+		return -IA_E_ARCHIVE;
+	}
+	if (ia_archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+			    "member \"%s\" is a hard link, device or FIFO", name);
+		return -IA_E_ARCHIVE;
+	}
+	if (type == AE_IFLNK && !snap_link_safe(name, ia_archive_entry_symlink(e) ? ia_archive_entry_symlink(e) : "/")) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+			    "link \"%s\" -> \"%s\" leads outside the capture", name,
+			    snap_str(ia_archive_entry_symlink(e)));
+		return -IA_E_ARCHIVE;
+	}
+	la_int64_t size = ia_archive_entry_size(e);
+	*total += size > 0 ? (unsigned long long)size : 0;
+	if (size < 0 || *total > lim->max_bytes) {
+		ia_diag_add(diags, -IA_E_TOOBIG, archive, -1,
+			    "member \"%s\": the capture unpacks to more than %llu bytes (the limit)", name,
+			    lim->max_bytes);
+		return -IA_E_TOOBIG;
+	}
+	return 0;
+}
+
 static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim,
 		       const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
 {
@@ -179,47 +227,13 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 		char name[4096];
 		mode_t type = ia_archive_entry_filetype(e);
 		char full[8192];
-		const char *ename = ia_archive_entry_pathname(e);
 
 		if (snap_stopped(stop, archive, diags)) {
 			rc = -EINTR;
 			break;
 		}
-		if (++entries > lim->max_entries) {
-			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1, "more than %zu members (the limit)",
-				    lim->max_entries);
-			rc = -IA_E_TOOBIG;
+		if ((rc = snap_member_check(archive, e, lim, &entries, &total, name, diags)) < 0)
 			break;
-		}
-		snprintf(name, sizeof(name), "%s", ename ? ename : "");
-		if (!ename || strlen(ename) >= sizeof(name) || !snap_name_safe(name)) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-				    "member \"%s\" has an absolute name or a \"..\" component", name);
-			rc = -IA_E_ARCHIVE;
-			break;
-		}
-		if (ia_archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-				    "member \"%s\" is a hard link, device or FIFO", name);
-			rc = -IA_E_ARCHIVE;
-			break;
-		}
-		if (type == AE_IFLNK && !snap_link_safe(name, ia_archive_entry_symlink(e) ? ia_archive_entry_symlink(e) : "/")) {
-			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-				    "link \"%s\" -> \"%s\" leads outside the capture", name,
-				    snap_str(ia_archive_entry_symlink(e)));
-			rc = -IA_E_ARCHIVE;
-			break;
-		}
-		la_int64_t size = ia_archive_entry_size(e);
-		total += size > 0 ? (unsigned long long)size : 0;
-		if (size < 0 || total > lim->max_bytes) {
-			ia_diag_add(diags, -IA_E_TOOBIG, archive, -1,
-				    "member \"%s\": the capture unpacks to more than %llu bytes (the limit)", name,
-				    lim->max_bytes);
-			rc = -IA_E_TOOBIG;
-			break;
-		}
 		snprintf(full, sizeof(full), "%s/%s", dir, name);
 		ia_archive_entry_set_pathname(e, full);
 		ia_archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
@@ -297,6 +311,152 @@ int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_l
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	locale_t prev = utf8 ? uselocale(utf8) : (locale_t)0;
 	int rc = snap_unpack(archive, lim, stop, dir_out, diags);
+
+	if (utf8) {
+		uselocale(prev);
+		freelocale(utf8);
+	}
+	return rc;
+}
+
+/* ---- replay from memory ---- */
+
+/* What ia_memtree_add_*() said, in the words the unpacker's refusal would have used. */
+static int snap_load_error(const char *archive, const char *name, int rc, unsigned long long budget,
+			   struct ia_diags *diags)
+{
+	switch (rc) {
+	case -E2BIG:
+		ia_diag_add(diags, -E2BIG, archive, -1,
+			    "member \"%s\": the capture holds more than the %llu MiB the in-memory replay keeps", name,
+			    budget >> 20);
+		return -E2BIG;
+	case -ENOMEM:
+		ia_diag_add(diags, -ENOMEM, archive, -1, "member \"%s\": out of memory", name);
+		return -ENOMEM;
+	case -ELOOP:
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": a component before it is a symlink",
+			    name);
+		return -IA_E_ARCHIVE;
+	case -ENOTDIR:
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": a component before it is a file",
+			    name);
+		return -IA_E_ARCHIVE;
+	case -EEXIST:
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": the name is already taken", name);
+		return -IA_E_ARCHIVE;
+	default:
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name, strerror(-rc));
+		return -IA_E_ARCHIVE;
+	}
+}
+
+static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, size_t budget,
+		     const volatile sig_atomic_t *stop, struct ia_memtree **out, struct ia_diags *diags)
+{
+	*out = NULL;
+	if (snap_archive_load(archive, diags) < 0)
+		return -IA_E_ARCHIVE;
+	struct archive *a = ia_archive_read_new();
+	struct ia_memtree *t = ia_memtree_new(budget);
+	struct archive_entry *e;
+	unsigned long long total = 0;
+	size_t entries = 0;
+	int rc = 0, r = ARCHIVE_EOF;
+
+	if (!a || !t) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* the unpacker's formats and filters, and nothing else (see snap_unpack()) */
+	if (ia_archive_read_support_format_tar(a) != ARCHIVE_OK || ia_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    ia_archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
+		rc = -IA_E_ARCHIVE;
+		goto out;
+	}
+	if (ia_archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
+		rc = -IA_E_ARCHIVE;
+		goto out;
+	}
+	while ((r = ia_archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		char name[SNAP_NAME_MAX];
+		mode_t type = ia_archive_entry_filetype(e);
+
+		if (snap_stopped(stop, archive, diags)) {
+			rc = -EINTR;
+			break;
+		}
+		if ((rc = snap_member_check(archive, e, lim, &entries, &total, name, diags)) < 0)
+			break;
+		if (type == AE_IFDIR) {
+			rc = ia_memtree_add_dir(t, name);
+		} else if (type == AE_IFLNK) {
+			rc = ia_memtree_add_link(t, name, ia_archive_entry_symlink(e));
+		} else {
+			uint64_t size = (uint64_t)ia_archive_entry_size(e); /* >= 0: checked */
+			char *data = NULL;
+			rc = ia_memtree_add_file(t, name, size, &data);
+			if (rc == 0) { /* the bytes, without headers or padding, at their offsets */
+				const void *buf;
+				size_t len;
+				int64_t off;
+				while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+					if (stop && *stop) /* a member up to the size limit takes long */
+						break;
+					if (off < 0 || (uint64_t)off > size || len > size - (uint64_t)off) {
+						ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
+							    "member \"%s\" holds more than its stated %llu bytes", name,
+							    (unsigned long long)size);
+						rc = -IA_E_ARCHIVE;
+						break;
+					}
+					memcpy(data + off, buf, len);
+				}
+				if (rc < 0)
+					break;
+				if (snap_stopped(stop, archive, diags)) {
+					rc = -EINTR;
+					break;
+				}
+				if (r != ARCHIVE_EOF) {
+					ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
+						    name, snap_str(ia_archive_error_string(a)));
+					rc = -IA_E_ARCHIVE;
+					break;
+				}
+			}
+		}
+		if (rc < 0) {
+			rc = snap_load_error(archive, name, rc, budget, diags);
+			break;
+		}
+	}
+	if (rc == 0 && snap_stopped(stop, archive, diags))
+		rc = -EINTR;
+	if (rc == 0 && r != ARCHIVE_EOF) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
+		rc = -IA_E_ARCHIVE;
+	}
+	if (rc == 0 && (rc = ia_memtree_seal(t)) < 0)
+		rc = snap_load_error(archive, "(the index)", rc, budget, diags);
+out:
+	ia_archive_read_free(a);
+	if (rc < 0) {
+		ia_memtree_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int ia_snapshot_load(const char *archive, const struct ia_snapshot_limits *lim, size_t budget,
+		     const volatile sig_atomic_t *stop, struct ia_memtree **tree, struct ia_diags *diags)
+{
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); /* as ia_snapshot_unpack_stoppable() */
+	locale_t prev = utf8 ? uselocale(utf8) : (locale_t)0;
+	int rc = snap_load(archive, lim, budget, stop, tree, diags);
 
 	if (utf8) {
 		uselocale(prev);

@@ -54,6 +54,31 @@ int ia_snapshot_unpack_limited(const char *archive, const struct ia_snapshot_lim
 int ia_snapshot_unpack_stoppable(const char *archive, const struct ia_snapshot_limits *lim,
 				 const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags);
 
+/*
+ * Heap the in-memory replay may hold for one archive's tree (names, contents, index), so an
+ * audit of it stays inside 256 MiB (issue 17 item 8): a 16,384-function capture takes about
+ * 120 MiB. A larger archive, which the limits above still accept, is unpacked to disk instead.
+ */
+#define IA_SNAPSHOT_MEM_BUDGET (160ull << 20)
+
+/**
+ * ia_snapshot_load() - read a capture archive into a tree in memory, to serve as a root with
+ * ia_fsroot_open_mem(): one pass of libarchive, no file written. The same formats, limits
+ * (@lim) and refusals as ia_snapshot_unpack_stoppable(): absolute names and ".." components,
+ * links leaving the tree, hard links, devices and FIFOs, a member written through a symlink or
+ * over an existing name (a directory over a directory excepted), a truncated member; the same
+ * handling of *@stop (nothing is left behind: nothing was on disk). File contents are copied
+ * without tar headers or padding.
+ * @budget: bytes of heap the tree may take (IA_SNAPSHOT_MEM_BUDGET); past it -E2BIG, with a
+ * diagnostic, and the caller may unpack the archive to disk instead.
+ * @tree: receives the sealed tree (ia_memtree_free(), or hand it to ia_fsroot_open_mem()).
+ * Return: 0; -IA_E_ARCHIVE (unreadable or unsafe); -IA_E_TOOBIG past @lim; -E2BIG past @budget;
+ * -EINTR when stopped; -ENOMEM.
+ */
+struct ia_memtree;
+int ia_snapshot_load(const char *archive, const struct ia_snapshot_limits *lim, size_t budget,
+		     const volatile sig_atomic_t *stop, struct ia_memtree **tree, struct ia_diags *diags);
+
 /** ia_snapshot_remove() - delete an unpacked tree (only a directory made by ia_snapshot_unpack). */
 void ia_snapshot_remove(const char *dir);
 

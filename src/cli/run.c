@@ -162,8 +162,17 @@ static int cli_collect_then(const struct cli_opts *o, sqlite3 **dbp, int (*then)
 	bool catching = o->snapshot || o->db;
 	if (catching)
 		cli_stop_catch(old_sa);
+	struct ia_memtree *tree = NULL;
 	if (o->snapshot) {
-		rc = ia_snapshot_unpack_stoppable(o->snapshot, &lim, &cli_stop_sig, &unpacked, &dg);
+		/* Served from memory: one pass over the archive, nothing written to disk (issue 18
+		 * item 3). An archive larger than the in-memory budget is unpacked to $TMPDIR instead. */
+		rc = ia_snapshot_load(o->snapshot, &lim, IA_SNAPSHOT_MEM_BUDGET, &cli_stop_sig, &tree, &dg);
+		if (rc == -E2BIG) {
+			fprintf(stderr, "iommu-audit: %s: larger than the %llu MiB replayed from memory; unpacking it to "
+				"$TMPDIR instead (slower)\n", o->snapshot, IA_SNAPSHOT_MEM_BUDGET >> 20);
+			ia_diags_free(&dg);
+			rc = ia_snapshot_unpack_stoppable(o->snapshot, &lim, &cli_stop_sig, &unpacked, &dg);
+		}
 		if (rc < 0) {
 			fprintf(stderr, "iommu-audit: %s: %s\n", o->snapshot, ia_strerror(rc));
 			for (size_t i = 0; i < dg.n; i++)
@@ -172,9 +181,9 @@ static int cli_collect_then(const struct cli_opts *o, sqlite3 **dbp, int (*then)
 			cli_stop_restore(old_sa); /* re-raised when a signal stopped the unpacking */
 			return EXIT_UNREADABLE;
 		}
-		path = unpacked;
+		path = unpacked ? unpacked : path;
 	}
-	rc = ia_fsroot_open(&root, path);
+	rc = tree ? ia_fsroot_open_mem(&root, tree, o->snapshot) : ia_fsroot_open(&root, path);
 	if (rc < 0) {
 		fprintf(stderr, "iommu-audit: cannot open root %s: %s\n", path, ia_strerror(rc));
 		status = EXIT_UNREADABLE;
