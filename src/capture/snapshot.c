@@ -402,6 +402,7 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 				const void *buf;
 				size_t len;
 				int64_t off;
+				uint64_t filled = 0; /* bytes [0, filled) written: a sparse member's holes are zeros */
 				while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
 					if (stop && *stop) /* a member up to the size limit takes long */
 						break;
@@ -412,8 +413,14 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 						rc = -IA_E_ARCHIVE;
 						break;
 					}
+					if ((uint64_t)off > filled)
+						memset(data + filled, 0, (size_t)((uint64_t)off - filled));
 					memcpy(data + off, buf, len);
+					if ((uint64_t)off + len > filled)
+						filled = (uint64_t)off + len;
 				}
+				if (data && filled < size)
+					memset(data + filled, 0, (size_t)(size - filled));
 				if (rc < 0)
 					break;
 				if (snap_stopped(stop, archive, diags)) {

@@ -13,6 +13,12 @@
 #define MT_NAME_MAX 255u                   /* a component longer than NAME_MAX exists on no disk */
 #define MT_MAX_NODES (1u << 31)
 
+/* A hash slot: node index + 1 (0: empty), and the key's hash, compared before the node is read. */
+struct mt_slot {
+	uint32_t node;
+	uint32_t hash;
+};
+
 /* An arena block: the header, then its bytes. */
 struct mt_block {
 	struct mt_block *next;
@@ -23,7 +29,7 @@ struct ia_memtree {
 	struct ia_memnode **pages;
 	size_t npages, pages_cap;
 	uint32_t n;                /* nodes */
-	uint32_t *slots;           /* hash of (parent, name): node index + 1, 0 = empty */
+	struct mt_slot *slots;     /* hash of (parent, name) */
 	size_t nslots;             /* a power of two, at least twice n */
 	uint32_t *kids;            /* sealed: the children of every directory, each range sorted */
 	struct mt_block *blocks;   /* every arena block, freed together */
@@ -100,17 +106,18 @@ static uint32_t mt_hash(uint32_t parent, const char *name, size_t len)
 	return h;
 }
 
-/* The slot of (@parent, @name): holding its node, or the empty one where it would go. */
-static size_t mt_slot(const struct ia_memtree *t, uint32_t parent, const char *name, size_t len)
+/* The slot of (@parent, @name), whose hash is @h: holding its node, or the empty one where it would go. */
+static size_t mt_find(const struct ia_memtree *t, uint32_t parent, const char *name, size_t len, uint32_t h)
 {
 	size_t mask = t->nslots - 1;
-	size_t s = mt_hash(parent, name, len) & mask;
 
-	for (;; s = (s + 1) & mask) {
-		uint32_t v = t->slots[s];
-		if (!v)
+	for (size_t s = h & mask;; s = (s + 1) & mask) {
+		const struct mt_slot *sl = &t->slots[s];
+		if (!sl->node)
 			return s;
-		const struct ia_memnode *nd = mt_node(t, v - 1);
+		if (sl->hash != h)
+			continue;
+		const struct ia_memnode *nd = mt_node(t, sl->node - 1);
 		if (nd->parent == parent && nd->name_len == len && !memcmp(nd->name, name, len))
 			return s;
 	}
@@ -121,18 +128,24 @@ static int mt_rehash(struct ia_memtree *t)
 {
 	size_t ns = t->nslots ? t->nslots * 2 : 1024;
 	bool over = false;
-	uint32_t *slots = mt_alloc(t, ns * sizeof(*slots), &over);
+	struct mt_slot *slots = mt_alloc(t, ns * sizeof(*slots), &over);
 
 	if (!slots)
 		return over ? -E2BIG : -ENOMEM;
 	memset(slots, 0, ns * sizeof(*slots));
-	uint32_t *old = t->slots;
+	struct mt_slot *old = t->slots;
 	size_t olds = t->nslots;
 	t->slots = slots;
 	t->nslots = ns;
-	for (uint32_t i = 1; i < t->n; i++) { /* the root (0) is no directory's child */
-		const struct ia_memnode *nd = mt_node(t, i);
-		t->slots[mt_slot(t, nd->parent, nd->name, nd->name_len)] = i + 1;
+	/* every live entry once, where it hashes (a dead node's key is its replacement's) */
+	for (size_t i = 0; i < olds; i++) {
+		if (!old[i].node)
+			continue;
+		for (size_t s = old[i].hash & (ns - 1);; s = (s + 1) & (ns - 1))
+			if (!slots[s].node) {
+				slots[s] = old[i];
+				break;
+			}
 	}
 	free(old);
 	t->used -= olds * sizeof(*old);
@@ -181,8 +194,10 @@ static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, con
 	nd->parent = parent;
 	nd->name = nm;
 	nd->name_len = (uint32_t)len;
-	if (i)
-		t->slots[mt_slot(t, parent, nm, len)] = i + 1;
+	if (i) {
+		uint32_t h = mt_hash(parent, nm, len);
+		t->slots[mt_find(t, parent, nm, len, h)] = (struct mt_slot){ i + 1, h };
+	}
 	return i;
 }
 
@@ -248,7 +263,7 @@ long ia_memtree_lookup(const struct ia_memtree *t, uint32_t dir, const char *nam
 		return d->parent;
 	if (len > MT_NAME_MAX)
 		return -ENAMETOOLONG;
-	uint32_t v = t->slots[mt_slot(t, dir, name, len)];
+	uint32_t v = t->slots[mt_find(t, dir, name, len, mt_hash(dir, name, len))].node;
 	return v ? (long)v - 1 : -ENOENT;
 }
 
@@ -369,7 +384,7 @@ int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, c
 		return rc;
 	if (size > SIZE_MAX - 16)
 		return -E2BIG;
-	char *d = mt_arena(t, size ? (size_t)size : 1, true, &over);
+	char *d = mt_arena(t, size ? (size_t)size : 1, false, &over); /* the caller writes every byte */
 	if (!d)
 		return over ? -E2BIG : -ENOMEM;
 	long k = mt_new_node(t, IA_MEM_REG, parent, name, len);

@@ -68,8 +68,9 @@ size_t ia_memtree_used(const struct ia_memtree *t);
 int ia_memtree_add_dir(struct ia_memtree *t, const char *path);
 
 /**
- * ia_memtree_add_file() - add regular file @path of @size bytes, zero-filled; *@data receives
- * the bytes to fill (owned by the tree), or NULL when an empty member was skipped. 0 or a code above.
+ * ia_memtree_add_file() - add regular file @path of @size bytes; *@data receives the bytes,
+ * owned by the tree and not initialised: the caller writes every one of them (zeros for a sparse
+ * member's holes). NULL when an empty member was skipped. 0 or a code above.
  */
 int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, char **data);
 
