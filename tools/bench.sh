@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark iommu-audit on synthetic captured hosts of growing size (docs/benchmark.md).
 #
-#   tools/bench.sh [--sizes 256,1024,4096,16384] [--runs 5] [--loop-max 1024] [--trees DIR] [--build DIR]
+#   tools/bench.sh [--sizes 256,1024,4096,16384] [--runs 5] [--loop-max 1024] [--trees DIR] [--build DIR] [--snapshot]
 #   tools/bench.sh --live [--runs 21] [--build DIR]
 #
 # Builds a Release tree (default build-bench-release/) when needed, writes one tree per size with
@@ -14,6 +14,10 @@
 # medians (wall and CPU), ratios, the audit's peak RSS and its growth from one size to the next,
 # then the audit's phases at the largest size (collect, load and rules, JSON report), then the start:
 # an audit of an empty tree and of one with only proc/config.gz, in milliseconds.
+#
+# --snapshot also captures each tree into T.tar.gz (`iommu-audit snapshot`, kept beside the tree)
+# and times, in the same rounds, `iommu-audit --snapshot T.tar.gz --format json` (the archive
+# replayed from memory, issue 18 item 3), printed as a second table against the --root audit.
 #
 # --live measures the running host instead (issue 18): as root, alternating in each round, the
 # audit (--format json), `lspci -vvv` and `lspci -xxxx`, each timed with a nanosecond clock; then
@@ -29,6 +33,7 @@ loop_max=1024
 build=$repo/build-bench-release
 trees=
 live=
+snapshot=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -38,7 +43,8 @@ while [ $# -gt 0 ]; do
 	--trees) trees=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--live) live=1; [ "$runs" = 5 ] && runs=21; shift ;;
-	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
+	--snapshot) snapshot=1; shift ;;
+	-h|--help) sed -n '3,25p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -102,6 +108,11 @@ for n in "${size_list[@]}"; do
 		echo "generating $n functions in $t" >&2
 		"$gen" --functions "$n" "$t" >&2
 		echo "$stamp" >"$t.stamp"
+		rm -f "$t.tar.gz"
+	fi
+	if [ -n "$snapshot" ] && [ ! -f "$t.tar.gz" ]; then
+		echo "capturing $t into $t.tar.gz" >&2
+		"$audit" snapshot --root "$t" --output "$t.tar.gz" >&2
 	fi
 done
 
@@ -139,6 +150,9 @@ for n in "${size_list[@]}"; do
 	t=$trees/$n
 	for ((r = 1; r <= runs; r++)); do
 		timed "$work/audit.$n" "$audit" --root "$t" --format json
+		if [ -n "$snapshot" ]; then
+			timed "$work/snap.$n" "$audit" --snapshot "$t.tar.gz" --format json
+		fi
 		timed "$work/cat.$n" bash -c 'cat "$1"/sys/bus/pci/devices/*/config' _ "$t"
 		timed "$work/lspci.$n" lspci -A linux-sysfs -O sysfs.path="$t/sys/bus/pci" -vvv
 		if [ "$n" -le "$loop_max" ] && [ "$r" -le 3 ]; then
@@ -188,6 +202,18 @@ echo
 pc=$(col "$work/p_collect" 1); pn=$(col "$work/p_nfd" 1); pj=$(col "$work/p_json" 1)
 echo "Phases at $big functions (separate runs, medians, wall s): collect --db $pc; --from-db load+rules (nfd) $pn;" \
      "--from-db with the JSON report $pj (report alone $(awk -v a="$pj" -v b="$pn" 'BEGIN { printf "%.2f", a - b }'))"
+if [ -n "$snapshot" ]; then
+	echo
+	echo "| functions | archive MiB | --root wall | --snapshot wall | snapshot/root | --root CPU | --snapshot CPU | --snapshot peak RSS MiB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for n in "${size_list[@]}"; do
+		aw=$(col "$work/audit.$n" 1); sw=$(col "$work/snap.$n" 1)
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" \
+			"$(awk -v b="$(stat -c %s "$trees/$n.tar.gz")" 'BEGIN { printf "%.1f", b / 1048576 }')" \
+			"$aw" "$sw" "$(ratio "$sw" "$aw")" "$(cpu "$work/audit.$n")" "$(cpu "$work/snap.$n")" \
+			"$(awk -v k="$(col "$work/snap.$n" 4)" 'BEGIN { printf "%.1f", k / 1024 }')"
+	done
+fi
 
 # Start (issue 18 item 2): an audit of an empty tree, and of one holding only the host's
 # proc/config.gz (when readable), alternating, 10 runs per --runs (at least 21), each timed with
