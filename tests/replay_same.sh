@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # --snapshot served from memory (issue 18 item 3) gives the reports --root of the same tree unpacked
 # gives, byte for byte: every kernel known-answer capture of the repository and of ../shared, in
-# the text, JSON, JUnit and NFD formats, and `groups`. $TMPDIR names a directory that does not
+# the text, JSON, JUnit and NFD formats, and `groups`; and `diff` of two archives against `diff` of
+# the two trees. $TMPDIR names a directory that does not
 # exist: the replay writes nothing (the unpacker it replaced needed a directory there).
 #   tests/replay_same.sh IOMMU_AUDIT SOURCE_DIR SHARED_DIR WORKDIR      exit 0 pass, 1 fail
 set -u
@@ -42,5 +43,24 @@ for s in "$src"/tests/fixtures/kernel-known-answers/*/run-*/snapshot.tar.gz \
 	done
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no known-answer capture found under $src"; exit 1; }
+
+# `diff` of two archives (both replayed from memory) against `diff` of the two trees unpacked
+k=$src/tests/fixtures/kernel-known-answers
+rm -rf "$work/a" "$work/b" && mkdir -p "$work/a/one" "$work/a/two" "$work/b"
+tar -xzf "$k/x86-intel-scn-a-nvme-vfio/run-6.12/snapshot.tar.gz" -C "$work/a/one" &&
+	tar -xzf "$k/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz" -C "$work/a/two" &&
+	cp "$k/x86-intel-scn-a-nvme-vfio/run-6.12/snapshot.tar.gz" "$work/b/one" &&
+	cp "$k/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz" "$work/b/two" || exit 1
+for f in text json; do
+	for d in a b; do
+		(cd "$work/$d" && TMPDIR=$work/absent "$bin" diff one two --format "$f" >"r.diff.$f" 2>&1; echo "exit $?" >>"r.diff.$f")
+	done
+	if ! cmp -s "$work/a/r.diff.$f" "$work/b/r.diff.$f"; then
+		echo "DIFFERENT: diff of two archives ($f), against diff of the two trees"
+		diff -u "$work/a/r.diff.$f" "$work/b/r.diff.$f" | head -20
+		fail=$((fail + 1))
+	fi
+done
+grep -q "^exit 1$\|^exit 0$" "$work/b/r.diff.text" || { echo "FAIL: diff of two archives: $(tail -3 "$work/b/r.diff.text")"; fail=$((fail + 1)); }
 echo "$n captures compared, $fail differences"
 [ "$fail" -eq 0 ]
