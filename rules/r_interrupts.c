@@ -106,8 +106,9 @@ static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *
 		if (m == IA_NO) {
 			const struct r_dev_msi *x = d ? &dm[d - a->devs] : NULL;
 			if (t != IA_NO && x && x->example)
-				snprintf(why, cap, "%s (%s %s)", g->devices[i], x->from_chip ? "chip" : "firmware route to",
-					 x->example);
+				snprintf(why, cap, x->from_chip ? "%s (chip %s, behind neither interrupt remapping nor an ITS)"
+								: "%s (firmware route to %s, which does not isolate MSIs here)",
+					 g->devices[i], x->example);
 			else if (t != IA_NO)
 				snprintf(why, cap, "%s (no MSI domain of its own is known; the host's MSIs are not "
 					 "isolated)", g->devices[i]);
