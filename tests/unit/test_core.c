@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -721,6 +722,19 @@ static void test_unpack_refuses_hostile(void **state)
 		assert_false(exists_nofollow(ia_sp("evil")));
 		assert_false(exists_nofollow(ia_sp("outside")));
 		ia_diags_free(&d);
+		/* the in-memory replay refuses it alike, naming the same member, and writes nothing */
+		static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
+		struct ia_memtree *tree = (struct ia_memtree *)&tree;
+		rc = ia_snapshot_load(arc, &lim, IA_SNAPSHOT_MEM_BUDGET, NULL, &tree, &d);
+		if (rc != -IA_E_ARCHIVE)
+			fail_msg("case %s: loaded %d (%s)", t->name, rc, ia_strerror(rc));
+		assert_null(tree);
+		g = ia_diags_find(&d, -IA_E_ARCHIVE);
+		if (!g || !strstr(g->msg, quoted))
+			fail_msg("case %s: loading: no diagnostic naming %s (%s)", t->name, quoted, g ? g->msg : "none");
+		if (!dir_empty(ia_sp("tmp")) || !dir_empty(abs_dir))
+			fail_msg("case %s: loading left files in %s or %s", t->name, ia_sp("tmp"), abs_dir);
+		ia_diags_free(&d);
 	}
 	assert_int_equal(unsetenv("TMPDIR"), 0);
 }
@@ -739,6 +753,28 @@ static void test_unpack_unreadable(void **state)
 	assert_null(dir);
 	assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
 	assert_int_equal(ia_snapshot_unpack(ia_sp("absent.tar.gz"), &dir, &d), -IA_E_ARCHIVE);
+	assert_true(dir_empty(ia_sp("tmp")));
+	ia_diags_free(&d);
+	/* the in-memory replay: the same refusals */
+	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
+	struct ia_memtree *tree = NULL;
+	assert_int_equal(ia_snapshot_load(ia_sp("garbage.tar.gz"), &lim, IA_SNAPSHOT_MEM_BUDGET, NULL, &tree, &d),
+			 -IA_E_ARCHIVE);
+	assert_null(tree);
+	assert_non_null(ia_diags_find(&d, -IA_E_ARCHIVE));
+	assert_int_equal(ia_snapshot_load(ia_sp("absent.tar.gz"), &lim, IA_SNAPSHOT_MEM_BUDGET, NULL, &tree, &d),
+			 -IA_E_ARCHIVE);
+	assert_null(tree);
+	/* a stop asked before the first member: -EINTR with a diagnostic naming the signal */
+	static const struct member good[] = { { M_FILE, "a", "A\n" } };
+	write_archive(ia_sp("good.tar.gz"), good, 1);
+	volatile sig_atomic_t stop = SIGINT;
+	ia_diags_free(&d);
+	assert_int_equal(ia_snapshot_load(ia_sp("good.tar.gz"), &lim, IA_SNAPSHOT_MEM_BUDGET, &stop, &tree, &d), -EINTR);
+	assert_null(tree);
+	const struct ia_diag *g = ia_diags_find(&d, -EINTR);
+	assert_non_null(g);
+	assert_non_null(strstr(g->msg, "interrupted by signal 2"));
 	assert_true(dir_empty(ia_sp("tmp")));
 	ia_diags_free(&d);
 	assert_int_equal(unsetenv("TMPDIR"), 0);
