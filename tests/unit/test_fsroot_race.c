@@ -91,7 +91,7 @@ static void test_reads_survive_renames(void **state)
 						  sizeof(canon));
 		long m = dfd < 0 ? dfd : ia_fsdir_read_small(&r, dfd, "vendor", buf, sizeof(buf));
 		if (dfd >= 0)
-			close(dfd);
+			ia_fsroot_handle_close(&r, dfd);
 		if (n != 7 || m != 7) {
 			failures++;
 			if (!first_err)
@@ -100,7 +100,7 @@ static void test_reads_survive_renames(void **state)
 	}
 	atomic_store(&stop_renaming, 1);
 	pthread_join(th, NULL);
-	close(devs);
+	ia_fsroot_handle_close(&r, devs);
 	ia_fsroot_close(&r);
 
 	print_message("raw openat2 EAGAIN: %d of 30000; reader failures: %d\n", raw_eagain, failures);
