@@ -809,7 +809,7 @@ static void test_rules_man(void **state)
 		}
 		tagged += json_array_size(kb) > 0;
 	}
-	assert_int_equal(tagged, 7); /* platform.msi-not-isolated and host.noiommu joined (issue 12) */
+	assert_int_equal(tagged, 8); /* platform.msi-not-isolated, host.noiommu (issue 12) and host.external-dma (pci_removable_attr) joined */
 	json_decref(j);
 	free(buf);
 }
