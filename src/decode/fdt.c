@@ -705,6 +705,55 @@ static void fdtdec_pass_bridges(struct fdtdec_ctx *c)
 	}
 }
 
+/*
+ * libfdt 1.6.1 (Debian 12) fdt_check_full() dereferences fdt_get_name()'s result for a node at
+ * depth 1 without checking it (fixed upstream in dtc by "libfdt: Handle failed get_name() on
+ * BEGIN_NODE"): a blob of a version before 0x10, whose node names are paths, with a root name
+ * holding no '/' makes it NULL and the audit crashed (found by fuzz_fdt, input
+ * fuzz/regressions/fdt/libfdt-check-full-null-name). The same walk as fdt_check_full()'s, refusing
+ * that blob first. @fdt holds at least @len bytes and sizeof(struct fdt_header).
+ * Return: 0, or a negative libfdt error (-FDT_ERR_TRUNCATED, -FDT_ERR_BADSTRUCTURE, ...).
+ */
+static int fdtdec_node_names_ok(const void *fdt, size_t len)
+{
+	int err, next = 0;
+	unsigned depth = 0;
+
+	if (len < FDT_V1_SIZE)
+		return -FDT_ERR_TRUNCATED;
+	if ((err = fdt_check_header(fdt)) != 0)
+		return err;
+	if (len < fdt_totalsize(fdt))
+		return -FDT_ERR_TRUNCATED;
+	for (;;) {
+		int off = next;
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0)
+			return next;
+		switch (tag) {
+		case FDT_END:
+			return 0;
+		case FDT_BEGIN_NODE:
+			if (++depth == 1) {
+				int l = 0;
+				if (!fdt_get_name(fdt, off, &l))
+					return l < 0 ? l : -FDT_ERR_BADSTRUCTURE;
+			}
+			break;
+		case FDT_END_NODE:
+			if (depth == 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			depth--;
+			break;
+		case FDT_PROP:
+		case FDT_NOP:
+			break;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+	}
+}
+
 int ia_fdt_decode(const uint8_t *buf, size_t len, struct ia_fdt *out, struct ia_diags *diags)
 {
 	struct fdtdec_ctx c;
@@ -721,12 +770,17 @@ int ia_fdt_decode(const uint8_t *buf, size_t len, struct ia_fdt *out, struct ia_
 			    len, IA_FDT_MAX_BLOB);
 		return -IA_E_TOOBIG;
 	}
-	/* libfdt expects an 8-byte-aligned blob; malloc() gives that. */
-	blob = malloc(len ? len : 1);
+	/* libfdt expects an 8-byte-aligned blob; calloc() gives that. At least a whole header, zeroed
+	 * past @len: fdt_check_header() reads the version's header fields before anything compares
+	 * the blob's size with the buffer's, and libfdt is not instrumented, so a sanitizer would not
+	 * see it read past a short input. */
+	blob = calloc(1, len > sizeof(struct fdt_header) ? len : sizeof(struct fdt_header));
 	if (!blob)
 		return -ENOMEM;
 	memcpy(blob, buf, len);
-	err = fdt_check_full(blob, len);
+	err = fdtdec_node_names_ok(blob, len);
+	if (!err)
+		err = fdt_check_full(blob, len);
 	if (err) {
 		ia_diag_add(diags, -IA_E_FDT, "fdt", 0, "fdt_check_full: %s", fdt_strerror(err));
 		free(blob);
