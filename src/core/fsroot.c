@@ -651,13 +651,13 @@ long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, s
 	const char *base = slash ? slash + 1 : rel;
 	size_t dl = slash ? (size_t)(slash - rel) : 0;
 
+	if (cap == 0)
+		return -EINVAL;
+	if (dl >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, dl);
+	dir[dl] = '\0';
 	if (r->mem) {
-		if (cap == 0)
-			return -EINVAL;
-		if (dl >= sizeof(dir))
-			return -ENAMETOOLONG;
-		memcpy(dir, rel, dl);
-		dir[dl] = '\0';
 		long d = ia_memtree_resolve(r->mem, 0, dir, true); /* the directory, not the link itself */
 		if (d < 0)
 			return d;
@@ -673,12 +673,6 @@ long ia_fsroot_readlink(const struct ia_fsroot *r, const char *rel, char *out, s
 		memcpy(out, nd->data, (size_t)nd->size + 1);
 		return (long)nd->size;
 	}
-	if (cap == 0)
-		return -EINVAL;
-	if (dl >= sizeof(dir))
-		return -ENAMETOOLONG;
-	memcpy(dir, rel, dl);
-	dir[dl] = '\0';
 	int n = fsroot_walk(r, dir, canon); /* resolve the directory, not the link itself */
 	if (n < 0)
 		return n;
