@@ -56,7 +56,6 @@
 	X(archive_write_header) \
 	X(archive_write_new) \
 	X(archive_write_open_fd) \
-	X(archive_write_set_format_option) \
 	X(archive_write_set_format_pax_restricted)
 
 /** The table ia_archive_load() fills: one pointer per function of IA_ARCHIVE_FUNCS, libarchive's type. */
@@ -124,7 +123,6 @@ int ia_archive_load(const char **err);
 #define ia_archive_write_header (*ia_archive_fns.archive_write_header)
 #define ia_archive_write_new (*ia_archive_fns.archive_write_new)
 #define ia_archive_write_open_fd (*ia_archive_fns.archive_write_open_fd)
-#define ia_archive_write_set_format_option (*ia_archive_fns.archive_write_set_format_option)
 #define ia_archive_write_set_format_pax_restricted (*ia_archive_fns.archive_write_set_format_pax_restricted)
 
 #endif
