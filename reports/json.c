@@ -13,6 +13,7 @@
 #include "report.h"
 #include "reports/jsonw.h"
 #include "reports/pcinames.h"
+#include "rules/kernel_audit.h"
 #include "rules/vfio_path.h"
 
 /* host.kernel_upstream: the upstream release the behaviour table reads (src/decode/kversion.c). */
@@ -416,8 +417,17 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 	json_notes(w, "exceptions", "kind", v->exceptions, v->n_exceptions);
 	if (v->n_notes) /* blockers a policy lifted (only with --policy) */
 		json_notes(w, "notes", "rule", v->notes, v->n_notes);
-	/* the verdict on each VFIO path: only the MSI blocker depends on the path (its parameter) */
 	const struct ia_result *res = w->user;
+	/* MSI isolation: the kernel's test of this group and its members' own domains (issue 12) */
+	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
+	jm_map(w, "interrupt_isolation");
+	jm_text(w, "state", v->irq_isolated == IA_YES ? "isolated" : v->irq_isolated == IA_NO ? "not_isolated" : "unknown");
+	jm_text(w, "test", g->noiommu ? "none" : per_group == IA_YES ? "group" : per_group == IA_NO ? "host" : NULL);
+	jm_tri(w, "members_isolated", v->irq_members);
+	jm_text(w, "reason", v->irq_reason ? v->irq_reason : res->irq_reason ? res->irq_reason
+					  : "interrupt isolation could not be determined");
+	jw_map_end(w);
+	/* the verdict on each VFIO path: only the MSI blocker depends on the path (its parameter) */
 	jm_arr(w, "paths");
 	for (size_t q = 0; q < IA_N_PATHS; q++) {
 		const struct ia_group_path *gp = &v->paths[q];

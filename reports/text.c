@@ -593,7 +593,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .tf = &tf };
 	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0;
-	bool unsafe_msi = false, p2p = false;
+	bool unsafe_msi = false, msi_bypass = false, p2p = false;
 	bool active = ia_audit_iommu_active(a);
 	/* host.noiommu found the kernel without CONFIG_VFIO_NOIOMMU: no "unsafe mode" remains either */
 	bool no_noiommu = r->noiommu_compiled == IA_NO;
@@ -644,7 +644,11 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		/* why VFIO takes a group the audit does not call safe: its MSI or isolation-domain blocker */
 		for (size_t k = 0; r->groups[i].userspace_assignable != IA_YES && k < r->groups[i].n_blockers; k++) {
 			const char *w = r->groups[i].blockers[k].what;
-			unsafe_msi |= w && !strcmp(w, "platform.msi-not-isolated");
+			bool msi = w && !strcmp(w, "platform.msi-not-isolated");
+			/* the host-wide MSI blocker has no function; one on a member is its MSIs bypassing
+			 * interrupt remapping, which kernels before 6.3 do not test (r_interrupts.c) */
+			unsafe_msi |= msi && !r->groups[i].blockers[k].bdf[0];
+			msi_bypass |= msi && r->groups[i].blockers[k].bdf[0];
 			p2p |= w && !strcmp(w, "isolation.p2p-domain");
 		}
 	}
@@ -657,9 +661,11 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	fputs(".\n", out);
 	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
 	if (kernel_yes != yes)
-		fprintf(out, "  The kernel itself would hand %zu of the %zu to userspace now%s%s%s.\n", kernel_yes,
+		fprintf(out, "  The kernel itself would hand %zu of the %zu to userspace now%s%s%s%s%s.\n", kernel_yes,
 			a->n_iommu_groups, unsafe_msi ? ": allow_unsafe_interrupts is set, so VFIO takes groups whose MSIs "
-			"are not isolated" : "", unsafe_msi && p2p ? "; and " : p2p ? ": " : "",
+			"are not isolated" : "", unsafe_msi && msi_bypass ? "; and " : msi_bypass ? ": " : "",
+			msi_bypass ? "before Linux 6.3 VFIO takes every group while interrupt remapping is enabled, even "
+			"one whose device's MSIs bypass it" : "", (unsafe_msi || msi_bypass) && p2p ? "; and " : p2p ? ": " : "",
 			p2p ? "VFIO does not see the peer-to-peer paths of the isolation domains below" : "");
 	if (a->dumps_alone)
 		fprintf(out, "  The dumps hold no kernel state: no group can be judged assignable (IOMMU groups, drivers and "

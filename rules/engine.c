@@ -1196,7 +1196,8 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	for (size_t i = 0; i < a->n_groups; i++)
 		res->groups[i] = (struct ia_group_verdict){ .dma_ownership_viable = IA_UNKNOWN,
 							    .userspace_assignable = IA_UNKNOWN, .endpoint = IA_UNKNOWN,
-							    .kernel_hands_over = IA_UNKNOWN, .irq_isolated = IA_UNKNOWN };
+							    .kernel_hands_over = IA_UNKNOWN, .irq_isolated = IA_UNKNOWN,
+							    .irq_members = IA_UNKNOWN };
 	if ((rc = engine_collect_findings(a, res)) < 0 || (rc = engine_build_model(&ev)) < 0)
 		goto out;
 	if (ev.pred && (rc = engine_publish_prediction(&ev, a)) < 0)

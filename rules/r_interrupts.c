@@ -90,14 +90,16 @@ static void r_dev_msi_fill(const struct ia_audit *a, struct r_dev_msi *out)
  * Group @g's MSI isolation as iommu_group_has_isolated_msi() (drivers/iommu/iommu.c, Linux 6.3+)
  * decides it: msi_device_has_isolated_msi() ANDed over the group's devices. A member nothing names
  * a domain for takes @fallback (the host's evidence when it is uniform). @why receives the first
- * member that is not isolated ("0000:01:00.0 (chip GICv2m-PCI-MSIX-0000:01:00.0)").
+ * member that is not isolated ("0000:01:00.0 (chip GICv2m-PCI-MSIX-0000:01:00.0)"), *@bad its
+ * BDF (borrowed from @g; NULL when every member is isolated or unknown).
  */
 static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *g, const struct r_dev_msi *dm,
-			       enum ia_tri fallback, char *why, size_t cap)
+			       enum ia_tri fallback, char *why, size_t cap, const char **bad)
 {
 	enum ia_tri t = IA_YES;
 
 	why[0] = '\0';
+	*bad = NULL;
 	for (size_t i = 0; i < g->n_devices; i++) {
 		const struct ia_dev *d = ia_audit_find_dev(a, g->devices[i]);
 		enum ia_tri m = d ? dm[d - a->devs].isolated : IA_UNKNOWN;
@@ -112,6 +114,8 @@ static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *
 			else if (t != IA_NO)
 				snprintf(why, cap, "%s (no MSI domain of its own is known; the host's MSIs are not "
 					 "isolated)", g->devices[i]);
+			if (t != IA_NO)
+				*bad = g->devices[i];
 			t = IA_NO;
 		} else if (m == IA_UNKNOWN && t == IA_YES) {
 			t = IA_UNKNOWN;
@@ -141,10 +145,19 @@ static const struct ia_fw_msi *r_unrouted_open(const struct ia_firmware *fw)
  * Each group's MSI isolation as the audited kernel tests it (row msi_isolation_per_group):
  * from 6.3 per group (r_group_msi()), before 6.3 the host's @host; a release that cannot be told
  * gets the verdict only where both agree, else unknown (fail closed). Writes
- * res->groups[].irq_isolated and ->irq_reason; a no-IOMMU group keeps the host's.
+ * res->groups[].irq_isolated, ->irq_members and ->irq_reason; a no-IOMMU group keeps the host's.
+ * @ir_on: x86 interrupt remapping is enabled (an "IR-" chip in proc/interrupts). Before 6.3
+ * vfio_iommu_type1_attach_group() and iommufd_device_bind() accept a group when
+ * irq_domain_check_msi_remap() or IOMMU_CAP_INTR_REMAP holds, and intel_iommu_capable() and
+ * amd_iommu_capable() answer that capability with the host-wide irq_remapping_enabled, so every
+ * group passes (@host is IA_YES) even where a member's MSIs bypass the remapping unit (its chip
+ * has no "IR-" parent). The kernel hands such a group over; the rule blocks it (@self, a blocker
+ * on the member, linked to the host finding later: the kernel does not refuse it). *@n_bypass
+ * counts the groups a member's MSIs bypass while the kernel's test, before 6.3, passes them.
  * Return: the number of IOMMU groups not isolated; -ENOMEM.
  */
-static int r_groups_msi(struct ia_eval *ev, enum ia_tri host, enum ia_tri fallback, int *n_isolated)
+static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_tri host, enum ia_tri fallback,
+			bool ir_on, int *n_isolated, int *n_bypass)
 {
 	const struct ia_audit *a = ev->a;
 	struct ia_result *res = ev->res;
@@ -152,7 +165,7 @@ static int r_groups_msi(struct ia_eval *ev, enum ia_tri host, enum ia_tri fallba
 	struct r_dev_msi *dm = calloc(a->n_devs ? a->n_devs : 1, sizeof(*dm));
 	int n_open = 0;
 
-	*n_isolated = 0;
+	*n_isolated = *n_bypass = 0;
 	if (!dm)
 		return -ENOMEM;
 	r_dev_msi_fill(a, dm);
@@ -160,10 +173,37 @@ static int r_groups_msi(struct ia_eval *ev, enum ia_tri host, enum ia_tri fallba
 		struct ia_group_verdict *gv = &res->groups[gi];
 		const struct ia_group *g = &a->groups[gi];
 		char why[192], reason[512] = "";
+		const char *bad;
 		gv->irq_isolated = host;
-		if (g->noiommu || per_group == IA_NO)
+		if (g->noiommu)
 			continue;
-		enum ia_tri t = r_group_msi(a, g, dm, fallback, why, sizeof(why));
+		enum ia_tri t = r_group_msi(a, g, dm, fallback, why, sizeof(why), &bad);
+		gv->irq_members = t;
+		bool bypass = ir_on && host == IA_YES && t == IA_NO && per_group != IA_YES;
+		*n_bypass += bypass;
+		if (per_group == IA_NO) {
+			int rc = 0;
+			if (bypass) {
+				snprintf(reason, sizeof(reason), "the MSIs of %s bypass interrupt remapping; Linux "
+					 "before 6.3 accepts the group anyway (IOMMU_CAP_INTR_REMAP is host-wide), so "
+					 "VFIO would hand it over, but its devices can raise any interrupt", why);
+				rc = ia_rule_block(ev, self, gi, bad, reason, IA_NO_FINDING);
+			}
+			/* the kernel's reason for passing the group, which the host's reason (some MSIs
+			 * bypass remapping) does not give */
+			if (rc == 0 && ir_on && host == IA_YES)
+				snprintf(reason, sizeof(reason), "interrupt remapping is enabled, and before Linux 6.3 "
+					 "VFIO asks IOMMU_CAP_INTR_REMAP, which the x86 IOMMU drivers answer for the "
+					 "whole host%s%s%s", bypass ? "; but the MSIs of " : "", bypass ? why : "",
+					 bypass ? " bypass it" : "");
+			if (rc == 0 && reason[0] && !(gv->irq_reason = strdup(reason)))
+				rc = -ENOMEM;
+			if (rc < 0) {
+				free(dm);
+				return rc;
+			}
+			continue;
+		}
 		if (per_group == IA_YES) {
 			gv->irq_isolated = t;
 			if (t == IA_NO)
@@ -201,6 +241,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	const struct ia_kernel_facts *k = a->kernel;
 	const struct ia_firmware *fw = a->firmware;
 	int isolating = 0, open_msi = 0;
+	bool ir_on = false; /* x86 irq_remapping_enabled: any chip behind "IR-" (IO-APIC, HPET, MSI) */
 	char example[160] = "";
 
 	if (!k) {
@@ -210,6 +251,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	for (size_t i = 0; i < k->n_irqs; i++) {
 		const struct ia_irq_chip *c = &k->irqs[i];
 		const char *par = c->isolating_parent;
+		ir_on |= par && !strcmp(par, "IR");
 		if (!c->pci_msi)
 			continue;
 		/* The IOMMU's own PCI function (AMD-Vi event log) is in no group and never assigned. The
@@ -276,7 +318,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		snprintf(example, sizeof(example), "the %s PCI-MSI domain of %s, which no device uses: before Linux "
 			 "6.3 irq_domain_check_msi_remap() fails for every group", unrouted->kind, unrouted->name);
 	}
-	int n_isolated = 0, n_open;
+	int n_isolated = 0, n_open, n_bypass = 0;
 	char reason[768];
 	if (!isolating && !open_msi && fw_devs && fw_its == fw_devs) {
 		res->irq_isolated = yes;
@@ -284,7 +326,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			 "IOMMU to a GICv3 ITS, which always isolates%s", maybe_why);
 		if (!(res->irq_reason = strdup(reason)))
 			return -ENOMEM;
-		return (n_open = r_groups_msi(ev, yes, fallback, &n_isolated)) < 0 ? n_open : 0;
+		return (n_open = r_groups_msi(ev, self, yes, fallback, false, &n_isolated, &n_bypass)) < 0 ? n_open : 0;
+	}
+	if (!isolating && !open_msi && ir_on && per_group == IA_NO) {
+		/* before 6.3 the x86 IOMMU drivers answer IOMMU_CAP_INTR_REMAP with irq_remapping_enabled
+		 * (intel_iommu_capable(), amd_iommu_capable()): the kernel's test passes with no MSI set up */
+		res->irq_isolated = IA_YES;
+		res->irq_reason = strdup("no PCI MSI is set up yet, but interrupt remapping is enabled (\"IR-\" chips in "
+					 "proc/interrupts), and before Linux 6.3 VFIO asks IOMMU_CAP_INTR_REMAP, which "
+					 "the x86 IOMMU drivers answer for the whole host");
+		if (!res->irq_reason)
+			return -ENOMEM;
+		return (n_open = r_groups_msi(ev, self, IA_YES, fallback, true, &n_isolated, &n_bypass)) < 0 ? n_open : 0;
 	}
 	if (!isolating && !open_msi) {
 		res->irq_isolated = IA_UNKNOWN;
@@ -300,7 +353,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", example);
 		if (!(res->irq_reason = strdup(reason)))
 			return -ENOMEM;
-		if ((n_open = r_groups_msi(ev, IA_NO, fallback, &n_isolated)) < 0)
+		/* x86 with interrupt remapping enabled: before 6.3 the kernel's test passes every group
+		 * (r_groups_msi()) */
+		bool ir_pass = ir_on && per_group != IA_YES;
+		if ((n_open = r_groups_msi(ev, self, ir_pass ? IA_YES : IA_NO, fallback, ir_on, &n_isolated,
+					   &n_bypass)) < 0)
 			return n_open;
 		/* Linux 6.3 and later refuse only the groups whose own MSIs are not isolated */
 		char scope[160] = "";
@@ -310,24 +367,41 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				 n_open == 1 ? "" : "s", n_isolated);
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
-		int rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
-					 "MSIs are not isolated: a device given to userspace can raise any interrupt "
-					 "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)%s",
-					 /* a VFIO no-IOMMU group is handed over without this check (§6) */
-					 ia_audit_iommu_active(a) ? "" : "an IOMMU group once an IOMMU is active, ",
-					 res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "", scope);
+		int rc;
+		if (ir_pass)
+			rc = ia_rule_finding(ev, self, n_bypass ? self->level : IA_LEVEL_WARNING, "host", NULL, evd,
+					     "MSIs bypass interrupt remapping although it is enabled: a device given to "
+					     "userspace can raise any interrupt. Linux before 6.3 accepts every group "
+					     "anyway (VFIO asks IOMMU_CAP_INTR_REMAP, which intel_iommu_capable() and "
+					     "amd_iommu_capable() answer for the whole host)%s; %d group%s hold%s such a "
+					     "device%s",
+					     per_group == IA_NO ? ", so the kernel's test is weaker than the isolation "
+					     "here" : ", and 6.3 and later refuse the groups holding such a device; the "
+					     "kernel release is unknown", n_bypass, n_bypass == 1 ? "" : "s",
+					     n_bypass == 1 ? "s" : "", n_bypass && per_group == IA_NO ?
+					     ": the audit blocks them" : "");
+		else
+			rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+					     "MSIs are not isolated: a device given to userspace can raise any interrupt "
+					     "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)%s",
+					     /* a VFIO no-IOMMU group is handed over without this check (§6) */
+					     ia_audit_iommu_active(a) ? "" : "an IOMMU group once an IOMMU is active, ",
+					     res->unsafe_interrupts_allowed == IA_YES ? ", and it IS set" : "", scope);
+		if (rc < 0)
+			return rc;
 		/* the engine makes it a blocker of every group whose MSIs are not isolated, linked to
-		 * this finding */
-		if (rc == 0)
-			res->irq_finding = ia_rule_last_finding(ev);
-		return rc;
+		 * this finding; the rule's own blockers (a member bypassing remapping) link to it too */
+		res->irq_finding = ia_rule_last_finding(ev);
+		for (size_t gi = 0; gi < res->n_groups; gi++)
+			ia_rule_link(ev, self, gi, 0, res->irq_finding);
+		return 0;
 	}
 	res->irq_isolated = yes;
 	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (x86 interrupt "
 		 "remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips)%s", isolating, maybe_why);
 	if (!(res->irq_reason = strdup(reason)))
 		return -ENOMEM;
-	return (n_open = r_groups_msi(ev, yes, fallback, &n_isolated)) < 0 ? n_open : 0;
+	return (n_open = r_groups_msi(ev, self, yes, fallback, ir_on, &n_isolated, &n_bypass)) < 0 ? n_open : 0;
 }
 
 const struct ia_rule ia_rule_interrupts = {

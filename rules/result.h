@@ -95,6 +95,11 @@ struct ia_group_verdict {
 	 * before it the host's irq_domain_check_msi_remap(); irq_reason says why when it differs
 	 * from the host's (malloc'd, else NULL) */
 	enum ia_tri irq_isolated; char *irq_reason;
+	/* every member's own MSI domain isolates (its chips in proc/interrupts, else its firmware
+	 * route), whatever the release tests: what the hardware gives; IA_UNKNOWN for a VFIO
+	 * no-IOMMU group. It differs from irq_isolated before 6.3, where the host-wide test decides
+	 * (x86 with interrupt remapping enabled accepts a member whose MSIs bypass it) */
+	enum ia_tri irq_members;
 	bool isolation_unknown;             /* isolation.p2p-domain: a wider domain may exist */
 	struct ia_contrib *pending; size_t n_pending;       /* as the rules gave them, before the policy */
 	struct ia_contrib *blockers; size_t n_blockers;

@@ -34,6 +34,10 @@ struct row_case {
 #define DTOFF73 "arm-dt-its-smmuv3-iommu-off/run-7.3"
 /* one function (03:00.0) routed to a GICv2m frame instead of the ITS; the other groups stay on the ITS */
 #define MSI_EDIT "sed -i 's/ITS-PCI-MSI-0000:03:00.0/GICv2m-PCI-MSI-0000:03:00.0/' proc/interrupts"
+/* x86 with interrupt remapping enabled: 0000:01:00.0 (group 8, vfio-pci) gains an MSI whose chip has
+ * no "IR-" parent, so it bypasses the remapping unit */
+#define X86ACS612 "x86-intel-acs/run-6.12"
+#define IR_BYPASS_EDIT "printf ' 40:          0          0  PCI-MSI-0000:01:00.0    0-edge      vfio-msi[0](0000:01:00.0)\\n' >> proc/interrupts"
 /* a firmware 1:1 region in group 9 (0000:01:00.0 on vfio-pci, assignable on 6.12) */
 #define NOIOMMU_ON "mkdir -p sys/module/vfio/parameters && echo Y > sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
 #define X86OFF612 "x86-intel-acs-iommu-off/run-6.12"
@@ -80,6 +84,16 @@ static const struct row_case cases[] = {
 	{ IA_KB_MSI_ISOLATION_PER_GROUP, false, ITS612, "6.2.16", MSI_EDIT,
 	  "0 of 11 IOMMU groups can be safely handed", "test each group",
 	  "drivers/vfio/vfio_iommu_type1.c (6.2): msi_remap = irq_domain_check_msi_remap() || IOMMU_CAP_INTR_REMAP", NULL },
+	{ IA_KB_MSI_ISOLATION_PER_GROUP, true, X86ACS612, "6.3.0", IR_BYPASS_EDIT,
+	  "Linux 6.3 and later test each group (iommu_group_has_isolated_msi()): 1 group refused, 13 isolated",
+	  "Linux before 6.3 accepts every group anyway",
+	  "drivers/iommu/intel/irq_remapping.c (6.3, f188bdb5f1df): IRQ_DOMAIN_FLAG_ISOLATED_MSI on the IR domain only; "
+	  "kernel/irq/msi.c msi_device_has_isolated_msi()", NULL },
+	{ IA_KB_MSI_ISOLATION_PER_GROUP, false, X86ACS612, "6.2.16", IR_BYPASS_EDIT,
+	  "before Linux 6.3 VFIO takes every group while interrupt remapping is enabled, even one whose device's "
+	  "MSIs bypass it", "test each group",
+	  "drivers/vfio/vfio_iommu_type1.c (6.2): irq_domain_check_msi_remap() || vfio_iommu_device_capable(); "
+	  "drivers/iommu/intel/iommu.c intel_iommu_capable(): IOMMU_CAP_INTR_REMAP is irq_remapping_enabled == 1", NULL },
 	{ IA_KB_REQUIRE_DIRECT, true, ITS612, "6.6.0", DIRECT_EDIT,
 	  "group 9 has a firmware 1:1 region (RMRR/IVMD/RMR): userspace can never own it", "does not refuse",
 	  "drivers/iommu/iommu.c __iommu_device_set_domain(): dev->iommu->require_direct -EINVAL", NULL },

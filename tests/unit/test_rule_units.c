@@ -436,10 +436,15 @@ static void test_not_coherent_quiet(void **state)
 static void test_msi_not_isolated_fires(void **state)
 {
 	(void)state;
-	struct ia_audit *a = host();
+	struct ia_audit *a = mb_new();
 
-	/* before Linux 6.3 one open MSI domain fails the host-wide test for every group */
+	/* before Linux 6.3, with interrupt remapping off (no "IR-" chip), one open MSI domain fails
+	 * the host-wide test for every group (with it on, see test_msi_ir_bypass) */
 	a->kernel_minor = 1;
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "IO-APIC", NULL, NULL);
 	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
 	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "Y");
 	run(a);
@@ -447,6 +452,18 @@ static void test_msi_not_isolated_fires(void **state)
 	assert_string_equal(f->evidence, "PCI-MSI-0000:00:03.0; vfio_iommu_type1.allow_unsafe_interrupts=Y");
 	assert_int_equal(mb_irq_isolated(a), IA_NO);
 	assert_true(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	mb_free(a);
+	/* with remapping on, an open chip of a function in no group is reported, at warning: the
+	 * kernel's test passes every group before 6.3 and no group holds the function */
+	a = host();
+	a->kernel_minor = 1;
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+	run(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_WARNING);
+	assert_non_null(strstr(f->message, "; 0 groups hold such a device"));
+	assert_null(strstr(f->message, "the audit blocks"));
+	assert_false(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_YES);
 	mb_free(a);
 	/* a firmware route to a GICv2m frame exposes a device before it enables MSIs */
 	a = mb_new();
@@ -563,6 +580,178 @@ static void test_msi_per_group(void **state)
 	assert_int_equal(r->groups[0].kernel_hands_over, IA_UNKNOWN);
 	assert_int_equal(r->groups[1].irq_isolated, IA_NO);
 	assert_true(mb_group_blocked_by(a, 2, "platform.msi-not-isolated"));
+	mb_free(a);
+}
+
+/*
+ * x86 with interrupt remapping enabled and one function whose MSIs bypass it (its chip has no "IR-"
+ * parent). Before 6.3 vfio_iommu_type1_attach_group() (6.1: irq_domain_check_msi_remap() ||
+ * iommu_group_for_each_dev(..., vfio_iommu_device_capable)) and iommufd_device_setup_msi() (6.2)
+ * accept a group when the IOMMU reports IOMMU_CAP_INTR_REMAP, and intel_iommu_capable() and
+ * amd_iommu_capable() answer it with the host-wide irq_remapping_enabled == 1: the kernel hands
+ * both groups over, and the audit blocks the one whose member bypasses remapping. From 6.3
+ * (f188bdb5f1df, 6b1a7a00427c) the IR domains carry IRQ_DOMAIN_FLAG_ISOLATED_MSI and the
+ * bypassing function's group is refused.
+ */
+static struct ia_audit *ir_bypass_host(int minor, bool known)
+{
+	struct ia_audit *a = mb_new();
+
+	a->kernel_minor = minor;
+	a->has_kernel_version = known;
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_dev(a, "0000:00:03.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_group(a, 2, "DMA", "0000:00:03.0", NULL);
+	mb_irq(a, "IR-IO-APIC", "IR", NULL);
+	mb_irq(a, "IR-PCI-MSIX-0000:00:02.0", "IR", "0000:00:02.0");
+	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
+	return a;
+}
+
+/* The JSON report's "interrupt_isolation" object of group @id of an evaluated audit (a malloc'd
+ * copy of its text, from the key to its closing brace). */
+static char *json_group_irq(const struct ia_audit *a, int id)
+{
+	char *buf = NULL, key[32];
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	struct ia_report_opts o = { .names = false };
+
+	assert_non_null(m);
+	assert_int_equal(ia_report_json(a, mb_result(a), &o, m), 0);
+	assert_int_equal(fclose(m), 0);
+	snprintf(key, sizeof(key), "\"id\": %d,", id);
+	char *g = strstr(buf, "\"groups\": [");
+	assert_non_null(g);
+	g = strstr(g, key);
+	assert_non_null(g);
+	char *b = strstr(g, "\"interrupt_isolation\": {");
+	assert_non_null(b);
+	char *e = strchr(b, '}');
+	assert_non_null(e);
+	char *out = strndup(b, (size_t)(e - b + 1));
+	free(buf);
+	return out;
+}
+
+/* @s without its whitespace (JSON layout aside). */
+static char *squeeze(char *s)
+{
+	size_t k = 0;
+	bool in_str = false;
+	for (size_t i = 0; s[i]; i++) {
+		in_str ^= s[i] == '"';
+		if (in_str || (s[i] != ' ' && s[i] != '\n'))
+			s[k++] = s[i];
+	}
+	s[k] = '\0';
+	return s;
+}
+
+static void test_msi_ir_bypass(void **state)
+{
+	(void)state;
+	/* 6.1: the kernel's test passes both groups; the audit blocks group 2 */
+	struct ia_audit *a = ir_bypass_host(1, true);
+	run(a);
+	const struct ia_result *r = mb_result(a);
+	char *j = squeeze(json_group_irq(a, 2));
+	assert_string_equal(j, "\"interrupt_isolation\":{\"state\":\"isolated\",\"test\":\"host\","
+			    "\"members_isolated\":false,\"reason\":\"interrupt remapping is enabled, and before Linux "
+			    "6.3 VFIO asks IOMMU_CAP_INTR_REMAP, which the x86 IOMMU drivers answer for the whole host; "
+			    "but the MSIs of 0000:00:03.0 (chip PCI-MSI-0000:00:03.0, behind neither interrupt remapping "
+			    "nor an ITS) bypass it\"}");
+	free(j);
+	j = squeeze(json_group_irq(a, 1));
+	assert_non_null(strstr(j, "\"state\":\"isolated\",\"test\":\"host\",\"members_isolated\":true,"
+				  "\"reason\":\"interrupt remapping is enabled, and before Linux 6.3 VFIO asks "
+				  "IOMMU_CAP_INTR_REMAP, which the x86 IOMMU drivers answer for the whole host\"}"));
+	free(j);
+	const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->message, "MSIs bypass interrupt remapping although it is enabled: a device given to "
+			    "userspace can raise any interrupt. Linux before 6.3 accepts every group anyway (VFIO asks "
+			    "IOMMU_CAP_INTR_REMAP, which intel_iommu_capable() and amd_iommu_capable() answer for the "
+			    "whole host), so the kernel's test is weaker than the isolation here; 1 group holds such a "
+			    "device: the audit blocks them");
+	assert_int_equal(r->irq_isolated, IA_NO);
+	assert_int_equal(r->groups[0].irq_isolated, IA_YES);
+	assert_int_equal(r->groups[1].irq_isolated, IA_YES);
+	assert_int_equal(r->groups[0].irq_members, IA_YES);
+	assert_int_equal(r->groups[1].irq_members, IA_NO);
+	assert_false(mb_group_blocked_by(a, 1, "platform.msi-not-isolated"));
+	assert_true(mb_group_blocked_by(a, 2, "platform.msi-not-isolated"));
+	assert_string_equal(r->groups[1].blockers[0].bdf, "0000:00:03.0");
+	assert_string_equal(r->groups[1].blockers[0].reason,
+			    "the MSIs of 0000:00:03.0 (chip PCI-MSI-0000:00:03.0, behind neither interrupt remapping nor "
+			    "an ITS) bypass interrupt remapping; Linux before 6.3 accepts the group anyway "
+			    "(IOMMU_CAP_INTR_REMAP is host-wide), so VFIO would hand it over, but its devices can raise "
+			    "any interrupt");
+	assert_int_equal(r->groups[1].blockers[0].finding, r->irq_finding);
+	assert_int_equal(r->groups[0].userspace_assignable, IA_YES);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_YES);
+	assert_int_equal(r->groups[1].userspace_assignable, IA_NO);
+	assert_int_equal(r->groups[1].kernel_hands_over, IA_YES);
+	assert_int_equal(r->groups[1].paths[IA_PATH_CONTAINER].kernel_hands_over, IA_YES);
+	assert_false(r->groups[1].paths[IA_PATH_CONTAINER].msi_blocks);
+	mb_free(a);
+	/* 6.12: group 2 is refused by the kernel itself, group 1 passes */
+	a = ir_bypass_host(12, true);
+	run(a);
+	r = mb_result(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_non_null(strstr(f->message, "1 group refused, 1 isolated"));
+	assert_int_equal(r->groups[0].irq_isolated, IA_YES);
+	assert_int_equal(r->groups[1].irq_isolated, IA_NO);
+	assert_int_equal(r->groups[1].kernel_hands_over, IA_NO);
+	assert_int_equal(r->groups[0].userspace_assignable, IA_YES);
+	j = squeeze(json_group_irq(a, 2));
+	assert_non_null(strstr(j, "{\"state\":\"not_isolated\",\"test\":\"group\",\"members_isolated\":false,"
+				  "\"reason\":\"the MSIs of 0000:00:03.0"));
+	free(j);
+	mb_free(a);
+	/* release unknown: 6.1 and 6.12 disagree on group 2, so unknown; group 1 isolated either way */
+	a = ir_bypass_host(12, false);
+	run(a);
+	r = mb_result(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_non_null(strstr(f->message, "6.3 and later refuse the groups holding such a device; the kernel "
+				       "release is unknown; 1 group holds such a device"));
+	assert_int_equal(r->groups[0].irq_isolated, IA_YES);
+	assert_int_equal(r->groups[1].irq_isolated, IA_UNKNOWN);
+	assert_non_null(strstr(r->groups[1].irq_reason, "before 6.3 the host-wide test says MSIs are isolated, "
+					"from 6.3 this group's own test says not isolated"));
+	assert_int_equal(r->groups[1].userspace_assignable, IA_UNKNOWN);
+	assert_int_equal(r->groups[1].kernel_hands_over, IA_UNKNOWN);
+	j = squeeze(json_group_irq(a, 2));
+	assert_non_null(strstr(j, "{\"state\":\"unknown\",\"test\":null,\"members_isolated\":false,"));
+	free(j);
+	mb_free(a);
+	/* 6.1 with interrupt remapping on and no PCI MSI set up yet: the kernel's test passes */
+	a = mb_new();
+	a->kernel_minor = 1;
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "IR-IO-APIC", "IR", NULL);
+	run(a);
+	mb_expect_quiet(a, "platform.msi-not-isolated");
+	assert_int_equal(mb_irq_isolated(a), IA_YES);
+	assert_non_null(strstr(mb_result(a)->irq_reason, "interrupt remapping is enabled"));
+	assert_int_equal(mb_result(a)->groups[0].irq_isolated, IA_YES);
+	assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_YES);
+	mb_free(a);
+	/* the same on 6.12: no member's MSI domain is known, so unknown (fail closed) */
+	a = mb_new();
+	mb_unit(a, "dmar0", "vt-d");
+	mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "IR-IO-APIC", "IR", NULL);
+	run(a);
+	assert_int_equal(mb_irq_isolated(a), IA_UNKNOWN);
+	assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_UNKNOWN);
 	mb_free(a);
 }
 
@@ -2098,6 +2287,7 @@ int main(void)
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
 		cmocka_unit_test(test_msi_per_group),
+		cmocka_unit_test(test_msi_ir_bypass),
 		cmocka_unit_test(test_msi_unrouted_domain),
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
