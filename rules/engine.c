@@ -1216,12 +1216,14 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 		/* a no-IOMMU group is not a kernel IOMMU group for prediction or isolation purposes */
 		ev.kgroup_of_fn[i] = g && !g->noiommu ? (size_t)(g - a->groups) : SIZE_MAX;
 	}
+	/* the VFIO paths come from the kernel facts alone; rules read them (host.noiommu: which
+	 * container serves a no-IOMMU group) */
+	ia_vfio_paths_decide(a, res);
 	if ((rc = engine_eval_rules(&ev)) < 0)
 		goto out;
 	/* The policy: disable and re-level, waive; then the verdicts; then the requirements. */
 	if (p && ((rc = ia_policy_apply_rules(p, res)) < 0 || (rc = ia_policy_apply_waivers(p, res, o->today)) < 0))
 		goto out;
-	ia_vfio_paths_decide(a, res);
 	res->path_named = o && o->vfio_path_named;
 	if (res->path_named)
 		res->path = o->vfio_path;

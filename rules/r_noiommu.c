@@ -2,7 +2,8 @@
 // Rule host.noiommu: VFIO no-IOMMU mode: compiled in, enabled, groups in use, and what it costs.
 // Mirrors drivers/vfio/group.c vfio_group_find_or_alloc() / vfio_noiommu_group_alloc() and the
 // enable_unsafe_noiommu_mode parameter of drivers/vfio/vfio_main.c (Linux 6.12); kernel-rules.md §6;
-// by release: rows vfio_noiommu (4.5), noiommu_groupless_device (5.19), noiommu_cdev.
+// by release: rows vfio_noiommu (4.5), noiommu_groupless_device (5.19), noiommu_iommufd_compat (6.3),
+// noiommu_cdev.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,34 @@ static int noiommu_param(const struct ia_eval *ev, enum ia_tri *val)
 	if (rc == 1)
 		*val = p->value && *p->value ? ia_kstrtobool(p->value) : IA_UNKNOWN; /* sysfs prints Y or N */
 	return rc;
+}
+
+/*
+ * Row noiommu_iommufd_compat: the container a no-IOMMU group is set on (VFIO_GROUP_SET_CONTAINER
+ * with /dev/vfio/vfio, ia_vfio_paths_decide()). When iommufd serves it (CONFIG_IOMMUFD_VFIO_CONTAINER),
+ * from Linux 6.3 iommufd_vfio_compat_set_no_iommu() takes a no-IOMMU group; before, the mode lived
+ * in the legacy container alone. @out: "; ..." to append, "" when the legacy container serves it
+ * or nothing is known.
+ */
+static void noiommu_container(const struct ia_eval *ev, char *out, size_t cap)
+{
+	const struct ia_audit *fa = ev->a;
+	const struct ia_path_state *c = &ev->res->paths[IA_PATH_CONTAINER];
+	enum ia_tri t = ia_kernel_has(fa, IA_KB_NOIOMMU_IOMMUFD_COMPAT);
+
+	out[0] = '\0';
+	if (c->offered != IA_YES || !c->param || strncmp(c->param, "iommufd.", 8))
+		return;
+	if (t == IA_YES)
+		snprintf(out, cap, "; /dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group "
+			 "from Linux 6.3 on (iommufd_vfio_compat_set_no_iommu())");
+	else if (t == IA_NO)
+		snprintf(out, cap, "; but /dev/vfio/vfio is iommufd's compat container, which takes no no-IOMMU group "
+			 "before Linux 6.3 (iommufd_vfio_compat_set_no_iommu()), so on Linux %d.%d no process can "
+			 "open one through it", fa->kernel_major, fa->kernel_minor);
+	else
+		snprintf(out, cap, "; /dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group "
+			 "from Linux 6.3 on only (the release is unknown)");
 }
 
 /* "group 0" or "groups 0, 3": ids, never read as a count. */
@@ -188,9 +217,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && ia_kernel_has(fa, IA_KB_NOIOMMU_CDEV) == IA_NO)
 			snprintf(cdev, sizeof(cdev), " (Linux %d.%d creates no /dev/vfio/devices/vfioN for a no-IOMMU "
 				 "device: only its group's /dev/vfio/noiommu-N serves it)", fa->kernel_major, fa->kernel_minor);
+		char via[256];
+		noiommu_container(ev, via, sizeof(via));
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
-				     "%s %s driven through VFIO no-IOMMU mode%s: %s", groups,
-				     a->n_noiommu_groups == 1 ? "is" : "are", cdev, noiommu_cost);
+				     "%s %s driven through VFIO no-IOMMU mode%s%s: %s", groups,
+				     a->n_noiommu_groups == 1 ? "is" : "are", cdev, via, noiommu_cost);
 		for (size_t gi = 0; rc == 0 && gi < fa->n_groups; gi++)
 			ia_rule_link(ev, self, gi, 0, ia_rule_last_finding(ev));
 		return rc;
@@ -220,9 +251,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			snprintf(gl, sizeof(gl), "; whether the %zu function%s without an IOMMU group (%s%s) would get one "
 				 "while the IOMMU is active depends on the release (before 5.19: no), which is unknown",
 				 n_groupless, n_groupless == 1 ? "" : "s", first, n_groupless == 1 ? "" : ", ...");
+		char via[256];
+		noiommu_container(ev, via, sizeof(via));
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "
-				       "hands it to userspace with no isolation%s; %s", gl, noiommu_cost);
+				       "hands it to userspace with no isolation%s%s; %s", gl, via, noiommu_cost);
 	}
 	if (a->noiommu_compiled == IA_NO && cmd_on && !tainted_u)
 		return ia_rule_finding(ev, self, IA_LEVEL_INFO, "host",
@@ -255,6 +288,7 @@ const struct ia_rule ia_rule_noiommu = {
 		"drivers/vfio/vfio_main.c enable_unsafe_noiommu_mode; kernel-rules.md §6",
 	.eval = r_eval,
 	.gives = IA_GIVES_NOIOMMU,
-	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_NOIOMMU, IA_KB_NOIOMMU_GROUPLESS_DEVICE, IA_KB_NOIOMMU_CDEV },
-	.n_kernel = 3,
+	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_NOIOMMU, IA_KB_NOIOMMU_GROUPLESS_DEVICE, IA_KB_NOIOMMU_CDEV,
+					IA_KB_NOIOMMU_IOMMUFD_COMPAT },
+	.n_kernel = 4,
 };

@@ -75,6 +75,7 @@ static const struct kb_case kb_cases[] = {
 	K(NOIOMMU_GROUPLESS_DEVICE, 5, 14, false, 0, true, UNKNOWN),
 	K(NOIOMMU_CDEV, 6, 12, true, 117, false, NO), K(NOIOMMU_CDEV, 6, 13, true, 0, false, UNKNOWN),
 	K(NOIOMMU_CDEV, 7, 3, true, 4, false, UNKNOWN),
+	K(NOIOMMU_IOMMUFD_COMPAT, 6, 3, true, 0, false, YES), K(NOIOMMU_IOMMUFD_COMPAT, 6, 2, true, 16, false, NO),
 	K(VFIO_ALLOWLIST, 3, 6, true, 0, false, YES), K(VFIO_ALLOWLIST, 3, 5, true, 7, false, NO),
 	K(VFIO_ALLOWLIST, 5, 4, true, 0, false, YES),
 	/* a backporting kernel on a line the row names, below the level: may have been backported */

@@ -43,6 +43,9 @@ struct row_case {
 #define X86OFF612 "x86-intel-acs-iommu-off/run-6.12"
 /* a no-IOMMU group in use: its /dev/vfio/noiommu-0 node */
 #define NOIOMMU_NODE "touch dev/vfio/noiommu-0"
+/* the same with iommufd serving /dev/vfio/vfio (CONFIG_IOMMUFD_VFIO_CONTAINER, no vfio_iommu_type1) */
+#define NOIOMMU_IOMMUFD_NODE NOIOMMU_NODE " && printf 'CONFIG_VFIO=m\\nCONFIG_IOMMUFD=m\\n" \
+	"CONFIG_IOMMUFD_VFIO_CONTAINER=y\\nCONFIG_VFIO_NOIOMMU=y\\n' | gzip > proc/config.gz"
 /* group 2 of x86-intel-noacs-mf holds 15 functions; 0000:01:00.0 (e1000e) gains a PASID capability */
 #define MF612 "x86-intel-noacs-mf/run-6.12"
 #define AMD612 "x86-amd-iommu/run-6.12"
@@ -175,6 +178,16 @@ static const struct row_case cases[] = {
 	{ IA_KB_PCI_REMOVABLE_ATTR, false, AMD612, "5.13.19", NULL,
 	  "the audited kernel predates it (PCI functions have one from Linux 5.14)", "the capture left it out",
 	  "drivers/pci/ (5.13): no pci_set_removable(), no removable attribute for PCI functions", NULL },
+	{ IA_KB_NOIOMMU_IOMMUFD_COMPAT, true, X86OFF612, "6.3.0", NOIOMMU_IOMMUFD_NODE,
+	  "/dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group from Linux 6.3 on "
+	  "(iommufd_vfio_compat_set_no_iommu())", "no process can open one",
+	  "drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_set_iommu() (6.3): type == VFIO_NOIOMMU_IOMMU && "
+	  "ictx->no_iommu_mode", NULL },
+	{ IA_KB_NOIOMMU_IOMMUFD_COMPAT, false, X86OFF612, "6.2.16", NOIOMMU_IOMMUFD_NODE,
+	  "which takes no no-IOMMU group before Linux 6.3 (iommufd_vfio_compat_set_no_iommu()), so on Linux 6.2 no "
+	  "process can open one through it", "from Linux 6.3 on (",
+	  "drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_set_iommu() (6.2): only VFIO_TYPE1_IOMMU and "
+	  "VFIO_TYPE1v2_IOMMU", NULL },
 	/* noiommu_cdev is "6.12..?": not through 6.12, unknown after, where the audit claims nothing */
 	{ IA_KB_NOIOMMU_CDEV, false, X86OFF612, "6.12.117", NOIOMMU_NODE,
 	  "(Linux 6.12 creates no /dev/vfio/devices/vfioN for a no-IOMMU device", NULL,
