@@ -697,10 +697,12 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		const struct ia_path_state *ps = &r->paths[p];
 		static const char *const label[IA_N_PATHS] = { "the legacy container (/dev/vfio/vfio)",
 							       "iommufd (/dev/iommu, the VFIO device cdev)" };
-		fprintf(out, "  %s %s%s: %s%s%s%s%s\n", q == 0 ? "VFIO path judged:" : "Other VFIO path:", label[p],
-			q == 0 ? (r->path_named ? ", as --vfio-path names" : ", the default") : "",
-			ps->offered == IA_YES ? "in this kernel" : ps->offered == IA_NO ? "not in this kernel" : "unknown",
-			ps->why ? "; " : "", ps->why ? ps->why : "",
+		/* "VFIO path judged (the default): LABEL, in this kernel: why; the verdicts assume: ..." */
+		fprintf(out, "  %s%s: %s, %s%s%s%s%s\n", q == 0 ? "VFIO path judged" : "Other VFIO path",
+			q == 0 ? (r->path_named ? " (as --vfio-path names)" : " (the default)") : "", label[p],
+			ps->offered == IA_YES ? "in this kernel" : ps->offered == IA_NO ? "not in this kernel"
+			: "whether this kernel has it is unknown",
+			ps->why ? ": " : "", ps->why ? ps->why : "",
 			q == 0 && assumed[0] && !a->dumps_alone ? "; the verdicts assume: " : "",
 			q == 0 && assumed[0] && !a->dumps_alone ? assumed : "");
 	}

@@ -145,11 +145,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		cwhy = "CONFIG_VFIO_NOIOMMU is not set";
 	} else if (p == 0 && ia_kernel_sysfs_module(fa->kernel, "vfio")) {
 		a->noiommu_compiled = IA_NO;
-		cwhy = "vfio is loaded without an enable_unsafe_noiommu_mode parameter (CONFIG_VFIO_NOIOMMU=n)";
+		cwhy = "vfio is loaded without an enable_unsafe_noiommu_mode parameter, so CONFIG_VFIO_NOIOMMU is off";
 	} else if (p == 0) {
 		a->noiommu_compiled = IA_NO;
 		cwhy = "vfio is loaded (proc/modules) without an enable_unsafe_noiommu_mode parameter, while the "
-		       "other VFIO modules' parameters were captured (CONFIG_VFIO_NOIOMMU=n)";
+		       "other VFIO modules' parameters were captured, so CONFIG_VFIO_NOIOMMU is off";
 	} else if (fa->kernel && fa->kernel->n_loaded_modules && !ia_kernel_loaded_module(fa->kernel, "vfio")) {
 		cwhy = "no kernel configuration was readable, and vfio is not listed in proc/modules (not loaded, "
 		       "or built in without parameters)";

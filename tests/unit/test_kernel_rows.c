@@ -105,10 +105,11 @@ static const struct row_case cases[] = {
 	  "userspace can never own it",
 	  "drivers/iommu/intel/iommu.c intel_iommu_attach_device() (6.5): only VT-d refuses an RMRR", NULL },
 	{ IA_KB_IOMMUFD, true, ITS612, "6.2.0", NULL,
-	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev): unknown; no kernel configuration was read",
+	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev), whether this kernel has it is unknown: no "
+	  "kernel configuration was read",
 	  "has no iommufd", "drivers/iommu/iommufd/main.c (new in 6.2): /dev/iommu", NULL },
 	{ IA_KB_IOMMUFD, false, ITS612, "6.1.192", NULL,
-	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev): not in this kernel; Linux 6.1 has no iommufd",
+	  "Other VFIO path: iommufd (/dev/iommu, the VFIO device cdev), not in this kernel: Linux 6.1 has no iommufd",
 	  NULL, "drivers/iommu/iommufd/ does not exist in 6.1", NULL },
 	{ IA_KB_ARM64_DT_ACS_AT_ENUMERATION, true, DTOFF73, "7.3.4", NULL,
 	  "ACS: Linux 7.3 enables ACS at enumeration on a device-tree boot", "leaves ACS as the firmware set it",
@@ -319,7 +320,7 @@ static void test_text_says_assumed(void **state)
 	static const struct { const char *edit, *want, *unwanted; } tc[] = {
 		{ "true", NULL, "the verdicts assume" },
 		{ "sed -i '1s/^Linux version [^ ]*/Linux version 6.12.0-27-arm64/; 1s/ Debian [0-9][^ ]* / /' proc/version",
-		  "VFIO path judged: the legacy container (/dev/vfio/vfio), the default: in this kernel; sys/module/vfio_iommu_type1 "
+		  "VFIO path judged (the default): the legacy container (/dev/vfio/vfio), in this kernel: sys/module/vfio_iommu_type1 "
 		  "exists (no kernel configuration was read); sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts "
 		  "reads N; the verdicts assume: the upstream stable level of Linux 6.12 is not known (the distribution's "
 		  "release hides it)", NULL },
