@@ -394,6 +394,47 @@ static void mem_root_of(const char *rel, struct ia_fsroot *r)
 }
 
 /* The same hostile tree served from memory (issue 18 item 3): every answer the disk gives. */
+/*
+ * The in-memory tree remembers the directory part of the last member it walked (members come in
+ * tree order): members in one directory, interleaved ones, the same directory spelled with "//"
+ * or "/./", and a member below a link (refused, -ELOOP, without the remembered directory
+ * changing) each land where a whole walk puts them.
+ */
+static void test_memtree_dir_cache(void **state)
+{
+	static const char *const paths[] = { "a/b/f1", "a/b/f2", "a/c/f1", "a/b/f3", "a//b/f4", "a/./b/f5",
+					     "a/b//f6", "a/c/f2", "a/b/f7" };
+	struct ia_memtree *t = ia_memtree_new(1u << 20);
+	char *d;
+	(void)state;
+
+	assert_non_null(t);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		assert_int_equal(ia_memtree_add_file(t, paths[i], 1, &d), 0);
+		d[0] = (char)('A' + i);
+	}
+	assert_int_equal(ia_memtree_add_link(t, "a/l", "b"), 0);
+	assert_int_equal(ia_memtree_add_file(t, "a/l/f8", 1, &d), -ELOOP);
+	assert_int_equal(ia_memtree_add_file(t, "a/l/f9", 1, &d), -ELOOP);
+	assert_int_equal(ia_memtree_add_file(t, "a/b/f8", 1, &d), 0);
+	d[0] = 'Z';
+	assert_int_equal(ia_memtree_seal(t), 0);
+	long b = ia_memtree_resolve(t, 0, "a/b", true), c = ia_memtree_resolve(t, 0, "a/c", true);
+	assert_true(b > 0 && c > 0 && b != c);
+	static const char *const clean[] = { "a/b/f1", "a/b/f2", "a/c/f1", "a/b/f3", "a/b/f4", "a/b/f5", "a/b/f6",
+					     "a/c/f2", "a/b/f7" };
+	for (size_t i = 0; i < sizeof(clean) / sizeof(*clean); i++) {
+		long k = ia_memtree_resolve(t, 0, clean[i], true);
+		assert_true(k > 0);
+		const struct ia_memnode *n = ia_memtree_node(t, k);
+		assert_int_equal(n->data[0], 'A' + (int)i);
+		assert_int_equal(n->parent, clean[i][2] == 'b' ? (uint32_t)b : (uint32_t)c);
+	}
+	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "a/l/f8", true))->data[0], 'Z');
+	assert_int_equal(ia_memtree_node(t, b)->nkids, 8);
+	ia_memtree_free(t);
+}
+
 static void test_fsroot_memory(void **state)
 {
 	struct ia_fsroot r;
@@ -1113,6 +1154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_fsroot_openat2),
 		T(test_fsroot_walk),
+		T(test_memtree_dir_cache),
 		T(test_fsroot_memory),
 		T(test_fsroot_memory_same_answers),
 		T(test_fsroot_absolute_link_absent),
