@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define MT_PAGE_SHIFT 12u                  /* nodes per page: 4096 */
+#define MT_PAGE_SHIFT 12u                  /* nodes per page: 4096 (192 KiB, from the arena) */
 #define MT_PAGE (1u << MT_PAGE_SHIFT)
 #define MT_CHUNK (256u * 1024u)            /* arena chunk; larger pieces get their own block */
 #define MT_HUGE (2u * 1024u * 1024u)       /* a transparent huge page (x86-64, arm64 with 4 KiB pages) */
@@ -33,6 +33,7 @@ struct ia_memtree {
 	uint32_t n;                /* nodes */
 	struct mt_slot *slots;     /* hash of (parent, name) */
 	size_t nslots;             /* a power of two, at least twice n */
+	size_t slots_bytes;        /* what slots counts against the budget */
 	uint32_t *kids;            /* sealed: the children of every directory, each range sorted */
 	struct mt_block *blocks;   /* every arena block, freed together */
 	char *chunk;               /* the current chunk's free space */
@@ -61,40 +62,58 @@ static void *mt_alloc(struct ia_memtree *t, size_t n, bool *over)
 }
 
 /*
- * A new arena chunk (its header first); *@size receives the bytes after the header. Once the tree
- * holds 8 MiB, chunks are 2 MiB aligned to 2 MiB and advised MADV_HUGEPAGE: a large archive's
- * bytes then cost one page fault per 2 MiB instead of one per 4 KiB. A fault costs microseconds,
- * more in a VM: at 16,384 functions the 4 KiB pages of the tree were about 24,000 faults, a sixth
- * of the replay. Where the kernel has no transparent huge pages madvise() fails and the chunk is
- * an ordinary one. NULL as mt_alloc().
+ * mt_alloc() of @n bytes, where a large tree gets them on transparent huge pages: once the tree
+ * holds 2 MiB, @n rounded up to 2 MiB, aligned to 2 MiB and advised MADV_HUGEPAGE, so its bytes
+ * cost one page fault per 2 MiB instead of one per 4 KiB. A fault costs microseconds, more in a
+ * VM: at 16,384 functions the 4 KiB pages of the tree (file bytes, nodes, the hash) were about
+ * 28,000 faults, a sixth of the replay. Where the kernel has no transparent huge pages madvise()
+ * fails and the memory is ordinary. *@got receives the bytes counted against the budget (what
+ * the caller may use). NULL as mt_alloc(). Freed with free().
  */
-static struct mt_block *mt_chunk_new(struct ia_memtree *t, size_t *size, bool *over)
+static void *mt_alloc_big(struct ia_memtree *t, size_t n, size_t *got, bool *over)
 {
-	if (t->used >= 4 * (size_t)MT_HUGE) {
-		if (MT_HUGE > t->budget || t->used > t->budget - MT_HUGE) {
+	if (t->used >= (size_t)MT_HUGE && n <= SIZE_MAX - MT_HUGE) {
+		size_t r = (n + MT_HUGE - 1) & ~((size_t)MT_HUGE - 1);
+		if (r > t->budget || t->used > t->budget - r) {
 			*over = true;
 			return NULL;
 		}
-		void *p = aligned_alloc(MT_HUGE, MT_HUGE);
+		void *p = aligned_alloc(MT_HUGE, r);
 		if (p) {
-			(void)madvise(p, MT_HUGE, MADV_HUGEPAGE);
-			t->used += MT_HUGE;
-			*size = MT_HUGE - sizeof(struct mt_block);
+			(void)madvise(p, r, MADV_HUGEPAGE);
+			t->used += r;
+			*got = r;
 			return p;
 		}
 	}
-	*size = MT_CHUNK;
-	return mt_alloc(t, sizeof(struct mt_block) + MT_CHUNK, over);
+	*got = n;
+	return mt_alloc(t, n, over);
 }
 
-/* @n bytes of the arena, aligned to 8 (zeroed when @zero). NULL as mt_alloc(). */
+/* A new arena chunk (its header first); *@size receives the bytes after the header. NULL as mt_alloc(). */
+static struct mt_block *mt_chunk_new(struct ia_memtree *t, size_t *size, bool *over)
+{
+	size_t got;
+	struct mt_block *b = mt_alloc_big(t, t->used >= (size_t)MT_HUGE ? MT_HUGE : sizeof(*b) + MT_CHUNK,
+					  &got, over);
+
+	*size = b ? got - sizeof(*b) : 0;
+	return b;
+}
+
+/*
+ * @n bytes of the arena, aligned to 8 (zeroed when @zero). A piece larger than an eighth of a
+ * chunk (32 KiB, or 256 KiB once chunks are huge: a page of nodes fits) that the current chunk
+ * cannot hold gets a block of its own, so no chunk space is thrown away for it. NULL as mt_alloc().
+ */
 static char *mt_arena(struct ia_memtree *t, size_t n, bool zero, bool *over)
 {
 	size_t need = (n + 7u) & ~(size_t)7u;
 
 	if (need < n)
 		return NULL;
-	if (need > MT_CHUNK / 8) { /* a large file: a block of its own, no chunk space wasted */
+	size_t piece_max = t->used >= (size_t)MT_HUGE ? MT_HUGE / 8 : MT_CHUNK / 8;
+	if (need > t->chunk_left && need > piece_max) { /* a large file: a block of its own */
 		if (need > SIZE_MAX - sizeof(struct mt_block))
 			return NULL;
 		struct mt_block *b = mt_alloc(t, sizeof(*b) + need, over);
@@ -163,9 +182,9 @@ static size_t mt_find(const struct ia_memtree *t, uint32_t parent, const char *n
 /* Double the hash table (rehashing every node): 0, -ENOMEM or -E2BIG. */
 static int mt_rehash(struct ia_memtree *t)
 {
-	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	size_t ns = t->nslots ? t->nslots * 2 : 1024, got;
 	bool over = false;
-	struct mt_slot *slots = mt_alloc(t, ns * sizeof(*slots), &over);
+	struct mt_slot *slots = mt_alloc_big(t, ns * sizeof(*slots), &got, &over);
 
 	if (!slots)
 		return over ? -E2BIG : -ENOMEM;
@@ -185,7 +204,8 @@ static int mt_rehash(struct ia_memtree *t)
 			}
 	}
 	free(old);
-	t->used -= olds * sizeof(*old);
+	t->used -= t->slots_bytes;
+	t->slots_bytes = got;
 	return 0;
 }
 
@@ -214,7 +234,8 @@ static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, con
 			t->pages = np;
 			t->pages_cap = nc;
 		}
-		struct ia_memnode *pg = mt_alloc(t, MT_PAGE * sizeof(*pg), &over);
+		/* from the arena (freed with it): on a large tree, on its huge pages */
+		struct ia_memnode *pg = (struct ia_memnode *)mt_arena(t, MT_PAGE * sizeof(*pg), false, &over);
 		if (!pg)
 			return over ? -E2BIG : -ENOMEM;
 		t->pages[t->npages++] = pg;
@@ -256,9 +277,7 @@ void ia_memtree_free(struct ia_memtree *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->npages; i++)
-		free(t->pages[i]);
-	free(t->pages);
+	free(t->pages); /* the node pages are the arena's */
 	free(t->slots);
 	free(t->kids);
 	for (struct mt_block *b = t->blocks, *nx; b; b = nx) {
