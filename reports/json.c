@@ -421,11 +421,13 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 	/* MSI isolation: the kernel's test of this group and its members' own domains (issue 12) */
 	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
 	jm_map(w, "interrupt_isolation");
-	jm_text(w, "state", v->irq_isolated == IA_YES ? "isolated" : v->irq_isolated == IA_NO ? "not_isolated" : "unknown");
+	jm_text(w, "state", g->noiommu ? "not_tested" : v->irq_isolated == IA_YES ? "isolated"
+			    : v->irq_isolated == IA_NO ? "not_isolated" : "unknown");
 	jm_text(w, "test", g->noiommu ? "none" : per_group == IA_YES ? "group" : per_group == IA_NO ? "host" : NULL);
 	jm_tri(w, "members_isolated", v->irq_members);
-	jm_text(w, "reason", v->irq_reason ? v->irq_reason : res->irq_reason ? res->irq_reason
-					  : "interrupt isolation could not be determined");
+	jm_text(w, "reason", g->noiommu ? "VFIO no-IOMMU mode does not test MSI isolation (nor does anything "
+			     "isolate the group's DMA)" : v->irq_reason ? v->irq_reason : res->irq_reason ? res->irq_reason
+			     : "interrupt isolation could not be determined");
 	jw_map_end(w);
 	/* the verdict on each VFIO path: only the MSI blocker depends on the path (its parameter) */
 	jm_arr(w, "paths");

@@ -1116,7 +1116,10 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 			break;
 		/* Fail closed: without every input (isolation domains need the topology model), no
 		 * verdict, never "assignable". */
+		/* (before 6.3 the kernel may pass a group's MSIs host-wide while the audit cannot tell
+		 * where its members' go: irq_members) */
 		bool unknown_input = gv->dma_ownership_viable == IA_UNKNOWN || gv->irq_isolated == IA_UNKNOWN ||
+				     (gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN && !g->noiommu) ||
 				     !g->resv_read || !ev->domains || gv->isolation_unknown;
 		for (size_t q = 0; q < IA_N_PATHS; q++) {
 			/* disabling the rule lifts the host-wide blocker only where the kernel would hand

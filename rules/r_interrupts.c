@@ -172,14 +172,19 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 	for (size_t gi = 0; gi < res->n_groups; gi++) {
 		struct ia_group_verdict *gv = &res->groups[gi];
 		const struct ia_group *g = &a->groups[gi];
-		char why[192], reason[512] = "";
+		char why[320], reason[768] = "";
 		const char *bad;
 		gv->irq_isolated = host;
 		if (g->noiommu)
 			continue;
-		enum ia_tri t = r_group_msi(a, g, dm, fallback, why, sizeof(why), &bad);
+		/* x86 with interrupt remapping before 6.3: the kernel passes the group whatever its
+		 * members do, so what the audit says of them rests on their own chips and routes only,
+		 * never on the rest of the host (a bypass nobody saw is unknown, not a bypass) */
+		bool ir_pass = ir_on && host == IA_YES && per_group != IA_YES;
+		enum ia_tri t = r_group_msi(a, g, dm, ir_pass && per_group == IA_NO ? IA_UNKNOWN : fallback, why,
+					    sizeof(why), &bad);
 		gv->irq_members = t;
-		bool bypass = ir_on && host == IA_YES && t == IA_NO && per_group != IA_YES;
+		bool bypass = ir_pass && t == IA_NO;
 		*n_bypass += bypass;
 		if (per_group == IA_NO) {
 			int rc = 0;
@@ -190,12 +195,14 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 				rc = ia_rule_block(ev, self, gi, bad, reason, IA_NO_FINDING);
 			}
 			/* the kernel's reason for passing the group, which the host's reason (some MSIs
-			 * bypass remapping) does not give */
-			if (rc == 0 && ir_on && host == IA_YES)
+			 * bypass remapping) does not give; a group none of whose members' MSIs is seen
+			 * is unknown to the audit (engine_compose(): irq_members) */
+			if (rc == 0 && ir_pass)
 				snprintf(reason, sizeof(reason), "interrupt remapping is enabled, and before Linux 6.3 "
 					 "VFIO asks IOMMU_CAP_INTR_REMAP, which the x86 IOMMU drivers answer for the "
-					 "whole host%s%s%s", bypass ? "; but the MSIs of " : "", bypass ? why : "",
-					 bypass ? " bypass it" : "");
+					 "whole host%s%s%s", bypass ? "; but the MSIs of " : t == IA_UNKNOWN ?
+					 "; whether its members' MSIs go through it is unknown: none of them is set up "
+					 "and the firmware routes none" : "", bypass ? why : "", bypass ? " bypass it" : "");
 			if (rc == 0 && reason[0] && !(gv->irq_reason = strdup(reason)))
 				rc = -ENOMEM;
 			if (rc < 0) {
@@ -212,6 +219,10 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 			else if (t == IA_UNKNOWN)
 				snprintf(reason, sizeof(reason), "no MSI of a member is set up and the firmware routes "
 					 "none of them, so whether its MSI domain isolates is unknown");
+			else if (host != IA_YES) /* the host's reason names MSIs that are not isolated */
+				snprintf(reason, sizeof(reason), "every member's MSIs go through an isolating parent "
+					 "(interrupt remapping or a GICv3 ITS), which Linux 6.3 and later test per group "
+					 "(iommu_group_has_isolated_msi())");
 		} else if (t != host) {
 			gv->irq_isolated = IA_UNKNOWN;
 			snprintf(reason, sizeof(reason), "the kernel release is unknown: before 6.3 the host-wide "
@@ -233,6 +244,13 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 	free(dm);
 	return n_open;
 }
+
+/* The fix where interrupt remapping is on and some MSIs bypass it (the rule's advice is for a host
+ * without remapping). */
+static const char *const ir_bypass_advice =
+	"Find out why these MSIs are not remapped: their chip in proc/interrupts has no \"IR-\" parent "
+	"(a device outside every DRHD/IVHD scope of the firmware table, or an MSI domain of a driver's "
+	"own). Do not hand the group to userspace until they are: Linux 6.3 and later refuse it.";
 
 /* Effective MSI isolation from the interrupt chips the kernel set up (proc/interrupts). */
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -368,8 +386,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		int rc;
-		if (ir_pass)
-			rc = ia_rule_finding(ev, self, n_bypass ? self->level : IA_LEVEL_WARNING, "host", NULL, evd,
+		if (ir_pass && n_bypass)
+			rc = ia_rule_finding(ev, self, self->level, "host", ir_bypass_advice, evd,
 					     "MSIs bypass interrupt remapping although it is enabled: a device given to "
 					     "userspace can raise any interrupt. Linux before 6.3 accepts every group "
 					     "anyway (VFIO asks IOMMU_CAP_INTR_REMAP, which intel_iommu_capable() and "
@@ -378,8 +396,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     per_group == IA_NO ? ", so the kernel's test is weaker than the isolation "
 					     "here" : ", and 6.3 and later refuse the groups holding such a device; the "
 					     "kernel release is unknown", n_bypass, n_bypass == 1 ? "" : "s",
-					     n_bypass == 1 ? "s" : "", n_bypass && per_group == IA_NO ?
-					     ": the audit blocks them" : "");
+					     n_bypass == 1 ? "s" : "", per_group != IA_NO ? "" : n_bypass == 1 ?
+					     ": the audit blocks it" : ": the audit blocks them");
+		else if (ir_pass)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", ir_bypass_advice, evd,
+					     "MSIs bypass interrupt remapping although it is enabled, but no IOMMU group "
+					     "holds a device they belong to (Linux before 6.3 accepts every group while "
+					     "remapping is enabled%s)", per_group == IA_NO ? "" : "; from 6.3 each group "
+					     "is tested on its own; the kernel release is unknown");
 		else
 			rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
 					     "MSIs are not isolated: a device given to userspace can raise any interrupt "

@@ -74,7 +74,9 @@ static int noiommu_param(const struct ia_eval *ev, enum ia_tri *val)
  * Row noiommu_iommufd_compat: the container a no-IOMMU group is set on (VFIO_GROUP_SET_CONTAINER
  * with /dev/vfio/vfio, ia_vfio_paths_decide()). When iommufd serves it (CONFIG_IOMMUFD_VFIO_CONTAINER),
  * from Linux 6.3 iommufd_vfio_compat_set_no_iommu() takes a no-IOMMU group; before, the mode lived
- * in the legacy container alone. @out: "; ..." to append, "" when the legacy container serves it
+ * in the legacy container alone (CONFIG_VFIO_NOIOMMU inside CONFIG_VFIO_CONTAINER, which
+ * CONFIG_IOMMUFD_VFIO_CONTAINER excludes), so both on a release before 6.3 are facts that do not
+ * fit the release as released: said so, never judged. @out: "; ..." to append, "" when the legacy container serves it
  * or nothing is known.
  */
 static void noiommu_container(const struct ia_eval *ev, char *out, size_t cap)
@@ -89,10 +91,11 @@ static void noiommu_container(const struct ia_eval *ev, char *out, size_t cap)
 	if (t == IA_YES)
 		snprintf(out, cap, "; /dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group "
 			 "from Linux 6.3 on (iommufd_vfio_compat_set_no_iommu())");
-	else if (t == IA_NO)
-		snprintf(out, cap, "; but /dev/vfio/vfio is iommufd's compat container, which takes no no-IOMMU group "
-			 "before Linux 6.3 (iommufd_vfio_compat_set_no_iommu()), so on Linux %d.%d no process can "
-			 "open one through it", fa->kernel_major, fa->kernel_minor);
+	else if (t == IA_NO) /* upstream Kconfig forbids it: CONFIG_VFIO_NOIOMMU sat in CONFIG_VFIO_CONTAINER */
+		snprintf(out, cap, "; but /dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group "
+			 "only from Linux 6.3 on (before it, no-IOMMU mode needs the legacy container): these facts do "
+			 "not fit Linux %d.%d as released (a backport?), so whether a process can use the group is "
+			 "unknown", fa->kernel_major, fa->kernel_minor);
 	else
 		snprintf(out, cap, "; /dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group "
 			 "from Linux 6.3 on only (the release is unknown)");
@@ -217,7 +220,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && ia_kernel_has(fa, IA_KB_NOIOMMU_CDEV) == IA_NO)
 			snprintf(cdev, sizeof(cdev), " (Linux %d.%d creates no /dev/vfio/devices/vfioN for a no-IOMMU "
 				 "device: only its group's /dev/vfio/noiommu-N serves it)", fa->kernel_major, fa->kernel_minor);
-		char via[256];
+		char via[384];
 		noiommu_container(ev, via, sizeof(via));
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,
 				     "%s %s driven through VFIO no-IOMMU mode%s%s: %s", groups,
@@ -251,7 +254,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			snprintf(gl, sizeof(gl), "; whether the %zu function%s without an IOMMU group (%s%s) would get one "
 				 "while the IOMMU is active depends on the release (before 5.19: no), which is unknown",
 				 n_groupless, n_groupless == 1 ? "" : "s", first, n_groupless == 1 ? "" : ", ...");
-		char via[256];
+		char via[384];
 		noiommu_container(ev, via, sizeof(via));
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", NULL, evd,
 				       "VFIO no-IOMMU mode is enabled: binding vfio-pci to a device without an IOMMU group "

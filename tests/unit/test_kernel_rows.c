@@ -181,12 +181,12 @@ static const struct row_case cases[] = {
 	  "drivers/pci/ (5.13): no pci_set_removable(), no removable attribute for PCI functions", NULL },
 	{ IA_KB_NOIOMMU_IOMMUFD_COMPAT, true, X86OFF612, "6.3.0", NOIOMMU_IOMMUFD_NODE,
 	  "/dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group from Linux 6.3 on "
-	  "(iommufd_vfio_compat_set_no_iommu())", "no process can open one",
+	  "(iommufd_vfio_compat_set_no_iommu())", "do not fit",
 	  "drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_set_iommu() (6.3): type == VFIO_NOIOMMU_IOMMU && "
 	  "ictx->no_iommu_mode", NULL },
 	{ IA_KB_NOIOMMU_IOMMUFD_COMPAT, false, X86OFF612, "6.2.16", NOIOMMU_IOMMUFD_NODE,
-	  "which takes no no-IOMMU group before Linux 6.3 (iommufd_vfio_compat_set_no_iommu()), so on Linux 6.2 no "
-	  "process can open one through it", "from Linux 6.3 on (",
+	  "only from Linux 6.3 on (before it, no-IOMMU mode needs the legacy container): these facts do not fit "
+	  "Linux 6.2 as released (a backport?)", "from Linux 6.3 on (iommufd",
 	  "drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_set_iommu() (6.2): only VFIO_TYPE1_IOMMU and "
 	  "VFIO_TYPE1v2_IOMMU", NULL },
 	/* noiommu_cdev is "6.12..?": not through 6.12, unknown after, where the audit claims nothing */
