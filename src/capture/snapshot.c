@@ -575,16 +575,18 @@ static void snap_write_failed(struct snap_sink *s, const char *rel, int err, con
 }
 
 /*
- * One archive header; false (recorded) when the archive cannot be written. ARCHIVE_WARN is the pax
- * writer's "Can't translate pathname/linkname" (archive_write_pax_header()): a name the locale
+ * One archive header; false (recorded) when the archive cannot be written. ARCHIVE_WARN with "Can't
+ * translate pathname/linkname" (archive_write_pax_header()) is kept: a name the locale
  * cannot convert to UTF-8 (any non-ASCII byte in the C locale, invalid UTF-8 in any) was written
  * as its bytes with hdrcharset=BINARY in that entry's extended header: the header is whole.
  */
 static bool snap_ar_header(struct snap_sink *s, struct archive_entry *e, const char *rel)
 {
 	int r = ia_archive_write_header(s->ar, e);
+	const char *msg = r == ARCHIVE_WARN ? ia_archive_error_string(s->ar) : NULL;
 
-	if (r == ARCHIVE_OK || r == ARCHIVE_WARN)
+	/* only that warning: another (an ACL or metadata dropped, in another libarchive) fails */
+	if (r == ARCHIVE_OK || (msg && !strncmp(msg, "Can't translate ", strlen("Can't translate "))))
 		return true;
 	snap_write_failed(s, rel, ia_archive_errno(s->ar) > 0 ? -ia_archive_errno(s->ar) : -IA_E_ARCHIVE,
 			  ia_archive_error_string(s->ar));

@@ -67,18 +67,16 @@ static void *mt_alloc(struct ia_memtree *t, size_t n, bool *over)
  * cost one page fault per 2 MiB instead of one per 4 KiB. A fault costs microseconds, more in a
  * VM: at 16,384 functions the 4 KiB pages of the tree (file bytes, nodes, the hash) were about
  * 28,000 faults, a sixth of the replay. Where the kernel has no transparent huge pages madvise()
- * fails and the memory is ordinary. *@got receives the bytes counted against the budget (what
- * the caller may use). NULL as mt_alloc(). Freed with free().
+ * fails and the memory is ordinary; so is a piece that fits the budget only unrounded. *@got
+ * receives the bytes counted against the budget (what the caller may use). NULL as mt_alloc().
+ * Freed with free().
  */
 static void *mt_alloc_big(struct ia_memtree *t, size_t n, size_t *got, bool *over)
 {
 	if (t->used >= (size_t)MT_HUGE && n <= SIZE_MAX - MT_HUGE) {
 		size_t r = (n + MT_HUGE - 1) & ~((size_t)MT_HUGE - 1);
-		if (r > t->budget || t->used > t->budget - r) {
-			*over = true;
-			return NULL;
-		}
-		void *p = aligned_alloc(MT_HUGE, r);
+		/* what fits the budget only unrounded is taken unrounded (below) */
+		void *p = r <= t->budget && t->used <= t->budget - r ? aligned_alloc(MT_HUGE, r) : NULL;
 		if (p) {
 			(void)madvise(p, r, MADV_HUGEPAGE);
 			t->used += r;
@@ -90,13 +88,18 @@ static void *mt_alloc_big(struct ia_memtree *t, size_t n, size_t *got, bool *ove
 	return mt_alloc(t, n, over);
 }
 
-/* A new arena chunk (its header first); *@size receives the bytes after the header. NULL as mt_alloc(). */
+/* A new arena chunk (its header first): a 2 MiB one past 2 MiB of tree while the budget has room
+ * for it, else 256 KiB; *@size receives the bytes after the header. NULL as mt_alloc(). */
 static struct mt_block *mt_chunk_new(struct ia_memtree *t, size_t *size, bool *over)
 {
-	size_t got;
-	struct mt_block *b = mt_alloc_big(t, t->used >= (size_t)MT_HUGE ? MT_HUGE : sizeof(*b) + MT_CHUNK,
-					  &got, over);
+	size_t got = 0;
+	bool big_over = false;
+	struct mt_block *b = t->used >= (size_t)MT_HUGE ? mt_alloc_big(t, MT_HUGE, &got, &big_over) : NULL;
 
+	if (!b) {
+		got = sizeof(*b) + MT_CHUNK;
+		b = mt_alloc(t, got, over);
+	}
 	*size = b ? got - sizeof(*b) : 0;
 	return b;
 }

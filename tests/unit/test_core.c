@@ -393,7 +393,6 @@ static void mem_root_of(const char *rel, struct ia_fsroot *r)
 	assert_int_equal(ia_fsroot_open_mem(r, t, "memory"), 0);
 }
 
-/* The same hostile tree served from memory (issue 18 item 3): every answer the disk gives. */
 /*
  * The in-memory tree remembers the directory part of the last member it walked (members come in
  * tree order): members in one directory, interleaved ones, the same directory spelled with "//"
@@ -432,6 +431,37 @@ static void test_memtree_dir_cache(void **state)
 	}
 	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "a/l/f8", true))->data[0], 'Z');
 	assert_int_equal(ia_memtree_node(t, b)->nkids, 8);
+	ia_memtree_free(t);
+}
+
+/* The same hostile tree served from memory (issue 18 item 3): every answer the disk gives. */
+/* Past 2 MiB the tree takes huge-page-sized pieces, but a budget that holds the exact bytes and not
+ * the rounded ones still holds the tree (a tree just under IA_SNAPSHOT_MEM_BUDGET stays in memory). */
+static void test_memtree_budget_edge(void **state)
+{
+	struct ia_memtree *t = ia_memtree_new((3u << 20) + (512u << 10));
+	char name[32], *d;
+	(void)state;
+
+	assert_non_null(t);
+	for (int i = 0; i < 700; i++) { /* 700 x 4 KiB: 2.7 MiB of bytes, names and nodes aside */
+		snprintf(name, sizeof(name), "d%d/config", i);
+		assert_int_equal(ia_memtree_add_file(t, name, 4096, &d), 0);
+		memset(d, i & 0xff, 4096);
+	}
+	assert_true(ia_memtree_used(t) <= (3u << 20) + (512u << 10));
+	assert_int_equal(ia_memtree_seal(t), 0);
+	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "d699/config", true))->data[4095], (char)(699 & 0xff));
+	ia_memtree_free(t);
+	/* and what passes the budget is refused, -E2BIG */
+	t = ia_memtree_new(3u << 20);
+	assert_non_null(t);
+	int rc = 0;
+	for (int i = 0; i < 1000 && rc == 0; i++) {
+		snprintf(name, sizeof(name), "d%d/config", i);
+		rc = ia_memtree_add_file(t, name, 4096, &d);
+	}
+	assert_int_equal(rc, -E2BIG);
 	ia_memtree_free(t);
 }
 
@@ -1155,6 +1185,7 @@ int main(void)
 		T(test_fsroot_openat2),
 		T(test_fsroot_walk),
 		T(test_memtree_dir_cache),
+		T(test_memtree_budget_edge),
 		T(test_fsroot_memory),
 		T(test_fsroot_memory_same_answers),
 		T(test_fsroot_absolute_link_absent),
