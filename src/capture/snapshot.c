@@ -177,6 +177,93 @@ static int snap_member_check(const char *archive, struct archive_entry *e, const
 	return 0;
 }
 
+/*
+ * Reader @a set up for the capture formats and opened on @archive: tar (ustar, pax, GNU), plain,
+ * gzip- or zstd-compressed. No other libarchive parser sees a hostile file, and no filter that
+ * would run an external program (filter_all would start lrzip, grzip or lzop for such archives)
+ * is enabled; both filters run in-process (libz, libzstd). Return: 0, or -IA_E_ARCHIVE (said).
+ */
+static int snap_reader_open(struct archive *a, const char *archive, struct ia_diags *diags)
+{
+	if (ia_archive_read_support_format_tar(a) != ARCHIVE_OK || ia_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    ia_archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
+		return -IA_E_ARCHIVE;
+	}
+	if (ia_archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
+		return -IA_E_ARCHIVE;
+	}
+	return 0;
+}
+
+/* Where one member's bytes go: @fn gets each block at its offset; 0, or a negative code it has
+ * said (ia_diag_add()) itself. */
+typedef int (*snap_block_fn)(void *ctx, const char *name, const void *buf, size_t len, int64_t off);
+
+/*
+ * The bytes of the current member @name of @a, block by block to @fn (libarchive's blocks: the
+ * member's data without headers or padding, at their offsets; a sparse member's holes are not
+ * given). A stop request ends it (a member up to the size limit takes long).
+ * Return: 0; -EINTR (stopped, said); -IA_E_ARCHIVE (the member is cut short, said); @fn's code.
+ */
+static int snap_member_data(struct archive *a, const char *archive, const char *name,
+			    const volatile sig_atomic_t *stop, snap_block_fn fn, void *ctx, struct ia_diags *diags)
+{
+	const void *buf;
+	size_t len;
+	int64_t off;
+	int r, rc;
+
+	while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+		if (stop && *stop)
+			break;
+		if ((rc = fn(ctx, name, buf, len, off)) < 0)
+			return rc;
+	}
+	if (snap_stopped(stop, archive, diags))
+		return -EINTR;
+	if (r != ARCHIVE_EOF) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s", name,
+			    snap_str(ia_archive_error_string(a)));
+		return -IA_E_ARCHIVE;
+	}
+	return 0;
+}
+
+/* The end of the member loop: @rc as it stands, else -EINTR when stopped, else -IA_E_ARCHIVE when
+ * the last ia_archive_read_next_header() @r was not the archive's end (each said). */
+static int snap_reader_end(struct archive *a, const char *archive, int rc, int r, const volatile sig_atomic_t *stop,
+			   struct ia_diags *diags)
+{
+	if (rc == 0 && snap_stopped(stop, archive, diags))
+		return -EINTR;
+	if (rc == 0 && r != ARCHIVE_EOF) {
+		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
+		return -IA_E_ARCHIVE;
+	}
+	return rc;
+}
+
+/* The unpacker's sink: libarchive's disk writer, and where to say a failed write. */
+struct snap_disk {
+	struct archive *w;
+	const char *archive;
+	struct ia_diags *diags;
+};
+
+/* snap_block_fn of the unpacker: the block written to disk (a failure: $TMPDIR is full, say). */
+static int snap_block_to_disk(void *ctx, const char *name, const void *buf, size_t len, int64_t off)
+{
+	struct snap_disk *d = ctx;
+
+	if (ia_archive_write_data_block(d->w, buf, len, off) == ARCHIVE_OK)
+		return 0;
+	ia_diag_add(d->diags, -IA_E_ARCHIVE, d->archive, -1, "cannot unpack \"%s\": %s", name,
+		    snap_str(ia_archive_error_string(d->w)));
+	return -IA_E_ARCHIVE;
+}
+
 static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim,
 		       const volatile sig_atomic_t *stop, char **dir_out, struct ia_diags *diags)
 {
@@ -203,25 +290,12 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 	char real[PATH_MAX];
 	if (realpath(dir, real) && strlen(real) < sizeof(dir))
 		memcpy(dir, real, strlen(real) + 1);
-	/* Tar (ustar, pax, GNU), plain, gzip- or zstd-compressed: the capture formats. No other
-	 * libarchive parser sees a hostile file, and no filter that would run an external program
-	 * (filter_all would start lrzip, grzip or lzop for such archives) is enabled; both filters
-	 * run in-process (libz, libzstd). */
-	if (ia_archive_read_support_format_tar(a) != ARCHIVE_OK || ia_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    ia_archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
-		rc = -IA_E_ARCHIVE;
-		goto out;
-	}
-	/* Member names were checked above and are joined to our own (absolute) directory; libarchive
-	 * still refuses to write through a symlink or over an existing file. */
+	/* Member names are checked (snap_member_check()) and joined to our own (absolute) directory;
+	 * libarchive still refuses to write through a symlink or over an existing file. */
 	ia_archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 				       ARCHIVE_EXTRACT_NO_OVERWRITE);
-	if (ia_archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
-		rc = -IA_E_ARCHIVE;
+	if ((rc = snap_reader_open(a, archive, diags)) < 0)
 		goto out;
-	}
 	while ((r = ia_archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		/* A copy: ia_archive_entry_set_pathname() below frees the entry's own string. */
 		char name[4096];
@@ -243,36 +317,9 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			rc = -IA_E_ARCHIVE;
 			break;
 		}
-		if (type == AE_IFREG) {
-			const void *buf;
-			size_t len;
-			int64_t off;
-			bool written = true;
-			while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
-				if (stop && *stop) /* a member up to the size limit takes long */
-					break;
-				if (ia_archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
-					written = false;
-					break;
-				}
-			}
-			if (snap_stopped(stop, archive, diags)) {
-				rc = -EINTR;
-				break;
-			}
-			if (!written) { /* e.g. $TMPDIR is full */
-				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
-					    snap_str(ia_archive_error_string(w)));
-				rc = -IA_E_ARCHIVE;
-				break;
-			}
-			if (r != ARCHIVE_EOF) {
-				ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
-					    name, snap_str(ia_archive_error_string(a)));
-				rc = -IA_E_ARCHIVE;
-				break;
-			}
-		}
+		struct snap_disk disk = { w, archive, diags };
+		if (type == AE_IFREG && (rc = snap_member_data(a, archive, name, stop, snap_block_to_disk, &disk, diags)) < 0)
+			break;
 		if (ia_archive_write_finish_entry(w) != ARCHIVE_OK) {
 			ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "cannot unpack \"%s\": %s", name,
 				    snap_str(ia_archive_error_string(w)));
@@ -280,12 +327,7 @@ static int snap_unpack(const char *archive, const struct ia_snapshot_limits *lim
 			break;
 		}
 	}
-	if (rc == 0 && snap_stopped(stop, archive, diags))
-		rc = -EINTR;
-	if (rc == 0 && r != ARCHIVE_EOF) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
-		rc = -IA_E_ARCHIVE;
-	}
+	rc = snap_reader_end(a, archive, rc, r, stop, diags);
 out:
 	ia_archive_read_free(a);
 	ia_archive_write_free(w);
@@ -351,6 +393,33 @@ static int snap_load_error(const char *archive, const char *name, int rc, unsign
 	}
 }
 
+/* The loader's sink: a member's bytes in the tree, [0, filled) written so far. */
+struct snap_mem {
+	char *data;
+	uint64_t size, filled;
+	const char *archive;
+	struct ia_diags *diags;
+};
+
+/* snap_block_fn of the loader: the block copied at its offset (a hole before it zeroed); a block
+ * past the member's stated size is refused (a hostile header). */
+static int snap_block_to_mem(void *ctx, const char *name, const void *buf, size_t len, int64_t off)
+{
+	struct snap_mem *m = ctx;
+
+	if (off < 0 || (uint64_t)off > m->size || len > m->size - (uint64_t)off) {
+		ia_diag_add(m->diags, -IA_E_ARCHIVE, m->archive, -1, "member \"%s\" holds more than its stated %llu bytes",
+			    name, (unsigned long long)m->size);
+		return -IA_E_ARCHIVE;
+	}
+	if ((uint64_t)off > m->filled)
+		memset(m->data + m->filled, 0, (size_t)((uint64_t)off - m->filled));
+	memcpy(m->data + off, buf, len);
+	if ((uint64_t)off + len > m->filled)
+		m->filled = (uint64_t)off + len;
+	return 0;
+}
+
 static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, size_t budget,
 		     const volatile sig_atomic_t *stop, struct ia_memtree **out, struct ia_diags *diags)
 {
@@ -368,18 +437,8 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* the unpacker's formats and filters, and nothing else (see snap_unpack()) */
-	if (ia_archive_read_support_format_tar(a) != ARCHIVE_OK || ia_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    ia_archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "libarchive cannot read gzip'd or zstd'd tar in-process");
-		rc = -IA_E_ARCHIVE;
+	if ((rc = snap_reader_open(a, archive, diags)) < 0)
 		goto out;
-	}
-	if (ia_archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
-		rc = -IA_E_ARCHIVE;
-		goto out;
-	}
 	while ((r = ia_archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		char name[SNAP_NAME_MAX];
 		mode_t type = ia_archive_entry_filetype(e);
@@ -395,44 +454,15 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 		} else if (type == AE_IFLNK) {
 			rc = ia_memtree_add_link(t, name, ia_archive_entry_symlink(e));
 		} else {
-			uint64_t size = (uint64_t)ia_archive_entry_size(e); /* >= 0: checked */
-			char *data = NULL;
-			rc = ia_memtree_add_file(t, name, size, &data);
-			if (rc == 0) { /* the bytes, without headers or padding, at their offsets */
-				const void *buf;
-				size_t len;
-				int64_t off;
-				uint64_t filled = 0; /* bytes [0, filled) written: a sparse member's holes are zeros */
-				while ((r = ia_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
-					if (stop && *stop) /* a member up to the size limit takes long */
-						break;
-					if (off < 0 || (uint64_t)off > size || len > size - (uint64_t)off) {
-						ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1,
-							    "member \"%s\" holds more than its stated %llu bytes", name,
-							    (unsigned long long)size);
-						rc = -IA_E_ARCHIVE;
-						break;
-					}
-					if ((uint64_t)off > filled)
-						memset(data + filled, 0, (size_t)((uint64_t)off - filled));
-					memcpy(data + off, buf, len);
-					if ((uint64_t)off + len > filled)
-						filled = (uint64_t)off + len;
-				}
-				if (data && filled < size)
-					memset(data + filled, 0, (size_t)(size - filled));
+			struct snap_mem m = { .size = (uint64_t)ia_archive_entry_size(e) /* >= 0: checked */,
+					      .archive = archive, .diags = diags };
+			rc = ia_memtree_add_file(t, name, m.size, &m.data);
+			if (rc == 0 && m.data) {
+				rc = snap_member_data(a, archive, name, stop, snap_block_to_mem, &m, diags);
+				if (m.filled < m.size) /* a sparse member's tail, or what a failure left */
+					memset(m.data + m.filled, 0, (size_t)(m.size - m.filled));
 				if (rc < 0)
 					break;
-				if (snap_stopped(stop, archive, diags)) {
-					rc = -EINTR;
-					break;
-				}
-				if (r != ARCHIVE_EOF) {
-					ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "member \"%s\" is truncated: %s",
-						    name, snap_str(ia_archive_error_string(a)));
-					rc = -IA_E_ARCHIVE;
-					break;
-				}
 			}
 		}
 		if (rc < 0) {
@@ -440,12 +470,7 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 			break;
 		}
 	}
-	if (rc == 0 && snap_stopped(stop, archive, diags))
-		rc = -EINTR;
-	if (rc == 0 && r != ARCHIVE_EOF) {
-		ia_diag_add(diags, -IA_E_ARCHIVE, archive, -1, "%s", snap_str(ia_archive_error_string(a)));
-		rc = -IA_E_ARCHIVE;
-	}
+	rc = snap_reader_end(a, archive, rc, r, stop, diags);
 	if (rc == 0 && (rc = ia_memtree_seal(t)) < 0)
 		rc = snap_load_error(archive, "(the index)", rc, budget, diags);
 out:

@@ -292,6 +292,45 @@ static int load_both(const char *arc, const struct ia_snapshot_limits *lim)
 	return rd;
 }
 
+/* A member whose bytes stop short (the archive cut inside it): unpacking and loading both refuse
+ * the archive and name the member, nothing is left behind (snap_member_data()). */
+static void test_archive_truncated_member(void **state)
+{
+	static const struct ia_snapshot_limits lim = { IA_SNAPSHOT_MAX_BYTES, IA_SNAPSHOT_MAX_ENTRIES };
+	char big[3000];
+	(void)state;
+
+	memset(big, 'x', sizeof(big));
+	struct archive *a = archive_write_new();
+	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, ia_sp("cut.tar")), ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "proc/cmdline");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, sizeof(big));
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	assert_int_equal(archive_write_data(a, big, sizeof(big)), (la_ssize_t)sizeof(big));
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	assert_int_equal(truncate(ia_sp("cut.tar"), 512 + 1000), 0); /* the header, then 1,000 of 3,000 bytes */
+
+	char *dir = NULL;
+	struct ia_memtree *t = NULL;
+	struct ia_diags dd = {0}, dm = {0};
+	assert_int_equal(ia_snapshot_unpack_limited(ia_sp("cut.tar"), &lim, &dir, &dd), -IA_E_ARCHIVE);
+	assert_int_equal(ia_snapshot_load(ia_sp("cut.tar"), &lim, IA_SNAPSHOT_MEM_BUDGET, NULL, &t, &dm), -IA_E_ARCHIVE);
+	assert_null(dir);
+	assert_null(t);
+	assert_int_equal(dd.n, 1);
+	assert_int_equal(dm.n, 1);
+	assert_non_null(strstr(dd.v[0].msg, "member \"proc/cmdline\" is truncated"));
+	assert_string_equal(dm.v[0].msg, dd.v[0].msg);
+	ia_diags_free(&dd);
+	ia_diags_free(&dm);
+}
+
 /* Member names that reach outside by spelling ".." differently, links that leave by a detour. */
 static void test_archive_escape_spellings(void **state)
 {
@@ -1195,6 +1234,7 @@ int main(void)
 		T(test_capture_names_as_bytes),
 		T(test_unpack_utf8_names),
 		T(test_signal_during_unpack),
+		T(test_archive_truncated_member),
 		T(test_archive_escape_spellings),
 		T(test_archive_memory_same_as_disk),
 		T(test_archive_formats),
