@@ -366,9 +366,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	if (open_msi) {
 		res->irq_isolated = IA_NO;
-		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use a non-isolating "
-			 "parent (e.g. %s): no interrupt remapping / ITS for them", open_msi,
-			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", example);
+		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use%s a non-isolating "
+			 "parent (e.g. %s): no interrupt remapping / ITS for %s", open_msi,
+			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", open_msi == 1 ? "s" : "", example,
+			 open_msi == 1 ? "it" : "them");
 		if (!(res->irq_reason = strdup(reason)))
 			return -ENOMEM;
 		/* x86 with interrupt remapping enabled: before 6.3 the kernel's test passes every group
