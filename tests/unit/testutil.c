@@ -187,3 +187,17 @@ char *ia_run_tool(const char *args, int *status)
 	assert_non_null(out);
 	return out;
 }
+
+bool ia_man_shows(const char *man, const char *text)
+{
+	char esc[2048];
+	size_t at = 0;
+
+	for (; *text && at + 3 < sizeof(esc); text++) {
+		if (*text == '-')
+			esc[at++] = '\\';
+		esc[at++] = *text;
+	}
+	esc[at] = '\0';
+	return !*text && strstr(man, esc) != NULL;
+}

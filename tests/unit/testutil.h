@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -21,6 +22,10 @@ int ia_have_fixtures(void);
 void ia_require_fixtures(void);
 /* Read a whole file; returns malloc'd bytes and sets *len, or NULL. */
 uint8_t *ia_slurp(const char *path, size_t *len);
+
+/* Whether the man page's source @man shows @text, each '-' spelled as roff's "\-" (an example
+ * command line or an output line of man/iommu-audit.8). */
+bool ia_man_shows(const char *man, const char *text);
 /* Directory for scratch trees: /dev/shm when writable (unpacking captures there is ~10x faster than
  * on a loaded disk), else $TMPDIR, else /tmp. */
 const char *ia_scratch_base(void);
