@@ -150,20 +150,20 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 		return rc;
 	}
 	if (!n_known && !optin_dmar && !optin_ivrs) {
-		/* row pci_removable_attr: every PCI function has the attribute from 5.14 on */
+		/* row pci_removable_attr: from 5.14 the kernel gives the attribute to each PCI function it
+		 * deems removable (pci_set_removable(): below an external-facing port or a removable
+		 * bridge) and to no other, so none anywhere means none is removable */
 		switch (ia_kernel_has(a, IA_KB_PCI_REMOVABLE_ATTR)) {
 		case IA_YES:
-			*why = "no device has a removable attribute, which the audited kernel gives every PCI "
-			       "function (Linux 5.14 and later): the capture left it out; and the firmware does not "
-			       "opt in to DMA protection";
-			break;
+			return 0;
 		case IA_NO:
-			*why = "no device has a removable attribute: the audited kernel predates it (PCI functions "
-			       "have one from Linux 5.14); and the firmware does not opt in to DMA protection";
+			*why = "no device has a removable attribute: the audited kernel predates it (from Linux 5.14 "
+			       "each PCI function the kernel deems removable has one); and the firmware does not opt "
+			       "in to DMA protection";
 			break;
 		default:
-			*why = "no device has a removable attribute (PCI functions have one from Linux 5.14; the "
-			       "audited kernel's release is unknown, or a capture left it out); and the firmware "
+			*why = "no device has a removable attribute, which from Linux 5.14 marks each PCI function the "
+			       "kernel deems removable, and the audited kernel's release is unknown; and the firmware "
 			       "does not opt in to DMA protection";
 			break;
 		}

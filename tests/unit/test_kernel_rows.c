@@ -172,13 +172,14 @@ static const struct row_case cases[] = {
 	  "group 0 is driven through VFIO no-IOMMU mode: no-IOMMU mode gives", "/dev/vfio/devices/vfioN",
 	  "drivers/vfio/ (6.5): no device_cdev.c, no /dev/vfio/devices", NULL },
 	/* x86-amd-iommu's captures have no removable attributes and its IVRS does not opt in */
+	/* (from 5.14 no attribute anywhere means no removable function: the rule is evaluated, quietly) */
 	{ IA_KB_PCI_REMOVABLE_ATTR, true, AMD612, "5.14.0", NULL,
-	  "which the audited kernel gives every PCI function (Linux 5.14 and later): the capture left it out",
-	  "predates it", "drivers/pci/probe.c pci_set_removable() (5.14): dev_set_removable(DEVICE_REMOVABLE or "
-	  "DEVICE_FIXED) for every function", NULL },
+	  "  kernel 5.14.0 (", "host.external-dma [rule.not-evaluated]",
+	  "drivers/pci/probe.c pci_set_removable() (5.14): dev_set_removable(DEVICE_REMOVABLE) only for a "
+	  "function below an external-facing port or a removable bridge; the others keep no attribute", NULL },
 	{ IA_KB_PCI_REMOVABLE_ATTR, false, AMD612, "5.13.19", NULL,
-	  "the audited kernel predates it (PCI functions have one from Linux 5.14)", "the capture left it out",
-	  "drivers/pci/ (5.13): no pci_set_removable(), no removable attribute for PCI functions", NULL },
+	  "the audited kernel predates it (from Linux 5.14 each PCI function the kernel deems removable has one)",
+	  NULL, "drivers/pci/ (5.13): no pci_set_removable(), no removable attribute for PCI functions", NULL },
 	{ IA_KB_NOIOMMU_IOMMUFD_COMPAT, true, X86OFF612, "6.3.0", NOIOMMU_IOMMUFD_NODE,
 	  "/dev/vfio/vfio is iommufd's compat container, which takes a no-IOMMU group from Linux 6.3 on "
 	  "(iommufd_vfio_compat_set_no_iommu())", "do not fit",
