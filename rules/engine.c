@@ -466,10 +466,11 @@ bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *
 		return true;
 	}
 	if (at_enum == IA_UNKNOWN) {
-		snprintf(buf, cap, "no group yet: the firmware (%s) maps it to %s; arm64 kernels up to 6.12 set a "
-			 "device's IOMMU up only when a driver probes it (none is bound), 7.3 at enumeration, and this "
-			 "kernel's release does not tell which it does: binding vfio-pci may give it a group, or its "
-			 "IOMMU probe failed (see the kernel log)", u->source, u->name);
+		char rel[160];
+		snprintf(buf, cap, "no group yet: the firmware (%s) maps it to %s; whether this kernel sets a device's "
+			 "IOMMU up at enumeration or only when a driver probes it (none is bound) is not known (%s): "
+			 "binding vfio-pci may give it a group, or its IOMMU probe failed (see the kernel log)",
+			 u->source, u->name, ia_kb_releases(IA_KB_ARM64_GROUPS_AT_ENUMERATION, rel, sizeof(rel)));
 		return true;
 	}
 	snprintf(buf, cap, "the firmware (%s) puts it behind %s, yet the kernel gave it no group (its IOMMU probe "

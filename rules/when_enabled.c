@@ -31,13 +31,15 @@
 static enum ia_tri we_dt_acs_enable(const struct ia_audit *a, char *note, size_t cap)
 {
 	enum ia_tri r = ia_kernel_has(a, IA_KB_ARM64_DT_ACS_AT_ENUMERATION);
+	char rel[160];
 
+	ia_kb_releases(IA_KB_ARM64_DT_ACS_AT_ENUMERATION, rel, sizeof(rel));
 	if (!a->has_kernel_version)
 		snprintf(note, cap, "the kernel release is unknown, and whether a device-tree boot enables ACS "
-			 "at enumeration depends on it (6.12 does not, 7.3 does): the captured ACS control is kept");
+			 "at enumeration depends on it (%s): the captured ACS control is kept", rel);
 	else if (r == IA_UNKNOWN)
 		snprintf(note, cap, "whether Linux %d.%d enables ACS at enumeration on a device-tree boot is not known "
-			 "(6.12 does not, 7.3 does): the captured ACS control is kept", a->kernel_major, a->kernel_minor);
+			 "(%s): the captured ACS control is kept", a->kernel_major, a->kernel_minor, rel);
 	else if (r == IA_YES)
 		snprintf(note, cap, "Linux %d.%d enables ACS at enumeration on a device-tree boot (pci_enable_acs(): "
 			 "SV, RR, CR and UF where the capability has them)", a->kernel_major, a->kernel_minor);
@@ -270,10 +272,13 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 			snprintf(out->probe_note, sizeof(out->probe_note), "Linux %d.%d on arm64 forms a function's group "
 				 "when a driver probes it: a function no driver binds (a host bridge) has none until one "
 				 "does (binding vfio-pci creates it)", a->kernel_major, a->kernel_minor);
-		else if (at_enum == IA_UNKNOWN)
-			snprintf(out->probe_note, sizeof(out->probe_note), "arm64 kernels up to 6.12 form a function's "
-				 "group only when a driver probes it, 7.3 at enumeration: on this kernel a function no "
-				 "driver binds may have no group until one does");
+		else if (at_enum == IA_UNKNOWN) {
+			char rel[160];
+			snprintf(out->probe_note, sizeof(out->probe_note), "whether this kernel forms an arm64 "
+				 "function's group at enumeration or only when a driver probes it is not known (%s): "
+				 "a function no driver binds may have no group until one does",
+				 ia_kb_releases(IA_KB_ARM64_GROUPS_AT_ENUMERATION, rel, sizeof(rel)));
+		}
 	}
 	bool acs_params = ia_eval_cmdline_token_prefix(ev, "pci", "disable_acs_redir=") == 1 ||
 			  ia_eval_cmdline_token_prefix(ev, "pci", "config_acs=") == 1;

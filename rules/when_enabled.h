@@ -38,7 +38,7 @@ struct ia_when_enabled {
 	 * release (the captured control is kept and every group is uncertain) */
 	enum ia_tri acs_enable;
 	char acs_note[320];         /* how the ACS state was derived (always set when iommu != NONE) */
-	char probe_note[320];       /* arm64: when the kernel forms a group (at driver probe before 7.x), or "" */
+	char probe_note[320];       /* arm64: when the kernel forms a group (row arm64_groups_at_enumeration), or "" */
 	char uncertain[320];        /* why every group is uncertain, or "" */
 	size_t n_uncovered;         /* functions no firmware unit covers (they get no group) */
 	bool *refused;              /* per function: arm-smmu-v3 refuses it, a StreamID already taken

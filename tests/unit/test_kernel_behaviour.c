@@ -20,6 +20,15 @@ static void test_rows_parse(void **state)
 			fail_msg("row %s: first '%s' or stable '%s' does not parse", ia_kb_rows[i].id,
 				 ia_kb_rows[i].first, ia_kb_rows[i].stable);
 		assert_true(ia_kb_rows[i].commit[0] && ia_kb_rows[i].function[0] && ia_kb_rows[i].change[0]);
+		/* the columns are split at commas (cmake/kernel_behaviours.cmake): a comma inside the
+		 * commit column shifts the function column, which always starts with a kernel path */
+		static const char *const roots[] = { "drivers/", "kernel/", "arch/", "include/", "mm/" };
+		bool path = false;
+		for (size_t k = 0; k < sizeof(roots) / sizeof(*roots); k++)
+			path |= !strncmp(ia_kb_rows[i].function, roots[k], strlen(roots[k]));
+		if (!path)
+			fail_msg("row %s: function '%s' is not a kernel path (a comma in the commit column?)",
+				 ia_kb_rows[i].id, ia_kb_rows[i].function);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(ia_kb_rows[i].id, ia_kb_rows[j].id);
 	}
@@ -57,9 +66,10 @@ static const struct kb_case kb_cases[] = {
 	K(ACS_SV_CAP_FIXUP, 7, 3, true, 4, false, YES), K(ACS_SV_CAP_FIXUP, 6, 19, true, 0, false, NO),
 	/* "6.12..7.3": 6.12 and before no, 7.3 and after yes, between unknown */
 	K(ARM64_DT_ACS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_DT_ACS_AT_ENUMERATION, 7, 3, true, 4, false, YES),
-	K(ARM64_DT_ACS_AT_ENUMERATION, 7, 0, true, 0, false, UNKNOWN), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 1, true, 0, false, NO),
+	K(ARM64_DT_ACS_AT_ENUMERATION, 7, 0, true, 0, false, YES), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 19, true, 0, false, NO), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 1, true, 0, false, NO),
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_GROUPS_AT_ENUMERATION, 7, 4, true, 0, false, YES),
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 13, true, 0, false, UNKNOWN),
+	K(ARM64_GROUPS_AT_ENUMERATION, 6, 14, true, 0, false, UNKNOWN), K(ARM64_GROUPS_AT_ENUMERATION, 6, 15, true, 0, false, YES),
 	/* SVA on x86: stable lines at levels, some uncertain; mainline after 6.18 unknown */
 	K(SVA_X86_DISABLED, 6, 1, true, 163, false, YES), K(SVA_X86_DISABLED, 6, 1, true, 162, false, NO),
 	K(SVA_X86_DISABLED, 6, 1, false, 0, false, UNKNOWN),
