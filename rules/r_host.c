@@ -153,9 +153,24 @@ static int r_eval_external(struct ia_eval *ev, const struct ia_rule *self, const
 		/* row pci_removable_attr: from 5.14 the kernel gives the attribute to each PCI function it
 		 * deems removable (pci_set_removable(): below an external-facing port or a removable
 		 * bridge) and to no other, so none anywhere means none is removable */
+		/* ... when there were functions to see and every attribute that exists was read (an
+		 * unreadable one is a collection error hiding "removable": fail closed) */
+		const char *unread = NULL;
+		for (size_t i = 0; i < a->n_collection_errors && !unread; i++) {
+			const struct ia_collect_error *e = &a->collect_errors[i];
+			if (e->subject && e->hides && strstr(e->hides, "removable"))
+				unread = e->subject;
+		}
 		switch (ia_kernel_has(a, IA_KB_PCI_REMOVABLE_ATTR)) {
 		case IA_YES:
-			return 0;
+			if (!a->n_devs)
+				*why = "no PCI function was seen, so whether one is removable (external-facing) is unknown";
+			else if (unread)
+				*why = "a removable attribute could not be read (see the collect.unreadable finding), so "
+				       "whether a PCI function is removable (external-facing) is unknown";
+			else
+				return 0;
+			break;
 		case IA_NO:
 			*why = "no device has a removable attribute: the audited kernel predates it (from Linux 5.14 "
 			       "each PCI function the kernel deems removable has one); and the firmware does not opt "

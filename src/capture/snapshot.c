@@ -407,11 +407,13 @@ static int snap_block_to_mem(void *ctx, const char *name, const void *buf, size_
 {
 	struct snap_mem *m = ctx;
 
-	if (off < 0 || (uint64_t)off > m->size || len > m->size - (uint64_t)off) {
+	if (off < 0 || (uint64_t)off > m->size || len > m->size - (uint64_t)off || (!m->data && len)) {
 		ia_diag_add(m->diags, -IA_E_ARCHIVE, m->archive, -1, "member \"%s\" holds more than its stated %llu bytes",
 			    name, (unsigned long long)m->size);
 		return -IA_E_ARCHIVE;
 	}
+	if (!m->data) /* a skipped member: an empty block, nothing to keep */
+		return 0;
 	if ((uint64_t)off > m->filled)
 		memset(m->data + m->filled, 0, (size_t)((uint64_t)off - m->filled));
 	memcpy(m->data + off, buf, len);
@@ -457,9 +459,9 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 			struct snap_mem m = { .size = (uint64_t)ia_archive_entry_size(e) /* >= 0: checked */,
 					      .archive = archive, .diags = diags };
 			rc = ia_memtree_add_file(t, name, m.size, &m.data);
-			if (rc == 0 && m.data) {
+			if (rc == 0) { /* a skipped member (no data: size 0) is read too, as the unpacker does */
 				rc = snap_member_data(a, archive, name, stop, snap_block_to_mem, &m, diags);
-				if (m.filled < m.size) /* a sparse member's tail, or what a failure left */
+				if (m.data && m.filled < m.size) /* a sparse member's tail, or what a failure left */
 					memset(m.data + m.filled, 0, (size_t)(m.size - m.filled));
 				if (rc < 0)
 					break;

@@ -338,9 +338,17 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 	const struct ia_group_verdict *gv = &b->r->groups[g - b->a->groups];
 	for (size_t k = 0; k < gv->n_blockers && rc == 0; k++) {
 		const struct ia_contrib *c = &gv->blockers[k];
-		if (!c->rule || !(c->rule->gives & handled))
+		/* the interrupt rule's own blocker on a member (its MSIs bypass remapping, which
+		 * kernels before 6.3 do not test): the kernel's test is handled below, this is not */
+		bool member_irq = c->rule && (c->rule->gives & IA_GIVES_IRQ) && c->bdf[0];
+		if (!c->rule || !(c->rule->gives & handled) || member_irq)
 			rc = plan_blocker(b, c->what, c->bdf[0] ? c->bdf : subject, false, "%s", c->reason);
 	}
+	/* before 6.3 the kernel may pass the group's MSIs host-wide while no member's domain is seen
+	 * (engine_compose(): irq_members is an unknown input) */
+	if (rc == 0 && gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN && !g->noiommu)
+		rc = plan_blocker(b, "platform.msi-not-isolated", subject, true, "%s",
+				  gv->irq_reason ? gv->irq_reason : "whether the members' MSIs are isolated is unknown");
 	return rc;
 }
 

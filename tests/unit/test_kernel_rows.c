@@ -383,6 +383,36 @@ static void test_plan_msi_per_group(void **state)
 	}
 }
 
+/* The same in plan, on x86 with interrupt remapping: before 6.3 the kernel passes group 8, whose
+ * 0000:01:00.0 has an MSI that bypasses remapping, and the plan still names that blocker; from 6.3
+ * the kernel's own test refuses the group, and the plan says so too. */
+static void test_plan_msi_ir_bypass(void **state)
+{
+	static const char *const releases[] = { "6.2.16", "6.3.0" };
+	char cmd[2048];
+	int status;
+
+	(void)state;
+	ia_require_fixtures();
+	for (size_t i = 0; i < sizeof(releases) / sizeof(*releases); i++) {
+		assert_int_equal(ia_scratch_make("kbplan"), 0);
+		snprintf(cmd, sizeof(cmd), "cd %s && mkdir root && tar xzf %s/%s/snapshot.tar.gz -C root && cd root && "
+			 "sed -i '1s/^Linux version [^ ]*/Linux version %s/; 1s/ Debian [0-9][^ ]* / /' proc/version && %s",
+			 ia_scratch, KKA, X86ACS612, releases[i], IR_BYPASS_EDIT);
+		char *out = ia_run_capture(cmd, &status);
+		assert_int_equal(status, 0);
+		free(out);
+		snprintf(cmd, sizeof(cmd), "plan 0000:01:00.0 --root %s/root", ia_scratch);
+		out = ia_run_tool(cmd, &status);
+		if (!strstr(out, "[platform.msi-not-isolated]") || !strstr(out, "PCI-MSI-0000:01:00.0"))
+			fail_msg("plan at %s: no MSI blocker naming the bypassing chip:\n%s", releases[i], out);
+		if (i == 0 && !strstr(out, "bypass interrupt remapping; Linux before 6.3 accepts the group anyway"))
+			fail_msg("plan at %s: the blocker does not say the kernel passes the group:\n%s", releases[i], out);
+		free(out);
+		ia_scratch_remove();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_every_row_case),
 		cmocka_unit_test(test_text_says_assumed),
 		cmocka_unit_test(test_plan_msi_per_group),
+		cmocka_unit_test(test_plan_msi_ir_bypass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1065,6 +1065,30 @@ static void test_external_dma_quiet(void **state)
 	mb_expect_quiet(a, "host.external-dma");
 	assert_false(mb_not_evaluated(a, "host.external-dma"));
 	mb_free(a);
+	/* row pci_removable_attr: from 5.14 only a removable function has the attribute, so none on
+	 * any function is an answer (no external device) ... */
+	a = host();
+	run(a);
+	mb_expect_quiet(a, "host.external-dma");
+	assert_false(mb_not_evaluated(a, "host.external-dma"));
+	mb_free(a);
+	/* ... but not when one could not be read (fail closed) */
+	a = host();
+	a->collect_errors = calloc(1, sizeof(*a->collect_errors));
+	assert_non_null(a->collect_errors);
+	a->n_collection_errors = 1;
+	a->collect_errors[0] = (struct ia_collect_error){ .collector = strdup("pci"), .subject = strdup("0000:00:02.0"),
+		.message = strdup("cannot read removable: Permission denied"), .code = -EACCES,
+		.hides = strdup("whether it is removable (external-facing)") };
+	run(a);
+	assert_true(mb_not_evaluated(a, "host.external-dma"));
+	mb_free(a);
+	/* ... nor when no PCI function was seen at all */
+	a = mb_new();
+	mb_unit(a, "dmar0", "vt-d");
+	run(a);
+	assert_true(mb_not_evaluated(a, "host.external-dma"));
+	mb_free(a);
 }
 
 /* device.vfio-pci-refuses: an Intel QAT DH895xCC (8086:0435) is on vfio-pci's denylist. */
