@@ -744,6 +744,12 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			if (fix)
 				fprintf(out, "        fix: %s\n", fix);
 		}
+		/* an unknown verdict says which input was unknown where it is the interrupt isolation
+		 * (the other unknown inputs have their own collect.unreadable or rule findings) */
+		if (gv->userspace_assignable == IA_UNKNOWN && !g->noiommu && gv->n_blockers == 0 &&
+		    (gv->irq_isolated == IA_UNKNOWN || (gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN)))
+			fprintf(out, "    unknown: MSI isolation: %s\n", gv->irq_reason ? gv->irq_reason : r->irq_reason ?
+				r->irq_reason : "it could not be determined");
 		for (size_t e = 0; e < gv->n_exceptions; e++)
 			fprintf(out, "    note%s%s (%s): %s\n", gv->exceptions[e].bdf[0] ? " " : "",
 				gv->exceptions[e].bdf, gv->exceptions[e].what, gv->exceptions[e].reason);

@@ -584,6 +584,8 @@ static void test_msi_per_group(void **state)
 	mb_free(a);
 }
 
+static char *text_report(const struct ia_audit *a);
+
 /*
  * x86 with interrupt remapping enabled and one function whose MSIs bypass it (its chip has no "IR-"
  * parent). Before 6.3 vfio_iommu_type1_attach_group() (6.1: irq_domain_check_msi_remap() ||
@@ -753,6 +755,11 @@ static void test_msi_ir_bypass(void **state)
 								    "unknown"));
 	assert_int_equal(mb_result(a)->groups[0].userspace_assignable, IA_UNKNOWN);
 	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_YES);
+	/* the text report says which input is unknown */
+	char *txt = text_report(a);
+	assert_non_null(strstr(txt, "IOMMU group 1: assignability unknown (inputs unreadable)"));
+	assert_non_null(strstr(txt, "    unknown: MSI isolation: interrupt remapping is enabled, and before Linux 6.3"));
+	free(txt);
 	mb_free(a);
 	/* 6.1, remapping on and some MSIs open (IR-IO-APIC, no IR- MSI): a group with no MSI of its
 	 * own is unknown, never blocked for a bypass nobody saw, nor safe */
