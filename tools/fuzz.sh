@@ -6,7 +6,7 @@
 #   tools/fuzz.sh [SECONDS]            default 60 seconds per harness
 # Environment: IA_FUZZ_BUILD (build dir, default build/fuzz), IA_FUZZ_JOBS (harnesses run at once,
 # default 2), IA_FUZZ_ONLY (space-separated harness names, default all), IA_FUZZ_ARGS (extra
-# libFuzzer flags). The corpus grows in BUILD/corpus/<harness>/ across runs; a summary line per
+# libFuzzer flags). Runs of disjoint IA_FUZZ_ONLY sets may overlap once the build is done. The corpus grows in BUILD/corpus/<harness>/ across runs; a summary line per
 # harness (seconds it ran, CPU seconds, executions, cov, ft, corpus size, exit status) goes to BUILD/fuzz-runs.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,15 +34,17 @@ scratch=$(mktemp -d "$scratch_base/ia-fuzz-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 export TMPDIR=$scratch
 
-rm -rf "$build/seeds"
-/usr/bin/python3 fuzz/seeds.py "$build/seeds" >/dev/null
+# The seeds are made per run, in the scratch directory, so that runs of disjoint harnesses
+# (IA_FUZZ_ONLY) may go on at the same time without removing each other's seeds.
+seeds=$scratch/seeds
+/usr/bin/python3 fuzz/seeds.py "$seeds" >/dev/null
 
 # run_one HARNESS: fuzz for $secs seconds; exit status of libFuzzer.
 run_one() {
 	local h=$1 log="$build/logs/$1.log" rc=0
 	mkdir -p "$build/corpus/$h" "$build/artifacts/$h" "$build/logs"
 	local dirs=("$build/corpus/$h")
-	[ -d "$build/seeds/$h" ] && dirs+=("$build/seeds/$h")
+	[ -d "$seeds/$h" ] && dirs+=("$seeds/$h")
 	[ -d "$src/fuzz/regressions/$h" ] && dirs+=("$src/fuzz/regressions/$h")
 	local t0
 	t0=$(date +%s)
