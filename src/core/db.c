@@ -380,7 +380,12 @@ int ia_db_open(sqlite3 **out, const char *path, bool create, const char **err)
 				}
 			}
 		}
-		if ((rc = ia_db_exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF")) ||
+		/* An in-memory database's pages are IA_DB_MEMORY_PAGE_SIZE bytes (set before its first
+		 * table; the image, made by these statements, carries it) */
+		char page[64];
+		snprintf(page, sizeof(page), "PRAGMA page_size=%d", IA_DB_MEMORY_PAGE_SIZE);
+		if ((!copied && !path && (rc = ia_db_exec(db, page))) ||
+		    (rc = ia_db_exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF")) ||
 		    (!copied && ((rc = ia_db_exec(db, db_schema_for(path))) || (rc = ia_db_exec(db, pragma))))) {
 			*err = db_errmsg_copy(db);
 			sqlite3_close(db);

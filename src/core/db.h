@@ -25,6 +25,13 @@
  * 16,384-function host takes well under a hundredth of it. */
 #define IA_DB_WORK_BUDGET (1ull << 28)
 
+/* The page size of an in-memory fact database, in bytes (PRAGMA page_size). Its 40-odd tables and
+ * indexes each take a root page from the start: at SQLite's 4,096 bytes an empty database is 57
+ * pages of heap, about 45 of the 270 page faults of an empty tree's audit; at 1,024 bytes, 15
+ * pages, and a 16,384-function audit is as fast (docs/benchmark.md, session 9). A file database
+ * keeps SQLite's default. */
+#define IA_DB_MEMORY_PAGE_SIZE 1024
+
 /**
  * ia_db_open() - open or create a fact database.
  * @path: a file, or NULL for a private in-memory database.

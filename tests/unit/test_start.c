@@ -505,6 +505,19 @@ static bool has_table(sqlite3 *db, const char *name)
 	return yes;
 }
 
+/* PRAGMA page_size of @db. */
+static int page_size(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(ia_db_prepare(db, "PRAGMA page_size", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* An image of a database holding only table "marker", with user_version @version (sqlite3_free() it). */
 static unsigned char *marker_image(int version, struct ia_db_image *img)
 {
@@ -546,6 +559,12 @@ static void test_memory_database_from_image(void **state)
 	assert_string_equal(a, b);
 	assert_string_equal(a, c);
 	assert_true(has_table(img_db, "pci_function"));
+	/* both in-memory ones have IA_DB_MEMORY_PAGE_SIZE pages (the image was made with them); a
+	 * file keeps SQLite's default */
+	assert_int_equal(page_size(img_db), IA_DB_MEMORY_PAGE_SIZE);
+	assert_int_equal(page_size(sql_db), IA_DB_MEMORY_PAGE_SIZE);
+	assert_int_equal(ia_db_schema_image.page_size, IA_DB_MEMORY_PAGE_SIZE);
+	assert_int_equal(page_size(file), 4096);
 	/* it is a database like the other: rows go in */
 	assert_int_equal(ia_db_exec(img_db, "INSERT INTO run(id, tool_version, root, live, collected_at, pci_source)"
 				    " VALUES (1, 'v', '/', 0, 't', 'sysfs')"), 0);
