@@ -7,7 +7,7 @@
 # src/core: shared by every stage: error codes, diagnostics, root-confined reads, the fact database.
 ia_module(core       SOURCES src/core/ia_err.c src/core/diag.c src/core/fsroot.c src/core/memtree.c src/core/db.c
                              src/core/bdf.c src/core/text.c src/core/array.c src/core/facts.c
-                             src/core/dlib.c src/core/archive_lib.c
+                             src/core/dlib.c src/core/archive_lib.c src/core/outfile.c
                      DEPS PkgConfig::SQLITE archive_headers dl_ext)
 
 # src/decode: pure decoders: (buffer, length) in, structs and diagnostics out; no I/O.

@@ -21,6 +21,7 @@
 #include "core/archive_lib.h"
 #include "core/ia_err.h"
 #include "core/memtree.h"
+#include "core/outfile.h"
 #include "decode/identity.h"
 
 /* True when @name (a relative member path) has no absolute start and no ".." component. */
@@ -1030,16 +1031,6 @@ static enum snap_kind snap_kind_of(const char *output)
 	return SNAP_DIR;
 }
 
-/* "<dir of @output>/.<base of @output>.XXXXXX" into @tmp (@cap bytes): the temporary name an
- * archive is written under, in the same directory so that rename(2) puts it in place. */
-static int snap_tmp_name(const char *output, char *tmp, size_t cap)
-{
-	const char *slash = strrchr(output, '/');
-	int n = slash ? snprintf(tmp, cap, "%.*s/.%s.XXXXXX", (int)(slash - output), output, slash + 1)
-		      : snprintf(tmp, cap, ".%s.XXXXXX", output);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
 int ia_snapshot_capture(const struct ia_fsroot *root, const char *output, struct ia_diags *diags)
 {
 	return ia_snapshot_capture_opts(root, output, false, NULL, diags);
@@ -1097,7 +1088,7 @@ static int snap_dir_into_place(const char *tmp, const char *output, bool replace
 	if (errno != EINVAL && errno != ENOSYS)
 		return -errno;
 	char aside[PATH_MAX];
-	int rc = snap_tmp_name(output, aside, sizeof(aside));
+	int rc = ia_out_tmpname(output, aside, sizeof(aside));
 	if (rc < 0)
 		return rc;
 	if (!mkdtemp(aside))
@@ -1145,17 +1136,13 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 	/* Written under a temporary name beside the output (".NAME.XXXXXX"), never through a link,
 	 * flushed and renamed into place: a failed capture (a full disk) or a killed one leaves
 	 * nothing that looks whole and leaves a previous one as it was. */
-	if ((rc = snap_tmp_name(output, tmp, sizeof(tmp))) < 0)
+	if ((rc = ia_out_tmpname(output, tmp, sizeof(tmp))) < 0)
 		return rc;
 	if (archive && snap_archive_load(output, diags) < 0)
 		return -IA_E_ARCHIVE;
 	if (archive) {
-		ofd = mkostemp(tmp, O_CLOEXEC);
-		if (ofd < 0)
-			return -errno;
-		mode_t um = umask(0);
-		umask(um);
-		fchmod(ofd, 0644 & ~um); /* what open(O_CREAT, 0644) would make: mkostemp() makes 0600 */
+		if ((ofd = ia_out_tmpfile(output, 0644, tmp, sizeof(tmp))) < 0)
+			return ofd;
 		s.ar = ia_archive_write_new();
 		int frc = kind == SNAP_GZIP ? ia_archive_write_add_filter_gzip(s.ar) :
 			  kind == SNAP_ZSTD ? ia_archive_write_add_filter_zstd(s.ar) : ia_archive_write_add_filter_none(s.ar);
@@ -1251,9 +1238,7 @@ int ia_snapshot_capture_opts(const struct ia_fsroot *root, const char *output_ar
 		if (!s.write_err && syncfs(s.dirfd) < 0)
 			snap_write_failed(&s, output, -errno, strerror(errno));
 		close(s.dirfd);
-		mode_t um = umask(0);
-		umask(um);
-		if (!s.write_err && chmod(tmp, 0755 & ~um) < 0) /* what mkdir(2) would have made */
+		if (!s.write_err && chmod(tmp, 0755 & ~ia_out_umask()) < 0) /* what mkdir(2) would have made */
 			snap_write_failed(&s, output, -errno, strerror(errno));
 		int prc = s.write_err ? 0 : snap_dir_into_place(tmp, output, replace);
 		if (prc < 0)

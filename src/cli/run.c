@@ -18,6 +18,7 @@
 #include "capture/snapshot.h"
 #include "core/db.h"
 #include "core/ia_err.h"
+#include "core/outfile.h"
 #include "rules/policy.h"
 #include "cli/verdicts_db.h"
 #include "rules/rules.h"
@@ -497,24 +498,11 @@ FILE *cli_open_output(const struct cli_opts *o)
 		}
 		return f;
 	}
-	const char *slash = strrchr(o->output, '/');
-	int n = slash ? snprintf(cli_out_tmp, sizeof(cli_out_tmp), "%.*s/.%s.XXXXXX", (int)(slash - o->output),
-				 o->output, slash + 1)
-		      : snprintf(cli_out_tmp, sizeof(cli_out_tmp), ".%s.XXXXXX", o->output);
-	if (n < 0 || (size_t)n >= sizeof(cli_out_tmp)) {
-		cli_out_tmp[0] = '\0';
-		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(ENAMETOOLONG));
-		return NULL;
-	}
-	int fd = mkostemp(cli_out_tmp, O_CLOEXEC);
+	int fd = ia_out_tmpfile(o->output, 0666, cli_out_tmp, sizeof(cli_out_tmp)); /* what fopen() makes */
 	if (fd < 0) {
-		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));
-		cli_out_tmp[0] = '\0';
+		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(-fd));
 		return NULL;
 	}
-	mode_t um = umask(0);
-	umask(um);
-	fchmod(fd, 0666 & ~um); /* what fopen() would have made */
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
 		fprintf(stderr, "iommu-audit: %s: %s\n", o->output, strerror(errno));

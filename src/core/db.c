@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/facts.h"
+#include "core/outfile.h"
 #include "core/ia_err.h"
 
 const char *ia_db_schema_sql(void)
@@ -577,30 +578,24 @@ static int db_check_target(const char *path, bool any, bool *exists, const char 
 
 int ia_db_create_file(sqlite3 **out, const char *path, bool replace, struct ia_db_pending *p, const char **err)
 {
-	const char *slash = strrchr(path, '/');
-	int n, fd, rc;
+	int fd = -1, rc;
 
 	*out = NULL;
 	*err = NULL;
 	p->tmp[0] = '\0';
 	if ((rc = db_check_target(path, replace, &p->replace, err)) < 0)
 		return rc;
-	n = slash ? snprintf(p->tmp, sizeof(p->tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
-		  : snprintf(p->tmp, sizeof(p->tmp), ".%s.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(p->tmp) || snprintf(p->path, sizeof(p->path), "%s", path) >= (int)sizeof(p->path)) {
+	if (snprintf(p->path, sizeof(p->path), "%s", path) >= (int)sizeof(p->path) ||
+	    (fd = ia_out_tmpfile(path, 0644, p->tmp, sizeof(p->tmp))) == -ENAMETOOLONG) { /* SQLite's 0644 */
 		p->tmp[0] = '\0';
 		*err = "the database's path is too long";
 		return -IA_E_SQLITE;
 	}
-	if ((fd = mkostemp(p->tmp, O_CLOEXEC)) < 0) {
-		snprintf(db_open_err, sizeof(db_open_err), "%s", strerror(errno));
+	if (fd < 0) {
+		snprintf(db_open_err, sizeof(db_open_err), "%s", strerror(-fd));
 		*err = db_open_err;
-		p->tmp[0] = '\0';
 		return -IA_E_SQLITE;
 	}
-	mode_t um = umask(0);
-	umask(um);
-	fchmod(fd, 0644 & ~um); /* what SQLite makes (SQLITE_DEFAULT_FILE_PERMISSIONS) */
 	close(fd);
 	if ((rc = ia_db_open(out, p->tmp, true, err)) < 0)
 		ia_db_discard(p);

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "core/fsroot.h"
 #include "core/ia_err.h"
 #include "core/memtree.h"
+#include "core/outfile.h"
 #include "capture/snapshot.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -1200,6 +1202,56 @@ static void test_facts_select_columns(void **state)
 	ia_db_close(db);
 }
 
+/* The temporary sibling of an output: beside it (same directory, so rename(2) is atomic), hidden,
+ * unique, never over an existing file, with the permissions open(O_CREAT) would give under the
+ * process's umask; a name that does not fit is refused, not cut. */
+static void test_outfile_tmp(void **state)
+{
+	(void)state;
+	char tmp[64], big[PATH_MAX];
+	struct stat st;
+
+	assert_int_equal(ia_out_tmpname("dir/sub/report.json", tmp, sizeof(tmp)), 0);
+	assert_string_equal(tmp, "dir/sub/.report.json.XXXXXX");
+	assert_int_equal(ia_out_tmpname("report.json", tmp, sizeof(tmp)), 0);
+	assert_string_equal(tmp, ".report.json.XXXXXX");
+	assert_int_equal(ia_out_tmpname("/r", tmp, sizeof(tmp)), 0);
+	assert_string_equal(tmp, "/.r.XXXXXX");
+	assert_int_equal(ia_out_tmpname("0123456789abcdef", tmp, 24), -ENAMETOOLONG); /* 24 bytes + NUL */
+	assert_string_equal(tmp, "");
+	assert_int_equal(ia_out_tmpname("0123456789abcdef", tmp, 25), 0);
+
+	mode_t old = umask(027);
+	assert_int_equal(ia_out_umask(), 027);
+	assert_int_equal(ia_out_umask(), 027); /* reading it leaves it */
+	char out[PATH_MAX];
+	snprintf(out, sizeof(out), "%s", ia_sp("facts.db"));
+	int fd = ia_out_tmpfile(out, 0644, big, sizeof(big));
+	assert_true(fd >= 0);
+	assert_int_equal(strncmp(big, ia_sp(".facts.db."), strlen(ia_sp(".facts.db."))), 0);
+	assert_int_equal(strlen(big), strlen(ia_sp(".facts.db.XXXXXX")));
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	char second[PATH_MAX];
+	int fd2 = ia_out_tmpfile(out, 0666, second, sizeof(second));
+	assert_true(fd2 >= 0);
+	assert_string_not_equal(second, big); /* unique */
+	assert_int_equal(fstat(fd2, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(access(out, F_OK), -1); /* the output itself is not made */
+	close(fd);
+	close(fd2);
+	unlink(big);
+	unlink(second);
+	umask(old);
+	/* a directory that does not exist: mkostemp()'s errno, and no name left */
+	assert_int_equal(ia_out_tmpfile(ia_sp("no/such/facts.db"), 0644, big, sizeof(big)), -ENOENT);
+	assert_string_equal(big, "");
+	assert_int_equal(ia_out_tmpfile(out, 0644, tmp, 8), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1216,6 +1268,7 @@ int main(void)
 		T(test_unpack_tmpdir_through_link),
 		T(test_capture_roundtrip),
 		T(test_snapshot_remove_guard),
+		T(test_outfile_tmp),
 		cmocka_unit_test(test_facts_schema_matches_descriptions),
 		cmocka_unit_test(test_facts_pci_function_roundtrip),
 		cmocka_unit_test(test_facts_select_columns),
