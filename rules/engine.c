@@ -717,17 +717,6 @@ out:
 	return rc;
 }
 
-/* Collect the requester IDs ia_topo_for_each_dma_alias() yields into a 65536-bit set. */
-static int engine_alias_rid(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid, bool uncertain,
-			    void *ctx)
-{
-	uint32_t *set = ctx;
-
-	(void)m; (void)dev; (void)domain; (void)uncertain;
-	set[rid / 32] |= 1u << (rid % 32);
-	return 0;
-}
-
 /*
  * For each function the kernel left without a group while groups exist and the firmware maps to
  * an SMMUv3: a grouped function on the same SMMUv3 and segment whose DMA aliases
@@ -739,7 +728,7 @@ static int engine_alias_rid(const struct ia_topo_model *m, size_t dev, uint32_t 
 static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 {
 	const struct ia_firmware *fw = a->firmware;
-	uint32_t *mine = NULL, *theirs = NULL;
+	struct ia_topo_rid *mine = NULL, *theirs = NULL;
 	int rc = 0;
 
 	if (!fw || !ev->model || !a->n_groups)
@@ -749,24 +738,24 @@ static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 		struct ia_dev *d = ia_audit_find_dev(a, ud->bdf);
 		if (!d || d->has_group || strcmp(fw->units[ud->unit].kind, "smmu-v3"))
 			continue;
-		if (!mine && (!(mine = calloc(2048, sizeof(*mine))) || !(theirs = calloc(2048, sizeof(*theirs))))) {
+		if (!mine && (!(mine = calloc(IA_TOPO_MAX_RIDS, sizeof(*mine))) ||
+			      !(theirs = calloc(IA_TOPO_MAX_RIDS, sizeof(*theirs))))) {
 			rc = -ENOMEM;
 			break;
 		}
-		memset(mine, 0, 2048 * sizeof(*mine));
-		ia_topo_for_each_dma_alias(ev->model, (size_t)(d - a->devs), engine_alias_rid, mine);
-		for (size_t j = 0; j < fw->n_unit_devs && !d->stream_shared_with; j++) {
+		int nm = ia_topo_dma_alias_rids(ev->model, (size_t)(d - a->devs), mine, IA_TOPO_MAX_RIDS);
+		for (size_t j = 0; j < fw->n_unit_devs && !d->stream_shared_with && nm > 0; j++) {
 			const struct ia_fw_unit_dev *oj = &fw->unit_devs[j];
 			const struct ia_dev *o = oj->unit == ud->unit ? ia_audit_find_dev(a, oj->bdf) : NULL;
-			if (!o || o == d || !o->has_group || o->domain != d->domain)
+			if (!o || o == d || !o->has_group)
 				continue;
-			memset(theirs, 0, 2048 * sizeof(*theirs));
-			ia_topo_for_each_dma_alias(ev->model, (size_t)(o - a->devs), engine_alias_rid, theirs);
-			for (size_t w = 0; w < 2048; w++)
-				if (mine[w] & theirs[w]) {
-					d->stream_shared_with = o;
-					break;
-				}
+			int nt = ia_topo_dma_alias_rids(ev->model, (size_t)(o - a->devs), theirs, IA_TOPO_MAX_RIDS);
+			for (int x = 0; x < nm && !d->stream_shared_with; x++)
+				for (int y = 0; y < nt; y++)
+					if (mine[x].domain == theirs[y].domain && mine[x].rid == theirs[y].rid) {
+						d->stream_shared_with = o;
+						break;
+					}
 		}
 	}
 	free(mine);

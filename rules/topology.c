@@ -971,6 +971,41 @@ int ia_topo_for_each_dma_alias(const struct ia_topo_model *m, size_t fn, ia_topo
 	return 0;
 }
 
+struct topo_rids {
+	struct ia_topo_rid *out;
+	size_t cap, n;
+	bool more;
+};
+
+static int topo_rid_cb(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid, bool uncertain,
+		       void *ctx)
+{
+	struct topo_rids *r = ctx;
+
+	(void)m; (void)dev; (void)uncertain;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->out[i].domain == domain && r->out[i].rid == rid)
+			return 0;
+	if (r->n == r->cap) {
+		r->more = true;
+		return 1;
+	}
+	r->out[r->n++] = (struct ia_topo_rid){ domain, rid };
+	return 0;
+}
+
+int ia_topo_dma_alias_rids(const struct ia_topo_model *m, size_t fn, struct ia_topo_rid *out, size_t cap)
+{
+	struct topo_rids r = { out, cap, 0, false };
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	if ((rc = ia_topo_for_each_dma_alias(m, fn, topo_rid_cb, &r)) < 0)
+		return rc;
+	return r.more ? -E2BIG : (int)r.n;
+}
+
 /* pci_devs_are_dma_aliases() (drivers/pci/pci.c, 6.12). */
 static bool topo_are_aliases(const struct ia_topo_model *m, size_t a, size_t b)
 {

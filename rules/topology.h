@@ -209,6 +209,26 @@ typedef int (*ia_topo_alias_cb)(const struct ia_topo_model *m, size_t dev, uint3
 int ia_topo_for_each_dma_alias(const struct ia_topo_model *m, size_t fn, ia_topo_alias_cb cb,
 			       void *ctx);
 
+/** One requester ID a function's DMA carries: bus << 8 | devfn in PCI domain @domain. */
+struct ia_topo_rid {
+	uint32_t domain;
+	uint16_t rid;
+};
+
+/* Room for every requester ID one function can carry: its own, the 256 devfns of its
+ * dma_alias_mask, one per bridge on its path (at most IA_TOPO_MAX_DEPTH). */
+#define IA_TOPO_MAX_RIDS (1 + 256 + IA_TOPO_MAX_DEPTH + 1)
+
+/**
+ * ia_topo_dma_alias_rids() - the requester IDs ia_topo_for_each_dma_alias() yields for @fn, in
+ * its order, each (domain, RID) once: what an IOMMU driver that maps a master by its IDs (the
+ * SMMUv3 adds one StreamID per alias: iort_pci_iommu_init(), of_pci_iommu_init()) sees.
+ * @out: room for @cap entries (IA_TOPO_MAX_RIDS holds any function's).
+ * Return: the number written; -E2BIG when @fn carries more than @cap (the first @cap are
+ * written); -IA_E_RANGE for @fn out of range; -EINVAL for NULL pointers.
+ */
+int ia_topo_dma_alias_rids(const struct ia_topo_model *m, size_t fn, struct ia_topo_rid *out, size_t cap);
+
 /** How a function came to be in its predicted group (the step of pci_device_group() that decided). */
 enum ia_grp_rule {
 	IA_GRP_NEW,            /* iommu_group_alloc(): it started the group */

@@ -152,36 +152,40 @@ static bool we_set_has(const struct we_set *s, uint64_t k)
 	return false;
 }
 
-static void we_set_add(struct we_set *s, uint64_t k)
+static void we_set_put(uint64_t *v, size_t cap, uint64_t k, size_t *n)
 {
-	size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+	size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (cap - 1);
 
-	while (s->v[i] && s->v[i] != k)
-		i = (i + 1) & (s->cap - 1);
-	s->n += !s->v[i];
-	s->v[i] = k;
+	while (v[i] && v[i] != k)
+		i = (i + 1) & (cap - 1);
+	*n += !v[i];
+	v[i] = k;
 }
 
-/* The StreamIDs of one master: (unit + 1) << 48 | domain << 16 | RID of each DMA alias. */
-struct we_sids {
-	uint64_t unit1;
-	uint64_t k[16];
-	size_t n;
-	bool overflow;
-};
-
-static int we_sid_cb(const struct ia_topo_model *m, size_t dev, uint32_t domain, uint16_t rid, bool uncertain,
-		     void *ctx)
+/* Add @k, the table doubled when it would be more than half full (a function may carry hundreds
+ * of requester IDs). 0 or -ENOMEM. */
+static int we_set_add(struct we_set *s, uint64_t k)
 {
-	struct we_sids *s = ctx;
-
-	(void)m; (void)dev; (void)uncertain;
-	if (s->n == sizeof(s->k) / sizeof(s->k[0])) {
-		s->overflow = true;
-		return 1;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap * 2, n = 0;
+		uint64_t *v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				we_set_put(v, cap, s->v[i], &n);
+		free(s->v);
+		s->v = v;
+		s->cap = cap;
 	}
-	s->k[s->n++] = s->unit1 << 48 | (uint64_t)(domain & 0xffffffu) << 16 | rid;
+	we_set_put(s->v, s->cap, k, &s->n);
 	return 0;
+}
+
+/* A StreamID of SMMU unit @u as one set key: (u + 1) << 48 | domain << 16 | RID. */
+static uint64_t we_sid_key(size_t u, const struct ia_topo_rid *r)
+{
+	return ((uint64_t)u + 1) << 48 | (uint64_t)(r->domain & 0xffffffu) << 16 | r->rid;
 }
 
 /*
@@ -197,33 +201,39 @@ static int we_smmuv3_conflicts(const struct ia_firmware *fw, const struct ia_aud
 			       const size_t *order, size_t n_fns, const bool *uncovered, bool *refused, size_t *n)
 {
 	struct we_set set = { NULL, 64, 0 };
+	struct ia_topo_rid *rids = calloc(IA_TOPO_MAX_RIDS, sizeof(*rids));
 
 	while (set.cap < 4 * n_fns + 64)
 		set.cap *= 2;
-	if (!(set.v = calloc(set.cap, sizeof(*set.v))))
+	if (!rids || !(set.v = calloc(set.cap, sizeof(*set.v)))) {
+		free(rids);
 		return -ENOMEM;
-	for (size_t o = 0; o < n_fns; o++) {
+	}
+	int rc = 0;
+	for (size_t o = 0; o < n_fns && rc == 0; o++) {
 		size_t i = order[o];
 		const struct ia_dev *d = &a->devs[i];
 		long u = we_unit_of(fw, d->is_vf && d->physfn ? d->physfn : d->bdf);
 		if (uncovered[i] || u < 0 || strcmp(fw->units[u].kind, "smmu-v3"))
 			continue;
-		struct we_sids s = { .unit1 = (uint64_t)u + 1 };
-		if (ia_topo_for_each_dma_alias(m, i, we_sid_cb, &s) < 0 || s.overflow)
+		/* each StreamID as (unit + 1) << 48 | domain << 16 | RID */
+		int ns = ia_topo_dma_alias_rids(m, i, rids, IA_TOPO_MAX_RIDS);
+		if (ns < 0)
 			continue;
 		bool clash = false;
-		for (size_t k = 0; k < s.n && !clash; k++)
-			clash = we_set_has(&set, s.k[k]);
+		for (int k = 0; k < ns && !clash; k++)
+			clash = we_set_has(&set, we_sid_key((size_t)u, &rids[k]));
 		if (clash) {
 			refused[i] = true;
 			(*n)++;
 			continue;
 		}
-		for (size_t k = 0; k < s.n; k++)
-			we_set_add(&set, s.k[k]);
+		for (int k = 0; k < ns && rc == 0; k++)
+			rc = we_set_add(&set, we_sid_key((size_t)u, &rids[k]));
 	}
+	free(rids);
 	free(set.v);
-	return 0;
+	return rc;
 }
 
 /* pci_quirk_intel_spt_pch_acs_match() and the standard layout: set the bits pci_enable_acs() sets. */

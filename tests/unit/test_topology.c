@@ -915,6 +915,38 @@ static void test_alias_walks(void **state)
 	assert_int_equal(r.n, 1);
 	assert_int_equal(ia_topo_for_each_dma_alias(m, 999, alias_cb, &r), -IA_E_RANGE);
 	assert_int_equal(ia_topo_dma_alias_info(m, 999, &ai), -IA_E_RANGE);
+	/* the same walk as a list of (domain, RID): 07:02.0 carries its own and the bridge's alias */
+	struct ia_topo_rid rids[IA_TOPO_MAX_RIDS];
+	assert_int_equal(ia_topo_dma_alias_rids(m, tb_find(m, "0000:07:02.0"), rids, IA_TOPO_MAX_RIDS), 2);
+	assert_int_equal(rids[0].rid, 0x0710);
+	assert_int_equal(rids[1].rid, 0x0700);
+	assert_int_equal(rids[0].domain, 0);
+	assert_int_equal(rids[1].domain, 0);
+	/* no room for the second: -E2BIG, the first written */
+	memset(rids, 0, sizeof(rids));
+	assert_int_equal(ia_topo_dma_alias_rids(m, tb_find(m, "0000:07:02.0"), rids, 1), -E2BIG);
+	assert_int_equal(rids[0].rid, 0x0710);
+	assert_int_equal(ia_topo_dma_alias_rids(m, 999, rids, IA_TOPO_MAX_RIDS), -IA_E_RANGE);
+	assert_int_equal(ia_topo_dma_alias_rids(m, 0, NULL, 1), -EINVAL);
+	ia_topo_model_free(m);
+	free(t);
+
+	/* a function at devfn 00.0 behind the PCIe-to-PCI bridge: the bridge's alias (07:00.0) is
+	 * its own RID, listed once (the walk yields it twice) */
+	t = calloc(1, sizeof(*t));
+	assert_non_null(t);
+	int b0 = tb_root(t, 0), rp = RP(t, b0, 1, 0, ACS_ON);
+	int pb = tb_fn(t, tb_below(t, rp, 6), 0, 0, IA_YES, IA_PCIE_PCI_BRIDGE, ACS_NONE);
+	PCIDEV(t, tb_below(t, pb, 7), 0, 0);
+	tb_finish(t);
+	m = tb_model(t);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(ia_topo_for_each_dma_alias(m, tb_find(m, "0000:07:00.0"), alias_cb, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.rid[0], 0x0700);
+	assert_int_equal(r.rid[1], 0x0700);
+	assert_int_equal(ia_topo_dma_alias_rids(m, tb_find(m, "0000:07:00.0"), rids, IA_TOPO_MAX_RIDS), 1);
+	assert_int_equal(rids[0].rid, 0x0700);
 	ia_topo_model_free(m);
 	free(t);
 

@@ -229,6 +229,37 @@ static void test_smmuv3_refuses_shared_streamid(void **state)
 	}
 }
 
+/* An Intel VCA bridge (8086:2954, quirk_pex_vca_alias()) carries 160 requester IDs, functions 0-4
+ * of every slot of its bus, each a StreamID on the SMMUv3: a function probed later whose RID is one
+ * of them is refused, one whose RID is not (function 5) is not. More IDs than the set of StreamIDs
+ * was first sized for: it grows. */
+static void test_smmuv3_many_streamids(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mb_new();
+	mb_root_port(a, "0000:00:04.0", 5, false);
+	struct ia_dev *vca = mb_dev(a, "0000:05:00.0", "0000:00:04.0");
+	vca->vendor = 0x8086;
+	vca->device = 0x2954;
+	mb_dev(a, "0000:05:01.0", "0000:00:04.0");   /* devfn 0x08: function 0 of slot 1, an alias */
+	mb_dev(a, "0000:05:01.5", "0000:00:04.0");   /* devfn 0x0d: function 5, not one */
+	size_t u = mb_fw_unit(a, "IORT", "smmu-v3", "unit0");
+	for (size_t i = 0; i < a->n_devs; i++)
+		mb_fw_unit_dev(a, u, a->devs[i].bdf);
+	a->has_kernel_version = true;
+	a->kernel_major = 6;
+	a->kernel_minor = 12;
+	mb_cmdline(a, "quiet");
+	run(a);
+	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	assert_int_equal(we->n_refused, 1);
+	assert_string_equal(a->devs[we->refused[0]].bdf, "0000:05:01.0");
+	assert_true(we_group_of(a, "0000:05:00.0") >= 0);
+	assert_true(we_group_of(a, "0000:05:01.0") < 0);
+	assert_true(we_group_of(a, "0000:05:01.5") >= 0);
+	mb_free(a);
+}
+
 /* While the IOMMU is active the groups once it is on are the current prediction's (not copied),
  * and nothing else is said. */
 static void test_active_is_current(void **state)
@@ -258,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_dt_by_release),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_smmuv3_refuses_shared_streamid),
+		cmocka_unit_test(test_smmuv3_many_streamids),
 		cmocka_unit_test(test_active_is_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
