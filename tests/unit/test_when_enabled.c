@@ -198,6 +198,22 @@ static void test_coverage(void **state)
 	mb_free(a);
 }
 
+/* Every function of @a behind one IOMMU unit of @kind (from firmware table @table), a 6.12
+ * kernel with a plain command line; run, and the prediction once the IOMMU is on. */
+static const struct ia_when_enabled_result *run_one_unit(struct ia_audit *a, const char *table, const char *kind)
+{
+	size_t u = mb_fw_unit(a, table, kind, "unit0");
+
+	for (size_t i = 0; i < a->n_devs; i++)
+		mb_fw_unit_dev(a, u, a->devs[i].bdf);
+	a->has_kernel_version = true;
+	a->kernel_major = 6;
+	a->kernel_minor = 12;
+	mb_cmdline(a, "quiet");
+	run(a);
+	return &mb_result(a)->when_enabled;
+}
+
 /* arm-smmu-v3 refuses the second function behind one PCIe-to-PCI bridge (the bridge's alias is a
  * StreamID already in its tree): that function gets no group; VT-d takes both. */
 static void test_smmuv3_refuses_shared_streamid(void **state)
@@ -211,15 +227,7 @@ static void test_smmuv3_refuses_shared_streamid(void **state)
 			struct ia_dev *d = mb_dev(a, k ? "0000:05:02.0" : "0000:05:01.0", "0000:00:04.0");
 			d->is_pcie = IA_NO;
 		}
-		size_t u = mb_fw_unit(a, smmu ? "IORT" : "DMAR", smmu ? "smmu-v3" : "vt-d", "unit0");
-		for (size_t i = 0; i < a->n_devs; i++)
-			mb_fw_unit_dev(a, u, a->devs[i].bdf);
-		a->has_kernel_version = true;
-		a->kernel_major = 6;
-		a->kernel_minor = 12;
-		mb_cmdline(a, "quiet");
-		run(a);
-		const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+		const struct ia_when_enabled_result *we = run_one_unit(a, smmu ? "IORT" : "DMAR", smmu ? "smmu-v3" : "vt-d");
 		assert_int_equal(we->n_refused, smmu ? 1 : 0);
 		if (smmu)
 			assert_string_equal(a->devs[we->refused[0]].bdf, "0000:05:02.0");
@@ -243,15 +251,7 @@ static void test_smmuv3_many_streamids(void **state)
 	vca->device = 0x2954;
 	mb_dev(a, "0000:05:01.0", "0000:00:04.0");   /* devfn 0x08: function 0 of slot 1, an alias */
 	mb_dev(a, "0000:05:01.5", "0000:00:04.0");   /* devfn 0x0d: function 5, not one */
-	size_t u = mb_fw_unit(a, "IORT", "smmu-v3", "unit0");
-	for (size_t i = 0; i < a->n_devs; i++)
-		mb_fw_unit_dev(a, u, a->devs[i].bdf);
-	a->has_kernel_version = true;
-	a->kernel_major = 6;
-	a->kernel_minor = 12;
-	mb_cmdline(a, "quiet");
-	run(a);
-	const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+	const struct ia_when_enabled_result *we = run_one_unit(a, "IORT", "smmu-v3");
 	assert_int_equal(we->n_refused, 1);
 	assert_string_equal(a->devs[we->refused[0]].bdf, "0000:05:01.0");
 	assert_true(we_group_of(a, "0000:05:00.0") >= 0);
