@@ -466,6 +466,7 @@ static int snap_load(const char *archive, const struct ia_snapshot_limits *lim, 
 					memset(m.data + m.filled, 0, (size_t)(m.size - m.filled));
 				if (rc < 0)
 					break;
+				ia_memtree_file_filled(t); /* its zeros at the end are not kept */
 			}
 		}
 		if (rc < 0) {

@@ -121,7 +121,7 @@ static long fsm_read_small(const struct ia_memnode *nd, char *buf, size_t cap)
 {
 	if (nd->size > cap - 1)
 		return -IA_E_TOOBIG;
-	memcpy(buf, nd->data, (size_t)nd->size);
+	ia_memnode_copy(nd, 0, buf, (size_t)nd->size);
 	buf[nd->size] = '\0';
 	return (long)nd->size;
 }
@@ -202,7 +202,7 @@ long ia_fsfile_pread(const struct ia_fsroot *r, int h, void *buf, size_t len, of
 		if ((uint64_t)off >= nd->size)
 			return 0;
 		size_t n = nd->size - (uint64_t)off < len ? (size_t)(nd->size - (uint64_t)off) : len;
-		memcpy(buf, nd->data + off, n);
+		ia_memnode_copy(nd, (uint64_t)off, buf, n);
 		return (long)n;
 	}
 	ssize_t k = pread(h, buf, len, off);
@@ -478,7 +478,7 @@ long ia_fsroot_read_prefix(const struct ia_fsroot *r, const char *rel, void *buf
 		if (size)
 			*size = (size_t)nd->size;
 		size_t n = nd->size < cap ? (size_t)nd->size : cap;
-		memcpy(buf, nd->data, n);
+		ia_memnode_copy(nd, 0, buf, n);
 		return (long)n;
 	}
 	struct stat st;
@@ -523,7 +523,7 @@ int ia_fsroot_read(const struct ia_fsroot *r, const char *rel, size_t max, char 
 		char *mb = malloc((size_t)nd->size + 1);
 		if (!mb)
 			return -ENOMEM;
-		memcpy(mb, nd->data, (size_t)nd->size);
+		ia_memnode_copy(nd, 0, mb, (size_t)nd->size);
 		mb[nd->size] = '\0';
 		*out = mb;
 		*len = (size_t)nd->size;

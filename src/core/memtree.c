@@ -39,6 +39,10 @@ struct ia_memtree {
 	char *chunk;               /* the current chunk's free space */
 	size_t chunk_left;
 	bool sealed;
+	/* the file the last ia_memtree_add_file() made (for ia_memtree_file_filled()), and the
+	 * bytes its data took from the current chunk (0: none, or a block of its own) */
+	uint32_t last_file;
+	size_t last_file_room;
 	/* the directory part of the last path mt_add() walked whole (up to its last '/') and the
 	 * directory it resolved to: archive members come in tree order, so most share it. A
 	 * directory on it is never replaced (mt_over() replaces links only), so the same bytes
@@ -447,6 +451,7 @@ int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, c
 	int rc = mt_add(t, path, IA_MEM_REG, &parent, &name, &len, &ex);
 
 	*data = NULL;
+	t->last_file = 0;
 	if (rc < 0)
 		return rc;
 	if (!name) /* the root, or "dir/." */
@@ -455,17 +460,52 @@ int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, c
 		return rc;
 	if (size > SIZE_MAX - 16)
 		return -E2BIG;
-	char *d = mt_arena(t, size ? (size_t)size : 1, false, &over); /* the caller writes every byte */
-	if (!d)
-		return over ? -E2BIG : -ENOMEM;
+	/* the node (its name) first, then the bytes: they are the arena's latest piece, so what
+	 * ia_memtree_file_filled() trims goes back to the chunk */
 	long k = mt_new_node(t, IA_MEM_REG, parent, name, len);
 	if (k < 0)
 		return (int)k;
+	size_t need = size ? ((size_t)size + 7u) & ~(size_t)7u : 8u; /* what mt_arena() takes */
+	char *d = mt_arena(t, size ? (size_t)size : 1, false, &over); /* the caller writes every byte */
+	if (!d)
+		return over ? -E2BIG : -ENOMEM;
 	struct ia_memnode *nd = mt_node(t, (uint32_t)k);
 	nd->data = d;
-	nd->size = size;
+	nd->size = nd->held = size;
+	t->last_file = (uint32_t)k;
+	t->last_file_room = t->chunk == d + need ? need : 0; /* else a block of its own */
 	*data = d;
 	return 0;
+}
+
+void ia_memtree_file_filled(struct ia_memtree *t)
+{
+	if (!t->last_file)
+		return;
+	struct ia_memnode *nd = mt_node(t, t->last_file);
+	uint64_t held = nd->size;
+	while (held && !nd->data[held - 1])
+		held--;
+	nd->held = held;
+	/* the room past the held bytes (8-aligned) back to the chunk, when it is its end */
+	size_t keep = ((size_t)held + 7u) & ~(size_t)7u;
+	if (t->last_file_room > keep && nd->data + t->last_file_room == t->chunk) {
+		t->chunk -= t->last_file_room - keep;
+		t->chunk_left += t->last_file_room - keep;
+	}
+	t->last_file = 0;
+	t->last_file_room = 0;
+}
+
+void ia_memnode_copy(const struct ia_memnode *nd, uint64_t off, void *buf, size_t n)
+{
+	size_t from = 0;
+
+	if (off < nd->held) {
+		from = nd->held - off < n ? (size_t)(nd->held - off) : n;
+		memcpy(buf, nd->data + off, from);
+	}
+	memset((char *)buf + from, 0, n - from);
 }
 
 int ia_memtree_add_link(struct ia_memtree *t, const char *path, const char *target)

@@ -379,6 +379,7 @@ static void mem_copy(struct ia_memtree *t, const char *rel, const char *sub)
 			assert_non_null(b);
 			assert_int_equal(ia_memtree_add_file(t, mrel, len, &data), 0);
 			memcpy(data, b, len);
+			ia_memtree_file_filled(t); /* as the capture loader does */
 			free(b);
 		}
 	}
@@ -434,6 +435,85 @@ static void test_memtree_dir_cache(void **state)
 	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "a/l/f8", true))->data[0], 'Z');
 	assert_int_equal(ia_memtree_node(t, b)->nkids, 8);
 	ia_memtree_free(t);
+}
+
+/* A file's zeros at its end are not held (a sysfs config file is mostly zeros): the held bytes
+ * shrink, the room goes back to the arena for the next file, and every read gives the same bytes
+ * as before (zeros past the held ones), in the tree and through a memory root. A file in a block of
+ * its own is trimmed too; one of zeros only holds none. */
+static void test_memtree_zero_tail(void **state)
+{
+	struct ia_memtree *t = ia_memtree_new(4u << 20);
+	char *a, *b, *z, *big, buf[4096], want[4096];
+	struct ia_fsroot r;
+	(void)state;
+
+	assert_non_null(t);
+	memset(want, 0, sizeof(want));
+	memset(want, 'x', 100);
+	want[50] = 0; /* a zero inside the held bytes stays */
+	assert_int_equal(ia_memtree_add_file(t, "sys/config", sizeof(want), &a), 0);
+	memcpy(a, want, sizeof(want));
+	ia_memtree_file_filled(t);
+	assert_int_equal(ia_memtree_add_file(t, "sys/next", 16, &b), 0);
+	/* 100 held bytes (104, 8-aligned): the next name and bytes take the 3,992 after them */
+	assert_true(b >= a + 104 && b < a + 4096);
+	memset(b, 'y', 16);
+	ia_memtree_file_filled(t);
+	assert_int_equal(ia_memtree_add_file(t, "sys/zeros", 64, &z), 0);
+	memset(z, 0, 64);
+	ia_memtree_file_filled(t);
+	assert_int_equal(ia_memtree_add_file(t, "sys/big", 300u << 10, &big), 0); /* a block of its own */
+	memset(big, 0, 300u << 10);
+	memcpy(big + 1000, "end", 3);
+	ia_memtree_file_filled(t);
+	ia_memtree_file_filled(t); /* again: nothing left to trim */
+	assert_int_equal(ia_memtree_seal(t), 0);
+
+	const struct ia_memnode *n = ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/config", true));
+	assert_int_equal(n->size, 4096);
+	assert_int_equal(n->held, 100);
+	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/next", true))->held, 16);
+	assert_int_equal(ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/zeros", true))->held, 0);
+	const struct ia_memnode *nb = ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/big", true));
+	assert_int_equal(nb->held, 1003);
+	assert_int_equal(nb->size, 300u << 10);
+	memset(buf, 0x55, sizeof(buf));
+	ia_memnode_copy(n, 96, buf, 8);   /* across the end of the held bytes */
+	assert_memory_equal(buf, "xxxx\0\0\0\0", 8);
+	memset(buf, 0x55, sizeof(buf));
+	ia_memnode_copy(n, 4000, buf, 96); /* past them */
+	for (size_t i = 0; i < 96; i++)
+		assert_int_equal(buf[i], 0);
+
+	/* through a memory root: the whole file, a pread across the held end, the size */
+	assert_int_equal(ia_fsroot_open_mem(&r, t, "memory"), 0);
+	char *whole = NULL;
+	size_t len = 0;
+	assert_int_equal(ia_fsroot_read(&r, "sys/config", 8192, &whole, &len), 0);
+	assert_int_equal(len, 4096);
+	assert_memory_equal(whole, want, 4096);
+	free(whole);
+	struct stat st;
+	int dir = ia_fsroot_opendir(&r, "sys");
+	assert_true(dir >= 0);
+	int h = ia_fsdir_open_file(&r, dir, "config", &st);
+	assert_true(h >= 0);
+	assert_int_equal(st.st_size, 4096);
+	memset(buf, 0x55, sizeof(buf));
+	assert_int_equal(ia_fsfile_pread(&r, h, buf, 64, 64), 64);
+	assert_memory_equal(buf, want + 64, 64);
+	assert_int_equal(ia_fsfile_pread(&r, h, buf, 4096, 4090), 6);
+	ia_fsroot_handle_close(&r, h);
+	ia_fsroot_handle_close(&r, dir);
+	size_t size = 0;
+	memset(buf, 0x55, sizeof(buf));
+	assert_int_equal(ia_fsroot_read_prefix(&r, "sys/config", buf, 256, &size), 256);
+	assert_int_equal(size, 4096);
+	assert_memory_equal(buf, want, 256);
+	char small[8];
+	assert_int_equal(ia_fsroot_read_small(&r, "sys/zeros", small, sizeof(small)), -IA_E_TOOBIG);
+	ia_fsroot_close(&r); /* frees the tree */
 }
 
 /* Past 2 MiB the tree takes huge-page-sized pieces, but a budget that holds the exact bytes and not
@@ -1259,6 +1339,7 @@ int main(void)
 		T(test_fsroot_walk),
 		T(test_memtree_dir_cache),
 		T(test_memtree_budget_edge),
+		T(test_memtree_zero_tail),
 		T(test_fsroot_memory),
 		T(test_fsroot_memory_same_answers),
 		T(test_fsroot_absolute_link_absent),
