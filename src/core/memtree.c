@@ -216,8 +216,10 @@ static int mt_rehash(struct ia_memtree *t)
 	return 0;
 }
 
-/* A new node (its fields zeroed but @type, @parent and the name): its index, or a negative code. */
-static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, const char *name, size_t len)
+/* A new node (its fields zeroed but @type, @parent and the name): its index, or a negative code.
+ * @nm: room for the name (@len + 1 bytes) the caller took from the arena, or NULL to take it here. */
+static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, const char *name, size_t len,
+			char *nm)
 {
 	bool over = false;
 
@@ -247,8 +249,7 @@ static long mt_new_node(struct ia_memtree *t, uint8_t type, uint32_t parent, con
 			return over ? -E2BIG : -ENOMEM;
 		t->pages[t->npages++] = pg;
 	}
-	char *nm = mt_arena(t, len + 1, false, &over);
-	if (!nm)
+	if (!nm && !(nm = mt_arena(t, len + 1, false, &over)))
 		return over ? -E2BIG : -ENOMEM;
 	memcpy(nm, name, len);
 	nm[len] = '\0';
@@ -273,7 +274,7 @@ struct ia_memtree *ia_memtree_new(size_t budget)
 	if (!t)
 		return NULL;
 	t->budget = budget;
-	if (mt_new_node(t, IA_MEM_DIR, 0, "", 0) != 0) {
+	if (mt_new_node(t, IA_MEM_DIR, 0, "", 0, NULL) != 0) {
 		ia_memtree_free(t);
 		return NULL;
 	}
@@ -386,7 +387,7 @@ static int mt_add(struct ia_memtree *t, const char *path, uint8_t type, uint32_t
 			return 0;
 		}
 		if (k == -ENOENT)
-			k = mt_new_node(t, IA_MEM_DIR, cur, p, cl);
+			k = mt_new_node(t, IA_MEM_DIR, cur, p, cl, NULL);
 		if (k < 0)
 			return (int)k;
 		const struct ia_memnode *nd = mt_node(t, (uint32_t)k);
@@ -437,7 +438,7 @@ int ia_memtree_add_dir(struct ia_memtree *t, const char *path)
 		return rc;
 	if (!name || (rc = mt_over(t, ex, IA_MEM_DIR, 0)) <= 0)
 		return rc;
-	long k = mt_new_node(t, IA_MEM_DIR, parent, name, len);
+	long k = mt_new_node(t, IA_MEM_DIR, parent, name, len, NULL);
 	return k < 0 ? (int)k : 0;
 }
 
@@ -458,22 +459,26 @@ int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, c
 		return size > 0 ? -EEXIST : 0;
 	if ((rc = mt_over(t, ex, IA_MEM_REG, size)) <= 0)
 		return rc;
-	if (size > SIZE_MAX - 16)
+	if (size > UINT32_MAX) /* struct ia_memnode.held counts 32 bits; a budget holds less anyway */
 		return -E2BIG;
-	/* the node (its name) first, then the bytes: they are the arena's latest piece, so what
-	 * ia_memtree_file_filled() trims goes back to the chunk */
-	long k = mt_new_node(t, IA_MEM_REG, parent, name, len);
+	/* the name, then the bytes, in one piece of the arena, then the node: nothing is made when
+	 * the piece is refused, and the bytes are the arena's latest, so what ia_memtree_file_filled()
+	 * trims goes back to the chunk */
+	size_t name_room = (len + 1 + 7u) & ~(size_t)7u;
+	size_t need = name_room + (size ? ((size_t)size + 7u) & ~(size_t)7u : 8u); /* what mt_arena() takes */
+	char *nm = mt_arena(t, name_room + (size ? (size_t)size : 1), false, &over);
+	if (!nm)
+		return over ? -E2BIG : -ENOMEM;
+	long k = mt_new_node(t, IA_MEM_REG, parent, name, len, nm);
 	if (k < 0)
 		return (int)k;
-	size_t need = size ? ((size_t)size + 7u) & ~(size_t)7u : 8u; /* what mt_arena() takes */
-	char *d = mt_arena(t, size ? (size_t)size : 1, false, &over); /* the caller writes every byte */
-	if (!d)
-		return over ? -E2BIG : -ENOMEM;
+	char *d = nm + name_room; /* the caller writes every byte */
 	struct ia_memnode *nd = mt_node(t, (uint32_t)k);
 	nd->data = d;
-	nd->size = nd->held = size;
+	nd->size = size;
+	nd->held = (uint32_t)size;
 	t->last_file = (uint32_t)k;
-	t->last_file_room = t->chunk == d + need ? need : 0; /* else a block of its own */
+	t->last_file_room = t->chunk == nm + need ? need - name_room : 0; /* else a block of its own */
 	*data = d;
 	return 0;
 }
@@ -483,7 +488,7 @@ void ia_memtree_file_filled(struct ia_memtree *t)
 	if (!t->last_file)
 		return;
 	struct ia_memnode *nd = mt_node(t, t->last_file);
-	uint64_t held = nd->size;
+	uint32_t held = nd->held;
 	while (held && !nd->data[held - 1])
 		held--;
 	nd->held = held;
@@ -527,7 +532,7 @@ int ia_memtree_add_link(struct ia_memtree *t, const char *path, const char *targ
 	if (!d)
 		return over ? -E2BIG : -ENOMEM;
 	memcpy(d, target, tl + 1);
-	long k = mt_new_node(t, IA_MEM_LNK, parent, name, len);
+	long k = mt_new_node(t, IA_MEM_LNK, parent, name, len, NULL);
 	if (k < 0)
 		return (int)k;
 	struct ia_memnode *nd = mt_node(t, (uint32_t)k);

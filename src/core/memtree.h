@@ -23,12 +23,12 @@ struct ia_memnode {
 	const char *name;   /* NUL-terminated; "" for the root */
 	const char *data;   /* regular file: its first @held bytes; link: its target text (NUL-terminated) */
 	uint64_t size;      /* regular file: bytes; link: strlen(target) */
-	uint64_t held;      /* regular file: the bytes kept at @data; the rest, up to @size, are zeros
-			     * (ia_memtree_file_filled()); read them with ia_memnode_copy() */
 	uint32_t parent;    /* the directory holding it (the root: 0, itself) */
 	uint32_t kid0;      /* directory, once sealed: its first child in the sorted kid list */
 	uint32_t nkids;     /* directory, once sealed: its number of children */
 	uint32_t name_len;
+	uint32_t held;      /* regular file: the bytes kept at @data; the rest, up to @size, are zeros
+			     * (ia_memtree_file_filled()); read them with ia_memnode_copy() */
 	uint8_t type;       /* enum ia_memtype */
 };
 
@@ -72,7 +72,8 @@ int ia_memtree_add_dir(struct ia_memtree *t, const char *path);
 /**
  * ia_memtree_add_file() - add regular file @path of @size bytes; *@data receives the bytes,
  * owned by the tree and not initialised: the caller writes every one of them (zeros for a sparse
- * member's holes). NULL when an empty member was skipped. 0 or a code above.
+ * member's holes), then calls ia_memtree_file_filled(). NULL when an empty member was skipped.
+ * 0 or a code above; -E2BIG also for a file past 4 GiB. On failure nothing was added.
  */
 int ia_memtree_add_file(struct ia_memtree *t, const char *path, uint64_t size, char **data);
 

@@ -25,8 +25,19 @@ int ia_out_tmpname(const char *path, char *tmp, size_t cap)
 
 mode_t ia_out_umask(void)
 {
-	mode_t um = umask(0);
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned int v;
 
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Umask: %o", &v) == 1 && v <= 0777) {
+				fclose(f);
+				return (mode_t)v;
+			}
+		fclose(f);
+	}
+	mode_t um = umask(0);
 	umask(um);
 	return um;
 }

@@ -15,7 +15,7 @@
  */
 
 /**
- * ia_out_tmpname() - the temporary sibling of @path: "DIR/.BASE.XXXXXX" ("./BASE" gives
+ * ia_out_tmpname() - the temporary sibling of @path: "DIR/.BASE.XXXXXX" (a bare "BASE" gives
  * ".BASE.XXXXXX"), a template for mkostemp(3) or mkdtemp(3), into @tmp (@cap bytes).
  * @path: the output's path, without a trailing slash.
  * Return: 0; -ENAMETOOLONG when it does not fit @cap (@tmp is then "").
@@ -31,7 +31,11 @@ int ia_out_tmpname(const char *path, char *tmp, size_t cap);
  */
 int ia_out_tmpfile(const char *path, mode_t mode, char *tmp, size_t cap);
 
-/** ia_out_umask() - the process's umask, read without changing it (umask(2) twice). */
+/**
+ * ia_out_umask() - the process's umask, read without changing it: the "Umask:" line of
+ * /proc/self/status (Linux 4.7 and later), else umask(2) twice (which sets 0 for a moment: a file
+ * another thread creates then gets the full mode).
+ */
 mode_t ia_out_umask(void);
 
 #endif

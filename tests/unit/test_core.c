@@ -468,7 +468,29 @@ static void test_memtree_zero_tail(void **state)
 	memcpy(big + 1000, "end", 3);
 	ia_memtree_file_filled(t);
 	ia_memtree_file_filled(t); /* again: nothing left to trim */
+	/* something else taken from the arena before the file is said filled: its held bytes shrink,
+	 * its room stays (the directory's name is after it) */
+	char *c2, *n2;
+	assert_int_equal(ia_memtree_add_file(t, "sys/c2", 4096, &c2), 0);
+	memset(c2, 0, 4096);
+	c2[7] = 'q';
+	assert_int_equal(ia_memtree_add_dir(t, "sys/d"), 0);
+	ia_memtree_file_filled(t);
+	assert_int_equal(ia_memtree_add_file(t, "sys/n2", 8, &n2), 0);
+	assert_true(n2 < c2 || n2 >= c2 + 4096);
+	memset(n2, 'n', 8);
+	ia_memtree_file_filled(t);
+	/* refused: past 4 GiB, or past the budget; nothing is added */
+	assert_int_equal(ia_memtree_add_file(t, "sys/huge", (uint64_t)UINT32_MAX + 1, &z), -E2BIG);
+	assert_null(z);
+	assert_int_equal(ia_memtree_add_file(t, "sys/over", 8u << 20, &z), -E2BIG);
+	assert_null(z);
 	assert_int_equal(ia_memtree_seal(t), 0);
+	assert_int_equal(ia_memtree_resolve(t, 0, "sys/over", true), -ENOENT);
+	assert_int_equal(ia_memtree_resolve(t, 0, "sys/huge", true), -ENOENT);
+	const struct ia_memnode *nc2 = ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/c2", true));
+	assert_int_equal(nc2->held, 8);
+	assert_int_equal(nc2->size, 4096);
 
 	const struct ia_memnode *n = ia_memtree_node(t, ia_memtree_resolve(t, 0, "sys/config", true));
 	assert_int_equal(n->size, 4096);
@@ -1329,7 +1351,9 @@ static void test_outfile_tmp(void **state)
 	/* a directory that does not exist: mkostemp()'s errno, and no name left */
 	assert_int_equal(ia_out_tmpfile(ia_sp("no/such/facts.db"), 0644, big, sizeof(big)), -ENOENT);
 	assert_string_equal(big, "");
+	strcpy(tmp, "x");
 	assert_int_equal(ia_out_tmpfile(out, 0644, tmp, 8), -ENAMETOOLONG);
+	assert_string_equal(tmp, "");
 }
 
 int main(void)

@@ -1617,6 +1617,36 @@ static void test_arm_no_group_by_release(void **state)
 	mb_free(a);
 }
 
+/* A StreamID is a requester ID within one PCI segment: a grouped function of another segment on
+ * the same SMMUv3 with the same bus/device/function takes nothing from an ungrouped one (the same
+ * segment's case is test_arm_no_group_reasons's 02:02.0). */
+static void test_arm_streamid_per_segment(void **state)
+{
+	(void)state;
+	struct ia_audit *a = mb_new();
+	char why[512];
+
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	a->kernel_major = 6;
+	a->kernel_minor = 12;
+	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+	mb_root_port(a, "0000:00:01.0", 3, true)->driver = strdup("pcieport");
+	mb_dev(a, "0000:03:00.0", "0000:00:01.0");
+	mb_root_port(a, "0001:00:01.0", 3, true)->driver = strdup("pcieport");
+	mb_dev(a, "0001:03:00.0", "0001:00:01.0")->driver = strdup("vfio-pci");
+	mb_group(a, 5, "DMA", "0001:03:00.0", NULL);
+	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+	mb_fw_unit_dev(a, u, "0000:03:00.0");
+	mb_fw_unit_dev(a, u, "0001:03:00.0");
+	run(a);
+	const struct ia_dev *d = ia_audit_find_dev(a, "0000:03:00.0");
+	assert_null(d->stream_shared_with);
+	assert_true(ia_no_group_reason(a, d, why, sizeof(why)));
+	assert_non_null(strstr(why, "no group yet: the firmware (DT) maps it to /smmuv3@9050000"));
+	mb_free(a);
+}
+
 /* Issue 13 item 11: a function the firmware maps to an SMMU is never "not behind an IOMMU": an
  * unbound one on a 6.x kernel has no group until a driver probes it (binding vfio-pci would give
  * it one); one whose DMA alias shares a StreamID with a grouped function was refused by the
@@ -2380,6 +2410,7 @@ int main(void)
 		cmocka_unit_test(test_ivrs_alias_groups),
 		cmocka_unit_test(test_dmar_refused_text),
 		cmocka_unit_test(test_arm_no_group_reasons),
+		cmocka_unit_test(test_arm_streamid_per_segment),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 		cmocka_unit_test(test_i13_domain_crosses_slot),
