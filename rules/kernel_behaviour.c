@@ -69,9 +69,10 @@ static int kb_first(const char *f, int lo[2], int *hi, int hi_v[2])
 	return 0;
 }
 
-/* One stable entry at *@p ("X.Y.Z", "X.Y.Z..W", "X.Y.Z..?"), advanced past it: 0 with @v = {X, Y,
- * Z}, *@w = W (or -1 for "?", or -2 for none); -1 when malformed. */
-static int kb_stable_entry(const char **p, int v[3], int *w)
+/* One stable entry at *@p ("X.Y.Z", "X.Y.Z..W", "X.Y.Z..?", "X.Y.Z-L"), advanced past it: 0 with
+ * @v = {X, Y, Z}, *@w = W (or -1 for "?", or -2 for none), *@last = L (the last level that has it:
+ * L + 1 reverted it; -1 for none); -1 when malformed. */
+static int kb_stable_entry(const char **p, int v[3], int *w, int *last)
 {
 	if (kb_release(p, &v[0], &v[1]) || **p != '.')
 		return -1;
@@ -79,6 +80,7 @@ static int kb_stable_entry(const char **p, int v[3], int *w)
 	if ((v[2] = kb_num(p)) < 0)
 		return -1;
 	*w = -2;
+	*last = -1;
 	if ((*p)[0] == '.' && (*p)[1] == '.') {
 		*p += 2;
 		if (**p == '?') {
@@ -87,6 +89,10 @@ static int kb_stable_entry(const char **p, int v[3], int *w)
 		} else if ((*w = kb_num(p)) <= v[2]) {
 			return -1;
 		}
+	} else if (**p == '-') {
+		(*p)++;
+		if ((*last = kb_num(p)) < v[2])
+			return -1;
 	}
 	if (**p == ' ')
 		(*p)++;
@@ -97,21 +103,21 @@ static int kb_stable_entry(const char **p, int v[3], int *w)
 
 int ia_kb_check_row(size_t i)
 {
-	int lo[2], hi, hi_v[2], v[3], w;
+	int lo[2], hi, hi_v[2], v[3], w, last;
 
 	if (i >= IA_KB_COUNT)
 		return -EINVAL;
 	if (kb_first(ia_kb_rows[i].first, lo, &hi, hi_v) == -2)
 		return -EINVAL;
 	for (const char *p = ia_kb_rows[i].stable; *p;)
-		if (kb_stable_entry(&p, v, &w))
+		if (kb_stable_entry(&p, v, &w, &last))
 			return -EINVAL;
 	return 0;
 }
 
 enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 {
-	int lo[2], hi = 0, hi_v[2], v[3], w;
+	int lo[2], hi = 0, hi_v[2], v[3], w, last;
 
 	if (!k || !k->has_version || (unsigned)id >= IA_KB_COUNT)
 		return IA_UNKNOWN;
@@ -135,12 +141,14 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 	/* a stable line the row names */
 	enum ia_tri st = IA_NO;
 	for (const char *p = row->stable; *p;) {
-		if (kb_stable_entry(&p, v, &w))
+		if (kb_stable_entry(&p, v, &w, &last))
 			return IA_UNKNOWN;
 		if (v[0] != k->major || v[1] != k->minor)
 			continue;
 		if (!k->has_stable)
 			st = IA_UNKNOWN;
+		else if (last >= 0)   /* a window: Z to L, reverted in L + 1 */
+			st = k->stable >= v[2] && k->stable <= last ? IA_YES : IA_NO;
 		else if (w >= 0 && k->stable >= w)
 			st = IA_YES;
 		else if (k->stable >= v[2])
@@ -154,18 +162,20 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 	return IA_NO;
 }
 
-int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure)
+int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure, int *last_out)
 {
-	int v[3], w;
+	int v[3], w, last;
 
 	if ((unsigned)id >= IA_KB_COUNT)
 		return -ENOENT;
 	for (const char *p = ia_kb_rows[id].stable; *p;) {
-		if (kb_stable_entry(&p, v, &w))
+		if (kb_stable_entry(&p, v, &w, &last))
 			return -ENOENT;
 		if (v[0] == major && v[1] == minor) {
 			*from = v[2];
 			*sure = w == -2 ? v[2] : w;
+			if (last_out)
+				*last_out = last;
 			return 0;
 		}
 	}
@@ -174,7 +184,7 @@ int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure)
 
 char *ia_kb_releases(enum ia_kb id, char *buf, size_t cap)
 {
-	int lo[2], hi = 0, hi_v[2], v[3], w;
+	int lo[2], hi = 0, hi_v[2], v[3], w, last;
 	size_t n = 0;
 
 	if (!buf || !cap)
@@ -199,10 +209,15 @@ char *ia_kb_releases(enum ia_kb id, char *buf, size_t cap)
 		KB_PUT("not in %d.%d or before, unknown after", lo[0], lo[1]);
 	bool first = true;
 	for (const char *p = row->stable; *p;) {
-		if (kb_stable_entry(&p, v, &w))
+		if (kb_stable_entry(&p, v, &w, &last))
 			break;
 		KB_PUT("%s", first ? "; stable " : ", ");
-		if (w >= 0)
+		if (last == v[2])
+			KB_PUT("%d.%d.%d only (reverted in %d.%d.%d)", v[0], v[1], v[2], v[0], v[1], last + 1);
+		else if (last >= 0)
+			KB_PUT("%d.%d.%d to %d.%d.%d (reverted in %d.%d.%d)", v[0], v[1], v[2], v[0], v[1], last, v[0],
+			       v[1], last + 1);
+		else if (w >= 0)
 			KB_PUT("%d.%d.%d (unknown from %d.%d.%d)", v[0], v[1], w, v[0], v[1], v[2]);
 		else if (w == -1)
 			KB_PUT("%d.%d at a level not confirmed (none up to %d.%d.%d)", v[0], v[1], v[0], v[1], v[2] - 1);

@@ -25,8 +25,8 @@ struct ia_kb_row {
 				* after, unknown between; "A.B..?": not in A.B and before, unknown after;
 				* "-": in no upstream release */
 	const char *stable;    /* stable backports, space-separated: "X.Y.Z" (from X.Y.Z on that line),
-				* "X.Y.Z..W" (unknown from Z, present from W), "X.Y.Z..?" (unknown from Z);
-				* below Z absent. "" for none */
+				* "X.Y.Z..W" (unknown from Z, present from W), "X.Y.Z..?" (unknown from Z),
+				* "X.Y.Z-L" (from Z to L; L + 1 reverted it); below Z absent. "" for none */
 	const char *commit;    /* the commit or series */
 	const char *function;  /* the kernel function(s) that decide */
 	const char *change;    /* what changes, and what the kernel did before */
@@ -50,7 +50,7 @@ extern const struct ia_kb_row ia_kb_rows[];
  *
  * IA_YES when X.Y is at or after the row's first release (a backporting kernel keeps what its base
  * has); else, on a stable line the row names, by the stable level (IA_UNKNOWN when the level is not
- * known or falls in the row's uncertain span); else IA_UNKNOWN for a release between the row's
+ * known or falls in the row's uncertain span; IA_NO past a window's reverting level); else IA_UNKNOWN for a release between the row's
  * known-absent and first release, or for a backporting kernel; else IA_NO.
  * A -rcN pre-release is taken as its X.Y (ia_kver_decode() gives X.Y and stable 0).
  * Return: IA_YES, IA_NO or IA_UNKNOWN.
@@ -67,10 +67,11 @@ int ia_kb_check_row(size_t i);
 /**
  * ia_kb_stable_line() - row @id's entry for the stable line @major.@minor.
  * @from: receives Z (the first stable level that may have it); @sure: receives W (the first that
- *	surely has it; Z for a plain "X.Y.Z"; -1 for "X.Y.Z..?").
+ *	surely has it; Z for a plain "X.Y.Z"; -1 for "X.Y.Z..?"); @last: receives L of a window
+ *	"X.Y.Z-L" (the last level that has it: L + 1 reverted it), -1 for none; may be NULL.
  * Return: 0; -ENOENT when the row names no such line (or @id is out of range).
  */
-int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure);
+int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure, int *last);
 
 /**
  * ia_kb_releases() - the releases row @id holds for, in words: "dma_ownership: Linux 5.19 and

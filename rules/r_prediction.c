@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -90,16 +92,43 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		else if (ev->pred->fn[i].group != first_pred[g])
 			wide[g] = true;
 	}
+	/* Row acs_enabled_after_groups: stable releases that form groups before they enable ACS (a
+	 * device-tree boot leaves ACS as the firmware set it in those releases anyway: row
+	 * arm64_dt_acs_at_enumeration). */
+	bool dt = a->firmware && a->firmware->describes_dt && !a->firmware->describes_iort;
+	enum ia_tri late = dt ? IA_NO : ia_kernel_has(a, IA_KB_ACS_ENABLED_AFTER_GROUPS);
+	char rel[320];
+	ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
 	for (size_t g = 0; g < a->n_groups && rc == 0; g++) {
-		if (wide[g]) {
-			char subject[32];
-			snprintf(subject, sizeof(subject), "group %d", a->groups[g].id);
+		if (!wide[g])
+			continue;
+		char subject[32];
+		snprintf(subject, sizeof(subject), "group %d", a->groups[g].id);
+		if (late == IA_YES) {
+			int from = 0, sure = 0, last = -1;
+			char advice[256];
+			if (ia_kb_stable_line(IA_KB_ACS_ENABLED_AFTER_GROUPS, a->kernel_major, a->kernel_minor, &from,
+					      &sure, &last) == 0 && last >= 0)
+				snprintf(advice, sizeof(advice), "Update the kernel to %d.%d.%d or later (which reverted "
+					 "the backport): the hardware isolates these devices, and such a kernel gives "
+					 "them their own groups.", a->kernel_major, a->kernel_minor, last + 1);
+			else
+				snprintf(advice, sizeof(advice), "Update the kernel to a release outside the ones the "
+					 "evidence names: the hardware isolates these devices, and such a kernel gives "
+					 "them their own groups.");
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject, advice, rel,
+					     "the kernel put devices together that the topology keeps apart: Linux %d.%d.%d "
+					     "forms IOMMU groups before it enables ACS (a stable backport of c41e2fb67e26, "
+					     "since reverted), so its groups follow the ACS control the firmware left",
+					     a->kernel_major, a->kernel_minor, a->kernel_patch);
+		} else
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject,
 					     "Report the topology to the iommu-audit developers (a capture with "
-					     "`iommu-audit snapshot`).", NULL,
+					     "`iommu-audit snapshot`).", late == IA_UNKNOWN ? rel : NULL,
 					     "the kernel put devices together that the predicted grouping keeps apart "
-					     "(a DMA alias or quirk this version does not model)");
-		}
+					     "(a DMA alias or quirk this version does not model%s)",
+					     late == IA_UNKNOWN ? ", or a stable release that forms groups before it "
+					     "enables ACS: this kernel's stable level is not known" : "");
 	}
 	free(first_pred);
 	free(wide);
@@ -114,6 +143,6 @@ const struct ia_rule ia_rule_prediction = {
 	.refs = "drivers/iommu/iommu.c pci_device_group(); drivers/pci/pci.c pci_acs_enabled(); kernel-rules.md §1.4-1.6, §11 step 1",
 	.eval = r_eval,
 	.needs = IA_GIVES_TOPOLOGY,
-	.kernel = (const enum ia_kb[]){ IA_KB_ACS_QUIRKS_7_0, IA_KB_ACS_SV_CAP_FIXUP },
-	.n_kernel = 2,
+	.kernel = (const enum ia_kb[]){ IA_KB_ACS_QUIRKS_7_0, IA_KB_ACS_SV_CAP_FIXUP, IA_KB_ACS_ENABLED_AFTER_GROUPS },
+	.n_kernel = 3,
 };

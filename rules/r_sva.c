@@ -385,7 +385,7 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 	if (sva_off != IA_NO) {
 		int from = 0, sure = 0;
 		bool line = a->has_kernel_version &&
-			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure) == 0;
+			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure, NULL) == 0;
 		char below[64] = "";
 		if (sva_off != IA_YES && sure < 0)
 			snprintf(below, sizeof(below), "; the stable level that took it is not confirmed");

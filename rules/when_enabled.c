@@ -255,6 +255,7 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 	struct ia_topo_fn *fns = NULL;
 	bool *uncovered = NULL;
 	int rc = -ENOMEM;
+	enum ia_tri late;
 
 	memset(out, 0, sizeof(*out));
 	out->iommu = !fw ? IA_ENABLE_NONE : fw->describes_dmar ? IA_ENABLE_VTD : fw->describes_ivrs ? IA_ENABLE_AMDVI :
@@ -268,6 +269,29 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 		return 0;
 	if (out->iommu == IA_ENABLE_DT) {
 		out->acs_enable = we_dt_acs_enable(a, out->acs_note, sizeof(out->acs_note));
+	} else if ((late = ia_kernel_has(a, IA_KB_ACS_ENABLED_AFTER_GROUPS)) != IA_NO) {
+		/* Row acs_enabled_after_groups: ACS enabled at a driver's probe, after the groups. On x86
+		 * every group is formed when the IOMMU initialises, before any driver probes, so with the
+		 * ACS control the firmware left: what the capture shows while the IOMMU is off. On arm64
+		 * with IORT a function's group forms at its own probe, after its bridges' probes may have
+		 * enabled theirs: the order decides. */
+		char rel[320];
+		ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
+		if (late == IA_YES && out->iommu != IA_ENABLE_IORT) {
+			out->acs_enable = IA_NO;
+			snprintf(out->acs_note, sizeof(out->acs_note), "Linux %d.%d.%d forms IOMMU groups before it enables "
+				 "ACS (a stable backport of c41e2fb67e26, since reverted: %s): the groups follow the ACS "
+				 "control the firmware left, which the capture shows while the IOMMU is off",
+				 a->kernel_major, a->kernel_minor, a->kernel_patch, rel);
+		} else {
+			out->acs_enable = IA_UNKNOWN;
+			snprintf(out->acs_note, sizeof(out->acs_note), "%s (%s): whether the groups see the ACS control "
+				 "the firmware left or the one the kernel enables is not known",
+				 late == IA_YES ? "this stable release enables ACS when a driver probes a function, after "
+				 "the IOMMU code has formed its group, and on arm64 with IORT the order of the probes decides" :
+				 "this kernel's stable level is not known, and some stable releases form IOMMU groups before "
+				 "they enable ACS", rel);
+		}
 	} else {
 		out->acs_enable = IA_YES;
 		snprintf(out->acs_note, sizeof(out->acs_note), "%s requests ACS before enumeration "

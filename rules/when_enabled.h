@@ -37,9 +37,9 @@ struct ia_when_enabled {
 	 * 7.x request ACS only when a driver probes, after enumeration), IA_UNKNOWN not known for this
 	 * release (the captured control is kept and every group is uncertain) */
 	enum ia_tri acs_enable;
-	char acs_note[320];         /* how the ACS state was derived (always set when iommu != NONE) */
+	char acs_note[768];         /* how the ACS state was derived (always set when iommu != NONE) */
 	char probe_note[320];       /* arm64: when the kernel forms a group (row arm64_groups_at_enumeration), or "" */
-	char uncertain[320];        /* why every group is uncertain, or "" */
+	char uncertain[768];        /* why every group is uncertain, or "" */
 	size_t n_uncovered;         /* functions no firmware unit covers (they get no group) */
 	bool *refused;              /* per function: arm-smmu-v3 refuses it, a StreamID already taken
 				       (NULL unless the IOMMU is an Arm SMMU) */

@@ -88,6 +88,14 @@ static const struct kb_case kb_cases[] = {
 	K(NOIOMMU_IOMMUFD_COMPAT, 6, 3, true, 0, false, YES), K(NOIOMMU_IOMMUFD_COMPAT, 6, 2, true, 16, false, NO),
 	K(VFIO_ALLOWLIST, 3, 6, true, 0, false, YES), K(VFIO_ALLOWLIST, 3, 5, true, 7, false, NO),
 	K(VFIO_ALLOWLIST, 5, 4, true, 0, false, YES),
+	/* a window on stable lines ("X.Y.Z-L"): from Z to L, reverted in L + 1; no upstream release */
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 74, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 75, false, YES),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 82, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 83, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 117, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, false, 0, false, UNKNOWN),
+	K(ACS_ENABLED_AFTER_GROUPS, 5, 15, true, 202, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 5, 15, true, 203, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 168, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 169, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 18, true, 16, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 7, 3, true, 4, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 117, true, UNKNOWN),
 	/* a backporting kernel on a line the row names, below the level: may have been backported */
 	K(SVA_X86_DISABLED, 6, 1, true, 100, true, UNKNOWN),
 };
@@ -120,17 +128,39 @@ static void test_stable_line(void **state)
 	int from = 0, sure = 0;
 
 	(void)state;
-	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 12, &from, &sure), 0);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 12, &from, &sure, NULL), 0);
 	assert_int_equal(from, 64);
 	assert_int_equal(sure, 69);
-	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 1, &from, &sure), 0);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 1, &from, &sure, NULL), 0);
 	assert_int_equal(from, 163);
 	assert_int_equal(sure, 163);
-	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 5, 15, &from, &sure), 0);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 5, 15, &from, &sure, NULL), 0);
 	assert_int_equal(sure, -1);
-	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 11, &from, &sure), -ENOENT);
-	assert_int_equal(ia_kb_stable_line(IA_KB_DMA_OWNERSHIP, 6, 1, &from, &sure), -ENOENT);
-	assert_int_equal(ia_kb_stable_line(IA_KB_COUNT, 6, 1, &from, &sure), -ENOENT);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 11, &from, &sure, NULL), -ENOENT);
+	assert_int_equal(ia_kb_stable_line(IA_KB_DMA_OWNERSHIP, 6, 1, &from, &sure, NULL), -ENOENT);
+	assert_int_equal(ia_kb_stable_line(IA_KB_COUNT, 6, 1, &from, &sure, NULL), -ENOENT);
+	/* a window starts where its backport did */
+	int last = 0;
+	assert_int_equal(ia_kb_stable_line(IA_KB_ACS_ENABLED_AFTER_GROUPS, 6, 12, &from, &sure, &last), 0);
+	assert_int_equal(from, 75);
+	assert_int_equal(sure, 75);
+	assert_int_equal(last, 82);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 1, &from, &sure, &last), 0);
+	assert_int_equal(last, -1);
+}
+
+/* The releases in words, windows included: what the reports quote. */
+static void test_releases_words(void **state)
+{
+	char buf[512];
+
+	(void)state;
+	assert_string_equal(ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, buf, sizeof(buf)),
+			    "acs_enabled_after_groups: in no upstream release; stable 5.10.252 only (reverted in "
+			    "5.10.253), 5.15.202 only (reverted in 5.15.203), 6.1.165 to 6.1.168 (reverted in 6.1.169), "
+			    "6.6.128 to 6.6.134 (reverted in 6.6.135), 6.12.75 to 6.12.82 (reverted in 6.12.83)");
+	assert_string_equal(ia_kb_releases(IA_KB_DMA_OWNERSHIP, buf, sizeof(buf)), "dma_ownership: Linux 5.19 and later");
+	assert_string_equal(ia_kb_releases(IA_KB_COUNT, buf, sizeof(buf)), "?");
 }
 
 int main(void)
@@ -139,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_rows_parse),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_stable_line),
+		cmocka_unit_test(test_releases_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
