@@ -30,4 +30,17 @@ static inline enum ia_tri ia_kernel_has(const struct ia_audit *a, enum ia_kb id)
 	return ia_kb_has(&k, id);
 }
 
+/**
+ * ia_kernel_unknown_why() - why ia_kernel_has() may answer IA_UNKNOWN for @a's kernel, as words
+ * for a report: "the kernel release is not known", "this kernel's distribution backports changes
+ * onto its base release" or "this kernel's stable level is not known".
+ * Return: a static string.
+ */
+static inline const char *ia_kernel_unknown_why(const struct ia_audit *a)
+{
+	return !a->has_kernel_version ? "the kernel release is not known" :
+	       a->kernel_backports ? "this kernel's distribution backports changes onto its base release" :
+				     "this kernel's stable level is not known";
+}
+
 #endif

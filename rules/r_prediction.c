@@ -126,9 +126,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "Report the topology to the iommu-audit developers (a capture with "
 					     "`iommu-audit snapshot`).", late == IA_UNKNOWN ? rel : NULL,
 					     "the kernel put devices together that the predicted grouping keeps apart "
-					     "(a DMA alias or quirk this version does not model%s)",
-					     late == IA_UNKNOWN ? ", or a stable release that forms groups before it "
-					     "enables ACS: this kernel's stable level is not known" : "");
+					     "(a DMA alias or quirk this version does not model%s%s)",
+					     late == IA_UNKNOWN ? ", or forming groups before enabling ACS as some stable "
+					     "releases do: " : "", late == IA_UNKNOWN ? ia_kernel_unknown_why(a) : "");
 	}
 	free(first_pred);
 	free(wide);

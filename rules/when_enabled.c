@@ -275,8 +275,10 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 		 * ACS control the firmware left: what the capture shows while the IOMMU is off. On arm64
 		 * with IORT a function's group forms at its own probe, after its bridges' probes may have
 		 * enabled theirs: the order decides. */
-		char rel[320];
+		char rel[320], why[160];
 		ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
+		snprintf(why, sizeof(why), "%s, and some stable releases form IOMMU groups before they enable ACS",
+			 ia_kernel_unknown_why(a));
 		if (late == IA_YES && out->iommu != IA_ENABLE_IORT) {
 			out->acs_enable = IA_NO;
 			snprintf(out->acs_note, sizeof(out->acs_note), "Linux %d.%d.%d forms IOMMU groups before it enables "
@@ -289,8 +291,7 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 				 "the firmware left or the one the kernel enables is not known",
 				 late == IA_YES ? "this stable release enables ACS when a driver probes a function, after "
 				 "the IOMMU code has formed its group, and on arm64 with IORT the order of the probes decides" :
-				 "this kernel's stable level is not known, and some stable releases form IOMMU groups before "
-				 "they enable ACS", rel);
+				 why, rel);
 		}
 	} else {
 		out->acs_enable = IA_YES;

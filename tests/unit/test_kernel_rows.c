@@ -16,7 +16,7 @@
 /*
  * One case: capture @capture (a run-<kernel> folder) unpacked, proc/version's release set to
  * @release (a plain upstream "X.Y.Z": the stable level is the third number, no distribution
- * suffix), then @edit run in the tree's root (sh; NULL for none), then the text report read:
+ * suffix; or a distribution's ABI release such as "6.12.0-27-amd64", which hides it), then @edit run in the tree's root (sh; NULL for none), then the text report read:
  * @want must be in it and @unwanted (NULL: nothing) must not. @fire: the row holds on @release.
  * Each pair is chosen at the row's release boundary, so moving the row's release in the CSV fails
  * one of the pair.
@@ -209,6 +209,10 @@ static const struct row_case cases[] = {
 	{ IA_KB_ACS_ENABLED_AFTER_GROUPS, false, X86ACS612, "6.12.74", MERGE_EDIT,
 	  "(a DMA alias or quirk this version does not model)", "before it enables ACS",
 	  "drivers/pci/probe.c pci_init_capabilities() pci_acs_init() (6.12.74, before the backport)", NULL },
+	{ IA_KB_ACS_ENABLED_AFTER_GROUPS, false, X86ACS612, "6.12.0-27-amd64", MERGE_EDIT,
+	  "(a DMA alias or quirk this version does not model, or forming groups before enabling ACS as some stable "
+	  "releases do: this kernel's stable level is not known)", "Linux 6.12.80 forms",
+	  "the stable level hidden (Debian's ABI release alone): inside or outside 6.12.75-82 is not known", NULL },
 	{ IA_KB_ACS_ENABLED_AFTER_GROUPS, true, X86OFF612, "6.12.82", NULL,
 	  "Linux 6.12.82 forms IOMMU groups before it enables ACS (a stable backport of c41e2fb67e26, since "
 	  "reverted: acs_enabled_after_groups:", "sets SV, RR, CR and UF wherever",

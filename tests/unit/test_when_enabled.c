@@ -85,6 +85,48 @@ static void test_intel_enables_acs(void **state)
 	mb_free(a);
 }
 
+/* Row acs_enabled_after_groups: inside a stable window x86 forms the groups with the firmware's
+ * ACS control (the port without it keeps its endpoint, as now); a stable level or backports that
+ * do not tell, or arm64 with IORT (the probe order decides), make every group uncertain. */
+static void test_acs_after_groups_window(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *source, *kind; int patch; bool has_patch, backports, uncertain; const char *note;
+	} cases[] = {
+		{ "DMAR", "vt-d", 80, true, false, false, "Linux 6.12.80 forms IOMMU groups before it enables ACS (a "
+		  "stable backport of c41e2fb67e26, since reverted: acs_enabled_after_groups: in no upstream release; "
+		  "stable 5.10.252 only" },
+		{ "IVRS", "amd-vi", 75, true, false, false, "Linux 6.12.75 forms IOMMU groups before it enables ACS" },
+		{ "DMAR", "vt-d", 0, false, false, true, "this kernel's stable level is not known, and some stable "
+		  "releases form IOMMU groups before they enable ACS (acs_enabled_after_groups:" },
+		{ "DMAR", "vt-d", 117, true, true, true, "this kernel's distribution backports changes onto its base "
+		  "release, and some stable releases form IOMMU groups before they enable ACS" },
+		{ "IORT", "smmu-v3", 80, true, false, true, "this stable release enables ACS when a driver probes a "
+		  "function, after the IOMMU code has formed its group, and on arm64 with IORT the order of the "
+		  "probes decides" },
+		{ "DMAR", "vt-d", 83, true, false, false, "pci_request_acs()" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ia_audit *a = off_host(cases[i].source, cases[i].kind, "quiet intel_iommu=off");
+		a->kernel_patch = cases[i].patch;
+		a->has_kernel_patch = cases[i].has_patch;
+		a->kernel_backports = cases[i].backports;
+		run(a);
+		const struct ia_when_enabled_result *we = &mb_result(a)->when_enabled;
+		assert_true(we->evaluated);
+		if (!strstr(we->acs_note, cases[i].note))
+			fail_msg("case %zu: \"%s\" not in \"%s\"", i, cases[i].note, we->acs_note);
+		bool inside = cases[i].patch == 80 || cases[i].patch == 75;
+		/* inside the window the port without ACS control keeps 01:00.0, as the firmware left it */
+		assert_int_equal(we_group_of(a, "0000:00:02.0") == we_group_of(a, "0000:01:00.0"),
+				 inside || cases[i].uncertain);
+		for (size_t g = 0; g < we->n_groups; g++)
+			assert_int_equal(we->groups[g].uncertain, cases[i].uncertain);
+		mb_free(a);
+	}
+}
+
 /* pci=config_acs= is applied over the firmware value with or without an IOMMU: the captured
  * control is what the kernel keeps for the ports it names, so nothing is enabled and every group
  * says why it is uncertain. */
@@ -290,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_smmuv3_refuses_shared_streamid),
 		cmocka_unit_test(test_smmuv3_many_streamids),
+		cmocka_unit_test(test_acs_after_groups_window),
 		cmocka_unit_test(test_active_is_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
