@@ -19,18 +19,6 @@
 #define CAPTURE_B KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz"
 #define HELP "; see `iommu-audit --help`\n"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("cli");
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 /* Usage errors: exit 2 and exactly one line (no usage text), naming the program "iommu-audit"
  * although it runs as an absolute path; the option and the command named. */
 static void test_usage_errors_one_line(void **state)
@@ -493,15 +481,15 @@ static void test_quiet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_usage_errors_one_line, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_command_anywhere, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_help, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_collect_force, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_groups_json, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_rules_json, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_json_write_failures, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_documented_examples, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_quiet, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors_one_line, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_command_anywhere, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_help, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_collect_force, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_groups_json, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_rules_json, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_json_write_failures, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_documented_examples, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_quiet, ia_scratch_setup, ia_scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,23 +26,8 @@
 #include "core/outfile.h"
 #include "capture/snapshot.h"
 
-/* ---------------------------------------------------------------------------------------------
- * A ia_scratch directory per test, removed by the teardown even after a failure
- * ------------------------------------------------------------------------------------------- */
-
-static int scratch_setup(void **state)
-{
-	(void)state;
-	if (ia_scratch_make("core") < 0)
-		return -1;
-	return 0;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
+/* Each test runs in its own scratch directory (ia_scratch_setup()), removed by the teardown even
+ * after a failure. */
 
 static bool exists_nofollow(const char *path)
 {
@@ -1172,7 +1157,7 @@ static void test_snapshot_remove_guard(void **state)
 	ia_snapshot_remove(NULL);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 /* ---------------------------------------------------------------------------------------------
  * The fact tables' descriptions (src/core/facts.h)

@@ -12,18 +12,6 @@
 #include "core/db.h"
 #include "core/ia_err.h"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("db") < 0 ? -1 : 0;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 /* A file of another program's (a `run` table, user_version 0) is refused, not written into; the
  * message outlives the connection (it used to point into the closed connection's memory: the
  * schema's CREATE TABLE run failed, sqlite3_errmsg() was stored, the connection closed). */
@@ -186,7 +174,7 @@ static void test_create_file_beside(void **state)
 	assert_true(st.st_size > 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

@@ -19,20 +19,6 @@
 
 /* ---- ia_scratch tree ------------------------------------------------------------------------- */
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	if (ia_scratch_make("faults") < 0)
-		return -1;
-	return 0;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 #define DEV1 "root/sys/devices/pci0000:00/0000:00:01.0"
 #define DEV3 "root/sys/devices/pci0000:00/0000:00:03.0"
 
@@ -490,7 +476,7 @@ static void test_policy_too_big(void **state)
 	free(err);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

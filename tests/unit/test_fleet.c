@@ -20,18 +20,6 @@
 #define CAPTURE_B KKA "/x86-intel-scn-b-e1000-vfio-rtl-native/run-6.12/snapshot.tar.gz"
 #define HELP "; see `iommu-audit --help`\n"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("fleet");
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 /* The whole of scratch file @rel as a NUL-terminated string (fails the test when absent). */
 static char *slurp_text(const char *rel)
 {
@@ -438,14 +426,14 @@ static void test_documented_example(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_also_outputs, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_also_refuses_links, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_also_usage, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_db_force, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_nfd_expiry, scratch_setup, scratch_teardown),
-cmocka_unit_test_setup_teardown(test_prometheus_epoch, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_db_verdicts, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_documented_example, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_also_outputs, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_also_refuses_links, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_also_usage, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_db_force, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_nfd_expiry, ia_scratch_setup, ia_scratch_teardown),
+cmocka_unit_test_setup_teardown(test_prometheus_epoch, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_db_verdicts, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_documented_example, ia_scratch_setup, ia_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

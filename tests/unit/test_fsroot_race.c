@@ -19,18 +19,6 @@
 
 #include "core/fsroot.h"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("fsrace");
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 static atomic_int stop_renaming;
 
 /* Rename a file outside the root back and forth until told to stop: each rename bumps the
@@ -114,7 +102,7 @@ static void test_reads_survive_renames(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reads_survive_renames, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_reads_survive_renames, ia_scratch_setup, ia_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

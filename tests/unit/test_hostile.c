@@ -27,24 +27,7 @@
 #include "capture/snapshot.h"
 #include "core/memtree.h"
 
-/* ---- a scratch directory per test ----------------------------------------------------------- */
-
-static int scratch_setup(void **state)
-{
-	(void)state;
-	if (ia_scratch_make("hostile") < 0)
-		return -1;
-	char tmp[300];
-	snprintf(tmp, sizeof(tmp), "%s/tmp", ia_scratch);
-	return mkdir(tmp, 0700) == 0 && setenv("TMPDIR", tmp, 1) == 0 ? 0 : -1;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	unsetenv("TMPDIR");
-	return ia_scratch_remove();
-}
+/* Each test runs in its own scratch directory with $TMPDIR inside it (ia_scratch_setup_tmpdir()). */
 
 /* True when the file at @path (or any file below it, for a directory) contains @needle. */
 static bool tree_contains(const char *path, const char *needle)
@@ -1219,7 +1202,7 @@ static void test_hostile_names_every_format(void **state)
 	free(err);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup_tmpdir, ia_scratch_teardown_tmpdir)
 
 int main(void)
 {

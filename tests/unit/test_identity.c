@@ -12,18 +12,6 @@
 
 #include "decode/identity.h"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("identity") < 0 ? -1 : 0;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 #define DEV1 "sys/devices/pci0000:00/0000:00:01.0"
 
 static const char x86_cpuinfo[] =
@@ -441,7 +429,7 @@ static void test_dump_is_not_this_host(void **state)
 	json_decref(j);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

@@ -18,16 +18,9 @@
 
 static int scratch_setup(void **state)
 {
-	(void)state;
-	if (ia_scratch_make("inputs") < 0)
+	if (ia_scratch_setup(state) < 0)
 		return -1;
 	return mkfifo(ia_sp("fifo"), 0600);
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
 }
 
 /* Run "iommu-audit @args" under a 20 s timeout (124: it hung); its output into *@out. */
@@ -506,7 +499,7 @@ static void test_snapshot_dir_outputs(void **state)
 	assert_int_equal(scratch_count("\\.home\\."), 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

@@ -24,18 +24,6 @@
 
 #define BOUND (256ull << 20)
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("membound");
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
@@ -428,7 +416,7 @@ static void test_archive_past_the_memory_budget(void **state)
 	fprintf(stderr, "peak RSS %llu MiB\n", rss >> 20);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

@@ -10,18 +10,6 @@
 
 #define CAPTURE IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers/x86-intel-acs/run-6.12/snapshot.tar.gz"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("names") < 0 ? -1 : 0;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 /* Run @args on the capture; stdout and stderr (2>&1) into *@out, the exit status returned. */
 static int run(const char *args, char **out)
 {
@@ -85,7 +73,7 @@ static void test_good_ids(void **state)
 	free(out);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup, ia_scratch_teardown)
 
 int main(void)
 {

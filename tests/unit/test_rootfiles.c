@@ -20,23 +20,6 @@
 #include "core/fsroot.h"
 #include "core/ia_err.h"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	if (ia_scratch_make("rootfiles") < 0)
-		return -1;
-	char tmp[300];
-	snprintf(tmp, sizeof(tmp), "%s/tmp", ia_scratch);
-	return mkdir(tmp, 0700) == 0 && setenv("TMPDIR", tmp, 1) == 0 ? 0 : -1;
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	unsetenv("TMPDIR");
-	return ia_scratch_remove();
-}
-
 /* ---- the tree: one PCI function in IOMMU group 1 ---------------------------------------------- */
 
 #define DEV "sys/devices/pci0000:00/0000:00:01.0"
@@ -384,7 +367,7 @@ static void test_snapshot_leaves_special_files_out(void **state)
 	ia_diags_free(&d);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ia_scratch_setup_tmpdir, ia_scratch_teardown_tmpdir)
 
 int main(void)
 {

@@ -19,18 +19,6 @@
 #define CAPTURE KKA "/x86-intel-acs/run-6.12/snapshot.tar.gz"
 #define HELP "; see `iommu-audit --help`\n"
 
-static int scratch_setup(void **state)
-{
-	(void)state;
-	return ia_scratch_make("select");
-}
-
-static int scratch_teardown(void **state)
-{
-	(void)state;
-	return ia_scratch_remove();
-}
-
 /* A function as the collector stores it. */
 static struct ia_dev dev(uint32_t dom, uint8_t bus, uint8_t d, uint8_t fn, uint16_t ven, uint16_t id, uint32_t cls)
 {
@@ -540,12 +528,12 @@ int main(void)
 		cmocka_unit_test(test_match_partial_forms),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_view_keeps_groups_whole),
-		cmocka_unit_test_setup_teardown(test_cli_selectors, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_view_iommu_off, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_plan_selector, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_vmd_domain, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_dump_alone, scratch_setup, scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_documented_examples, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_selectors, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_view_iommu_off, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_selector, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_vmd_domain, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_alone, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_documented_examples, ia_scratch_setup, ia_scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

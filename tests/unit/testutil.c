@@ -110,6 +110,36 @@ int ia_scratch_make(const char *tag)
 	return mkdtemp(ia_scratch) ? 0 : -1;
 }
 
+int ia_scratch_setup(void **state)
+{
+	const char *name = program_invocation_short_name;
+
+	(void)state;
+	return ia_scratch_make(strncmp(name, "test_", 5) ? name : name + 5) < 0 ? -1 : 0;
+}
+
+int ia_scratch_teardown(void **state)
+{
+	(void)state;
+	return ia_scratch_remove();
+}
+
+int ia_scratch_setup_tmpdir(void **state)
+{
+	char tmp[300];
+
+	if (ia_scratch_setup(state) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", ia_scratch);
+	return mkdir(tmp, 0700) == 0 && setenv("TMPDIR", tmp, 1) == 0 ? 0 : -1;
+}
+
+int ia_scratch_teardown_tmpdir(void **state)
+{
+	unsetenv("TMPDIR");
+	return ia_scratch_teardown(state);
+}
+
 int ia_scratch_remove(void)
 {
 	char cmd[640];

@@ -35,6 +35,13 @@ const char *ia_scratch_base(void);
 extern char ia_scratch[256];
 int ia_scratch_make(const char *tag);
 int ia_scratch_remove(void);
+/* The cmocka setup and teardown around them: the tag is the test program's name without "test_"
+ * (test_core: ia-core-XXXXXX). 0 or -1. */
+int ia_scratch_setup(void **state);
+int ia_scratch_teardown(void **state);
+/* The same, with $TMPDIR pointed at ia_scratch/tmp for the test (and unset after it). */
+int ia_scratch_setup_tmpdir(void **state);
+int ia_scratch_teardown_tmpdir(void **state);
 /* ia_scratch/@rel (one of four rotating static buffers). */
 const char *ia_sp(const char *rel);
 /* mkdir -p of ia_scratch/@rel's parents (of @rel itself when it ends in '/'); fails the test on error. */
