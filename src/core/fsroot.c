@@ -152,8 +152,10 @@ static int fsm_list(const struct ia_fsroot *r, long i, char ***names, size_t *co
 	return 0;
 }
 
-/* The basename of link text @t (trailing slashes dropped) into @out: as ia_fsdir_readlink_base(). */
-static long fsm_link_base(const char *t, char *out, size_t cap)
+/* The basename of link text @t (NUL-terminated; trailing slashes dropped) into @out (@cap bytes):
+ * its length, or -ENAMETOOLONG. ia_fsroot_link_basename() and ia_fsdir_readlink_base() on disk and
+ * in memory. */
+static long fsroot_link_base(const char *t, char *out, size_t cap)
 {
 	size_t n = strlen(t);
 
@@ -695,17 +697,7 @@ long ia_fsroot_link_basename(const struct ia_fsroot *r, const char *rel, char *o
 	char t[FSROOT_PATH_MAX];
 	long n = ia_fsroot_readlink(r, rel, t, sizeof(t));
 
-	if (n < 0)
-		return n;
-	while (n > 1 && t[n - 1] == '/')
-		t[--n] = '\0';
-	const char *b = strrchr(t, '/');
-	b = b ? b + 1 : t;
-	size_t bl = strlen(b);
-	if (bl >= cap)
-		return -ENAMETOOLONG;
-	memcpy(out, b, bl + 1);
-	return (long)bl;
+	return n < 0 ? n : fsroot_link_base(t, out, cap);
 }
 
 static int fsroot_cmp(const void *a, const void *b)
@@ -972,21 +964,13 @@ long ia_fsdir_readlink_base(const struct ia_fsroot *r, int dirfd, const char *na
 		if (i < 0)
 			return i;
 		const struct ia_memnode *nd = ia_memtree_node(r->mem, i);
-		return nd->type == IA_MEM_LNK ? fsm_link_base(nd->data, out, cap) : -EINVAL;
+		return nd->type == IA_MEM_LNK ? fsroot_link_base(nd->data, out, cap) : -EINVAL;
 	}
 	n = readlinkat(dirfd, name, t, sizeof(t) - 1);
 	if (n < 0)
 		return -errno;
 	t[n] = '\0';
-	while (n > 1 && t[n - 1] == '/')
-		t[--n] = '\0';
-	const char *b = strrchr(t, '/');
-	b = b ? b + 1 : t;
-	size_t bl = strlen(b);
-	if (bl >= cap)
-		return -ENAMETOOLONG;
-	memcpy(out, b, bl + 1);
-	return (long)bl;
+	return fsroot_link_base(t, out, cap);
 }
 
 int ia_fsdir_lstat(const struct ia_fsroot *r, int dirfd, const char *name, struct stat *st)
