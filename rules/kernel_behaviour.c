@@ -101,18 +101,21 @@ static int kb_stable_entry(const char **p, int v[3], int *w, int *last)
 	return 0;
 }
 
-int ia_kb_check_row(size_t i)
+int ia_kb_check_fields(const char *first, const char *stable)
 {
 	int lo[2], hi, hi_v[2], v[3], w, last;
 
-	if (i >= IA_KB_COUNT)
+	if (!first || !stable || kb_first(first, lo, &hi, hi_v) == -2)
 		return -EINVAL;
-	if (kb_first(ia_kb_rows[i].first, lo, &hi, hi_v) == -2)
-		return -EINVAL;
-	for (const char *p = ia_kb_rows[i].stable; *p;)
+	for (const char *p = stable; *p;)
 		if (kb_stable_entry(&p, v, &w, &last))
 			return -EINVAL;
 	return 0;
+}
+
+int ia_kb_check_row(size_t i)
+{
+	return i < IA_KB_COUNT ? ia_kb_check_fields(ia_kb_rows[i].first, ia_kb_rows[i].stable) : -EINVAL;
 }
 
 enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
@@ -140,11 +143,13 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 		return IA_YES;
 	/* a stable line the row names */
 	enum ia_tri st = IA_NO;
+	bool named = false;
 	for (const char *p = row->stable; *p;) {
 		if (kb_stable_entry(&p, v, &w, &last))
 			return IA_UNKNOWN;
 		if (v[0] != k->major || v[1] != k->minor)
 			continue;
+		named = true;
 		if (!k->has_stable)
 			st = IA_UNKNOWN;
 		else if (last >= 0)   /* a window: Z to L, reverted in L + 1 */
@@ -157,7 +162,9 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 	}
 	if (st == IA_YES)
 		return IA_YES;
-	if (st == IA_UNKNOWN || up == IA_UNKNOWN || k->backports)
+	/* a backporting kernel may carry what its base lacks; but a behaviour in no upstream release
+	 * (only in the stable lines named) it carries only on one of those lines */
+	if (st == IA_UNKNOWN || up == IA_UNKNOWN || (k->backports && (f != -1 || named)))
 		return IA_UNKNOWN;
 	return IA_NO;
 }

@@ -50,12 +50,21 @@ extern const struct ia_kb_row ia_kb_rows[];
  *
  * IA_YES when X.Y is at or after the row's first release (a backporting kernel keeps what its base
  * has); else, on a stable line the row names, by the stable level (IA_UNKNOWN when the level is not
- * known or falls in the row's uncertain span; IA_NO past a window's reverting level); else IA_UNKNOWN for a release between the row's
- * known-absent and first release, or for a backporting kernel; else IA_NO.
+ * known or falls in the row's uncertain span; IA_NO outside a window); else IA_UNKNOWN for a
+ * release between the row's known-absent and first release, or for a backporting kernel (but a
+ * row in no upstream release, stable lines only, is IA_NO for a backporting kernel on a line it
+ * does not name: the backport would have to come from one of those lines); else IA_NO.
  * A -rcN pre-release is taken as its X.Y (ia_kver_decode() gives X.Y and stable 0).
  * Return: IA_YES, IA_NO or IA_UNKNOWN.
  */
 enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id);
+
+/**
+ * ia_kb_check_fields() - whether a row's @first and @stable columns parse (the formats of struct
+ * ia_kb_row: a window "X.Y.Z-L" needs L >= Z and takes no "..").
+ * Return: 0; -EINVAL when either is malformed or NULL.
+ */
+int ia_kb_check_fields(const char *first, const char *stable);
 
 /**
  * ia_kb_check_row() - whether row @i of the table parses (first and every stable entry).

@@ -92,11 +92,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		else if (ev->pred->fn[i].group != first_pred[g])
 			wide[g] = true;
 	}
-	/* Row acs_enabled_after_groups: stable releases that form groups before they enable ACS (a
-	 * device-tree boot leaves ACS as the firmware set it in those releases anyway: row
-	 * arm64_dt_acs_at_enumeration). */
-	bool dt = a->firmware && a->firmware->describes_dt && !a->firmware->describes_iort;
+	/* Row acs_enabled_after_groups: stable releases that enable ACS when a driver probes, which
+	 * before 6.15 comes after the group forms. On VT-d and AMD-Vi every group forms when the IOMMU
+	 * initialises, before any driver probes: the cause for certain. With IORT (a function's group
+	 * forms at its own probe, after its bridges' probes may have enabled theirs), a virtio-iommu or
+	 * unread firmware, a possible cause. On a device-tree boot the reverts say the backport made no
+	 * difference ("doesn't make any difference for OF platforms"). */
+	const struct ia_firmware *fw = a->firmware;
+	bool dt = fw && fw->describes_dt && !fw->describes_iort;
+	bool x86_iommu = fw && (fw->describes_dmar || fw->describes_ivrs) && !fw->describes_iort && !fw->describes_dt;
 	enum ia_tri late = dt ? IA_NO : ia_kernel_has(a, IA_KB_ACS_ENABLED_AFTER_GROUPS);
+	if (late == IA_YES && !x86_iommu)
+		late = IA_UNKNOWN; /* said as a possible cause below */
 	char rel[320];
 	ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
 	for (size_t g = 0; g < a->n_groups && rc == 0; g++) {
@@ -128,7 +135,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "the kernel put devices together that the predicted grouping keeps apart "
 					     "(a DMA alias or quirk this version does not model%s%s)",
 					     late == IA_UNKNOWN ? ", or forming groups before enabling ACS as some stable "
-					     "releases do: " : "", late == IA_UNKNOWN ? ia_kernel_unknown_why(a) : "");
+					     "releases do: " : "", late != IA_UNKNOWN ? "" :
+					     ia_kernel_has(a, IA_KB_ACS_ENABLED_AFTER_GROUPS) == IA_YES ?
+					     "this release enables ACS when a driver probes, which on this platform may "
+					     "come after a function's group forms" : ia_kernel_unknown_why(a));
 	}
 	free(first_pred);
 	free(wide);

@@ -31,8 +31,23 @@
 static enum ia_tri we_dt_acs_enable(const struct ia_audit *a, char *note, size_t cap)
 {
 	enum ia_tri r = ia_kernel_has(a, IA_KB_ARM64_DT_ACS_AT_ENUMERATION);
-	char rel[160];
+	enum ia_tri late = r == IA_YES ? IA_NO : ia_kernel_has(a, IA_KB_ACS_ENABLED_AFTER_GROUPS);
+	char rel[320];
 
+	if (late != IA_NO && a->has_kernel_version) {
+		/* row acs_enabled_after_groups: ACS enabled at each function's probe, after
+		 * of_iommu_configure() requested it and after its own group formed; a port probed before
+		 * its children has it on by then */
+		ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
+		snprintf(note, cap, "%s (%s): which ports have ACS on when a function's group forms depends on the "
+			 "order of the probes, so the captured ACS control is kept",
+			 late == IA_YES ? "this stable release enables ACS when a driver probes a function, after a "
+			 "device-tree boot formed its group" : "some stable releases enable ACS when a driver probes "
+			 "a function, after a device-tree boot formed its group, and this kernel cannot be placed "
+			 "among them",
+			 rel);
+		return IA_UNKNOWN;
+	}
 	ia_kb_releases(IA_KB_ARM64_DT_ACS_AT_ENUMERATION, rel, sizeof(rel));
 	if (!a->has_kernel_version)
 		snprintf(note, cap, "the kernel release is unknown, and whether a device-tree boot enables ACS "
@@ -279,7 +294,10 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 		ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, rel, sizeof(rel));
 		snprintf(why, sizeof(why), "%s, and some stable releases form IOMMU groups before they enable ACS",
 			 ia_kernel_unknown_why(a));
-		if (late == IA_YES && out->iommu != IA_ENABLE_IORT) {
+		bool acs_params_now = ia_eval_cmdline_token_prefix(ev, "pci", "disable_acs_redir=") == 1 ||
+				      ia_eval_cmdline_token_prefix(ev, "pci", "config_acs=") == 1;
+		bool optin = out->iommu == IA_ENABLE_VTD && fw->dma_ctrl_platform_opt_in;
+		if (late == IA_YES && out->iommu != IA_ENABLE_IORT && !acs_params_now && !optin) {
 			out->acs_enable = IA_NO;
 			snprintf(out->acs_note, sizeof(out->acs_note), "Linux %d.%d.%d forms IOMMU groups before it enables "
 				 "ACS (a stable backport of c41e2fb67e26, since reverted: %s): the groups follow the ACS "
@@ -289,9 +307,14 @@ int ia_when_enabled_predict(const struct ia_eval *ev, const struct ia_topo *cur,
 			out->acs_enable = IA_UNKNOWN;
 			snprintf(out->acs_note, sizeof(out->acs_note), "%s (%s): whether the groups see the ACS control "
 				 "the firmware left or the one the kernel enables is not known",
-				 late == IA_YES ? "this stable release enables ACS when a driver probes a function, after "
-				 "the IOMMU code has formed its group, and on arm64 with IORT the order of the probes decides" :
-				 why, rel);
+				 late != IA_YES ? why : out->iommu == IA_ENABLE_IORT ? "this stable release enables "
+				 "ACS when a driver probes a function, after the IOMMU code has formed its group, and on "
+				 "arm64 with IORT the order of the probes decides" : acs_params_now ? "this stable "
+				 "release forms IOMMU groups before it enables ACS, and pci=config_acs= or "
+				 "pci=disable_acs_redir= changed the control after the groups formed, so the capture "
+				 "does not show what the groups would see" : "this stable release forms IOMMU groups "
+				 "before it enables ACS, and the DMAR's platform opt-in makes the kernel request ACS "
+				 "even with intel_iommu=off, so the capture does not show the firmware's control", rel);
 		}
 	} else {
 		out->acs_enable = IA_YES;

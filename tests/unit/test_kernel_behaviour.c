@@ -96,6 +96,12 @@ static const struct kb_case kb_cases[] = {
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 168, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 169, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 18, true, 16, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 7, 3, true, 4, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 117, true, UNKNOWN),
+	K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 252, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 253, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 251, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 127, false, NO),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 128, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 134, false, YES),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 135, false, NO),
+	/* a row in no upstream release: a backporting kernel on a line it does not name cannot have it */
+	K(ACS_ENABLED_AFTER_GROUPS, 5, 14, true, 0, true, NO), K(ACS_ENABLED_AFTER_GROUPS, 4, 18, true, 0, true, NO),
 	/* a backporting kernel on a line the row names, below the level: may have been backported */
 	K(SVA_X86_DISABLED, 6, 1, true, 100, true, UNKNOWN),
 };
@@ -149,6 +155,25 @@ static void test_stable_line(void **state)
 	assert_int_equal(last, -1);
 }
 
+/* The formats the columns take, and the malformed ones refused. */
+static void test_fields_parse(void **state)
+{
+	static const struct { const char *first, *stable; int rc; } tc[] = {
+		{ "6.2", "", 0 }, { "-", "6.12.75-82", 0 }, { "-", "6.12.75-75", 0 }, { "6.12..6.15", "", 0 },
+		{ "6.18..?", "5.10.224..? 6.1.163 6.12.64..69", 0 }, { "-", "5.10.252-252 6.1.165-168", 0 },
+		{ "-", "6.12.75-74", -EINVAL },     /* a window that ends before it starts */
+		{ "-", "6.12.75-", -EINVAL }, { "-", "6.12.75-82..90", -EINVAL }, { "-", "6.12.75..80-82", -EINVAL },
+		{ "-", "6.12.75..75", -EINVAL }, { "-", "6.12", -EINVAL }, { "-", "6.12.75 ", 0 },
+		{ "-", "6.12.75,6.1.3", -EINVAL }, { "6.15..6.12", "", -EINVAL }, { "x", "", -EINVAL },
+		{ NULL, "", -EINVAL }, { "6.1", NULL, -EINVAL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(tc) / sizeof(tc[0]); i++)
+		if (ia_kb_check_fields(tc[i].first, tc[i].stable) != tc[i].rc)
+			fail_msg("first '%s' stable '%s': %d, expected %d", tc[i].first ? tc[i].first : "(null)",
+				 tc[i].stable ? tc[i].stable : "(null)", ia_kb_check_fields(tc[i].first, tc[i].stable), tc[i].rc);
+}
+
 /* The releases in words, windows included: what the reports quote. */
 static void test_releases_words(void **state)
 {
@@ -170,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_stable_line),
 		cmocka_unit_test(test_releases_words),
+		cmocka_unit_test(test_fields_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

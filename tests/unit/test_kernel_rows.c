@@ -211,7 +211,7 @@ static const struct row_case cases[] = {
 	  "drivers/pci/probe.c pci_init_capabilities() pci_acs_init() (6.12.74, before the backport)", NULL },
 	{ IA_KB_ACS_ENABLED_AFTER_GROUPS, false, X86ACS612, "6.12.0-27-amd64", MERGE_EDIT,
 	  "(a DMA alias or quirk this version does not model, or forming groups before enabling ACS as some stable "
-	  "releases do: this kernel's stable level is not known)", "Linux 6.12.80 forms",
+	  "releases do: this kernel's stable level is not known)", "forms IOMMU groups before it enables ACS (a stable",
 	  "the stable level hidden (Debian's ABI release alone): inside or outside 6.12.75-82 is not known", NULL },
 	{ IA_KB_ACS_ENABLED_AFTER_GROUPS, true, X86OFF612, "6.12.82", NULL,
 	  "Linux 6.12.82 forms IOMMU groups before it enables ACS (a stable backport of c41e2fb67e26, since "

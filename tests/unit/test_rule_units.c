@@ -232,6 +232,59 @@ static void test_prediction_differs_fires(void **state)
 	mb_free(a);
 }
 
+/* Two endpoints behind root ports with ACS, which the topology keeps apart, in one kernel group;
+ * the firmware table @source ("DMAR", "IORT", "DT" or NULL for none read) on Linux 6.12.@patch. */
+static struct ia_audit *wide_host(const char *source, int patch)
+{
+	struct ia_audit *a = mb_new();
+
+	a->kernel_patch = patch;
+	mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
+	mb_root_port(a, "0000:00:03.0", 2, true)->driver = strdup("pcieport");
+	mb_dev(a, "0000:01:00.0", "0000:00:01.0");
+	mb_dev(a, "0000:02:00.0", "0000:00:03.0");
+	mb_group(a, 1, "DMA", "0000:00:01.0", NULL);
+	mb_group(a, 2, "DMA", "0000:00:03.0", NULL);
+	mb_group(a, 5, "DMA", "0000:01:00.0", "0000:02:00.0", NULL);
+	if (source) {
+		size_t u = mb_fw_unit(a, source, !strcmp(source, "DMAR") ? "vt-d" : "smmu-v3", "unit0");
+		for (size_t i = 0; i < a->n_devs; i++)
+			mb_fw_unit_dev(a, u, a->devs[i].bdf);
+	}
+	return a;
+}
+
+/* Row acs_enabled_after_groups: a kernel group wider than the topology on 6.12.75-82 is that
+ * release's regression for certain on VT-d (groups formed before any probe), a possible cause with
+ * IORT or no firmware read, and not it on a device-tree boot; outside the window, an alias or quirk. */
+static void test_prediction_wide_by_window(void **state)
+{
+	(void)state;
+	static const struct { const char *source; int patch; enum ia_level level; const char *words, *not; } cases[] = {
+		{ "DMAR", 80, IA_LEVEL_WARNING, "the kernel put devices together that the topology keeps apart: Linux "
+		  "6.12.80 forms IOMMU groups before it enables ACS (a stable backport of c41e2fb67e26, since reverted), "
+		  "so its groups follow the ACS control the firmware left", NULL },
+		{ "IORT", 80, IA_LEVEL_INFO, "(a DMA alias or quirk this version does not model, or forming groups before "
+		  "enabling ACS as some stable releases do: this release enables ACS when a driver probes, which on this "
+		  "platform may come after a function's group forms)", "Linux 6.12.80 forms" },
+		{ NULL, 80, IA_LEVEL_INFO, "this release enables ACS when a driver probes, which on this platform may come "
+		  "after a function's group forms", "Linux 6.12.80 forms" },
+		{ "DT", 80, IA_LEVEL_INFO, "(a DMA alias or quirk this version does not model)", "enabling ACS" },
+		{ "DMAR", 83, IA_LEVEL_INFO, "(a DMA alias or quirk this version does not model)", "enabling ACS" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ia_audit *a = wide_host(cases[i].source, cases[i].patch);
+		run(a);
+		const struct ia_finding *f = expect(a, "group.prediction-differs", "group 5", cases[i].level);
+		if (!strstr(f->message, cases[i].words) || (cases[i].not && strstr(f->message, cases[i].not)))
+			fail_msg("case %zu: %s", i, f->message);
+		if (cases[i].level == IA_LEVEL_WARNING)
+			assert_string_equal(f->advice, "Update the kernel to 6.12.83 or later (which reverted the backport): "
+					    "the hardware isolates these devices, and such a kernel gives them their own groups.");
+		mb_free(a);
+	}
+}
+
 static void test_prediction_differs_quiet(void **state)
 {
 	(void)state;
@@ -2370,6 +2423,7 @@ int main(void)
 		cmocka_unit_test(test_acs_override_quiet),
 		cmocka_unit_test(test_prediction_differs_fires),
 		cmocka_unit_test(test_prediction_differs_quiet),
+		cmocka_unit_test(test_prediction_wide_by_window),
 		cmocka_unit_test(test_p2p_domain_fires),
 		cmocka_unit_test(test_p2p_domain_quiet),
 		cmocka_unit_test(test_not_viable_fires),
