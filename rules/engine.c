@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/ia_err.h"
 #include "core/text.h"
 #include "decode/cmdline.h"
@@ -725,41 +726,81 @@ out:
  * arm_smmu_insert_master() refuses whichever probes second ("stream ... already in tree"). Sets
  * struct ia_dev.stream_shared_with (ia_no_group_reason() says it). 0 or -ENOMEM.
  */
+/* One StreamID a grouped function holds: its key (ia_topo_rid_key()), the unit_devs row, the function. */
+struct eng_sid {
+	uint64_t key;
+	size_t row;
+	const struct ia_dev *dev;
+};
+
+static int eng_sid_cmp(const void *x, const void *y)
+{
+	const struct eng_sid *p = x, *q = y;
+
+	return p->key != q->key ? (p->key > q->key) - (p->key < q->key) : (p->row > q->row) - (p->row < q->row);
+}
+
+/* The requester IDs of firmware row @ud's function on an SMMUv3 into @rids (IA_TOPO_MAX_RIDS);
+ * its device into *@dev. The count, or 0 for none (not an SMMUv3, no such function). */
+static int eng_smmuv3_rids(const struct ia_eval *ev, struct ia_audit *a, const struct ia_fw_unit_dev *ud,
+			   struct ia_topo_rid *rids, struct ia_dev **dev)
+{
+	*dev = ia_audit_find_dev(a, ud->bdf);
+	if (!*dev || strcmp(a->firmware->units[ud->unit].kind, "smmu-v3"))
+		return 0;
+	int n = ia_topo_dma_alias_rids(ev->model, (size_t)(*dev - a->devs), rids, IA_TOPO_MAX_RIDS);
+	return n > 0 ? n : 0;
+}
+
 static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 {
 	const struct ia_firmware *fw = a->firmware;
-	struct ia_topo_rid *mine = NULL, *theirs = NULL;
+	struct ia_topo_rid *rids = NULL;
+	struct eng_sid *held = NULL;
+	size_t n_held = 0, cap = 0;
+	struct ia_dev *d;
 	int rc = 0;
 
 	if (!fw || !ev->model || !a->n_groups)
 		return 0;
-	for (size_t k = 0; k < fw->n_unit_devs && rc == 0; k++) {
-		const struct ia_fw_unit_dev *ud = &fw->unit_devs[k];
-		struct ia_dev *d = ia_audit_find_dev(a, ud->bdf);
-		if (!d || d->has_group || strcmp(fw->units[ud->unit].kind, "smmu-v3"))
+	if (!(rids = calloc(IA_TOPO_MAX_RIDS, sizeof(*rids))))
+		return -ENOMEM;
+	/* every StreamID a grouped function holds, sorted by key, then by firmware row */
+	for (size_t j = 0; j < fw->n_unit_devs && rc == 0; j++) {
+		int n = eng_smmuv3_rids(ev, a, &fw->unit_devs[j], rids, &d);
+		if (!n || !d->has_group)
 			continue;
-		if (!mine && (!(mine = calloc(IA_TOPO_MAX_RIDS, sizeof(*mine))) ||
-			      !(theirs = calloc(IA_TOPO_MAX_RIDS, sizeof(*theirs))))) {
-			rc = -ENOMEM;
+		if ((rc = ia_array_reserve((void **)&held, &cap, n_held + (size_t)n, sizeof(*held))) < 0)
 			break;
-		}
-		int nm = ia_topo_dma_alias_rids(ev->model, (size_t)(d - a->devs), mine, IA_TOPO_MAX_RIDS);
-		for (size_t j = 0; j < fw->n_unit_devs && !d->stream_shared_with && nm > 0; j++) {
-			const struct ia_fw_unit_dev *oj = &fw->unit_devs[j];
-			const struct ia_dev *o = oj->unit == ud->unit ? ia_audit_find_dev(a, oj->bdf) : NULL;
-			if (!o || o == d || !o->has_group)
-				continue;
-			int nt = ia_topo_dma_alias_rids(ev->model, (size_t)(o - a->devs), theirs, IA_TOPO_MAX_RIDS);
-			for (int x = 0; x < nm && !d->stream_shared_with; x++)
-				for (int y = 0; y < nt; y++)
-					if (mine[x].domain == theirs[y].domain && mine[x].rid == theirs[y].rid) {
-						d->stream_shared_with = o;
-						break;
-					}
-		}
+		for (int x = 0; x < n; x++)
+			held[n_held++] = (struct eng_sid){ ia_topo_rid_key(fw->unit_devs[j].unit, &rids[x]), j, d };
 	}
-	free(mine);
-	free(theirs);
+	if (n_held)
+		qsort(held, n_held, sizeof(*held), eng_sid_cmp);
+	/* each ungrouped function: the grouped one of the lowest firmware row holding one of its IDs */
+	for (size_t k = 0; k < fw->n_unit_devs && rc == 0 && n_held; k++) {
+		int n = eng_smmuv3_rids(ev, a, &fw->unit_devs[k], rids, &d);
+		if (!n || d->has_group)
+			continue;
+		const struct eng_sid *best = NULL;
+		for (int x = 0; x < n; x++) {
+			uint64_t key = ia_topo_rid_key(fw->unit_devs[k].unit, &rids[x]);
+			size_t lo = 0, hi = n_held; /* the first entry with the key */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (held[mid].key < key)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < n_held && held[lo].key == key && (!best || held[lo].row < best->row))
+				best = &held[lo];
+		}
+		if (best)
+			d->stream_shared_with = best->dev;
+	}
+	free(held);
+	free(rids);
 	return rc;
 }
 

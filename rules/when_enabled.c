@@ -197,12 +197,6 @@ static int we_set_add(struct we_set *s, uint64_t k)
 	return 0;
 }
 
-/* A StreamID of SMMU unit @u as one set key: (u + 1) << 48 | domain << 16 | RID. */
-static uint64_t we_sid_key(size_t u, const struct ia_topo_rid *r)
-{
-	return ((uint64_t)u + 1) << 48 | (uint64_t)(r->domain & 0xffffffu) << 16 | r->rid;
-}
-
 /*
  * arm-smmu-v3 (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_insert_master()): a master
  * gets one StreamID per DMA alias (iort_pci_iommu_init() and of_pci_iommu_init() run through
@@ -237,14 +231,14 @@ static int we_smmuv3_conflicts(const struct ia_firmware *fw, const struct ia_aud
 			continue;
 		bool clash = false;
 		for (int k = 0; k < ns && !clash; k++)
-			clash = we_set_has(&set, we_sid_key((size_t)u, &rids[k]));
+			clash = we_set_has(&set, ia_topo_rid_key((size_t)u, &rids[k]));
 		if (clash) {
 			refused[i] = true;
 			(*n)++;
 			continue;
 		}
 		for (int k = 0; k < ns && rc == 0; k++)
-			rc = we_set_add(&set, we_sid_key((size_t)u, &rids[k]));
+			rc = we_set_add(&set, ia_topo_rid_key((size_t)u, &rids[k]));
 	}
 	free(rids);
 	free(set.v);

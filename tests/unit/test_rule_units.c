@@ -1700,6 +1700,44 @@ static void test_arm_streamid_per_segment(void **state)
 	mb_free(a);
 }
 
+/* Two grouped functions behind one PCIe-to-PCI bridge hold its alias (02:00.0): an ungrouped third
+ * is said to share it with the first of them in the firmware's rows (by BDF), whichever order the
+ * groups were read in. */
+static void test_arm_streamid_first_holder(void **state)
+{
+	(void)state;
+	struct ia_audit *a = arm_smmu_host(6);
+	const struct ia_dev *d = ia_audit_find_dev(a, "0000:02:02.0");
+
+	assert_non_null(d->stream_shared_with);
+	assert_string_equal(d->stream_shared_with->bdf, "0000:02:01.0");
+	mb_free(a);
+	a = mb_new();
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+	mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
+	struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
+	b->class_code = 0x060400;
+	b->hdr_type = 1;
+	b->pcie_type = 0x7;
+	b->has_bus_range = true;
+	b->secondary_bus = b->subordinate_bus = 2;
+	static const char *const fns[] = { "0000:02:03.0", "0000:02:01.0", "0000:02:02.0" };
+	for (size_t i = 0; i < 3; i++)
+		mb_dev(a, fns[i], "0000:01:00.0")->is_pcie = IA_NO;
+	mb_group(a, 7, "DMA", "0000:02:03.0", NULL);
+	mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+	for (size_t i = 0; i < 3; i++)
+		mb_fw_unit_dev(a, u, fns[i]);
+	run(a);
+	d = ia_audit_find_dev(a, "0000:02:02.0");
+	assert_non_null(d->stream_shared_with);
+	assert_string_equal(d->stream_shared_with->bdf, "0000:02:01.0");
+	mb_free(a);
+}
+
 /* Issue 13 item 11: a function the firmware maps to an SMMU is never "not behind an IOMMU": an
  * unbound one on a 6.x kernel has no group until a driver probes it (binding vfio-pci would give
  * it one); one whose DMA alias shares a StreamID with a grouped function was refused by the
@@ -2465,6 +2503,7 @@ int main(void)
 		cmocka_unit_test(test_dmar_refused_text),
 		cmocka_unit_test(test_arm_no_group_reasons),
 		cmocka_unit_test(test_arm_streamid_per_segment),
+		cmocka_unit_test(test_arm_streamid_first_holder),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 		cmocka_unit_test(test_i13_domain_crosses_slot),
