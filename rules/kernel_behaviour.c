@@ -71,7 +71,7 @@ static int kb_first(const char *f, int lo[2], int *hi, int hi_v[2])
 
 /* One stable entry at *@p ("X.Y.Z", "X.Y.Z..W", "X.Y.Z..?", "X.Y.Z-L"), advanced past it: 0 with
  * @v = {X, Y, Z}, *@w = W (or -1 for "?", or -2 for none), *@last = L (the last level that has it:
- * L + 1 reverted it; -1 for none); -1 when malformed. */
+ * L + 1 reverted it or took a fix that undid it; -1 for none); -1 when malformed. */
 static int kb_stable_entry(const char **p, int v[3], int *w, int *last)
 {
 	if (kb_release(p, &v[0], &v[1]) || **p != '.')
@@ -152,7 +152,7 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 		named = true;
 		if (!k->has_stable)
 			st = IA_UNKNOWN;
-		else if (last >= 0)   /* a window: Z to L, reverted in L + 1 */
+		else if (last >= 0)   /* a window: Z to L, not after */
 			st = k->stable >= v[2] && k->stable <= last ? IA_YES : IA_NO;
 		else if (w >= 0 && k->stable >= w)
 			st = IA_YES;
@@ -220,9 +220,9 @@ char *ia_kb_releases(enum ia_kb id, char *buf, size_t cap)
 			break;
 		KB_PUT("%s", first ? "; stable " : ", ");
 		if (last == v[2])
-			KB_PUT("%d.%d.%d only (reverted in %d.%d.%d)", v[0], v[1], v[2], v[0], v[1], last + 1);
+			KB_PUT("%d.%d.%d only (not %d.%d.%d and later)", v[0], v[1], v[2], v[0], v[1], last + 1);
 		else if (last >= 0)
-			KB_PUT("%d.%d.%d to %d.%d.%d (reverted in %d.%d.%d)", v[0], v[1], v[2], v[0], v[1], last, v[0],
+			KB_PUT("%d.%d.%d to %d.%d.%d (not %d.%d.%d and later)", v[0], v[1], v[2], v[0], v[1], last, v[0],
 			       v[1], last + 1);
 		else if (w >= 0)
 			KB_PUT("%d.%d.%d (unknown from %d.%d.%d)", v[0], v[1], w, v[0], v[1], v[2]);

@@ -26,7 +26,8 @@ struct ia_kb_row {
 				* "-": in no upstream release */
 	const char *stable;    /* stable backports, space-separated: "X.Y.Z" (from X.Y.Z on that line),
 				* "X.Y.Z..W" (unknown from Z, present from W), "X.Y.Z..?" (unknown from Z),
-				* "X.Y.Z-L" (from Z to L; L + 1 reverted it); below Z absent. "" for none */
+				* "X.Y.Z-L" (from Z to L; L + 1 reverted it or took a fix that undid it);
+				* below Z absent. "" for none */
 	const char *commit;    /* the commit or series */
 	const char *function;  /* the kernel function(s) that decide */
 	const char *change;    /* what changes, and what the kernel did before */
@@ -77,7 +78,7 @@ int ia_kb_check_row(size_t i);
  * ia_kb_stable_line() - row @id's entry for the stable line @major.@minor.
  * @from: receives Z (the first stable level that may have it); @sure: receives W (the first that
  *	surely has it; Z for a plain "X.Y.Z"; -1 for "X.Y.Z..?"); @last: receives L of a window
- *	"X.Y.Z-L" (the last level that has it: L + 1 reverted it), -1 for none; may be NULL.
+ *	"X.Y.Z-L" (the last level that has it), -1 for none; may be NULL.
  * Return: 0; -ENOENT when the row names no such line (or @id is out of range).
  */
 int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure, int *last);

@@ -375,37 +375,43 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 				"address (the kernel allows it since 6.2; a safe SVA needs a single-device group)",
 				g->n_devices);
 	}
-	/* Row sva_x86_disabled: the releases whose iommu_sva_bind_device() returns -EOPNOTSUPP on x86
-	 * ("iommu: disable SVA when CONFIG_X86 is set"): stable 6.1.163 and 6.12.64 from Debian's
-	 * changelog, 6.12.69 from its source (6.12.64 to 6.12.68 unknown), other stable lines and
-	 * mainline after 6.18 at levels not confirmed (unknown); a kernel whose stable level its
-	 * distribution hides is unknown too (src/decode/kversion.c). */
+	/* Row sva_x86_disabled: the stable releases whose iommu_sva_bind_device() returns -EOPNOTSUPP
+	 * on x86 ("iommu: disable SVA when CONFIG_X86 is set"): 5.15.200, 6.1.163, 6.6.120, 6.12.64 and
+	 * later, 6.18.4 to 6.18.6 (6.18.7 took the series' fix), a 5.10 after 5.10.253 not confirmed; no
+	 * mainline release. A kernel whose stable level its distribution hides is unknown
+	 * (src/decode/kversion.c). */
 	bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
 	enum ia_tri sva_off = x86 || !a->arch ? ia_kernel_has(a, IA_KB_SVA_X86_DISABLED) : IA_NO;
 	if (sva_off != IA_NO) {
-		int from = 0, sure = 0;
+		int from = 0, sure = 0, last = -1;
 		bool line = a->has_kernel_version &&
-			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure, NULL) == 0;
-		char below[64] = "";
+			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure, &last) == 0;
+		char which[96], below[64] = "";
+		if (last >= 0)
+			snprintf(which, sizeof(which), "%d.%d.%d to %d.%d.%d (%d.%d.%d took the fix that enables it again)",
+				 a->kernel_major, a->kernel_minor, from, a->kernel_major, a->kernel_minor, last,
+				 a->kernel_major, a->kernel_minor, last + 1);
+		else
+			snprintf(which, sizeof(which), "%d.%d.%d and later", a->kernel_major, a->kernel_minor, from);
 		if (sva_off != IA_YES && sure < 0)
 			snprintf(below, sizeof(below), "; the stable level that took it is not confirmed");
-		else if (sva_off != IA_YES)
-			snprintf(below, sizeof(below), "; the sources disagree below %d.%d.%d", a->kernel_major,
-				 a->kernel_minor, sure);
+		else if (sva_off != IA_YES && a->kernel_backports)
+			snprintf(below, sizeof(below), "; a backporting distribution may have taken it");
 		if (line && !a->has_kernel_patch)
-			sva_add(&s, IA_UNKNOWN, "Linux %d.%d with its stable level unknown: %d.%d.%d and later "
-				"disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")",
-				a->kernel_major, a->kernel_minor, a->kernel_major, a->kernel_minor, from);
+			sva_add(&s, IA_UNKNOWN, "Linux %d.%d with its stable level unknown: %s disable SVA on x86 "
+				"(\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_major, a->kernel_minor, which);
 		else if (line)
 			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
-				"Linux %d.%d.%d%s: %d.%d.%d and later stable releases disable SVA on x86 "
-				"(\"iommu: disable SVA when CONFIG_X86 is set\")%s", a->kernel_major, a->kernel_minor,
-				a->kernel_patch, x86 ? " on x86" : ", architecture unknown", a->kernel_major, a->kernel_minor,
-				from, below);
+				"Linux %d.%d.%d%s: %s%s disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is "
+				"set\")%s", a->kernel_major, a->kernel_minor, a->kernel_patch, x86 ? " on x86" :
+				", architecture unknown", which, last >= 0 ? "" : " stable releases", below);
+		else if (!a->has_kernel_version)
+			sva_add(&s, IA_UNKNOWN, "the kernel release is unknown: whether it disables SVA on x86 "
+				"(\"iommu: disable SVA when CONFIG_X86 is set\", in stable releases from 2026) is not known");
 		else
 			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
 				"Linux %d.%d%s: whether this release disables SVA on x86 (\"iommu: disable SVA when "
-				"CONFIG_X86 is set\", in stable lines from 2026 and mainline after 6.18) is not confirmed",
+				"CONFIG_X86 is set\", in stable releases from 2026) is not confirmed",
 				a->kernel_major, a->kernel_minor, x86 ? " on x86" : ", architecture unknown");
 	}
 	/* What the IOMMU translating it supports */

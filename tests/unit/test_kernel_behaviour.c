@@ -70,15 +70,19 @@ static const struct kb_case kb_cases[] = {
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_GROUPS_AT_ENUMERATION, 7, 4, true, 0, false, YES),
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 13, true, 0, false, UNKNOWN),
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 14, true, 0, false, UNKNOWN), K(ARM64_GROUPS_AT_ENUMERATION, 6, 15, true, 0, false, YES),
-	/* SVA on x86: stable lines at levels, some uncertain; mainline after 6.18 unknown */
+	/* SVA on x86: stable lines from a level, 6.18 a window, 5.10 not confirmed; no mainline release */
 	K(SVA_X86_DISABLED, 6, 1, true, 163, false, YES), K(SVA_X86_DISABLED, 6, 1, true, 162, false, NO),
 	K(SVA_X86_DISABLED, 6, 1, false, 0, false, UNKNOWN),
-	K(SVA_X86_DISABLED, 6, 12, true, 69, false, YES), K(SVA_X86_DISABLED, 6, 12, true, 117, false, YES),
-	K(SVA_X86_DISABLED, 6, 12, true, 64, false, UNKNOWN), K(SVA_X86_DISABLED, 6, 12, true, 68, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 12, true, 64, false, YES), K(SVA_X86_DISABLED, 6, 12, true, 117, false, YES),
 	K(SVA_X86_DISABLED, 6, 12, true, 63, false, NO),
-	K(SVA_X86_DISABLED, 5, 10, true, 223, false, NO), K(SVA_X86_DISABLED, 5, 10, true, 250, false, UNKNOWN),
-	K(SVA_X86_DISABLED, 6, 18, true, 0, false, NO), K(SVA_X86_DISABLED, 6, 18, true, 3, false, UNKNOWN),
-	K(SVA_X86_DISABLED, 6, 11, true, 4, false, NO), K(SVA_X86_DISABLED, 7, 3, true, 4, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 5, 15, true, 200, false, YES), K(SVA_X86_DISABLED, 5, 15, true, 199, false, NO),
+	K(SVA_X86_DISABLED, 6, 6, true, 120, false, YES), K(SVA_X86_DISABLED, 6, 6, true, 119, false, NO),
+	K(SVA_X86_DISABLED, 5, 10, true, 223, false, NO), K(SVA_X86_DISABLED, 5, 10, true, 253, false, NO),
+	K(SVA_X86_DISABLED, 5, 10, true, 254, false, UNKNOWN),
+	K(SVA_X86_DISABLED, 6, 18, true, 3, false, NO), K(SVA_X86_DISABLED, 6, 18, true, 4, false, YES),
+	K(SVA_X86_DISABLED, 6, 18, true, 6, false, YES), K(SVA_X86_DISABLED, 6, 18, true, 7, false, NO),
+	K(SVA_X86_DISABLED, 6, 11, true, 4, false, NO), K(SVA_X86_DISABLED, 7, 3, true, 4, false, NO),
+	K(SVA_X86_DISABLED, 6, 19, true, 0, false, NO),
 	/* the no-IOMMU and allow-list rows (issue 12 items 2 and 3) */
 	K(VFIO_NOIOMMU, 4, 5, true, 0, false, YES), K(VFIO_NOIOMMU, 4, 4, true, 302, false, NO),
 	K(NOIOMMU_GROUPLESS_DEVICE, 5, 19, true, 0, false, YES), K(NOIOMMU_GROUPLESS_DEVICE, 5, 18, true, 19, false, NO),
@@ -88,7 +92,7 @@ static const struct kb_case kb_cases[] = {
 	K(NOIOMMU_IOMMUFD_COMPAT, 6, 3, true, 0, false, YES), K(NOIOMMU_IOMMUFD_COMPAT, 6, 2, true, 16, false, NO),
 	K(VFIO_ALLOWLIST, 3, 6, true, 0, false, YES), K(VFIO_ALLOWLIST, 3, 5, true, 7, false, NO),
 	K(VFIO_ALLOWLIST, 5, 4, true, 0, false, YES),
-	/* a window on stable lines ("X.Y.Z-L"): from Z to L, reverted in L + 1; no upstream release */
+	/* a window on stable lines ("X.Y.Z-L"): from Z to L, not after; no upstream release */
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 74, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 75, false, YES),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 82, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 83, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 117, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 12, false, 0, false, UNKNOWN),
@@ -136,11 +140,12 @@ static void test_stable_line(void **state)
 	(void)state;
 	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 12, &from, &sure, NULL), 0);
 	assert_int_equal(from, 64);
-	assert_int_equal(sure, 69);
+	assert_int_equal(sure, 64);
 	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 1, &from, &sure, NULL), 0);
 	assert_int_equal(from, 163);
 	assert_int_equal(sure, 163);
-	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 5, 15, &from, &sure, NULL), 0);
+	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 5, 10, &from, &sure, NULL), 0);
+	assert_int_equal(from, 254);
 	assert_int_equal(sure, -1);
 	assert_int_equal(ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, 6, 11, &from, &sure, NULL), -ENOENT);
 	assert_int_equal(ia_kb_stable_line(IA_KB_DMA_OWNERSHIP, 6, 1, &from, &sure, NULL), -ENOENT);
@@ -181,9 +186,12 @@ static void test_releases_words(void **state)
 
 	(void)state;
 	assert_string_equal(ia_kb_releases(IA_KB_ACS_ENABLED_AFTER_GROUPS, buf, sizeof(buf)),
-			    "acs_enabled_after_groups: in no upstream release; stable 5.10.252 only (reverted in "
-			    "5.10.253), 5.15.202 only (reverted in 5.15.203), 6.1.165 to 6.1.168 (reverted in 6.1.169), "
-			    "6.6.128 to 6.6.134 (reverted in 6.6.135), 6.12.75 to 6.12.82 (reverted in 6.12.83)");
+			    "acs_enabled_after_groups: in no upstream release; stable 5.10.252 only (not 5.10.253 and "
+			    "later), 5.15.202 only (not 5.15.203 and later), 6.1.165 to 6.1.168 (not 6.1.169 and later), "
+			    "6.6.128 to 6.6.134 (not 6.6.135 and later), 6.12.75 to 6.12.82 (not 6.12.83 and later)");
+	assert_string_equal(ia_kb_releases(IA_KB_SVA_X86_DISABLED, buf, sizeof(buf)),
+			    "sva_x86_disabled: in no upstream release; stable 5.10 at a level not confirmed (none up to "
+			    "5.10.253), 5.15.200, 6.1.163, 6.6.120, 6.12.64, 6.18.4 to 6.18.6 (not 6.18.7 and later)");
 	assert_string_equal(ia_kb_releases(IA_KB_DMA_OWNERSHIP, buf, sizeof(buf)), "dma_ownership: Linux 5.19 and later");
 	assert_string_equal(ia_kb_releases(IA_KB_COUNT, buf, sizeof(buf)), "?");
 }

@@ -904,17 +904,22 @@ static void test_sva_fires(void **state)
 	mb_free(a);
 }
 
-/* device.sva on the stable lines that disable SVA on x86 (kernel-versions.md: 6.1.163, 6.12.64;
- * the rule knew only 6.12.69): 6.1.192 says so, an unknown stable level of 6.1 or 6.12 is unknown,
- * 6.12.64..68 is unknown (the sources disagree), 6.12.10 and an arm64 6.1.192 are not concerned. */
+/* device.sva on the stable lines that disable SVA on x86 (6.1.163, 6.12.64 and later; 6.18.4 to
+ * 6.18.6): 6.1.192 says so, an unknown stable level of 6.1 or 6.12 is unknown, 6.18.5 names the
+ * window, 6.12.10, 6.18.7 and an arm64 6.1.192 are not concerned. */
 static void test_sva_x86_stable_lines(void **state)
 {
 	static const struct { int minor, patch; bool has_patch; const char *arch, *want; } c[] = {
 		{ 1, 192, true, "x86_64", "Linux 6.1.192 on x86: 6.1.163 and later stable releases disable SVA on x86" },
 		{ 1, 0, false, "x86_64", "Linux 6.1 with its stable level unknown: 6.1.163 and later disable SVA on x86" },
 		{ 12, 0, false, "x86_64", "Linux 6.12 with its stable level unknown: 6.12.64 and later disable SVA" },
-		{ 12, 66, true, "x86_64", "the sources disagree below 6.12.69" },
+		{ 12, 66, true, "x86_64", "Linux 6.12.66 on x86: 6.12.64 and later stable releases disable SVA" },
 		{ 12, 117, true, "x86_64", "Linux 6.12.117 on x86: 6.12.64 and later stable releases disable SVA" },
+		{ 18, 5, true, "x86_64", "Linux 6.18.5 on x86: 6.18.4 to 6.18.6 (6.18.7 took the fix that enables it "
+		  "again) disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is set\")" },
+		{ 18, 0, false, "x86_64", "Linux 6.18 with its stable level unknown: 6.18.4 to 6.18.6 (6.18.7 took the "
+		  "fix that enables it again) disable SVA on x86" },
+		{ 18, 7, true, "x86_64", NULL },
 		{ 12, 10, true, "x86_64", NULL },
 		{ 1, 192, true, "aarch64", NULL },
 	};
@@ -936,14 +941,15 @@ static void test_sva_x86_stable_lines(void **state)
 	}
 }
 
-/* Row sva_x86_disabled beyond the 6.1 and 6.12 lines: a 7.3 x86 kernel (mainline after 6.18: not
- * confirmed) and a late 5.10 stable (queued in 2026 at a level not confirmed) are unknown, with the
- * reason; 5.10.223 (before the change) and 6.11.4 (no such line, mainline before it) say nothing. */
+/* Row sva_x86_disabled beyond the 6.1 and 6.12 lines: no mainline release disables SVA (7.3 and
+ * 6.19 say nothing), a late 5.10 stable (queued in 2026, in no release known) is unknown with the
+ * reason; 5.10.223 and 6.11.4 (no such line) say nothing. */
 static void test_sva_x86_table_rows(void **state)
 {
 	static const struct { int major, minor, patch; const char *want; enum ia_tri sva; } c[] = {
-		{ 7, 3, 4, "Linux 7.3 on x86: whether this release disables SVA on x86", IA_UNKNOWN },
-		{ 5, 10, 250, "Linux 5.10.250 on x86: 5.10.224 and later stable releases disable SVA on x86 "
+		{ 7, 3, 4, NULL, IA_NO },
+		{ 6, 19, 2, NULL, IA_NO },
+		{ 5, 10, 260, "Linux 5.10.260 on x86: 5.10.254 and later stable releases disable SVA on x86 "
 		  "(\"iommu: disable SVA when CONFIG_X86 is set\"); the stable level that took it is not confirmed",
 		  IA_UNKNOWN },
 		{ 5, 10, 223, NULL, IA_NO },
