@@ -215,11 +215,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	char evd[1024];
 	snprintf(evd, sizeof(evd), "%s%s", reason, tainted_u ? "; proc/sys/kernel/tainted has bit 6 (U) set" : "");
 	if (a->n_noiommu_groups) {
-		/* row noiommu_cdev: the VFIO device cdev (6.6+) is not created for a no-IOMMU device */
+		/* row noiommu_cdev: the VFIO device cdev (6.6+) is not created for a no-IOMMU device before
+		 * 7.3; from 7.3 one is, bound through iommufd */
 		char cdev[192] = "";
-		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && ia_kernel_has(fa, IA_KB_NOIOMMU_CDEV) == IA_NO)
+		enum ia_tri nc = ia_kernel_has(fa, IA_KB_NOIOMMU_CDEV);
+		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && nc == IA_NO)
 			snprintf(cdev, sizeof(cdev), " (Linux %d.%d creates no /dev/vfio/devices/vfioN for a no-IOMMU "
 				 "device: only its group's /dev/vfio/noiommu-N serves it)", fa->kernel_major, fa->kernel_minor);
+		else if (nc == IA_YES)
+			snprintf(cdev, sizeof(cdev), " (Linux %d.%d also gives each device a cdev, "
+				 "/dev/vfio/devices/noiommu-vfioN, bound through iommufd)", fa->kernel_major, fa->kernel_minor);
 		char via[384];
 		noiommu_container(ev, via, sizeof(via));
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,

@@ -225,9 +225,13 @@ static const struct row_case cases[] = {
 	{ IA_KB_NOIOMMU_CDEV, false, X86OFF612, "6.12.117", NOIOMMU_NODE,
 	  "(Linux 6.12 creates no /dev/vfio/devices/vfioN for a no-IOMMU device", NULL,
 	  "drivers/vfio/vfio.h vfio_device_add() (6.12): if (vfio_device_is_noiommu(device)) return device_add()", NULL },
-	{ IA_KB_NOIOMMU_CDEV, true, X86OFF612, "6.13.0", NOIOMMU_NODE,
-	  "group 0 is driven through VFIO no-IOMMU mode: no-IOMMU mode gives", "creates no /dev/vfio/devices/vfioN",
-	  "after 6.12 the table does not know: no claim either way", NULL },
+	{ IA_KB_NOIOMMU_CDEV, true, X86OFF612, "7.3.0", NOIOMMU_NODE,
+	  "(Linux 7.3 also gives each device a cdev, /dev/vfio/devices/noiommu-vfioN, bound through iommufd)",
+	  "creates no /dev/vfio/devices/vfioN",
+	  "drivers/vfio/vfio.h vfio_device_add() (7.3, e8efdf02d3a9): a no-IOMMU device gets its cdev", NULL },
+	{ IA_KB_NOIOMMU_CDEV, false, X86OFF612, "7.2.9", NOIOMMU_NODE,
+	  "(Linux 7.2 creates no /dev/vfio/devices/vfioN for a no-IOMMU device", "noiommu-vfioN",
+	  "drivers/vfio/vfio.h vfio_device_add() (7.2): if (vfio_device_is_noiommu(device)) return device_add()", NULL },
 };
 
 /* Give the function whose config file is @path a PASID extended capability (PCIe Base 7.8.8, ID
