@@ -25,8 +25,10 @@
  * - groups_at_enumeration: every function gets its group at enumeration. On 6.12 (device tree and
  *   IORT) a group is formed when a driver probes the function (of_dma_configure() or
  *   acpi_dma_configure() from really_probe()); 7.3 groups the host bridge and driverless functions too.
- * A release at or before 6.12 behaves as 6.12, at or after 7.3 as 7.3; between them (and for an
- * unknown or backporting release) the behaviour is not known (IA_UNKNOWN).
+ * The rows place the changes: dt_acs in 7.0 (c41e2fb67e26), groups_at_enumeration in 6.15
+ * (bcb81ac6ae3c); for an unknown or backporting release the behaviour is not known (IA_UNKNOWN).
+ * In the stable releases of row acs_enabled_after_groups a device-tree boot enables ACS at each
+ * function's probe, after its group formed (we_dt_acs_enable()).
  */
 static enum ia_tri we_dt_acs_enable(const struct ia_audit *a, char *note, size_t cap)
 {

@@ -68,8 +68,8 @@ static const struct kb_case kb_cases[] = {
 	K(ARM64_DT_ACS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_DT_ACS_AT_ENUMERATION, 7, 3, true, 4, false, YES),
 	K(ARM64_DT_ACS_AT_ENUMERATION, 7, 0, true, 0, false, YES), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 19, true, 0, false, NO), K(ARM64_DT_ACS_AT_ENUMERATION, 6, 1, true, 0, false, NO),
 	K(ARM64_GROUPS_AT_ENUMERATION, 6, 12, true, 117, false, NO), K(ARM64_GROUPS_AT_ENUMERATION, 7, 4, true, 0, false, YES),
-	K(ARM64_GROUPS_AT_ENUMERATION, 6, 13, true, 0, false, UNKNOWN),
-	K(ARM64_GROUPS_AT_ENUMERATION, 6, 14, true, 0, false, UNKNOWN), K(ARM64_GROUPS_AT_ENUMERATION, 6, 15, true, 0, false, YES),
+	K(ARM64_GROUPS_AT_ENUMERATION, 6, 13, true, 0, false, NO),
+	K(ARM64_GROUPS_AT_ENUMERATION, 6, 14, true, 11, false, NO), K(ARM64_GROUPS_AT_ENUMERATION, 6, 15, true, 0, false, YES),
 	/* SVA on x86: stable lines from a level, 6.18 a window, 5.10 not confirmed; no mainline release */
 	K(SVA_X86_DISABLED, 6, 1, true, 163, false, YES), K(SVA_X86_DISABLED, 6, 1, true, 162, false, NO),
 	K(SVA_X86_DISABLED, 6, 1, false, 0, false, UNKNOWN),

@@ -1646,8 +1646,8 @@ static struct ia_audit *arm_smmu_host(int major)
 	return a;
 }
 
-/* Row arm64_groups_at_enumeration ("6.12..6.15"): 6.12 and before form a group at driver probe, 6.15
- * (bcb81ac6ae3c) and after at enumeration, 6.13 and 6.14 are not known (the old engine took every
+/* Row arm64_groups_at_enumeration (6.15: bcb81ac6ae3c): 6.14 and before form a group at driver
+ * probe, 6.15 and after at enumeration; a backporting 6.12 is not known (the old engine took every
  * 7.x as 7.3 and said nothing of the doubt). The words name the row's releases as the table has them. */
 static void test_arm_no_group_by_release(void **state)
 {
@@ -1656,12 +1656,17 @@ static void test_arm_no_group_by_release(void **state)
 	const struct ia_dev *hb = ia_audit_find_dev(a, "0000:00:00.0");
 	char why[512];
 
-	a->kernel_minor = 14;
+	a->kernel_minor = 12;
+	a->kernel_backports = true;
 	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
 	assert_string_equal(why, "no group yet: the firmware (DT) maps it to /smmuv3@9050000; whether this kernel sets "
 			    "a device's IOMMU up at enumeration or only when a driver probes it (none is bound) is not "
-			    "known (arm64_groups_at_enumeration: not in 6.12 or before, in 6.15 and later (between: "
-			    "unknown)): binding vfio-pci may give it a group, or its IOMMU probe failed (see the kernel log)");
+			    "known (arm64_groups_at_enumeration: Linux 6.15 and later): binding vfio-pci may give it a "
+			    "group, or its IOMMU probe failed (see the kernel log)");
+	a->kernel_backports = false;
+	a->kernel_minor = 14;
+	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
+	assert_non_null(strstr(why, "but this kernel sets a device's IOMMU up only when a driver probes it"));
 	a->kernel_minor = 15;
 	assert_true(ia_no_group_reason(a, hb, why, sizeof(why)));
 	assert_non_null(strstr(why, "yet the kernel gave it no group (its IOMMU probe failed or never ran"));
