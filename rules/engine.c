@@ -718,14 +718,6 @@ out:
 	return rc;
 }
 
-/*
- * For each function the kernel left without a group while groups exist and the firmware maps to
- * an SMMUv3: a grouped function on the same SMMUv3 and segment whose DMA aliases
- * (pci_for_each_dma_alias(), which of_iommu_configure() and iort_iommu_configure_id() both walk to
- * add a StreamID per alias) share a requester ID with its own, so both map to one StreamID and
- * arm_smmu_insert_master() refuses whichever probes second ("stream ... already in tree"). Sets
- * struct ia_dev.stream_shared_with (ia_no_group_reason() says it). 0 or -ENOMEM.
- */
 /* One StreamID a grouped function holds: its key (ia_topo_rid_key()), the unit_devs row, the function. */
 struct eng_sid {
 	uint64_t key;
@@ -752,6 +744,14 @@ static int eng_smmuv3_rids(const struct ia_eval *ev, struct ia_audit *a, const s
 	return n > 0 ? n : 0;
 }
 
+/*
+ * For each function the kernel left without a group while groups exist and the firmware maps to
+ * an SMMUv3: a grouped function on the same SMMUv3 and segment whose DMA aliases
+ * (pci_for_each_dma_alias(), which of_iommu_configure() and iort_iommu_configure_id() both walk to
+ * add a StreamID per alias) share a requester ID with its own, so both map to one StreamID and
+ * arm_smmu_insert_master() refuses whichever probes second ("stream ... already in tree"). Sets
+ * struct ia_dev.stream_shared_with (ia_no_group_reason() says it). 0 or -ENOMEM.
+ */
 static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 {
 	const struct ia_firmware *fw = a->firmware;
@@ -796,7 +796,7 @@ static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 			if (lo < n_held && held[lo].key == key && (!best || held[lo].row < best->row))
 				best = &held[lo];
 		}
-		if (best)
+		if (best && !d->stream_shared_with) /* a function listed on two units: its first row's */
 			d->stream_shared_with = best->dev;
 	}
 	free(held);

@@ -85,9 +85,9 @@ int ia_kb_stable_line(enum ia_kb id, int major, int minor, int *from, int *sure,
 
 /**
  * ia_kb_releases() - the releases row @id holds for, in words: "dma_ownership: Linux 5.19 and
- * later", "arm64_dt_acs_at_enumeration: not in 6.12 or before, in 7.3 and later (between: unknown)",
- * "sva_x86_disabled: not in 6.18 or before, unknown after; stable 5.10 at a level not confirmed
- * (none up to 5.10.223), ..., 6.1.163, ..., 6.12.69 (unknown from 6.12.64), ...".
+ * later", "noiommu_cdev: Linux 7.3 and later", "A.B..X.Y" as "not in A.B or before, in X.Y and later
+ * (between: unknown)", "sva_x86_disabled: in no upstream release; stable 5.10 at a level not
+ * confirmed (none up to 5.10.253), 5.15.200, ..., 6.18.4 to 6.18.6 (not 6.18.7 and later)".
  * @buf, @cap: receive the text (truncated to @cap - 1 bytes).
  * Return: @buf ("?" for an id out of range).
  */

@@ -222,9 +222,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (ia_kernel_has(fa, IA_KB_VFIO_DEVICE_CDEV) == IA_YES && nc == IA_NO)
 			snprintf(cdev, sizeof(cdev), " (Linux %d.%d creates no /dev/vfio/devices/vfioN for a no-IOMMU "
 				 "device: only its group's /dev/vfio/noiommu-N serves it)", fa->kernel_major, fa->kernel_minor);
-		else if (nc == IA_YES)
-			snprintf(cdev, sizeof(cdev), " (Linux %d.%d also gives each device a cdev, "
-				 "/dev/vfio/devices/noiommu-vfioN, bound through iommufd)", fa->kernel_major, fa->kernel_minor);
+		else if (nc == IA_YES) {
+			char v[16];
+			int kc = ia_eval_kconfig(ev, "CONFIG_VFIO_DEVICE_CDEV", v, sizeof(v));
+			if (kc != 0) /* set, or no configuration read */
+				snprintf(cdev, sizeof(cdev), " (Linux %d.%d also gives each device a cdev, "
+					 "/dev/vfio/devices/noiommu-vfioN, bound through iommufd%s)", fa->kernel_major,
+					 fa->kernel_minor, kc == 1 ? "" : ", where CONFIG_VFIO_DEVICE_CDEV is set");
+		}
 		char via[384];
 		noiommu_container(ev, via, sizeof(via));
 		rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, "host", NULL, evd,

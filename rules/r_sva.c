@@ -386,33 +386,41 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 		int from = 0, sure = 0, last = -1;
 		bool line = a->has_kernel_version &&
 			    ia_kb_stable_line(IA_KB_SVA_X86_DISABLED, a->kernel_major, a->kernel_minor, &from, &sure, &last) == 0;
-		char which[96], below[64] = "";
-		if (last >= 0)
-			snprintf(which, sizeof(which), "%d.%d.%d to %d.%d.%d (%d.%d.%d took the fix that enables it again)",
-				 a->kernel_major, a->kernel_minor, from, a->kernel_major, a->kernel_minor, last,
-				 a->kernel_major, a->kernel_minor, last + 1);
+		char which[96], tail[96] = "";
+		const char *patch = "\"iommu: disable SVA when CONFIG_X86 is set\"";
+		if (sure < 0) /* queued for the line, in no release confirmed */
+			snprintf(which, sizeof(which), "a %d.%d stable release after %d.%d.%d may", a->kernel_major,
+				 a->kernel_minor, a->kernel_major, a->kernel_minor, from - 1);
+		else if (last >= 0)
+			snprintf(which, sizeof(which), "%d.%d.%d to %d.%d.%d", a->kernel_major, a->kernel_minor, from,
+				 a->kernel_major, a->kernel_minor, last);
 		else
-			snprintf(which, sizeof(which), "%d.%d.%d and later", a->kernel_major, a->kernel_minor, from);
-		if (sva_off != IA_YES && sure < 0)
-			snprintf(below, sizeof(below), "; the stable level that took it is not confirmed");
-		else if (sva_off != IA_YES && a->kernel_backports)
-			snprintf(below, sizeof(below), "; a backporting distribution may have taken it");
+			snprintf(which, sizeof(which), "%d.%d.%d and later stable releases", a->kernel_major,
+				 a->kernel_minor, from);
+		if (sure < 0)
+			snprintf(tail, sizeof(tail), " (%s: queued, in no release confirmed)", patch);
+		else if (last >= 0)
+			snprintf(tail, sizeof(tail), " (%s; %d.%d.%d enables it again)", patch, a->kernel_major,
+				 a->kernel_minor, last + 1);
+		else
+			snprintf(tail, sizeof(tail), " (%s)", patch);
+		const char *back = sva_off != IA_YES && sure >= 0 && a->kernel_backports ?
+				   "; a backporting distribution may have taken it" : "";
 		if (line && !a->has_kernel_patch)
-			sva_add(&s, IA_UNKNOWN, "Linux %d.%d with its stable level unknown: %s disable SVA on x86 "
-				"(\"iommu: disable SVA when CONFIG_X86 is set\")", a->kernel_major, a->kernel_minor, which);
+			sva_add(&s, IA_UNKNOWN, "Linux %d.%d with its stable level unknown: %s disable SVA on x86%s",
+				a->kernel_major, a->kernel_minor, which, tail);
 		else if (line)
-			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
-				"Linux %d.%d.%d%s: %s%s disable SVA on x86 (\"iommu: disable SVA when CONFIG_X86 is "
-				"set\")%s", a->kernel_major, a->kernel_minor, a->kernel_patch, x86 ? " on x86" :
-				", architecture unknown", which, last >= 0 ? "" : " stable releases", below);
+			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN, "Linux %d.%d.%d%s: %s disable SVA on x86%s%s",
+				a->kernel_major, a->kernel_minor, a->kernel_patch, x86 ? " on x86" : ", architecture unknown",
+				which, tail, back);
 		else if (!a->has_kernel_version)
-			sva_add(&s, IA_UNKNOWN, "the kernel release is unknown: whether it disables SVA on x86 "
-				"(\"iommu: disable SVA when CONFIG_X86 is set\", in stable releases from 2026) is not known");
-		else
-			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN,
-				"Linux %d.%d%s: whether this release disables SVA on x86 (\"iommu: disable SVA when "
-				"CONFIG_X86 is set\", in stable releases from 2026) is not confirmed",
-				a->kernel_major, a->kernel_minor, x86 ? " on x86" : ", architecture unknown");
+			sva_add(&s, IA_UNKNOWN, "the kernel release is unknown: whether it disables SVA on x86 (%s, in "
+				"stable releases from 2026) is not known", patch);
+		else /* the row names no stable line of this release: upstream itself (no release so far) */
+			sva_add(&s, sva_off == IA_YES && x86 ? IA_NO : IA_UNKNOWN, "Linux %d.%d%s: %s (%s)", a->kernel_major,
+				a->kernel_minor, x86 ? " on x86" : ", architecture unknown", sva_off == IA_YES ?
+				"this release disables SVA on x86" : "whether this release disables SVA on x86 is not known",
+				patch);
 	}
 	/* What the IOMMU translating it supports */
 	const struct ia_unit *u = sva_unit(a, d->iommu_unit);

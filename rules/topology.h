@@ -230,13 +230,13 @@ struct ia_topo_rid {
 int ia_topo_dma_alias_rids(const struct ia_topo_model *m, size_t fn, struct ia_topo_rid *out, size_t cap);
 
 /**
- * ia_topo_rid_key() - requester ID @r as seen by IOMMU unit @unit, as one 64-bit key:
- * (@unit + 1) << 48 | domain << 16 | RID (domains below 2^24; never 0). Two functions with a key in
- * common share an SMMUv3 StreamID.
+ * ia_topo_rid_key() - requester ID @r as seen by IOMMU unit @unit (below 65,535), as one 64-bit
+ * key: (@unit + 1) << 48 | domain << 16 | RID (the whole 32-bit domain; never 0). Two functions
+ * with a key in common share an SMMUv3 StreamID.
  */
 static inline uint64_t ia_topo_rid_key(size_t unit, const struct ia_topo_rid *r)
 {
-	return ((uint64_t)unit + 1) << 48 | (uint64_t)(r->domain & 0xffffffu) << 16 | r->rid;
+	return ((uint64_t)unit + 1) << 48 | (uint64_t)r->domain << 16 | r->rid;
 }
 
 /** How a function came to be in its predicted group (the step of pci_device_group() that decided). */

@@ -26,7 +26,8 @@
  *   IORT) a group is formed when a driver probes the function (of_dma_configure() or
  *   acpi_dma_configure() from really_probe()); 7.3 groups the host bridge and driverless functions too.
  * The rows place the changes: dt_acs in 7.0 (c41e2fb67e26), groups_at_enumeration in 6.15
- * (bcb81ac6ae3c); for an unknown or backporting release the behaviour is not known (IA_UNKNOWN).
+ * (bcb81ac6ae3c); for an unknown release, or a backporting one before them, the behaviour is not
+ * known (IA_UNKNOWN).
  * In the stable releases of row acs_enabled_after_groups a device-tree boot enables ACS at each
  * function's probe, after its group formed (we_dt_acs_enable()).
  */

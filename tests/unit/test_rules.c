@@ -317,7 +317,7 @@ static void test_sva(void **state)
 {
 	int st;
 	/* Everything SVA needs: PASID+ATS on a single-device RCiEP, VT-d scalable mode with PASID, PRS,
-	 * SMPWC, FL1GP, DT, and a 6.12 release before the x86 SVA disable (6.12.69). */
+	 * SMPWC, FL1GP, DT, and a 6.12 release before the x86 SVA disable (6.12.64). */
 	json_t *r = audit_edited("x86-intel-acs/run-6.12", XHCI_PASID_ATS("\\000") VTD_SM OLDER_612, &st);
 	json_t *s = sva_of(r, 6, "0000:00:05.0");
 	if (!json_is_true(json_object_get(s, "viable")))
