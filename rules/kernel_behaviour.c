@@ -152,8 +152,8 @@ enum ia_tri ia_kb_has(const struct ia_kernel_id *k, enum ia_kb id)
 		named = true;
 		if (!k->has_stable)
 			st = IA_UNKNOWN;
-		else if (last >= 0)   /* a window: Z to L, not after */
-			st = k->stable >= v[2] && k->stable <= last ? IA_YES : IA_NO;
+		else if (last >= 0)   /* a window: Z to L, not after; a backporting kernel may have the fix too */
+			st = k->stable >= v[2] && k->stable <= last ? (k->backports ? IA_UNKNOWN : IA_YES) : IA_NO;
 		else if (w >= 0 && k->stable >= w)
 			st = IA_YES;
 		else if (k->stable >= v[2])

@@ -51,7 +51,8 @@ extern const struct ia_kb_row ia_kb_rows[];
  *
  * IA_YES when X.Y is at or after the row's first release (a backporting kernel keeps what its base
  * has); else, on a stable line the row names, by the stable level (IA_UNKNOWN when the level is not
- * known or falls in the row's uncertain span; IA_NO outside a window); else IA_UNKNOWN for a
+ * known or falls in the row's uncertain span, or inside a window on a backporting kernel, which
+ * may carry the fix too; IA_NO outside a window); else IA_UNKNOWN for a
  * release between the row's known-absent and first release, or for a backporting kernel (but a
  * row in no upstream release, stable lines only, is IA_NO for a backporting kernel on a line it
  * does not name: the backport would have to come from one of those lines); else IA_NO.

@@ -100,6 +100,7 @@ static const struct kb_case kb_cases[] = {
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 168, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 1, true, 169, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 18, true, 16, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 7, 3, true, 4, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 117, true, UNKNOWN),
+	K(ACS_ENABLED_AFTER_GROUPS, 6, 12, true, 80, true, UNKNOWN), /* inside, but it may carry the revert */
 	K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 252, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 253, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 5, 10, true, 251, false, NO), K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 127, false, NO),
 	K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 128, false, YES), K(ACS_ENABLED_AFTER_GROUPS, 6, 6, true, 134, false, YES),
