@@ -44,7 +44,7 @@ ia_module(topology   SOURCES rules/topology.c rules/quirks.c rules/kernel_behavi
 ia_module(rules      SOURCES rules/engine.c rules/registry.c rules/r_iommu_active.c rules/r_acs_override.c
                              rules/r_prediction.c rules/r_isolation_domain.c rules/r_ownership.c
                              rules/r_direct_region.c rules/r_interrupts.c rules/r_assignable.c
-                             rules/r_sva.c rules/r_noiommu.c rules/r_host.c rules/r_members_unseen.c rules/vfio_path.c
+                             rules/r_sva.c rules/r_noiommu.c rules/r_host.c rules/r_members_unseen.c rules/r_shared_streamid.c rules/vfio_path.c
                              rules/r_coherency.c rules/r_vfio_pci.c rules/policy.c rules/when_enabled.c
                      DEPS model topology decode_kernel PkgConfig::JANSSON)
 

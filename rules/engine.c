@@ -453,8 +453,9 @@ bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *
 	if (od && od->has_group) {
 		snprintf(buf, cap, "the firmware (%s) maps it to %s, but its DMA requester ID (a DMA alias) is also "
 			 "%s's (group %d), so both would use one StreamID: the SMMUv3 driver refuses the second "
-			 "device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no group and no "
-			 "driver that needs DMA, vfio-pci included, can bind it", u->source, u->name, od->bdf, od->group);
+			 "device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no group: "
+			 "vfio-pci cannot bind it, a host driver can, and its DMA then carries that StreamID, which "
+			 "group %d's IOMMU domain translates", u->source, u->name, od->bdf, od->group, od->group);
 		return true;
 	}
 	/* row arm64_groups_at_enumeration of the behaviour table */

@@ -190,7 +190,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 						 "allow before v5.19: the group is not viable while it is bound", drv);
 				else
 					snprintf(reason, sizeof(reason), "bound to %s, a kernel driver without "
-						 "driver_managed_dma: it owns the group's DMA, so userspace cannot", drv);
+						 "driver_managed_dma: it owns the group's DMA, so VFIO cannot claim the group "
+						 "for userspace", drv);
 				rc = ia_rule_block(ev, self, gi, d->bdf, reason, IA_NO_FINDING);
 				bl += (size_t)snprintf(blockers + bl, bl < sizeof(blockers) ? sizeof(blockers) - bl : 0,
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);

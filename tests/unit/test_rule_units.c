@@ -1766,7 +1766,8 @@ static void test_arm_no_group_reasons(void **state)
 	assert_string_equal(why, "the firmware (DT) maps it to /smmuv3@9050000, but its DMA requester ID (a DMA alias) "
 			    "is also 0000:02:01.0's (group 3), so both would use one StreamID: the SMMUv3 driver refuses "
 			    "the second device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no "
-			    "group and no driver that needs DMA, vfio-pci included, can bind it");
+			    "group: vfio-pci cannot bind it, a host driver can, and its DMA then carries that StreamID, "
+			    "which group 3's IOMMU domain translates");
 	char *t = text_report(a);
 	if (strstr(t, "not behind an IOMMU"))
 		fail_msg("\"not behind an IOMMU\" in:\n%s", t);
@@ -1991,7 +1992,7 @@ static void test_i13_bridge_exception_names_driver(void **state)
 	const struct ia_contrib *c = i13_contrib(gv->blockers, gv->n_blockers, "group.not-viable", "0000:01:00.0");
 	assert_non_null(c);
 	assert_string_equal(c->reason, "bound to shpchp, a kernel driver without driver_managed_dma: it owns the "
-			    "group's DMA, so userspace cannot");
+			    "group's DMA, so VFIO cannot claim the group for userspace");
 	assert_null(i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:01:00.0"));
 	c = i13_contrib(gv->exceptions, gv->n_exceptions, "bridge", "0000:00:1c.0");
 	assert_non_null(c);
@@ -2456,6 +2457,70 @@ static void test_vfio_paths_offered(void **state)
 	mb_free(a);
 }
 
+/* group.shared-streamid: 02:02.0, refused by the SMMUv3 (its alias is 02:01.0's, group 3), has no
+ * group, yet group 3's domain translates its DMA: unbound, a warning that a host driver binding it
+ * later would DMA through userspace's mappings; bound to a host driver, group 3 is blocked; bound to
+ * pci-stub (no DMA), nothing. */
+static void test_shared_streamid(void **state)
+{
+	(void)state;
+	struct ia_audit *a = arm_smmu_host(6);
+	const struct ia_finding *f = expect(a, "group.shared-streamid", "0000:02:02.0", IA_LEVEL_WARNING);
+	assert_string_equal(f->message, "0000:02:02.0 is in no IOMMU group but sends DMA with a StreamID that group 3 "
+			    "holds (its DMA alias is 0000:02:01.0's): no driver drives it now, but a host driver that binds "
+			    "it while group 3 is in userspace would DMA through userspace's mappings");
+	assert_string_equal(f->advice, "Before group 3 goes to userspace, keep host drivers off 0000:02:02.0: "
+			    "`driverctl set-override 0000:02:02.0 pci-stub` (pci-stub drives no DMA).");
+	const struct ia_group_verdict *gv = i13_verdict(a, 3);
+	for (size_t k = 0; k < gv->n_blockers; k++)
+		assert_string_not_equal(gv->blockers[k].what, "group.shared-streamid");
+	mb_free(a);
+
+	for (int stub = 0; stub < 2; stub++) {
+		a = mb_new();
+		free(a->arch);
+		a->arch = strdup("aarch64");
+		a->kernel_major = 6;
+		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+		mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
+		struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
+		b->class_code = 0x060400;
+		b->hdr_type = 1;
+		b->pcie_type = 0x7;
+		b->has_bus_range = true;
+		b->secondary_bus = b->subordinate_bus = 2;
+		struct ia_dev *e = mb_dev(a, "0000:02:01.0", "0000:01:00.0");
+		e->is_pcie = IA_NO;
+		e->driver = strdup("vfio-pci");
+		struct ia_dev *r = mb_dev(a, "0000:02:02.0", "0000:01:00.0");
+		r->is_pcie = IA_NO;
+		r->driver = strdup(stub ? "pci-stub" : "8139cp");
+		mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+		static const char *const all[] = { "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", "0000:02:02.0" };
+		for (size_t i = 0; i < 4; i++)
+			mb_fw_unit_dev(a, u, all[i]);
+		run(a);
+		if (stub) {
+			mb_expect_quiet(a, "group.shared-streamid");
+			mb_free(a);
+			continue;
+		}
+		f = expect(a, "group.shared-streamid", "0000:02:02.0", IA_LEVEL_ERROR);
+		assert_string_equal(f->message, "0000:02:02.0, in no IOMMU group and bound to 8139cp, sends DMA with a "
+				    "StreamID that group 3 holds (its DMA alias is 0000:02:01.0's): group 3's IOMMU domain "
+				    "translates that DMA, so given to userspace the group would take a host driver's DMA into "
+				    "userspace's mappings");
+		gv = i13_verdict(a, 3);
+		bool blocked = false;
+		for (size_t k = 0; k < gv->n_blockers; k++)
+			blocked |= !strcmp(gv->blockers[k].what, "group.shared-streamid");
+		assert_true(blocked);
+		assert_int_equal(gv->userspace_assignable, IA_NO);
+		mb_free(a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2514,6 +2579,7 @@ int main(void)
 		cmocka_unit_test(test_arm_no_group_reasons),
 		cmocka_unit_test(test_arm_streamid_per_segment),
 		cmocka_unit_test(test_arm_streamid_first_holder),
+		cmocka_unit_test(test_shared_streamid),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
 		cmocka_unit_test(test_i13_domain_crosses_slot),
