@@ -737,10 +737,22 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			/* not safe, yet VFIO takes it (allow_unsafe_interrupts, a wider isolation domain) */
 			gv->userspace_assignable != IA_YES && gv->kernel_hands_over == IA_YES && !g->noiommu ?
 			"; VFIO would still hand it over now" : "");
+		bool msi_said = false;
 		for (size_t b = 0; b < gv->n_blockers; b++) {
 			const struct ia_contrib *c = &gv->blockers[b];
 			const char *fix = text_blocker_fix(r, c);
+			msi_said |= !strcmp(c->what, "platform.msi-not-isolated");
 			fprintf(out, "    blocker%s%s [%s]: %s\n", c->bdf[0] ? " " : "", c->bdf, c->what, c->reason);
+			if (fix)
+				fprintf(out, "        fix: %s\n", fix);
+		}
+		/* the judged path's MSI blocker (the kernel's own test of the group, as JSON
+		 * groups[].paths[].blockers has it) where no member's blocker said it */
+		if (!msi_said && !g->noiommu && gv->paths[r->path].msi_blocks) {
+			const struct ia_contrib c = { .what = "platform.msi-not-isolated", .bdf = "", .finding = r->irq_finding };
+			const char *fix = text_blocker_fix(r, &c);
+			fprintf(out, "    blocker [platform.msi-not-isolated]: %s\n", gv->irq_reason ? gv->irq_reason :
+				r->irq_reason ? r->irq_reason : "MSIs are not isolated");
 			if (fix)
 				fprintf(out, "        fix: %s\n", fix);
 		}

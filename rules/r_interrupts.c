@@ -222,8 +222,9 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 		if (per_group == IA_YES) {
 			gv->irq_isolated = t;
 			if (t == IA_NO)
-				snprintf(reason, sizeof(reason), "the MSIs of %s are not isolated; Linux 6.3 and later "
-					 "refuse the group for it (iommu_group_has_isolated_msi())", why);
+				snprintf(reason, sizeof(reason), "the MSIs of %s are not isolated; Linux %d.%d refuses the "
+					 "group for it (iommu_group_has_isolated_msi(), which tests each group from 6.3 on)",
+					 why, a->kernel_major, a->kernel_minor);
 			else if (t == IA_UNKNOWN)
 				snprintf(reason, sizeof(reason), "no MSI of a member is set up and the firmware routes "
 					 "none of them, so whether its MSI domain isolates is unknown");
