@@ -113,14 +113,15 @@ static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t g
 /*
  * Append to @fix the commands that hand function @bdf, now bound to kernel driver @drv, to
  * vfio-pci: driverctl(8)'s persistent override, or the sysfs unbind (drivers/pci/pci-driver.c
- * unbind_store()) until the next boot. Each command is `quoted` so the text report's wrapping keeps
+ * unbind_store()) until the next boot. A @bridge stays driverless (vfio_pci_probe() refuses a
+ * header type other than 0). Each command is `quoted` so the text report's wrapping keeps
  * it whole. The first call starts the sentence; a failure is the builder's sticky error.
  */
-static void r_fix_add(struct ia_sb *fix, const char *bdf, const char *drv)
+static void r_fix_add(struct ia_sb *fix, const char *bdf, const char *drv, bool bridge)
 {
 	ia_sb_printf(fix, "%s`driverctl set-override %s vfio-pci` (or, until the next boot, `echo %s > "
-		     "/sys/bus/pci/drivers/%s/unbind`)", fix->len ? "; " : "Unbind the kernel drivers named: ",
-		     bdf, bdf, drv);
+		     "/sys/bus/pci/drivers/%s/unbind`)%s", fix->len ? "; " : "Unbind the kernel drivers named: ",
+		     bdf, bdf, drv, bridge ? " (vfio-pci does not bind a bridge: the override keeps it driverless)" : "");
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -197,7 +198,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
 				if (bl >= sizeof(blockers))
 					bl = sizeof(blockers) - 1;
-				r_fix_add(&fix, d->bdf, drv);
+				r_fix_add(&fix, d->bdf, drv, d->has_hdr && (d->hdr_type & 0x7f) != 0);
 			} else if (ok == IA_UNKNOWN) {
 				unknown = true;
 			}

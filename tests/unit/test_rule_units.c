@@ -353,6 +353,21 @@ static void test_not_viable_fires(void **state)
 			    "`driverctl set-override 0000:00:1f.3 vfio-pci` (or, until the next boot, `echo 0000:00:1f.3 > "
 			    "/sys/bus/pci/drivers/snd_hda_intel/unbind`); or assign another group.");
 	mb_free(a);
+
+	/* a bridge on a driver without driver_managed_dma (shpchp): vfio-pci will not take it, the
+	 * override only keeps it driverless (vfio_pci_probe() refuses header type 1) */
+	a = mf_host(2, 2);
+	a->devs[a->n_devs - 2].driver = strdup("vfio-pci");
+	struct ia_dev *br = &a->devs[a->n_devs - 1];
+	br->driver = strdup("shpchp");
+	br->hdr_type = 1;
+	br->class_code = 0x060400;
+	run(a);
+	f = expect(a, "group.not-viable", "group 2", IA_LEVEL_ERROR);
+	assert_string_equal(f->advice, "Unbind the kernel drivers named: `driverctl set-override 0000:00:1f.3 vfio-pci` "
+			    "(or, until the next boot, `echo 0000:00:1f.3 > /sys/bus/pci/drivers/shpchp/unbind`) (vfio-pci "
+			    "does not bind a bridge: the override keeps it driverless); or assign another group.");
+	mb_free(a);
 }
 
 static void test_not_viable_quiet(void **state)
