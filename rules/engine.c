@@ -442,6 +442,12 @@ bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *
 	const struct ia_firmware *fw = a->firmware;
 	const struct ia_fw_unit_dev *ud = engine_fw_unit_dev(fw, d->bdf);
 
+	if (!ud && d->has_class && (d->class_code >> 8) == 0x0806) {
+		/* an AMD-Vi IVHD names its own function (the IOMMU's requester ID) outside its devices */
+		snprintf(buf, cap, "the IOMMU's own PCI function (class 0806): an IOMMU does not translate its own "
+			 "requests, so the kernel gives it no group");
+		return true;
+	}
 	if (!ud) {
 		snprintf(buf, cap, "not behind an IOMMU (only the unsafe no-IOMMU mode could give it to userspace)");
 		return false;

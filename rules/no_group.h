@@ -11,19 +11,20 @@
 /**
  * ia_no_group_reason() - why function @d has no kernel IOMMU group while an IOMMU is active
  * (ia_audit_iommu_active()), from the firmware's mapping of it (struct ia_firmware.unit_devs):
+ * - an IOMMU's own function (class 0806) that no unit lists: an IOMMU does not translate itself;
  * - an Arm SMMUv3 StreamID another function already holds in a group: the SMMUv3 driver refuses
- *   the second master (arm_smmu_insert_master(): "stream ... already in tree"), so no driver
- *   needing DMA, vfio-pci included, binds it;
- * - mapped to an SMMU (IORT or device tree), no driver bound, kernel before 7.0: the kernel
- *   configures a device's IOMMU when a driver probes it (of_dma_configure() or
- *   acpi_dma_configure() from really_probe()), so it has no group yet and binding vfio-pci
- *   would give it one (7.x groups every device at enumeration);
+ *   the second master (arm_smmu_insert_master(): "stream ... already in tree"): vfio-pci cannot
+ *   bind it, a host driver can, and that group's domain translates its DMA;
+ * - mapped to an SMMU (IORT or device tree), no driver bound, kernel before 6.15
+ *   (arm64_groups_at_enumeration): the kernel configures a device's IOMMU when a driver probes
+ *   it (of_dma_configure() or acpi_dma_configure() from really_probe()), so it has no group yet
+ *   and binding vfio-pci would give it one;
  * - mapped to any other firmware unit: it is behind an IOMMU, yet the kernel gave it no group;
  * - mapped to none: not behind an IOMMU.
  * @a: the audit (firmware facts loaded); @d: one of a->devs without a group.
  * @buf, @cap: receive one sentence without a trailing period (truncated to @cap bytes).
- * Return: true when the firmware puts @d behind an IOMMU (the first three cases); false for "not
- * behind an IOMMU" (the generic sentence is written).
+ * Return: true when the sentence is @d's own (every case but the last); false for "not behind an
+ * IOMMU" (the generic sentence is written).
  */
 bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *buf, size_t cap);
 

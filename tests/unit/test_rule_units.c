@@ -1809,6 +1809,21 @@ static void test_arm_no_group_reasons(void **state)
 		fail_msg("no plain line in:\n%s", t);
 	free(t);
 	mb_free(a);
+	/* an IOMMU's own function (AMD-Vi's, class 0806), which no unit lists: its own sentence */
+	a = host();
+	struct ia_dev *iommu = mb_dev(a, "0000:00:00.2", NULL);
+	iommu->has_class = true;
+	iommu->class_code = 0x080600;
+	run(a);
+	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:00:00.2"), why, sizeof(why)));
+	assert_string_equal(why, "the IOMMU's own PCI function (class 0806): an IOMMU does not translate its own "
+			    "requests, so the kernel gives it no group");
+	t = text_report(a);
+	if (!strstr(t, "\nPCI functions in no IOMMU group (1)\n    0000:00:00.2 ") ||
+	    !strstr(t, "\n        the IOMMU's own PCI function (class 0806)"))
+		fail_msg("no reason in:\n%s", t);
+	free(t);
+	mb_free(a);
 }
 
 /* Issue 13 item 5's sibling: the firmware section's "cannot be owned by userspace unless relaxable"
