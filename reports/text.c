@@ -519,8 +519,9 @@ static void text_when_enabled_groups(struct ia_pcinames *n, const struct ia_audi
 		for (size_t i = 0; i < we->n_refused; i++)
 			text_dev_line(n, &a->devs[we->refused[i]], out);
 	}
-	fprintf(out, "  Whether each group can then be handed to userspace depends on its drivers, interrupt "
-		"remapping and firmware 1:1 regions, which this report checks once the IOMMU is on.\n");
+	fprintf(out, "  Whether each group can then be handed to userspace depends on its drivers, peer-to-peer "
+		"paths to other groups (ports without ACS), interrupt remapping and firmware 1:1 regions, which "
+		"this report checks once the IOMMU is on.\n");
 	for (size_t g = 0; g < we->n_groups; g++) {
 		const struct ia_enabled_group *eg = &we->groups[g];
 		fprintf(out, "  group %zu%s%s: %s\n", g, eg->uncertain ? " (uncertain)" : "",
