@@ -31,7 +31,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		int gid = a->groups[g].id;
 		if (d->driver && !strcmp(d->driver, "pci-stub"))
 			continue;
-		if (d->driver) {
+		/* an unreadable driver link may hide a host driver: blocked as if bound (fail closed) */
+		if (d->driver || d->driver_unknown) {
+			const char *drv = d->driver ? d->driver : "a driver that could not be read";
 			char advice[320], reason[256];
 			snprintf(advice, sizeof(advice), "Keep host drivers off %s while group %d is in userspace: "
 				 "`driverctl set-override %s pci-stub` (pci-stub drives no DMA); or assign another group.",
@@ -40,9 +42,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "%s, in no IOMMU group and bound to %s, sends DMA with a StreamID that group %d "
 					     "holds (its DMA alias is %s's): group %d's IOMMU domain translates that DMA, so "
 					     "given to userspace the group would take a host driver's DMA into userspace's "
-					     "mappings", d->bdf, d->driver, gid, o->bdf, gid);
+					     "mappings", d->bdf, drv, gid, o->bdf, gid);
 			snprintf(reason, sizeof(reason), "%s (no group, bound to %s) shares its StreamID: the group's "
-				 "IOMMU domain translates that host driver's DMA", d->bdf, d->driver);
+				 "IOMMU domain translates that host driver's DMA", d->bdf, drv);
 			if (rc == 0)
 				rc = ia_rule_block(ev, self, g, NULL, reason, ia_rule_last_finding(ev));
 		} else {

@@ -2505,6 +2505,18 @@ static void test_shared_streamid(void **state)
 	for (size_t k = 0; k < gv->n_blockers; k++)
 		assert_string_not_equal(gv->blockers[k].what, "group.shared-streamid");
 	mb_free(a);
+	/* its driver link unreadable: it may have a host driver, so the group is blocked (fail closed) */
+	a = arm_smmu_host(6);
+	((struct ia_dev *)ia_audit_find_dev(a, "0000:02:02.0"))->driver_unknown = true;
+	run(a);
+	f = expect(a, "group.shared-streamid", "0000:02:02.0", IA_LEVEL_ERROR);
+	assert_non_null(strstr(f->message, "bound to a driver that could not be read"));
+	gv = i13_verdict(a, 3);
+	bool held = false;
+	for (size_t k = 0; k < gv->n_blockers; k++)
+		held |= !strcmp(gv->blockers[k].what, "group.shared-streamid");
+	assert_true(held);
+	mb_free(a);
 
 	for (int stub = 0; stub < 2; stub++) {
 		a = mb_new();
