@@ -1626,31 +1626,21 @@ static void test_dmar_refused_text(void **state)
 	mb_free(a);
 }
 
-/* An arm64 device-tree host on Linux @major.12: SMMUv3 /smmuv3@9050000 maps every function; host
- * bridge 00:00.0 unbound; root port 00:01.0 -> PCIe-to-PCI bridge 01:00.0 -> conventional 02:01.0
- * (bound, grouped) and 02:02.0 (the kernel refused it); evaluated. */
-static struct ia_audit *arm_smmu_host_built(int major);
-
-/* arm_smmu_host_built(), run. */
-static struct ia_audit *arm_smmu_host(int major)
-{
-	struct ia_audit *a = arm_smmu_host_built(major);
-
-	run(a);
-	return a;
-}
-
-static struct ia_audit *arm_smmu_host_built(int major)
+/* An arm64 device-tree host on Linux @major: SMMUv3 /smmuv3@9050000 maps every function; host bridge
+ * 00:00.0 (unbound) when @host_bridge; root port 00:01.0 (pcieport) -> PCIe-to-PCI bridge 01:00.0
+ * (bus 2, driver @bridge_driver or none) -> the @n conventional functions @fns, in that order, bound
+ * to @drivers[i] (NULL: none). No group: the caller adds them. */
+static struct ia_audit *arm_bridge_host(int major, bool host_bridge, const char *bridge_driver, size_t n,
+					const char *const fns[], const char *const drivers[])
 {
 	struct ia_audit *a = mb_new();
-	static const char *const all[] = { "0000:00:00.0", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0",
-					   "0000:02:02.0" };
 
 	free(a->arch);
 	a->arch = strdup("aarch64");
 	a->kernel_major = major;
 	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-	mb_dev(a, "0000:00:00.0", NULL)->class_code = 0x060000;
+	if (host_bridge)
+		mb_dev(a, "0000:00:00.0", NULL)->class_code = 0x060000;
 	mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
 	struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
 	b->class_code = 0x060400;
@@ -1658,15 +1648,43 @@ static struct ia_audit *arm_smmu_host_built(int major)
 	b->pcie_type = 0x7; /* PCI Express to PCI/PCI-X bridge */
 	b->has_bus_range = true;
 	b->secondary_bus = b->subordinate_bus = 2;
-	b->driver = strdup("shpchp");
-	struct ia_dev *e = mb_dev(a, "0000:02:01.0", "0000:01:00.0");
-	e->is_pcie = IA_NO;
-	e->driver = strdup("vfio-pci");
-	mb_dev(a, "0000:02:02.0", "0000:01:00.0")->is_pcie = IA_NO;
-	mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+	if (bridge_driver)
+		b->driver = strdup(bridge_driver);
+	for (size_t i = 0; i < n; i++) {
+		struct ia_dev *e = mb_dev(a, fns[i], "0000:01:00.0");
+		e->is_pcie = IA_NO;
+		if (drivers[i])
+			e->driver = strdup(drivers[i]);
+	}
 	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
-		mb_fw_unit_dev(a, u, all[i]);
+	if (host_bridge)
+		mb_fw_unit_dev(a, u, "0000:00:00.0");
+	mb_fw_unit_dev(a, u, "0000:00:01.0");
+	mb_fw_unit_dev(a, u, "0000:01:00.0");
+	for (size_t i = 0; i < n; i++)
+		mb_fw_unit_dev(a, u, fns[i]);
+	return a;
+}
+
+/* arm_bridge_host() on Linux @major.12 with the host bridge, the bridge bound to shpchp, and behind
+ * it 02:01.0 (vfio-pci, grouped) and 02:02.0 (unbound; the kernel refused it); group 3 holds 00:01.0,
+ * 01:00.0 and 02:01.0; not yet evaluated. */
+static struct ia_audit *arm_smmu_host_built(int major)
+{
+	static const char *const fns[] = { "0000:02:01.0", "0000:02:02.0" };
+	static const char *const drivers[] = { "vfio-pci", NULL };
+	struct ia_audit *a = arm_bridge_host(major, true, "shpchp", 2, fns, drivers);
+
+	mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+	return a;
+}
+
+/* arm_smmu_host_built(), run. */
+static struct ia_audit *arm_smmu_host(int major)
+{
+	struct ia_audit *a = arm_smmu_host_built(major);
+
+	run(a);
 	return a;
 }
 
@@ -1747,25 +1765,11 @@ static void test_arm_streamid_first_holder(void **state)
 	assert_non_null(d->stream_shared_with);
 	assert_string_equal(d->stream_shared_with->bdf, "0000:02:01.0");
 	mb_free(a);
-	a = mb_new();
-	free(a->arch);
-	a->arch = strdup("aarch64");
-	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-	mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
-	struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
-	b->class_code = 0x060400;
-	b->hdr_type = 1;
-	b->pcie_type = 0x7;
-	b->has_bus_range = true;
-	b->secondary_bus = b->subordinate_bus = 2;
 	static const char *const fns[] = { "0000:02:03.0", "0000:02:01.0", "0000:02:02.0" };
-	for (size_t i = 0; i < 3; i++)
-		mb_dev(a, fns[i], "0000:01:00.0")->is_pcie = IA_NO;
+	static const char *const none[] = { NULL, NULL, NULL };
+	a = arm_bridge_host(6, false, NULL, 3, fns, none);
 	mb_group(a, 3, "DMA", "0000:02:03.0", NULL);
 	mb_group(a, 7, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
-	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-	for (size_t i = 0; i < 3; i++)
-		mb_fw_unit_dev(a, u, fns[i]);
 	run(a);
 	d = ia_audit_find_dev(a, "0000:02:02.0");
 	assert_non_null(d->stream_shared_with);
@@ -2529,29 +2533,10 @@ static void test_shared_streamid(void **state)
 	mb_free(a);
 
 	for (int stub = 0; stub < 2; stub++) {
-		a = mb_new();
-		free(a->arch);
-		a->arch = strdup("aarch64");
-		a->kernel_major = 6;
-		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-		mb_root_port(a, "0000:00:01.0", 1, true)->driver = strdup("pcieport");
-		struct ia_dev *b = mb_dev(a, "0000:01:00.0", "0000:00:01.0");
-		b->class_code = 0x060400;
-		b->hdr_type = 1;
-		b->pcie_type = 0x7;
-		b->has_bus_range = true;
-		b->secondary_bus = b->subordinate_bus = 2;
-		struct ia_dev *e = mb_dev(a, "0000:02:01.0", "0000:01:00.0");
-		e->is_pcie = IA_NO;
-		e->driver = strdup("vfio-pci");
-		struct ia_dev *r = mb_dev(a, "0000:02:02.0", "0000:01:00.0");
-		r->is_pcie = IA_NO;
-		r->driver = strdup(stub ? "pci-stub" : "8139cp");
+		static const char *const fns[] = { "0000:02:01.0", "0000:02:02.0" };
+		const char *const drivers[] = { "vfio-pci", stub ? "pci-stub" : "8139cp" };
+		a = arm_bridge_host(6, false, NULL, 2, fns, drivers);
 		mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
-		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-		static const char *const all[] = { "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", "0000:02:02.0" };
-		for (size_t i = 0; i < 4; i++)
-			mb_fw_unit_dev(a, u, all[i]);
 		run(a);
 		if (stub) {
 			mb_expect_quiet(a, "group.shared-streamid");
