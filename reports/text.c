@@ -509,11 +509,13 @@ static void text_when_enabled_groups(struct ia_pcinames *n, const struct ia_audi
 	if (we->probe_note)
 		fprintf(out, "  Groups: %s.\n", we->probe_note);
 	if (we->n_uncovered)
-		fprintf(out, "  %zu PCI function%s no firmware IOMMU unit lists: no group, not assignable.\n",
-			we->n_uncovered, we->n_uncovered == 1 ? "" : "s");
+		fprintf(out, "  %zu PCI function%s listed by no firmware IOMMU unit: %s no group, so %s "
+			"cannot be assigned.\n", we->n_uncovered, we->n_uncovered == 1 ? " is" : "s are",
+			we->n_uncovered == 1 ? "it would get" : "they would get", we->n_uncovered == 1 ? "it" : "they");
 	if (we->n_refused) {
 		fprintf(out, "  %zu PCI function%s would share a StreamID with a function probed before %s (behind "
-			"one PCIe-to-PCI bridge): arm-smmu-v3 refuses %s (\"stream N already in tree\"), so %s no "
+			"one PCIe-to-PCI bridge): arm-smmu-v3 refuses %s (\"stream N already in tree\", or in later "
+			"releases such as 7.3 \"Aliasing StreamID 0xN ... unsupported\"), so %s no "
 			"group:\n", we->n_refused, we->n_refused == 1 ? "" : "s", we->n_refused == 1 ? "it" : "them",
 			we->n_refused == 1 ? "it" : "them", we->n_refused == 1 ? "it gets" : "they get");
 		for (size_t i = 0; i < we->n_refused; i++)
@@ -785,7 +787,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	/* Each function's reason when the firmware puts one of them behind an IOMMU (issue 13 item
 	 * 11: an Arm host bridge mapped to an SMMU was "not behind an IOMMU"), else one for all. */
 	bool behind = false;
-	char why[512];
+	char why[IA_NO_GROUP_REASON_MAX];
 	for (size_t i = 0; active && i < a->n_devs && !behind; i++)
 		behind = !a->devs[i].has_group && ia_no_group_reason(a, &a->devs[i], why, sizeof(why));
 	if (ungrouped && a->dumps_alone) {

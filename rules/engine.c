@@ -457,11 +457,16 @@ bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *
 	/* a grouped function on the same SMMUv3 with a requester ID (so a StreamID) in common */
 	const struct ia_dev *od = d->stream_shared_with;
 	if (od && od->has_group) {
-		snprintf(buf, cap, "the firmware (%s) maps it to %s, but its DMA requester ID (a DMA alias) is also "
-			 "%s's (group %d), so both would use one StreamID: the SMMUv3 driver refuses the second "
-			 "device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no group: "
-			 "vfio-pci cannot bind it, a host driver can, and its DMA then carries that StreamID, which "
-			 "group %d's IOMMU domain translates", u->source, u->name, od->bdf, od->group, od->group);
+		char seg[8] = "";
+		snprintf(seg, sizeof(seg), "%.4s", d->bdf);
+		snprintf(buf, cap, "the firmware (%s) maps it to %s, but its DMA requester ID %s:%02x:%02x.%x (a DMA "
+			 "alias: pci_for_each_dma_alias()) is also one of %s's (group %d), so both would use one "
+			 "StreamID: the SMMUv3 driver refuses the second device (arm_smmu_insert_master(); the kernel "
+			 "log says \"stream N already in tree\", or in later releases such as 7.3 \"Aliasing StreamID "
+			 "0xN ... unsupported\"), so it gets no group: vfio-pci cannot bind it, a host driver can, and "
+			 "its DMA then carries that StreamID, which group %d's IOMMU domain translates", u->source,
+			 u->name, seg, d->stream_shared_rid >> 8, (d->stream_shared_rid >> 3) & 0x1f,
+			 d->stream_shared_rid & 7, od->bdf, od->group, od->group);
 		return true;
 	}
 	/* row arm64_groups_at_enumeration of the behaviour table */
@@ -790,6 +795,7 @@ static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 		if (!n || d->has_group)
 			continue;
 		const struct eng_sid *best = NULL;
+		uint16_t best_rid = 0;
 		for (int x = 0; x < n; x++) {
 			uint64_t key = ia_topo_rid_key(fw->unit_devs[k].unit, &rids[x]);
 			size_t lo = 0, hi = n_held; /* the first entry with the key */
@@ -800,11 +806,15 @@ static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 				else
 					hi = mid;
 			}
-			if (lo < n_held && held[lo].key == key && (!best || held[lo].row < best->row))
+			if (lo < n_held && held[lo].key == key && (!best || held[lo].row < best->row)) {
 				best = &held[lo];
+				best_rid = rids[x].rid;
+			}
 		}
-		if (best && !d->stream_shared_with) /* a function listed on two units: its first row's */
+		if (best && !d->stream_shared_with) { /* a function listed on two units: its first row's */
 			d->stream_shared_with = best->dev;
+			d->stream_shared_rid = best_rid;
+		}
 	}
 	free(held);
 	free(rids);

@@ -635,14 +635,14 @@ static int policy_req_group(const struct policy_req *r, const struct ia_audit *a
 	const struct ia_dev *d = ia_audit_find_dev(a, r->bdf);
 	const struct ia_group *g = d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;
 	const struct ia_group_verdict *gv = g && (size_t)(g - a->groups) < res->n_groups ? &res->groups[g - a->groups] : NULL;
-	char msg[600], ev[1400] = "";
+	char msg[IA_NO_GROUP_REASON_MAX + 256], ev[1400] = "";
 	size_t n = 0;
 
 	if (!d)
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is not a PCI function of this host",
 			 what, r->bdf);
 	else if (!g || !gv) {
-		char why[400] = "no IOMMU is active";
+		char why[IA_NO_GROUP_REASON_MAX] = "no IOMMU is active";
 		if (ia_audit_iommu_active(a) && !ia_no_group_reason(a, d, why, sizeof(why)))
 			snprintf(why, sizeof(why), "not behind an IOMMU");
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: it is in no IOMMU group (%s)", what, r->bdf, why);

@@ -72,6 +72,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					   "since it always maps with IOMMU_CACHE", ia_rule_last_finding(ev));
 	}
 	if (rc == 0 && !n_smmu) {
+		/* intel_iommu_capable() and amd_iommu_capable() report IOMMU_CAP_CACHE_COHERENCY for every
+		 * device: with only VT-d and AMD-Vi units active, VFIO's check holds (kernel-rules.md §4.4) */
+		bool x86_only = a->n_units > 0;
+		for (size_t i = 0; i < a->n_units; i++)
+			x86_only &= a->units[i].kind && (!strcmp(a->units[i].kind, "vt-d") || !strcmp(a->units[i].kind, "amd-vi"));
+		if (x86_only)
+			return 0;
 		*why = "no PCI function is mapped to an Arm SMMUv3 by the firmware (IORT or device tree)";
 		return -ENODATA;
 	}

@@ -226,6 +226,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "group %d is not viable for VFIO: %s still bound to kernel driver%s (%s)",
 					     g->id, strchr(blockers, ',') ? "members are" : "a member is",
 					     strchr(blockers, ',') ? "s" : "", blockers);
+		else if (blocked && pre519)
+			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, ia_sb_str(&fix), blockers,
+					     "group %d is not viable for VFIO while %s bound to a driver vfio_dev_viable() "
+					     "does not allow: to hand it to userspace, unbind %s", g->id,
+					     strchr(blockers, ',') ? "members are" : "a member is", blockers);
 		else if (blocked)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, ia_sb_str(&fix), blockers,
 					     "group %d is owned by the kernel: to hand it to userspace, unbind %s",
@@ -234,14 +239,38 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		/* the members' blockers are explained by the group's finding */
 		if (rc == 0 && blocked)
 			ia_rule_link(ev, self, gi, c0, ia_rule_last_finding(ev));
-		if (rc == 0 && own != IA_YES && has_vfio)
+		if (rc == 0 && own != IA_YES && has_vfio) {
+			/* vfio_iommu_group_notifier(): BUG_ON(vfio_group_nb_verify()) on a driver binding while
+			 * the group has container users; vfio_dev_viable() lets pci-stub, VFIO drivers and
+			 * (from v4.13) any driver of a bridge through, so only the endpoints can crash it */
+			bool bridges_ok = ia_kernel_has(a, IA_KB_VFIO_BRIDGE_ALLOWED) == IA_YES;
+			char eps[640] = "";
+			size_t el = 0, ne = 0;
+			for (size_t k = 0; k < g->n_devices; k++) {
+				const struct ia_dev *d = ia_audit_find_dev(a, g->devices[k]);
+				if (bridges_ok && d && d->has_hdr && d->hdr_type != 0)
+					continue;
+				ne++;
+				if (el < sizeof(eps))
+					el += (size_t)snprintf(eps + el, sizeof(eps) - el, "%s%s", el ? ", " : "", g->devices[k]);
+			}
+			if (el >= sizeof(eps))
+				snprintf(eps + sizeof(eps) - 5, 5, "...");
+			char who[720];
+			if (ne == 1)
+				snprintf(who, sizeof(who), "%s", eps);
+			else
+				snprintf(who, sizeof(who), "any of its %zu %s (%s)", ne, bridges_ok ? "endpoints" : "functions",
+					 eps);
 			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
-					     "Upgrade to Linux 5.19 or later, or never bind kernel drivers to devices "
-					     "of a group VFIO is using.", NULL,
-					     "this kernel %s DMA ownership (v5.19): a kernel driver binding to any "
-					     "device of group %d while VFIO uses it crashes %s (BUG_ON in "
-					     "vfio_iommu_group_notifier)", pre519 ? "predates" : "may predate (its release "
-					     "does not tell)", g->id, pre519 ? "the host" : "a kernel without it");
+					     "Upgrade to Linux 5.19 or later, or, while VFIO uses the group, bind no kernel "
+					     "driver but pci-stub to its endpoints.", NULL,
+					     "this kernel %s DMA ownership (v5.19): while VFIO uses group %d, a kernel driver "
+					     "other than pci-stub binding to %s crashes %s (BUG_ON in "
+					     "vfio_iommu_group_notifier(): vfio_dev_viable() refuses the driver)",
+					     pre519 ? "predates" : "may predate (its release does not tell)", g->id, who,
+					     pre519 ? "the host" : "a kernel without it");
+		}
 	}
 	return rc;
 }

@@ -29,6 +29,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (g == SIZE_MAX)
 			continue;
 		int gid = a->groups[g].id;
+		char rid[16]; /* the requester ID both carry, in @d's segment */
+		snprintf(rid, sizeof(rid), "%.4s:%02x:%02x.%x", d->bdf, d->stream_shared_rid >> 8,
+			 (d->stream_shared_rid >> 3) & 0x1f, d->stream_shared_rid & 7);
 		if (d->driver && !strcmp(d->driver, "pci-stub"))
 			continue;
 		/* an unreadable driver link may hide a host driver: blocked as if bound (fail closed) */
@@ -40,9 +43,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				 d->bdf, gid, d->bdf);
 			rc = ia_rule_finding(ev, self, self->level, d->bdf, advice, NULL,
 					     "%s, in no IOMMU group and bound to %s, sends DMA with a StreamID that group %d "
-					     "holds (its DMA alias is %s's): group %d's IOMMU domain translates that DMA, so "
-					     "given to userspace the group would take a host driver's DMA into userspace's "
-					     "mappings", d->bdf, drv, gid, o->bdf, gid);
+					     "holds (requester ID %s, a DMA alias %s carries too): group %d's IOMMU domain "
+					     "translates that DMA, so given to userspace the group would take a host driver's "
+					     "DMA into userspace's mappings", d->bdf, drv, gid, rid, o->bdf, gid);
 			snprintf(reason, sizeof(reason), "%s (no group, bound to %s) shares its StreamID: the group's "
 				 "IOMMU domain translates that host driver's DMA", d->bdf, drv);
 			if (rc == 0)
@@ -52,10 +55,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			snprintf(advice, sizeof(advice), "Before group %d goes to userspace, keep host drivers off %s: "
 				 "`driverctl set-override %s pci-stub` (pci-stub drives no DMA).", gid, d->bdf, d->bdf);
 			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, d->bdf, advice, NULL,
-					     "%s is in no IOMMU group but sends DMA with a StreamID that group %d holds (its "
-					     "DMA alias is %s's): no driver drives it now, but a host driver that binds it "
-					     "while group %d is in userspace would DMA through userspace's mappings",
-					     d->bdf, gid, o->bdf, gid);
+					     "%s is in no IOMMU group but sends DMA with a StreamID that group %d holds "
+					     "(requester ID %s, a DMA alias %s carries too): no driver drives it now, but a "
+					     "host driver that binds it while group %d is in userspace would DMA through "
+					     "userspace's mappings", d->bdf, gid, rid, o->bdf, gid);
 		}
 	}
 	return rc;

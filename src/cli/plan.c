@@ -537,7 +537,7 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		for (size_t i = 0; i < p->n_requested; i++) {
 			const struct ia_dev *d = ia_audit_find_dev(a, p->requested[i]);
 			const struct ia_group *g = plan_group_of(a, d);
-			char why[512];
+			char why[IA_NO_GROUP_REASON_MAX];
 			if (!g && ia_no_group_reason(a, d, why, sizeof(why))) {
 				/* the firmware puts it behind an IOMMU: say why it has no group (issue 13 item 11) */
 				if ((rc = plan_blocker(b, "plan.no-group", d->bdf, false, "%s is in no IOMMU group: %s",
@@ -613,6 +613,8 @@ int ia_plan_build(const struct ia_audit *a, const struct ia_result *r, const cha
 	b.p->vfio_path_named = r->path_named;
 	b.p->vfio_path_offered = r->paths[r->path].offered;
 	b.p->vfio_path_why = r->paths[r->path].why;
+	b.p->vfio_other_offered = r->paths[r->path == IA_PATH_CONTAINER ? IA_PATH_IOMMUFD : IA_PATH_CONTAINER].offered;
+	b.p->vfio_other_why = r->paths[r->path == IA_PATH_CONTAINER ? IA_PATH_IOMMUFD : IA_PATH_CONTAINER].why;
 	rc = plan_fill(&b, bdfs, n, err, errlen);
 	free(b.in_plan);
 	free(b.queue);
@@ -766,10 +768,18 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	else
 		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,
 			p->n_blockers == 1 ? "" : "s");
+	bool fd = p->vfio_path && !strcmp(p->vfio_path, "iommufd");
+	char other[320];
+	if (p->vfio_path_named)
+		snprintf(other, sizeof(other), ", as --vfio-path names");
+	else if (p->vfio_other_offered == IA_NO)
+		snprintf(other, sizeof(other), " (this kernel has no other: %s)",
+			 p->vfio_other_why ? p->vfio_other_why : fd ? "no legacy container" : "no iommufd");
+	else
+		snprintf(other, sizeof(other), " (--vfio-path %s for the other)", fd ? "container" : "iommufd");
 	if (p->vfio_path) /* issue 12: the verdict is the kernel's on this path */
-		fprintf(out, "VFIO path assumed: %s%s%s%s%s\n", !strcmp(p->vfio_path, "iommufd") ?
-			"iommufd (/dev/iommu, the VFIO device cdev)" : "the legacy container (/dev/vfio/vfio)",
-			p->vfio_path_named ? ", as --vfio-path names" : " (--vfio-path iommufd for the other)",
+		fprintf(out, "VFIO path assumed: %s%s%s%s%s\n", fd ?
+			"iommufd (/dev/iommu, the VFIO device cdev)" : "the legacy container (/dev/vfio/vfio)", other,
 			p->vfio_path_offered == IA_NO ? "; this kernel does NOT have it" :
 			p->vfio_path_offered == IA_UNKNOWN ? "; whether this kernel has it is unknown" : "",
 			p->vfio_path_offered != IA_YES && p->vfio_path_why ? ": " : "",

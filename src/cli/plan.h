@@ -59,6 +59,8 @@ struct ia_plan {
 	bool vfio_path_named;
 	enum ia_tri vfio_path_offered;
 	const char *vfio_path_why;
+	enum ia_tri vfio_other_offered;   /* whether the kernel has the other path */
+	const char *vfio_other_why;        /* why it has not, or whether is unknown */
 	/* the host's own use of the devices the plan takes (collectors/host_use.c) */
 	bool refused;               /* a device the plan unbinds or gives to vfio-pci is used by the host */
 	bool forced;                /* set by the caller (plan --force): print the commands anyway */

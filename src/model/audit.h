@@ -55,6 +55,7 @@ struct ia_dev {
 	 * on the same firmware SMMUv3 whose DMA aliases share a requester ID with this one's (so one
 	 * StreamID: arm_smmu_insert_master() refuses the second); NULL when none, or before the engine */
 	const struct ia_dev *stream_shared_with;
+	uint16_t stream_shared_rid; /* the requester ID both carry (bus << 8 | devfn), with stream_shared_with */
 };
 
 /** A kernel IOMMU group. */

@@ -65,10 +65,12 @@ static const struct row_case cases[] = {
 	  "a bridge bound to shpchp (before v5.19, vfio_dev_viable() allows any driver on a function whose "
 	  "header type is not 0)", "without driver_managed_dma",
 	  "drivers/vfio/vfio.c vfio_dev_viable() (5.18): vfio_dev_driver_allowed() takes any non-type-0 header", NULL },
-	/* the BUG_ON hazard goes with the allow-list (dma_ownership's row): every group on vfio-pci warns */
+	/* the BUG_ON hazard goes with the allow-list (dma_ownership's row): every group on vfio-pci warns,
+	 * naming the endpoints only (group 7's bridge 06:00.0 may take any driver) */
 	{ IA_KB_DMA_OWNERSHIP, false, ITS612, "5.18.19", NULL,
-	  "this kernel predates DMA ownership (v5.19): a kernel driver binding to any device of group 9 while VFIO "
-	  "uses it crashes the host (BUG_ON in vfio_iommu_group_notifier)", NULL,
+	  "this kernel predates DMA ownership (v5.19): while VFIO uses group 7, a kernel driver other than pci-stub "
+	  "binding to 0000:07:01.0 crashes the host (BUG_ON in vfio_iommu_group_notifier(): vfio_dev_viable() "
+	  "refuses the driver)", NULL,
 	  "drivers/vfio/vfio.c vfio_iommu_group_notifier() (5.18): BUG_ON(vfio_group_nb_verify(group, dev))", NULL },
 	{ IA_KB_DMA_OWNERSHIP, true, ITS612, "5.19.0", NULL, "  kernel 5.19.0 (", "BUG_ON in vfio_iommu_group_notifier",
 	  "drivers/vfio/vfio.c (5.19): the group notifier is gone (\"vfio: Remove iommu group notifier\")", NULL },

@@ -498,6 +498,21 @@ static void test_not_coherent_quiet(void **state)
 	assert_false(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
 	assert_false(mb_not_evaluated(a, "group.iommu-not-coherent"));
 	mb_free(a);
+	/* VT-d and AMD-Vi always report IOMMU_CAP_CACHE_COHERENCY: evaluated and quiet without any
+	 * SMMUv3; a unit of another kind (virtio-iommu here) leaves it not evaluated */
+	static const char *const kinds[] = { "vt-d", "amd-vi", "virtio-iommu" };
+	for (size_t k = 0; k < 3; k++) {
+		a = mb_new();
+		mb_unit(a, "unit0", kinds[k]);
+		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		run(a);
+		if (k < 2)
+			mb_expect_quiet(a, "group.iommu-not-coherent");
+		else
+			assert_true(mb_not_evaluated(a, "group.iommu-not-coherent"));
+		mb_free(a);
+	}
 }
 
 /* platform.msi-not-isolated */
@@ -1696,7 +1711,7 @@ static void test_arm_no_group_by_release(void **state)
 	(void)state;
 	struct ia_audit *a = arm_smmu_host(6);
 	const struct ia_dev *hb = ia_audit_find_dev(a, "0000:00:00.0");
-	char why[512];
+	char why[IA_NO_GROUP_REASON_MAX];
 
 	a->kernel_minor = 12;
 	a->kernel_backports = true;
@@ -1730,7 +1745,7 @@ static void test_arm_streamid_per_segment(void **state)
 {
 	(void)state;
 	struct ia_audit *a = mb_new();
-	char why[512];
+	char why[IA_NO_GROUP_REASON_MAX];
 
 	free(a->arch);
 	a->arch = strdup("aarch64");
@@ -1785,18 +1800,19 @@ static void test_arm_no_group_reasons(void **state)
 {
 	(void)state;
 	struct ia_audit *a = arm_smmu_host(6);
-	char why[512];
+	char why[IA_NO_GROUP_REASON_MAX];
 
 	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:00:00.0"), why, sizeof(why)));
 	assert_string_equal(why, "no group yet: the firmware (DT) maps it to /smmuv3@9050000, but this kernel sets a "
 			    "device's IOMMU up only when a driver probes it (of_dma_configure() or acpi_dma_configure() "
 			    "from really_probe()) and none is bound; binding vfio-pci would give it a group");
 	assert_true(ia_no_group_reason(a, ia_audit_find_dev(a, "0000:02:02.0"), why, sizeof(why)));
-	assert_string_equal(why, "the firmware (DT) maps it to /smmuv3@9050000, but its DMA requester ID (a DMA alias) "
-			    "is also 0000:02:01.0's (group 3), so both would use one StreamID: the SMMUv3 driver refuses "
-			    "the second device (arm_smmu_insert_master(): \"stream ... already in tree\"), so it gets no "
-			    "group: vfio-pci cannot bind it, a host driver can, and its DMA then carries that StreamID, "
-			    "which group 3's IOMMU domain translates");
+	assert_string_equal(why, "the firmware (DT) maps it to /smmuv3@9050000, but its DMA requester ID 0000:02:00.0 "
+			    "(a DMA alias: pci_for_each_dma_alias()) is also one of 0000:02:01.0's (group 3), so both would "
+			    "use one StreamID: the SMMUv3 driver refuses the second device (arm_smmu_insert_master(); the "
+			    "kernel log says \"stream N already in tree\", or in later releases such as 7.3 \"Aliasing "
+			    "StreamID 0xN ... unsupported\"), so it gets no group: vfio-pci cannot bind it, a host driver "
+			    "can, and its DMA then carries that StreamID, which group 3's IOMMU domain translates");
 	char *t = text_report(a);
 	if (strstr(t, "not behind an IOMMU"))
 		fail_msg("\"not behind an IOMMU\" in:\n%s", t);
@@ -2511,7 +2527,8 @@ static void test_shared_streamid(void **state)
 	struct ia_audit *a = arm_smmu_host(6);
 	const struct ia_finding *f = expect(a, "group.shared-streamid", "0000:02:02.0", IA_LEVEL_WARNING);
 	assert_string_equal(f->message, "0000:02:02.0 is in no IOMMU group but sends DMA with a StreamID that group 3 "
-			    "holds (its DMA alias is 0000:02:01.0's): no driver drives it now, but a host driver that binds "
+			    "holds (requester ID 0000:02:00.0, a DMA alias 0000:02:01.0 carries too): no driver drives it now, "
+			    "but a host driver that binds "
 			    "it while group 3 is in userspace would DMA through userspace's mappings");
 	assert_string_equal(f->advice, "Before group 3 goes to userspace, keep host drivers off 0000:02:02.0: "
 			    "`driverctl set-override 0000:02:02.0 pci-stub` (pci-stub drives no DMA).");
@@ -2545,7 +2562,8 @@ static void test_shared_streamid(void **state)
 		}
 		f = expect(a, "group.shared-streamid", "0000:02:02.0", IA_LEVEL_ERROR);
 		assert_string_equal(f->message, "0000:02:02.0, in no IOMMU group and bound to 8139cp, sends DMA with a "
-				    "StreamID that group 3 holds (its DMA alias is 0000:02:01.0's): group 3's IOMMU domain "
+				    "StreamID that group 3 holds (requester ID 0000:02:00.0, a DMA alias 0000:02:01.0 carries too): "
+				    "group 3's IOMMU domain "
 				    "translates that DMA, so given to userspace the group would take a host driver's DMA into "
 				    "userspace's mappings");
 		gv = i13_verdict(a, 3);
