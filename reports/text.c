@@ -595,7 +595,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	struct ia_pcinames n;
 	struct text_filter tf;
 	struct text_color col = { .on = o && o->color, .tf = &tf };
-	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0;
+	size_t ungrouped = 0, yes = 0, no = 0, unknown = 0, kernel_yes = 0, yes_held = 0;
 	bool unsafe_msi = false, msi_bypass = false, p2p = false;
 	bool active = ia_audit_iommu_active(a);
 	/* host.noiommu found the kernel without CONFIG_VFIO_NOIOMMU: no "unsafe mode" remains either */
@@ -639,6 +639,8 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		if (a->groups[i].noiommu)
 			continue;
 		yes += r->groups[i].userspace_assignable == IA_YES;
+		/* of those, the ones a VFIO driver holds already (a /dev/vfio/N exists) */
+		yes_held += r->groups[i].userspace_assignable == IA_YES && r->groups[i].vfio_bound;
 		no += r->groups[i].userspace_assignable == IA_NO;
 		unknown += r->groups[i].userspace_assignable == IA_UNKNOWN;
 		if (r->groups[i].kernel_hands_over != IA_YES)
@@ -659,12 +661,19 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	text_verdict(out, &col, v);
 	fprintf(out, "  %zu of %zu IOMMU group%s can be safely handed to userspace now", yes, a->n_iommu_groups,
 		a->n_iommu_groups == 1 ? "" : "s");
+	if (yes && yes_held == yes)
+		fprintf(out, " (%s on vfio-pci or another VFIO driver already)", yes == 1 ? "it is" : "all are");
+	else if (yes && !yes_held)
+		fprintf(out, " (none on a VFIO driver yet: no host driver to unbind, vfio-pci to bind)");
+	else if (yes)
+		fprintf(out, " (%zu on a VFIO driver already; %s vfio-pci bound, with no host driver to unbind)",
+			yes_held, yes - yes_held == 1 ? "the other needs" : "the others need");
 	if (no || unknown)
 		fprintf(out, "; %zu cannot; %zu unknown (inputs unreadable)", no, unknown);
 	fputs(".\n", out);
 	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
 	if (kernel_yes != yes)
-		fprintf(out, "  The kernel itself would hand %zu of the %zu to userspace now%s%s%s%s%s.\n", kernel_yes,
+		fprintf(out, "  VFIO itself would accept %zu of the %zu (with vfio-pci bound where it is not yet)%s%s%s%s%s.\n", kernel_yes,
 			a->n_iommu_groups, unsafe_msi ? ": allow_unsafe_interrupts is set, so VFIO takes groups whose MSIs "
 			"are not isolated" : "", unsafe_msi && msi_bypass ? "; and " : msi_bypass ? ": " : "",
 			msi_bypass ? "before Linux 6.3 VFIO takes every group while interrupt remapping is enabled, even "

@@ -213,6 +213,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (!g->members_read)
 			unknown = true;
 		ev->res->groups[gi].dma_ownership_viable = blocked ? IA_NO : unknown ? IA_UNKNOWN : IA_YES;
+		ev->res->groups[gi].vfio_bound = has_vfio;
 		char subject[32];
 		snprintf(subject, sizeof(subject), "group %d", g->id);
 		ia_sb_puts(&fix, "; or assign another group.");

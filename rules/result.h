@@ -84,6 +84,7 @@ struct ia_group_path {
 /** The verdict of one kernel group (same index as ia_audit.groups). */
 struct ia_group_verdict {
 	enum ia_tri dma_ownership_viable;   /* group.not-viable: the kernel's VFIO viability test now */
+	bool vfio_bound;                    /* a member is bound to a VFIO bus driver (group.not-viable) */
 	enum ia_tri userspace_assignable;   /* composed by the engine after the policy */
 	/* VFIO itself would hand the group to userspace now, safe or not (kernel-rules.md §4.4): an
 	 * endpoint, viable, nothing the kernel refuses, and MSIs isolated or allow_unsafe_interrupts
