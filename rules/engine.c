@@ -437,6 +437,18 @@ static const struct ia_fw_unit_dev *engine_fw_unit_dev(const struct ia_firmware 
 	return fw && lo < fw->n_unit_devs && !strcmp(fw->unit_devs[lo].bdf, bdf) ? &fw->unit_devs[lo] : NULL;
 }
 
+bool ia_no_group_until_probe(const struct ia_audit *a, const struct ia_dev *d)
+{
+	const struct ia_firmware *fw = a->firmware;
+	const struct ia_fw_unit_dev *ud = d->has_group ? NULL : engine_fw_unit_dev(fw, d->bdf);
+
+	if (!ud || d->driver || d->driver_unknown || (d->stream_shared_with && d->stream_shared_with->has_group))
+		return false;
+	const struct ia_fw_unit *u = &fw->units[ud->unit];
+	return (!strcmp(u->kind, "smmu-v3") || !strcmp(u->kind, "smmu")) &&
+	       ia_kernel_has(a, IA_KB_ARM64_GROUPS_AT_ENUMERATION) == IA_NO;
+}
+
 bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *buf, size_t cap)
 {
 	const struct ia_firmware *fw = a->firmware;
@@ -818,6 +830,68 @@ static int engine_publish_stream_sharing(struct ia_eval *ev, struct ia_audit *a)
 	}
 	free(held);
 	free(rids);
+	return rc;
+}
+
+/*
+ * For each function with no group only because no driver has probed it (ia_no_group_until_probe():
+ * an arm64 kernel before 6.15), the group binding vfio-pci would form: the groups predicted with
+ * those functions in (a->predicted leaves them out: it is of the groups as they stand). Sets
+ * struct ia_dev.probe_group and a->probe_groups (for `plan`). 0 or -ENOMEM.
+ */
+static int engine_publish_probe_groups(struct ia_eval *ev, struct ia_audit *a)
+{
+	size_t n = a->n_devs;
+	bool any = false;
+	int rc;
+
+	if (!ev->model || !a->n_iommu_groups)
+		return 0;
+	bool *no_iommu = calloc(n ? n : 1, sizeof(*no_iommu)), *probe = calloc(n ? n : 1, sizeof(*probe));
+	if (!no_iommu || !probe) {
+		free(no_iommu);
+		free(probe);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		probe[i] = !a->devs[i].has_group && ia_no_group_until_probe(a, &a->devs[i]);
+		no_iommu[i] = !probe[i] && !ia_audit_dev_translated(a, &a->devs[i]);
+		any |= probe[i];
+	}
+	struct ia_topo_groups *pg = NULL;
+	rc = any ? ia_topo_predict_groups(ev->model, no_iommu, &pg) : 0;
+	for (size_t g = 0; rc == 0 && pg && g < pg->n_groups; g++) {
+		const struct ia_topo_group *tg = &pg->groups[g];
+		bool mine = false;
+		for (size_t k = 0; k < tg->n_members; k++)
+			mine |= tg->members[k] < n && probe[tg->members[k]];
+		if (!mine)
+			continue;
+		struct ia_pgroup *nv = realloc(a->probe_groups, (a->n_probe_groups + 1) * sizeof(*nv));
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
+		}
+		a->probe_groups = nv;
+		struct ia_pgroup *out = &a->probe_groups[a->n_probe_groups];
+		memset(out, 0, sizeof(*out));
+		out->members = malloc((tg->n_members ? tg->n_members : 1) * sizeof(size_t));
+		out->basis = strdup(tg->uncertain && tg->uncertain_reason ? tg->uncertain_reason : tg->basis ? tg->basis : "");
+		a->n_probe_groups++;
+		if (!out->members || !out->basis) {
+			rc = -ENOMEM;
+			break;
+		}
+		memcpy(out->members, tg->members, tg->n_members * sizeof(size_t));
+		out->n = tg->n_members;
+		out->uncertain = tg->uncertain;
+		for (size_t k = 0; k < tg->n_members; k++)
+			if (tg->members[k] < n && probe[tg->members[k]])
+				a->devs[tg->members[k]].probe_group = a->n_probe_groups;
+	}
+	ia_topo_groups_free(pg);
+	free(no_iommu);
+	free(probe);
 	return rc;
 }
 
@@ -1255,7 +1329,7 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 		goto out;
 	if (ev.domains && (rc = engine_publish_domains(&ev, a)) < 0)
 		goto out;
-	if ((rc = engine_publish_stream_sharing(&ev, a)) < 0)
+	if ((rc = engine_publish_stream_sharing(&ev, a)) < 0 || (rc = engine_publish_probe_groups(&ev, a)) < 0)
 		goto out;
 	ev.kgroup_of_fn = malloc((a->n_devs ? a->n_devs : 1) * sizeof(size_t));
 	if (!ev.kgroup_of_fn) {

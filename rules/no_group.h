@@ -30,6 +30,17 @@
  */
 #define IA_NO_GROUP_REASON_MAX 1024
 
+/**
+ * ia_no_group_until_probe() - whether function @d (no kernel group, IOMMU active) has none only
+ * because no driver has probed it: the firmware maps it to an Arm SMMU, it shares no StreamID with
+ * a grouped function, it is unbound, and the kernel forms a group at a driver's probe (row
+ * arm64_groups_at_enumeration: before 6.15; of_dma_configure()/acpi_dma_configure() from
+ * really_probe()). Binding vfio-pci then forms its group, as pci_device_group() would
+ * (struct ia_dev.predicted_group). The case of ia_no_group_reason() that says "no group yet ...
+ * binding vfio-pci would give it a group".
+ */
+bool ia_no_group_until_probe(const struct ia_audit *a, const struct ia_dev *d);
+
 bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *buf, size_t cap);
 
 #endif

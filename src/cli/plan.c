@@ -41,7 +41,7 @@ struct plan_build {
 	size_t *queue; size_t qh, qt;
 	bool *dom_seen;         /* per a->domains index */
 	size_t *dom_of;         /* per a->devs index: a->domains index or SIZE_MAX */
-	size_t cap_devs, cap_blockers;
+	size_t cap_devs, cap_blockers, cap_notes;
 };
 
 static const struct ia_group *plan_group_of(const struct ia_audit *a, const struct ia_dev *d)
@@ -51,6 +51,7 @@ static const struct ia_group *plan_group_of(const struct ia_audit *a, const stru
 
 static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static bool plan_has_dev(const struct ia_plan *p, const char *bdf);
 
 static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
 			const char *fmt, ...)
@@ -77,6 +78,30 @@ static int plan_blocker(struct plan_build *b, const char *rule, const char *subj
 	x->unknown = unknown;
 	p->n_blockers++;
 	return x->rule && x->subject && x->reason ? 0 : -ENOMEM;
+}
+
+static int plan_note(struct plan_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append a note to the plan (what it rests on besides the kernel's groups). 0 or -ENOMEM. */
+static int plan_note(struct plan_build *b, const char *fmt, ...)
+{
+	struct ia_plan *p = b->p;
+	struct ia_sb sb;
+	va_list ap;
+
+	ia_sb_init(&sb);
+	va_start(ap, fmt);
+	ia_sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	char *msg = ia_sb_take(&sb);
+	char **nv = msg ? ia_array_grow(p->notes, &b->cap_notes, p->n_notes + 1, sizeof(*nv)) : NULL;
+	if (!nv) {
+		free(msg);
+		return -ENOMEM;
+	}
+	p->notes = nv;
+	p->notes[p->n_notes++] = msg;
+	return 0;
 }
 
 /*
@@ -170,6 +195,8 @@ static int plan_close_groups(struct plan_build *b)
 				const struct ia_group *mg = plan_group_of(a, md);
 				if (mg)
 					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
+				else if (md->probe_group && plan_has_dev(b->p, md->bdf))
+					continue; /* it joins a group of the plan when vfio-pci binds it (plan_forming_group()) */
 				else
 					rc = plan_blocker(b, "isolation.p2p-domain", md->bdf, false,
 							  "%s shares an isolation domain with %s but is in no IOMMU group: "
@@ -455,6 +482,80 @@ static int plan_host_use(struct plan_build *b)
 	return 0;
 }
 
+
+static bool plan_has_dev(const struct ia_plan *p, const char *bdf)
+{
+	for (size_t i = 0; i < p->n_devs; i++)
+		if (!strcmp(p->devs[i].bdf, bdf))
+			return true;
+	return false;
+}
+
+/*
+ * Requested function @d has no group only because no driver has probed it (ia_no_group_until_probe():
+ * an arm64 kernel before 6.15 forms a group at a driver's probe), so binding vfio-pci forms it, as
+ * pci_device_group() would: its predicted group (struct ia_dev.predicted_group). A predicted member
+ * already in a kernel group means @d joins that group (taken whole); the others have no group yet
+ * and join at their own probe (named, kept unbound). @d's isolation domain is taken as a group's
+ * would be. A prediction missing or uncertain is a blocker that fails closed. 0 or -ENOMEM.
+ */
+static int plan_forming_group(struct plan_build *b, const struct ia_dev *d)
+{
+	const struct ia_audit *a = b->a;
+	const struct ia_pgroup *pg = d->probe_group && d->probe_group <= a->n_probe_groups ?
+				     &a->probe_groups[d->probe_group - 1] : NULL;
+	int rc = 0;
+
+	if (!pg) {
+		rc = plan_blocker(b, "plan.no-group", d->bdf, true, "%s has no IOMMU group yet (this kernel forms one when "
+				  "a driver probes it) and the group binding vfio-pci would form cannot be predicted (no "
+				  "topology model)", d->bdf);
+		return rc || plan_has_dev(b->p, d->bdf) ? rc : plan_add_dev(b, d->bdf, NULL);
+	}
+	struct ia_sb members, joins;
+	ia_sb_init(&members);
+	ia_sb_init(&joins);
+	for (size_t m = 0; m < pg->n && rc == 0; m++) {
+		const struct ia_dev *md = &a->devs[pg->members[m]];
+		const struct ia_group *mg = plan_group_of(a, md);
+		if (md != d)
+			ia_sb_printf(&members, "%s%s", members.len ? ", " : "", md->bdf);
+		if (mg) {
+			if (!b->in_plan[mg - a->groups])
+				ia_sb_printf(&joins, "%s%d", joins.len ? ", " : "", mg->id);
+			rc = plan_take_group(b, (size_t)(mg - a->groups), false, false, NULL);
+		} else if (!plan_has_dev(b->p, md->bdf)) {
+			rc = plan_add_dev(b, md->bdf, NULL);
+		}
+	}
+	/* its isolation domain: every group it spans goes too (plan_close_groups() for the rest) */
+	size_t dom = b->dom_of[d - a->devs];
+	if (rc == 0 && dom != SIZE_MAX && !b->dom_seen[dom]) {
+		const struct ia_pgroup *pd = &a->domains[dom];
+		for (size_t m = 0; m < pd->n && rc == 0; m++) {
+			const struct ia_group *mg = plan_group_of(a, &a->devs[pd->members[m]]);
+			if (mg)
+				rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
+		}
+	}
+	if (rc == 0 && (members.err || joins.err))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = plan_note(b, "%s has no IOMMU group yet: this kernel forms a function's group when a driver probes "
+			       "it (of_dma_configure() or acpi_dma_configure() from really_probe(); at enumeration from "
+			       "6.15), so binding vfio-pci forms it, and by the topology pci_device_group() puts it %s%s%s",
+			       d->bdf, joins.len ? "in group " : members.len ? "with " : "alone",
+			       joins.len ? ia_sb_str(&joins) : members.len ? ia_sb_str(&members) : "",
+			       joins.len ? ", which the plan takes whole" : members.len ? " (a function without a group "
+			       "joins it when a driver probes it)" : "");
+	if (rc == 0 && pg->uncertain)
+		rc = plan_blocker(b, "plan.no-group", d->bdf, true, "the group binding vfio-pci would form for %s is "
+				  "uncertain: %s", d->bdf, pg->basis && *pg->basis ? pg->basis : "the topology could not tell");
+	ia_sb_free(&members);
+	ia_sb_free(&joins);
+	return rc;
+}
+
 /* What a use takes from the host, for "would take ...". */
 static const char *plan_use_phrase(const char *use)
 {
@@ -538,6 +639,11 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 			const struct ia_dev *d = ia_audit_find_dev(a, p->requested[i]);
 			const struct ia_group *g = plan_group_of(a, d);
 			char why[IA_NO_GROUP_REASON_MAX];
+			if (!g && ia_no_group_until_probe(a, d)) {
+				if ((rc = plan_forming_group(b, d)))
+					return rc;
+				continue;
+			}
 			if (!g && ia_no_group_reason(a, d, why, sizeof(why))) {
 				/* the firmware puts it behind an IOMMU: say why it has no group (issue 13 item 11) */
 				if ((rc = plan_blocker(b, "plan.no-group", d->bdf, false, "%s is in no IOMMU group: %s",
@@ -651,6 +757,9 @@ void ia_plan_free(struct ia_plan *p)
 	for (size_t i = 0; i < p->n_unchecked; i++)
 		free(p->unchecked[i]);
 	free(p->unchecked);
+	for (size_t i = 0; i < p->n_notes; i++)
+		free(p->notes[i]);
+	free(p->notes);
 	for (size_t i = 0; i < p->n_blockers; i++) {
 		free(p->blockers[i].rule); free(p->blockers[i].subject); free(p->blockers[i].reason);
 	}
@@ -797,6 +906,11 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 					"possibly, ACS unreadable, " : "", p->groups[i].basis ? p->groups[i].basis : "");
 			fputc('\n', out);
 		}
+	}
+	if (p->n_notes) {
+		fprintf(out, "\nGroups vfio-pci would form:\n");
+		for (size_t i = 0; i < p->n_notes; i++)
+			fprintf(out, "  %s\n", p->notes[i]);
 	}
 	fprintf(out, "\nDevices:\n");
 	for (size_t i = 0; i < p->n_devs; i++) {
@@ -953,6 +1067,10 @@ int ia_plan_json(const struct ia_plan *p, FILE *out)
 		jm_bool(w, "unknown", p->blockers[i].unknown);
 		jw_map_end(w);
 	}
+	jw_arr_end(w);
+	jm_arr(w, "notes");
+	for (size_t i = 0; i < p->n_notes; i++)
+		jw_text(w, p->notes[i]);
 	jw_arr_end(w);
 	jm_map(w, "commands");
 	jm_arr(w, "driverctl");

@@ -53,6 +53,8 @@ struct ia_plan {
 	struct ia_plan_group *groups; size_t n_groups; /* ascending id */
 	struct ia_plan_dev *devs; size_t n_devs;       /* ascending BDF */
 	struct ia_plan_blocker *blockers; size_t n_blockers;
+	char **notes; size_t n_notes;                  /* what the plan rests on besides the kernel's groups:
+							  a group vfio-pci's probe would form */
 	/* the VFIO path the plan assumes (the result's, --vfio-path): "container" or "iommufd", and
 	 * whether the kernel has it (static strings and the result's reason, not owned) */
 	const char *vfio_path;

@@ -674,6 +674,10 @@ void ia_audit_free(struct ia_audit *a)
 		free(a->predicted[i].members); free(a->predicted[i].basis);
 	}
 	free(a->predicted);
+	for (size_t i = 0; i < a->n_probe_groups; i++) {
+		free(a->probe_groups[i].members); free(a->probe_groups[i].basis);
+	}
+	free(a->probe_groups);
 	for (size_t i = 0; i < a->n_domains; i++) {
 		free(a->domains[i].members); free(a->domains[i].basis);
 	}

@@ -56,6 +56,10 @@ struct ia_dev {
 	 * StreamID: arm_smmu_insert_master() refuses the second); NULL when none, or before the engine */
 	const struct ia_dev *stream_shared_with;
 	uint16_t stream_shared_rid; /* the requester ID both carry (bus << 8 | devfn), with stream_shared_with */
+	/* published by the engine for a function with no group only because no driver probed it
+	 * (ia_no_group_until_probe()): 1 + index into ia_audit.probe_groups, the group binding vfio-pci
+	 * would form (pci_device_group()); 0 for none */
+	size_t probe_group;
 };
 
 /** A kernel IOMMU group. */
@@ -149,6 +153,7 @@ struct ia_audit {
 	struct ia_kernel_facts *kernel;     /* command line, configuration, module parameters, interrupts
 					       (model/kernel_model.h); NULL until ia_audit_load() */
 	struct ia_pgroup *predicted; size_t n_predicted;
+	struct ia_pgroup *probe_groups; size_t n_probe_groups; /* ia_dev.probe_group (rules/engine.c) */
 	bool have_predicted;
 	/* isolation domains of more than one function (rules/topology.h ia_topo_isolation_domains()),
 	 * published by the engine for `plan`: members, basis = the ports or functions to blame,

@@ -47,6 +47,12 @@ static const struct plan_case cases[] = {
 	  "00:02.0=keep 00:02.1=keep 00:02.2=keep 00:02.3=keep 01:00.0=already-vfio 02:00.0=keep 03:00.0=keep 03:01.0=keep "
 	  "04:00.0=already-vfio 05:00.0=already-vfio 06:00.0=unbind 07:01.0=already-vfio 08:00.0=already-vfio 08:00.1=already-vfio",
 	  false, "isolation.p2p-domain" },
+	/* arm64 before 6.15: a driverless function's group forms when vfio-pci binds it (7.3 gave the
+	 * host bridge group 0 alone); the GICv2m host still refuses it for its MSIs */
+	{ "arm64 6.12: the host bridge's group forms when vfio-pci binds it", "arm-acpi-its-smmuv3/run-6.12", "0000:00:00.0",
+	  "", "00:00.0=bind-vfio-pci", true, NULL },
+	{ "arm64 6.12, GICv2m: the group would form, the MSIs refuse it", "arm-acpi-v2m-smmuv3/run-6.12", "0000:00:00.0",
+	  "", "00:00.0=bind-vfio-pci", false, "platform.msi-not-isolated" },
 };
 
 static char work[64];

@@ -296,6 +296,54 @@ static void test_pin_unbound_member(void **state)
 	free(out);
 }
 
+/* An arm64 kernel before 6.15 forms a function's group when a driver probes it: on the IORT capture
+ * with 08:00.1 unbound and out of group 8 (its multifunction sibling 08:00.0 stays there, on
+ * vfio-pci), binding vfio-pci puts it in group 8 (pci_device_group(): no ACS on the slot), so the
+ * plan takes group 8 and is feasible; the host bridge 00:00.0 would form a group of its own. Before,
+ * "no group yet" was a blocker "no unbinding lifts" beside the commands that lift it. */
+static void test_group_formed_at_probe(void **state)
+{
+	(void)state;
+	int st;
+	unpack(KKA "/arm-acpi-its-smmuv3/run-6.12/snapshot.tar.gz", "r");
+	free(sh("cd r && D=sys/devices/pci0000:00/0000:00:02.3/0000:08:00.1 && rm -f $D/driver $D/iommu_group "
+		"sys/kernel/iommu_groups/8/devices/0000:08:00.1 sys/bus/pci/drivers/vfio-pci/0000:08:00.1", &st, NULL));
+	assert_int_equal(st, 0);
+	char *out = sh(IA_BIN " plan 08:00.1 --root r --format json", &st, NULL);
+	assert_int_equal(st, 0);
+	json_error_t je;
+	json_t *p = json_loads(out, 0, &je);
+	assert_non_null(p);
+	assert_true(json_is_true(json_object_get(p, "feasible")));
+	json_t *g = json_object_get(p, "groups");
+	assert_int_equal(json_array_size(g), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(g, 0), "id")), 8);
+	assert_int_equal(json_array_size(json_object_get(p, "blockers")), 0);
+	json_t *n = json_object_get(p, "notes");
+	assert_int_equal(json_array_size(n), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(n, 0)), "0000:08:00.1 has no IOMMU group yet: this kernel "
+			       "forms a function's group when a driver probes it"));
+	assert_non_null(strstr(json_string_value(json_array_get(n, 0)), "pci_device_group() puts it in group 8, which "
+			       "the plan takes whole"));
+	json_decref(p);
+	free(out);
+	out = sh(IA_BIN " plan 00:00.0 --root r", &st, NULL);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\nGroups vfio-pci would form:\n  0000:00:00.0 has no IOMMU group yet"));
+	assert_non_null(strstr(out, "pci_device_group() puts it alone\n"));
+	assert_null(strstr(out, "Blockers"));
+	free(out);
+	/* 7.3 groups at enumeration: a function with no group there has none for another reason */
+	free(sh("cd r && sed -i '1s/^Linux version [^ ]*/Linux version 6.15.0/; 1s/ Debian [0-9][^ ]* / /' proc/version",
+		&st, NULL));
+	assert_int_equal(st, 0);
+	out = sh(IA_BIN " plan 08:00.1 --root r", &st, NULL);
+	assert_int_equal(st, 1);
+	assert_null(strstr(out, "Groups vfio-pci would form"));
+	assert_non_null(strstr(out, "[plan.no-group]"));
+	free(out);
+}
+
 /* The plan of @bdf on a hand-built audit (no IOMMU: only the requested device), as text. */
 static char *plan_text(const struct ia_audit *a, const char *bdf, bool force, struct ia_plan **out)
 {
@@ -442,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pin_unbound_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lspci_dump_not_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_formed_at_probe, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
