@@ -262,6 +262,67 @@ static const char *const ir_bypass_advice =
 	"own). Do not hand the group to userspace until they are: Linux 6.3 and later refuse it.";
 
 /* Effective MSI isolation from the interrupt chips the kernel set up (proc/interrupts). */
+extern const struct ia_rule ia_rule_interrupts;
+
+/* The host's architecture: 'x' for x86, 'a' for arm64, 0 for another or unknown. */
+static char r_arch(const struct ia_audit *a)
+{
+	const char *m = a->arch;
+
+	if (m && (!strcmp(m, "x86_64") || !strcmp(m, "i686") || !strcmp(m, "i386") || !strcmp(m, "x86")))
+		return 'x';
+	if (m && (!strcmp(m, "aarch64") || !strcmp(m, "arm64")))
+		return 'a';
+	return 0;
+}
+
+/*
+ * The fix for MSIs that are not isolated, for this host's architecture and what disabled remapping:
+ * a command-line switch named (intremap=off, nointremap: drivers/iommu/irq_remapping.c
+ * setup_irqremap(), setup_nointremap(); amd_iommu=off, which takes AMD remapping with it), the AMD
+ * kernel's own veto (check_ioapic_information(): the IVRS's IOAPIC entries), or the firmware.
+ * Written into @buf (@cap bytes).
+ */
+static void r_advice(const struct ia_eval *ev, bool amd_off, char *buf, size_t cap)
+{
+	const struct ia_audit *a = ev->a;
+	static const char tail[] = " allow_unsafe_interrupts only hides the risk.";
+	bool amd = false, vtd = false;
+
+	for (size_t i = 0; i < a->n_units; i++) {
+		amd |= a->units[i].kind && !strcmp(a->units[i].kind, "amd-vi");
+		vtd |= a->units[i].kind && !strcmp(a->units[i].kind, "vt-d");
+	}
+	switch (r_arch(a)) {
+	case 'a':
+		snprintf(buf, cap, "Route the PCI MSIs to a GICv3 ITS (msi-parent / msi-map, IORT ITS group): GICv2m "
+			 "frames cannot isolate, so this is the board's or firmware's to change.%s", tail);
+		return;
+	case 'x':
+		if (ia_eval_cmdline_token(ev, "intremap", "off") == 1 || ia_eval_cmdline(ev, "nointremap", NULL, 0) == 1)
+			snprintf(buf, cap, "Remove %s from the kernel command line: it turns interrupt remapping off.%s",
+				 ia_eval_cmdline(ev, "nointremap", NULL, 0) == 1 ? "nointremap" : "intremap=off", tail);
+		else if (amd_off)
+			snprintf(buf, cap, "Boot without amd_iommu=off: AMD interrupt remapping comes on with the IOMMU "
+				 "(unless the kernel then vetoes it, logging \"No southbridge IOAPIC found\" or "
+				 "\"IOAPIC[n] not in IVRS table\": fix the IVRS or name the IOAPIC with ivrs_ioapic=).%s",
+				 tail);
+		else if (amd)
+			snprintf(buf, cap, "AMD-Vi is on but the kernel does not remap interrupts: its log says why "
+				 "(\"No southbridge IOAPIC found\" or \"IOAPIC[n] not in IVRS table\": the IVRS's IOAPIC "
+				 "entries, which a firmware update or ivrs_ioapic= on the command line corrects).%s", tail);
+		else if (vtd)
+			snprintf(buf, cap, "Enable VT-d interrupt remapping: the DMAR table must set INTR_REMAP (a "
+				 "firmware setting, often beside x2APIC), and the kernel log says why it stayed off.%s", tail);
+		else
+			snprintf(buf, cap, "Enable interrupt remapping: VT-d or AMD-Vi with interrupt remapping in the "
+				 "firmware setup, and the IOMMU on.%s", tail);
+		return;
+	default:
+		snprintf(buf, cap, "%s", ia_rule_interrupts.advice);
+	}
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -395,6 +456,11 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				 n_open == 1 ? "" : "s", n_isolated);
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
+		/* x86, no IOMMU active, amd_iommu=off and an IVRS: the switch is why nothing remaps */
+		bool amd_off = r_arch(a) == 'x' && !ia_audit_iommu_active(a) &&
+			       ia_eval_cmdline_token(ev, "amd_iommu", "off") == 1 && fw && fw->describes_ivrs;
+		char advice[512];
+		r_advice(ev, amd_off, advice, sizeof(advice));
 		int rc;
 		if (ir_pass && n_bypass)
 			rc = ia_rule_finding(ev, self, self->level, "host", ir_bypass_advice, evd,
@@ -414,8 +480,14 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					     "holds a device they belong to (Linux before 6.3 accepts every group while "
 					     "remapping is enabled%s)", per_group == IA_NO ? "" : "; from 6.3 each group "
 					     "is tested on its own; the kernel release is unknown");
+		else if (amd_off)
+			/* nothing is assignable now, and the switch that keeps the IOMMU off keeps remapping off */
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", advice, evd,
+					     "MSIs are not isolated now: amd_iommu=off turns AMD interrupt remapping off "
+					     "with the IOMMU; booting without it turns both on, unless the kernel then finds "
+					     "the IVRS's IOAPIC entries wanting (its log says so)");
 		else
-			rc = ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+			rc = ia_rule_finding(ev, self, self->level, "host", advice, evd,
 					     "MSIs are not isolated: a device given to userspace can raise any interrupt "
 					     "(VFIO refuses %sunless allow_unsafe_interrupts is set%s)%s",
 					     /* a VFIO no-IOMMU group is handed over without this check (§6) */
@@ -431,8 +503,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		return 0;
 	}
 	res->irq_isolated = yes;
-	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (x86 interrupt "
-		 "remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips)%s", isolating, maybe_why);
+	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (%s)%s", isolating,
+		 r_arch(a) == 'x' ? "interrupt remapping: \"IR-\" chips" : r_arch(a) == 'a' ? "a GICv3 ITS: \"ITS-\" chips"
+		 : "x86 interrupt remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips", maybe_why);
 	if (!(res->irq_reason = strdup(reason)))
 		return -ENOMEM;
 	return (n_open = r_groups_msi(ev, self, yes, fallback, ir_on, &n_isolated, &n_bypass)) < 0 ? n_open : 0;

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
+#include "model/firmware_model.h"
+#include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
 /* Append @item to the list in @buf (length *@len, capacity @cap) after @sep; when it does not fit
@@ -28,6 +31,58 @@ static bool r_groupless(const struct ia_dev *d)
 	return !d->has_group && !(d->has_class && (d->class_code >> 8) == 0x0806);
 }
 
+/*
+ * The fix for one domain, from what its blamed ports lack: a port without an ACS capability cannot
+ * isolate at all; one with the capability but the redirects off is the kernel's doing, not the
+ * firmware's (pci_enable_acs() once an IOMMU driver requested ACS, kernel-rules.md §2.3): on an
+ * arm64 device-tree boot before 7.0 the kernel leaves it as the firmware set it (row
+ * arm64_dt_acs_at_enumeration), pci=config_acs= sets it from 6.11 (row pci_config_acs), and
+ * pci=disable_acs_redir= clears it. Written into @buf (@cap bytes).
+ */
+static void r_domain_advice(const struct ia_eval *ev, const struct ia_topo_domain *dom, char *buf, size_t cap)
+{
+	const struct ia_audit *a = ev->a;
+	const struct ia_firmware *fw = a->firmware;
+	char nocap[240] = "", off[240] = "";
+	size_t nl = 0, ol = 0, n_no = 0, n_off = 0;
+
+	for (size_t k = 0; k < dom->n_blame; k++) {
+		if (dom->blame[k].acs != IA_NO || dom->blame[k].fn >= a->n_devs)
+			continue;
+		const struct ia_dev *d = &a->devs[dom->blame[k].fn];
+		if (d->has_acs == IA_NO)
+			r_list_add(nocap, sizeof(nocap), &nl, ", ", d->bdf, 0), n_no++;
+		else if (d->has_acs == IA_YES)
+			r_list_add(off, sizeof(off), &ol, ", ", d->bdf, 0), n_off++;
+	}
+	struct ia_sb sb;
+	ia_sb_init(&sb);
+	ia_sb_puts(&sb, "Assign the whole isolation domain to one owner");
+	if (n_no)
+		ia_sb_printf(&sb, "; %s ha%s no ACS capability, so nothing turns isolation on there: only other hardware "
+			     "(a switch or root port with ACS) separates these devices", nocap, n_no == 1 ? "s" : "ve");
+	if (n_off) {
+		bool dt = a->arch && (!strcmp(a->arch, "aarch64") || !strcmp(a->arch, "arm64")) && fw &&
+			  fw->describes_dt && !fw->describes_iort;
+		enum ia_tri cfg = ia_kernel_has(a, IA_KB_PCI_CONFIG_ACS);
+		const char *cfg_words = cfg == IA_YES ? ", or set SV, RR, CR and UF on them with pci=config_acs= "
+					"(Documentation/admin-guide/kernel-parameters.txt)" :
+					cfg == IA_NO ? " (pci=config_acs=, which sets them at boot, came in 6.11)" : "";
+		if (dt && ia_kernel_has(a, IA_KB_ARM64_DT_ACS_AT_ENUMERATION) == IA_NO)
+			ia_sb_printf(&sb, "; %s ha%s ACS, which Linux %d.%d leaves off on a device-tree boot (7.0 and later "
+				     "enable it at enumeration): boot 7.0 or later%s", off, n_off == 1 ? "s" : "ve",
+				     a->kernel_major, a->kernel_minor, cfg_words);
+		else
+			ia_sb_printf(&sb, "; %s ha%s ACS with the redirects off: the kernel, not the firmware, turns them "
+				     "on (pci_enable_acs() once the IOMMU driver asks), so look for pci=disable_acs_redir= "
+				     "or pci=config_acs= on the command line%s", off, n_off == 1 ? "s" : "ve",
+				     cfg == IA_YES ? cfg_words : "");
+	}
+	ia_sb_puts(&sb, ".");
+	snprintf(buf, cap, "%s", sb.err ? "Assign the whole isolation domain to one owner." : ia_sb_str(&sb));
+	ia_sb_free(&sb);
+}
+
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -35,6 +90,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 
 	if (!ev->domains) { /* the engine does not run it without IA_GIVES_TOPOLOGY */
 		*why = ev->model_error ? ev->model_error : "no topology model";
+		return -ENODATA;
+	}
+	/* no IOMMU on: nothing is in a group to be split, and the groups as they stand predict nothing
+	 * (the captured ACS control is not what the kernel sets once the IOMMU is on) */
+	if (!a->n_groups && !a->dumps_alone) {
+		*why = "the kernel formed no IOMMU groups: the peer-to-peer paths between the groups it would form "
+		       "are checked once the IOMMU is on";
 		return -ENODATA;
 	}
 	for (size_t d = 0; d < ev->domains->n && rc == 0; d++) {
@@ -108,8 +170,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				 n_groupless == 1 ? "is" : "are");
 		else
 			snprintf(why_split, sizeof(why_split), "the kernel puts them in different groups");
+		char advice[1024];
+		r_domain_advice(ev, dom, advice, sizeof(advice));
 		rc = ia_rule_finding(ev, self, uncertain ? IA_LEVEL_WARNING : self->level,
-				     a->devs[dom->members[0]].bdf, NULL, blame,
+				     a->devs[dom->members[0]].bdf, advice, blame,
 				     "%s%s can reach each other peer-to-peer without the IOMMU although %s: treat them "
 				     "as one isolation domain", possibly, members,
 				     why_split);
@@ -141,8 +205,9 @@ const struct ia_rule ia_rule_isolation_domain = {
 	.id = "isolation.p2p-domain",
 	.level = IA_LEVEL_ERROR,
 	.summary = "Devices in different kernel groups share one peer-to-peer isolation domain",
-	.advice = "Assign the whole isolation domain to one owner, or enable ACS P2P Request/Completion "
-		  "Redirect on the ports named (firmware setting), or use a switch with ACS.",
+	.advice = "Assign the whole isolation domain to one owner; a port without an ACS capability cannot "
+		  "isolate (only other hardware can), and one with ACS has its redirects set by the kernel "
+		  "(pci_enable_acs(); pci=config_acs= from 6.11), not by the firmware.",
 	.refs = "kernel-rules.md §1.5 item 8 and §1.7 (\"Fix incorrect iommu_groups with PCIe ACS\"); PCIe Base §6.12 ACS",
 	.eval = r_eval,
 	.gives = IA_GIVES_ISOLATION,

@@ -161,7 +161,9 @@ class Reports(unittest.TestCase):
                     self.assertEqual(errors, [], f"{name}: JSON report does not match the schema")
                     self.assertEqual(status, expected_status(r, fail_on))
                     s = r["summary"]
-                    self.assertEqual(s["verdict"], "fail" if s["error"] else "pass")
+                    # the verdict counts what --fail-on counts (error for "never": the status stays 0)
+                    self.assertEqual(s["verdict"], "fail" if s["error"] or (fail_on == "warning" and s["warning"])
+                                     else "pass")
                     for level in ("error", "warning", "info"):
                         self.assertEqual(s[level], sum(1 for f in r["findings"]
                                                        if f["level"] == level and not f.get("waived", False)))

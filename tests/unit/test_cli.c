@@ -450,8 +450,9 @@ static void test_quiet(void **state)
 				   "  error   0000:03:00.0 [isolation.p2p-domain]: 0000:03:00.0 0000:03:01.0 0000:04:00.0 "
 				   "0000:05:00.0 can reach each other peer-to-peer without the IOMMU although the kernel puts "
 				   "them in different groups: treat them as one isolation domain\n"
-				   "          fix: Assign the whole isolation domain to one owner, or enable ACS P2P "
-				   "Request/Completion Redirect on the ports named (firmware setting), or use a switch with ACS.\n"
+				   "          fix: Assign the whole isolation domain to one owner; 0000:03:00.0, 0000:03:01.0 have "
+				   "no ACS capability, so nothing turns isolation on there: only other hardware (a switch or root "
+				   "port with ACS) separates these devices.\n"
 				   "          evidence: DSP 0000:03:00.0 lacks ACS P2P redirect (no ACS capability); DSP "
 				   "0000:03:01.0 lacks ACS P2P redirect (no ACS capability)\n");
 	const char *fix = strstr(full, "\nFix these first (they fail the audit)\n");

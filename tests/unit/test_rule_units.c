@@ -515,6 +515,59 @@ static void test_not_coherent_quiet(void **state)
 	}
 }
 
+/* platform.msi-not-isolated's fix names what turned remapping off on this host's architecture
+ * (reviewers: x86 advice on arm64 hosts and "drop intremap=off" where the line has none); with the
+ * IOMMU off by amd_iommu=off, which takes AMD remapping with it, the finding is a warning that says
+ * so (not "VFIO refuses a group once an IOMMU is active": booting without it turns both on). */
+static void test_msi_advice_by_cause(void **state)
+{
+	(void)state;
+	static const struct { const char *arch, *unit, *cmdline; bool ivrs; enum ia_level level; const char *fix; } tc[] = {
+		{ "x86_64", "dmar0", "quiet intremap=off", false, IA_LEVEL_ERROR,
+		  "Remove intremap=off from the kernel command line: it turns interrupt remapping off. "
+		  "allow_unsafe_interrupts only hides the risk." },
+		{ "x86_64", "dmar0", "nointremap", false, IA_LEVEL_ERROR, "Remove nointremap from the kernel command line" },
+		{ "x86_64", "dmar0", "", false, IA_LEVEL_ERROR, "Enable VT-d interrupt remapping: the DMAR table must set "
+		  "INTR_REMAP" },
+		{ "x86_64", "ivhd0", "", false, IA_LEVEL_ERROR, "AMD-Vi is on but the kernel does not remap interrupts: its "
+		  "log says why (\"No southbridge IOAPIC found\"" },
+		{ "x86_64", NULL, "amd_iommu=off", true, IA_LEVEL_WARNING, "Boot without amd_iommu=off: AMD interrupt "
+		  "remapping comes on with the IOMMU" },
+		{ "aarch64", "smmu3.0x0000000009050000", "", false, IA_LEVEL_ERROR, "Route the PCI MSIs to a GICv3 ITS" },
+	};
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		struct ia_audit *a = mb_new();
+		free(a->arch);
+		a->arch = strdup(tc[i].arch);
+		mb_cmdline(a, tc[i].cmdline);
+		a->firmware->describes_ivrs = tc[i].ivrs;
+		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+		if (tc[i].unit) {
+			mb_unit(a, tc[i].unit, !strcmp(tc[i].unit, "dmar0") ? "vt-d" : !strcmp(tc[i].unit, "ivhd0") ?
+				"amd-vi" : "smmu-v3");
+			mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		} else {
+			a->iommu_groups_dir = false;
+		}
+		mb_irq(a, "PCI-MSIX-0000:00:02.0", NULL, "0000:00:02.0");
+		run(a);
+		const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", tc[i].level);
+		if (!f->advice || strncmp(f->advice, tc[i].fix, strlen(tc[i].fix)))
+			fail_msg("case %zu: advice \"%s\", expected it to start \"%s\"", i, f->advice ? f->advice : "(none)",
+				 tc[i].fix);
+		if (tc[i].level == IA_LEVEL_WARNING)
+			assert_string_equal(f->message, "MSIs are not isolated now: amd_iommu=off turns AMD interrupt remapping "
+					    "off with the IOMMU; booting without it turns both on, unless the kernel then finds the "
+					    "IVRS's IOAPIC entries wanting (its log says so)");
+		mb_free(a);
+	}
+	/* the isolated summary names the architecture's isolating parent only */
+	struct ia_audit *a = host();
+	run(a);
+	assert_non_null(strstr(mb_result(a)->irq_reason, "(interrupt remapping: \"IR-\" chips)"));
+	mb_free(a);
+}
+
 /* platform.msi-not-isolated */
 static void test_msi_not_isolated_fires(void **state)
 {
@@ -2600,6 +2653,7 @@ int main(void)
 		cmocka_unit_test(test_direct_region_quiet),
 		cmocka_unit_test(test_not_coherent_fires),
 		cmocka_unit_test(test_not_coherent_quiet),
+		cmocka_unit_test(test_msi_advice_by_cause),
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
 		cmocka_unit_test(test_msi_per_group),
