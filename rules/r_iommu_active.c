@@ -62,12 +62,22 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				       "the firmware describes an IOMMU (DMAR) that the kernel cannot enable: %s; none of the "
 				       "%zu PCI functions can be assigned to userspace with DMA isolation", fw->dmar_refused,
 				       a->n_devs);
+	/* the fix: what turns it on here (rules/when_enabled.c, the "If you enable the IOMMU" line) */
+	const struct ia_when_enabled_result *we = &ev->res->when_enabled;
+	char advice[400];
+	if (we->iommu_off && we->iommu && we->how && *we->how)
+		snprintf(advice, sizeof(advice), "Turn the %s on: %s; then re-run the audit.", we->iommu, we->how);
+	else if (off[0] && fwdesc[0])
+		snprintf(advice, sizeof(advice), "Turn the IOMMU the firmware describes on: %s keeps it off; then re-run "
+			 "the audit.", off);
+	else
+		snprintf(advice, sizeof(advice), "%s", self->advice);
 	if (fwdesc[0])
-		return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+		return ia_rule_finding(ev, self, self->level, "host", advice, evd,
 				       "the firmware describes an IOMMU (%s) but the kernel has not activated it%s%s: none "
 				       "of the %zu PCI functions can be assigned to userspace with DMA isolation",
 				       fwdesc + 1, off[0] ? ", because of " : "", off, a->n_devs);
-	return ia_rule_finding(ev, self, self->level, "host", NULL, evd,
+	return ia_rule_finding(ev, self, self->level, "host", advice, evd,
 			       "no IOMMU is active: none of the %zu PCI functions can be assigned to userspace "
 			       "with DMA isolation", a->n_devs);
 }

@@ -618,6 +618,14 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		free(tail);
 		if (rc)
 			return rc;
+		/* MSIs that stay unisolated once the IOMMU is on (a GICv2m frame; not amd_iommu=off, which the
+		 * rule reports as a warning because turning the IOMMU on turns AMD remapping on too) */
+		const struct ia_finding *mf = b->r->irq_finding < b->r->n_findings ? &b->r->findings[b->r->irq_finding] : NULL;
+		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && mf && mf->level == IA_LEVEL_ERROR &&
+		    (rc = plan_blocker(b, "platform.msi-not-isolated", "host", false, "%s: turning the IOMMU on does not "
+				       "change it, so VFIO would refuse the groups (VFIO_SET_IOMMU fails with EPERM)",
+				       b->r->irq_reason ? b->r->irq_reason : "MSIs are not isolated")))
+			return rc;
 		for (size_t i = 0; i < p->n_requested; i++)
 			if ((rc = plan_add_dev(b, p->requested[i], NULL)))
 				return rc;

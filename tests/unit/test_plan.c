@@ -331,6 +331,25 @@ static void test_no_iommu(void **state)
 	assert_int_equal(p->n_devs, 1);
 	assert_int_equal(p->devs[0].action, IA_PLAN_BIND_VFIO);
 	ia_plan_free(p);
+	/* MSIs the IOMMU would not isolate either (the rule's error: a GICv2m frame) block the plan too;
+	 * its warning (amd_iommu=off, which turning the IOMMU on lifts) does not */
+	struct ia_finding f = { .rule = "platform.msi-not-isolated", .level = IA_LEVEL_ERROR };
+	r.findings = &f, r.n_findings = 1, r.irq_finding = 0, r.irq_isolated = IA_NO;
+	r.irq_reason = "7 MSI interrupts use a non-isolating parent";
+	for (int lvl = 0; lvl < 2; lvl++) {
+		f.level = lvl ? IA_LEVEL_WARNING : IA_LEVEL_ERROR;
+		p = NULL;
+		assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+		assert_int_equal(p->n_blockers, lvl ? 1 : 2);
+		if (!lvl) {
+			assert_string_equal(p->blockers[1].rule, "platform.msi-not-isolated");
+			assert_string_equal(p->blockers[1].reason, "7 MSI interrupts use a non-isolating parent: turning the "
+					    "IOMMU on does not change it, so VFIO would refuse the groups (VFIO_SET_IOMMU "
+					    "fails with EPERM)");
+		}
+		ia_plan_free(p);
+	}
+	r = (struct ia_result){0};
 	const char *missing = "0000:00:02.0";
 	p = NULL;
 	assert_int_equal(ia_plan_build(&a, &r, &missing, 1, &p, err, sizeof(err)), -ENOENT);

@@ -119,6 +119,17 @@ static void test_iommu_inactive_fires(void **state)
 	const struct ia_finding *f = expect(a, "host.iommu-inactive", "host", IA_LEVEL_WARNING);
 	assert_non_null(strstr(f->evidence, "disabled by intel_iommu=off"));
 	mb_free(a);
+	/* the fix names what turns it on here, as the summary's "If you enable the IOMMU" line does
+	 * (reviewers: "enable it in the firmware setup" where the firmware already describes it) */
+	a = mb_new();
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_cmdline(a, "quiet intel_iommu=off");
+	a->firmware->describes_dmar = true;
+	run(a);
+	f = expect(a, "host.iommu-inactive", "host", IA_LEVEL_WARNING);
+	assert_string_equal(f->advice, "Turn the Intel VT-d (DMAR) on: boot with intel_iommu=on instead of intel_iommu=off; "
+			    "then re-run the audit.");
+	mb_free(a);
 }
 
 static void test_iommu_inactive_quiet(void **state)
