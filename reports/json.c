@@ -628,8 +628,9 @@ int ia_report_groups_json(const struct ia_audit *a, const struct ia_result *r, e
 	if (view == IA_GROUPS_WHEN_ENABLED) {
 		n = (note = ia_report_when_enabled_headline(a, r)) ? 0 : -1;
 	} else if (view == IA_GROUPS_KERNEL && !a->n_groups) {
-		n = asprintf(&note, "no IOMMU groups: %s", a->iommu_groups_dir ? "the kernel formed none"
-						: "sys/kernel/iommu_groups is absent (no IOMMU active)");
+		n = asprintf(&note, "no IOMMU groups: %s", a->dumps_alone ? "the dumps hold no kernel state (whether an "
+			     "IOMMU is active, and its groups, are unknown)" : a->iommu_groups_dir ? "the kernel formed none"
+			     : "sys/kernel/iommu_groups is absent (no IOMMU active)");
 	}
 	if (n < 0) {
 		jw_fail(w, -ENOMEM, ENOMEM);

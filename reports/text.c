@@ -900,7 +900,8 @@ int ia_report_groups(const struct ia_audit *a, const struct ia_result *r, const 
 			}
 		}
 		if (!a->n_groups)
-			fprintf(out, "no IOMMU groups: %s\n", a->iommu_groups_dir ?
+			fprintf(out, "no IOMMU groups: %s\n", a->dumps_alone ? "the dumps hold no kernel state (whether an "
+				"IOMMU is active, and its groups, are unknown)" : a->iommu_groups_dir ?
 				"the kernel formed none" : "sys/kernel/iommu_groups is absent (no IOMMU active)");
 	}
 	ia_pcinames_free(&n);

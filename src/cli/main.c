@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The iommu-audit command line: parse options, then hand over to the command (src/cli/cmd_*.c).
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <malloc.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/db.h"
@@ -192,6 +194,41 @@ static int cli_keyword(const char *opt, const char *arg, const char *const *word
  * another --also), since two outputs renamed onto one name would leave only the last.
  * Return: 0, or -1 after one line on stderr (exit EXIT_USAGE).
  */
+/* @path with its directory resolved (realpath()) into @out (PATH_MAX bytes); false when the
+ * directory does not resolve. */
+static bool cli_canon(const char *path, char *out)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	char *r = realpath(dir, NULL);
+	if (!r)
+		return false;
+	int n = snprintf(out, PATH_MAX, "%s/%s", strcmp(r, "/") ? r : "", slash ? slash + 1 : path);
+	free(r);
+	return n > 0 && n < PATH_MAX;
+}
+
+/* Whether output paths @x and @y name one file: the same text, one existing file (device and
+ * inode), or one name in one directory (./a.json and a.json) for files not there yet. Reads only. */
+static bool cli_same_file(const char *x, const char *y)
+{
+	struct stat sx, sy;
+	char cx[PATH_MAX], cy[PATH_MAX];
+
+	if (!strcmp(x, y))
+		return true;
+	if (stat(x, &sx) == 0 && stat(y, &sy) == 0)
+		return sx.st_dev == sy.st_dev && sx.st_ino == sy.st_ino;
+	return cli_canon(x, cx) && cli_canon(y, cy) && !strcmp(cx, cy);
+}
+
 static int cli_parse_also(struct cli_opts *o, const struct cli_cmd *cmd, int i)
 {
 	struct cli_also *al = &o->also[i];
@@ -210,12 +247,12 @@ static int cli_parse_also(struct cli_opts *o, const struct cli_cmd *cmd, int i)
 	al->file = eq + 1;
 	if (!*al->file)
 		return cli_usage_error("--also %s: no FILE after the '='", al->arg);
-	if (o->output && !strcmp(al->file, o->output))
+	if (o->output && cli_same_file(al->file, o->output))
 		return cli_usage_error("--also %s: %s is the --output already", al->arg, al->file);
-	if (o->db && !strcmp(al->file, o->db))
+	if (o->db && cli_same_file(al->file, o->db))
 		return cli_usage_error("--also %s: %s is the --db already", al->arg, al->file);
 	for (int j = 0; j < i; j++)
-		if (!strcmp(al->file, o->also[j].file))
+		if (cli_same_file(al->file, o->also[j].file))
 			return cli_usage_error("--also %s: %s is named by another --also already", al->arg, al->file);
 	return 0;
 }
@@ -365,6 +402,8 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 					       cli_format_list((*cmd)->formats, list, sizeof(list)), (*cmd)->name);
 		o->format = cli_formats[k].fmt;
 	}
+	if (o->output && o->db && cli_same_file(o->output, o->db))
+		return cli_usage_error("--db %s: %s is the --output already", o->db, o->db);
 	for (int i = 0; i < o->n_also; i++)
 		if (cli_parse_also(o, *cmd, i) < 0)
 			return -1;
@@ -376,8 +415,17 @@ static int parse_args(int argc, char **argv, struct cli_opts *o, const struct cl
 		return cli_usage_error("unexpected argument \"%s\" for `%s`", o->args[0], o->cmd);
 	if (o->select.active && o->format == FMT_NFD)
 		return cli_usage_error("%s selects part of the host; NFD labels describe the whole node", o->select.expr);
+	for (int i = 0; o->select.active && i < o->n_also; i++)
+		if (o->also[i].format == FMT_NFD)
+			return cli_usage_error("%s selects part of the host; NFD labels (--also nfd=) describe the whole node",
+					       o->select.expr);
 	if ((o->root != NULL) + (o->snapshot != NULL) + (o->from_db != NULL) > 1)
 		return cli_usage_error("give at most one of --root, --snapshot and --from-db");
+	/* a fact database holds what was collected: a dump given beside it would be silently unread */
+	if (o->from_db && (o->collect.pci_dump || o->collect.acpidump || o->collect.dtb))
+		return cli_usage_error("--from-db audits the facts already collected: %s is not read into them "
+				       "(give it to `collect --db` instead)", o->collect.pci_dump ? "--lspci-dump" :
+				       o->collect.acpidump ? "--acpidump" : "--dtb");
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 #define CAPTURE KKA "/x86-intel-acs/run-6.12/snapshot.tar.gz"
@@ -54,6 +55,8 @@ static void test_usage_errors_one_line(void **state)
 		{ "frobnicate", "iommu-audit: unknown or unsupported command \"frobnicate\"" HELP },
 		{ "groups extra", "iommu-audit: unexpected argument \"extra\" for `groups`" HELP },
 		{ "--root / --from-db x.db", "iommu-audit: give at most one of --root, --snapshot and --from-db" HELP },
+		{ "--from-db x.db --acpidump a.txt", "iommu-audit: --from-db audits the facts already collected: --acpidump is "
+		  "not read into them (give it to `collect --db` instead)" HELP },
 	};
 
 	(void)state;
@@ -433,6 +436,26 @@ static void test_documented_examples(void **state)
 
 /* --quiet (issue 14 item 7, as virt-host-validate -q): the full report's verdict line, then exactly
  * its "Fix these first" findings with their fixes, and nothing else; for the text report only. */
+/* snapshot's exit statuses agree with the other commands': an output whose directory does not exist
+ * is 2 (as --output and --db), a root with nothing to capture 3 (as an audit of it), before either
+ * writes anything. */
+static void test_snapshot_status(void **state)
+{
+	int st;
+	(void)state;
+
+	char *out = ia_run_tool("snapshot --root . --output no/such/dir/x.tar.gz", &st);
+	assert_int_equal(st, 2);
+	assert_string_equal(out, "iommu-audit snapshot: no/such/dir/x.tar.gz: No such file or directory\n");
+	free(out);
+	assert_int_equal(mkdir(ia_sp("empty"), 0755), 0);
+	out = ia_run_tool("snapshot --root empty --output x.tar.gz", &st);
+	assert_int_equal(st, 3);
+	assert_string_equal(out, "iommu-audit snapshot: nothing to capture under empty (no sys/ or proc/)\n");
+	free(out);
+	assert_int_equal(access(ia_sp("x.tar.gz"), F_OK), -1);
+}
+
 static void test_quiet(void **state)
 {
 	int st, sq;
@@ -491,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_write_failures, ia_scratch_setup, ia_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_documented_examples, ia_scratch_setup, ia_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_quiet, ia_scratch_setup, ia_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_status, ia_scratch_setup, ia_scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

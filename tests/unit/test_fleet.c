@@ -137,6 +137,10 @@ static void test_also_usage(void **state)
 		{ "--also json=a --also text=a", "--also text=a: a is named by another --also already" },
 		{ "--output a --also json=a", "--also json=a: a is the --output already" },
 		{ "--db a --also json=a", "--also json=a: a is the --db already" },
+		/* one file under two spellings (./a and a) */
+		{ "--output ./a --also nfd=a", "--also nfd=a: a is the --output already" },
+		{ "--also json=a --also text=./a", "--also text=./a: ./a is named by another --also already" },
+		{ "--output a --db ./a", "--db ./a: ./a is the --output already" },
 		{ "groups --also json=a", "`groups` does not take --also" },
 		{ "plan 00:00.0 --also json=a", "`plan` does not take --also" },
 		{ "--force", "--force replaces an existing --db FILE; give --db" },

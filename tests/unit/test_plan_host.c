@@ -273,6 +273,14 @@ static void test_lspci_dump_not_checked(void **state)
 	assert_non_null(strstr(out, "\nHost use:\n  not checked: no facts of the host's own use of its devices were "
 				    "collected (an lspci dump is a host of its own): whether the host uses these devices "
 				    "is unknown\n\n"));
+	free(out);	/* `groups` of the dump alone: no kernel state, so whether an IOMMU is active is unknown (it said
+	 * "sys/kernel/iommu_groups is absent (no IOMMU active)") */
+	out = sh(IA_BIN " groups --lspci-dump dump.txt", &st, NULL);
+	assert_string_equal(out, "no IOMMU groups: the dumps hold no kernel state (whether an IOMMU is active, and its "
+			    "groups, are unknown)\n");
+	free(out);
+	out = sh(IA_BIN " groups --lspci-dump dump.txt --format json", &st, NULL);
+	assert_non_null(strstr(out, "\"no IOMMU groups: the dumps hold no kernel state"));
 	free(out);
 }
 

@@ -273,6 +273,8 @@ static void test_cli_selectors(void **state)
 		{ "-d 8086", "iommu-audit: -d 8086: At least two fields must be given (lspci's [VVVV]:[DDDD][:CCCC])" HELP },
 		{ "-s 3b: -s 3c:", "iommu-audit: -s 3c:: given twice (lspci's [[[[DDDD]:]BB]:][DD][.[F]])" HELP },
 		{ "-s 3b: --format nfd", "iommu-audit: -s 3b: selects part of the host; NFD labels describe the whole node" HELP },
+		{ "-s 3b: --also nfd=labels", "iommu-audit: -s 3b: selects part of the host; NFD labels (--also nfd=) describe "
+		  "the whole node" HELP },
 		{ "diff a b -s 3b:", "iommu-audit: `diff` does not take --slot" HELP },
 		{ "collect --db x.db -d 8086:", "iommu-audit: `collect` does not take --device" HELP },
 	};
