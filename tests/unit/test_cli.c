@@ -109,8 +109,11 @@ static void test_help(void **state)
 
 	(void)state;
 	assert_int_equal(st, 0);
-	assert_non_null(strstr(out, "\n  iommu-audit groups   [--root DIR|--snapshot FILE|--from-db FILE] [--predicted [--when-enabled]]\n"
+	assert_non_null(strstr(out, "\n  iommu-audit groups   [--root DIR|--snapshot FILE|--from-db FILE] [--predicted] [--when-enabled]\n"
+				    "                      (--when-enabled: the groups once the IOMMU is on; implies --predicted)\n"
 				    "                      [--format text|json]"));
+	assert_non_null(strstr(out, "\nshort forms: -r DIR (--root), -f FORMAT (--format), -o FILE (--output), -q (--quiet), "
+				    "-h (--help)\n"));
 	assert_non_null(strstr(out, "\n  iommu-audit rules [--format text|json|man] [--output FILE]"));
 	assert_non_null(strstr(out, "--db FILE [--force]"));
 	free(out);
