@@ -195,6 +195,7 @@ static int dt_store(struct ia_ctx *ctx, const struct ia_fdt *f)
 			.location = ia_fact_i(true, u->node_offset),
 			.compatible = compat[0] ? compat : NULL,
 			.dma_coherent = ia_fact_i(true, u->dma_coherent),
+			.base = ia_fact_i(u->has_base, (int64_t)u->base),
 		};
 		ia_fact_bind(unit, IA_FACT_fw_unit, &urow);
 		if (ia_db_step_done(unit) == 0) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // IOMMU collector: groups and reserved regions, IOMMU units, VFIO/iommufd parameters, /dev/vfio, PCI drivers.
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,23 @@ static bool iommu_read_hex(struct ia_ctx *ctx, const char *rel, uint64_t *v)
 	return true;
 }
 
+/* The register base an Arm SMMU driver writes into its unit's name after "smmu3." or "smmu."
+ * (iommu_device_sysfs_add(..., "smmu3.%pa", &ioaddr): "0x" and 16 hex digits). */
+static bool iommu_name_base(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	for (s += 2; n < 17 && isxdigit((unsigned char)s[n]); n++)
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)s[n]) ? s[n] - '0' : (tolower((unsigned char)s[n]) - 'a' + 10));
+	if (!n || n > 16 || s[n])
+		return false;
+	*out = v;
+	return true;
+}
+
 /* One sys/class/iommu unit: kind from its name and attribute directories; VT-d/AMD registers decoded
  * with the bit positions of kernel-rules.md Appendix B.2/B.3. */
 static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, const char *name)
@@ -258,8 +276,10 @@ static void iommu_unit(struct ia_ctx *ctx, sqlite3_stmt *u, sqlite3_stmt *ud, co
 			}
 		} else if (!strncmp(name, "smmu3.", 6)) {
 			kind = "smmu-v3";
+			has_addr = iommu_name_base(name + 6, &addr);
 		} else if (!strncmp(name, "smmu.", 5)) {
 			kind = "smmu";
+			has_addr = iommu_name_base(name + 5, &addr);
 		}
 	}
 	bool vtd_cap = has_cap && !strcmp(kind, "vt-d");

@@ -270,7 +270,7 @@
 	C(name,            TEXT,    "NOT NULL",                  "DRHD<n>, IVHD<n> (n counts units of that table), IORT \"SMMUv3@0x<base>\", DT node path") \
 	C(location,        INTEGER, "",                          "byte offset of the structure in its table, or the DT node's offset in the blob") \
 	C(segment,         INTEGER, "",                          "PCI segment (DRHD, IVHD); NULL when the unit is not tied to one") \
-	C(base,            INTEGER, "",                          "register base address; NULL when the firmware does not give it (DT)") \
+	C(base,            INTEGER, "",                          "register base address; NULL when the firmware does not give it (a DT node without reg, or one its parents' ranges do not map)") \
 	C(include_pci_all, INTEGER, "",                          "DRHD INCLUDE_PCI_ALL 1/0; NULL for other kinds") \
 	C(devid,           INTEGER, "",                          "IVHD IOMMU DeviceID (BDF of the IOMMU function); NULL otherwise") \
 	C(efr,             INTEGER, "",                          "IVHD 11h/40h EFR image; NULL otherwise") \

@@ -367,6 +367,73 @@ static enum ia_fdt_iommu_kind fdtdec_iommu_classify(struct fdtdec_ctx *c, int of
 	return IA_FDT_IOMMU_OTHER;
 }
 
+/* "#address-cells" (default 2) or "#size-cells" (default 1) of bus node @bus, bounded to 1..2 for
+ * addresses (0 for a size is allowed): of_bus_n_addr_cells()/of_bus_n_size_cells(). -1 when out of
+ * range. */
+static int fdtdec_cells(const struct fdtdec_ctx *c, int bus, bool size)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(c->fdt, bus, size ? "#size-cells" : "#address-cells", &len);
+	uint32_t v = p && len >= 4 ? ia_be32(p, 0) : size ? 1u : 2u;
+
+	return v <= 2 && (size || v >= 1) ? (int)v : -1;
+}
+
+static uint64_t fdtdec_cells_value(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 32 | ia_be32(p, (size_t)i * 4);
+	return v;
+}
+
+/*
+ * Node @off's first "reg" address as a CPU physical address (of_translate_address(),
+ * drivers/of/address.c): read with its parent's #address-cells, then through each ancestor bus's
+ * "ranges" up to the root (empty: 1:1; absent: not translatable, as the kernel's
+ * OF_BAD_ADDR). Cells above two (PCI's three) are not translated. Bounded by the tree's depth.
+ */
+static bool fdtdec_reg_base(const struct fdtdec_ctx *c, int off, uint64_t *out)
+{
+	int len, bus = fdtdec_parent(c, off);
+	const uint8_t *reg = bus >= 0 ? fdt_getprop(c->fdt, off, "reg", &len) : NULL;
+	int na = bus >= 0 ? fdtdec_cells(c, bus, false) : -1;
+
+	if (!reg || na < 0 || len < na * 4)
+		return false;
+	uint64_t addr = fdtdec_cells_value(reg, na);
+	for (int depth = 0; bus > 0 && depth < 64; depth++) {
+		int up = fdtdec_parent(c, bus), rlen;
+		if (up < 0)
+			return false;
+		const uint8_t *r = fdt_getprop(c->fdt, bus, "ranges", &rlen);
+		if (!r)
+			return false;
+		int cna = fdtdec_cells(c, bus, false), cns = fdtdec_cells(c, bus, true), pna = fdtdec_cells(c, up, false);
+		if (cna < 0 || cns < 0 || pna < 0)
+			return false;
+		if (rlen > 0) {
+			int one = (cna + pna + cns) * 4;
+			bool hit = false;
+			for (int at = 0; one > 0 && at + one <= rlen && !hit; at += one) {
+				uint64_t child = fdtdec_cells_value(r + at, cna);
+				uint64_t parent = fdtdec_cells_value(r + at + cna * 4, pna);
+				uint64_t size = fdtdec_cells_value(r + at + (cna + pna) * 4, cns);
+				if (addr >= child && addr - child < size) {
+					addr = parent + (addr - child);
+					hit = true;
+				}
+			}
+			if (!hit)
+				return false;
+		}
+		bus = up;
+	}
+	*out = addr;
+	return true;
+}
+
 static void fdtdec_add_iommu(struct fdtdec_ctx *c, int off)
 {
 	struct ia_fdt *o = c->out;
@@ -386,6 +453,7 @@ static void fdtdec_add_iommu(struct fdtdec_ctx *c, int off)
 	u->dma_coherent = fdtdec_dma_coherent(c, off);
 	fdtdec_phandle(c, off, &u->has_phandle, &u->phandle);
 	u->enabled = fdtdec_enabled(c, off);
+	u->has_base = fdtdec_reg_base(c, off, &u->base);
 	fdtdec_slot_set(c->iommu_at, c->n_slots, off, o->n_iommus);
 	o->n_iommus++;
 }

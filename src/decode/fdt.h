@@ -66,6 +66,10 @@ struct ia_fdt_iommu {
 	uint32_t phandle;
 	bool enabled;          /* "status" absent, "okay" or "ok" */
 	int node_offset;
+	bool has_base;         /* base: its first "reg" address translated to a CPU physical address
+				  through the parents' "ranges" (of_translate_address()); false when it
+				  has no reg, or a parent's ranges do not map it */
+	uint64_t base;
 };
 
 /** Whether a phandle in a reference or map entry led somewhere usable. */

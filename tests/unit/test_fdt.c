@@ -449,6 +449,87 @@ static void tb_providers(struct tb *t)
 	tb_end(t);
 }
 
+/* An SMMU's register base (the JSON unit's base): its reg through the parents' ranges, as
+ * of_translate_address() does: a node at the root (QEMU virt's /smmuv3@9050000), one on a bus whose
+ * ranges move it (0x1000 on the bus is 0x40001000), one whose bus has no ranges (not translatable),
+ * one on an empty ranges (1:1), and one without reg. */
+static void test_iommu_base(void **state)
+{
+	struct tb t;
+	struct ia_fdt f;
+	struct ia_diags d = {0};
+	(void)state;
+
+	tb_begin(&t);
+	TB_CELLS(&t, "#address-cells", 2);
+	TB_CELLS(&t, "#size-cells", 2);
+	tb_node(&t, "smmuv3@9050000");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0, 0x9050000, 0, 0x20000);
+	tb_end(&t);
+	tb_node(&t, "soc");
+	TB_CELLS(&t, "#address-cells", 1);
+	TB_CELLS(&t, "#size-cells", 1);
+	TB_CELLS(&t, "ranges", 0x0, 0x0, 0x40000000, 0x100000);
+	tb_node(&t, "iommu@1000");
+	tb_str(&t, "compatible", "arm,mmu-500");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x1000, 0x1000);
+	tb_end(&t);
+	tb_node(&t, "iommu@200000");
+	tb_str(&t, "compatible", "arm,mmu-500");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x200000, 0x1000); /* past the range: OF_BAD_ADDR */
+	tb_end(&t);
+	tb_end(&t);
+	tb_node(&t, "bus-flat");
+	TB_CELLS(&t, "#address-cells", 2);
+	TB_CELLS(&t, "#size-cells", 2);
+	tb_flag(&t, "ranges");
+	tb_node(&t, "iommu@8000");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x1, 0x8000, 0, 0x1000);
+	tb_end(&t);
+	tb_end(&t);
+	tb_node(&t, "bus-closed");
+	TB_CELLS(&t, "#address-cells", 1);
+	TB_CELLS(&t, "#size-cells", 1);
+	tb_node(&t, "iommu@9000");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x9000, 0x1000);
+	tb_end(&t);
+	tb_end(&t);
+	tb_node(&t, "iommu-noreg");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	tb_end(&t);
+	size_t len = tb_finish(&t);
+	assert_int_equal(ia_fdt_decode(t.fdt, len, &f, &d), 0);
+	static const struct { const char *path; bool has; uint64_t base; } want[] = {
+		{ "/smmuv3@9050000", true, 0x9050000 }, { "/soc/iommu@1000", true, 0x40001000 },
+		{ "/soc/iommu@200000", false, 0 }, { "/bus-flat/iommu@8000", true, 0x100008000ull },
+		{ "/bus-closed/iommu@9000", false, 0 }, { "/iommu-noreg", false, 0 },
+	};
+	assert_int_equal(f.n_iommus, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < f.n_iommus; i++) {
+		size_t k = 0;
+		while (k < sizeof(want) / sizeof(*want) && strcmp(want[k].path, f.iommus[i].path))
+			k++;
+		if (k == sizeof(want) / sizeof(*want))
+			fail_msg("unexpected IOMMU %s", f.iommus[i].path);
+		if (f.iommus[i].has_base != want[k].has || (want[k].has && f.iommus[i].base != want[k].base))
+			fail_msg("%s: base %s0x%llx, expected %s0x%llx", want[k].path, f.iommus[i].has_base ? "" : "none ",
+				 (unsigned long long)f.iommus[i].base, want[k].has ? "" : "none ",
+				 (unsigned long long)want[k].base);
+	}
+	ia_fdt_free(&f);
+	ia_diags_free(&d);
+	free(t.fdt);
+}
+
 static void test_handbuilt_kinds(void **state)
 {
 	struct tb t;
@@ -935,6 +1016,7 @@ int main(void)
 	}
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_handbuilt_kinds),
+		cmocka_unit_test(test_iommu_base),
 		cmocka_unit_test(test_malformed_truncated),
 		cmocka_unit_test(test_malformed_header),
 		cmocka_unit_test(test_malformed_args),
