@@ -72,11 +72,28 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			 "the audit.", off);
 	else
 		snprintf(advice, sizeof(advice), "%s", self->advice);
+	/* IORT maps functions to an SMMU whose driver never registered: the kernel defers each mapped
+	 * function's probe (iort_iommu_configure_id() -EPROBE_DEFER while the SMMU has no iommu_ops),
+	 * which shows as every mapped function driverless (the 6.12 IOMMU-off capture) */
+	size_t mapped = 0, bound = 0;
+	for (size_t i = 0; fw && fw->describes_iort && i < fw->n_unit_devs; i++) {
+		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
+		const struct ia_dev *d = ia_audit_find_dev(a, fw->unit_devs[i].bdf);
+		if (!d || strcmp(u->source, "IORT") || (strcmp(u->kind, "smmu-v3") && strcmp(u->kind, "smmu")))
+			continue;
+		mapped++;
+		bound += d->driver || d->driver_unknown;
+	}
+	char deferred[320] = "";
+	if (mapped > 1 && !bound)
+		snprintf(deferred, sizeof(deferred), "; and none of the %zu functions the IORT maps to an SMMU has a driver: "
+			 "the kernel defers their probes while that SMMU has no driver (iort_iommu_configure_id(): "
+			 "-EPROBE_DEFER), so even pcieport stays off them", mapped);
 	if (fwdesc[0])
 		return ia_rule_finding(ev, self, self->level, "host", advice, evd,
 				       "the firmware describes an IOMMU (%s) but the kernel has not activated it%s%s: none "
-				       "of the %zu PCI functions can be assigned to userspace with DMA isolation",
-				       fwdesc + 1, off[0] ? ", because of " : "", off, a->n_devs);
+				       "of the %zu PCI functions can be assigned to userspace with DMA isolation%s",
+				       fwdesc + 1, off[0] ? ", because of " : "", off, a->n_devs, deferred);
 	return ia_rule_finding(ev, self, self->level, "host", advice, evd,
 			       "no IOMMU is active: none of the %zu PCI functions can be assigned to userspace "
 			       "with DMA isolation", a->n_devs);

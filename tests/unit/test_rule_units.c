@@ -130,6 +130,29 @@ static void test_iommu_inactive_fires(void **state)
 	assert_string_equal(f->advice, "Turn the Intel VT-d (DMAR) on: boot with intel_iommu=on instead of intel_iommu=off; "
 			    "then re-run the audit.");
 	mb_free(a);
+	/* IORT maps functions to an SMMU whose driver never registered: every mapped function
+	 * driverless is the kernel deferring their probes (the 6.12 IOMMU-off capture); one bound, and
+	 * it is not said */
+	for (int one_bound = 0; one_bound < 2; one_bound++) {
+		a = mb_new();
+		free(a->arch);
+		a->arch = strdup("aarch64");
+		a->iommu_groups_dir = false;
+		a->firmware->describes_iort = true;
+		mb_root_port(a, "0000:00:01.0", 1, true);
+		mb_dev(a, "0000:01:00.0", "0000:00:01.0")->driver = one_bound ? strdup("e1000e") : NULL;
+		size_t u = mb_fw_unit(a, "IORT", "smmu-v3", "SMMUv3@0x9050000");
+		mb_fw_unit_dev(a, u, "0000:00:01.0");
+		mb_fw_unit_dev(a, u, "0000:01:00.0");
+		run(a);
+		f = expect(a, "host.iommu-inactive", "host", IA_LEVEL_WARNING);
+		const char *said = strstr(f->message, "; and none of the 2 functions the IORT maps to an SMMU has a driver: the "
+					  "kernel defers their probes while that SMMU has no driver (iort_iommu_configure_id(): "
+					  "-EPROBE_DEFER)");
+		if (one_bound ? said != NULL : said == NULL)
+			fail_msg("%s: %s", one_bound ? "said with a function bound" : "not said", f->message);
+		mb_free(a);
+	}
 }
 
 static void test_iommu_inactive_quiet(void **state)
