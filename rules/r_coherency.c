@@ -14,17 +14,6 @@
 #include "rules/kernel_audit.h"
 #include "rules/rules.h"
 
-/* Whether the firmware calls SMMUv3 @u cache coherent: the IORT node's COHACC override (flags
- * bit 0), the DT node's dma-coherent; unknown for other descriptions. */
-static enum ia_tri coherency_of(const struct ia_fw_unit *u)
-{
-	if (!strcmp(u->source, "IORT"))
-		return u->has_flags ? ((u->flags & 1) ? IA_YES : IA_NO) : IA_UNKNOWN;
-	if (!strcmp(u->source, "DT"))
-		return u->dma_coherent;
-	return IA_UNKNOWN;
-}
-
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
 {
 	const struct ia_audit *a = ev->a;
@@ -51,7 +40,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			continue;
 		const char *bdf = fw->unit_devs[i].bdf, *unit = u->name, *src = u->source, *kind = u->kind;
 		n_smmu++;
-		if (coherency_of(u) != IA_NO)
+		if (ia_fw_unit_coherent(u) != IA_NO)
 			continue;
 		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
 		if (!d || !d->has_group)

@@ -278,12 +278,13 @@ static char r_arch(const struct ia_audit *a)
 
 /*
  * The fix for MSIs that are not isolated, for this host's architecture and what disabled remapping:
- * a command-line switch named (intremap=off, nointremap: drivers/iommu/irq_remapping.c
- * setup_irqremap(), setup_nointremap(); amd_iommu=off, which takes AMD remapping with it), the AMD
+ * the command-line switch that turned remapping off (@off_by, as ia_firmware_apply_cmdline() found
+ * it: intremap=off, nointremap: drivers/iommu/irq_remapping.c setup_irqremap(), setup_nointremap();
+ * @amd_off: amd_iommu=off, which takes AMD remapping with it, the IOMMU being off), the AMD
  * kernel's own veto (check_ioapic_information(): the IVRS's IOAPIC entries), or the firmware.
  * Written into @buf (@cap bytes).
  */
-static void r_advice(const struct ia_eval *ev, bool amd_off, char *buf, size_t cap)
+static void r_advice(const struct ia_eval *ev, const char *off_by, bool amd_off, char *buf, size_t cap)
 {
 	const struct ia_audit *a = ev->a;
 	static const char tail[] = " allow_unsafe_interrupts only hides the risk.";
@@ -295,13 +296,13 @@ static void r_advice(const struct ia_eval *ev, bool amd_off, char *buf, size_t c
 	}
 	switch (r_arch(a)) {
 	case 'a':
-		snprintf(buf, cap, "Route the PCI MSIs to a GICv3 ITS (msi-parent / msi-map, IORT ITS group): GICv2m "
-			 "frames cannot isolate, so this is the board's or firmware's to change.%s", tail);
+		snprintf(buf, cap, "Route the PCI MSIs to a GICv3 ITS (msi-parent / msi-map, IORT ITS group): a GICv2m "
+			 "frame or GICv3 MBI cannot isolate, so this is the board's or firmware's to change.%s", tail);
 		return;
 	case 'x':
-		if (ia_eval_cmdline_token(ev, "intremap", "off") == 1 || ia_eval_cmdline(ev, "nointremap", NULL, 0) == 1)
+		if (off_by && strncmp(off_by, "amd_iommu", 9))
 			snprintf(buf, cap, "Remove %s from the kernel command line: it turns interrupt remapping off.%s",
-				 ia_eval_cmdline(ev, "nointremap", NULL, 0) == 1 ? "nointremap" : "intremap=off", tail);
+				 off_by, tail);
 		else if (amd_off)
 			snprintf(buf, cap, "Boot without amd_iommu=off: AMD interrupt remapping comes on with the IOMMU "
 				 "(unless the kernel then vetoes it, logging \"No southbridge IOAPIC found\" or "
@@ -456,11 +457,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				 n_open == 1 ? "" : "s", n_isolated);
 		char evd[256];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
-		/* x86, no IOMMU active, amd_iommu=off and an IVRS: the switch is why nothing remaps */
-		bool amd_off = r_arch(a) == 'x' && !ia_audit_iommu_active(a) &&
-			       ia_eval_cmdline_token(ev, "amd_iommu", "off") == 1 && fw && fw->describes_ivrs;
+		/* the x86 remapping switch on the command line (ia_firmware_apply_cmdline(): the last of
+		 * intremap=on/off and nointremap wins; amd_iommu=off takes AMD remapping with it) */
+		const char *off_by = NULL;
+		for (size_t i = 0; fw && i < fw->n_msi && !off_by; i++)
+			if (fw->msi[i].turned_off_by && (!strcmp(fw->msi[i].kind, "intel-ir") || !strcmp(fw->msi[i].kind, "amd-ir")))
+				off_by = fw->msi[i].turned_off_by;
+		/* x86, no IOMMU active, amd_iommu=off alone: booting without it turns both on */
+		bool amd_off = r_arch(a) == 'x' && !ia_audit_iommu_active(a) && off_by && !strncmp(off_by, "amd_iommu", 9);
 		char advice[512];
-		r_advice(ev, amd_off, advice, sizeof(advice));
+		r_advice(ev, off_by, amd_off, advice, sizeof(advice));
 		int rc;
 		if (ir_pass && n_bypass)
 			rc = ia_rule_finding(ev, self, self->level, "host", ir_bypass_advice, evd,

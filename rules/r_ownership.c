@@ -263,11 +263,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			else
 				snprintf(who, sizeof(who), "any of its %zu %s (%s)", ne, bridges_ok ? "endpoints" : "functions",
 					 eps);
-			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject,
-					     "Upgrade to Linux 5.19 or later, or, while VFIO uses the group, bind no kernel "
-					     "driver but pci-stub to its endpoints.", NULL,
+			char bug_fix[200];
+			snprintf(bug_fix, sizeof(bug_fix), "Upgrade to Linux 5.19 or later, or, while VFIO uses the group, bind no "
+				 "kernel driver but pci-stub or a VFIO driver to its %s.", bridges_ok ? "endpoints" : "functions");
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, subject, bug_fix, NULL,
 					     "this kernel %s DMA ownership (v5.19): while VFIO uses group %d, a kernel driver "
-					     "other than pci-stub binding to %s crashes %s (BUG_ON in "
+					     "other than pci-stub or a VFIO driver binding to %s crashes %s (BUG_ON in "
 					     "vfio_iommu_group_notifier(): vfio_dev_viable() refuses the driver)",
 					     pre519 ? "predates" : "may predate (its release does not tell)", g->id, who,
 					     pre519 ? "the host" : "a kernel without it");

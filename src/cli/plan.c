@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/bdf.h"
 #include "core/ia_err.h"
+#include "model/firmware_model.h"
 #include "reports/jsonw.h"
 #include "reports/report.h"
 #include "rules/quirks.h"
@@ -319,6 +320,13 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : d->driver_unknown ?
 			 " (its driver is unknown)" : " (now unbound)",
 			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
+	} else if (!d->driver && !x->has_group && d->probe_group) {
+		/* no group yet: it joins the one vfio-pci forms when a driver probes it (plan_forming_group()) */
+		x->action = IA_PLAN_KEEP;
+		x->pin = !d->driver_unknown;
+		snprintf(reason, sizeof(reason), "unbound and in no group yet: it joins the group when a driver probes it, "
+			 "so it must stay unbound (a kernel driver probing it would share the user's IOMMU domain and make "
+			 "the group not viable)%s", x->pin ? ": the commands pin it to vfio-pci with driver_override" : "");
 	} else if (!d->driver) {
 		x->action = IA_PLAN_KEEP;
 		x->pin = !d->driver_unknown;
@@ -492,6 +500,49 @@ static bool plan_has_dev(const struct ia_plan *p, const char *bdf)
 }
 
 /*
+ * What the kernel would refuse of function @d once binding vfio-pci forms its group, which the rules
+ * (run on the kernel's groups) did not see: its SMMU not cache coherent per firmware
+ * (__vfio_register_dev(): IOMMU_CAP_CACHE_COHERENCY, row vfio_requires_coherency), or a firmware
+ * 1:1 region naming it that is not relaxable (__iommu_device_set_domain(): require_direct, row
+ * require_direct). Unknown inputs are blockers that fail closed. 0 or -ENOMEM.
+ */
+static int plan_forming_refusals(struct plan_build *b, const struct ia_dev *d)
+{
+	const struct ia_audit *a = b->a;
+	const struct ia_firmware *fw = a->firmware;
+	int rc = 0;
+
+	if (!fw)
+		return plan_blocker(b, "plan.no-group", d->bdf, true, "the firmware facts are missing, so whether the "
+				    "kernel would take the group vfio-pci forms for %s is unknown", d->bdf);
+	enum ia_tri coh_checked = ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY);
+	for (size_t i = 0; rc == 0 && coh_checked != IA_NO && i < fw->n_unit_devs; i++) {
+		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
+		if (strcmp(fw->unit_devs[i].bdf, d->bdf) || strcmp(u->kind, "smmu-v3") || ia_fw_unit_coherent(u) != IA_NO)
+			continue;
+		rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind %s, "
+				  "which the firmware does not declare cache coherent: VFIO refuses the device (-EINVAL) "
+				  "once its group forms", d->bdf, u->name);
+	}
+	enum ia_tri direct = ia_kernel_has(a, IA_KB_REQUIRE_DIRECT);
+	for (size_t r = 0; rc == 0 && r < fw->n_regions; r++) {
+		const struct ia_fw_region *g = &fw->regions[r];
+		bool names = false;
+		for (size_t t = 0; t < g->n_targets && !names; t++)
+			names = g->resolved[t] && !strcmp(g->targets[t], d->bdf);
+		enum ia_tri relax = names && g->kernel_applies ? ia_fw_region_relaxable_for(g, d->has_class, d->class_code) : IA_YES;
+		/* before require_direct (6.6) only VT-d refused an RMRR */
+		enum ia_tri refuses = relax == IA_YES ? IA_NO : !strcmp(g->kind, "RMRR") ? IA_YES : direct;
+		if (refuses != IA_NO)
+			rc = plan_blocker(b, "group.firmware-direct-region", d->bdf, refuses == IA_UNKNOWN || relax == IA_UNKNOWN,
+					  "the firmware's %s %s 0x%llx names %s: the group vfio-pci forms would need that 1:1 "
+					  "mapping, so userspace cannot own it", g->source, g->kind,
+					  (unsigned long long)g->base, d->bdf);
+	}
+	return rc;
+}
+
+/*
  * Requested function @d has no group only because no driver has probed it (ia_no_group_until_probe():
  * an arm64 kernel before 6.15 forms a group at a driver's probe), so binding vfio-pci forms it, as
  * pci_device_group() would: its predicted group (struct ia_dev.predicted_group). A predicted member
@@ -548,6 +599,8 @@ static int plan_forming_group(struct plan_build *b, const struct ia_dev *d)
 			       joins.len ? ia_sb_str(&joins) : members.len ? ia_sb_str(&members) : "",
 			       joins.len ? ", which the plan takes whole" : members.len ? " (a function without a group "
 			       "joins it when a driver probes it)" : "");
+	if (rc == 0)
+		rc = plan_forming_refusals(b, d);
 	if (rc == 0 && pg->uncertain)
 		rc = plan_blocker(b, "plan.no-group", d->bdf, true, "the group binding vfio-pci would form for %s is "
 				  "uncertain: %s", d->bdf, pg->basis && *pg->basis ? pg->basis : "the topology could not tell");

@@ -367,16 +367,26 @@ static enum ia_fdt_iommu_kind fdtdec_iommu_classify(struct fdtdec_ctx *c, int of
 	return IA_FDT_IOMMU_OTHER;
 }
 
-/* "#address-cells" (default 2) or "#size-cells" (default 1) of bus node @bus, bounded to 1..2 for
- * addresses (0 for a size is allowed): of_bus_n_addr_cells()/of_bus_n_size_cells(). -1 when out of
- * range. */
+/* The "#address-cells" (@size false) or "#size-cells" of the addresses on bus node @bus: its own,
+ * else the nearest ancestor's, else 1 at the root (of_n_addr_cells(), of_n_size_cells():
+ * OF_ROOT_NODE_ADDR_CELLS_DEFAULT and _SIZE_CELLS_DEFAULT). -1 where the kernel's OF_CHECK_COUNTS()
+ * refuses (no address cells, no size cells) or past the two cells (64 bits) decoded here. */
 static int fdtdec_cells(const struct fdtdec_ctx *c, int bus, bool size)
 {
-	int len;
-	const uint8_t *p = fdt_getprop(c->fdt, bus, size ? "#size-cells" : "#address-cells", &len);
-	uint32_t v = p && len >= 4 ? ia_be32(p, 0) : size ? 1u : 2u;
+	uint32_t v = 1;
 
-	return v <= 2 && (size || v >= 1) ? (int)v : -1;
+	for (int n = bus, depth = 0; n >= 0 && depth < 64; depth++) {
+		int len;
+		const uint8_t *p = fdt_getprop(c->fdt, n, size ? "#size-cells" : "#address-cells", &len);
+		if (p && len >= 4) {
+			v = ia_be32(p, 0);
+			break;
+		}
+		if (n == 0)
+			break;
+		n = fdtdec_parent(c, n);
+	}
+	return v >= 1 && v <= 2 ? (int)v : -1;
 }
 
 static uint64_t fdtdec_cells_value(const uint8_t *p, int n)
@@ -392,7 +402,8 @@ static uint64_t fdtdec_cells_value(const uint8_t *p, int n)
  * Node @off's first "reg" address as a CPU physical address (of_translate_address(),
  * drivers/of/address.c): read with its parent's #address-cells, then through each ancestor bus's
  * "ranges" up to the root (empty: 1:1; absent: not translatable, as the kernel's
- * OF_BAD_ADDR). Cells above two (PCI's three) are not translated. Bounded by the tree's depth.
+ * OF_BAD_ADDR). Cells above two (PCI's three) are not translated. Bounded by the tree's depth;
+ * every read stays inside its property.
  */
 static bool fdtdec_reg_base(const struct fdtdec_ctx *c, int off, uint64_t *out)
 {

@@ -562,3 +562,12 @@ void ia_firmware_free(struct ia_firmware *fw)
 	free(fw->dmar_ats);
 	free(fw);
 }
+
+enum ia_tri ia_fw_unit_coherent(const struct ia_fw_unit *u)
+{
+	if (!strcmp(u->source, "IORT"))
+		return u->has_flags ? ((u->flags & 1) ? IA_YES : IA_NO) : IA_UNKNOWN;
+	if (!strcmp(u->source, "DT"))
+		return u->dma_coherent;
+	return IA_UNKNOWN;
+}

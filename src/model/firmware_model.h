@@ -193,6 +193,14 @@ int ia_firmware_apply_interrupts(struct ia_firmware *fw, size_t pci_msi_chips, s
  */
 enum ia_tri ia_fw_region_relaxable_for(const struct ia_fw_region *r, bool has_class, uint32_t class_code);
 
+/**
+ * ia_fw_unit_coherent() - whether the firmware calls SMMU unit @u cache coherent, as
+ * arm_smmu_device_hw_probe() takes it over IDR0.COHACC: an IORT node's COHACC override (flags bit
+ * 0), a device-tree node's dma-coherent (of_dma_is_coherent()).
+ * Return: IA_YES, IA_NO; IA_UNKNOWN for other descriptions or an IORT node whose flags were not read.
+ */
+enum ia_tri ia_fw_unit_coherent(const struct ia_fw_unit *u);
+
 /** ia_firmware_free() - release everything ia_firmware_load() allocated (accepts NULL). */
 void ia_firmware_free(struct ia_firmware *fw);
 

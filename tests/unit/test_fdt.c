@@ -502,6 +502,48 @@ static void test_iommu_base(void **state)
 	TB_CELLS(&t, "reg", 0x9000, 0x1000);
 	tb_end(&t);
 	tb_end(&t);
+	/* two levels of ranges: 0x10 on the inner bus is 0x2010 on the outer, 0x80002010 at the root */
+	tb_node(&t, "outer");
+	TB_CELLS(&t, "#address-cells", 1);
+	TB_CELLS(&t, "#size-cells", 1);
+	TB_CELLS(&t, "ranges", 0x0, 0x0, 0x80000000, 0x10000);
+	tb_node(&t, "inner");
+	TB_CELLS(&t, "#address-cells", 1);
+	TB_CELLS(&t, "#size-cells", 1);
+	TB_CELLS(&t, "ranges", 0x0, 0x2000, 0x1000);
+	tb_node(&t, "iommu@10");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x10, 0x10);
+	tb_end(&t);
+	tb_end(&t);
+	/* no cell counts of its own: the outer bus's (one and one) are inherited */
+	tb_node(&t, "plain");
+	TB_CELLS(&t, "ranges", 0x0, 0x3000, 0x1000);
+	tb_node(&t, "iommu@20");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x20, 0x10);
+	tb_end(&t);
+	tb_end(&t);
+	tb_end(&t);
+	/* #size-cells 0: OF_CHECK_COUNTS() refuses it */
+	tb_node(&t, "sizeless");
+	TB_CELLS(&t, "#address-cells", 1);
+	TB_CELLS(&t, "#size-cells", 0);
+	tb_flag(&t, "ranges");
+	tb_node(&t, "iommu@30");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x30);
+	tb_end(&t);
+	tb_end(&t);
+	/* a reg shorter than one address */
+	tb_node(&t, "iommu-short");
+	tb_str(&t, "compatible", "arm,smmu-v3");
+	TB_CELLS(&t, "#iommu-cells", 1);
+	TB_CELLS(&t, "reg", 0x1);
+	tb_end(&t);
 	tb_node(&t, "iommu-noreg");
 	tb_str(&t, "compatible", "arm,smmu-v3");
 	TB_CELLS(&t, "#iommu-cells", 1);
@@ -512,6 +554,8 @@ static void test_iommu_base(void **state)
 		{ "/smmuv3@9050000", true, 0x9050000 }, { "/soc/iommu@1000", true, 0x40001000 },
 		{ "/soc/iommu@200000", false, 0 }, { "/bus-flat/iommu@8000", true, 0x100008000ull },
 		{ "/bus-closed/iommu@9000", false, 0 }, { "/iommu-noreg", false, 0 },
+		{ "/outer/inner/iommu@10", true, 0x80002010 }, { "/outer/plain/iommu@20", true, 0x80003020 },
+		{ "/sizeless/iommu@30", false, 0 }, { "/iommu-short", false, 0 },
 	};
 	assert_int_equal(f.n_iommus, sizeof(want) / sizeof(*want));
 	for (size_t i = 0; i < f.n_iommus; i++) {

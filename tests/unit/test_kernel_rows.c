@@ -69,7 +69,7 @@ static const struct row_case cases[] = {
 	 * naming the endpoints only (group 7's bridge 06:00.0 may take any driver) */
 	{ IA_KB_DMA_OWNERSHIP, false, ITS612, "5.18.19", NULL,
 	  "this kernel predates DMA ownership (v5.19): while VFIO uses group 7, a kernel driver other than pci-stub "
-	  "binding to 0000:07:01.0 crashes the host (BUG_ON in vfio_iommu_group_notifier(): vfio_dev_viable() "
+	  "or a VFIO driver binding to 0000:07:01.0 crashes the host (BUG_ON in vfio_iommu_group_notifier(): vfio_dev_viable() "
 	  "refuses the driver)", NULL,
 	  "drivers/vfio/vfio.c vfio_iommu_group_notifier() (5.18): BUG_ON(vfio_group_nb_verify(group, dev))", NULL },
 	{ IA_KB_DMA_OWNERSHIP, true, ITS612, "5.19.0", NULL, "  kernel 5.19.0 (", "BUG_ON in vfio_iommu_group_notifier",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "cli/plan.h"
 #include "rules/no_group.h"
 #include "rules/policy.h"
 #include "rules/rules.h"
@@ -567,6 +568,11 @@ static void test_msi_advice_by_cause(void **state)
 		  "log says why (\"No southbridge IOAPIC found\"" },
 		{ "x86_64", NULL, "amd_iommu=off", true, IA_LEVEL_WARNING, "Boot without amd_iommu=off: AMD interrupt "
 		  "remapping comes on with the IOMMU" },
+		/* intremap=off beside it keeps remapping off whatever amd_iommu says: the error stands */
+		{ "x86_64", NULL, "amd_iommu=off intremap=off", true, IA_LEVEL_ERROR, "Remove intremap=off from the kernel "
+		  "command line" },
+		/* the last of nointremap and intremap=on wins (setup_irqremap()): nothing on the line to blame */
+		{ "x86_64", "dmar0", "nointremap intremap=on", false, IA_LEVEL_ERROR, "Enable VT-d interrupt remapping" },
 		{ "aarch64", "smmu3.0x0000000009050000", "", false, IA_LEVEL_ERROR, "Route the PCI MSIs to a GICv3 ITS" },
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
@@ -584,6 +590,9 @@ static void test_msi_advice_by_cause(void **state)
 			a->iommu_groups_dir = false;
 		}
 		mb_irq(a, "PCI-MSIX-0000:00:02.0", NULL, "0000:00:02.0");
+		/* the firmware's remapping unit, which the command line may turn off (ia_firmware_apply_cmdline()) */
+		if (!strcmp(tc[i].arch, "x86_64"))
+			mb_fw_msi(a, tc[i].ivrs || (tc[i].unit && !strcmp(tc[i].unit, "ivhd0")) ? "amd-ir" : "intel-ir", IA_YES);
 		run(a);
 		const struct ia_finding *f = expect(a, "platform.msi-not-isolated", "host", tc[i].level);
 		if (!f->advice || strncmp(f->advice, tc[i].fix, strlen(tc[i].fix)))
@@ -1790,6 +1799,46 @@ static struct ia_audit *arm_smmu_host(int major)
 	return a;
 }
 
+/* plan on a function whose group forms when vfio-pci binds it (arm64 before 6.15): the rules saw
+ * no group, so the plan itself checks what the kernel would refuse of it: an SMMUv3 the firmware
+ * does not call coherent (VFIO -EINVAL), a firmware 1:1 region naming it (from 6.6 on any IOMMU,
+ * row require_direct); a coherent SMMU and no region plan it as feasible (the reviewer's case: it
+ * said "feasible" for a non-coherent SMMU). */
+static void test_plan_forming_refusals(void **state)
+{
+	(void)state;
+	static const struct { enum ia_tri coherent; bool rmr; int minor; const char *blocker; } tc[] = {
+		{ IA_YES, false, 12, NULL },
+		{ IA_NO, false, 12, "group.iommu-not-coherent" },
+		{ IA_YES, true, 12, "group.firmware-direct-region" },
+		{ IA_YES, true, 5, NULL }, /* 6.5: an RMR did not block VFIO off VT-d */
+	};
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		struct ia_audit *a = arm_smmu_host_built(6);
+		a->kernel_minor = tc[i].minor;
+		a->firmware->units[0].dma_coherent = tc[i].coherent;
+		if (tc[i].rmr)
+			mb_fw_region(a, "RMR", 0x8000000, 0x800ffff, "0000:00:00.0");
+		run(a);
+		struct ia_plan *p = NULL;
+		const char *bdf = "0000:00:00.0";
+		char err[128];
+		assert_int_equal(ia_plan_build(a, mb_result(a), &bdf, 1, &p, err, sizeof(err)), 0);
+		/* (the model has no MSI facts: its interrupt blocker is not what this tests) */
+		static const char *const rules[] = { "group.iommu-not-coherent", "group.firmware-direct-region", "plan.no-group" };
+		for (size_t r = 0; r < 3; r++) {
+			size_t n = 0;
+			for (size_t k = 0; k < p->n_blockers; k++)
+				n += !strcmp(p->blockers[k].rule, rules[r]);
+			if (n != (tc[i].blocker && !strcmp(tc[i].blocker, rules[r])))
+				fail_msg("case %zu: %zu blockers %s", i, n, rules[r]);
+		}
+		assert_int_equal(p->n_notes, 1);
+		ia_plan_free(p);
+		mb_free(a);
+	}
+}
+
 /* Row arm64_groups_at_enumeration (6.15: bcb81ac6ae3c): 6.14 and before form a group at driver
  * probe, 6.15 and after at enumeration; a backporting 6.12 is not known (the old engine took every
  * 7.x as 7.3 and said nothing of the doubt). The words name the row's releases as the table has them. */
@@ -2722,6 +2771,7 @@ int main(void)
 		cmocka_unit_test(test_arm_no_group_reasons),
 		cmocka_unit_test(test_arm_streamid_per_segment),
 		cmocka_unit_test(test_arm_streamid_first_holder),
+		cmocka_unit_test(test_plan_forming_refusals),
 		cmocka_unit_test(test_shared_streamid),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
