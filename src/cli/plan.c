@@ -152,6 +152,43 @@ static void plan_when_enabled(const struct plan_build *b, struct ia_sb *sb)
 	}
 }
 
+/*
+ * With the IOMMU off: whether the MSIs of every member of the groups the requested functions would
+ * be in once it is on (r->when_enabled) go to an isolating controller by the firmware's routes
+ * (iommu_group_has_isolated_msi(), per group from 6.3). IA_YES all isolating, IA_NO one is not,
+ * IA_UNKNOWN a member without a route or with an unknown controller, or no prediction.
+ */
+static enum ia_tri plan_enabled_msi(const struct plan_build *b)
+{
+	const struct ia_audit *a = b->a;
+	const struct ia_firmware *fw = a->firmware;
+	const struct ia_when_enabled_result *we = &b->r->when_enabled;
+	enum ia_tri all = IA_YES;
+
+	if (!fw || !we->evaluated || !we->n_groups)
+		return IA_UNKNOWN;
+	for (size_t i = 0; i < b->p->n_requested && all != IA_NO; i++) {
+		const struct ia_dev *d = ia_audit_find_dev(a, b->p->requested[i]);
+		size_t di = d ? (size_t)(d - a->devs) : SIZE_MAX;
+		const struct ia_enabled_group *g = NULL;
+		for (size_t k = 0; k < we->n_groups && !g; k++)
+			for (size_t m = 0; m < we->groups[k].n && !g; m++)
+				if (we->groups[k].members[m] == di)
+					g = &we->groups[k];
+		if (!g)
+			return IA_UNKNOWN;
+		for (size_t m = 0; m < g->n && all != IA_NO; m++) {
+			const char *bdf = a->devs[g->members[m]].bdf;
+			enum ia_tri iso = IA_UNKNOWN;
+			for (size_t r = 0; r < fw->n_msi_routes; r++)
+				if (!strcmp(fw->msi_routes[r].bdf, bdf))
+					iso = fw->msi[fw->msi_routes[r].controller].isolating;
+			all = iso == IA_NO ? IA_NO : iso == IA_UNKNOWN ? IA_UNKNOWN : all;
+		}
+	}
+	return all;
+}
+
 /* Whether the plan has a blocker of @rule about @subject already. */
 static bool plan_has_blocker(const struct ia_plan *p, const char *rule, const char *subject)
 {
@@ -674,6 +711,11 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		/* MSIs that stay unisolated once the IOMMU is on (a GICv2m frame; not amd_iommu=off, which the
 		 * rule reports as a warning because turning the IOMMU on turns AMD remapping on too) */
 		const struct ia_finding *mf = b->r->irq_finding < b->r->n_findings ? &b->r->findings[b->r->irq_finding] : NULL;
+		/* from 6.3 each group is tested on its own: the firmware's MSI routes of the requested
+		 * functions' groups once the IOMMU is on decide (all isolating: no blocker) */
+		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && mf && mf->level == IA_LEVEL_ERROR &&
+		    ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP) == IA_YES && plan_enabled_msi(b) == IA_YES)
+			mf = NULL;
 		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && mf && mf->level == IA_LEVEL_ERROR &&
 		    (rc = plan_blocker(b, "platform.msi-not-isolated", "host", false, "%s: turning the IOMMU on does not "
 				       "change it, so VFIO would refuse the groups (VFIO_SET_IOMMU fails with EPERM)",
