@@ -54,18 +54,25 @@ static int plan_blocker(struct plan_build *b, const char *rule, const char *subj
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static bool plan_has_dev(const struct ia_plan *p, const char *bdf);
 
+/* @fmt with @ap into a malloc'd string; NULL without memory. */
+static char *plan_vtext(const char *fmt, va_list ap)
+{
+	struct ia_sb sb;
+
+	ia_sb_init(&sb);
+	ia_sb_vprintf(&sb, fmt, ap);
+	return ia_sb_take(&sb);
+}
+
 static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
 			const char *fmt, ...)
 {
 	struct ia_plan *p = b->p;
-	struct ia_sb sb;
 	va_list ap;
 
-	ia_sb_init(&sb);
 	va_start(ap, fmt);
-	ia_sb_vprintf(&sb, fmt, ap);
+	char *msg = plan_vtext(fmt, ap);
 	va_end(ap);
-	char *msg = ia_sb_take(&sb);
 	struct ia_plan_blocker *nv = msg ? ia_array_grow(p->blockers, &b->cap_blockers, p->n_blockers + 1, sizeof(*nv)) : NULL;
 	if (!nv) {
 		free(msg);
@@ -87,14 +94,11 @@ static int plan_note(struct plan_build *b, const char *fmt, ...) __attribute__((
 static int plan_note(struct plan_build *b, const char *fmt, ...)
 {
 	struct ia_plan *p = b->p;
-	struct ia_sb sb;
 	va_list ap;
 
-	ia_sb_init(&sb);
 	va_start(ap, fmt);
-	ia_sb_vprintf(&sb, fmt, ap);
+	char *msg = plan_vtext(fmt, ap);
 	va_end(ap);
-	char *msg = ia_sb_take(&sb);
 	char **nv = msg ? ia_array_grow(p->notes, &b->cap_notes, p->n_notes + 1, sizeof(*nv)) : NULL;
 	if (!nv) {
 		free(msg);
