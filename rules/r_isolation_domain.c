@@ -25,10 +25,24 @@ static bool r_list_add(char *buf, size_t cap, size_t *len, const char *sep, cons
 
 /* A function in no group that could be in one: not the IOMMU's own function (class 0806, the AMD
  * IOMMU's PCI function), which no IOMMU translates by design and which shares a slot with the
- * root complex on AMD hosts. */
+ * root complex on AMD hosts; not one the SMMUv3 refused for a StreamID a grouped function holds
+ * (its DMA is translated in that group's domain: r_kgroup() puts it there, and
+ * group.shared-streamid says what it costs). */
 static bool r_groupless(const struct ia_dev *d)
 {
-	return !d->has_group && !(d->has_class && (d->class_code >> 8) == 0x0806);
+	return !d->has_group && !(d->has_class && (d->class_code >> 8) == 0x0806) &&
+	       !(d->stream_shared_with && d->stream_shared_with->has_group);
+}
+
+/* The kernel group (index) whose IOMMU domain translates function @fn's DMA: its own, or for a
+ * function the SMMUv3 refused, the group of the function holding its StreamID; SIZE_MAX for none. */
+static size_t r_kgroup(const struct ia_eval *ev, size_t fn)
+{
+	const struct ia_dev *d = &ev->a->devs[fn], *o = d->stream_shared_with;
+
+	if (ev->kgroup_of_fn[fn] == SIZE_MAX && !d->has_group && o && o->has_group)
+		return ev->kgroup_of_fn[o - ev->a->devs];
+	return ev->kgroup_of_fn[fn];
 }
 
 /*
@@ -109,10 +123,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		bool spans = false, gl_open = true;
 		char groupless[200] = "";
 		for (size_t k = 0; a->n_groups && k < dom->n_members; k++)
-			n_gl_total += ev->kgroup_of_fn[dom->members[k]] == SIZE_MAX && r_groupless(&a->devs[dom->members[k]]);
+			n_gl_total += r_kgroup(ev, dom->members[k]) == SIZE_MAX && r_groupless(&a->devs[dom->members[k]]);
 		for (size_t k = 0; k < dom->n_members; k++) {
 			size_t fn = dom->members[k];
-			size_t g = a->n_groups ? ev->kgroup_of_fn[fn]
+			size_t g = a->n_groups ? r_kgroup(ev, fn)
 				 : (ev->pred->fn[fn].has_group ? ev->pred->fn[fn].group : SIZE_MAX);
 			if (g == SIZE_MAX) {
 				if (a->n_groups && r_groupless(&a->devs[fn])) {

@@ -53,6 +53,7 @@ static const struct ia_group *plan_group_of(const struct ia_audit *a, const stru
 static int plan_blocker(struct plan_build *b, const char *rule, const char *subject, bool unknown,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static bool plan_has_dev(const struct ia_plan *p, const char *bdf);
+static int plan_add_dev(struct plan_build *b, const char *bdf, const struct ia_group *g);
 
 /* @fmt with @ap into a malloc'd string; NULL without memory. */
 static char *plan_vtext(const char *fmt, va_list ap)
@@ -239,6 +240,16 @@ static int plan_close_groups(struct plan_build *b)
 					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
 				else if (md->probe_group && plan_has_dev(b->p, md->bdf))
 					continue; /* it joins a group of the plan when vfio-pci binds it (plan_forming_group()) */
+				else if (md->stream_shared_with && md->stream_shared_with->has_group &&
+					 (mg = plan_group_of(a, md->stream_shared_with)) != NULL)
+				{
+					/* the SMMUv3 refused it a StreamID that group holds: its DMA is that group's
+					 * (group.shared-streamid blocks the group while a host driver drives it), so
+					 * it goes with the plan, kept unbound and pinned (plan_classify()) */
+					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
+					if (rc == 0 && !plan_has_dev(b->p, md->bdf))
+						rc = plan_add_dev(b, md->bdf, NULL);
+				}
 				else
 					rc = plan_blocker(b, "isolation.p2p-domain", md->bdf, false,
 							  "%s shares an isolation domain with %s but is in no IOMMU group: "
@@ -361,6 +372,14 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : d->driver_unknown ?
 			 " (its driver is unknown)" : " (now unbound)",
 			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
+	} else if (!d->driver && !x->has_group && d->stream_shared_with && d->stream_shared_with->has_group) {
+		/* refused by the SMMUv3: its StreamID is a planned group's (group.shared-streamid) */
+		x->action = IA_PLAN_KEEP;
+		x->pin = !d->driver_unknown;
+		snprintf(reason, sizeof(reason), "unbound and in no group: the SMMUv3 refused it the StreamID %s holds, so "
+			 "its DMA goes through the user's mappings if a host driver ever drives it; it must stay unbound%s",
+			 d->stream_shared_with->bdf, x->pin ? ": the commands pin it to vfio-pci with driver_override (whose "
+			 "probe fails without a group, leaving it driverless)" : "");
 	} else if (!d->driver && !x->has_group && d->probe_group) {
 		/* no group yet: it joins the one vfio-pci forms when a driver probes it (plan_forming_group()) */
 		x->action = IA_PLAN_KEEP;

@@ -41,12 +41,13 @@ static const struct plan_case cases[] = {
 	{ "switch below a root port without ACS: one kernel group", "x86-intel-noacs-slots/run-6.12", "0000:05:00.0", "3",
 	  "00:03.0=keep 02:00.0=keep 03:00.0=keep 03:01.0=keep 04:00.0=already-vfio 05:00.0=already-vfio", true, NULL },
 	/* 07:02.0 sits on the conventional bus of 07:01.0, below root port 00:02.2 of the ACS-less slot
-	 * 00:02, but has no group (its StreamID is 07:01.0's): it shares the isolation domain and
-	 * cannot go with the group (issue 13 item 6: domains do not stop at the slot) */
+	 * 00:02, and has no group (the SMMUv3 refused it the StreamID 07:01.0 holds): its DMA is group
+	 * 0's, so it goes with the plan, kept unbound and pinned (group.shared-streamid would block the
+	 * group were a host driver bound to it) */
 	{ "switch on a device-tree host: one group with the shpchp bridge", "arm-dt-its-smmuv3/run-6.12", "0000:04:00.0", "0",
 	  "00:02.0=keep 00:02.1=keep 00:02.2=keep 00:02.3=keep 01:00.0=already-vfio 02:00.0=keep 03:00.0=keep 03:01.0=keep "
-	  "04:00.0=already-vfio 05:00.0=already-vfio 06:00.0=unbind 07:01.0=already-vfio 08:00.0=already-vfio 08:00.1=already-vfio",
-	  false, "isolation.p2p-domain" },
+	  "04:00.0=already-vfio 05:00.0=already-vfio 06:00.0=unbind 07:01.0=already-vfio 07:02.0=keep 08:00.0=already-vfio "
+	  "08:00.1=already-vfio", true, NULL },
 	/* arm64 before 6.15: a driverless function's group forms when vfio-pci binds it (7.3 gave the
 	 * host bridge group 0 alone); the GICv2m host still refuses it for its MSIs */
 	{ "arm64 6.12: the host bridge's group forms when vfio-pci binds it", "arm-acpi-its-smmuv3/run-6.12", "0000:00:00.0",
