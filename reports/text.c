@@ -673,7 +673,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	fputs(".\n", out);
 	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
 	if (kernel_yes != yes)
-		fprintf(out, "  VFIO itself would accept %zu of the %zu (with vfio-pci bound where it is not yet)%s%s%s%s%s.\n", kernel_yes,
+		fprintf(out, "  VFIO itself would accept %zu of the %zu as the drivers stand (vfio-pci bound where no driver is)%s%s%s%s%s.\n", kernel_yes,
 			a->n_iommu_groups, unsafe_msi ? ": allow_unsafe_interrupts is set, so VFIO takes groups whose MSIs "
 			"are not isolated" : "", unsafe_msi && msi_bypass ? "; and " : msi_bypass ? ": " : "",
 			msi_bypass ? "before Linux 6.3 VFIO takes every group while interrupt remapping is enabled, even "

@@ -295,10 +295,22 @@ static void r_advice(const struct ia_eval *ev, const char *off_by, bool amd_off,
 		vtd |= a->units[i].kind && !strcmp(a->units[i].kind, "vt-d");
 	}
 	switch (r_arch(a)) {
-	case 'a':
-		snprintf(buf, cap, "Route the PCI MSIs to a GICv3 ITS (msi-parent / msi-map, IORT ITS group): a GICv2m "
-			 "frame or GICv3 MBI cannot isolate, so this is the board's or firmware's to change.%s", tail);
+	case 'a': {
+		/* an ITS the firmware describes can take the MSIs; without one the GIC cannot isolate */
+		const struct ia_firmware *fw = a->firmware;
+		bool its = false;
+		for (size_t i = 0; fw && i < fw->n_msi; i++)
+			its |= !strcmp(fw->msi[i].kind, "gic-v3-its");
+		if (its)
+			snprintf(buf, cap, "Route the PCI MSIs to the GICv3 ITS the firmware describes (%s): a GICv2m frame "
+				 "or GICv3 MBI cannot isolate.%s", fw->describes_iort ? "the IORT's ITS group mapping" :
+				 "msi-map / msi-parent", tail);
+		else
+			snprintf(buf, cap, "This host's firmware describes no GICv3 ITS: its GICv2m frames or GICv3 MBI cannot "
+				 "isolate MSIs, so no setting here can; isolation needs a GICv3 with an ITS (a QEMU virt "
+				 "guest: gic-version=3).%s", tail);
 		return;
+	}
 	case 'x':
 		if (off_by && strncmp(off_by, "amd_iommu", 9))
 			snprintf(buf, cap, "Remove %s from the kernel command line: it turns interrupt remapping off.%s",
@@ -309,9 +321,10 @@ static void r_advice(const struct ia_eval *ev, const char *off_by, bool amd_off,
 				 "\"IOAPIC[n] not in IVRS table\": fix the IVRS or name the IOAPIC with ivrs_ioapic=).%s",
 				 tail);
 		else if (amd)
-			snprintf(buf, cap, "AMD-Vi is on but the kernel does not remap interrupts: its log says why "
-				 "(\"No southbridge IOAPIC found\" or \"IOAPIC[n] not in IVRS table\": the IVRS's IOAPIC "
-				 "entries, which a firmware update or ivrs_ioapic= on the command line corrects).%s", tail);
+			snprintf(buf, cap, "AMD-Vi is on but this kernel does not remap interrupts: its log says why "
+				 "(\"No southbridge IOAPIC found\" or \"IOAPIC[n] not in IVRS table\" name the IVRS's IOAPIC "
+				 "entries, which ivrs_ioapic= on the command line overrides; a kernel release may also refuse a "
+				 "table another accepts, so compare the firmware and the release).%s", tail);
 		else if (vtd)
 			snprintf(buf, cap, "Enable VT-d interrupt remapping: the DMAR table must set INTR_REMAP (a "
 				 "firmware setting, often beside x2APIC), and the kernel log says why it stayed off.%s", tail);

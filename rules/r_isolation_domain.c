@@ -82,10 +82,13 @@ static void r_domain_advice(const struct ia_eval *ev, const struct ia_topo_domai
 		const char *cfg_words = cfg == IA_YES ? ", or set SV, RR, CR and UF on them with pci=config_acs= "
 					"(Documentation/admin-guide/kernel-parameters.txt)" :
 					cfg == IA_NO ? " (pci=config_acs=, which sets them at boot, came in 6.11)" : "";
+		char rel[160];
+		const char *when = ia_kb_releases(IA_KB_ARM64_DT_ACS_AT_ENUMERATION, rel, sizeof(rel));
+		when = strstr(when, ": ") ? strstr(when, ": ") + 2 : when; /* past the row's id */
 		if (dt && ia_kernel_has(a, IA_KB_ARM64_DT_ACS_AT_ENUMERATION) == IA_NO)
-			ia_sb_printf(&sb, "; %s ha%s ACS, which Linux %d.%d leaves off on a device-tree boot (7.0 and later "
-				     "enable it at enumeration): boot 7.0 or later%s", off, n_off == 1 ? "s" : "ve",
-				     a->kernel_major, a->kernel_minor, cfg_words);
+			ia_sb_printf(&sb, "; %s ha%s ACS, which Linux %d.%d leaves off on a device-tree boot (enabled at "
+				     "enumeration in %s): boot such a kernel%s", off, n_off == 1 ? "s" : "ve",
+				     a->kernel_major, a->kernel_minor, when, cfg_words);
 		else
 			ia_sb_printf(&sb, "; %s ha%s ACS with the redirects off: the kernel, not the firmware, turns them "
 				     "on (pci_enable_acs() once the IOMMU driver asks), so look for pci=disable_acs_redir= "

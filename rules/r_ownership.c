@@ -103,6 +103,14 @@ static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t g
 			 "group's DMA ownership", d->driver);
 		rc = ia_rule_except(ev, self, gi, d->bdf, "driver-managed-dma", why);
 	}
+	/* a host bridge (class 0600) has header type 0, so vfio-pci binds it: nothing of it serves a
+	 * guest, and vfio-pci passes config writes it does not virtualize to the device (chipset
+	 * registers on real hardware: drivers/vfio/pci/vfio_pci_config.c, unassigned_perms) */
+	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->has_class && (d->class_code >> 8) == 0x0600)
+		rc = ia_rule_except(ev, self, gi, d->bdf, "host-bridge",
+				    "the host bridge: vfio-pci binds it (header type 0), but nothing of it serves userspace, "
+				    "and the configuration writes vfio-pci does not virtualize reach its registers: leave it "
+				    "with the host");
 	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf && r_bars_known(ev->a, d->bdf))
 		rc = ia_rule_except(ev, self, gi, d->bdf, "no-mmio",
 				    "has no memory BAR: nothing of it can be mapped to userspace, but it can still DMA "
@@ -117,11 +125,20 @@ static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t g
  * header type other than 0). Each command is `quoted` so the text report's wrapping keeps
  * it whole. The first call starts the sentence; a failure is the builder's sticky error.
  */
-static void r_fix_add(struct ia_sb *fix, const char *bdf, const char *drv, bool bridge)
+static void r_fix_add(struct ia_sb *fix, const char *bdf, const char *drv, bool bridge, bool pre519)
 {
-	ia_sb_printf(fix, "%s`driverctl set-override %s vfio-pci` (or, until the next boot, `echo %s > "
-		     "/sys/bus/pci/drivers/%s/unbind`)%s", fix->len ? "; " : "Unbind the kernel drivers named: ",
-		     bdf, bdf, drv, bridge ? " (vfio-pci does not bind a bridge: the override keeps it driverless)" : "");
+	/* before 5.19 a driverless function that a host driver probes again (a modprobe, a rescan)
+	 * while VFIO uses the group hits the BUG_ON: the override goes first on that path too */
+	if (pre519 && !bridge)
+		ia_sb_printf(fix, "%s`driverctl set-override %s vfio-pci` (or, until the next boot, `echo vfio-pci > "
+			     "/sys/bus/pci/devices/%s/driver_override`, `echo %s > /sys/bus/pci/drivers/%s/unbind`, `echo "
+			     "%s > /sys/bus/pci/drivers_probe`: left driverless, a host driver probing it while VFIO uses "
+			     "the group crashes this kernel)", fix->len ? "; " : "Unbind the kernel drivers named: ",
+			     bdf, bdf, bdf, drv, bdf);
+	else
+		ia_sb_printf(fix, "%s`driverctl set-override %s vfio-pci` (or, until the next boot, `echo %s > "
+			     "/sys/bus/pci/drivers/%s/unbind`)%s", fix->len ? "; " : "Unbind the kernel drivers named: ",
+			     bdf, bdf, drv, bridge ? " (vfio-pci does not bind a bridge: the override keeps it driverless)" : "");
 }
 
 static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
@@ -198,7 +215,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 						       "%s%s (%s)", bl ? ", " : "", d->bdf, drv);
 				if (bl >= sizeof(blockers))
 					bl = sizeof(blockers) - 1;
-				r_fix_add(&fix, d->bdf, drv, d->has_hdr && (d->hdr_type & 0x7f) != 0);
+				r_fix_add(&fix, d->bdf, drv, d->has_hdr && (d->hdr_type & 0x7f) != 0, pre519);
 			} else if (ok == IA_UNKNOWN) {
 				unknown = true;
 			}

@@ -469,11 +469,42 @@ static int plan_platform_blockers(struct plan_build *b)
 		}
 		irq = t == IA_NO || irq == IA_NO ? IA_NO : t == IA_UNKNOWN || irq == IA_UNKNOWN ? IA_UNKNOWN : IA_YES;
 	}
+	/* no kernel group in the plan, only groups vfio-pci's probe would form (plan_forming_group()):
+	 * from 6.3 their own MSIs decide (iommu_group_has_isolated_msi()), by the firmware's routes */
+	char forming_why[320] = "", forming_bdf[IA_BDF_BUFSZ] = "";
+	if (!any && b->p->n_notes && a->firmware && ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP) == IA_YES) {
+		const struct ia_firmware *fw = a->firmware;
+		any = true;
+		for (size_t i = 0; i < b->p->n_devs && irq != IA_NO; i++) {
+			const struct ia_plan_dev *x = &b->p->devs[i];
+			if (x->has_group || !x->dev)
+				continue;
+			enum ia_tri iso = IA_UNKNOWN;
+			const char *kind = NULL;
+			for (size_t k = 0; k < fw->n_msi_routes; k++)
+				if (!strcmp(fw->msi_routes[k].bdf, x->bdf)) {
+					iso = fw->msi[fw->msi_routes[k].controller].isolating;
+					kind = fw->msi[fw->msi_routes[k].controller].kind;
+				}
+			if (iso == IA_NO || (iso == IA_UNKNOWN && irq == IA_YES)) {
+				snprintf(forming_bdf, sizeof(forming_bdf), "%s", x->bdf);
+				snprintf(forming_why, sizeof(forming_why), "the MSIs of %s go to %s%s, which %s; Linux %d.%d tests "
+					 "the group vfio-pci forms for it on its own (iommu_group_has_isolated_msi())", x->bdf,
+					 kind ? kind : "no controller the firmware names", kind ? " (firmware route)" : "",
+					 iso == IA_NO ? "does not isolate" : "may not isolate", a->kernel_major, a->kernel_minor);
+			}
+			irq = iso == IA_NO ? IA_NO : iso == IA_UNKNOWN ? IA_UNKNOWN : irq;
+		}
+		if (forming_why[0])
+			why = forming_why;
+	}
 	if (!any)
 		irq = r->irq_isolated;
 	const char *irq_reason = why ? why : r->irq_reason;
 	char subject[32] = "host";
-	if (why)
+	if (why && why == forming_why)
+		snprintf(subject, sizeof(subject), "%s", forming_bdf); /* a group vfio-pci's probe would form */
+	else if (why)
 		snprintf(subject, sizeof(subject), "group %d", why_group); /* the group's own reason */
 	if (irq == IA_NO)
 		rc = plan_blocker(b, "platform.msi-not-isolated", subject, false, "%s%s",
@@ -721,6 +752,14 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		struct ia_sb sb;
 		ia_sb_init(&sb);
 		plan_when_enabled(b, &sb);
+		/* amd_iommu=off took AMD interrupt remapping with it (the rule's warning): VFIO needs it back */
+		const struct ia_finding *wf = b->r->irq_finding < b->r->n_findings ? &b->r->findings[b->r->irq_finding] : NULL;
+		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && wf && wf->level == IA_LEVEL_WARNING)
+			ia_sb_puts(&sb, "; VFIO then also needs interrupt remapping, which amd_iommu=off turned off with the "
+				   "IOMMU and booting without it turns on, unless the kernel vetoes it (its log: \"No "
+				   "southbridge IOAPIC found\"), when VFIO_SET_IOMMU fails with EPERM");
+		/* (in no-IOMMU mode vfio-pci does bind: a vfio-noiommu group) */
+		p->iommu_off = !a->dumps_alone && b->r->noiommu_enabled != IA_YES;
 		char *tail = ia_sb_take(&sb);
 		/* dumps alone: no kernel among the inputs, so whether an IOMMU is active is unknown (fail closed) */
 		rc = !tail ? -ENOMEM : a->dumps_alone ?
@@ -1073,12 +1112,16 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 	}
 	fprintf(out, "\nCommands (printed only: iommu-audit never runs them%s):\n",
 		ia_plan_feasible(p) ? "" : "; they do not lift the blockers above");
+
 	bool any = false;
 	for (size_t i = 0; i < p->n_devs; i++)
 		any |= plan_takes(&p->devs[i]) || p->devs[i].pin;
 	if (!any) {
 		fprintf(out, "  none: every device is already where the plan needs it\n");
 	} else {
+		if (p->iommu_off)
+			fprintf(out, "  (with the IOMMU off vfio-pci's probe fails, as the function has no IOMMU group: the "
+				"driverctl override is what carries over to a boot with the IOMMU on)\n");
 		ia_report_safe_verbatim(out, true);   /* a command is copied whole: never wrapped */
 		fprintf(out, "  # persistent across reboots, with driverctl(8):\n");
 		plan_commands(p, true, plan_text_line, out);

@@ -64,6 +64,7 @@ struct ia_plan {
 	enum ia_tri vfio_other_offered;   /* whether the kernel has the other path */
 	const char *vfio_other_why;        /* why it has not, or whether is unknown */
 	/* the host's own use of the devices the plan takes (collectors/host_use.c) */
+	bool iommu_off;             /* no IOMMU is active (not dumps alone): vfio-pci binds nothing now */
 	bool refused;               /* a device the plan unbinds or gives to vfio-pci is used by the host */
 	bool forced;                /* set by the caller (plan --force): print the commands anyway */
 	bool host_use_read;         /* facts of the host's use were collected at all */

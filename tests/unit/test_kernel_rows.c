@@ -54,6 +54,12 @@ struct row_case {
 #define MERGE_EDIT "mv sys/kernel/iommu_groups/9/devices/0000:02:00.0 sys/kernel/iommu_groups/8/devices/ && " \
 	"ln -sfn ../../../../kernel/iommu_groups/8 sys/devices/pci0000:00/0000:00:02.1/0000:02:00.0/iommu_group && " \
 	"rm -rf sys/kernel/iommu_groups/9"
+/* the device-tree board's 08:00.0/08:00.1 moved out of group 0 into a group 7 of their own: one
+ * isolation domain (root ports with ACS left off) across two kernel groups */
+#define DT_SPLIT_EDIT "mkdir -p sys/kernel/iommu_groups/7/devices && cp sys/kernel/iommu_groups/0/type " \
+	"sys/kernel/iommu_groups/0/reserved_regions sys/kernel/iommu_groups/7/ && for f in 0000:08:00.0 0000:08:00.1; do " \
+	"mv sys/kernel/iommu_groups/0/devices/$f sys/kernel/iommu_groups/7/devices/ && ln -sfn " \
+	"../../../../../../kernel/iommu_groups/7 sys/devices/platform/4010000000.pcie/pci0000:00/0000:00:02.3/$f/iommu_group; done"
 #define DIRECT_EDIT "echo '0x00000000fee00000 0x00000000feefffff direct' >> sys/kernel/iommu_groups/9/reserved_regions"
 
 static const struct row_case cases[] = {
@@ -196,14 +202,14 @@ static const struct row_case cases[] = {
 	  "Linux 6.2 as released (a backport?)", "from Linux 6.3 on (iommufd",
 	  "drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_set_iommu() (6.2): only VFIO_TYPE1_IOMMU and "
 	  "VFIO_TYPE1v2_IOMMU", NULL },
-	/* pci_config_acs (6.11): the device-tree boot's isolation domain (root ports with ACS left off)
-	 * is fixed by a 7.0 kernel, or from 6.11 by pci=config_acs= */
-	{ IA_KB_PCI_CONFIG_ACS, true, "arm-dt-its-smmuv3/run-6.12", "6.11.0", NULL,
-	  "leaves off on a device-tree boot (7.0 and later enable it at enumeration): boot 7.0 or later, or set SV, "
-	  "RR, CR and UF on them with pci=config_acs=", "came in 6.11",
+	/* pci_config_acs (6.11): the device-tree boot's isolation domain (root ports with ACS left off,
+	 * split across two groups by DT_SPLIT_EDIT) is fixed by a 7.0 kernel, or from 6.11 by pci=config_acs= */
+	{ IA_KB_PCI_CONFIG_ACS, true, "arm-dt-its-smmuv3/run-6.12", "6.11.0", DT_SPLIT_EDIT,
+	  "leaves off on a device-tree boot (enabled at enumeration in Linux 7.0 and later): boot such a kernel, or set "
+	  "SV, RR, CR and UF on them with pci=config_acs=", "came in 6.11",
 	  "drivers/pci/pci.c pci_configure_acs() (6.11, 47c8846a49ba)", NULL },
-	{ IA_KB_PCI_CONFIG_ACS, false, "arm-dt-its-smmuv3/run-6.12", "6.10.14", NULL,
-	  "boot 7.0 or later (pci=config_acs=, which sets them at boot, came in 6.11)", "set SV, RR, CR and UF on them",
+	{ IA_KB_PCI_CONFIG_ACS, false, "arm-dt-its-smmuv3/run-6.12", "6.10.14", DT_SPLIT_EDIT,
+	  "boot such a kernel (pci=config_acs=, which sets them at boot, came in 6.11)", "set SV, RR, CR and UF on them",
 	  "drivers/pci/pci.c (6.10): config_acs= does not exist", NULL },
 	/* acs_enabled_after_groups ("6.12.75-82" on 6.12): the kernel's group 8 given 0000:02:00.0 of
 	 * group 9 (a merge the topology does not make) is explained by the release inside the window,

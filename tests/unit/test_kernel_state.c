@@ -180,7 +180,7 @@ static void test_unsafe_interrupts_handover(void **state)
 	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_YES);
 	char *t = render(ia_report_text, a);
 	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown (inputs unreadable).\n");
-	has_line(t, "  VFIO itself would accept 1 of the 1 (with vfio-pci bound where it is not yet): allow_unsafe_interrupts is set, so VFIO "
+	has_line(t, "  VFIO itself would accept 1 of the 1 as the drivers stand (vfio-pci bound where no driver is): allow_unsafe_interrupts is set, so VFIO "
 		    "takes groups whose MSIs are not isolated.\n");
 	has_line(t, "IOMMU group 1: NOT assignable to userspace (DMA, 1 device; VFIO ownership viable; VFIO would still "
 		    "hand it over now)\n");

@@ -342,6 +342,18 @@ static void test_no_iommu(void **state)
 		p = NULL;
 		assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 		assert_int_equal(p->n_blockers, lvl ? 1 : 2);
+		/* the warning's case (amd_iommu=off): remapping must come back with the IOMMU */
+		assert_int_equal(strstr(p->blockers[0].reason, "; VFIO then also needs interrupt remapping, which "
+					"amd_iommu=off turned off with the IOMMU") != NULL, lvl == 1);
+		/* the commands are said to do nothing until the IOMMU is on */
+		char *txt = NULL;
+		size_t tl = 0;
+		FILE *mf = open_memstream(&txt, &tl);
+		assert_non_null(mf);
+		assert_int_equal(ia_plan_text(p, mf), 0);
+		fclose(mf);
+		assert_non_null(strstr(txt, "(with the IOMMU off vfio-pci's probe fails, as the function has no IOMMU group"));
+		free(txt);
 		if (!lvl) {
 			assert_string_equal(p->blockers[1].rule, "platform.msi-not-isolated");
 			assert_string_equal(p->blockers[1].reason, "7 MSI interrupts use a non-isolating parent: turning the "
