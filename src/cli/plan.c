@@ -369,9 +369,11 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 		snprintf(reason, sizeof(reason), "already on %s", d->driver);
 	} else if (x->requested) {
 		x->action = IA_PLAN_BIND_VFIO;
-		snprintf(reason, sizeof(reason), "requested%s%s%s", d->driver ? ": leaves " : d->driver_unknown ?
+		snprintf(reason, sizeof(reason), "requested%s%s%s%s", d->driver ? ": leaves " : d->driver_unknown ?
 			 " (its driver is unknown)" : " (now unbound)",
-			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "");
+			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "",
+			 d->has_class && (d->class_code >> 8) == 0x0600 ? "; it is the host bridge: nothing of it serves "
+			 "userspace, and the configuration writes vfio-pci does not virtualize reach its registers" : "");
 	} else if (!d->driver && !x->has_group && d->stream_shared_with && d->stream_shared_with->has_group) {
 		/* refused by the SMMUv3: its StreamID is a planned group's (group.shared-streamid) */
 		x->action = IA_PLAN_KEEP;
@@ -682,11 +684,14 @@ static int plan_forming_group(struct plan_build *b, const struct ia_dev *d)
 	}
 	if (rc == 0 && (members.err || joins.err))
 		rc = -ENOMEM;
+	char rel[160];
+	const char *when = ia_kb_releases(IA_KB_ARM64_GROUPS_AT_ENUMERATION, rel, sizeof(rel));
+	when = strstr(when, ": ") ? strstr(when, ": ") + 2 : when; /* past the row's id */
 	if (rc == 0)
 		rc = plan_note(b, "%s has no IOMMU group yet: this kernel forms a function's group when a driver probes "
-			       "it (of_dma_configure() or acpi_dma_configure() from really_probe(); at enumeration from "
-			       "6.15), so binding vfio-pci forms it, and by the topology pci_device_group() puts it %s%s%s",
-			       d->bdf, joins.len ? "in group " : members.len ? "with " : "alone",
+			       "it (of_dma_configure() or acpi_dma_configure() from really_probe(); at enumeration in %s), "
+			       "so binding vfio-pci forms it, and by the topology pci_device_group() puts it %s%s%s",
+			       d->bdf, when, joins.len ? "in group " : members.len ? "with " : "alone",
 			       joins.len ? ia_sb_str(&joins) : members.len ? ia_sb_str(&members) : "",
 			       joins.len ? ", which the plan takes whole" : members.len ? " (a function without a group "
 			       "joins it when a driver probes it)" : "");
