@@ -401,6 +401,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
 		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
+	} else if (open_msi && fw_open && example[0]) {
+		/* a chip name alone ("MSI": a GICv2m frame on 6.1) tells little: add the firmware's route */
+		size_t l = strlen(example);
+		snprintf(example + l, sizeof(example) - l, "; firmware routes %s", fw_example);
 	}
 	/* before 6.3: a non-remapping MSI domain no device uses; when the release is unknown it only
 	 * makes an isolated host unknown (below) */

@@ -656,6 +656,17 @@ static void test_msi_not_isolated_fires(void **state)
 	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
 	assert_string_equal(f->evidence, "firmware routes 0000:00:02.0 -> gic-v2m");
 	mb_free(a);
+	/* a bare chip name ("MSI": 6.1's GICv2m) gets the firmware's route beside it */
+	a = mb_new();
+	mb_unit(a, "smmu0", "smmu-v3");
+	mb_dev(a, "0000:00:02.0", NULL);
+	mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+	mb_irq(a, "MSI", NULL, "0000:00:02.0");
+	mb_fw_msi_route(a, "0000:00:02.0", mb_fw_msi(a, "gic-v2m", IA_NO));
+	run(a);
+	f = expect(a, "platform.msi-not-isolated", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->evidence, "MSI; firmware routes 0000:00:02.0 -> gic-v2m");
+	mb_free(a);
 }
 
 static void test_msi_not_isolated_quiet(void **state)
