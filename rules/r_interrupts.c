@@ -300,8 +300,12 @@ static void r_advice(const struct ia_eval *ev, const char *off_by, bool amd_off,
 		const struct ia_firmware *fw = a->firmware;
 		bool its = false;
 		for (size_t i = 0; fw && i < fw->n_msi; i++)
-			its |= !strcmp(fw->msi[i].kind, "gic-v3-its");
-		if (its)
+			its |= !strcmp(fw->msi[i].kind, "gic-v3-its") && fw->msi[i].isolating == IA_YES;
+		if (!fw || (!fw->n_tables && !fw->has_dt))
+			snprintf(buf, cap, "Route the PCI MSIs to a GICv3 ITS where the hardware has one (the firmware tables "
+				 "were not read, so whether this host has one is unknown): a GICv2m frame or GICv3 MBI cannot "
+				 "isolate.%s", tail);
+		else if (its)
 			snprintf(buf, cap, "Route the PCI MSIs to the GICv3 ITS the firmware describes (%s): a GICv2m frame "
 				 "or GICv3 MBI cannot isolate.%s", fw->describes_iort ? "the IORT's ITS group mapping" :
 				 "msi-map / msi-parent", tail);
@@ -401,8 +405,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
 		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
-	} else if (open_msi && fw_open && example[0]) {
-		/* a chip name alone ("MSI": a GICv2m frame on 6.1) tells little: add the firmware's route */
+	} else if (open_msi && fw_open && example[0] && !strchr(example, ':')) {
+		/* a chip name alone ("MSI": a GICv2m frame on 6.1, no BDF in it) tells little: add an
+		 * example of the firmware's routes */
 		size_t l = strlen(example);
 		snprintf(example + l, sizeof(example) - l, "; firmware routes %s", fw_example);
 	}

@@ -261,6 +261,26 @@ static int plan_close_groups(struct plan_build *b)
 	return rc;
 }
 
+/*
+ * Every function the SMMUv3 refused a StreamID that a planned group holds (struct
+ * ia_dev.stream_shared_with): its DMA goes through that group's domain, so it goes with the plan
+ * (unbound and kept driverless, plan_classify()) whether or not an isolation domain brought it in.
+ * 0 or -ENOMEM.
+ */
+static int plan_take_refused(struct plan_build *b)
+{
+	const struct ia_audit *a = b->a;
+	int rc = 0;
+
+	for (size_t i = 0; i < a->n_devs && rc == 0; i++) {
+		const struct ia_dev *d = &a->devs[i];
+		const struct ia_group *g = d->has_group ? NULL : plan_group_of(a, d->stream_shared_with);
+		if (g && b->in_plan[g - a->groups] && !plan_has_dev(b->p, d->bdf))
+			rc = plan_add_dev(b, d->bdf, NULL);
+	}
+	return rc;
+}
+
 static bool plan_is_vfio(const char *drv)
 {
 	const struct ia_dmd_driver *d = ia_dmd_lookup(drv);
@@ -374,6 +394,17 @@ static int plan_classify(struct plan_build *b, struct ia_plan_dev *x)
 			 d->driver ? d->driver : "", d->driver ? " for vfio-pci" : "",
 			 d->has_class && (d->class_code >> 8) == 0x0600 ? "; it is the host bridge: nothing of it serves "
 			 "userspace, and the configuration writes vfio-pci does not virtualize reach its registers" : "");
+	} else if (!x->has_group && d->stream_shared_with && d->stream_shared_with->has_group && d->driver) {
+		/* refused by the SMMUv3, bound to a host driver: its DMA goes through the planned group's
+		 * domain (group.shared-streamid), so the driver must go and nothing may bind it again */
+		x->action = IA_PLAN_UNBIND;
+		snprintf(reason, sizeof(reason), "bound to %s and in no group: the SMMUv3 refused it the StreamID %s holds, "
+			 "so its DMA would go through the user's mappings: unbind it and keep it driverless (vfio-pci "
+			 "cannot bind it without a group)", d->driver, d->stream_shared_with->bdf);
+	} else if (!x->has_group && d->stream_shared_with && d->stream_shared_with->has_group && d->driver_unknown) {
+		x->action = IA_PLAN_KEEP;
+		snprintf(reason, sizeof(reason), "in no group (the SMMUv3 refused it the StreamID %s holds) and its driver "
+			 "could not be read: a host driver would DMA through the user's mappings", d->stream_shared_with->bdf);
 	} else if (!d->driver && !x->has_group && d->stream_shared_with && d->stream_shared_with->has_group) {
 		/* refused by the SMMUv3: its StreamID is a planned group's (group.shared-streamid) */
 		x->action = IA_PLAN_KEEP;
@@ -438,6 +469,11 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 		/* the interrupt rule's own blocker on a member (its MSIs bypass remapping, which
 		 * kernels before 6.3 do not test): the kernel's test is handled below, this is not */
 		bool member_irq = c->rule && (c->rule->gives & IA_GIVES_IRQ) && c->bdf[0];
+		/* a function the SMMUv3 refused the group's StreamID: the plan takes it along, unbound and
+		 * kept driverless (plan_take_refused()), which lifts the rule's blocker; its driver link
+		 * unreadable stays a blocker (collect.unreadable, below) */
+		if (c->what && !strcmp(c->what, "group.shared-streamid"))
+			continue;
 		if (!c->rule || !(c->rule->gives & handled) || member_irq)
 			rc = plan_blocker(b, c->what, c->bdf[0] ? c->bdf : subject, false, "%s", c->reason);
 	}
@@ -474,12 +510,13 @@ static int plan_platform_blockers(struct plan_build *b)
 	/* no kernel group in the plan, only groups vfio-pci's probe would form (plan_forming_group()):
 	 * from 6.3 their own MSIs decide (iommu_group_has_isolated_msi()), by the firmware's routes */
 	char forming_why[320] = "", forming_bdf[IA_BDF_BUFSZ] = "";
-	if (!any && b->p->n_notes && a->firmware && ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP) == IA_YES) {
+	if (b->p->n_notes && a->firmware && ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP) == IA_YES) {
 		const struct ia_firmware *fw = a->firmware;
 		any = true;
 		for (size_t i = 0; i < b->p->n_devs && irq != IA_NO; i++) {
 			const struct ia_plan_dev *x = &b->p->devs[i];
-			if (x->has_group || !x->dev)
+			/* the functions that join a group at their probe (refused ones never do) */
+			if (x->has_group || !x->dev || !x->dev->probe_group)
 				continue;
 			enum ia_tri iso = IA_UNKNOWN;
 			const char *kind = NULL;
@@ -758,18 +795,25 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 		ia_sb_init(&sb);
 		plan_when_enabled(b, &sb);
 		/* amd_iommu=off took AMD interrupt remapping with it (the rule's warning): VFIO needs it back */
-		const struct ia_finding *wf = b->r->irq_finding < b->r->n_findings ? &b->r->findings[b->r->irq_finding] : NULL;
-		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && wf && wf->level == IA_LEVEL_WARNING)
+		bool amd_off = false;
+		for (size_t i = 0; a->firmware && i < a->firmware->n_msi; i++)
+			amd_off |= !strcmp(a->firmware->msi[i].kind, "amd-ir") && a->firmware->msi[i].turned_off_by &&
+				   !strncmp(a->firmware->msi[i].turned_off_by, "amd_iommu", 9);
+		if (!a->dumps_alone && b->r->irq_isolated == IA_NO && amd_off)
 			ia_sb_puts(&sb, "; VFIO then also needs interrupt remapping, which amd_iommu=off turned off with the "
 				   "IOMMU and booting without it turns on, unless the kernel vetoes it (its log: \"No "
 				   "southbridge IOAPIC found\"), when VFIO_SET_IOMMU fails with EPERM");
 		/* (in no-IOMMU mode vfio-pci does bind: a vfio-noiommu group) */
-		p->iommu_off = !a->dumps_alone && b->r->noiommu_enabled != IA_YES;
+		p->iommu_off = !a->dumps_alone && !ia_audit_iommu_active(a) && b->r->noiommu_enabled != IA_YES;
 		char *tail = ia_sb_take(&sb);
 		/* dumps alone: no kernel among the inputs, so whether an IOMMU is active is unknown (fail closed) */
 		rc = !tail ? -ENOMEM : a->dumps_alone ?
 		     plan_blocker(b, "host.iommu-inactive", "host", true, "the dumps hold no kernel state: whether an IOMMU "
 				  "is active and which IOMMU groups it forms are unknown, so nothing can be planned%s", tail) :
+		     ia_audit_iommu_active(a) ?
+		     plan_blocker(b, "plan.no-group", "host", true, "an IOMMU is active but the kernel formed no IOMMU "
+				  "group yet (some kernels form a function's group only when a driver probes it): which "
+				  "groups binding vfio-pci would form is not planned from this state%s", tail) :
 		     plan_blocker(b, "host.iommu-inactive", "host", false, "no IOMMU is active (no IOMMU groups): "
 				  "nothing can be given to userspace with DMA isolation%s", tail);
 		free(tail);
@@ -832,7 +876,7 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 			if ((rc = plan_take_group(b, (size_t)(g - a->groups), false, false, NULL)))
 				return rc;
 		}
-		if ((rc = plan_close_groups(b)))
+		if ((rc = plan_close_groups(b)) || (rc = plan_take_refused(b)))
 			return rc;
 		qsort(p->groups, p->n_groups, sizeof(*p->groups), plan_cmp_pgroup);
 		for (size_t i = 0; i < p->n_groups; i++) {

@@ -12,6 +12,7 @@
 
 #include "core/ia_err.h"
 #include "cli/plan.h"
+#include "model/firmware_model.h"
 
 #define KKA IA_SOURCE_DIR "/tests/fixtures/kernel-known-answers"
 
@@ -32,10 +33,11 @@ static const struct plan_case cases[] = {
 	  "06:00.0=keep 07:01.0=already-vfio 07:02.0=bind-vfio-pci", true, NULL },
 	{ "PCIe-to-PCI bridge, rtl8139 unbound", "x86-intel-scn-c-e1000-vfio-rtl-unbound/run-6.1", "0000:07:01.0", "12",
 	  "06:00.0=keep 07:01.0=already-vfio 07:02.0=keep", true, NULL },
+	/* 07:02.0, refused the StreamID 07:01.0 holds, goes along unbound and pinned (group.shared-streamid) */
 	{ "PCIe-to-PCI bridge on shpchp (arm64, ITS)", "arm-acpi-its-smmuv3/run-6.12", "0000:07:01.0", "7",
-	  "06:00.0=unbind 07:01.0=already-vfio", true, NULL },
+	  "06:00.0=unbind 07:01.0=already-vfio 07:02.0=keep", true, NULL },
 	{ "PCIe-to-PCI bridge on shpchp (arm64, GICv2m)", "arm-acpi-v2m-smmuv3/run-6.1", "0000:07:01.0", "7",
-	  "06:00.0=unbind 07:01.0=already-vfio", false, "platform.msi-not-isolated" },
+	  "06:00.0=unbind 07:01.0=already-vfio 07:02.0=keep", false, "platform.msi-not-isolated" },
 	{ "switch without ACS: the isolation domain takes the sibling port's group", "x86-intel-scn-a-nvme-vfio/run-6.12",
 	  "0000:04:00.0", "10 11", "03:00.0=keep 03:01.0=keep 04:00.0=already-vfio 05:00.0=bind-vfio-pci", true, NULL },
 	{ "switch below a root port without ACS: one kernel group", "x86-intel-noacs-slots/run-6.12", "0000:05:00.0", "3",
@@ -335,10 +337,14 @@ static void test_no_iommu(void **state)
 	/* MSIs the IOMMU would not isolate either (the rule's error: a GICv2m frame) block the plan too;
 	 * its warning (amd_iommu=off, which turning the IOMMU on lifts) does not */
 	struct ia_finding f = { .rule = "platform.msi-not-isolated", .level = IA_LEVEL_ERROR };
+	/* the warning's case: amd_iommu=off took AMD remapping (ia_firmware_apply_cmdline()) */
+	struct ia_fw_msi amd_ir = { .kind = "amd-ir", .turned_off_by = "amd_iommu=off" };
+	struct ia_firmware fw = { .msi = &amd_ir, .n_msi = 1 };
 	r.findings = &f, r.n_findings = 1, r.irq_finding = 0, r.irq_isolated = IA_NO;
 	r.irq_reason = "7 MSI interrupts use a non-isolating parent";
 	for (int lvl = 0; lvl < 2; lvl++) {
 		f.level = lvl ? IA_LEVEL_WARNING : IA_LEVEL_ERROR;
+		a.firmware = lvl ? &fw : NULL;
 		p = NULL;
 		assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 		assert_int_equal(p->n_blockers, lvl ? 1 : 2);
@@ -363,6 +369,7 @@ static void test_no_iommu(void **state)
 		ia_plan_free(p);
 	}
 	r = (struct ia_result){0};
+	a.firmware = NULL;
 	const char *missing = "0000:00:02.0";
 	p = NULL;
 	assert_int_equal(ia_plan_build(&a, &r, &missing, 1, &p, err, sizeof(err)), -ENOENT);

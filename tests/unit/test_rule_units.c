@@ -575,6 +575,9 @@ static void test_msi_advice_by_cause(void **state)
 		{ "x86_64", "dmar0", "nointremap intremap=on", false, IA_LEVEL_ERROR, "Enable VT-d interrupt remapping" },
 		{ "aarch64", "smmu3.0x0000000009050000", "", false, IA_LEVEL_ERROR, "This host's firmware describes no GICv3 "
 		  "ITS: its GICv2m frames or GICv3 MBI cannot isolate MSIs, so no setting here can" },
+		/* no firmware read: whether it has an ITS is unknown (the case below has no device tree) */
+		{ "arm64", "smmu3.0x0000000009050000", "", false, IA_LEVEL_ERROR, "Route the PCI MSIs to a GICv3 ITS where "
+		  "the hardware has one (the firmware tables were not read" },
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
 		struct ia_audit *a = mb_new();
@@ -582,6 +585,7 @@ static void test_msi_advice_by_cause(void **state)
 		a->arch = strdup(tc[i].arch);
 		mb_cmdline(a, tc[i].cmdline);
 		a->firmware->describes_ivrs = tc[i].ivrs;
+		a->firmware->has_dt = !strcmp(tc[i].arch, "aarch64"); /* read, and it names no ITS */
 		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
 		if (tc[i].unit) {
 			mb_unit(a, tc[i].unit, !strcmp(tc[i].unit, "dmar0") ? "vt-d" : !strcmp(tc[i].unit, "ivhd0") ?
@@ -1929,6 +1933,38 @@ static void test_plan_forming_msi(void **state)
 	}
 }
 
+/* plan of a group whose StreamID the SMMUv3 refused another function (group.shared-streamid): that
+ * function goes with the plan whether or not an isolation domain brings it: unbound, pinned; bound to
+ * a host driver, unbound and kept driverless, which lifts the rule's blocker (review round 3: it was
+ * left out, or the blocker stood beside the unbind that lifts it). */
+static void test_plan_takes_refused(void **state)
+{
+	(void)state;
+	for (int bound = 0; bound < 2; bound++) {
+		static const char *const fns[] = { "0000:02:01.0", "0000:02:02.0" };
+		const char *const drivers[] = { "vfio-pci", bound ? "8139cp" : NULL };
+		struct ia_audit *a = arm_bridge_host(6, false, NULL, 2, fns, drivers);
+		mb_group(a, 3, "DMA", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", NULL);
+		a->firmware->units[0].dma_coherent = IA_YES;
+		run(a);
+		struct ia_plan *p = NULL;
+		const char *bdf = "0000:02:01.0";
+		char err[128];
+		assert_int_equal(ia_plan_build(a, mb_result(a), &bdf, 1, &p, err, sizeof(err)), 0);
+		const struct ia_plan_dev *x = NULL;
+		for (size_t k = 0; k < p->n_devs; k++)
+			if (!strcmp(p->devs[k].bdf, "0000:02:02.0"))
+				x = &p->devs[k];
+		assert_non_null(x);
+		assert_int_equal(x->action, bound ? IA_PLAN_UNBIND : IA_PLAN_KEEP);
+		assert_int_equal(x->pin, !bound);
+		for (size_t k = 0; k < p->n_blockers; k++)
+			assert_string_not_equal(p->blockers[k].rule, "group.shared-streamid");
+		ia_plan_free(p);
+		mb_free(a);
+	}
+}
+
 /* group.not-viable's fix before 5.19: the until-next-boot path sets the override before unbinding
  * (a function left driverless that a host driver probes while VFIO uses the group hits the BUG_ON);
  * from 5.19 a plain unbind is enough (the probe fails with -EBUSY instead). */
@@ -2905,6 +2941,7 @@ int main(void)
 		cmocka_unit_test(test_plan_off_msi_per_group),
 		cmocka_unit_test(test_pre519_fix_commands),
 		cmocka_unit_test(test_plan_forming_msi),
+		cmocka_unit_test(test_plan_takes_refused),
 		cmocka_unit_test(test_shared_streamid),
 		cmocka_unit_test(test_rmrr_text_marks_relaxable),
 		cmocka_unit_test(test_iommu_inactive_dmar_refused),
