@@ -55,6 +55,8 @@ static int plan_blocker(struct plan_build *b, const char *rule, const char *subj
 static bool plan_has_dev(const struct ia_plan *p, const char *bdf);
 static int plan_add_dev(struct plan_build *b, const char *bdf, const struct ia_group *g);
 
+static char *plan_vtext(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 /* @fmt with @ap into a malloc'd string; NULL without memory. */
 static char *plan_vtext(const char *fmt, va_list ap)
 {
