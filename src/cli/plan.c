@@ -185,11 +185,8 @@ static enum ia_tri plan_enabled_msi(const struct plan_build *b)
 		if (!g)
 			return IA_UNKNOWN;
 		for (size_t m = 0; m < g->n && all != IA_NO; m++) {
-			const char *bdf = a->devs[g->members[m]].bdf;
-			enum ia_tri iso = IA_UNKNOWN;
-			for (size_t r = 0; r < fw->n_msi_routes; r++)
-				if (!strcmp(fw->msi_routes[r].bdf, bdf))
-					iso = fw->msi[fw->msi_routes[r].controller].isolating;
+			const struct ia_fw_msi *c = ia_fw_msi_of(fw, a->devs[g->members[m]].bdf);
+			enum ia_tri iso = c ? c->isolating : IA_UNKNOWN;
 			all = iso == IA_NO ? IA_NO : iso == IA_UNKNOWN ? IA_UNKNOWN : all;
 		}
 	}
@@ -242,16 +239,10 @@ static int plan_close_groups(struct plan_build *b)
 					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
 				else if (md->probe_group && plan_has_dev(b->p, md->bdf))
 					continue; /* it joins a group of the plan when vfio-pci binds it (plan_forming_group()) */
-				else if (md->stream_shared_with && md->stream_shared_with->has_group &&
-					 (mg = plan_group_of(a, md->stream_shared_with)) != NULL)
-				{
+				else if ((mg = plan_group_of(a, md->stream_shared_with)) != NULL)
 					/* the SMMUv3 refused it a StreamID that group holds: its DMA is that group's
-					 * (group.shared-streamid blocks the group while a host driver drives it), so
-					 * it goes with the plan, kept unbound and pinned (plan_classify()) */
+					 * (group.shared-streamid), so it splits nothing: plan_take_refused() adds it */
 					rc = plan_take_group(b, (size_t)(mg - a->groups), true, pd->uncertain, pd->basis);
-					if (rc == 0 && !plan_has_dev(b->p, md->bdf))
-						rc = plan_add_dev(b, md->bdf, NULL);
-				}
 				else
 					rc = plan_blocker(b, "isolation.p2p-domain", md->bdf, false,
 							  "%s shares an isolation domain with %s but is in no IOMMU group: "
@@ -520,13 +511,9 @@ static int plan_platform_blockers(struct plan_build *b)
 			/* the functions that join a group at their probe (refused ones never do) */
 			if (x->has_group || !x->dev || !x->dev->probe_group)
 				continue;
-			enum ia_tri iso = IA_UNKNOWN;
-			const char *kind = NULL;
-			for (size_t k = 0; k < fw->n_msi_routes; k++)
-				if (!strcmp(fw->msi_routes[k].bdf, x->bdf)) {
-					iso = fw->msi[fw->msi_routes[k].controller].isolating;
-					kind = fw->msi[fw->msi_routes[k].controller].kind;
-				}
+			const struct ia_fw_msi *c = ia_fw_msi_of(fw, x->bdf);
+			enum ia_tri iso = c ? c->isolating : IA_UNKNOWN;
+			const char *kind = c ? c->kind : NULL;
 			if (iso == IA_NO || (iso == IA_UNKNOWN && irq == IA_YES)) {
 				snprintf(forming_bdf, sizeof(forming_bdf), "%s", x->bdf);
 				snprintf(forming_why, sizeof(forming_why), "the MSIs of %s go to %s%s, which %s; Linux %d.%d tests "

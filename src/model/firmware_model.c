@@ -571,3 +571,13 @@ enum ia_tri ia_fw_unit_coherent(const struct ia_fw_unit *u)
 		return u->dma_coherent;
 	return IA_UNKNOWN;
 }
+
+const struct ia_fw_msi *ia_fw_msi_of(const struct ia_firmware *fw, const char *bdf)
+{
+	const struct ia_fw_msi *m = NULL;
+
+	for (size_t r = 0; fw && r < fw->n_msi_routes; r++)
+		if (!strcmp(fw->msi_routes[r].bdf, bdf))
+			m = &fw->msi[fw->msi_routes[r].controller];
+	return m;
+}

@@ -194,6 +194,13 @@ int ia_firmware_apply_interrupts(struct ia_firmware *fw, size_t pci_msi_chips, s
 enum ia_tri ia_fw_region_relaxable_for(const struct ia_fw_region *r, bool has_class, uint32_t class_code);
 
 /**
+ * ia_fw_msi_of() - the MSI controller the firmware routes PCI function @bdf to (its msi_routes
+ * row: IORT ITS group or device-tree msi-map/msi-parent; the last row when there are several).
+ * Return: the controller (owned by @fw), or NULL when @fw is NULL or names no route for @bdf.
+ */
+const struct ia_fw_msi *ia_fw_msi_of(const struct ia_firmware *fw, const char *bdf);
+
+/**
  * ia_fw_unit_coherent() - whether the firmware calls SMMU unit @u cache coherent, as
  * arm_smmu_device_hw_probe() takes it over IDR0.COHACC: an IORT node's COHACC override (flags bit
  * 0), a device-tree node's dma-coherent (of_dma_is_coherent()).
