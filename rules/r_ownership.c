@@ -109,8 +109,8 @@ static int r_exceptions(struct ia_eval *ev, const struct ia_rule *self, size_t g
 	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->has_class && (d->class_code >> 8) == 0x0600)
 		rc = ia_rule_except(ev, self, gi, d->bdf, "host-bridge",
 				    "the host bridge: vfio-pci binds it (header type 0), but nothing of it serves userspace, "
-				    "and the configuration writes vfio-pci does not virtualize reach its registers: leave it "
-				    "with the host");
+				    "and the configuration writes vfio-pci does not virtualize reach its registers: assigning "
+				    "it gains nothing");
 	if (rc == 0 && d->has_hdr && d->hdr_type == 0 && d->n_mem_bars == 0 && !d->is_vf && r_bars_known(ev->a, d->bdf))
 		rc = ia_rule_except(ev, self, gi, d->bdf, "no-mmio",
 				    "has no memory BAR: nothing of it can be mapped to userspace, but it can still DMA "
