@@ -1188,7 +1188,8 @@ static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const str
 	if (gv->irq_isolated == IA_NO && unsafe == IA_NO)
 		return IA_NO;
 	if ((gv->irq_isolated != IA_YES && unsafe != IA_YES) || gv->endpoint == IA_UNKNOWN ||
-	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read || r->paths[path].offered != IA_YES)
+	    gv->dma_ownership_viable == IA_UNKNOWN || !g->resv_read || gv->coherency_unknown ||
+	    r->paths[path].offered != IA_YES)
 		return IA_UNKNOWN;
 	return IA_YES;
 }
@@ -1196,8 +1197,8 @@ static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const str
 /*
  * Each group's verdict after the policy (kernel-rules.md §11): no function vfio-pci binds, or a
  * blocker that stands, makes it NO; then MSIs that are not isolated (the host-wide blocker); then
- * any unknown input (ownership, interrupt isolation, reserved regions, the isolation domains)
- * makes it UNKNOWN, never assignable.
+ * any unknown input (ownership, interrupt isolation, reserved regions, the isolation domains, an
+ * SMMUv3's cache coherency) makes it UNKNOWN, never assignable.
  */
 static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 {
@@ -1242,7 +1243,7 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		 * where its members' go: irq_members) */
 		bool unknown_input = gv->dma_ownership_viable == IA_UNKNOWN || gv->irq_isolated == IA_UNKNOWN ||
 				     (gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN && !g->noiommu) ||
-				     !g->resv_read || !ev->domains || gv->isolation_unknown;
+				     !g->resv_read || !ev->domains || gv->isolation_unknown || gv->coherency_unknown;
 		for (size_t q = 0; q < IA_N_PATHS; q++) {
 			/* disabling the rule lifts the host-wide blocker only where the kernel would hand
 			 * the group over anyway (the path's allow_unsafe_interrupts set), as a re-level or

@@ -40,7 +40,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			continue;
 		const char *bdf = fw->unit_devs[i].bdf, *unit = u->name, *src = u->source, *kind = u->kind;
 		n_smmu++;
-		if (ia_fw_unit_coherent(u) != IA_NO)
+		enum ia_tri coherent = ia_fw_unit_coherent(u);
+		if (coherent == IA_YES)
 			continue;
 		const struct ia_dev *d = ia_audit_find_dev(a, bdf);
 		if (!d || !d->has_group)
@@ -49,9 +50,23 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		if (!g)
 			continue;
 		char evd[512], subject[32];
+		snprintf(subject, sizeof(subject), "group %d", g->id);
+		if (coherent == IA_UNKNOWN) {
+			/* Fail closed: what arm_smmu_capable() answers depends on flags the audit could not
+			 * read, so the group's verdict is unknown (engine_compose()), never assignable. */
+			snprintf(evd, sizeof(evd), "%s %s %s: %s", src, kind, unit,
+				 !strcmp(src, "IORT") ? "SMMUv3 node flags not read" :
+				 !strcmp(src, "DT") ? "dma-coherent not read" : "no firmware description of its coherency");
+			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, bdf, NULL, evd,
+					     "%s (%s) sits behind %s, whose cache coherency the firmware's description "
+					     "could not tell: VFIO will not accept it if the SMMU is not coherent "
+					     "(IOMMU_CAP_CACHE_COHERENCY), so whether it can be assigned is unknown",
+					     bdf, subject, unit);
+			ev->res->groups[g - a->groups].coherency_unknown = true;
+			continue;
+		}
 		snprintf(evd, sizeof(evd), "%s %s %s: %s", src, kind, unit,
 			 !strcmp(src, "DT") ? "no dma-coherent property" : "SMMUv3 node flags bit 0 (COHACC override) clear");
-		snprintf(subject, sizeof(subject), "group %d", g->id);
 		rc = ia_rule_finding(ev, self, self->level, bdf, NULL, evd,
 				     "%s (%s) sits behind %s, which the firmware does not declare cache coherent: VFIO "
 				     "will not accept it (IOMMU_CAP_CACHE_COHERENCY)", bdf, subject, unit);

@@ -470,6 +470,12 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 		if (!c->rule || !(c->rule->gives & handled) || member_irq)
 			rc = plan_blocker(b, c->what, c->bdf[0] ? c->bdf : subject, false, "%s", c->reason);
 	}
+	/* a member's SMMUv3 whose cache coherency the firmware facts do not tell (engine_compose():
+	 * an unknown input; the rule's warning names the unit) */
+	if (rc == 0 && gv->coherency_unknown)
+		rc = plan_blocker(b, "group.iommu-not-coherent", subject, true, "whether the SMMUv3 of a member of "
+				  "group %d is cache coherent could not be read from the firmware: VFIO refuses the "
+				  "device (-EINVAL) if it is not", g->id);
 	/* before 6.3 the kernel may pass the group's MSIs host-wide while no member's domain is seen
 	 * (engine_compose(): irq_members is an unknown input) */
 	if (rc == 0 && gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN && !g->noiommu)
@@ -637,11 +643,17 @@ static int plan_forming_refusals(struct plan_build *b, const struct ia_dev *d)
 	enum ia_tri coh_checked = ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY);
 	for (size_t i = 0; rc == 0 && coh_checked != IA_NO && i < fw->n_unit_devs; i++) {
 		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
-		if (strcmp(fw->unit_devs[i].bdf, d->bdf) || strcmp(u->kind, "smmu-v3") || ia_fw_unit_coherent(u) != IA_NO)
+		enum ia_tri coherent = strcmp(u->kind, "smmu-v3") ? IA_YES : ia_fw_unit_coherent(u);
+		if (strcmp(fw->unit_devs[i].bdf, d->bdf) || coherent == IA_YES)
 			continue;
-		rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind %s, "
-				  "which the firmware does not declare cache coherent: VFIO refuses the device (-EINVAL) "
-				  "once its group forms", d->bdf, u->name);
+		if (coherent == IA_UNKNOWN) /* fail closed: the firmware's flags for it were not read */
+			rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, true, "%s sits behind %s, whose cache "
+					  "coherency could not be read from the firmware: VFIO refuses the device (-EINVAL) "
+					  "once its group forms if it is not coherent", d->bdf, u->name);
+		else
+			rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind "
+					  "%s, which the firmware does not declare cache coherent: VFIO refuses the device "
+					  "(-EINVAL) once its group forms", d->bdf, u->name);
 	}
 	enum ia_tri direct = ia_kernel_has(a, IA_KB_REQUIRE_DIRECT);
 	for (size_t r = 0; rc == 0 && r < fw->n_regions; r++) {

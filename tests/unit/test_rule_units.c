@@ -523,6 +523,47 @@ static void test_not_coherent_fires(void **state)
 	mb_free(a);
 }
 
+/* Fail closed: an SMMUv3 whose IORT node flags were not read may or may not be coherent, so its
+ * function's group is unknown (not assignable, and not "VFIO would accept it"), with a warning that
+ * says why, and a plan on it has an unknown blocker (the reviewer's fail-open: unread was taken
+ * as coherent). */
+static struct ia_plan *plan_of(const struct ia_audit *a, const char *bdf);
+
+static void test_not_coherent_unknown(void **state)
+{
+	(void)state;
+	struct ia_audit *a = smmu_host(0);
+
+	a->firmware->units[0].has_flags = false;
+	run(a);
+	const struct ia_finding *f = expect(a, "group.iommu-not-coherent", "0000:00:02.0", IA_LEVEL_WARNING);
+	assert_string_equal(f->evidence, "IORT smmu-v3 SMMUv3@0x9050000: SMMUv3 node flags not read");
+	assert_non_null(strstr(f->message, "whose cache coherency the firmware's description could not tell"));
+	assert_false(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
+	assert_int_equal(mb_group_verdict(a, 1), IA_UNKNOWN);
+	const struct ia_result *r = mb_result(a);
+	assert_true(r->groups[0].coherency_unknown);
+	assert_int_equal(r->groups[0].kernel_hands_over, IA_UNKNOWN);
+	struct ia_plan *p = plan_of(a, "0000:00:02.0");
+	size_t n = 0;
+	for (size_t k = 0; k < p->n_blockers; k++)
+		if (!strcmp(p->blockers[k].rule, "group.iommu-not-coherent")) {
+			assert_true(p->blockers[k].unknown);
+			assert_string_equal(p->blockers[k].subject, "group 1");
+			n++;
+		}
+	assert_int_equal(n, 1);
+	ia_plan_free(p);
+	mb_free(a);
+	/* the same host with the flags read and the override set is assignable: the unknown is the
+	 * flags' alone */
+	a = smmu_host(1);
+	run(a);
+	assert_int_equal(mb_group_verdict(a, 1), IA_YES);
+	assert_false(mb_result(a)->groups[0].coherency_unknown);
+	mb_free(a);
+}
+
 static void test_not_coherent_quiet(void **state)
 {
 	(void)state;
@@ -1846,6 +1887,7 @@ static void test_plan_forming_refusals(void **state)
 	static const struct { enum ia_tri coherent; bool rmr; int minor; const char *blocker; } tc[] = {
 		{ IA_YES, false, 12, NULL },
 		{ IA_NO, false, 12, "group.iommu-not-coherent" },
+		{ IA_UNKNOWN, false, 12, "group.iommu-not-coherent" }, /* unread: fails closed */
 		{ IA_YES, true, 12, "group.firmware-direct-region" },
 		{ IA_YES, true, 5, NULL }, /* 6.5: an RMR did not block VFIO off VT-d */
 	};
@@ -1864,6 +1906,10 @@ static void test_plan_forming_refusals(void **state)
 			if (n != (tc[i].blocker && !strcmp(tc[i].blocker, rules[r])))
 				fail_msg("case %zu: %zu blockers %s", i, n, rules[r]);
 		}
+		/* a blocker on a firmware fact that could not be read is an unknown one */
+		for (size_t k = 0; k < p->n_blockers; k++)
+			if (!strcmp(p->blockers[k].rule, "group.iommu-not-coherent"))
+				assert_int_equal(p->blockers[k].unknown, tc[i].coherent == IA_UNKNOWN);
 		assert_int_equal(p->n_notes, 1);
 		ia_plan_free(p);
 		mb_free(a);
@@ -2906,6 +2952,7 @@ int main(void)
 		cmocka_unit_test(test_direct_region_quiet),
 		cmocka_unit_test(test_not_coherent_fires),
 		cmocka_unit_test(test_not_coherent_quiet),
+		cmocka_unit_test(test_not_coherent_unknown),
 		cmocka_unit_test(test_msi_advice_by_cause),
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
