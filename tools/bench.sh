@@ -94,7 +94,7 @@ command -v lspci >/dev/null || { echo "bench.sh: lspci (pciutils) is needed" >&2
 if [ ! -x "$build/iommu-audit" ] || [ ! -x "$build/tools/ia-gen-tree" ]; then
 	cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIA_TESTS=OFF >/dev/null
 fi
-cmake --build "$build" --target iommu-audit ia-gen-tree >/dev/null
+cmake --build "$build" --target iommu-audit ia-gen-tree ia-start-floor >/dev/null
 audit=$build/iommu-audit
 gen=$build/tools/ia-gen-tree
 stamp=$(sha256sum "$repo/tools/gen-tree.c" | cut -c1-16)
@@ -222,12 +222,23 @@ mkdir -p "$work/start-empty" "$work/start-config/proc"
 cat /proc/config.gz >"$work/start-config/proc/config.gz" 2>/dev/null || rm -rf "$work/start-config"
 srun=$((runs * 10 < 21 ? 21 : runs * 10))
 us() { local t0=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; local t1=$EPOCHREALTIME; echo $(( ${t1/./} - ${t0/./} )); }
+# What every audit pays before it reads a file, timed in the same series (tools/start-floor.c): a
+# process linked with the audit's libraries, the same opening the fact database, and /bin/true.
+floor=$build/tools/ia-start-floor
+needed() { readelf -d "$1" 2>/dev/null | grep NEEDED; }
+[ "$(needed "$floor")" = "$(needed "$audit")" ] ||
+	echo "bench.sh: ia-start-floor and iommu-audit link different libraries: the floor below is not the audit's" >&2
 for ((r = 1; r <= srun; r++)); do
 	us "$audit" --root "$work/start-empty" --format json >>"$work/s_empty"
 	[ -d "$work/start-config" ] && us "$audit" --root "$work/start-config" --format json >>"$work/s_config"
+	us /bin/true >>"$work/s_true"
+	us "$floor" >>"$work/s_link"
+	us "$floor" db >>"$work/s_db"
 done
 sms() { [ -f "$1" ] && median <"$1" | awk '{ printf "%.2f", $1 / 1000 }' || echo "-"; }
 echo
 echo "Start: audit of an empty tree $(sms "$work/s_empty") ms; of a tree with only proc/config.gz" \
      "$(sms "$work/s_config") ms (wall, medians of $srun alternating runs; target: at most 4 ms)"
+echo "Start floor (the same series): /bin/true $(sms "$work/s_true") ms; a process with the audit's libraries" \
+     "$(sms "$work/s_link") ms; the same opening the fact database $(sms "$work/s_db") ms"
 
