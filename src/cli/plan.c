@@ -915,6 +915,16 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 	}
 	if (a->n_groups && (rc = plan_platform_blockers(b)))
 		return rc;
+	/* the VFIO path the plan is for: a kernel without it hands nothing over, and one that may lack
+	 * it (no kernel configuration read, its module not loaded) is not a plan that holds (the
+	 * engine makes every group's verdict no or unknown alike, engine_compose()) */
+	const struct ia_path_state *ps = &b->r->paths[b->r->path];
+	if (ps->offered != IA_YES &&
+	    (rc = plan_blocker(b, "plan.vfio-path", "host", ps->offered == IA_UNKNOWN, "%s: %s",
+			       ps->offered == IA_NO ? "this kernel does not have the VFIO path the plan assumes"
+						    : "whether this kernel has the VFIO path the plan assumes is unknown",
+			       ps->why ? ps->why : ia_vfio_path_name(b->r->path))))
+		return rc;
 	return plan_host_use(b);
 }
 

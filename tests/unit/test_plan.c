@@ -316,7 +316,7 @@ static void test_usage(void **state)
 static void test_no_iommu(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_dev d = {0};
 	struct ia_plan *p = NULL;
 	const char *bdf = "0000:00:01.0";
@@ -382,7 +382,7 @@ static void test_no_iommu(void **state)
 static void test_pf_with_vfs(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_group_verdict gv = {0};
 	struct ia_dev d = {0};
 	struct ia_group g = {0};
@@ -433,7 +433,7 @@ static void test_pf_with_vfs(void **state)
 static void test_text_is_filtered(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_dev d = {0};
 	struct ia_plan *p = NULL;
 	const char *bdf = "0000:00:01.0";
@@ -462,7 +462,7 @@ static void test_text_is_filtered(void **state)
 static void test_vfio_path_named(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_dev d = {0};
 	struct ia_plan *p = NULL;
 	const char *bdf = "0000:00:01.0";
@@ -486,8 +486,38 @@ static void test_vfio_path_named(void **state)
 	assert_int_equal(fclose(m), 0);
 	assert_non_null(strstr(buf, "VFIO path assumed: iommufd (/dev/iommu, the VFIO device cdev), as --vfio-path "
 				    "names; this kernel does NOT have it: Linux 6.1 has no iommufd\n"));
+	/* and the plan does not hold: a blocker, not only a caveat (it said "feasible" under it) */
+	assert_false(ia_plan_feasible(p));
+	size_t k = p->n_blockers;
+	for (size_t i = 0; i < p->n_blockers; i++)
+		if (!strcmp(p->blockers[i].rule, "plan.vfio-path"))
+			k = i;
+	assert_true(k < p->n_blockers);
+	assert_false(p->blockers[k].unknown);
+	assert_string_equal(p->blockers[k].reason, "this kernel does not have the VFIO path the plan assumes: Linux 6.1 "
+			    "has no iommufd");
 	free(buf);
 	ia_plan_free(p);
+	/* a path the kernel may lack (no configuration read, its module not loaded): an unknown
+	 * blocker; a path it has: none */
+	static const enum ia_tri offered[] = { IA_UNKNOWN, IA_YES };
+	for (size_t t = 0; t < 2; t++) {
+		r.paths[IA_PATH_IOMMUFD].offered = offered[t];
+		assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
+		k = p->n_blockers;
+		for (size_t i = 0; i < p->n_blockers; i++)
+			if (!strcmp(p->blockers[i].rule, "plan.vfio-path"))
+				k = i;
+		if (r.paths[IA_PATH_IOMMUFD].offered == IA_YES) {
+			assert_true(k == p->n_blockers);
+		} else {
+			assert_true(k < p->n_blockers);
+			assert_true(p->blockers[k].unknown);
+			assert_non_null(strstr(p->blockers[k].reason, "whether this kernel has the VFIO path the plan "
+								  "assumes is unknown"));
+		}
+		ia_plan_free(p);
+	}
 }
 
 /* Issue 13: the rule's device.vfio-pci-refuses blocker of the PF's group and the plan's own check
@@ -497,7 +527,7 @@ extern const struct ia_rule ia_rule_vfio_pci_refuses;
 static void test_i13_pf_refusal_once(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_group_verdict gv = {0};
 	struct ia_contrib c = { .kind = IA_CONTRIB_BLOCKER, .rule = &ia_rule_vfio_pci_refuses,
 				.bdf = "0000:01:00.0", .what = "device.vfio-pci-refuses",
@@ -541,7 +571,7 @@ static void test_i13_pf_refusal_once(void **state)
 static void test_i13_pre519_texts(void **state)
 {
 	struct ia_audit a = {0};
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	struct ia_group_verdict gv = {0};
 	struct ia_dev d[3];
 	struct ia_group g = {0};

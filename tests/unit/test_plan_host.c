@@ -355,7 +355,7 @@ static void test_group_formed_at_probe(void **state)
 /* The plan of @bdf on a hand-built audit (no IOMMU: only the requested device), as text. */
 static char *plan_text(const struct ia_audit *a, const char *bdf, bool force, struct ia_plan **out)
 {
-	struct ia_result r = {0};
+	struct ia_result r = { .paths = { { .offered = IA_YES }, { .offered = IA_YES } } }; /* both VFIO paths in the kernel */
 	char err[128], *buf = NULL;
 	size_t len = 0;
 
