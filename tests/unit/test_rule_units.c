@@ -538,7 +538,8 @@ static void test_not_coherent_unknown(void **state)
 	run(a);
 	const struct ia_finding *f = expect(a, "group.iommu-not-coherent", "0000:00:02.0", IA_LEVEL_WARNING);
 	assert_string_equal(f->evidence, "IORT smmu-v3 SMMUv3@0x9050000: SMMUv3 node flags not read");
-	assert_non_null(strstr(f->message, "whose cache coherency the firmware's description could not tell"));
+	assert_non_null(strstr(f->message, "0000:00:02.0 (group 1) sits behind SMMUv3@0x9050000, whose cache coherency "
+				       "the facts read do not tell"));
 	assert_false(mb_group_blocked_by(a, 1, "group.iommu-not-coherent"));
 	assert_int_equal(mb_group_verdict(a, 1), IA_UNKNOWN);
 	const struct ia_result *r = mb_result(a);
@@ -564,6 +565,78 @@ static void test_not_coherent_unknown(void **state)
 	mb_free(a);
 }
 
+/* Where the firmware's (function, unit) pairs do not cover a grouped function, the unit the kernel
+ * links it to decides (the helper's fail-open: an IORT missing from the capture, or an SMMUv3 node
+ * dropped as malformed, left such groups "assignable"): matched to a firmware unit by register
+ * base, that unit's flags; unmatched, unknown; on arm64 with no unit known at all, unknown. SMMUv1/v2
+ * (arm-smmu's arm_smmu_capable()): a coherent table walk (IORT flags bit 1) accepts the device,
+ * else its own DMA coherency decides, which is not read: unknown. */
+static void test_not_coherent_by_unit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *unit_kind;      /* the kernel's unit (sysfs), linked from the function; NULL: none */
+		const char *fw_kind;        /* a firmware unit at the same base, mapping nothing; NULL: none */
+		uint32_t fw_flags;
+		enum ia_tri verdict;        /* group 1's */
+		enum ia_level level;        /* the finding's; IA_LEVEL_INFO: none */
+		const char *evidence;
+	} tc[] = {
+		{ "smmu-v3", NULL, 0, IA_UNKNOWN, IA_LEVEL_WARNING,
+		  "sysfs smmu-v3 smmu3.0x0000000009050000: the kernel's unit, which no firmware unit read describes" },
+		{ "smmu-v3", "smmu-v3", 0, IA_NO, IA_LEVEL_ERROR,
+		  "IORT smmu-v3 SMMUv3@0x9050000: SMMUv3 node flags bit 0 (COHACC override) clear" },
+		{ "smmu-v3", "smmu-v3", 1, IA_YES, IA_LEVEL_INFO, NULL },
+		{ NULL, NULL, 0, IA_UNKNOWN, IA_LEVEL_WARNING,
+		  "no firmware unit maps 0000:00:02.0 and its iommu link was not read" },
+		{ "smmu", "smmu", 2, IA_YES, IA_LEVEL_INFO, NULL },
+		{ "smmu", "smmu", 0, IA_UNKNOWN, IA_LEVEL_WARNING,
+		  "IORT smmu SMMUv3@0x9050000: SMMU node flags bit 1 (coherent walk) clear, the device's own DMA "
+		  "coherency (_CCA) not read" },
+	};
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		struct ia_audit *a = host();
+		free(a->arch);
+		a->arch = strdup("aarch64");
+		free(a->units[0].name);
+		free(a->units[0].kind);
+		a->units[0].name = strdup("smmu3.0x0000000009050000");
+		a->units[0].kind = strdup(tc[i].unit_kind ? tc[i].unit_kind : "smmu-v3");
+		a->units[0].has_address = true;
+		a->units[0].address = 0x9050000;
+		if (tc[i].unit_kind)
+			a->devs[0].iommu_unit = strdup("smmu3.0x0000000009050000");
+		if (tc[i].fw_kind) {
+			size_t u = mb_fw_unit(a, "IORT", tc[i].fw_kind, "SMMUv3@0x9050000");
+			a->firmware->units[u].has_base = true;
+			a->firmware->units[u].base = 0x9050000;
+			a->firmware->units[u].has_flags = true;
+			a->firmware->units[u].flags = tc[i].fw_flags;
+		}
+		run(a);
+		const struct ia_finding *f = mb_find_finding(a, "group.iommu-not-coherent", "0000:00:02.0");
+		if (tc[i].level == IA_LEVEL_INFO) {
+			mb_expect_quiet(a, "group.iommu-not-coherent");
+		} else {
+			if (!f || f->level != tc[i].level || strcmp(f->evidence, tc[i].evidence))
+				fail_msg("case %zu: %s", i, f ? f->evidence : "no finding");
+		}
+		if (mb_group_verdict(a, 1) != tc[i].verdict)
+			fail_msg("case %zu: verdict %d", i, (int)mb_group_verdict(a, 1));
+		assert_int_equal(mb_result(a)->groups[0].coherency_unknown, tc[i].verdict == IA_UNKNOWN);
+		mb_free(a);
+	}
+	/* a VFIO no-IOMMU group is not asked (vfio_device_is_noiommu()): no unit, no finding */
+	struct ia_audit *a = host();
+	free(a->arch);
+	a->arch = strdup("aarch64");
+	a->groups[0].noiommu = true;
+	run(a);
+	assert_null(mb_find_finding(a, "group.iommu-not-coherent", NULL));
+	assert_false(mb_result(a)->groups[0].coherency_unknown);
+	mb_free(a);
+}
+
 static void test_not_coherent_quiet(void **state)
 {
 	(void)state;
@@ -575,18 +648,27 @@ static void test_not_coherent_quiet(void **state)
 	assert_false(mb_not_evaluated(a, "group.iommu-not-coherent"));
 	mb_free(a);
 	/* VT-d and AMD-Vi always report IOMMU_CAP_CACHE_COHERENCY: evaluated and quiet without any
-	 * SMMUv3; a unit of another kind (virtio-iommu here) leaves it not evaluated */
-	static const char *const kinds[] = { "vt-d", "amd-vi", "virtio-iommu" };
-	for (size_t k = 0; k < 3; k++) {
+	 * SMMUv3, and so does every IOMMU on x86 (viommu_capable() too); on arm64 a function linked to a
+	 * unit of another kind (virtio-iommu here) leaves it not evaluated */
+	static const struct { const char *kind, *arch; bool evaluated; } tc[] = {
+		{ "vt-d", "x86_64", true }, { "amd-vi", "x86_64", true }, { "virtio-iommu", "x86_64", true },
+		{ "vt-d", "aarch64", true }, { "virtio-iommu", "aarch64", false },
+	};
+	for (size_t k = 0; k < sizeof(tc) / sizeof(*tc); k++) {
 		a = mb_new();
-		mb_unit(a, "unit0", kinds[k]);
-		mb_dev(a, "0000:00:02.0", NULL)->driver = strdup("vfio-pci");
+		free(a->arch);
+		a->arch = strdup(tc[k].arch);
+		mb_unit(a, "unit0", tc[k].kind);
+		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
+		d->driver = strdup("vfio-pci");
+		d->iommu_unit = strdup("unit0");
 		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
 		run(a);
-		if (k < 2)
+		if (tc[k].evaluated)
 			mb_expect_quiet(a, "group.iommu-not-coherent");
 		else
 			assert_true(mb_not_evaluated(a, "group.iommu-not-coherent"));
+		assert_false(mb_result(a)->groups[0].coherency_unknown);
 		mb_free(a);
 	}
 }
@@ -767,6 +849,12 @@ static struct ia_audit *mixed_msi_host(int minor, bool known)
 	mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
 	mb_irq(a, "GICv2m-PCI-MSIX-0000:00:03.0", NULL, "0000:00:03.0");
 	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", "N");
+	/* the IORT's SMMUv3, coherent (COHACC override): the functions' coherency is known */
+	size_t u = mb_fw_unit(a, "IORT", "smmu-v3", "SMMUv3@0x9050000");
+	a->firmware->units[u].has_flags = true;
+	a->firmware->units[u].flags = 1;
+	mb_fw_unit_dev(a, u, "0000:00:02.0");
+	mb_fw_unit_dev(a, u, "0000:00:03.0");
 	return a;
 }
 
@@ -2953,6 +3041,7 @@ int main(void)
 		cmocka_unit_test(test_not_coherent_fires),
 		cmocka_unit_test(test_not_coherent_quiet),
 		cmocka_unit_test(test_not_coherent_unknown),
+		cmocka_unit_test(test_not_coherent_by_unit),
 		cmocka_unit_test(test_msi_advice_by_cause),
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
