@@ -1288,8 +1288,10 @@ static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 		}
 		gv->userspace_assignable = unknown_input ? IA_UNKNOWN : IA_YES;
 	}
-	/* a path named with --vfio-path that the kernel lacks (or may lack) assigns nothing */
-	for (size_t gi = 0; gi < r->n_groups && rc == 0 && r->path_named; gi++) {
+	/* the path judged (named with --vfio-path, or the default) assigns nothing where the kernel
+	 * lacks it, and nothing for certain where it may lack it (fail closed: with the default
+	 * unnamed, a kernel without VFIO was "assignable" while VFIO would hand over nothing) */
+	for (size_t gi = 0; gi < r->n_groups && rc == 0; gi++) {
 		struct ia_group_verdict *gv = &r->groups[gi];
 		if (r->paths[r->path].offered == IA_NO)
 			gv->userspace_assignable = IA_NO;
@@ -1345,17 +1347,18 @@ int ia_rules_run(struct ia_audit *a, const struct ia_run_opts *o, struct ia_resu
 	/* the VFIO paths come from the kernel facts alone; rules read them (host.noiommu: which
 	 * container serves a no-IOMMU group) */
 	ia_vfio_paths_decide(a, res);
-	if ((rc = engine_eval_rules(&ev)) < 0)
-		goto out;
-	/* The policy: disable and re-level, waive; then the verdicts; then the requirements. */
-	if (p && ((rc = ia_policy_apply_rules(p, res)) < 0 || (rc = ia_policy_apply_waivers(p, res, o->today)) < 0))
-		goto out;
+	/* the path judged, before the rules (host.vfio-path reads it) */
 	res->path_named = o && o->vfio_path_named;
 	if (res->path_named)
 		res->path = o->vfio_path;
 	else /* the container, which QEMU, libvirt and DPDK open by default, unless the kernel has none */
 		res->path = res->paths[IA_PATH_CONTAINER].offered == IA_NO &&
 			    res->paths[IA_PATH_IOMMUFD].offered != IA_NO ? IA_PATH_IOMMUFD : IA_PATH_CONTAINER;
+	if ((rc = engine_eval_rules(&ev)) < 0)
+		goto out;
+	/* The policy: disable and re-level, waive; then the verdicts; then the requirements. */
+	if (p && ((rc = ia_policy_apply_rules(p, res)) < 0 || (rc = ia_policy_apply_waivers(p, res, o->today)) < 0))
+		goto out;
 	if ((rc = engine_compose(&ev, p)) < 0)
 		goto out;
 	if (p && (rc = ia_policy_apply_requirements(p, a, res)) < 0)

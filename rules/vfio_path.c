@@ -11,6 +11,7 @@
 #include "decode/cmdline.h"
 #include "model/kernel_model.h"
 #include "rules/kernel_audit.h"
+#include "rules/rules.h"
 
 #define TYPE1_PARAM "vfio_iommu_type1.allow_unsafe_interrupts"
 #define IOMMUFD_PARAM "iommufd.allow_unsafe_interrupts"
@@ -154,3 +155,63 @@ void ia_vfio_paths_decide(const struct ia_audit *a, struct ia_result *res)
 	f->unsafe_interrupts_allowed = f->offered == IA_NO ? IA_NO : vp_param(k, f->param, how, sizeof(how));
 	vp_set_why(f, offered, f->offered == IA_YES ? how : "");
 }
+
+/*
+ * Rule host.vfio-path: the VFIO path judged (--vfio-path's, else the default: the container unless
+ * the kernel has none) is not in the kernel, or may not be. Without it VFIO hands no group to
+ * userspace that way (no /dev/vfio/vfio, or no /dev/iommu), so every group's verdict on it is no
+ * or, where the kernel's configuration was not read and the module is not loaded, unknown
+ * (engine_compose()); the finding says why.
+ */
+static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const char **why)
+{
+	const struct ia_audit *a = ev->a;
+	const struct ia_result *r = ev->res;
+	const struct ia_path_state *ps = &r->paths[r->path], *other = &r->paths[1 - r->path];
+	bool fd = r->path == IA_PATH_IOMMUFD;
+	const char *label = fd ? "iommufd (/dev/iommu)" : "the legacy container (/dev/vfio/vfio)";
+	const char *how = r->path_named ? ", as --vfio-path names" : " (the default)";
+	char advice[512];
+
+	if (a->dumps_alone) {
+		*why = "the inputs are dumps without the kernel's state (--lspci-dump, --acpidump or --dtb without a root)";
+		return -ENODATA;
+	}
+	if (ps->offered == IA_YES)
+		return 0;
+	if (ps->offered == IA_UNKNOWN) {
+		snprintf(advice, sizeof(advice), "Let the audit read the kernel's configuration (/boot/config-<release> or "
+			 "/proc/config.gz; boot/config-<release> in a capture), or load %s (modprobe %s) and audit "
+			 "again.", fd ? "iommufd" : "vfio_iommu_type1", fd ? "iommufd" : "vfio_iommu_type1");
+		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", advice, ps->why ? ps->why : label,
+				       "whether this kernel has the VFIO path judged, %s%s, is unknown, so no group "
+				       "can be called assignable on it", label, how);
+	}
+	if (other->offered == IA_YES)
+		snprintf(advice, sizeof(advice), "The kernel has the other path: judge it with --vfio-path %s (and "
+			 "open it in the VMM), or use a kernel built with %s.", fd ? "container" : "iommufd",
+			 fd ? "CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (6.6 and later)" : "CONFIG_VFIO_IOMMU_TYPE1 "
+			 "(CONFIG_VFIO_CONTAINER) or CONFIG_IOMMUFD_VFIO_CONTAINER");
+	else
+		snprintf(advice, sizeof(advice), "Use a kernel built with VFIO: CONFIG_VFIO_PCI and "
+			 "CONFIG_VFIO_IOMMU_TYPE1 (the legacy container), or CONFIG_IOMMUFD with "
+			 "CONFIG_VFIO_DEVICE_CDEV (iommufd, 6.6 and later).");
+	/* no blocker on the groups: they stand on the other path (groups[].paths[]); the engine
+	 * makes the verdict on this one no (engine_compose()) */
+	return ia_rule_finding(ev, self, self->level, "host", advice, ps->why ? ps->why : label,
+			       "this kernel does not have the VFIO path judged, %s%s: no group can be handed to "
+			       "userspace that way", label, how);
+}
+
+const struct ia_rule ia_rule_vfio_path = {
+	.id = "host.vfio-path",
+	.level = IA_LEVEL_ERROR,
+	.summary = "The VFIO path judged is not in this kernel, or may not be",
+	.advice = "Use a kernel built with the VFIO path the VMM opens (CONFIG_VFIO_IOMMU_TYPE1 for the legacy "
+		  "container, CONFIG_IOMMUFD for iommufd), or judge the other path with --vfio-path.",
+	.refs = "drivers/vfio/Kconfig (VFIO_CONTAINER, VFIO_IOMMU_TYPE1, VFIO_DEVICE_CDEV), "
+		"drivers/iommu/iommufd/Kconfig (IOMMUFD, IOMMUFD_VFIO_CONTAINER); kernel-rules.md §4.4",
+	.eval = r_path_eval,
+	.kernel = (const enum ia_kb[]){ IA_KB_IOMMUFD },
+	.n_kernel = 1,
+};

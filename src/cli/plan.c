@@ -446,6 +446,12 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 	else if (!g->resv_read)
 		rc = plan_blocker(b, "collect.unreadable", subject, true,
 				  "reserved_regions of group %d was unreadable: a firmware 1:1 region cannot be ruled out", g->id);
+	/* a member list that could not be read may miss a member bound to a kernel driver, which
+	 * the plan would neither unbind nor see (rule group.not-viable: ownership unknown) */
+	if (rc == 0 && !g->members_read)
+		rc = plan_blocker(b, "collect.unreadable", subject, true, "the member list of group %d (devices/) "
+				  "was unreadable: a member the plan does not see may be bound to a kernel driver that "
+				  "owns the group's DMA", g->id);
 	for (size_t k = 0; k < g->n_devices && rc == 0; k++)
 		if (!ia_audit_find_dev(b->a, g->devices[k]))
 			rc = plan_blocker(b, "plan.non-pci-member", subject, true,
@@ -915,12 +921,12 @@ static int plan_fill(struct plan_build *b, const char *const *bdfs, size_t n, ch
 	}
 	if (a->n_groups && (rc = plan_platform_blockers(b)))
 		return rc;
-	/* the VFIO path the plan is for: a kernel without it hands nothing over, and one that may lack
-	 * it (no kernel configuration read, its module not loaded) is not a plan that holds (the
-	 * engine makes every group's verdict no or unknown alike, engine_compose()) */
+	/* the VFIO path the plan is for (rule host.vfio-path): a kernel without it hands nothing
+	 * over, and one that may lack it (no kernel configuration read, its module not loaded) is not
+	 * a plan that holds (the engine makes every group's verdict no or unknown alike) */
 	const struct ia_path_state *ps = &b->r->paths[b->r->path];
 	if (ps->offered != IA_YES &&
-	    (rc = plan_blocker(b, "plan.vfio-path", "host", ps->offered == IA_UNKNOWN, "%s: %s",
+	    (rc = plan_blocker(b, "host.vfio-path", "host", ps->offered == IA_UNKNOWN, "%s: %s",
 			       ps->offered == IA_NO ? "this kernel does not have the VFIO path the plan assumes"
 						    : "whether this kernel has the VFIO path the plan assumes is unknown",
 			       ps->why ? ps->why : ia_vfio_path_name(b->r->path))))

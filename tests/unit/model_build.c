@@ -67,7 +67,34 @@ struct ia_audit *mb_new(void)
 	a->arch = mb_strdup("x86_64");
 	a->cmdline = mb_strdup("");
 	a->iommu_groups_dir = true;
+	/* the legacy container's module loaded (sys/module/vfio_iommu_type1), so the VFIO path judged
+	 * is there (rule host.vfio-path); its allow_unsafe_interrupts unreadable, so unknown unless a
+	 * test sets it (mb_module_param()); mb_forget_module() takes it away */
+	mb_module_param(a, "vfio_iommu_type1", "allow_unsafe_interrupts", NULL);
 	return a;
+}
+
+void mb_forget_module(struct ia_audit *a, const char *module)
+{
+	struct ia_kernel_facts *k = a->kernel;
+	size_t n = 0;
+
+	for (size_t i = 0; i < k->n_sysfs_modules; i++)
+		if (strcmp(k->sysfs_modules[i], module))
+			k->sysfs_modules[n++] = k->sysfs_modules[i];
+		else
+			free(k->sysfs_modules[i]);
+	k->n_sysfs_modules = n;
+	n = 0;
+	for (size_t i = 0; i < k->n_mparams; i++)
+		if (strcmp(k->mparams[i].module, module)) {
+			k->mparams[n++] = k->mparams[i];
+		} else {
+			free(k->mparams[i].module);
+			free(k->mparams[i].name);
+			free(k->mparams[i].value);
+		}
+	k->n_mparams = n;
 }
 
 void mb_free(struct ia_audit *a)
@@ -211,12 +238,21 @@ void mb_kconfig(struct ia_audit *a, const char *option, const char *value)
 void mb_module_param(struct ia_audit *a, const char *module, const char *name, const char *value)
 {
 	struct ia_kernel_facts *k = a->kernel;
+	struct ia_module_param *p = NULL;
 
+	for (size_t i = 0; i < k->n_mparams && !p; i++) /* a second call replaces the value */
+		if (!strcmp(k->mparams[i].module, module) && !strcmp(k->mparams[i].name, name))
+			p = &k->mparams[i];
+	if (p) {
+		free(p->value);
+		p->value = value ? mb_strdup(value) : NULL;
+		return;
+	}
 	k->mparams = mb_grow(k->mparams, &k->n_mparams, sizeof(*k->mparams));
-	struct ia_module_param *p = &k->mparams[k->n_mparams - 1];
+	p = &k->mparams[k->n_mparams - 1];
 	p->module = mb_strdup(module);
 	p->name = mb_strdup(name);
-	p->value = mb_strdup(value);
+	p->value = value ? mb_strdup(value) : NULL;
 	if (!ia_kernel_sysfs_module(k, module)) {
 		k->sysfs_modules = mb_grow(k->sysfs_modules, &k->n_sysfs_modules, sizeof(*k->sysfs_modules));
 		k->sysfs_modules[k->n_sysfs_modules - 1] = mb_strdup(module);

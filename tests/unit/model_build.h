@@ -70,6 +70,9 @@ void mb_kconfig(struct ia_audit *a, const char *option, const char *value);
 /** mb_module_param() - sys/module/@module/parameters/@name holds @value (NULL: unreadable); also sys/module/@module. */
 void mb_module_param(struct ia_audit *a, const char *module, const char *name, const char *value);
 
+/** mb_forget_module() - sys/module/@module and its parameters gone (mb_new() gives vfio_iommu_type1). */
+void mb_forget_module(struct ia_audit *a, const char *module);
+
 /** mb_loaded_module() - proc/modules lists module @name. */
 void mb_loaded_module(struct ia_audit *a, const char *name);
 

@@ -401,7 +401,7 @@ static void test_pf_with_vfs(void **state)
 	g.id = 5;
 	g.devices = &member;
 	g.n_devices = 1;
-	g.resv_read = true;
+	g.resv_read = g.members_read = true;
 	gv.dma_ownership_viable = IA_NO;
 	a.devs = &d, a.n_devs = 1;
 	a.groups = &g, a.n_groups = 1, a.n_iommu_groups = 1;
@@ -490,7 +490,7 @@ static void test_vfio_path_named(void **state)
 	assert_false(ia_plan_feasible(p));
 	size_t k = p->n_blockers;
 	for (size_t i = 0; i < p->n_blockers; i++)
-		if (!strcmp(p->blockers[i].rule, "plan.vfio-path"))
+		if (!strcmp(p->blockers[i].rule, "host.vfio-path"))
 			k = i;
 	assert_true(k < p->n_blockers);
 	assert_false(p->blockers[k].unknown);
@@ -506,7 +506,7 @@ static void test_vfio_path_named(void **state)
 		assert_int_equal(ia_plan_build(&a, &r, &bdf, 1, &p, err, sizeof(err)), 0);
 		k = p->n_blockers;
 		for (size_t i = 0; i < p->n_blockers; i++)
-			if (!strcmp(p->blockers[i].rule, "plan.vfio-path"))
+			if (!strcmp(p->blockers[i].rule, "host.vfio-path"))
 				k = i;
 		if (r.paths[IA_PATH_IOMMUFD].offered == IA_YES) {
 			assert_true(k == p->n_blockers);
@@ -551,7 +551,7 @@ static void test_i13_pf_refusal_once(void **state)
 	g.id = 5;
 	g.devices = &member;
 	g.n_devices = 1;
-	g.resv_read = true;
+	g.resv_read = g.members_read = true;
 	gv.dma_ownership_viable = IA_NO;
 	gv.blockers = &c;
 	gv.n_blockers = 1;
@@ -594,7 +594,7 @@ static void test_i13_pre519_texts(void **state)
 	g.id = 5;
 	g.devices = members;
 	g.n_devices = 3;
-	g.resv_read = true;
+	g.resv_read = g.members_read = true;
 	gv.dma_ownership_viable = IA_YES;
 	a.has_kernel_version = true;
 	a.kernel_major = 5;

@@ -808,7 +808,7 @@ static void test_rules_man(void **state)
 		}
 		tagged += json_array_size(kb) > 0;
 	}
-	assert_int_equal(tagged, 8); /* platform.msi-not-isolated, host.noiommu (issue 12) and host.external-dma (pci_removable_attr) joined */
+	assert_int_equal(tagged, 9); /* platform.msi-not-isolated, host.noiommu (issue 12), host.external-dma (pci_removable_attr) and host.vfio-path (iommufd) joined */
 	json_decref(j);
 	free(buf);
 }

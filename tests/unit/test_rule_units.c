@@ -596,7 +596,7 @@ static void test_not_coherent_by_unit(void **state)
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
 		struct ia_audit *a = host();
-		free(a->arch);
+			free(a->arch);
 		a->arch = strdup("aarch64");
 		free(a->units[0].name);
 		free(a->units[0].kind);
@@ -1526,8 +1526,10 @@ static void test_noiommu_cmdline_not_enough(void **state)
 	const struct ia_finding *f = expect(a, "host.noiommu", "host", IA_LEVEL_INFO);
 	assert_non_null(strstr(f->message, "it ignores the parameter and creates no no-IOMMU group"));
 	mb_free(a);
-	/* the command line alone: unknown (not evaluated), never "enabled" */
+	/* the command line alone: unknown (not evaluated), never "enabled" (no VFIO module in
+	 * sys/module either) */
 	a = mb_new();
+	mb_forget_module(a, "vfio_iommu_type1");
 	mb_dev(a, "0000:00:02.0", NULL);
 	mb_cmdline(a, "vfio.enable_unsafe_noiommu_mode=1");
 	run(a);
@@ -1538,6 +1540,7 @@ static void test_noiommu_cmdline_not_enough(void **state)
 	mb_free(a);
 	/* vfio listed but no VFIO module's parameters captured: the absent file proves nothing */
 	a = mb_new();
+	mb_forget_module(a, "vfio_iommu_type1");
 	mb_dev(a, "0000:00:02.0", NULL);
 	mb_cmdline(a, "vfio.enable_unsafe_noiommu_mode=1");
 	mb_loaded_module(a, "vfio");
@@ -1999,6 +2002,31 @@ static void test_plan_forming_refusals(void **state)
 			if (!strcmp(p->blockers[k].rule, "group.iommu-not-coherent"))
 				assert_int_equal(p->blockers[k].unknown, tc[i].coherent == IA_UNKNOWN);
 		assert_int_equal(p->n_notes, 1);
+		ia_plan_free(p);
+		mb_free(a);
+	}
+}
+
+/* plan on a group whose member list (devices/) could not be read: the audit's ownership is unknown
+ * (a member it did not see may be bound to a kernel driver), and so is the plan: an unknown
+ * blocker, never "feasible" (the helper's fail-open: the plan ignored members_read). */
+static void test_plan_members_unread(void **state)
+{
+	(void)state;
+	for (int unread = 0; unread <= 1; unread++) {
+		struct ia_audit *a = host();
+			a->groups[0].members_read = !unread;
+		run(a);
+		assert_int_equal(mb_group_verdict(a, 1), unread ? IA_UNKNOWN : IA_YES);
+		struct ia_plan *p = plan_of(a, "0000:00:02.0");
+		size_t n = plan_blockers_of(p, "collect.unreadable");
+		assert_int_equal(n, (size_t)unread);
+		assert_int_equal(ia_plan_feasible(p), !unread);
+		for (size_t k = 0; k < p->n_blockers; k++)
+			if (!strcmp(p->blockers[k].rule, "collect.unreadable")) {
+				assert_true(p->blockers[k].unknown);
+				assert_non_null(strstr(p->blockers[k].reason, "the member list of group 1 (devices/) was unreadable"));
+			}
 		ia_plan_free(p);
 		mb_free(a);
 	}
@@ -2914,6 +2942,7 @@ static void test_vfio_paths_offered(void **state)
 	mb_free(a);
 
 	a = host();                                         /* 5.10, nothing else known */
+	mb_forget_module(a, "vfio_iommu_type1");
 	a->has_kernel_version = true;
 	a->kernel_major = 5;
 	a->kernel_minor = 10;
@@ -2924,6 +2953,13 @@ static void test_vfio_paths_offered(void **state)
 	assert_int_equal(r->paths[IA_PATH_CONTAINER].offered, IA_UNKNOWN);
 	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_UNKNOWN);
 	assert_int_equal(r->groups[0].paths[IA_PATH_IOMMUFD].userspace_assignable, IA_NO);
+	/* the default path judged may be missing: the group's verdict is unknown, and a warning
+	 * says why (it was "assignable") */
+	assert_int_equal(mb_group_verdict(a, 1), IA_UNKNOWN);
+	const struct ia_finding *f = expect(a, "host.vfio-path", "host", IA_LEVEL_WARNING);
+	assert_string_equal(f->message, "whether this kernel has the VFIO path judged, the legacy container "
+			    "(/dev/vfio/vfio) (the default), is unknown, so no group can be called assignable on it");
+	assert_false(mb_group_blocked_by(a, 1, "host.vfio-path"));
 	mb_free(a);
 	/* --vfio-path iommufd on that kernel: nothing is assignable that way */
 	a = host();
@@ -2941,10 +2977,18 @@ static void test_vfio_paths_offered(void **state)
 	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
 	assert_int_equal(r->groups[0].kernel_hands_over, IA_NO);
 	assert_int_equal(r->groups[0].paths[IA_PATH_CONTAINER].userspace_assignable, IA_YES);
+	/* an error that names the path and the other one the kernel has; no blocker on the group,
+	 * which stands on the container (its verdict there above) */
+	f = expect(a, "host.vfio-path", "host", IA_LEVEL_ERROR);
+	assert_string_equal(f->message, "this kernel does not have the VFIO path judged, iommufd (/dev/iommu), as "
+			    "--vfio-path names: no group can be handed to userspace that way");
+	assert_non_null(strstr(f->advice, "judge it with --vfio-path container"));
+	assert_false(mb_group_blocked_by(a, 1, "host.vfio-path"));
 	mb_free(a);
 
 	/* the command line sets the parameter of a module not loaded yet (modprobe passes it) */
 	a = host();
+	mb_forget_module(a, "vfio_iommu_type1");
 	mb_irq(a, "PCI-MSI-0000:00:03.0", NULL, "0000:00:03.0");
 	mb_kconfig(a, "CONFIG_VFIO", "m");
 	mb_kconfig(a, "CONFIG_VFIO_IOMMU_TYPE1", "m");
@@ -3042,6 +3086,7 @@ int main(void)
 		cmocka_unit_test(test_not_coherent_quiet),
 		cmocka_unit_test(test_not_coherent_unknown),
 		cmocka_unit_test(test_not_coherent_by_unit),
+		cmocka_unit_test(test_plan_members_unread),
 		cmocka_unit_test(test_msi_advice_by_cause),
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
