@@ -418,7 +418,7 @@ static void text_finding(FILE *out, const struct text_color *col, const struct i
 /*
  * Where a failing finding stands in "Fix these first" (issue 14 point 7): the root cause before its
  * consequences. 0: no IOMMU is active (nothing is isolated until it is: kernel-rules.md §1.5 item
- * 9); 1: MSIs are not isolated (VFIO refuses every group for it, vfio_iommu_type1_attach_group());
+ * 9), or the kernel lacks the VFIO path judged (nothing is handed over that way); 1: MSIs are not isolated (VFIO refuses every group for it, vfio_iommu_type1_attach_group());
  * 2: any other host-wide finding (a subject that is no PCI function and no group: "host", a
  * firmware table, a path; and the one line for the unprivileged config reads); 3: a group's or a function's own. Findings of one rank keep the
  * engine's order.
@@ -427,7 +427,7 @@ static int text_fix_rank(const struct ia_finding *f)
 {
 	struct ia_bdf b;
 
-	if (!strcmp(f->rule, "host.iommu-inactive"))
+	if (!strcmp(f->rule, "host.iommu-inactive") || !strcmp(f->rule, "host.vfio-path"))
 		return 0;
 	if (!strcmp(f->rule, "platform.msi-not-isolated"))
 		return 1;
