@@ -503,6 +503,19 @@ static void pci_read_fn(void *arg, size_t idx)
 			       it->cfg_size);
 		it->decode_size = IA_PCI_CFG_EXT;
 	}
+	/* 256 bytes of a PCI Express function where the kernel's own size is not at hand (a capture's
+	 * file, an lspci dump): lspci -xxx and capture tools write the first 256 bytes of a 4096-byte
+	 * space, so its extended capabilities (ACS, ATS, PRI, PASID, SR-IOV) are unknown, not absent.
+	 * On a live root the file's size is the kernel's (pci_cfg_space_size()). */
+	size_t seen = it->decode_size ? it->decode_size : it->readable;
+	if ((!b->sysfs || !b->root->live) && seen == IA_PCI_CFG_LEGACY && it->readable >= IA_PCI_CFG_LEGACY) {
+		struct ia_pcicfg probe;
+		struct ia_diags pdg = {0};
+		ia_pcicfg_decode(cfg, it->readable, IA_PCI_CFG_LEGACY, &probe, &pdg);
+		ia_diags_free(&pdg);
+		if (probe.is_pcie == IA_YES)
+			it->decode_size = IA_PCI_CFG_EXT;
+	}
 	if (it->readable == 0)
 		ia_defer_error(&it->errs, it->bdf, it->cfg_code ? it->cfg_code : -EIO, 0,
 			       "the header, ACS, ATS, PRI, PASID and SR-IOV state",
@@ -512,8 +525,8 @@ static void pci_read_fn(void *arg, size_t idx)
 		ia_defer_error(&it->errs, it->bdf, -EACCES, (long long)it->readable,
 			       it->readable < 256 ? "the PCIe capability, ACS, ATS, PRI, PASID and SR-IOV"
 						  : "the extended capabilities: ACS, ATS, PRI, PASID and SR-IOV",
-			       "only %zu of %zu config bytes readable (an unprivileged read or a truncated "
-			       "capture)", it->readable, it->decode_size);
+			       "only %zu of %zu config bytes readable (an unprivileged read, a truncated "
+			       "capture or a dump of the first %zu)", it->readable, it->decode_size, it->readable);
 	for (size_t i = 0; i < dg.n; i++)
 		if (dg.v[i].code != -IA_E_TRUNCATED)
 			ia_defer_error(&it->errs, it->bdf, dg.v[i].code, dg.v[i].offset, NULL, "config: %s",

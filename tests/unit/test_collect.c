@@ -389,6 +389,55 @@ static void test_pci_writes_each_row_once(void **state)
 	assert_int_equal(ia_scratch_remove(), 0);
 }
 
+/*
+ * 256 config bytes in a capture: a conventional PCI function has no extended space (no ACS, known),
+ * but a PCI Express one was cut at 256 (lspci -xxx, capture tools), so its ACS is unknown, with the
+ * collection error saying so (the helper's finding: "a truncated config space is not 'no ACS'").
+ */
+static void test_pci_256_of_pcie(void **state)
+{
+	(void)state;
+	struct ia_fsroot root;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *err;
+	struct ia_collect_opts opts = {0};
+	const struct ia_collector *const list[] = { &ia_collector_pci };
+	uint8_t pcie[256] = { 0x86, 0x80, 0x1d, 0x20 }, pci[256] = { 0x86, 0x80, 0x1e, 0x20 };
+
+	pcie[0x06] = 0x10;                 /* status: capability list */
+	pcie[0x0b] = 0x06, pcie[0x0a] = 0x04; /* class 0604: a PCI bridge */
+	pcie[0x0e] = 0x01;                 /* header type 1 */
+	pcie[0x34] = 0x40;
+	pcie[0x40] = 0x10;                 /* PCI Express capability, last */
+	pcie[0x42] = 0x62;                 /* version 2, downstream port (6 << 4) */
+	assert_int_equal(ia_scratch_make("collect"), 0);
+	ia_mk_file("root/sys/devices/pci0000:00/0000:00:01.0/config", pcie, sizeof(pcie));
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+	ia_mk_file("root/sys/devices/pci0000:00/0000:00:02.0/config", pci, sizeof(pci));
+	ia_mk_link("root/sys/bus/pci/devices/0000:00:02.0", "../../../devices/pci0000:00/0000:00:02.0");
+	assert_int_equal(ia_fsroot_open(&root, ia_sp("root")), 0);
+	assert_int_equal(ia_db_open(&db, NULL, true, &err), 0);
+	struct ia_ctx ctx = { .root = &root, .db = db, .opts = &opts };
+	assert_int_equal(ia_collect_run(&ctx, list, 1), 0);
+	assert_int_equal(ia_db_prepare(db, "SELECT bdf, has_acs, (SELECT count(*) FROM collection_error e WHERE "
+				       "e.subject = f.bdf AND e.message LIKE 'only 256 of 4096 config bytes readable%')"
+				       " FROM pci_function f ORDER BY bdf", &st), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0000:00:01.0");
+	assert_int_equal(sqlite3_column_type(st, 1), SQLITE_NULL);
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0000:00:02.0");
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	ia_db_close(db);
+	ia_fsroot_close(&root);
+	assert_int_equal(ia_scratch_remove(), 0);
+}
+
 extern const struct ia_collector ia_collector_kernel;
 
 /* The host row holds the taint flags and the kernel configuration's source as first written. */
@@ -506,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_collect_unguaranteed_references),
 		cmocka_unit_test(test_collect_dangling_references),
 		cmocka_unit_test(test_pci_writes_each_row_once),
+		cmocka_unit_test(test_pci_256_of_pcie),
 		cmocka_unit_test(test_kernel_writes_host_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
