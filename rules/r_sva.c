@@ -237,11 +237,16 @@ static void sva_vtd(struct ia_eval *ev, struct sva_host *h, const struct ia_unit
 	if (noats != 0)
 		sva_add(s, noats == 1 ? IA_NO : IA_UNKNOWN, "%s", noats == 1 ? "pci=noats on the command line disables ATS"
 					: "the command line is unreadable: pci=noats (no ATS) cannot be ruled out");
-	/* An absent removable attribute counts as trusted: pci_set_removable() marks every device below an
-	 * external-facing or removable port, which is where set_pcie_untrusted() finds untrusted ones. */
+	/* An absent removable attribute counts as trusted from 5.14 (row pci_removable_attr):
+	 * pci_set_removable() marks every device below an external-facing or removable port, which is
+	 * where set_pcie_untrusted() finds untrusted ones. Before, no function has the attribute, so
+	 * its absence tells nothing. */
 	if (d->removable && !strcmp(d->removable, "removable"))
 		sva_add(s, IA_NO, "%s is removable (external): the kernel treats it as untrusted and never enables ATS",
 			d->bdf);
+	else if (!d->removable && ia_kernel_has(ev->a, IA_KB_PCI_REMOVABLE_ATTR) != IA_YES)
+		sva_add(s, IA_UNKNOWN, "whether the kernel treats %s as untrusted (below an external-facing port: no "
+			"ATS) is unknown: this kernel has no removable attribute to tell (Linux 5.14 added it)", d->bdf);
 	/* dmar_ats_supported() looks at the PF of a VF (pci_physfn()) */
 	const struct ia_dev *legacy = NULL;
 	enum ia_tri pp = sva_pcie_path(ev->a, pasid_dev, &legacy);
@@ -503,8 +508,9 @@ const struct ia_rule ia_rule_sva = {
 		"amd_iommu_pasid_supported(); kernel-rules.md §8",
 	.eval = r_eval,
 	.gives = IA_GIVES_SVA,
-	.kernel = (const enum ia_kb[]){ IA_KB_SVA_ANY_GROUP_SIZE, IA_KB_PASID_ACS_PATH, IA_KB_SVA_X86_DISABLED },
-	.n_kernel = 3,
+	.kernel = (const enum ia_kb[]){ IA_KB_SVA_ANY_GROUP_SIZE, IA_KB_PASID_ACS_PATH, IA_KB_SVA_X86_DISABLED,
+					IA_KB_PCI_REMOVABLE_ATTR },
+	.n_kernel = 4,
 };
 
 /* device.pasid-unprotected: PASID is enabled now although the fabric may route its requests by address. */

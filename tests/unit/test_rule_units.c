@@ -1251,6 +1251,36 @@ static void test_sva_quiet(void **state)
 	mb_free(a);
 }
 
+/* device.sva on VT-d: a function without the removable attribute is trusted from 5.14 (row
+ * pci_removable_attr: every removable function has it); before, no function has it, so whether the
+ * kernel treats it as untrusted (no ATS, so no SVA) is unknown (the helper's fail-open: it counted
+ * as trusted on every kernel). */
+static void test_sva_removable_before_514(void **state)
+{
+	(void)state;
+	static const char *const word = "this kernel has no removable attribute to tell";
+	for (int minor = 10; minor <= 14; minor += 4) {
+		struct ia_audit *a = host();
+		a->kernel_major = 5;
+		a->kernel_minor = minor;
+		a->units[0].has_cap = a->units[0].has_ecap = true;
+		struct ia_dev *d = &a->devs[0];
+		d->has_hdr = true;
+		d->has_pasid = d->has_ats = IA_YES;
+		d->iommu_unit = strdup("dmar0");
+		run(a);
+		const struct ia_group_verdict *g = &mb_result(a)->groups[0];
+		bool said = false;
+		for (size_t k = 0; k < g->n_sva; k++)
+			for (size_t r = 0; r < g->sva[k].n_reasons; r++)
+				said |= strstr(g->sva[k].reasons[r], word) != NULL;
+		if (said != (minor < 14))
+			fail_msg("Linux 5.%d: the removable reason %s", minor, said ? "given" : "missing");
+		assert_int_not_equal(mb_group_sva(a, 1, "0000:00:02.0"), IA_YES);
+		mb_free(a);
+	}
+}
+
 /* device.pasid-unprotected: PASID enabled below a root port without ACS RR/UF (@acs: with them). */
 static struct ia_audit *pasid_host(bool acs, uint16_t pasid_ctrl)
 {
@@ -3095,6 +3125,7 @@ int main(void)
 		cmocka_unit_test(test_msi_unrouted_domain),
 		cmocka_unit_test(test_sva_fires),
 		cmocka_unit_test(test_sva_quiet),
+		cmocka_unit_test(test_sva_removable_before_514),
 		cmocka_unit_test(test_sva_x86_stable_lines),
 		cmocka_unit_test(test_arm_no_group_by_release),
 		cmocka_unit_test(test_direct_region_by_release),
