@@ -858,6 +858,43 @@ static struct ia_audit *mixed_msi_host(int minor, bool known)
 	return a;
 }
 
+/* Arm before 6.3: every MSI seen goes to an ITS, but only the firmware names the GICv2m frames,
+ * whose domains fail irq_domain_check_msi_remap() unused; with neither MADT nor device tree read
+ * the host's isolation is unknown (the helper's fail-open: ITS chips alone made it isolated). With
+ * the device tree read, or from 6.3 (each group's own domain), it is isolated. */
+static void test_msi_arm_frames_unread(void **state)
+{
+	(void)state;
+	static const struct { int minor; bool dt; enum ia_tri want; } tc[] = {
+		{ 1, false, IA_UNKNOWN }, { 1, true, IA_YES }, { 12, false, IA_YES },
+	};
+	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
+		struct ia_audit *a = mb_new();
+		a->kernel_minor = tc[i].minor;
+		free(a->arch);
+		a->arch = strdup("aarch64");
+		a->firmware->has_dt = tc[i].dt;
+		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
+		d->driver = strdup("vfio-pci");
+		d->iommu_unit = strdup("smmu3.0x0000000009050000");
+		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+		a->firmware->units[u].dma_coherent = IA_YES;
+		mb_fw_unit_dev(a, u, "0000:00:02.0");
+		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
+		run(a);
+		const struct ia_result *r = mb_result(a);
+		if (r->irq_isolated != tc[i].want)
+			fail_msg("case %zu: host isolation %d", i, (int)r->irq_isolated);
+		assert_int_equal(r->groups[0].irq_isolated, tc[i].want);
+		bool said = r->irq_reason && strstr(r->irq_reason, "neither the MADT nor the device tree was read");
+		assert_int_equal(said, tc[i].want == IA_UNKNOWN);
+		assert_int_equal(mb_group_verdict(a, 1), tc[i].want);
+		mb_free(a);
+	}
+}
+
 static void test_msi_per_group(void **state)
 {
 	(void)state;
@@ -3121,6 +3158,7 @@ int main(void)
 		cmocka_unit_test(test_msi_not_isolated_fires),
 		cmocka_unit_test(test_msi_not_isolated_quiet),
 		cmocka_unit_test(test_msi_per_group),
+		cmocka_unit_test(test_msi_arm_frames_unread),
 		cmocka_unit_test(test_msi_ir_bypass),
 		cmocka_unit_test(test_msi_unrouted_domain),
 		cmocka_unit_test(test_sva_fires),
