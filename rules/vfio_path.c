@@ -170,7 +170,7 @@ static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const cha
 	const struct ia_path_state *ps = &r->paths[r->path], *other = &r->paths[1 - r->path];
 	bool fd = r->path == IA_PATH_IOMMUFD;
 	const char *label = fd ? "iommufd (/dev/iommu)" : "the legacy container (/dev/vfio/vfio)";
-	const char *how = r->path_named ? ", as --vfio-path names" : " (the default)";
+	const char *how = r->path_named ? "the VFIO path --vfio-path names" : "the VFIO path judged by default";
 	char advice[512];
 
 	if (a->dumps_alone) {
@@ -184,8 +184,8 @@ static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const cha
 			 "/proc/config.gz; boot/config-<release> in a capture), or load %s (modprobe %s) and audit "
 			 "again.", fd ? "iommufd" : "vfio_iommu_type1", fd ? "iommufd" : "vfio_iommu_type1");
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", advice, ps->why ? ps->why : label,
-				       "whether this kernel has the VFIO path judged, %s%s, is unknown, so no group "
-				       "can be called assignable on it", label, how);
+				       "whether this kernel has %s, %s, is unknown, so no group can be called "
+				       "assignable on it", label, how);
 	}
 	if (other->offered == IA_YES)
 		snprintf(advice, sizeof(advice), "The kernel has the other path: judge it with --vfio-path %s (and "
@@ -199,8 +199,8 @@ static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const cha
 	/* no blocker on the groups: they stand on the other path (groups[].paths[]); the engine
 	 * makes the verdict on this one no (engine_compose()) */
 	return ia_rule_finding(ev, self, self->level, "host", advice, ps->why ? ps->why : label,
-			       "this kernel does not have the VFIO path judged, %s%s: no group can be handed to "
-			       "userspace that way", label, how);
+			       "this kernel does not have %s, %s: no group can be handed to userspace that way",
+			       label, how);
 }
 
 const struct ia_rule ia_rule_vfio_path = {

@@ -1105,9 +1105,21 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 			"\"Host use\"): after the commands below the devices can be assigned\n");
 	else if (ia_plan_feasible(p))
 		fprintf(out, "\nVerdict: feasible: after the commands below the devices can be assigned\n");
-	else
-		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts\n", p->n_blockers,
+	else {
+		size_t n_unknown = 0;
+		for (size_t i = 0; i < p->n_blockers; i++)
+			n_unknown += p->blockers[i].unknown;
+		/* an unknown blocker is an input not read, not a proven obstacle: the line says how many */
+		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts", p->n_blockers,
 			p->n_blockers == 1 ? "" : "s");
+		if (n_unknown == p->n_blockers)
+			fprintf(out, " (%s: %s could not be read)", n_unknown == 1 ? "unknown" : "all unknown",
+				n_unknown == 1 ? "an input" : "inputs");
+		else if (n_unknown)
+			fprintf(out, " (%zu of them unknown: %s could not be read)", n_unknown,
+				n_unknown == 1 ? "an input" : "inputs");
+		fputc('\n', out);
+	}
 	bool fd = p->vfio_path && !strcmp(p->vfio_path, "iommufd");
 	char other[320];
 	if (p->vfio_path_named)

@@ -515,6 +515,24 @@ static void test_vfio_path_named(void **state)
 			assert_true(p->blockers[k].unknown);
 			assert_non_null(strstr(p->blockers[k].reason, "whether this kernel has the VFIO path the plan "
 								  "assumes is unknown"));
+			/* the verdict line says how many blockers are unknown rather than proven */
+			buf = NULL;
+			m = open_memstream(&buf, &len);
+			assert_non_null(m);
+			assert_int_equal(ia_plan_text(p, m), 0);
+			assert_int_equal(fclose(m), 0);
+			size_t n_unknown = 0;
+			for (size_t i = 0; i < p->n_blockers; i++)
+				n_unknown += p->blockers[i].unknown;
+			char want[128];
+			if (n_unknown == p->n_blockers)
+				snprintf(want, sizeof(want), "that no unbinding lifts (unknown: an input could not be read)\n");
+			else
+				snprintf(want, sizeof(want), "that no unbinding lifts (%zu of them unknown: an input could not "
+					 "be read)\n", n_unknown);
+			if (!strstr(buf, want))
+				fail_msg("no \"%s\" in:\n%s", want, buf);
+			free(buf);
 		}
 		ia_plan_free(p);
 	}

@@ -3024,8 +3024,8 @@ static void test_vfio_paths_offered(void **state)
 	 * says why (it was "assignable") */
 	assert_int_equal(mb_group_verdict(a, 1), IA_UNKNOWN);
 	const struct ia_finding *f = expect(a, "host.vfio-path", "host", IA_LEVEL_WARNING);
-	assert_string_equal(f->message, "whether this kernel has the VFIO path judged, the legacy container "
-			    "(/dev/vfio/vfio) (the default), is unknown, so no group can be called assignable on it");
+	assert_string_equal(f->message, "whether this kernel has the legacy container (/dev/vfio/vfio), the VFIO "
+			    "path judged by default, is unknown, so no group can be called assignable on it");
 	assert_false(mb_group_blocked_by(a, 1, "host.vfio-path"));
 	mb_free(a);
 	/* --vfio-path iommufd on that kernel: nothing is assignable that way */
@@ -3047,8 +3047,8 @@ static void test_vfio_paths_offered(void **state)
 	/* an error that names the path and the other one the kernel has; no blocker on the group,
 	 * which stands on the container (its verdict there above) */
 	f = expect(a, "host.vfio-path", "host", IA_LEVEL_ERROR);
-	assert_string_equal(f->message, "this kernel does not have the VFIO path judged, iommufd (/dev/iommu), as "
-			    "--vfio-path names: no group can be handed to userspace that way");
+	assert_string_equal(f->message, "this kernel does not have iommufd (/dev/iommu), the VFIO path --vfio-path "
+			    "names: no group can be handed to userspace that way");
 	assert_non_null(strstr(f->advice, "judge it with --vfio-path container"));
 	assert_false(mb_group_blocked_by(a, 1, "host.vfio-path"));
 	mb_free(a);
