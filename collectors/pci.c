@@ -503,12 +503,12 @@ static void pci_read_fn(void *arg, size_t idx)
 			       it->cfg_size);
 		it->decode_size = IA_PCI_CFG_EXT;
 	}
-	/* 256 bytes of a PCI Express function where the kernel's own size is not at hand (a capture's
-	 * file, an lspci dump): lspci -xxx and capture tools write the first 256 bytes of a 4096-byte
-	 * space, so its extended capabilities (ACS, ATS, PRI, PASID, SR-IOV) are unknown, not absent.
-	 * On a live root the file's size is the kernel's (pci_cfg_space_size()). */
-	size_t seen = it->decode_size ? it->decode_size : it->readable;
-	if ((!b->sysfs || !b->root->live) && seen == IA_PCI_CFG_LEGACY && it->readable >= IA_PCI_CFG_LEGACY) {
+	/* 256 bytes of a PCI Express function in an lspci dump: lspci -xxx writes the first 256 bytes
+	 * whatever the space, so its extended capabilities (ACS, ATS, PRI, PASID, SR-IOV) are unknown,
+	 * not absent. A sysfs config file's size is the kernel's (pci_cfg_space_size(): 256 when it
+	 * cannot reach the extended space), live or copied whole into a capture; an unprivileged read
+	 * gives 64 bytes, which the check below reports. */
+	if (!b->sysfs && it->readable == IA_PCI_CFG_LEGACY && it->decode_size <= IA_PCI_CFG_LEGACY) {
 		struct ia_pcicfg probe;
 		struct ia_diags pdg = {0};
 		ia_pcicfg_decode(cfg, it->readable, IA_PCI_CFG_LEGACY, &probe, &pdg);

@@ -1198,7 +1198,7 @@ static enum ia_tri engine_kernel_hands_over(const struct ia_result *r, const str
  * Each group's verdict after the policy (kernel-rules.md §11): no function vfio-pci binds, or a
  * blocker that stands, makes it NO; then MSIs that are not isolated (the host-wide blocker); then
  * any unknown input (ownership, interrupt isolation, reserved regions, the isolation domains, an
- * SMMUv3's cache coherency) makes it UNKNOWN, never assignable.
+ * IOMMU's cache coherency) makes it UNKNOWN, never assignable.
  */
 static int engine_compose(struct ia_eval *ev, const struct ia_policy *p)
 {

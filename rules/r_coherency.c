@@ -12,17 +12,9 @@
 #include <string.h>
 
 #include "model/firmware_model.h"
+#include "rules/coherency.h"
 #include "rules/kernel_audit.h"
 #include "rules/rules.h"
-
-/* What the rule knows of the IOMMU translating one function. */
-struct coh {
-	const char *kind;       /* "smmu-v3", "smmu", "x86" (VT-d/AMD-Vi), "other", or NULL: not known */
-	const char *unit;       /* its name for the messages */
-	const char *source;     /* "IORT", "DT", "sysfs" */
-	enum ia_tri coherent;   /* what arm_smmu_capable() answers, as far as the firmware tells */
-	const char *evidence;   /* static text for the evidence line */
-};
 
 /* The firmware unit with register base @base, or NULL. */
 static const struct ia_fw_unit *coh_fw_unit_at(const struct ia_firmware *fw, uint64_t base)
@@ -33,48 +25,61 @@ static const struct ia_fw_unit *coh_fw_unit_at(const struct ia_firmware *fw, uin
 	return NULL;
 }
 
-/* The coherency an Arm SMMU unit @u of the firmware gives its devices. */
-static void coh_of_fw_unit(const struct ia_fw_unit *u, struct coh *c)
+/* The coherency Arm SMMU unit @u of the firmware gives its devices on the audited release. */
+static void coh_of_fw_unit(const struct ia_audit *a, const struct ia_fw_unit *u, struct ia_coherency *c)
 {
 	c->unit = u->name;
 	c->source = u->source;
-	if (!strcmp(u->kind, "smmu-v3")) {
-		c->kind = "smmu-v3";
+	c->kind = !strcmp(u->kind, "smmu-v3") ? "smmu-v3" : "smmu";
+	/* before df198b37e72c (6.1) both drivers answered true whatever the hardware */
+	enum ia_tri reports = ia_kernel_has(a, IA_KB_ARM_SMMU_REPORTS_COHERENCY);
+	if (reports == IA_NO) {
+		c->coherent = IA_YES;
+		return;
+	}
+	if (!strcmp(c->kind, "smmu-v3")) {
 		c->coherent = ia_fw_unit_coherent(u);
 		c->evidence = c->coherent == IA_UNKNOWN ? (!strcmp(u->source, "IORT") ? "SMMUv3 node flags not read" :
 							   !strcmp(u->source, "DT") ? "dma-coherent not read" :
 							   "no firmware description of its coherency")
 			    : !strcmp(u->source, "DT") ? "no dma-coherent property"
 			    : "SMMUv3 node flags bit 0 (COHACC override) clear";
-		return;
+	} else {
+		/* SMMUv1/v2: a coherent table walk (ARM_SMMU_FEAT_COHERENT_WALK: IORT flags bit 1, the
+		 * node's dma-coherent) accepts every device; without it, from ac9c5e92dd15, a device
+		 * whose own firmware node says DMA-coherent (device_get_dma_attr()), which is not read */
+		enum ia_tri walk = !strcmp(u->source, "IORT") ? (u->has_flags ? ((u->flags & 2) ? IA_YES : IA_NO) : IA_UNKNOWN)
+				 : !strcmp(u->source, "DT") ? u->dma_coherent : IA_UNKNOWN;
+		enum ia_tri dev = ia_kernel_has(a, IA_KB_ARM_SMMU_V2_DEVICE_COHERENT);
+		c->coherent = walk == IA_YES ? IA_YES : walk == IA_NO && dev == IA_NO ? IA_NO : IA_UNKNOWN;
+		c->evidence = walk == IA_UNKNOWN ? "its coherent-walk flag not read"
+			    : dev == IA_NO ? (!strcmp(u->source, "IORT") ? "SMMU node flags bit 1 (coherent walk) clear"
+								 : "no dma-coherent property (no coherent walk)")
+			    : !strcmp(u->source, "IORT") ? "SMMU node flags bit 1 (coherent walk) clear, and the function's "
+							   "own DMA coherency (device_get_dma_attr()) not read"
+			    : "no dma-coherent property (no coherent walk), and the function's own DMA coherency "
+			      "(device_get_dma_attr()) not read";
 	}
-	/* SMMUv1/v2: a coherent table walk (ARM_SMMU_FEAT_COHERENT_WALK, from IORT flags bit 1 or the
-	 * node's dma-coherent) accepts every device; without it only a DMA-coherent device
-	 * (device_get_dma_attr(): the host bridge's _CCA or dma-coherent), which the audit does not read */
-	c->kind = "smmu";
-	enum ia_tri walk = !strcmp(u->source, "IORT") ? (u->has_flags ? ((u->flags & 2) ? IA_YES : IA_NO) : IA_UNKNOWN)
-			 : !strcmp(u->source, "DT") ? u->dma_coherent : IA_UNKNOWN;
-	c->coherent = walk == IA_YES ? IA_YES : IA_UNKNOWN;
-	c->evidence = walk == IA_NO ? (!strcmp(u->source, "IORT") ? "SMMU node flags bit 1 (coherent walk) clear, "
-				       "the device's own DMA coherency (_CCA) not read" : "no dma-coherent property, the "
-				       "device's own DMA coherency not read") : "its coherent-walk flag not read";
+	/* a release the behaviour table cannot place: the stricter answer stands where the firmware
+	 * says not coherent (as for vfio_requires_coherency) */
 }
 
-/*
- * The IOMMU translating grouped function @d: the firmware's (function, unit) pairs first, else the
- * unit the kernel links it to (sysfs iommu), matched to a firmware unit by register base.
- */
-static struct coh coh_of(const struct ia_audit *a, const struct ia_dev *d)
+static bool coh_x86(const struct ia_audit *a)
+{
+	return a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686") || !strcmp(a->arch, "i386"));
+}
+
+struct ia_coherency ia_coherency_of(const struct ia_audit *a, const struct ia_dev *d)
 {
 	const struct ia_firmware *fw = a->firmware;
-	struct coh c = { .coherent = IA_UNKNOWN };
+	struct ia_coherency c = { .coherent = IA_UNKNOWN };
 
 	for (size_t i = 0; fw && i < fw->n_unit_devs; i++) {
 		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
 		if (strcmp(fw->unit_devs[i].bdf, d->bdf))
 			continue;
 		if (!strcmp(u->kind, "smmu-v3") || !strcmp(u->kind, "smmu")) {
-			coh_of_fw_unit(u, &c);
+			coh_of_fw_unit(a, u, &c);
 			return c;
 		}
 		if (!strcmp(u->kind, "vt-d") || !strcmp(u->kind, "amd-vi")) {
@@ -90,33 +95,44 @@ static struct coh coh_of(const struct ia_audit *a, const struct ia_dev *d)
 	if (su && su->kind && (!strcmp(su->kind, "smmu-v3") || !strcmp(su->kind, "smmu"))) {
 		const struct ia_fw_unit *u = su->has_address ? coh_fw_unit_at(fw, su->address) : NULL;
 		if (u && !strcmp(u->kind, su->kind)) {
-			coh_of_fw_unit(u, &c);
+			coh_of_fw_unit(a, u, &c);
 			return c;
 		}
 		c.kind = su->kind;
 		c.unit = su->name;
 		c.source = "sysfs";
+		c.coherent = ia_kernel_has(a, IA_KB_ARM_SMMU_REPORTS_COHERENCY) == IA_NO ? IA_YES : IA_UNKNOWN;
 		c.evidence = "the kernel's unit, which no firmware unit read describes";
 		return c;
 	}
-	/* every IOMMU on x86 reports the capability (intel_iommu_capable(), amd_iommu_capable(),
-	 * viommu_capable()), whether or not the unit is known */
-	if ((su && su->kind && (!strcmp(su->kind, "vt-d") || !strcmp(su->kind, "amd-vi"))) ||
-	    (a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686") || !strcmp(a->arch, "i386")))) {
+	bool x86_unit = su && su->kind && (!strcmp(su->kind, "vt-d") || !strcmp(su->kind, "amd-vi"));
+	bool x86_units = !su && a->n_units > 0;
+	for (size_t i = 0; x86_units && i < a->n_units; i++)
+		x86_units = a->units[i].kind && (!strcmp(a->units[i].kind, "vt-d") || !strcmp(a->units[i].kind, "amd-vi"));
+	if (x86_unit || x86_units) { /* intel_iommu_capable(), amd_iommu_capable(): always */
 		c.kind = "x86";
 		c.coherent = IA_YES;
+		return c;
+	}
+	if (coh_x86(a)) {
+		/* another IOMMU of an x86 host (virtio-iommu): viommu_capable() answers yes from 6.0
+		 * (5.19.9); before, virtio-iommu had no capable() */
+		c.kind = "x86";
+		c.unit = su ? su->name : NULL;
+		c.source = su ? "sysfs" : NULL;
+		c.coherent = ia_kernel_has(a, IA_KB_VIRTIO_IOMMU_CAPABLE) == IA_NO ? IA_UNKNOWN
+			   : ia_kernel_has(a, IA_KB_VIRTIO_IOMMU_CAPABLE) == IA_YES ? IA_YES : IA_UNKNOWN;
+		c.evidence = "an IOMMU that is neither VT-d nor AMD-Vi (virtio-iommu?), on a release before "
+			     "viommu_capable() (6.0, 5.19.9) or one the behaviour table cannot place";
 		return c;
 	}
 	if (su) {
-		c.kind = "other"; /* virtio-iommu and the rest: not modelled here */
+		/* another kind elsewhere (virtio-iommu, Apple DART, ...): not modelled, so not known */
+		c.kind = "other";
+		c.unit = su->name;
+		c.source = "sysfs";
+		c.evidence = "an IOMMU of a kind whose capable() this audit does not model";
 		return c;
-	}
-	bool x86_units = a->n_units > 0;
-	for (size_t i = 0; i < a->n_units; i++)
-		x86_units &= a->units[i].kind && (!strcmp(a->units[i].kind, "vt-d") || !strcmp(a->units[i].kind, "amd-vi"));
-	if (x86_units) {
-		c.kind = "x86";
-		c.coherent = IA_YES;
 	}
 	return c; /* kind NULL: which IOMMU translates it is unknown */
 }
@@ -141,9 +157,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		const struct ia_group *g = d->has_group ? ia_audit_find_group(a, d->group) : NULL;
 		if (!g || g->noiommu) /* VFIO's no-IOMMU mode does not ask (vfio_device_is_noiommu()) */
 			continue;
-		struct coh c = coh_of(a, d);
-		if (c.kind && !strcmp(c.kind, "other"))
-			continue;
+		struct ia_coherency c = ia_coherency_of(a, d);
 		judged++;
 		if (c.coherent == IA_YES)
 			continue;
@@ -153,17 +167,18 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			/* Fail closed: what the IOMMU driver's capable() answers depends on facts the audit
 			 * could not read, so the group's verdict is unknown (engine_compose()), never
 			 * assignable. */
-			if (c.kind)
+			if (c.unit)
 				snprintf(evd, sizeof(evd), "%s %s %s: %s", c.source, c.kind, c.unit, c.evidence);
+			else if (c.kind)
+				snprintf(evd, sizeof(evd), "%s", c.evidence);
 			else
 				snprintf(evd, sizeof(evd), "no firmware unit maps %s and its iommu link %s", d->bdf,
 					 d->iommu_unit ? "names no unit the audit read" : "was not read");
 			rc = ia_rule_finding(ev, self, IA_LEVEL_WARNING, d->bdf, NULL, evd,
-					     "%s (%s) sits behind %s%s, whose cache coherency the facts read do not tell: "
-					     "VFIO will not accept it if the IOMMU does not enforce it "
+					     "%s (%s) sits behind %s, whose cache coherency the facts read do not tell: "
+					     "VFIO will not accept it if the IOMMU does not report it "
 					     "(IOMMU_CAP_CACHE_COHERENCY), so whether it can be assigned is unknown",
-					     d->bdf, subject, c.kind ? "" : "an IOMMU the audit could not identify",
-					     c.kind ? c.unit : "");
+					     d->bdf, subject, c.unit ? c.unit : "an IOMMU the audit could not identify");
 			ev->res->groups[g - a->groups].coherency_unknown = true;
 			continue;
 		}
@@ -177,8 +192,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 					   "since it always maps with IOMMU_CACHE", ia_rule_last_finding(ev));
 	}
 	if (rc == 0 && !judged) {
-		*why = "no grouped PCI function sits behind an IOMMU whose coherency this rule models (VT-d, "
-		       "AMD-Vi, Arm SMMU)";
+		*why = "no PCI function is in an IOMMU group outside VFIO's no-IOMMU mode";
 		return -ENODATA;
 	}
 	return rc;
@@ -187,14 +201,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 const struct ia_rule ia_rule_iommu_not_coherent = {
 	.id = "group.iommu-not-coherent",
 	.level = IA_LEVEL_ERROR,
-	.summary = "A device's Arm SMMUv3 is not cache coherent per firmware, so VFIO refuses the device",
-	.advice = "If the SMMU's table walks are coherent, fix the firmware (IORT SMMUv3 COHACC override flag, "
-		  "or dma-coherent on the SMMU's device-tree node); otherwise the device cannot be assigned.",
+	.summary = "A device's Arm SMMU is not cache coherent per firmware, so VFIO refuses the device",
+	.advice = "If the SMMU's table walks are coherent, fix the firmware (IORT SMMUv3 COHACC override flag or "
+		  "SMMUv1/v2 coherent-walk flag, or dma-coherent on the SMMU's device-tree node); otherwise the "
+		  "device cannot be assigned.",
 	.refs = "drivers/vfio/vfio_main.c __vfio_register_dev() (v5.19, e8ae0e140c05); drivers/iommu/arm/"
-		"arm-smmu-v3/arm-smmu-v3.c arm_smmu_capable(), arm_smmu_device_hw_probe(); kernel-rules.md §11 item 6, "
-		"Appendix A.4",
+		"arm-smmu-v3/arm-smmu-v3.c and drivers/iommu/arm/arm-smmu/arm-smmu.c arm_smmu_capable() "
+		"(df198b37e72c, ac9c5e92dd15); kernel-rules.md §4.4 item 1, §11 item 6, Appendix A.4",
 	.eval = r_eval,
 	.gives = IA_GIVES_COHERENCY,
-	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_REQUIRES_COHERENCY },
-	.n_kernel = 1,
+	.kernel = (const enum ia_kb[]){ IA_KB_VFIO_REQUIRES_COHERENCY, IA_KB_ARM_SMMU_REPORTS_COHERENCY,
+					IA_KB_ARM_SMMU_V2_DEVICE_COHERENT, IA_KB_VIRTIO_IOMMU_CAPABLE },
+	.n_kernel = 4,
 };

@@ -102,9 +102,10 @@ struct ia_group_verdict {
 	 * (x86 with interrupt remapping enabled accepts a member whose MSIs bypass it) */
 	enum ia_tri irq_members;
 	bool isolation_unknown;             /* isolation.p2p-domain: a wider domain may exist */
-	/* group.iommu-not-coherent: a member sits behind an SMMUv3 whose cache coherency the firmware
-	 * description does not tell (an IORT node whose flags were not read, a device-tree node not
-	 * read): VFIO refuses the device if it is not coherent, so the verdict cannot be "assignable" */
+	/* group.iommu-not-coherent: what VFIO's coherency test answers for a member depends on facts
+	 * not read (an Arm SMMU's firmware flags, a function's own DMA coherency, an IOMMU not
+	 * identified, a release the behaviour table cannot place: rules/coherency.h); VFIO refuses the
+	 * device if it is not coherent, so the verdict cannot be "assignable" */
 	bool coherency_unknown;
 	struct ia_contrib *pending; size_t n_pending;       /* as the rules gave them, before the policy */
 	struct ia_contrib *blockers; size_t n_blockers;

@@ -18,6 +18,7 @@
 #include "reports/report.h"
 #include "rules/quirks.h"
 #include "rules/kernel_audit.h"
+#include "rules/coherency.h"
 #include "rules/no_group.h"
 #include "rules/rules.h"
 
@@ -479,9 +480,9 @@ static int plan_group_blockers(struct plan_build *b, const struct ia_group *g)
 	/* a member's SMMUv3 whose cache coherency the firmware facts do not tell (engine_compose():
 	 * an unknown input; the rule's warning names the unit) */
 	if (rc == 0 && gv->coherency_unknown)
-		rc = plan_blocker(b, "group.iommu-not-coherent", subject, true, "whether the SMMUv3 of a member of "
-				  "group %d is cache coherent could not be read from the firmware: VFIO refuses the "
-				  "device (-EINVAL) if it is not", g->id);
+		rc = plan_blocker(b, "group.iommu-not-coherent", subject, true, "whether the IOMMU of a member of "
+				  "group %d reports cache coherency is unknown (see the audit's group.iommu-not-coherent "
+				  "warning): VFIO refuses the device (-EINVAL) if it does not", g->id);
 	/* before 6.3 the kernel may pass the group's MSIs host-wide while no member's domain is seen
 	 * (engine_compose(): irq_members is an unknown input) */
 	if (rc == 0 && gv->irq_isolated == IA_YES && gv->irq_members == IA_UNKNOWN && !g->noiommu)
@@ -646,21 +647,19 @@ static int plan_forming_refusals(struct plan_build *b, const struct ia_dev *d)
 	if (!fw)
 		return plan_blocker(b, "plan.no-group", d->bdf, true, "the firmware facts are missing, so whether the "
 				    "kernel would take the group vfio-pci forms for %s is unknown", d->bdf);
+	/* the rule's own answer for the function (rules/coherency.h), on a release whose VFIO asks */
 	enum ia_tri coh_checked = ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY);
-	for (size_t i = 0; rc == 0 && coh_checked != IA_NO && i < fw->n_unit_devs; i++) {
-		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
-		enum ia_tri coherent = strcmp(u->kind, "smmu-v3") ? IA_YES : ia_fw_unit_coherent(u);
-		if (strcmp(fw->unit_devs[i].bdf, d->bdf) || coherent == IA_YES)
-			continue;
-		if (coherent == IA_UNKNOWN) /* fail closed: the firmware's flags for it were not read */
-			rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, true, "%s sits behind %s, whose cache "
-					  "coherency could not be read from the firmware: VFIO refuses the device (-EINVAL) "
-					  "once its group forms if it is not coherent", d->bdf, u->name);
-		else
-			rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind "
-					  "%s, which the firmware does not declare cache coherent: VFIO refuses the device "
-					  "(-EINVAL) once its group forms", d->bdf, u->name);
-	}
+	struct ia_coherency coh = ia_coherency_of(a, d);
+	if (coh_checked != IA_NO && coh.coherent == IA_UNKNOWN) /* fail closed: a fact or the release unread */
+		rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, true, "%s sits behind %s, whose cache "
+				  "coherency the facts read do not tell (%s): VFIO refuses the device (-EINVAL) once "
+				  "its group forms if it is not coherent", d->bdf,
+				  coh.unit ? coh.unit : "an IOMMU the audit could not identify",
+				  coh.evidence ? coh.evidence : "no unit known");
+	else if (coh_checked != IA_NO && coh.coherent == IA_NO)
+		rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind "
+				  "%s, which the firmware does not declare cache coherent: VFIO refuses the device "
+				  "(-EINVAL) once its group forms", d->bdf, coh.unit);
 	enum ia_tri direct = ia_kernel_has(a, IA_KB_REQUIRE_DIRECT);
 	for (size_t r = 0; rc == 0 && r < fw->n_regions; r++) {
 		const struct ia_fw_region *g = &fw->regions[r];

@@ -350,9 +350,10 @@ static void test_every_row_covered(void **state)
 	static const enum ia_kb unread_or_in_memory[] = {
 		/* read by no rule: documentation of what changed */
 		IA_KB_RESV_DIRECT_RELAXABLE,
-		/* need an SMMU without COHACC or a quirked switch's IDs, which no capture has: tested
-		 * on in-memory models (test_rule_units, test_topology) */
+		/* need an SMMU without COHACC or a coherent walk, a virtio-iommu, or a quirked switch's
+		 * IDs, which no capture has: tested on in-memory models (test_rule_units, test_topology) */
 		IA_KB_VFIO_REQUIRES_COHERENCY, IA_KB_ACS_QUIRKS_7_0, IA_KB_ACS_SV_CAP_FIXUP,
+		IA_KB_ARM_SMMU_REPORTS_COHERENCY, IA_KB_ARM_SMMU_V2_DEVICE_COHERENT, IA_KB_VIRTIO_IOMMU_CAPABLE,
 	};
 	for (size_t r = 0; r < IA_KB_COUNT; r++) {
 		bool fire = false, quiet = false, exempt = false;
