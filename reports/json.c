@@ -398,6 +398,16 @@ static void json_notes(struct jw *w, const char *key, const char *what_key, cons
 	jw_arr_end(w);
 }
 
+/* The blocker of a group on VFIO path @p, which the kernel lacks (rule host.vfio-path). */
+static void json_path_missing(struct jw *w, enum ia_vfio_path p)
+{
+	jw_map(w);
+	jm_text(w, "bdf", NULL);
+	jm_text(w, "rule", "host.vfio-path");
+	jm_text(w, "reason", ia_vfio_path_missing(p));
+	jw_map_end(w);
+}
+
 /* groups[i] */
 static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 {
@@ -413,7 +423,18 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 	jm_text(w, "type", g->type);
 	jm_tri(w, "dma_ownership_viable", v->dma_ownership_viable);
 	jm_tri(w, "userspace_assignable", v->userspace_assignable);
-	json_notes(w, "blockers", "rule", v->blockers, v->n_blockers);
+	const struct ia_result *res0 = w->user;
+	if (res0->paths[res0->path].offered == IA_NO) {
+		/* the path judged is not in the kernel (rule host.vfio-path): the group's blocker here,
+		 * which the engine keeps out of v->blockers (the group stands on the other path) */
+		jm_arr(w, "blockers");
+		for (size_t k = 0; k < v->n_blockers; k++)
+			json_note(w, "rule", &v->blockers[k]);
+		json_path_missing(w, res0->path);
+		jw_arr_end(w);
+	} else {
+		json_notes(w, "blockers", "rule", v->blockers, v->n_blockers);
+	}
 	json_notes(w, "exceptions", "kind", v->exceptions, v->n_exceptions);
 	if (v->n_notes) /* blockers a policy lifted (only with --policy) */
 		json_notes(w, "notes", "rule", v->notes, v->n_notes);
@@ -445,6 +466,8 @@ static void json_group(struct jw *w, const struct ia_audit *a, size_t i)
 				continue; /* the host-wide MSI blocker: this path's own answer follows */
 			json_note(w, "rule", c);
 		}
+		if (res->paths[q].offered == IA_NO)
+			json_path_missing(w, (enum ia_vfio_path)q);
 		if (gp->msi_blocks) {
 			jw_map(w);
 			jm_text(w, "bdf", NULL);

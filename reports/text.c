@@ -18,6 +18,7 @@
 #include "report.h"
 #include "reports/pcinames.h"
 #include "rules/no_group.h"
+#include "rules/vfio_path.h"
 
 /* Names from pci.ids through libpci's lookup (no access method is initialised). */
 /* Device and class names from pci.ids through libpci. libpci's error callback must not return
@@ -669,7 +670,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		fprintf(out, " (%zu on a VFIO driver already; %s vfio-pci bound, with no host driver to unbind)",
 			yes_held, yes - yes_held == 1 ? "the other needs" : "the others need");
 	if (no || unknown)
-		fprintf(out, "; %zu cannot; %zu unknown (inputs unreadable)", no, unknown);
+		fprintf(out, "; %zu cannot; %zu unknown (inputs not read)", no, unknown);
 	fputs(".\n", out);
 	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
 	if (kernel_yes != yes)
@@ -725,7 +726,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 	if (failing) {
 		fprintf(out, "\nFix these first (they fail the audit)\n");
 		if (failing > 1)
-			fprintf(out, "  In this order: the host-wide cause first (no IOMMU, then interrupt isolation), then "
+			fprintf(out, "  In this order: the host-wide cause first (no IOMMU or no VFIO path, then interrupt isolation), then "
 				"each group's and function's own; fixing one may clear those below it.\n");
 		text_fixes(out, &col, r, &fold);
 	}
@@ -740,7 +741,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		text_on(&col, sgr);
 		fputs(gv->userspace_assignable == IA_YES ? "assignable to userspace" :
 		      gv->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
-		      "assignability unknown (inputs unreadable)", out);
+		      "assignability unknown (inputs not read)", out);
 		text_off(&col, sgr);
 		fprintf(out, " (%s, %zu device%s; VFIO ownership %s%s)\n", g->type ? g->type : "type unknown",
 			g->n_devices, g->n_devices == 1 ? "" : "s",
@@ -758,6 +759,13 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 			if (fix)
 				fprintf(out, "        fix: %s\n", fix);
 		}
+		/* the path judged is not in the kernel (rule host.vfio-path; JSON groups[].blockers), or
+		 * may not be */
+		if (r->paths[r->path].offered == IA_NO)
+			fprintf(out, "    blocker [host.vfio-path]: %s\n", ia_vfio_path_missing(r->path));
+		else if (r->paths[r->path].offered == IA_UNKNOWN && gv->userspace_assignable == IA_UNKNOWN)
+			fprintf(out, "    unknown: VFIO path: whether this kernel has %s is unknown (host.vfio-path)\n",
+				r->path == IA_PATH_IOMMUFD ? "iommufd (/dev/iommu)" : "the legacy container (/dev/vfio/vfio)");
 		/* the judged path's MSI blocker (the kernel's own test of the group, as JSON
 		 * groups[].paths[].blockers has it) where no member's blocker said it */
 		if (!msi_said && !g->noiommu && gv->paths[r->path].msi_blocks) {

@@ -23,6 +23,15 @@ const char *ia_vfio_path_name(enum ia_vfio_path p)
 	return (unsigned)p < IA_N_PATHS ? path_names[p] : NULL;
 }
 
+const char *ia_vfio_path_missing(enum ia_vfio_path p)
+{
+	static const char *const why[IA_N_PATHS] = {
+		"this kernel does not have the legacy container (/dev/vfio/vfio): VFIO hands no group to userspace that way",
+		"this kernel does not have iommufd (/dev/iommu): VFIO hands no group to userspace that way",
+	};
+	return (unsigned)p < IA_N_PATHS ? why[p] : NULL;
+}
+
 int ia_vfio_path_parse(const char *word, enum ia_vfio_path *out)
 {
 	for (unsigned i = 0; word && i < IA_N_PATHS; i++)

@@ -10,6 +10,13 @@
 const char *ia_vfio_path_name(enum ia_vfio_path p);
 
 /**
+ * ia_vfio_path_missing() - the blocker's reason, for each group, when the kernel lacks path @p
+ * (rule host.vfio-path; the reports print it beside the group's own blockers, as the engine keeps
+ * it out of them: the group stands on the other path). A static string; NULL out of range.
+ */
+const char *ia_vfio_path_missing(enum ia_vfio_path p);
+
+/**
  * ia_vfio_path_parse() - the path named @word ("container", "iommufd").
  * Return: 0 with *@out set; -EINVAL for any other word.
  */

@@ -4,6 +4,7 @@
 #include "model_build.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1157,7 +1158,7 @@ static void test_msi_ir_bypass(void **state)
 	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_YES);
 	/* the text report says which input is unknown */
 	char *txt = text_report(a);
-	assert_non_null(strstr(txt, "IOMMU group 1: assignability unknown (inputs unreadable)"));
+	assert_non_null(strstr(txt, "IOMMU group 1: assignability unknown (inputs not read)"));
 	assert_non_null(strstr(txt, "    unknown: MSI isolation: interrupt remapping is enabled, and before Linux 6.3"));
 	free(txt);
 	mb_free(a);
@@ -3090,6 +3091,35 @@ static void test_vfio_paths_offered(void **state)
 			    "names: no group can be handed to userspace that way");
 	assert_non_null(strstr(f->advice, "judge it with --vfio-path container"));
 	assert_false(mb_group_blocked_by(a, 1, "host.vfio-path"));
+	/* the reports say it on the group (its "NOT assignable" had no blocker to explain it): the
+	 * text's blocker line, JSON groups[].blockers and the iommufd path's blockers, not the
+	 * container's */
+	char *txt = text_report(a);
+	assert_non_null(strstr(txt, "IOMMU group 1: NOT assignable to userspace"));
+	assert_non_null(strstr(txt, "    blocker [host.vfio-path]: this kernel does not have iommufd (/dev/iommu): "
+				    "VFIO hands no group to userspace that way\n"));
+	free(txt);
+	char *js = NULL;
+	size_t jl = 0;
+	FILE *jm = open_memstream(&js, &jl);
+	struct ia_report_opts ro = { .names = false };
+	assert_non_null(jm);
+	assert_int_equal(ia_report_json(a, r, &ro, jm), 0);
+	assert_int_equal(fclose(jm), 0);
+	json_error_t je;
+	json_t *doc = json_loads(js, 0, &je), *grp = json_array_get(json_object_get(doc, "groups"), 0);
+	assert_non_null(grp);
+	json_t *bl = json_object_get(grp, "blockers");
+	assert_int_equal(json_array_size(bl), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(bl, 0), "rule")), "host.vfio-path");
+	json_t *paths = json_object_get(grp, "paths");
+	for (size_t q = 0; q < json_array_size(paths); q++) {
+		json_t *pq = json_array_get(paths, q);
+		bool fd = !strcmp(json_string_value(json_object_get(pq, "path")), "iommufd");
+		assert_int_equal(json_array_size(json_object_get(pq, "blockers")), fd ? 1 : 0);
+	}
+	json_decref(doc);
+	free(js);
 	mb_free(a);
 
 	/* the command line sets the parameter of a module not loaded yet (modprobe passes it) */
