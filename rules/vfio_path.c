@@ -191,7 +191,9 @@ static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const cha
 	if (ps->offered == IA_UNKNOWN) {
 		snprintf(advice, sizeof(advice), "Let the audit read the kernel's configuration (/boot/config-<release> or "
 			 "/proc/config.gz; boot/config-<release> in a capture), or load %s (modprobe %s) and audit "
-			 "again.", fd ? "iommufd" : "vfio_iommu_type1", fd ? "iommufd" : "vfio_iommu_type1");
+			 "again%s.", fd ? "iommufd" : "vfio_iommu_type1", fd ? "iommufd" : "vfio_iommu_type1",
+			 other->offered == IA_YES ? (fd ? "; the kernel has the legacy container: --vfio-path container "
+						     "judges it" : "; the kernel has iommufd: --vfio-path iommufd judges it") : "");
 		return ia_rule_finding(ev, self, IA_LEVEL_WARNING, "host", advice, ps->why ? ps->why : label,
 				       "whether this kernel has %s, %s, is unknown, so no group can be called "
 				       "assignable on it", label, how);
@@ -199,12 +201,13 @@ static int r_path_eval(struct ia_eval *ev, const struct ia_rule *self, const cha
 	if (other->offered == IA_YES)
 		snprintf(advice, sizeof(advice), "The kernel has the other path: judge it with --vfio-path %s (and "
 			 "open it in the VMM), or use a kernel built with %s.", fd ? "container" : "iommufd",
-			 fd ? "CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (6.6 and later)" : "CONFIG_VFIO_IOMMU_TYPE1 "
-			 "(CONFIG_VFIO_CONTAINER) or CONFIG_IOMMUFD_VFIO_CONTAINER");
+			 fd ? "CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (6.6 and later)" : "CONFIG_VFIO_CONTAINER (6.2 and "
+			 "later; it selects CONFIG_VFIO_IOMMU_TYPE1, which CONFIG_VFIO selects before 6.2) or "
+			 "CONFIG_IOMMUFD_VFIO_CONTAINER");
 	else
-		snprintf(advice, sizeof(advice), "Use a kernel built with VFIO: CONFIG_VFIO_PCI and "
-			 "CONFIG_VFIO_IOMMU_TYPE1 (the legacy container), or CONFIG_IOMMUFD with "
-			 "CONFIG_VFIO_DEVICE_CDEV (iommufd, 6.6 and later).");
+		snprintf(advice, sizeof(advice), "Use a kernel built with VFIO: CONFIG_VFIO and CONFIG_VFIO_PCI, with "
+			 "CONFIG_VFIO_CONTAINER (6.2 and later; it selects CONFIG_VFIO_IOMMU_TYPE1) for the legacy "
+			 "container, or CONFIG_IOMMUFD with CONFIG_VFIO_DEVICE_CDEV (6.6 and later) for iommufd.");
 	/* no blocker on the groups: they stand on the other path (groups[].paths[]); the engine
 	 * makes the verdict on this one no (engine_compose()) */
 	return ia_rule_finding(ev, self, self->level, "host", advice, ps->why ? ps->why : label,
@@ -216,8 +219,9 @@ const struct ia_rule ia_rule_vfio_path = {
 	.id = "host.vfio-path",
 	.level = IA_LEVEL_ERROR,
 	.summary = "The VFIO path judged is not in this kernel, or may not be",
-	.advice = "Use a kernel built with the VFIO path the VMM opens (CONFIG_VFIO_IOMMU_TYPE1 for the legacy "
-		  "container, CONFIG_IOMMUFD for iommufd), or judge the other path with --vfio-path.",
+	.advice = "Use a kernel built with the VFIO path the VMM opens (CONFIG_VFIO_CONTAINER, which selects "
+		  "CONFIG_VFIO_IOMMU_TYPE1, for the legacy container; CONFIG_IOMMUFD for iommufd), or judge the other "
+		  "path with --vfio-path.",
 	.refs = "drivers/vfio/Kconfig (VFIO_CONTAINER, VFIO_IOMMU_TYPE1, VFIO_DEVICE_CDEV), "
 		"drivers/iommu/iommufd/Kconfig (IOMMUFD, IOMMUFD_VFIO_CONTAINER); kernel-rules.md §4.4",
 	.eval = r_path_eval,

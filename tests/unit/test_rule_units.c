@@ -592,7 +592,7 @@ static void test_not_coherent_by_unit(void **state)
 		  "no firmware unit maps 0000:00:02.0 and its iommu link was not read" },
 		{ "smmu", "smmu", 2, IA_YES, IA_LEVEL_INFO, NULL },
 		{ "smmu", "smmu", 0, IA_UNKNOWN, IA_LEVEL_WARNING,
-		  "IORT smmu SMMUv3@0x9050000: SMMU node flags bit 1 (coherent walk) clear, and the function's own "
+		  "IORT smmu SMMU@0x9050000: SMMU node flags bit 1 (coherent walk) clear, and the function's own "
 		  "DMA coherency (device_get_dma_attr()) not read" },
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
@@ -608,7 +608,8 @@ static void test_not_coherent_by_unit(void **state)
 		if (tc[i].unit_kind)
 			a->devs[0].iommu_unit = strdup("smmu3.0x0000000009050000");
 		if (tc[i].fw_kind) {
-			size_t u = mb_fw_unit(a, "IORT", tc[i].fw_kind, "SMMUv3@0x9050000");
+			size_t u = mb_fw_unit(a, "IORT", tc[i].fw_kind, !strcmp(tc[i].fw_kind, "smmu") ? "SMMU@0x9050000"
+												      : "SMMUv3@0x9050000");
 			a->firmware->units[u].has_base = true;
 			a->firmware->units[u].base = 0x9050000;
 			a->firmware->units[u].has_flags = true;
