@@ -670,7 +670,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		fprintf(out, " (%zu on a VFIO driver already; %s vfio-pci bound, with no host driver to unbind)",
 			yes_held, yes - yes_held == 1 ? "the other needs" : "the others need");
 	if (no || unknown)
-		fprintf(out, "; %zu cannot; %zu unknown (inputs not read)", no, unknown);
+		fprintf(out, "; %zu cannot; %zu unknown%s", no, unknown, unknown ? " (an input not known)" : "");
 	fputs(".\n", out);
 	/* what the kernel itself would do, where it differs (struct ia_group_verdict.kernel_hands_over) */
 	if (kernel_yes != yes)
@@ -741,7 +741,7 @@ int ia_report_text(const struct ia_audit *a, const struct ia_result *r, const st
 		text_on(&col, sgr);
 		fputs(gv->userspace_assignable == IA_YES ? "assignable to userspace" :
 		      gv->userspace_assignable == IA_NO ? "NOT assignable to userspace" :
-		      "assignability unknown (inputs not read)", out);
+		      "assignability unknown (an input not known)", out);
 		text_off(&col, sgr);
 		fprintf(out, " (%s, %zu device%s; VFIO ownership %s%s)\n", g->type ? g->type : "type unknown",
 			g->n_devices, g->n_devices == 1 ? "" : "s",

@@ -13,8 +13,9 @@ struct ia_coherency {
 	 * "virtio-iommu-or-other" (a unit of another kind on x86), "other" (another kind elsewhere),
 	 * or NULL: which IOMMU translates it is unknown */
 	const char *kind;
-	const char *unit;       /* the unit's name for messages (firmware or sysfs); NULL with kind NULL */
-	const char *source;     /* "IORT", "DT", "sysfs"; NULL with kind NULL */
+	const char *unit;       /* the unit's name for messages (firmware or sysfs); NULL with kind NULL,
+				   and for "x86" when no unit is linked */
+	const char *source;     /* "IORT", "DT", "sysfs"; NULL where unit is */
 	/* what device_iommu_capable(dev, IOMMU_CAP_CACHE_COHERENCY) answers on the audited release:
 	 * IA_NO only where the facts prove it; IA_UNKNOWN where a fact or the release is missing */
 	enum ia_tri coherent;

@@ -653,7 +653,7 @@ static int policy_req_group(const struct policy_req *r, const struct ia_audit *a
 			return 0;
 		snprintf(msg, sizeof(msg), "policy requires %s %s: unmet: its group %d has %s = %s%s", what, r->bdf,
 			 g->id, r->kind == POLICY_REQ_ASSIGNABLE ? "userspace_assignable" : what, policy_tri(t),
-			 t == IA_UNKNOWN ? " (inputs not read; fail closed)" : "");
+			 t == IA_UNKNOWN ? " (an input not known; fail closed)" : "");
 		/* the group's blockers; for dma_ownership_viable, those of the rule that gives ownership
 		 * (whether or not the policy lifted them: viability is the kernel's test) */
 		for (int pass = 0; pass < 2; pass++) {

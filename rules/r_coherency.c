@@ -60,8 +60,16 @@ static void coh_of_fw_unit(const struct ia_audit *a, const struct ia_fw_unit *u,
 			    : "no dma-coherent property (no coherent walk), and the function's own DMA coherency "
 			      "(device_get_dma_attr()) not read";
 	}
-	/* a release the behaviour table cannot place: the stricter answer stands where the firmware
-	 * says not coherent (as for vfio_requires_coherency) */
+	/* a release the behaviour table cannot place (a backporting distribution kernel, a release
+	 * not read): before 6.1 the driver answered yes, so "not coherent" is not proven */
+	if (c->coherent == IA_NO && reports == IA_UNKNOWN) {
+		c->coherent = IA_UNKNOWN;
+		c->evidence = !strcmp(c->kind, "smmu-v3")
+			? "the firmware declares no COHACC, but whether this release's SMMUv3 driver reports it "
+			  "(6.1 and later: df198b37e72c) is unknown"
+			: "the firmware declares no coherent walk, but whether this release's SMMU driver reports it "
+			  "(6.1 and later: df198b37e72c) is unknown";
+	}
 }
 
 static bool coh_x86(const struct ia_audit *a)
@@ -122,8 +130,10 @@ struct ia_coherency ia_coherency_of(const struct ia_audit *a, const struct ia_de
 		c.source = su ? "sysfs" : NULL;
 		c.coherent = ia_kernel_has(a, IA_KB_VIRTIO_IOMMU_CAPABLE) == IA_NO ? IA_UNKNOWN
 			   : ia_kernel_has(a, IA_KB_VIRTIO_IOMMU_CAPABLE) == IA_YES ? IA_YES : IA_UNKNOWN;
-		c.evidence = "an IOMMU that is neither VT-d nor AMD-Vi (virtio-iommu?), on a release before "
-			     "viommu_capable() (6.0, 5.19.9) or one the behaviour table cannot place";
+		c.evidence = su ? "an IOMMU that is neither VT-d nor AMD-Vi (virtio-iommu?), on a release before "
+				  "viommu_capable() (6.0, 5.19.9) or one the behaviour table cannot place"
+				: "an IOMMU not identified (no unit read), on a release before viommu_capable() (6.0, "
+				  "5.19.9) or one the behaviour table cannot place";
 		return c;
 	}
 	if (su) {
@@ -147,9 +157,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		*why = "the kernel formed no IOMMU groups";
 		return -ENODATA;
 	}
-	/* row vfio_requires_coherency (v5.19): VFIO did not check coherency before; a kernel the table
-	 * cannot place is taken to check (the stricter verdict) */
-	if (ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY) == IA_NO)
+	/* row vfio_requires_coherency (v5.19): VFIO did not check coherency before; with a kernel the
+	 * table cannot place, a "not coherent" SMMU makes the group unknown (below), never proven */
+	enum ia_tri checks = ia_kernel_has(a, IA_KB_VFIO_REQUIRES_COHERENCY);
+	if (checks == IA_NO)
 		return 0;
 	/* per grouped PCI function (in BDF order) */
 	for (size_t i = 0; rc == 0 && i < a->n_devs; i++) {
@@ -159,6 +170,12 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			continue;
 		struct ia_coherency c = ia_coherency_of(a, d);
 		judged++;
+		/* a release the table cannot place may predate VFIO's test: not proven either */
+		if (c.coherent == IA_NO && checks != IA_YES) {
+			c.coherent = IA_UNKNOWN;
+			c.evidence = "the firmware declares the SMMU not coherent, but whether this release's VFIO "
+				     "tests coherency (5.19 and later: e8ae0e140c05) is unknown";
+		}
 		if (c.coherent == IA_YES)
 			continue;
 		char evd[512], subject[32];

@@ -418,26 +418,31 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	const struct ia_fw_msi *maybe = per_group == IA_UNKNOWN ? unrouted : NULL;
 	if (maybe)
 		unrouted = NULL;
-	char maybe_why[256] = "";
+	char maybe_why[384] = "";
 	if (maybe)
 		snprintf(maybe_why, sizeof(maybe_why), "; but the kernel release is unknown, and before Linux 6.3 the %s "
 			 "PCI-MSI domain of %s, which no device uses, fails irq_domain_check_msi_remap() for every group",
 			 maybe->kind, maybe->name);
 	/* Arm before 6.3 (or a release unknown): a GICv2m frame's domain fails the host's test even
 	 * unused, and only the firmware names the frames (the MADT's GIC MSI Frame entries, the device
-	 * tree's "arm,gic-v2m-frame" nodes); with neither read, none can be ruled out */
+	 * tree's "arm,gic-v2m-frame" nodes). They are known only from a firmware description that was
+	 * decoded whole and names the host's MSI controllers: an ACPI boot's /sys/firmware/fdt is the
+	 * EFI stub's tree (/chosen only), which names none */
 	bool frames_unread = false;
 	if (r_arch(a) == 'a' && per_group != IA_YES && !unrouted && !maybe) {
-		bool madt = false;
-		for (size_t i = 0; fw && i < fw->n_tables && !madt; i++)
-			madt = !strcmp(fw->tables[i].signature, "APIC") && fw->tables[i].has_header &&
-			       fw->tables[i].decode_status == 0;
-		frames_unread = !madt && !(fw && fw->has_dt && fw->dt_status == 0);
+		bool madt_ok = false, dt_ok = fw && fw->has_dt && fw->dt_status == 0, named = false;
+		for (size_t i = 0; fw && i < fw->n_tables && !madt_ok; i++)
+			madt_ok = !strcmp(fw->tables[i].signature, "APIC") && fw->tables[i].has_header &&
+				  fw->tables[i].decode_status == 0;
+		for (size_t i = 0; fw && i < fw->n_msi && !named; i++)
+			named = (madt_ok && !strcmp(fw->msi[i].source, "MADT")) || (dt_ok && !strcmp(fw->msi[i].source, "DT"));
+		frames_unread = !named;
 	}
 	if (frames_unread)
-		snprintf(maybe_why, sizeof(maybe_why), "; but neither the MADT nor the device tree was read, so a "
-			 "GICv2m frame, whose PCI-MSI domain fails irq_domain_check_msi_remap() for every group before "
-			 "Linux 6.3 even when no device uses it, cannot be ruled out");
+		snprintf(maybe_why, sizeof(maybe_why), "; but no firmware description of the MSI controllers was "
+			 "decoded (the MADT's GIC entries, or the device tree's), so a GICv2m frame, whose PCI-MSI "
+			 "domain fails irq_domain_check_msi_remap() for every group before Linux 6.3 even when no "
+			 "device uses it, cannot be ruled out");
 	enum ia_tri yes = maybe || frames_unread ? IA_UNKNOWN : IA_YES;
 	if (!open_msi && unrouted) {
 		open_msi = 1;

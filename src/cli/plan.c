@@ -659,7 +659,7 @@ static int plan_forming_refusals(struct plan_build *b, const struct ia_dev *d)
 	else if (coh_checked != IA_NO && coh.coherent == IA_NO)
 		rc = plan_blocker(b, "group.iommu-not-coherent", d->bdf, coh_checked == IA_UNKNOWN, "%s sits behind "
 				  "%s, which the firmware does not declare cache coherent: VFIO refuses the device "
-				  "(-EINVAL) once its group forms", d->bdf, coh.unit);
+				  "(-EINVAL) once its group forms", d->bdf, coh.unit ? coh.unit : "its IOMMU");
 	enum ia_tri direct = ia_kernel_has(a, IA_KB_REQUIRE_DIRECT);
 	for (size_t r = 0; rc == 0 && r < fw->n_regions; r++) {
 		const struct ia_fw_region *g = &fw->regions[r];
@@ -1112,11 +1112,11 @@ static int plan_text_raw(const struct ia_plan *p, FILE *out)
 		fprintf(out, "\nVerdict: BLOCKED: %zu blocker%s that no unbinding lifts", p->n_blockers,
 			p->n_blockers == 1 ? "" : "s");
 		if (n_unknown == p->n_blockers)
-			fprintf(out, " (%s: %s could not be read)", n_unknown == 1 ? "unknown" : "all unknown",
-				n_unknown == 1 ? "an input" : "inputs");
+			fprintf(out, " (%s: %s)", n_unknown == 1 ? "unknown" : "all unknown",
+				n_unknown == 1 ? "it rests on an input not known" : "they rest on inputs not known");
 		else if (n_unknown)
-			fprintf(out, " (%zu of them unknown: %s could not be read)", n_unknown,
-				n_unknown == 1 ? "an input" : "inputs");
+			fprintf(out, " (%zu of them unknown: %s on inputs not known)", n_unknown,
+				n_unknown == 1 ? "it rests" : "they rest");
 		fputc('\n', out);
 	}
 	bool fd = p->vfio_path && !strcmp(p->vfio_path, "iommufd");

@@ -179,7 +179,7 @@ static void test_unsafe_interrupts_handover(void **state)
 	assert_int_equal(mb_group_verdict(a, 1), IA_NO);
 	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_YES);
 	char *t = render(ia_report_text, a);
-	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown (inputs not read).\n");
+	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown.\n");
 	has_line(t, "  VFIO itself would accept 1 of the 1 as the drivers stand (vfio-pci bound where no driver is): allow_unsafe_interrupts is set, so VFIO "
 		    "takes groups whose MSIs are not isolated.\n");
 	has_line(t, "IOMMU group 1: NOT assignable to userspace (DMA, 1 device; VFIO ownership viable; VFIO would still "
@@ -202,7 +202,7 @@ static void test_now_count_vfio_bound(void **state)
 		{ { "vfio-pci", "vfio-pci" }, "  2 of 2 IOMMU groups can be safely handed to userspace now (all are on "
 		  "vfio-pci or another VFIO driver already).\n" },
 		{ { "vfio-pci", NULL }, "  1 of 2 IOMMU groups can be safely handed to userspace now (it is on vfio-pci "
-		  "or another VFIO driver already); 1 cannot; 0 unknown (inputs not read).\n" },
+		  "or another VFIO driver already); 1 cannot; 0 unknown.\n" },
 		{ { NULL, NULL }, "  2 of 2 IOMMU groups can be safely handed to userspace now (none on a VFIO driver "
 		  "yet: no host driver to unbind, vfio-pci to bind).\n" },
 		{ { "vfio-pci", "" }, "  2 of 2 IOMMU groups can be safely handed to userspace now (1 on a VFIO driver "
@@ -240,7 +240,7 @@ static void test_unsafe_interrupts_refused(void **state)
 	run(a);
 	assert_int_equal(mb_result(a)->groups[0].kernel_hands_over, IA_NO);
 	char *t = render(ia_report_text, a);
-	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown (inputs not read).\n");
+	has_line(t, "  0 of 1 IOMMU group can be safely handed to userspace now; 1 cannot; 0 unknown.\n");
 	lacks(t, "VFIO itself would accept");
 	lacks(t, "would still hand it over");
 	free(t);

@@ -287,7 +287,7 @@ static void test_apply_requirements(void **state)
 	/* Unknown is unmet (fail closed). */
 	assert_non_null(f = mini_find(&m, "policy.requirement-unmet", "0000:01:00.0"));
 	assert_string_equal(f->message, "policy requires assignable 0000:01:00.0: unmet: its group 1 has "
-			    "userspace_assignable = unknown (inputs not read; fail closed)");
+			    "userspace_assignable = unknown (an input not known; fail closed)");
 	assert_string_equal(f->evidence, "policy $.require[0]");
 	/* the fix names the function, not a placeholder (issue 14 point 7) */
 	assert_string_equal(f->advice, "Resolve the group's blockers (`iommu-audit plan 0000:01:00.0` shows what "
