@@ -132,6 +132,30 @@ static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *
  * Return: the first such controller with no device routed to it (the routed ones are counted with
  * the devices), or NULL.
  */
+/*
+ * What a firmware description decoded whole says of the Arm MSI controllers (the MADT's GIC ITS
+ * and MSI Frame entries, or the device tree's): IA_YES when it names at least one and each one
+ * isolates (GICv3 ITS), IA_NO when it names one that does not (a GICv2m frame, an MBI range),
+ * IA_UNKNOWN when none was decoded or names any (an ACPI boot's /sys/firmware/fdt is the EFI
+ * stub's tree: /chosen only).
+ */
+static enum ia_tri r_fw_arm_msi_isolating(const struct ia_firmware *fw)
+{
+	bool madt_ok = false, dt_ok = fw && fw->has_dt && fw->dt_status == 0, named = false, open = false;
+
+	for (size_t i = 0; fw && i < fw->n_tables && !madt_ok; i++)
+		madt_ok = !strcmp(fw->tables[i].signature, "APIC") && fw->tables[i].has_header &&
+			  fw->tables[i].decode_status == 0;
+	for (size_t i = 0; fw && i < fw->n_msi; i++) {
+		const struct ia_fw_msi *m = &fw->msi[i];
+		if (!(madt_ok && !strcmp(m->source, "MADT")) && !(dt_ok && !strcmp(m->source, "DT")))
+			continue;
+		named = true;
+		open |= m->isolating != IA_YES;
+	}
+	return !named ? IA_UNKNOWN : open ? IA_NO : IA_YES;
+}
+
 static const struct ia_fw_msi *r_unrouted_open(const struct ia_firmware *fw)
 {
 	for (size_t i = 0; fw && i < fw->n_msi; i++)
@@ -402,6 +426,10 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	/* a function nothing names a domain for: the host's evidence where it is uniform */
 	enum ia_tri fallback = isolating || open_msi ? (!open_msi ? IA_YES : !isolating ? IA_NO : IA_UNKNOWN)
 			     : fw_devs && fw_its == fw_devs ? IA_YES : fw_devs && fw_open == fw_devs ? IA_NO : IA_UNKNOWN;
+	/* Arm: every chip seen on an ITS does not place a function that has none: its domain may be a
+	 * GICv2m frame, unless the decoded firmware names only controllers that isolate */
+	if (r_arch(a) == 'a' && fallback == IA_YES && r_fw_arm_msi_isolating(fw) != IA_YES)
+		fallback = IA_UNKNOWN;
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
 		snprintf(example, sizeof(example), "firmware routes %s", fw_example);
@@ -428,16 +456,8 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	 * tree's "arm,gic-v2m-frame" nodes). They are known only from a firmware description that was
 	 * decoded whole and names the host's MSI controllers: an ACPI boot's /sys/firmware/fdt is the
 	 * EFI stub's tree (/chosen only), which names none */
-	bool frames_unread = false;
-	if (r_arch(a) == 'a' && per_group != IA_YES && !unrouted && !maybe) {
-		bool madt_ok = false, dt_ok = fw && fw->has_dt && fw->dt_status == 0, named = false;
-		for (size_t i = 0; fw && i < fw->n_tables && !madt_ok; i++)
-			madt_ok = !strcmp(fw->tables[i].signature, "APIC") && fw->tables[i].has_header &&
-				  fw->tables[i].decode_status == 0;
-		for (size_t i = 0; fw && i < fw->n_msi && !named; i++)
-			named = (madt_ok && !strcmp(fw->msi[i].source, "MADT")) || (dt_ok && !strcmp(fw->msi[i].source, "DT"));
-		frames_unread = !named;
-	}
+	bool frames_unread = r_arch(a) == 'a' && per_group != IA_YES && !unrouted && !maybe &&
+			     r_fw_arm_msi_isolating(fw) == IA_UNKNOWN;
 	if (frames_unread)
 		snprintf(maybe_why, sizeof(maybe_why), "; but no firmware description of the MSI controllers was "
 			 "decoded (the MADT's GIC entries, or the device tree's), so a GICv2m frame, whose PCI-MSI "
