@@ -125,14 +125,6 @@ static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *
 }
 
 /*
- * Before Linux 6.3 the test is the host's: irq_domain_check_msi_remap() (kernel/irq/irqdomain.c)
- * is false when ANY MSI domain does not remap, whether or not a device uses it, unless the IOMMU
- * reports IOMMU_CAP_INTR_REMAP (x86 with interrupt remapping). A GICv2m frame or an MBI range the
- * firmware describes gets a PCI-MSI domain (gicv2m_init(), mbi_init()) that does not remap.
- * Return: the first such controller with no device routed to it (the routed ones are counted with
- * the devices), or NULL.
- */
-/*
  * What a firmware description decoded whole says of the Arm MSI controllers (the MADT's GIC ITS
  * and MSI Frame entries, or the device tree's): IA_YES when it names at least one and each one
  * isolates (GICv3 ITS), IA_NO when it names one that does not (a GICv2m frame, an MBI range),
@@ -156,12 +148,31 @@ static enum ia_tri r_fw_arm_msi_isolating(const struct ia_firmware *fw)
 	return !named ? IA_UNKNOWN : open ? IA_NO : IA_YES;
 }
 
-static const struct ia_fw_msi *r_unrouted_open(const struct ia_firmware *fw)
+/*
+ * Before Linux 6.3 the test is the host's: irq_domain_check_msi_remap() (kernel/irq/irqdomain.c)
+ * is false when ANY MSI domain does not remap, whether or not a device uses it, unless the IOMMU
+ * reports IOMMU_CAP_INTR_REMAP (x86 with interrupt remapping). A GICv2m frame or an MBI range the
+ * firmware describes gets a PCI-MSI domain (gicv2m_init(), mbi_init()) that does not remap.
+ * Return: the first such controller no translated device is routed to (the routes of translated
+ * devices are counted with the devices; a frame that only functions outside the IOMMU groups use,
+ * or none, still has its domain), or NULL.
+ */
+static const struct ia_fw_msi *r_unrouted_open(const struct ia_audit *a, const struct ia_firmware *fw)
 {
-	for (size_t i = 0; fw && i < fw->n_msi; i++)
-		if (fw->msi[i].isolating == IA_NO && !fw->msi[i].n_devices &&
-		    (!strcmp(fw->msi[i].kind, "gic-v2m") || !strcmp(fw->msi[i].kind, "mbi")))
-			return &fw->msi[i];
+	for (size_t i = 0; fw && i < fw->n_msi; i++) {
+		const struct ia_fw_msi *m = &fw->msi[i];
+		if (m->isolating != IA_NO || (strcmp(m->kind, "gic-v2m") && strcmp(m->kind, "mbi")))
+			continue;
+		bool counted = false;
+		for (size_t r = 0; r < fw->n_msi_routes && !counted; r++) {
+			if (fw->msi_routes[r].controller != i)
+				continue;
+			const struct ia_dev *d = ia_audit_find_dev(a, fw->msi_routes[r].bdf);
+			counted = !d || !a->n_iommu_groups || ia_audit_dev_translated(a, d);
+		}
+		if (!counted)
+			return m;
+	}
 	return NULL;
 }
 
@@ -372,7 +383,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	const struct ia_firmware *fw = a->firmware;
 	int isolating = 0, open_msi = 0;
 	bool ir_on = false; /* x86 irq_remapping_enabled: any chip behind "IR-" (IO-APIC, HPET, MSI) */
-	char example[160] = "";
+	char example[320] = "";
 
 	if (!k) {
 		*why = "no interrupt facts";
@@ -442,15 +453,16 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	/* before 6.3: a non-remapping MSI domain no device uses; when the release is unknown it only
 	 * makes an isolated host unknown (below) */
 	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
-	const struct ia_fw_msi *unrouted = per_group != IA_YES ? r_unrouted_open(fw) : NULL;
+	const struct ia_fw_msi *unrouted = per_group != IA_YES ? r_unrouted_open(a, fw) : NULL;
 	const struct ia_fw_msi *maybe = per_group == IA_UNKNOWN ? unrouted : NULL;
 	if (maybe)
 		unrouted = NULL;
 	char maybe_why[384] = "";
 	if (maybe)
 		snprintf(maybe_why, sizeof(maybe_why), "; but the kernel release is unknown, and before Linux 6.3 the %s "
-			 "PCI-MSI domain of %s, which no device uses, fails irq_domain_check_msi_remap() for every group",
-			 maybe->kind, maybe->name);
+			 "PCI-MSI domain of %s, which %s, fails irq_domain_check_msi_remap() for every group",
+			 maybe->kind, maybe->name, maybe->n_devices ? "only functions outside the IOMMU groups use" :
+			 "no device uses");
 	/* Arm before 6.3 (or a release unknown): a GICv2m frame's domain fails the host's test even
 	 * unused, and only the firmware names the frames (the MADT's GIC MSI Frame entries, the device
 	 * tree's "arm,gic-v2m-frame" nodes). They are known only from a firmware description that was
@@ -466,8 +478,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	enum ia_tri yes = maybe || frames_unread ? IA_UNKNOWN : IA_YES;
 	if (!open_msi && unrouted) {
 		open_msi = 1;
-		snprintf(example, sizeof(example), "the %s PCI-MSI domain of %s, which no device uses: before Linux "
-			 "6.3 irq_domain_check_msi_remap() fails for every group", unrouted->kind, unrouted->name);
+		snprintf(example, sizeof(example), "the %s PCI-MSI domain of %s, which %s: before Linux 6.3 "
+			 "irq_domain_check_msi_remap() fails for every group", unrouted->kind, unrouted->name,
+			 unrouted->n_devices ? "only functions outside the IOMMU groups use" : "no device uses");
 	}
 	int n_isolated = 0, n_open, n_bypass = 0;
 	char reason[768];
@@ -517,7 +530,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			snprintf(scope, sizeof(scope), "; Linux 6.3 and later test each group "
 				 "(iommu_group_has_isolated_msi()): %d group%s refused, %d isolated", n_open,
 				 n_open == 1 ? "" : "s", n_isolated);
-		char evd[256];
+		char evd[512];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		/* the x86 remapping switch on the command line (ia_firmware_apply_cmdline(): the last of
 		 * intremap=on/off and nointremap wins; amd_iommu=off takes AMD remapping with it) */

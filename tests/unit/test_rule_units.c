@@ -1017,6 +1017,53 @@ static void test_msi_arm_fallback(void **state)
 	}
 }
 
+/* Before 6.3 a GICv2m frame's domain fails irq_domain_check_msi_remap() for every group whoever
+ * uses it: a frame routed only to a function outside the IOMMU groups (here one no driver probed
+ * yet, so in no group) counts as much as an unused one (it was skipped with the function). From
+ * 6.3 the group on the ITS is tested on its own. */
+static void test_msi_frame_of_ungrouped(void **state)
+{
+	(void)state;
+	for (int minor = 1; minor <= 12; minor += 11) {
+		struct ia_audit *a = mb_new();
+		a->kernel_minor = minor;
+		free(a->arch);
+		a->arch = strdup("aarch64");
+		struct ia_firmware *fw = a->firmware;
+		fw->has_dt = true;
+		size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES), v2m = mb_fw_msi(a, "gic-v2m", IA_NO);
+		free(fw->msi[its].source);
+		fw->msi[its].source = strdup("DT");
+		free(fw->msi[v2m].source);
+		fw->msi[v2m].source = strdup("DT");
+		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+		fw->units[u].dma_coherent = IA_YES;
+		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
+		d->driver = strdup("vfio-pci");
+		d->iommu_unit = strdup("smmu3.0x0000000009050000");
+		mb_fw_unit_dev(a, u, "0000:00:02.0");
+		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		mb_dev(a, "0000:00:03.0", NULL); /* no driver, no group */
+		mb_fw_unit_dev(a, u, "0000:00:03.0");
+		mb_fw_msi_route(a, "0000:00:02.0", its);
+		mb_fw_msi_route(a, "0000:00:03.0", v2m);
+		fw->msi[its].n_devices = fw->msi[v2m].n_devices = 1;
+		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
+		run(a);
+		const struct ia_result *r = mb_result(a);
+		if (minor == 1) {
+			assert_int_equal(r->irq_isolated, IA_NO);
+			assert_non_null(strstr(r->irq_reason, "which only functions outside the IOMMU groups use"));
+			assert_int_equal(mb_group_verdict(a, 1), IA_NO);
+		} else {
+			assert_int_equal(r->groups[0].irq_isolated, IA_YES);
+			assert_int_equal(mb_group_verdict(a, 1), IA_YES);
+		}
+		mb_free(a);
+	}
+}
+
 static void test_msi_per_group(void **state)
 {
 	(void)state;
@@ -3314,6 +3361,7 @@ int main(void)
 		cmocka_unit_test(test_msi_per_group),
 		cmocka_unit_test(test_msi_arm_frames_unread),
 		cmocka_unit_test(test_msi_arm_fallback),
+		cmocka_unit_test(test_msi_frame_of_ungrouped),
 		cmocka_unit_test(test_msi_ir_bypass),
 		cmocka_unit_test(test_msi_unrouted_domain),
 		cmocka_unit_test(test_sva_fires),
