@@ -992,10 +992,11 @@ static void fw_iort(struct fw_run *r, const struct fw_blob *b, const int64_t *it
 			if (r->have_madt && ia_madt_find_its(&r->madt, its_id, &mi) == 0) {
 				group_ctrl[i] = its_ctrl[mi];
 			} else if (!r->have_madt) {
-				/* No MADT to check against: the IORT's word is all there is. An ITS
-				 * the MADT lacks has no driver: MSIs fall back to the GICv2m frame. */
+				/* No MADT to check against: an ITS the MADT lacks has no driver, and
+				 * its MSIs fall back to a GICv2m frame, so whether this one isolates
+				 * is unknown (fail closed: the IORT's word alone does not say) */
 				snprintf(name, sizeof(name), "ITS %u", its_id);
-				group_ctrl[i] = fw_add_msi(r, "gic-v3-its", "IORT", name, false, 0, true, its_id, 1);
+				group_ctrl[i] = fw_add_msi(r, "gic-v3-its", "IORT", name, false, 0, true, its_id, -1);
 			}
 		}
 	}

@@ -153,15 +153,18 @@ static enum ia_tri r_fw_arm_msi_isolating(const struct ia_firmware *fw)
  * is false when ANY MSI domain does not remap, whether or not a device uses it, unless the IOMMU
  * reports IOMMU_CAP_INTR_REMAP (x86 with interrupt remapping). A GICv2m frame or an MBI range the
  * firmware describes gets a PCI-MSI domain (gicv2m_init(), mbi_init()) that does not remap.
- * Return: the first such controller no translated device is routed to (the routes of translated
- * devices are counted with the devices; a frame that only functions outside the IOMMU groups use,
- * or none, still has its domain), or NULL.
+ * Return: the first controller whose isolation is @isolating (IA_NO; IA_UNKNOWN for one the
+ * audit cannot judge, such as a device-tree msi-controller of another kind) that no translated
+ * device is routed to (the routes of translated devices are counted with the devices; a frame that
+ * only functions outside the IOMMU groups use, or none, still has its domain), or NULL.
  */
-static const struct ia_fw_msi *r_unrouted_open(const struct ia_audit *a, const struct ia_firmware *fw)
+static const struct ia_fw_msi *r_unrouted_open(const struct ia_audit *a, const struct ia_firmware *fw,
+						enum ia_tri isolating)
 {
 	for (size_t i = 0; fw && i < fw->n_msi; i++) {
 		const struct ia_fw_msi *m = &fw->msi[i];
-		if (m->isolating != IA_NO || (strcmp(m->kind, "gic-v2m") && strcmp(m->kind, "mbi")))
+		/* every MSI controller but x86 remapping (which IOMMU_CAP_INTR_REMAP answers for) */
+		if (m->isolating != isolating || !strcmp(m->kind, "intel-ir") || !strcmp(m->kind, "amd-ir"))
 			continue;
 		bool counted = false;
 		for (size_t r = 0; r < fw->n_msi_routes && !counted; r++) {
@@ -383,7 +386,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	const struct ia_firmware *fw = a->firmware;
 	int isolating = 0, open_msi = 0;
 	bool ir_on = false; /* x86 irq_remapping_enabled: any chip behind "IR-" (IO-APIC, HPET, MSI) */
-	char example[320] = "";
+	char example[512] = "";
 
 	if (!k) {
 		*why = "no interrupt facts";
@@ -409,6 +412,9 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 				snprintf(example, sizeof(example), "%s", c->chip);
 		}
 	}
+	/* Arm, or an architecture not read on a host without x86 interrupt remapping: the Arm MSI
+	 * checks below apply (fail closed where the architecture is unknown) */
+	bool arm = r_arch(a) == 'a' || (r_arch(a) == 0 && !ir_on);
 	/* The firmware's routing (IORT, device tree): a device reaching a non-isolating controller
 	 * is exposed even before it enables MSIs; one reaching a GIC ITS is always isolated (an x86
 	 * remapping unit's state needs the run-time evidence above). */
@@ -439,7 +445,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			     : fw_devs && fw_its == fw_devs ? IA_YES : fw_devs && fw_open == fw_devs ? IA_NO : IA_UNKNOWN;
 	/* Arm: every chip seen on an ITS does not place a function that has none: its domain may be a
 	 * GICv2m frame, unless the decoded firmware names only controllers that isolate */
-	if (r_arch(a) == 'a' && fallback == IA_YES && r_fw_arm_msi_isolating(fw) != IA_YES)
+	if (arm && fallback == IA_YES && r_fw_arm_msi_isolating(fw) != IA_YES)
 		fallback = IA_UNKNOWN;
 	if (!open_msi && fw_open) {
 		open_msi = fw_open;
@@ -453,37 +459,44 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	/* before 6.3: a non-remapping MSI domain no device uses; when the release is unknown it only
 	 * makes an isolated host unknown (below) */
 	enum ia_tri per_group = ia_kernel_has(a, IA_KB_MSI_ISOLATION_PER_GROUP);
-	const struct ia_fw_msi *unrouted = per_group != IA_YES ? r_unrouted_open(a, fw) : NULL;
+	const struct ia_fw_msi *unrouted = per_group != IA_YES ? r_unrouted_open(a, fw, IA_NO) : NULL;
 	const struct ia_fw_msi *maybe = per_group == IA_UNKNOWN ? unrouted : NULL;
+	/* a controller before 6.3 whose isolation the audit cannot judge: its domain may fail the test */
+	const struct ia_fw_msi *unsure = per_group != IA_YES && !unrouted ? r_unrouted_open(a, fw, IA_UNKNOWN) : NULL;
 	if (maybe)
 		unrouted = NULL;
-	char maybe_why[384] = "";
+	char maybe_why[640] = "";
 	if (maybe)
 		snprintf(maybe_why, sizeof(maybe_why), "; but the kernel release is unknown, and before Linux 6.3 the %s "
 			 "PCI-MSI domain of %s, which %s, fails irq_domain_check_msi_remap() for every group",
 			 maybe->kind, maybe->name, maybe->n_devices ? "only functions outside the IOMMU groups use" :
 			 "no device uses");
+	else if (unsure)
+		snprintf(maybe_why, sizeof(maybe_why), "; but the firmware names %s (%s), whose isolation the audit "
+			 "cannot judge, and before Linux 6.3 an MSI domain that does not isolate fails "
+			 "irq_domain_check_msi_remap() for every group, used or not", unsure->name, unsure->kind);
 	/* Arm before 6.3 (or a release unknown): a GICv2m frame's domain fails the host's test even
 	 * unused, and only the firmware names the frames (the MADT's GIC MSI Frame entries, the device
 	 * tree's "arm,gic-v2m-frame" nodes). They are known only from a firmware description that was
 	 * decoded whole and names the host's MSI controllers: an ACPI boot's /sys/firmware/fdt is the
 	 * EFI stub's tree (/chosen only), which names none */
-	bool frames_unread = r_arch(a) == 'a' && per_group != IA_YES && !unrouted && !maybe &&
+	bool frames_unread = arm && per_group != IA_YES && !unrouted && !maybe && !unsure &&
 			     r_fw_arm_msi_isolating(fw) == IA_UNKNOWN;
 	if (frames_unread)
-		snprintf(maybe_why, sizeof(maybe_why), "; but no firmware description of the MSI controllers was "
-			 "decoded (the MADT's GIC entries, or the device tree's), so a GICv2m frame, whose PCI-MSI "
+		snprintf(maybe_why, sizeof(maybe_why), "; but no firmware description decoded whole names the MSI "
+			 "controllers (the MADT's GIC entries, or the device tree's), so a GICv2m frame, whose PCI-MSI "
 			 "domain fails irq_domain_check_msi_remap() for every group before Linux 6.3 even when no "
 			 "device uses it, cannot be ruled out");
-	enum ia_tri yes = maybe || frames_unread ? IA_UNKNOWN : IA_YES;
-	if (!open_msi && unrouted) {
+	enum ia_tri yes = maybe || unsure || frames_unread ? IA_UNKNOWN : IA_YES;
+	bool only_unrouted = !open_msi && unrouted;
+	if (only_unrouted) {
 		open_msi = 1;
 		snprintf(example, sizeof(example), "the %s PCI-MSI domain of %s, which %s: before Linux 6.3 "
 			 "irq_domain_check_msi_remap() fails for every group", unrouted->kind, unrouted->name,
 			 unrouted->n_devices ? "only functions outside the IOMMU groups use" : "no device uses");
 	}
 	int n_isolated = 0, n_open, n_bypass = 0;
-	char reason[768];
+	char reason[1280];
 	if (!isolating && !open_msi && fw_devs && fw_its == fw_devs) {
 		res->irq_isolated = yes;
 		snprintf(reason, sizeof(reason), "no MSI is active yet, but the firmware routes every device behind the "
@@ -512,10 +525,13 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	if (open_msi) {
 		res->irq_isolated = IA_NO;
-		snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use%s a non-isolating "
-			 "parent (e.g. %s): no interrupt remapping / ITS for %s", open_msi,
-			 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", open_msi == 1 ? "s" : "", example,
-			 open_msi == 1 ? "it" : "them");
+		if (only_unrouted) /* no device's MSIs: the domain alone (its own sentence) */
+			snprintf(reason, sizeof(reason), "%s", example);
+		else
+			snprintf(reason, sizeof(reason), "%d MSI interrupt%s or device route%s use%s a non-isolating "
+				 "parent (e.g. %s): no interrupt remapping / ITS for %s", open_msi,
+				 open_msi == 1 ? "" : "s", open_msi == 1 ? "" : "s", open_msi == 1 ? "s" : "", example,
+				 open_msi == 1 ? "it" : "them");
 		if (!(res->irq_reason = strdup(reason)))
 			return -ENOMEM;
 		/* x86 with interrupt remapping enabled: before 6.3 the kernel's test passes every group
@@ -530,7 +546,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			snprintf(scope, sizeof(scope), "; Linux 6.3 and later test each group "
 				 "(iommu_group_has_isolated_msi()): %d group%s refused, %d isolated", n_open,
 				 n_open == 1 ? "" : "s", n_isolated);
-		char evd[512];
+		char evd[768];
 		snprintf(evd, sizeof(evd), "%s%s%s", example, which[0] ? "; " : "", which);
 		/* the x86 remapping switch on the command line (ia_firmware_apply_cmdline(): the last of
 		 * intremap=on/off and nointremap wins; amd_iommu=off takes AMD remapping with it) */

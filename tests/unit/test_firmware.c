@@ -674,6 +674,15 @@ static void test_iort_fixtures(void **state)
 		json_decref(units);
 		json_decref(rep);
 	}
+	/* the IORT without its MADT: an ITS group names an ITS the MADT may lack (then it has no
+	 * driver and MSIs fall back to a GICv2m frame), so its isolation is unknown (null), not
+	 * isolating (the reviewer's fail-open) */
+	static const char *const iort_only[] = { "IORT", NULL }, *const iort_dat[] = { "iort.dat", NULL };
+	json_t *rep = run_acpi_fixture("iort-lenovo-thinkpad-x13s", iort_only, iort_dat);
+	int iso = -2;
+	assert_int_equal(msi_count(rep, "gic-v3-its", &iso, NULL), 1);
+	assert_int_equal(iso, -1);
+	json_decref(rep);
 }
 
 /* ---- device trees compiled at test time -------------------------------------------- */
