@@ -90,8 +90,9 @@ static void r_dev_msi_fill(const struct ia_audit *a, struct r_dev_msi *out)
  * Group @g's MSI isolation as iommu_group_has_isolated_msi() (drivers/iommu/iommu.c, Linux 6.3+)
  * decides it: msi_device_has_isolated_msi() ANDed over the group's devices. A member nothing names
  * a domain for takes @fallback (the host's evidence when it is uniform). @why receives the first
- * member that is not isolated ("0000:01:00.0 (chip GICv2m-PCI-MSIX-0000:01:00.0)"), *@bad its
- * BDF (borrowed from @g; NULL when every member is isolated or unknown).
+ * member that is not isolated ("0000:01:00.0 (chip GICv2m-PCI-MSIX-0000:01:00.0)"), else the first
+ * whose domain is not known, with why; *@bad the first not isolated one's BDF (borrowed from @g;
+ * NULL when every member is isolated or unknown).
  */
 static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *g, const struct r_dev_msi *dm,
 			       enum ia_tri fallback, char *why, size_t cap, const char **bad)
@@ -118,6 +119,16 @@ static enum ia_tri r_group_msi(const struct ia_audit *a, const struct ia_group *
 				*bad = g->devices[i];
 			t = IA_NO;
 		} else if (m == IA_UNKNOWN && t == IA_YES) {
+			/* the first member whose domain is not known, and why (while none is proven open) */
+			const struct r_dev_msi *x = d ? &dm[d - a->devs] : NULL;
+			if (!d)
+				snprintf(why, cap, "%s (not a PCI function the collector saw)", g->devices[i]);
+			else if (x->example && !x->from_chip)
+				snprintf(why, cap, "%s (its MSIs are not set up; the firmware routes them to %s, whose "
+					 "isolation is not known)", g->devices[i], x->example);
+			else
+				snprintf(why, cap, "%s (its MSIs are not set up, and no firmware route read names its "
+					 "MSI controller)", g->devices[i]);
 			t = IA_UNKNOWN;
 		}
 	}
@@ -247,8 +258,8 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 				snprintf(reason, sizeof(reason), "interrupt remapping is enabled, and before Linux 6.3 "
 					 "VFIO asks IOMMU_CAP_INTR_REMAP, which the x86 IOMMU drivers answer for the "
 					 "whole host%s%s%s", bypass ? "; but the MSIs of " : t == IA_UNKNOWN ?
-					 "; whether its members' MSIs go through it is unknown: none of them is set up "
-					 "and the firmware routes none" : "", bypass ? why : "", bypass ? " bypass it" : "");
+					 "; whether its members' MSIs go through it is unknown, as for " : "",
+					 bypass || t == IA_UNKNOWN ? why : "", bypass ? " bypass it" : "");
 			if (rc == 0 && reason[0] && !(gv->irq_reason = strdup(reason)))
 				rc = -ENOMEM;
 			if (rc < 0) {
@@ -264,8 +275,8 @@ static int r_groups_msi(struct ia_eval *ev, const struct ia_rule *self, enum ia_
 					 "group for it (iommu_group_has_isolated_msi(), which tests each group from 6.3 on)",
 					 why, a->kernel_major, a->kernel_minor);
 			else if (t == IA_UNKNOWN)
-				snprintf(reason, sizeof(reason), "no MSI of a member is set up and the firmware routes "
-					 "none of them, so whether its MSI domain isolates is unknown");
+				snprintf(reason, sizeof(reason), "the MSI domain of %s is not known, so whether the "
+					 "group's MSIs are isolated is unknown", why);
 			else if (host != IA_YES) /* the host's reason names MSIs that are not isolated */
 				snprintf(reason, sizeof(reason), "every member's MSIs go through an isolating parent "
 					 "(interrupt remapping or a GICv3 ITS), which Linux 6.3 and later test per group "
