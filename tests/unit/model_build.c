@@ -324,6 +324,11 @@ void mb_fw_unit_dev(struct ia_audit *a, size_t unit, const char *bdf)
 
 size_t mb_fw_msi(struct ia_audit *a, const char *kind, enum ia_tri isolating)
 {
+	return mb_fw_msi_from(a, kind, isolating, "IORT");
+}
+
+size_t mb_fw_msi_from(struct ia_audit *a, const char *kind, enum ia_tri isolating, const char *source)
+{
 	struct ia_firmware *fw = a->firmware;
 	char name[32];
 
@@ -331,7 +336,7 @@ size_t mb_fw_msi(struct ia_audit *a, const char *kind, enum ia_tri isolating)
 	struct ia_fw_msi *m = &fw->msi[fw->n_msi - 1];
 	snprintf(name, sizeof(name), "%s %zu", kind, fw->n_msi - 1);
 	m->kind = mb_strdup(kind);
-	m->source = mb_strdup("IORT");
+	m->source = mb_strdup(source);
 	m->name = mb_strdup(name);
 	m->isolating = isolating;
 	return fw->n_msi - 1;

@@ -88,8 +88,10 @@ size_t mb_fw_unit(struct ia_audit *a, const char *source, const char *kind, cons
 /** mb_fw_unit_dev() - firmware unit @unit translates function @bdf. */
 void mb_fw_unit_dev(struct ia_audit *a, size_t unit, const char *bdf);
 
-/** mb_fw_msi() - an MSI controller (@kind "gic-v3-its", "gic-v2m") with @isolating; its index. */
+/** mb_fw_msi() - an MSI controller (@kind "gic-v3-its", "gic-v2m") with @isolating, as the IORT
+ * names it; its index. mb_fw_msi_from(): as @source ("MADT", "DT", "IORT") names it. */
 size_t mb_fw_msi(struct ia_audit *a, const char *kind, enum ia_tri isolating);
+size_t mb_fw_msi_from(struct ia_audit *a, const char *kind, enum ia_tri isolating, const char *source);
 
 /** mb_fw_msi_route() - function @bdf's MSIs reach controller @controller per firmware. */
 void mb_fw_msi_route(struct ia_audit *a, const char *bdf, size_t controller);

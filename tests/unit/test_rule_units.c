@@ -708,9 +708,7 @@ static void test_not_coherent_by_release(void **state)
 		/* the device tree names the MSI controllers (an ITS, no GICv2m frame): MSI isolation known
 		 * before 6.3 */
 		a->firmware->has_dt = true;
-		size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES);
-		free(a->firmware->msi[its].source);
-		a->firmware->msi[its].source = strdup("DT");
+		mb_fw_msi_from(a, "gic-v3-its", IA_YES, "DT");
 		run(a);
 		if (mb_group_verdict(a, 1) != tc[i].verdict)
 			fail_msg("case %zu (%s on %d.%d.%d): verdict %d", i, tc[i].kind, tc[i].major, tc[i].minor,
@@ -724,9 +722,7 @@ static void test_not_coherent_by_release(void **state)
 	struct ia_audit *a = smmu_host(0);
 	a->has_kernel_version = false;
 	a->firmware->has_dt = true;
-	size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES);
-	free(a->firmware->msi[its].source);
-	a->firmware->msi[its].source = strdup("DT");
+	mb_fw_msi_from(a, "gic-v3-its", IA_YES, "DT");
 	run(a);
 	const struct ia_finding *f = expect(a, "group.iommu-not-coherent", "0000:00:02.0", IA_LEVEL_WARNING);
 	assert_non_null(strstr(f->evidence, "is unknown"));
@@ -920,6 +916,34 @@ static struct ia_audit *mixed_msi_host(int minor, bool known)
 	return a;
 }
 
+/* The Arm MSI tests' host: arm64, Linux 6.@minor (@arch NULL: the architecture not read). */
+static struct ia_audit *arm_msi_host(int minor, const char *arch)
+{
+	struct ia_audit *a = mb_new();
+
+	a->kernel_minor = minor;
+	free(a->arch);
+	a->arch = arch ? strdup(arch) : NULL;
+	mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
+	size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
+	a->firmware->units[u].dma_coherent = IA_YES;
+	return a;
+}
+
+/* Function @bdf behind arm_msi_host()'s coherent SMMUv3; on vfio-pci in group @gid, or (@gid < 0)
+ * driverless and in no group. */
+static void arm_msi_fn(struct ia_audit *a, const char *bdf, int gid)
+{
+	struct ia_dev *d = mb_dev(a, bdf, NULL);
+
+	d->iommu_unit = strdup("smmu3.0x0000000009050000");
+	mb_fw_unit_dev(a, 0, bdf);
+	if (gid < 0)
+		return;
+	d->driver = strdup("vfio-pci");
+	mb_group(a, gid, "DMA", bdf, NULL);
+}
+
 /* Arm before 6.3: every MSI seen goes to an ITS, but only the firmware names the GICv2m frames,
  * whose domains fail irq_domain_check_msi_remap() unused; unless a firmware description decoded
  * whole names the MSI controllers (the MADT's, or a device tree's), the host's isolation is unknown
@@ -934,10 +958,7 @@ static void test_msi_arm_frames_unread(void **state)
 		{ 1, MADT_BROKEN, IA_UNKNOWN }, { 12, NONE, IA_YES },
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
-		struct ia_audit *a = mb_new();
-		a->kernel_minor = tc[i].minor;
-		free(a->arch);
-		a->arch = strdup("aarch64");
+		struct ia_audit *a = arm_msi_host(tc[i].minor, "aarch64");
 		struct ia_firmware *fw = a->firmware;
 		fw->has_dt = tc[i].fw == STUB_DT || tc[i].fw == DT_ITS;
 		if (tc[i].fw == MADT_ITS || tc[i].fw == MADT_BROKEN) {
@@ -945,19 +966,9 @@ static void test_msi_arm_frames_unread(void **state)
 			fw->tables[fw->n_tables - 1].has_header = true;
 			fw->tables[fw->n_tables - 1].decode_status = tc[i].fw == MADT_BROKEN ? -IA_E_TRUNCATED : 0;
 		}
-		if (tc[i].fw == DT_ITS || tc[i].fw == MADT_ITS || tc[i].fw == MADT_BROKEN) {
-			size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES);
-			free(fw->msi[its].source);
-			fw->msi[its].source = strdup(tc[i].fw == DT_ITS ? "DT" : "MADT");
-		}
-		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
-		d->driver = strdup("vfio-pci");
-		d->iommu_unit = strdup("smmu3.0x0000000009050000");
-		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-		fw->units[u].dma_coherent = IA_YES;
-		mb_fw_unit_dev(a, u, "0000:00:02.0");
-		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+		if (tc[i].fw == DT_ITS || tc[i].fw == MADT_ITS || tc[i].fw == MADT_BROKEN)
+			mb_fw_msi_from(a, "gic-v3-its", IA_YES, tc[i].fw == DT_ITS ? "DT" : "MADT");
+		arm_msi_fn(a, "0000:00:02.0", 1);
 		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
 		run(a);
 		const struct ia_result *r = mb_result(a);
@@ -972,10 +983,6 @@ static void test_msi_arm_frames_unread(void **state)
 	}
 }
 
-/* Arm from 6.3, each group on its own: a function with no MSI set up and no firmware route takes
- * the host's uniform answer (every chip on an ITS) only where the decoded firmware names no MSI
- * controller but ITSs; with no firmware decoded, or a GICv2m frame named, its domain may be the
- * frame: unknown (the helper's fail-open: the chips alone made it isolated). */
 /* Before 6.3, a firmware MSI controller the audit cannot judge (a device-tree msi-controller of
  * another kind) may have a domain that fails irq_domain_check_msi_remap(): the host is unknown,
  * not isolated (the reviewer: only GICv2m and MBI were looked at); and an architecture not read,
@@ -984,30 +991,13 @@ static void test_msi_arm_other_controller(void **state)
 {
 	(void)state;
 	for (int c = 0; c < 2; c++) {
-		struct ia_audit *a = mb_new();
-		a->kernel_minor = 1;
-		free(a->arch);
-		a->arch = c ? NULL : strdup("aarch64");
-		struct ia_firmware *fw = a->firmware;
-		fw->has_dt = true;
-		size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES);
-		free(fw->msi[its].source);
-		fw->msi[its].source = strdup("DT");
+		struct ia_audit *a = arm_msi_host(1, c ? NULL : "aarch64");
 		if (!c) {
-			size_t o = mb_fw_msi(a, "other", IA_UNKNOWN);
-			free(fw->msi[o].source);
-			fw->msi[o].source = strdup("DT");
-		} else {
-			fw->has_dt = false; /* nothing decoded, architecture unknown */
-		}
-		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-		fw->units[u].dma_coherent = IA_YES;
-		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
-		d->driver = strdup("vfio-pci");
-		d->iommu_unit = strdup("smmu3.0x0000000009050000");
-		mb_fw_unit_dev(a, u, "0000:00:02.0");
-		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
+			a->firmware->has_dt = true;
+			mb_fw_msi_from(a, "gic-v3-its", IA_YES, "DT");
+			mb_fw_msi_from(a, "other", IA_UNKNOWN, "DT");
+		} /* else nothing decoded, architecture unknown */
+		arm_msi_fn(a, "0000:00:02.0", 1);
 		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
 		run(a);
 		const struct ia_result *r = mb_result(a);
@@ -1020,6 +1010,10 @@ static void test_msi_arm_other_controller(void **state)
 	}
 }
 
+/* Arm from 6.3, each group on its own: a function with no MSI set up and no firmware route takes
+ * the host's uniform answer (every chip on an ITS) only where the decoded firmware names no MSI
+ * controller but ITSs; with no firmware decoded, or a GICv2m frame named, its domain may be the
+ * frame: unknown (the helper's fail-open: the chips alone made it isolated). */
 static void test_msi_arm_fallback(void **state)
 {
 	(void)state;
@@ -1028,28 +1022,14 @@ static void test_msi_arm_fallback(void **state)
 		{ NONE, IA_UNKNOWN }, { DT_ITS, IA_YES }, { DT_ITS_V2M, IA_UNKNOWN },
 	};
 	for (size_t i = 0; i < sizeof(tc) / sizeof(*tc); i++) {
-		struct ia_audit *a = mb_new();
-		free(a->arch);
-		a->arch = strdup("aarch64");
-		struct ia_firmware *fw = a->firmware;
-		fw->has_dt = tc[i].fw != NONE;
-		static const char *const kinds[] = { "gic-v3-its", "gic-v2m" };
-		for (int k = 0; k < (tc[i].fw == DT_ITS_V2M ? 2 : tc[i].fw == DT_ITS ? 1 : 0); k++) {
-			size_t m = mb_fw_msi(a, kinds[k], k ? IA_NO : IA_YES);
-			free(fw->msi[m].source);
-			fw->msi[m].source = strdup("DT");
-		}
-		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-		fw->units[u].dma_coherent = IA_YES;
-		static const char *const bdfs[] = { "0000:00:02.0", "0000:00:03.0" };
-		for (int k = 0; k < 2; k++) {
-			struct ia_dev *d = mb_dev(a, bdfs[k], NULL);
-			d->driver = strdup("vfio-pci");
-			d->iommu_unit = strdup("smmu3.0x0000000009050000");
-			mb_fw_unit_dev(a, u, bdfs[k]);
-			mb_group(a, k + 1, "DMA", bdfs[k], NULL);
-		}
+		struct ia_audit *a = arm_msi_host(12, "aarch64");
+		a->firmware->has_dt = tc[i].fw != NONE;
+		if (tc[i].fw != NONE)
+			mb_fw_msi_from(a, "gic-v3-its", IA_YES, "DT");
+		if (tc[i].fw == DT_ITS_V2M)
+			mb_fw_msi_from(a, "gic-v2m", IA_NO, "DT");
+		arm_msi_fn(a, "0000:00:02.0", 1);
+		arm_msi_fn(a, "0000:00:03.0", 2);
 		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0"); /* 03.0 has none yet */
 		run(a);
 		const struct ia_result *r = mb_result(a);
@@ -1075,27 +1055,11 @@ static void test_msi_frame_of_ungrouped(void **state)
 {
 	(void)state;
 	for (int minor = 1; minor <= 12; minor += 11) {
-		struct ia_audit *a = mb_new();
-		a->kernel_minor = minor;
-		free(a->arch);
-		a->arch = strdup("aarch64");
-		struct ia_firmware *fw = a->firmware;
-		fw->has_dt = true;
-		size_t its = mb_fw_msi(a, "gic-v3-its", IA_YES), v2m = mb_fw_msi(a, "gic-v2m", IA_NO);
-		free(fw->msi[its].source);
-		fw->msi[its].source = strdup("DT");
-		free(fw->msi[v2m].source);
-		fw->msi[v2m].source = strdup("DT");
-		mb_unit(a, "smmu3.0x0000000009050000", "smmu-v3");
-		size_t u = mb_fw_unit(a, "DT", "smmu-v3", "/smmuv3@9050000");
-		fw->units[u].dma_coherent = IA_YES;
-		struct ia_dev *d = mb_dev(a, "0000:00:02.0", NULL);
-		d->driver = strdup("vfio-pci");
-		d->iommu_unit = strdup("smmu3.0x0000000009050000");
-		mb_fw_unit_dev(a, u, "0000:00:02.0");
-		mb_group(a, 1, "DMA", "0000:00:02.0", NULL);
-		mb_dev(a, "0000:00:03.0", NULL); /* no driver, no group */
-		mb_fw_unit_dev(a, u, "0000:00:03.0");
+		struct ia_audit *a = arm_msi_host(minor, "aarch64");
+		a->firmware->has_dt = true;
+		size_t its = mb_fw_msi_from(a, "gic-v3-its", IA_YES, "DT"), v2m = mb_fw_msi_from(a, "gic-v2m", IA_NO, "DT");
+		arm_msi_fn(a, "0000:00:02.0", 1);
+		arm_msi_fn(a, "0000:00:03.0", -1);
 		mb_fw_msi_route(a, "0000:00:02.0", its);
 		mb_fw_msi_route(a, "0000:00:03.0", v2m);
 		mb_irq(a, "ITS-PCI-MSIX-0000:00:02.0", "ITS", "0000:00:02.0");
