@@ -72,11 +72,6 @@ static void coh_of_fw_unit(const struct ia_audit *a, const struct ia_fw_unit *u,
 	}
 }
 
-static bool coh_x86(const struct ia_audit *a)
-{
-	return a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686") || !strcmp(a->arch, "i386"));
-}
-
 struct ia_coherency ia_coherency_of(const struct ia_audit *a, const struct ia_dev *d)
 {
 	const struct ia_firmware *fw = a->firmware;
@@ -122,7 +117,7 @@ struct ia_coherency ia_coherency_of(const struct ia_audit *a, const struct ia_de
 		c.coherent = IA_YES;
 		return c;
 	}
-	if (coh_x86(a)) {
+	if (ia_audit_arch(a) == 'x') {
 		/* another IOMMU of an x86 host (virtio-iommu): viommu_capable() answers yes from 6.0
 		 * (5.19.9); before, virtio-iommu had no capable() */
 		c.kind = "x86";

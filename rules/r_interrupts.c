@@ -313,17 +313,6 @@ static const char *const ir_bypass_advice =
 /* Effective MSI isolation from the interrupt chips the kernel set up (proc/interrupts). */
 extern const struct ia_rule ia_rule_interrupts;
 
-/* The host's architecture: 'x' for x86, 'a' for arm64, 0 for another or unknown. */
-static char r_arch(const struct ia_audit *a)
-{
-	const char *m = a->arch;
-
-	if (m && (!strcmp(m, "x86_64") || !strcmp(m, "i686") || !strcmp(m, "i386") || !strcmp(m, "x86")))
-		return 'x';
-	if (m && (!strcmp(m, "aarch64") || !strcmp(m, "arm64")))
-		return 'a';
-	return 0;
-}
 
 /*
  * The fix for MSIs that are not isolated, for this host's architecture and what disabled remapping:
@@ -343,7 +332,7 @@ static void r_advice(const struct ia_eval *ev, const char *off_by, bool amd_off,
 		amd |= a->units[i].kind && !strcmp(a->units[i].kind, "amd-vi");
 		vtd |= a->units[i].kind && !strcmp(a->units[i].kind, "vt-d");
 	}
-	switch (r_arch(a)) {
+	switch (ia_audit_arch(a)) {
 	case 'a': {
 		/* an ITS the firmware describes can take the MSIs; without one the GIC cannot isolate */
 		const struct ia_firmware *fw = a->firmware;
@@ -425,7 +414,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	/* Arm, or an architecture not read on a host without x86 interrupt remapping: the Arm MSI
 	 * checks below apply (fail closed where the architecture is unknown) */
-	bool arm = r_arch(a) == 'a' || (r_arch(a) == 0 && !ir_on);
+	bool arm = ia_audit_arch(a) == 'a' || (ia_audit_arch(a) == 0 && !ir_on);
 	/* The firmware's routing (IORT, device tree): a device reaching a non-isolating controller
 	 * is exposed even before it enables MSIs; one reaching a GIC ITS is always isolated (an x86
 	 * remapping unit's state needs the run-time evidence above). */
@@ -566,7 +555,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 			if (fw->msi[i].turned_off_by && (!strcmp(fw->msi[i].kind, "intel-ir") || !strcmp(fw->msi[i].kind, "amd-ir")))
 				off_by = fw->msi[i].turned_off_by;
 		/* x86, no IOMMU active, amd_iommu=off alone: booting without it turns both on */
-		bool amd_off = r_arch(a) == 'x' && !ia_audit_iommu_active(a) && off_by && !strncmp(off_by, "amd_iommu", 9);
+		bool amd_off = ia_audit_arch(a) == 'x' && !ia_audit_iommu_active(a) && off_by && !strncmp(off_by, "amd_iommu", 9);
 		char advice[512];
 		r_advice(ev, off_by, amd_off, advice, sizeof(advice));
 		int rc;
@@ -612,7 +601,7 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 	}
 	res->irq_isolated = yes;
 	snprintf(reason, sizeof(reason), "all %d MSI interrupts go through an isolating parent (%s)%s", isolating,
-		 r_arch(a) == 'x' ? "interrupt remapping: \"IR-\" chips" : r_arch(a) == 'a' ? "a GICv3 ITS: \"ITS-\" chips"
+		 ia_audit_arch(a) == 'x' ? "interrupt remapping: \"IR-\" chips" : ia_audit_arch(a) == 'a' ? "a GICv3 ITS: \"ITS-\" chips"
 		 : "x86 interrupt remapping \"IR-\" or Arm GICv3 ITS \"ITS-\" chips", maybe_why);
 	if (!(res->irq_reason = strdup(reason)))
 		return -ENOMEM;

@@ -385,7 +385,7 @@ static int sva_member(struct ia_eval *ev, struct sva_host *host, const struct ia
 	 * later, 6.18.4 to 6.18.6 (6.18.7 took the series' fix), a 5.10 after 5.10.253 not confirmed; no
 	 * mainline release. A kernel whose stable level its distribution hides is unknown
 	 * (src/decode/kversion.c). */
-	bool x86 = a->arch && (!strcmp(a->arch, "x86_64") || !strcmp(a->arch, "i686"));
+	bool x86 = ia_audit_arch(a) == 'x';
 	enum ia_tri sva_off = x86 || !a->arch ? ia_kernel_has(a, IA_KB_SVA_X86_DISABLED) : IA_NO;
 	if (sva_off != IA_NO) {
 		int from = 0, sure = 0, last = -1;

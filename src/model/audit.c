@@ -31,6 +31,17 @@ bool ia_audit_iommu_active(const struct ia_audit *a)
 	return a->n_units > 0 || a->n_iommu_groups > 0;
 }
 
+char ia_audit_arch(const struct ia_audit *a)
+{
+	const char *m = a ? a->arch : NULL;
+
+	if (m && (!strcmp(m, "x86_64") || !strcmp(m, "i686") || !strcmp(m, "i386") || !strcmp(m, "x86")))
+		return 'x';
+	if (m && (!strcmp(m, "aarch64") || !strcmp(m, "arm64")))
+		return 'a';
+	return 0;
+}
+
 bool ia_audit_dev_translated(const struct ia_audit *a, const struct ia_dev *d)
 {
 	const struct ia_group *g = d && d->has_group ? ia_audit_find_group(a, d->group) : NULL;

@@ -197,6 +197,13 @@ struct ia_dev *ia_audit_find_dev(const struct ia_audit *a, const char *bdf);
 bool ia_audit_iommu_active(const struct ia_audit *a);
 
 /**
+ * ia_audit_arch() - the audited kernel's architecture family from host.arch (uname -m, or the
+ * release's suffix): 'x' for x86 ("x86_64", "i686", "i386", "x86"), 'a' for Arm 64-bit ("aarch64",
+ * "arm64"), 0 for another or one not read. The one test rules use.
+ */
+char ia_audit_arch(const struct ia_audit *a);
+
+/**
  * ia_audit_dev_translated() - @d is in a kernel IOMMU group an IOMMU translates: it has a group, and
  * that group is not a VFIO no-IOMMU group (struct ia_group.noiommu, or a dev/vfio/noiommu-N node of
  * its number; kernel-rules.md §6). False for a NULL @d. The one definition of "behind the IOMMU"
