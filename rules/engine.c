@@ -422,25 +422,10 @@ static void engine_ivrs_aliases(const struct ia_audit *a, struct ia_topo_fn *fns
 	}
 }
 
-/* The first (function, unit) pair of @bdf in fw->unit_devs (sorted by BDF), or NULL. */
-static const struct ia_fw_unit_dev *engine_fw_unit_dev(const struct ia_firmware *fw, const char *bdf)
-{
-	size_t lo = 0, hi = fw ? fw->n_unit_devs : 0;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(fw->unit_devs[mid].bdf, bdf) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return fw && lo < fw->n_unit_devs && !strcmp(fw->unit_devs[lo].bdf, bdf) ? &fw->unit_devs[lo] : NULL;
-}
-
 bool ia_no_group_until_probe(const struct ia_audit *a, const struct ia_dev *d)
 {
 	const struct ia_firmware *fw = a->firmware;
-	const struct ia_fw_unit_dev *ud = d->has_group ? NULL : engine_fw_unit_dev(fw, d->bdf);
+	const struct ia_fw_unit_dev *ud = d->has_group ? NULL : ia_fw_unit_dev_first(fw, d->bdf);
 
 	if (!ud || d->driver || d->driver_unknown || (d->stream_shared_with && d->stream_shared_with->has_group))
 		return false;
@@ -452,7 +437,7 @@ bool ia_no_group_until_probe(const struct ia_audit *a, const struct ia_dev *d)
 bool ia_no_group_reason(const struct ia_audit *a, const struct ia_dev *d, char *buf, size_t cap)
 {
 	const struct ia_firmware *fw = a->firmware;
-	const struct ia_fw_unit_dev *ud = engine_fw_unit_dev(fw, d->bdf);
+	const struct ia_fw_unit_dev *ud = ia_fw_unit_dev_first(fw, d->bdf);
 
 	if (!ud && d->has_class && (d->class_code >> 8) == 0x0806) {
 		/* an AMD-Vi IVHD names its own function (the IOMMU's requester ID) outside its devices */

@@ -77,10 +77,11 @@ struct ia_coherency ia_coherency_of(const struct ia_audit *a, const struct ia_de
 	const struct ia_firmware *fw = a->firmware;
 	struct ia_coherency c = { .coherent = IA_UNKNOWN };
 
-	for (size_t i = 0; fw && i < fw->n_unit_devs; i++) {
-		const struct ia_fw_unit *u = &fw->units[fw->unit_devs[i].unit];
-		if (strcmp(fw->unit_devs[i].bdf, d->bdf))
-			continue;
+	/* the function's pairs, found by binary search (a per-function scan of every pair was
+	 * quadratic on a large host) */
+	const struct ia_fw_unit_dev *ud = ia_fw_unit_dev_first(fw, d->bdf);
+	for (; ud && ud < fw->unit_devs + fw->n_unit_devs && !strcmp(ud->bdf, d->bdf); ud++) {
+		const struct ia_fw_unit *u = &fw->units[ud->unit];
 		if (!strcmp(u->kind, "smmu-v3") || !strcmp(u->kind, "smmu")) {
 			coh_of_fw_unit(a, u, &c);
 			return c;

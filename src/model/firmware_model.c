@@ -572,6 +572,20 @@ enum ia_tri ia_fw_unit_coherent(const struct ia_fw_unit *u)
 	return IA_UNKNOWN;
 }
 
+const struct ia_fw_unit_dev *ia_fw_unit_dev_first(const struct ia_firmware *fw, const char *bdf)
+{
+	size_t lo = 0, hi = fw ? fw->n_unit_devs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(fw->unit_devs[mid].bdf, bdf) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return fw && lo < fw->n_unit_devs && !strcmp(fw->unit_devs[lo].bdf, bdf) ? &fw->unit_devs[lo] : NULL;
+}
+
 const struct ia_fw_msi *ia_fw_msi_of(const struct ia_firmware *fw, const char *bdf)
 {
 	const struct ia_fw_msi *m = NULL;

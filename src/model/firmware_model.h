@@ -194,6 +194,14 @@ int ia_firmware_apply_interrupts(struct ia_firmware *fw, size_t pci_msi_chips, s
 enum ia_tri ia_fw_region_relaxable_for(const struct ia_fw_region *r, bool has_class, uint32_t class_code);
 
 /**
+ * ia_fw_unit_dev_first() - the first (function, unit) pair of PCI function @bdf in
+ * @fw->unit_devs (sorted by BDF then unit: the others follow it while their bdf is @bdf); binary
+ * search, for rules that look each function up.
+ * Return: the pair (owned by @fw), or NULL when @fw is NULL or pairs @bdf with no unit.
+ */
+const struct ia_fw_unit_dev *ia_fw_unit_dev_first(const struct ia_firmware *fw, const char *bdf);
+
+/**
  * ia_fw_msi_of() - the MSI controller the firmware routes PCI function @bdf to (its msi_routes
  * row: IORT ITS group or device-tree msi-map/msi-parent; the last row when there are several).
  * Return: the controller (owned by @fw), or NULL when @fw is NULL or names no route for @bdf.
