@@ -127,8 +127,8 @@ static int direct_relaxable_notes(struct ia_eval *ev, const struct ia_rule *self
 		if (r) {
 			bool rmr = !strcmp(r->kind, "RMR");
 			snprintf(why, sizeof(why), "the firmware's %s %s [0x%" PRIx64 "-0x%" PRIx64 "] for this %s is "
-				 "relaxable (%s): it is not mapped for the user, so assignment works and the firmware's "
-				 "use of that memory stops", r->source, r->kind, start, end,
+				 "relaxable (%s): it is not mapped for the user, so it does not stand in the way of "
+				 "assignment, and the firmware's use of that memory stops", r->source, r->kind, start, end,
 				 rmr ? "device" : (who->class_code >> 16) == 0x03 ? "graphics device" : "USB controller",
 				 rmr ? "the IORT marks remapping permitted" : "device_rmrr_is_relaxable()");
 			rc = ia_rule_except(ev, self, gi, who->bdf, rmr ? "relaxable-rmr" : "relaxable-rmrr", why);
@@ -136,12 +136,12 @@ static int direct_relaxable_notes(struct ia_eval *ev, const struct ia_rule *self
 			rc = ia_rule_except(ev, self, gi, isa->bdf, "isa-floppy-wa",
 					    "the 0-16 MiB relaxable 1:1 region is the kernel's own, not the firmware's: "
 					    "intel_iommu_get_resv_regions() gives it to every ISA bridge for legacy floppy "
-					    "DMA (CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so "
-					    "assignment works");
+					    "DMA (CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so it "
+					    "does not stand in the way of assignment");
 		} else {
 			snprintf(why, sizeof(why), "a relaxable 1:1 region [0x%" PRIx64 "-0x%" PRIx64 "] that neither a "
 				 "firmware RMRR or IORT RMR naming a member nor the ISA-bridge floppy workaround "
-				 "explains: it is not mapped for the user, so assignment works", start, end);
+				 "explains: it is not mapped for the user, so it does not stand in the way of assignment", start, end);
 			rc = ia_rule_except(ev, self, gi, NULL, "relaxable-direct", why);
 		}
 	}

@@ -241,17 +241,17 @@ static int r_eval(struct ia_eval *ev, const struct ia_rule *self, const char **w
 		}
 		if (blocked && has_vfio)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_ERROR, subject, ia_sb_str(&fix), blockers,
-					     "group %d is not viable for VFIO: %s still bound to kernel driver%s (%s)",
-					     g->id, strchr(blockers, ',') ? "members are" : "a member is",
-					     strchr(blockers, ',') ? "s" : "", blockers);
+					     "group %d is not viable for VFIO: %s (%s)", g->id, strchr(blockers, ',') ?
+					     "members are still bound to kernel drivers" : "a member is still bound to a "
+					     "kernel driver", blockers);
 		else if (blocked && pre519)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, ia_sb_str(&fix), blockers,
 					     "group %d is not viable for VFIO while %s bound to a driver vfio_dev_viable() "
-					     "does not allow: to hand it to userspace, unbind %s", g->id,
+					     "does not allow: for VFIO to take it, unbind %s", g->id,
 					     strchr(blockers, ',') ? "members are" : "a member is", blockers);
 		else if (blocked)
 			rc = ia_rule_finding(ev, self, IA_LEVEL_INFO, subject, ia_sb_str(&fix), blockers,
-					     "group %d is owned by the kernel: to hand it to userspace, unbind %s",
+					     "group %d is owned by the kernel: for VFIO to take it, unbind %s",
 					     g->id, blockers);
 		ia_sb_free(&fix);
 		/* the members' blockers are explained by the group's finding */

@@ -158,8 +158,8 @@ void ia_vfio_paths_decide(const struct ia_audit *a, struct ia_result *res)
 		snprintf(offered, sizeof(offered), "sys/module/iommufd exists (no kernel configuration was read)");
 	} else {
 		f->offered = IA_UNKNOWN;
-		snprintf(offered, sizeof(offered), "no kernel configuration was read and iommufd is not loaded "
-			 "(its parameter is read when it loads; modprobe.d may set it)");
+		snprintf(offered, sizeof(offered), "no kernel configuration was read and iommufd is not loaded, "
+			 "so whether this kernel has it is unknown");
 	}
 	f->unsafe_interrupts_allowed = f->offered == IA_NO ? IA_NO : vp_param(k, f->param, how, sizeof(how));
 	vp_set_why(f, offered, f->offered == IA_YES ? how : "");

@@ -40,8 +40,8 @@ static const char expected_edit[] =
 	"device 0000:07:02.0 removed: 10ec:8139 driver 8139cp group 12\n"
 	"group 10 dma_ownership_viable: true -> false\n"
 	"group 12 devices: 0000:06:00.0 0000:07:01.0 0000:07:02.0 -> 0000:06:00.0 0000:07:01.0\n"
-	"finding [group.not-viable] group 10 appeared: info: group 10 is owned by the kernel: to hand it to "
-	"userspace, unbind 0000:04:00.0 (nvme)\n";
+	"finding [group.not-viable] group 10 appeared: info: group 10 is owned by the kernel: for VFIO to take "
+	"it, unbind 0000:04:00.0 (nvme)\n";
 
 static char *run(const char *args, int *status)
 {
@@ -517,8 +517,8 @@ static void test_worse(void **state)
 			    "device 0000:00:01.0 driver: none -> virtio-pci\n"
 			    "group 1 dma_ownership_viable: true -> false\n"
 			    "group 1 userspace_assignable: true -> false\n"
-			    "finding [group.not-viable] group 1 appeared: info: group 1 is owned by the kernel: to hand it "
-			    "to userspace, unbind 0000:00:01.0 (virtio-pci)\n");
+			    "finding [group.not-viable] group 1 appeared: info: group 1 is owned by the kernel: for VFIO to "
+			    "take it, unbind 0000:00:01.0 (virtio-pci)\n");
 	free(out);
 	snprintf(args, sizeof(args), "diff %s/bound %s/old --format json", work, work);
 	out = run(args, &st);

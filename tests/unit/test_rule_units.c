@@ -2002,13 +2002,14 @@ static void test_direct_relaxable_origin(void **state)
 	assert_non_null(t);
 	assert_string_equal(t, "the 0-16 MiB relaxable 1:1 region is the kernel's own, not the firmware's: "
 			       "intel_iommu_get_resv_regions() gives it to every ISA bridge for legacy floppy DMA "
-			       "(CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so assignment works");
+			       "(CONFIG_INTEL_IOMMU_FLOPPY_WA); it is not mapped for the user, so it does not stand in the way of "
+			       "assignment");
 	/* the USB controller's group: the firmware's RMRR, and an unexplained range said to be one */
 	t = group_exception(a, 8, "relaxable-rmrr", "0000:00:14.0");
 	assert_non_null(t);
 	assert_string_equal(t, "the firmware's DMAR RMRR [0x7c000000-0x7c1fffff] for this USB controller is "
-			       "relaxable (device_rmrr_is_relaxable()): it is not mapped for the user, so assignment "
-			       "works and the firmware's use of that memory stops");
+			       "relaxable (device_rmrr_is_relaxable()): it is not mapped for the user, so it does not "
+			       "stand in the way of assignment, and the firmware's use of that memory stops");
 	t = group_exception(a, 8, "relaxable-direct", "");
 	assert_non_null(t);
 	assert_non_null(strstr(t, "[0x80000000-0x80000fff] that neither a firmware RMRR or IORT RMR naming a member "
